@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Thin shim: the CLI is compiled to dist/ by `npm ci` (the prepare script).
+import { main } from '../dist/client/cli/loom.js';
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+
+/**
+ * Every `loom` sub-command registers itself here: one file per command group under
+ * client/cli/commands/, one line each below.
+ */
+export function registerCommands(_program: Command): void {
+  // command groups are added here
+}
