@@ -1,0 +1,153 @@
+/**
+ * The HTTP layer under the WebHDFS client: one request, streamed both ways.
+ *
+ * Built on node:http rather than undici on purpose: a Hadoop DataNode sends an unsolicited
+ * `HTTP/1.1 100 Continue` before its answer to every PUT/POST with a body (recorded in the
+ * fixtures), and undici 7 destroys the socket on an unexpected 100 ("bad response"), while
+ * node:http skips 1xx answers as RFC 9110 requires.
+ */
+import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { Readable } from 'node:stream';
+import { WebHdfsConnectionError, WebHdfsProtocolError } from './webhdfs-errors.js';
+
+export type RequestBody = Readable | AsyncIterable<Uint8Array> | Uint8Array;
+
+export interface HttpRequest {
+  url: URL;
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: RequestBody;
+  /** Called with the running total of body bytes handed to the socket. */
+  onBodyProgress?: (bytesSent: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** `host:port` that answered, for messages. */
+  origin: string;
+  /** The body stream; the caller must consume or destroy it. */
+  body: IncomingMessage;
+}
+
+export interface HttpTransportOptions {
+  /** Idle socket timeout (no bytes either way), default 60 s. */
+  socketTimeoutMs?: number;
+  /** Extra TLS options for https endpoints (CA bundle, client certificate, ...). */
+  tls?: https.AgentOptions;
+}
+
+/** Errors that mean the request never reached a server, so it is safe to send it elsewhere. */
+const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+export class HttpTransport {
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly socketTimeoutMs: number;
+
+  constructor(opts: HttpTransportOptions = {}) {
+    this.socketTimeoutMs = opts.socketTimeoutMs ?? 60_000;
+    this.httpAgent = new http.Agent({ keepAlive: true });
+    this.httpsAgent = new https.Agent({ keepAlive: true, ...opts.tls });
+  }
+
+  send(req: HttpRequest): Promise<HttpResponse> {
+    return new Promise<HttpResponse>((resolve, reject) => {
+      const isHttps = req.url.protocol === 'https:';
+      const headers: Record<string, string> = { ...req.headers };
+      const body = req.body;
+      if (body instanceof Uint8Array) headers['Content-Length'] = String(body.byteLength);
+      else if (body === undefined && (req.method === 'PUT' || req.method === 'POST')) headers['Content-Length'] = '0';
+      const where = `${req.method} ${req.url.host}${req.url.pathname}`;
+      let settled = false;
+      let connected = false;
+      let bytesSent = 0;
+      let source: Readable | undefined;
+      const outgoing = (isHttps ? https : http).request(req.url, {
+        method: req.method,
+        headers,
+        agent: isHttps ? this.httpsAgent : this.httpAgent,
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      outgoing.setTimeout(this.socketTimeoutMs, () => {
+        outgoing.destroy(Object.assign(new Error(`no data for ${this.socketTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
+      });
+      outgoing.on('socket', (socket) => {
+        if (!socket.connecting) connected = true;
+        else socket.once('connect', () => (connected = true));
+      });
+      outgoing.on('response', (res) => {
+        settled = true;
+        // The server answered before we finished sending (an error, usually): stop sending.
+        if (source && !source.readableEnded) source.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, origin: req.url.host, body: res });
+      });
+      outgoing.on('error', (err: NodeJS.ErrnoException) => {
+        if (settled) return;
+        settled = true;
+        source?.destroy();
+        reject(connectionError(err, where, !connected && CONNECT_ERROR_CODES.has(err.code ?? ''), body !== undefined ? bytesSent : undefined));
+      });
+
+      if (body === undefined) {
+        outgoing.end();
+      } else if (body instanceof Uint8Array) {
+        outgoing.end(body, () => req.onBodyProgress?.((bytesSent = body.byteLength)));
+      } else {
+        source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
+        source.on('data', (chunk: Buffer) => {
+          bytesSent += chunk.length;
+          req.onBodyProgress?.(bytesSent);
+          if (!outgoing.write(chunk)) source!.pause();
+        });
+        outgoing.on('drain', () => source!.resume());
+        source.on('end', () => outgoing.end());
+        source.on('error', (err) => {
+          if (settled) return;
+          settled = true;
+          outgoing.destroy();
+          reject(err);
+        });
+      }
+    });
+  }
+
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}
+
+function connectionError(err: NodeJS.ErrnoException, where: string, beforeSent: boolean, bytesSent: number | undefined): WebHdfsConnectionError {
+  const sent = bytesSent !== undefined && !beforeSent ? ` after ${bytesSent} body bytes` : '';
+  const what = err.code ? `${err.code}: ${err.message}` : err.message;
+  return new WebHdfsConnectionError(`${where}: connection ${beforeSent ? 'failed' : 'broke'}${sent} (${what})`, beforeSent, { cause: err });
+}
+
+/** Reads a whole (small) response body; refuses more than `limit` bytes so a bad server cannot exhaust memory. */
+export async function readBodyText(res: IncomingMessage, limit = 64 << 20): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of res) {
+      total += (chunk as Buffer).length;
+      if (total > limit) {
+        res.destroy();
+        throw new WebHdfsProtocolError(`response body exceeds ${limit} bytes`, res.statusCode);
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof WebHdfsProtocolError) throw err;
+    throw new WebHdfsConnectionError(`connection broke while reading the response (${(err as Error).message})`, false, { cause: err });
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Drops a body we do not need, so the keep-alive socket can be reused. */
+export function discardBody(res: IncomingMessage): void {
+  res.resume();
+  res.on('error', () => {});
+}
