@@ -1,0 +1,29 @@
+/**
+ * Local failures of the IPC engine (as opposed to RemoteException, which the server sent).
+ * Every message names the peer (host:port) and, where known, the protocol and method, so a
+ * log line alone says which connection broke.
+ */
+export class IpcError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The TCP connection could not be opened, was closed, or broke; the call may be retried. */
+export class IpcConnectionError extends IpcError {}
+
+/** A call got no answer in time. Only that call fails; the connection goes on. */
+export class IpcTimeoutError extends IpcError {}
+
+/** The peer sent bytes that are not Hadoop IPC (bad preamble, bad frame, frame too large). */
+export class IpcProtocolError extends IpcError {}
+
+/** The client refuses a configuration it cannot honour (Kerberos, rpc protection, ...). */
+export class IpcConfigError extends IpcError {}
+
+export function describePeer(host: string, port: number, protocol?: string, method?: string): string {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (!protocol) return where;
+  return method ? `${where} (${protocol}.${method})` : `${where} (${protocol})`;
+}

@@ -1,0 +1,16 @@
+/**
+ * Thrown by an RpcServer handler to answer with a Hadoop exception (ERROR response with this
+ * Java class name and message), e.g.
+ * `throw new RpcServerException('org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException', 'Application with id ... doesn\'t exist in RM.')`.
+ */
+export class RpcServerException extends Error {
+  override readonly name = 'RpcServerException';
+  constructor(
+    readonly className: string,
+    message: string,
+    /** Hadoop's RpcErrorCodeProto name; application errors are ERROR_APPLICATION. */
+    readonly errorDetail: string = 'ERROR_APPLICATION',
+  ) {
+    super(message);
+  }
+}
