@@ -13,6 +13,9 @@ export class IpcError extends Error {
 /** The TCP connection could not be opened, was closed, or broke; the call may be retried. */
 export class IpcConnectionError extends IpcError {}
 
+/** The TCP connection could not be opened at all: no call reached the server, so any call may be retried. */
+export class IpcConnectFailedError extends IpcConnectionError {}
+
 /** A call got no answer in time. Only that call fails; the connection goes on. */
 export class IpcTimeoutError extends IpcError {}
 

@@ -3,7 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { FrameDecoder } from './frame-decoder.js';
 import { DEFAULT_IPC_TUNING, type RpcProtection } from './ipc-options.js';
-import { describePeer, IpcConfigError, IpcConnectionError, IpcError, IpcProtocolError, IpcTimeoutError } from './ipc-errors.js';
+import { describePeer, IpcConfigError, IpcConnectFailedError, IpcConnectionError, IpcError, IpcProtocolError, IpcTimeoutError } from './ipc-errors.js';
 import { AuthProtocol, buildPreamble } from './preamble.js';
 import { RemoteException } from './remote-exception.js';
 import {
@@ -132,7 +132,7 @@ export class RpcConnection {
         socket = await this.connectSocket();
       } catch (err) {
         if (attempt >= retries || this.closed) {
-          throw new IpcConnectionError(
+          throw new IpcConnectFailedError(
             `cannot connect to ${this.describe()} after ${attempt + 1} attempt(s): ${(err as Error).message} (is the server running and the address right?)`,
             { cause: err },
           );

@@ -1,0 +1,55 @@
+import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
+import { RpcConnection, type RpcAuth, type RpcConnectionOptions } from './rpc-connection.js';
+
+/** Connection options shared by every connection of a client (everything but address, protocol, auth). */
+export type RpcClientDefaults = Omit<RpcConnectionOptions, 'host' | 'port' | 'protocol' | 'auth'>;
+
+/**
+ * A small pool of RpcConnections keyed by (host, port, protocol, auth), so callers of the same
+ * server and protocol share one multiplexed connection, as Hadoop's Client does.
+ */
+export class RpcClient {
+  private readonly connections = new Map<string, RpcConnection>();
+
+  constructor(private readonly defaults: RpcClientDefaults = {}) {}
+
+  connection(host: string, port: number, protocol: string, auth: RpcAuth): RpcConnection {
+    const key = [host, port, protocol, authKey(auth)].join('\u0000');
+    let conn = this.connections.get(key);
+    if (!conn) {
+      conn = new RpcConnection({ ...this.defaults, host, port, protocol, auth });
+      this.connections.set(key, conn);
+    }
+    return conn;
+  }
+
+  /** A typed-ish proxy for one protocol at one address: `invoke(method, request)`. */
+  proxy(address: { host: string; port: number }, protocol: ProtocolDescriptor, auth: RpcAuth): ProtocolProxy {
+    return new ProtocolProxy(this.connection(address.host, address.port, protocol.name, auth), protocol);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(all.map((c) => c.close()));
+  }
+}
+
+/** Calls methods of one protocol on one connection, looking the message types up in the descriptor. */
+export class ProtocolProxy {
+  constructor(
+    readonly connection: RpcConnection,
+    readonly protocol: ProtocolDescriptor,
+  ) {}
+
+  invoke<T = Record<string, unknown>>(method: string, request: object, opts?: { timeoutMs?: number }): Promise<T> {
+    const m = methodOf(this.protocol, method);
+    return this.connection.call<T>(method, m.request, request, m.response, opts);
+  }
+}
+
+function authKey(auth: RpcAuth): string {
+  if (auth.kind === 'simple') return `simple:${auth.user}`;
+  const t = auth.token;
+  return `token:${t.kind}:${t.service}:${t.identifier.toString('base64')}:${t.password.toString('base64')}`;
+}
