@@ -101,7 +101,7 @@ function parseRequest(buf: Buffer): { request: ReceivedRequest; consumed: number
     headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
   }
   let pos = end + 4;
-  let body = Buffer.alloc(0);
+  let body: Buffer = Buffer.alloc(0);
   if (headers['content-length'] !== undefined) {
     const n = Number(headers['content-length']);
     if (buf.length < pos + n) return undefined;
