@@ -1,0 +1,97 @@
+/**
+ * The DataNode role of WebHDFS: the second step of CREATE/APPEND/OPEN/GETFILECHECKSUM. As the
+ * recordings show, it answers `100 Continue` to every PUT/POST carrying a body even without
+ * `Expect`, and only then runs the NameNode-side checks (permission, file exists), so those
+ * errors arrive after the 100. Uploads stream to disk chunk by chunk.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { computeFileChecksum } from './file-checksum.js';
+import { asHdfsError, illegalArgument } from './hdfs-errors.js';
+import { dataNodeError, dataNodeJson, dataNodeReply } from './http-replies.js';
+import { checkServiceState, effectiveUser, encodePath, webHdfsPath, type WebHdfsContext } from './webhdfs-context.js';
+import { WebHdfsParams } from './webhdfs-params.js';
+
+const DATANODE_OPS: Record<string, string> = { CREATE: 'PUT', APPEND: 'POST', OPEN: 'GET', GETFILECHECKSUM: 'GET' };
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+export async function handleDataNodeRequest(ctx: WebHdfsContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? 'GET';
+  if ((method === 'PUT' || method === 'POST') && hasBody(req)) res.writeContinue();
+  const url = new URL(req.url ?? '/', 'http://datanode');
+  const path = webHdfsPath(url.pathname);
+  let op = 'request';
+  try {
+    if (path === undefined) {
+      throw illegalArgument(`${url.pathname} is not a WebHDFS path: use /webhdfs/v1/<absolute path>?op=...`);
+    }
+    const params = new WebHdfsParams(url.searchParams);
+    op = params.op(method);
+    if (DATANODE_OPS[op] !== method) throw illegalArgument(`Invalid operation ${op}`);
+    if (!params.has('namenoderpcaddress')) {
+      throw illegalArgument('Namenode RPC address is not specified: follow the NameNode\'s redirect instead of calling the DataNode directly');
+    }
+    checkServiceState(ctx, op, path);
+    const user = effectiveUser(ctx, params);
+    await runOp(ctx, req, res, op, path, user, params);
+  } catch (err) {
+    req.resume();
+    if (!res.headersSent && !res.destroyed) dataNodeError(res, asHdfsError(err), op);
+    else res.destroy();
+  }
+}
+
+async function runOp(
+  ctx: WebHdfsContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  op: string,
+  path: string,
+  user: string,
+  p: WebHdfsParams,
+): Promise<void> {
+  const { ns } = ctx;
+  switch (op) {
+    case 'CREATE': {
+      const inode = ns.createFile(user, path, {
+        overwrite: p.boolean('overwrite') ?? false,
+        createParent: p.boolean('createparent') ?? true,
+        permission: p.permission(),
+        replication: p.short('replication'),
+        blockSize: p.long('blocksize', 1),
+        clientAddress: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+      });
+      await ns.writeFrom(inode, req, 'create');
+      return dataNodeReply(res, 201, [
+        ['Location', `hdfs://${ctx.nameNodeRpcAddress}${encodePath(path)}`],
+        ['Access-Control-Allow-Origin', '*'],
+      ]);
+    }
+    case 'APPEND': {
+      const inode = ns.fileForAppend(user, path);
+      await ns.writeFrom(inode, req, 'append');
+      return dataNodeReply(res, 200, []);
+    }
+    case 'OPEN': {
+      const inode = ns.fileForRead(user, path);
+      const { stream, length } = ns.readStream(inode, p.long('offset', 0) ?? 0, p.long('length', 0));
+      res.statusCode = 200;
+      res.setHeader('Access-Control-Allow-Methods', 'GET');
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Connection', 'close');
+      res.setHeader('Content-Length', String(length));
+      await pipeline(stream, res).catch(() => res.destroy()); // a reader that goes away just ends the stream
+      return;
+    }
+    case 'GETFILECHECKSUM': {
+      const inode = ns.fileForRead(user, path);
+      const checksum = await computeFileChecksum(ns.blockFile(inode), inode.length, inode.blockSize);
+      return dataNodeJson(res, 200, JSON.stringify({ FileChecksum: checksum }));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The mini cluster's WebHDFS: one process serving the NameNode and the DataNode HTTP roles over
+ * a namespace kept in `dataDir`, so Loom's client and Hadoop's WebHdfsFileSystem
+ * (`hdfs dfs -ls webhdfs://...`) can use it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { userInfo } from 'node:os';
+import { handleDataNodeRequest } from './datanode-handler.js';
+import { handleNameNodeRequest } from './namenode-handler.js';
+import { Namespace } from './namespace.js';
+import type { ProxyUsers, WebHdfsContext } from './webhdfs-context.js';
+
+export interface WebHdfsOptions {
+  dataDir: string;
+  host?: string;
+  nameNodePort?: number;
+  dataNodePort?: number;
+  /** The NameNode's own user: superuser, owner of `/`. Default: the OS user running the server. */
+  superUser?: string;
+  /** hadoop.http.staticuser.user: who requests without `user.name` run as. */
+  staticUser?: string;
+  /** Real user -> users it may act for with `doas` (hadoop.proxyuser.*). */
+  proxyUsers?: ProxyUsers;
+  /** Group membership per user; the superuser is always in `supergroup`. */
+  userGroups?: Record<string, string[]>;
+  /** Advertised in redirects and `hdfs://` Locations; default the NameNode HTTP address. */
+  nameNodeRpcAddress?: string;
+}
+
+export interface Address {
+  host: string;
+  port: number;
+}
+
+export interface WebHdfsServer {
+  nameNodeAddress: Address;
+  dataNodeAddress: Address;
+  /** In-process access: `statusOf(path)`, `openFile(path, offset?, length?)`, and every operation. */
+  namespace: Namespace;
+  /** HA test hook: every request answers StandbyException. */
+  setStandby(on: boolean): void;
+  /** Safe mode test hook: every namespace change answers SafeModeException. */
+  setSafeMode(on: boolean): void;
+  close(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** An HTTP server that remembers its sockets, so close() can end keep-alive and in-flight ones. */
+function trackedServer(handler: Handler): { server: Server; sockets: Set<Socket> } {
+  const server = createServer(handler);
+  // Handle Expect: 100-continue ourselves, so no request gets two 100 answers.
+  server.on('checkContinue', handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return { server, sockets };
+}
+
+function listen(server: Server, port: number, host: string): Promise<Address> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      if (address === null || typeof address === 'string') return reject(new Error('WebHDFS server has no TCP address'));
+      resolve({ host, port: address.port });
+    });
+  });
+}
+
+function shutdown(server: Server, sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    for (const socket of sockets) socket.destroy();
+  });
+}
+
+export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServer> {
+  if (!options || typeof options.dataDir !== 'string' || options.dataDir === '') {
+    throw new Error('startWebHdfs needs dataDir: the local directory that holds the namespace and file bytes');
+  }
+  const host = options.host ?? '127.0.0.1';
+  const superUser = options.superUser ?? userInfo().username;
+  const ns = Namespace.open({ dataDir: options.dataDir, superUser, userGroups: options.userGroups });
+  const ctx: WebHdfsContext = {
+    ns,
+    staticUser: options.staticUser ?? 'dr.who',
+    proxyUsers: options.proxyUsers ?? {},
+    nameNodeRpcAddress: '',
+    dataNodeUrl: '',
+    standby: false,
+    safeMode: false,
+  };
+  const nn = trackedServer((req, res) => handleNameNodeRequest(ctx, req, res));
+  const dn = trackedServer((req, res) => void handleDataNodeRequest(ctx, req, res));
+  const closeAll = () => Promise.all([shutdown(nn.server, nn.sockets), shutdown(dn.server, dn.sockets)]);
+  let nameNodeAddress: Address;
+  let dataNodeAddress: Address;
+  try {
+    nameNodeAddress = await listen(nn.server, options.nameNodePort ?? 0, host);
+    dataNodeAddress = await listen(dn.server, options.dataNodePort ?? 0, host);
+  } catch (err) {
+    await closeAll();
+    throw new Error(`WebHDFS could not listen on ${host} (NameNode port ${options.nameNodePort ?? 0}, DataNode port ${options.dataNodePort ?? 0}): ${(err as Error).message}; pick free ports or 0`);
+  }
+  ctx.nameNodeRpcAddress = options.nameNodeRpcAddress ?? `${host}:${nameNodeAddress.port}`;
+  ctx.dataNodeUrl = `http://${host}:${dataNodeAddress.port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    nameNodeAddress,
+    dataNodeAddress,
+    namespace: ns,
+    setStandby: (on) => void (ctx.standby = on),
+    setSafeMode: (on) => void (ctx.safeMode = on),
+    close: () =>
+      (closed ??= closeAll().then(() => ns.checkpoint())),
+  };
+}
