@@ -1,0 +1,881 @@
+// The mini ResourceManager's logic, without sockets: applications and attempts with YARN's state
+// machine, the scheduler (allocation only on node heartbeats), tokens, and fault injection.
+// Inputs and outputs are YARN proto object shapes so the IPC and REST adapters stay thin.
+import {
+  applicationAttemptIdToProto,
+  applicationIdFromProto,
+  applicationIdToProto,
+  containerIdFromProto,
+  containerIdToProto,
+  formatApplicationAttemptId,
+  formatApplicationId,
+  formatContainerId,
+  nodeIdToProto,
+  parseApplicationAttemptId,
+  parseApplicationId,
+  parseContainerId,
+  parseNodeId,
+  type ApplicationIdProto,
+  type ContainerId,
+  type ContainerIdProto,
+} from '../../client/yarn/yarn-ids.js';
+import { resolveRmConfig, type ResourceManagerConfig } from './rm-config.js';
+import * as D from './rm-diagnostics.js';
+import type { Res } from './rm-diagnostics.js';
+import {
+  amAlreadyRegistered,
+  amNotRegistered,
+  amNotRegisteredOnFinish,
+  applicationNotFound,
+  attemptNotFound,
+  invalidAmRequest,
+  killOfAbsentApplication,
+} from './rm-exceptions.js';
+import type {
+  AppRecord,
+  AttemptRecord,
+  ContainerRecord,
+  ContainerStatusRecord,
+  FinalStatus,
+  NodeRecord,
+  RmAppState,
+  RmState,
+} from './rm-state.js';
+import { newTokenState, RmTokenIssuer, tokenProto, type MasterKey, type StoredToken } from './rm-tokens.js';
+import {
+  addRes,
+  applyAsks,
+  checkRequestedResource,
+  consumeAsk,
+  normalizeResource,
+  pendingResource,
+  pickAsk,
+  resOf,
+  subRes,
+  type ResourceRequestProto,
+} from './scheduler-asks.js';
+
+type Obj = Record<string, any>;
+
+export interface ResourceManagerCoreOptions {
+  config?: Partial<ResourceManagerConfig>;
+}
+
+/** What a test or a log reader can check afterwards ("no container was requested twice"). */
+export type RmEvent =
+  | { type: 'allocated'; at: number; containerId: string; attemptId: string; nodeId: string; isAm: boolean; priority: number; allocationRequestId: number; resource: Res }
+  | { type: 'completed'; at: number; containerId: string; exitStatus: number; diagnostics: string }
+  | { type: 'app-state'; at: number; appId: string; state: RmAppState }
+  | { type: 'attempt-state'; at: number; attemptId: string; state: AttemptRecord['state'] };
+
+/** An AM container the NM must start (Hadoop's AMLauncher does this over ContainerManagementProtocol). */
+export interface AmLaunch {
+  container: Obj;
+  /** The submitted ContainerLaunchContextProto with the RM's additions to `environment`. */
+  launchContext: Obj;
+  amrmToken: StoredToken;
+  nmToken: StoredToken;
+}
+
+export interface NodeHeartbeatAnswer {
+  containersToCleanup: ContainerIdProto[];
+  amLaunches: AmLaunch[];
+  nextHeartbeatIntervalMs: number;
+}
+
+export interface NodeRegistration {
+  host?: string;
+  port: number;
+  httpPort: number;
+  /** Address for token services; YARN registers `localhost` while tokens name `127.0.0.1`. */
+  tokenHost?: string;
+  capability: Res;
+}
+
+const FINAL_APP_STATES: RmAppState[] = ['FINISHED', 'FAILED', 'KILLED'];
+const isFinal = (a: AppRecord): boolean => FINAL_APP_STATES.includes(a.state) || a.state === 'FINISHING';
+
+/** Exit statuses that do not count towards the max-attempts limit (as RMAppAttemptImpl decides). */
+const NOT_COUNTED = new Set<number>([D.EXIT.PREEMPTED, D.EXIT.ABORTED, D.EXIT.DISKS_FAILED, D.EXIT.KILLED_BY_RESOURCEMANAGER]);
+
+const RESOURCE_TYPES = [
+  { name: 'memory-mb', units: 'Mi', type: 'COUNTABLE' },
+  { name: 'vcores', units: '', type: 'COUNTABLE' },
+];
+
+/** ResourceProto with the value map Hadoop always writes. */
+export function resourceProto(r: Res): Obj {
+  return {
+    memory: r.memory,
+    virtual_cores: r.virtual_cores,
+    resource_value_map: [
+      { key: 'memory-mb', value: r.memory, units: 'Mi', type: 'COUNTABLE' },
+      { key: 'vcores', value: r.virtual_cores, units: '', type: 'COUNTABLE' },
+    ],
+  };
+}
+
+export class ResourceManagerCore {
+  readonly config: ResourceManagerConfig;
+  readonly events: RmEvent[] = [];
+  private readonly state: RmState;
+  private readonly tokens: RmTokenIssuer;
+
+  constructor(opts: ResourceManagerCoreOptions = {}, restored?: RmState) {
+    this.config = resolveRmConfig(restored ? { ...opts.config, clusterTimestamp: restored.clusterTimestamp } : opts.config);
+    this.state = restored ?? {
+      clusterTimestamp: this.config.clusterTimestamp,
+      epoch: 0,
+      nextAppSeq: 1,
+      apps: {},
+      nodes: {},
+      containers: {},
+      tokens: newTokenState(),
+    };
+    this.tokens = new RmTokenIssuer(this.state.tokens);
+  }
+
+  // ---------------------------------------------------------------- persistence / recovery
+
+  /** Everything needed to come back after a restart, as plain JSON. */
+  snapshot(): RmState {
+    return JSON.parse(JSON.stringify(this.state)) as RmState;
+  }
+
+  /**
+   * Work-preserving restart: applications, containers and tokens survive; the epoch goes up (new
+   * container ids get `e<epoch>`), and every AM must register again before allocating.
+   */
+  static recover(snapshot: RmState, opts: ResourceManagerCoreOptions = {}): ResourceManagerCore {
+    const state = JSON.parse(JSON.stringify(snapshot)) as RmState;
+    state.epoch += 1;
+    for (const app of Object.values(state.apps)) {
+      for (const att of app.attempts) {
+        att.registered = false;
+        att.lastResponse = undefined;
+        att.lastResponseId = 0;
+        att.lastContact = (opts.config?.now ?? Date.now)();
+      }
+    }
+    return new ResourceManagerCore(opts, state);
+  }
+
+  get clusterTimestamp(): number {
+    return this.state.clusterTimestamp;
+  }
+
+  private now(): number {
+    return this.config.now();
+  }
+
+  private rmWeb(): string {
+    return `http://${this.config.webAppAddress}`;
+  }
+
+  // ---------------------------------------------------------------- ApplicationClientProtocol
+
+  getNewApplication(): Obj {
+    const id = { clusterTimestamp: this.state.clusterTimestamp, id: this.state.nextAppSeq++ };
+    return {
+      application_id: applicationIdToProto(id),
+      maximumCapability: resourceProto({ memory: this.config.maximumAllocationMb, virtual_cores: this.config.maximumAllocationVcores }),
+    };
+  }
+
+  /** submitApplication: validates like YARN, then the app goes NEW -> ... -> ACCEPTED (or FAILED for an unknown queue). */
+  submitApplication(ctx: Obj, user: string): void {
+    const appIdObj = applicationIdFromProto(ctx.application_id as ApplicationIdProto);
+    const appId = formatApplicationId(appIdObj);
+    if (this.state.apps[appId]) return; // YARN treats a resubmission of a known id as a no-op
+    if (appIdObj.clusterTimestamp !== this.state.clusterTimestamp) {
+      throw invalidAmRequest(`Application ${appId} was not created by this ResourceManager`);
+    }
+    const requested = resOf(ctx.resource ?? ctx.am_container_resource_request?.[0]?.capability);
+    const err = checkRequestedResource(requested, this.config);
+    if (err) throw err;
+    const now = this.now();
+    const globalMax = this.config.amMaxAttempts;
+    const asked = Number(ctx.max_app_attempts ?? 0);
+    const app: AppRecord = {
+      id: appId,
+      user,
+      name: ctx.application_name ?? 'N/A',
+      queue: ctx.queue ?? this.config.queueName,
+      applicationType: ctx.applicationType ?? 'YARN',
+      applicationTags: [...(ctx.applicationTags ?? [])],
+      priority: Number(ctx.priority?.priority ?? 0),
+      submitTime: now,
+      startTime: now,
+      launchTime: 0,
+      finishTime: 0,
+      state: 'NEW',
+      finalStatus: 'APP_UNDEFINED',
+      diagnostics: '',
+      maxAppAttempts: asked <= 0 || asked > globalMax ? globalMax : asked,
+      keepContainers: Boolean(ctx.keep_containers_across_application_attempts),
+      attemptFailuresValidityIntervalMs: Number(ctx.attempt_failures_validity_interval ?? -1),
+      amResource: normalizeResource(requested, this.config),
+      amContainerSpec: ctx.am_container_spec ?? {},
+      unmanagedAm: Boolean(ctx.unmanaged_am),
+      attempts: [],
+      failedAttemptTimes: [],
+      finalStateStored: false,
+      trackingUrl: '',
+      originalTrackingUrl: 'N/A',
+      memorySeconds: 0,
+      vcoreSeconds: 0,
+    };
+    this.state.apps[appId] = app;
+    this.setAppState(app, 'NEW_SAVING');
+    this.setAppState(app, 'SUBMITTED');
+    if (app.queue !== this.config.queueName) {
+      app.diagnostics = D.unknownQueue(appId, user, app.queue);
+      app.finalStatus = 'APP_FAILED';
+      app.finishTime = this.now();
+      app.finalStateStored = true;
+      this.setAppState(app, 'FAILED');
+      return;
+    }
+    this.setAppState(app, 'ACCEPTED');
+    this.startAttempt(app);
+  }
+
+  getApplicationReport(appId: string): Obj {
+    return this.report(this.app(appId));
+  }
+
+  listApplications(filter: { states?: string[]; applicationTypes?: string[] } = {}): Obj[] {
+    return Object.values(this.state.apps)
+      .map((a) => this.report(a))
+      .filter((r) => !filter.states?.length || filter.states.includes(r.yarn_application_state))
+      .filter((r) => !filter.applicationTypes?.length || filter.applicationTypes.includes(r.applicationType));
+  }
+
+  /** forceKillApplication: the first answer is `false` (kill under way), a repeat once it is stored `true`. */
+  killApplication(appId: string, user: string, remoteHost = '127.0.0.1'): { is_kill_completed: boolean } {
+    const app = this.state.apps[appId];
+    if (!app) throw killOfAbsentApplication(appId);
+    if (app.finalStateStored) return { is_kill_completed: true };
+    if (!isFinal(app)) {
+      app.diagnostics = D.appKilledByUser(appId, user, remoteHost);
+      this.endApp(app, 'KILLED', 'APP_KILLED');
+    }
+    app.finalStateStored = true;
+    return { is_kill_completed: false };
+  }
+
+  /** The RM's own records (REST and tests read these). */
+  appRecord(appId: string): AppRecord {
+    return this.app(appId);
+  }
+
+  allApps(): AppRecord[] {
+    return Object.values(this.state.apps);
+  }
+
+  allNodes(): NodeRecord[] {
+    return Object.values(this.state.nodes);
+  }
+
+  containerRecord(containerId: string): ContainerRecord | undefined {
+    return this.state.containers[containerId];
+  }
+
+  getClusterMetrics(): Obj {
+    return { num_node_managers: this.allNodes().filter((n) => n.state === 'RUNNING').length, num_lost_nms: this.allNodes().filter((n) => n.state === 'LOST').length };
+  }
+
+  // ---------------------------------------------------------------- ApplicationMasterProtocol
+
+  /** IPC token auth on the scheduler port: only live attempts' AMRMTokens authenticate. */
+  lookupAmrmPassword(base64Identifier: string): string | undefined {
+    return this.tokens.lookupAmrmPassword(base64Identifier);
+  }
+
+  /** Master keys the NodeManagers use to check NMTokens and ContainerTokens. */
+  nodeManagerKeys(): { nmKey: MasterKey; containerKey: MasterKey } {
+    return this.tokens.nodeManagerKeys();
+  }
+
+  registerApplicationMaster(attemptId: string, req: Obj): Obj {
+    const { app, attempt } = this.liveAttempt(attemptId);
+    if (attempt.registered) throw amAlreadyRegistered(app.id);
+    attempt.registered = true;
+    attempt.lastContact = this.now();
+    attempt.host = req.host ?? '';
+    attempt.rpcPort = Number(req.rpc_port ?? -1);
+    attempt.originalTrackingUrl = req.tracking_url ? String(req.tracking_url) : 'N/A';
+    app.originalTrackingUrl = attempt.originalTrackingUrl;
+    if (attempt.state === 'LAUNCHED' || attempt.state === 'ALLOCATED') this.setAttemptState(attempt, 'RUNNING');
+    if (app.state === 'ACCEPTED') this.setAppState(app, 'RUNNING');
+    app.diagnostics = '';
+
+    const response: Obj = {
+      maximumCapability: resourceProto({ memory: this.config.maximumAllocationMb, virtual_cores: this.config.maximumAllocationVcores }),
+      queue: app.queue,
+      scheduler_resource_types: ['MEMORY'],
+      resource_types: RESOURCE_TYPES,
+    };
+    if (app.keepContainers && attempt.number > 1) {
+      const previous = Object.values(this.state.containers).filter(
+        (c) => c.appId === app.id && c.attemptId !== attempt.id && !c.isAm && c.state !== 'COMPLETE',
+      );
+      if (previous.length) {
+        response.containers_from_previous_attempts = previous.reverse().map((c) => this.containerProto(c));
+        const nmTokens: Obj[] = [];
+        for (const owner of new Set(previous.map((c) => c.attemptId))) {
+          const ownerAttempt = app.attempts.find((a) => a.id === owner);
+          for (const [nodeId, token] of Object.entries(ownerAttempt?.nmTokens ?? {})) {
+            if (previous.some((c) => c.attemptId === owner && c.nodeId === nodeId)) {
+              nmTokens.push({ nodeId: nodeIdToProto(parseNodeId(nodeId)), token: tokenProto(token) });
+            }
+          }
+        }
+        response.nm_tokens_from_previous_attempts = nmTokens;
+      }
+    }
+    return response;
+  }
+
+  allocate(attemptId: string, req: Obj): Obj {
+    const { app, attempt } = this.liveAttempt(attemptId);
+    if (!attempt.registered) throw amNotRegistered(attemptId);
+    attempt.lastContact = this.now();
+    const responseId = Number(req.response_id ?? 0);
+    if (attempt.lastResponse && responseId + 1 === attempt.lastResponseId) return attempt.lastResponse as Obj; // a retried call
+    if (responseId !== attempt.lastResponseId) {
+      throw invalidAmRequest(
+        `Invalid responseId in AllocateRequest from application attempt: ${attemptId}, expect responseId to be ${attempt.lastResponseId}, but get ${responseId}`,
+      );
+    }
+    applyAsks(attempt, (req.ask ?? []) as ResourceRequestProto[], this.config);
+    for (const released of (req.release ?? []) as ContainerIdProto[]) {
+      const c = this.state.containers[formatContainerId(containerIdFromAny(released))];
+      if (!c || c.appId !== app.id || c.state === 'COMPLETE') continue;
+      this.completeContainer(c, D.EXIT.ABORTED, D.RELEASED_CONTAINER, true);
+    }
+
+    const allocated = attempt.newlyAllocated.map((id) => this.state.containers[id]!).filter((c) => c.state === 'ALLOCATED');
+    attempt.newlyAllocated = [];
+    const nmTokens: Obj[] = [];
+    for (const c of allocated) {
+      c.state = 'ACQUIRED';
+      if (!attempt.nmTokens[c.nodeId]) {
+        const node = this.state.nodes[c.nodeId]!;
+        attempt.nmTokens[c.nodeId] = this.tokens.issueNmToken(
+          parseApplicationAttemptId(attempt.id),
+          parseNodeId(c.nodeId),
+          app.user,
+          node.tokenService,
+        );
+        nmTokens.push({ nodeId: nodeIdToProto(parseNodeId(c.nodeId)), token: tokenProto(attempt.nmTokens[c.nodeId]!) });
+      }
+    }
+    const completed = attempt.pendingCompleted.splice(0);
+    attempt.lastResponseId += 1;
+    const response: Obj = {
+      response_id: attempt.lastResponseId,
+      allocated_containers: allocated.map((c) => this.containerProto(c)),
+      completed_container_statuses: completed.map((s) => ({
+        container_id: containerIdToProto(parseContainerId(s.containerId)),
+        state: s.state,
+        diagnostics: s.diagnostics,
+        exit_status: s.exitStatus,
+        capability: resourceProto(s.capability),
+        executionType: 'GUARANTEED',
+      })),
+      limit: resourceProto(this.headroom()),
+      num_cluster_nodes: this.allNodes().filter((n) => n.state === 'RUNNING').length,
+      application_priority: { priority: app.priority },
+    };
+    if (nmTokens.length) response.nm_tokens = nmTokens;
+    attempt.lastResponse = response;
+    return response;
+  }
+
+  /** finishApplicationMaster: `isUnregistered` is false on the first call and true on a repeat. */
+  finishApplicationMaster(attemptId: string, req: Obj): { isUnregistered: boolean } {
+    const { app, attempt } = this.attemptOf(attemptId);
+    if (attempt.unregisterRequested) return { isUnregistered: app.finalStateStored };
+    if (!attempt.registered) throw amNotRegisteredOnFinish(attemptId);
+    const final = (req.final_application_status ?? 'APP_UNDEFINED') as FinalStatus;
+    attempt.unregisterRequested = true;
+    attempt.finalStatusRequested = final;
+    attempt.diagnostics = req.diagnostics ?? '';
+    attempt.originalTrackingUrl = req.tracking_url ? String(req.tracking_url) : 'N/A';
+    app.originalTrackingUrl = attempt.originalTrackingUrl;
+    app.diagnostics = attempt.diagnostics;
+    app.finalStatus = final === 'APP_UNDEFINED' ? 'APP_UNDEFINED' : final;
+    app.stateBeforeFinal = app.state;
+    this.setAppState(app, 'FINAL_SAVING');
+    this.setAttemptState(attempt, 'FINISHING');
+    app.finishTime = this.now();
+    this.setAppState(app, 'FINISHING');
+    app.finalStateStored = true;
+    this.tokens.revokeAmrmToken(attempt.amrmToken);
+    return { isUnregistered: false };
+  }
+
+  // ---------------------------------------------------------------- NodeManager side
+
+  registerNode(reg: NodeRegistration): string {
+    const host = reg.host ?? 'localhost';
+    const nodeId = `${host}:${reg.port}`;
+    const existing = this.state.nodes[nodeId];
+    if (existing && existing.state === 'RUNNING') return nodeId; // re-registration after an RM restart
+    this.state.nodes[nodeId] = {
+      nodeId,
+      host,
+      port: reg.port,
+      httpAddress: `${host}:${reg.httpPort}`,
+      tokenService: `${reg.tokenHost ?? '127.0.0.1'}:${reg.port}`,
+      capability: { ...reg.capability },
+      used: { memory: 0, virtual_cores: 0 },
+      state: 'RUNNING',
+      lastHeartbeat: this.now(),
+      containers: [],
+      toCleanup: [],
+    };
+    return nodeId;
+  }
+
+  /**
+   * A node heartbeat: container statuses in, cleanups and AM launches out. This is the only place
+   * containers are allocated (at most one AM container, and one container per application).
+   */
+  nodeHeartbeat(nodeId: string, statuses: { container_id: ContainerIdProto; state?: string; exit_status?: number; diagnostics?: string }[] = []): NodeHeartbeatAnswer {
+    const node = this.state.nodes[nodeId];
+    if (!node || node.state !== 'RUNNING') throw new Error(`node ${nodeId} is not registered with the ResourceManager; register it first`);
+    node.lastHeartbeat = this.now();
+    // Attempts created while this heartbeat is processed (after an AM failure) are scheduled from the
+    // next one on, as YARN adds new attempts to the scheduler asynchronously.
+    const schedulable = new Set(this.allApps().flatMap((a) => a.attempts.filter((t) => t.state === 'SCHEDULED').map((t) => t.id)));
+    for (const s of statuses) {
+      const c = this.state.containers[formatContainerId(containerIdFromAny(s.container_id))];
+      if (!c || c.state === 'COMPLETE') continue;
+      if (s.state === 'C_COMPLETE') this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false);
+      else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
+    }
+    const amLaunches = this.allocateOnNode(node, schedulable);
+    const cleanup = node.toCleanup.splice(0).map((id) => containerIdToProto(parseContainerId(id)));
+    return { containersToCleanup: cleanup, amLaunches, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
+  }
+
+  /** The AM container was started on its NM (Hadoop's AMLauncher LAUNCHED event). */
+  amContainerLaunched(containerId: string): void {
+    const c = this.container(containerId);
+    const app = this.app(c.appId);
+    const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
+    c.state = 'RUNNING';
+    if (attempt.state !== 'ALLOCATED') return;
+    this.setAttemptState(attempt, 'LAUNCHED');
+    attempt.lastContact = this.now();
+    if (app.launchTime === 0) app.launchTime = this.now();
+    app.diagnostics = D.AM_LAUNCHED_WAITING_FOR_REGISTER;
+  }
+
+  // ---------------------------------------------------------------- fault injection and monitors
+
+  /** Kill a container as the RM would: the NM is told to stop it with its next heartbeat. */
+  killContainer(containerId: string): void {
+    const c = this.container(containerId);
+    if (c.state !== 'COMPLETE') this.state.nodes[c.nodeId]?.toCleanup.push(c.id);
+  }
+
+  /** Lose a node: its containers complete with ABORTED (-100) "Container released on a *lost* node". */
+  loseNode(nodeId: string): void {
+    const node = this.state.nodes[nodeId];
+    if (!node) throw new Error(`unknown node ${nodeId}`);
+    node.state = 'LOST';
+    for (const id of [...node.containers]) {
+      const c = this.state.containers[id];
+      if (c && c.state !== 'COMPLETE') this.completeContainer(c, D.EXIT.ABORTED, D.LOST_CONTAINER, false);
+    }
+  }
+
+  /** Expire attempts whose AM has not called allocate within the liveness interval. */
+  checkAmLiveness(): string[] {
+    const expired: string[] = [];
+    const now = this.now();
+    for (const app of this.allApps()) {
+      const attempt = app.attempts.at(-1);
+      if (!attempt || isFinal(app) || !['LAUNCHED', 'RUNNING'].includes(attempt.state)) continue;
+      if (now - attempt.lastContact < this.config.amLivenessExpiryMs) continue;
+      expired.push(attempt.id);
+      this.failAttempt(app, attempt, D.amLivenessExpired(attempt.id), D.EXIT.INVALID, true);
+    }
+    return expired;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private app(appId: string): AppRecord {
+    const app = this.state.apps[appId];
+    if (!app) throw applicationNotFound(appId);
+    return app;
+  }
+
+  private container(containerId: string): ContainerRecord {
+    const c = this.state.containers[containerId];
+    if (!c) throw new Error(`unknown container ${containerId}`);
+    return c;
+  }
+
+  private attemptOf(attemptId: string): { app: AppRecord; attempt: AttemptRecord } {
+    const parsed = parseApplicationAttemptId(attemptId);
+    const app = this.state.apps[formatApplicationId(parsed.applicationId)];
+    const attempt = app?.attempts.find((a) => a.id === attemptId);
+    if (!app || !attempt) throw attemptNotFound(attemptId);
+    return { app, attempt };
+  }
+
+  private liveAttempt(attemptId: string): { app: AppRecord; attempt: AttemptRecord } {
+    const found = this.attemptOf(attemptId);
+    if (found.app.attempts.at(-1) !== found.attempt || ['FINISHED', 'FAILED', 'KILLED'].includes(found.attempt.state)) {
+      throw attemptNotFound(attemptId);
+    }
+    return found;
+  }
+
+  private setAppState(app: AppRecord, state: RmAppState): void {
+    app.state = state;
+    this.events.push({ type: 'app-state', at: this.now(), appId: app.id, state });
+  }
+
+  private setAttemptState(attempt: AttemptRecord, state: AttemptRecord['state']): void {
+    attempt.state = state;
+    this.events.push({ type: 'attempt-state', at: this.now(), attemptId: attempt.id, state });
+  }
+
+  private clusterResource(): Res {
+    return this.allNodes()
+      .filter((n) => n.state === 'RUNNING')
+      .reduce((acc, n) => addRes(acc, n.capability), { memory: 0, virtual_cores: 0 });
+  }
+
+  private usedResource(): Res {
+    return this.allNodes()
+      .filter((n) => n.state === 'RUNNING')
+      .reduce((acc, n) => addRes(acc, n.used), { memory: 0, virtual_cores: 0 });
+  }
+
+  private headroom(): Res {
+    const free = subRes(this.clusterResource(), this.usedResource());
+    return { memory: Math.max(0, free.memory), virtual_cores: Math.max(0, free.virtual_cores) };
+  }
+
+  private startAttempt(app: AppRecord): void {
+    const number = app.attempts.length + 1;
+    const id = formatApplicationAttemptId({ applicationId: parseApplicationId(app.id), attemptId: number });
+    const attempt: AttemptRecord = {
+      id,
+      number,
+      state: 'SCHEDULED',
+      startTime: this.now(),
+      finishTime: 0,
+      amrmToken: this.tokens.issueAmrmToken(parseApplicationAttemptId(id)),
+      registered: false,
+      host: 'N/A',
+      rpcPort: -1,
+      originalTrackingUrl: 'N/A',
+      diagnostics: '',
+      exitStatus: D.EXIT.INVALID,
+      asks: {},
+      newlyAllocated: [],
+      pendingCompleted: [],
+      nmTokens: {},
+      lastResponseId: 0,
+      lastContact: this.now(),
+      nextContainerSeq: 1,
+      unregisterRequested: false,
+    };
+    app.attempts.push(attempt);
+    app.trackingUrl = `${this.rmWeb()}/proxy/${app.id}/`;
+    app.originalTrackingUrl = 'N/A';
+    app.diagnostics = D.activatedWaitingForAm(this.now(), this.clusterResource(), this.usedResource());
+    this.events.push({ type: 'attempt-state', at: this.now(), attemptId: id, state: 'SCHEDULED' });
+  }
+
+  private newContainer(app: AppRecord, attempt: AttemptRecord, node: NodeRecord, resource: Res, priority: number, allocationRequestId: number, isAm: boolean): ContainerRecord {
+    const cid = {
+      applicationAttemptId: parseApplicationAttemptId(attempt.id),
+      epoch: this.state.epoch,
+      sequence: attempt.nextContainerSeq++,
+    };
+    const id = formatContainerId(cid);
+    const now = this.now();
+    const token = this.tokens.issueContainerToken(
+      {
+        containerId: cid,
+        nmHostAddr: node.nodeId,
+        appSubmitter: app.user,
+        resource: resourceProto(resource),
+        expiryTimeStamp: now + 600_000,
+        rmIdentifier: this.state.clusterTimestamp,
+        priority,
+        creationTime: now,
+        containerType: isAm ? 'APPLICATION_MASTER' : 'TASK',
+        executionType: 'GUARANTEED',
+        allocationRequestId,
+      },
+      node.tokenService,
+    );
+    const c: ContainerRecord = {
+      id,
+      appId: app.id,
+      attemptId: attempt.id,
+      nodeId: node.nodeId,
+      resource,
+      priority,
+      allocationRequestId,
+      isAm,
+      state: 'ALLOCATED',
+      token,
+      allocatedAt: now,
+    };
+    this.state.containers[id] = c;
+    node.containers.push(id);
+    node.used = addRes(node.used, resource);
+    this.events.push({ type: 'allocated', at: now, containerId: id, attemptId: attempt.id, nodeId: node.nodeId, isAm, priority, allocationRequestId, resource });
+    return c;
+  }
+
+  private containerProto(c: ContainerRecord): Obj {
+    const node = this.state.nodes[c.nodeId]!;
+    return {
+      id: containerIdToProto(parseContainerId(c.id)),
+      nodeId: nodeIdToProto(parseNodeId(c.nodeId)),
+      node_http_address: node.httpAddress,
+      resource: resourceProto(c.resource),
+      priority: { priority: c.priority },
+      container_token: tokenProto(c.token),
+      execution_type: 'GUARANTEED',
+      allocation_request_id: c.allocationRequestId,
+    };
+  }
+
+  private allocateOnNode(node: NodeRecord, schedulable: Set<string>): AmLaunch[] {
+    const launches: AmLaunch[] = [];
+    const apps = this.allApps()
+      .filter((a) => !isFinal(a))
+      .sort((a, b) => a.submitTime - b.submitTime || a.id.localeCompare(b.id));
+    // AM containers first, one per heartbeat.
+    for (const app of apps) {
+      const attempt = app.attempts.at(-1);
+      if (!attempt || attempt.state !== 'SCHEDULED' || !schedulable.has(attempt.id) || app.unmanagedAm) continue;
+      if (!fits(node, app.amResource)) continue;
+      const c = this.newContainer(app, attempt, node, app.amResource, 0, 0, true);
+      attempt.amContainerId = c.id;
+      this.setAttemptState(attempt, 'ALLOCATED');
+      // The RM's own NMToken for starting the AM container; the AM gets its NMTokens via allocate.
+      const launchToken = this.tokens.issueNmToken(parseApplicationAttemptId(attempt.id), parseNodeId(node.nodeId), app.user, node.tokenService);
+      launches.push(this.amLaunch(app, attempt, c, launchToken));
+      break;
+    }
+    // Then at most one task container per running application.
+    for (const app of apps) {
+      const attempt = app.attempts.at(-1);
+      if (!attempt || attempt.state !== 'RUNNING' || !attempt.registered) continue;
+      const ask = pickAsk(attempt, node);
+      if (!ask) continue;
+      consumeAsk(attempt, ask, node);
+      const c = this.newContainer(app, attempt, node, ask.capability, ask.priority, ask.allocationRequestId, false);
+      attempt.newlyAllocated.push(c.id);
+    }
+    return launches;
+  }
+
+  private amLaunch(app: AppRecord, attempt: AttemptRecord, c: ContainerRecord, nmToken: StoredToken): AmLaunch {
+    const spec = { ...(app.amContainerSpec as Obj) };
+    const env = [...((spec.environment as Obj[] | undefined) ?? [])];
+    env.push({ key: 'APP_SUBMIT_TIME_ENV', value: String(app.submitTime) });
+    env.push({ key: 'APPLICATION_WEB_PROXY_BASE', value: `/proxy/${app.id}` });
+    spec.environment = env;
+    return { container: this.containerProto(c), launchContext: spec, amrmToken: attempt.amrmToken, nmToken };
+  }
+
+  /** A container ended (reported by its NM, released by the AM, or lost with its node). */
+  private completeContainer(c: ContainerRecord, exitStatus: number, diagnostics: string, releasedByAm: boolean): void {
+    const now = this.now();
+    c.state = 'COMPLETE';
+    c.exitStatus = exitStatus;
+    c.diagnostics = diagnostics;
+    const node = this.state.nodes[c.nodeId];
+    if (node) {
+      node.used = subRes(node.used, c.resource);
+      node.containers = node.containers.filter((id) => id !== c.id);
+      if (releasedByAm) node.toCleanup.push(c.id);
+    }
+    const app = this.state.apps[c.appId]!;
+    const seconds = Math.floor((now - c.allocatedAt) / 1000);
+    app.memorySeconds += c.resource.memory * seconds;
+    app.vcoreSeconds += c.resource.virtual_cores * seconds;
+    this.events.push({ type: 'completed', at: now, containerId: c.id, exitStatus, diagnostics });
+    const owner = app.attempts.find((a) => a.id === c.attemptId)!;
+    if (c.isAm && owner.amContainerId === c.id) {
+      this.amContainerFinished(app, owner, exitStatus, diagnostics);
+      return;
+    }
+    const current = app.attempts.at(-1)!;
+    if (!isFinal(app) && (current === owner || app.keepContainers)) {
+      current.pendingCompleted.push({ containerId: c.id, state: 'C_COMPLETE', exitStatus, diagnostics, capability: c.resource });
+    }
+  }
+
+  private amContainerFinished(app: AppRecord, attempt: AttemptRecord, exitStatus: number, diagnostics: string): void {
+    if (attempt.state === 'FINISHING') {
+      this.setAttemptState(attempt, 'FINISHED');
+      attempt.finishTime = this.now();
+      const final = attempt.finalStatusRequested ?? 'APP_UNDEFINED';
+      this.endApp(app, 'FINISHED', final, false);
+      return;
+    }
+    if (['FINISHED', 'FAILED', 'KILLED'].includes(attempt.state)) return;
+    const trackingPage = `${this.rmWeb()}/cluster/app/${app.id}`;
+    this.failAttempt(app, attempt, D.amContainerCrashed(attempt.id, exitStatus, diagnostics, trackingPage), exitStatus, !NOT_COUNTED.has(exitStatus));
+  }
+
+  /** An attempt failed: start the next one, or fail the application when attempts are used up. */
+  private failAttempt(app: AppRecord, attempt: AttemptRecord, diagnostics: string, exitStatus: number, counts: boolean): void {
+    const now = this.now();
+    attempt.diagnostics = diagnostics;
+    attempt.exitStatus = exitStatus;
+    attempt.finishTime = now;
+    attempt.originalTrackingUrl = `${this.rmWeb()}/cluster/app/${app.id}`;
+    this.setAttemptState(attempt, 'FAILED');
+    this.tokens.revokeAmrmToken(attempt.amrmToken);
+    if (attempt.amContainerId) {
+      const am = this.state.containers[attempt.amContainerId];
+      if (am && am.state !== 'COMPLETE') this.killOnNode(am, D.EXIT.KILLED_BY_RESOURCEMANAGER, D.KILLED_BY_RM);
+    }
+    if (counts) app.failedAttemptTimes.push(now);
+    const window = app.attemptFailuresValidityIntervalMs;
+    const failures = window > 0 ? app.failedAttemptTimes.filter((t) => now - t <= window).length : app.failedAttemptTimes.length;
+    if (failures >= app.maxAppAttempts) {
+      app.diagnostics = D.appFailedAfterAttempts(app.id, app.maxAppAttempts, this.config.amMaxAttempts, window, diagnostics);
+      app.trackingUrl = `${this.rmWeb()}/cluster/app/${app.id}`;
+      app.originalTrackingUrl = app.trackingUrl;
+      this.endApp(app, 'FAILED', 'APP_FAILED');
+      app.finalStateStored = true;
+      return;
+    }
+    if (!app.keepContainers) {
+      for (const c of Object.values(this.state.containers)) {
+        if (c.appId === app.id && c.state !== 'COMPLETE') this.killOnNode(c, D.EXIT.KILLED_BY_RESOURCEMANAGER, D.KILLED_BY_RM);
+      }
+    }
+    this.setAppState(app, 'ACCEPTED');
+    this.startAttempt(app);
+  }
+
+  /** Final transition of an application; remaining containers are stopped on their nodes. */
+  private endApp(app: AppRecord, state: RmAppState, final: FinalStatus, setFinishTime = true): void {
+    const current = app.attempts.at(-1);
+    if (current && !['FINISHED', 'FAILED', 'KILLED'].includes(current.state)) {
+      current.finishTime = this.now();
+      if (state === 'KILLED') {
+        current.originalTrackingUrl = `${this.rmWeb()}/cluster/app/${app.id}`;
+        this.setAttemptState(current, 'KILLED');
+      }
+      this.tokens.revokeAmrmToken(current.amrmToken);
+    }
+    if (state === 'KILLED') {
+      app.trackingUrl = `${this.rmWeb()}/cluster/app/${app.id}`;
+      app.originalTrackingUrl = app.trackingUrl;
+    }
+    app.finalStatus = final;
+    if (setFinishTime || app.finishTime === 0) app.finishTime = this.now();
+    this.setAppState(app, state);
+    for (const c of Object.values(this.state.containers)) {
+      if (c.appId === app.id && c.state !== 'COMPLETE') this.killOnNode(c, D.EXIT.KILLED_AFTER_APP_COMPLETION, D.COMPLETED_APPLICATION);
+    }
+  }
+
+  /** The RM ends a container itself: completed now, and its NM told to stop it. */
+  private killOnNode(c: ContainerRecord, exitStatus: number, diagnostics: string): void {
+    const node = this.state.nodes[c.nodeId];
+    if (node && node.state === 'RUNNING') node.toCleanup.push(c.id);
+    this.completeContainer(c, exitStatus, diagnostics, false);
+  }
+
+  // ---------------------------------------------------------------- reports
+
+  /** YARN state shown to clients (FINAL_SAVING/KILLING show the state before, FINISHING shows FINISHED). */
+  reportedState(app: AppRecord): string {
+    let s = app.state;
+    if (s === 'FINAL_SAVING' || s === 'KILLING') s = app.stateBeforeFinal ?? 'RUNNING';
+    if (s === 'FINISHING') s = 'FINISHED';
+    return s;
+  }
+
+  private report(app: AppRecord): Obj {
+    const attempt = app.attempts.at(-1);
+    const state = this.reportedState(app);
+    const finished = ['FINISHED', 'FAILED', 'KILLED'].includes(state);
+    const live = Object.values(this.state.containers).filter((c) => c.appId === app.id && c.state !== 'COMPLETE');
+    const used = live.reduce((acc, c) => addRes(acc, c.resource), { memory: 0, virtual_cores: 0 });
+    const minus = { memory: -1, virtual_cores: -1 };
+    const r: Obj = {
+      applicationId: applicationIdToProto(parseApplicationId(app.id)),
+      user: app.user,
+      queue: app.queue,
+      name: app.name,
+      host: attempt?.host ?? 'N/A',
+      rpc_port: attempt?.rpcPort ?? -1,
+      yarn_application_state: state,
+      diagnostics: app.diagnostics,
+      startTime: app.startTime,
+      finishTime: app.finishTime,
+      final_application_status: app.finalStatus,
+      app_resource_Usage: {
+        num_used_containers: finished ? -1 : live.length,
+        num_reserved_containers: finished ? -1 : 0,
+        used_resources: resourceProto(finished ? minus : used),
+        reserved_resources: resourceProto(finished ? minus : { memory: 0, virtual_cores: 0 }),
+        needed_resources: resourceProto(finished ? minus : addRes(used, attempt ? pendingResource(attempt) : { memory: 0, virtual_cores: 0 })),
+        memory_seconds: app.memorySeconds,
+        vcore_seconds: app.vcoreSeconds,
+        preempted_memory_seconds: 0,
+        preempted_vcore_seconds: 0,
+        application_resource_usage_map: [
+          { key: 'memory-mb', value: app.memorySeconds },
+          { key: 'vcores', value: app.vcoreSeconds },
+        ],
+        application_preempted_resource_usage_map: [
+          { key: 'memory-mb', value: 0 },
+          { key: 'vcores', value: 0 },
+        ],
+      },
+      originalTrackingUrl: app.originalTrackingUrl,
+      progress: finished && state === 'FINISHED' ? 1 : 0,
+      applicationType: app.applicationType,
+      applicationTags: app.applicationTags,
+      log_aggregation_status: 'LOG_DISABLED',
+      unmanaged_application: app.unmanagedAm,
+      priority: { priority: app.priority },
+      appNodeLabelExpression: '<Not set>',
+      amNodeLabelExpression: '<DEFAULT_PARTITION>',
+      appTimeouts: [
+        {
+          application_timeout_type: 'APP_TIMEOUT_LIFETIME',
+          application_timeout: { application_timeout_type: 'APP_TIMEOUT_LIFETIME', expire_time: 'UNLIMITED', remaining_time: -1 },
+        },
+      ],
+      launchTime: app.launchTime,
+      submitTime: app.submitTime,
+    };
+    if (app.trackingUrl) r.trackingUrl = app.trackingUrl;
+    if (attempt) r.currentApplicationAttemptId = applicationAttemptIdToProto(parseApplicationAttemptId(attempt.id));
+    return r;
+  }
+}
+
+function fits(node: NodeRecord, want: Res): boolean {
+  const free = subRes(node.capability, node.used);
+  return want.memory <= free.memory && want.virtual_cores <= free.virtual_cores;
+}
+
+/** ContainerIdProto from the wire as our text id (int64 may arrive as a Long-like value). */
+function containerIdFromAny(p: ContainerIdProto): ContainerId {
+  return containerIdFromProto({ ...p, id: Number(p.id) });
+}

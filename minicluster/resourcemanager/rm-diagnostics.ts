@@ -1,0 +1,105 @@
+// Diagnostics texts exactly as Hadoop 3.3.6's RM writes them (see fixtures am-restart/, failed-app/,
+// localization/ and rm-rest/). Clients and people grep these, so spacing quirks are kept.
+
+export interface Res {
+  memory: number;
+  virtual_cores: number;
+}
+
+const fmtRes = (r: Res): string => `<memory:${r.memory}, vCores:${r.virtual_cores}>`;
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** java.util.Date#toString as the recorded RM printed it (UTC, zone shown as +0000). */
+export function javaDateString(ms: number): string {
+  const d = new Date(ms);
+  return (
+    `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ` +
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000 ${d.getUTCFullYear()}`
+  );
+}
+
+/** Java's Float.toString for the percentages the RM prints ("0.0", "6.25", "100.0"). */
+export function javaFloat(n: number): string {
+  const r = Math.round(n * 1e6) / 1e6;
+  return Number.isInteger(r) ? `${r}.0` : String(r);
+}
+
+/** The CapacityScheduler's text while an app waits for its AM container. */
+export function activatedWaitingForAm(now: number, cluster: Res, used: Res): string {
+  const usedPct = cluster.memory > 0 ? (used.memory / cluster.memory) * 100 : 0;
+  return (
+    `[${javaDateString(now)}] Application is Activated, waiting for resources to be assigned for AM.  Details : ` +
+    `AM Partition = <DEFAULT_PARTITION> ; Partition Resource = ${fmtRes(cluster)} ; ` +
+    `Queue's Absolute capacity = 100.0 % ; Queue's Absolute used capacity = ${javaFloat(usedPct)} % ; ` +
+    `Queue's Absolute max capacity = 100.0 % ; Queue's capacity (absolute resource) = ${fmtRes(cluster)} ; ` +
+    `Queue's used capacity (absolute resource) = ${fmtRes(used)} ; Queue's max capacity (absolute resource) = ${fmtRes(cluster)} ; `
+  );
+}
+
+export const AM_LAUNCHED_WAITING_FOR_REGISTER = 'AM container is launched, waiting for AM container to Register with RM';
+
+export const appKilledByUser = (appId: string, user: string, remoteHost: string): string =>
+  `Application ${appId} was killed by user ${user} at ${remoteHost}`;
+
+export const unknownQueue = (appId: string, user: string, queue: string): string =>
+  `Application ${appId} submitted by user ${user} to unknown queue: ${queue}`;
+
+/** RMAppAttempt's text for an AM container that ended without unregistering (note the two spaces). */
+export function amContainerCrashed(attemptId: string, exitStatus: number, containerDiagnostics: string, trackingUrl: string): string {
+  return (
+    `AM Container for ${attemptId} exited with  exitCode: ${exitStatus}\n` +
+    `Failing this attempt.Diagnostics: ${containerDiagnostics}` +
+    `For more detailed output, check the application tracking page: ${trackingUrl} Then click on links to logs of each attempt.\n`
+  );
+}
+
+export const amLivenessExpired = (attemptId: string): string => `ApplicationMaster for attempt ${attemptId} timed out`;
+
+/** RMApp's text when the last allowed attempt failed. */
+export function appFailedAfterAttempts(
+  appId: string,
+  maxAppAttempts: number,
+  globalLimit: number,
+  validityIntervalMs: number,
+  attemptDiagnostics: string,
+): string {
+  const window = validityIntervalMs > 0 ? ` in previous ${validityIntervalMs} milliseconds` : '';
+  const limits = globalLimit === maxAppAttempts ? '' : ` (global limit =${globalLimit}; local limit is =${maxAppAttempts})`;
+  return `Application ${appId} failed ${maxAppAttempts} times${window}${limits} due to ${attemptDiagnostics}. Failing the application.`;
+}
+
+export function maxAllocationExceeded(requested: Res, max: Res): string {
+  const types: string[] = [];
+  if (requested.memory > max.memory) types.push('memory-mb');
+  if (requested.virtual_cores > max.virtual_cores) types.push('vcores');
+  return (
+    `Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. ` +
+    `Requested resource type=[${types.join(', ')}], Requested resource=${fmtRes(requested)}, maximum allowed allocation=${fmtRes(max)}, ` +
+    `please note that maximum allowed allocation is calculated by scheduler based on maximum resource of registered NodeManagers, ` +
+    `which might be less than configured maximum allocation=${fmtRes(max)}`
+  );
+}
+
+export function negativeResourceRequest(requested: Res): string {
+  return `Invalid resource request, requested resource type=[memory-mb] < 0 or greater than maximum allowed allocation. Requested resource=${fmtRes(requested)}`;
+}
+
+/** ContainerExitStatus values and the scheduler's texts for containers the RM ends. */
+export const EXIT = {
+  SUCCESS: 0,
+  INVALID: -1000,
+  ABORTED: -100,
+  DISKS_FAILED: -101,
+  PREEMPTED: -102,
+  KILLED_BY_APPMASTER: -105,
+  KILLED_BY_RESOURCEMANAGER: -106,
+  KILLED_AFTER_APP_COMPLETION: -107,
+} as const;
+
+export const RELEASED_CONTAINER = 'Container released by application';
+export const LOST_CONTAINER = 'Container released on a *lost* node';
+export const COMPLETED_APPLICATION = 'Container of a completed application';
+export const KILLED_BY_RM = 'Container killed by ResourceManager';

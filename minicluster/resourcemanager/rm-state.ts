@@ -1,0 +1,144 @@
+// The RM's whole state as plain JSON-able records, so that a snapshot taken before a restart can be
+// restored afterwards (work-preserving recovery). Behaviour lives in the scheduler and the core.
+import type { Res } from './rm-diagnostics.js';
+import type { StoredToken, TokenState } from './rm-tokens.js';
+
+/** RMAppState (internal; FINAL_SAVING/FINISHING/KILLING are reported as the YARN states below). */
+export type RmAppState =
+  | 'NEW'
+  | 'NEW_SAVING'
+  | 'SUBMITTED'
+  | 'ACCEPTED'
+  | 'RUNNING'
+  | 'FINAL_SAVING'
+  | 'FINISHING'
+  | 'FINISHED'
+  | 'FAILED'
+  | 'KILLING'
+  | 'KILLED';
+
+export type AttemptState = 'SCHEDULED' | 'ALLOCATED' | 'LAUNCHED' | 'RUNNING' | 'FINISHING' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+export type FinalStatus = 'APP_UNDEFINED' | 'APP_SUCCEEDED' | 'APP_FAILED' | 'APP_KILLED' | 'APP_ENDED';
+
+export interface ContainerStatusRecord {
+  containerId: string;
+  state: 'C_NEW' | 'C_RUNNING' | 'C_COMPLETE';
+  exitStatus: number;
+  diagnostics: string;
+  capability: Res;
+}
+
+export interface AskEntry {
+  priority: number;
+  resourceName: string;
+  capability: Res;
+  numContainers: number;
+  allocationRequestId: number;
+  relaxLocality: boolean;
+}
+
+export interface NodeRecord {
+  nodeId: string;
+  host: string;
+  port: number;
+  httpAddress: string;
+  /** Address tokens name (`127.0.0.1:<port>`) while the node id says `localhost:<port>`. */
+  tokenService: string;
+  capability: Res;
+  used: Res;
+  state: 'RUNNING' | 'LOST';
+  lastHeartbeat: number;
+  containers: string[];
+  /** Containers the RM wants this NM to stop, sent with the next heartbeat answer. */
+  toCleanup: string[];
+}
+
+export interface ContainerRecord {
+  id: string;
+  appId: string;
+  /** The attempt that was given the container (kept across attempts with keep-containers). */
+  attemptId: string;
+  nodeId: string;
+  resource: Res;
+  priority: number;
+  allocationRequestId: number;
+  isAm: boolean;
+  state: 'ALLOCATED' | 'ACQUIRED' | 'RUNNING' | 'COMPLETE';
+  token: StoredToken;
+  allocatedAt: number;
+  exitStatus?: number;
+  diagnostics?: string;
+}
+
+export interface AttemptRecord {
+  id: string;
+  number: number;
+  state: AttemptState;
+  startTime: number;
+  finishTime: number;
+  amContainerId?: string;
+  amrmToken: StoredToken;
+  registered: boolean;
+  host: string;
+  rpcPort: number;
+  originalTrackingUrl: string;
+  diagnostics: string;
+  exitStatus: number;
+  asks: Record<string, AskEntry>;
+  /** Allocated but not yet handed to the AM in an allocate response. */
+  newlyAllocated: string[];
+  pendingCompleted: ContainerStatusRecord[];
+  /** NMTokens this attempt received, per node id (handed again to the next attempt with keep-containers). */
+  nmTokens: Record<string, StoredToken>;
+  lastResponseId: number;
+  lastResponse?: unknown;
+  lastContact: number;
+  nextContainerSeq: number;
+  unregisterRequested: boolean;
+  finalStatusRequested?: FinalStatus;
+}
+
+export interface AppRecord {
+  id: string;
+  user: string;
+  name: string;
+  queue: string;
+  applicationType: string;
+  applicationTags: string[];
+  priority: number;
+  submitTime: number;
+  startTime: number;
+  launchTime: number;
+  finishTime: number;
+  state: RmAppState;
+  /** State shown in reports while FINAL_SAVING / KILLING. */
+  stateBeforeFinal?: RmAppState;
+  finalStatus: FinalStatus;
+  diagnostics: string;
+  maxAppAttempts: number;
+  keepContainers: boolean;
+  attemptFailuresValidityIntervalMs: number;
+  amResource: Res;
+  /** The ContainerLaunchContextProto object from the submission, passed on to the AM launch. */
+  amContainerSpec: unknown;
+  unmanagedAm: boolean;
+  attempts: AttemptRecord[];
+  failedAttemptTimes: number[];
+  finalStateStored: boolean;
+  trackingUrl: string;
+  originalTrackingUrl: string;
+  memorySeconds: number;
+  vcoreSeconds: number;
+}
+
+export interface RmState {
+  clusterTimestamp: number;
+  /** Bumped at each recovery; stamped into new container ids as `e<epoch>`. */
+  epoch: number;
+  nextAppSeq: number;
+  apps: Record<string, AppRecord>;
+  nodes: Record<string, NodeRecord>;
+  containers: Record<string, ContainerRecord>;
+  tokens: TokenState;
+}
