@@ -41,6 +41,12 @@ export const HDFS_DEFAULTS: Readonly<Record<string, string>> = {
   'dfs.client.failover.max.attempts': '15',
   'dfs.client.failover.sleep.base.millis': '500',
   'dfs.client.failover.sleep.max.millis': '15000',
+  // The WebHDFS client's own failover and socket settings.
+  'dfs.http.client.failover.max.attempts': '15',
+  'dfs.http.client.failover.sleep.base.millis': '500',
+  'dfs.http.client.failover.sleep.max.millis': '15000',
+  'dfs.webhdfs.socket.connect-timeout': '60s',
+  'dfs.webhdfs.socket.read-timeout': '60s',
   'dfs.replication': '3',
   'dfs.blocksize': '134217728',
   'dfs.permissions.superusergroup': 'supergroup',

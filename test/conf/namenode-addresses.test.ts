@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { confWith } from './temp-conf-dir.js';
 import { Configuration } from '../../client/conf/configuration.js';
 import { parseHadoopAddress, webHdfsEndpoints } from '../../client/conf/namenode-addresses.js';
 
-const conf = (props: Record<string, string>) => {
-  const c = Configuration.withDefaults({});
-  for (const [k, v] of Object.entries(props)) c.set(k, v);
-  return c;
-};
+const conf = confWith;
 
 describe('webHdfsEndpoints', () => {
   it('maps webhdfs:// and swebhdfs:// URIs directly, with default ports 9870 / 9871', () => {

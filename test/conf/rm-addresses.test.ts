@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Configuration } from '../../client/conf/configuration.js';
+import { confWith } from './temp-conf-dir.js';
 import { resourceManagerAddresses } from '../../client/conf/rm-addresses.js';
 
-const conf = (props: Record<string, string>) => {
-  const c = Configuration.withDefaults({});
-  for (const [k, v] of Object.entries(props)) c.set(k, v);
-  return c;
-};
+const conf = confWith;
 
 describe('resourceManagerAddresses without HA', () => {
   it("follows yarn.resourcemanager.hostname into every service's default port", () => {

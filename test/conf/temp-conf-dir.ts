@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Configuration } from '../../client/conf/configuration.js';
 
 /** Temporary directories for configuration files, removed by `cleanup()` (call it in afterEach). */
 export class TempConfDirs {
@@ -25,4 +26,11 @@ export function siteXml(props: Record<string, string>, finals: string[] = []): s
     .map(([k, v]) => `  <property>\n    <name>${k}</name>\n    <value>${v}</value>${finals.includes(k) ? '\n    <final>true</final>' : ''}\n  </property>`)
     .join('\n');
   return `<?xml version="1.0"?>\n<configuration>\n${body}\n</configuration>\n`;
+}
+
+/** Defaults (with an empty environment) plus `props` set from code. */
+export function confWith(props: Record<string, string>): Configuration {
+  const conf = Configuration.withDefaults({});
+  for (const [k, v] of Object.entries(props)) conf.set(k, v);
+  return conf;
 }
