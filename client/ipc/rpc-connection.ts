@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
+import { BatchedWriter } from './batched-writer.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { DEFAULT_IPC_TUNING, type RpcProtection } from './ipc-options.js';
 import { describePeer, IpcConfigError, IpcConnectFailedError, IpcConnectionError, IpcError, IpcProtocolError, IpcTimeoutError } from './ipc-errors.js';
@@ -185,6 +186,7 @@ class Wire {
   private lastReceived = Date.now();
   private pingTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private readonly out: BatchedWriter;
 
   constructor(
     private readonly socket: Socket,
@@ -195,6 +197,7 @@ class Wire {
   ) {
     this.decoder = new FrameDecoder(options.maxResponseBytes ?? DEFAULT_IPC_TUNING.maxResponseBytes, `response from ${where}`);
     socket.setNoDelay(true);
+    this.out = new BatchedWriter(socket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onPeerClosed());
     socket.on('close', () => this.onPeerClosed());
@@ -275,7 +278,7 @@ class Wire {
   }
 
   private write(bytes: Buffer): void {
-    if (!this.dead) this.socket.write(bytes);
+    if (!this.dead) this.out.write(bytes);
   }
 
   private onData(chunk: Buffer): void {
@@ -344,6 +347,7 @@ class Wire {
       if (this.pending.size > 0 || this.dead) return;
       this.dead = true;
       clearInterval(this.pingTimer);
+      this.out.flush();
       this.socket.end();
       this.onDead(this);
     }, idleMs);

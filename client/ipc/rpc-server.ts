@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { BatchedWriter } from './batched-writer.js';
 import { DEFAULT_MAX_REQUEST_BYTES, FrameDecoder } from './frame-decoder.js';
 import { AuthProtocol, IPC_VERSION, parsePreamble, PREAMBLE_LENGTH } from './preamble.js';
 import type { ProtocolDescriptor } from './protocol-descriptor.js';
@@ -130,6 +131,7 @@ class ServerConnection {
   private tokenIdentifier: Buffer | undefined;
   private closing = false;
   private readonly remoteAddress: string;
+  private readonly out: BatchedWriter;
 
   constructor(
     private readonly socket: Socket,
@@ -138,6 +140,7 @@ class ServerConnection {
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.decoder = new FrameDecoder(options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, `request from ${this.remoteAddress}`);
+    this.out = new BatchedWriter(socket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
   }
 
@@ -307,6 +310,7 @@ class ServerConnection {
       }),
     );
     this.closing = true;
+    this.out.flush();
     this.socket.end();
   }
 
@@ -316,7 +320,7 @@ class ServerConnection {
   }
 
   private write(bytes: Buffer): void {
-    if (!this.closing && !this.socket.destroyed) this.socket.write(bytes);
+    if (!this.closing && !this.socket.destroyed) this.out.write(bytes);
   }
 }
 

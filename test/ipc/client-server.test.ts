@@ -152,10 +152,10 @@ describe('client <-> server over TCP', () => {
   it('unknown method and protocol are ERRORs with Hadoop class names', async () => {
     const { port } = await appServer();
     const c = connection(port);
-    const e = await c.call('noSuchMethod', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
+    const e: any = await c.call("noSuchMethod", OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
     expect(e.className).toBe('org.apache.hadoop.ipc.RpcNoSuchMethodException');
     const other = connection(port, undefined, { protocol: 'org.example.NoSuchProtocolPB' });
-    const e2 = await other.call('x', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
+    const e2: any = await other.call("x", OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
     expect(e2.className).toBe('org.apache.hadoop.ipc.RpcNoSuchProtocolException');
   });
 
