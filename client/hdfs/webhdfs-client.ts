@@ -30,16 +30,11 @@ import {
   type HdfsFileChecksum,
   type HdfsFileStatus,
 } from './webhdfs-json.js';
+import type { WebHdfsEndpoint } from '../conf/namenode-addresses.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './webhdfs-retry-policy.js';
 
-/** One NameNode (or HttpFS gateway) HTTP address; the shape `webHdfsEndpoints(conf)` returns. */
-export interface WebHdfsEndpoint {
-  scheme: 'http' | 'https';
-  host: string;
-  port: number;
-  /** NameNode id within an HA nameservice (for messages). */
-  nnId?: string;
-}
+/** One NameNode (or HttpFS gateway) HTTP address, as client/conf resolves it. */
+export type { WebHdfsEndpoint };
 
 export interface WebHdfsClientOptions extends HttpTransportOptions {
   /** NameNodes in failover order (several for HA), or one HttpFS gateway. */

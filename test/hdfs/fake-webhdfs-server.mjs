@@ -65,10 +65,19 @@ export class FakeWebHdfsServer {
         if (!f) return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `File does not exist: ${p}`);
         return json(res, { FileStatus: status(f, '') });
       }
-      case 'LISTSTATUS': {
+      case 'LISTSTATUS':
+      case 'LISTSTATUS_BATCH': {
         if (!this.files.has(p)) return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `File ${p} does not exist.`);
-        const children = [...this.files.entries()].filter(([k]) => k !== p && parent(k) === p).sort(([a], [b]) => (a < b ? -1 : 1));
-        return json(res, { FileStatuses: { FileStatus: children.map(([k, f]) => status(f, k.slice(k.lastIndexOf('/') + 1))) } });
+        const children = [...this.files.entries()]
+          .filter(([k]) => k !== p && parent(k) === p)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, f]) => status(f, k.slice(k.lastIndexOf('/') + 1)));
+        if (op === 'LISTSTATUS') return json(res, { FileStatuses: { FileStatus: children } });
+        // Pages of two entries, like a NameNode with dfs.ls.limit=2, so paging gets exercised.
+        const after = url.searchParams.get('startAfter');
+        const rest = after === null ? children : children.filter((c) => c.pathSuffix > after);
+        const page = rest.slice(0, 2);
+        return json(res, { DirectoryListing: { partialListing: { FileStatuses: { FileStatus: page } }, remainingEntries: rest.length - page.length } });
       }
       case 'RENAME': {
         const dst = url.searchParams.get('destination');

@@ -1,0 +1,40 @@
+/**
+ * Builds a WebHdfsClient from Hadoop configuration: NameNode endpoints (fs.defaultFS or the
+ * given URI, HA nameservices, https) from client/conf, the user as Hadoop's SIMPLE auth picks it,
+ * and the failover/timeout settings under their Hadoop names.
+ */
+import { userInfo } from 'node:os';
+import type { Configuration } from '../conf/configuration.js';
+import { webHdfsEndpoints } from '../conf/namenode-addresses.js';
+import { WebHdfsClient, type WebHdfsClientOptions } from './webhdfs-client.js';
+
+export interface WebHdfsClientFromConfOptions {
+  /** An hdfs:// / webhdfs:// / swebhdfs:// URI naming the file system; fs.defaultFS when omitted. */
+  uri?: string;
+  user?: string;
+  doAs?: string;
+  delegation?: string;
+  httpFs?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** SIMPLE auth identity as Hadoop's UserGroupInformation chooses it: HADOOP_USER_NAME, else the OS user. */
+export function simpleAuthUser(env: NodeJS.ProcessEnv = process.env): string {
+  return env['HADOOP_USER_NAME'] || userInfo().username;
+}
+
+export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFromConfOptions = {}): WebHdfsClient {
+  const options: WebHdfsClientOptions = {
+    endpoints: webHdfsEndpoints(conf, opts.uri),
+    retry: {
+      maxAttempts: conf.getInt('dfs.http.client.failover.max.attempts', 15),
+      baseDelayMs: conf.getInt('dfs.http.client.failover.sleep.base.millis', 500),
+      maxDelayMs: conf.getInt('dfs.http.client.failover.sleep.max.millis', 15_000),
+    },
+    socketTimeoutMs: conf.getTimeDuration('dfs.webhdfs.socket.read-timeout', 60_000, 'ms'),
+    ...(opts.delegation ? { delegation: opts.delegation } : { user: opts.user ?? simpleAuthUser(opts.env) }),
+    ...(opts.doAs ? { doAs: opts.doAs } : {}),
+    ...(opts.httpFs ? { httpFs: true } : {}),
+  };
+  return new WebHdfsClient(options);
+}
