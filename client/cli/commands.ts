@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerFsCommand } from './commands/fs.js';
 
 /**
  * Every `loom` sub-command registers itself here: one file per command group under
@@ -6,4 +7,5 @@ import type { Command } from 'commander';
  */
 export function registerCommands(_program: Command): void {
   // command groups are added here
+  registerFsCommand(_program);
 }
