@@ -22,10 +22,10 @@ function hasBody(req: IncomingMessage): boolean {
 export async function handleDataNodeRequest(ctx: WebHdfsContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   if ((method === 'PUT' || method === 'POST') && hasBody(req)) res.writeContinue();
-  const url = new URL(req.url ?? '/', 'http://datanode');
-  const path = webHdfsPath(url.pathname);
   let op = 'request';
   try {
+    const url = new URL(req.url ?? '/', 'http://datanode');
+    const path = webHdfsPath(url.pathname);
     if (path === undefined) {
       throw illegalArgument(`${url.pathname} is not a WebHDFS path: use /webhdfs/v1/<absolute path>?op=...`);
     }

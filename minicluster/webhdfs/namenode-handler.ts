@@ -18,9 +18,9 @@ export const LIST_LIMIT = 1000;
 
 export function handleNameNodeRequest(ctx: WebHdfsContext, req: IncomingMessage, res: ServerResponse): void {
   req.resume(); // the NameNode never reads a body
-  const url = new URL(req.url ?? '/', 'http://namenode');
-  const path = webHdfsPath(url.pathname);
   try {
+    const url = new URL(req.url ?? '/', 'http://namenode');
+    const path = webHdfsPath(url.pathname);
     if (path === undefined) {
       throw illegalArgument(`${url.pathname} is not a WebHDFS path: use /webhdfs/v1/<absolute path>?op=...`);
     }

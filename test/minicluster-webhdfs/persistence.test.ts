@@ -17,11 +17,15 @@ describe('WebHDFS namespace persistence', () => {
     clusters.push(c);
     return c;
   };
-
-  it('keeps files, directories and metadata across a restart', async () => {
+  /** A server on a new data directory that the test may restart. */
+  const startFresh = async () => {
     const dataDir = makeDataDir();
     dirs.push(dataDir);
-    const a = await start(dataDir);
+    return { dataDir, a: await start(dataDir) };
+  };
+
+  it('keeps files, directories and metadata across a restart', async () => {
+    const { dataDir, a } = await startFresh();
     await send('PUT', a.nn('/app/lib?op=MKDIRS&permission=750&user.name=root'));
     await createFile(a, '/app/lib/one.txt', 'first file\n');
     await createFile(a, '/app/two.bin', Buffer.alloc(3000, 7), '&replication=2&blocksize=2097152');
@@ -48,9 +52,7 @@ describe('WebHDFS namespace persistence', () => {
   });
 
   it('replays the edit log of a server that never checkpointed', async () => {
-    const dataDir = makeDataDir();
-    dirs.push(dataDir);
-    const a = await start(dataDir);
+    const { dataDir, a } = await startFresh();
     await send('PUT', a.nn('/logged/dir?op=MKDIRS&user.name=root'));
     await createFile(a, '/logged/dir/data', 'abcdef');
     // A second namespace opened while the first still runs: it only has the image + edits on disk.
