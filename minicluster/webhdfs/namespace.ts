@@ -7,7 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { Writable, type Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import {
   accessControl,
   alreadyBeingCreated,
@@ -195,7 +195,7 @@ export class Namespace {
     if (offset > inode.length) throw eofException('Cannot seek after EOF');
     const count = Math.min(length ?? Infinity, inode.length - offset);
     const stream = count === 0
-      ? createReadStream(this.store.blockPath(inode.id), { start: 0, end: -1 })
+      ? Readable.from([])
       : createReadStream(this.store.blockPath(inode.id), { start: offset, end: offset + count - 1 });
     return { stream, length: count };
   }

@@ -76,4 +76,20 @@ describe('WebHDFS uploads stream to disk', () => {
     const answer = await send('PUT', String(step1.headers.location), { body: 'hello', headers: { Expect: '100-continue' } });
     expect([answer.status, answer.interim]).toEqual([201, [100]]);
   });
+
+  it('serves an empty file, a read at EOF, and refuses a read past EOF', async () => {
+    const step1 = await send('PUT', c.nn('/empty?op=CREATE&user.name=root'));
+    expect((await send('PUT', String(step1.headers.location))).status).toBe(201);
+    const read = async (path: string, query: string) => {
+      const open = await send('GET', c.nn(`${path}?op=OPEN&user.name=root${query}`));
+      return send('GET', String(open.headers.location));
+    };
+    const empty = await read('/empty', '');
+    expect([empty.status, empty.headers['content-length'], empty.body.length]).toEqual([200, '0', 0]);
+    const created = await send('PUT', String((await send('PUT', c.nn('/five?op=CREATE&user.name=root'))).headers.location), { body: '12345' });
+    expect(created.status).toBe(201);
+    expect((await read('/five', '&offset=5')).body.length).toBe(0);
+    const past = await read('/five', '&offset=6');
+    expect([past.status, json(past).RemoteException.message.split('\n')[0]]).toEqual([403, 'Cannot seek after EOF']);
+  });
 });
