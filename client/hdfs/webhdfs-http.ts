@@ -88,7 +88,8 @@ export class HttpTransport {
         if (settled) return;
         settled = true;
         source?.destroy();
-        reject(connectionError(err, where, !connected && CONNECT_ERROR_CODES.has(err.code ?? ''), body !== undefined ? bytesSent : undefined));
+        const sent = req.onBodyProgress ? bytesSent : (outgoing.socket?.bytesWritten ?? bytesSent);
+        reject(connectionError(err, where, !connected && CONNECT_ERROR_CODES.has(err.code ?? ''), body !== undefined ? sent : undefined));
       });
 
       if (body === undefined) {
@@ -97,13 +98,10 @@ export class HttpTransport {
         outgoing.end(body, () => req.onBodyProgress?.((bytesSent = body.byteLength)));
       } else {
         source = body instanceof Readable ? body : Readable.from(body, { objectMode: false });
-        source.on('data', (chunk: Buffer) => {
-          bytesSent += chunk.length;
-          req.onBodyProgress?.(bytesSent);
-          if (!outgoing.write(chunk)) source!.pause();
-        });
-        outgoing.on('drain', () => source!.resume());
-        source.on('end', () => outgoing.end());
+        // Counting costs a listener per chunk; without a progress callback the socket's count is enough.
+        const report = req.onBodyProgress;
+        if (report) source.on('data', (chunk: Buffer) => report((bytesSent += chunk.length)));
+        source.pipe(outgoing);
         source.on('error', (err) => {
           if (settled) return;
           settled = true;
