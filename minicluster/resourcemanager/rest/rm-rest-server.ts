@@ -1,0 +1,123 @@
+// The RM's web port: REST API under /ws/v1/cluster and the web proxy under /proxy/. A node:http
+// server on 127.0.0.1; bodies are built by rm-rest-json.ts, written with Java's number formatting.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseApplicationId } from '../../../client/yarn/yarn-ids.js';
+import type { ResourceManagerCore } from '../resource-manager-core.js';
+import { toJavaJson } from './java-json.js';
+import { flat, rmNoCacheHeaders } from './rest-headers.js';
+import { appAttemptsJson, appJson, clusterInfoJson, clusterMetricsJson, clusterNodesJson, remoteExceptionJson } from './rm-rest-json.js';
+import { handleProxyRequest } from './web-proxy.js';
+
+export interface RmRestServerOptions {
+  host?: string;
+  port?: number;
+  /** User named in kills through REST (the recorded cluster ran SIMPLE auth as its static user). */
+  user?: string;
+}
+
+export class RmRestServer {
+  private server?: Server;
+
+  constructor(
+    private readonly rm: ResourceManagerCore,
+    private readonly opts: RmRestServerOptions = {},
+  ) {}
+
+  async start(): Promise<AddressInfo> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        // A handler bug must not take the RM down; answer 500 if nothing was sent yet.
+        if (!res.headersSent) this.json(res, 500, { RemoteException: { exception: 'WebApplicationException', message: String(err), javaClassName: 'javax.ws.rs.WebApplicationException' } });
+        else res.destroy();
+      });
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => resolve());
+    });
+    return server.address() as AddressInfo;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    res.sendDate = false;
+    res.writeHead(status, flat(rmNoCacheHeaders(this.rm.config.now(), 'application/json;charset=utf-8', { leadingDate: true, contentTypeLast: true })));
+    res.end(toJavaJson(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://rm');
+    if (url.pathname.startsWith('/proxy/')) return handleProxyRequest(this.rm, req, res);
+    const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
+    if (parts[0] !== 'ws' || parts[1] !== 'v1' || parts[2] !== 'cluster') return this.notFound(res, `no resource at ${url.pathname}`);
+    const [, , , what, appIdText, sub] = parts;
+    const method = req.method ?? 'GET';
+
+    if (!appIdText) {
+      if (method !== 'GET') return this.notFound(res, `${method} is not supported on ${url.pathname}`);
+      if (what === undefined || what === 'info') return this.json(res, 200, clusterInfoJson(this.rm));
+      if (what === 'metrics') return this.json(res, 200, clusterMetricsJson(this.rm));
+      if (what === 'nodes') return this.json(res, 200, clusterNodesJson(this.rm));
+      if (what === 'apps') {
+        const states = (url.searchParams.get('states') ?? '').split(',').filter(Boolean).map((s) => s.toUpperCase());
+        const apps = this.rm.allApps().filter((a) => !states.length || states.includes(this.rm.reportedState(a)));
+        return this.json(res, 200, { apps: apps.length ? { app: apps.map((a) => appJson(this.rm, a)) } : null });
+      }
+      return this.notFound(res, `no resource at ${url.pathname}`);
+    }
+    if (what !== 'apps') return this.notFound(res, `no resource at ${url.pathname}`);
+    if (!appIdText.startsWith('application_')) {
+      return this.json(res, 400, remoteExceptionJson('BadRequestException', `java.lang.IllegalArgumentException: Invalid ApplicationId prefix: ${appIdText}. The valid ApplicationId should start with prefix application`));
+    }
+    try {
+      parseApplicationId(appIdText);
+    } catch {
+      return this.json(res, 400, remoteExceptionJson('BadRequestException', `java.lang.IllegalArgumentException: Invalid ApplicationId: ${appIdText}`));
+    }
+    const app = this.rm.allApps().find((a) => a.id === appIdText);
+    if (!app) return this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: app with id: ${appIdText} not found`));
+
+    if (sub === undefined && method === 'GET') return this.json(res, 200, { app: appJson(this.rm, app) });
+    if (sub === 'appattempts' && method === 'GET') return this.json(res, 200, appAttemptsJson(this.rm, app));
+    if (sub === 'state' && method === 'GET') return this.json(res, 200, { state: this.rm.reportedState(app) });
+    if (sub === 'state' && method === 'PUT') return this.putState(req, res, app.id);
+    return this.notFound(res, `no resource at ${url.pathname}`);
+  }
+
+  /** PUT .../apps/{id}/state {"state":"KILLED"}: 202 while the kill is under way, 200 once final. */
+  private async putState(req: IncomingMessage, res: ServerResponse, appId: string): Promise<void> {
+    const text = await new Promise<string>((resolve, reject) => {
+      let s = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (s += c));
+      req.on('end', () => resolve(s));
+      req.on('error', reject);
+    });
+    let target: unknown;
+    try {
+      target = (JSON.parse(text) as { state?: unknown }).state;
+    } catch {
+      target = undefined;
+    }
+    if (target !== 'KILLED') {
+      return this.json(res, 400, remoteExceptionJson('BadRequestException', `java.lang.IllegalArgumentException: Only KILLED is accepted as the target state; send {"state":"KILLED"}`));
+    }
+    const remote = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+    const { is_kill_completed } = this.rm.killApplication(appId, this.opts.user ?? 'root', remote);
+    const app = this.rm.appRecord(appId);
+    return this.json(res, is_kill_completed ? 200 : 202, { state: this.rm.reportedState(app) });
+  }
+
+  private notFound(res: ServerResponse, message: string): void {
+    this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: ${message}`));
+  }
+}
