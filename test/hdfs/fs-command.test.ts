@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runFs } from '../../client/cli/commands/fs.js';
+import { main } from '../../client/cli/loom.js';
 import { FakeWebHdfsServer } from './fake-webhdfs-server.mjs';
 
 let server: FakeWebHdfsServer;
@@ -98,5 +99,15 @@ describe('loom fs', () => {
     expect(r.code).toBe(1);
     expect(r.err).toBe("loom fs -put: `/d/a.txt': File exists (use -f to overwrite)\n");
     expect((await fs('-put', '-f', local, '/d/a.txt')).code).toBe(0);
+  });
+
+  it('is reachable as `loom fs` through the CLI entry point', async () => {
+    try {
+      const code = await main(['fs', '-D', `fs.defaultFS=webhdfs://127.0.0.1:${server.port}`, '-mkdir', '-p', '/via/main']);
+      expect(code).toBe(0);
+      expect(server.files.has('/via/main')).toBe(true);
+    } finally {
+      process.exitCode = undefined;
+    }
   });
 });
