@@ -1,0 +1,74 @@
+// ApplicationClientProtocol (RM client port) as thin handlers over ResourceManagerCore.
+import type { ProtocolHandlers, RpcCallContext } from '../../client/ipc/rpc-server.js';
+import { APPLICATION_CLIENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
+import { applicationIdText } from '../../client/yarn/yarn-ids.js';
+import { resourceProto, type ResourceManagerCore } from './resource-manager-core.js';
+import { RmException } from './rm-exceptions.js';
+import { asRpcAnswer } from './rpc-errors.js';
+
+type Req = Record<string, any>;
+
+const userOf = (ctx: RpcCallContext): string => ctx.user ?? 'dr.who';
+
+/** The caller's IP without port (kill diagnostics say "at 127.0.0.1"). */
+function hostOf(remoteAddress: string): string {
+  const bracketed = /^\[(.*)\]:\d+$/.exec(remoteAddress);
+  const plain = /^([^:]*):\d+$/.exec(remoteAddress);
+  return (bracketed?.[1] ?? plain?.[1] ?? remoteAddress).replace(/^::ffff:/, '');
+}
+
+const RESOURCE_TYPE_INFO = [
+  { name: 'memory-mb', units: 'Mi', type: 'COUNTABLE' },
+  { name: 'vcores', units: '', type: 'COUNTABLE' },
+];
+
+export function applicationClientService(rm: ResourceManagerCore): ProtocolHandlers {
+  const h = (fn: (req: Req, ctx: RpcCallContext) => object) => (req: Req, ctx: RpcCallContext) => asRpcAnswer(() => fn(req, ctx));
+  return {
+    protocol: APPLICATION_CLIENT_PROTOCOL,
+    handlers: {
+      getNewApplication: h(() => rm.getNewApplication()),
+      submitApplication: h((req, ctx) => {
+        rm.submitApplication(req.application_submission_context ?? {}, userOf(ctx));
+        return {};
+      }),
+      getApplicationReport: h((req) => ({ application_report: rm.getApplicationReport(applicationIdText(req.application_id)) })),
+      getApplications: h((req) => ({
+        applications: rm.listApplications({ states: req.application_states, applicationTypes: req.application_types }),
+      })),
+      forceKillApplication: h((req, ctx) => rm.killApplication(applicationIdText(req.application_id), userOf(ctx), hostOf(ctx.remoteAddress))),
+      getClusterMetrics: h(() => ({ cluster_metrics: rm.getClusterMetrics() })),
+      getClusterNodes: h(() => ({
+        nodeReports: rm
+          .allNodes()
+          .filter((n) => n.state === 'RUNNING')
+          .map((n) => ({
+            nodeId: { host: n.host, port: n.port },
+            httpAddress: n.httpAddress,
+            rackName: '/default-rack',
+            used: resourceProto(n.used),
+            capability: resourceProto(n.capability),
+            numContainers: n.containers.length,
+            node_state: 'NS_RUNNING',
+            health_report: '',
+            last_health_report_time: n.lastHeartbeat,
+          })),
+      })),
+      getQueueInfo: h((req) => {
+        const name = req.queueName ?? rm.config.queueName;
+        if (name !== rm.config.queueName) {
+          throw new RmException('java.io.IOException', `Unknown queue: ${name}`);
+        }
+        return { queueInfo: { queueName: name, capacity: 1, maximumCapacity: 1, currentCapacity: 0, state: 'Q_RUNNING', childQueues: [], applications: [] } };
+      }),
+      getQueueUserAcls: h(() => ({ queueUserAcls: [{ queueName: rm.config.queueName, userAcls: ['QACL_SUBMIT_APPLICATIONS', 'QACL_ADMINISTER_QUEUE'] }] })),
+      getResourceTypeInfo: h(() => ({ resource_type_info: RESOURCE_TYPE_INFO })),
+      getResourceProfiles: h(() => {
+        throw new RmException(
+          'org.apache.hadoop.yarn.exceptions.YARNFeatureNotEnabledException',
+          'Resource profile is not enabled, please enable resource profile feature before using its functions. (by setting yarn.resourcemanager.resource-profiles.enabled to true)',
+        );
+      }),
+    },
+  };
+}
