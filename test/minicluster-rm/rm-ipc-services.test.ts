@@ -1,9 +1,12 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPLICATION_CLIENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
+import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
+import { RpcClient } from '../../client/ipc/rpc-client.js';
 import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../client/ipc/rpc-messages.js';
 import { RpcServer } from '../../client/ipc/rpc-server.js';
+import { amrmTokenAuth, applicationMasterService } from '../../minicluster/resourcemanager/am-service.js';
 import { applicationClientService } from '../../minicluster/resourcemanager/client-service.js';
+import { tokenProto } from '../../minicluster/resourcemanager/rm-tokens.js';
 import { ResourceManagerCore } from '../../minicluster/resourcemanager/resource-manager-core.js';
 import { readFixtureJson, streamBytes, type IpcConnectionFixture } from '../support/fixtures.js';
 
@@ -76,5 +79,38 @@ describe('ApplicationClientProtocol over the IPC server', () => {
       expect(o[k], k).toEqual(r[k]);
     }
     expect(pick(ours, 'getClusterNodes')[0]!.nodeReports[0].nodeId).toEqual(pick(recorded, 'getClusterNodes')[0]!.nodeReports[0].nodeId);
+  });
+});
+
+describe('ApplicationMasterProtocol over the IPC server', () => {
+  it('authenticates with the attempt\'s AMRMToken, serves register/allocate/finish, and refuses the token afterwards', async () => {
+    const rm = new ResourceManagerCore({ config: { clusterTimestamp: 1795373400808 } });
+    const node = rm.registerNode({ port: 45454, httpPort: 8042, capability: { memory: 8192, virtual_cores: 8 } });
+    rm.submitApplication({ application_id: { id: 1, cluster_timestamp: 1795373400808 }, resource: { memory: 512, virtual_cores: 1 } }, 'root');
+    const launch = rm.nodeHeartbeat(node).amLaunches[0]!;
+    rm.amContainerLaunched('container_1795373400808_0001_01_000001');
+    const server = new RpcServer({ host: '127.0.0.1', port: 0, protocols: [applicationMasterService(rm)], auth: amrmTokenAuth(rm) });
+    const address = await server.listen();
+    stops.push(() => server.close());
+    const client = new RpcClient();
+    stops.push(() => client.close());
+    const am = client.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: tokenProto(launch.amrmToken) });
+
+    await expect(am.invoke('allocate', { response_id: 0 })).rejects.toMatchObject({
+      className: 'org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException',
+    });
+    const reg = await am.invoke<Record<string, any>>('registerApplicationMaster', { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
+    expect(reg.queue).toBe('default');
+    const alloc = await am.invoke<Record<string, any>>('allocate', { response_id: 0 });
+    expect(alloc.response_id).toBe(1);
+    expect((await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered).toBe(false);
+    expect((await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered).toBe(true);
+
+    // The finished attempt's token no longer authenticates a new connection.
+    const fresh = new RpcClient();
+    stops.push(() => fresh.close());
+    const again = fresh.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: tokenProto(launch.amrmToken) });
+    const refused = await again.invoke('allocate', { response_id: 1 }).then(() => undefined, (e: Error) => e);
+    expect(refused).toMatchObject({ className: 'org.apache.hadoop.security.token.SecretManager$InvalidToken' });
   });
 });
