@@ -1,0 +1,106 @@
+/**
+ * The contract between the AM's parts: the job master and TaskExecutor registry (which run jobs),
+ * the dispatcher (REST + dashboard, which only reads and forwards), and the ResourceManager bridge
+ * (which turns slot demand into YARN containers). Types only, so each part can be built and tested
+ * against it on its own.
+ */
+
+/** Where a job's code lives. The bundle is on HDFS so that any TaskExecutor on any node can fetch it. */
+export interface BundleRef {
+  /** `hdfs://...` or `webhdfs://...` URL (or a path on the cluster's default file system). */
+  url: string;
+  /** `file`: one ES module; `archive`: a .tar.gz of a directory holding the module and its dependencies. */
+  kind: 'file' | 'archive';
+  /** Inside an archive: the module to import, relative to the archive root. */
+  entry?: string;
+  /** Size and modification time from GETFILESTATUS, so a changed bundle is detected, not half-used. */
+  size: number;
+  modificationTime: number;
+}
+
+export interface JobSpec {
+  name?: string;
+  bundle: BundleRef;
+  /** Name of the exported function each task calls as `fn(task)`. */
+  exportName: string;
+  parallelism: number;
+  /** JSON-serialisable arguments handed to every task as `task.args`. */
+  args: unknown[];
+}
+
+export type JobState = 'CREATED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELLING' | 'CANCELED';
+export type TaskState = 'SCHEDULED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
+
+export interface TaskStatus {
+  index: number;
+  state: TaskState;
+  attempt: number;
+  taskExecutorId?: string;
+  /** JSON value the task returned (FINISHED only). */
+  result?: unknown;
+  error?: string;
+}
+
+export interface JobStatus {
+  id: string;
+  name: string;
+  state: JobState;
+  parallelism: number;
+  exportName: string;
+  submittedAt: number;
+  endedAt?: number;
+  tasks: TaskStatus[];
+  /** Results in task-index order once the job FINISHED. */
+  results?: unknown[];
+  error?: string;
+}
+
+export interface TaskExecutorInfo {
+  /** The YARN container id it runs in (or a local id when started outside YARN). */
+  id: string;
+  host: string;
+  slots: number;
+  freeSlots: number;
+  registeredAt: number;
+  lastHeartbeatAt: number;
+  /** Memory the container was given, for the dashboard. */
+  memoryMb?: number;
+}
+
+export interface ClusterOverview {
+  applicationId?: string;
+  mode: 'session' | 'per-job' | 'application';
+  taskExecutors: number;
+  slotsTotal: number;
+  slotsAvailable: number;
+  jobsRunning: number;
+  jobsFinished: number;
+  jobsFailed: number;
+  jobsCanceled: number;
+  startedAt: number;
+}
+
+/** What the dispatcher needs from the rest of the AM. */
+export interface ClusterControl {
+  overview(): ClusterOverview;
+  taskExecutors(): TaskExecutorInfo[];
+  jobs(): JobStatus[];
+  job(id: string): JobStatus | undefined;
+  submitJob(spec: JobSpec): Promise<JobStatus>;
+  cancelJob(id: string): Promise<JobStatus>;
+  /** Ends the cluster: the application unregisters with the given final status. */
+  shutdown(reason: { finalStatus: 'SUCCEEDED' | 'FAILED' | 'KILLED'; diagnostics: string }): Promise<void>;
+}
+
+/**
+ * What the ResourceManager bridge needs from the job master: how many TaskExecutors should exist
+ * (counting those registered and those starting), and when that changes.
+ */
+export interface SlotDemand {
+  /** TaskExecutors wanted right now, given the slots per TaskExecutor. */
+  wantedTaskExecutors(): number;
+  /** Called whenever the wanted count may have changed. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** TaskExecutors that have had no task for longer than `idleMs` (candidates for release). */
+  idleTaskExecutors(idleMs: number): string[];
+}
