@@ -6,7 +6,7 @@
 import { chmod, readdir, lstat, writeFile } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { archiveKind, unpackArchive } from './archive-unpack.js';
+import { archiveKind, unpackArchive } from '../../client/archive/archive-unpack.js';
 import { checksumFileBytes } from './crc-file.js';
 import type { LocalizationCounters } from './launch-script.js';
 import {
