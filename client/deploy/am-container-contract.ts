@@ -1,0 +1,53 @@
+/**
+ * What the client puts into the AM's container and what the AM (and the TaskExecutors it starts)
+ * find there. One place for the names, so the two sides cannot drift apart. The AM imports this
+ * from client/ (layers call downward); nothing here does I/O.
+ */
+
+/** Local resource names: the NodeManager links each under this name in the container's working dir. */
+export const LocalResourceNames = {
+  /** ARCHIVE (.tar.gz) holding `dist/`, `proto/`, `node_modules/` and `package.json` of Loom itself. */
+  runtime: 'loom-runtime',
+  /** FILE: the effective Loom configuration (YAML) of this cluster, -D overrides applied. */
+  config: 'loom-conf.yaml',
+  /** FILE, owner-readable only on HDFS: the cluster secret (REST and TaskExecutor authentication). */
+  secret: 'loom-secret',
+  /** Ship files (`-t`) keep their own base names; this prefix marks none of them. */
+} as const;
+
+/** Environment variables of the AM container (besides those YARN sets). */
+export const AmEnv = {
+  /** `session`, `per-job` or `application`. */
+  mode: 'LOOM_MODE',
+  /** The staging dir URL (`hdfs://.../.loom/<appId>`), removed when the application ends on purpose. */
+  stagingDir: 'LOOM_STAGING_DIR',
+  /** JSON of {url, size, timestamp, type, visibility} for every local resource the AM was given, so it can hand the same ones to TaskExecutors. */
+  localResources: 'LOOM_LOCAL_RESOURCES',
+  /** The submitting user; WebHDFS calls from the AM and TaskExecutors use it as user.name. */
+  user: 'HADOOP_USER_NAME',
+} as const;
+
+/** Environment variables of a TaskExecutor container (set by the AM). */
+export const TaskExecutorEnv = {
+  amAddress: 'LOOM_AM_ADDRESS',
+  /** Path (relative to the working dir) of the file holding the secret: never the secret itself, which would sit in launch_container.sh. */
+  secretFile: 'LOOM_SECRET_FILE',
+  slots: 'LOOM_SLOTS',
+  amTimeoutMs: 'LOOM_AM_TIMEOUT_MS',
+  user: 'HADOOP_USER_NAME',
+} as const;
+
+/** Entry points inside the runtime archive, relative to its root. */
+export const RuntimeEntryPoints = {
+  appMaster: 'dist/appmaster/main.js',
+  taskExecutor: 'dist/taskexecutor/main.js',
+} as const;
+
+/**
+ * Node's heap for a container of `containerMb`: leave room for code, buffers and native memory so
+ * YARN's process-tree check never fires on a healthy process (Flink keeps a similar overhead).
+ */
+export function heapMbForContainer(containerMb: number): number {
+  const overhead = Math.max(64, Math.round(containerMb * 0.25));
+  return Math.max(32, containerMb - overhead);
+}
