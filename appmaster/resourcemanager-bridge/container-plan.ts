@@ -1,0 +1,149 @@
+import { isClusterCausedExit } from './container-exit-status.js';
+import { FailureBudget, type ContainerFailure } from './failure-budget.js';
+
+/** The parts of an allocated container the decisions need; the driver keeps the full record. */
+export interface PlannedContainer {
+  id: string;
+}
+
+export interface CompletedContainer {
+  id: string;
+  exitStatus: number;
+  diagnostics: string;
+}
+
+export interface AllocationDecision<C extends PlannedContainer> {
+  /** Start a TaskExecutor in each of these. */
+  start: C[];
+  /** Surplus: give these back to YARN unused. */
+  release: C[];
+}
+
+export type CompletionOutcome =
+  /** The AM released or stopped it: nothing to do. */
+  | { kind: 'expected'; containerId: string }
+  /** Not one of ours (a previous attempt's, or already forgotten): ignore. */
+  | { kind: 'unknown'; containerId: string }
+  /** A TaskExecutor was lost and will be replaced (the ask grows again). */
+  | { kind: 'replace'; containerId: string; counted: boolean }
+  /** Too many failures: the application must fail with these diagnostics. */
+  | { kind: 'fail-application'; containerId: string; diagnostics: string };
+
+type HeldState = 'starting' | 'running';
+
+/**
+ * The ResourceManager bridge's bookkeeping and decisions, free of I/O so every rule is unit
+ * tested: how many containers to ask for, which allocated ones to use or give back, what a
+ * completed container means, which idle TaskExecutors to let go.
+ *
+ * YARN replaces the outstanding ask with each allocate call, so the ask is always recomputed as
+ * an absolute number: TaskExecutors wanted minus containers held (starting or running).
+ */
+export class ContainerPlan {
+  private readonly held = new Map<string, HeldState>();
+  /** Containers the AM gave back or stopped; their completion is expected, not a failure. */
+  private readonly releasing = new Set<string>();
+  private readonly budget: FailureBudget;
+
+  constructor(maxFailedContainers: number) {
+    this.budget = new FailureBudget(maxFailedContainers);
+  }
+
+  /** Containers that will be or are TaskExecutors. */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  get failureCount(): number {
+    return this.budget.count;
+  }
+
+  heldIds(): string[] {
+    return [...this.held.keys()];
+  }
+
+  isHeld(id: string): boolean {
+    return this.held.has(id);
+  }
+
+  /** The absolute ask to send: what is wanted and not yet held. */
+  outstandingAsk(wanted: number): number {
+    return Math.max(0, Math.floor(wanted) - this.held.size);
+  }
+
+  /**
+   * Keep as many of the new containers as are still wanted; the rest are surplus (YARN often
+   * hands out more than asked when the ask was lowered after the scheduler had already acted).
+   */
+  onAllocated<C extends PlannedContainer>(containers: C[], wanted: number): AllocationDecision<C> {
+    const decision: AllocationDecision<C> = { start: [], release: [] };
+    for (const c of containers) {
+      if (this.held.has(c.id) || this.releasing.has(c.id)) continue; // a repeated report
+      if (this.held.size < wanted) {
+        this.held.set(c.id, 'starting');
+        decision.start.push(c);
+      } else {
+        this.releasing.add(c.id);
+        decision.release.push(c);
+      }
+    }
+    return decision;
+  }
+
+  /** The NodeManager accepted the launch. */
+  onStarted(id: string): void {
+    if (this.held.get(id) === 'starting') this.held.set(id, 'running');
+  }
+
+  /** The NodeManager refused the launch: the container is given back and the failure counted. */
+  onStartFailed(id: string, reason: string): CompletionOutcome {
+    if (!this.held.delete(id)) return { kind: 'unknown', containerId: id };
+    this.releasing.add(id);
+    return this.countFailure({ containerId: id, diagnostics: reason });
+  }
+
+  onCompleted(status: CompletedContainer): CompletionOutcome {
+    const id = status.id;
+    if (this.releasing.delete(id)) {
+      this.held.delete(id);
+      return { kind: 'expected', containerId: id };
+    }
+    if (!this.held.delete(id)) return { kind: 'unknown', containerId: id };
+    if (isClusterCausedExit(status.exitStatus)) return { kind: 'replace', containerId: id, counted: false };
+    return this.countFailure({ containerId: id, exitStatus: status.exitStatus, diagnostics: status.diagnostics });
+  }
+
+  /**
+   * Of the TaskExecutors idle past the timeout, the ones to release: running ones only, and never
+   * so many that fewer than `wanted` remain.
+   */
+  chooseIdleReleases(idleIds: readonly string[], wanted: number): string[] {
+    let spare = this.held.size - Math.max(0, Math.floor(wanted));
+    const chosen: string[] = [];
+    for (const id of idleIds) {
+      if (spare <= 0) break;
+      if (this.held.get(id) !== 'running') continue;
+      this.markReleasing(id);
+      chosen.push(id);
+      spare--;
+    }
+    return chosen;
+  }
+
+  /** Shutdown: every held container is to be stopped; returns their ids. */
+  releaseAll(): string[] {
+    const ids = [...this.held.keys()];
+    for (const id of ids) this.markReleasing(id);
+    return ids;
+  }
+
+  private markReleasing(id: string): void {
+    this.held.delete(id);
+    this.releasing.add(id);
+  }
+
+  private countFailure(failure: ContainerFailure): CompletionOutcome {
+    if (this.budget.record(failure)) return { kind: 'replace', containerId: failure.containerId, counted: true };
+    return { kind: 'fail-application', containerId: failure.containerId, diagnostics: this.budget.diagnostics() };
+  }
+}
