@@ -1,0 +1,41 @@
+/**
+ * Where a session's files live on HDFS: `<base>/.loom/<applicationId>/`, base being
+ * `yarn.staging-directory` when set (a path or an hdfs:// URI), else the user's HDFS home
+ * (GETHOMEDIRECTORY). Runtime archives, shared by all of the user's applications, sit in
+ * `<base>/.loom/runtime/`; every other entry of `.loom/` is one application's staging dir.
+ */
+import type { Configuration } from '../conf/configuration.js';
+import { joinHdfsPath, parseHdfsPath } from '../hdfs/hdfs-path.js';
+import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
+
+export const STAGING_DIR_NAME = '.loom';
+export const RUNTIME_DIR_NAME = 'runtime';
+/** Job bundles uploaded by `loom run` go below the application's staging dir in this folder. */
+export const JOBS_DIR_NAME = 'jobs';
+
+/** `<base>/.loom`, absolute. */
+export async function stagingRoot(conf: Configuration, client: WebHdfsClient): Promise<string> {
+  const configured = conf.getTrimmed('yarn.staging-directory');
+  if (configured) {
+    const parsed = parseHdfsPath(configured, await client.getHomeDirectory());
+    return joinHdfsPath(parsed.path, STAGING_DIR_NAME);
+  }
+  return joinHdfsPath(await client.getHomeDirectory(), STAGING_DIR_NAME);
+}
+
+export function applicationStagingDir(root: string, applicationId: string): string {
+  return joinHdfsPath(root, applicationId);
+}
+
+export function runtimeDir(root: string): string {
+  return joinHdfsPath(root, RUNTIME_DIR_NAME);
+}
+
+export function jobsDir(applicationStagingDirectory: string): string {
+  return joinHdfsPath(applicationStagingDirectory, JOBS_DIR_NAME);
+}
+
+/** `application_<ts>_<n>` names only: nothing else under .loom is ever removed as a leftover. */
+export function isApplicationDirName(name: string): boolean {
+  return /^application_\d+_\d+$/.test(name);
+}
