@@ -44,9 +44,11 @@ export class ContainerPlan {
   /** Containers the AM gave back or stopped; their completion is expected, not a failure. */
   private readonly releasing = new Set<string>();
   private readonly budget: FailureBudget;
+  private peakWanted = 0;
 
-  constructor(maxFailedContainers: number) {
-    this.budget = new FailureBudget(maxFailedContainers);
+  /** `maxFailedContainers`: yarn.maximum-failed-containers; undefined follows the peak of TaskExecutors wanted. */
+  constructor(maxFailedContainers: number | undefined) {
+    this.budget = new FailureBudget(maxFailedContainers, () => this.peakWanted);
   }
 
   /** Containers that will be or are TaskExecutors. */
@@ -68,6 +70,7 @@ export class ContainerPlan {
 
   /** The absolute ask to send: what is wanted and not yet held. */
   outstandingAsk(wanted: number): number {
+    this.peakWanted = Math.max(this.peakWanted, Math.floor(wanted));
     return Math.max(0, Math.floor(wanted) - this.held.size);
   }
 
@@ -76,6 +79,7 @@ export class ContainerPlan {
    * hands out more than asked when the ask was lowered after the scheduler had already acted).
    */
   onAllocated<C extends PlannedContainer>(containers: C[], wanted: number): AllocationDecision<C> {
+    this.peakWanted = Math.max(this.peakWanted, Math.floor(wanted));
     const decision: AllocationDecision<C> = { start: [], release: [] };
     for (const c of containers) {
       if (this.held.has(c.id) || this.releasing.has(c.id)) continue; // a repeated report

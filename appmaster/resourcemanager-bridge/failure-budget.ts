@@ -11,11 +11,20 @@ export interface ContainerFailure {
 /**
  * Counts failed TaskExecutor containers against `yarn.maximum-failed-containers`: that many
  * failures are replaced, the next one fails the application. A negative maximum means no limit.
+ * Unset, the limit follows the most TaskExecutors wanted at once (Flink's default is the number of
+ * TaskExecutors first requested), read through `peakWanted` when a failure happens.
  */
 export class FailureBudget {
   private readonly failures: ContainerFailure[] = [];
 
-  constructor(readonly maxFailedContainers: number) {}
+  constructor(
+    private readonly configured: number | undefined,
+    private readonly peakWanted: () => number = () => 0,
+  ) {}
+
+  get limit(): number {
+    return this.configured ?? Math.max(1, this.peakWanted());
+  }
 
   /** Records a failure; true while a replacement is still allowed. */
   record(failure: ContainerFailure): boolean {
@@ -28,7 +37,7 @@ export class FailureBudget {
   }
 
   get exhausted(): boolean {
-    return this.maxFailedContainers >= 0 && this.failures.length > this.maxFailedContainers;
+    return this.limit >= 0 && this.failures.length > this.limit;
   }
 
   /** The application's final diagnostics: every failed container with its exit code and first diagnostics line. */
@@ -38,9 +47,14 @@ export class FailureBudget {
       return `  ${f.containerId}: ${how}: ${firstLine(f.diagnostics)}`;
     });
     return (
-      `${this.failures.length} TaskExecutor container(s) failed, more than yarn.maximum-failed-containers=${this.maxFailedContainers} allows; ` +
+      `${this.failures.length} TaskExecutor container(s) failed, more than ${this.limitText()} allows; ` +
       `raise it or fix the cause shown in the containers' logs:\n${lines.join('\n')}`
     );
+  }
+
+  private limitText(): string {
+    if (this.configured !== undefined) return `yarn.maximum-failed-containers=${this.configured}`;
+    return `the default limit of ${this.limit} (yarn.maximum-failed-containers unset: as many as TaskExecutors wanted at once)`;
   }
 }
 

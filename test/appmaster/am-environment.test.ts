@@ -22,7 +22,7 @@ const resources = {
 
 describe('readAmEnvironment', () => {
   it('reads the recorded AM container environment plus the client contract variables', () => {
-    const env = { ...recordedAmEnv(), LOOM_LOCAL_RESOURCES: JSON.stringify(resources), LOOM_STAGING_DIR: 'hdfs://127.0.0.1:9000/user/root/.loom/a' };
+    const env: NodeJS.ProcessEnv = { ...recordedAmEnv(), LOOM_LOCAL_RESOURCES: JSON.stringify(resources), LOOM_STAGING_DIR: 'hdfs://127.0.0.1:9000/user/root/.loom/a' };
     const am = readAmEnvironment(env);
     expect(am.containerId).toBe('container_1795460840938_0003_02_000001');
     expect(am.attemptIdText).toBe('appattempt_1795460840938_0003_000002');

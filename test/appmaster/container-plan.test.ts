@@ -136,3 +136,18 @@ describe('ContainerPlan: idle release and shutdown', () => {
     expect(plan.failureCount).toBe(0);
   });
 });
+
+describe('ContainerPlan: default failure limit', () => {
+  it('without yarn.maximum-failed-containers allows as many failures as TaskExecutors were wanted at once', () => {
+    const plan = new ContainerPlan(undefined);
+    expect(plan.outstandingAsk(2)).toBe(2);
+    plan.onAllocated([c(2), c(3)], 2);
+    expect(plan.onCompleted({ id: c(2).id, exitStatus: 1, diagnostics: 'a' }).kind).toBe('replace');
+    expect(plan.onAllocated([c(4)], 2).start).toHaveLength(1);
+    expect(plan.outstandingAsk(1)).toBe(0); // demand dropped: the limit stays at the peak
+    expect(plan.onCompleted({ id: c(3).id, exitStatus: 1, diagnostics: 'b' }).kind).toBe('replace');
+    const third = plan.onCompleted({ id: c(4).id, exitStatus: 1, diagnostics: 'c' });
+    expect(third.kind).toBe('fail-application');
+    if (third.kind === 'fail-application') expect(third.diagnostics).toContain('the default limit of 2 (yarn.maximum-failed-containers unset');
+  });
+});
