@@ -2,7 +2,7 @@
 // a small ustar/GNU/pax tar reader and a zip central-directory reader (stored + deflate).
 // Entries with absolute paths or `..` are refused: an archive must not write outside its dir.
 
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 
@@ -26,6 +26,8 @@ interface Entry {
   type: 'file' | 'dir' | 'symlink';
   data?: Buffer;
   linkTarget?: string;
+  /** Permission bits recorded in the archive (files only), so executables stay executable. */
+  mode?: number;
 }
 
 function safePath(archive: string, raw: string): string {
@@ -78,7 +80,7 @@ function tarEntries(name: string, buf: Buffer): Entry[] {
     const path = safePath(name, raw);
     if (flag === '5') entries.push({ path, type: 'dir' });
     else if (flag === '2') entries.push({ path, type: 'symlink', linkTarget: cString(header, 157, 100) });
-    else if (flag === '0' || flag === '7') entries.push({ path, type: 'file', data });
+    else if (flag === '0' || flag === '7') entries.push({ path, type: 'file', data, mode: octal(header, 100, 8) & 0o777 });
     else throw new ArchiveError(`archive ${name}: entry "${raw}" has unsupported tar type '${flag}'`);
   }
   return entries;
@@ -119,7 +121,8 @@ function zipEntries(name: string, buf: Buffer): Entry[] {
     else if (method === 8) data = inflateRawSync(stored);
     else throw new ArchiveError(`archive ${name}: entry "${raw}" uses compression method ${method}; only stored and deflate are supported`);
     const isSymlink = ((externalAttrs >>> 16) & 0o170000) === 0o120000;
-    entries.push(isSymlink ? { path, type: 'symlink', linkTarget: data.toString('utf8') } : { path, type: 'file', data });
+    const mode = (externalAttrs >>> 16) & 0o777;
+    entries.push(isSymlink ? { path, type: 'symlink', linkTarget: data.toString('utf8') } : { path, type: 'file', data, ...(mode ? { mode } : {}) });
   }
   return entries;
 }
@@ -144,6 +147,8 @@ export async function unpackArchive(name: string, kind: ArchiveKind, data: Buffe
       await symlink(link, target);
     } else {
       await writeFile(target, e.data!);
+      // Owner keeps read/write whatever the archive says, so the unpacked tree can be cleaned up.
+      if (e.mode) await chmod(target, e.mode | 0o600);
     }
   }
   return entries.map((e) => e.path);
