@@ -1,0 +1,221 @@
+import { ConfigurationError } from './configuration-error.js';
+import { formatLoomDuration, parseLoomDuration } from './loom-config-duration.js';
+import { parseMemorySize, type MemorySize } from './memory-size.js';
+
+/**
+ * The keys Loom itself reads from conf/loom.yaml and -D, with their types and defaults. Names follow
+ * Flink's (flink-conf.yaml) where Flink has the same setting, so Flink users' files and habits work.
+ * `LoomConfig.get(option)` reads one typed; an unset optional option reads as undefined.
+ */
+export interface LoomOption<T> {
+  key: string;
+  description: string;
+  /** Read when `key` is not set (e.g. Flink's older `restart-strategy` for `restart-strategy.type`). */
+  fallbackKeys?: readonly string[];
+  defaultValue: T;
+  /** Parse a written value; throws a ConfigurationError that names the key and an example. */
+  parse(value: string, origin?: string): T;
+  /** The default as it would be written in loom.yaml (absent for options without a default). */
+  defaultText?: string;
+}
+
+function bad(key: string, value: string, origin: string | undefined, expected: string): ConfigurationError {
+  const from = origin ? ` (from ${origin})` : '';
+  return new ConfigurationError(`${key}=${JSON.stringify(value)}${from} is not ${expected}`, key);
+}
+
+/** Whole numbers by default; `integer: false` for factors such as a backoff multiplier. */
+function numberOption(key: string, defaultValue: number, description: string, min = 0, integer = true): LoomOption<number> {
+  const expected = integer ? 'a whole number' : 'a number';
+  return {
+    key,
+    description,
+    defaultValue,
+    defaultText: String(defaultValue),
+    parse(value, origin) {
+      const t = value.trim();
+      const n = Number(t);
+      const wellFormed = integer ? /^[+-]?[0-9]+$/.test(t) && Number.isSafeInteger(n) : t !== '' && Number.isFinite(n);
+      if (!wellFormed) throw bad(key, value, origin, `${expected} (e.g. ${key}: ${Math.max(min, defaultValue)})`);
+      if (n < min) throw bad(key, value, origin, `allowed: it must be at least ${min}`);
+      return n;
+    },
+  };
+}
+
+const intOption = (key: string, defaultValue: number, description: string, min = 0) => numberOption(key, defaultValue, description, min);
+
+function optionalIntOption(key: string, description: string, min = 0): LoomOption<number | undefined> {
+  const inner = intOption(key, min, description, min);
+  return { key, description, defaultValue: undefined, parse: inner.parse };
+}
+
+function stringOption(key: string, description: string): LoomOption<string | undefined>;
+function stringOption(key: string, description: string, defaultValue: string): LoomOption<string>;
+function stringOption(key: string, description: string, defaultValue?: string): LoomOption<string | undefined> {
+  return {
+    key,
+    description,
+    defaultValue,
+    defaultText: defaultValue,
+    parse(value, origin) {
+      if (value.trim() === '') throw bad(key, value, origin, 'allowed: it is empty (remove the key to use the default)');
+      return value.trim();
+    },
+  };
+}
+
+function enumOption<V extends string>(key: string, defaultValue: V, values: Record<string, V>, description: string, fallbackKeys?: string[]): LoomOption<V> {
+  const names = [...new Set(Object.values(values))].join(', ');
+  return {
+    key,
+    description,
+    defaultValue,
+    defaultText: defaultValue,
+    fallbackKeys,
+    parse(value, origin) {
+      const v = values[value.trim().toLowerCase()];
+      if (v === undefined) throw bad(key, value, origin, `one of ${names}`);
+      return v;
+    },
+  };
+}
+
+function durationOption(key: string, defaultMs: number, description: string): LoomOption<number> {
+  return {
+    key,
+    description,
+    defaultValue: defaultMs,
+    defaultText: formatLoomDuration(defaultMs),
+    parse: (value, origin) => parseLoomDuration(value, key, origin),
+  };
+}
+
+function memoryOption(key: string, defaultText: string, description: string): LoomOption<MemorySize> {
+  return {
+    key,
+    description,
+    defaultValue: parseMemorySize(defaultText),
+    defaultText,
+    parse: (value, origin) => parseMemorySize(value, { key, origin }),
+  };
+}
+
+const floatOption = (key: string, defaultValue: number, description: string) => numberOption(key, defaultValue, description, 0, false);
+
+/** `;`-separated (Flink's list syntax), or a YAML list, which loading joins with `;`. */
+function listOption(key: string, description: string): LoomOption<string[]> {
+  return {
+    key,
+    description,
+    defaultValue: [],
+    parse: (value) => value.split(';').map((s) => s.trim()).filter((s) => s !== ''),
+  };
+}
+
+export type RestartStrategyName = 'none' | 'fixed-delay' | 'exponential-delay';
+
+export const LoomOptions = {
+  // Submission (the yarn-session / run flags -nm -qu write these).
+  applicationName: stringOption('yarn.application.name', 'Name of the YARN application (-nm).'),
+  applicationQueue: stringOption('yarn.application.queue', 'YARN queue to submit to (-qu).'),
+  applicationPriority: intOption('yarn.application.priority', -1, 'YARN application priority; -1 leaves it to the cluster.', -1),
+  applicationTags: listOption('yarn.tags', 'YARN application tags.'),
+  applicationId: stringOption('yarn.application.id', 'Application id of a running Loom cluster to attach to (-id).'),
+  applicationAttempts: intOption(
+    'yarn.application-attempts',
+    2,
+    'ApplicationMaster attempts; Loom always keeps an HA store on HDFS, so the default is 2 (Flink with HA). Capped by yarn.resourcemanager.am.max-attempts.',
+    1,
+  ),
+  attemptFailuresValidityInterval: durationOption(
+    'yarn.application-attempt-failures-validity-interval',
+    10_000,
+    'AM failures older than this do not count against yarn.application-attempts.',
+  ),
+  maximumFailedContainers: optionalIntOption(
+    'yarn.maximum-failed-containers',
+    'TaskExecutor containers that may fail before the application fails; unset: as many as the TaskExecutors first wanted (Flink).',
+  ),
+  stagingDirectory: stringOption('yarn.staging-directory', 'HDFS directory for staged files; unset: .loom/<applicationId>/ under the user\'s home.'),
+  providedLibDirs: listOption('yarn.provided.lib.dirs', 'HDFS dirs holding Loom\'s runtime, registered as PUBLIC local resources (;-separated).'),
+  shipFiles: listOption('yarn.ship-files', 'Local files and dirs shipped with the application (-t; ;-separated).'),
+  appMasterVcores: intOption('yarn.appmaster.vcores', 1, 'Virtual cores of the AM container.', 1),
+  containerVcores: intOption('yarn.containers.vcores', -1, 'Virtual cores per TaskExecutor container; -1: one per slot.', -1),
+  heartbeatInterval: durationOption('yarn.heartbeat.interval', 5_000, 'AM -> RM heartbeat while no containers are pending.'),
+  containerRequestHeartbeatInterval: durationOption(
+    'yarn.heartbeat.container-request-interval',
+    500,
+    'AM -> RM heartbeat while container requests are pending.',
+  ),
+  // Processes.
+  nodePath: stringOption('loom.node.path', 'Node.js executable started in containers; an absolute path is safer (a container\'s PATH is bash\'s default).', 'node'),
+  jobManagerMemory: memoryOption('jobmanager.memory.process.size', '1024m', 'AM container memory (-jm).'),
+  taskManagerMemory: memoryOption('taskmanager.memory.process.size', '1024m', 'TaskExecutor container memory (-tm).'),
+  taskSlots: intOption('taskmanager.numberOfTaskSlots', 1, 'Slots per TaskExecutor (-s).', 1),
+  defaultParallelism: intOption('parallelism.default', 1, 'Parallelism of jobs submitted without -p.', 1),
+  taskExecutorAmTimeout: durationOption('loom.taskexecutor.am-timeout', 60_000, 'A TaskExecutor exits when it has not reached the AM for this long.'),
+  taskExecutorIdleTimeout: durationOption('loom.taskexecutor.idle-timeout', 30_000, 'Idle TaskExecutors are released after this long.'),
+  clientHeartbeatTimeout: durationOption(
+    'loom.client.heartbeat-timeout',
+    60_000,
+    'An attached cluster shuts down when its client has been silent this long.',
+  ),
+  // REST endpoint of the AM.
+  restPort: intOption('rest.port', 0, 'Port of the AM\'s REST API and dashboard; 0 picks a free one.', 0),
+  restBindAddress: stringOption('rest.bind-address', 'Address the REST server binds to; unset: the container\'s host (NM_HOST); 0.0.0.0 for all interfaces.'),
+  restMaxContentLength: memoryOption('rest.server.max-content-length', '1m', 'Largest request body the REST API accepts.'),
+  webRefreshInterval: durationOption('web.refresh-interval', 3_000, 'How often the dashboard polls.'),
+  // High availability and restarts.
+  haStorageDir: stringOption('high-availability.storageDir', 'HDFS dir of the HA store; unset: under the application\'s staging dir.'),
+  restartStrategy: enumOption<RestartStrategyName>(
+    'restart-strategy.type',
+    'none',
+    {
+      none: 'none',
+      off: 'none',
+      disable: 'none',
+      'fixed-delay': 'fixed-delay',
+      fixeddelay: 'fixed-delay',
+      'exponential-delay': 'exponential-delay',
+      exponentialdelay: 'exponential-delay',
+    },
+    'How failed tasks are retried: none, fixed-delay or exponential-delay (Flink\'s names).',
+    ['restart-strategy'],
+  ),
+  fixedDelayAttempts: intOption('restart-strategy.fixed-delay.attempts', 1, 'Retries under fixed-delay.', 0),
+  fixedDelayDelay: durationOption('restart-strategy.fixed-delay.delay', 1_000, 'Pause before each retry under fixed-delay.'),
+  exponentialInitialBackoff: durationOption('restart-strategy.exponential-delay.initial-backoff', 1_000, 'First pause under exponential-delay.'),
+  exponentialMaxBackoff: durationOption('restart-strategy.exponential-delay.max-backoff', 60_000, 'Longest pause under exponential-delay.'),
+  exponentialMultiplier: floatOption('restart-strategy.exponential-delay.backoff-multiplier', 1.5, 'Pause growth per retry under exponential-delay.'),
+  exponentialResetThreshold: durationOption(
+    'restart-strategy.exponential-delay.reset-backoff-threshold',
+    3_600_000,
+    'A job running this long without failure starts again from the initial backoff.',
+  ),
+  exponentialJitter: floatOption('restart-strategy.exponential-delay.jitter-factor', 0.1, 'Random share added to or taken from each pause.'),
+  exponentialAttempts: intOption(
+    'restart-strategy.exponential-delay.attempts-before-reset-backoff',
+    2_147_483_647,
+    'Retries under exponential-delay before the job fails.',
+    0,
+  ),
+} as const;
+
+export const ALL_LOOM_OPTIONS: readonly LoomOption<unknown>[] = Object.values(LoomOptions) as LoomOption<unknown>[];
+
+/** Every key Loom reads (fallback keys included), for typo warnings. */
+export const KNOWN_LOOM_KEYS: ReadonlySet<string> = new Set(ALL_LOOM_OPTIONS.flatMap((o) => [o.key, ...(o.fallbackKeys ?? [])]));
+
+export type RestartStrategy =
+  | { type: 'none' }
+  | { type: 'fixed-delay'; attempts: number; delayMs: number }
+  | {
+      type: 'exponential-delay';
+      initialBackoffMs: number;
+      maxBackoffMs: number;
+      multiplier: number;
+      resetThresholdMs: number;
+      jitter: number;
+      attempts: number;
+    };
