@@ -13,9 +13,9 @@ export const RUNTIME_DIR_NAME = 'runtime';
 /** Job bundles uploaded by `loom run` go below the application's staging dir in this folder. */
 export const JOBS_DIR_NAME = 'jobs';
 
-/** `<base>/.loom`, absolute. */
-export async function stagingRoot(conf: Configuration, client: WebHdfsClient): Promise<string> {
-  const configured = conf.getTrimmed('yarn.staging-directory');
+/** `<base>/.loom`, absolute; `stagingDirectory` is the yarn.staging-directory setting. */
+export async function stagingRoot(stagingDirectory: string | undefined, client: WebHdfsClient): Promise<string> {
+  const configured = stagingDirectory?.trim();
   if (configured) {
     const parsed = parseHdfsPath(configured, await client.getHomeDirectory());
     return joinHdfsPath(parsed.path, STAGING_DIR_NAME);
@@ -38,4 +38,21 @@ export function jobsDir(applicationStagingDirectory: string): string {
 /** `application_<ts>_<n>` names only: nothing else under .loom is ever removed as a leftover. */
 export function isApplicationDirName(name: string): boolean {
   return /^application_\d+_\d+$/.test(name);
+}
+
+/**
+ * `scheme://authority` of the file system staged files live on: that of yarn.staging-directory
+ * when it is a full URI, else fs.defaultFS. Local resources and job bundles carry URLs built on it.
+ */
+export function stagingFileSystemUri(hadoopConf: Configuration, stagingDirectory: string | undefined): string {
+  for (const candidate of [stagingDirectory?.trim(), hadoopConf.getTrimmed('fs.defaultFS')]) {
+    const m = candidate ? /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]+)/.exec(candidate) : null;
+    if (m) return `${m[1]!.toLowerCase()}://${m[2]}`;
+  }
+  throw new Error('fs.defaultFS is not an hdfs:// or webhdfs:// URI: set it in core-site.xml (HADOOP_CONF_DIR), or give yarn.staging-directory as a full URI');
+}
+
+/** A fully qualified URL for an absolute HDFS path. */
+export function qualifiedUri(fileSystemUri: string, path: string): string {
+  return `${fileSystemUri}${path.split('/').map(encodeURIComponent).join('/')}`;
 }

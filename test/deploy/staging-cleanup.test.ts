@@ -6,7 +6,7 @@ import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webh
 import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from '../../client/deploy/staging-cleanup.js';
 import { Configuration } from '../../client/conf/configuration.js';
-import { applicationStagingDir, stagingRoot } from '../../client/deploy/staging-dir.js';
+import { applicationStagingDir, qualifiedUri, stagingFileSystemUri, stagingRoot } from '../../client/deploy/staging-dir.js';
 
 let dir: string;
 let server: WebHdfsServer;
@@ -29,13 +29,21 @@ afterEach(async () => {
 
 describe('staging dir location', () => {
   it('is .loom under the HDFS home, or under yarn.staging-directory', async () => {
-    const conf = Configuration.withDefaults({});
-    expect(await stagingRoot(conf, client)).toBe('/user/alice/.loom');
-    conf.set('yarn.staging-directory', 'hdfs://nn:8020/tmp/staging/');
-    expect(await stagingRoot(conf, client)).toBe('/tmp/staging/.loom');
-    conf.set('yarn.staging-directory', 'shared');
-    expect(await stagingRoot(conf, client)).toBe('/user/alice/shared/.loom');
+    expect(await stagingRoot(undefined, client)).toBe('/user/alice/.loom');
+    expect(await stagingRoot('hdfs://nn:8020/tmp/staging/', client)).toBe('/tmp/staging/.loom');
+    expect(await stagingRoot('shared', client)).toBe('/user/alice/shared/.loom');
     expect(applicationStagingDir('/user/alice/.loom', 'application_1_0001')).toBe('/user/alice/.loom/application_1_0001');
+  });
+
+  it('qualifies paths with the staging dir URI or fs.defaultFS', () => {
+    const conf = Configuration.withDefaults({});
+    conf.set('fs.defaultFS', 'webhdfs://127.0.0.1:9870');
+    expect(stagingFileSystemUri(conf, undefined)).toBe('webhdfs://127.0.0.1:9870');
+    expect(stagingFileSystemUri(conf, 'HDFS://nn:8020/tmp')).toBe('hdfs://nn:8020');
+    expect(stagingFileSystemUri(conf, '/tmp/x')).toBe('webhdfs://127.0.0.1:9870');
+    expect(qualifiedUri('hdfs://nn:8020', '/user/a b/.loom/x')).toBe('hdfs://nn:8020/user/a%20b/.loom/x');
+    conf.set('fs.defaultFS', 'file:///');
+    expect(() => stagingFileSystemUri(conf, undefined)).toThrow(/fs.defaultFS is not an hdfs/);
   });
 });
 
