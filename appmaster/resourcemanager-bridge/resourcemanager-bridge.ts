@@ -1,0 +1,200 @@
+import type { SlotDemand } from '../cluster-api.js';
+import { ContainerPlan, type CompletionOutcome } from './container-plan.js';
+import { describeExitStatus } from './container-exit-status.js';
+import { nextHeartbeatDelayMs, type HeartbeatPacing } from './heartbeat-pacing.js';
+import type { ContainerLauncherPort, GrantedContainer, SchedulerPort } from './scheduler-ports.js';
+import { taskExecutorLaunchSpec, type TaskExecutorLaunchInput, type TaskExecutorLaunchSpec } from './taskexecutor-launch.js';
+
+export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
+  scheduler: SchedulerPort<C>;
+  launcher: ContainerLauncherPort<C, TaskExecutorLaunchSpec>;
+  demand: SlotDemand;
+  /** Everything of the launch context except the granted memory. */
+  launch: Omit<TaskExecutorLaunchInput, 'containerMemoryMb'>;
+  /** yarn.maximum-failed-containers (undefined: as many as TaskExecutors wanted at once). */
+  maxFailedContainers: number | undefined;
+  pacing: HeartbeatPacing;
+  /** loom.taskexecutor.idle-timeout. */
+  idleTimeoutMs: number;
+  /** Allocate calls failing this many times in a row end the application. */
+  maxConsecutiveAllocateErrors?: number;
+  /** Too many TaskExecutor failures, or the RM unreachable: the AM must end the application as FAILED. */
+  onFatal(diagnostics: string): void;
+  /** AM_SHUTDOWN from the RM: exit without unregistering (the RM has forgotten this attempt). */
+  onShutdownRequest(): void;
+  /** A TaskExecutor's container ended (expected or not): the registry can drop it at once. */
+  onContainerEnded?(containerId: string, diagnostics: string): void;
+  log?: (line: string) => void;
+}
+
+/**
+ * Drives YARN for the AM: each heartbeat sends the absolute ask (TaskExecutors wanted minus
+ * containers held) and the containers to give back, starts TaskExecutors in what was granted,
+ * and reads completions. The rules live in ContainerPlan; this class does the I/O and timing.
+ * Heartbeats are fast while an ask is outstanding and slow otherwise; a change in demand wakes
+ * the loop at once, so a new job does not wait for the slow interval.
+ */
+export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer> {
+  private readonly plan: ContainerPlan;
+  private readonly containers = new Map<string, C>();
+  private readonly starting = new Set<Promise<void>>();
+  private pendingRelease: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | undefined;
+  private wakeAfterRound = false;
+  private stopped = false;
+  private consecutiveErrors = 0;
+  private unsubscribe: (() => void) | undefined;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly opts: ResourceManagerBridgeOptions<C>) {
+    this.plan = new ContainerPlan(opts.maxFailedContainers);
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** Containers held as TaskExecutors (starting or running). */
+  get heldContainerIds(): string[] {
+    return this.plan.heldIds();
+  }
+
+  get failedContainerCount(): number {
+    return this.plan.failureCount;
+  }
+
+  start(): void {
+    this.unsubscribe = this.opts.demand.onChange(() => this.wake());
+    this.schedule(0);
+  }
+
+  /** Runs one heartbeat now unless one is running (then right after it). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.round) this.wakeAfterRound = true;
+    else this.schedule(0);
+  }
+
+  /**
+   * One allocate round; returns the delay chosen before the next one. Exposed for tests and for
+   * callers that need a round to have happened (e.g. before shutdown).
+   */
+  async heartbeat(): Promise<number> {
+    const wanted = () => Math.max(0, this.opts.demand.wantedTaskExecutors());
+    for (const id of this.plan.chooseIdleReleases(this.opts.demand.idleTaskExecutors(this.opts.idleTimeoutMs), wanted())) {
+      this.log(`releasing TaskExecutor ${id}: idle for more than ${this.opts.idleTimeoutMs} ms`);
+      this.pendingRelease.push(id);
+    }
+    const release = this.pendingRelease;
+    this.pendingRelease = [];
+    const ask = this.plan.outstandingAsk(wanted());
+    let answer;
+    try {
+      answer = await this.opts.scheduler.allocate({ ask, release });
+      this.consecutiveErrors = 0;
+    } catch (err) {
+      this.pendingRelease.unshift(...release);
+      this.consecutiveErrors++;
+      const limit = this.opts.maxConsecutiveAllocateErrors ?? 10;
+      const why = err instanceof Error ? err.message : String(err);
+      this.log(`allocate failed (${this.consecutiveErrors}/${limit}): ${why}`);
+      if (this.consecutiveErrors >= limit) {
+        this.opts.onFatal(`the ApplicationMaster could not heartbeat to the ResourceManager ${limit} times in a row; last error: ${why}`);
+      }
+      return this.opts.pacing.slowMs;
+    }
+    for (const c of answer.completed) this.onCompleted(c.containerId, c.exitStatus, c.diagnostics);
+    const decision = this.plan.onAllocated(answer.allocated, wanted());
+    for (const c of decision.release) {
+      this.log(`releasing surplus container ${c.id} on ${c.nodeId}`);
+      this.pendingRelease.push(c.id);
+    }
+    for (const c of decision.start) this.launch(c);
+    if (answer.shutdownRequested) this.opts.onShutdownRequest();
+    const busy = this.plan.outstandingAsk(wanted()) + this.pendingRelease.length;
+    return nextHeartbeatDelayMs(busy, this.opts.pacing);
+  }
+
+  /**
+   * Ends the loop and stops every TaskExecutor container through its NodeManager (best effort,
+   * bounded by `timeoutMs`). Unregistering is the caller's next step.
+   */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.round;
+    await Promise.allSettled([...this.starting]);
+    const stops = this.plan.releaseAll().map(async (id) => {
+      const c = this.containers.get(id);
+      if (!c) return;
+      try {
+        await this.opts.launcher.stop(c);
+      } catch (err) {
+        this.log(`stopping ${id} failed (YARN stops it when the application ends): ${(err as Error).message}`);
+      }
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.allSettled(stops), timeout]);
+    clearTimeout(timer);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.round = this.runRound().finally(() => (this.round = undefined));
+    }, delayMs);
+  }
+
+  private async runRound(): Promise<void> {
+    let delay: number;
+    try {
+      delay = await this.heartbeat();
+    } catch (err) {
+      // A bug in a callback must not end the heartbeat: the RM would expire the attempt.
+      this.log(`heartbeat round failed: ${(err as Error).stack ?? err}`);
+      delay = this.opts.pacing.slowMs;
+    }
+    const wakeNow = this.wakeAfterRound;
+    this.wakeAfterRound = false;
+    this.schedule(wakeNow ? 0 : delay);
+  }
+
+  private launch(c: C): void {
+    this.containers.set(c.id, c);
+    const spec = taskExecutorLaunchSpec({ ...this.opts.launch, containerMemoryMb: c.resource.memoryMb });
+    this.log(`starting TaskExecutor in ${c.id} on ${c.nodeId} (${c.resource.memoryMb} MB, ${c.resource.vcores} vcores)`);
+    const started = this.opts.launcher.start(c, spec).then(
+      () => this.plan.onStarted(c.id),
+      (err: unknown) => {
+        const why = err instanceof Error ? err.message : String(err);
+        this.log(`the NodeManager refused to start ${c.id}: ${why}`);
+        this.pendingRelease.push(c.id);
+        this.handle(this.plan.onStartFailed(c.id, why), why);
+        this.wake();
+      },
+    );
+    this.starting.add(started);
+    void started.finally(() => this.starting.delete(started));
+  }
+
+  private onCompleted(containerId: string, exitStatus: number, diagnostics: string): void {
+    const outcome = this.plan.onCompleted({ id: containerId, exitStatus, diagnostics });
+    if (outcome.kind === 'unknown') return;
+    this.containers.delete(containerId);
+    this.opts.onContainerEnded?.(containerId, diagnostics);
+    if (outcome.kind !== 'expected') this.log(`TaskExecutor ${containerId} ended with exit code ${describeExitStatus(exitStatus)}: ${diagnostics.trim()}`);
+    this.handle(outcome, diagnostics);
+  }
+
+  private handle(outcome: CompletionOutcome, why: string): void {
+    if (outcome.kind === 'replace') {
+      const counted = outcome.counted ? `failure ${this.plan.failureCount}` : 'not counted as a failure';
+      this.log(`replacing TaskExecutor ${outcome.containerId} (${counted}): ${why.split('\n')[0]}`);
+    } else if (outcome.kind === 'fail-application') {
+      this.opts.onFatal(outcome.diagnostics);
+    }
+  }
+}
