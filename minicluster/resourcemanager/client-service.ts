@@ -1,7 +1,8 @@
 // ApplicationClientProtocol (RM client port) as thin handlers over ResourceManagerCore.
 import type { ProtocolHandlers, RpcCallContext } from '../../client/ipc/rpc-server.js';
 import { APPLICATION_CLIENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { applicationIdText } from '../../client/yarn/yarn-ids.js';
+import { applicationIdText, attemptIdText, containerIdText } from '../../client/yarn/yarn-ids.js';
+import { attemptReportById, attemptReports, containerReportById, containerReports } from './attempt-container-reports.js';
 import { resourceProto, type ResourceManagerCore } from './resource-manager-core.js';
 import { RmException } from './rm-exceptions.js';
 import { asRpcAnswer } from './rpc-errors.js';
@@ -37,6 +38,10 @@ export function applicationClientService(rm: ResourceManagerCore): ProtocolHandl
         applications: rm.listApplications({ states: req.application_states, applicationTypes: req.application_types }),
       })),
       forceKillApplication: h((req, ctx) => rm.killApplication(applicationIdText(req.application_id), userOf(ctx), hostOf(ctx.remoteAddress))),
+      getApplicationAttempts: h((req) => ({ application_attempts: attemptReports(rm, applicationIdText(req.application_id)) })),
+      getApplicationAttemptReport: h((req) => ({ application_attempt_report: attemptReportById(rm, attemptIdText(req.application_attempt_id)) })),
+      getContainers: h((req) => ({ containers: containerReports(rm, attemptIdText(req.application_attempt_id)) })),
+      getContainerReport: h((req) => ({ container_report: containerReportById(rm, containerIdText(req.container_id)) })),
       getClusterMetrics: h(() => ({ cluster_metrics: rm.getClusterMetrics() })),
       getClusterNodes: h(() => ({
         nodeReports: rm

@@ -281,6 +281,10 @@ export class ResourceManagerCore {
     return this.state.containers[containerId];
   }
 
+  allContainers(): ContainerRecord[] {
+    return Object.values(this.state.containers);
+  }
+
   getClusterMetrics(): Obj {
     return { num_node_managers: this.allNodes().filter((n) => n.state === 'RUNNING').length, num_lost_nms: this.allNodes().filter((n) => n.state === 'LOST').length };
   }
@@ -698,6 +702,7 @@ export class ResourceManagerCore {
   private completeContainer(c: ContainerRecord, exitStatus: number, diagnostics: string, releasedByAm: boolean): void {
     const now = this.now();
     c.state = 'COMPLETE';
+    c.finishedAt = now;
     c.exitStatus = exitStatus;
     c.diagnostics = diagnostics;
     const node = this.state.nodes[c.nodeId];

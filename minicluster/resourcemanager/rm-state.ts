@@ -67,6 +67,7 @@ export interface ContainerRecord {
   state: 'ALLOCATED' | 'ACQUIRED' | 'RUNNING' | 'COMPLETE';
   token: StoredToken;
   allocatedAt: number;
+  finishedAt?: number;
   exitStatus?: number;
   diagnostics?: string;
 }

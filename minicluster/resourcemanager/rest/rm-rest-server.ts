@@ -19,10 +19,15 @@ export interface RmRestServerOptions {
 export class RmRestServer {
   private server?: Server;
 
+  /** `core` may be a getter: the mini cluster swaps cores when the RM restarts. */
   constructor(
-    private readonly rm: ResourceManagerCore,
+    private readonly core: ResourceManagerCore | (() => ResourceManagerCore),
     private readonly opts: RmRestServerOptions = {},
   ) {}
+
+  private get rm(): ResourceManagerCore {
+    return typeof this.core === 'function' ? this.core() : this.core;
+  }
 
   async start(): Promise<AddressInfo> {
     const server = createServer((req, res) => {

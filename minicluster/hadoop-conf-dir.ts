@@ -1,0 +1,59 @@
+// The HADOOP_CONF_DIR a mini cluster writes about itself: what a real `yarn` / `hdfs dfs` client
+// (or Loom's own) needs to reach it. fs.defaultFS is webhdfs:// because the mini cluster has no
+// NameNode RPC port, only WebHDFS.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Configuration } from '../client/conf/configuration.js';
+
+export interface MiniClusterAddresses {
+  rm: string;
+  scheduler: string;
+  web: string;
+  nameNodeHttp: string;
+  dataNodeHttp: string;
+}
+
+export type SiteValues = Record<string, string>;
+
+export interface SiteFiles {
+  core: SiteValues;
+  hdfs: SiteValues;
+  yarn: SiteValues;
+}
+
+/** The three site files' values; `yarnExtra` (the cluster's NodeManager and scheduler settings) wins. */
+export function siteValues(a: MiniClusterAddresses, yarnExtra: SiteValues): SiteFiles {
+  return {
+    core: {
+      'fs.defaultFS': `webhdfs://${a.nameNodeHttp}`,
+    },
+    hdfs: {
+      'dfs.namenode.http-address': a.nameNodeHttp,
+      'dfs.datanode.http.address': a.dataNodeHttp,
+      'dfs.webhdfs.enabled': 'true',
+      'dfs.replication': '1',
+    },
+    yarn: {
+      'yarn.resourcemanager.hostname': a.rm.slice(0, a.rm.lastIndexOf(':')),
+      'yarn.resourcemanager.address': a.rm,
+      'yarn.resourcemanager.scheduler.address': a.scheduler,
+      'yarn.resourcemanager.webapp.address': a.web,
+      ...yarnExtra,
+    },
+  };
+}
+
+function xml(values: SiteValues): string {
+  const conf = Configuration.withDefaults({});
+  for (const [k, v] of Object.entries(values)) conf.set(k, v, 'mini cluster');
+  return conf.toXml();
+}
+
+/** Writes core-site.xml, hdfs-site.xml and yarn-site.xml into `dir` (created if missing). */
+export async function writeHadoopConfDir(dir: string, files: SiteFiles): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'core-site.xml'), xml(files.core));
+  await writeFile(join(dir, 'hdfs-site.xml'), xml(files.hdfs));
+  await writeFile(join(dir, 'yarn-site.xml'), xml(files.yarn));
+  return dir;
+}

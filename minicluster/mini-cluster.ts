@@ -1,0 +1,151 @@
+// The embedded mini cluster: WebHDFS, one ResourceManager and N NodeManagers on free 127.0.0.1
+// ports in this process, containers as real child processes, and a HADOOP_CONF_DIR pointing at
+// it all. Also the fault injection tests use.
+import { mkdtemp, mkdir, rm as removeDir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseApplicationId, formatApplicationId } from '../client/yarn/yarn-ids.js';
+import { siteValues, writeHadoopConfDir } from './hadoop-conf-dir.js';
+import { resolveSettings, type MiniClusterSettingsInput } from './mini-cluster-settings.js';
+import { NodeManager } from './nodemanager/node-manager.js';
+import { namespaceLocalizationSource } from './nodemanager/webhdfs-localization-source.js';
+import { ResourceManager } from './resourcemanager/resource-manager.js';
+import { startWebHdfs, type WebHdfsServer } from './webhdfs/webhdfs-server.js';
+
+export interface MiniClusterOptions extends MiniClusterSettingsInput {
+  /** Where everything lives (conf/, hdfs/, nm-<i>/); kept after stop(). Default: a temp dir removed at stop(). */
+  dir?: string;
+  /** Keep the temp dir after stop() (ignored when `dir` is given: that is always kept). */
+  keepDir?: boolean;
+  /** Number of NodeManagers (default 2). */
+  nodes?: number;
+  /** The HDFS superuser (default: the OS user). */
+  superUser?: string;
+}
+
+export interface MiniClusterFaults {
+  /** The RM kills a container (its NM stops it on the next heartbeat: exit -106). */
+  killContainer(containerId: string): void;
+  /** A node goes away: its NM stops (containers killed) and the RM completes them with -100. */
+  loseNode(nodeId: string): Promise<void>;
+  /** The current attempt's AM container dies (SIGKILL): the attempt fails with exit code 137. */
+  failAmAttempt(appId: string): void;
+  /** Work-preserving ResourceManager restart on the same ports. */
+  restartResourceManager(): Promise<void>;
+}
+
+export interface MiniCluster {
+  dir: string;
+  /** HADOOP_CONF_DIR for clients. */
+  confDir: string;
+  /** host:port of the RM client port, scheduler port and web port. */
+  rmAddress: string;
+  schedulerAddress: string;
+  webAddress: string;
+  /** webhdfs://127.0.0.1:<port> */
+  defaultFs: string;
+  webHdfs: WebHdfsServer;
+  resourceManager: ResourceManager;
+  nodes: NodeManager[];
+  faults: MiniClusterFaults;
+  /** Kills every container process group, closes every server; removes only a temp dir it made. */
+  stop(): Promise<void>;
+}
+
+const hostPort = (a: { host: string; port: number }): string => `${a.host}:${a.port}`;
+
+export async function startMiniCluster(options: MiniClusterOptions = {}): Promise<MiniCluster> {
+  const count = options.nodes ?? 2;
+  if (!Number.isInteger(count) || count < 1) throw new Error(`a mini cluster needs at least one NodeManager; nodes=${String(options.nodes)}`);
+  const settings = resolveSettings(options);
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'loom-minicluster-')));
+  await mkdir(dir, { recursive: true });
+
+  let webHdfs: WebHdfsServer | undefined;
+  let resourceManager: ResourceManager | undefined;
+  const nodes: NodeManager[] = [];
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      await Promise.all(nodes.map((n) => n.stop()));
+      await resourceManager?.stop();
+      await webHdfs?.close();
+      if (ownDir && !options.keepDir) await removeDir(dir, { recursive: true, force: true });
+    })());
+
+  try {
+    webHdfs = await startWebHdfs({ dataDir: join(dir, 'hdfs'), superUser: options.superUser });
+    resourceManager = await ResourceManager.start({ config: settings.rmConfig });
+    const rmRef = resourceManager;
+    const source = namespaceLocalizationSource(webHdfs.namespace);
+    for (let i = 0; i < count; i++) {
+      nodes.push(
+        await NodeManager.start({
+          tracker: () => rmRef.core,
+          localDir: join(dir, `nm-${i}`, 'local'),
+          logDir: join(dir, `nm-${i}`, 'logs'),
+          source,
+          nameNodePort: webHdfs.nameNodeAddress.port,
+          memoryMb: settings.node.memoryMb,
+          vcores: settings.node.vcores,
+          heartbeatMs: settings.rmConfig.nodeHeartbeatIntervalMs,
+          monitor: settings.node.monitor,
+          sigkillDelayMs: settings.node.sigkillDelayMs,
+          envWhitelist: settings.node.envWhitelist,
+        }),
+      );
+    }
+    const confDir = await writeHadoopConfDir(
+      join(dir, 'conf'),
+      siteValues(
+        {
+          rm: hostPort(resourceManager.clientAddress),
+          scheduler: hostPort(resourceManager.schedulerAddress),
+          web: hostPort(resourceManager.webAddress),
+          nameNodeHttp: hostPort(webHdfs.nameNodeAddress),
+          dataNodeHttp: hostPort(webHdfs.dataNodeAddress),
+        },
+        settings.yarnSite,
+      ),
+    );
+    const nodeOf = (nodeId: string): NodeManager => {
+      const nm = nodes.find((n) => n.nodeId === nodeId);
+      if (!nm) throw new Error(`no NodeManager ${nodeId} in this mini cluster; nodes are ${nodes.map((n) => n.nodeId).join(', ')}`);
+      return nm;
+    };
+    const faults: MiniClusterFaults = {
+      killContainer: (containerId) => rmRef.core.killContainer(containerId),
+      loseNode: async (nodeId) => {
+        const nm = nodeOf(nodeId);
+        await nm.stop();
+        rmRef.core.loseNode(nodeId);
+      },
+      failAmAttempt: (appId) => {
+        const app = rmRef.core.appRecord(formatApplicationId(parseApplicationId(appId)));
+        const amContainer = app.attempts.at(-1)?.amContainerId;
+        const record = amContainer ? rmRef.core.containerRecord(amContainer) : undefined;
+        if (!amContainer || !record || !nodeOf(record.nodeId).signalContainer(amContainer, 'SIGKILL')) {
+          throw new Error(`${appId} has no running AM container to fail (state ${rmRef.core.reportedState(app)}); wait until its AM runs`);
+        }
+      },
+      restartResourceManager: () => rmRef.restart(),
+    };
+    return {
+      dir,
+      confDir,
+      rmAddress: hostPort(resourceManager.clientAddress),
+      schedulerAddress: hostPort(resourceManager.schedulerAddress),
+      webAddress: hostPort(resourceManager.webAddress),
+      defaultFs: `webhdfs://${hostPort(webHdfs.nameNodeAddress)}`,
+      webHdfs,
+      resourceManager,
+      nodes,
+      faults,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,390 @@
+// A mini NodeManager: ContainerManagementProtocol on its own port, a web port, and a heartbeat
+// loop to the ResourceManager (in-process calls: the ResourceTracker protocol is not needed when
+// both live in one process). Each accepted container is localized, launched through the
+// DefaultContainerExecutor-style executor, watched by the memory monitor, and its end reported
+// to the RM with the next heartbeat, with YARN's exit codes and diagnostics.
+import { join } from 'node:path';
+import { RpcServer } from '../../client/ipc/rpc-server.js';
+import { Credentials } from '../../client/security/credentials-file.js';
+import { containerIdText, containerIdToProto, formatApplicationId, parseContainerId, type ContainerIdProto } from '../../client/yarn/yarn-ids.js';
+import type { NodeHeartbeatAnswer, NodeRegistration, AmLaunch } from '../resourcemanager/resource-manager-core.js';
+import type { MasterKey, StoredToken } from '../resourcemanager/rm-tokens.js';
+import { tokenProto } from '../resourcemanager/rm-tokens.js';
+import { ContainerExitStatus, diagnosticsEntry, type KillReason } from './container-exit-status.js';
+import { containerManagementService, nmTokenAuth, type AcceptedStart, type ContainerManagerBackend } from './container-manager-service.js';
+import { ContainerExecutor } from './container-process.js';
+import { DEFAULT_ENV_WHITELIST, defaultAdminEnv, whitelistFromEnv, type ContainerLaunchSpec } from './launch-script.js';
+import { LocalizationError, Localizer, type LocalizationSource } from './localizer.js';
+import { MemoryMonitor, type MemoryMonitorOptions } from './memory-monitor.js';
+import { NodeWebServer } from './node-web-server.js';
+import type { LocalResource } from './resource-cache.js';
+import { sameFileSystem } from './webhdfs-localization-source.js';
+
+type Obj = Record<string, any>;
+
+/** The ResourceManager as a NodeManager sees it (ResourceManagerCore fits). */
+export interface NodeTracker {
+  readonly clusterTimestamp: number;
+  registerNode(reg: NodeRegistration): string;
+  nodeHeartbeat(nodeId: string, statuses: { container_id: ContainerIdProto; state?: string; exit_status?: number; diagnostics?: string }[]): NodeHeartbeatAnswer;
+  amContainerLaunched(containerId: string): void;
+  nodeManagerKeys(): { nmKey: MasterKey; containerKey: MasterKey };
+}
+
+export interface NodeManagerOptions {
+  /** The current ResourceManager (a function: it changes when the RM restarts). */
+  tracker: () => NodeTracker;
+  /** yarn.nodemanager.local-dirs (one) and yarn.nodemanager.log-dirs (one). */
+  localDir: string;
+  logDir: string;
+  source: LocalizationSource;
+  /** The WebHDFS NameNode port: local resource URLs must name this file system. */
+  nameNodePort: number;
+  memoryMb: number;
+  vcores: number;
+  /** Bind address, also the host in token services (default 127.0.0.1). */
+  host?: string;
+  /** Host name the node registers under (default `localhost`, as the recorded NM did). */
+  nodeHost?: string;
+  port?: number;
+  httpPort?: number;
+  /** First heartbeat interval; afterwards the RM's answer decides. */
+  heartbeatMs?: number;
+  monitor?: MemoryMonitorOptions;
+  /** yarn.nodemanager.sleep-delay-before-sigkill.ms */
+  sigkillDelayMs?: number;
+  /** The NM process environment the whitelist reads (default process.env). */
+  env?: Record<string, string | undefined>;
+  envWhitelist?: readonly string[];
+}
+
+type NmState = 'LOCALIZING' | 'RUNNING' | 'KILLING' | 'DONE';
+
+interface NmContainer {
+  id: string;
+  appId: string;
+  user: string;
+  resource: Obj;
+  state: NmState;
+  exitStatus: number;
+  diagnostics: string;
+  killReason?: KillReason;
+  kill?: (reason: KillReason) => void;
+  pid?: () => number | undefined;
+  reported: boolean;
+}
+
+const KILLED_BY_RM: KillReason = { exitStatus: ContainerExitStatus.KILLED_BY_RESOURCEMANAGER, diagnostics: 'Container Killed by ResourceManager' };
+const KILLED_BY_AM: KillReason = { exitStatus: ContainerExitStatus.KILLED_BY_APPMASTER, diagnostics: 'Container killed by the ApplicationMaster.' };
+
+const SUB_STATE: Record<NmState, string> = { LOCALIZING: 'CSS_SCHEDULED', RUNNING: 'CSS_RUNNING', KILLING: 'CSS_COMPLETING', DONE: 'CSS_DONE' };
+
+function toLocalResource(v: Obj): LocalResource {
+  const url = (v.resource ?? {}) as Obj;
+  return {
+    url: { scheme: url.scheme, host: url.host, port: url.port === undefined ? undefined : Number(url.port), file: String(url.file ?? '') },
+    size: Number(v.size ?? 0),
+    timestamp: Number(v.timestamp ?? 0),
+    type: v.type,
+    visibility: v.visibility,
+    ...(v.pattern !== undefined ? { pattern: String(v.pattern) } : {}),
+  };
+}
+
+export class NodeManager implements ContainerManagerBackend {
+  nodeId = '';
+  port = 0;
+  httpPort = 0;
+  readonly host: string;
+  readonly nodeHost: string;
+  private readonly containers = new Map<string, NmContainer>();
+  private readonly started = new Set<string>();
+  private readonly executor: ContainerExecutor;
+  private readonly monitor: MemoryMonitor;
+  private readonly localizer: Localizer;
+  private readonly rpc: RpcServer;
+  private readonly web: NodeWebServer;
+  private timer: NodeJS.Timeout | undefined;
+  private registered = false;
+  private stopped = false;
+  private beating: Promise<void> = Promise.resolve();
+  private readonly running = new Set<Promise<void>>();
+
+  private constructor(private readonly opts: NodeManagerOptions) {
+    this.host = opts.host ?? '127.0.0.1';
+    this.nodeHost = opts.nodeHost ?? 'localhost';
+    this.executor = new ContainerExecutor({ sleepDelayBeforeSigkillMs: opts.sigkillDelayMs });
+    this.monitor = new MemoryMonitor(opts.monitor);
+    this.localizer = new Localizer(opts.localDir, opts.source);
+    this.rpc = new RpcServer({ host: this.host, port: opts.port ?? 0, protocols: [containerManagementService(this)], auth: nmTokenAuth(this) });
+    this.web = new NodeWebServer({ host: this.host, port: opts.httpPort ?? 0, logDir: opts.logDir, info: () => this.info() });
+  }
+
+  /** Binds both ports, registers with the RM and starts heartbeating. */
+  static async start(opts: NodeManagerOptions): Promise<NodeManager> {
+    const nm = new NodeManager(opts);
+    try {
+      nm.port = (await nm.rpc.listen()).port;
+      nm.httpPort = await nm.web.listen();
+    } catch (err) {
+      await nm.stop();
+      throw new Error(`NodeManager could not listen on ${nm.host}: ${(err as Error).message}; use free ports or 0`, { cause: err });
+    }
+    nm.nodeId = `${nm.nodeHost}:${nm.port}`;
+    nm.register();
+    nm.schedule(opts.heartbeatMs ?? 1000);
+    return nm;
+  }
+
+  get address(): { host: string; port: number } {
+    return { host: this.host, port: this.port };
+  }
+
+  /** Ids of containers whose process is alive, with their session pids (tests check these die). */
+  livePids(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const c of this.containers.values()) {
+      const pid = c.state !== 'DONE' ? c.pid?.() : undefined;
+      if (pid !== undefined) out.set(c.id, pid);
+    }
+    return out;
+  }
+
+  /** Every container this NM has seen, with its state and (once done) exit status. */
+  containerStates(): { id: string; state: NmState; exitStatus: number; diagnostics: string }[] {
+    return [...this.containers.values()].map(({ id, state, exitStatus, diagnostics }) => ({ id, state, exitStatus, diagnostics }));
+  }
+
+  /** Log directory of a container on this node. */
+  containerLogDir(containerId: string): string {
+    return join(this.opts.logDir, formatApplicationId(parseContainerId(containerId).applicationAttemptId.applicationId), containerId);
+  }
+
+  /** Fault injection: signal a container's process group as if it crashed (no kill reason recorded). */
+  signalContainer(containerId: string, signal: NodeJS.Signals): boolean {
+    const pid = this.containers.get(containerId)?.pid?.();
+    if (pid === undefined) return false;
+    try {
+      process.kill(-pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stop heartbeating, kill every container (process groups), close both ports. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.beating;
+    for (const c of this.containers.values()) if (c.state === 'LOCALIZING') c.killReason ??= { exitStatus: ContainerExitStatus.ABORTED, diagnostics: 'Container killed on NodeManager shutdown.' };
+    await this.executor.shutdown();
+    await Promise.all([...this.running]);
+    this.monitor.stop();
+    await Promise.all([this.rpc.close(), this.web.close()]);
+  }
+
+  // ------------------------------------------------------------------ ContainerManagerBackend
+
+  masterKeys(): { nmKey: MasterKey; containerKey: MasterKey } {
+    return this.opts.tracker().nodeManagerKeys();
+  }
+
+  rmIdentifier(): number {
+    return this.opts.tracker().clusterTimestamp;
+  }
+
+  wasStarted(containerId: string): boolean {
+    return this.started.has(containerId);
+  }
+
+  start(request: AcceptedStart): void {
+    if (this.stopped) throw new Error('Container start failed as the NodeManager is in the process of shutting down');
+    const { containerId, token } = request;
+    this.started.add(containerId);
+    const c: NmContainer = {
+      id: containerId,
+      appId: formatApplicationId(token.containerId.applicationAttemptId.applicationId),
+      user: token.appSubmitter ?? 'dr.who',
+      resource: token.resource ?? { memory: 0, virtual_cores: 0 },
+      state: 'LOCALIZING',
+      exitStatus: ContainerExitStatus.INVALID,
+      diagnostics: '',
+      reported: false,
+    };
+    this.containers.set(containerId, c);
+    const run = this.run(c, request.launchContext).catch((err: Error) => this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(`Container launch failed: ${err.message}`)));
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  }
+
+  status(containerId: string): Obj | undefined {
+    const c = this.containers.get(containerId);
+    if (!c) return undefined;
+    return {
+      container_id: containerIdToProto(parseContainerId(c.id)),
+      state: c.state === 'DONE' ? 'C_COMPLETE' : 'C_RUNNING',
+      diagnostics: c.diagnostics,
+      exit_status: c.exitStatus,
+      capability: c.resource,
+      executionType: 'GUARANTEED',
+      container_sub_state: SUB_STATE[c.state],
+    };
+  }
+
+  stopByApplicationMaster(containerId: string): void {
+    this.kill(containerId, KILLED_BY_AM);
+  }
+
+  // ------------------------------------------------------------------ containers
+
+  private kill(containerId: string, reason: KillReason): void {
+    const c = this.containers.get(containerId);
+    if (!c || c.state === 'DONE' || c.killReason) return;
+    c.killReason = reason;
+    if (c.state === 'RUNNING') c.state = 'KILLING';
+    c.kill?.(reason);
+  }
+
+  private async run(c: NmContainer, launchContext: Obj): Promise<void> {
+    const resources: [string, LocalResource][] = ((launchContext.localResources ?? []) as Obj[]).map((e) => [String(e.key), toLocalResource(e.value as Obj)]);
+    for (const [, r] of resources) {
+      if (!sameFileSystem(r.url, this.opts.nameNodePort)) {
+        const url = `${r.url.scheme}://${r.url.host ?? ''}${r.url.port !== undefined ? `:${r.url.port}` : ''}${r.url.file}`;
+        return this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(`java.io.IOException: Resource ${url} is not on this cluster's file system (webhdfs://127.0.0.1:${this.opts.nameNodePort}); upload it there first`));
+      }
+    }
+    let localized;
+    try {
+      localized = await this.localizer.localize({ user: c.user, appId: c.appId, containerId: c.id, resources });
+    } catch (err) {
+      if (err instanceof LocalizationError) return this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(err.diagnostics));
+      throw err;
+    }
+    if (c.killReason) return this.complete(c, c.killReason.exitStatus, diagnosticsEntry(c.killReason.diagnostics));
+    const env = this.opts.env ?? process.env;
+    const workDir = join(this.opts.localDir, 'usercache', c.user, 'appcache', c.appId, c.id);
+    const spec: ContainerLaunchSpec = {
+      containerId: c.id,
+      appId: c.appId,
+      user: c.user,
+      workDir,
+      logDir: this.containerLogDir(c.id),
+      localDir: this.opts.localDir,
+      nmHost: this.nodeHost,
+      nmPort: this.port,
+      nmHttpPort: this.httpPort,
+      localizationCounters: localized.counters,
+      environment: ((launchContext.environment ?? []) as Obj[]).map((e) => [String(e.key), String(e.value ?? '')] as const),
+      commands: ((launchContext.command ?? []) as unknown[]).map(String),
+      links: localized.links,
+      nmWhitelistEnv: whitelistFromEnv(env, this.opts.envWhitelist ?? DEFAULT_ENV_WHITELIST),
+      adminEnv: defaultAdminEnv(env),
+    };
+    // The CLC's credentials verbatim; none given -> an empty credentials file, as the NM writes it.
+    const tokens = launchContext.tokens?.length ? Buffer.from(launchContext.tokens as Uint8Array) : new Credentials().serialize();
+    const running = await this.executor.launch({ spec, tokens, nmPrivateDir: join(this.opts.localDir, 'nmPrivate', c.appId, c.id) });
+    c.state = c.killReason ? 'KILLING' : 'RUNNING';
+    c.kill = (reason) => running.kill(reason);
+    c.pid = () => running.pid();
+    if (c.killReason) running.kill(c.killReason);
+    this.monitor.watch({
+      containerId: c.id,
+      pid: () => running.pid(),
+      pmemLimitBytes: Number(c.resource.memory ?? 0) * 1024 * 1024,
+      kill: (reason) => this.kill(c.id, reason),
+    });
+    const done = await running.completion;
+    this.monitor.unwatch(c.id);
+    this.complete(c, done.exitStatus, done.diagnostics);
+  }
+
+  private complete(c: NmContainer, exitStatus: number, diagnostics: string): void {
+    if (c.state === 'DONE') return;
+    c.state = 'DONE';
+    c.exitStatus = exitStatus;
+    c.diagnostics = diagnostics;
+  }
+
+  // ------------------------------------------------------------------ RM side
+
+  private info(): Record<string, unknown> {
+    return {
+      id: this.nodeId,
+      nodeHostName: this.nodeHost,
+      totalPmemAllocatedContainersMB: this.opts.memoryMb,
+      totalVCoresAllocatedContainers: this.opts.vcores,
+      numContainers: [...this.containers.values()].filter((c) => c.state !== 'DONE').length,
+      hadoopVersion: '3.3.6',
+    };
+  }
+
+  private register(): void {
+    this.opts.tracker().registerNode({
+      host: this.nodeHost,
+      port: this.port,
+      httpPort: this.httpPort,
+      tokenHost: this.host,
+      capability: { memory: this.opts.memoryMb, virtual_cores: this.opts.vcores },
+    });
+    this.registered = true;
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.beating = this.heartbeat().then((next) => this.schedule(next));
+    }, ms);
+  }
+
+  /** One heartbeat; a failure (RM restarting, node forgotten) means registering again next time. */
+  private async heartbeat(): Promise<number> {
+    const fallback = this.opts.heartbeatMs ?? 1000;
+    if (this.stopped) return fallback;
+    let answer: NodeHeartbeatAnswer;
+    const reported: NmContainer[] = [];
+    try {
+      const tracker = this.opts.tracker();
+      if (!this.registered) this.register();
+      const statuses: { container_id: ContainerIdProto }[] = [];
+      for (const c of this.containers.values()) {
+        if (c.reported) continue;
+        statuses.push(this.status(c.id) as { container_id: ContainerIdProto });
+        if (c.state === 'DONE') reported.push(c);
+      }
+      answer = tracker.nodeHeartbeat(this.nodeId, statuses);
+    } catch {
+      this.registered = false;
+      return fallback;
+    }
+    for (const c of reported) c.reported = true;
+    for (const id of answer.containersToCleanup) this.kill(containerIdText(id), KILLED_BY_RM);
+    for (const launch of answer.amLaunches) await this.launchApplicationMaster(launch);
+    return answer.nextHeartbeatIntervalMs;
+  }
+
+  /**
+   * What Hadoop's AMLauncher does over IPC: startContainers with the RM's NMToken, the submitted
+   * launch context plus the AMRMToken in its credentials. A refused start fails the attempt.
+   */
+  private async launchApplicationMaster(launch: AmLaunch): Promise<void> {
+    const ctx = { ...launch.launchContext } as Obj;
+    const creds = ctx.tokens?.length ? Credentials.parse(ctx.tokens as Uint8Array, 'the submitted AM launch context tokens') : new Credentials();
+    const amrm = tokenProto(launch.amrmToken as StoredToken);
+    creds.addToken(amrm.service, amrm);
+    ctx.tokens = creds.serialize();
+    const handler = containerManagementService(this).handlers.startContainers!;
+    const containerId = containerIdText(launch.container.id as ContainerIdProto);
+    const answer = (await handler(
+      { start_container_request: [{ container_launch_context: ctx, container_token: launch.container.container_token }] },
+      { tokenIdentifier: Buffer.from(launch.nmToken.identifier, 'base64'), remoteAddress: `${this.host}:0`, protocol: 'AMLauncher', method: 'startContainers' },
+    ).catch((err: Error) => ({ failed_requests: [{ exception: { message: err.message } }] }))) as Obj;
+    const failure = (answer.failed_requests as Obj[] | undefined)?.[0]?.exception?.message as string | undefined;
+    if (failure !== undefined) {
+      const c: NmContainer = { id: containerId, appId: '', user: '', resource: {}, state: 'DONE', exitStatus: ContainerExitStatus.INVALID, diagnostics: diagnosticsEntry(failure), reported: false };
+      if (!this.containers.has(containerId)) this.containers.set(containerId, c);
+      return;
+    }
+    this.opts.tracker().amContainerLaunched(containerId);
+  }
+}
