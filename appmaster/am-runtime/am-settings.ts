@@ -1,0 +1,41 @@
+import { LoomOptions, type LoomConfig } from '../../client/conf/loom-config.js';
+import type { HeartbeatPacing } from '../resourcemanager-bridge/heartbeat-pacing.js';
+
+/** What the AM reads from the cluster's loom-conf.yaml, typed and defaulted once at start. */
+export interface AmSettings {
+  taskExecutor: {
+    memoryMb: number;
+    /** yarn.containers.vcores, or one per slot when it is -1 (the default). */
+    vcores: number;
+    slots: number;
+    /** The TaskExecutor exits when it has not reached the AM for this long. */
+    amTimeoutMs: number;
+    idleTimeoutMs: number;
+  };
+  nodePath: string;
+  /** yarn.maximum-failed-containers; undefined: as many as TaskExecutors wanted at once. */
+  maxFailedContainers: number | undefined;
+  pacing: HeartbeatPacing;
+  restPort: number;
+  /** rest.bind-address: where the REST and gRPC servers listen; unset: the container's host. */
+  bindAddress: string | undefined;
+}
+
+export function amSettings(conf: LoomConfig): AmSettings {
+  const slots = conf.get(LoomOptions.taskSlots);
+  const vcores = conf.get(LoomOptions.containerVcores);
+  return {
+    taskExecutor: {
+      memoryMb: conf.get(LoomOptions.taskManagerMemory).mebibytes,
+      vcores: vcores > 0 ? vcores : slots,
+      slots,
+      amTimeoutMs: conf.get(LoomOptions.taskExecutorAmTimeout),
+      idleTimeoutMs: conf.get(LoomOptions.taskExecutorIdleTimeout),
+    },
+    nodePath: conf.get(LoomOptions.nodePath),
+    maxFailedContainers: conf.get(LoomOptions.maximumFailedContainers),
+    pacing: { fastMs: conf.get(LoomOptions.containerRequestHeartbeatInterval), slowMs: conf.get(LoomOptions.heartbeatInterval) },
+    restPort: conf.get(LoomOptions.restPort),
+    bindAddress: conf.get(LoomOptions.restBindAddress),
+  };
+}
