@@ -118,19 +118,13 @@ export class ContainerPlan {
   }
 
   /**
-   * Of the TaskExecutors idle past the timeout, the ones to release: running ones only, and never
-   * so many that fewer than `wanted` remain.
+   * Of the TaskExecutors the demand calls idle past the timeout, the ones to release: running
+   * containers of ours only. The demand decides what is spare (it names none while tasks wait for
+   * slots); its wanted count includes registered TaskExecutors, so it cannot serve as a floor here.
    */
-  chooseIdleReleases(idleIds: readonly string[], wanted: number): string[] {
-    let spare = this.held.size - Math.max(0, Math.floor(wanted));
-    const chosen: string[] = [];
-    for (const id of idleIds) {
-      if (spare <= 0) break;
-      if (this.held.get(id) !== 'running') continue;
-      this.markReleasing(id);
-      chosen.push(id);
-      spare--;
-    }
+  chooseIdleReleases(idleIds: readonly string[]): string[] {
+    const chosen = idleIds.filter((id) => this.held.get(id) === 'running');
+    for (const id of chosen) this.markReleasing(id);
     return chosen;
   }
 

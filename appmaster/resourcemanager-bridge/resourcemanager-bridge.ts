@@ -24,6 +24,8 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   onShutdownRequest(): void;
   /** A TaskExecutor's container ended (expected or not): the registry can drop it at once. */
   onContainerEnded?(containerId: string, diagnostics: string): void;
+  /** The set of containers held (starting or running) changed: e.g. to count those not yet registered. */
+  onHeldChanged?(heldIds: string[]): void;
   log?: (line: string) => void;
 }
 
@@ -45,6 +47,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   private stopped = false;
   private consecutiveErrors = 0;
   private unsubscribe: (() => void) | undefined;
+  private lastHeld = '';
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: ResourceManagerBridgeOptions<C>) {
@@ -79,7 +82,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
    */
   async heartbeat(): Promise<number> {
     const wanted = () => Math.max(0, this.opts.demand.wantedTaskExecutors());
-    for (const id of this.plan.chooseIdleReleases(this.opts.demand.idleTaskExecutors(this.opts.idleTimeoutMs), wanted())) {
+    for (const id of this.plan.chooseIdleReleases(this.opts.demand.idleTaskExecutors(this.opts.idleTimeoutMs))) {
       this.log(`releasing TaskExecutor ${id}: idle for more than ${this.opts.idleTimeoutMs} ms`);
       this.pendingRelease.push(id);
     }
@@ -91,6 +94,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
       answer = await this.opts.scheduler.allocate({ ask, release });
       this.consecutiveErrors = 0;
     } catch (err) {
+      this.notifyHeld();
       this.pendingRelease.unshift(...release);
       this.consecutiveErrors++;
       const limit = this.opts.maxConsecutiveAllocateErrors ?? 10;
@@ -108,6 +112,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
       this.pendingRelease.push(c.id);
     }
     for (const c of decision.start) this.launch(c);
+    this.notifyHeld();
     if (answer.shutdownRequested) this.opts.onShutdownRequest();
     const busy = this.plan.outstandingAsk(wanted()) + this.pendingRelease.length;
     return nextHeartbeatDelayMs(busy, this.opts.pacing);
@@ -172,12 +177,22 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
         const why = err instanceof Error ? err.message : String(err);
         this.log(`the NodeManager refused to start ${c.id}: ${why}`);
         this.pendingRelease.push(c.id);
+        this.opts.onContainerEnded?.(c.id, `the NodeManager refused to start it: ${why}`);
         this.handle(this.plan.onStartFailed(c.id, why), why);
+        this.notifyHeld();
         this.wake();
       },
     );
     this.starting.add(started);
     void started.finally(() => this.starting.delete(started));
+  }
+
+  private notifyHeld(): void {
+    const ids = this.plan.heldIds();
+    const key = ids.join(',');
+    if (key === this.lastHeld) return;
+    this.lastHeld = key;
+    this.opts.onHeldChanged?.(ids);
   }
 
   private onCompleted(containerId: string, exitStatus: number, diagnostics: string): void {

@@ -108,22 +108,20 @@ describe('ContainerPlan: completions and replacement counting', () => {
 });
 
 describe('ContainerPlan: idle release and shutdown', () => {
-  it('releases idle running TaskExecutors but keeps the wanted count', () => {
+  it('releases the idle TaskExecutors the demand names, running ones only', () => {
     const plan = new ContainerPlan(3);
     plan.onAllocated([c(2), c(3), c(4)], 3);
     plan.onStarted(c(2).id);
     plan.onStarted(c(3).id); // c(4) is still starting: never released as idle
-    const ids = [c(2).id, c(3).id, c(4).id];
-    expect(plan.chooseIdleReleases(ids, 2)).toEqual([c(2).id]);
-    expect(plan.heldCount).toBe(2);
-    expect(plan.chooseIdleReleases(ids, 0)).toEqual([c(3).id]);
-    expect(plan.heldIds()).toEqual([c(4).id]);
+    expect(plan.chooseIdleReleases([c(2).id, c(4).id])).toEqual([c(2).id]);
+    expect(plan.heldIds()).toEqual([c(3).id, c(4).id]);
+    expect(plan.chooseIdleReleases([c(2).id])).toEqual([]); // already on its way out
     expect(plan.onCompleted({ id: c(2).id, exitStatus: ContainerExitStatus.KILLED_BY_APPMASTER, diagnostics: '' }).kind).toBe('expected');
   });
 
   it('never releases an idle id it does not hold', () => {
     const plan = new ContainerPlan(3);
-    expect(plan.chooseIdleReleases(['container_x'], 0)).toEqual([]);
+    expect(plan.chooseIdleReleases(['container_x'])).toEqual([]);
   });
 
   it('releaseAll hands back every held container and later completions are expected', () => {

@@ -58,6 +58,7 @@ function setup(opts: { maxFailedContainers?: number; slowMs?: number } = {}) {
   const launcher = new FakeLauncher();
   const fatal: string[] = [];
   const ended: string[] = [];
+  const heldChanges: string[][] = [];
   let shutdowns = 0;
   const bridge = new ResourceManagerBridge({
     scheduler,
@@ -71,9 +72,10 @@ function setup(opts: { maxFailedContainers?: number; slowMs?: number } = {}) {
     onFatal: (d) => fatal.push(d),
     onShutdownRequest: () => shutdowns++,
     onContainerEnded: (id) => ended.push(id),
+    onHeldChanged: (ids) => heldChanges.push(ids),
   });
   bridges.push(bridge);
-  return { demand, scheduler, launcher, bridge, fatal, ended, shutdowns: () => shutdowns };
+  return { demand, scheduler, launcher, bridge, fatal, ended, heldChanges, shutdowns: () => shutdowns };
 }
 
 const bridges: ResourceManagerBridge[] = [];
@@ -123,14 +125,14 @@ describe('ResourceManagerBridge', () => {
     expect(fatal[0]).toContain(`${cid(3)}: exit code -104 (KILLED_EXCEEDED_PMEM)`);
   });
 
-  it('releases idle TaskExecutors once no longer wanted, and their completion is not a failure', async () => {
+  it('releases the TaskExecutors the demand calls idle, and their completion is not a failure', async () => {
     const { demand, scheduler, bridge, fatal } = setup({ maxFailedContainers: 0 });
     demand.wanted = 2;
     scheduler.next.push({ allocated: [granted(2), granted(3)] });
     await bridge.heartbeat();
     await settle();
     demand.wanted = 1;
-    demand.idle = [cid(2), cid(3)];
+    demand.idle = [cid(2)];
     await bridge.heartbeat();
     expect(scheduler.rounds[1]).toEqual({ ask: 0, release: [cid(2)] });
     scheduler.next.push({ completed: [{ containerId: cid(2), exitStatus: -100, diagnostics: 'Container released by application' }] });
@@ -150,6 +152,17 @@ describe('ResourceManagerBridge', () => {
     expect(fatal[0]).toContain(`${cid(2)}: did not start: NodeManager refused ${cid(2)}`);
     await bridge.heartbeat();
     expect(scheduler.rounds.at(-1)!.release).toEqual([cid(2)]);
+  });
+
+  it('reports the held containers when they change, and only then', async () => {
+    const { demand, scheduler, bridge, heldChanges } = setup();
+    demand.wanted = 2;
+    scheduler.next.push({ allocated: [granted(2), granted(3)] });
+    await bridge.heartbeat();
+    await bridge.heartbeat();
+    scheduler.next.push({ completed: [{ containerId: cid(2), exitStatus: 1, diagnostics: 'x' }] });
+    await bridge.heartbeat();
+    expect(heldChanges).toEqual([[cid(2), cid(3)], [cid(3)]]);
   });
 
   it('passes AM_SHUTDOWN on, and ends the application after repeated allocate errors', async () => {
