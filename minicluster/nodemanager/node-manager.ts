@@ -160,6 +160,12 @@ export class NodeManager implements ContainerManagerBackend {
     return join(this.opts.logDir, formatApplicationId(parseContainerId(containerId).applicationAttemptId.applicationId), containerId);
   }
 
+  /** Working directory of a container this NM started (undefined before its start was accepted). */
+  containerWorkDir(containerId: string): string | undefined {
+    const c = this.containers.get(containerId);
+    return c ? join(this.opts.localDir, 'usercache', c.user, 'appcache', c.appId, c.id) : undefined;
+  }
+
   /** Fault injection: signal a container's process group as if it crashed (no kill reason recorded). */
   signalContainer(containerId: string, signal: NodeJS.Signals): boolean {
     const pid = this.containers.get(containerId)?.pid?.();
@@ -263,7 +269,7 @@ export class NodeManager implements ContainerManagerBackend {
     }
     if (c.killReason) return this.complete(c, c.killReason.exitStatus, diagnosticsEntry(c.killReason.diagnostics));
     const env = this.opts.env ?? process.env;
-    const workDir = join(this.opts.localDir, 'usercache', c.user, 'appcache', c.appId, c.id);
+    const workDir = this.containerWorkDir(c.id)!;
     const spec: ContainerLaunchSpec = {
       containerId: c.id,
       appId: c.appId,

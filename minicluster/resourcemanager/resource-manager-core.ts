@@ -195,7 +195,8 @@ export class ResourceManagerCore {
     if (err) throw err;
     const now = this.now();
     const globalMax = this.config.amMaxAttempts;
-    const asked = Number(ctx.max_app_attempts ?? 0);
+    // `maxAppAttempts` is the wire field's name; the snake-case spelling is what older tests pass.
+    const asked = Number(ctx.maxAppAttempts ?? ctx.max_app_attempts ?? 0);
     const app: AppRecord = {
       id: appId,
       user,

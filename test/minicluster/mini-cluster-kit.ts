@@ -1,6 +1,8 @@
 // Test helpers for the assembled mini cluster: a SIMPLE-auth YarnClient-like proxy over Loom's IPC
 // engine, submission of a small AM, polling, and what the kernel says is listening.
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
 import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL, CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
 import { RpcClient, type ProtocolProxy } from '../../client/ipc/rpc-client.js';
 import { Credentials } from '../../client/security/credentials-file.js';
@@ -71,7 +73,7 @@ export async function submitAm(rm: ProtocolProxy, spec: AmSpec): Promise<string>
         command: [spec.command],
       },
       resource: { memory: spec.memoryMb ?? 128, virtual_cores: 1 },
-      max_app_attempts: spec.maxAppAttempts ?? 1,
+      maxAppAttempts: spec.maxAppAttempts ?? 1,
       keep_containers_across_application_attempts: spec.keepContainers ?? false,
       applicationType: 'LOOM-TEST',
     },
@@ -148,4 +150,33 @@ export function processGone(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/** A WebHDFS client for the cluster's file system, as the HDFS superuser (the OS user). */
+export function hdfsFor(cluster: MiniCluster): WebHdfsClient {
+  return new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: cluster.webHdfs.nameNodeAddress.port }], user: userInfo().username });
+}
+
+/** Uploads `data` and returns the LocalResourceProto entry (map key `name`) a client would build from GETFILESTATUS. */
+export async function uploadResource(
+  cluster: MiniCluster,
+  fs: WebHdfsClient,
+  path: string,
+  data: Buffer,
+  opts: { name?: string; permission?: string; visibility?: 'PUBLIC' | 'PRIVATE' | 'APPLICATION'; type?: 'FILE' | 'ARCHIVE'; timestampOffset?: number } = {},
+): Promise<Obj> {
+  await fs.mkdirs(path.slice(0, path.lastIndexOf('/')) || '/', { permission: '755' });
+  await fs.create(path, data, { permission: opts.permission ?? '644', overwrite: true });
+  const st = await fs.getFileStatus(path);
+  const nn = hostPort(cluster.defaultFs.replace('webhdfs://', ''));
+  return {
+    key: opts.name ?? path.slice(path.lastIndexOf('/') + 1),
+    value: {
+      resource: { scheme: 'webhdfs', host: nn.host, port: nn.port, file: path },
+      size: st.length,
+      timestamp: st.modificationTime + (opts.timestampOffset ?? 0),
+      type: opts.type ?? 'FILE',
+      visibility: opts.visibility ?? 'APPLICATION',
+    },
+  };
 }
