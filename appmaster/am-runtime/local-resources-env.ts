@@ -1,27 +1,16 @@
 import { AmEnv } from '../../client/deploy/am-container-contract.js';
+import type { LocalResourceSpec, LocalResourceType, LocalResourceVisibility } from '../../client/yarn/container-launch-context.js';
 
-export type LocalResourceType = 'FILE' | 'ARCHIVE' | 'PATTERN';
-export type LocalResourceVisibility = 'PUBLIC' | 'PRIVATE' | 'APPLICATION';
-
-/** One local resource as the client registered it for the AM (and the AM re-registers for TaskExecutors). */
-export interface LocalResourceSpec {
-  /** `hdfs://host:port/path` (or any URL the NodeManager can fetch). */
-  url: string;
-  size: number;
-  /** Modification time on HDFS; the NodeManager refuses the resource when it differs. */
-  timestamp: number;
-  type: LocalResourceType;
-  visibility: LocalResourceVisibility;
-  pattern?: string;
-}
+export type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
 
 const TYPES: readonly string[] = ['FILE', 'ARCHIVE', 'PATTERN'];
 const VISIBILITIES: readonly string[] = ['PUBLIC', 'PRIVATE', 'APPLICATION'];
 
 /**
- * Decodes LOOM_LOCAL_RESOURCES: a JSON object name -> resource. The NodeManager writes env values
- * into launch_container.sh without escaping, so the client may send the JSON base64-encoded;
- * both forms are accepted.
+ * Decodes LOOM_LOCAL_RESOURCES: a JSON object name -> {url, size, timestamp, type, visibility}
+ * (the AM hands the same resources to its TaskExecutors). The NodeManager writes env values into
+ * launch_container.sh without escaping, so the client sends the JSON base64-encoded; plain JSON
+ * is accepted too.
  */
 export function decodeLocalResourcesEnv(text: string): Record<string, LocalResourceSpec> {
   const name = AmEnv.localResources;
@@ -55,7 +44,7 @@ function checkResource(key: string, entry: unknown): LocalResourceSpec {
     throw bad(`has visibility ${JSON.stringify(e.visibility)}, expected one of ${VISIBILITIES.join(', ')}`);
   }
   const spec: LocalResourceSpec = {
-    url: e.url,
+    uri: e.url,
     size: e.size as number,
     timestamp: e.timestamp as number,
     type: e.type as LocalResourceType,

@@ -15,10 +15,13 @@ function recordedAmEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** LOOM_LOCAL_RESOURCES as the client writes it (`url`), and as the AM decodes it (client/yarn's `uri`). */
 const resources = {
   'loom-runtime': { url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-runtime.tar.gz', size: 10, timestamp: 1795461074000, type: 'ARCHIVE', visibility: 'APPLICATION' },
   'loom-conf.yaml': { url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-conf.yaml', size: 3, timestamp: 1795461074001, type: 'FILE', visibility: 'APPLICATION' },
 };
+
+const decoded = Object.fromEntries(Object.entries(resources).map(([name, { url, ...rest }]) => [name, { uri: url, ...rest }]));
 
 describe('readAmEnvironment', () => {
   it('reads the recorded AM container environment plus the client contract variables', () => {
@@ -58,8 +61,8 @@ describe('readAmEnvironment', () => {
 describe('decodeLocalResourcesEnv', () => {
   it('accepts JSON and base64-encoded JSON (env values are not escaped by the NodeManager)', () => {
     const json = JSON.stringify(resources);
-    expect(decodeLocalResourcesEnv(json)).toEqual(resources);
-    expect(decodeLocalResourcesEnv(Buffer.from(json).toString('base64'))).toEqual(resources);
+    expect(decodeLocalResourcesEnv(json)).toEqual(decoded);
+    expect(decodeLocalResourcesEnv(Buffer.from(json).toString('base64'))).toEqual(decoded);
   });
 
   it('names the resource and the field that is wrong', () => {

@@ -8,8 +8,8 @@ import { taskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/t
 import { renderLaunchScript } from '../../minicluster/nodemanager/launch-script.js';
 
 const resources = {
-  'loom-runtime': { url: 'hdfs://127.0.0.1:9000/x/loom-runtime.tar.gz', size: 10, timestamp: 1, type: 'ARCHIVE' as const, visibility: 'APPLICATION' as const },
-  'loom-secret': { url: 'hdfs://127.0.0.1:9000/x/loom-secret', size: 44, timestamp: 2, type: 'FILE' as const, visibility: 'APPLICATION' as const },
+  'loom-runtime': { uri: 'hdfs://127.0.0.1:9000/x/loom-runtime.tar.gz', size: 10, timestamp: 1, type: 'ARCHIVE' as const, visibility: 'APPLICATION' as const },
+  'loom-secret': { uri: 'hdfs://127.0.0.1:9000/x/loom-secret', size: 44, timestamp: 2, type: 'FILE' as const, visibility: 'APPLICATION' as const },
 };
 
 let dir: string | undefined;
