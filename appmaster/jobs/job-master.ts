@@ -1,0 +1,354 @@
+/**
+ * The job master: accepts jobs, puts their tasks into free slots of registered TaskExecutors,
+ * follows the tasks to their end, and says how many TaskExecutors it needs (SlotDemand) so the
+ * ResourceManager bridge can start more.
+ *
+ * Failure rules: a task whose TaskExecutor is lost (or whose bundle could not be fetched) runs
+ * again on another slot, up to `maxTaskAttempts` attempts in all, then the job FAILS naming the
+ * TaskExecutor and the reason. A task that throws fails the job at once: that is the user's
+ * error, and running it again would only throw again. Other tasks of a failed or cancelled job
+ * are cancelled on their TaskExecutors.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
+import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
+import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
+import { Job } from './job.js';
+import { JOB_MASTER_DEFAULTS, type JobMasterOptions } from './job-master-options.js';
+import { validateJobSpec } from './job-spec-validation.js';
+import type { JobTask } from './job-task.js';
+import { assignSlots } from './slot-assignment.js';
+
+export class JobNotFoundError extends Error {
+  override name = 'JobNotFoundError';
+}
+
+export interface StartFailure {
+  containerId: string;
+  reason: string;
+  at: number;
+}
+
+const KEPT_START_FAILURES = 20;
+
+export class JobMaster implements SlotDemand {
+  private readonly options: Omit<JobMasterOptions, 'now'>;
+  private readonly now: () => number;
+  private readonly jobsById = new Map<string, Job>();
+  private readonly changeListeners = new Set<() => void>();
+  private readonly startFailures: StartFailure[] = [];
+  private readonly unsubscribe: () => void;
+  private starting = 0;
+  private lastWanted = 0;
+  private closed = false;
+
+  constructor(
+    private readonly registry: TaskExecutorRegistry,
+    options: Partial<JobMasterOptions> = {},
+  ) {
+    this.options = { ...JOB_MASTER_DEFAULTS, ...options };
+    this.now = options.now ?? Date.now;
+    this.unsubscribe = registry.on((e) => this.onRegistryEvent(e));
+  }
+
+  // ---- jobs (ClusterControl) --------------------------------------------------------------
+
+  async submitJob(input: JobSpec): Promise<JobStatus> {
+    if (this.closed) throw new Error('the cluster is shutting down and accepts no more jobs');
+    const { spec, argsJson } = validateJobSpec(input);
+    const job = new Job(randomBytes(16).toString('hex'), spec, argsJson, this.now());
+    this.jobsById.set(job.id, job);
+    this.schedule();
+    return job.status();
+  }
+
+  /** Cancels a running job and waits (up to the cancel timeout) until its tasks have stopped. */
+  async cancelJob(id: string): Promise<JobStatus> {
+    const job = this.mustGet(id);
+    if (job.ended || job.state === 'CANCELLING') {
+      if (job.state === 'CANCELLING') await this.waitAtMost(job, this.options.cancelTimeoutMs);
+      return job.status();
+    }
+    job.state = 'CANCELLING';
+    this.stopTasks(job, 'the job was cancelled');
+    if (!job.cancelledIfQuiet(this.now())) {
+      await this.waitAtMost(job, this.options.cancelTimeoutMs);
+      job.forceCancelled(this.now(), `cancelled; its TaskExecutor did not confirm within ${this.options.cancelTimeoutMs} ms`);
+    }
+    this.changed();
+    return job.status();
+  }
+
+  jobs(): JobStatus[] {
+    return [...this.jobsById.values()].map((j) => j.status());
+  }
+
+  job(id: string): JobStatus | undefined {
+    return this.jobsById.get(id)?.status();
+  }
+
+  /** Resolves with the job's final status once it has ended. */
+  waitForJob(id: string): Promise<JobStatus> {
+    return this.mustGet(id).whenEnded();
+  }
+
+  taskExecutors(): TaskExecutorInfo[] {
+    return this.registry.list();
+  }
+
+  overview(base: Pick<ClusterOverview, 'mode' | 'applicationId' | 'startedAt'>): ClusterOverview {
+    const tes = this.registry.list();
+    const jobs = [...this.jobsById.values()];
+    const count = (...states: string[]) => jobs.filter((j) => states.includes(j.state)).length;
+    return {
+      ...base,
+      taskExecutors: tes.length,
+      slotsTotal: tes.reduce((n, t) => n + t.slots, 0),
+      slotsAvailable: tes.reduce((n, t) => n + t.freeSlots, 0),
+      jobsRunning: count('CREATED', 'RUNNING', 'CANCELLING'),
+      jobsFinished: count('FINISHED'),
+      jobsFailed: count('FAILED'),
+      jobsCanceled: count('CANCELED'),
+    };
+  }
+
+  /** Cancels every running job and stops listening to the registry (AM shutdown). */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.jobsById.values()) {
+      if (job.ended) continue;
+      job.state = 'CANCELLING';
+      job.error = reason;
+      this.stopTasks(job, reason);
+      job.forceCancelled(this.now(), reason);
+    }
+    this.unsubscribe();
+  }
+
+  // ---- SlotDemand and the ResourceManager bridge ----------------------------------------------
+
+  /**
+   * Registered TaskExecutors, plus those starting, plus enough new ones for the tasks still
+   * waiting for a slot that the starting ones will not take: registered + max(starting, ceil(waiting / slots)).
+   */
+  wantedTaskExecutors(): number {
+    const waiting = [...this.jobsById.values()].reduce((n, j) => n + j.waitingTasks().length, 0);
+    const forWaiting = Math.ceil(waiting / this.options.slotsPerTaskExecutor);
+    return this.registry.size + this.starting + Math.max(0, forWaiting - this.starting);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  idleTaskExecutors(idleMs: number): string[] {
+    const waiting = [...this.jobsById.values()].some((j) => j.waitingTasks().length > 0);
+    return waiting ? [] : this.registry.idle(idleMs);
+  }
+
+  /** The bridge's count of TaskExecutors asked for or launched that have not registered yet. */
+  setTaskExecutorsStarting(count: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`TaskExecutors starting must be a whole number >= 0, got ${count}`);
+    this.starting = count;
+    this.changed();
+  }
+
+  /**
+   * A container did not start its TaskExecutor, or ended: a registered TaskExecutor in it is
+   * lost with YARN's reason (its tasks run again elsewhere); otherwise the failure is kept for
+   * diagnostics.
+   */
+  containerFailedToStart(containerId: string, reason: string): void {
+    if (this.registry.has(containerId)) {
+      this.registry.lose(containerId, `its container ended: ${reason}`);
+      return;
+    }
+    this.startFailures.push({ containerId, reason, at: this.now() });
+    if (this.startFailures.length > KEPT_START_FAILURES) this.startFailures.shift();
+    this.changed();
+  }
+
+  recentStartFailures(): StartFailure[] {
+    return [...this.startFailures];
+  }
+
+  /** Registration and loss of TaskExecutors, for the bridge's bookkeeping. */
+  onTaskExecutorEvent(listener: (e: { type: 'registered' | 'lost'; id: string }) => void): () => void {
+    return this.registry.on((e) => {
+      if (e.type === 'registered' || e.type === 'lost') listener({ type: e.type, id: e.id });
+    });
+  }
+
+  // ---- events from TaskExecutors ----------------------------------------------------------
+
+  private onRegistryEvent(e: TaskExecutorEvent): void {
+    if (this.closed) return;
+    if (e.type === 'lost') this.onLost(e.id, e.host, e.reason, e.tasks);
+    else if (e.type === 'taskUpdate') this.onTaskUpdate(e.id, e.update);
+    this.schedule();
+  }
+
+  private onLost(teId: string, host: string, reason: string, tasks: TaskRef[]): void {
+    for (const ref of tasks) {
+      const found = this.find(ref);
+      if (!found || found.task.taskExecutorId !== teId || !found.task.active) continue;
+      const { job, task } = found;
+      const why = `TaskExecutor ${teId} (${host}) was lost: ${reason}`;
+      if (job.state !== 'RUNNING') {
+        task.state = 'CANCELED';
+        job.cancelledIfQuiet(this.now());
+      } else this.retryOrFail(job, task, why);
+    }
+  }
+
+  private onTaskUpdate(teId: string, u: TaskUpdateMessage): void {
+    const found = this.find(u.task);
+    if (!found || found.task.taskExecutorId !== teId) return;
+    const { job, task } = found;
+    const now = this.now();
+    switch (u.state) {
+      case 'RUNNING':
+        if (task.state === 'DEPLOYING') task.state = 'RUNNING';
+        return;
+      case 'FINISHED': {
+        const parsed = parseResult(u.resultJson);
+        if ('error' in parsed) {
+          task.state = 'FAILED';
+          task.error = parsed.error;
+          this.failJob(job, `task ${task.index} on TaskExecutor ${teId}: ${parsed.error}`);
+          return;
+        }
+        task.state = 'FINISHED';
+        task.result = parsed.value;
+        job.finishIfComplete(now);
+        job.cancelledIfQuiet(now);
+        return;
+      }
+      case 'FAILED': {
+        const detail = describeFailure(u);
+        if (job.state !== 'RUNNING') {
+          task.state = 'FAILED';
+          task.error = detail;
+          job.cancelledIfQuiet(now);
+        } else if (u.retryable) {
+          this.retryOrFail(job, task, `attempt ${task.attempt} on TaskExecutor ${teId} could not run: ${detail}`, teId);
+        } else {
+          task.state = 'FAILED';
+          task.error = detail;
+          this.failJob(job, `task ${task.index} (attempt ${task.attempt}) failed on TaskExecutor ${teId}: ${detail}`);
+        }
+        return;
+      }
+      case 'CANCELED':
+        if (job.state === 'RUNNING') {
+          // Not asked for (the TaskExecutor is shutting down): not the task's fault, run it elsewhere.
+          this.retryOrFail(job, task, `TaskExecutor ${teId} cancelled attempt ${task.attempt} by itself`, teId);
+        } else {
+          task.state = 'CANCELED';
+          job.cancelledIfQuiet(now);
+        }
+        return;
+    }
+  }
+
+  private retryOrFail(job: Job, task: JobTask, reason: string, avoid?: string): void {
+    if (task.attempt >= this.options.maxTaskAttempts) {
+      task.state = 'FAILED';
+      task.error = reason;
+      this.failJob(job, `task ${task.index} failed ${task.attempt} time(s), the limit (loom.task.max-attempts=${this.options.maxTaskAttempts}); last attempt: ${reason}`);
+      return;
+    }
+    task.retry(reason, avoid);
+  }
+
+  private failJob(job: Job, error: string): void {
+    job.fail(error, this.now());
+    this.stopTasks(job, `job failed: ${error.split('\n')[0]}`);
+  }
+
+  /** Waiting tasks are dropped; running ones are asked to stop (their slots free when the TaskExecutor confirms). */
+  private stopTasks(job: Job, note: string): void {
+    for (const t of job.tasks) {
+      if (t.state === 'SCHEDULED') {
+        t.state = 'CANCELED';
+        t.error ??= note;
+      } else if (t.active && t.taskExecutorId) this.registry.cancel(t.taskExecutorId, t.ref());
+    }
+  }
+
+  // ---- scheduling --------------------------------------------------------------------------
+
+  /** Puts waiting tasks (oldest job first, lowest index first) into free slots. */
+  private schedule(): void {
+    const waiting = [...this.jobsById.values()].flatMap((j) => j.waitingTasks().map((task) => ({ job: j, task, avoid: task.avoid })));
+    if (waiting.length > 0) {
+      const offers = this.registry.list().map((t) => ({ taskExecutorId: t.id, freeSlots: t.freeSlots, registeredAt: t.registeredAt }));
+      const picks = assignSlots(waiting, offers);
+      picks.forEach((teId, i) => this.deploy(waiting[i]!.job, waiting[i]!.task, teId));
+    }
+    this.changed();
+  }
+
+  private deploy(job: Job, task: JobTask, teId: string): void {
+    const { bundle } = job.spec;
+    const message: DeployTaskMessage = {
+      task: task.ref(),
+      parallelism: job.spec.parallelism,
+      bundle: { url: bundle.url, kind: bundle.kind, size: bundle.size, modificationTime: bundle.modificationTime, ...(bundle.entry ? { entry: bundle.entry } : {}) },
+      exportName: job.spec.exportName,
+      argsJson: job.argsJson,
+      jobName: job.name,
+    };
+    task.deployedTo(teId);
+    this.registry.deploy(teId, message);
+  }
+
+  private changed(): void {
+    const wanted = this.wantedTaskExecutors();
+    if (wanted === this.lastWanted) return;
+    this.lastWanted = wanted;
+    for (const l of [...this.changeListeners]) {
+      try {
+        l();
+      } catch (err) {
+        console.error('job master: a slot demand listener failed:', err);
+      }
+    }
+  }
+
+  private find(ref: TaskRef): { job: Job; task: JobTask } | undefined {
+    const job = this.jobsById.get(ref.jobId);
+    const task = job?.tasks[ref.taskIndex];
+    return job && task?.matches(ref) ? { job, task } : undefined;
+  }
+
+  private mustGet(id: string): Job {
+    const job = this.jobsById.get(id);
+    if (!job) throw new JobNotFoundError(`no job ${id} in this cluster (list the jobs to see their ids)`);
+    return job;
+  }
+
+  private async waitAtMost(job: Job, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([job.whenEnded(), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+  }
+}
+
+function parseResult(json: string | undefined): { value: unknown } | { error: string } {
+  if (json === undefined) return { value: null };
+  try {
+    return { value: JSON.parse(json) as unknown };
+  } catch (err) {
+    return { error: `its result is not valid JSON (${(err as Error).message})` };
+  }
+}
+
+/** The error message, then the stack when it adds something (a stack starts with the message). */
+function describeFailure(u: TaskUpdateMessage): string {
+  const message = u.error ?? 'failed without a message';
+  if (!u.errorStack) return message;
+  return u.errorStack.includes(message) ? u.errorStack : `${message}\n${u.errorStack}`;
+}

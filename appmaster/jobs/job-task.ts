@@ -1,0 +1,65 @@
+/**
+ * One parallel instance of a job and its current attempt: where it runs, how it ended, and why
+ * earlier attempts did not. A retry reuses the record with the next attempt number, so updates
+ * that still arrive for an older attempt are recognised and dropped.
+ */
+import type { TaskRef } from '../../client/cluster/taskexecutor-protocol.js';
+import type { TaskState, TaskStatus } from '../cluster-api.js';
+
+export class JobTask {
+  state: TaskState = 'SCHEDULED';
+  attempt = 1;
+  taskExecutorId: string | undefined;
+  result: unknown;
+  error: string | undefined;
+  /** Why earlier attempts ended, oldest first. */
+  readonly failures: string[] = [];
+  /** TaskExecutors to avoid for the next attempt (where an earlier one failed for reasons not its own). */
+  readonly avoid = new Set<string>();
+
+  constructor(
+    readonly jobId: string,
+    readonly index: number,
+  ) {}
+
+  ref(): TaskRef {
+    return { jobId: this.jobId, taskIndex: this.index, attempt: this.attempt };
+  }
+
+  /** Deployed and not yet ended: holds a slot on `taskExecutorId`. */
+  get active(): boolean {
+    return this.state === 'DEPLOYING' || this.state === 'RUNNING';
+  }
+
+  get ended(): boolean {
+    return this.state === 'FINISHED' || this.state === 'FAILED' || this.state === 'CANCELED';
+  }
+
+  /** Is `ref` this task's current attempt? */
+  matches(ref: TaskRef): boolean {
+    return ref.taskIndex === this.index && ref.attempt === this.attempt;
+  }
+
+  deployedTo(taskExecutorId: string): void {
+    this.state = 'DEPLOYING';
+    this.taskExecutorId = taskExecutorId;
+  }
+
+  /** Schedules the next attempt after `reason`. */
+  retry(reason: string, avoidTaskExecutor?: string): void {
+    this.failures.push(reason);
+    if (avoidTaskExecutor) this.avoid.add(avoidTaskExecutor);
+    this.error = reason;
+    this.attempt += 1;
+    this.state = 'SCHEDULED';
+    this.taskExecutorId = undefined;
+  }
+
+  status(): TaskStatus {
+    const s: TaskStatus = { index: this.index, state: this.state, attempt: this.attempt };
+    if (this.taskExecutorId !== undefined) s.taskExecutorId = this.taskExecutorId;
+    if (this.state === 'FINISHED') s.result = this.result;
+    if (this.error !== undefined) s.error = this.error;
+    return s;
+  }
+}

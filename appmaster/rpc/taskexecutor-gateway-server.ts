@@ -1,0 +1,151 @@
+/**
+ * The AM's gRPC server for TaskExecutors: one bidirectional `Connect` stream per TaskExecutor.
+ * The cluster secret must come in the call metadata (a wrong or missing one is refused with
+ * UNAUTHENTICATED before anything else happens); the first message must be a Register; after
+ * that, heartbeats and task updates go to the registry and the registry's messages go back.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import {
+  CLUSTER_SECRET_METADATA_KEY,
+  TASK_EXECUTOR_GATEWAY_SERVICE,
+  type AmMessage,
+  type TaskExecutorMessage,
+} from '../../client/cluster/taskexecutor-protocol.js';
+import type { TaskExecutorLink, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
+
+export interface TaskExecutorGatewayOptions {
+  /** Address to bind: NM_HOST in a container, 127.0.0.1 in tests. */
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  secret: string;
+  registry: TaskExecutorRegistry;
+  /** A connection that has not registered within this time is closed (default 10 s). */
+  registerTimeoutMs?: number;
+  /** Largest message accepted (task results travel inline; default 20 MiB). */
+  maxMessageBytes?: number;
+}
+
+export interface TaskExecutorGateway {
+  /** Where TaskExecutors connect (`LOOM_AM_ADDRESS` = `${host}:${port}`). */
+  address: { host: string; port: number };
+  /** Ends every stream and stops the server. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
+
+type ConnectCall = grpc.ServerDuplexStream<TaskExecutorMessage, AmMessage>;
+
+export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions): Promise<TaskExecutorGateway> {
+  if (!opts.secret) throw new Error('the TaskExecutor gateway needs the cluster secret; the AM reads it from its loom-secret local resource');
+  const expected = digest(opts.secret);
+  const registerTimeoutMs = opts.registerTimeoutMs ?? 10_000;
+  const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const calls = new Set<ConnectCall>();
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': maxBytes,
+    'grpc.max_send_message_length': maxBytes,
+    // TaskExecutors keep their stream open for hours; let them ping it.
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 1_000,
+  });
+
+  server.addService(TASK_EXECUTOR_GATEWAY_SERVICE, {
+    Connect(call: ConnectCall) {
+      const given = call.metadata.get(CLUSTER_SECRET_METADATA_KEY)[0];
+      if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
+        call.emit('error', {
+          code: grpc.status.UNAUTHENTICATED,
+          details: `${given === undefined ? 'no' : 'wrong'} cluster secret: a TaskExecutor must send the secret of the cluster it belongs to (the loom-secret file named by LOOM_SECRET_FILE)`,
+        });
+        return;
+      }
+      calls.add(call);
+      serveConnection(call, opts.registry, registerTimeoutMs, () => calls.delete(call));
+    },
+  });
+
+  const bindHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${bindHost}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  }).catch((err: Error) => {
+    server.forceShutdown();
+    throw new Error(`the TaskExecutor gateway cannot listen on ${bindHost}:${opts.port}: ${err.message}`);
+  });
+
+  return {
+    address: { host: opts.host, port },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const call of [...calls]) call.end();
+        // Streams the peer does not close promptly are cut.
+        const force = setTimeout(() => server.forceShutdown(), 1_000);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}
+
+function serveConnection(call: ConnectCall, registry: TaskExecutorRegistry, registerTimeoutMs: number, onClosed: () => void): void {
+  let id: string | undefined;
+  let closed = false;
+  const link: TaskExecutorLink = {
+    send(message) {
+      if (!closed) call.write(message);
+    },
+    close(shutdownReason) {
+      if (closed) return;
+      if (shutdownReason !== undefined) call.write({ kind: 'shutdown', shutdown: { reason: shutdownReason } });
+      finish(undefined);
+      call.end();
+    },
+  };
+  const finish = (reason: string | undefined) => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(registerTimer);
+    onClosed();
+    if (id !== undefined && reason !== undefined) registry.disconnected(id, link, reason);
+  };
+  const refuse = (code: grpc.status, details: string) => {
+    finish(details);
+    call.emit('error', { code, details });
+  };
+  const registerTimer = setTimeout(
+    () => refuse(grpc.status.DEADLINE_EXCEEDED, `no Register message within ${registerTimeoutMs} ms of connecting`),
+    registerTimeoutMs,
+  );
+  registerTimer.unref();
+
+  call.on('data', (message: TaskExecutorMessage) => {
+    if (closed) return;
+    try {
+      if (id === undefined) {
+        if (message.kind !== 'register') return refuse(grpc.status.FAILED_PRECONDITION, `the first message must be a Register, not ${message.kind}`);
+        clearTimeout(registerTimer);
+        registry.register(message.register, link);
+        id = message.register.taskExecutorId;
+      } else if (message.kind === 'heartbeat') registry.heartbeat(id, link, message.heartbeat);
+      else if (message.kind === 'taskUpdate') registry.taskUpdate(id, link, message.taskUpdate);
+      else refuse(grpc.status.FAILED_PRECONDITION, `TaskExecutor ${id} sent a second Register on the same stream`);
+    } catch (err) {
+      refuse(grpc.status.INVALID_ARGUMENT, (err as Error).message);
+    }
+  });
+  call.on('end', () => {
+    finish('its connection was closed');
+    call.end();
+  });
+  call.on('cancelled', () => finish('its connection was lost'));
+  call.on('error', (err: Error) => finish(`its connection failed: ${err.message}`));
+  call.on('close', () => finish('its connection was lost'));
+}
+
+/** Both sides are hashed first, so the comparison takes the same time whatever the lengths. */
+function digest(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}

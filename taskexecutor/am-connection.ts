@@ -1,0 +1,164 @@
+/**
+ * The TaskExecutor's one stream to the AM: registers, heartbeats, hands AM messages on, and
+ * reconnects with exponential backoff when the stream breaks. It gives up when the AM refuses it
+ * (wrong secret, bad registration) or has not been reached for the AM timeout: then the caller
+ * exits, so a dead AM leaves no TaskExecutor behind, while a restarted one within the timeout
+ * gets its TaskExecutors back.
+ */
+import * as grpc from '@grpc/grpc-js';
+import {
+  CLUSTER_SECRET_METADATA_KEY,
+  CONNECT_METHOD_PATH,
+  decodeAmMessage,
+  encodeTaskExecutorMessage,
+  type AmMessage,
+  type HeartbeatMessage,
+  type RegisterMessage,
+  type TaskExecutorMessage,
+} from '../client/cluster/taskexecutor-protocol.js';
+import type { HostPort } from '../client/conf/hadoop-address.js';
+
+export type GiveUpKind = 'refused' | 'am-timeout';
+
+export interface AmConnectionOptions {
+  address: HostPort;
+  secret: string;
+  /** Built at each (re)connection: it reports the tasks still running. */
+  registration(): RegisterMessage;
+  heartbeat(): HeartbeatMessage;
+  /** Deploy, cancel and shutdown messages. */
+  onMessage(message: AmMessage): void;
+  /** Until the AM says otherwise at registration. */
+  amTimeoutMs: number;
+  onGiveUp(kind: GiveUpKind, reason: string): void;
+  log(message: string): void;
+  backoff?: { initialMs: number; maxMs: number };
+  maxMessageBytes?: number;
+  now?: () => number;
+}
+
+type Call = grpc.ClientDuplexStream<TaskExecutorMessage, AmMessage>;
+
+/** Refusals that another try would meet again. */
+const FINAL_CODES = new Set([grpc.status.UNAUTHENTICATED, grpc.status.PERMISSION_DENIED, grpc.status.INVALID_ARGUMENT]);
+
+export class AmConnection {
+  private readonly now: () => number;
+  private readonly target: string;
+  private client: grpc.Client | undefined;
+  private call: Call | undefined;
+  private registered = false;
+  private amTimeoutMs: number;
+  private heartbeatIntervalMs = 0;
+  private lastContact: number;
+  private failures = 0;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: AmConnectionOptions) {
+    this.now = opts.now ?? Date.now;
+    this.amTimeoutMs = opts.amTimeoutMs;
+    this.lastContact = this.now();
+    const { host, port } = opts.address;
+    this.target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  get isRegistered(): boolean {
+    return this.registered;
+  }
+
+  start(): void {
+    this.lastContact = this.now();
+    this.watchdog = setInterval(() => this.checkContact(), Math.max(50, Math.min(1_000, Math.floor(this.amTimeoutMs / 4))));
+    this.connect();
+  }
+
+  /** Sends when registered; otherwise the message is dropped (the AM has given the work to others by then). */
+  send(message: TaskExecutorMessage): boolean {
+    if (!this.registered || !this.call) return false;
+    this.call.write(message);
+    return true;
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearInterval(this.watchdog);
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeatTimer);
+    const call = this.call;
+    this.call = undefined;
+    this.registered = false;
+    call?.end();
+    call?.cancel();
+    this.client?.close();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    this.client?.close();
+    const maxBytes = this.opts.maxMessageBytes ?? 20 * 1024 * 1024;
+    this.client = new grpc.Client(this.target, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': maxBytes,
+      'grpc.max_send_message_length': maxBytes,
+    });
+    const metadata = new grpc.Metadata();
+    metadata.set(CLUSTER_SECRET_METADATA_KEY, this.opts.secret);
+    const call = this.client.makeBidiStreamRequest(CONNECT_METHOD_PATH, encodeTaskExecutorMessage, decodeAmMessage, metadata);
+    this.call = call;
+    call.on('data', (m: AmMessage) => this.onData(call, m));
+    call.on('error', (err: grpc.ServiceError) => this.onEnded(call, err.code, err.details || err.message));
+    call.on('end', () => this.onEnded(call, grpc.status.OK, 'the AM closed the stream'));
+    call.write({ kind: 'register', register: this.opts.registration() });
+  }
+
+  private onData(call: Call, m: AmMessage): void {
+    if (call !== this.call) return;
+    this.lastContact = this.now();
+    if (m.kind === 'registered') {
+      const first = !this.registered;
+      this.registered = true;
+      this.failures = 0;
+      if (m.registered.amTimeoutMs > 0) this.amTimeoutMs = m.registered.amTimeoutMs;
+      this.heartbeatIntervalMs = Math.max(10, m.registered.heartbeatIntervalMs);
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = setInterval(() => this.send({ kind: 'heartbeat', heartbeat: this.opts.heartbeat() }), this.heartbeatIntervalMs);
+      if (first) this.opts.log(`registered with the AM at ${this.target}`);
+      return;
+    }
+    if (m.kind === 'heartbeatAck') return;
+    this.opts.onMessage(m);
+  }
+
+  private onEnded(call: Call, code: grpc.status, details: string): void {
+    if (call !== this.call || this.stopped) return;
+    this.call = undefined;
+    const wasRegistered = this.registered;
+    this.registered = false;
+    clearInterval(this.heartbeatTimer);
+    if (FINAL_CODES.has(code)) {
+      this.close();
+      this.opts.onGiveUp('refused', `the AM at ${this.target} refused this TaskExecutor: ${details}`);
+      return;
+    }
+    const delay = Math.min(this.opts.backoff?.maxMs ?? 5_000, (this.opts.backoff?.initialMs ?? 100) * 2 ** this.failures);
+    this.failures += 1;
+    if (wasRegistered || this.failures === 1) this.opts.log(`lost the AM at ${this.target} (${details}); reconnecting`);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Gives up after the AM timeout; restarts a stream that went silent (no answer to three heartbeats). */
+  private checkContact(): void {
+    if (this.stopped) return;
+    const silentFor = this.now() - this.lastContact;
+    if (silentFor > this.amTimeoutMs) {
+      this.close();
+      this.opts.onGiveUp('am-timeout', `has not reached the AM at ${this.target} for ${silentFor} ms (loom.taskexecutor.am-timeout is ${this.amTimeoutMs} ms)`);
+      return;
+    }
+    if (this.registered && this.heartbeatIntervalMs > 0 && silentFor > 3 * this.heartbeatIntervalMs + 1_000) {
+      this.call?.cancel();
+    }
+  }
+}

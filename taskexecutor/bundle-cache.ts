@@ -1,0 +1,157 @@
+/**
+ * The TaskExecutor's bundle cache: each bundle is fetched from HDFS once and kept, keyed by
+ * URL + modification time + size, so later tasks and later jobs with the same bundle start at
+ * once. Like YARN's localizer, it refuses a bundle whose size or modification time on HDFS differ
+ * from what the job was submitted with: the file was replaced, and half the tasks would run other
+ * code. Entries appear atomically (fetched into a temporary directory, then renamed).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { archiveKind, unpackArchive } from '../client/archive/archive-unpack.js';
+import type { UploadedBundleRef } from '../client/bundle/bundle-ref.js';
+import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
+import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
+import { FileNotFoundError, WebHdfsRemoteError } from '../client/hdfs/webhdfs-errors.js';
+
+export class BundleFetchError extends Error {
+  override name = 'BundleFetchError';
+  constructor(
+    message: string,
+    /** True when another attempt (elsewhere, later) may succeed: I/O trouble, not a wrong bundle. */
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface BundleCacheOptions {
+  dir: string;
+  /** A WebHDFS client for the file system of `url` (the default file system for a bare path). */
+  clientFor(url: string): WebHdfsClient;
+}
+
+export class BundleCache {
+  private readonly inFlight = new Map<string, Promise<string>>();
+
+  constructor(private readonly opts: BundleCacheOptions) {}
+
+  /** The absolute path of the module to import for `bundle`, fetching it on first use. */
+  modulePath(bundle: UploadedBundleRef): Promise<string> {
+    const key = cacheKey(bundle);
+    let p = this.inFlight.get(key);
+    if (!p) {
+      p = this.fetch(bundle, key);
+      this.inFlight.set(key, p);
+      // A failed fetch is not remembered: the next task tries again.
+      p.catch(() => this.inFlight.delete(key));
+    }
+    return p;
+  }
+
+  private async fetch(bundle: UploadedBundleRef, key: string): Promise<string> {
+    const dir = join(this.opts.dir, key);
+    const moduleRel = moduleInBundle(bundle);
+    const target = join(dir, moduleRel);
+    if (await exists(target)) return target;
+
+    const work = join(this.opts.dir, `.${key}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      await mkdir(work, { recursive: true });
+      const client = this.client(bundle.url);
+      const path = parseHdfsPath(bundle.url).path;
+      await this.checkUnchanged(client, path, bundle);
+      const download = join(work, '.download');
+      const stream = await client.open(path);
+      await pipeline(stream, createWriteStream(download));
+      const got = (await stat(download)).size;
+      if (got !== bundle.size) {
+        throw new BundleFetchError(`bundle ${bundle.url}: read ${got} bytes but it has ${bundle.size}; it changed while it was fetched: resubmit the job`, false);
+      }
+      const content = join(work, 'content');
+      if (bundle.kind === 'archive') {
+        const kind = archiveKind(bundle.url) ?? 'tar.gz';
+        await unpackArchive(bundle.url, kind, await readFile(download), content);
+        if (!(await exists(join(content, moduleRel)))) {
+          throw new BundleFetchError(`bundle ${bundle.url} has no entry module ${bundle.entry}: check the entry given when packing`, false);
+        }
+      } else {
+        await mkdir(content);
+        await rename(download, join(content, moduleRel));
+        // A plain .js file must load as an ES module, wherever the cache sits.
+        if (moduleRel.endsWith('.js')) await writeFile(join(content, 'package.json'), '{"type":"module"}\n');
+      }
+      await mkdir(this.opts.dir, { recursive: true });
+      try {
+        await rename(content, dir);
+      } catch (err) {
+        // Another fetch (another TaskExecutor sharing the dir) got there first: use its copy.
+        if (!(await exists(target))) throw err;
+      }
+      return target;
+    } catch (err) {
+      throw classify(bundle, err);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  private client(url: string): WebHdfsClient {
+    try {
+      return this.opts.clientFor(url);
+    } catch (err) {
+      throw new BundleFetchError(`cannot reach the file system of bundle ${url}: ${(err as Error).message}`, false, { cause: err });
+    }
+  }
+
+  private async checkUnchanged(client: WebHdfsClient, path: string, bundle: UploadedBundleRef): Promise<void> {
+    const status = await client.getFileStatus(path);
+    if (status.length !== bundle.size || status.modificationTime !== bundle.modificationTime) {
+      throw new BundleFetchError(
+        `bundle ${bundle.url} changed on HDFS since the job was submitted (size ${bundle.size} -> ${status.length}, ` +
+          `modification time ${bundle.modificationTime} -> ${status.modificationTime}); resubmit the job, and never overwrite a bundle a job uses`,
+        false,
+      );
+    }
+  }
+}
+
+function cacheKey(b: UploadedBundleRef): string {
+  return createHash('sha256').update(`${b.url}\n${b.modificationTime}\n${b.size}\n${b.kind}`).digest('hex').slice(0, 24);
+}
+
+/** Relative path of the module inside the cache entry. */
+function moduleInBundle(b: UploadedBundleRef): string {
+  if (b.kind === 'archive') {
+    const entry = posix.normalize(b.entry ?? '');
+    if (!b.entry || entry.startsWith('..') || entry.startsWith('/')) {
+      throw new BundleFetchError(`bundle ${b.url} is an archive but names no entry module inside it`, false);
+    }
+    return entry;
+  }
+  const name = posix.basename(parseHdfsPath(b.url).path);
+  return /\.(m?js|cjs)$/.test(name) ? name : `${name}.mjs`;
+}
+
+const PERMANENT_KINDS = new Set(['access-denied', 'parent-not-directory', 'illegal-argument', 'unsupported-operation', 'invalid-token']);
+
+function classify(bundle: UploadedBundleRef, err: unknown): BundleFetchError {
+  if (err instanceof BundleFetchError) return err;
+  const message = (err as Error).message;
+  if (err instanceof FileNotFoundError) return new BundleFetchError(`bundle ${bundle.url} does not exist on HDFS: ${message}`, false, { cause: err });
+  // Permissions and bad paths will not change on another try; standby, safe mode or I/O may.
+  if (err instanceof WebHdfsRemoteError && PERMANENT_KINDS.has(err.kind)) {
+    return new BundleFetchError(`bundle ${bundle.url} cannot be read: ${message}`, false, { cause: err });
+  }
+  return new BundleFetchError(`bundle ${bundle.url} could not be fetched: ${message}`, true, { cause: err });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * The TaskExecutor process: `node dist/taskexecutor/main.js`, configured by its environment
+ * (taskexecutor-config.ts). It registers its slots with the AM, runs the tasks it is given in
+ * worker threads, and exits with code 0 when the AM tells it to, when YARN stops its container
+ * (SIGTERM), or when it has not reached the AM for the AM timeout; with code 1 when the AM refuses
+ * it, and 2 when its configuration is wrong. Messages go to stderr (the container's log).
+ */
+import { Configuration } from '../client/conf/configuration.js';
+import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
+import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
+import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
+import { AmConnection } from './am-connection.js';
+import { BundleCache } from './bundle-cache.js';
+import { TaskRunner } from './task-runner.js';
+import { taskExecutorConfigFromEnv, type TaskExecutorConfig } from './taskexecutor-config.js';
+
+function startTaskExecutor(config: TaskExecutorConfig): void {
+  const log = (message: string) => process.stderr.write(`${new Date().toISOString()} TaskExecutor ${config.taskExecutorId}: ${message}\n`);
+
+  let hadoopConf: Configuration | undefined;
+  const clients = new Map<string, WebHdfsClient>();
+  const clientFor = (url: string): WebHdfsClient => {
+    const parsed = parseHdfsPath(url);
+    const key = parsed.scheme ? `${parsed.scheme}://${parsed.authority ?? ''}` : '';
+    let client = clients.get(key);
+    if (!client) {
+      hadoopConf ??= Configuration.load(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {});
+      client = webHdfsClientFromConf(hadoopConf, { ...(parsed.scheme ? { uri: url } : {}), user: config.hdfsUser });
+      clients.set(key, client);
+    }
+    return client;
+  };
+
+  const runner: TaskRunner = new TaskRunner({
+    slots: config.slots,
+    bundles: new BundleCache({ dir: config.bundleCacheDir, clientFor }),
+    workerScript: new URL('./task-worker.js', import.meta.url),
+    hdfs: { ...(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}), user: config.hdfsUser },
+    onUpdate: (update) => connection.send({ kind: 'taskUpdate', taskUpdate: update }),
+    log,
+  });
+
+  let exiting = false;
+  const exit = (code: number, message: string): void => {
+    if (exiting) return;
+    exiting = true;
+    log(message);
+    connection.close();
+    const done = () => {
+      for (const c of clients.values()) c.close();
+      process.exit(code);
+    };
+    // Terminating workers is quick; never let it keep a stopped TaskExecutor alive.
+    setTimeout(done, 2_000).unref();
+    runner.stopAll().then(done, done);
+  };
+
+  const connection: AmConnection = new AmConnection({
+    address: config.amAddress,
+    secret: config.secret,
+    amTimeoutMs: config.amTimeoutMs,
+    registration: () => ({
+      taskExecutorId: config.taskExecutorId,
+      host: config.host,
+      slots: config.slots,
+      memoryMb: config.memoryMb,
+      pid: process.pid,
+      attemptToken: config.attemptToken,
+      running: runner.running(),
+    }),
+    heartbeat: () => ({ running: runner.running(), freeSlots: runner.freeSlots() }),
+    onMessage: (m) => {
+      if (m.kind === 'deployTask') runner.deploy(m.deployTask);
+      else if (m.kind === 'cancelTask') runner.cancel(m.cancelTask.task);
+      else if (m.kind === 'shutdown') exit(0, `stopping: the AM asked it to (${m.shutdown.reason})`);
+    },
+    onGiveUp: (kind, reason) => exit(kind === 'refused' ? 1 : 0, `stopping: ${reason}`),
+    log,
+  });
+
+  process.on('SIGTERM', () => exit(0, 'stopping: SIGTERM (YARN stops the container)'));
+  process.on('SIGINT', () => exit(0, 'stopping: SIGINT'));
+  // A bug in one code path must not take down the tasks of others; it is logged and the process goes on.
+  process.on('uncaughtException', (err) => log(`unexpected error (continuing): ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => log(`unexpected rejection (continuing): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+
+  log(`starting: ${config.slots} slot(s), AM ${config.amAddress.host}:${config.amAddress.port}, AM timeout ${config.amTimeoutMs} ms`);
+  connection.start();
+}
+
+let config: TaskExecutorConfig;
+try {
+  config = taskExecutorConfigFromEnv();
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
+startTaskExecutor(config);

@@ -1,0 +1,150 @@
+/**
+ * Runs the tasks the AM deploys, one worker thread each, within the TaskExecutor's slots, and
+ * reports every state change (RUNNING, then FINISHED, FAILED or CANCELED) exactly once per attempt.
+ * A cancel terminates the thread; one that arrives while the bundle is still being fetched stops
+ * the task before it starts.
+ */
+import { Worker } from 'node:worker_threads';
+import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/cluster/taskexecutor-protocol.js';
+import type { UploadedBundleRef } from '../client/bundle/bundle-ref.js';
+import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
+
+export interface TaskRunnerOptions {
+  slots: number;
+  bundles: { modulePath(bundle: UploadedBundleRef): Promise<string> };
+  /** dist/taskexecutor/task-worker.js */
+  workerScript: URL | string;
+  hdfs: TaskWorkerInput['hdfs'];
+  onUpdate(update: TaskUpdateMessage): void;
+  log(message: string): void;
+  /** Default 16 MiB: results travel inline to the AM. */
+  maxResultBytes?: number;
+}
+
+interface RunningTask {
+  ref: TaskRef;
+  worker?: Worker;
+  cancelled: boolean;
+  outcome?: TaskWorkerOutput;
+  ended: boolean;
+  exited?: Promise<void>;
+}
+
+export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
+
+export class TaskRunner {
+  private readonly tasks = new Map<string, RunningTask>();
+
+  constructor(private readonly opts: TaskRunnerOptions) {}
+
+  deploy(d: DeployTaskMessage): void {
+    const key = taskKey(d.task);
+    if (this.tasks.has(key)) return; // a repeated deploy of the same attempt
+    if (this.tasks.size >= this.opts.slots) {
+      this.opts.onUpdate({ task: d.task, state: 'FAILED', error: `no free slot (all ${this.opts.slots} in use)`, retryable: true });
+      return;
+    }
+    const rt: RunningTask = { ref: d.task, cancelled: false, ended: false };
+    this.tasks.set(key, rt);
+    this.run(rt, d).catch((err: Error) => this.end(rt, { state: 'FAILED', error: `the TaskExecutor could not run the task: ${err.message}`, retryable: true }));
+  }
+
+  cancel(ref: TaskRef): void {
+    const rt = this.tasks.get(taskKey(ref));
+    if (!rt) {
+      // Unknown here (already ended): confirm, so the AM frees the slot it may still count.
+      this.opts.onUpdate({ task: ref, state: 'CANCELED' });
+      return;
+    }
+    rt.cancelled = true;
+    void rt.worker?.terminate();
+  }
+
+  running(): TaskRef[] {
+    return [...this.tasks.values()].map((t) => t.ref);
+  }
+
+  freeSlots(): number {
+    return Math.max(0, this.opts.slots - this.tasks.size);
+  }
+
+  /** Terminates every task (the TaskExecutor is exiting); no updates are sent for them. */
+  async stopAll(): Promise<void> {
+    const all = [...this.tasks.values()];
+    for (const rt of all) {
+      rt.cancelled = true;
+      rt.ended = true;
+      void rt.worker?.terminate();
+    }
+    this.tasks.clear();
+    await Promise.all(all.map((rt) => rt.exited));
+  }
+
+  private async run(rt: RunningTask, d: DeployTaskMessage): Promise<void> {
+    let args: unknown;
+    try {
+      args = JSON.parse(d.argsJson);
+    } catch (err) {
+      return this.end(rt, { state: 'FAILED', error: `the job's arguments are not valid JSON (${(err as Error).message})` });
+    }
+    let modulePath: string;
+    try {
+      modulePath = await this.opts.bundles.modulePath(d.bundle);
+    } catch (err) {
+      const retryable = (err as { retryable?: unknown }).retryable === true;
+      return this.end(rt, { state: 'FAILED', error: (err as Error).message, ...(retryable ? { retryable } : {}) });
+    }
+    if (rt.cancelled) return this.end(rt, { state: 'CANCELED' });
+
+    const input: TaskWorkerInput = {
+      modulePath,
+      exportName: d.exportName,
+      task: { jobId: d.task.jobId, jobName: d.jobName, index: d.task.taskIndex, parallelism: d.parallelism, attempt: d.task.attempt, args: Array.isArray(args) ? args : [args] },
+      hdfs: this.opts.hdfs,
+      maxResultBytes: this.opts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+    };
+    const worker = new Worker(this.opts.workerScript, { workerData: input });
+    rt.worker = worker;
+    let crash: Error | undefined;
+    rt.exited = new Promise<void>((resolve) => {
+      worker.once('exit', (code) => {
+        resolve();
+        this.end(rt, this.finalUpdate(rt, crash, code));
+      });
+    });
+    worker.on('message', (out: unknown) => {
+      // The first answer counts; anything else user code posts on the port is ignored.
+      if (rt.outcome || !isWorkerOutput(out)) return;
+      rt.outcome = out;
+      // Done: timers or sockets the task left open must not keep its slot.
+      void worker.terminate();
+    });
+    worker.on('error', (err) => {
+      crash ??= err;
+    });
+    this.opts.onUpdate({ task: rt.ref, state: 'RUNNING' });
+  }
+
+  private finalUpdate(rt: RunningTask, crash: Error | undefined, code: number): Omit<TaskUpdateMessage, 'task'> {
+    const out = rt.outcome;
+    if (out?.ok) return { state: 'FINISHED', resultJson: out.resultJson };
+    if (out) return { state: 'FAILED', error: out.message, ...(out.stack ? { errorStack: out.stack } : {}) };
+    if (rt.cancelled) return { state: 'CANCELED' };
+    // Thrown outside the awaited call (a timer, an event handler), or the thread ran out of memory.
+    if (crash) return { state: 'FAILED', error: crash.message, ...(crash.stack ? { errorStack: crash.stack } : {}) };
+    return { state: 'FAILED', error: `the task's thread exited with code ${code} before the task returned (did it call process.exit?)` };
+  }
+
+  private end(rt: RunningTask, update: Omit<TaskUpdateMessage, 'task'>): void {
+    if (rt.ended) return;
+    rt.ended = true;
+    this.tasks.delete(taskKey(rt.ref));
+    this.opts.onUpdate({ task: rt.ref, ...update });
+  }
+}
+
+function isWorkerOutput(m: unknown): m is TaskWorkerOutput {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  return (o['ok'] === true && typeof o['resultJson'] === 'string') || (o['ok'] === false && typeof o['message'] === 'string');
+}

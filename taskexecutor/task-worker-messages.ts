@@ -1,0 +1,21 @@
+/** What the TaskExecutor hands a task's worker thread, and what the worker answers. */
+
+export interface TaskWorkerInput {
+  /** Absolute path of the module to import (in the bundle cache). */
+  modulePath: string;
+  exportName: string;
+  task: {
+    jobId: string;
+    jobName: string;
+    index: number;
+    parallelism: number;
+    attempt: number;
+    args: unknown[];
+  };
+  /** How the task's `hdfs` client is built: Hadoop configuration dir and the application's user. */
+  hdfs: { confDir?: string; user: string };
+  /** Results travel inline to the AM; larger ones belong on HDFS. */
+  maxResultBytes: number;
+}
+
+export type TaskWorkerOutput = { ok: true; resultJson: string } | { ok: false; message: string; stack?: string };

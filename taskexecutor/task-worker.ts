@@ -1,0 +1,76 @@
+/**
+ * Runs one task in a worker thread: imports the bundle's module, calls the export as `fn(task)`,
+ * and posts back the JSON of its result or its error. Cancelling a task terminates the thread, so
+ * user code needs no cooperation to be stopped. Compiled to dist/taskexecutor/task-worker.js.
+ */
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Configuration } from '../client/conf/configuration.js';
+import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
+import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
+import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
+
+class TaskCodeError extends Error {
+  override name = 'TaskCodeError';
+}
+
+async function runTask(input: TaskWorkerInput): Promise<TaskWorkerOutput> {
+  let hdfs: WebHdfsClient | undefined;
+  const task = {
+    jobId: input.task.jobId,
+    jobName: input.task.jobName,
+    index: input.task.index,
+    parallelism: input.task.parallelism,
+    attempt: input.task.attempt,
+    args: input.task.args,
+    /** A WebHDFS client acting as the application's user; built on first use. */
+    get hdfs(): WebHdfsClient {
+      hdfs ??= webHdfsClientFromConf(Configuration.load(input.hdfs.confDir ? { confDir: input.hdfs.confDir } : {}), { user: input.hdfs.user });
+      return hdfs;
+    },
+  };
+  try {
+    const mod = (await import(pathToFileURL(input.modulePath).href)) as Record<string, unknown>;
+    const fn = exportedFunction(mod, input.exportName);
+    const value: unknown = await fn(task);
+    return { ok: true, resultJson: resultJson(value, input) };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(`a non-Error value was thrown: ${String(err)}`);
+    return { ok: false, message: e.message || e.name, ...(e.stack && !(e instanceof TaskCodeError) ? { stack: e.stack } : {}) };
+  } finally {
+    hdfs?.close();
+  }
+}
+
+function exportedFunction(mod: Record<string, unknown>, name: string): (task: unknown) => unknown {
+  // CommonJS modules arrive as { default: module.exports }.
+  const fromDefault = typeof mod['default'] === 'object' && mod['default'] !== null ? (mod['default'] as Record<string, unknown>)[name] : undefined;
+  const fn = mod[name] ?? fromDefault;
+  if (typeof fn === 'function') return fn as (task: unknown) => unknown;
+  const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+  throw new TaskCodeError(
+    fn === undefined
+      ? `the bundle exports no function named "${name}" (its exported functions: ${names.length ? names.join(', ') : 'none'})`
+      : `the bundle's export "${name}" is a ${typeof fn}, not a function`,
+  );
+}
+
+function resultJson(value: unknown, input: TaskWorkerInput): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value === undefined ? null : value);
+  } catch (err) {
+    throw new TaskCodeError(`task ${input.task.index} returned a value that is not JSON-serialisable (${(err as Error).message}); return plain data: objects, arrays, strings, numbers, booleans or null`);
+  }
+  if (json === undefined) {
+    throw new TaskCodeError(`task ${input.task.index} returned a ${typeof value}, which is not JSON-serialisable; return plain data: objects, arrays, strings, numbers, booleans or null`);
+  }
+  const bytes = Buffer.byteLength(json);
+  if (bytes > input.maxResultBytes) {
+    throw new TaskCodeError(`task ${input.task.index} returned ${bytes} bytes of JSON; the limit is ${input.maxResultBytes}: write large results to HDFS (task.hdfs) and return their paths`);
+  }
+  return json;
+}
+
+if (!parentPort) throw new Error('task-worker.js runs inside a TaskExecutor worker thread, not on its own');
+parentPort.postMessage(await runTask(workerData as TaskWorkerInput));
