@@ -1,0 +1,97 @@
+/**
+ * What every deployment step shares: both configurations, the YARN and WebHDFS clients built
+ * from the Hadoop one, the user, and where staged files live. One per command; close() frees the
+ * sockets.
+ */
+import type { Configuration } from '../conf/configuration.js';
+import type { LoomConfig } from '../conf/loom-config.js';
+import { LoomOptions } from '../conf/loom-config-options.js';
+import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
+import { simpleAuthUser, webHdfsClientFromConf } from '../hdfs/webhdfs-client-from-conf.js';
+import { isRemoteException } from '../ipc/remote-exception.js';
+import { YarnClient } from '../yarn/yarn-client.js';
+import { ENDED_STATES } from './application-waiter.js';
+import { sessionPropertiesPath } from './properties-file.js';
+import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
+import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
+
+/** Flink's key for the directory of the properties file. */
+export const PROPERTIES_FILE_LOCATION_KEY = 'yarn.properties-file.location';
+const APPLICATION_NOT_FOUND = 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException';
+
+export interface DeployContextOptions {
+  hadoopConf: Configuration;
+  conf: LoomConfig;
+  env?: NodeJS.ProcessEnv;
+  /** Progress and warnings for a person (the CLI prints them on stderr). */
+  log?: (line: string) => void;
+}
+
+export class DeployContext {
+  readonly hadoopConf: Configuration;
+  readonly conf: LoomConfig;
+  readonly env: NodeJS.ProcessEnv;
+  readonly user: string;
+  readonly yarn: YarnClient;
+  readonly fs: WebHdfsClient;
+  /** `scheme://authority` of the staging file system. */
+  readonly fsUri: string;
+  readonly log: (line: string) => void;
+  private root: string | undefined;
+
+  constructor(opts: DeployContextOptions) {
+    this.hadoopConf = opts.hadoopConf;
+    this.conf = opts.conf;
+    this.env = opts.env ?? process.env;
+    this.log = opts.log ?? (() => {});
+    this.user = simpleAuthUser(this.env);
+    this.fsUri = stagingFileSystemUri(this.hadoopConf, this.conf.get(LoomOptions.stagingDirectory));
+    this.yarn = YarnClient.createFromConf(this.hadoopConf, { user: this.user, env: this.env });
+    this.fs = webHdfsClientFromConf(this.hadoopConf, { user: this.user, env: this.env, uri: this.fsUri });
+  }
+
+  /** `<base>/.loom` (asks the NameNode for the home directory once). */
+  async stagingRoot(): Promise<string> {
+    this.root ??= await stagingRoot(this.conf.get(LoomOptions.stagingDirectory), this.fs);
+    return this.root;
+  }
+
+  /** The session properties file: `.loom-session-<user>` in yarn.properties-file.location (default: the temp dir). */
+  propertiesFile(): string {
+    return sessionPropertiesPath(this.user, this.conf.getString(PROPERTIES_FILE_LOCATION_KEY));
+  }
+
+  /** Running, ended, or unknown to the ResourceManager. */
+  async liveness(applicationId: string): Promise<ApplicationLiveness> {
+    try {
+      return ENDED_STATES.has((await this.yarn.getApplicationReport(applicationId)).state) ? 'ended' : 'running';
+    } catch (err) {
+      if (isRemoteException(err, APPLICATION_NOT_FOUND)) return 'unknown';
+      throw err;
+    }
+  }
+
+  /** Removes staging dirs of ended applications (never fails the command). */
+  async removeLeftovers(keep?: string): Promise<void> {
+    let root: string;
+    try {
+      root = await this.stagingRoot();
+    } catch (err) {
+      this.log(`warning: could not look for leftover staging dirs: ${(err as Error).message}`);
+      return;
+    }
+    const removed = await removeLeftoverStagingDirs({
+      client: this.fs,
+      root,
+      liveness: (id) => this.liveness(id),
+      ...(keep ? { keep } : {}),
+      onWarning: (m) => this.log(`warning: ${m}`),
+    });
+    for (const dir of removed) this.log(`removed the staging dir ${dir} of an application that has ended`);
+  }
+
+  async close(): Promise<void> {
+    this.fs.close();
+    await this.yarn.close();
+  }
+}
