@@ -29,7 +29,7 @@ export interface MiniClusterFaults {
   /** A node goes away: its NM stops (containers killed) and the RM completes them with -100. */
   loseNode(nodeId: string): Promise<void>;
   /** The current attempt's AM container dies (SIGKILL): the attempt fails with exit code 137. */
-  failAmAttempt(appId: string): void;
+  failAmAttempt(appId: string): Promise<void>;
   /** Work-preserving ResourceManager restart on the same ports. */
   restartResourceManager(): Promise<void>;
 }
@@ -51,6 +51,9 @@ export interface MiniCluster {
   /** Kills every container process group, closes every server; removes only a temp dir it made. */
   stop(): Promise<void>;
 }
+
+/** How long failAmAttempt waits for a just-launched AM process to show its pid. */
+const AM_PID_WAIT_MS = 5000;
 
 const hostPort = (a: { host: string; port: number }): string => `${a.host}:${a.port}`;
 
@@ -121,13 +124,16 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
         await nm.stop();
         rmRef.core.loseNode(nodeId);
       },
-      failAmAttempt: (appId) => {
+      failAmAttempt: async (appId) => {
         const app = rmRef.core.appRecord(formatApplicationId(parseApplicationId(appId)));
         const amContainer = app.attempts.at(-1)?.amContainerId;
         const record = amContainer ? rmRef.core.containerRecord(amContainer) : undefined;
-        if (!amContainer || !record || !nodeOf(record.nodeId).signalContainer(amContainer, 'SIGKILL')) {
-          throw new Error(`${appId} has no running AM container to fail (state ${rmRef.core.reportedState(app)}); wait until its AM runs`);
+        // The process may be a few milliseconds from writing its pid file.
+        for (let waited = 0; amContainer && record && waited <= AM_PID_WAIT_MS; waited += 20) {
+          if (nodeOf(record.nodeId).signalContainer(amContainer, 'SIGKILL')) return;
+          await new Promise((r) => setTimeout(r, 20));
         }
+        throw new Error(`${appId} has no running AM container to fail (state ${rmRef.core.reportedState(app)}); wait until its AM runs`);
       },
       restartResourceManager: () => rmRef.restart(),
     };
