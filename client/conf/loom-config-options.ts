@@ -137,6 +137,10 @@ export const LoomOptions = {
     'yarn.maximum-failed-containers',
     'TaskExecutor containers that may fail before the application fails; unset: as many as the TaskExecutors first wanted (Flink).',
   ),
+  propertiesFileLocation: stringOption(
+    'yarn.properties-file.location',
+    'Directory of the session properties file (.loom-session-<user>) that later commands read; unset: the OS temp dir.',
+  ),
   stagingDirectory: stringOption('yarn.staging-directory', 'HDFS directory for staged files; unset: .loom/<applicationId>/ under the user\'s home.'),
   providedLibDirs: listOption('yarn.provided.lib.dirs', 'HDFS dirs holding Loom\'s runtime, registered as PUBLIC local resources (;-separated).'),
   shipFiles: listOption('yarn.ship-files', 'Local files and dirs shipped with the application (-t; ;-separated).'),

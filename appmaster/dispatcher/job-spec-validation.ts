@@ -1,0 +1,115 @@
+import type { JobSpec } from '../cluster-api.js';
+import { HttpError } from './http-error.js';
+
+/** Flink's upper bound on parallelism (its max parallelism). */
+export const MAX_PARALLELISM = 32_768;
+
+const TOP_FIELDS = ['name', 'bundle', 'exportName', 'parallelism', 'args'];
+const BUNDLE_FIELDS = ['url', 'kind', 'entry', 'size', 'modificationTime'];
+const BUNDLE_SCHEMES = ['hdfs', 'webhdfs', 'swebhdfs', 'viewfs'];
+
+/**
+ * Checks a POST /jobs body field by field and turns it into a JobSpec. Every problem is reported
+ * at once, each naming its field and what it should be, as a 400.
+ */
+export function validateJobSpec(body: unknown): JobSpec {
+  if (body === undefined) throw new HttpError(400, ['the request body is empty: send a JSON JobSpec {"bundle": {...}, "exportName": "...", "parallelism": N, "args": [...]}']);
+  if (!isObject(body)) throw new HttpError(400, [`the request body must be a JSON object (a JobSpec), not ${describe(body)}`]);
+  const problems: string[] = [];
+  problems.push(...unknownFields(body, TOP_FIELDS, ''));
+
+  const name = body.name;
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 256 || hasControlChars(name))) {
+    problems.push(`name must be a string of 1 to 256 printable characters; got ${describe(name)}`);
+  }
+
+  const bundle = body.bundle;
+  if (bundle === undefined) problems.push('bundle is required: {"url": "hdfs://...", "kind": "file"|"archive", "size": N, "modificationTime": N}');
+  else if (!isObject(bundle)) problems.push(`bundle must be an object {"url", "kind", "size", "modificationTime"}; got ${describe(bundle)}`);
+  else problems.push(...bundleProblems(bundle));
+
+  const exportName = body.exportName;
+  if (typeof exportName !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(exportName)) {
+    problems.push(`exportName must name an exported function (a JavaScript identifier, or "default"); got ${describe(exportName)}`);
+  }
+
+  const parallelism = body.parallelism;
+  if (typeof parallelism !== 'number' || !Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_PARALLELISM) {
+    problems.push(`parallelism must be a whole number from 1 to ${MAX_PARALLELISM}; got ${describe(parallelism)}`);
+  }
+
+  const args = body.args;
+  if (args !== undefined && !Array.isArray(args)) problems.push(`args must be a JSON array (each task gets it as task.args); got ${describe(args)}`);
+
+  if (problems.length) throw new HttpError(400, problems);
+  const b = bundle as Record<string, unknown>;
+  return {
+    ...(name !== undefined ? { name: name as string } : {}),
+    bundle: {
+      url: b.url as string,
+      kind: b.kind as 'file' | 'archive',
+      ...(b.entry !== undefined ? { entry: b.entry as string } : {}),
+      size: b.size as number,
+      modificationTime: b.modificationTime as number,
+    },
+    exportName: exportName as string,
+    parallelism: parallelism as number,
+    args: (args as unknown[] | undefined) ?? [],
+  };
+}
+
+function bundleProblems(b: Record<string, unknown>): string[] {
+  const problems = unknownFields(b, BUNDLE_FIELDS, 'bundle.');
+  const url = b.url;
+  if (typeof url !== 'string' || url.length === 0 || url.length > 4096 || /[\s\u0000-\u001f]/.test(url)) {
+    problems.push(`bundle.url must be a URL on HDFS without spaces (hdfs://..., webhdfs://... or an absolute path); got ${describe(url)}`);
+  } else {
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+    if (scheme ? !BUNDLE_SCHEMES.includes(scheme) : !url.startsWith('/')) {
+      problems.push(
+        `bundle.url must be on the cluster's file system (${BUNDLE_SCHEMES.map((s) => `${s}://`).join(', ')} or an absolute path), so every TaskExecutor can fetch it; got ${JSON.stringify(url)}`,
+      );
+    }
+  }
+  const kind = b.kind;
+  if (kind !== 'file' && kind !== 'archive') problems.push(`bundle.kind must be "file" (one ES module) or "archive" (a .tar.gz); got ${describe(kind)}`);
+  const entry = b.entry;
+  if (kind === 'archive') {
+    if (typeof entry !== 'string' || entry === '' || entry.startsWith('/') || entry.split(/[\\/]/).includes('..') || hasControlChars(entry)) {
+      problems.push(`bundle.entry must be the module to import, relative to the archive root without "..", e.g. "index.js"; got ${describe(entry)}`);
+    }
+  } else if (kind === 'file' && entry !== undefined) {
+    problems.push('bundle.entry is only used with bundle.kind "archive"; remove it for a single-file bundle');
+  }
+  for (const field of ['size', 'modificationTime'] as const) {
+    const v = b[field];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      problems.push(`bundle.${field} must be a whole number >= 0 from the file's status on HDFS (GETFILESTATUS ${field === 'size' ? 'length' : 'modificationTime'}); got ${describe(v)}`);
+    }
+  }
+  return problems;
+}
+
+function unknownFields(obj: Record<string, unknown>, known: string[], prefix: string): string[] {
+  return Object.keys(obj)
+    .filter((k) => !known.includes(k))
+    .map((k) => `unknown field ${prefix}${k}; the fields are ${known.map((f) => prefix + f).join(', ')}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hasControlChars(s: string): boolean {
+  return /[\u0000-\u001f\u007f]/.test(s);
+}
+
+/** A short rendering of a bad value for messages. */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
