@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerFsCommand } from './commands/fs.js';
+import { registerYarnCommand } from './commands/yarn.js';
 
 /**
  * Every `loom` sub-command registers itself here: one file per command group under
@@ -8,4 +9,5 @@ import { registerFsCommand } from './commands/fs.js';
 export function registerCommands(_program: Command): void {
   // command groups are added here
   registerFsCommand(_program);
+  registerYarnCommand(_program);
 }

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { Configuration } from '../conf/configuration.js';
+
+/**
+ * Plumbing for sub-commands in the shape of Hadoop's tools, whose single-dash long options
+ * (`-list`, `-appStates`) commander cannot parse: commander hands the arguments over untouched
+ * and the command parses them itself, then Hadoop's generic options (-D, -conf) pick the
+ * configuration. (`loom fs` was the first to do this; the others can share it from here.)
+ */
+
+export interface CommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Registers `name`; `run` gets the raw arguments and returns the exit code. */
+export function registerPassThroughCommand(program: Command, name: string, description: string, run: (args: string[], io: CommandIo) => Promise<number>): void {
+  program
+    .command(name)
+    .description(description)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (_args: string[], _opts: unknown, cmd: Command) => {
+      process.exitCode = await run(cmd.args, { stdout: process.stdout, stderr: process.stderr });
+    });
+}
+
+export interface GenericOptions {
+  /** -D key=value, in order. */
+  overrides: [string, string][];
+  /** -conf / --conf <dir>: read the site files there instead of HADOOP_CONF_DIR. */
+  confDir: string | undefined;
+  /** What follows the generic options. */
+  rest: string[];
+}
+
+/** Leading -D key=value and -conf/--conf <dir>, as Hadoop's GenericOptionsParser reads them; throws on a malformed one. */
+export function parseGenericOptions(argv: string[]): GenericOptions {
+  const rest = [...argv];
+  const overrides: [string, string][] = [];
+  let confDir: string | undefined;
+  while (rest[0] === '-D' || rest[0] === '-conf' || rest[0] === '--conf') {
+    const flag = rest.shift()!;
+    const value = rest.shift();
+    if (value === undefined) throw new RangeError(`${flag} needs a value`);
+    if (flag !== '-D') {
+      confDir = value;
+      continue;
+    }
+    const eq = value.indexOf('=');
+    if (eq <= 0) throw new RangeError(`-D takes key=value, got "${value}"`);
+    overrides.push([value.slice(0, eq), value.slice(eq + 1)]);
+  }
+  return { overrides, confDir, rest };
+}
+
+/** The configuration a command runs with: HADOOP_CONF_DIR / YARN_CONF_DIR (or -conf), then the -D values. */
+export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.ProcessEnv): Configuration {
+  const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir } : {}) });
+  for (const [k, v] of generic.overrides) conf.set(k, v);
+  return conf;
+}
