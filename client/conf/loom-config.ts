@@ -89,9 +89,9 @@ export class LoomConfig {
 
   /** Set one value from code (and check it if the key is known). */
   set(key: string, value: string, origin = 'programmatically'): this {
+    const option = ALL_LOOM_OPTIONS.find((o) => o.key === key || o.fallbackKeys?.includes(key));
+    if (option) parseEntry(option, key, { value, origin });
     this.put(key, value, origin);
-    const option = ALL_LOOM_OPTIONS.find((o) => o.key === key);
-    if (option) option.parse(value, origin);
     return this;
   }
 

@@ -194,7 +194,10 @@ describe('LoomConfig from loom.yaml', () => {
   });
 
   it('set() checks known keys; parseDynamicProperty refuses text without key=value', () => {
-    expect(errorOf(() => LoomConfig.empty().set('rest.port', '-3')).message).toBe('rest.port="-3" (from programmatically) is not allowed: it must be at least 0');
+    const c = LoomConfig.empty();
+    expect(errorOf(() => c.set('rest.port', '-3')).message).toBe('rest.port="-3" (from programmatically) is not allowed: it must be at least 0');
+    expect(errorOf(() => c.set('restart-strategy', 'sometimes')).message).toBe('restart-strategy="sometimes" (from programmatically) is not one of none, fixed-delay, exponential-delay');
+    expect(c.keys()).toEqual([]);
     expect(parseDynamicProperty(' a.b = c=d ')).toEqual(['a.b', 'c=d']);
     expect(errorOf(() => parseDynamicProperty('novalue')).message).toBe('-D "novalue" is not key=value: write e.g. -Dtaskmanager.numberOfTaskSlots=2');
     expect(errorOf(() => parseDynamicProperty('=x')).message).toMatch(/is not key=value/);
