@@ -75,7 +75,7 @@ export class TaskExecutorRegistry {
   stop(reason: string): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    for (const id of [...this.entries.keys()]) this.lose(id, reason, reason);
+    for (const id of [...this.entries.keys()]) this.lose(id, reason);
   }
 
   on(listener: (e: TaskExecutorEvent) => void): () => void {
@@ -89,7 +89,7 @@ export class TaskExecutorRegistry {
     const problem = registrationProblem(reg);
     if (problem) throw new TaskExecutorRegistrationError(problem);
     const previous = this.entries.get(reg.taskExecutorId);
-    if (previous && previous.link !== link) this.lose(reg.taskExecutorId, 'it registered again on a new connection', undefined);
+    if (previous && previous.link !== link) this.lose(reg.taskExecutorId, 'it registered again on a new connection', false);
     const now = this.now();
     const info: TaskExecutorInfo = {
       id: reg.taskExecutorId,
@@ -105,9 +105,10 @@ export class TaskExecutorRegistry {
       kind: 'registered',
       registered: { heartbeatIntervalMs: this.options.heartbeatIntervalMs, amTimeoutMs: this.options.amTimeoutMs },
     });
+    const entry = this.entries.get(reg.taskExecutorId)!;
     // Work it still runs from before (its old connection was declared lost, so that work was given to others).
-    for (const t of reg.running) link.send({ kind: 'cancelTask', cancelTask: { task: t } });
-    this.emit({ type: 'registered', id: reg.taskExecutorId, info: { ...info } });
+    for (const t of reg.running) this.cancelUnknown(entry, t);
+    this.emit({ type: 'registered', id: reg.taskExecutorId, info: { ...entry.info } });
   }
 
   heartbeat(id: string, link: TaskExecutorLink, hb: HeartbeatMessage): void {
@@ -116,7 +117,7 @@ export class TaskExecutorRegistry {
     e.info.lastHeartbeatAt = this.now();
     link.send({ kind: 'heartbeatAck', heartbeatAck: {} });
     for (const t of hb.running) {
-      if (!e.assigned.has(taskKey(t))) link.send({ kind: 'cancelTask', cancelTask: { task: t } });
+      if (!e.assigned.has(taskKey(t))) this.cancelUnknown(e, t);
     }
   }
 
@@ -135,7 +136,7 @@ export class TaskExecutorRegistry {
 
   /** The gateway saw the stream end. Only the link currently registered counts. */
   disconnected(id: string, link: TaskExecutorLink, reason: string): void {
-    if (this.current(id, link)) this.lose(id, reason, undefined);
+    if (this.current(id, link)) this.lose(id, reason, false);
   }
 
   // ---- from the job master ---------------------------------------------------------------
@@ -156,13 +157,16 @@ export class TaskExecutorRegistry {
     if (e?.assigned.has(taskKey(task))) e.link.send({ kind: 'cancelTask', cancelTask: { task } });
   }
 
-  /** Declares a TaskExecutor lost (e.g. YARN reports its container ended) and tells it to stop. */
-  lose(id: string, reason: string, shutdownReason: string | undefined = reason): void {
+  /**
+   * Declares a TaskExecutor lost (e.g. YARN reports its container ended) and ends its stream,
+   * telling it to stop unless `tellToStop` is false (its stream is gone, or replaced by a new one).
+   */
+  lose(id: string, reason: string, tellToStop = true): void {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
     try {
-      e.link.close(shutdownReason);
+      e.link.close(tellToStop ? reason : undefined);
     } catch {
       // The stream may already be gone; losing it is the point.
     }
@@ -202,6 +206,16 @@ export class TaskExecutorRegistry {
         this.lose(e.info.id, `no heartbeat for more than ${this.options.heartbeatTimeoutMs} ms`);
       }
     }
+  }
+
+  /**
+   * A task runs there that the AM did not give it (or no longer counts): stop it, and count its
+   * slot as taken until the TaskExecutor confirms, so nothing is deployed into a slot still busy.
+   */
+  private cancelUnknown(e: Entry, task: TaskRef): void {
+    e.assigned.set(taskKey(task), task);
+    this.refreshSlots(e);
+    e.link.send({ kind: 'cancelTask', cancelTask: { task } });
   }
 
   private current(id: string, link: TaskExecutorLink): Entry | undefined {

@@ -9,6 +9,7 @@ import {
   type TaskExecutorMessage,
 } from '../../client/cluster/taskexecutor-protocol.js';
 import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { startTaskExecutorGateway } from '../../appmaster/rpc/taskexecutor-gateway-server.js';
 import { TaskExecutorTestKit, waitFor } from './taskexecutor-test-kit.js';
 
 let kit: TaskExecutorTestKit | undefined;
@@ -124,6 +125,27 @@ export async function run(task) {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(te!.stderr()).toMatch(/lost the AM at 127\.0\.0\.1:\d+ .*reconnecting/);
     expect(te!.stderr()).toMatch(/stopping: has not reached the AM at 127\.0\.0\.1:\d+ for \d+ ms \(loom\.taskexecutor\.am-timeout is 1000 ms\)/);
+  });
+
+  it('reconnects to an AM that comes back on the same address; the attempt it still runs is cancelled and runs again', async () => {
+    kit = await TaskExecutorTestKit.start();
+    const [te] = await kit.startTaskExecutors(['container_1_0001_01_000002'], 1);
+    const bundle = await kit.bundle({
+      'once.mjs': 'export async function run(task) { if (task.attempt === 1) await new Promise((r) => setTimeout(r, 120000)); return task.attempt; }\n',
+    });
+    const job = await kit.jobMaster.submitJob({ bundle, exportName: 'run', parallelism: 1, args: [] });
+    await waitFor(() => kit!.jobMaster.job(job.id)!.tasks[0]!.state === 'RUNNING', 'attempt 1 to run', () => kit!.stderrOf());
+    await kit.gateway!.close();
+    kit.gateway = undefined;
+    await waitFor(() => !kit!.registry.has(te!.id), 'the AM to notice the stream ended');
+    expect(kit.jobMaster.job(job.id)!.tasks[0]).toMatchObject({ state: 'SCHEDULED', attempt: 2 });
+
+    kit.gateway = await startTaskExecutorGateway({ host: '127.0.0.1', port: kit.amPort, secret: kit.secret, registry: kit.registry });
+    const done = await kit.jobMaster.waitForJob(job.id);
+    expect(done.state, done.error ?? kit.stderrOf()).toBe('FINISHED');
+    expect(done.results).toEqual([2]);
+    expect(te!.process.exitCode).toBeNull();
+    expect(te!.stderr().match(/registered with the AM/g)).toHaveLength(2);
   });
 
   it('a TaskExecutor that cannot reach any AM gives up after LOOM_AM_TIMEOUT_MS; bad settings stop it at once with code 2', async () => {

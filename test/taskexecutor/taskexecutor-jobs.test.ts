@@ -24,7 +24,7 @@ describe('TaskExecutor processes run jobs from bundles on WebHDFS', () => {
     kit = await TaskExecutorTestKit.start();
     const tes = await kit.startTaskExecutors(['container_1_0001_01_000002', 'container_1_0001_01_000003']);
     const pids = new Set(tes.map((t) => t.process.pid));
-    expect(kit.registry.list().map((t) => [t.id, t.slots, t.freeSlots, t.host])).toEqual([
+    expect(kit.registry.list().map((t) => [t.id, t.slots, t.freeSlots, t.host]).sort()).toEqual([
       ['container_1_0001_01_000002', 2, 2, '127.0.0.1'],
       ['container_1_0001_01_000003', 2, 2, '127.0.0.1'],
     ]);
@@ -61,7 +61,7 @@ describe('TaskExecutor processes run jobs from bundles on WebHDFS', () => {
     expect((done2.results as string[]).map((r) => r.split('@')[0])).toEqual(['hello from 0', 'hello from 1', 'hello from 2']);
     expect((done2.results as string[]).every((r) => pids.has(Number(r.split('@')[1])))).toBe(true);
     // Same TaskExecutors (no new registration), and each fetched the bundle once.
-    expect(kit.registry.list().map((t) => t.id)).toEqual(tes.map((t) => t.id));
+    expect(kit.registry.list().map((t) => t.id).sort()).toEqual(tes.map((t) => t.id).sort());
     for (const te of tes) expect(await readdir(te.cacheDir)).toHaveLength(1);
     expect(tes.every((t) => t.process.exitCode === null)).toBe(true);
   });
