@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerFsCommand } from './commands/fs.js';
 import { registerYarnCommand } from './commands/yarn.js';
+import { registerJobCommands } from './commands/run.js';
+import { registerYarnSessionCommand } from './commands/yarn-session.js';
 
 /**
  * Every `loom` sub-command registers itself here: one file per command group under
@@ -10,4 +12,6 @@ export function registerCommands(_program: Command): void {
   // command groups are added here
   registerFsCommand(_program);
   registerYarnCommand(_program);
+  registerYarnSessionCommand(_program);
+  registerJobCommands(_program);
 }

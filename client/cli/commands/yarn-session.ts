@@ -1,0 +1,217 @@
+/**
+ * `yarn-session` (also `loom yarn-session`): starts a Loom session cluster on YARN, or attaches
+ * to one (-id). Flink's flags: -jm -tm -s -nm -qu -d -id -D -t.
+ *
+ * Detached (-d): prints the application id and the dashboard URL, then exits; the session runs
+ * on. Attached: prints the same, then stops the session on `stop` from stdin or on Ctrl+C (a
+ * second Ctrl+C kills the application at once), and ends by itself when the application ends.
+ * The properties file (mode 600) records the session and its secret for `loom run`.
+ */
+import { Command, CommanderError } from 'commander';
+import { createInterface } from 'node:readline';
+import { parseMemorySize } from '../../conf/memory-size.js';
+import { ConfigurationError } from '../../conf/configuration-error.js';
+import { attachToSession } from '../../deploy/session-attach.js';
+import type { SessionCluster } from '../../deploy/session-cluster.js';
+import { deploySession } from '../../deploy/session-deployer.js';
+import type { DeployContext } from '../../deploy/deploy-context.js';
+import { APPLICATION_TYPE } from '../../deploy/submission-context.js';
+import { describeError } from '../describe-error.js';
+import { registerPassThroughCommand } from '../pass-through-command.js';
+import { collect, deployContext, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
+
+const FLINK_FLAGS: Readonly<Record<string, string>> = {
+  '-jm': '--jobManagerMemory',
+  '-tm': '--taskManagerMemory',
+  '-nm': '--name',
+  '-qu': '--queue',
+  '-id': '--applicationId',
+};
+
+interface YarnSessionFlags {
+  jobManagerMemory?: string;
+  taskManagerMemory?: string;
+  slots?: string;
+  name?: string;
+  queue?: string;
+  detached?: boolean;
+  applicationId?: string;
+  D?: string[];
+  ship?: string[];
+  list?: boolean;
+}
+
+export function registerYarnSessionCommand(program: Command): void {
+  registerPassThroughCommand(program, 'yarn-session', 'Start a Loom session cluster on YARN, or attach to one (-id); see yarn-session --help', (args, io) =>
+    runYarnSession(args, { ...io, stdin: process.stdin }),
+  );
+}
+
+function sessionCommand(io: ClusterCommandIo): Command {
+  return new Command('yarn-session')
+    .description('Start a Loom session cluster on YARN, or attach to a running one.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .option('--jobManagerMemory <size>', '-jm: ApplicationMaster container memory, e.g. 1024m or 1g')
+    .option('--taskManagerMemory <size>', '-tm: TaskExecutor container memory, e.g. 1024m or 1g')
+    .option('-s, --slots <n>', 'slots per TaskExecutor')
+    .option('--name <name>', '-nm: YARN application name')
+    .option('--queue <queue>', '-qu: YARN queue')
+    .option('-d, --detached', 'start the session, print its id and dashboard URL, and exit')
+    .option('--applicationId <id>', '-id: attach to a running session')
+    .option('-D <key=value>', 'configuration override (repeatable)', collect)
+    .option('-t, --ship <path>', 'file or directory for every container (repeatable)', collect)
+    .option('-l, --list', 'list the running Loom sessions')
+    .addHelpText('after', '\nFlink-style short flags: -jm -tm -nm -qu -id. Example: yarn-session -jm 1g -tm 2g -s 2 -d');
+}
+
+/** Runs one yarn-session invocation; returns the exit code. */
+export async function runYarnSession(argv: string[], io: ClusterCommandIo): Promise<number> {
+  const cmd = sessionCommand(io);
+  let flags: YarnSessionFlags;
+  try {
+    cmd.parse(normalizeFlags(argv, FLINK_FLAGS), { from: 'user' });
+    flags = cmd.opts<YarnSessionFlags>();
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
+    throw err;
+  }
+  let ctx: DeployContext | undefined;
+  try {
+    // Every value is checked before anything is uploaded: a bad -jm fails here.
+    const configs = loadConfigs(io, [...(flags.D ?? []), ...flagProperties(flags)]);
+    ctx = deployContext(io, configs);
+    if (flags.list) return await listSessions(ctx, io);
+    return await (flags.applicationId ? attachMode(ctx, io, flags) : deployMode(ctx, io, flags));
+  } catch (err) {
+    io.stderr.write(`yarn-session: ${describeError(err)}\n`);
+    return err instanceof ConfigurationError ? 2 : 1;
+  } finally {
+    await ctx?.close();
+  }
+}
+
+/** The flags as configuration keys, each checked with the flag's name in the message. */
+function flagProperties(f: YarnSessionFlags): string[] {
+  const out: string[] = [];
+  if (f.jobManagerMemory !== undefined) {
+    parseMemorySize(f.jobManagerMemory, { key: '-jm' });
+    out.push(`jobmanager.memory.process.size=${f.jobManagerMemory}`);
+  }
+  if (f.taskManagerMemory !== undefined) {
+    parseMemorySize(f.taskManagerMemory, { key: '-tm' });
+    out.push(`taskmanager.memory.process.size=${f.taskManagerMemory}`);
+  }
+  if (f.slots !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(f.slots.trim())) throw new ConfigurationError(`-s "${f.slots}" is not a number of slots: give a whole number of at least 1, e.g. -s 2`);
+    out.push(`taskmanager.numberOfTaskSlots=${f.slots.trim()}`);
+  }
+  if (f.name !== undefined) out.push(`yarn.application.name=${f.name}`);
+  if (f.queue !== undefined) out.push(`yarn.application.queue=${f.queue}`);
+  if (f.ship?.length) out.push(`yarn.ship-files=${f.ship.join(';')}`);
+  return out;
+}
+
+async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnSessionFlags): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort(new Error('interrupted; the application is being killed and its staging dir removed'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let cluster: SessionCluster;
+  try {
+    cluster = await deploySession(ctx, { signal: abort.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  printSession(io, cluster, ctx);
+  if (flags.detached) {
+    io.stdout.write(`Stop it with: yarn-session -id ${cluster.applicationId}, then type stop (or: echo stop | yarn-session -id ${cluster.applicationId})\n`);
+    return 0;
+  }
+  return attached(cluster, io);
+}
+
+async function attachMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnSessionFlags): Promise<number> {
+  const cluster = await attachToSession(ctx, { applicationId: flags.applicationId! });
+  printSession(io, cluster, ctx);
+  if (flags.detached) return 0;
+  return attached(cluster, io);
+}
+
+function printSession(io: ClusterCommandIo, cluster: SessionCluster, ctx: DeployContext): void {
+  io.stdout.write(
+    `Loom session ${cluster.applicationId} is running.\n` +
+      `  Dashboard: ${cluster.dashboardUrl}\n` +
+      `  REST API:  ${cluster.restUrl} (its secret is in ${ctx.propertiesFile()})\n`,
+  );
+}
+
+/** Waits for `stop`, Ctrl+C, or the application's end; returns the exit code. */
+async function attached(cluster: SessionCluster, io: ClusterCommandIo): Promise<number> {
+  io.stdout.write('Type "stop" and Enter, or press Ctrl+C, to stop the session.\n');
+  let interrupts = 0;
+  const ending = new AbortController();
+  const outcome = await new Promise<'stop' | 'kill' | 'ended'>((resolve) => {
+    const lines = io.stdin ? createInterface({ input: io.stdin }) : undefined;
+    lines?.on('line', (line) => {
+      const word = line.trim().toLowerCase();
+      if (word === 'stop' || word === 'quit' || word === 'exit') resolve('stop');
+      else if (word !== '') io.stdout.write(`unknown command "${line.trim()}": type stop to stop the session\n`);
+    });
+    const onSignal = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        io.stderr.write('stopping the session (Ctrl+C again kills it at once)\n');
+        resolve('stop');
+      } else resolve('kill');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    cluster
+      .waitForEnd({ timeoutMs: Number.MAX_SAFE_INTEGER, pollMs: 2000, signal: ending.signal })
+      .then(() => resolve('ended'))
+      .catch(() => undefined);
+    ending.signal.addEventListener('abort', () => {
+      lines?.close();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+  }).finally(() => ending.abort());
+
+  if (outcome === 'ended') {
+    const r = await cluster.report();
+    await cluster.removeStagingDir();
+    io.stdout.write(`session ${cluster.applicationId} ended ${r.state}/${r.finalStatus}${r.diagnostics ? `: ${r.diagnostics}` : ''}\n`);
+    return r.finalStatus === 'SUCCEEDED' ? 0 : 1;
+  }
+  const r = outcome === 'kill' ? await cluster.kill() : await stopWithSecondInterruptKilling(cluster);
+  io.stdout.write(`session ${cluster.applicationId} ended ${r.state}/${r.finalStatus}\n`);
+  return 0;
+}
+
+/** While a stop is under way, one more Ctrl+C kills the application instead of waiting. */
+async function stopWithSecondInterruptKilling(cluster: SessionCluster) {
+  let onSignal: (() => void) | undefined;
+  const killed = new Promise<'kill'>((resolve) => {
+    onSignal = () => resolve('kill');
+    process.once('SIGINT', onSignal);
+  });
+  try {
+    const first = await Promise.race([cluster.stop(), killed]);
+    return first === 'kill' ? await cluster.kill() : first;
+  } finally {
+    if (onSignal) process.off('SIGINT', onSignal);
+  }
+}
+
+async function listSessions(ctx: DeployContext, io: ClusterCommandIo): Promise<number> {
+  const apps = await ctx.yarn.getApplications({ types: [APPLICATION_TYPE], states: ['ACCEPTED', 'RUNNING'] });
+  const mine = apps.filter((a) => a.user === ctx.user);
+  if (mine.length === 0) {
+    io.stdout.write(`no running Loom sessions of ${ctx.user}\n`);
+    return 0;
+  }
+  for (const a of mine) io.stdout.write(`${a.applicationId}\t${a.state}\t${a.name}\t${a.trackingUrl}\n`);
+  return 0;
+}

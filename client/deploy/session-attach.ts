@@ -1,0 +1,83 @@
+/**
+ * Finding a running session: by application id (-id, or -Dyarn.application.id), else the one
+ * the properties file names. Its secret comes from the properties file when that names the same
+ * application, else from the owner-only `loom-secret` in the application's staging dir (readable
+ * by the user who started it, and nobody else but HDFS superusers).
+ */
+import { LoomOptions } from '../conf/loom-config-options.js';
+import { FileNotFoundError } from '../hdfs/webhdfs-errors.js';
+import { isRemoteException } from '../ipc/remote-exception.js';
+import { parseApplicationId } from '../yarn/yarn-ids.js';
+import { LocalResourceNames } from './am-container-contract.js';
+import { amRegistered, ENDED_STATES, waitUntilAmRegistered } from './application-waiter.js';
+import { parseClusterSecret } from './cluster-secret.js';
+import type { DeployContext } from './deploy-context.js';
+import { readSessionProperties, removeSessionProperties } from './properties-file.js';
+import { SessionCluster } from './session-cluster.js';
+import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
+
+export class SessionNotFoundError extends Error {
+  override name = 'SessionNotFoundError';
+}
+
+export interface AttachOptions {
+  /** Overrides yarn.application.id and the properties file. */
+  applicationId?: string;
+  /** How long an application that has not registered its AM yet is waited for (default 60 s). */
+  timeoutMs?: number;
+}
+
+export async function attachToSession(ctx: DeployContext, opts: AttachOptions = {}): Promise<SessionCluster> {
+  const propertiesFile = ctx.propertiesFile();
+  const recorded = await readSessionProperties(propertiesFile);
+  const applicationId = opts.applicationId ?? ctx.conf.get(LoomOptions.applicationId) ?? recorded?.applicationId;
+  if (!applicationId) {
+    throw new SessionNotFoundError(
+      `no Loom session to use: start one with yarn-session, or name one with -Dyarn.application.id=<applicationId> (no properties file at ${propertiesFile})`,
+    );
+  }
+  try {
+    parseApplicationId(applicationId);
+  } catch (err) {
+    throw new SessionNotFoundError(`${applicationId} is not an application id (${(err as Error).message})`);
+  }
+  await ctx.removeLeftovers(applicationId);
+
+  let report;
+  try {
+    report = await ctx.yarn.getApplicationReport(applicationId);
+  } catch (err) {
+    if (!isRemoteException(err, 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException')) throw err;
+    await removeSessionProperties(propertiesFile, applicationId);
+    throw new SessionNotFoundError(`the ResourceManager does not know ${applicationId}; start a session with yarn-session`);
+  }
+  if (ENDED_STATES.has(report.state)) {
+    await removeSessionProperties(propertiesFile, applicationId);
+    throw new SessionNotFoundError(`session ${applicationId} has ended (${report.state}/${report.finalStatus}); start a new one with yarn-session`);
+  }
+  if (report.applicationType !== 'Loom') {
+    throw new SessionNotFoundError(`${applicationId} is a ${report.applicationType || 'YARN'} application, not a Loom session`);
+  }
+  if (!amRegistered(report)) {
+    report = await waitUntilAmRegistered({
+      applicationId,
+      report: () => ctx.yarn.getApplicationReport(applicationId),
+      timeoutMs: opts.timeoutMs ?? 60_000,
+    });
+  }
+  const stagingDir = applicationStagingDir(await ctx.stagingRoot(), applicationId);
+  const secret = recorded?.applicationId === applicationId ? recorded.secret : await secretFromStagingDir(ctx, stagingDir);
+  return new SessionCluster(ctx, { applicationId, secret, report, stagingDir });
+}
+
+async function secretFromStagingDir(ctx: DeployContext, stagingDir: string): Promise<string> {
+  const path = `${stagingDir}/${LocalResourceNames.secret}`;
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await ctx.fs.open(path)) chunks.push(chunk as Buffer);
+    return parseClusterSecret(Buffer.concat(chunks).toString('utf8'), qualifiedUri(ctx.fsUri, path));
+  } catch (err) {
+    const why = err instanceof FileNotFoundError ? 'it is not there' : (err as Error).message;
+    throw new SessionNotFoundError(`cannot read the session's secret ${qualifiedUri(ctx.fsUri, path)} (${why}); attach as the user who started the session`);
+  }
+}

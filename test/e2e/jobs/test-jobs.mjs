@@ -1,0 +1,19 @@
+// Jobs the end-to-end tests submit with `loom run`.
+
+/** The square of task.args[0] (default: the task index), and where it ran. */
+export function square(task) {
+  const n = task.args.length > 0 ? Number(task.args[0]) + task.index : task.index;
+  return { index: task.index, square: n * n, pid: process.pid };
+}
+
+/** Sleeps task.args[0] ms (default 3000), then returns its index and attempt-independent facts. */
+export async function slow(task) {
+  const ms = task.args.length > 0 ? Number(task.args[0]) : 3000;
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return { index: task.index, sleptMs: ms, pid: process.pid };
+}
+
+/** Always fails, with a message the client must show. */
+export function broken(task) {
+  throw new Error(`task ${task.index} is broken on purpose`);
+}

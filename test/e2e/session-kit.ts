@@ -1,0 +1,181 @@
+// End-to-end kit: a mini cluster in this process, Loom's CLI as real child processes against it
+// (HADOOP_CONF_DIR, LOOM_CONF_DIR, HADOOP_USER_NAME in their environment), and what a test needs
+// to look at the result: YARN reports, HDFS, the processes left under the cluster's dir.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Configuration } from '../../client/conf/configuration.js';
+import { webHdfsClientFromConf } from '../../client/hdfs/webhdfs-client-from-conf.js';
+import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
+import { YarnClient } from '../../client/yarn/yarn-client.js';
+import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../minicluster/mini-cluster.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const LOOM_BIN = join(ROOT, 'bin', 'loom.js');
+/** One runtime archive for every e2e test of a run: it is built from the same dist/. */
+const SHARED_CACHE = join(tmpdir(), 'loom-e2e-runtime-cache');
+
+export interface SessionKit {
+  dir: string;
+  cluster: MiniCluster;
+  /** Environment of every CLI process. */
+  env: NodeJS.ProcessEnv;
+  hadoopConf: Configuration;
+  yarn: YarnClient;
+  fs: WebHdfsClient;
+  user: string;
+  /** Runs `loom <args>` to its end. */
+  loom(args: string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<CliResult>;
+  /** Starts `loom <args>` and leaves it running (attached mode); stopped in stop() if still alive. */
+  spawnLoom(args: string[]): RunningCli;
+  report(appId: string): Promise<ApplicationReport>;
+  waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs?: number): Promise<T>;
+  /** Pids of processes whose working dir is inside the cluster's dir (containers and their children). */
+  processesInCluster(): Promise<number[]>;
+  stop(): Promise<void>;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<CliResult>;
+}
+
+export interface SessionKitOptions {
+  nodes?: number;
+  /** loom.yaml values, over the test defaults (node path, small memory, 2 slots, short idle timeout). */
+  loomConf?: Record<string, string>;
+  cluster?: MiniClusterOptions;
+}
+
+export async function startSessionKit(opts: SessionKitOptions = {}): Promise<SessionKit> {
+  const dir = await mkdtemp(join(tmpdir(), 'loom-e2e-'));
+  const confDir = join(dir, 'conf');
+  const loomConfDir = join(dir, 'loom-conf');
+  const children = new Set<ChildProcess>();
+  // The NodeManagers pass HADOOP_CONF_DIR from their own environment (the whitelist) to containers:
+  // the AM finds the cluster through it, as on a real node.
+  process.env['HADOOP_CONF_DIR'] = confDir;
+  const cluster = await startMiniCluster({
+    dir,
+    nodes: opts.nodes ?? 2,
+    heartbeatMs: 50,
+    rmConfig: { minimumAllocationMb: 128 },
+    ...opts.cluster,
+  });
+  const user = userInfo().username;
+  const loomConf: Record<string, string> = {
+    'loom.node.path': process.execPath,
+    'jobmanager.memory.process.size': '256m',
+    'taskmanager.memory.process.size': '256m',
+    'taskmanager.numberOfTaskSlots': '2',
+    'loom.taskexecutor.idle-timeout': '3s',
+    'yarn.heartbeat.interval': '500ms',
+    'yarn.heartbeat.container-request-interval': '100ms',
+    'yarn.properties-file.location': dir,
+    ...opts.loomConf,
+  };
+  await mkdir(loomConfDir, { recursive: true });
+  await writeFile(join(loomConfDir, 'loom.yaml'), Object.entries(loomConf).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HADOOP_CONF_DIR: cluster.confDir,
+    LOOM_CONF_DIR: loomConfDir,
+    LOOM_CACHE_DIR: SHARED_CACHE,
+    HADOOP_USER_NAME: user,
+  };
+  const hadoopConf = Configuration.load({ env });
+  const yarn = YarnClient.createFromConf(hadoopConf, { user, env });
+  const fs = webHdfsClientFromConf(hadoopConf, { user, env });
+
+  const spawnLoom = (args: string[]): RunningCli => {
+    const child = spawn(process.execPath, [LOOM_BIN, ...args], { env, cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<CliResult>((res) =>
+      child.on('close', (code) => {
+        children.delete(child);
+        res({ code, stdout: out, stderr: err });
+      }),
+    );
+    return { child, stdout: () => out, stderr: () => err, exited };
+  };
+
+  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+      try {
+        const v = await probe();
+        if (v !== undefined && v !== false) return v;
+      } catch (err) {
+        last = err;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  return {
+    dir,
+    cluster,
+    env,
+    hadoopConf,
+    yarn,
+    fs,
+    user,
+    spawnLoom,
+    loom: async (args, o = {}) => {
+      const run = spawnLoom(args);
+      if (o.stdin !== undefined) run.child.stdin!.end(o.stdin);
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), o.timeoutMs ?? 45_000);
+      try {
+        return await run.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    report: (appId) => yarn.getApplicationReport(appId),
+    waitFor,
+    processesInCluster: () => processesUnder(dir),
+    stop: async () => {
+      for (const c of children) c.kill('SIGKILL');
+      await Promise.all([...children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('close', r)))));
+      fs.close();
+      await yarn.close();
+      await cluster.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Processes whose cwd is at or below `dir` (YARN containers run in their work dirs there). */
+export async function processesUnder(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const cwd = await readlink(`/proc/${name}/cwd`).catch(() => '');
+    if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.push(Number(name));
+  }
+  return pids;
+}
+
+/** The application id a yarn-session run printed. */
+export function applicationIdIn(text: string): string {
+  const m = /Loom session (application_\d+_\d+) is running/.exec(text);
+  if (!m) throw new Error(`no "Loom session <id> is running" line in:\n${text}`);
+  return m[1]!;
+}

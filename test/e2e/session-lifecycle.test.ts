@@ -1,0 +1,83 @@
+// The session journey with real processes on the mini cluster: yarn-session -d, two jobs on the
+// same two TaskExecutors, idle release, then yarn-session -id + stop.
+import { afterEach, describe, expect, it } from 'vitest';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
+import { readSessionProperties } from '../../client/deploy/properties-file.js';
+import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { applicationIdIn, startSessionKit, type SessionKit } from './session-kit.js';
+
+const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');
+
+let kit: SessionKit | undefined;
+
+/** Every container the NodeManagers started for the application, running or ended. */
+function containersOf(k: SessionKit, appId: string): string[] {
+  const prefix = appId.replace('application_', 'container_') + '_';
+  return k.cluster.nodes.flatMap((n) => n.containerStates().map((c) => c.id)).filter((id) => id.startsWith(prefix));
+}
+afterEach(async () => {
+  await kit?.stop();
+  kit = undefined;
+});
+
+describe('a Loom session on the mini cluster', () => {
+  it('starts detached, runs two jobs on the same two TaskExecutors, releases them when idle, and stops FINISHED/SUCCEEDED without leftovers', async () => {
+    kit = await startSessionKit();
+    const started = await kit.loom(['yarn-session', '-d', '-nm', 'e2e session']);
+    expect(started.code, started.stderr).toBe(0);
+    const appId = applicationIdIn(started.stdout);
+    const report = await kit.report(appId);
+    expect(report).toMatchObject({ state: 'RUNNING', applicationType: 'Loom', name: 'e2e session' });
+    expect(started.stdout).toContain(`Dashboard: ${report.trackingUrl}`);
+
+    const stagingDir = `/user/${kit.user}/.loom/${appId}`;
+    const staged = (await kit.fs.listStatus(stagingDir)).map((s) => [s.pathSuffix, s.permission]);
+    expect(staged).toEqual(expect.arrayContaining([['loom-conf.yaml', expect.any(String)], ['loom-secret', '600']]));
+    const propertiesFile = join(kit.dir, `.loom-session-${kit.user}`);
+    expect((await stat(propertiesFile)).mode & 0o777).toBe(0o600);
+    const props = (await readSessionProperties(propertiesFile))!;
+    expect(props.applicationId).toBe(appId);
+    const rest = new DispatcherClient({ baseUrl: `http://${report.host}:${report.rpcPort}`, secret: props.secret });
+
+    // Parallelism 4 on TaskExecutors of 2 slots: the AM starts 2 of them, and no more.
+    const first = await kit.loom(['run', '-c', 'square', '-p', '4', JOBS]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout).map((r: { square: number }) => r.square)).toEqual([0, 1, 4, 9]);
+    const executors = await kit.waitFor('2 registered TaskExecutors', async () => {
+      const t = await rest.taskExecutors();
+      return t.length === 2 ? t : undefined;
+    });
+    expect(executors.map((t) => t.slots)).toEqual([2, 2]);
+    const executorIds = executors.map((t) => t.id).sort();
+    expect(containersOf(kit, appId)).toHaveLength(3); // the AM and 2 TaskExecutors
+
+    // A second job reuses them: its 4 tasks fill both TaskExecutors' slots, nothing new starts.
+    const second = await kit.loom(['run', '-c', 'slow', '-p', '4', JOBS, '1000']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).map((r: { sleptMs: number }) => r.sleptMs)).toEqual([1000, 1000, 1000, 1000]);
+    expect((await rest.taskExecutors()).map((t) => t.id).sort()).toEqual(executorIds);
+    const jobs = await rest.listJobs();
+    expect(jobs.map((j) => j.state)).toEqual(['FINISHED', 'FINISHED']);
+    const secondJob = await rest.getJob(jobs.reduce((a, b) => (a.submittedAt > b.submittedAt ? a : b)).id);
+    expect([...new Set(secondJob.tasks.map((t) => t.taskExecutorId))].sort()).toEqual(executorIds);
+    expect(containersOf(kit, appId)).toHaveLength(3);
+
+    const listed = await kit.loom(['list']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/2 jobs/);
+
+    // Idle longer than loom.taskexecutor.idle-timeout (3 s here): released, their containers gone.
+    await kit.waitFor('the idle TaskExecutors to be released', async () => (await rest.taskExecutors()).length === 0, 20_000);
+
+    // Attach by id, type stop: the application ends FINISHED/SUCCEEDED and leaves nothing behind.
+    const stopped = await kit.loom(['yarn-session', '-id', appId], { stdin: 'stop\n' });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain(`session ${appId} ended FINISHED/SUCCEEDED`);
+    expect(await kit.report(appId)).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
+    await expect(kit.fs.getFileStatus(stagingDir)).rejects.toBeInstanceOf(FileNotFoundError);
+    expect(await readSessionProperties(propertiesFile)).toBeUndefined();
+    await kit.waitFor('every container process to end', async () => (await kit!.processesInCluster()).length === 0, 15_000);
+  }, 90_000);
+});
