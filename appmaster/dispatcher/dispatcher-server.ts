@@ -214,14 +214,19 @@ export class DispatcherServer {
     });
   }
 
-  /** Runs a ClusterControl call; its errors become 500s, or their own 4xx when they carry `httpStatus`. */
+  /**
+   * Runs a ClusterControl call; its errors become 500s, or 4xx when they say the request was at
+   * fault: a numeric `httpStatus` 4xx, or a `problems` list (the job master's spec check) as 400.
+   */
   private async control<T>(what: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (err) {
       const status = (err as { httpStatus?: unknown })?.httpStatus;
+      const problems = (err as { problems?: unknown })?.problems;
       const message = (err as Error)?.message ?? String(err);
       if (typeof status === 'number' && status >= 400 && status < 500) throw new HttpError(status, [message]);
+      if (Array.isArray(problems) && problems.length && problems.every((p) => typeof p === 'string')) throw new HttpError(400, problems as string[]);
       this.log(`dispatcher: ${what} failed: ${(err as Error)?.stack ?? message}`);
       throw new HttpError(500, [`${what} failed: ${message}`]);
     }

@@ -1,8 +1,8 @@
 import type { JobSpec } from '../cluster-api.js';
 import { HttpError } from './http-error.js';
 
-/** Flink's upper bound on parallelism (its max parallelism). */
-export const MAX_PARALLELISM = 32_768;
+/** The job master's bound (appmaster/jobs), so a spec accepted here is not refused there. */
+export const MAX_PARALLELISM = 10_000;
 
 const TOP_FIELDS = ['name', 'bundle', 'exportName', 'parallelism', 'args'];
 const BUNDLE_FIELDS = ['url', 'kind', 'entry', 'size', 'modificationTime'];

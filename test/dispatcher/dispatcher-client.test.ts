@@ -99,8 +99,8 @@ describe('DispatcherClient against the real dispatcher', () => {
 
     const invalid = await rejection(client.submitJob({ ...submission, parallelism: 0 }));
     expect(invalid.status).toBe(400);
-    expect(invalid.errors).toEqual(['parallelism must be a whole number from 1 to 32768; got 0']);
-    expect(invalid.message).toBe(`POST /jobs at ${baseUrl} failed with HTTP 400: parallelism must be a whole number from 1 to 32768; got 0`);
+    expect(invalid.errors).toEqual(['parallelism must be a whole number from 1 to 10000; got 0']);
+    expect(invalid.message).toBe(`POST /jobs at ${baseUrl} failed with HTTP 400: parallelism must be a whole number from 1 to 10000; got 0`);
 
     const missing = await rejection(client.getJob('job-42'));
     expect(missing.status).toBe(404);

@@ -147,12 +147,16 @@ describe('dispatcher REST routes (with the secret)', () => {
     expect(head.body).toBe('');
   });
 
-  it('ClusterControl failures: 4xx errors carrying httpStatus pass through, others are 500s and logged', async () => {
+  it('ClusterControl failures: httpStatus 4xx and problem lists pass through, others are 500s and logged', async () => {
     const { control, secret, port } = await kit.start();
     control.failNextSubmit = Object.assign(new Error('not enough slots: the cluster allows at most 8 TaskExecutors'), { httpStatus: 409 });
     const conflict = await http(port, 'POST', '/jobs', { headers: json(secret), body: JSON.stringify(jobBody()) });
     expect(conflict.status).toBe(409);
     expect(conflict.json()).toEqual({ errors: ['not enough slots: the cluster allows at most 8 TaskExecutors'] });
+    control.failNextSubmit = Object.assign(new Error('invalid job: args take 5000000 bytes as JSON'), { problems: ['args take 5000000 bytes as JSON; the limit is 4194304'] });
+    const refused = await http(port, 'POST', '/jobs', { headers: json(secret), body: JSON.stringify(jobBody()) });
+    expect(refused.status).toBe(400);
+    expect(refused.json()).toEqual({ errors: ['args take 5000000 bytes as JSON; the limit is 4194304'] });
     control.failNextSubmit = new Error('HDFS is down');
     const broken = await http(port, 'POST', '/jobs', { headers: json(secret), body: JSON.stringify(jobBody()) });
     expect(broken.status).toBe(500);
@@ -167,9 +171,9 @@ describe('dispatcher REST routes (with the secret)', () => {
 
 describe('POST /jobs validation', () => {
   const cases: [string, Record<string, unknown> | unknown, string[]][] = [
-    ['parallelism 0', jobBody({ parallelism: 0 }), ['parallelism must be a whole number from 1 to 32768; got 0']],
-    ['parallelism as text', jobBody({ parallelism: '4' }), ['parallelism must be a whole number from 1 to 32768; got "4"']],
-    ['parallelism fractional', jobBody({ parallelism: 1.5 }), ['parallelism must be a whole number from 1 to 32768; got 1.5']],
+    ['parallelism 0', jobBody({ parallelism: 0 }), ['parallelism must be a whole number from 1 to 10000; got 0']],
+    ['parallelism as text', jobBody({ parallelism: '4' }), ['parallelism must be a whole number from 1 to 10000; got "4"']],
+    ['parallelism fractional', jobBody({ parallelism: 1.5 }), ['parallelism must be a whole number from 1 to 10000; got 1.5']],
     ['no exportName', jobBody({ exportName: undefined }), ['exportName must name an exported function (a JavaScript identifier, or "default"); got nothing']],
     ['exportName not an identifier', jobBody({ exportName: 'my-fn' }), ['exportName must name an exported function (a JavaScript identifier, or "default"); got "my-fn"']],
     ['args an object', jobBody({ args: { a: 1 } }), ['args must be a JSON array (each task gets it as task.args); got an object']],
