@@ -25,7 +25,7 @@ export interface TaskExecutorConfig {
   memoryMb: number;
   /** The AM attempt that started it (LOOM_AM_ATTEMPT), empty outside YARN. */
   attemptToken: string;
-  /** Hadoop configuration directory for WebHDFS (LOOM_HADOOP_CONF, else HADOOP_CONF_DIR). */
+  /** Hadoop configuration directory for WebHDFS (LOOM_HADOOP_CONF, else HADOOP_CONF_DIR; relative to the working dir). */
   hadoopConfDir: string | undefined;
   /** The application's user: WebHDFS calls go out as this user. */
   hdfsUser: string;
@@ -103,7 +103,7 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
   const memoryMb = positiveInt(TaskExecutorExtraEnv.memoryMb, 0, 0);
   const host = value('NM_HOST') ?? hostname();
   if (problems.length) throw new TaskExecutorConfigError(`the TaskExecutor cannot start: ${problems.join('; ')}`);
-  const cache = value(TaskExecutorExtraEnv.bundleCache);
+  const inWorkDir = (path: string | undefined) => (path === undefined || isAbsolute(path) ? path : join(cwd, path));
   return {
     amAddress,
     secret,
@@ -113,8 +113,8 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
     amTimeoutMs,
     memoryMb,
     attemptToken: value(TaskExecutorExtraEnv.attempt) ?? '',
-    hadoopConfDir: value(TaskExecutorExtraEnv.hadoopConf) ?? value('HADOOP_CONF_DIR'),
+    hadoopConfDir: inWorkDir(value(TaskExecutorExtraEnv.hadoopConf) ?? value('HADOOP_CONF_DIR')),
     hdfsUser: value(TaskExecutorEnv.user) ?? value('USER') ?? userInfo().username,
-    bundleCacheDir: cache ? (isAbsolute(cache) ? cache : join(cwd, cache)) : join(cwd, 'loom-bundles'),
+    bundleCacheDir: inWorkDir(value(TaskExecutorExtraEnv.bundleCache)) ?? join(cwd, 'loom-bundles'),
   };
 }
