@@ -1,7 +1,7 @@
 import { LoomOptions, type LoomConfig } from '../../client/conf/loom-config.js';
 import type { HeartbeatPacing } from '../resourcemanager-bridge/heartbeat-pacing.js';
 
-/** What the AM reads from the cluster's loom-conf.yaml, typed and defaulted once at start. */
+/** What the AM's bridge and TaskExecutors need from the cluster's loom-conf.yaml (the dispatcher reads its own: dispatcherSettings). */
 export interface AmSettings {
   taskExecutor: {
     memoryMb: number;
@@ -16,9 +16,6 @@ export interface AmSettings {
   /** yarn.maximum-failed-containers; undefined: as many as TaskExecutors wanted at once. */
   maxFailedContainers: number | undefined;
   pacing: HeartbeatPacing;
-  restPort: number;
-  /** rest.bind-address: where the REST and gRPC servers listen; unset: the container's host. */
-  bindAddress: string | undefined;
 }
 
 export function amSettings(conf: LoomConfig): AmSettings {
@@ -35,7 +32,5 @@ export function amSettings(conf: LoomConfig): AmSettings {
     nodePath: conf.get(LoomOptions.nodePath),
     maxFailedContainers: conf.get(LoomOptions.maximumFailedContainers),
     pacing: { fastMs: conf.get(LoomOptions.containerRequestHeartbeatInterval), slowMs: conf.get(LoomOptions.heartbeatInterval) },
-    restPort: conf.get(LoomOptions.restPort),
-    bindAddress: conf.get(LoomOptions.restBindAddress),
   };
 }

@@ -33,6 +33,7 @@ export interface AmShutdownSteps {
  */
 export class AmShutdown {
   private ending: { end: AmEnd; durable: Promise<void>; done: Promise<void> } | undefined;
+  private unregistered = false;
 
   constructor(
     private readonly steps: AmShutdownSteps,
@@ -68,16 +69,17 @@ export class AmShutdown {
     }
     this.steps.log(`finishing the application: ${end.finalStatus}: ${end.diagnostics}`);
     await this.attempt('stopping TaskExecutors', () => this.steps.stopTaskExecutors(end.diagnostics));
-    const unregistered = await this.attempt('unregistering from the ResourceManager', () => this.steps.unregister(end.finalStatus, end.diagnostics));
+    this.unregistered = await this.attempt('unregistering from the ResourceManager', () => this.steps.unregister(end.finalStatus, end.diagnostics));
     // Only once YARN knows the application is over: a failed unregistration means another attempt may still need the files.
-    if (unregistered) await this.attempt('deleting the staging dir', () => this.steps.deleteStagingDir());
+    if (this.unregistered) await this.attempt('deleting the staging dir', () => this.steps.deleteStagingDir());
   }
 
   private async closePart(end: AmEnd): Promise<void> {
     // Always a timer turn: whoever awaited the durable part runs (and answers) first.
     await new Promise((r) => setTimeout(r, this.closeDelayMs));
     await this.attempt('closing servers and clients', () => this.steps.closeAll());
-    this.steps.exit(end.kind === 'abandon' ? end.exitCode : 0);
+    // Exiting without having unregistered is an attempt failure to YARN: say so with the exit code too.
+    this.steps.exit(end.kind === 'abandon' ? end.exitCode : this.unregistered ? 0 : 1);
   }
 
   private async attempt(what: string, step: () => Promise<void>): Promise<boolean> {

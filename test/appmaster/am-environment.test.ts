@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readAmCredentials } from '../../appmaster/am-runtime/am-credentials.js';
 import { readAmEnvironment } from '../../appmaster/am-runtime/am-environment.js';
 import { decodeLocalResourcesEnv } from '../../appmaster/am-runtime/local-resources-env.js';
 import { fixturePath } from '../support/fixtures.js';
@@ -71,17 +70,5 @@ describe('decodeLocalResourcesEnv', () => {
     expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], size: -1 } }))).toThrow(/resource "a" has no valid size/);
     expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], type: 'DIR' } }))).toThrow(/resource "a" has type "DIR"/);
     expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], visibility: 'x' } }))).toThrow(/visibility "x"/);
-  });
-});
-
-describe('readAmCredentials', () => {
-  it('finds the AMRMToken in the recorded container_tokens file', () => {
-    const { amRmToken } = readAmCredentials(fixturePath('am-restart', 'am-attempt2-container_tokens.bin'));
-    expect(amRmToken.kind).toBe('YARN_AM_RM_TOKEN');
-    expect(amRmToken.password.length).toBeGreaterThan(0);
-  });
-
-  it('refuses a credentials file without an AMRMToken, naming what it found', () => {
-    expect(() => readAmCredentials(fixturePath('containers', 'probe-am', 'task-c2-container_tokens.bin'))).toThrow(/holds no YARN_AM_RM_TOKEN \(found: /);
   });
 });

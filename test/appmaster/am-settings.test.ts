@@ -19,7 +19,6 @@ describe('amSettings', () => {
         'loom.taskexecutor.idle-timeout: 10 s',
         'loom.taskexecutor.am-timeout: 20 s',
         'loom.node.path: /opt/node/bin/node',
-        'rest.bind-address: 0.0.0.0',
       ].join('\n'),
     );
     expect(amSettings(conf)).toEqual({
@@ -27,8 +26,6 @@ describe('amSettings', () => {
       nodePath: '/opt/node/bin/node',
       maxFailedContainers: 4,
       pacing: { fastMs: 150, slowMs: 2000 },
-      restPort: 0,
-      bindAddress: '0.0.0.0',
     });
   });
 
@@ -36,7 +33,6 @@ describe('amSettings', () => {
     const plain = amSettings(LoomConfig.fromYaml('taskmanager.numberOfTaskSlots: 2'));
     expect(plain.taskExecutor.vcores).toBe(2);
     expect(plain.maxFailedContainers).toBeUndefined();
-    expect(plain.bindAddress).toBeUndefined();
     expect(amSettings(LoomConfig.fromYaml('taskmanager.numberOfTaskSlots: 2\nyarn.containers.vcores: 1')).taskExecutor.vcores).toBe(1);
   });
 });

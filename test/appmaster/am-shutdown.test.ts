@@ -40,12 +40,12 @@ describe('AmShutdown', () => {
     expect(actions().filter((a) => a.startsWith('exit'))).toEqual(['exit:0']);
   });
 
-  it('keeps going when a step fails, but keeps the staging dir when unregistering failed', async () => {
+  it('keeps going when a step fails, but keeps the staging dir and exits 1 when unregistering failed', async () => {
     const { steps, actions, calls } = recordingSteps({ stop: true, unregister: true });
     const shutdown = new AmShutdown(steps, 0);
     await shutdown.request({ kind: 'finish', finalStatus: 'FAILED', diagnostics: 'boom' });
     await shutdown.whenDone();
-    expect(actions()).toEqual(['stop:boom', 'unregister:FAILED:boom', 'close', 'exit:0']);
+    expect(actions()).toEqual(['stop:boom', 'unregister:FAILED:boom', 'close', 'exit:1']);
     expect(calls).toContain('log:unregistering from the ResourceManager failed: unregister broke');
   });
 

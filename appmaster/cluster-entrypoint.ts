@@ -1,0 +1,271 @@
+/**
+ * The ApplicationMaster's assembly: reads what the NodeManager and the client put into the
+ * container, starts the TaskExecutor gateway (gRPC) and the dispatcher (REST + dashboard) on the
+ * container's host, registers with the ResourceManager, and runs the ResourceManager bridge
+ * until the cluster ends. The mode (LOOM_MODE) decides what else runs; only `session` exists
+ * yet, and the other modes plug in at `modeRunner`.
+ */
+import { readFileSync } from 'node:fs';
+import { Configuration } from '../client/conf/configuration.js';
+import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
+import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
+import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
+import { NMClient } from '../client/yarn/nm-client.js';
+import { readAmEnvironment, type AmEnvironment, type ClusterMode } from './am-runtime/am-environment.js';
+import { amSettings, type AmSettings } from './am-runtime/am-settings.js';
+import { readClusterFiles, type ClusterFiles } from './am-runtime/cluster-files.js';
+import type { ClusterControl } from './cluster-api.js';
+import { AmIpFilter, amIpFilterSettings } from './dispatcher/am-ip-filter.js';
+import { DispatcherServer } from './dispatcher/dispatcher-server.js';
+import { dispatcherSettings, type DispatcherSettings } from './dispatcher/dispatcher-settings.js';
+import { JobMaster } from './jobs/job-master.js';
+import { jobMasterOptionsFrom } from './jobs/job-master-options.js';
+import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-bridge.js';
+import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
+import { AmShutdown, type AmEnd } from './session/am-shutdown.js';
+import { AmRmScheduler, NodeManagerLauncher } from './session/yarn-ports.js';
+import { TaskExecutorRegistry } from './taskexecutors/taskexecutor-registry.js';
+import type { Container } from '../client/yarn/yarn-records.js';
+
+/** TaskExecutor -> AM heartbeats; a TaskExecutor silent for the timeout is lost (its stream ending is noticed at once). */
+const TASK_EXECUTOR_HEARTBEAT_MS = 2_000;
+const TASK_EXECUTOR_HEARTBEAT_TIMEOUT_MS = 20_000;
+/** Bounds on the shutdown steps, so an unreachable RM or NameNode cannot keep the process alive. */
+const UNREGISTER_TIMEOUT_MS = 30_000;
+const STAGING_DELETE_TIMEOUT_MS = 15_000;
+
+export interface ApplicationMasterOptions {
+  env?: NodeJS.ProcessEnv;
+  exit?: (code: number) => void;
+  log?: (line: string) => void;
+}
+
+export interface RunningApplicationMaster {
+  environment: AmEnvironment;
+  control: ClusterControl;
+  shutdown: AmShutdown;
+  /** REST endpoint and TaskExecutor gateway as advertised. */
+  restAddress: string;
+  gatewayAddress: string;
+}
+
+export function amLog(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+/**
+ * Starts the AM. Errors before the AM can reach the RM (no environment, no AMRMToken) are thrown
+ * for main.ts to print (the NodeManager puts the stderr tail into the diagnostics); later ones
+ * end the application FAILED with the error as diagnostics.
+ */
+export async function startApplicationMaster(opts: ApplicationMasterOptions = {}): Promise<RunningApplicationMaster> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? amLog;
+  const exit = opts.exit ?? ((code: number) => process.exit(code));
+  const am = readAmEnvironment(env);
+  log(`Loom ApplicationMaster ${am.attemptIdText} (${am.mode} mode) in ${am.containerId} on ${am.nmHost}`);
+  if (!am.hadoopConfDir) {
+    log('HADOOP_CONF_DIR is not set (the NodeManager passes its own through yarn.nodemanager.env-whitelist): using Hadoop defaults, so the ResourceManager is looked for at 0.0.0.0:8030');
+  }
+  const hadoopConf = Configuration.load({ confDir: am.hadoopConfDir, env });
+  const amrm = AMRMClient.createFromConf(hadoopConf, { token: amrmTokenFromEnvironment(env) });
+
+  let files: ClusterFiles;
+  let settings: AmSettings;
+  let listen: DispatcherSettings;
+  try {
+    files = readClusterFiles(am);
+    settings = amSettings(files.config);
+    // Both servers listen where rest.bind-address says (default NM_HOST) and advertise NM_HOST.
+    listen = dispatcherSettings(files.config, env);
+    modeRunner(am.mode);
+  } catch (err) {
+    await failBeforeServing(am, hadoopConf, amrm, err, log);
+    exit(1);
+    throw err;
+  }
+  const { config, secret } = files;
+  const bindHost = listen.host;
+  const advertisedHost = listen.advertisedHost;
+
+  const registry = new TaskExecutorRegistry({
+    heartbeatIntervalMs: TASK_EXECUTOR_HEARTBEAT_MS,
+    heartbeatTimeoutMs: TASK_EXECUTOR_HEARTBEAT_TIMEOUT_MS,
+    amTimeoutMs: settings.taskExecutor.amTimeoutMs,
+  });
+  const jobMaster = new JobMaster(registry, {
+    ...jobMasterOptionsFrom((key) => config.getString(key)),
+    slotsPerTaskExecutor: settings.taskExecutor.slots,
+  });
+  const startedAt = Date.now();
+  let shutdown: AmShutdown | undefined;
+  const control: ClusterControl = {
+    overview: () => jobMaster.overview({ mode: am.mode, applicationId: am.applicationIdText, startedAt }),
+    taskExecutors: () => jobMaster.taskExecutors(),
+    jobs: () => jobMaster.jobs(),
+    job: (id) => jobMaster.job(id),
+    submitJob: (spec) => jobMaster.submitJob(spec),
+    cancelJob: (id) => jobMaster.cancelJob(id),
+    shutdown: (reason) => end({ kind: 'finish', ...reason }),
+  };
+  const end = (e: AmEnd): Promise<void> => (shutdown ? shutdown.request(e) : Promise.resolve());
+
+  let gateway: TaskExecutorGateway | undefined;
+  let dispatcher: DispatcherServer | undefined;
+  let bridge: ResourceManagerBridge<Container> | undefined;
+  let registered = false;
+  const nm = NMClient.createFromConf(hadoopConf, amrm.nmTokens);
+
+  shutdown = new AmShutdown({
+    stopTaskExecutors: async (reason) => {
+      jobMaster.close(reason);
+      registry.stop(reason);
+      await bridge?.stop();
+    },
+    unregister: (finalStatus, diagnostics) =>
+      withTimeout(
+        (async () => {
+          // Failing during start-up: register first, so the diagnostics still reach YARN.
+          if (!registered) await amrm.register(advertisedHost, -1, '');
+          await amrm.unregister(finalStatus, diagnostics);
+        })(),
+        UNREGISTER_TIMEOUT_MS,
+        'unregistering',
+      ),
+    deleteStagingDir: () => withTimeout(deleteStagingDir(am, hadoopConf, log), STAGING_DELETE_TIMEOUT_MS, 'deleting the staging dir'),
+    closeAll: async () => {
+      await Promise.allSettled([dispatcher?.stop(), gateway?.close(), amrm.close(), nm.close()]);
+    },
+    exit,
+    log,
+  });
+  installProcessHandlers(end, log);
+
+  try {
+    registry.start();
+    gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry });
+    log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);
+    dispatcher = new DispatcherServer({
+      control,
+      secret,
+      host: bindHost,
+      port: listen.port,
+      proxyFilter: new AmIpFilter(amIpFilterSettings(hadoopConf, env), { log }),
+      maxBodyBytes: listen.maxBodyBytes,
+      refreshIntervalMs: listen.refreshIntervalMs,
+      loomVersion: loomVersion(),
+      log,
+    });
+    const rest = await dispatcher.start();
+    log(`REST API and dashboard listening on ${bindHost}:${rest.port}`);
+    const trackingUrl = `http://${hostForUrl(advertisedHost)}:${rest.port}/`;
+    await amrm.register(advertisedHost, rest.port, trackingUrl);
+    registered = true;
+    log(`registered with the ResourceManager: REST and dashboard at ${trackingUrl}, TaskExecutor gateway at ${advertisedHost}:${gateway.address.port}`);
+
+    bridge = new ResourceManagerBridge<Container>({
+      scheduler: new AmRmScheduler(amrm, { memoryMb: settings.taskExecutor.memoryMb, vcores: settings.taskExecutor.vcores }),
+      launcher: new NodeManagerLauncher(nm),
+      demand: jobMaster,
+      launch: {
+        nodePath: settings.nodePath,
+        amAddress: `${hostForUrl(advertisedHost)}:${gateway.address.port}`,
+        slots: settings.taskExecutor.slots,
+        amTimeoutMs: settings.taskExecutor.amTimeoutMs,
+        user: am.user,
+        localResources: am.localResources,
+      },
+      maxFailedContainers: settings.maxFailedContainers,
+      pacing: settings.pacing,
+      idleTimeoutMs: settings.taskExecutor.idleTimeoutMs,
+      onFatal: (diagnostics) => void end({ kind: 'finish', finalStatus: 'FAILED', diagnostics }),
+      onShutdownRequest: () => void end({ kind: 'abandon', reason: 'the ResourceManager sent AM_SHUTDOWN (it no longer knows this attempt)', exitCode: 1 }),
+      onContainerEnded: (id, diagnostics) => jobMaster.containerFailedToStart(id, diagnostics),
+      onHeldChanged: (held) => jobMaster.setTaskExecutorsStarting(held.filter((id) => !registry.has(id)).length),
+      log,
+    });
+    const heldBridge = bridge;
+    jobMaster.onTaskExecutorEvent(() => jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length));
+    bridge.start();
+  } catch (err) {
+    await end({ kind: 'finish', finalStatus: 'FAILED', diagnostics: `the ApplicationMaster failed to start: ${describe(err)}` });
+    throw err;
+  }
+  return {
+    environment: am,
+    control,
+    shutdown,
+    restAddress: `${advertisedHost}:${dispatcher.address().port}`,
+    gatewayAddress: `${advertisedHost}:${gateway.address.port}`,
+  };
+}
+
+/** The seam for the other modes: per-job runs its shipped job, application runs main() here. */
+function modeRunner(mode: ClusterMode): void {
+  if (mode !== 'session') {
+    throw new Error(`LOOM_MODE=${mode} is not supported by this ApplicationMaster yet; start a session (yarn-session) and submit jobs with loom run`);
+  }
+}
+
+/** A broken configuration or mode: the application still ends FAILED with the reason, not as a mystery. */
+async function failBeforeServing(am: AmEnvironment, conf: Configuration, amrm: AMRMClient, err: unknown, log: (line: string) => void): Promise<void> {
+  const diagnostics = `the ApplicationMaster cannot start: ${describe(err)}`;
+  log(diagnostics);
+  try {
+    await withTimeout(amrm.register(am.nmHost, -1, ''), UNREGISTER_TIMEOUT_MS, 'registering');
+    await withTimeout(amrm.unregister('FAILED', diagnostics), UNREGISTER_TIMEOUT_MS, 'unregistering');
+    await withTimeout(deleteStagingDir(am, conf, log), STAGING_DELETE_TIMEOUT_MS, 'deleting the staging dir');
+  } catch (e) {
+    log(`could not report the failure to the ResourceManager: ${describe(e)}`);
+  } finally {
+    await amrm.close().catch(() => undefined);
+  }
+}
+
+async function deleteStagingDir(am: AmEnvironment, conf: Configuration, log: (line: string) => void): Promise<void> {
+  if (!am.stagingDir) return;
+  const client = webHdfsClientFromConf(conf, { uri: am.stagingDir, user: am.user });
+  try {
+    await client.delete(parseHdfsPath(am.stagingDir).path, { recursive: true, ignoreMissing: true });
+    log(`deleted the staging dir ${am.stagingDir}`);
+  } finally {
+    client.close();
+  }
+}
+
+/** Signals and stray errors: a long-running AM never exits silently. */
+function installProcessHandlers(end: (e: AmEnd) => Promise<void>, log: (line: string) => void): void {
+  process.once('SIGTERM', () => void end({ kind: 'abandon', reason: 'SIGTERM from the NodeManager', exitCode: 143 }));
+  process.once('SIGINT', () => void end({ kind: 'abandon', reason: 'SIGINT', exitCode: 130 }));
+  const fatal = (what: string) => (err: unknown) => {
+    log(`${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void end({ kind: 'finish', finalStatus: 'FAILED', diagnostics: `${what} in the ApplicationMaster: ${describe(err)}` });
+  };
+  process.on('uncaughtException', fatal('uncaught error'));
+  process.on('unhandledRejection', fatal('unhandled promise rejection'));
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function loomVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

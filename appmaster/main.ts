@@ -1,0 +1,12 @@
+/**
+ * The ApplicationMaster process (dist/appmaster/main.js), started by the NodeManager through
+ * launch_container.sh with stdout/stderr redirected into the container's log dir.
+ */
+import { amLog, startApplicationMaster } from './cluster-entrypoint.js';
+
+startApplicationMaster().catch((err: unknown) => {
+  // Before the RM could be told (or after telling it): the stderr tail reaches YARN's diagnostics.
+  amLog(`the ApplicationMaster failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.stderr.write(`Loom ApplicationMaster failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

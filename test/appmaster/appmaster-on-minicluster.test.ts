@@ -1,0 +1,128 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntilAmRegistered } from '../../client/deploy/application-waiter.js';
+import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
+import { uploadToStaging } from '../../client/hdfs/staging-uploader.js';
+import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
+import { eventually, requireBuild, submitLoomAm, type SubmittedAm } from './am-test-kit.js';
+
+const SLOTS = 2;
+const PARALLELISM = 4;
+
+let cluster: MiniCluster | undefined;
+let am: SubmittedAm | undefined;
+let scratch: string | undefined;
+const savedConfDir = process.env.HADOOP_CONF_DIR;
+
+beforeAll(() => requireBuild());
+
+afterEach(async () => {
+  if (am) await am.yarn.killApplication(am.applicationId).catch(() => undefined);
+  await am?.close();
+  await cluster?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  am = cluster = scratch = undefined;
+  if (savedConfDir === undefined) delete process.env.HADOOP_CONF_DIR;
+  else process.env.HADOOP_CONF_DIR = savedConfDir;
+});
+
+/** A real NodeManager hands its HADOOP_CONF_DIR to containers through the env whitelist; the mini NMs read this process's. */
+async function startCluster(): Promise<MiniCluster> {
+  const c = await startMiniCluster({ nodes: 1, heartbeatMs: 100 });
+  process.env.HADOOP_CONF_DIR = c.confDir;
+  return c;
+}
+
+/** Every container log of the cluster, for a failure message worth reading. */
+function containerLogs(c: MiniCluster): string {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/(stdout|stderr|\.out|\.err)$/.test(e.name)) out.push(`--- ${p}\n${readFileSync(p, 'utf8').slice(-3000)}`);
+    }
+  };
+  try {
+    walk(c.dir);
+  } catch {
+    // logs are only for diagnosis
+  }
+  return out.join('\n');
+}
+
+describe('the ApplicationMaster on the mini cluster', () => {
+  it('registers, answers with the secret, starts TaskExecutors for a job, and ends FINISHED/SUCCEEDED on DELETE /cluster', async () => {
+    cluster = await startCluster();
+    am = await submitLoomAm(cluster, {
+      'loom.node.path': process.execPath,
+      'jobmanager.memory.process.size': '256m',
+      'taskmanager.memory.process.size': '256m',
+      'taskmanager.numberOfTaskSlots': String(SLOTS),
+      'yarn.heartbeat.container-request-interval': '100 ms',
+      'yarn.heartbeat.interval': '1 s',
+      'loom.taskexecutor.idle-timeout': '10 min',
+    });
+    const { applicationId, secret, yarn, hdfs } = am;
+    const running = cluster;
+    try {
+      const report = await waitUntilAmRegistered({ applicationId, report: () => yarn.getApplicationReport(applicationId), timeoutMs: 20_000, pollMs: 100 });
+      expect(report.originalTrackingUrl).toBe(`http://${report.host}:${report.rpcPort}/`);
+      const baseUrl = `http://${report.host}:${report.rpcPort}`;
+
+      // Changes need the secret. (GETs from this host pass as the web proxy's: the RM's proxy runs here too.)
+      for (const [method, path] of [['POST', '/jobs'], ['DELETE', '/cluster']]) {
+        const anonymous = await fetch(`${baseUrl}${path}`, { method, body: '{}', headers: { 'content-type': 'application/json' } });
+        expect(anonymous.status, `${method} ${path} without the secret`).toBe(401);
+        await anonymous.body?.cancel();
+      }
+      const rest = new DispatcherClient({ baseUrl, secret });
+      const overview = await rest.overview();
+      expect(overview).toMatchObject({ applicationId, mode: 'session', taskExecutors: 0 });
+
+      // A job of parallelism 4 on TaskExecutors of 2 slots: 2 TaskExecutors.
+      scratch = mkdtempSync(join(tmpdir(), 'loom-am-job-'));
+      writeFileSync(join(scratch, 'job.mjs'), 'export function square(task) { return { index: task.index, value: task.index * task.args[0] }; }\n');
+      const [bundle] = await uploadToStaging({ client: hdfs, localPath: join(scratch, 'job.mjs'), stagingDir: `${am.stagingPath}/jobs` });
+      const jobId = await rest.submitJob({
+        bundle: { url: `${am.fsUri}${bundle!.hdfsPath}`, kind: 'file', size: bundle!.size, modificationTime: bundle!.modificationTime },
+        exportName: 'square',
+        parallelism: PARALLELISM,
+        args: [7],
+      });
+      const job = await rest.waitForJob(jobId, { timeoutMs: 20_000, pollMs: 100 });
+      expect(job.error).toBeUndefined();
+      expect(job.state).toBe('FINISHED');
+      expect(job.results).toEqual(Array.from({ length: PARALLELISM }, (_, i) => ({ index: i, value: i * 7 })));
+      const executors = await rest.taskExecutors();
+      expect(executors).toHaveLength(PARALLELISM / SLOTS);
+      expect(new Set(job.tasks.map((t) => t.taskExecutorId))).toEqual(new Set(executors.map((e) => e.id)));
+
+      // DELETE /cluster: FINISHED/SUCCEEDED, staging dir gone, no container process left.
+      await rest.shutdownCluster({ finalStatus: 'SUCCEEDED', diagnostics: 'stopped by the test' });
+      const ended = await eventually('the application to finish', async () => {
+        const r = await yarn.getApplicationReport(applicationId);
+        return r.state === 'FINISHED' ? r : undefined;
+      });
+      expect(ended.finalStatus).toBe('SUCCEEDED');
+      expect(ended.diagnostics).toContain('stopped by the test');
+      // The AM deletes it right after unregistering (not before: a failed unregistration may mean another attempt).
+      const stagingPath = am.stagingPath;
+      await eventually('the staging dir to be deleted', () =>
+        hdfs.getFileStatus(stagingPath).then(
+          () => undefined,
+          (err: unknown) => {
+            if (err instanceof FileNotFoundError) return true;
+            throw err;
+          },
+        ),
+      );
+      await eventually('every container process to exit', async () => (running.nodes.every((n) => n.livePids().size === 0) ? true : undefined));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${containerLogs(running)}`, { cause: err });
+    }
+  }, 45_000);
+});
