@@ -146,7 +146,8 @@ export function applicationReportFromProto(p: Obj): ApplicationReport {
   const id = applicationIdText(p.applicationId);
   return {
     applicationId: id,
-    currentAttemptId: p.currentApplicationAttemptId ? attemptIdText(p.currentApplicationAttemptId) : undefined,
+    // An application without an attempt (refused at submission) reports attempt id -1.
+    currentAttemptId: num(p.currentApplicationAttemptId?.attemptId, -1) >= 0 ? attemptIdText(p.currentApplicationAttemptId) : undefined,
     user: p.user ?? '',
     queue: p.queue ?? '',
     name: p.name ?? '',
