@@ -35,6 +35,13 @@ export interface TaskExecutorRegistryOptions {
   now?: () => number;
 }
 
+/** Flink-like pacing; amTimeoutMs mirrors loom.taskexecutor.am-timeout's default. */
+export const TASK_EXECUTOR_REGISTRY_DEFAULTS: Omit<TaskExecutorRegistryOptions, 'now'> = {
+  heartbeatIntervalMs: 2_000,
+  heartbeatTimeoutMs: 30_000,
+  amTimeoutMs: 60_000,
+};
+
 export class TaskExecutorRegistrationError extends Error {
   override name = 'TaskExecutorRegistrationError';
 }
@@ -54,11 +61,13 @@ export class TaskExecutorRegistry {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(readonly options: TaskExecutorRegistryOptions) {
-    if (!(options.heartbeatIntervalMs > 0) || !(options.heartbeatTimeoutMs > options.heartbeatIntervalMs)) {
-      throw new TaskExecutorRegistrationError(
-        `heartbeat timeout (${options.heartbeatTimeoutMs} ms) must be longer than the heartbeat interval (${options.heartbeatIntervalMs} ms)`,
-      );
+  readonly options: TaskExecutorRegistryOptions;
+
+  constructor(options: Partial<TaskExecutorRegistryOptions> = {}) {
+    this.options = { ...TASK_EXECUTOR_REGISTRY_DEFAULTS, ...options };
+    const { heartbeatIntervalMs, heartbeatTimeoutMs } = this.options;
+    if (!(heartbeatIntervalMs > 0) || !(heartbeatTimeoutMs > heartbeatIntervalMs)) {
+      throw new TaskExecutorRegistrationError(`heartbeat timeout (${heartbeatTimeoutMs} ms) must be longer than the heartbeat interval (${heartbeatIntervalMs} ms)`);
     }
     this.now = options.now ?? Date.now;
   }
