@@ -1,4 +1,5 @@
 import { heapMbForContainer, LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../client/deploy/am-container-contract.js';
+import { escapeForDoubleQuotes, shellWord } from '../../client/deploy/launch-escaping.js';
 import type { LocalResourceSpec } from '../am-runtime/local-resources-env.js';
 
 export interface TaskExecutorLaunchInput {
@@ -46,15 +47,4 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
   };
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
   return { command, environment, localResources: { ...input.localResources } };
-}
-
-/** One word for bash: plain when safe, else single-quoted. */
-export function shellWord(text: string): string {
-  if (/^[A-Za-z0-9_/.:=@%+,-]+$/.test(text)) return text;
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Makes text survive being pasted between double quotes in a bash script: escapes \ " $ and `. */
-export function escapeForDoubleQuotes(text: string): string {
-  return text.replace(/[\\"$`]/g, (ch) => `\\${ch}`);
 }
