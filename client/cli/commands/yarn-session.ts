@@ -206,6 +206,7 @@ async function stopWithSecondInterruptKilling(cluster: SessionCluster) {
 }
 
 async function listSessions(ctx: DeployContext, io: ClusterCommandIo): Promise<number> {
+  await ctx.removeLeftovers();
   const apps = await ctx.yarn.getApplications({ types: [APPLICATION_TYPE], states: ['ACCEPTED', 'RUNNING'] });
   const mine = apps.filter((a) => a.user === ctx.user);
   if (mine.length === 0) {
