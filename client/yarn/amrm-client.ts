@@ -187,7 +187,7 @@ export class AMRMClient {
 
   /** One heartbeat: sends changed asks, releases and blacklist changes; `progress` in [0, 1]. */
   allocate(progress: number): Promise<AllocateResult> {
-    if (!Number.isFinite(progress) || progress < 0 || progress > 1) throw new RangeError(`allocate progress must be between 0 and 1, got ${progress}`);
+    if (!Number.isFinite(progress) || progress < 0 || progress > 1) return Promise.reject(new RangeError(`allocate progress must be between 0 and 1, got ${progress}`));
     return this.exclusive(() => this.allocateNow(progress, 0));
   }
 

@@ -78,11 +78,10 @@ export class AMRMHeartbeat {
   }
 
   private async beat(): Promise<void> {
-    let result: AllocateResult;
     try {
       const progress = Math.min(1, Math.max(0, this.options.progress?.() ?? 0));
-      result = await this.client.allocate(progress);
-      if (this.stopped) return;
+      // Delivered even when stop() came meanwhile: the RM considers these containers handed over.
+      const result = await this.client.allocate(progress);
       if (result.amCommand) {
         this.stopped = true;
         await this.handler.onShutdownRequest();
