@@ -157,6 +157,7 @@ export const LoomOptions = {
   jobManagerMemory: memoryOption('jobmanager.memory.process.size', '1024m', 'AM container memory (-jm).'),
   taskManagerMemory: memoryOption('taskmanager.memory.process.size', '1024m', 'TaskExecutor container memory (-tm).'),
   taskSlots: intOption('taskmanager.numberOfTaskSlots', 1, 'Slots per TaskExecutor (-s).', 1),
+  taskMaxAttempts: intOption('loom.task.max-attempts', 3, 'Attempts per task when its TaskExecutor is lost (a task that throws is not retried).', 1),
   defaultParallelism: intOption('parallelism.default', 1, 'Parallelism of jobs submitted without -p.', 1),
   taskExecutorAmTimeout: durationOption('loom.taskexecutor.am-timeout', 60_000, 'A TaskExecutor exits when it has not reached the AM for this long.'),
   taskExecutorIdleTimeout: durationOption('loom.taskexecutor.idle-timeout', 30_000, 'Idle TaskExecutors are released after this long.'),
