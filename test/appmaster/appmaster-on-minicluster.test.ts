@@ -54,6 +54,19 @@ function containerLogs(c: MiniCluster): string {
   return out.join('\n');
 }
 
+/** The AM deletes it right after unregistering (not before: a failed unregistration may mean another attempt). */
+async function stagingDirDeleted(submitted: SubmittedAm): Promise<void> {
+  await eventually('the staging dir to be deleted', () =>
+    submitted.hdfs.getFileStatus(submitted.stagingPath).then(
+      () => undefined,
+      (err: unknown) => {
+        if (err instanceof FileNotFoundError) return true;
+        throw err;
+      },
+    ),
+  );
+}
+
 describe('the ApplicationMaster on the mini cluster', () => {
   it('registers, answers with the secret, starts TaskExecutors for a job, and ends FINISHED/SUCCEEDED on DELETE /cluster', async () => {
     cluster = await startCluster();
@@ -109,17 +122,60 @@ describe('the ApplicationMaster on the mini cluster', () => {
       });
       expect(ended.finalStatus).toBe('SUCCEEDED');
       expect(ended.diagnostics).toContain('stopped by the test');
-      // The AM deletes it right after unregistering (not before: a failed unregistration may mean another attempt).
-      const stagingPath = am.stagingPath;
-      await eventually('the staging dir to be deleted', () =>
-        hdfs.getFileStatus(stagingPath).then(
-          () => undefined,
-          (err: unknown) => {
-            if (err instanceof FileNotFoundError) return true;
-            throw err;
-          },
-        ),
-      );
+      await stagingDirDeleted(am);
+      await eventually('every container process to exit', async () => (running.nodes.every((n) => n.livePids().size === 0) ? true : undefined));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${containerLogs(running)}`, { cause: err });
+    }
+  }, 45_000);
+
+  it('replaces a killed TaskExecutor, and past yarn.maximum-failed-containers fails the application with the containers in its diagnostics', async () => {
+    cluster = await startCluster();
+    am = await submitLoomAm(cluster, {
+      'loom.node.path': process.execPath,
+      'jobmanager.memory.process.size': '256m',
+      'taskmanager.memory.process.size': '256m',
+      'taskmanager.numberOfTaskSlots': '1',
+      'yarn.maximum-failed-containers': '1',
+      'yarn.heartbeat.container-request-interval': '100 ms',
+      'yarn.heartbeat.interval': '1 s',
+    });
+    const { applicationId, secret, yarn, hdfs } = am;
+    const running = cluster;
+    const node = running.nodes[0]!;
+    try {
+      const report = await waitUntilAmRegistered({ applicationId, report: () => yarn.getApplicationReport(applicationId), timeoutMs: 20_000, pollMs: 100 });
+      const rest = new DispatcherClient({ baseUrl: `http://${report.host}:${report.rpcPort}`, secret });
+      scratch = mkdtempSync(join(tmpdir(), 'loom-am-job-'));
+      writeFileSync(join(scratch, 'hang.mjs'), 'export async function hang() { await new Promise((r) => setTimeout(r, 120_000)); }\n');
+      const [bundle] = await uploadToStaging({ client: hdfs, localPath: join(scratch, 'hang.mjs'), stagingDir: `${am.stagingPath}/jobs` });
+      const jobId = await rest.submitJob({
+        bundle: { url: `${am.fsUri}${bundle!.hdfsPath}`, kind: 'file', size: bundle!.size, modificationTime: bundle!.modificationTime },
+        exportName: 'hang',
+        parallelism: 1,
+        args: [],
+      });
+      const killed: string[] = [];
+      const killRunningTaskExecutor = async (): Promise<void> => {
+        const te = await eventually('the task to run on a new TaskExecutor', async () => {
+          const task = (await rest.getJob(jobId)).tasks[0];
+          return task?.state === 'RUNNING' && task.taskExecutorId && !killed.includes(task.taskExecutorId) ? task.taskExecutorId : undefined;
+        });
+        expect(node.signalContainer(te, 'SIGKILL')).toBe(true);
+        killed.push(te);
+      };
+      await killRunningTaskExecutor(); // failure 1 of 1 allowed: replaced, the task runs again
+      await killRunningTaskExecutor(); // failure 2: the application fails
+
+      const ended = await eventually('the application to end', async () => {
+        const r = await yarn.getApplicationReport(applicationId);
+        return r.state === 'FINISHED' || r.state === 'FAILED' ? r : undefined;
+      });
+      // FINISHED/FAILED: the AM unregistered with its diagnostics (a crashed AM would leave FAILED/FAILED).
+      expect([ended.state, ended.finalStatus]).toEqual(['FINISHED', 'FAILED']);
+      expect(ended.diagnostics).toContain('yarn.maximum-failed-containers=1');
+      for (const id of killed) expect(ended.diagnostics).toContain(`${id}: exit code 137`);
+      await stagingDirDeleted(am);
       await eventually('every container process to exit', async () => (running.nodes.every((n) => n.livePids().size === 0) ? true : undefined));
     } catch (err) {
       throw new Error(`${(err as Error).message}\n${containerLogs(running)}`, { cause: err });
