@@ -9,6 +9,14 @@ import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { eventually, requireBuild, submitLoomAm, type SubmittedAm } from './am-test-kit.js';
 
+/** Small containers, Node from this process, and quick heartbeats so the tests take seconds. */
+const SMALL_FAST_CLUSTER = {
+  'loom.node.path': process.execPath,
+  'jobmanager.memory.process.size': '256m',
+  'taskmanager.memory.process.size': '256m',
+  'yarn.heartbeat.container-request-interval': '100 ms',
+  'yarn.heartbeat.interval': '1 s',
+};
 const SLOTS = 2;
 const PARALLELISM = 4;
 
@@ -70,15 +78,7 @@ async function stagingDirDeleted(submitted: SubmittedAm): Promise<void> {
 describe('the ApplicationMaster on the mini cluster', () => {
   it('registers, answers with the secret, starts TaskExecutors for a job, and ends FINISHED/SUCCEEDED on DELETE /cluster', async () => {
     cluster = await startCluster();
-    am = await submitLoomAm(cluster, {
-      'loom.node.path': process.execPath,
-      'jobmanager.memory.process.size': '256m',
-      'taskmanager.memory.process.size': '256m',
-      'taskmanager.numberOfTaskSlots': String(SLOTS),
-      'yarn.heartbeat.container-request-interval': '100 ms',
-      'yarn.heartbeat.interval': '1 s',
-      'loom.taskexecutor.idle-timeout': '10 min',
-    });
+    am = await submitLoomAm(cluster, { ...SMALL_FAST_CLUSTER, 'taskmanager.numberOfTaskSlots': String(SLOTS), 'loom.taskexecutor.idle-timeout': '10 min' });
     const { applicationId, secret, yarn, hdfs } = am;
     const running = cluster;
     try {
@@ -131,15 +131,7 @@ describe('the ApplicationMaster on the mini cluster', () => {
 
   it('replaces a killed TaskExecutor, and past yarn.maximum-failed-containers fails the application with the containers in its diagnostics', async () => {
     cluster = await startCluster();
-    am = await submitLoomAm(cluster, {
-      'loom.node.path': process.execPath,
-      'jobmanager.memory.process.size': '256m',
-      'taskmanager.memory.process.size': '256m',
-      'taskmanager.numberOfTaskSlots': '1',
-      'yarn.maximum-failed-containers': '1',
-      'yarn.heartbeat.container-request-interval': '100 ms',
-      'yarn.heartbeat.interval': '1 s',
-    });
+    am = await submitLoomAm(cluster, { ...SMALL_FAST_CLUSTER, 'taskmanager.numberOfTaskSlots': '1', 'yarn.maximum-failed-containers': '1' });
     const { applicationId, secret, yarn, hdfs } = am;
     const running = cluster;
     const node = running.nodes[0]!;
