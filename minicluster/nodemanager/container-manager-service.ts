@@ -16,7 +16,6 @@ import {
 } from '../../client/security/token-identifiers.js';
 import {
   containerIdText,
-  containerIdToProto,
   formatApplicationAttemptId,
   formatApplicationId,
   formatContainerId,
@@ -24,6 +23,7 @@ import {
   parseContainerId,
   type ContainerIdProto,
 } from '../../client/yarn/yarn-ids.js';
+import { containerIdToWire } from '../../client/yarn/yarn-records.js';
 import { RmException } from '../resourcemanager/rm-exceptions.js';
 import type { MasterKey } from '../resourcemanager/rm-tokens.js';
 import { asRpcAnswer } from '../resourcemanager/rpc-errors.js';
@@ -190,7 +190,7 @@ function perContainer(ids: ContainerIdProto[], each: (containerId: string) => Ob
   for (const proto of ids) {
     const containerId = containerIdText(proto);
     try {
-      ok.push(each(containerId) ?? containerIdToProto(parseContainerId(containerId)));
+      ok.push(each(containerId) ?? containerIdToWire(containerId));
     } catch (err) {
       if (!(err instanceof PerContainerFailure)) throw err;
       failed.push({ container_id: proto, exception: serialized(err.className, err.message) });
@@ -219,10 +219,10 @@ export function containerManagementService(backend: ContainerManagerBackend, now
             const launchContext = (start.container_launch_context ?? {}) as Obj;
             checkLocalResources(launchContext);
             backend.start({ containerId, token, launchContext, nmTokenAttemptId: formatApplicationAttemptId(nm.applicationAttemptId) });
-            succeeded.push(containerIdToProto(token.containerId));
+            succeeded.push(containerIdToWire(containerId));
           } catch (err) {
             if (!(err instanceof PerContainerFailure)) throw err;
-            failed.push({ container_id: containerIdToProto(token.containerId), exception: serialized(err.className, err.message) });
+            failed.push({ container_id: containerIdToWire(containerId), exception: serialized(err.className, err.message) });
           }
         }
         const answer: Obj = { succeeded_requests: succeeded };

@@ -3,11 +3,13 @@
 // both live in one process). Each accepted container is localized, launched through the
 // DefaultContainerExecutor-style executor, watched by the memory monitor, and its end reported
 // to the RM with the next heartbeat, with YARN's exit codes and diagnostics.
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RpcServer } from '../../client/ipc/rpc-server.js';
 import { Credentials } from '../../client/security/credentials-file.js';
-import { containerIdText, containerIdToProto, formatApplicationId, parseContainerId, type ContainerIdProto } from '../../client/yarn/yarn-ids.js';
-import type { NodeHeartbeatAnswer, NodeRegistration, AmLaunch } from '../resourcemanager/resource-manager-core.js';
+import { containerIdText, formatApplicationId, parseContainerId, type ContainerIdProto } from '../../client/yarn/yarn-ids.js';
+import { containerIdToWire } from '../../client/yarn/yarn-records.js';
+import type { AmLaunch, NodeContainerStatus, NodeHeartbeatAnswer, NodeRegistration } from '../resourcemanager/resource-manager-core.js';
 import type { MasterKey, StoredToken } from '../resourcemanager/rm-tokens.js';
 import { tokenProto } from '../resourcemanager/rm-tokens.js';
 import { ContainerExitStatus, diagnosticsEntry, type KillReason } from './container-exit-status.js';
@@ -26,7 +28,7 @@ type Obj = Record<string, any>;
 export interface NodeTracker {
   readonly clusterTimestamp: number;
   registerNode(reg: NodeRegistration): string;
-  nodeHeartbeat(nodeId: string, statuses: { container_id: ContainerIdProto; state?: string; exit_status?: number; diagnostics?: string }[]): NodeHeartbeatAnswer;
+  nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[]): NodeHeartbeatAnswer;
   amContainerLaunched(containerId: string): void;
   nodeManagerKeys(): { nmKey: MasterKey; containerKey: MasterKey };
 }
@@ -228,7 +230,7 @@ export class NodeManager implements ContainerManagerBackend {
     const c = this.containers.get(containerId);
     if (!c) return undefined;
     return {
-      container_id: containerIdToProto(parseContainerId(c.id)),
+      container_id: containerIdToWire(c.id),
       state: c.state === 'DONE' ? 'C_COMPLETE' : 'C_RUNNING',
       diagnostics: c.diagnostics,
       exit_status: c.exitStatus,
@@ -352,10 +354,13 @@ export class NodeManager implements ContainerManagerBackend {
     try {
       const tracker = this.opts.tracker();
       if (!this.registered) this.register();
-      const statuses: { container_id: ContainerIdProto }[] = [];
+      const statuses: NodeContainerStatus[] = [];
       for (const c of this.containers.values()) {
         if (c.reported) continue;
-        statuses.push(this.status(c.id) as { container_id: ContainerIdProto });
+        const status = this.status(c.id) as NodeContainerStatus;
+        // DefaultContainerExecutor records the host and IPs of a container it launched.
+        if (c.pid) status.container_attributes = [{ key: 'HOST', value: hostname() }, { key: 'IPS', value: this.host }];
+        statuses.push(status);
         if (c.state === 'DONE') reported.push(c);
       }
       answer = tracker.nodeHeartbeat(this.nodeId, statuses);

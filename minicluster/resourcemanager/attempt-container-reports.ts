@@ -4,13 +4,13 @@
 // call these.
 import {
   applicationAttemptIdToProto,
-  containerIdToProto,
   formatApplicationId,
   nodeIdToProto,
   parseApplicationAttemptId,
   parseContainerId,
   parseNodeId,
 } from '../../client/yarn/yarn-ids.js';
+import { containerIdToWire } from '../../client/yarn/yarn-records.js';
 import { resourceProto, type ResourceManagerCore } from './resource-manager-core.js';
 import { RmException } from './rm-exceptions.js';
 import type { AppRecord, AttemptRecord, ContainerRecord } from './rm-state.js';
@@ -34,7 +34,7 @@ export function attemptReport(rm: ResourceManagerCore, app: AppRecord, attempt: 
     startTime: attempt.startTime,
     finishTime: attempt.finishTime,
   };
-  if (attempt.amContainerId) report.am_container_id = containerIdToProto(parseContainerId(attempt.amContainerId));
+  if (attempt.amContainerId) report.am_container_id = containerIdToWire(attempt.amContainerId);
   return report;
 }
 
@@ -43,7 +43,7 @@ export function containerReport(rm: ResourceManagerCore, c: ContainerRecord, use
   const http = node ? `http://${node.httpAddress}` : '';
   const complete = c.state === 'COMPLETE';
   const report: Obj = {
-    container_id: containerIdToProto(parseContainerId(c.id)),
+    container_id: containerIdToWire(c.id),
     resource: resourceProto(c.resource),
     node_id: nodeIdToProto(parseNodeId(c.nodeId)),
     priority: { priority: c.priority },

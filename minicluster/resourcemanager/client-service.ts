@@ -3,7 +3,8 @@ import type { ProtocolHandlers, RpcCallContext } from '../../client/ipc/rpc-serv
 import { APPLICATION_CLIENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
 import { applicationIdText, attemptIdText, containerIdText } from '../../client/yarn/yarn-ids.js';
 import { attemptReportById, attemptReports, containerReportById, containerReports } from './attempt-container-reports.js';
-import { resourceProto, type ResourceManagerCore } from './resource-manager-core.js';
+import { clusterMetrics, nodeReports, queueInfo } from './cluster-reports.js';
+import type { ResourceManagerCore } from './resource-manager-core.js';
 import { RmException } from './rm-exceptions.js';
 import { asRpcAnswer } from './rpc-errors.js';
 
@@ -42,29 +43,14 @@ export function applicationClientService(rm: ResourceManagerCore): ProtocolHandl
       getApplicationAttemptReport: h((req) => ({ application_attempt_report: attemptReportById(rm, attemptIdText(req.application_attempt_id)) })),
       getContainers: h((req) => ({ containers: containerReports(rm, attemptIdText(req.application_attempt_id)) })),
       getContainerReport: h((req) => ({ container_report: containerReportById(rm, containerIdText(req.container_id)) })),
-      getClusterMetrics: h(() => ({ cluster_metrics: rm.getClusterMetrics() })),
-      getClusterNodes: h(() => ({
-        nodeReports: rm
-          .allNodes()
-          .filter((n) => n.state === 'RUNNING')
-          .map((n) => ({
-            nodeId: { host: n.host, port: n.port },
-            httpAddress: n.httpAddress,
-            rackName: '/default-rack',
-            used: resourceProto(n.used),
-            capability: resourceProto(n.capability),
-            numContainers: n.containers.length,
-            node_state: 'NS_RUNNING',
-            health_report: '',
-            last_health_report_time: n.lastHeartbeat,
-          })),
-      })),
+      getClusterMetrics: h(() => ({ cluster_metrics: clusterMetrics(rm) })),
+      getClusterNodes: h(() => ({ nodeReports: nodeReports(rm) })),
       getQueueInfo: h((req) => {
         const name = req.queueName ?? rm.config.queueName;
         if (name !== rm.config.queueName) {
           throw new RmException('java.io.IOException', `Unknown queue: ${name}`);
         }
-        return { queueInfo: { queueName: name, capacity: 1, maximumCapacity: 1, currentCapacity: 0, state: 'Q_RUNNING', childQueues: [], applications: [] } };
+        return { queueInfo: queueInfo(rm, name) };
       }),
       getQueueUserAcls: h(() => ({ queueUserAcls: [{ queueName: rm.config.queueName, userAcls: ['QACL_SUBMIT_APPLICATIONS', 'QACL_ADMINISTER_QUEUE'] }] })),
       getResourceTypeInfo: h(() => ({ resource_type_info: RESOURCE_TYPE_INFO })),

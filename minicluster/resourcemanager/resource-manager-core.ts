@@ -1,12 +1,12 @@
 // The mini ResourceManager's logic, without sockets: applications and attempts with YARN's state
 // machine, the scheduler (allocation only on node heartbeats), tokens, and fault injection.
 // Inputs and outputs are YARN proto object shapes so the IPC and REST adapters stay thin.
+import { containerIdToWire } from '../../client/yarn/yarn-records.js';
 import {
   applicationAttemptIdToProto,
   applicationIdFromProto,
   applicationIdToProto,
   containerIdFromProto,
-  containerIdToProto,
   formatApplicationAttemptId,
   formatApplicationId,
   formatContainerId,
@@ -81,6 +81,15 @@ export interface NodeHeartbeatAnswer {
   containersToCleanup: ContainerIdProto[];
   amLaunches: AmLaunch[];
   nextHeartbeatIntervalMs: number;
+}
+
+/** A container's status as its NM reports it in a heartbeat (ContainerStatusProto's fields). */
+export interface NodeContainerStatus {
+  container_id: ContainerIdProto;
+  state?: string;
+  exit_status?: number;
+  diagnostics?: string;
+  container_attributes?: { key: string; value: string }[];
 }
 
 export interface NodeRegistration {
@@ -245,9 +254,10 @@ export class ResourceManagerCore {
     return this.report(this.app(appId));
   }
 
+  /** getApplications: as recorded, a 3.3.6 RM lists applications with the dummy (-1) usage report. */
   listApplications(filter: { states?: string[]; applicationTypes?: string[] } = {}): Obj[] {
     return Object.values(this.state.apps)
-      .map((a) => this.report(a))
+      .map((a): Obj => ({ ...this.report(a), app_resource_Usage: this.usageReport(a, true) }))
       .filter((r) => !filter.states?.length || filter.states.includes(r.yarn_application_state))
       .filter((r) => !filter.applicationTypes?.length || filter.applicationTypes.includes(r.applicationType));
   }
@@ -284,10 +294,6 @@ export class ResourceManagerCore {
 
   allContainers(): ContainerRecord[] {
     return Object.values(this.state.containers);
-  }
-
-  getClusterMetrics(): Obj {
-    return { num_node_managers: this.allNodes().filter((n) => n.state === 'RUNNING').length, num_lost_nms: this.allNodes().filter((n) => n.state === 'LOST').length };
   }
 
   // ---------------------------------------------------------------- ApplicationMasterProtocol
@@ -382,12 +388,14 @@ export class ResourceManagerCore {
       response_id: attempt.lastResponseId,
       allocated_containers: allocated.map((c) => this.containerProto(c)),
       completed_container_statuses: completed.map((s) => ({
-        container_id: containerIdToProto(parseContainerId(s.containerId)),
+        container_id: containerIdToWire(s.containerId),
         state: s.state,
         diagnostics: s.diagnostics,
         exit_status: s.exitStatus,
         capability: resourceProto(s.capability),
         executionType: 'GUARANTEED',
+        ...(s.attributes?.length ? { container_attributes: s.attributes } : {}),
+        container_sub_state: 'CSS_DONE',
       })),
       limit: resourceProto(this.headroom()),
       num_cluster_nodes: this.allNodes().filter((n) => n.state === 'RUNNING').length,
@@ -448,7 +456,7 @@ export class ResourceManagerCore {
    * A node heartbeat: container statuses in, cleanups and AM launches out. This is the only place
    * containers are allocated (at most one AM container, and one container per application).
    */
-  nodeHeartbeat(nodeId: string, statuses: { container_id: ContainerIdProto; state?: string; exit_status?: number; diagnostics?: string }[] = []): NodeHeartbeatAnswer {
+  nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[] = []): NodeHeartbeatAnswer {
     const node = this.state.nodes[nodeId];
     if (!node || node.state !== 'RUNNING') throw new Error(`node ${nodeId} is not registered with the ResourceManager; register it first`);
     node.lastHeartbeat = this.now();
@@ -458,11 +466,11 @@ export class ResourceManagerCore {
     for (const s of statuses) {
       const c = this.state.containers[formatContainerId(containerIdFromAny(s.container_id))];
       if (!c || c.state === 'COMPLETE') continue;
-      if (s.state === 'C_COMPLETE') this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false);
+      if (s.state === 'C_COMPLETE') this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false, s.container_attributes);
       else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
     }
     const amLaunches = this.allocateOnNode(node, schedulable);
-    const cleanup = node.toCleanup.splice(0).map((id) => containerIdToProto(parseContainerId(id)));
+    const cleanup = node.toCleanup.splice(0).map((id) => containerIdToWire(id));
     return { containersToCleanup: cleanup, amLaunches, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
   }
 
@@ -648,7 +656,7 @@ export class ResourceManagerCore {
   private containerProto(c: ContainerRecord): Obj {
     const node = this.state.nodes[c.nodeId]!;
     return {
-      id: containerIdToProto(parseContainerId(c.id)),
+      id: containerIdToWire(c.id),
       nodeId: nodeIdToProto(parseNodeId(c.nodeId)),
       node_http_address: node.httpAddress,
       resource: resourceProto(c.resource),
@@ -700,7 +708,7 @@ export class ResourceManagerCore {
   }
 
   /** A container ended (reported by its NM, released by the AM, or lost with its node). */
-  private completeContainer(c: ContainerRecord, exitStatus: number, diagnostics: string, releasedByAm: boolean): void {
+  private completeContainer(c: ContainerRecord, exitStatus: number, diagnostics: string, releasedByAm: boolean, attributes?: { key: string; value: string }[]): void {
     const now = this.now();
     c.state = 'COMPLETE';
     c.finishedAt = now;
@@ -724,7 +732,7 @@ export class ResourceManagerCore {
     }
     const current = app.attempts.at(-1)!;
     if (!isFinal(app) && (current === owner || app.keepContainers)) {
-      current.pendingCompleted.push({ containerId: c.id, state: 'C_COMPLETE', exitStatus, diagnostics, capability: c.resource });
+      current.pendingCompleted.push({ containerId: c.id, state: 'C_COMPLETE', exitStatus, diagnostics, capability: c.resource, ...(attributes ? { attributes } : {}) });
     }
   }
 
@@ -814,13 +822,45 @@ export class ResourceManagerCore {
     return s;
   }
 
+  /** The single queue holds the whole cluster, so queue and cluster percentages are the same (by memory). */
+  private usagePercentages(used: Res): Obj {
+    const total = this.clusterResource().memory;
+    const pct = total > 0 ? (used.memory * 100) / total : 0;
+    return { queue_usage_percentage: pct, cluster_usage_percentage: pct };
+  }
+
+  /** ApplicationResourceUsageReport; `dummy` gives the -1 report of finished (and listed) applications. */
+  private usageReport(app: AppRecord, dummy: boolean): Obj {
+    const attempt = app.attempts.at(-1);
+    const live = Object.values(this.state.containers).filter((c) => c.appId === app.id && c.state !== 'COMPLETE');
+    const used = live.reduce((acc, c) => addRes(acc, c.resource), { memory: 0, virtual_cores: 0 });
+    const minus = { memory: -1, virtual_cores: -1 };
+    return {
+      num_used_containers: dummy ? -1 : live.length,
+      num_reserved_containers: dummy ? -1 : 0,
+      used_resources: resourceProto(dummy ? minus : used),
+      reserved_resources: resourceProto(dummy ? minus : { memory: 0, virtual_cores: 0 }),
+      needed_resources: resourceProto(dummy ? minus : addRes(used, attempt ? pendingResource(attempt) : { memory: 0, virtual_cores: 0 })),
+      ...(dummy ? {} : this.usagePercentages(used)),
+      memory_seconds: app.memorySeconds,
+      vcore_seconds: app.vcoreSeconds,
+      preempted_memory_seconds: 0,
+      preempted_vcore_seconds: 0,
+      application_resource_usage_map: [
+        { key: 'memory-mb', value: app.memorySeconds },
+        { key: 'vcores', value: app.vcoreSeconds },
+      ],
+      application_preempted_resource_usage_map: [
+        { key: 'memory-mb', value: 0 },
+        { key: 'vcores', value: 0 },
+      ],
+    };
+  }
+
   private report(app: AppRecord): Obj {
     const attempt = app.attempts.at(-1);
     const state = this.reportedState(app);
     const finished = ['FINISHED', 'FAILED', 'KILLED'].includes(state);
-    const live = Object.values(this.state.containers).filter((c) => c.appId === app.id && c.state !== 'COMPLETE');
-    const used = live.reduce((acc, c) => addRes(acc, c.resource), { memory: 0, virtual_cores: 0 });
-    const minus = { memory: -1, virtual_cores: -1 };
     const r: Obj = {
       applicationId: applicationIdToProto(parseApplicationId(app.id)),
       user: app.user,
@@ -833,34 +873,17 @@ export class ResourceManagerCore {
       startTime: app.startTime,
       finishTime: app.finishTime,
       final_application_status: app.finalStatus,
-      app_resource_Usage: {
-        num_used_containers: finished ? -1 : live.length,
-        num_reserved_containers: finished ? -1 : 0,
-        used_resources: resourceProto(finished ? minus : used),
-        reserved_resources: resourceProto(finished ? minus : { memory: 0, virtual_cores: 0 }),
-        needed_resources: resourceProto(finished ? minus : addRes(used, attempt ? pendingResource(attempt) : { memory: 0, virtual_cores: 0 })),
-        memory_seconds: app.memorySeconds,
-        vcore_seconds: app.vcoreSeconds,
-        preempted_memory_seconds: 0,
-        preempted_vcore_seconds: 0,
-        application_resource_usage_map: [
-          { key: 'memory-mb', value: app.memorySeconds },
-          { key: 'vcores', value: app.vcoreSeconds },
-        ],
-        application_preempted_resource_usage_map: [
-          { key: 'memory-mb', value: 0 },
-          { key: 'vcores', value: 0 },
-        ],
-      },
+      app_resource_Usage: this.usageReport(app, finished),
       originalTrackingUrl: app.originalTrackingUrl,
       progress: finished && state === 'FINISHED' ? 1 : 0,
       applicationType: app.applicationType,
       applicationTags: app.applicationTags,
-      log_aggregation_status: 'LOG_DISABLED',
+      // Without an attempt there is no log aggregation status and no AM partition (recorded bad-queue app).
+      ...(attempt ? { log_aggregation_status: 'LOG_DISABLED' } : {}),
       unmanaged_application: app.unmanagedAm,
       priority: { priority: app.priority },
       appNodeLabelExpression: '<Not set>',
-      amNodeLabelExpression: '<DEFAULT_PARTITION>',
+      amNodeLabelExpression: attempt ? '<DEFAULT_PARTITION>' : '<Not set>',
       appTimeouts: [
         {
           application_timeout_type: 'APP_TIMEOUT_LIFETIME',
@@ -868,10 +891,14 @@ export class ResourceManagerCore {
         },
       ],
       launchTime: app.launchTime,
-      submitTime: app.submitTime,
     };
-    if (app.trackingUrl) r.trackingUrl = app.trackingUrl;
-    if (attempt) r.currentApplicationAttemptId = applicationAttemptIdToProto(parseApplicationAttemptId(attempt.id));
+    // IPC reports name the proxy even for an application rejected before its first attempt (REST does not).
+    const trackingUrl = app.trackingUrl || (attempt ? '' : `${this.rmWeb()}/proxy/${app.id}/`);
+    if (trackingUrl) r.trackingUrl = trackingUrl;
+    // An application that never got an attempt (rejected at submission) reports attempt -1.
+    r.currentApplicationAttemptId = attempt
+      ? applicationAttemptIdToProto(parseApplicationAttemptId(attempt.id))
+      : { application_id: applicationIdToProto(parseApplicationId(app.id)), attemptId: -1 };
     return r;
   }
 }

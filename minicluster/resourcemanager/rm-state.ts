@@ -27,6 +27,8 @@ export interface ContainerStatusRecord {
   exitStatus: number;
   diagnostics: string;
   capability: Res;
+  /** HOST / IPS as the NM reported them for a container that ran. */
+  attributes?: { key: string; value: string }[];
 }
 
 export interface AskEntry {
