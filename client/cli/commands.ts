@@ -3,6 +3,7 @@ import { registerFsCommand } from './commands/fs.js';
 import { registerYarnCommand } from './commands/yarn.js';
 import { registerJobCommands } from './commands/run.js';
 import { registerYarnSessionCommand } from './commands/yarn-session.js';
+import { registerMiniClusterCommand } from './commands/minicluster.js';
 
 /**
  * Every `loom` sub-command registers itself here: one file per command group under
@@ -14,4 +15,5 @@ export function registerCommands(_program: Command): void {
   registerYarnCommand(_program);
   registerYarnSessionCommand(_program);
   registerJobCommands(_program);
+  registerMiniClusterCommand(_program);
 }

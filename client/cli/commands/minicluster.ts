@@ -1,0 +1,120 @@
+/**
+ * `loom minicluster`: starts the embedded mini cluster (WebHDFS, a ResourceManager and
+ * NodeManagers on free 127.0.0.1 ports), prints its HADOOP_CONF_DIR and addresses, and serves
+ * until SIGINT/SIGTERM, then stops every container and server. A dev tool, so this one CLI file
+ * reaches into minicluster/.
+ *
+ *   loom minicluster [--nodes N] [--dir <dir>] [--node-memory MB] [--node-vcores N]
+ *                    [--heartbeat-ms MS] [-D yarn.key=value]...
+ */
+import type { Command } from 'commander';
+import type { Writable } from 'node:stream';
+import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../../minicluster/mini-cluster.js';
+import { describeError } from '../describe-error.js';
+
+export interface MiniClusterCommandIo {
+  stdout: Writable;
+  stderr: Writable;
+  /** Resolves when the command should stop (default: the first SIGINT or SIGTERM). */
+  untilStopped?: () => Promise<void>;
+  /** Called once the cluster is up (tests read the addresses from it). */
+  onStarted?: (cluster: MiniCluster) => void;
+}
+
+interface RawOptions {
+  nodes: string;
+  dir?: string;
+  nodeMemory?: string;
+  nodeVcores?: string;
+  heartbeatMs?: string;
+  define: string[];
+}
+
+class UsageError extends Error {}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive integer, got "${value}"`);
+  return n;
+}
+
+export function parseMiniClusterOptions(raw: RawOptions): MiniClusterOptions {
+  const yarnSite: Record<string, string> = {};
+  for (const d of raw.define) {
+    const eq = d.indexOf('=');
+    if (eq <= 0) throw new UsageError(`-D needs key=value (e.g. -D yarn.nodemanager.vmem-check-enabled=true), got "${d}"`);
+    yarnSite[d.slice(0, eq)] = d.slice(eq + 1);
+  }
+  const opts: MiniClusterOptions = { nodes: positiveInt(raw.nodes, '--nodes'), yarnSite };
+  if (raw.dir !== undefined) opts.dir = raw.dir;
+  const memory = positiveInt(raw.nodeMemory, '--node-memory');
+  if (memory !== undefined) opts.nodeMemoryMb = memory;
+  const vcores = positiveInt(raw.nodeVcores, '--node-vcores');
+  if (vcores !== undefined) opts.nodeVcores = vcores;
+  const heartbeat = positiveInt(raw.heartbeatMs, '--heartbeat-ms');
+  if (heartbeat !== undefined) opts.heartbeatMs = heartbeat;
+  return opts;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
+/** Runs the command; returns the exit code (0 after a clean stop, 1 when it cannot start, 2 on bad usage). */
+export async function runMiniCluster(raw: RawOptions, io: MiniClusterCommandIo): Promise<number> {
+  let options: MiniClusterOptions;
+  try {
+    options = parseMiniClusterOptions(raw);
+  } catch (err) {
+    io.stderr.write(`loom minicluster: ${(err as Error).message}\n`);
+    return 2;
+  }
+  let cluster: MiniCluster;
+  try {
+    cluster = await startMiniCluster(options);
+  } catch (err) {
+    io.stderr.write(`loom minicluster: could not start: ${describeError(err)}\n`);
+    return 1;
+  }
+  const stopping = (io.untilStopped ?? untilSignal)();
+  io.stdout.write(
+    [
+      `HADOOP_CONF_DIR=${cluster.confDir}`,
+      `ResourceManager ${cluster.rmAddress} (scheduler ${cluster.schedulerAddress}, web http://${cluster.webAddress})`,
+      `WebHDFS ${cluster.defaultFs} (DataNode ${cluster.webHdfs.dataNodeAddress.host}:${cluster.webHdfs.dataNodeAddress.port})`,
+      ...cluster.nodes.map((n) => `NodeManager ${n.nodeId} (127.0.0.1:${n.port}, web ${n.httpPort})`),
+      `Data in ${cluster.dir}${options.dir === undefined ? ' (removed on stop)' : ''}. Serving until interrupted (Ctrl-C).`,
+      '',
+    ].join('\n'),
+  );
+  io.onStarted?.(cluster);
+  await stopping;
+  io.stdout.write('Stopping the mini cluster...\n');
+  await cluster.stop();
+  io.stdout.write('Stopped.\n');
+  return 0;
+}
+
+export function registerMiniClusterCommand(program: Command): void {
+  program
+    .command('minicluster')
+    .description('run an embedded YARN + WebHDFS mini cluster on 127.0.0.1 and print its HADOOP_CONF_DIR')
+    .option('--nodes <n>', 'number of NodeManagers', '2')
+    .option('--dir <dir>', 'directory for its configuration, HDFS data and container dirs (kept); default a temp dir removed on stop')
+    .option('--node-memory <mb>', 'memory of each NodeManager in MB (default 8192)')
+    .option('--node-vcores <n>', 'vcores of each NodeManager (default 8)')
+    .option('--heartbeat-ms <ms>', 'NodeManager heartbeat interval (default 1000, as YARN)')
+    .option('-D, --define <key=value>', 'yarn-site.xml setting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .action(async (opts: RawOptions) => {
+      process.exitCode = await runMiniCluster(opts, { stdout: process.stdout, stderr: process.stderr });
+    });
+}
