@@ -28,6 +28,8 @@ export interface DeploySessionOptions {
   shipFiles?: string[];
   /** For the AM to register and its REST endpoint to answer (default 120 s). */
   timeoutMs?: number;
+  /** How often the application report is asked for while waiting (default 200 ms). */
+  pollMs?: number;
   signal?: AbortSignal;
   runtime?: RuntimeArchiveOptions;
 }
@@ -101,6 +103,7 @@ export async function deploySession(ctx: DeployContext, opts: DeploySessionOptio
     let lastState: string | undefined;
     const wait = {
       applicationId,
+      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
       report: () => ctx.yarn.getApplicationReport(applicationId),
       ...(opts.signal ? { signal: opts.signal } : {}),
       onState: (state: string) => {
