@@ -74,16 +74,4 @@ describe('the session over HTTP', () => {
     const stopped = await kit.loom(['yarn-session', '-id', appId], { stdin: 'stop\n' });
     expect(stopped.code, stopped.stderr).toBe(0);
   }, 60_000);
-
-  it('a bad -jm fails before anything is submitted or uploaded', async () => {
-    kit = await startSessionKit();
-    const result = await kit.loom(['yarn-session', '-d', '-jm', '12x']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^yarn-session: -jm="12x" has an unknown unit "x": write a number with a unit, e\.g\. 1024m/);
-    expect(await kit.yarn.getApplications()).toEqual([]);
-    expect((await kit.fs.listStatus('/')).map((s) => s.pathSuffix)).not.toContain('user');
-    const tooBig = await kit.loom(['yarn-session', '-d', '-Djobmanager.memory.process.size=lots']);
-    expect(tooBig.code).toBe(2);
-    expect(tooBig.stderr).toMatch(/jobmanager\.memory\.process\.size="lots" \(from -D\) is not a memory size/);
-  }, 30_000);
 });

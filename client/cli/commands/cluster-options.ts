@@ -6,7 +6,9 @@
  */
 import { Configuration } from '../../conf/configuration.js';
 import { LoomConfig } from '../../conf/loom-config.js';
+import { ApplicationEndedError } from '../../deploy/application-waiter.js';
 import { DeployContext } from '../../deploy/deploy-context.js';
+import { describeError } from '../describe-error.js';
 import type { CommandIo } from '../pass-through-command.js';
 
 export interface ClusterCommandIo extends CommandIo {
@@ -53,4 +55,10 @@ export function loadConfigs(io: ClusterCommandIo, dynamicProperties: readonly st
 
 export function deployContext(io: ClusterCommandIo, configs: LoadedConfigs): DeployContext {
   return new DeployContext({ ...configs, env: io.env ?? process.env, log: (line) => io.stderr.write(`${line}\n`) });
+}
+
+/** One line for a person; an application's end keeps YARN's diagnostics (several lines), indented. */
+export function describeClusterError(err: unknown): string {
+  if (err instanceof ApplicationEndedError) return err.message.split('\n').join('\n  ');
+  return describeError(err);
 }

@@ -20,9 +20,8 @@ import type { JobDetails } from '../../deploy/dispatcher-client.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { jobsDir } from '../../deploy/staging-dir.js';
-import { describeError } from '../describe-error.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
-import { collect, deployContext, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
+import { collect, deployContext, describeClusterError, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
 
 const FLINK_FLAGS: Readonly<Record<string, string>> = { '-yid': '--applicationId' };
 
@@ -78,7 +77,7 @@ async function withSession(
     const cluster = await attachToSession(ctx);
     return await fn(cluster, ctx);
   } catch (err) {
-    io.stderr.write(`loom ${name}: ${describeError(err)}\n`);
+    io.stderr.write(`loom ${name}: ${describeClusterError(err)}\n`);
     return err instanceof ConfigurationError ? 2 : 1;
   } finally {
     await ctx?.close();

@@ -16,9 +16,8 @@ import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { deploySession } from '../../deploy/session-deployer.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import { APPLICATION_TYPE } from '../../deploy/submission-context.js';
-import { describeError } from '../describe-error.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
-import { collect, deployContext, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
+import { collect, deployContext, describeClusterError, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
 
 const FLINK_FLAGS: Readonly<Record<string, string>> = {
   '-jm': '--jobManagerMemory',
@@ -84,7 +83,7 @@ export async function runYarnSession(argv: string[], io: ClusterCommandIo): Prom
     if (flags.list) return await listSessions(ctx, io);
     return await (flags.applicationId ? attachMode(ctx, io, flags) : deployMode(ctx, io, flags));
   } catch (err) {
-    io.stderr.write(`yarn-session: ${describeError(err)}\n`);
+    io.stderr.write(`yarn-session: ${describeClusterError(err)}\n`);
     return err instanceof ConfigurationError ? 2 : 1;
   } finally {
     await ctx?.close();
