@@ -96,6 +96,8 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
           monitor: settings.node.monitor,
           sigkillDelayMs: settings.node.sigkillDelayMs,
           envWhitelist: settings.node.envWhitelist,
+          // Containers get the cluster's HADOOP_CONF_DIR through the whitelist, as on a real node.
+          env: { ...process.env, HADOOP_CONF_DIR: join(dir, 'conf') },
         }),
       );
     }
