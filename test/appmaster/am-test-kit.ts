@@ -38,7 +38,8 @@ export function requireBuild(): void {
   }
 }
 
-export async function submitLoomAm(cluster: MiniCluster, settings: Record<string, string>): Promise<SubmittedAm> {
+/** `shippedYaml` replaces the shipped loom-conf.yaml (to ship one the client would refuse). */
+export async function submitLoomAm(cluster: MiniCluster, settings: Record<string, string>, shippedYaml?: string): Promise<SubmittedAm> {
   const hadoopConf = Configuration.load({ confDir: cluster.confDir, env: {} });
   const hdfs = webHdfsClientFromConf(hadoopConf, { user: USER });
   const yarn = YarnClient.createFromConf(hadoopConf, { user: USER });
@@ -47,7 +48,7 @@ export async function submitLoomAm(cluster: MiniCluster, settings: Record<string
     const conf = LoomConfig.empty();
     for (const [k, v] of Object.entries(settings)) conf.set(k, v);
     const secret = newClusterSecret();
-    writeFileSync(join(local, LocalResourceNames.config), conf.toYaml());
+    writeFileSync(join(local, LocalResourceNames.config), shippedYaml ?? conf.toYaml());
     writeFileSync(join(local, LocalResourceNames.secret), secret, { mode: 0o600 });
     // Cached by content: rebuilt only when dist/ or the dependencies change.
     const runtime = await runtimeArchive({ loomRoot: loomInstallRoot(), cacheDir: join(tmpdir(), 'loom-test-runtime-cache') });

@@ -178,4 +178,17 @@ describe('the ApplicationMaster on the mini cluster', () => {
       throw new Error(`${(err as Error).message}\n${containerLogs(running)}`, { cause: err });
     }
   }, 45_000);
+
+  it('a configuration the AM cannot use still ends the application with the reason, not a silent exit', async () => {
+    cluster = await startCluster();
+    am = await submitLoomAm(cluster, SMALL_FAST_CLUSTER, 'taskmanager.numberOfTaskSlots: many\n');
+    const { applicationId, yarn } = am;
+    const ended = await eventually('the application to end', async () => {
+      const r = await yarn.getApplicationReport(applicationId);
+      return r.state === 'FINISHED' || r.state === 'FAILED' ? r : undefined;
+    });
+    expect([ended.state, ended.finalStatus]).toEqual(['FINISHED', 'FAILED']);
+    expect(ended.diagnostics).toMatch(/the ApplicationMaster cannot start: .*taskmanager\.numberOfTaskSlots/);
+    await stagingDirDeleted(am);
+  });
 });
