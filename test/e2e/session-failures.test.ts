@@ -1,5 +1,6 @@
 // Failures on a running session: a TaskExecutor killed mid-job (mini cluster fault injection) is
-// replaced and its tasks retried; a failing job makes `loom run` exit non-zero with the reason;
+// replaced and its tasks retried; a failing job makes `loom run` exit non-zero with the reason; a
+// job is cancelled with `loom cancel`;
 // past yarn.maximum-failed-containers the application fails with diagnostics.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -53,6 +54,15 @@ describe('failures in a Loom session', () => {
     expect(failing.code).toBe(1);
     expect(failing.stderr).toMatch(/FAILED/);
     expect(failing.stderr).toMatch(/task \d is broken on purpose/);
+    // A job can be cancelled from another command; the session stays.
+    const detached = await kit.loom(['run', '-d', '-c', 'slow', '-p', '2', JOBS, '30000']);
+    expect(detached.code, detached.stderr).toBe(0);
+    const jobId = detached.stdout.trim();
+    const cancelled = await kit.loom(['cancel', jobId]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toMatch(new RegExp(`job ${jobId} is (CANCELLING|CANCELED)`));
+    await kit.waitFor('the job to be cancelled', async () => (await rest.getJob(jobId)).state === 'CANCELED');
+
     const stopped = await kit.loom(['yarn-session', '-id', appId], { stdin: 'stop\n' });
     expect(stopped.code, stopped.stderr).toBe(0);
   }, 60_000);

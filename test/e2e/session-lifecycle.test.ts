@@ -1,7 +1,7 @@
-// The session journey with real processes on the mini cluster: yarn-session -d, two jobs on the
-// same two TaskExecutors, idle release, then yarn-session -id + stop.
+// The session journey with real processes on the mini cluster: yarn-session -d (with ship files),
+// two jobs on the same two TaskExecutors, idle release, then yarn-session -id + stop.
 import { afterEach, describe, expect, it } from 'vitest';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
 import { readSessionProperties } from '../../client/deploy/properties-file.js';
@@ -25,7 +25,11 @@ afterEach(async () => {
 describe('a Loom session on the mini cluster', () => {
   it('starts detached, runs two jobs on the same two TaskExecutors, releases them when idle, and stops FINISHED/SUCCEEDED without leftovers', async () => {
     kit = await startSessionKit();
-    const started = await kit.loom(['yarn-session', '-d', '-nm', 'e2e session']);
+    const shipDir = join(kit.dir, 'assets');
+    await mkdir(join(shipDir, 'nested'), { recursive: true });
+    await writeFile(join(shipDir, 'nested', 'inner.txt'), 'from a shipped directory');
+    await writeFile(join(kit.dir, 'greeting.txt'), 'hello from a ship file');
+    const started = await kit.loom(['yarn-session', '-d', '-nm', 'e2e session', '-t', join(kit.dir, 'greeting.txt'), '-t', shipDir]);
     expect(started.code, started.stderr).toBe(0);
     const appId = applicationIdIn(started.stdout);
     const report = await kit.report(appId);
@@ -64,9 +68,14 @@ describe('a Loom session on the mini cluster', () => {
     expect([...new Set(secondJob.tasks.map((t) => t.taskExecutorId))].sort()).toEqual(executorIds);
     expect(containersOf(kit, appId)).toHaveLength(3);
 
+    // Ship files (-t) are in every container's working dir: a file by its name, a directory unpacked.
+    const shipped = await kit.loom(['run', '-c', 'readShipped', '-p', '1', JOBS, 'greeting.txt', 'assets/nested/inner.txt']);
+    expect(shipped.code, shipped.stderr).toBe(0);
+    expect(JSON.parse(shipped.stdout)).toEqual([['hello from a ship file', 'from a shipped directory']]);
+
     const listed = await kit.loom(['list']);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(/2 jobs/);
+    expect(listed.stdout).toMatch(/3 jobs/);
 
     // Idle longer than loom.taskexecutor.idle-timeout (3 s here): released, their containers gone.
     await kit.waitFor('the idle TaskExecutors to be released', async () => (await rest.taskExecutors()).length === 0, 20_000);

@@ -17,3 +17,9 @@ export async function slow(task) {
 export function broken(task) {
   throw new Error(`task ${task.index} is broken on purpose`);
 }
+
+/** The contents of files in the container's working dir: ship files (-t) are linked there by name. */
+export async function readShipped(task) {
+  const { readFile } = await import('node:fs/promises');
+  return Promise.all(task.args.map((p) => readFile(p, 'utf8')));
+}
