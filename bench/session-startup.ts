@@ -44,7 +44,6 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-bench-session-'));
-  process.env['HADOOP_CONF_DIR'] = join(dir, 'cluster', 'conf');
   const cluster = await startMiniCluster({ dir: join(dir, 'cluster'), nodes: 2, nodeMemoryMb: 16_384, nodeVcores: 32, rmConfig: { minimumAllocationMb: 128 } });
   const jobFile = join(dir, 'hold.mjs');
   await writeFile(jobFile, JOB);

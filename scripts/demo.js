@@ -67,8 +67,6 @@ process.once('SIGINT', interrupted);
 
 try {
   cluster = await step('start a mini cluster (ResourceManager, 2 NodeManagers, WebHDFS)', async () => {
-    // NodeManagers hand HADOOP_CONF_DIR on to containers: the AM finds the cluster through it, as on a real node.
-    process.env.HADOOP_CONF_DIR = join(dir, 'cluster', 'conf');
     const c = await startMiniCluster({ dir: join(dir, 'cluster'), nodes: 2 });
     console.log(`HADOOP_CONF_DIR=${c.confDir}\nResourceManager ${c.rmAddress}, web UI http://${c.webAddress}/, file system ${c.defaultFs}`);
     return c;

@@ -60,12 +60,8 @@ export interface SessionKitOptions {
 
 export async function startSessionKit(opts: SessionKitOptions = {}): Promise<SessionKit> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-e2e-'));
-  const confDir = join(dir, 'conf');
   const loomConfDir = join(dir, 'loom-conf');
   const children = new Set<ChildProcess>();
-  // The NodeManagers pass HADOOP_CONF_DIR from their own environment (the whitelist) to containers:
-  // the AM finds the cluster through it, as on a real node.
-  process.env['HADOOP_CONF_DIR'] = confDir;
   const cluster = await startMiniCluster({
     dir,
     nodes: opts.nodes ?? 2,
