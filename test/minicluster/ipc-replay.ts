@@ -45,7 +45,8 @@ export interface ReplayedCall {
 
 /** How one recorded call becomes ours, and what our answers teach for the next calls. */
 export interface CallRewriter {
-  request(method: string, request: Obj): Promise<Obj>;
+  /** `recorded` is Hadoop's answer to this call: the rewriter may wait until our cluster is in the same state. */
+  request(method: string, request: Obj, recorded: Answer | undefined): Promise<Obj>;
   learn(method: string, ours: Obj, recorded: Obj | undefined): void;
 }
 
@@ -190,7 +191,7 @@ async function replayOne(stream: ReplayStream, rewriter: CallRewriter, t0: numbe
         const call = calls.find((c) => c.frame === f.body)!;
         await sleep(t0 + call.at * 1000 * scale - Date.now());
         const types = protocolByName(call.protocol)!.methods[call.method]!;
-        const request = await rewriter.request(call.method, decodeDelimitedBody<Obj>(types.request, call.body, call.method));
+        const request = await rewriter.request(call.method, decodeDelimitedBody<Obj>(types.request, call.body, call.method), recorded.get(call.callId));
         const prefix = call.frame.subarray(0, call.frame.length - call.body.length);
         socket.write(frameWith(prefix, withVarintPrefix(encodeBody(types.request, request))));
         const { header, rest } = parseResponseFrame(await reader.next());

@@ -11,12 +11,14 @@ import { tokenFromProto, type HadoopToken } from '../../client/security/token.js
 import { containerIdText, containerIdToProto } from '../../client/yarn/yarn-ids.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { fixturePath, readFixtureJson } from '../support/fixtures.js';
-import { fieldPaths, replayScenario, type CallRewriter, type RecordedConnection, type ReplayStream, type ReplayedCall } from './ipc-replay.js';
+import { fieldPaths, replayScenario, type Answer, type CallRewriter, type RecordedConnection, type ReplayStream, type ReplayedCall } from './ipc-replay.js';
 import { amContainerOf, amrmTokenFromFile, hdfsFor, hostPort, waitFor } from './mini-cluster-kit.js';
 
 type Obj = Record<string, any>;
 
 const RECORDED_TS = 1795373400808;
+/** How long an allocate waits for our scheduler to reach the recorded state (see sameSchedulerState). */
+const SCHEDULER_WAIT_MS = 3000;
 /** The stand-in AM: the recorded AMs are Java programs; ours sleeps while the replayed AM streams speak for it. */
 const STAND_IN_AM = 'exec sleep 60';
 
@@ -60,8 +62,10 @@ class MiniClusterRewriter implements CallRewriter {
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, this.ids(x)])) as T;
   }
 
-  async request(method: string, request: Obj): Promise<Obj> {
+  async request(method: string, request: Obj, recorded: Answer | undefined): Promise<Obj> {
     const r = this.ids(request);
+    if (method === 'allocate' && recorded?.body) await this.sameSchedulerState(recorded.body);
+    if (method === 'stopContainers') await this.amStopAfterUnregister(r);
     if (method === 'submitApplication') {
       const ctx = r.application_submission_context;
       ctx.am_container_spec = { ...ctx.am_container_spec, command: [STAND_IN_AM], localResources: [] };
@@ -79,6 +83,33 @@ class MiniClusterRewriter implements CallRewriter {
       }
     }
     return r;
+  }
+
+  /**
+   * Before an allocate, wait (briefly) until our RM has allocated the containers Hadoop's answer
+   * handed out and has seen the completions it reported, so the answer can carry the same fields
+   * whatever the machine's speed. A container our scheduler never made (a surplus one) is not waited for long.
+   */
+  private async sameSchedulerState(recorded: Obj): Promise<void> {
+    const core = this.c.resourceManager.core;
+    const ours = (p: Obj) => containerIdText(this.ids(p));
+    const allocated = ((recorded.allocated_containers ?? []) as Obj[]).map((c) => ours(c.id));
+    const completed = ((recorded.completed_container_statuses ?? []) as Obj[]).map((s) => ours(s.container_id));
+    await waitFor(
+      () => allocated.every((id) => core.containerRecord(id)) && completed.every((id) => core.containerRecord(id)?.state === 'COMPLETE'),
+      'the recorded scheduler state',
+      SCHEDULER_WAIT_MS,
+    ).catch(() => undefined);
+  }
+
+  /** The RM stops the AM container only once the AM has unregistered (our replayed AM may run late). */
+  private async amStopAfterUnregister(request: Obj): Promise<void> {
+    const core = this.c.resourceManager.core;
+    for (const id of ((request.container_id ?? []) as Obj[]).map((p) => containerIdText(p))) {
+      const record = core.containerRecord(id);
+      if (!record?.isAm) continue;
+      await waitFor(() => core.appRecord(record.appId).attempts.find((a) => a.id === record.attemptId)?.unregisterRequested, 'the AM to unregister');
+    }
   }
 
   /** The recorded HDFS file, made again on our WebHDFS with the same path and size. */
