@@ -37,6 +37,7 @@ describe('a Loom session on the mini cluster', () => {
     expect(started.stdout).toContain(`Dashboard: ${report.trackingUrl}`);
 
     const stagingDir = `/user/${kit.user}/.loom/${appId}`;
+    expect((await kit.fs.getFileStatus(stagingDir)).permission).toBe('700');
     const staged = (await kit.fs.listStatus(stagingDir)).map((s) => [s.pathSuffix, s.permission]);
     expect(staged).toEqual(expect.arrayContaining([['loom-conf.yaml', expect.any(String)], ['loom-secret', '600']]));
     const propertiesFile = join(kit.dir, `.loom-session-${kit.user}`);

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { request } from 'node:http';
+import { rm } from 'node:fs/promises';
 import { readSessionProperties } from '../../client/deploy/properties-file.js';
 import { applicationIdIn, startSessionKit, type SessionKit } from './session-kit.js';
 
@@ -70,6 +71,14 @@ describe('the session over HTTP', () => {
     // Read-only: the proxy refuses POST and DELETE, so nobody can submit or shut down through it.
     expect((await fetch(`${report.trackingUrl}jobs`, { method: 'POST', body: '{}' })).status).toBe(405);
     expect((await fetch(`${report.trackingUrl}cluster`, { method: 'DELETE' })).status).toBe(405);
+
+    // Without the properties file, -Dyarn.application.id finds the session and its secret (in the
+    // owner-only staging dir on HDFS).
+    await rm(join(kit.dir, `.loom-session-${kit.user}`));
+    expect((await kit.loom(['list'])).stderr).toMatch(/no Loom session to use: start one with yarn-session/);
+    const byId = await kit.loom(['list', `-Dyarn.application.id=${appId}`]);
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(byId.stdout).toContain(`session ${appId}: 1 job`);
 
     const stopped = await kit.loom(['yarn-session', '-id', appId], { stdin: 'stop\n' });
     expect(stopped.code, stopped.stderr).toBe(0);
