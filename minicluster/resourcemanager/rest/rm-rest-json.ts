@@ -256,6 +256,43 @@ export function appAttemptsJson(rm: ResourceManagerCore, app: AppRecord): object
   };
 }
 
+/** /apps/{id}/appattempts/{attempt}/containers: the attempt's live containers, numbers as strings; `{}` once none. */
+export function appAttemptContainersJson(rm: ResourceManagerCore, app: AppRecord, attemptId: string): object {
+  const now = rm.config.now();
+  const live = rm.allContainers().filter((c) => c.attemptId === attemptId && c.state !== 'COMPLETE');
+  if (!live.length) return {};
+  // Hadoop lists them in its map's order: the task containers, then the AM container.
+  live.sort((a, b) => Number(a.isAm) - Number(b.isAm) || a.id.localeCompare(b.id));
+  return {
+    container: live.map((c) => {
+      const node = rm.allNodes().find((n) => n.nodeId === c.nodeId);
+      const http = node ? `http://${node.httpAddress}` : '';
+      return {
+        containerId: c.id,
+        allocatedMB: String(c.resource.memory),
+        allocatedVCores: String(c.resource.virtual_cores),
+        assignedNodeId: c.nodeId,
+        priority: String(c.priority),
+        startedTime: String(c.allocatedAt),
+        finishedTime: '0',
+        elapsedTime: String(now - c.allocatedAt),
+        logUrl: `${http}/node/containerlogs/${c.id}/${app.user}`,
+        containerExitStatus: '0',
+        containerState: 'RUNNING',
+        nodeHttpAddress: http,
+        nodeId: c.nodeId,
+        allocatedResources: {
+          entry: [
+            { key: 'memory-mb', value: String(c.resource.memory) },
+            { key: 'vcores', value: String(c.resource.virtual_cores) },
+          ],
+        },
+        exposedPorts: '',
+      };
+    }),
+  };
+}
+
 export function remoteExceptionJson(exception: 'NotFoundException' | 'BadRequestException', message: string): object {
   return { RemoteException: { exception, message, javaClassName: `org.apache.hadoop.yarn.webapp.${exception}` } };
 }

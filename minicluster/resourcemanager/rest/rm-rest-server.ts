@@ -6,7 +6,7 @@ import { parseApplicationId } from '../../../client/yarn/yarn-ids.js';
 import type { ResourceManagerCore } from '../resource-manager-core.js';
 import { toJavaJson } from './java-json.js';
 import { flat, rmNoCacheHeaders } from './rest-headers.js';
-import { appAttemptsJson, appJson, clusterInfoJson, clusterMetricsJson, clusterNodesJson, remoteExceptionJson } from './rm-rest-json.js';
+import { appAttemptContainersJson, appAttemptsJson, appJson, clusterInfoJson, clusterMetricsJson, clusterNodesJson, remoteExceptionJson } from './rm-rest-json.js';
 import { handleProxyRequest } from './web-proxy.js';
 
 export interface RmRestServerOptions {
@@ -64,7 +64,7 @@ export class RmRestServer {
     if (url.pathname.startsWith('/proxy/')) return handleProxyRequest(this.rm, req, res);
     const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
     if (parts[0] !== 'ws' || parts[1] !== 'v1' || parts[2] !== 'cluster') return this.notFound(res, `no resource at ${url.pathname}`);
-    const [, , , what, appIdText, sub] = parts;
+    const [, , , what, appIdText, sub, attemptIdText, attemptSub] = parts;
     const method = req.method ?? 'GET';
 
     if (!appIdText) {
@@ -92,7 +92,13 @@ export class RmRestServer {
     if (!app) return this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: app with id: ${appIdText} not found`));
 
     if (sub === undefined && method === 'GET') return this.json(res, 200, { app: appJson(this.rm, app) });
-    if (sub === 'appattempts' && method === 'GET') return this.json(res, 200, appAttemptsJson(this.rm, app));
+    if (sub === 'appattempts' && method === 'GET' && !attemptIdText) return this.json(res, 200, appAttemptsJson(this.rm, app));
+    if (sub === 'appattempts' && attemptSub === 'containers' && method === 'GET') {
+      if (!app.attempts.some((a) => a.id === attemptIdText)) {
+        return this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: attempt with id: ${attemptIdText} not found`));
+      }
+      return this.json(res, 200, appAttemptContainersJson(this.rm, app, attemptIdText!));
+    }
     if (sub === 'state' && method === 'GET') return this.json(res, 200, { state: this.rm.reportedState(app) });
     if (sub === 'state' && method === 'PUT') return this.putState(req, res, app.id);
     return this.notFound(res, `no resource at ${url.pathname}`);
