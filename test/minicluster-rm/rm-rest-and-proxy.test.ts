@@ -215,4 +215,15 @@ describe('RM web proxy', () => {
     expect(res.headers.find(([k]) => k === 'Location')?.[1]).toBe(`http://localhost:8088/cluster/app/${APP}`);
     expect(res.body).toBe(ex.response_body_raw);
   });
+
+  it('serves /proxy/redirect/<app>/..., where AmIpFilter sends browsers that reached the AM directly', async () => {
+    const amServer = await startAm();
+    const { rm, node, port } = await startRm();
+    submitAndRegister(rm, node, 11, `http://127.0.0.1:${amServer.port}/`);
+    const appId = `application_${TS}_0011`;
+    const res = await fetch(`http://127.0.0.1:${port}/proxy/redirect/${appId}/jobs/overview?x=1`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ method: 'GET', uri: '/jobs/overview?x=1' });
+    expect(amServer.received.at(-1)!.headers.cookie).toBe('proxy-user=' + rm.appRecord(appId).user);
+  });
 });

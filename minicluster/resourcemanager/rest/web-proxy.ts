@@ -31,7 +31,9 @@ const notFoundBody = (appId: string): string => `<html>\n  <h1>\n    Application
 
 export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://rm');
-  const m = /^\/proxy\/([^/]+)(\/.*)?$/.exec(url.pathname);
+  // AmIpFilter sends browsers that reach the AM directly to /proxy/redirect/<app>/...; the
+  // proxy serves that path like /proxy/<app>/... (the marker only guards against redirect loops).
+  const m = /^\/proxy\/(?:redirect\/)?([^/]+)(\/.*)?$/.exec(url.pathname);
   const appIdText = m?.[1] ?? '';
   const rest = m?.[2] ?? '/';
   const now = rm.config.now();
