@@ -13,6 +13,8 @@ import { escapeForDoubleQuotes, shellWord } from './launch-escaping.js';
 
 export const APPLICATION_TYPE = 'Loom';
 export const DEFAULT_SESSION_NAME = 'Loom session cluster';
+/** The tag that says a Loom application's mode (YARN keeps tags lower-case): `loom-mode:session`. */
+export const MODE_TAG_PREFIX = 'loom-mode:';
 /** In <LOG_DIR>: names with `stderr` in them, so the NodeManager puts the tail into the diagnostics of a failed AM. */
 export const AM_STDOUT_FILE = 'appmaster.stdout';
 export const AM_STDERR_FILE = 'appmaster.stderr';
@@ -70,23 +72,26 @@ export function amSubmission(input: AmSubmissionInput): ApplicationSubmission {
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
   const priority = conf.get(LoomOptions.applicationPriority);
   const queue = conf.get(LoomOptions.applicationQueue);
-  const tags = conf.get(LoomOptions.applicationTags);
+  const tags = [...conf.get(LoomOptions.applicationTags).filter((t) => !t.toLowerCase().startsWith(MODE_TAG_PREFIX)), `${MODE_TAG_PREFIX}${input.mode}`];
+  const attempts = conf.get(LoomOptions.applicationAttempts);
   return {
     applicationId: input.applicationId,
     name: conf.get(LoomOptions.applicationName) ?? DEFAULT_SESSION_NAME,
     type: APPLICATION_TYPE,
     ...(queue !== undefined ? { queue } : {}),
     ...(priority >= 0 ? { priority } : {}),
-    ...(tags.length > 0 ? { tags } : {}),
+    tags,
     amResource: { memoryMb, vcores: conf.get(LoomOptions.appMasterVcores) },
     amContainer: buildContainerLaunchContext({
       commands: [amCommand(conf.get(LoomOptions.nodePath), memoryMb)],
       environment,
       localResources: input.localResources,
     }),
-    maxAppAttempts: conf.get(LoomOptions.applicationAttempts),
-    attemptFailuresValidityIntervalMs: conf.get(LoomOptions.attemptFailuresValidityInterval),
-    // A new AM attempt takes the running TaskExecutors back instead of starting over.
-    keepContainersAcrossApplicationAttempts: true,
+    maxAppAttempts: attempts,
+    // As Flink with HA: a new AM attempt takes the running TaskExecutors back instead of starting
+    // over, and only failures within the validity interval count against the attempts.
+    ...(attempts > 1
+      ? { keepContainersAcrossApplicationAttempts: true, attemptFailuresValidityIntervalMs: conf.get(LoomOptions.attemptFailuresValidityInterval) }
+      : {}),
   };
 }

@@ -37,7 +37,7 @@ describe('AM submission context', () => {
       name: 'my session',
       queue: 'q1',
       priority: 3,
-      tags: ['a', 'b'],
+      tags: ['a', 'b', 'loom-mode:session'],
       type: 'Loom',
       amResource: { memoryMb: 768, vcores: 2 },
       maxAppAttempts: 4,
@@ -65,7 +65,7 @@ describe('AM submission context', () => {
     expect(s.name).toBe('Loom session cluster');
     expect(s.queue).toBeUndefined();
     expect(s.priority).toBeUndefined();
-    expect(s.tags).toBeUndefined();
+    expect(s.tags).toEqual(['loom-mode:session']);
     expect(s.amResource).toEqual({ memoryMb: 1024, vcores: 1 });
     expect(s.maxAppAttempts).toBe(2);
   });
