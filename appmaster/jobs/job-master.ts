@@ -53,10 +53,14 @@ export class JobMaster implements SlotDemand {
 
   // ---- jobs (ClusterControl) --------------------------------------------------------------
 
-  async submitJob(input: JobSpec): Promise<JobStatus> {
+  /** `opts.id`: an id the submitter chose (per-job mode: the client knows it before the AM starts). */
+  async submitJob(input: JobSpec, opts: { id?: string } = {}): Promise<JobStatus> {
     if (this.closed) throw new Error('the cluster is shutting down and accepts no more jobs');
     const { spec, argsJson } = validateJobSpec(input);
-    const job = new Job(randomBytes(16).toString('hex'), spec, argsJson, this.now());
+    const id = opts.id ?? randomBytes(16).toString('hex');
+    if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`job id ${JSON.stringify(id)} is not 32 lower-case hex digits`);
+    if (this.jobsById.has(id)) throw new Error(`a job with id ${id} was submitted already`);
+    const job = new Job(id, spec, argsJson, this.now());
     this.jobsById.set(job.id, job);
     this.schedule();
     return job.status();
