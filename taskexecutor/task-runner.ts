@@ -19,6 +19,8 @@ export interface TaskRunnerOptions {
   log(message: string): void;
   /** Default 16 MiB: results travel inline to the AM. */
   maxResultBytes?: number;
+  /** Per-task V8 limits; see taskWorkerLimits. */
+  workerLimits?: { codeRangeSizeMb: number; maxOldGenerationSizeMb?: number };
 }
 
 interface RunningTask {
@@ -103,7 +105,7 @@ export class TaskRunner {
       hdfs: this.opts.hdfs,
       maxResultBytes: this.opts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
     };
-    const worker = new Worker(this.opts.workerScript, { workerData: input });
+    const worker = new Worker(this.opts.workerScript, { workerData: input, resourceLimits: this.opts.workerLimits ?? taskWorkerLimits(0, 1) });
     rt.worker = worker;
     let crash: Error | undefined;
     rt.exited = new Promise<void>((resolve) => {
@@ -147,4 +149,17 @@ function isWorkerOutput(m: unknown): m is TaskWorkerOutput {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   return (o['ok'] === true && typeof o['resultJson'] === 'string') || (o['ok'] === false && typeof o['message'] === 'string');
+}
+
+/**
+ * V8 limits for a task's worker thread. Each worker otherwise reserves about 500 MiB of virtual
+ * memory for its code range, and YARN's virtual memory check (on by default, 2.1 x the
+ * container's memory) counts reservations: two slots would get a 1 GiB TaskExecutor killed.
+ * The old generation is the container's heap shared by the slots and the TaskExecutor itself,
+ * so busy tasks hit a JavaScript heap limit (a task error) before YARN's physical memory check.
+ */
+export function taskWorkerLimits(heapMb: number, slots: number): { codeRangeSizeMb: number; maxOldGenerationSizeMb?: number } {
+  const limits: { codeRangeSizeMb: number; maxOldGenerationSizeMb?: number } = { codeRangeSizeMb: 64 };
+  if (heapMb > 0) limits.maxOldGenerationSizeMb = Math.max(32, Math.floor(heapMb / (slots + 1)));
+  return limits;
 }

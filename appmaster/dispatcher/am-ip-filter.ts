@@ -1,4 +1,6 @@
 import { lookup } from 'node:dns/promises';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { hostname } from 'node:os';
 import { resourceManagerAddresses } from '../../client/conf/rm-addresses.js';
 import type { Configuration } from '../../client/conf/configuration.js';
@@ -128,8 +130,18 @@ async function resolveHost(host: string): Promise<string[]> {
   return (await lookup(host, { all: true })).map((a) => a.address);
 }
 
-async function answersOk(url: string): Promise<boolean> {
-  const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
-  await res.body?.cancel();
-  return res.status === 200;
+/**
+ * node:http, not fetch: fetch's WebAssembly HTTP parser reserves about 10 GiB of virtual memory,
+ * which YARN's virtual memory check (on by default, 2.1 x the container) would kill the AM for.
+ */
+function answersOk(url: string): Promise<boolean> {
+  const get = url.startsWith('https:') ? httpsGet : httpGet;
+  return new Promise((resolve) => {
+    const req = get(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', () => resolve(false));
+  });
 }
