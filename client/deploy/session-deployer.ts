@@ -17,10 +17,9 @@ import { waitUntilAmRegistered, waitUntilRestReady } from './application-waiter.
 import { newClusterSecret } from './cluster-secret.js';
 import type { DeployContext } from './deploy-context.js';
 import { writeSessionProperties } from './properties-file.js';
-import { runtimeArchive, type RuntimeArchiveOptions } from './runtime-archive.js';
+import { resolveRuntime, type RuntimeResourceOptions } from './runtime-resources.js';
 import { SessionCluster, restReady } from './session-cluster.js';
-import { applicationStagingDir, qualifiedUri, runtimeDir } from './staging-dir.js';
-import { FileNotFoundError } from '../hdfs/webhdfs-errors.js';
+import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
 import { amSubmission } from './submission-context.js';
 
 export interface DeploySessionOptions {
@@ -31,7 +30,7 @@ export interface DeploySessionOptions {
   /** How often the application report is asked for while waiting (default 200 ms). */
   pollMs?: number;
   signal?: AbortSignal;
-  runtime?: RuntimeArchiveOptions;
+  runtime?: RuntimeResourceOptions;
 }
 
 export class DeploymentError extends Error {
@@ -55,7 +54,8 @@ export async function deploySession(ctx: DeployContext, opts: DeploySessionOptio
   const conf = ctx.conf;
   const shipFiles = await checkShipFiles(opts.shipFiles ?? conf.get(LoomOptions.shipFiles));
   await ctx.removeLeftovers();
-  const runtime = await runtimeArchive({ env: ctx.env, ...opts.runtime });
+  // Before the application exists: a provided lib dir that is unusable fails with nothing uploaded.
+  const runtime = await resolveRuntime(ctx, opts.runtime);
   const runtimeReady = Date.now();
 
   const app = await ctx.yarn.getNewApplication();
@@ -69,7 +69,7 @@ export async function deploySession(ctx: DeployContext, opts: DeploySessionOptio
     ctx.log(`deploying ${applicationId}: staging files in ${qualifiedUri(ctx.fsUri, stagingDir)}`);
     await ctx.fs.mkdirs(stagingDir, { permission: '700' });
     const resources: Record<string, LocalResourceSpec> = {};
-    resources[LocalResourceNames.runtime] = await stageRuntime(ctx, root, runtime.path, runtime.fileName);
+    Object.assign(resources, runtime.localResources);
 
     const confFile = join(local, LocalResourceNames.config);
     await writeFile(confFile, conf.toYaml());
@@ -160,27 +160,6 @@ function checkFits(ctx: DeployContext, max: { memoryMb: number; vcores: number }
       throw new DeploymentError(`${what} of ${mb} MiB is more than the cluster's largest container (${max.memoryMb} MiB, yarn.scheduler.maximum-allocation-mb): lower ${flag}`);
     }
   }
-}
-
-/**
- * The runtime archive lives in `.loom/runtime/` under its content-hash name, shared by all the
- * user's applications: when a file of that name is there, it is the same content (uploads land by
- * atomic rename, so a file under its final name is complete) and is reused as is.
- */
-async function stageRuntime(ctx: DeployContext, root: string, localPath: string, fileName: string): Promise<LocalResourceSpec> {
-  const dir = runtimeDir(root);
-  const path = `${dir}/${fileName}`;
-  const existing = await ctx.fs.getFileStatus(path).catch((err: unknown) => {
-    if (err instanceof FileNotFoundError) return undefined;
-    throw err;
-  });
-  if (existing && existing.type === 'FILE') {
-    ctx.log(`reusing Loom's runtime ${qualifiedUri(ctx.fsUri, path)}`);
-    return { uri: qualifiedUri(ctx.fsUri, path), size: existing.length, timestamp: existing.modificationTime, type: 'ARCHIVE', visibility: 'PRIVATE' };
-  }
-  ctx.log(`uploading Loom's runtime to ${qualifiedUri(ctx.fsUri, path)}`);
-  const [staged] = await uploadToStaging({ client: ctx.fs, localPath, stagingDir: dir, targetName: fileName });
-  return resourceOf(ctx, staged!, 'ARCHIVE', 'PRIVATE');
 }
 
 async function stageFile(
