@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ClusterShutdownJson, DashboardConfigJson, JobSubmitResponseJson } from '../../client/deploy/dispatcher-rest-types.js';
 import type { ClusterControl, JobStatus } from '../cluster-api.js';
+import { DETACHED_CLUSTER, type LeaseEndpoint } from '../lease/client-lease.js';
 import type { AmIpFilter } from './am-ip-filter.js';
 import { BearerSecret } from './bearer-secret.js';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard-page.js';
@@ -18,6 +19,8 @@ export interface DispatcherServerOptions {
   host?: string;
   /** 0 picks a free port (the usual case on YARN). */
   port?: number;
+  /** The attached client's lease (/cluster/lease); absent for a detached cluster. */
+  lease?: LeaseEndpoint;
   /** Recognises YARN's web proxy; without it only the secret opens anything. */
   proxyFilter?: AmIpFilter;
   /** Largest request body accepted (rest.server.max-content-length). */
@@ -61,6 +64,12 @@ export class DispatcherServer {
     this.log = opts.log ?? ((line) => process.stderr.write(line + '\n'));
     this.now = opts.now ?? Date.now;
     const dashboard: Handler = (_req, res) => this.sendDashboard(res);
+    const lease = opts.lease ?? DETACHED_CLUSTER;
+    // Heartbeats carry no body; whatever comes is drained.
+    const leaseCall = (call: (l: LeaseEndpoint) => unknown): Handler => (req, res) => {
+      req.resume();
+      this.json(res, 200, call(lease));
+    };
     this.routes = [
       { pattern: /^\/$/, methods: { GET: dashboard } },
       { pattern: /^\/dashboard\.html$/, methods: { GET: dashboard } },
@@ -81,6 +90,7 @@ export class DispatcherServer {
       },
       { pattern: /^\/jobs\/([^/]+)\/cancel$/, methods: { POST: (_q, res, [id]) => this.cancel(res, id!) } },
       { pattern: /^\/cluster$/, methods: { DELETE: (req, res) => this.shutdown(req, res) } },
+      { pattern: /^\/cluster\/lease$/, methods: { GET: (_q, res) => this.json(res, 200, lease.state()), POST: leaseCall((l) => l.renew()), DELETE: leaseCall((l) => l.release()) } },
     ];
   }
 
@@ -131,7 +141,7 @@ export class DispatcherServer {
     const path = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/(.)\/+$/, '$1');
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const route = this.routes.find((r) => r.pattern.test(path));
-    if (!route) throw new HttpError(404, [`Not found: ${url.pathname}. The routes are /overview, /taskmanagers, /jobs, /jobs/overview, /jobs/:id, /config, /cluster`]);
+    if (!route) throw new HttpError(404, [`Not found: ${url.pathname}. The routes are /overview, /taskmanagers, /jobs, /jobs/overview, /jobs/:id, /config, /cluster, /cluster/lease`]);
     const handler = route.methods[method as keyof Route['methods']];
     if (!handler) {
       const allowed = Object.keys(route.methods).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));

@@ -101,6 +101,12 @@ function memoryOption(key: string, defaultText: string, description: string): Lo
   };
 }
 
+/** `true` or `false` (any case). */
+function booleanOption(key: string, defaultValue: boolean, description: string): LoomOption<boolean> {
+  const inner = enumOption(key, String(defaultValue), { true: 'true', false: 'false' }, description);
+  return { ...inner, defaultValue, parse: (value, origin) => inner.parse(value, origin) === 'true' };
+}
+
 const floatOption = (key: string, defaultValue: number, description: string) => numberOption(key, defaultValue, description, 0, false);
 
 /** `;`-separated (Flink's list syntax), or a YAML list, which loading joins with `;`. */
@@ -165,6 +171,11 @@ export const LoomOptions = {
     'loom.client.heartbeat-timeout',
     60_000,
     'An attached cluster shuts down when its client has been silent this long.',
+  ),
+  clientAttached: booleanOption(
+    'loom.client.attached',
+    false,
+    'Set by the client in the shipped configuration: true when it stays attached and heartbeats, so the AM ends the cluster once the client is silent for loom.client.heartbeat-timeout.',
   ),
   // REST endpoint of the AM.
   restPort: intOption('rest.port', 0, 'Port of the AM\'s REST API and dashboard; 0 picks a free one.', 0),

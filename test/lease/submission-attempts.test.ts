@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoomConfig } from '../../client/conf/loom-config.js';
+import { LoomOptions } from '../../client/conf/loom-config-options.js';
+import { markAttached } from '../../client/deploy/cluster-lease.js';
 import { amSubmission } from '../../client/deploy/submission-context.js';
 
 function submit(props: string[], mode: 'session' | 'per-job' | 'application' = 'session') {
@@ -31,5 +33,21 @@ describe('submission: attempts, kept containers, mode tag', () => {
   it('tags the mode once, whatever yarn.tags says', () => {
     expect(submit([], 'per-job').tags).toEqual(['loom-mode:per-job']);
     expect(submit(['yarn.tags=team-a;loom-mode:session'], 'application').tags).toEqual(['team-a', 'loom-mode:application']);
+  });
+});
+
+describe('loom.client.attached in the shipped configuration', () => {
+  it('markAttached survives the YAML the AM reads back; default false; bad values are named', () => {
+    const conf = LoomConfig.load({ env: {}, cwd: '/nonexistent', dynamicProperties: ['loom.client.heartbeat-timeout=3s'] });
+    expect(conf.get(LoomOptions.clientAttached)).toBe(false);
+    markAttached(conf, true);
+    const shipped = LoomConfig.fromYaml(conf.toYaml());
+    expect(shipped.get(LoomOptions.clientAttached)).toBe(true);
+    expect(shipped.get(LoomOptions.clientHeartbeatTimeout)).toBe(3000);
+    markAttached(conf, false);
+    expect(LoomConfig.fromYaml(conf.toYaml()).get(LoomOptions.clientAttached)).toBe(false);
+    expect(() => LoomConfig.load({ env: {}, cwd: '/nonexistent', dynamicProperties: ['loom.client.attached=yes'] }).get(LoomOptions.clientAttached)).toThrow(
+      /loom.client.attached="yes".* is not one of true, false/,
+    );
   });
 });

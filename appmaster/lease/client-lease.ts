@@ -1,0 +1,134 @@
+/**
+ * The AM's side of the client lease: a cluster started by an attached client (yarn-session
+ * without -d, attached per-job or application runs) lives only as long as that client keeps
+ * heartbeating, so a client killed with SIGKILL or cut off by the network leaves no orphan.
+ * The clock starts when the AM starts serving (the client cannot heartbeat earlier); a client
+ * that detaches on purpose releases the lease and the cluster lives on until stopped.
+ */
+import { formatLoomDuration } from '../../client/conf/loom-config-duration.js';
+import type { ClusterLeaseJson } from '../../client/deploy/cluster-lease.js';
+
+export interface ClientLeaseOptions {
+  /** loom.client.heartbeat-timeout */
+  timeoutMs: number;
+  /** Called once, when the client has been silent for the timeout, with diagnostics for YARN. */
+  onExpired(diagnostics: string): void;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+/** What the dispatcher's /cluster/lease route needs. */
+export interface LeaseEndpoint {
+  renew(): ClusterLeaseJson;
+  release(): ClusterLeaseJson;
+  state(): ClusterLeaseJson;
+}
+
+/** A cluster nobody holds a lease on: it lives until stopped, and heartbeats change nothing. */
+export const DETACHED_CLUSTER: LeaseEndpoint = {
+  renew: () => ({ attached: false, 'timeout-ms': 0 }),
+  release: () => ({ attached: false, 'timeout-ms': 0 }),
+  state: () => ({ attached: false, 'timeout-ms': 0 }),
+};
+
+export class ClientLease implements LeaseEndpoint {
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+  private lastHeartbeatAt: number | undefined;
+  private startedAt: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private released = false;
+  private expired = false;
+
+  constructor(private readonly opts: ClientLeaseOptions) {
+    if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs <= 0) {
+      throw new Error(`loom.client.heartbeat-timeout must be more than 0 ms for an attached cluster; got ${opts.timeoutMs}`);
+    }
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** Starts the clock (the AM serves from now on). */
+  start(): void {
+    if (this.startedAt !== undefined) return;
+    this.startedAt = this.now();
+    this.log(`client lease: this cluster ends when its attached client is silent for ${this.opts.timeoutMs} ms (loom.client.heartbeat-timeout)`);
+    this.schedule();
+  }
+
+  /** A heartbeat from the client. */
+  renew(): ClusterLeaseJson {
+    if (!this.released && !this.expired) {
+      this.lastHeartbeatAt = this.now();
+      this.schedule();
+    }
+    return this.state();
+  }
+
+  /** The client detached: from now on the cluster lives until it is stopped. */
+  release(): ClusterLeaseJson {
+    if (!this.released && !this.expired) {
+      this.released = true;
+      this.clear();
+      this.log('client lease released: the client detached, the cluster runs on until it is stopped');
+    }
+    return this.state();
+  }
+
+  state(): ClusterLeaseJson {
+    const last = this.lastHeartbeatAt ?? this.startedAt;
+    const active = !this.released && !this.expired;
+    return {
+      attached: active,
+      'timeout-ms': this.opts.timeoutMs,
+      ...(this.lastHeartbeatAt !== undefined ? { 'last-heartbeat': this.lastHeartbeatAt } : {}),
+      ...(active && last !== undefined ? { expires: last + this.opts.timeoutMs } : {}),
+    };
+  }
+
+  /** The AM is ending anyway: no more expiry. */
+  stop(): void {
+    this.clear();
+  }
+
+  private schedule(): void {
+    if (this.startedAt === undefined || this.released || this.expired) return;
+    this.clear();
+    const last = this.lastHeartbeatAt ?? this.startedAt;
+    const due = last + this.opts.timeoutMs - this.now();
+    this.timer = setTimeout(() => this.check(), Math.max(0, due));
+    // The AM's servers keep it alive; a pending expiry must not.
+    this.timer.unref();
+  }
+
+  private check(): void {
+    this.timer = undefined;
+    if (this.released || this.expired || this.startedAt === undefined) return;
+    const last = this.lastHeartbeatAt ?? this.startedAt;
+    if (this.now() - last < this.opts.timeoutMs) {
+      this.schedule();
+      return;
+    }
+    this.expired = true;
+    const diagnostics = leaseExpiredDiagnostics(this.opts.timeoutMs, this.lastHeartbeatAt, this.startedAt, this.now());
+    this.log(diagnostics);
+    this.opts.onExpired(diagnostics);
+  }
+
+  private clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Names the lease, when the client was last heard from, and how to get a cluster that outlives its client. */
+export function leaseExpiredDiagnostics(timeoutMs: number, lastHeartbeatAt: number | undefined, startedAt: number, now: number): string {
+  const since = lastHeartbeatAt !== undefined
+    ? `its last lease heartbeat came at ${new Date(lastHeartbeatAt).toISOString()}`
+    : `it sent no lease heartbeat since the ApplicationMaster started at ${new Date(startedAt).toISOString()}`;
+  return (
+    `Loom client lease expired: the attached client went silent (${since}, ${((now - (lastHeartbeatAt ?? startedAt)) / 1000).toFixed(1)} s ago; ` +
+    `loom.client.heartbeat-timeout is ${formatLoomDuration(timeoutMs)}), so the cluster shut itself down at ${new Date(now).toISOString()} instead of running without its client. ` +
+    'Start it detached (-d) to keep a cluster running without a client.'
+  );
+}

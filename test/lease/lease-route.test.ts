@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DispatcherServer } from '../../appmaster/dispatcher/dispatcher-server.js';
+import { ClientLease } from '../../appmaster/lease/client-lease.js';
+import { ClusterLease } from '../../client/deploy/cluster-lease.js';
+import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { bearer, http } from '../dispatcher/dispatcher-kit.js';
+import { FakeClusterControl } from '../dispatcher/fake-cluster-control.js';
+
+const servers: DispatcherServer[] = [];
+const leases: { stop(): void }[] = [];
+afterEach(async () => {
+  for (const l of leases.splice(0)) l.stop();
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+async function dispatcher(lease?: ClientLease) {
+  const secret = newClusterSecret();
+  const server = new DispatcherServer({ control: new FakeClusterControl(), secret, host: '127.0.0.1', port: 0, log: () => {}, ...(lease ? { lease } : {}) });
+  servers.push(server);
+  const { port } = await server.start();
+  return { secret, port, restUrl: `http://127.0.0.1:${port}` };
+}
+
+function amLease(timeoutMs: number) {
+  const expired: string[] = [];
+  const lease = new ClientLease({ timeoutMs, onExpired: (d) => expired.push(d) });
+  leases.push(lease);
+  return { lease, expired };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+describe('/cluster/lease route and the client heartbeat', () => {
+  it('POST renews, GET reads, DELETE releases; all need the secret', async () => {
+    const { lease, expired } = amLease(60_000);
+    const { secret, port } = await dispatcher(lease);
+    lease.start();
+    expect((await http(port, 'POST', '/cluster/lease')).status).toBe(401);
+    expect((await http(port, 'POST', '/cluster/lease', { headers: bearer('wrong') })).status).toBe(401);
+    const renewed = await http(port, 'POST', '/v1/cluster/lease', { headers: bearer(secret), body: '{}' });
+    expect(renewed.status).toBe(200);
+    expect(renewed.json()).toMatchObject({ attached: true, 'timeout-ms': 60_000 });
+    expect(typeof renewed.json()['last-heartbeat']).toBe('number');
+    expect((await http(port, 'GET', '/cluster/lease', { headers: bearer(secret) })).json().attached).toBe(true);
+    expect((await http(port, 'DELETE', '/cluster/lease', { headers: bearer(secret) })).json()).toMatchObject({ attached: false });
+    expect((await http(port, 'PATCH', '/cluster/lease', { headers: bearer(secret) })).status).toBe(405);
+    expect(expired).toEqual([]);
+  });
+
+  it('a heartbeating client keeps the cluster past the timeout; once it stops, the lease expires', async () => {
+    const { lease, expired } = amLease(1000);
+    const { secret, restUrl } = await dispatcher(lease);
+    lease.start();
+    const logs: string[] = [];
+    const client = ClusterLease.start({ restUrl, secret, timeoutMs: 1000, intervalMs: 100, log: (l) => logs.push(l) });
+    leases.push(client);
+    await sleep(2500); // two and a half timeouts
+    expect(expired).toEqual([]);
+    expect(lease.state().attached).toBe(true);
+    client.stop();
+    await until('the lease to expire', () => expired.length === 1);
+    expect(expired[0]).toMatch(/Loom client lease expired: the attached client went silent \(its last lease heartbeat came at /);
+    expect(logs).toEqual([]);
+  });
+
+  it('release() detaches: the cluster keeps running without heartbeats', async () => {
+    const { lease, expired } = amLease(300);
+    const { secret, restUrl } = await dispatcher(lease);
+    lease.start();
+    const client = ClusterLease.start({ restUrl, secret, timeoutMs: 300, intervalMs: 60 });
+    leases.push(client);
+    expect(await client.release()).toMatchObject({ attached: false });
+    await sleep(900);
+    expect(expired).toEqual([]);
+  });
+
+  it('against a detached cluster the client learns there is no lease and stops heartbeating', async () => {
+    const { secret, restUrl } = await dispatcher();
+    const logs: string[] = [];
+    const client = ClusterLease.start({ restUrl, secret, timeoutMs: 400, intervalMs: 50, log: (l) => logs.push(l) });
+    leases.push(client);
+    await until('the client to give up', () => logs.length > 0);
+    expect(logs[0]).toMatch(/holds no lease for this client any more/);
+    expect(await client.heartbeat()).toEqual({ attached: false, 'timeout-ms': 0 });
+  });
+
+  it('a wrong secret or an unreachable AM is reported once, not per heartbeat', async () => {
+    const { restUrl } = await dispatcher(amLease(60_000).lease);
+    const logs: string[] = [];
+    const client = ClusterLease.start({ restUrl, secret: 'not-the-secret', timeoutMs: 400, intervalMs: 50, log: (l) => logs.push(l) });
+    leases.push(client);
+    await sleep(400);
+    client.stop();
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/^warning: lease heartbeat to http:\/\/127\.0\.0\.1:\d+ failed \(POST \/cluster\/lease answered HTTP 401: .*secret/);
+    await expect(ClusterLease.start({ restUrl: 'http://127.0.0.1:1', secret: 's', timeoutMs: 400 }).release()).rejects.toThrow();
+  });
+});
