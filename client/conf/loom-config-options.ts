@@ -119,7 +119,17 @@ function listOption(key: string, description: string): LoomOption<string[]> {
   };
 }
 
-export type RestartStrategyName = 'none' | 'fixed-delay' | 'exponential-delay';
+export type RestartStrategyName = 'none' | 'fixed-delay' | 'exponential-delay' | 'failure-rate';
+
+/** An option read as undefined when unset (its default is worked out from other keys). */
+function withoutDefault<T>(option: LoomOption<T>): LoomOption<T | undefined> {
+  const { defaultText: _omitted, ...rest } = option;
+  return { ...rest, defaultValue: undefined };
+}
+
+function optionalDurationOption(key: string, description: string): LoomOption<number | undefined> {
+  return withoutDefault(durationOption(key, 0, description));
+}
 
 export const LoomOptions = {
   // Submission (the yarn-session / run flags -nm -qu write these).
@@ -143,6 +153,10 @@ export const LoomOptions = {
     'yarn.maximum-failed-containers',
     'TaskExecutor containers that may fail before the application fails; unset: as many as the TaskExecutors first wanted (Flink).',
   ),
+  containersFailureRateInterval: optionalDurationOption(
+    'yarn.containers.failure-rate-interval',
+    'Window over which yarn.maximum-failed-containers counts failed TaskExecutor containers (Loom\'s own key; Flink has none); unset: the application\'s whole life.',
+  ),
   propertiesFileLocation: stringOption(
     'yarn.properties-file.location',
     'Directory of the session properties file (.loom-session-<user>) that later commands read; unset: the OS temp dir.',
@@ -163,7 +177,17 @@ export const LoomOptions = {
   jobManagerMemory: memoryOption('jobmanager.memory.process.size', '1024m', 'AM container memory (-jm).'),
   taskManagerMemory: memoryOption('taskmanager.memory.process.size', '1024m', 'TaskExecutor container memory (-tm).'),
   taskSlots: intOption('taskmanager.numberOfTaskSlots', 1, 'Slots per TaskExecutor (-s).', 1),
-  taskMaxAttempts: intOption('loom.task.max-attempts', 3, 'Attempts per task when its TaskExecutor is lost (a task that throws is not retried).', 1),
+  taskMaxAttempts: intOption(
+    'loom.task.max-attempts',
+    3,
+    'With restart-strategy.type unset, jobs restart failed tasks under fixed-delay with this many attempts minus one and no delay.',
+    1,
+  ),
+  taskRetryUserErrors: booleanOption(
+    'loom.task.retry-user-errors',
+    false,
+    'A task that throws counts as a failure under the restart strategy; false: it fails its job at once.',
+  ),
   defaultParallelism: intOption('parallelism.default', 1, 'Parallelism of jobs submitted without -p.', 1),
   taskExecutorAmTimeout: durationOption('loom.taskexecutor.am-timeout', 60_000, 'A TaskExecutor exits when it has not reached the AM for this long.'),
   taskExecutorIdleTimeout: durationOption('loom.taskexecutor.idle-timeout', 30_000, 'Idle TaskExecutors are released after this long.'),
@@ -184,20 +208,24 @@ export const LoomOptions = {
   webRefreshInterval: durationOption('web.refresh-interval', 3_000, 'How often the dashboard polls.'),
   // High availability and restarts.
   haStorageDir: stringOption('high-availability.storageDir', 'HDFS dir of the HA store; unset: under the application\'s staging dir.'),
-  restartStrategy: enumOption<RestartStrategyName>(
-    'restart-strategy.type',
-    'none',
-    {
-      none: 'none',
-      off: 'none',
-      disable: 'none',
-      'fixed-delay': 'fixed-delay',
-      fixeddelay: 'fixed-delay',
-      'exponential-delay': 'exponential-delay',
-      exponentialdelay: 'exponential-delay',
-    },
-    'How failed tasks are retried: none, fixed-delay or exponential-delay (Flink\'s names).',
-    ['restart-strategy'],
+  restartStrategy: withoutDefault(
+    enumOption<RestartStrategyName>(
+      'restart-strategy.type',
+      'none',
+      {
+        none: 'none',
+        off: 'none',
+        disable: 'none',
+        'fixed-delay': 'fixed-delay',
+        fixeddelay: 'fixed-delay',
+        'exponential-delay': 'exponential-delay',
+        exponentialdelay: 'exponential-delay',
+        'failure-rate': 'failure-rate',
+        failurerate: 'failure-rate',
+      },
+      'How failed tasks are restarted: none, fixed-delay, exponential-delay or failure-rate (Flink\'s names); unset: fixed-delay from loom.task.max-attempts.',
+      ['restart-strategy'],
+    ),
   ),
   fixedDelayAttempts: intOption('restart-strategy.fixed-delay.attempts', 1, 'Retries under fixed-delay.', 0),
   fixedDelayDelay: durationOption('restart-strategy.fixed-delay.delay', 1_000, 'Pause before each retry under fixed-delay.'),
@@ -216,6 +244,14 @@ export const LoomOptions = {
     'Retries under exponential-delay before the job fails.',
     0,
   ),
+  failureRateMaxFailures: intOption(
+    'restart-strategy.failure-rate.max-failures-per-interval',
+    1,
+    'Failures restarted within one interval under failure-rate; the next one fails the job.',
+    1,
+  ),
+  failureRateInterval: durationOption('restart-strategy.failure-rate.failure-rate-interval', 60_000, 'Interval over which failure-rate counts failures.'),
+  failureRateDelay: durationOption('restart-strategy.failure-rate.delay', 1_000, 'Pause before each restart under failure-rate.'),
 } as const;
 
 export const ALL_LOOM_OPTIONS: readonly LoomOption<unknown>[] = Object.values(LoomOptions) as LoomOption<unknown>[];
@@ -225,7 +261,9 @@ export const KNOWN_LOOM_KEYS: ReadonlySet<string> = new Set(ALL_LOOM_OPTIONS.fla
 
 export type RestartStrategy =
   | { type: 'none' }
-  | { type: 'fixed-delay'; attempts: number; delayMs: number }
+  /** `fromTaskMaxAttempts`: the default when restart-strategy.type is unset (attempts = loom.task.max-attempts - 1, no delay). */
+  | { type: 'fixed-delay'; attempts: number; delayMs: number; fromTaskMaxAttempts?: true }
+  | { type: 'failure-rate'; maxFailuresPerInterval: number; intervalMs: number; delayMs: number }
   | {
       type: 'exponential-delay';
       initialBackoffMs: number;

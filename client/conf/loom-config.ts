@@ -131,9 +131,19 @@ export class LoomConfig {
     return [...this.warningList];
   }
 
+  /** The configured strategy; restart-strategy.type unset: fixed-delay with loom.task.max-attempts - 1 attempts and no delay. */
   restartStrategy(): RestartStrategy {
     const type = this.get(LoomOptions.restartStrategy);
+    if (type === undefined) return { type: 'fixed-delay', attempts: this.get(LoomOptions.taskMaxAttempts) - 1, delayMs: 0, fromTaskMaxAttempts: true };
     if (type === 'fixed-delay') return { type, attempts: this.get(LoomOptions.fixedDelayAttempts), delayMs: this.get(LoomOptions.fixedDelayDelay) };
+    if (type === 'failure-rate') {
+      return {
+        type,
+        maxFailuresPerInterval: this.get(LoomOptions.failureRateMaxFailures),
+        intervalMs: this.get(LoomOptions.failureRateInterval),
+        delayMs: this.get(LoomOptions.failureRateDelay),
+      };
+    }
     if (type === 'exponential-delay') {
       return {
         type,

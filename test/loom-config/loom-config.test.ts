@@ -35,7 +35,8 @@ describe('LoomConfig defaults', () => {
     expect(c.get(LoomOptions.jobManagerMemory)).toEqual({ bytes: 1024 * MiB, mebibytes: 1024 });
     expect(c.get(LoomOptions.taskManagerMemory).mebibytes).toBe(1024);
     expect(c.get(LoomOptions.restPort)).toBe(0);
-    expect(c.restartStrategy()).toEqual({ type: 'none' });
+    // Unset, Loom keeps its retry of lost TaskExecutors' tasks: fixed-delay from loom.task.max-attempts (3).
+    expect(c.restartStrategy()).toEqual({ type: 'fixed-delay', attempts: 2, delayMs: 0, fromTaskMaxAttempts: true });
   });
 });
 
@@ -134,7 +135,7 @@ describe('LoomConfig from loom.yaml', () => {
       '  yarn.application-attempts="0" (from loom.yaml:4) is not allowed: it must be at least 1',
       '  taskmanager.numberOfTaskSlots="two" (from loom.yaml:1) is not a whole number (e.g. taskmanager.numberOfTaskSlots: 1)',
       '  loom.taskexecutor.am-timeout="soon" (from loom.yaml:2) is not a duration: write a whole number with a unit, e.g. 30 s, 500 ms, 5 min or 1 h (units ms, s, min, h, d; a number alone means milliseconds)',
-      '  restart-strategy="sometimes" (from loom.yaml:3) is not one of none, fixed-delay, exponential-delay',
+      '  restart-strategy="sometimes" (from loom.yaml:3) is not one of none, fixed-delay, exponential-delay, failure-rate',
     ]);
   });
 
@@ -174,6 +175,9 @@ describe('LoomConfig from loom.yaml', () => {
     });
     expect(LoomConfig.fromYaml('restart-strategy: fixed-delay\nrestart-strategy.type: none\n').restartStrategy()).toEqual({ type: 'none' });
     expect(LoomConfig.fromYaml('restart-strategy: off\n').restartStrategy()).toEqual({ type: 'none' });
+    const rate = LoomConfig.fromYaml('restart-strategy.type: failure-rate\nrestart-strategy.failure-rate.max-failures-per-interval: 3\nrestart-strategy.failure-rate.failure-rate-interval: 5 min\n');
+    expect(rate.restartStrategy()).toEqual({ type: 'failure-rate', maxFailuresPerInterval: 3, intervalMs: 300_000, delayMs: 1000 });
+    expect(LoomConfig.fromYaml('loom.task.max-attempts: 5\n').restartStrategy()).toEqual({ type: 'fixed-delay', attempts: 4, delayMs: 0, fromTaskMaxAttempts: true });
   });
 
   it('serialises the effective config to YAML that reads back to the same values', () => {
@@ -196,7 +200,7 @@ describe('LoomConfig from loom.yaml', () => {
   it('set() checks known keys; parseDynamicProperty refuses text without key=value', () => {
     const c = LoomConfig.empty();
     expect(errorOf(() => c.set('rest.port', '-3')).message).toBe('rest.port="-3" (from programmatically) is not allowed: it must be at least 0');
-    expect(errorOf(() => c.set('restart-strategy', 'sometimes')).message).toBe('restart-strategy="sometimes" (from programmatically) is not one of none, fixed-delay, exponential-delay');
+    expect(errorOf(() => c.set('restart-strategy', 'sometimes')).message).toBe('restart-strategy="sometimes" (from programmatically) is not one of none, fixed-delay, exponential-delay, failure-rate');
     expect(c.keys()).toEqual([]);
     expect(parseDynamicProperty(' a.b = c=d ')).toEqual(['a.b', 'c=d']);
     expect(errorOf(() => parseDynamicProperty('novalue')).message).toBe('-D "novalue" is not key=value: write e.g. -Dtaskmanager.numberOfTaskSlots=2');
