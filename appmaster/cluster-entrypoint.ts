@@ -19,6 +19,7 @@ import { AmIpFilter, amIpFilterSettings } from './dispatcher/am-ip-filter.js';
 import { DispatcherServer } from './dispatcher/dispatcher-server.js';
 import { dispatcherSettings, type DispatcherSettings } from './dispatcher/dispatcher-settings.js';
 import { JobMaster } from './jobs/job-master.js';
+import { clientLeaseFor } from './lease/client-lease.js';
 import { jobMasterOptionsFrom } from './jobs/job-master-options.js';
 import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-bridge.js';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
@@ -109,6 +110,8 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     shutdown: (reason) => end({ kind: 'finish', ...reason }),
   };
   const end = (e: AmEnd): Promise<void> => (shutdown ? shutdown.request(e) : Promise.resolve());
+  // An attached client's cluster ends when the client goes silent (no orphans).
+  const lease = clientLeaseFor(config, (e) => void end({ kind: 'finish', ...e }), log);
 
   let gateway: TaskExecutorGateway | undefined;
   let dispatcher: DispatcherServer | undefined;
@@ -118,6 +121,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
 
   shutdown = new AmShutdown({
     stopTaskExecutors: async (reason) => {
+      lease?.stop();
       jobMaster.close(reason);
       registry.stop(reason);
       await bridge?.stop();
@@ -150,6 +154,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       secret,
       host: bindHost,
       port: listen.port,
+      ...(lease ? { lease } : {}),
       proxyFilter: new AmIpFilter(amIpFilterSettings(hadoopConf, env), { log }),
       maxBodyBytes: listen.maxBodyBytes,
       refreshIntervalMs: listen.refreshIntervalMs,
@@ -161,6 +166,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     const trackingUrl = `http://${hostForUrl(advertisedHost)}:${rest.port}/`;
     await amrm.register(advertisedHost, rest.port, trackingUrl);
     registered = true;
+    lease?.start();
     log(`registered with the ResourceManager: REST and dashboard at ${trackingUrl}, TaskExecutor gateway at ${advertisedHost}:${gateway.address.port}`);
 
     bridge = new ResourceManagerBridge<Container>({

@@ -6,6 +6,8 @@
  * that detaches on purpose releases the lease and the cluster lives on until stopped.
  */
 import { formatLoomDuration } from '../../client/conf/loom-config-duration.js';
+import type { LoomConfig } from '../../client/conf/loom-config.js';
+import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import type { ClusterLeaseJson } from '../../client/deploy/cluster-lease.js';
 
 export interface ClientLeaseOptions {
@@ -131,4 +133,23 @@ export function leaseExpiredDiagnostics(timeoutMs: number, lastHeartbeatAt: numb
     `loom.client.heartbeat-timeout is ${formatLoomDuration(timeoutMs)}), so the cluster shut itself down at ${new Date(now).toISOString()} instead of running without its client. ` +
     'Start it detached (-d) to keep a cluster running without a client.'
   );
+}
+
+/**
+ * The lease of a cluster its client started attached (loom.client.attached in the shipped
+ * configuration), or undefined for a detached one. On expiry the application ends KILLED: the
+ * client's going away cancels its work, as Flink cancels the job of a client whose heartbeats
+ * time out (a cancelled job ends a Flink YARN application KILLED); nothing in the cluster failed.
+ */
+export function clientLeaseFor(
+  config: LoomConfig,
+  finish: (end: { finalStatus: 'KILLED'; diagnostics: string }) => void,
+  log?: (line: string) => void,
+): ClientLease | undefined {
+  if (!config.get(LoomOptions.clientAttached)) return undefined;
+  return new ClientLease({
+    timeoutMs: config.get(LoomOptions.clientHeartbeatTimeout),
+    onExpired: (diagnostics) => finish({ finalStatus: 'KILLED', diagnostics }),
+    ...(log ? { log } : {}),
+  });
 }

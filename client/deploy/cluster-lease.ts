@@ -35,6 +35,11 @@ export interface ClusterLeaseOptions {
   /** loom.client.heartbeat-timeout; heartbeats go out every quarter of it unless intervalMs says otherwise. */
   timeoutMs: number;
   intervalMs?: number;
+  /**
+   * Where the AM's REST API is now (from YARN's application report): asked after a failed
+   * heartbeat, since a new AM attempt serves at a new address with the same secret.
+   */
+  locate?: () => Promise<string>;
   /** Warnings for a person: a heartbeat that failed, and when they work again. */
   log?: (line: string) => void;
 }
@@ -43,7 +48,7 @@ export class ClusterLease {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private failing = false;
-  private readonly baseUrl: string;
+  private baseUrl: string;
   private readonly intervalMs: number;
   private readonly log: (line: string) => void;
 
@@ -95,6 +100,7 @@ export class ClusterLease {
           this.log(`warning: lease heartbeat to ${this.baseUrl} failed (${describeFetchError(err)}); retrying every ${this.intervalMs} ms, the cluster shuts down after ${this.opts.timeoutMs} ms without one`);
         }
         this.failing = true;
+        return this.relocate();
       })
       .finally(() => {
         if (this.stopped) return;
@@ -102,6 +108,19 @@ export class ClusterLease {
         // Heartbeats alone never keep the client process alive.
         this.timer.unref();
       });
+  }
+
+  private async relocate(): Promise<void> {
+    if (!this.opts.locate || this.stopped) return;
+    try {
+      const url = (await this.opts.locate()).replace(/\/+$/, '');
+      // While a new attempt starts, YARN reports no address yet (host N/A, port -1).
+      if (!/^https?:\/\/[^/]+:[1-9][0-9]*$/.test(url) || url.startsWith('http://N/A:')) return;
+      if (url !== this.baseUrl) this.log(`the cluster's REST API moved to ${url} (a new ApplicationMaster attempt); heartbeating there`);
+      this.baseUrl = url;
+    } catch {
+      // Asked again after the next failed heartbeat.
+    }
   }
 
   private async call(method: 'POST' | 'DELETE'): Promise<ClusterLeaseJson> {

@@ -92,6 +92,32 @@ describe('/cluster/lease route and the client heartbeat', () => {
     expect(await client.heartbeat()).toEqual({ attached: false, 'timeout-ms': 0 });
   });
 
+  it('follows the REST API to a new AM attempt (same secret, new address) through locate()', async () => {
+    const first = amLease(60_000);
+    const second = amLease(1000);
+    const secret = newClusterSecret();
+    const old = new DispatcherServer({ control: new FakeClusterControl(), secret, host: '127.0.0.1', port: 0, log: () => {}, lease: first.lease });
+    const next = new DispatcherServer({ control: new FakeClusterControl(), secret, host: '127.0.0.1', port: 0, log: () => {}, lease: second.lease });
+    servers.push(old, next);
+    const oldUrl = `http://127.0.0.1:${(await old.start()).port}`;
+    const nextUrl = `http://127.0.0.1:${(await next.start()).port}`;
+    let current = oldUrl;
+    const logs: string[] = [];
+    const client = ClusterLease.start({ restUrl: oldUrl, secret, timeoutMs: 1000, intervalMs: 100, locate: async () => current, log: (l) => logs.push(l) });
+    leases.push(client);
+    await until('a heartbeat on the first attempt', () => first.lease.state()['last-heartbeat'] !== undefined);
+    await old.stop();
+    current = 'http://N/A:-1'; // the new attempt has not registered yet
+    second.lease.start();
+    await until('the first heartbeat to fail', () => logs.some((l) => l.startsWith('warning: lease heartbeat')));
+    current = nextUrl;
+    await until('heartbeats on the new attempt', () => second.lease.state()['last-heartbeat'] !== undefined);
+    await sleep(1500);
+    expect(second.expired).toEqual([]);
+    expect(logs.some((l) => l.includes(`moved to ${nextUrl}`))).toBe(true);
+    expect(logs.some((l) => l.includes('N/A'))).toBe(false);
+  });
+
   it('a wrong secret or an unreachable AM is reported once, not per heartbeat', async () => {
     const { restUrl } = await dispatcher(amLease(60_000).lease);
     const logs: string[] = [];
