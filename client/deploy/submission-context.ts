@@ -28,6 +28,10 @@ export interface AmSubmissionInput {
   /** Fully qualified staging dir URL (the AM removes it when the application ends on purpose). */
   stagingDirUri: string;
   user: string;
+  /** The application name when yarn.application.name is not set (default: the session's). */
+  defaultName?: string;
+  /** More AM environment, e.g. the program of an application-mode cluster (escaped here like the rest). */
+  environment?: Record<string, string>;
 }
 
 /** `<node> --max-old-space-size=<heap> loom-runtime/dist/appmaster/main.js 1>.. 2>..` */
@@ -68,6 +72,7 @@ export function amSubmission(input: AmSubmissionInput): ApplicationSubmission {
     [AmEnv.stagingDir]: input.stagingDirUri,
     [AmEnv.localResources]: encodeLocalResourcesEnv(input.localResources),
     [AmEnv.user]: input.user,
+    ...input.environment,
   };
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
   const priority = conf.get(LoomOptions.applicationPriority);
@@ -76,7 +81,7 @@ export function amSubmission(input: AmSubmissionInput): ApplicationSubmission {
   const attempts = conf.get(LoomOptions.applicationAttempts);
   return {
     applicationId: input.applicationId,
-    name: conf.get(LoomOptions.applicationName) ?? DEFAULT_SESSION_NAME,
+    name: conf.get(LoomOptions.applicationName) ?? input.defaultName ?? DEFAULT_SESSION_NAME,
     type: APPLICATION_TYPE,
     ...(queue !== undefined ? { queue } : {}),
     ...(priority >= 0 ? { priority } : {}),

@@ -1,0 +1,233 @@
+/**
+ * The deploy step every mode shares: checks the ship files, gets Loom's runtime (reused, or from
+ * provided lib dirs), asks YARN for an application id, stages the effective configuration, the
+ * cluster secret, the ship files and the mode's own files (program bundle, job description) in
+ * `.loom/<applicationId>/`, submits the AM with LOOM_MODE, and waits as far as the caller needs
+ * (REST answering, or only accepted). On any failure after the application id was obtained, the
+ * application is killed and its staging dir removed, so a failed deployment leaves nothing behind.
+ */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { packDirectoryTarGz } from '../archive/archive-pack.js';
+import { LoomOptions } from '../conf/loom-config-options.js';
+import { uploadToStaging } from '../hdfs/staging-uploader.js';
+import type { ApplicationReport } from '../yarn/cluster-reports.js';
+import type { LocalResourceSpec, LocalResourceType, LocalResourceVisibility } from '../yarn/container-launch-context.js';
+import { LocalResourceNames } from './am-container-contract.js';
+import { waitUntilAmRegistered, waitUntilRestReady } from './application-waiter.js';
+import { newClusterSecret } from './cluster-secret.js';
+import type { DeployContext } from './deploy-context.js';
+import { ProgramResourceNames } from './program-contract.js';
+import { resolveRuntime, type RuntimeResourceOptions, type UploadedFile } from './runtime-resources.js';
+import { restReady } from './session-cluster.js';
+import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
+import { amSubmission } from './submission-context.js';
+
+export type ClusterMode = 'session' | 'per-job' | 'application';
+
+export class DeploymentError extends Error {
+  override name = 'DeploymentError';
+}
+
+/** What a mode's own staging step gets: the new application's dir and a way to put files there. */
+export interface ModeStaging {
+  applicationId: string;
+  /** Absolute HDFS path of `.loom/<applicationId>`. */
+  stagingDir: string;
+  /** A local temporary directory for generated files (removed afterwards). */
+  localDir: string;
+  /** Uploads a local file into the staging dir and describes it as a local resource. */
+  stageFile(localPath: string, targetName: string, type: LocalResourceType, visibility: LocalResourceVisibility, permission?: string): Promise<LocalResourceSpec>;
+}
+
+export interface ClusterDeployOptions {
+  mode: ClusterMode;
+  /** The YARN application name when yarn.application.name is not set. */
+  defaultName: string;
+  /** Local files and directories for every container (-t); default yarn.ship-files. */
+  shipFiles?: string[];
+  /** Mode-specific files, staged after the configuration and secret; returns link name -> resource. */
+  stageModeFiles?: (staging: ModeStaging) => Promise<Record<string, LocalResourceSpec>>;
+  /** More AM environment (e.g. LOOM_PROGRAM). */
+  environment?: Record<string, string>;
+  /** `rest` (default): until the AM registered and its REST API answers; `submitted`: until YARN accepted it. */
+  waitFor?: 'rest' | 'submitted';
+  /** For the AM to register and its REST endpoint to answer (default 120 s). */
+  timeoutMs?: number;
+  /** How often the application report is asked for while waiting (default 200 ms). */
+  pollMs?: number;
+  signal?: AbortSignal;
+  runtime?: RuntimeResourceOptions;
+}
+
+/** When each step ended, ms since the epoch (the AM steps only when waited for). */
+export interface ClusterDeployTimings {
+  started: number;
+  runtimeReady: number;
+  uploaded: number;
+  submitted: number;
+  amRegistered?: number;
+  restReady?: number;
+}
+
+export interface DeployedCluster {
+  applicationId: string;
+  secret: string;
+  /** Absolute HDFS path of the staging dir. */
+  stagingDir: string;
+  /** The last report: REST registered (`rest`), or as accepted (`submitted`). */
+  report: ApplicationReport;
+  /** Everything this deployment wrote to HDFS, with sizes (the runtime only when it was not there yet). */
+  uploadedFiles: UploadedFile[];
+  timings: ClusterDeployTimings;
+}
+
+const RESERVED_NAMES = new Set<string>([...Object.values(LocalResourceNames), ...Object.values(ProgramResourceNames)]);
+
+export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptions): Promise<DeployedCluster> {
+  const started = Date.now();
+  const conf = ctx.conf;
+  const shipFiles = await checkShipFiles(opts.shipFiles ?? conf.get(LoomOptions.shipFiles));
+  await ctx.removeLeftovers();
+  // Before the application exists: a provided lib dir that is unusable fails with nothing uploaded.
+  const runtime = await resolveRuntime(ctx, opts.runtime);
+  const runtimeReady = Date.now();
+  const uploadedFiles: UploadedFile[] = [...runtime.uploadedFiles];
+
+  const app = await ctx.yarn.getNewApplication();
+  const applicationId = app.applicationId;
+  checkFits(ctx, app.maximumCapability);
+  const root = await ctx.stagingRoot();
+  const stagingDir = applicationStagingDir(root, applicationId);
+  let submitted = false;
+  const local = await mkdtemp(join(tmpdir(), 'loom-deploy-'));
+  const stageFile: ModeStaging['stageFile'] = async (localPath, targetName, type, visibility, permission) => {
+    const [staged] = await uploadToStaging({ client: ctx.fs, localPath, stagingDir, targetName, ...(permission ? { permission } : {}) });
+    const uri = qualifiedUri(ctx.fsUri, staged!.hdfsPath);
+    uploadedFiles.push({ path: uri, size: staged!.size });
+    return { uri, size: staged!.size, timestamp: staged!.modificationTime, type, visibility };
+  };
+  try {
+    ctx.log(`deploying ${applicationId} (${opts.mode}): staging files in ${qualifiedUri(ctx.fsUri, stagingDir)}`);
+    await ctx.fs.mkdirs(stagingDir, { permission: '700' });
+    const resources: Record<string, LocalResourceSpec> = { ...runtime.localResources };
+
+    const confFile = join(local, LocalResourceNames.config);
+    await writeFile(confFile, conf.toYaml());
+    resources[LocalResourceNames.config] = await stageFile(confFile, LocalResourceNames.config, 'FILE', 'APPLICATION');
+
+    const secret = newClusterSecret();
+    const secretFile = join(local, LocalResourceNames.secret);
+    await writeFile(secretFile, `${secret}\n`, { mode: 0o600 });
+    resources[LocalResourceNames.secret] = await stageFile(secretFile, LocalResourceNames.secret, 'FILE', 'APPLICATION', '600');
+
+    for (const ship of shipFiles) {
+      if (ship.isDirectory) {
+        const archive = join(local, `${ship.name}.tar.gz`);
+        await packDirectoryTarGz(ship.path, archive);
+        resources[ship.name] = await stageFile(archive, `${ship.name}.tar.gz`, 'ARCHIVE', 'APPLICATION');
+      } else {
+        resources[ship.name] = await stageFile(ship.path, ship.name, 'FILE', 'APPLICATION');
+      }
+    }
+    if (opts.stageModeFiles) {
+      Object.assign(resources, await opts.stageModeFiles({ applicationId, stagingDir, localDir: local, stageFile }));
+    }
+    const uploaded = Date.now();
+    opts.signal?.throwIfAborted();
+
+    submitted = true;
+    const accepted = await ctx.yarn.submitApplication(
+      amSubmission({
+        applicationId,
+        conf,
+        mode: opts.mode,
+        localResources: resources,
+        stagingDirUri: qualifiedUri(ctx.fsUri, stagingDir),
+        user: ctx.user,
+        defaultName: opts.defaultName,
+        ...(opts.environment ? { environment: opts.environment } : {}),
+      }),
+    );
+    const submittedAt = Date.now();
+    const timings: ClusterDeployTimings = { started, runtimeReady, uploaded, submitted: submittedAt };
+    const result = { applicationId, secret, stagingDir, uploadedFiles, timings };
+    if (opts.waitFor === 'submitted') {
+      ctx.log(`submitted ${applicationId} (${accepted.state})`);
+      return { ...result, report: await ctx.yarn.getApplicationReport(applicationId) };
+    }
+    ctx.log(`submitted ${applicationId} (${accepted.state}); waiting for the ApplicationMaster`);
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const deadline = submittedAt + timeoutMs;
+    let lastState: string | undefined;
+    const wait = {
+      applicationId,
+      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      report: () => ctx.yarn.getApplicationReport(applicationId),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onState: (state: string) => {
+        if (state !== lastState) ctx.log(`${applicationId} is ${state}`);
+        lastState = state;
+      },
+    };
+    await waitUntilAmRegistered({ ...wait, timeoutMs });
+    timings.amRegistered = Date.now();
+    const report = await waitUntilRestReady({ ...wait, timeoutMs: Math.max(1000, deadline - Date.now()), ready: (r) => restReady(r, secret) });
+    timings.restReady = Date.now();
+    return { ...result, report };
+  } catch (err) {
+    await abandon(ctx, applicationId, stagingDir, submitted, err as Error);
+    throw err;
+  } finally {
+    await rm(local, { recursive: true, force: true });
+  }
+}
+
+interface ShipFile {
+  path: string;
+  name: string;
+  isDirectory: boolean;
+}
+
+/** Every ship file exists and has a name of its own: checked before anything is uploaded. */
+async function checkShipFiles(paths: readonly string[]): Promise<ShipFile[]> {
+  const out: ShipFile[] = [];
+  const names = new Set<string>();
+  for (const p of paths) {
+    const path = resolve(p);
+    const st = await stat(path).catch(() => undefined);
+    if (!st || !(st.isFile() || st.isDirectory())) throw new DeploymentError(`ship file ${p} (-t) does not exist or is not a file or directory`);
+    const name = basename(path);
+    if (RESERVED_NAMES.has(name)) throw new DeploymentError(`ship file ${p} (-t) has the name ${name}, which Loom uses itself; rename it`);
+    if (names.has(name)) throw new DeploymentError(`two ship files (-t) are named ${name}; containers see them by name, so rename one`);
+    names.add(name);
+    out.push({ path, name, isDirectory: st.isDirectory() });
+  }
+  return out;
+}
+
+/** The AM and a TaskExecutor must fit in a node: the RM would refuse the AM, or the asks would never be granted. */
+function checkFits(ctx: DeployContext, max: { memoryMb: number; vcores: number }): void {
+  const checks: [string, number, string][] = [
+    ['AM memory', ctx.conf.get(LoomOptions.jobManagerMemory).mebibytes, '-jm / jobmanager.memory.process.size'],
+    ['TaskExecutor memory', ctx.conf.get(LoomOptions.taskManagerMemory).mebibytes, '-tm / taskmanager.memory.process.size'],
+  ];
+  for (const [what, mb, flag] of checks) {
+    if (max.memoryMb > 0 && mb > max.memoryMb) {
+      throw new DeploymentError(`${what} of ${mb} MiB is more than the cluster's largest container (${max.memoryMb} MiB, yarn.scheduler.maximum-allocation-mb): lower ${flag}`);
+    }
+  }
+}
+
+/** A failed deployment: kill what was submitted, remove what was uploaded; the original error wins. */
+async function abandon(ctx: DeployContext, applicationId: string, stagingDir: string, submitted: boolean, cause: Error): Promise<void> {
+  if (submitted) {
+    await ctx.yarn
+      .killApplication(applicationId, { diagnostics: `Loom client gave up on the deployment: ${cause.message}`, timeoutMs: 10_000 })
+      .catch((err: Error) => ctx.log(`warning: could not kill ${applicationId}: ${err.message}`));
+  }
+  await ctx.fs
+    .delete(stagingDir, { recursive: true, ignoreMissing: true })
+    .catch((err: Error) => ctx.log(`warning: could not remove the staging dir ${stagingDir}: ${err.message}`));
+}
