@@ -1,9 +1,10 @@
-import { heapMbForContainer, LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../client/deploy/am-container-contract.js';
-import { escapeForDoubleQuotes, shellWord } from '../../client/deploy/launch-escaping.js';
+import { LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../client/deploy/am-container-contract.js';
+import { escapeForDoubleQuotes } from '../../client/deploy/launch-escaping.js';
+import { containerNodePath, nodeProcessCommand } from '../../client/deploy/node-command.js';
 import type { LocalResourceSpec } from '../am-runtime/local-resources-env.js';
 
 export interface TaskExecutorLaunchInput {
-  /** loom.node.path: the Node.js executable (a container's PATH is bash's default). */
+  /** loom.node.path: the node installed on the nodes, used when the client shipped none (no `loom-node` resource). */
   nodePath: string;
   /** Memory YARN granted the container (normalized up from the ask): the heap is sized from it. */
   containerMemoryMb: number;
@@ -27,17 +28,16 @@ export interface TaskExecutorLaunchSpec {
  * The TaskExecutor's launch context. The NodeManager puts the command inside `bash -c "..."` and
  * env values inside `export K="..."` without escaping (fixtures containers/probe-am), so every
  * value is escaped for a double-quoted bash string here; `<LOG_DIR>` is left for the NM to expand.
+ * The node is the AM's: the shipped `./loom-node` when the AM's resources hold it.
  */
 export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExecutorLaunchSpec {
-  const entry = `${LocalResourceNames.runtime}/${RuntimeEntryPoints.taskExecutor}`;
-  const heap = heapMbForContainer(input.containerMemoryMb);
-  const command = [
-    escapeForDoubleQuotes(shellWord(input.nodePath)),
-    `--max-old-space-size=${heap}`,
-    entry,
-    '1><LOG_DIR>/taskexecutor.out',
-    '2><LOG_DIR>/taskexecutor.err',
-  ].join(' ');
+  const command = nodeProcessCommand({
+    nodePath: containerNodePath(input.nodePath, input.localResources),
+    containerMemoryMb: input.containerMemoryMb,
+    entryPoint: `${LocalResourceNames.runtime}/${RuntimeEntryPoints.taskExecutor}`,
+    stdoutFile: 'taskexecutor.out',
+    stderrFile: 'taskexecutor.err',
+  });
   const environment: Record<string, string> = {
     [TaskExecutorEnv.amAddress]: input.amAddress,
     [TaskExecutorEnv.secretFile]: LocalResourceNames.secret,

@@ -8,8 +8,9 @@ import { LoomOptions } from '../conf/loom-config-options.js';
 import type { LocalResourceSpec } from '../yarn/container-launch-context.js';
 import { buildContainerLaunchContext } from '../yarn/container-launch-context.js';
 import type { ApplicationSubmission } from '../yarn/yarn-client.js';
-import { AmEnv, heapMbForContainer, RuntimeEntryPoints, LocalResourceNames } from './am-container-contract.js';
-import { escapeForDoubleQuotes, shellWord } from './launch-escaping.js';
+import { AmEnv, RuntimeEntryPoints, LocalResourceNames } from './am-container-contract.js';
+import { escapeForDoubleQuotes } from './launch-escaping.js';
+import { containerNodePath, nodeProcessCommand } from './node-command.js';
 
 export const APPLICATION_TYPE = 'Loom';
 export const DEFAULT_SESSION_NAME = 'Loom session cluster';
@@ -36,13 +37,13 @@ export interface AmSubmissionInput {
 
 /** `<node> --max-old-space-size=<heap> loom-runtime/dist/appmaster/main.js 1>.. 2>..` */
 export function amCommand(nodePath: string, containerMemoryMb: number): string {
-  return [
-    escapeForDoubleQuotes(shellWord(nodePath)),
-    `--max-old-space-size=${heapMbForContainer(containerMemoryMb)}`,
-    `${LocalResourceNames.runtime}/${RuntimeEntryPoints.appMaster}`,
-    `1><LOG_DIR>/${AM_STDOUT_FILE}`,
-    `2><LOG_DIR>/${AM_STDERR_FILE}`,
-  ].join(' ');
+  return nodeProcessCommand({
+    nodePath,
+    containerMemoryMb,
+    entryPoint: `${LocalResourceNames.runtime}/${RuntimeEntryPoints.appMaster}`,
+    stdoutFile: AM_STDOUT_FILE,
+    stderrFile: AM_STDERR_FILE,
+  });
 }
 
 /**
@@ -88,7 +89,7 @@ export function amSubmission(input: AmSubmissionInput): ApplicationSubmission {
     tags,
     amResource: { memoryMb, vcores: conf.get(LoomOptions.appMasterVcores) },
     amContainer: buildContainerLaunchContext({
-      commands: [amCommand(conf.get(LoomOptions.nodePath), memoryMb)],
+      commands: [amCommand(containerNodePath(conf.get(LoomOptions.nodePath), input.localResources), memoryMb)],
       environment,
       localResources: input.localResources,
     }),
