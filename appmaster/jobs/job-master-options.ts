@@ -2,18 +2,31 @@
  * The job master's settings and the configuration keys they come from. Read through a plain
  * key -> text lookup, so any configuration source (LoomConfig.getString, a Map, -D pairs) works.
  */
+import { LoomConfig, LoomOptions, type RestartStrategy } from '../../client/conf/loom-config.js';
+import { ALL_LOOM_OPTIONS } from '../../client/conf/loom-config-options.js';
+import { restartBackoffStrategy } from './restart-backoff-strategy.js';
 
 export interface JobMasterOptions {
   /** taskmanager.numberOfTaskSlots: slots each new TaskExecutor brings (for the demand count). */
   slotsPerTaskExecutor: number;
-  /** loom.task.max-attempts: attempts per task when its TaskExecutor is lost (the first included). */
+  /**
+   * loom.task.max-attempts: without `restartStrategy`, a job's tasks are restarted under
+   * fixed-delay with maxTaskAttempts - 1 attempts and no delay (Loom's behaviour before restart
+   * strategies existed, counted per job as Flink counts restarts).
+   */
   maxTaskAttempts: number;
+  /** restart-strategy.*: how a job's failed tasks are restarted (LoomConfig.restartStrategy()). */
+  restartStrategy?: RestartStrategy;
+  /** loom.task.retry-user-errors: a task that throws counts as a failure under the restart strategy instead of failing its job at once. */
+  retryUserErrors?: boolean;
+  /** Jitter source of exponential-delay, in [0, 1). */
+  random?: () => number;
   /** loom.job.cancel-timeout: how long cancelJob waits for TaskExecutors to confirm before the job counts as CANCELED. */
   cancelTimeoutMs: number;
   now?: () => number;
 }
 
-export const JOB_MASTER_DEFAULTS: Omit<JobMasterOptions, 'now'> = {
+export const JOB_MASTER_DEFAULTS: Omit<JobMasterOptions, 'now' | 'random' | 'restartStrategy' | 'retryUserErrors'> = {
   slotsPerTaskExecutor: 1,
   maxTaskAttempts: 3,
   cancelTimeoutMs: 10_000,
@@ -30,7 +43,7 @@ export class JobMasterOptionsError extends Error {
 }
 
 /** Options from configuration; unset keys keep their defaults, bad values name the key. */
-export function jobMasterOptionsFrom(lookup: (key: string) => string | undefined): Omit<JobMasterOptions, 'now'> {
+export function jobMasterOptionsFrom(lookup: (key: string) => string | undefined): typeof JOB_MASTER_DEFAULTS {
   const out = { ...JOB_MASTER_DEFAULTS };
   for (const [field, key] of Object.entries(JOB_MASTER_KEYS) as [keyof typeof JOB_MASTER_KEYS, string][]) {
     const text = lookup(key)?.trim();
@@ -42,4 +55,27 @@ export function jobMasterOptionsFrom(lookup: (key: string) => string | undefined
     out[field] = n;
   }
   return out;
+}
+
+/** The keys restartOptionsFrom reads: every restart-strategy key (Flink's older `restart-strategy` too) and the two task keys. */
+const RESTART_KEYS: readonly string[] = [
+  ...ALL_LOOM_OPTIONS.flatMap((o) => [o.key, ...(o.fallbackKeys ?? [])]).filter((k) => k === 'restart-strategy' || k.startsWith('restart-strategy.')),
+  LoomOptions.taskMaxAttempts.key,
+  LoomOptions.taskRetryUserErrors.key,
+];
+
+/**
+ * The restart strategy and loom.task.retry-user-errors from configuration. A bad value, or
+ * settings that cannot work together (initial-backoff above max-backoff), throws an error that
+ * names the key, so the AM fails at start rather than at a job's first failure.
+ */
+export function restartOptionsFrom(lookup: (key: string) => string | undefined): Pick<JobMasterOptions, 'restartStrategy' | 'retryUserErrors'> {
+  const conf = LoomConfig.empty();
+  for (const key of RESTART_KEYS) {
+    const value = lookup(key);
+    if (value !== undefined) conf.set(key, value, 'the cluster configuration');
+  }
+  const restartStrategy = conf.restartStrategy();
+  restartBackoffStrategy(restartStrategy, { now: () => 0 });
+  return { restartStrategy, retryUserErrors: conf.get(LoomOptions.taskRetryUserErrors) };
 }

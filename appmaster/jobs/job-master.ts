@@ -4,19 +4,27 @@
  * ResourceManager bridge can start more.
  *
  * Failure rules: a task whose TaskExecutor is lost (or whose bundle could not be fetched) runs
- * again on another slot, up to `maxTaskAttempts` attempts in all, then the job FAILS naming the
- * TaskExecutor and the reason. A task that throws fails the job at once: that is the user's
- * error, and running it again would only throw again. Other tasks of a failed or cancelled job
- * are cancelled on their TaskExecutors.
+ * again on another slot when the job's restart strategy allows it (restart-backoff-strategy.ts:
+ * only the hit tasks restart, after the strategy's delay; a lost TaskExecutor is one failure of
+ * each job it ran tasks of). When the strategy gives up the job FAILS with an error that names
+ * the strategy and each failure's container and exit. A task that throws fails the job at once:
+ * that is the user's error, and running it again would only throw again, unless
+ * loom.task.retry-user-errors puts it under the restart strategy too. Other tasks of a failed or
+ * cancelled job are cancelled on their TaskExecutors.
  */
 import { randomBytes } from 'node:crypto';
 import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
 import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
+import type { RestartStrategy } from '../../client/conf/loom-config-options.js';
+import { describeExitStatus } from '../resourcemanager-bridge/container-exit-status.js';
+import { firstDiagnosticsLine } from '../resourcemanager-bridge/failure-budget.js';
 import { Job } from './job.js';
 import { JOB_MASTER_DEFAULTS, type JobMasterOptions } from './job-master-options.js';
+import { JobRestarts, type JobFailure } from './job-restarts.js';
 import { validateJobSpec } from './job-spec-validation.js';
 import type { JobTask } from './job-task.js';
+import { restartBackoffStrategy } from './restart-backoff-strategy.js';
 import { assignSlots } from './slot-assignment.js';
 
 export class JobNotFoundError extends Error {
@@ -30,11 +38,23 @@ export interface StartFailure {
 }
 
 const KEPT_START_FAILURES = 20;
+/** How ended containers ended, kept for the errors of jobs whose strategy gives up. */
+const KEPT_CONTAINER_ENDS = 200;
 
 export class JobMaster implements SlotDemand {
-  private readonly options: Omit<JobMasterOptions, 'now'>;
+  private readonly options: typeof JOB_MASTER_DEFAULTS;
   private readonly now: () => number;
+  private readonly random: (() => number) | undefined;
+  private readonly restartSettings: RestartStrategy;
+  private readonly retryUserErrors: boolean;
   private readonly jobsById = new Map<string, Job>();
+  private readonly restarts = new Map<string, JobRestarts>();
+  /** Container id -> how it ended (exit status and YARN's first diagnostics line). */
+  private readonly containerEnds = new Map<string, string>();
+  /** TaskExecutors lost before YARN reported their container's end (that end is not a start failure). */
+  private readonly lostBeforeEnd = new Set<string>();
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartTimerAt = Number.POSITIVE_INFINITY;
   private readonly changeListeners = new Set<() => void>();
   private readonly startFailures: StartFailure[] = [];
   private readonly unsubscribe: () => void;
@@ -46,8 +66,13 @@ export class JobMaster implements SlotDemand {
     private readonly registry: TaskExecutorRegistry,
     options: Partial<JobMasterOptions> = {},
   ) {
-    this.options = { ...JOB_MASTER_DEFAULTS, ...options };
-    this.now = options.now ?? Date.now;
+    const { now, random, restartStrategy, retryUserErrors, ...rest } = options;
+    this.options = { ...JOB_MASTER_DEFAULTS, ...rest };
+    this.now = now ?? Date.now;
+    this.random = random;
+    this.restartSettings = restartStrategy ?? { type: 'fixed-delay', attempts: this.options.maxTaskAttempts - 1, delayMs: 0, fromTaskMaxAttempts: true };
+    this.retryUserErrors = retryUserErrors ?? false;
+    restartBackoffStrategy(this.restartSettings, { now: this.now }); // settings that cannot work fail here, not at a job's first failure
     this.unsubscribe = registry.on((e) => this.onRegistryEvent(e));
   }
 
@@ -62,6 +87,7 @@ export class JobMaster implements SlotDemand {
     if (this.jobsById.has(id)) throw new Error(`a job with id ${id} was submitted already`);
     const job = new Job(id, spec, argsJson, this.now());
     this.jobsById.set(job.id, job);
+    this.restarts.set(job.id, new JobRestarts(restartBackoffStrategy(this.restartSettings, { now: this.now, random: this.random })));
     this.schedule();
     return job.status();
   }
@@ -127,6 +153,7 @@ export class JobMaster implements SlotDemand {
       this.stopTasks(job, reason);
       job.forceCancelled(this.now(), reason);
     }
+    clearTimeout(this.restartTimer);
     this.unsubscribe();
   }
 
@@ -160,15 +187,18 @@ export class JobMaster implements SlotDemand {
   }
 
   /**
-   * A container did not start its TaskExecutor, or ended: a registered TaskExecutor in it is
-   * lost with YARN's reason (its tasks run again elsewhere); otherwise the failure is kept for
-   * diagnostics.
+   * A container did not start its TaskExecutor, or ended (`exitStatus` when YARN reported one): a
+   * registered TaskExecutor in it is lost with YARN's reason (its tasks run again elsewhere);
+   * otherwise the failure is kept for diagnostics. How it ended is kept for the errors of jobs
+   * that lost a TaskExecutor in it.
    */
-  containerFailedToStart(containerId: string, reason: string): void {
+  containerFailedToStart(containerId: string, reason: string, exitStatus?: number): void {
+    this.keepContainerEnd(containerId, reason, exitStatus);
     if (this.registry.has(containerId)) {
       this.registry.lose(containerId, `its container ended: ${reason}`);
       return;
     }
+    if (this.lostBeforeEnd.delete(containerId)) return;
     this.startFailures.push({ containerId, reason, at: this.now() });
     if (this.startFailures.length > KEPT_START_FAILURES) this.startFailures.shift();
     this.changed();
@@ -194,17 +224,21 @@ export class JobMaster implements SlotDemand {
     this.schedule();
   }
 
+  /** The lost TaskExecutor's tasks: one failure for each running job it had tasks of. */
   private onLost(teId: string, host: string, reason: string, tasks: TaskRef[]): void {
+    if (!this.containerEnds.has(teId)) this.rememberLost(teId);
+    const hit = new Map<Job, JobTask[]>();
     for (const ref of tasks) {
       const found = this.find(ref);
       if (!found || found.task.taskExecutorId !== teId || !found.task.active) continue;
       const { job, task } = found;
-      const why = `TaskExecutor ${teId} (${host}) was lost: ${reason}`;
       if (job.state !== 'RUNNING') {
         task.state = 'CANCELED';
         job.cancelledIfQuiet(this.now());
-      } else this.retryOrFail(job, task, why);
+      } else hit.set(job, [...(hit.get(job) ?? []), task]);
     }
+    const what = `TaskExecutor ${teId} (${host}) was lost: ${reason}`;
+    for (const [job, jobTasks] of hit) this.restartOrFail(job, jobTasks, { taskExecutorId: teId, what, lostTaskExecutor: true });
   }
 
   private onTaskUpdate(teId: string, u: TaskUpdateMessage): void {
@@ -219,9 +253,7 @@ export class JobMaster implements SlotDemand {
       case 'FINISHED': {
         const parsed = parseResult(u.resultJson);
         if ('error' in parsed) {
-          task.state = 'FAILED';
-          task.error = parsed.error;
-          this.failJob(job, `task ${task.index} on TaskExecutor ${teId}: ${parsed.error}`);
+          this.userError(job, task, teId, `task ${task.index} on TaskExecutor ${teId}: ${parsed.error}`, parsed.error);
           return;
         }
         task.state = 'FINISHED';
@@ -237,18 +269,18 @@ export class JobMaster implements SlotDemand {
           task.error = detail;
           job.cancelledIfQuiet(now);
         } else if (u.retryable) {
-          this.retryOrFail(job, task, `attempt ${task.attempt} on TaskExecutor ${teId} could not run: ${detail}`, teId);
+          const what = `attempt ${task.attempt} on TaskExecutor ${teId} could not run: ${detail}`;
+          this.restartOrFail(job, [task], { taskExecutorId: teId, what, lostTaskExecutor: false }, teId);
         } else {
-          task.state = 'FAILED';
-          task.error = detail;
-          this.failJob(job, `task ${task.index} (attempt ${task.attempt}) failed on TaskExecutor ${teId}: ${detail}`);
+          this.userError(job, task, teId, `task ${task.index} (attempt ${task.attempt}) failed on TaskExecutor ${teId}: ${detail}`, detail);
         }
         return;
       }
       case 'CANCELED':
         if (job.state === 'RUNNING') {
           // Not asked for (the TaskExecutor is shutting down): not the task's fault, run it elsewhere.
-          this.retryOrFail(job, task, `TaskExecutor ${teId} cancelled attempt ${task.attempt} by itself`, teId);
+          const what = `TaskExecutor ${teId} cancelled attempt ${task.attempt} by itself`;
+          this.restartOrFail(job, [task], { taskExecutorId: teId, what, lostTaskExecutor: false }, teId);
         } else {
           task.state = 'CANCELED';
           job.cancelledIfQuiet(now);
@@ -257,14 +289,43 @@ export class JobMaster implements SlotDemand {
     }
   }
 
-  private retryOrFail(job: Job, task: JobTask, reason: string, avoid?: string): void {
-    if (task.attempt >= this.options.maxTaskAttempts) {
-      task.state = 'FAILED';
-      task.error = reason;
-      this.failJob(job, `task ${task.index} failed ${task.attempt} time(s), the limit (loom.task.max-attempts=${this.options.maxTaskAttempts}); last attempt: ${reason}`);
+  /** A task threw (or returned what is not JSON): the job fails at once, unless user errors are retried too. */
+  private userError(job: Job, task: JobTask, teId: string, what: string, detail: string): void {
+    if (this.retryUserErrors) {
+      this.restartOrFail(job, [task], { taskExecutorId: teId, what, lostTaskExecutor: false });
       return;
     }
-    task.retry(reason, avoid);
+    task.state = 'FAILED';
+    task.error = detail;
+    this.failJob(job, what);
+  }
+
+  /** One failure of `job` that hit `tasks`: they run again after the strategy's delay, or the job fails. */
+  private restartOrFail(job: Job, tasks: JobTask[], failure: Omit<JobFailure, 'tasks'>, avoid?: string): void {
+    const restarts = this.restarts.get(job.id)!;
+    const decision = restarts.onFailure({ ...failure, tasks: tasks.map((t) => t.index) });
+    if (decision.restart) {
+      const at = this.now() + decision.delayMs;
+      for (const task of tasks) task.retry(failure.what, avoid, at);
+      return;
+    }
+    for (const task of tasks) {
+      task.state = 'FAILED';
+      task.error = failure.what;
+    }
+    this.failJob(job, restarts.giveUpError(decision.reason, (id) => this.containerEnds.get(id)));
+  }
+
+  private keepContainerEnd(containerId: string, reason: string, exitStatus: number | undefined): void {
+    const line = firstDiagnosticsLine(reason);
+    const how = exitStatus === undefined ? `its container ended: ${line}` : `its container exited with ${describeExitStatus(exitStatus)}: ${line}`;
+    this.containerEnds.set(containerId, how);
+    if (this.containerEnds.size > KEPT_CONTAINER_ENDS) this.containerEnds.delete(this.containerEnds.keys().next().value!);
+  }
+
+  private rememberLost(teId: string): void {
+    this.lostBeforeEnd.add(teId);
+    if (this.lostBeforeEnd.size > KEPT_CONTAINER_ENDS) this.lostBeforeEnd.delete(this.lostBeforeEnd.values().next().value!);
   }
 
   private failJob(job: Job, error: string): void {
@@ -284,15 +345,36 @@ export class JobMaster implements SlotDemand {
 
   // ---- scheduling --------------------------------------------------------------------------
 
-  /** Puts waiting tasks (oldest job first, lowest index first) into free slots. */
+  /** Puts waiting tasks whose restart delay has passed (oldest job first, lowest index first) into free slots. */
   private schedule(): void {
-    const waiting = [...this.jobsById.values()].flatMap((j) => j.waitingTasks().map((task) => ({ job: j, task, avoid: task.avoid })));
+    const now = this.now();
+    const waiting = [...this.jobsById.values()].flatMap((j) =>
+      j.waitingTasks().flatMap((task) => (task.notBefore <= now ? [{ job: j, task, avoid: task.avoid }] : [])),
+    );
     if (waiting.length > 0) {
       const offers = this.registry.list().map((t) => ({ taskExecutorId: t.id, freeSlots: t.freeSlots, registeredAt: t.registeredAt }));
       const picks = assignSlots(waiting, offers);
       picks.forEach((teId, i) => this.deploy(waiting[i]!.job, waiting[i]!.task, teId));
     }
+    this.wakeForDelayedTasks(now);
     this.changed();
+  }
+
+  /** A timer for the earliest task still waiting out its restart delay. */
+  private wakeForDelayedTasks(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const job of this.jobsById.values()) for (const t of job.waitingTasks()) if (t.notBefore > now) next = Math.min(next, t.notBefore);
+    if (next === this.restartTimerAt) return;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    this.restartTimerAt = next;
+    if (next === Number.POSITIVE_INFINITY || this.closed) return;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restartTimerAt = Number.POSITIVE_INFINITY;
+      if (!this.closed) this.schedule();
+    }, next - now);
+    this.restartTimer.unref?.();
   }
 
   private deploy(job: Job, task: JobTask, teId: string): void {

@@ -16,6 +16,8 @@ export class JobTask {
   readonly failures: string[] = [];
   /** TaskExecutors to avoid for the next attempt (where an earlier one failed for reasons not its own). */
   readonly avoid = new Set<string>();
+  /** A waiting attempt is not deployed before this time (the restart strategy's delay). */
+  notBefore = 0;
 
   constructor(
     readonly jobId: string,
@@ -45,8 +47,9 @@ export class JobTask {
     this.taskExecutorId = taskExecutorId;
   }
 
-  /** Schedules the next attempt after `reason`. */
-  retry(reason: string, avoidTaskExecutor?: string): void {
+  /** Schedules the next attempt after `reason`, to be deployed from `notBefore` on. */
+  retry(reason: string, avoidTaskExecutor?: string, notBefore = 0): void {
+    this.notBefore = notBefore;
     this.failures.push(reason);
     if (avoidTaskExecutor) this.avoid.add(avoidTaskExecutor);
     this.error = reason;

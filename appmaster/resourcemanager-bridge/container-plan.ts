@@ -1,5 +1,5 @@
 import { isClusterCausedExit } from './container-exit-status.js';
-import { FailureBudget, type ContainerFailure } from './failure-budget.js';
+import { FailureBudget, type ContainerFailure, type FailureWindow } from './failure-budget.js';
 
 /** The parts of an allocated container the decisions need; the driver keeps the full record. */
 export interface PlannedContainer {
@@ -46,9 +46,12 @@ export class ContainerPlan {
   private readonly budget: FailureBudget;
   private peakWanted = 0;
 
-  /** `maxFailedContainers`: yarn.maximum-failed-containers; undefined follows the peak of TaskExecutors wanted. */
-  constructor(maxFailedContainers: number | undefined) {
-    this.budget = new FailureBudget(maxFailedContainers, () => this.peakWanted);
+  /**
+   * `maxFailedContainers`: yarn.maximum-failed-containers; undefined follows the peak of TaskExecutors wanted.
+   * `window`: yarn.containers.failure-rate-interval, over which failures count (default: the application's life).
+   */
+  constructor(maxFailedContainers: number | undefined, window?: FailureWindow) {
+    this.budget = new FailureBudget(maxFailedContainers, () => this.peakWanted, window);
   }
 
   /** Containers that will be or are TaskExecutors. */

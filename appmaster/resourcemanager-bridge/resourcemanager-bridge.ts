@@ -13,6 +13,10 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   launch: Omit<TaskExecutorLaunchInput, 'containerMemoryMb'>;
   /** yarn.maximum-failed-containers (undefined: as many as TaskExecutors wanted at once). */
   maxFailedContainers: number | undefined;
+  /** yarn.containers.failure-rate-interval: failures older than this no longer count (undefined: never forgotten). */
+  failureRateIntervalMs?: number;
+  /** Clock of the failure window (tests). */
+  now?: () => number;
   pacing: HeartbeatPacing;
   /** loom.taskexecutor.idle-timeout. */
   idleTimeoutMs: number;
@@ -22,8 +26,8 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   onFatal(diagnostics: string): void;
   /** AM_SHUTDOWN from the RM: exit without unregistering (the RM has forgotten this attempt). */
   onShutdownRequest(): void;
-  /** A TaskExecutor's container ended (expected or not): the registry can drop it at once. */
-  onContainerEnded?(containerId: string, diagnostics: string): void;
+  /** A TaskExecutor's container ended (expected or not; `exitStatus` absent when it never started): the registry can drop it at once. */
+  onContainerEnded?(containerId: string, diagnostics: string, exitStatus?: number): void;
   /** The set of containers held (starting or running) changed: e.g. to count those not yet registered. */
   onHeldChanged?(heldIds: string[]): void;
   log?: (line: string) => void;
@@ -51,7 +55,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: ResourceManagerBridgeOptions<C>) {
-    this.plan = new ContainerPlan(opts.maxFailedContainers);
+    this.plan = new ContainerPlan(opts.maxFailedContainers, { intervalMs: opts.failureRateIntervalMs, now: opts.now ?? Date.now });
     this.log = opts.log ?? (() => {});
   }
 
@@ -199,7 +203,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     const outcome = this.plan.onCompleted({ id: containerId, exitStatus, diagnostics });
     if (outcome.kind === 'unknown') return;
     this.containers.delete(containerId);
-    this.opts.onContainerEnded?.(containerId, diagnostics);
+    this.opts.onContainerEnded?.(containerId, diagnostics, exitStatus);
     if (outcome.kind !== 'expected') this.log(`TaskExecutor ${containerId} ended with exit code ${describeExitStatus(exitStatus)}: ${diagnostics.trim()}`);
     this.handle(outcome, diagnostics);
   }

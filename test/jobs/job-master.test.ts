@@ -156,7 +156,10 @@ describe('JobMaster failures', () => {
     const failed = master.job(job.id)!;
     expect(failed.state).toBe('FAILED');
     expect(failed.error).toBe(
-      'task 0 failed 3 time(s), the limit (loom.task.max-attempts=3); last attempt: TaskExecutor c4 (host-c4) was lost: no heartbeat (2)',
+      [
+        'restart-strategy fixed-delay with 2 attempts (the default: restart-strategy.type unset, loom.task.max-attempts=3) exhausted after 3 failure(s) of the job:',
+        ...[0, 1, 2].map((i) => `  - TaskExecutor c${i + 2} (host-c${i + 2}) was lost: no heartbeat (${i}) [task 0]; its container's exit is not reported yet`),
+      ].join('\n'),
     );
     const keeper = registry.get('keeper')!;
     expect(keeper.freeSlots).toBe(0); // task 1 is being cancelled there
