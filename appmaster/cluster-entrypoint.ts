@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Configuration } from '../client/conf/configuration.js';
+import { LoomOptions } from '../client/conf/loom-config.js';
 import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
@@ -20,7 +21,7 @@ import { DispatcherServer } from './dispatcher/dispatcher-server.js';
 import { dispatcherSettings, type DispatcherSettings } from './dispatcher/dispatcher-settings.js';
 import { JobMaster } from './jobs/job-master.js';
 import { clientLeaseFor } from './lease/client-lease.js';
-import { jobMasterOptionsFrom } from './jobs/job-master-options.js';
+import { jobMasterOptionsFrom, restartOptionsFrom, type JobMasterOptions } from './jobs/job-master-options.js';
 import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-bridge.js';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
 import { AmShutdown, type AmEnd } from './session/am-shutdown.js';
@@ -74,11 +75,13 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   let files: ClusterFiles;
   let settings: AmSettings;
   let listen: DispatcherSettings;
+  let restarts: Pick<JobMasterOptions, 'restartStrategy' | 'retryUserErrors'>;
   try {
     files = readClusterFiles(am);
     settings = amSettings(files.config);
     // Both servers listen where rest.bind-address says (default NM_HOST) and advertise NM_HOST.
     listen = dispatcherSettings(files.config, env);
+    restarts = restartOptionsFrom((key) => files.config.getString(key));
     modeRunner(am.mode);
   } catch (err) {
     await failBeforeServing(am, hadoopConf, amrm, err, log);
@@ -96,6 +99,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   });
   const jobMaster = new JobMaster(registry, {
     ...jobMasterOptionsFrom((key) => config.getString(key)),
+    ...restarts,
     slotsPerTaskExecutor: settings.taskExecutor.slots,
   });
   const startedAt = Date.now();
@@ -182,11 +186,12 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
         localResources: am.localResources,
       },
       maxFailedContainers: settings.maxFailedContainers,
+      failureRateIntervalMs: config.get(LoomOptions.containersFailureRateInterval),
       pacing: settings.pacing,
       idleTimeoutMs: settings.taskExecutor.idleTimeoutMs,
       onFatal: (diagnostics) => void end({ kind: 'finish', finalStatus: 'FAILED', diagnostics }),
       onShutdownRequest: () => void end({ kind: 'abandon', reason: 'the ResourceManager sent AM_SHUTDOWN (it no longer knows this attempt)', exitCode: 1 }),
-      onContainerEnded: (id, diagnostics) => jobMaster.containerFailedToStart(id, diagnostics),
+      onContainerEnded: (id, diagnostics, exitStatus) => jobMaster.containerFailedToStart(id, diagnostics, exitStatus),
       onHeldChanged: (held) => jobMaster.setTaskExecutorsStarting(held.filter((id) => !registry.has(id)).length),
       log,
     });
