@@ -4,6 +4,7 @@ import { registerYarnCommand } from './commands/yarn.js';
 import { registerJobCommands } from './commands/run.js';
 import { registerYarnSessionCommand } from './commands/yarn-session.js';
 import { registerMiniClusterCommand } from './commands/minicluster.js';
+import { registerListClustersCommand } from './commands/list-clusters.js';
 
 /**
  * Every `loom` sub-command registers itself here: one file per command group under
@@ -16,4 +17,5 @@ export function registerCommands(_program: Command): void {
   registerYarnSessionCommand(_program);
   registerJobCommands(_program);
   registerMiniClusterCommand(_program);
+  registerListClustersCommand(_program);
 }

@@ -5,18 +5,22 @@
  * Detached (-d): prints the application id and the dashboard URL, then exits; the session runs
  * on. Attached: prints the same, then stops the session on `stop` from stdin or on Ctrl+C (a
  * second Ctrl+C kills the application at once), and ends by itself when the application ends.
+ * A session started attached holds a lease on the AM (heartbeats): if this process dies, the
+ * session ends after loom.client.heartbeat-timeout; `detach` releases the lease and exits.
  * The properties file (mode 600) records the session and its secret for `loom run`.
  */
 import { Command, CommanderError } from 'commander';
 import { createInterface } from 'node:readline';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { parseMemorySize } from '../../conf/memory-size.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
+import { ClusterLease, markAttached } from '../../deploy/cluster-lease.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { deploySession } from '../../deploy/session-deployer.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
-import { APPLICATION_TYPE } from '../../deploy/submission-context.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
+import { printClusters } from './list-clusters.js';
 import { collect, deployContext, describeClusterError, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
 
 const FLINK_FLAGS: Readonly<Record<string, string>> = {
@@ -60,7 +64,7 @@ function sessionCommand(io: ClusterCommandIo): Command {
     .option('--applicationId <id>', '-id: attach to a running session')
     .option('-D <key=value>', 'configuration override (repeatable)', collect)
     .option('-t, --ship <path>', 'file or directory for every container (repeatable)', collect)
-    .option('-l, --list', 'list the running Loom sessions')
+    .option('-l, --list', 'list your running Loom clusters (as loom list-clusters)')
     .addHelpText('after', '\nFlink-style short flags: -jm -tm -nm -qu -id. Example: yarn-session -jm 1g -tm 2g -s 2 -d');
 }
 
@@ -80,7 +84,7 @@ export async function runYarnSession(argv: string[], io: ClusterCommandIo): Prom
     // Every value is checked before anything is uploaded: a bad -jm fails here.
     const configs = loadConfigs(io, [...(flags.D ?? []), ...flagProperties(flags)]);
     ctx = deployContext(io, configs);
-    if (flags.list) return await listSessions(ctx, io);
+    if (flags.list) return await printClusters(ctx, io);
     return await (flags.applicationId ? attachMode(ctx, io, flags) : deployMode(ctx, io, flags));
   } catch (err) {
     io.stderr.write(`yarn-session: ${describeClusterError(err)}\n`);
@@ -117,6 +121,8 @@ async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnS
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let cluster: SessionCluster;
+  // Attached, the session lives only while this client heartbeats (no orphans).
+  markAttached(ctx.conf, !flags.detached);
   try {
     cluster = await deploySession(ctx, { signal: abort.signal });
   } finally {
@@ -128,7 +134,21 @@ async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnS
     io.stdout.write(`Stop it with: yarn-session -id ${cluster.applicationId}, then type stop (or: echo stop | yarn-session -id ${cluster.applicationId})\n`);
     return 0;
   }
-  return attached(cluster, io);
+  const lease = ClusterLease.start({
+    restUrl: cluster.restUrl,
+    secret: cluster.secret,
+    timeoutMs: ctx.conf.get(LoomOptions.clientHeartbeatTimeout),
+    locate: async () => {
+      await cluster.report();
+      return cluster.restUrl;
+    },
+    log: ctx.log,
+  });
+  try {
+    return await attached(cluster, io, lease);
+  } finally {
+    lease.stop();
+  }
 }
 
 async function attachMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnSessionFlags): Promise<number> {
@@ -146,17 +166,18 @@ function printSession(io: ClusterCommandIo, cluster: SessionCluster, ctx: Deploy
   );
 }
 
-/** Waits for `stop`, Ctrl+C, or the application's end; returns the exit code. */
-async function attached(cluster: SessionCluster, io: ClusterCommandIo): Promise<number> {
-  io.stdout.write('Type "stop" and Enter, or press Ctrl+C, to stop the session.\n');
+/** Waits for `stop`, `detach`, Ctrl+C, or the application's end; returns the exit code. */
+async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: ClusterLease): Promise<number> {
+  io.stdout.write('Type "stop" and Enter, or press Ctrl+C, to stop the session; "detach" leaves it running.\n');
   let interrupts = 0;
   const ending = new AbortController();
-  const outcome = await new Promise<'stop' | 'kill' | 'ended'>((resolve) => {
+  const outcome = await new Promise<'stop' | 'kill' | 'ended' | 'detach'>((resolve) => {
     const lines = io.stdin ? createInterface({ input: io.stdin }) : undefined;
     lines?.on('line', (line) => {
       const word = line.trim().toLowerCase();
       if (word === 'stop' || word === 'quit' || word === 'exit') resolve('stop');
-      else if (word !== '') io.stdout.write(`unknown command "${line.trim()}": type stop to stop the session\n`);
+      else if (word === 'detach') resolve('detach');
+      else if (word !== '') io.stdout.write(`unknown command "${line.trim()}": type stop to stop the session, or detach to leave it running\n`);
     });
     const onSignal = () => {
       interrupts++;
@@ -178,6 +199,17 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo): Promise<
     });
   }).finally(() => ending.abort());
 
+  if (outcome === 'detach') {
+    // Without the release the AM would end the session once the heartbeats stop.
+    try {
+      await lease?.release();
+    } catch (err) {
+      io.stderr.write(`yarn-session: could not release the client lease (${(err as Error).message}); the session ends once loom.client.heartbeat-timeout passes\n`);
+      return 1;
+    }
+    io.stdout.write(`detached; session ${cluster.applicationId} keeps running. Stop it with: yarn-session -id ${cluster.applicationId}, then type stop\n`);
+    return 0;
+  }
   if (outcome === 'ended') {
     const r = await cluster.report();
     await cluster.removeStagingDir();
@@ -202,16 +234,4 @@ async function stopWithSecondInterruptKilling(cluster: SessionCluster) {
   } finally {
     if (onSignal) process.off('SIGINT', onSignal);
   }
-}
-
-async function listSessions(ctx: DeployContext, io: ClusterCommandIo): Promise<number> {
-  await ctx.removeLeftovers();
-  const apps = await ctx.yarn.getApplications({ types: [APPLICATION_TYPE], states: ['ACCEPTED', 'RUNNING'] });
-  const mine = apps.filter((a) => a.user === ctx.user);
-  if (mine.length === 0) {
-    io.stdout.write(`no running Loom sessions of ${ctx.user}\n`);
-    return 0;
-  }
-  for (const a of mine) io.stdout.write(`${a.applicationId}\t${a.state}\t${a.name}\t${a.trackingUrl}\n`);
-  return 0;
 }
