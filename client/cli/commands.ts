@@ -4,6 +4,7 @@ import { registerYarnCommand } from './commands/yarn.js';
 import { registerJobCommands } from './commands/run.js';
 import { registerYarnSessionCommand } from './commands/yarn-session.js';
 import { registerMiniClusterCommand } from './commands/minicluster.js';
+import { registerUploadRuntimeCommand } from './commands/upload-runtime.js';
 import { registerListClustersCommand } from './commands/list-clusters.js';
 
 /**
@@ -17,5 +18,6 @@ export function registerCommands(_program: Command): void {
   registerYarnSessionCommand(_program);
   registerJobCommands(_program);
   registerMiniClusterCommand(_program);
+  registerUploadRuntimeCommand(_program);
   registerListClustersCommand(_program);
 }

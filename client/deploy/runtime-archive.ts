@@ -62,6 +62,13 @@ export function loomInstallRoot(): string {
   return here.split(sep).includes('dist') ? up : resolve(here, '..', '..');
 }
 
+/** Loom's package version, from the package.json at its install root. */
+export async function loomVersion(root: string = loomInstallRoot()): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version?: unknown };
+  if (typeof pkg.version !== 'string' || pkg.version === '') throw new RuntimeArchiveError(`${join(root, 'package.json')} has no version`);
+  return pkg.version;
+}
+
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env['LOOM_CACHE_DIR'] && env['LOOM_CACHE_DIR'].trim() !== '' ? env['LOOM_CACHE_DIR'] : join(homedir(), '.cache', 'loom');
 }

@@ -194,7 +194,12 @@ export function renderLaunchScript(spec: ContainerLaunchSpec): string {
   const nmSet = new Set<string>(NM_SET_VARIABLES);
   for (const k of orderByDependencies(env)) if (!nmSet.has(k)) lines.push(`export ${k}="${env.get(k)}"`);
   lines.push('echo "Setting up job resources"');
-  for (const { path, link } of spec.links) lines.push(`ln -sf -- "${path}" "${link}"`);
+  for (const { path, link } of spec.links) {
+    // A link name with a directory in it (a provided lib dir's nested file): the NM makes the dir first.
+    const slash = link.lastIndexOf('/');
+    if (slash > 0) lines.push(`mkdir -p ${link.slice(0, slash)}`);
+    lines.push(`ln -sf -- "${path}" "${link}"`);
+  }
   lines.push(
     'echo "Copying debugging information"',
     '# Creating copy of launch script',

@@ -1,0 +1,72 @@
+/**
+ * `loom upload-runtime <hdfs-dir> [--node <path>] [-D key=value]...`: puts Loom's runtime with a
+ * Linux Node.js binary in a new versioned directory below <hdfs-dir> (or finds it there, unchanged,
+ * and uploads nothing), and prints the `-Dyarn.provided.lib.dirs=...` that submissions then use so
+ * that they upload none of Loom and NodeManagers localize it once for all applications.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigurationError } from '../../conf/configuration-error.js';
+import { parseHdfsPath } from '../../hdfs/hdfs-path.js';
+import { simpleAuthUser, webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
+import { NODE_BINARY_KEY, describeNodeBinary } from '../../deploy/node-binary.js';
+import { providedLibDirsOption, publishRuntime } from '../../deploy/runtime-publish.js';
+import { stagingFileSystemUri } from '../../deploy/staging-dir.js';
+import { registerPassThroughCommand } from '../pass-through-command.js';
+import { collect, describeClusterError, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
+
+interface UploadRuntimeFlags {
+  node?: string;
+  D?: string[];
+}
+
+export function registerUploadRuntimeCommand(program: Command): void {
+  registerPassThroughCommand(program, 'upload-runtime', "Put Loom's runtime and Node.js on HDFS for -Dyarn.provided.lib.dirs; see upload-runtime --help", runUploadRuntime);
+}
+
+export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Promise<number> {
+  const cmd = new Command('loom upload-runtime')
+    .description(
+      "Upload Loom's runtime (code and a Linux Node.js binary) into a new versioned directory <dir>/loom-<version>-<hash>/, " +
+        'readable by all users, for -Dyarn.provided.lib.dirs. Unchanged content is not uploaded again.',
+    )
+    .argument('<dir>', 'HDFS directory (hdfs://..., webhdfs://... or a path) that holds the versioned runtime directories')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .option('--node <path>', `Linux Node.js binary to ship (default: this one, on linux-x64/arm64; also -D${NODE_BINARY_KEY}=<path>)`)
+    .option('-D <key=value>', 'configuration override (repeatable)', collect);
+  let flags: UploadRuntimeFlags;
+  let dirArg: string;
+  try {
+    cmd.parse(normalizeFlags(argv, {}), { from: 'user' });
+    flags = cmd.opts<UploadRuntimeFlags>();
+    dirArg = cmd.args[0]!;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
+    throw err;
+  }
+  const env = io.env ?? process.env;
+  let close = () => {};
+  try {
+    const { hadoopConf, conf } = loadConfigs(io, flags.D ?? []);
+    const target = parseHdfsPath(dirArg);
+    const fsUri = target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
+    const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env });
+    close = () => fs.close();
+    const dir = parseHdfsPath(dirArg, await fs.getHomeDirectory()).path;
+    const nodeBinary = flags.node ?? conf.getString(NODE_BINARY_KEY);
+    const published = await publishRuntime({ fs, fsUri, dir, env, ...(nodeBinary ? { nodeBinary } : {}), log: (line) => io.stderr.write(`${line}\n`) });
+    const what = `Loom ${published.manifest.loomVersion}'s runtime with ${describeNodeBinary(published.manifest.node)}`;
+    io.stdout.write(
+      published.created
+        ? `Uploaded ${what} to ${published.uri} (${published.uploadedFiles.length} files, ${published.uploadedBytes} bytes).\n`
+        : `${what} is already in ${published.uri}, unchanged: nothing uploaded.\n`,
+    );
+    io.stdout.write(`Submit with it:\n  ${providedLibDirsOption(published)}\n`);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`loom upload-runtime: ${describeClusterError(err)}\n`);
+    return err instanceof ConfigurationError ? 2 : 1;
+  } finally {
+    close();
+  }
+}
