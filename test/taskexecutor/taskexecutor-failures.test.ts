@@ -85,7 +85,9 @@ export async function run(task) {
     }
     const done = await kit.jobMaster.waitForJob(job.id);
     expect(done.state).toBe('FAILED');
-    expect(done.error).toMatch(/^task 0 failed 2 time\(s\), the limit \(loom\.task\.max-attempts=2\); last attempt: TaskExecutor container_1_0001_01_00000[23] \(127\.0\.0\.1\) was lost: /);
+    // Without restart-strategy.type, max-attempts 2 is fixed-delay with 1 attempt: the second loss ends the job.
+    expect(done.error).toMatch(/^restart-strategy fixed-delay with 1 attempt \(the default: restart-strategy\.type unset, loom\.task\.max-attempts=2\) exhausted after 2 failure\(s\)/);
+    for (const te of tes) expect(done.error).toContain(`TaskExecutor ${te.id} (127.0.0.1) was lost: `);
   });
 
   it('refuses a wrong or missing secret with UNAUTHENTICATED; a TaskExecutor with a wrong secret exits with a message', async () => {
