@@ -28,6 +28,28 @@ export function markAttached(conf: LoomConfig, attached: boolean): void {
   conf.set(LoomOptions.clientAttached.key, String(attached), attached ? 'attached client' : 'detached client (-d)');
 }
 
+/** What a lease needs of a running cluster (SessionCluster has it): where its REST API is, now and after a new AM attempt. */
+export interface LeasedCluster {
+  readonly restUrl: string;
+  readonly secret: string;
+  /** Refreshes the application report, so restUrl names the current attempt. */
+  report(): Promise<unknown>;
+}
+
+/** Starts heartbeating a cluster this client started attached (markAttached(conf, true)); stop() or release() it when done. */
+export function holdClusterLease(conf: LoomConfig, cluster: LeasedCluster, log?: (line: string) => void): ClusterLease {
+  return ClusterLease.start({
+    restUrl: cluster.restUrl,
+    secret: cluster.secret,
+    timeoutMs: conf.get(LoomOptions.clientHeartbeatTimeout),
+    locate: async () => {
+      await cluster.report();
+      return cluster.restUrl;
+    },
+    ...(log ? { log } : {}),
+  });
+}
+
 export interface ClusterLeaseOptions {
   /** `http://host:port` of the AM's REST API. */
   restUrl: string;

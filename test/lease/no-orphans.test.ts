@@ -1,7 +1,7 @@
 // No orphans, with real processes on the mini cluster: a session started attached holds a lease
 // on its AM; its client killed with SIGKILL, the cluster ends KILLED within the heartbeat timeout
-// plus 10 s, diagnostics naming the lease, every container gone. A detached session, silent as
-// long, lives on. list-clusters shows both while they run; the submission asked YARN to keep
+// plus 10 s, diagnostics naming the lease, every container gone. A detached session (-d, or
+// attached and then `detach`), silent as long, lives on. list-clusters shows both while they run; the submission asked YARN to keep
 // containers across attempts with the validity interval.
 import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,7 +49,7 @@ async function leftovers(k: SessionKit, appId: string): Promise<string[]> {
 }
 
 describe('client lease on the mini cluster', () => {
-  it('SIGKILL of an attached client ends its cluster KILLED with no container left; a detached cluster survives; list-clusters shows both', async () => {
+  it('SIGKILL of an attached client ends its cluster KILLED with no container left; detached clusters survive; list-clusters shows them all', async () => {
     kit = await startSessionKit({
       loomConf: {
         'loom.client.heartbeat-timeout': `${HEARTBEAT_TIMEOUT_MS}ms`,
@@ -72,6 +72,18 @@ describe('client lease on the mini cluster', () => {
     expect(record).toMatchObject({ maxAppAttempts: 2, keepContainers: true, attemptFailuresValidityIntervalMs: 10_000 });
     expect(detachedReport.applicationTags).toContain('loom-mode:session');
 
+    // Attached, then `detach`: the client releases the lease and exits; the cluster runs on.
+    const detaching = k.spawnLoom(['yarn-session', '-nm', 'detached later']);
+    const detachedLaterId = await k.waitFor('the second session to run', () => /Loom session \S+ is running/.test(detaching.stdout()) && applicationIdIn(detaching.stdout()), 60_000);
+    const detachedLaterSecret = await secretOf(k, detachedLaterId);
+    const detachedLaterReport = await k.report(detachedLaterId);
+    expect((await leaseOf(detachedLaterReport, detachedLaterSecret)).attached).toBe(true);
+    detaching.child.stdin!.end('detach\n');
+    const detachedExit = await detaching.exited;
+    expect(detachedExit.code, detachedExit.stderr).toBe(0);
+    expect(detachedExit.stdout).toContain(`detached; session ${detachedLaterId} keeps running`);
+    expect(await leaseOf(detachedLaterReport, detachedLaterSecret)).toMatchObject({ attached: false, 'timeout-ms': HEARTBEAT_TIMEOUT_MS });
+
     // An attached session, with a TaskExecutor running a job's worth of containers.
     const client = k.spawnLoom(['yarn-session', '-nm', 'attached one']);
     const attachedId = await k.waitFor('the attached session to run', () => /Loom session \S+ is running/.test(client.stdout()) && applicationIdIn(client.stdout()), 60_000);
@@ -89,20 +101,26 @@ describe('client lease on the mini cluster', () => {
     expect(later['last-heartbeat']!).toBeGreaterThan(first['last-heartbeat']!);
     expect((await k.report(attachedId)).state).toBe('RUNNING');
 
-    // list-clusters (and yarn-session --list) shows both running clusters with age and dashboard.
+    // list-clusters (and yarn-session --list) shows the running clusters with age and dashboard.
     const listed = await k.loom(['list-clusters']);
     expect(listed.code, listed.stderr).toBe(0);
     const lines = listed.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^APPLICATION ID\s+NAME\s+MODE\s+STATE\s+AGE\s+QUEUE\s+DASHBOARD$/);
-    expect(lines).toHaveLength(3);
-    for (const [id, name, report] of [[detachedId, 'detached one', detachedReport], [attachedId, 'attached one', attachedReport]] as const) {
+    expect(lines).toHaveLength(4);
+    const running = [
+      [detachedId, 'detached one', detachedReport],
+      [detachedLaterId, 'detached later', detachedLaterReport],
+      [attachedId, 'attached one', attachedReport],
+    ] as const;
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(running.map(([id]) => id)); // oldest first
+    for (const [id, name, report] of running) {
       const line = lines.find((l) => l.startsWith(id));
       expect(line, listed.stdout).toMatch(new RegExp(`^${id}\\s+${name}\\s+session\\s+RUNNING\\s+(\\d+s|\\d+m \\d\\ds)\\s+default\\s+\\S+$`));
       expect(line!.endsWith(report.trackingUrl)).toBe(true);
       expect(report.trackingUrl).toMatch(/^http:\/\/.+\/proxy\/application_/);
     }
     const viaSession = await k.loom(['yarn-session', '--list']);
-    expect(viaSession.stdout.split('\n').filter((l) => l.startsWith('application_')).map((l) => l.split(/\s+/)[0]).sort()).toEqual([detachedId, attachedId].sort());
+    expect(viaSession.stdout.split('\n').filter((l) => l.startsWith('application_')).map((l) => l.split(/\s+/)[0])).toEqual(running.map(([id]) => id));
 
     // SIGKILL: no chance to stop anything. The lease ends the cluster.
     client.child.kill('SIGKILL');
@@ -120,15 +138,18 @@ describe('client lease on the mini cluster', () => {
     // The AM ended it on purpose, so it removed its staging dir.
     await k.waitFor('the staging dir to go', async () => !(await k.fs.getFileStatus(`/user/${k.user}/.loom/${attachedId}`).then(() => true, () => false)), 10_000);
 
-    // The detached cluster has been without any client far longer than the timeout, and lives.
+    // The detached clusters have been without any client far longer than the timeout, and live.
     expect(Date.now() - detachedSince).toBeGreaterThan(2 * HEARTBEAT_TIMEOUT_MS);
     expect((await k.report(detachedId)).state).toBe('RUNNING');
+    expect((await k.report(detachedLaterId)).state).toBe('RUNNING');
     const after = await k.loom(['list-clusters']);
-    expect(after.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual([detachedId]);
+    expect(after.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual([detachedId, detachedLaterId]);
 
-    const stopped = await k.loom(['yarn-session', '-id', detachedId], { stdin: 'stop\n' });
-    expect(stopped.code, stopped.stderr).toBe(0);
-    expect(await k.report(detachedId)).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
+    for (const id of [detachedId, detachedLaterId]) {
+      const stopped = await k.loom(['yarn-session', '-id', id], { stdin: 'stop\n' });
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(await k.report(id)).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
+    }
     expect((await k.loom(['list-clusters'])).stdout).toContain('no running Loom sessions or other Loom clusters');
   }, 120_000);
 });

@@ -11,10 +11,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { createInterface } from 'node:readline';
-import { LoomOptions } from '../../conf/loom-config-options.js';
 import { parseMemorySize } from '../../conf/memory-size.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
-import { ClusterLease, markAttached } from '../../deploy/cluster-lease.js';
+import { holdClusterLease, markAttached, type ClusterLease } from '../../deploy/cluster-lease.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { deploySession } from '../../deploy/session-deployer.js';
@@ -134,16 +133,7 @@ async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnS
     io.stdout.write(`Stop it with: yarn-session -id ${cluster.applicationId}, then type stop (or: echo stop | yarn-session -id ${cluster.applicationId})\n`);
     return 0;
   }
-  const lease = ClusterLease.start({
-    restUrl: cluster.restUrl,
-    secret: cluster.secret,
-    timeoutMs: ctx.conf.get(LoomOptions.clientHeartbeatTimeout),
-    locate: async () => {
-      await cluster.report();
-      return cluster.restUrl;
-    },
-    log: ctx.log,
-  });
+  const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
   try {
     return await attached(cluster, io, lease);
   } finally {
