@@ -100,7 +100,8 @@ export async function resolveProvidedLibDirs(ctx: DeployContext, entries: readon
     const localResources = manifest && problems.length === 0 ? linkAll(files, manifest, manifests[0]!.file.path, opts, problems) : {};
     if (problems.length > 0 || !manifest) {
       throw new ProvidedLibDirError(
-        problems.length === 1 ? problems[0]! : `${problems.length} problems with the provided lib dirs (${PROVIDED_LIB_DIRS_KEY}):\n  ${problems.join('\n  ')}`,
+        // One line (the CLI prints the first line of an error), each problem numbered.
+        problems.length === 1 ? problems[0]! : `${problems.length} problems with the provided lib dirs (${PROVIDED_LIB_DIRS_KEY}): ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`,
       );
     }
     return { localResources, manifest, runtimeDir: qualifiedUri(manifests[0]!.fs.fsUri, hdfsParent(manifests[0]!.file.path)) };

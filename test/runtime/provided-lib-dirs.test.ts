@@ -158,7 +158,7 @@ describe('provided lib dirs', () => {
   it('reports every problem at once', async () => {
     await kit.put('/apps/extra/a.js', 'a', '600');
     await expect(resolveRuntime(kit.context({ 'yarn.provided.lib.dirs': '/apps/extra;/apps/gone' }))).rejects.toThrow(
-      /^2 problems with the provided lib dirs \(yarn.provided.lib.dirs\):\n {2}provided lib dir \/apps\/extra is not readable by all users: .*\n {2}provided lib dir \/apps\/gone .*does not exist/,
+      /^2 problems with the provided lib dirs \(yarn.provided.lib.dirs\): \(1\) provided lib dir \/apps\/extra is not readable by all users: .* \(2\) provided lib dir \/apps\/gone .*does not exist/,
     );
   });
 });
