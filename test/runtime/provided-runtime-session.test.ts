@@ -3,91 +3,34 @@
 // (each writes only its configuration and secret; the second localizes nothing new on the node),
 // the AM and a TaskExecutor running the shipped Node.js binary rather than a node on their PATH,
 // and bad provided dirs refused before anything is submitted or written.
-import { readdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applicationIdIn, startSessionKit, type SessionKit } from '../e2e/session-kit.js';
+import { applicationIdIn, type SessionKit } from '../e2e/session-kit.js';
+import {
+  amContainerId,
+  hdfsFiles,
+  localizationCounters,
+  loomProcesses,
+  nodeOnPath,
+  publicCache,
+  startShippedNodeKit,
+  stopSession,
+  written,
+} from './runtime-e2e-kit.js';
 
 const JOBS = join(import.meta.dirname, '..', 'e2e', 'jobs', 'test-jobs.mjs');
+
 let kit: SessionKit | undefined;
 
 beforeEach(async () => {
-  kit = await startSessionKit({ nodes: 1 });
-  // The kit runs containers on this process's node via loom.node.path; these tests ship it instead.
-  const loomYaml = join(kit.dir, 'loom-conf', 'loom.yaml');
-  const text = await readFile(loomYaml, 'utf8');
-  await writeFile(loomYaml, text.split('\n').filter((l) => !l.startsWith('loom.node.path:')).join('\n'));
+  kit = await startShippedNodeKit();
 });
 
 afterEach(async () => {
   await kit?.stop();
   kit = undefined;
 });
-
-/** The node a command named `node` would run with this PATH, resolved; undefined when there is none. */
-async function nodeOnPath(path: string): Promise<string | undefined> {
-  for (const dir of path.split(delimiter).filter(Boolean)) {
-    const found = await realpath(join(dir, 'node')).catch(() => undefined);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** Every file on HDFS: path -> size. */
-async function hdfsFiles(k: SessionKit): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  const walk = async (dir: string): Promise<void> => {
-    for (const st of await k.fs.listStatus(dir)) {
-      const p = dir === '/' ? `/${st.pathSuffix}` : `${dir}/${st.pathSuffix}`;
-      if (st.type === 'DIRECTORY') await walk(p);
-      else out.set(p, st.length);
-    }
-  };
-  await walk('/');
-  return out;
-}
-
-/** Files that are new or changed in `after`, with sizes. */
-function written(before: Map<string, number>, after: Map<string, number>): [string, number][] {
-  return [...after].filter(([p, size]) => before.get(p) !== size).sort(([a], [b]) => (a < b ? -1 : 1));
-}
-
-/** The NodeManager's PUBLIC cache on disk: one numbered dir per localized resource. */
-async function publicCache(k: SessionKit): Promise<string[]> {
-  const root = join(k.cluster.dir, 'nm-0', 'local', 'filecache');
-  const out: string[] = [];
-  for (const n of await readdir(root).catch(() => [] as string[])) {
-    // Checksum files (.<name>.crc) sit next to localized FILEs.
-    for (const f of await readdir(join(root, n))) if (!f.startsWith('.')) out.push(`${n}/${f}`);
-  }
-  return out.sort();
-}
-
-/** LOCALIZATION_COUNTERS (bytesMissed,bytesCached,filesMissed,filesCached,ms) of a container, from its launch script copy. */
-async function localizationCounters(k: SessionKit, containerId: string): Promise<{ filesMissed: number; filesCached: number }> {
-  const script = await readFile(join(k.cluster.nodes[0]!.containerLogDir(containerId), 'launch_container.sh'), 'utf8');
-  const [, , filesMissed, filesCached] = /export LOCALIZATION_COUNTERS="([^"]*)"/.exec(script)![1]!.split(',').map(Number);
-  return { filesMissed: filesMissed!, filesCached: filesCached! };
-}
-
-/** Pid, executable and command line of the processes running an entry point of Loom's runtime. */
-async function loomProcesses(k: SessionKit, entry: string): Promise<{ pid: number; exe: string; path: string }[]> {
-  const out = [];
-  for (const pid of await k.processesInCluster()) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (!cmdline.split('\0').some((a) => a.endsWith(entry))) continue;
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    const path = environ.split('\0').find((e) => e.startsWith('PATH='))?.slice(5) ?? '';
-    out.push({ pid, exe: await readlink(`/proc/${pid}/exe`), path });
-  }
-  return out;
-}
-
-async function stopSession(k: SessionKit, appId: string): Promise<void> {
-  const stopped = await k.loom(['yarn-session', '-id', appId], { stdin: 'stop\n' });
-  expect(stopped.code, stopped.stderr).toBe(0);
-  expect(await k.report(appId)).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
-}
 
 describe("Loom's runtime provided on HDFS", () => {
   it('upload-runtime once; sessions on it upload only their configuration and secret, localize it once, and run the shipped node', async () => {
@@ -148,7 +91,7 @@ describe("Loom's runtime provided on HDFS", () => {
       // Not what the container's PATH (bash's default on the mini NM) would find, if it finds one at all.
       expect(p.exe).not.toBe(await nodeOnPath(p.path));
     }
-    const amScript = await readFile(join(k.cluster.nodes[0]!.containerLogDir(`${appId.replace('application_', 'container_')}_01_000001`), 'launch_container.sh'), 'utf8');
+    const amScript = await readFile(join(k.cluster.nodes[0]!.containerLogDir(amContainerId(appId)), 'launch_container.sh'), 'utf8');
     expect(amScript).toMatch(/^exec \/bin\/bash -c "\.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/appmaster\/main\.js /m);
     expect((await slow.exited).code).toBe(0);
     await stopSession(k, appId);
@@ -160,9 +103,8 @@ describe("Loom's runtime provided on HDFS", () => {
     const appId2 = applicationIdIn(second.stdout);
     expect(written(before2, await hdfsFiles(k)).map(([p]) => p)).toEqual([`/user/${k.user}/.loom/${appId2}/loom-conf.yaml`, `/user/${k.user}/.loom/${appId2}/loom-secret`]);
     expect(await publicCache(k)).toEqual(cached);
-    const amContainer = `${appId2.replace('application_', 'container_')}_01_000001`;
     // 4 PUBLIC resources cached, 2 APPLICATION ones (configuration, secret) fetched.
-    expect(await localizationCounters(k, amContainer)).toEqual({ filesMissed: 2, filesCached: 4 });
+    expect(await localizationCounters(k, amContainerId(appId2))).toEqual({ filesMissed: 2, filesCached: 4 });
     await stopSession(k, appId2);
   }, 240_000);
 
