@@ -2,8 +2,8 @@
  * The ApplicationMaster's assembly: reads what the NodeManager and the client put into the
  * container, starts the TaskExecutor gateway (gRPC) and the dispatcher (REST + dashboard) on the
  * container's host, registers with the ResourceManager, and runs the ResourceManager bridge
- * until the cluster ends. The mode (LOOM_MODE) decides what else runs; only `session` exists
- * yet, and the other modes plug in at `modeRunner`.
+ * until the cluster ends. The mode (LOOM_MODE) decides what else runs and when the cluster ends
+ * (appmaster/modes/: per-job runs its shipped job, application runs the program's main()).
  */
 import { readFileSync } from 'node:fs';
 import { Configuration } from '../client/conf/configuration.js';
@@ -12,7 +12,7 @@ import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
 import { NMClient } from '../client/yarn/nm-client.js';
-import { readAmEnvironment, type AmEnvironment, type ClusterMode } from './am-runtime/am-environment.js';
+import { readAmEnvironment, type AmEnvironment } from './am-runtime/am-environment.js';
 import { amSettings, type AmSettings } from './am-runtime/am-settings.js';
 import { readClusterFiles, type ClusterFiles } from './am-runtime/cluster-files.js';
 import type { ClusterControl } from './cluster-api.js';
@@ -21,6 +21,7 @@ import { DispatcherServer } from './dispatcher/dispatcher-server.js';
 import { dispatcherSettings, type DispatcherSettings } from './dispatcher/dispatcher-settings.js';
 import { JobMaster } from './jobs/job-master.js';
 import { clientLeaseFor } from './lease/client-lease.js';
+import { prepareModeRunner, type ModeRunner } from './modes/mode-runner.js';
 import { jobMasterOptionsFrom, restartOptionsFrom, type JobMasterOptions } from './jobs/job-master-options.js';
 import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-bridge.js';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
@@ -76,13 +77,14 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   let settings: AmSettings;
   let listen: DispatcherSettings;
   let restarts: Pick<JobMasterOptions, 'restartStrategy' | 'retryUserErrors'>;
+  let mode: ModeRunner;
   try {
     files = readClusterFiles(am);
     settings = amSettings(files.config);
     // Both servers listen where rest.bind-address says (default NM_HOST) and advertise NM_HOST.
     listen = dispatcherSettings(files.config, env);
     restarts = restartOptionsFrom((key) => files.config.getString(key));
-    modeRunner(am.mode);
+    mode = prepareModeRunner(am, files.config, env);
   } catch (err) {
     await failBeforeServing(am, hadoopConf, amrm, err, log);
     exit(1);
@@ -126,6 +128,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   shutdown = new AmShutdown({
     stopTaskExecutors: async (reason) => {
       lease?.stop();
+      await mode.stop(reason);
       jobMaster.close(reason);
       registry.stop(reason);
       await bridge?.stop();
@@ -198,6 +201,12 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     const heldBridge = bridge;
     jobMaster.onTaskExecutorEvent(() => jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length));
     bridge.start();
+    mode.start({
+      submitJob: (spec, o) => jobMaster.submitJob(spec, o),
+      waitForJob: (id) => jobMaster.waitForJob(id),
+      finish: (finalStatus, diagnostics) => void end({ kind: 'finish', finalStatus, diagnostics }),
+      log,
+    });
   } catch (err) {
     await end({ kind: 'finish', finalStatus: 'FAILED', diagnostics: `the ApplicationMaster failed to start: ${describe(err)}` });
     throw err;
@@ -209,13 +218,6 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     restAddress: `${advertisedHost}:${dispatcher.address().port}`,
     gatewayAddress: `${advertisedHost}:${gateway.address.port}`,
   };
-}
-
-/** The seam for the other modes: per-job runs its shipped job, application runs main() here. */
-function modeRunner(mode: ClusterMode): void {
-  if (mode !== 'session') {
-    throw new Error(`LOOM_MODE=${mode} is not supported by this ApplicationMaster yet; start a session (yarn-session) and submit jobs with loom run`);
-  }
 }
 
 /** A broken configuration or mode: the application still ends FAILED with the reason, not as a mystery. */

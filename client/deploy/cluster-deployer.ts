@@ -41,16 +41,21 @@ export interface ModeStaging {
   stageFile(localPath: string, targetName: string, type: LocalResourceType, visibility: LocalResourceVisibility, permission?: string): Promise<LocalResourceSpec>;
 }
 
+export interface ModeFiles {
+  /** Link name -> resource, for the AM's container. */
+  resources: Record<string, LocalResourceSpec>;
+  /** More AM environment (e.g. LOOM_PROGRAM). */
+  environment?: Record<string, string>;
+}
+
 export interface ClusterDeployOptions {
   mode: ClusterMode;
   /** The YARN application name when yarn.application.name is not set. */
   defaultName: string;
   /** Local files and directories for every container (-t); default yarn.ship-files. */
   shipFiles?: string[];
-  /** Mode-specific files, staged after the configuration and secret; returns link name -> resource. */
-  stageModeFiles?: (staging: ModeStaging) => Promise<Record<string, LocalResourceSpec>>;
-  /** More AM environment (e.g. LOOM_PROGRAM). */
-  environment?: Record<string, string>;
+  /** Mode-specific files, staged after the configuration and secret: the AM's resources and environment they add. */
+  stageModeFiles?: (staging: ModeStaging) => Promise<ModeFiles>;
   /** `rest` (default): until the AM registered and its REST API answers; `submitted`: until YARN accepted it. */
   waitFor?: 'rest' | 'submitted';
   /** For the AM to register and its REST endpoint to answer (default 120 s). */
@@ -131,9 +136,8 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
         resources[ship.name] = await stageFile(ship.path, ship.name, 'FILE', 'APPLICATION');
       }
     }
-    if (opts.stageModeFiles) {
-      Object.assign(resources, await opts.stageModeFiles({ applicationId, stagingDir, localDir: local, stageFile }));
-    }
+    const modeFiles = opts.stageModeFiles ? await opts.stageModeFiles({ applicationId, stagingDir, localDir: local, stageFile }) : { resources: {} };
+    Object.assign(resources, modeFiles.resources);
     const uploaded = Date.now();
     opts.signal?.throwIfAborted();
 
@@ -147,7 +151,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
         stagingDirUri: qualifiedUri(ctx.fsUri, stagingDir),
         user: ctx.user,
         defaultName: opts.defaultName,
-        ...(opts.environment ? { environment: opts.environment } : {}),
+        ...(modeFiles.environment ? { environment: modeFiles.environment } : {}),
       }),
     );
     const submittedAt = Date.now();

@@ -75,14 +75,14 @@ export class SessionCluster {
   }
 
   /**
-   * Asks the AM to end the application (FINISHED/SUCCEEDED unless told otherwise), waits until
+   * Asks the AM to end the application (FINISHED/SUCCEEDED unless told otherwise: per-job ends with its job's status), waits until
    * YARN says it ended, and makes sure the staging dir is gone. If the AM does not end in time,
    * the application is killed.
    */
-  async stop(opts: { timeoutMs?: number; diagnostics?: string } = {}): Promise<ApplicationReport> {
+  async stop(opts: { timeoutMs?: number; diagnostics?: string; finalStatus?: 'SUCCEEDED' | 'FAILED' | 'KILLED' } = {}): Promise<ApplicationReport> {
     const timeoutMs = opts.timeoutMs ?? 60_000;
     try {
-      await this.dispatcher.shutdownCluster({ finalStatus: 'SUCCEEDED', diagnostics: opts.diagnostics ?? 'stopped by the Loom client' });
+      await this.dispatcher.shutdownCluster({ finalStatus: opts.finalStatus ?? 'SUCCEEDED', diagnostics: opts.diagnostics ?? 'stopped by the Loom client' });
     } catch (err) {
       const r = await this.report();
       if (!ENDED_STATES.has(r.state)) {

@@ -47,9 +47,10 @@ describe('cluster command arguments', () => {
   });
 
   it('run/list/cancel: usage errors are exit 2; the job arguments after the bundle are passed through', async () => {
-    const noClass = await run(runJob, ['job.mjs']);
-    expect(noClass.code).toBe(2);
-    expect(noClass.err).toMatch(/required option '-c, --class <export>'/);
+    // Without -c a bundle is a program (main(ctx)); without a bundle there is nothing to run.
+    const noBundle = await run(runJob, []);
+    expect(noBundle.code).toBe(2);
+    expect(noBundle.err).toMatch(/missing required argument 'bundle'/);
     const badP = await run(runJob, ['-c', 'f', '-p', '0', 'job.mjs']);
     expect(badP.code).toBe(2);
     expect(badP.err).toMatch(/-p "0" is not a parallelism/);

@@ -1,36 +1,53 @@
 /**
- * `loom run`, `loom list`, `loom cancel`: jobs on a running session.
+ * `loom run`, `loom list`, `loom cancel`: jobs and programs on Loom clusters.
  *
- *   loom run -c <export> [-p N] [-d] <bundle> [args...]   submit, print progress and results
- *   loom list                                             the session's jobs
- *   loom cancel <jobId>
+ *   loom run [-t yarn-session|remote] -c <export> [-p N] [-d] <bundle> [args...]   one job on the running session
+ *   loom run [-t yarn-session|remote] [-p N] <bundle> [args...]                     a program: main(ctx) here, jobs to the session
+ *   loom run -t yarn-per-job [-d] [-c <main export>] [-p N] <bundle> [args...]      a program: main(ctx) here, a cluster per job
+ *   loom list [-t <target>] [-yid <appId>]                                          a cluster's jobs
+ *   loom cancel [-t <target>] [-yid <appId>] <jobId>
  *
- * The session is the one the properties file names (written by yarn-session), or the one given
- * with -Dyarn.application.id=<id> (or -yid <id>, as Flink). A bundle is an ES module file or a
- * directory holding one (packed as .tar.gz); it is uploaded to the session's staging dir under
- * `jobs/`, named by its content hash, so an unchanged bundle is not uploaded twice.
+ * A program is a bundle whose default export (or the export named with -c in per-job mode) is
+ * `async main(ctx)`; in session mode `-c` keeps its older meaning, the task export of one job.
+ * Flink's older syntax works: `-m yarn-cluster` (= -t yarn-per-job) and the -y flags (-yjm,
+ * -ytm, -ys, -ynm, -yqu, -yD k=v, -yid, -yt). The cluster is the one -yid / -Dyarn.application.id
+ * names, else the session the properties file names (written by yarn-session). A bundle is an ES
+ * module file or a directory holding one (packed as .tar.gz), uploaded under its content hash.
  */
-import { Command, CommanderError } from 'commander';
-import { packBundle } from '../../bundle/bundle-pack.js';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { packBundle, type PackedBundle } from '../../bundle/bundle-pack.js';
 import { uploadBundle } from '../../bundle/bundle-upload.js';
-import { ConfigurationError } from '../../conf/configuration-error.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import type { JobDetails } from '../../deploy/dispatcher-client.js';
+import { perJobSubmitter } from '../../deploy/per-job-submitter.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
+import { sessionJobSubmitter } from '../../deploy/session-job-submitter.js';
 import { jobsDir } from '../../deploy/staging-dir.js';
+import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
+import { runClientProgram } from '../../program/client-program.js';
+import type { JobSubmitter } from '../../program/program-context.js';
+import { describeProgramError } from '../../program/program-errors.js';
+import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../../program/program-loader.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
-import { collect, deployContext, describeClusterError, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
+import {
+  checkParallelism,
+  checkTarget,
+  clusterCommand,
+  parseClusterArgs,
+  UsageError,
+  withCluster,
+  withContext,
+  type ClusterCommandIo,
+  type ClusterFlags,
+  type ExecutionTarget,
+} from './cluster-options.js';
+import { registerInfoCommand } from './info.js';
+import { registerRunApplicationCommand } from './run-application.js';
 
-const FLINK_FLAGS: Readonly<Record<string, string>> = { '-yid': '--applicationId' };
-
-interface SessionFlags {
-  D?: string[];
-  applicationId?: string;
-}
-
-interface RunFlags extends SessionFlags {
+interface RunFlags extends ClusterFlags {
   class?: string;
   parallelism?: string;
   detached?: boolean;
@@ -39,95 +56,122 @@ interface RunFlags extends SessionFlags {
 }
 
 export function registerJobCommands(program: Command): void {
-  registerPassThroughCommand(program, 'run', 'Submit a job to the running Loom session: loom run -c <export> [-p N] <bundle> [args...]', runJob);
-  registerPassThroughCommand(program, 'list', "List the running Loom session's jobs", listJobs);
-  registerPassThroughCommand(program, 'cancel', 'Cancel a job of the running Loom session: loom cancel <jobId>', cancelJob);
-}
-
-function baseCommand(name: string, io: ClusterCommandIo): Command {
-  return new Command(`loom ${name}`)
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .option('-D <key=value>', 'configuration override (repeatable)', collect)
-    .option('--applicationId <id>', '-yid: the session to use (default: the one yarn-session started last)');
-}
-
-/** Parses argv, or the exit code when commander already answered (help, usage error). */
-function parse<F extends object>(cmd: Command, argv: string[]): { flags: F; args: string[] } | { code: number } {
-  try {
-    cmd.parse(normalizeFlags(argv, FLINK_FLAGS), { from: 'user' });
-    return { flags: cmd.opts() as F, args: cmd.args };
-  } catch (err) {
-    if (err instanceof CommanderError) return { code: err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2 };
-    throw err;
-  }
-}
-
-/** Finds the session and runs `fn` on it; errors become one line on stderr and exit code 1 (2 for bad configuration). */
-async function withSession(
-  name: string,
-  io: ClusterCommandIo,
-  flags: SessionFlags,
-  fn: (cluster: SessionCluster, ctx: DeployContext) => Promise<number>,
-): Promise<number> {
-  let ctx: DeployContext | undefined;
-  try {
-    const configs = loadConfigs(io, [...(flags.D ?? []), ...(flags.applicationId ? [`yarn.application.id=${flags.applicationId}`] : [])]);
-    ctx = deployContext(io, configs);
-    const cluster = await attachToSession(ctx);
-    return await fn(cluster, ctx);
-  } catch (err) {
-    io.stderr.write(`loom ${name}: ${describeClusterError(err)}\n`);
-    return err instanceof ConfigurationError ? 2 : 1;
-  } finally {
-    await ctx?.close();
-  }
+  registerPassThroughCommand(program, 'run', 'Run a program or submit a job: loom run [-t yarn-session|yarn-per-job] [-c <export>] [-p N] <bundle> [args...]', runJob);
+  registerPassThroughCommand(program, 'list', "List a Loom cluster's jobs", listJobs);
+  registerPassThroughCommand(program, 'cancel', 'Cancel a job of a Loom cluster: loom cancel <jobId>', cancelJob);
+  registerInfoCommand(program);
+  registerRunApplicationCommand(program);
 }
 
 export async function runJob(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const cmd = baseCommand('run', io)
-    .description('Submit a job to the running Loom session, print its progress and results; exit 1 if it fails.')
-    .requiredOption('-c, --class <export>', 'name of the exported function every task calls as fn(task)')
-    .option('-p, --parallelism <n>', 'number of parallel tasks (default: parallelism.default)')
-    .option('-d, --detached', 'print the job id and exit without waiting')
-    .option('--name <name>', 'job name (default: the bundle and export)')
+  const cmd = clusterCommand('run', io)
+    .description('Run a program (a bundle whose default export is main(ctx)) or submit one job to a session; exit 1 if it fails.')
+    .option('-m, --jobmanager <yarn-cluster>', 'Flink\'s older spelling of -t yarn-per-job')
+    .option('-c, --class <export>', 'session: the export every task of ONE job calls as fn(task); per-job: the export holding main(ctx)')
+    .option('-p, --parallelism <n>', 'tasks of the job (session -c form), or the programs\' default parallelism (parallelism.default)')
+    .option('-d, --detached', 'print the job (and per-job application) ids and exit without waiting')
+    .option('--name <name>', 'job name for the -c form (default: the bundle and export)')
     .option('--entry <module>', 'for a directory bundle: the module to import, relative to it')
     .argument('<bundle>', 'an .mjs/.js module, or a directory holding one and its node_modules')
-    .argument('[args...]', 'arguments every task gets as task.args (strings)')
-    // Whatever follows the bundle belongs to the job, even when it looks like an option.
+    .argument('[args...]', 'arguments for the program (ctx.args) or every task (task.args)')
+    .addHelpText('after', '\nFlink-style: -m yarn-cluster, -yjm -ytm -ys -ynm -yqu -yD k=v -yid -yt. Example: loom run -t yarn-per-job wc.mjs /in.txt')
+    // Whatever follows the bundle belongs to the program, even when it looks like an option.
     .passThroughOptions();
-  const parsed = parse<RunFlags>(cmd, argv);
+  const parsed = parseClusterArgs<RunFlags>('run', cmd, argv, io);
   if ('code' in parsed) return parsed.code;
-  const { flags, args } = parsed;
-  const [bundlePath, ...jobArgs] = args;
-  if (flags.parallelism !== undefined && !/^[1-9][0-9]*$/.test(flags.parallelism.trim())) {
-    io.stderr.write(`loom run: -p "${flags.parallelism}" is not a parallelism: give a whole number of at least 1, e.g. -p 4\n`);
+  const { flags, args, properties } = parsed;
+  const [bundlePath, ...programArgs] = args;
+  let target: ExecutionTarget;
+  try {
+    target = checkTarget(flags.target, flags.jobmanager, ['remote', 'yarn-session', 'yarn-per-job'], 'yarn-session');
+    checkParallelism(flags.parallelism);
+    if (target !== 'yarn-per-job' && flags.class === undefined && flags.detached) {
+      throw new UsageError("-d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application");
+    }
+  } catch (err) {
+    io.stderr.write(`loom run: ${(err as Error).message}\n`);
     return 2;
   }
-  return withSession('run', io, flags, async (cluster, ctx) => {
-    const packed = await packBundle(bundlePath!, flags.entry ? { entry: flags.entry } : {});
-    let bundle;
-    try {
-      bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
-    } finally {
-      await packed.cleanup();
-    }
-    const parallelism = flags.parallelism ? Number(flags.parallelism) : ctx.conf.get(LoomOptions.defaultParallelism);
-    const jobId = await cluster.dispatcher.submitJob({
-      name: flags.name ?? `${flags.class} (${bundlePath})`,
-      bundle,
-      exportName: flags.class!,
-      parallelism,
-      args: jobArgs,
-    });
-    io.stderr.write(`submitted job ${jobId} to ${cluster.applicationId} (parallelism ${parallelism})\n`);
-    if (flags.detached) {
-      io.stdout.write(`${jobId}\n`);
-      return 0;
-    }
-    const job = await waitWithCancelOnInterrupt(cluster, jobId, io);
-    return reportJob(job, io);
+  const oneJob = target !== 'yarn-per-job' && flags.class !== undefined;
+  const programProperties = !oneJob && flags.parallelism ? [`parallelism.default=${flags.parallelism.trim()}`] : [];
+  return withContext('run', io, flags, [...properties, ...programProperties], async (ctx) => {
+    if (oneJob) return submitOneJob(ctx, io, flags, bundlePath!, programArgs);
+    return runProgramHere(ctx, io, flags, target, bundlePath!, programArgs);
   });
+}
+
+/** The session `-c <export> -p N` form: one job, its progress and results. */
+async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, bundlePath: string, jobArgs: string[]): Promise<number> {
+  const cluster = await attachToSession(ctx);
+  const packed = await packBundle(bundlePath, flags.entry ? { entry: flags.entry } : {});
+  let bundle;
+  try {
+    bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
+  } finally {
+    await packed.cleanup();
+  }
+  const parallelism = flags.parallelism ? Number(flags.parallelism) : ctx.conf.get(LoomOptions.defaultParallelism);
+  const jobId = await cluster.dispatcher.submitJob({
+    name: flags.name ?? `${flags.class} (${bundlePath})`,
+    bundle,
+    exportName: flags.class!,
+    parallelism,
+    args: jobArgs,
+  });
+  io.stderr.write(`submitted job ${jobId} to ${cluster.applicationId} (parallelism ${parallelism})\n`);
+  if (flags.detached) {
+    io.stdout.write(`${jobId}\n`);
+    return 0;
+  }
+  const job = await waitWithCancelOnInterrupt(cluster, jobId, io);
+  return reportJob(job, io);
+}
+
+/**
+ * A program: main(ctx) runs here; its jobs go to the session, or each to a cluster of its own
+ * (per-job). What main() returns is printed as JSON; its error fails the command with exit 1.
+ */
+async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, target: ExecutionTarget, bundlePath: string, programArgs: string[]): Promise<number> {
+  const perJob = target === 'yarn-per-job';
+  const packed: PackedBundle = await packBundle(bundlePath, flags.entry ? { entry: flags.entry } : {});
+  try {
+    const onProgress = (job: JobDetails) => io.stderr.write(`${progressLine(job)}\n`);
+    let submitter: JobSubmitter;
+    if (perJob) {
+      submitter = perJobSubmitter(ctx, packed, {
+        detached: flags.detached ?? false,
+        onProgress,
+        onDeployed: ({ jobId, applicationId }) => {
+          io.stderr.write(`job ${jobId} runs in its own cluster ${applicationId}\n`);
+          if (flags.detached) io.stdout.write(`${jobId}\t${applicationId}\n`);
+        },
+      });
+    } else {
+      submitter = sessionJobSubmitter(ctx, await attachToSession(ctx), packed, onProgress);
+    }
+    let outcome;
+    try {
+      outcome = await runClientProgram({
+        modulePath: localModulePath(bundlePath, packed.description),
+        entryExport: perJob && flags.class ? flags.class : DEFAULT_PROGRAM_EXPORT,
+        args: programArgs,
+        mode: perJob ? 'per-job' : 'session',
+        detached: flags.detached ?? false,
+        submitter,
+        defaultParallelism: ctx.conf.get(LoomOptions.defaultParallelism),
+        bundleName: basename(bundlePath),
+        hdfs: () => webHdfsClientFromConf(ctx.hadoopConf, { user: ctx.user, env: ctx.env }),
+        log: (line) => io.stderr.write(`${line}\n`),
+      });
+    } catch (err) {
+      io.stderr.write(`loom run: main() failed: ${describeProgramError(err)}\n`);
+      return 1;
+    }
+    if (outcome.value !== undefined) io.stdout.write(`${JSON.stringify(outcome.value, null, 2)}\n`);
+    return 0;
+  } finally {
+    await packed.cleanup();
+  }
 }
 
 /** Ctrl+C while waiting cancels the job (the session stays). */
@@ -164,11 +208,9 @@ function reportJob(job: JobDetails, io: ClusterCommandIo): number {
 }
 
 export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const parsed = parse<SessionFlags>(baseCommand('list', io).description("List the running Loom session's jobs."), argv);
-  if ('code' in parsed) return parsed.code;
-  return withSession('list', io, parsed.flags, async (cluster) => {
+  return withCluster('list', io, argv, clusterCommand('list', io).description("List a Loom cluster's jobs."), async (cluster) => {
     const jobs = await cluster.dispatcher.listJobs();
-    io.stdout.write(`session ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
+    io.stdout.write(`cluster ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
     for (const j of jobs) {
       const done = j.taskCounts['finished'] ?? 0;
       io.stdout.write(`${j.id}\t${j.state}\t${done}/${j.parallelism} tasks finished\t${(j.durationMs / 1000).toFixed(1)} s\t${j.name}\n`);
@@ -178,12 +220,11 @@ export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<nu
 }
 
 export async function cancelJob(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const cmd = baseCommand('cancel', io).description('Cancel a job of the running Loom session.').argument('<jobId>');
-  const parsed = parse<SessionFlags>(cmd, argv);
-  if ('code' in parsed) return parsed.code;
-  return withSession('cancel', io, parsed.flags, async (cluster) => {
-    const job = await cluster.dispatcher.cancelJob(parsed.args[0]!);
+  const cmd = clusterCommand('cancel', io).description('Cancel a job of a Loom cluster.').argument('<jobId>');
+  return withCluster('cancel', io, argv, cmd, async (cluster, _ctx, args) => {
+    const job = await cluster.dispatcher.cancelJob(args[0]!);
     io.stdout.write(`job ${job.id} is ${job.state}\n`);
     return 0;
   });
 }
+

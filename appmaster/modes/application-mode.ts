@@ -1,0 +1,117 @@
+/**
+ * Application mode in the AM: main() of the user's bundle runs here, in a worker thread (so a
+ * CPU-bound or crashing main() cannot stall the AM's heartbeats or take its servers down, and
+ * the AM can stop it when the application ends), and its jobs go to the AM's own job master.
+ * The application ends when main() returned and its jobs ended: SUCCEEDED, or FAILED with
+ * main()'s error (message and the head of its stack) as the diagnostics.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LoomConfig } from '../../client/conf/loom-config.js';
+import { LoomOptions } from '../../client/conf/loom-config-options.js';
+import { decodeApplicationProgram, PROGRAM_ENV, programLinkName, type ApplicationProgram } from '../../client/deploy/program-contract.js';
+import { describeProgramError } from '../../client/program/program-errors.js';
+import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
+import type { ModeHost, ModeRunner } from './mode-runner.js';
+import type { ProgramWorkerInput, ProgramWorkerReply, ProgramWorkerRequest } from './program-worker-messages.js';
+
+export interface ApplicationModeOptions {
+  /** The worker's module; default: program-worker.js next to this file. */
+  workerUrl?: URL;
+}
+
+export function prepareApplicationMode(
+  am: Pick<AmEnvironment, 'workDir' | 'applicationIdText' | 'user' | 'hadoopConfDir'>,
+  config: LoomConfig,
+  env: NodeJS.ProcessEnv,
+  opts: ApplicationModeOptions = {},
+): ModeRunner {
+  const text = env[PROGRAM_ENV];
+  if (!text) throw new Error(`application mode needs ${PROGRAM_ENV} (the program's description); the submitting client sets it`);
+  const program = decodeApplicationProgram(text);
+  const linked = localResourcePath(am, programLinkName(program.bundle));
+  let modulePath = program.bundle.kind === 'archive' ? localResourcePath({ workDir: linked }, program.bundle.entry!) : linked;
+  if (!existsSync(modulePath)) {
+    const what = program.bundle.kind === 'archive' ? `the entry module ${program.bundle.entry} in the archive ${program.bundle.url}` : program.bundle.url;
+    throw new Error(`the program is not in the container: ${modulePath} is missing (${what}); give the module inside the archive with --entry`);
+  }
+  if (program.bundle.kind === 'file' && /\.js$/i.test(program.bundle.url)) modulePath = asEsModule(am, modulePath, program.bundle.url);
+  const input: ProgramWorkerInput = {
+    modulePath,
+    entryExport: program.entryExport,
+    args: program.args,
+    applicationId: am.applicationIdText,
+    defaultParallelism: config.get(LoomOptions.defaultParallelism),
+    bundleName: posix.basename(program.bundle.url),
+    hdfs: { ...(am.hadoopConfDir ? { confDir: am.hadoopConfDir } : {}), user: am.user },
+  };
+  return new ApplicationMode(program, input, opts.workerUrl ?? new URL('./program-worker.js', import.meta.url));
+}
+
+/**
+ * Node imports the link's target, whose `.js` name with no package.json around it would load as
+ * CommonJS; a copy named `.mjs` loads as the ES module it is (as TaskExecutors load it).
+ */
+function asEsModule(am: Pick<AmEnvironment, 'workDir'>, linked: string, url: string): string {
+  const dir = localResourcePath(am, 'loom-program-module');
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, posix.basename(url).replace(/\.js$/i, '.mjs'));
+  copyFileSync(linked, copy);
+  return copy;
+}
+
+class ApplicationMode implements ModeRunner {
+  readonly mode = 'application' as const;
+  private worker: Worker | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly program: ApplicationProgram,
+    private readonly input: ProgramWorkerInput,
+    private readonly workerUrl: URL,
+  ) {}
+
+  start(host: ModeHost): void {
+    const finish: ModeHost['finish'] = (status, diagnostics) => {
+      if (this.ended) return;
+      this.ended = true;
+      host.finish(status, diagnostics);
+    };
+    host.log(`application: running main() of ${this.program.bundle.url} (export ${this.program.entryExport}) with ${JSON.stringify(this.program.args)}`);
+    const worker = new Worker(this.workerUrl, { workerData: this.input });
+    this.worker = worker;
+    const reply = (message: ProgramWorkerReply) => worker.postMessage(message);
+    worker.on('message', (m: ProgramWorkerRequest) => {
+      switch (m.type) {
+        case 'log':
+          host.log(`[main] ${m.line}`);
+          return;
+        case 'submit':
+          host
+            .submitJob({ name: m.plan.name, bundle: this.program.bundle, exportName: m.plan.exportName, parallelism: m.plan.parallelism, args: m.plan.args })
+            .then((job) => reply({ type: 'submitted', requestId: m.requestId, jobId: job.id }))
+            .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
+          return;
+        case 'awaitJob':
+          host
+            .waitForJob(m.jobId)
+            .then((job) => reply({ type: 'jobEnded', requestId: m.requestId, state: job.state, ...(job.results ? { results: job.results } : {}), ...(job.error ? { error: job.error } : {}) }))
+            .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
+          return;
+        case 'done':
+          void worker.terminate();
+          if (m.ok) finish('SUCCEEDED', `main() returned; its ${m.jobs} job(s) ended`);
+          else finish('FAILED', `main() failed: ${m.error}`);
+          return;
+      }
+    });
+    worker.on('error', (err) => finish('FAILED', `main() failed: ${describeProgramError(err)}`));
+    worker.on('exit', (code) => finish('FAILED', `main()'s thread ended (exit code ${code}) before main() returned`));
+  }
+
+  async stop(): Promise<void> {
+    this.ended = true;
+    await this.worker?.terminate();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The mode seam of the one AM entry point: session, per-job and application clusters run the same
+ * AM (dispatcher, job master, ResourceManager bridge); the mode only adds what runs once the AM
+ * serves and decides when the cluster ends. `prepareModeRunner` reads and checks the mode's
+ * inputs before the AM serves, so a broken submission ends FAILED with the reason at once.
+ */
+import type { LoomConfig } from '../../client/conf/loom-config.js';
+import type { AmEnvironment } from '../am-runtime/am-environment.js';
+import type { JobSpec, JobStatus } from '../cluster-api.js';
+import type { FinalStatus } from '../session/am-shutdown.js';
+import { prepareApplicationMode } from './application-mode.js';
+import { preparePerJobMode } from './per-job-mode.js';
+
+/** What a mode may do with the running AM. */
+export interface ModeHost {
+  submitJob(spec: JobSpec, opts?: { id?: string }): Promise<JobStatus>;
+  /** Resolves with the job's final status (also when the AM cancels it on shutdown). */
+  waitForJob(id: string): Promise<JobStatus>;
+  /** Ends the application with this final status (the first end wins). */
+  finish(finalStatus: FinalStatus, diagnostics: string): void;
+  log(line: string): void;
+}
+
+export interface ModeRunner {
+  readonly mode: AmEnvironment['mode'];
+  /** Called once the AM has registered and serves REST. */
+  start(host: ModeHost): void;
+  /** The AM is ending: stop whatever start() began. */
+  stop(reason: string): Promise<void>;
+}
+
+/** A session runs nothing of its own: it ends when stopped or killed. */
+const SESSION_MODE: ModeRunner = {
+  mode: 'session',
+  start: () => {},
+  stop: async () => {},
+};
+
+export function prepareModeRunner(am: AmEnvironment, config: LoomConfig, env: NodeJS.ProcessEnv): ModeRunner {
+  switch (am.mode) {
+    case 'session':
+      return SESSION_MODE;
+    case 'per-job':
+      return preparePerJobMode(am, config);
+    case 'application':
+      return prepareApplicationMode(am, config, env);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Application mode's program thread (dist/appmaster/modes/program-worker.js): imports the
+ * localized bundle, runs its main(ctx) with a ctx whose jobs go to the AM's own job master (by
+ * messages to the main thread), waits for the jobs' ends, and reports how main() ended. A thread
+ * of its own keeps a busy or crashing main() away from the AM's heartbeats and servers.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Configuration } from '../../client/conf/configuration.js';
+import { webHdfsClientFromConf } from '../../client/hdfs/webhdfs-client-from-conf.js';
+import { createProgramContext, type JobSubmitter } from '../../client/program/program-context.js';
+import { describeProgramError, JobFailedError } from '../../client/program/program-errors.js';
+import { loadProgramMain } from '../../client/program/program-loader.js';
+import { runProgram } from '../../client/program/run-program.js';
+import type { ProgramWorkerInput, ProgramWorkerReply, ProgramWorkerRequest } from './program-worker-messages.js';
+
+if (!parentPort) throw new Error('program-worker.js runs inside the ApplicationMaster as a worker thread, not on its own');
+const port = parentPort;
+const input = workerData as ProgramWorkerInput;
+
+const pending = new Map<number, (reply: ProgramWorkerReply) => void>();
+let nextRequestId = 1;
+port.on('message', (reply: ProgramWorkerReply) => {
+  const answer = pending.get(reply.requestId);
+  pending.delete(reply.requestId);
+  answer?.(reply);
+});
+
+function post(message: ProgramWorkerRequest): void {
+  port.postMessage(message);
+}
+
+function ask(make: (requestId: number) => ProgramWorkerRequest): Promise<ProgramWorkerReply> {
+  const requestId = nextRequestId++;
+  return new Promise((resolve) => {
+    pending.set(requestId, resolve);
+    post(make(requestId));
+  });
+}
+
+const submitter: JobSubmitter = {
+  async submit(plan) {
+    const reply = await ask((requestId) => ({ type: 'submit', requestId, plan }));
+    if (reply.type === 'failed') throw new Error(reply.message);
+    if (reply.type !== 'submitted') throw new Error(`unexpected answer ${reply.type} to a job submission`);
+    const jobId = reply.jobId;
+    return {
+      id: jobId,
+      applicationId: input.applicationId,
+      result: async () => {
+        const end = await ask((requestId) => ({ type: 'awaitJob', requestId, jobId }));
+        if (end.type === 'failed') throw new Error(end.message);
+        if (end.type !== 'jobEnded') throw new Error(`unexpected answer ${end.type} while waiting for job ${jobId}`);
+        if (end.state !== 'FINISHED') throw new JobFailedError(jobId, end.state, end.error);
+        return end.results ?? [];
+      },
+    };
+  },
+};
+
+const tracked = createProgramContext({
+  args: input.args,
+  mode: 'application',
+  submitter,
+  defaultParallelism: input.defaultParallelism,
+  bundleName: input.bundleName,
+  hdfs: () => webHdfsClientFromConf(Configuration.load(input.hdfs.confDir ? { confDir: input.hdfs.confDir } : {}), { user: input.hdfs.user }),
+  log: (line) => post({ type: 'log', line }),
+});
+
+try {
+  const main = await loadProgramMain(input.modulePath, input.entryExport);
+  const outcome = await runProgram(main, tracked);
+  post({ type: 'done', ok: true, jobs: outcome.jobs.length });
+} catch (err) {
+  post({ type: 'done', ok: false, error: describeProgramError(err) });
+}

@@ -1,0 +1,119 @@
+/**
+ * `loom run-application -t yarn-application [-c <export>] [--entry <module>] [--attached] <bundle|hdfs://bundle> [args...]`
+ *
+ * Application mode: main(ctx) runs in the ApplicationMaster. The client uploads the effective
+ * configuration and the bundle (nothing for a bundle already on HDFS), submits, and waits until
+ * the AM has registered (or the application already ended). Detached (the default) it prints
+ * the application id and the dashboard URL and exits; `--attached` follows the application to
+ * its end, prints its final status and diagnostics (main()'s error when it failed), and exits
+ * 0 for SUCCEEDED, 1 otherwise. Ctrl+C while attached kills the application.
+ */
+import type { Command } from 'commander';
+import { ENDED_STATES, amRegistered } from '../../deploy/application-waiter.js';
+import { deployApplication } from '../../deploy/application-deployer.js';
+import type { DeployContext } from '../../deploy/deploy-context.js';
+import { resolveProgramBundle } from '../../deploy/program-bundle.js';
+import type { ApplicationReport } from '../../yarn/cluster-reports.js';
+import { registerPassThroughCommand } from '../pass-through-command.js';
+import { checkParallelism, checkTarget, clusterCommand, parseClusterArgs, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
+
+interface RunApplicationFlags extends ClusterFlags {
+  class?: string;
+  entry?: string;
+  parallelism?: string;
+  attached?: boolean;
+}
+
+export function registerRunApplicationCommand(program: Command): void {
+  registerPassThroughCommand(
+    program,
+    'run-application',
+    'Run a program in application mode (main() in the ApplicationMaster): loom run-application -t yarn-application <bundle|hdfs://bundle> [args...]',
+    runApplication,
+  );
+}
+
+export async function runApplication(argv: string[], io: ClusterCommandIo): Promise<number> {
+  const cmd = clusterCommand('run-application', io)
+    .description("Run a program's main(ctx) inside a YARN application of its own; the application ends when main() and its jobs end.")
+    .option('-c, --class <export>', 'the export holding main(ctx) (default: the default export)')
+    .option('--entry <module>', 'for a directory or archive bundle: the module to import, relative to it')
+    .option('-p, --parallelism <n>', 'default parallelism of the program\'s jobs (parallelism.default)')
+    .option('--attached', 'follow the application to its end and exit 0 for SUCCEEDED, 1 otherwise')
+    .argument('<bundle>', 'a local .mjs/.js module or directory, or an hdfs:// (webhdfs://) path of a module or .tar.gz')
+    .argument('[args...]', 'arguments for main (ctx.args)')
+    .addHelpText('after', '\nFlink-style -y flags work too (-yjm -ytm -ys -ynm -yqu -yD k=v -yt). Example: loom run-application -t yarn-application wc.mjs /in.txt')
+    .passThroughOptions();
+  const parsed = parseClusterArgs<RunApplicationFlags>('run-application', cmd, argv, io);
+  if ('code' in parsed) return parsed.code;
+  const { flags, args, properties } = parsed;
+  const [bundlePath, ...programArgs] = args;
+  try {
+    checkTarget(flags.target, undefined, ['yarn-application'], 'yarn-application');
+    checkParallelism(flags.parallelism);
+  } catch (err) {
+    io.stderr.write(`loom run-application: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const parallelism = flags.parallelism ? [`parallelism.default=${flags.parallelism.trim()}`] : [];
+  return withContext('run-application', io, flags, [...properties, ...parallelism], async (ctx) => {
+    // Checked before anything is uploaded or asked of YARN: a missing bundle leaves nothing behind.
+    const bundle = await resolveProgramBundle(ctx, bundlePath!, flags.entry ? { entry: flags.entry } : {});
+    let deployed;
+    try {
+      deployed = await deployApplication(ctx, { bundle, ...(flags.class ? { entryExport: flags.class } : {}), args: programArgs });
+    } finally {
+      if (bundle.where === 'local') await bundle.packed.cleanup();
+    }
+    const { applicationId } = deployed;
+    const written = deployed.uploadedFiles.map((f) => `${f.path} (${f.size} bytes)`);
+    ctx.log(`this submission wrote ${written.length} file(s) to HDFS${written.length ? `: ${written.join(', ')}` : ''}`);
+    const report = await untilRegisteredOrEnded(ctx, applicationId);
+    io.stdout.write(`Loom application ${applicationId} ${ENDED_STATES.has(report.state) ? 'has ended' : 'is running'} (application mode).\n  Dashboard: ${report.trackingUrl}\n`);
+    if (!flags.attached && !ENDED_STATES.has(report.state)) {
+      io.stdout.write(`Follow it with: loom info -yid ${applicationId}, or yarn application -status ${applicationId}\n`);
+      return 0;
+    }
+    const ended = ENDED_STATES.has(report.state) ? report : await followToEnd(ctx, applicationId, io);
+    // The AM removes the staging dir when it ends on purpose; a killed one cannot.
+    await ctx.fs.delete(deployed.stagingDir, { recursive: true, ignoreMissing: true });
+    io.stdout.write(`application ${applicationId} ended ${ended.state}/${ended.finalStatus}\n`);
+    if (ended.diagnostics.trim()) io.stdout.write(`  ${ended.diagnostics.trim().split('\n').join('\n  ')}\n`);
+    return ended.finalStatus === 'SUCCEEDED' ? 0 : 1;
+  });
+}
+
+const POLL_MS = 250;
+
+async function untilRegisteredOrEnded(ctx: DeployContext, applicationId: string, timeoutMs = 120_000): Promise<ApplicationReport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await ctx.yarn.getApplicationReport(applicationId);
+    if (amRegistered(r) || ENDED_STATES.has(r.state)) return r;
+    if (Date.now() > deadline) throw new Error(`application ${applicationId} is still ${r.state} after ${timeoutMs / 1000} s (is the cluster short of memory for the AM?); see ${r.trackingUrl}`);
+    await new Promise((res) => setTimeout(res, POLL_MS));
+  }
+}
+
+/** Polls until the application ended; the first Ctrl+C kills it. */
+async function followToEnd(ctx: DeployContext, applicationId: string, io: ClusterCommandIo): Promise<ApplicationReport> {
+  let killing: Promise<unknown> | undefined;
+  const onSignal = () => {
+    if (killing) return;
+    io.stderr.write(`killing ${applicationId}\n`);
+    killing = ctx.yarn.killApplication(applicationId, { diagnostics: 'killed by the attached Loom client (Ctrl+C)' }).catch((err: Error) => io.stderr.write(`could not kill ${applicationId}: ${err.message}\n`));
+  };
+  process.on('SIGINT', onSignal);
+  let last = '';
+  try {
+    for (;;) {
+      const r = await ctx.yarn.getApplicationReport(applicationId);
+      if (ENDED_STATES.has(r.state)) return r;
+      if (r.state !== last) io.stderr.write(`${applicationId} is ${r.state}\n`);
+      last = r.state;
+      await new Promise((res) => setTimeout(res, POLL_MS));
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Per-job mode for a program whose main() runs in the client: every ctx.submit() deploys a
+ * cluster of its own for that job. Attached, result() follows the job over REST and then stops
+ * its cluster with the matching final status (SUCCEEDED, FAILED, KILLED), so the staging dir is
+ * gone when it resolves; detached (-d), submit() returns once YARN accepted the cluster, with the
+ * job and application ids.
+ */
+import { randomBytes } from 'node:crypto';
+import type { PackedBundle } from '../bundle/bundle-pack.js';
+import type { JobSubmitter } from '../program/program-context.js';
+import { DetachedResultError } from '../program/program-errors.js';
+import type { ClusterDeployOptions } from './cluster-deployer.js';
+import type { DeployContext } from './deploy-context.js';
+import type { JobDetails } from './dispatcher-client.js';
+import { jobResults } from './job-follow.js';
+import { deployPerJob } from './per-job-deployer.js';
+import { SessionCluster } from './session-cluster.js';
+
+export interface PerJobSubmitterOptions extends Pick<ClusterDeployOptions, 'shipFiles' | 'timeoutMs' | 'pollMs' | 'runtime'> {
+  detached: boolean;
+  onProgress?: (job: JobDetails) => void;
+  /** Told each cluster as soon as it was submitted (the CLI prints the ids). */
+  onDeployed?: (d: { jobId: string; applicationId: string }) => void;
+}
+
+export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: PerJobSubmitterOptions): JobSubmitter {
+  const { detached, onProgress, onDeployed, ...deployOptions } = opts;
+  return {
+    async submit(plan) {
+      const jobId = randomBytes(16).toString('hex');
+      const deployed = await deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: !detached });
+      const { applicationId } = deployed;
+      onDeployed?.({ jobId, applicationId });
+      if (detached) return { id: jobId, applicationId, result: () => Promise.reject(new DetachedResultError(jobId, applicationId)) };
+      const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
+      return { id: jobId, applicationId, result: () => followAndStop(cluster, jobId, onProgress) };
+    },
+  };
+}
+
+/** The job's end, then its cluster's: stopped with the status that matches, staging dir removed. */
+async function followAndStop(cluster: SessionCluster, jobId: string, onProgress?: (job: JobDetails) => void): Promise<unknown[]> {
+  let job: JobDetails;
+  try {
+    job = await cluster.dispatcher.waitForJob(jobId, onProgress ? { onProgress } : {});
+  } catch (err) {
+    await cluster.kill(`the Loom client lost job ${jobId}: ${(err as Error).message}`).catch(() => undefined);
+    throw err;
+  }
+  const finalStatus = job.state === 'FINISHED' ? 'SUCCEEDED' : job.state === 'CANCELED' ? 'KILLED' : 'FAILED';
+  await cluster.stop({ finalStatus, diagnostics: `job ${jobId} ${job.state}${job.error ? `: ${job.error}` : ''}` });
+  return jobResults(job);
+}

@@ -1,0 +1,69 @@
+/**
+ * The bundle of a program or per-job submission, checked before anything is uploaded or asked of
+ * YARN: a local module file or directory (packed for upload), or a file already on HDFS
+ * (`hdfs://`, `webhdfs://`, `swebhdfs://`), described from its GETFILESTATUS so nothing is
+ * uploaded for it. A missing bundle fails here with a message that says what to give instead.
+ */
+import { posix } from 'node:path';
+import { archiveKind } from '../archive/archive-unpack.js';
+import { packBundle, type PackedBundle } from '../bundle/bundle-pack.js';
+import type { UploadedBundleRef } from '../bundle/bundle-ref.js';
+import { parseHdfsPath } from '../hdfs/hdfs-path.js';
+import { webHdfsClientFromConf } from '../hdfs/webhdfs-client-from-conf.js';
+import { FileNotFoundError } from '../hdfs/webhdfs-errors.js';
+import type { DeployContext } from './deploy-context.js';
+import { qualifiedUri, stagingFileSystemUri } from './staging-dir.js';
+
+export class ProgramBundleError extends Error {
+  override name = 'ProgramBundleError';
+}
+
+export type ProgramBundle =
+  | { where: 'local'; path: string; packed: PackedBundle }
+  | { where: 'hdfs'; ref: UploadedBundleRef };
+
+/** The entry of an archive on HDFS when --entry is not given (it cannot be looked into without fetching it). */
+export const DEFAULT_ARCHIVE_ENTRY = 'index.mjs';
+
+const MODULE_FILE = /\.(mjs|js|cjs)$/i;
+
+export function isRemoteBundle(bundle: string): boolean {
+  return /^(hdfs|webhdfs|swebhdfs):/i.test(bundle);
+}
+
+export async function resolveProgramBundle(ctx: DeployContext, bundle: string, opts: { entry?: string } = {}): Promise<ProgramBundle> {
+  if (!isRemoteBundle(bundle)) return { where: 'local', path: bundle, packed: await packBundle(bundle, opts.entry ? { entry: opts.entry } : {}) };
+  return { where: 'hdfs', ref: await describeRemoteBundle(ctx, bundle, opts.entry) };
+}
+
+async function describeRemoteBundle(ctx: DeployContext, bundle: string, entry: string | undefined): Promise<UploadedBundleRef> {
+  const parsed = parseHdfsPath(bundle);
+  const name = posix.basename(parsed.path);
+  const archive = archiveKind(name) !== undefined;
+  if (!archive && !MODULE_FILE.test(name)) {
+    throw new ProgramBundleError(`bundle ${bundle} is neither a JavaScript module (.mjs, .js, .cjs) nor an archive (.tar.gz, .tgz, .zip) of a bundle directory`);
+  }
+  if (!archive && entry) throw new ProgramBundleError(`bundle ${bundle} is a single module; --entry (${entry}) only applies to an archive`);
+  const fsUri = parsed.authority ? `${parsed.scheme}://${parsed.authority}` : stagingFileSystemUri(ctx.hadoopConf, undefined);
+  const client = webHdfsClientFromConf(ctx.hadoopConf, { uri: fsUri, user: ctx.user, env: ctx.env });
+  try {
+    const status = await client.getFileStatus(parsed.path).catch((err: unknown) => {
+      if (err instanceof FileNotFoundError) {
+        throw new ProgramBundleError(`bundle ${bundle} does not exist on HDFS: upload it first (loom fs -put <file> ${parsed.path}), or give the local file`);
+      }
+      throw new ProgramBundleError(`cannot look at bundle ${bundle} on HDFS: ${(err as Error).message}`, { cause: err });
+    });
+    if (status.type !== 'FILE') {
+      throw new ProgramBundleError(`bundle ${bundle} is a ${status.type.toLowerCase()} on HDFS; give a module file, or a .tar.gz of the bundle directory with --entry`);
+    }
+    return {
+      url: qualifiedUri(fsUri, parsed.path),
+      kind: archive ? 'archive' : 'file',
+      ...(archive ? { entry: entry ?? DEFAULT_ARCHIVE_ENTRY } : {}),
+      size: status.length,
+      modificationTime: status.modificationTime,
+    };
+  } finally {
+    client.close();
+  }
+}

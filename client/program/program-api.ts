@@ -1,0 +1,57 @@
+/**
+ * The user-program API: what a bundle's `export default async function main(ctx)` receives. The
+ * same bundle runs unchanged in all three modes; only where main() runs (client or AM) and who
+ * starts the clusters differ. Types only, so programs written in TypeScript can import them:
+ *
+ *   import type { ProgramContext } from 'loom/client/program/program-api.js';
+ *   export default async function main(ctx: ProgramContext) {
+ *     const results = await ctx.run({ exportName: 'countWords', parallelism: 4, args: [ctx.args[0]] });
+ *   }
+ *
+ * A job's tasks are exports of the same bundle: each task calls `bundle[exportName](task)`.
+ */
+import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
+
+export type ProgramMode = 'session' | 'per-job' | 'application';
+
+/** One job for ctx.submit / ctx.run. */
+export interface JobRequest {
+  /** The bundle's export every task calls as `fn(task)`. */
+  exportName: string;
+  /** Parallel tasks; default `parallelism.default` (`-p` on the command line). */
+  parallelism?: number;
+  /** JSON-serialisable; every task gets them as `task.args`. Default []. */
+  args?: unknown[];
+  name?: string;
+}
+
+export interface JobHandle {
+  /** The job id (32 hex digits), as `loom list` / `loom cancel` show it. */
+  id: string;
+  /** The YARN application the job runs in. */
+  applicationId: string;
+  /**
+   * The tasks' results in task order once the job FINISHED; rejects with a JobFailedError when it
+   * FAILED or was CANCELED, or a DetachedResultError when the program runs detached (`-d`).
+   */
+  result(): Promise<unknown[]>;
+}
+
+export interface ProgramContext {
+  /** The arguments after the bundle on the command line. */
+  readonly args: readonly string[];
+  readonly mode: ProgramMode;
+  /** True when submitted jobs are not followed (per-job `-d`): result() rejects, handles still carry ids. */
+  readonly detached: boolean;
+  /** Starts a job; resolves once the cluster accepted it (per-job: once its cluster was submitted). */
+  submit(job: JobRequest): Promise<JobHandle>;
+  /** submit() + result(). */
+  run(job: JobRequest): Promise<unknown[]>;
+  /** A WebHDFS client acting as the submitting user (built on first use). */
+  readonly hdfs: WebHdfsClient;
+  /** A line for the program's log: the client's stderr, or the AM's log in application mode. */
+  log(line: string): void;
+}
+
+/** What a bundle's default export (or the export named with -c) must be. */
+export type ProgramMain = (ctx: ProgramContext) => unknown;
