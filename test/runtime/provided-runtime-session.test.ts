@@ -5,8 +5,8 @@
 // and bad provided dirs refused before anything is submitted or written.
 import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applicationIdIn, type SessionKit } from '../e2e/session-kit.js';
+import { describe, expect, it } from 'vitest';
+import { applicationIdIn } from '../e2e/session-kit.js';
 import {
   amContainerId,
   hdfsFiles,
@@ -14,27 +14,18 @@ import {
   loomProcesses,
   nodeOnPath,
   publicCache,
-  startShippedNodeKit,
+  useShippedNodeKit,
   stopSession,
   written,
 } from './runtime-e2e-kit.js';
 
 const JOBS = join(import.meta.dirname, '..', 'e2e', 'jobs', 'test-jobs.mjs');
 
-let kit: SessionKit | undefined;
-
-beforeEach(async () => {
-  kit = await startShippedNodeKit();
-});
-
-afterEach(async () => {
-  await kit?.stop();
-  kit = undefined;
-});
+const kit = useShippedNodeKit();
 
 describe("Loom's runtime provided on HDFS", () => {
   it('upload-runtime once; sessions on it upload only their configuration and secret, localize it once, and run the shipped node', async () => {
-    const k = kit!;
+    const k = kit();
     const target = `${k.cluster.defaultFs}/apps/loom`;
     const upload = await k.loom(['upload-runtime', target], { timeoutMs: 120_000 });
     expect(upload.code, upload.stderr).toBe(0);
@@ -109,7 +100,7 @@ describe("Loom's runtime provided on HDFS", () => {
   }, 240_000);
 
   it('refuses a provided dir that is missing, lacks the runtime, or is not readable by all, before submitting or writing anything', async () => {
-    const k = kit!;
+    const k = kit();
     await k.fs.mkdirs('/apps/no-runtime', { permission: '755' });
     await k.fs.create('/apps/no-runtime/a.js', Buffer.from('a'), { permission: '644' });
     await k.fs.mkdirs('/apps/closed', { permission: '755' });

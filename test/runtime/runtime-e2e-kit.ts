@@ -3,7 +3,7 @@
 // size, the NodeManager's caches and localization counters, the executable of container processes.
 import { readdir, readFile, readlink, realpath, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { startSessionKit, type SessionKit } from '../e2e/session-kit.js';
 
 /** A one-node session kit without loom.node.path: Loom ships its Node.js binary. */
@@ -13,6 +13,19 @@ export async function startShippedNodeKit(): Promise<SessionKit> {
   const text = await readFile(loomYaml, 'utf8');
   await writeFile(loomYaml, text.split('\n').filter((l) => !l.startsWith('loom.node.path:')).join('\n'));
   return kit;
+}
+
+/** Registers a fresh shipped-node kit for each test of the file (stopped after it, even on failure); call the result to get it. */
+export function useShippedNodeKit(): () => SessionKit {
+  let kit: SessionKit | undefined;
+  beforeEach(async () => {
+    kit = await startShippedNodeKit();
+  });
+  afterEach(async () => {
+    await kit?.stop();
+    kit = undefined;
+  });
+  return () => kit!;
 }
 
 /** The AM container of an application's first attempt. */

@@ -4,24 +4,15 @@
 // session uploads only its configuration and secret and localizes nothing new.
 import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applicationIdIn, type SessionKit } from '../e2e/session-kit.js';
-import { amContainerId, cachedFile, hdfsFiles, localizationCounters, loomProcesses, nodeOnPath, startShippedNodeKit, stopSession, written } from './runtime-e2e-kit.js';
+import { describe, expect, it } from 'vitest';
+import { applicationIdIn } from '../e2e/session-kit.js';
+import { amContainerId, cachedFile, hdfsFiles, localizationCounters, loomProcesses, nodeOnPath, useShippedNodeKit, stopSession, written } from './runtime-e2e-kit.js';
 
-let kit: SessionKit | undefined;
-
-beforeEach(async () => {
-  kit = await startShippedNodeKit();
-});
-
-afterEach(async () => {
-  await kit?.stop();
-  kit = undefined;
-});
+const kit = useShippedNodeKit();
 
 describe('a session with loom.node.path unset and no provided lib dirs', () => {
   it("ships this client's node once; the AM runs it; the next session reuses everything", async () => {
-    const k = kit!;
+    const k = kit();
     const before = await hdfsFiles(k);
     const first = await k.loom(['yarn-session', '-d'], { timeoutMs: 120_000 });
     expect(first.code, first.stderr).toBe(0);
