@@ -43,7 +43,7 @@ export function prepareApplicationMode(
     args: program.args,
     applicationId: am.applicationIdText,
     defaultParallelism: config.get(LoomOptions.defaultParallelism),
-    bundleName: posix.basename(program.bundle.url),
+    bundleName: program.bundleName ?? posix.basename(program.bundle.url),
     hdfs: { ...(am.hadoopConfDir ? { confDir: am.hadoopConfDir } : {}), user: am.user },
   };
   return new ApplicationMode(program, input, opts.workerUrl ?? new URL('./program-worker.js', import.meta.url));

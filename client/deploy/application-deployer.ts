@@ -44,7 +44,7 @@ export async function deployApplication(ctx: DeployContext, opts: ApplicationDep
       }
       return {
         resources: { [programLinkName(bundle)]: resource },
-        environment: { [PROGRAM_ENV]: encodeApplicationProgram({ bundle, entryExport: opts.entryExport ?? 'default', args: opts.args }) },
+        environment: { [PROGRAM_ENV]: encodeApplicationProgram({ bundle, entryExport: opts.entryExport ?? 'default', args: opts.args, bundleName: displayName(opts.bundle) }) },
       };
     },
   });

@@ -50,8 +50,8 @@ export interface ModeFiles {
 
 export interface ClusterDeployOptions {
   mode: ClusterMode;
-  /** The YARN application name when yarn.application.name is not set. */
-  defaultName: string;
+  /** The YARN application name when yarn.application.name is not set (default `Loom <mode> cluster`). */
+  defaultName?: string;
   /** Local files and directories for every container (-t); default yarn.ship-files. */
   shipFiles?: string[];
   /** Mode-specific files, staged after the configuration and secret: the AM's resources and environment they add. */
@@ -150,7 +150,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
         localResources: resources,
         stagingDirUri: qualifiedUri(ctx.fsUri, stagingDir),
         user: ctx.user,
-        defaultName: opts.defaultName,
+        defaultName: opts.defaultName ?? `Loom ${opts.mode} cluster`,
         ...(modeFiles.environment ? { environment: modeFiles.environment } : {}),
       }),
     );

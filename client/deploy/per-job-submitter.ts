@@ -10,6 +10,7 @@ import type { PackedBundle } from '../bundle/bundle-pack.js';
 import type { JobSubmitter } from '../program/program-context.js';
 import { DetachedResultError } from '../program/program-errors.js';
 import type { ClusterDeployOptions } from './cluster-deployer.js';
+import { holdClusterLease, markAttached, type ClusterLease } from './cluster-lease.js';
 import type { DeployContext } from './deploy-context.js';
 import type { JobDetails } from './dispatcher-client.js';
 import { jobResults } from './job-follow.js';
@@ -25,6 +26,8 @@ export interface PerJobSubmitterOptions extends Pick<ClusterDeployOptions, 'ship
 
 export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: PerJobSubmitterOptions): JobSubmitter {
   const { detached, onProgress, onDeployed, ...deployOptions } = opts;
+  // Attached clusters hold a lease: if this client dies, they end after loom.client.heartbeat-timeout.
+  markAttached(ctx.conf, !detached);
   return {
     async submit(plan) {
       const jobId = randomBytes(16).toString('hex');
@@ -33,20 +36,23 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       onDeployed?.({ jobId, applicationId });
       if (detached) return { id: jobId, applicationId, result: () => Promise.reject(new DetachedResultError(jobId, applicationId)) };
       const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
-      return { id: jobId, applicationId, result: () => followAndStop(cluster, jobId, onProgress) };
+      const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
+      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, onProgress) };
     },
   };
 }
 
-/** The job's end, then its cluster's: stopped with the status that matches, staging dir removed. */
-async function followAndStop(cluster: SessionCluster, jobId: string, onProgress?: (job: JobDetails) => void): Promise<unknown[]> {
+/** The job's end, then its cluster's: the lease dropped, the cluster stopped with the status that matches, staging dir removed. */
+async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId: string, onProgress?: (job: JobDetails) => void): Promise<unknown[]> {
   let job: JobDetails;
   try {
     job = await cluster.dispatcher.waitForJob(jobId, onProgress ? { onProgress } : {});
   } catch (err) {
+    lease.stop();
     await cluster.kill(`the Loom client lost job ${jobId}: ${(err as Error).message}`).catch(() => undefined);
     throw err;
   }
+  lease.stop();
   const finalStatus = job.state === 'FINISHED' ? 'SUCCEEDED' : job.state === 'CANCELED' ? 'KILLED' : 'FAILED';
   await cluster.stop({ finalStatus, diagnostics: `job ${jobId} ${job.state}${job.error ? `: ${job.error}` : ''}` });
   return jobResults(job);

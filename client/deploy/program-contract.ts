@@ -23,6 +23,8 @@ export interface ApplicationProgram {
   entryExport: string;
   /** The arguments after the bundle: ctx.args. */
   args: string[];
+  /** The bundle's name as the user gave it (default job names use it); the URL's when absent. */
+  bundleName?: string;
 }
 
 export interface PerJobDescription {

@@ -6,13 +6,16 @@
  * the AM has registered (or the application already ended). Detached (the default) it prints
  * the application id and the dashboard URL and exits; `--attached` follows the application to
  * its end, prints its final status and diagnostics (main()'s error when it failed), and exits
- * 0 for SUCCEEDED, 1 otherwise. Ctrl+C while attached kills the application.
+ * 0 for SUCCEEDED, 1 otherwise. Attached, the application holds a client lease (it ends
+ * KILLED when this client dies); Ctrl+C kills it.
  */
 import type { Command } from 'commander';
 import { ENDED_STATES, amRegistered } from '../../deploy/application-waiter.js';
 import { deployApplication } from '../../deploy/application-deployer.js';
+import { holdClusterLease, markAttached } from '../../deploy/cluster-lease.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import { resolveProgramBundle } from '../../deploy/program-bundle.js';
+import { SessionCluster } from '../../deploy/session-cluster.js';
 import type { ApplicationReport } from '../../yarn/cluster-reports.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
 import { checkParallelism, checkTarget, clusterCommand, parseClusterArgs, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
@@ -59,6 +62,8 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
   return withContext('run-application', io, flags, [...properties, ...parallelism], async (ctx) => {
     // Checked before anything is uploaded or asked of YARN: a missing bundle leaves nothing behind.
     const bundle = await resolveProgramBundle(ctx, bundlePath!, flags.entry ? { entry: flags.entry } : {});
+    // Attached: the application holds a lease, so it ends when this client dies.
+    markAttached(ctx.conf, flags.attached ?? false);
     let deployed;
     try {
       deployed = await deployApplication(ctx, { bundle, ...(flags.class ? { entryExport: flags.class } : {}), args: programArgs });
@@ -74,7 +79,15 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
       io.stdout.write(`Follow it with: loom info -yid ${applicationId}, or yarn application -status ${applicationId}\n`);
       return 0;
     }
-    const ended = ENDED_STATES.has(report.state) ? report : await followToEnd(ctx, applicationId, io);
+    let ended = report;
+    if (!ENDED_STATES.has(report.state)) {
+      const lease = holdClusterLease(ctx.conf, new SessionCluster(ctx, { applicationId, secret: deployed.secret, report, stagingDir: deployed.stagingDir }), ctx.log);
+      try {
+        ended = await followToEnd(ctx, applicationId, io);
+      } finally {
+        lease.stop();
+      }
+    }
     // The AM removes the staging dir when it ends on purpose; a killed one cannot.
     await ctx.fs.delete(deployed.stagingDir, { recursive: true, ignoreMissing: true });
     io.stdout.write(`application ${applicationId} ended ${ended.state}/${ended.finalStatus}\n`);
