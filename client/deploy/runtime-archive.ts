@@ -10,14 +10,15 @@
  * are left out: nothing loads them at run time.
  *
  * Its name carries a hash of its content (each file's archive path, executable bit and bytes; not
- * times), so the same Loom on any machine yields the same `loom-runtime-<hash>.tar.gz`. It is
+ * times), and it is packed with fixed times and modes, so the same Loom on any machine yields the
+ * same `loom-runtime-<hash>.tar.gz`, byte for byte (uploads rely on the name naming the bytes). It is
  * built once into the local cache dir (LOOM_CACHE_DIR, else ~/.cache/loom) and reused; a
  * fingerprint of the input files' paths, sizes and modification times finds the cached archive
  * without reading them.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,12 +88,13 @@ export async function runtimeArchive(opts: RuntimeArchiveOptions = {}): Promise<
   const temp = join(dir, `.building-${randomBytes(6).toString('hex')}.tar.gz`);
   const mirror = await mkdtemp(join(dir, '.mirror-'));
   try {
-    const hash = await contentHash(files);
-    await linkMirror(mirror, files);
+    // Hash the copies: what is packed, even if dist/ is rebuilt meanwhile.
+    const copies = await copyMirror(mirror, files);
+    const hash = await contentHash(copies);
     await packDirectoryTarGz(mirror, temp);
     const fileName = `loom-runtime-${hash.slice(0, 20)}.tar.gz`;
     const path = join(dir, fileName);
-    // Concurrent builders pack the same content, so whichever rename lands last is as good.
+    // Concurrent builders pack the same bytes, so whichever rename lands last is as good.
     await rename(temp, path);
     const size = (await stat(path)).size;
     const archive: RuntimeArchive = { path, fileName, hash, size };
@@ -106,18 +108,29 @@ export async function runtimeArchive(opts: RuntimeArchiveOptions = {}): Promise<
   }
 }
 
-/** The archive's tree as symlinks to the files (the packer stores what links point to). */
-async function linkMirror(mirror: string, files: RuntimeFile[]): Promise<void> {
-  const made = new Set<string>();
+/** Times and modes every entry of the archive gets: the same content always packs to the same bytes. */
+const FIXED_MTIME = new Date('2000-01-01T00:00:00Z');
+
+/**
+ * The archive's tree as copies of the files with fixed times and modes (0755 for executables,
+ * else 0644): the packer stores both, and the archive's name promises its bytes, so two builds of
+ * the same content (e.g. after a rebuild that only touched dist/'s times) must be identical.
+ */
+async function copyMirror(mirror: string, files: RuntimeFile[]): Promise<RuntimeFile[]> {
+  const dirs = new Set<string>();
+  const copies: RuntimeFile[] = [];
   for (const f of files) {
     const target = join(mirror, ...f.archivePath.split('/'));
-    const parent = dirname(target);
-    if (!made.has(parent)) {
-      await mkdir(parent, { recursive: true });
-      made.add(parent);
-    }
-    await symlink(f.localPath, target);
+    for (let d = dirname(target); d !== mirror && !dirs.has(d); d = dirname(d)) dirs.add(d);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(f.localPath, target);
+    await chmod(target, f.mode & 0o111 ? 0o755 : 0o644);
+    await utimes(target, FIXED_MTIME, FIXED_MTIME);
+    copies.push({ ...f, localPath: target, size: (await stat(target)).size });
   }
+  // Deepest first, after every file is in: adding entries changes a directory's time.
+  for (const d of [...dirs].sort((a, b) => b.length - a.length)) await utimes(d, FIXED_MTIME, FIXED_MTIME);
+  return copies;
 }
 
 async function readCached(dir: string, indexFile: string): Promise<RuntimeArchive | undefined> {
