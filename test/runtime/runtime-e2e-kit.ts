@@ -105,3 +105,55 @@ export async function stopSession(k: SessionKit, appId: string): Promise<void> {
   expect(stopped.code, stopped.stderr).toBe(0);
   expect(await k.report(appId)).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
 }
+
+/** Where the mini cluster's NameNode appends its edit log (one JSON line per namespace change). */
+function editLogPath(k: SessionKit): string {
+  return join(k.cluster.dir, 'hdfs', 'edits.log');
+}
+
+/** The edit log's length now: hdfsWritesSince() reads what comes after. */
+export async function editLogOffset(k: SessionKit): Promise<number> {
+  return (await readFile(editLogPath(k))).length;
+}
+
+export interface HdfsWrite {
+  path: string;
+  size: number;
+  modificationTime: number;
+}
+
+/**
+ * Every file written since `offset`, from the NameNode's own edit log: also those deleted since
+ * (a staging dir an application removed at its end), under their last name (uploads are renamed).
+ */
+export async function hdfsWritesSince(k: SessionKit, offset: number): Promise<HdfsWrite[]> {
+  const log = await readFile(editLogPath(k));
+  type Put = { id: number; parentId: number; name: string; type: string; length: number; modificationTime: number };
+  const inodes = new Map<number, Put>();
+  const touched = new Set<number>();
+  let at = 0;
+  for (const line of log.toString('utf8').split('\n')) {
+    const edit = line ? (JSON.parse(line) as { put?: Put }) : {};
+    if (edit.put) {
+      inodes.set(edit.put.id, edit.put);
+      if (at >= offset && edit.put.type === 'FILE') touched.add(edit.put.id);
+    }
+    at += Buffer.byteLength(line) + 1;
+  }
+  const pathOf = (id: number): string => {
+    const n = inodes.get(id);
+    return !n || n.parentId === 0 ? '' : `${pathOf(n.parentId)}/${n.name}`;
+  };
+  return [...touched].map((id) => ({ path: pathOf(id), size: inodes.get(id)!.length, modificationTime: inodes.get(id)!.modificationTime })).sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** Launch scripts (NodeManager copies) of every container of an application on the kit's node. */
+export async function launchScripts(k: SessionKit, appId: string): Promise<Map<string, string>> {
+  const prefix = appId.replace('application_', 'container_') + '_';
+  const out = new Map<string, string>();
+  for (const c of k.cluster.nodes[0]!.containerStates()) {
+    if (!c.id.startsWith(prefix)) continue;
+    out.set(c.id, await readFile(join(k.cluster.nodes[0]!.containerLogDir(c.id), 'launch_container.sh'), 'utf8'));
+  }
+  return out;
+}
