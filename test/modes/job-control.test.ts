@@ -23,6 +23,7 @@ describe('job control and session programs', () => {
     const target = ['-t', 'yarn-application', `-Dyarn.application.id=${appId}`];
     const jobId = await kit.waitFor('the sleeping job to run', async () => {
       const listed = await kit!.loom(['list', ...target]);
+      expect(listed.stdout).toMatch(new RegExp(`^application ${appId}: 1 job\n`));
       return /^([0-9a-f]{32})\tRUNNING\t/m.exec(listed.stdout)?.[1];
     });
     const info = await kit.loom(['info', '-t', 'yarn-application', '-yid', appId]);

@@ -35,7 +35,7 @@ describe('per-job mode (run -t yarn-per-job)', () => {
   it('detached (-d): the command prints the job and application ids and exits; the cluster runs the job and ends SUCCEEDED by itself', async () => {
     kit = await startSessionKit();
     const { input, output } = await uploadInput(kit, 'wc-per-job-d');
-    const run = await kit.loom(['run', '-m', 'yarn-cluster', '-d', '-ys', '1', WORD_COUNT, input, output]);
+    const run = await kit.loom(['run', '-m', 'yarn-cluster', '-d', '-ys', '1', '-ynm', 'wc detached', '-yD', 'yarn.application-attempts=1', WORD_COUNT, input, output]);
     expect(run.code, run.stderr).toBe(0);
     const [jobId, appId] = run.stdout.split('\n')[0]!.split('\t');
     expect(jobId).toMatch(/^[0-9a-f]{32}$/);
@@ -46,7 +46,7 @@ describe('per-job mode (run -t yarn-per-job)', () => {
       const r = await kit!.report(appId!);
       return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) ? r : undefined;
     }, 45_000);
-    expect(ended).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
+    expect(ended).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED', name: 'wc detached' });
     expect(ended.diagnostics).toContain(`job ${jobId} FINISHED`);
     expect(await countsFromParts(kit, output)).toEqual(await expectedCounts());
     await kit.waitFor('the staging dir to be gone', async () => JSON.stringify(await stagingRootEntries(kit!)) === '["runtime"]', 10_000);

@@ -209,8 +209,8 @@ function reportJob(job: JobDetails, io: ClusterCommandIo): number {
 
 export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<number> {
   return withCluster('list', io, argv, clusterCommand('list', io).description("List a Loom cluster's jobs."), async (cluster) => {
-    const jobs = await cluster.dispatcher.listJobs();
-    io.stdout.write(`cluster ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
+    const [jobs, { mode }] = await Promise.all([cluster.dispatcher.listJobs(), cluster.dispatcher.overview()]);
+    io.stdout.write(`${mode} ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
     for (const j of jobs) {
       const done = j.taskCounts['finished'] ?? 0;
       io.stdout.write(`${j.id}\t${j.state}\t${done}/${j.parallelism} tasks finished\t${(j.durationMs / 1000).toFixed(1)} s\t${j.name}\n`);
