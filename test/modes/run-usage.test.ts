@@ -1,0 +1,31 @@
+// Usage errors of run / run-application, in-process: each is exit 2 with the fix in the message,
+// reached before any configuration or cluster is looked at.
+import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { runJob } from '../../client/cli/commands/run.js';
+import { runApplication } from '../../client/cli/commands/run-application.js';
+
+async function run(fn: typeof runJob, argv: string[]): Promise<{ code: number; err: string }> {
+  const stderr = new PassThrough();
+  let err = '';
+  stderr.on('data', (d) => (err += d));
+  const code = await fn(argv, { stdout: new PassThrough(), stderr, env: { LOOM_CACHE_DIR: '/nonexistent' }, cwd: '/nonexistent' });
+  return { code, err };
+}
+
+describe('run and run-application usage', () => {
+  it('refuses -d for a program on a session, a bad -p, and a missing bundle, before anything else', async () => {
+    expect(await run(runJob, ['-d', 'wc.mjs'])).toEqual({
+      code: 2,
+      err: "loom run: -d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application\n",
+    });
+    expect(await run(runApplication, ['-p', 'many', 'wc.mjs'])).toEqual({ code: 2, err: 'loom run-application: -p "many" is not a parallelism: give a whole number of at least 1, e.g. -p 4\n' });
+    expect((await run(runApplication, ['-t', 'yarn-application'])).err).toMatch(/missing required argument 'bundle'/);
+  });
+
+  it('past the arguments, a missing Hadoop configuration is the first problem, named, exit 1', async () => {
+    const r = await run(runApplication, ['-t', 'yarn-application', 'wc.mjs']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^loom run-application: .*fs\.defaultFS/);
+  });
+});
