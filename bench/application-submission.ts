@@ -1,8 +1,7 @@
 /**
- * Submission to first TaskExecutor on the mini cluster (one node, YARN's default 1 s NodeManager
- * heartbeat), median of 5, with and without provided lib dirs, and the bytes each submission
- * wrote to HDFS. Session mode: application mode was not committed when this was written; its
- * submission shares the same deploy step (runtime, configuration, secret) plus the user bundle.
+ * Application-mode submission to first TaskExecutor on the mini cluster (one node, YARN's default
+ * 1 s NodeManager heartbeat), median of 5, with and without provided lib dirs, and the bytes each
+ * submission wrote to HDFS. The program's main() (in the AM) submits one job of parallelism 1.
  *
  *   without:         no provided lib dirs, the user's first submission: the runtime archive and
  *                    this client's Node.js binary are uploaded to .loom/runtime and localized
@@ -11,27 +10,34 @@
  *   with:            -Dyarn.provided.lib.dirs on a runtime `loom upload-runtime` put on HDFS
  *                    beforehand (the first run localizes it into the node's PUBLIC cache).
  *
- * The time runs from the deploy call to the first TaskExecutor registered with the AM (a job of
- * parallelism 1 is submitted once the REST API answers). BENCH_RUNS (default 5) tunes it.
+ * The time runs from the deploy call (bundle packing included) to the first TaskExecutor
+ * registered with the AM, seen through the AM's REST API. BENCH_RUNS (default 5) tunes it.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { packBundle } from '../client/bundle/bundle-pack.js';
-import { uploadBundle } from '../client/bundle/bundle-upload.js';
 import { Configuration } from '../client/conf/configuration.js';
 import { LoomConfig } from '../client/conf/loom-config.js';
-import { deployCluster } from '../client/deploy/cluster-deployer.js';
+import { deployApplication } from '../client/deploy/application-deployer.js';
+import { ENDED_STATES } from '../client/deploy/application-waiter.js';
 import { DeployContext } from '../client/deploy/deploy-context.js';
+import { DispatcherClient } from '../client/deploy/dispatcher-client.js';
+import { resolveProgramBundle } from '../client/deploy/program-bundle.js';
 import { publishRuntime } from '../client/deploy/runtime-publish.js';
-import { SessionCluster } from '../client/deploy/session-cluster.js';
-import { jobsDir, runtimeDir } from '../client/deploy/staging-dir.js';
-import { DEFAULT_SESSION_NAME } from '../client/deploy/submission-context.js';
+import { runtimeDir } from '../client/deploy/staging-dir.js';
 import { startMiniCluster } from '../minicluster/mini-cluster.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const MiB = 1024 * 1024;
-const JOB = 'export function one(task) { return task.index; }\n';
+const PROGRAM = `export default async function main(ctx) {
+  const job = await ctx.submit({ exportName: 'hold', parallelism: 1, args: [] });
+  await job.result();
+}
+export async function hold() {
+  await new Promise((r) => setTimeout(r, 1000));
+  return 1;
+}
+`;
 
 interface Run {
   ms: number;
@@ -44,8 +50,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-bench-submission-'));
   const cluster = await startMiniCluster({ dir: join(dir, 'cluster'), nodes: 1, rmConfig: { minimumAllocationMb: 128 } });
-  const jobFile = join(dir, 'one.mjs');
-  await writeFile(jobFile, JOB);
+  const program = join(dir, 'hold-one.mjs');
+  await writeFile(program, PROGRAM);
   const user = userInfo().username;
   const env = { ...process.env, HADOOP_CONF_DIR: cluster.confDir, HADOOP_USER_NAME: user };
   const hadoopConf = Configuration.load({ env });
@@ -74,14 +80,14 @@ async function main(): Promise<void> {
       const runs: Run[] = [];
       for (let i = 0; i < RUNS; i++) {
         if (fresh) await ctx.fs.delete(runtimeDir(await ctx.stagingRoot()), { recursive: true, ignoreMissing: true });
-        runs.push(await submitToFirstExecutor(ctx, jobFile));
+        runs.push(await submitToFirstExecutor(ctx, program));
       }
       results.push([name, runs]);
     }
     await provided.close();
 
     const base = median(results[0]![1].map((r) => r.ms));
-    console.log(`session submission -> first TaskExecutor on the mini cluster (1 node), median of ${RUNS} runs:`);
+    console.log(`application-mode submission -> first TaskExecutor on the mini cluster (1 node), median of ${RUNS} runs:`);
     for (const [name, runs] of results) {
       const ms = median(runs.map((r) => r.ms));
       const bytes = median(runs.map((r) => r.bytes));
@@ -90,7 +96,7 @@ async function main(): Promise<void> {
           `uploaded ${formatBytes(bytes)} in ${median(runs.map((r) => r.files))} files`,
       );
     }
-    console.log(`  (upload-runtime wrote ${formatBytes(published.uploadedBytes)} once, before the runs; job bundles are not counted)`);
+    console.log(`  (upload-runtime wrote ${formatBytes(published.uploadedBytes)} once, before the runs; every submission also uploads the program bundle)`);
     console.log(`  runs (ms): ${results.map(([n, runs]) => `${n.split(' ')[0]}${n.includes('reused') ? '/reused' : ''}: ${runs.map((r) => r.ms).join(' ')}`).join('; ')}`);
   } finally {
     await plain.close();
@@ -99,25 +105,34 @@ async function main(): Promise<void> {
   }
 }
 
-/** One session: deploy, submit a job of parallelism 1, wait for its TaskExecutor, stop. */
-async function submitToFirstExecutor(ctx: DeployContext, jobFile: string): Promise<Run> {
+/** One application: deploy, wait for its first TaskExecutor through the AM's REST API, let it end. */
+async function submitToFirstExecutor(ctx: DeployContext, program: string): Promise<Run> {
   const t0 = Date.now();
-  const deployed = await deployCluster(ctx, { mode: 'session', defaultName: DEFAULT_SESSION_NAME, waitFor: 'rest', pollMs: 10 });
-  const session = new SessionCluster(ctx, { applicationId: deployed.applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
+  const bundle = await resolveProgramBundle(ctx, program);
+  let deployed;
   try {
-    const packed = await packBundle(jobFile);
-    const bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(session.stagingDir), fsUri: ctx.fsUri });
-    await session.dispatcher.submitJob({ bundle, exportName: 'one', parallelism: 1, args: [] });
-    const deadline = Date.now() + 120_000;
-    while ((await session.dispatcher.taskExecutors()).length === 0) {
-      if (Date.now() > deadline) throw new Error('benchmark: no TaskExecutor within 120 s');
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const ms = Date.now() - t0;
-    return { ms, bytes: deployed.uploadedFiles.reduce((n, f) => n + f.size, 0), files: deployed.uploadedFiles.length };
+    deployed = await deployApplication(ctx, { bundle, args: [] });
   } finally {
-    await session.stop();
+    if (bundle.where === 'local') await bundle.packed.cleanup();
   }
+  const { applicationId, secret } = deployed;
+  const deadline = Date.now() + 120_000;
+  let rest: DispatcherClient | undefined;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`benchmark: no TaskExecutor of ${applicationId} within 120 s`);
+    if (!rest) {
+      const r = await ctx.yarn.getApplicationReport(applicationId);
+      if (ENDED_STATES.has(r.state)) throw new Error(`benchmark: ${applicationId} ended ${r.state}: ${r.diagnostics}`);
+      if (r.state === 'RUNNING' && r.rpcPort > 0) rest = new DispatcherClient({ baseUrl: `http://${r.host}:${r.rpcPort}`, secret });
+    } else if ((await rest.taskExecutors().catch(() => [])).length > 0) {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const ms = Date.now() - t0;
+  // main() returns after its job: wait for the end so that the next run has the node to itself.
+  while (!ENDED_STATES.has((await ctx.yarn.getApplicationReport(applicationId)).state)) await new Promise((r) => setTimeout(r, 100));
+  return { ms, bytes: deployed.uploadedFiles.reduce((n, f) => n + f.size, 0), files: deployed.uploadedFiles.length };
 }
 
 function formatBytes(n: number): string {
