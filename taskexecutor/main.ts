@@ -11,8 +11,8 @@ import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.j
 import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
 import { AmConnection } from './am-connection.js';
 import { BundleCache } from './bundle-cache.js';
-import { TaskRunner, taskWorkerLimits } from './task-runner.js';
-import { heapMbForContainer } from '../client/deploy/am-container-contract.js';
+import { TaskRunner } from './task-runner.js';
+import { heapMbForContainer, workerThreadLimits } from '../client/deploy/am-container-contract.js';
 import { taskExecutorConfigFromEnv, type TaskExecutorConfig } from './taskexecutor-config.js';
 
 function startTaskExecutor(config: TaskExecutorConfig): void {
@@ -34,7 +34,7 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
 
   const runner: TaskRunner = new TaskRunner({
     slots: config.slots,
-    workerLimits: taskWorkerLimits(config.memoryMb > 0 ? heapMbForContainer(config.memoryMb) : 0, config.slots),
+    workerLimits: workerThreadLimits(config.memoryMb > 0 ? heapMbForContainer(config.memoryMb) : 0, config.slots),
     bundles: new BundleCache({ dir: config.bundleCacheDir, clientFor }),
     workerScript: new URL('./task-worker.js', import.meta.url),
     hdfs: { ...(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}), user: config.hdfsUser },

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/cluster/taskexecutor-protocol.js';
 import type { UploadedBundleRef } from '../client/bundle/bundle-ref.js';
+import { workerThreadLimits, type WorkerThreadLimits } from '../client/deploy/am-container-contract.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
 export interface TaskRunnerOptions {
@@ -19,8 +20,8 @@ export interface TaskRunnerOptions {
   log(message: string): void;
   /** Default 16 MiB: results travel inline to the AM. */
   maxResultBytes?: number;
-  /** Per-task V8 limits; see taskWorkerLimits. */
-  workerLimits?: { codeRangeSizeMb: number; maxOldGenerationSizeMb?: number };
+  /** Per-task V8 limits: workerThreadLimits(heap, slots). */
+  workerLimits?: WorkerThreadLimits;
 }
 
 interface RunningTask {
@@ -105,7 +106,7 @@ export class TaskRunner {
       hdfs: this.opts.hdfs,
       maxResultBytes: this.opts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
     };
-    const worker = new Worker(this.opts.workerScript, { workerData: input, resourceLimits: this.opts.workerLimits ?? taskWorkerLimits(0, 1) });
+    const worker = new Worker(this.opts.workerScript, { workerData: input, resourceLimits: this.opts.workerLimits ?? workerThreadLimits(0, 1) });
     rt.worker = worker;
     let crash: Error | undefined;
     rt.exited = new Promise<void>((resolve) => {
@@ -149,17 +150,4 @@ function isWorkerOutput(m: unknown): m is TaskWorkerOutput {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   return (o['ok'] === true && typeof o['resultJson'] === 'string') || (o['ok'] === false && typeof o['message'] === 'string');
-}
-
-/**
- * V8 limits for a task's worker thread. Each worker otherwise reserves about 500 MiB of virtual
- * memory for its code range, and YARN's virtual memory check (on by default, 2.1 x the
- * container's memory) counts reservations: two slots would get a 1 GiB TaskExecutor killed.
- * The old generation is the container's heap shared by the slots and the TaskExecutor itself,
- * so busy tasks hit a JavaScript heap limit (a task error) before YARN's physical memory check.
- */
-export function taskWorkerLimits(heapMb: number, slots: number): { codeRangeSizeMb: number; maxOldGenerationSizeMb?: number } {
-  const limits: { codeRangeSizeMb: number; maxOldGenerationSizeMb?: number } = { codeRangeSizeMb: 64 };
-  if (heapMb > 0) limits.maxOldGenerationSizeMb = Math.max(32, Math.floor(heapMb / (slots + 1)));
-  return limits;
 }

@@ -36,7 +36,6 @@ export interface TaskExecutorConfig {
 /** Variables besides the contract's; the contract's names come from TaskExecutorEnv. */
 export const TaskExecutorExtraEnv = {
   secret: 'LOOM_CLUSTER_SECRET',
-  memoryMb: 'LOOM_TASKEXECUTOR_MEMORY_MB',
   attempt: 'LOOM_AM_ATTEMPT',
   hadoopConf: 'LOOM_HADOOP_CONF',
   bundleCache: 'LOOM_BUNDLE_CACHE_DIR',
@@ -100,7 +99,7 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
 
   const slots = positiveInt(TaskExecutorEnv.slots, 1, 1);
   const amTimeoutMs = positiveInt(TaskExecutorEnv.amTimeoutMs, DEFAULT_AM_TIMEOUT_MS, 1);
-  const memoryMb = positiveInt(TaskExecutorExtraEnv.memoryMb, 0, 0);
+  const memoryMb = positiveInt(TaskExecutorEnv.memoryMb, 0, 0);
   const host = value('NM_HOST') ?? hostname();
   if (problems.length) throw new TaskExecutorConfigError(`the TaskExecutor cannot start: ${problems.join('; ')}`);
   const inWorkDir = (path: string | undefined) => (path === undefined || isAbsolute(path) ? path : join(cwd, path));

@@ -10,6 +10,7 @@ import { join, posix } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
+import { heapMbForContainer, workerThreadLimits, type WorkerThreadLimits } from '../../client/deploy/am-container-contract.js';
 import { decodeApplicationProgram, PROGRAM_ENV, programLinkName, type ApplicationProgram } from '../../client/deploy/program-contract.js';
 import { describeProgramError } from '../../client/program/program-errors.js';
 import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
@@ -46,7 +47,9 @@ export function prepareApplicationMode(
     bundleName: program.bundleName ?? posix.basename(program.bundle.url),
     hdfs: { ...(am.hadoopConfDir ? { confDir: am.hadoopConfDir } : {}), user: am.user },
   };
-  return new ApplicationMode(program, input, opts.workerUrl ?? new URL('./program-worker.js', import.meta.url));
+  // main() shares the AM's heap with the AM itself; its code range stays small for YARN's vmem check.
+  const limits = workerThreadLimits(heapMbForContainer(config.get(LoomOptions.jobManagerMemory).mebibytes), 1);
+  return new ApplicationMode(program, input, opts.workerUrl ?? new URL('./program-worker.js', import.meta.url), limits);
 }
 
 /**
@@ -70,6 +73,7 @@ class ApplicationMode implements ModeRunner {
     private readonly program: ApplicationProgram,
     private readonly input: ProgramWorkerInput,
     private readonly workerUrl: URL,
+    private readonly limits: WorkerThreadLimits,
   ) {}
 
   start(host: ModeHost): void {
@@ -79,7 +83,7 @@ class ApplicationMode implements ModeRunner {
       host.finish(status, diagnostics);
     };
     host.log(`application: running main() of ${this.program.bundle.url} (export ${this.program.entryExport}) with ${JSON.stringify(this.program.args)}`);
-    const worker = new Worker(this.workerUrl, { workerData: this.input });
+    const worker = new Worker(this.workerUrl, { workerData: this.input, resourceLimits: this.limits });
     this.worker = worker;
     const reply = (message: ProgramWorkerReply) => worker.postMessage(message);
     worker.on('message', (m: ProgramWorkerRequest) => {

@@ -44,6 +44,7 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
     [TaskExecutorEnv.slots]: String(input.slots),
     [TaskExecutorEnv.amTimeoutMs]: String(input.amTimeoutMs),
     [TaskExecutorEnv.user]: input.user,
+    [TaskExecutorEnv.memoryMb]: String(input.containerMemoryMb),
   };
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
   return { command, environment, localResources: { ...input.localResources } };

@@ -35,6 +35,8 @@ export const TaskExecutorEnv = {
   slots: 'LOOM_SLOTS',
   amTimeoutMs: 'LOOM_AM_TIMEOUT_MS',
   user: 'HADOOP_USER_NAME',
+  /** Memory YARN granted the container: the TaskExecutor sizes its task threads' heaps from it. */
+  memoryMb: 'LOOM_TASKEXECUTOR_MEMORY_MB',
 } as const;
 
 /** Entry points inside the runtime archive, relative to its root. */
@@ -50,4 +52,24 @@ export const RuntimeEntryPoints = {
 export function heapMbForContainer(containerMb: number): number {
   const overhead = Math.max(64, Math.round(containerMb * 0.25));
   return Math.max(32, containerMb - overhead);
+}
+
+/** V8 limits for one worker thread (`new Worker(..., { resourceLimits })`). */
+export interface WorkerThreadLimits {
+  codeRangeSizeMb: number;
+  maxOldGenerationSizeMb?: number;
+}
+
+/**
+ * Limits for the worker threads a container runs (task slots, application mode's main()). Each
+ * worker otherwise reserves about 500 MiB of virtual memory for its code range, and YARN's virtual
+ * memory check (on by default, 2.1 x the container's memory) counts reservations. The old
+ * generation is the container's heap shared by `threads` workers and the process itself, so a
+ * busy thread hits a JavaScript heap limit (an error in that thread) before YARN's physical check.
+ * `heapMb` 0: no heap share (size unknown).
+ */
+export function workerThreadLimits(heapMb: number, threads: number): WorkerThreadLimits {
+  const limits: WorkerThreadLimits = { codeRangeSizeMb: 64 };
+  if (heapMb > 0) limits.maxOldGenerationSizeMb = Math.max(32, Math.floor(heapMb / (threads + 1)));
+  return limits;
 }

@@ -31,12 +31,26 @@ export interface NodeProcessCommand {
   stderrFile: string;
 }
 
+/** glibc malloc arenas a container's node may create (one per thread otherwise, 64 MiB of address space each). */
+export const DEFAULT_MALLOC_ARENA_MAX = 4;
+
 /**
- * `<node> --max-old-space-size=<heap> <entry> 1><LOG_DIR>/<out> 2><LOG_DIR>/<err>`. The NodeManager
- * pastes it inside `bash -c "..."` unescaped, so the node path is escaped for that here.
+ * `MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-4}`, expanded by the container's bash: the value the
+ * cluster's admin gave wins, else 4 (Hadoop's docs recommend capping arenas against the virtual
+ * memory check). Not in the launch context's environment: the NodeManager forces
+ * yarn.nodemanager.admin-env (default `MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX`) in after it, which
+ * turns a value given there into "4:4" (appended) and leaves "" when the NM itself has none
+ * (fixtures containers/probe-am: `export MALLOC_ARENA_MAX=""` closes every recorded script).
+ */
+export const MALLOC_ARENA_MAX_ASSIGNMENT = escapeForDoubleQuotes(`MALLOC_ARENA_MAX=\${MALLOC_ARENA_MAX:-${DEFAULT_MALLOC_ARENA_MAX}}`);
+
+/**
+ * `MALLOC_ARENA_MAX=.. <node> --max-old-space-size=<heap> <entry> 1><LOG_DIR>/<out> 2><LOG_DIR>/<err>`.
+ * The NodeManager pastes it inside `bash -c "..."` unescaped, so it is escaped for that here.
  */
 export function nodeProcessCommand(c: NodeProcessCommand): string {
   return [
+    MALLOC_ARENA_MAX_ASSIGNMENT,
     escapeForDoubleQuotes(shellWord(c.nodePath)),
     `--max-old-space-size=${heapMbForContainer(c.containerMemoryMb)}`,
     c.entryPoint,

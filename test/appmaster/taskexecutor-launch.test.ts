@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { heapMbForContainer } from '../../client/deploy/am-container-contract.js';
+import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../client/deploy/node-command.js';
 import { taskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
 import { renderLaunchScript } from '../../minicluster/nodemanager/launch-script.js';
 
@@ -30,7 +31,7 @@ describe('taskExecutorLaunchSpec', () => {
       localResources: resources,
     });
     expect(spec.command).toBe(
-      `/usr/bin/node --max-old-space-size=${heapMbForContainer(1024)} loom-runtime/dist/taskexecutor/main.js 1><LOG_DIR>/taskexecutor.out 2><LOG_DIR>/taskexecutor.err`,
+      `${MALLOC_ARENA_MAX_ASSIGNMENT} /usr/bin/node --max-old-space-size=${heapMbForContainer(1024)} loom-runtime/dist/taskexecutor/main.js 1><LOG_DIR>/taskexecutor.out 2><LOG_DIR>/taskexecutor.err`,
     );
     expect(spec.environment).toEqual({
       LOOM_AM_ADDRESS: '127.0.0.1:40123',
@@ -38,11 +39,13 @@ describe('taskExecutorLaunchSpec', () => {
       LOOM_SLOTS: '2',
       LOOM_AM_TIMEOUT_MS: '60000',
       HADOOP_USER_NAME: 'root',
+      LOOM_TASKEXECUTOR_MEMORY_MB: '1024',
     });
     expect(spec.localResources).toEqual(resources);
   });
 
-  it('survives the NodeManager launch script unchanged, even with quotes, $ and spaces', () => {
+  /** Renders the TaskExecutor's launch_container.sh as the NM would and runs it with a fake node that records its arguments and environment. */
+  function runThroughLaunchScript(user: string, adminEnv?: [string, string][]): { args: string[]; env: Record<string, string>; logs: string } {
     dir = mkdtempSync(join(tmpdir(), 'loom-te-launch-'));
     const work = join(dir, 'work');
     const logs = join(dir, 'logs');
@@ -55,7 +58,6 @@ describe('taskExecutorLaunchSpec', () => {
     writeFileSync(fakeNode, '#!/bin/bash\nprintf "%s\\n" "$@" > args.txt\nenv > env.txt\necho out-line\necho err-line >&2\n');
     chmodSync(fakeNode, 0o755);
 
-    const user = `o'brien "x" $USER \`id\``;
     const spec = taskExecutorLaunchSpec({
       nodePath: fakeNode,
       containerMemoryMb: 512,
@@ -80,26 +82,39 @@ describe('taskExecutorLaunchSpec', () => {
       commands: [spec.command],
       links: [],
       nmWhitelistEnv: [['PATH', '/usr/bin:/bin']],
+      ...(adminEnv ? { adminEnv } : {}),
     });
     writeFileSync(join(work, 'launch_container.sh'), script);
     execFileSync('/bin/bash', ['launch_container.sh'], { cwd: work, env: {} });
-
     const args = readFileSync(join(work, 'args.txt'), 'utf8').trim().split('\n');
-    expect(args).toEqual([`--max-old-space-size=${heapMbForContainer(512)}`, 'loom-runtime/dist/taskexecutor/main.js']);
     const env = Object.fromEntries(
       readFileSync(join(work, 'env.txt'), 'utf8')
         .split('\n')
-        .filter((l) => l.startsWith('LOOM_') || l.startsWith('HADOOP_USER_NAME='))
+        .filter((l) => l.includes('='))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
     );
-    expect(env).toEqual({
+    return { args, env, logs };
+  }
+
+  it('survives the NodeManager launch script unchanged, even with quotes, $ and spaces', () => {
+    const user = `o'brien "x" $USER \`id\``;
+    const { args, env, logs } = runThroughLaunchScript(user);
+    expect(args).toEqual([`--max-old-space-size=${heapMbForContainer(512)}`, 'loom-runtime/dist/taskexecutor/main.js']);
+    expect(Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('LOOM_') || k === 'HADOOP_USER_NAME'))).toEqual({
       LOOM_AM_ADDRESS: 'node-1.example:1234',
       LOOM_SECRET_FILE: 'loom-secret',
       LOOM_SLOTS: '3',
       LOOM_AM_TIMEOUT_MS: '5000',
+      LOOM_TASKEXECUTOR_MEMORY_MB: '512',
       HADOOP_USER_NAME: user,
     });
     expect(readFileSync(join(logs, 'taskexecutor.out'), 'utf8')).toBe('out-line\n');
     expect(readFileSync(join(logs, 'taskexecutor.err'), 'utf8')).toBe('err-line\n');
+  });
+
+  it('caps malloc arenas at 4 under the default admin env (MALLOC_ARENA_MAX=""), and keeps a value the admin set', () => {
+    expect(runThroughLaunchScript('u').env['MALLOC_ARENA_MAX']).toBe('4');
+    rmSync(dir!, { recursive: true, force: true });
+    expect(runThroughLaunchScript('u', [['MALLOC_ARENA_MAX', '2']]).env['MALLOC_ARENA_MAX']).toBe('2');
   });
 });

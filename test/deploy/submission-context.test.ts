@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LoomConfig } from '../../client/conf/loom-config.js';
+import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../client/deploy/node-command.js';
 import { amCommand, amSubmission } from '../../client/deploy/submission-context.js';
 import { escapeForDoubleQuotes, shellWord } from '../../client/deploy/launch-escaping.js';
 import { decodeLocalResourcesEnv } from '../../appmaster/am-runtime/local-resources-env.js';
@@ -44,7 +45,7 @@ describe('AM submission context', () => {
       keepContainersAcrossApplicationAttempts: true,
     });
     expect((s.amContainer as { command: string[] }).command).toEqual([
-      "'/opt/node 20/bin/node' --max-old-space-size=576 loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr",
+      `${MALLOC_ARENA_MAX_ASSIGNMENT} '/opt/node 20/bin/node' --max-old-space-size=576 loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr`,
     ]);
     const env = envOf(s);
     expect(env).toMatchObject({ LOOM_MODE: 'session', LOOM_STAGING_DIR: 'webhdfs://x/y', HADOOP_USER_NAME: 'alice' });
@@ -71,7 +72,7 @@ describe('AM submission context', () => {
   });
 
   it('escapes what the NodeManager pastes unescaped into launch_container.sh', () => {
-    expect(amCommand('node', 1024)).toBe('node --max-old-space-size=768 loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr');
+    expect(amCommand('node', 1024)).toBe(`${MALLOC_ARENA_MAX_ASSIGNMENT} node --max-old-space-size=768 loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr`);
     expect(shellWord('/usr/bin/node')).toBe('/usr/bin/node');
     expect(shellWord("it's")).toBe(`'it'\\''s'`);
     expect(escapeForDoubleQuotes('a "b" $c `d` \\e')).toBe('a \\"b\\" \\$c \\`d\\` \\\\e');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { taskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
 import { heapMbForContainer } from '../../client/deploy/am-container-contract.js';
-import { containerNodePath, NODE_LINK_NAME, nodeProcessCommand } from '../../client/deploy/node-command.js';
+import { containerNodePath, MALLOC_ARENA_MAX_ASSIGNMENT, NODE_LINK_NAME, nodeProcessCommand } from '../../client/deploy/node-command.js';
 import { amSubmission } from '../../client/deploy/submission-context.js';
 import { LoomConfig, LoomOptions } from '../../client/conf/loom-config.js';
 import type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
@@ -31,18 +31,18 @@ describe('node command', () => {
     const shipped = { 'loom-runtime': runtime, 'loom-node': node };
     const am = amCommandOf(conf, shipped);
     const te = teCommand(conf.get(LoomOptions.nodePath), shipped);
-    expect(am.split(' ')[0]).toBe('./loom-node');
-    expect(te.split(' ')[0]).toBe('./loom-node');
-    expect(am).toBe(`./loom-node --max-old-space-size=${heapMbForContainer(512)} loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr`);
-    expect(te).toBe(`./loom-node --max-old-space-size=${heapMbForContainer(512)} loom-runtime/dist/taskexecutor/main.js 1><LOG_DIR>/taskexecutor.out 2><LOG_DIR>/taskexecutor.err`);
+    expect(am.split(' ')[1]).toBe('./loom-node');
+    expect(te.split(' ')[1]).toBe('./loom-node');
+    expect(am).toBe(`${MALLOC_ARENA_MAX_ASSIGNMENT} ./loom-node --max-old-space-size=${heapMbForContainer(512)} loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr`);
+    expect(te).toBe(`${MALLOC_ARENA_MAX_ASSIGNMENT} ./loom-node --max-old-space-size=${heapMbForContainer(512)} loom-runtime/dist/taskexecutor/main.js 1><LOG_DIR>/taskexecutor.out 2><LOG_DIR>/taskexecutor.err`);
 
     const installed = LoomConfig.empty().set('loom.node.path', '/opt/node 20/bin/node').set('jobmanager.memory.process.size', '512m');
-    expect(amCommandOf(installed, { 'loom-runtime': runtime }).startsWith("'/opt/node 20/bin/node' ")).toBe(true);
-    expect(teCommand('/opt/node 20/bin/node', { 'loom-runtime': runtime }).startsWith("'/opt/node 20/bin/node' ")).toBe(true);
+    expect(amCommandOf(installed, { 'loom-runtime': runtime }).startsWith(`${MALLOC_ARENA_MAX_ASSIGNMENT} '/opt/node 20/bin/node' `)).toBe(true);
+    expect(teCommand('/opt/node 20/bin/node', { 'loom-runtime': runtime }).startsWith(`${MALLOC_ARENA_MAX_ASSIGNMENT} '/opt/node 20/bin/node' `)).toBe(true);
   });
 
   it('escapes the node path for the NodeManager\'s unescaped bash -c "..."', () => {
     const c = nodeProcessCommand({ nodePath: '/x/$HOME/"n"', containerMemoryMb: 1024, entryPoint: 'e.js', stdoutFile: 'o', stderrFile: 'e' });
-    expect(c.startsWith(`'/x/\\$HOME/\\"n\\"' `)).toBe(true);
+    expect(c.startsWith(`${MALLOC_ARENA_MAX_ASSIGNMENT} '/x/\\$HOME/\\"n\\"' `)).toBe(true);
   });
 });

@@ -44,7 +44,7 @@ describe('application mode on provided lib dirs', () => {
       const publicDir = join(k.cluster.dir, 'nm-0', 'local', 'filecache');
       for (const script of scripts.values()) {
         expect(script).toMatch(new RegExp(`^ln -sf -- "${publicDir}/\\d+/loom-node-[0-9a-f]{20}" "loom-node"$`, 'm'));
-        expect(script).toMatch(/^exec \/bin\/bash -c "\.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/(appmaster|taskexecutor)\/main\.js /m);
+        expect(script).toMatch(/^exec \/bin\/bash -c "MALLOC_ARENA_MAX=\\\$\{MALLOC_ARENA_MAX:-4\} \.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/(appmaster|taskexecutor)\/main\.js /m);
       }
 
       if (run === 1) {

@@ -83,7 +83,7 @@ describe("Loom's runtime provided on HDFS", () => {
       expect(p.exe).not.toBe(await nodeOnPath(p.path));
     }
     const amScript = await readFile(join(k.cluster.nodes[0]!.containerLogDir(amContainerId(appId)), 'launch_container.sh'), 'utf8');
-    expect(amScript).toMatch(/^exec \/bin\/bash -c "\.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/appmaster\/main\.js /m);
+    expect(amScript).toMatch(/^exec \/bin\/bash -c "MALLOC_ARENA_MAX=\\\$\{MALLOC_ARENA_MAX:-4\} \.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/appmaster\/main\.js /m);
     expect((await slow.exited).code).toBe(0);
     await stopSession(k, appId);
 

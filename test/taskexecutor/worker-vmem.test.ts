@@ -10,16 +10,16 @@ import { heapMbForContainer } from '../../client/deploy/am-container-contract.js
  * would die on a stock Hadoop cluster. This runs the TaskExecutor's worker limits in a fresh
  * process, with the environment Loom gives containers, and reads /proc/self/status.
  */
-const taskRunner = fileURLToPath(new URL('../../dist/taskexecutor/task-runner.js', import.meta.url));
+const containerContract = fileURLToPath(new URL('../../dist/client/deploy/am-container-contract.js', import.meta.url));
 
 function vmSizeWithWorkers(slots: number, containerMb: number): { idleMb: number; busyMb: number } {
   const script = `
     import { Worker } from 'node:worker_threads';
     import { readFileSync } from 'node:fs';
-    const { taskWorkerLimits } = await import(${JSON.stringify(taskRunner)});
+    const { workerThreadLimits } = await import(${JSON.stringify(containerContract)});
     const vm = () => Number(/VmSize:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
     const idleMb = vm();
-    const limits = taskWorkerLimits(${heapMbForContainer(containerMb)}, ${slots});
+    const limits = workerThreadLimits(${heapMbForContainer(containerMb)}, ${slots});
     const workers = [];
     for (let i = 0; i < ${slots}; i++) workers.push(new Worker('setTimeout(() => {}, 5000)', { eval: true, resourceLimits: limits }));
     await Promise.all(workers.map((w) => new Promise((r) => w.once('online', r))));
