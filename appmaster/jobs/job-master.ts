@@ -12,7 +12,6 @@
  * loom.task.retry-user-errors puts it under the restart strategy too. Other tasks of a failed or
  * cancelled job are cancelled on their TaskExecutors.
  */
-import { randomBytes } from 'node:crypto';
 import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
 import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
@@ -20,6 +19,7 @@ import type { RestartStrategy } from '../../client/conf/loom-config-options.js';
 import { describeExitStatus } from '../resourcemanager-bridge/container-exit-status.js';
 import { firstDiagnosticsLine } from '../resourcemanager-bridge/failure-budget.js';
 import { Job } from './job.js';
+import { isJobId, newJobId } from './job-ids.js';
 import { JOB_MASTER_DEFAULTS, type JobMasterOptions } from './job-master-options.js';
 import { JobRestarts, type JobFailure } from './job-restarts.js';
 import { validateJobSpec } from './job-spec-validation.js';
@@ -29,6 +29,23 @@ import { assignSlots } from './slot-assignment.js';
 
 export class JobNotFoundError extends Error {
   override name = 'JobNotFoundError';
+}
+
+export interface SubmitOptions {
+  /** An id the submitter chose (per-job mode: the client names the job before the AM starts; application mode: from the submission order). */
+  id?: string;
+  /**
+   * With `id`: when a job of that id is here already (taken over from an earlier AM attempt), its
+   * status is the answer, as long as it is the same job (bundle, export, parallelism, arguments).
+   */
+  resume?: boolean;
+  /** When the job was first submitted (a job a new AM attempt resubmits keeps its time). */
+  submittedAt?: number;
+  /**
+   * Resubmitted by a new AM attempt: its tasks wait until this time for the TaskExecutors that
+   * still run them to come back (they are adopted then); releaseRecoveryHold ends the wait early.
+   */
+  recoveredHoldUntil?: number;
 }
 
 export interface StartFailure {
@@ -74,22 +91,45 @@ export class JobMaster implements SlotDemand {
     this.retryUserErrors = retryUserErrors ?? false;
     restartBackoffStrategy(this.restartSettings, { now: this.now }); // settings that cannot work fail here, not at a job's first failure
     this.unsubscribe = registry.on((e) => this.onRegistryEvent(e));
+    registry.setAdopter((teId, ref) => this.adoptRunningTask(teId, ref));
   }
 
   // ---- jobs (ClusterControl) --------------------------------------------------------------
 
-  /** `opts.id`: an id the submitter chose (per-job mode: the client knows it before the AM starts). */
-  async submitJob(input: JobSpec, opts: { id?: string } = {}): Promise<JobStatus> {
+  async submitJob(input: JobSpec, opts: SubmitOptions = {}): Promise<JobStatus> {
     if (this.closed) throw new Error('the cluster is shutting down and accepts no more jobs');
     const { spec, argsJson } = validateJobSpec(input);
-    const id = opts.id ?? randomBytes(16).toString('hex');
-    if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`job id ${JSON.stringify(id)} is not 32 lower-case hex digits`);
-    if (this.jobsById.has(id)) throw new Error(`a job with id ${id} was submitted already`);
-    const job = new Job(id, spec, argsJson, this.now());
+    const id = opts.id ?? newJobId();
+    if (!isJobId(id)) throw new Error(`job id ${JSON.stringify(id)} is not 32 lower-case hex digits`);
+    const existing = this.jobsById.get(id);
+    if (existing && opts.resume) return this.resumed(existing, spec, argsJson);
+    if (existing) throw new Error(`a job with id ${id} was submitted already`);
+    const job = new Job(id, spec, argsJson, opts.submittedAt ?? this.now());
+    if (opts.recoveredHoldUntil !== undefined) {
+      for (const t of job.tasks) {
+        t.adoptable = true;
+        t.notBefore = opts.recoveredHoldUntil;
+      }
+    }
     this.jobsById.set(job.id, job);
     this.restarts.set(job.id, new JobRestarts(restartBackoffStrategy(this.restartSettings, { now: this.now, random: this.random })));
     this.schedule();
     return job.status();
+  }
+
+  /** A job that ended under an earlier AM attempt: listed and answered with its stored end, never run again. */
+  restoreEndedJob(input: JobSpec, status: JobStatus): JobStatus {
+    const { spec, argsJson } = validateJobSpec(input);
+    if (this.jobsById.has(status.id)) throw new Error(`a job with id ${status.id} is here already`);
+    const job = Job.restored(spec, argsJson, status);
+    this.jobsById.set(job.id, job);
+    return job.status();
+  }
+
+  /** The TaskExecutors a new AM attempt waits for are back (or given up): resubmitted tasks nobody runs go to free slots now. */
+  releaseRecoveryHold(): void {
+    for (const job of this.jobsById.values()) for (const t of job.waitingTasks()) if (t.adoptable) t.notBefore = 0;
+    if (!this.closed) this.schedule();
   }
 
   /** Cancels a running job and waits (up to the cancel timeout) until its tasks have stopped. */
@@ -216,6 +256,19 @@ export class JobMaster implements SlotDemand {
   }
 
   // ---- events from TaskExecutors ----------------------------------------------------------
+
+  /**
+   * A TaskExecutor registering with this AM attempt still runs `ref`, started by an earlier
+   * attempt: when the task was resubmitted and waits, that attempt becomes the task's current one.
+   */
+  private adoptRunningTask(teId: string, ref: TaskRef): boolean {
+    if (this.closed) return false;
+    const job = this.jobsById.get(ref.jobId);
+    const task = job?.tasks[ref.taskIndex];
+    if (!job || !task || job.state !== 'RUNNING' || task.state !== 'SCHEDULED' || !task.adoptable) return false;
+    task.adopt(teId, ref.attempt);
+    return true;
+  }
 
   private onRegistryEvent(e: TaskExecutorEvent): void {
     if (this.closed) return;
@@ -410,6 +463,11 @@ export class JobMaster implements SlotDemand {
     return job && task?.matches(ref) ? { job, task } : undefined;
   }
 
+  private resumed(existing: Job, spec: JobSpec, argsJson: string): JobStatus {
+    sameJobOrThrow(existing, spec, argsJson);
+    return existing.status();
+  }
+
   private mustGet(id: string): Job {
     const job = this.jobsById.get(id);
     if (!job) throw new JobNotFoundError(`no job ${id} in this cluster (list the jobs to see their ids)`);
@@ -420,6 +478,20 @@ export class JobMaster implements SlotDemand {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([job.whenEnded(), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
     clearTimeout(timer);
+  }
+}
+
+/** The answer to a resubmission under an id already here: the same job, or an error saying what differs. */
+function sameJobOrThrow(existing: Job, spec: JobSpec, argsJson: string): void {
+  const differs: string[] = [];
+  if (existing.spec.bundle.url !== spec.bundle.url) differs.push(`bundle ${existing.spec.bundle.url} -> ${spec.bundle.url}`);
+  if (existing.spec.exportName !== spec.exportName) differs.push(`export ${existing.spec.exportName} -> ${spec.exportName}`);
+  if (existing.spec.parallelism !== spec.parallelism) differs.push(`parallelism ${existing.spec.parallelism} -> ${spec.parallelism}`);
+  if (existing.argsJson !== argsJson) differs.push('other arguments');
+  if (differs.length) {
+    throw new Error(
+      `job ${existing.id} was submitted before as a different job (${differs.join('; ')}): a program's main() must submit the same jobs in the same order in every AM attempt`,
+    );
   }
 }
 

@@ -18,6 +18,11 @@ export class JobTask {
   readonly avoid = new Set<string>();
   /** A waiting attempt is not deployed before this time (the restart strategy's delay). */
   notBefore = 0;
+  /**
+   * Resubmitted by a new AM attempt and not deployed since: a TaskExecutor that comes back still
+   * running an attempt of it may keep running it (the job master adopts it instead of starting over).
+   */
+  adoptable = false;
 
   constructor(
     readonly jobId: string,
@@ -45,6 +50,25 @@ export class JobTask {
   deployedTo(taskExecutorId: string): void {
     this.state = 'DEPLOYING';
     this.taskExecutorId = taskExecutorId;
+    this.adoptable = false;
+  }
+
+  /** A TaskExecutor that came back to a new AM attempt runs `attempt` of this task: it counts as this task's current attempt. */
+  adopt(taskExecutorId: string, attempt: number): void {
+    this.attempt = attempt;
+    this.deployedTo(taskExecutorId);
+    this.state = 'RUNNING';
+  }
+
+  /** A task as an earlier AM attempt recorded it at its job's end. */
+  static restored(jobId: string, status: TaskStatus): JobTask {
+    const t = new JobTask(jobId, status.index);
+    t.state = status.state;
+    t.attempt = status.attempt;
+    t.taskExecutorId = status.taskExecutorId;
+    t.result = status.result;
+    t.error = status.error;
+    return t;
   }
 
   /** Schedules the next attempt after `reason`, to be deployed from `notBefore` on. */

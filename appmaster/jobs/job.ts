@@ -25,6 +25,17 @@ export class Job {
     this.tasks = Array.from({ length: spec.parallelism }, (_, i) => new JobTask(id, i));
   }
 
+  /** A job that ended under an earlier AM attempt, as the HA store kept its final status. */
+  static restored(spec: JobSpec, argsJson: string, status: JobStatus): Job {
+    if (status.tasks.length !== spec.parallelism) throw new Error(`job ${status.id} was stored with ${status.tasks.length} tasks for parallelism ${spec.parallelism}`);
+    const job = new Job(status.id, spec, argsJson, status.submittedAt);
+    job.tasks.splice(0, job.tasks.length, ...status.tasks.map((t) => JobTask.restored(status.id, t)));
+    job.state = status.state;
+    job.endedAt = status.endedAt;
+    job.error = status.error;
+    return job;
+  }
+
   get ended(): boolean {
     return this.state === 'FINISHED' || this.state === 'FAILED' || this.state === 'CANCELED';
   }

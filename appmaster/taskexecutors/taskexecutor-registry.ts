@@ -60,6 +60,7 @@ export class TaskExecutorRegistry {
   private readonly listeners = new Set<(e: TaskExecutorEvent) => void>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  private adopter: ((id: string, task: TaskRef) => boolean) | undefined;
 
   readonly options: TaskExecutorRegistryOptions;
 
@@ -85,6 +86,14 @@ export class TaskExecutorRegistry {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     for (const id of [...this.entries.keys()]) this.lose(id, reason);
+  }
+
+  /**
+   * Who may claim the work a registering TaskExecutor still runs (a new AM attempt's job master,
+   * for tasks an earlier attempt started); whatever it does not claim is cancelled.
+   */
+  setAdopter(adopter: (id: string, task: TaskRef) => boolean): void {
+    this.adopter = adopter;
   }
 
   on(listener: (e: TaskExecutorEvent) => void): () => void {
@@ -115,8 +124,14 @@ export class TaskExecutorRegistry {
       registered: { heartbeatIntervalMs: this.options.heartbeatIntervalMs, amTimeoutMs: this.options.amTimeoutMs },
     });
     const entry = this.entries.get(reg.taskExecutorId)!;
-    // Work it still runs from before (its old connection was declared lost, so that work was given to others).
-    for (const t of reg.running) this.cancelUnknown(entry, t);
+    // Work it still runs from before: kept when the job master adopts it (a TaskExecutor taken over
+    // from an earlier AM attempt), else cancelled (its old connection was declared lost, so that work was given to others).
+    for (const t of reg.running) {
+      if (entry.assigned.size < entry.info.slots && this.adopter?.(reg.taskExecutorId, t)) {
+        entry.assigned.set(taskKey(t), t);
+        this.refreshSlots(entry);
+      } else this.cancelUnknown(entry, t);
+    }
     this.emit({ type: 'registered', id: reg.taskExecutorId, info: { ...entry.info } });
   }
 
