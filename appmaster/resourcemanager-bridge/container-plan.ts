@@ -29,7 +29,8 @@ export type CompletionOutcome =
   /** Too many failures: the application must fail with these diagnostics. */
   | { kind: 'fail-application'; containerId: string; diagnostics: string };
 
-type HeldState = 'starting' | 'running';
+/** `recovering`: a previous AM attempt's container, held until its TaskExecutor comes back to this attempt. */
+type HeldState = 'starting' | 'running' | 'recovering';
 
 /**
  * The ResourceManager bridge's bookkeeping and decisions, free of I/O so every rule is unit
@@ -97,6 +98,23 @@ export class ContainerPlan {
     return decision;
   }
 
+  /** Containers YARN kept from a previous AM attempt: held (nothing is asked for them) while their TaskExecutors find this attempt. */
+  recover(ids: readonly string[]): void {
+    for (const id of ids) if (!this.held.has(id) && !this.releasing.has(id)) this.held.set(id, 'recovering');
+  }
+
+  /** A recovered container's TaskExecutor registered with this attempt: an ordinary running TaskExecutor from now on. */
+  onRecovered(id: string): void {
+    if (this.held.get(id) === 'recovering') this.held.set(id, 'running');
+  }
+
+  /** Recovered containers whose TaskExecutors did not come back: given back to YARN; returns those that were still waited for. */
+  giveUpRecovering(ids: readonly string[]): string[] {
+    const gone = ids.filter((id) => this.held.get(id) === 'recovering');
+    for (const id of gone) this.markReleasing(id);
+    return gone;
+  }
+
   /** The NodeManager accepted the launch. */
   onStarted(id: string): void {
     if (this.held.get(id) === 'starting') this.held.set(id, 'running');
@@ -115,8 +133,10 @@ export class ContainerPlan {
       this.held.delete(id);
       return { kind: 'expected', containerId: id };
     }
+    const was = this.held.get(id);
     if (!this.held.delete(id)) return { kind: 'unknown', containerId: id };
-    if (isClusterCausedExit(status.exitStatus)) return { kind: 'replace', containerId: id, counted: false };
+    // A TaskExecutor that ended while no AM was there to reach (its AM timeout) failed nobody's work.
+    if (was === 'recovering' || isClusterCausedExit(status.exitStatus)) return { kind: 'replace', containerId: id, counted: false };
     return this.countFailure({ containerId: id, exitStatus: status.exitStatus, diagnostics: status.diagnostics });
   }
 

@@ -68,6 +68,33 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     return this.plan.failureCount;
   }
 
+  /**
+   * Containers YARN kept from a previous AM attempt (the register response names them): held as
+   * TaskExecutors from the first heartbeat on, so nothing is asked for them while their
+   * TaskExecutors find this attempt. Call before start().
+   */
+  recoverContainers(containers: readonly C[]): void {
+    for (const c of containers) this.containers.set(c.id, c);
+    this.plan.recover(containers.map((c) => c.id));
+    if (containers.length) this.log(`taking over ${containers.length} TaskExecutor container(s) from the previous attempt: ${containers.map((c) => c.id).join(', ')}`);
+    this.notifyHeld();
+  }
+
+  /** A recovered container's TaskExecutor registered with this attempt. */
+  taskExecutorBack(containerId: string): void {
+    this.plan.onRecovered(containerId);
+  }
+
+  /** Recovered containers whose TaskExecutors did not come back in time: released, and asked for again if still wanted. */
+  giveUpRecovering(containerIds: readonly string[], why: string): void {
+    for (const id of this.plan.giveUpRecovering(containerIds)) {
+      this.log(`releasing ${id}: ${why}`);
+      this.pendingRelease.push(id);
+    }
+    this.notifyHeld();
+    this.wake();
+  }
+
   start(): void {
     this.unsubscribe = this.opts.demand.onChange(() => this.wake());
     this.schedule(0);

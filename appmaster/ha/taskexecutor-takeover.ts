@@ -1,0 +1,93 @@
+/**
+ * A new AM attempt waiting for the TaskExecutors YARN kept: each is expected back (it finds the
+ * new AM's gateway in the HA store) until it registers, its container ends, or the deadline
+ * passes. When none is outstanding any more, the tasks the attempt resubmitted stop waiting for
+ * them; at the deadline the stragglers' containers are given up (released to YARN).
+ */
+export interface TaskExecutorTakeoverOptions {
+  /** Container ids from the register response's containers from previous attempts. */
+  expected: readonly string[];
+  /** How long to wait (the TaskExecutors' AM timeout: by then a TaskExecutor that did not find us has exited). */
+  deadlineMs: number;
+  /** Nothing is outstanding any more (all back, ended or given up). Called once. */
+  onSettled(): void;
+  /** These did not come back by the deadline. */
+  onGiveUp(containerIds: string[]): void;
+  log(line: string): void;
+  now?: () => number;
+}
+
+export class TaskExecutorTakeover {
+  private readonly outstanding: Set<string>;
+  private readonly back: string[] = [];
+  private readonly startedAt: number;
+  private timer: NodeJS.Timeout | undefined;
+  private settled = false;
+
+  constructor(private readonly opts: TaskExecutorTakeoverOptions) {
+    this.outstanding = new Set(opts.expected);
+    this.startedAt = (opts.now ?? Date.now)();
+  }
+
+  /** Starts the deadline; settles at once when nothing is expected. */
+  start(): void {
+    if (this.outstanding.size === 0) return this.settle();
+    this.opts.log(`waiting up to ${this.opts.deadlineMs} ms for ${this.outstanding.size} TaskExecutor(s) of the previous attempt to come back`);
+    this.timer = setTimeout(() => this.expire(), this.opts.deadlineMs);
+    this.timer.unref();
+  }
+
+  /** Still waited for. */
+  get waitingFor(): string[] {
+    return [...this.outstanding];
+  }
+
+  /** Taken back so far, in the order they registered. */
+  get takenBack(): string[] {
+    return [...this.back];
+  }
+
+  isExpected(containerId: string): boolean {
+    return this.outstanding.has(containerId);
+  }
+
+  /** A TaskExecutor registered; returns whether it was one of the expected. */
+  registered(containerId: string): boolean {
+    if (!this.outstanding.delete(containerId)) return false;
+    this.back.push(containerId);
+    const ms = (this.opts.now ?? Date.now)() - this.startedAt;
+    this.opts.log(`TaskExecutor ${containerId} of the previous attempt is back after ${ms} ms (${this.outstanding.size} still expected)`);
+    this.settleIfDone();
+    return true;
+  }
+
+  /** An expected container ended before its TaskExecutor came back. */
+  ended(containerId: string): void {
+    if (this.outstanding.delete(containerId)) this.settleIfDone();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private expire(): void {
+    const late = [...this.outstanding];
+    this.outstanding.clear();
+    if (late.length) {
+      this.opts.log(`${late.length} TaskExecutor(s) of the previous attempt did not come back within ${this.opts.deadlineMs} ms: ${late.join(', ')}`);
+      this.opts.onGiveUp(late);
+    }
+    this.settle();
+  }
+
+  private settleIfDone(): void {
+    if (this.outstanding.size === 0) this.settle();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.opts.onSettled();
+  }
+}
