@@ -3,7 +3,8 @@
  * reconnects with exponential backoff when the stream breaks. It gives up when the AM refuses it
  * (wrong secret, bad registration) or has not been reached for the AM timeout: then the caller
  * exits, so a dead AM leaves no TaskExecutor behind, while a restarted one within the timeout
- * gets its TaskExecutors back.
+ * gets its TaskExecutors back. A new AM attempt serves elsewhere: before each reconnection the
+ * connection asks `locate` (the HA store) where the AM is now.
  */
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -32,6 +33,10 @@ export interface AmConnectionOptions {
   amTimeoutMs: number;
   onGiveUp(kind: GiveUpKind, reason: string): void;
   log(message: string): void;
+  /** Where the AM serves now (a new attempt's gateway), or undefined when unknown; asked before each reconnection. */
+  locate?: () => Promise<HostPort | undefined>;
+  /** How long one `locate` may take before the reconnection goes ahead to the address known (default 5 s). */
+  locateTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
   maxMessageBytes?: number;
   now?: () => number;
@@ -44,7 +49,7 @@ const FINAL_CODES = new Set([grpc.status.UNAUTHENTICATED, grpc.status.PERMISSION
 
 export class AmConnection {
   private readonly now: () => number;
-  private readonly target: string;
+  private target: string;
   private client: grpc.Client | undefined;
   private call: Call | undefined;
   private registered = false;
@@ -61,12 +66,16 @@ export class AmConnection {
     this.now = opts.now ?? Date.now;
     this.amTimeoutMs = opts.amTimeoutMs;
     this.lastContact = this.now();
-    const { host, port } = opts.address;
-    this.target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.target = targetOf(opts.address);
   }
 
   get isRegistered(): boolean {
     return this.registered;
+  }
+
+  /** host:port it connects to (changes when `locate` finds a new AM attempt). */
+  get amTarget(): string {
+    return this.target;
   }
 
   start(): void {
@@ -145,7 +154,36 @@ export class AmConnection {
     const delay = Math.min(this.opts.backoff?.maxMs ?? 5_000, (this.opts.backoff?.initialMs ?? 100) * 2 ** this.failures);
     this.failures += 1;
     if (wasRegistered || this.failures === 1) this.opts.log(`lost the AM at ${this.target} (${details}); reconnecting`);
-    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.stopped) return;
+    if (this.opts.locate) {
+      const found = await this.located();
+      if (this.stopped) return;
+      const target = found && targetOf(found);
+      if (target && target !== this.target) {
+        this.opts.log(`the AM now serves at ${target} (a new attempt, found in the HA store); connecting there`);
+        this.target = target;
+        this.failures = 0;
+      }
+    }
+    this.connect();
+  }
+
+  /** `locate`'s answer; undefined when it fails or takes too long (the known address is tried meanwhile). */
+  private async located(): Promise<HostPort | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.opts.locateTimeoutMs ?? 5_000)));
+    try {
+      return await Promise.race([this.opts.locate!(), timeout]);
+    } catch (err) {
+      if (this.failures <= 1) this.opts.log(`could not look up the AM's address in the HA store: ${(err as Error).message}`);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Gives up after the AM timeout; restarts a stream that went silent (no answer to three heartbeats). */
@@ -161,4 +199,8 @@ export class AmConnection {
       this.call?.cancel();
     }
   }
+}
+
+function targetOf({ host, port }: HostPort): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

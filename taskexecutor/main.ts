@@ -10,6 +10,7 @@ import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
 import { AmConnection } from './am-connection.js';
+import { amLocator } from './am-locator.js';
 import { BundleCache } from './bundle-cache.js';
 import { TaskRunner } from './task-runner.js';
 import { heapMbForContainer, workerThreadLimits } from '../client/deploy/am-container-contract.js';
@@ -78,6 +79,8 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
     },
     onGiveUp: (kind, reason) => exit(kind === 'refused' ? 1 : 0, `stopping: ${reason}`),
     log,
+    // A new AM attempt writes its gateway address to the HA store; look there, and retry often enough to be back quickly.
+    ...(config.haStoreUrl ? { locate: amLocator(config.haStoreUrl, clientFor), backoff: { initialMs: 100, maxMs: 1_000 } } : {}),
   });
 
   process.on('SIGTERM', () => exit(0, 'stopping: SIGTERM (YARN stops the container)'));

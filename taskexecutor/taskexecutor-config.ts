@@ -11,6 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import { parseHadoopAddress, type HostPort } from '../client/conf/hadoop-address.js';
 import { TaskExecutorEnv } from '../client/deploy/am-container-contract.js';
 import { parseClusterSecret } from '../client/deploy/cluster-secret.js';
+import { HA_STORE_ENV } from '../client/deploy/ha-store-layout.js';
 
 export interface TaskExecutorConfig {
   amAddress: HostPort;
@@ -31,6 +32,8 @@ export interface TaskExecutorConfig {
   hdfsUser: string;
   /** Per-TaskExecutor bundle cache (in the container's working dir, removed with it). */
   bundleCacheDir: string;
+  /** The HA store's URL (LOOM_HA_STORE): where a new AM attempt's address is found; undefined with a single attempt. */
+  haStoreUrl: string | undefined;
 }
 
 /** Variables besides the contract's; the contract's names come from TaskExecutorEnv. */
@@ -115,5 +118,6 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
     hadoopConfDir: inWorkDir(value(TaskExecutorExtraEnv.hadoopConf) ?? value('HADOOP_CONF_DIR')),
     hdfsUser: value(TaskExecutorEnv.user) ?? value('USER') ?? userInfo().username,
     bundleCacheDir: inWorkDir(value(TaskExecutorExtraEnv.bundleCache)) ?? join(cwd, 'loom-bundles'),
+    haStoreUrl: value(HA_STORE_ENV),
   };
 }

@@ -1,4 +1,5 @@
 import { LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../client/deploy/am-container-contract.js';
+import { HA_STORE_ENV } from '../../client/deploy/ha-store-layout.js';
 import { escapeForDoubleQuotes } from '../../client/deploy/launch-escaping.js';
 import { containerNodePath, nodeProcessCommand } from '../../client/deploy/node-command.js';
 import type { LocalResourceSpec } from '../am-runtime/local-resources-env.js';
@@ -15,6 +16,8 @@ export interface TaskExecutorLaunchInput {
   user: string;
   /** The AM's own local resources: runtime archive, configuration and secret travel unchanged. */
   localResources: Record<string, LocalResourceSpec>;
+  /** URL of the HA store, where a TaskExecutor that lost its AM finds the next attempt's gateway (none with a single attempt). */
+  haStoreUrl?: string;
 }
 
 /** What goes into the TaskExecutor's ContainerLaunchContext, before the proto conversion. */
@@ -46,6 +49,7 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
     [TaskExecutorEnv.user]: input.user,
     [TaskExecutorEnv.memoryMb]: String(input.containerMemoryMb),
   };
+  if (input.haStoreUrl) environment[HA_STORE_ENV] = input.haStoreUrl;
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
   return { command, environment, localResources: { ...input.localResources } };
 }
