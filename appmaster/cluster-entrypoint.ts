@@ -19,6 +19,9 @@ import type { ClusterControl } from './cluster-api.js';
 import { AmIpFilter, amIpFilterSettings } from './dispatcher/am-ip-filter.js';
 import { DispatcherServer } from './dispatcher/dispatcher-server.js';
 import { dispatcherSettings, type DispatcherSettings } from './dispatcher/dispatcher-settings.js';
+import { haStoreUrlFor, openAmHaStore, recordServingAttempt, type AmHaStore } from './ha/am-ha-store.js';
+import { DurableJobs } from './ha/durable-jobs.js';
+import { takeOverTaskExecutors, type TaskExecutorTakeover } from './ha/taskexecutor-takeover.js';
 import { JobMaster } from './jobs/job-master.js';
 import { clientLeaseFor } from './lease/client-lease.js';
 import { prepareModeRunner, type ModeRunner } from './modes/mode-runner.js';
@@ -78,6 +81,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   let listen: DispatcherSettings;
   let restarts: Pick<JobMasterOptions, 'restartStrategy' | 'retryUserErrors'>;
   let mode: ModeRunner;
+  let ha: AmHaStore;
   try {
     files = readClusterFiles(am);
     settings = amSettings(files.config);
@@ -85,12 +89,16 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     listen = dispatcherSettings(files.config, env);
     restarts = restartOptionsFrom((key) => files.config.getString(key));
     mode = prepareModeRunner(am, files.config, env);
+    // A new attempt learns here which jobs and TaskExecutors to take over.
+    ha = await openAmHaStore(am, hadoopConf, haStoreUrlFor(am, files.config), log);
   } catch (err) {
     await failBeforeServing(am, hadoopConf, amrm, err, log);
     exit(1);
     throw err;
   }
-  const { config, secret } = files;
+  const { config } = files;
+  const secret = ha.state.cluster?.secret ?? files.secret;
+  if (secret !== files.secret) log('the HA store holds another secret than the loom-secret local resource: using the store\'s (the one the cluster started with)');
   const bindHost = listen.host;
   const advertisedHost = listen.advertisedHost;
 
@@ -104,6 +112,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     ...restarts,
     slotsPerTaskExecutor: settings.taskExecutor.slots,
   });
+  const jobs = new DurableJobs(jobMaster, ha.store, log);
   const startedAt = Date.now();
   let shutdown: AmShutdown | undefined;
   const control: ClusterControl = {
@@ -111,7 +120,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     taskExecutors: () => jobMaster.taskExecutors(),
     jobs: () => jobMaster.jobs(),
     job: (id) => jobMaster.job(id),
-    submitJob: (spec) => jobMaster.submitJob(spec),
+    submitJob: (spec) => jobs.submit(spec),
     cancelJob: (id) => jobMaster.cancelJob(id),
     shutdown: (reason) => end({ kind: 'finish', ...reason }),
   };
@@ -122,13 +131,17 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   let gateway: TaskExecutorGateway | undefined;
   let dispatcher: DispatcherServer | undefined;
   let bridge: ResourceManagerBridge<Container> | undefined;
+  let takeover: TaskExecutorTakeover | undefined;
   let registered = false;
   const nm = NMClient.createFromConf(hadoopConf, amrm.nmTokens);
 
   shutdown = new AmShutdown({
     stopTaskExecutors: async (reason) => {
       lease?.stop();
+      takeover?.stop();
       await mode.stop(reason);
+      // The application ends on purpose: its store goes with the staging dir, so no more records.
+      await jobs.close();
       jobMaster.close(reason);
       registry.stop(reason);
       await bridge?.stop();
@@ -143,8 +156,18 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
         UNREGISTER_TIMEOUT_MS,
         'unregistering',
       ),
-    deleteStagingDir: () => withTimeout(deleteStagingDir(am, hadoopConf, log), STAGING_DELETE_TIMEOUT_MS, 'deleting the staging dir'),
+    deleteStagingDir: () =>
+      withTimeout(
+        (async () => {
+          // Only here, when the application ends on purpose: an attempt cannot know it is the last.
+          await ha.store?.remove();
+          await deleteStagingDir(am, hadoopConf, log);
+        })(),
+        STAGING_DELETE_TIMEOUT_MS,
+        'deleting the staging dir and the HA store',
+      ),
     closeAll: async () => {
+      ha.store?.close();
       await Promise.allSettled([dispatcher?.stop(), gateway?.close(), amrm.close(), nm.close()]);
     },
     exit,
@@ -153,6 +176,11 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   installProcessHandlers(end, log);
 
   try {
+    if (ha.takeover) {
+      // Resubmitted tasks wait (at most the TaskExecutors' AM timeout) for TaskExecutors still running them.
+      const recovered = await jobs.recover(ha.state, Date.now() + settings.taskExecutor.amTimeoutMs);
+      log(`took over ${recovered.resubmitted.length} unfinished job(s) [${recovered.resubmitted.join(', ')}] and ${recovered.restored.length} ended one(s) from the HA store`);
+    }
     registry.start();
     gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry });
     log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);
@@ -171,7 +199,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     const rest = await dispatcher.start();
     log(`REST API and dashboard listening on ${bindHost}:${rest.port}`);
     const trackingUrl = `http://${hostForUrl(advertisedHost)}:${rest.port}/`;
-    await amrm.register(advertisedHost, rest.port, trackingUrl);
+    const registration = await amrm.register(advertisedHost, rest.port, trackingUrl);
     registered = true;
     lease?.start();
     log(`registered with the ResourceManager: REST and dashboard at ${trackingUrl}, TaskExecutor gateway at ${advertisedHost}:${gateway.address.port}`);
@@ -187,6 +215,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
         amTimeoutMs: settings.taskExecutor.amTimeoutMs,
         user: am.user,
         localResources: am.localResources,
+        ...(ha.store ? { haStoreUrl: ha.store.url } : {}),
       },
       maxFailedContainers: settings.maxFailedContainers,
       failureRateIntervalMs: config.get(LoomOptions.containersFailureRateInterval),
@@ -194,15 +223,41 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       idleTimeoutMs: settings.taskExecutor.idleTimeoutMs,
       onFatal: (diagnostics) => void end({ kind: 'finish', finalStatus: 'FAILED', diagnostics }),
       onShutdownRequest: () => void end({ kind: 'abandon', reason: 'the ResourceManager sent AM_SHUTDOWN (it no longer knows this attempt)', exitCode: 1 }),
-      onContainerEnded: (id, diagnostics, exitStatus) => jobMaster.containerFailedToStart(id, diagnostics, exitStatus),
+      onContainerEnded: (id, diagnostics, exitStatus) => {
+        takeover?.ended(id);
+        jobMaster.containerFailedToStart(id, diagnostics, exitStatus);
+      },
       onHeldChanged: (held) => jobMaster.setTaskExecutorsStarting(held.filter((id) => !registry.has(id)).length),
       log,
     });
     const heldBridge = bridge;
+    if (ha.takeover) {
+      // YARN kept the previous attempt's containers: held from the first heartbeat, so none is asked for again.
+      takeover = takeOverTaskExecutors({
+        previous: registration.containersFromPreviousAttempts,
+        bridge,
+        jobMaster,
+        registry,
+        deadlineMs: settings.taskExecutor.amTimeoutMs,
+        log,
+      });
+    }
     jobMaster.onTaskExecutorEvent(() => jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length));
     bridge.start();
+    void recordServingAttempt(
+      ha,
+      { applicationId: am.applicationIdText, secret, configYaml: config.toYaml() },
+      {
+        attempt: am.attemptId.attemptId,
+        attemptId: am.attemptIdText,
+        restAddress: `${hostForUrl(advertisedHost)}:${rest.port}`,
+        gatewayAddress: `${hostForUrl(advertisedHost)}:${gateway.address.port}`,
+        writtenAt: Date.now(),
+      },
+      log,
+    );
     mode.start({
-      submitJob: (spec, o) => jobMaster.submitJob(spec, o),
+      submitJob: (spec, o) => jobs.submit(spec, o),
       waitForJob: (id) => jobMaster.waitForJob(id),
       finish: (finalStatus, diagnostics) => void end({ kind: 'finish', finalStatus, diagnostics }),
       log,

@@ -1,3 +1,8 @@
+import type { GrantedContainer } from '../resourcemanager-bridge/scheduler-ports.js';
+import type { ResourceManagerBridge } from '../resourcemanager-bridge/resourcemanager-bridge.js';
+import type { JobMaster } from '../jobs/job-master.js';
+import type { TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
+
 /**
  * A new AM attempt waiting for the TaskExecutors YARN kept: each is expected back (it finds the
  * new AM's gateway in the HA store) until it registers, its container ends, or the deadline
@@ -90,4 +95,41 @@ export class TaskExecutorTakeover {
     clearTimeout(this.timer);
     this.opts.onSettled();
   }
+}
+
+export interface TakeOverOptions<C extends GrantedContainer> {
+  /** The register response's containers from previous attempts. */
+  previous: readonly C[];
+  bridge: ResourceManagerBridge<C>;
+  jobMaster: JobMaster;
+  registry: TaskExecutorRegistry;
+  /** The TaskExecutors' AM timeout. */
+  deadlineMs: number;
+  log(line: string): void;
+}
+
+/**
+ * Wires a new attempt's takeover (before the bridge starts): the bridge holds the kept containers,
+ * each TaskExecutor that registers again becomes an ordinary running one, the job master's
+ * resubmitted tasks stop waiting once nobody is outstanding, and stragglers are released.
+ */
+export function takeOverTaskExecutors<C extends GrantedContainer>(o: TakeOverOptions<C>): TaskExecutorTakeover {
+  o.bridge.recoverContainers(o.previous);
+  const takeover = new TaskExecutorTakeover({
+    expected: o.previous.map((c) => c.id),
+    deadlineMs: o.deadlineMs,
+    onSettled: () => o.jobMaster.releaseRecoveryHold(),
+    onGiveUp: (ids) => o.bridge.giveUpRecovering(ids, `its TaskExecutor did not come back within ${o.deadlineMs} ms`),
+    log: o.log,
+  });
+  const back = (id: string) => {
+    if (takeover.registered(id)) o.bridge.taskExecutorBack(id);
+  };
+  o.jobMaster.onTaskExecutorEvent((e) => {
+    if (e.type === 'registered') back(e.id);
+  });
+  // One may have found this attempt's gateway before the bridge knew of it.
+  for (const c of o.previous) if (o.registry.has(c.id)) back(c.id);
+  takeover.start();
+  return takeover;
 }

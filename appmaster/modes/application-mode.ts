@@ -14,6 +14,7 @@ import { heapMbForContainer, workerThreadLimits, type WorkerThreadLimits } from 
 import { decodeApplicationProgram, PROGRAM_ENV, programLinkName, type ApplicationProgram } from '../../client/deploy/program-contract.js';
 import { describeProgramError } from '../../client/program/program-errors.js';
 import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
+import { applicationJobId } from '../jobs/job-ids.js';
 import type { ModeHost, ModeRunner } from './mode-runner.js';
 import type { ProgramWorkerInput, ProgramWorkerReply, ProgramWorkerRequest } from './program-worker-messages.js';
 
@@ -68,6 +69,8 @@ class ApplicationMode implements ModeRunner {
   readonly mode = 'application' as const;
   private worker: Worker | undefined;
   private ended = false;
+  /** main()'s submissions so far: the n-th gets the same id in every AM attempt. */
+  private submitted = 0;
 
   constructor(
     private readonly program: ApplicationProgram,
@@ -91,12 +94,15 @@ class ApplicationMode implements ModeRunner {
         case 'log':
           host.log(`[main] ${m.line}`);
           return;
-        case 'submit':
+        case 'submit': {
+          // A new AM attempt runs main() again: its jobs that ended answer with their stored ends, the running one is the one taken over.
+          const id = applicationJobId(this.input.applicationId, ++this.submitted);
           host
-            .submitJob({ name: m.plan.name, bundle: this.program.bundle, exportName: m.plan.exportName, parallelism: m.plan.parallelism, args: m.plan.args })
+            .submitJob({ name: m.plan.name, bundle: this.program.bundle, exportName: m.plan.exportName, parallelism: m.plan.parallelism, args: m.plan.args }, { id, resume: true })
             .then((job) => reply({ type: 'submitted', requestId: m.requestId, jobId: job.id }))
             .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
           return;
+        }
         case 'awaitJob':
           host
             .waitForJob(m.jobId)

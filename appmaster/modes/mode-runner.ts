@@ -13,7 +13,8 @@ import { preparePerJobMode } from './per-job-mode.js';
 
 /** What a mode may do with the running AM. */
 export interface ModeHost {
-  submitJob(spec: JobSpec, opts?: { id?: string }): Promise<JobStatus>;
+  /** `id` + `resume`: a job of that id taken over from an earlier AM attempt is the answer (per-job and application modes). */
+  submitJob(spec: JobSpec, opts?: { id?: string; resume?: boolean }): Promise<JobStatus>;
   /** Resolves with the job's final status (also when the AM cancels it on shutdown). */
   waitForJob(id: string): Promise<JobStatus>;
   /** Ends the application with this final status (the first end wins). */

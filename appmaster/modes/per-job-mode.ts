@@ -54,7 +54,8 @@ class PerJobMode implements ModeRunner {
   start(host: ModeHost): void {
     const id = this.description.jobId;
     host
-      .submitJob(this.spec, { id })
+      // resume: a new AM attempt finds the job it took over from the HA store under this id.
+      .submitJob(this.spec, { id, resume: true })
       .then(() => {
         host.log(`per-job: running job ${id} (${this.spec.exportName}, parallelism ${this.spec.parallelism})`);
         return host.waitForJob(id);

@@ -12,6 +12,7 @@ import { isRemoteException } from '../ipc/remote-exception.js';
 import { YarnClient } from '../yarn/yarn-client.js';
 import { ENDED_STATES } from './application-waiter.js';
 import { sessionPropertiesPath } from './properties-file.js';
+import { haStorageRoot } from './ha-store-layout.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
 import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
 
@@ -71,7 +72,11 @@ export class DeployContext {
     }
   }
 
-  /** Removes staging dirs of ended applications (never fails the command). */
+  /**
+   * Removes staging dirs of ended applications, and their HA stores when high-availability.storageDir
+   * keeps them elsewhere (never fails the command): an AM killed on its last attempt cannot know
+   * it was the last, so its files are left for this sweep.
+   */
   async removeLeftovers(keep?: string): Promise<void> {
     let root: string;
     try {
@@ -80,14 +85,17 @@ export class DeployContext {
       this.log(`warning: could not look for leftover staging dirs: ${(err as Error).message}`);
       return;
     }
-    const removed = await removeLeftoverStagingDirs({
-      client: this.fs,
-      root,
-      liveness: (id) => this.liveness(id),
-      ...(keep ? { keep } : {}),
-      onWarning: (m) => this.log(`warning: ${m}`),
-    });
-    for (const dir of removed) this.log(`removed the staging dir ${dir} of an application that has ended`);
+    const haRoot = haStorageRoot(this.conf.get(LoomOptions.haStorageDir));
+    for (const [dir, what] of [[root, 'staging dir'], ...(haRoot ? [[haRoot, 'HA store']] : [])] as const) {
+      const removed = await removeLeftoverStagingDirs({
+        client: this.fs,
+        root: dir,
+        liveness: (id) => this.liveness(id),
+        ...(keep ? { keep } : {}),
+        onWarning: (m) => this.log(`warning: ${m}`),
+      });
+      for (const path of removed) this.log(`removed the ${what} ${path} of an application that has ended`);
+    }
   }
 
   async close(): Promise<void> {
