@@ -1,6 +1,7 @@
 // The NodeManager's memory check over each container's process tree (ContainersMonitorImpl):
 // every interval, physical memory (RSS) and virtual memory of the whole tree against the limits;
-// over the limit -> kill with -104 (physical) or -103 (virtual) and Hadoop's message.
+// over the limit -> kill with -104 (physical) or -103 (virtual) and Hadoop's message. It also keeps
+// each container's peak usage per process, so tests can show what Loom's processes reserve.
 
 import { ContainerExitStatus, type KillReason } from './container-exit-status.js';
 import { type ProcessInfo, processTreeDump, readProcessTree, rssBytes, vmemBytes } from './process-tree.js';
@@ -23,6 +24,27 @@ export interface MonitoredContainer {
   /** Physical memory allocated to the container, in bytes. */
   pmemLimitBytes: number;
   kill(reason: KillReason): void;
+}
+
+/** The largest usage one monitoring round saw, per process and for the whole tree. */
+export interface ContainerMemoryPeaks {
+  containerId: string;
+  /** Monitoring rounds that read the tree. */
+  samples: number;
+  treeVmemBytes: number;
+  treeRssBytes: number;
+  processes: { pid: number; name: string; cmdline: string; vmemBytes: number; rssBytes: number }[];
+}
+
+/** Peaks of this many finished containers are kept (a long-running mini cluster must not grow without end). */
+const KEPT_PEAKS = 1000;
+
+/**
+ * The limit ContainerImpl gives the monitor: (long) (ratio * pmem) with Hadoop's float ratio, so
+ * 1 GiB at 2.1 is 2254857728 bytes, not 2254857830.
+ */
+export function vmemLimitBytes(pmemLimitBytes: number, ratio: number): number {
+  return Math.trunc(Math.fround(Math.fround(ratio) * Math.fround(pmemLimitBytes)));
 }
 
 const PREFIXES = ['K', 'M', 'G', 'T', 'P', 'E'];
@@ -63,6 +85,7 @@ export function memoryLimitMessage(
 
 export class MemoryMonitor {
   private readonly containers = new Map<string, { c: MonitoredContainer; previousPids: Set<number> }>();
+  private readonly peaks = new Map<string, ContainerMemoryPeaks>();
   private readonly timer: NodeJS.Timeout;
   private readonly opts: Required<MemoryMonitorOptions>;
 
@@ -74,6 +97,15 @@ export class MemoryMonitor {
 
   watch(c: MonitoredContainer): void {
     this.containers.set(c.containerId, { c, previousPids: new Set() });
+    this.peaks.delete(c.containerId);
+    this.peaks.set(c.containerId, { containerId: c.containerId, samples: 0, treeVmemBytes: 0, treeRssBytes: 0, processes: [] });
+    if (this.peaks.size > KEPT_PEAKS) this.peaks.delete(this.peaks.keys().next().value!);
+  }
+
+  /** Peak usage seen for a container (running or ended), undefined for one never watched. */
+  peakUsage(containerId: string): ContainerMemoryPeaks | undefined {
+    const p = this.peaks.get(containerId);
+    return p && { ...p, processes: p.processes.map((q) => ({ ...q })) };
   }
 
   unwatch(containerId: string): void {
@@ -97,11 +129,12 @@ export class MemoryMonitor {
         continue; // /proc unreadable for a moment: try again next round
       }
       if (tree.length === 0) continue;
+      this.recordPeaks(id, tree);
       const verdict = this.overLimit(entry, tree);
       entry.previousPids = new Set(tree.map((p) => p.pid));
       if (!verdict) continue;
       this.containers.delete(id);
-      const vmemLimit = Math.round(entry.c.pmemLimitBytes * this.opts.vmemPmemRatio);
+      const vmemLimit = vmemLimitBytes(entry.c.pmemLimitBytes, this.opts.vmemPmemRatio);
       entry.c.kill({
         exitStatus: verdict === 'PHYSICAL' ? ContainerExitStatus.KILLED_EXCEEDED_PMEM : ContainerExitStatus.KILLED_EXCEEDED_VMEM,
         diagnostics: memoryLimitMessage(verdict, pid, id, tree, entry.c.pmemLimitBytes, vmemLimit),
@@ -116,10 +149,29 @@ export class MemoryMonitor {
   private overLimit(entry: { c: MonitoredContainer; previousPids: Set<number> }, tree: ProcessInfo[]): 'PHYSICAL' | 'VIRTUAL' | undefined {
     const aged = tree.filter((p) => entry.previousPids.has(p.pid));
     const pmemLimit = entry.c.pmemLimitBytes;
-    const vmemLimit = pmemLimit * this.opts.vmemPmemRatio;
+    const vmemLimit = vmemLimitBytes(pmemLimit, this.opts.vmemPmemRatio);
     const over = (total: number, agedTotal: number, limit: number): boolean => total > 2 * limit || agedTotal > limit;
     if (this.opts.vmemCheckEnabled && over(vmemBytes(tree), vmemBytes(aged), vmemLimit)) return 'VIRTUAL';
     if (this.opts.pmemCheckEnabled && over(rssBytes(tree), rssBytes(aged), pmemLimit)) return 'PHYSICAL';
     return undefined;
+  }
+
+  private recordPeaks(containerId: string, tree: readonly ProcessInfo[]): void {
+    const p = this.peaks.get(containerId);
+    if (!p) return;
+    p.samples++;
+    p.treeVmemBytes = Math.max(p.treeVmemBytes, vmemBytes(tree));
+    p.treeRssBytes = Math.max(p.treeRssBytes, rssBytes(tree));
+    for (const proc of tree) {
+      const rss = rssBytes([proc]);
+      const known = p.processes.find((q) => q.pid === proc.pid);
+      if (!known) p.processes.push({ pid: proc.pid, name: proc.name, cmdline: proc.cmdline, vmemBytes: proc.vmemBytes, rssBytes: rss });
+      else {
+        // bash exec()s node: the pid stays, the name and command line change.
+        if (proc.vmemBytes >= known.vmemBytes) Object.assign(known, { name: proc.name, cmdline: proc.cmdline });
+        known.vmemBytes = Math.max(known.vmemBytes, proc.vmemBytes);
+        known.rssBytes = Math.max(known.rssBytes, rss);
+      }
+    }
   }
 }

@@ -17,7 +17,7 @@ import { containerManagementService, nmTokenAuth, type AcceptedStart, type Conta
 import { ContainerExecutor } from './container-process.js';
 import { DEFAULT_ENV_WHITELIST, defaultAdminEnv, whitelistFromEnv, type ContainerLaunchSpec } from './launch-script.js';
 import { LocalizationError, Localizer, type LocalizationSource } from './localizer.js';
-import { MemoryMonitor, type MemoryMonitorOptions } from './memory-monitor.js';
+import { MemoryMonitor, type ContainerMemoryPeaks, type MemoryMonitorOptions } from './memory-monitor.js';
 import { NodeWebServer } from './node-web-server.js';
 import type { LocalResource } from './resource-cache.js';
 import { sameFileSystem } from './webhdfs-localization-source.js';
@@ -150,6 +150,11 @@ export class NodeManager implements ContainerManagerBackend {
       if (pid !== undefined) out.set(c.id, pid);
     }
     return out;
+  }
+
+  /** Peak virtual and physical memory the memory monitor saw for a container, per process and for its tree. */
+  memoryPeaks(containerId: string): ContainerMemoryPeaks | undefined {
+    return this.monitor.peakUsage(containerId);
   }
 
   /** Every container this NM has seen, with its state and (once done) exit status. */

@@ -9,11 +9,11 @@ import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { eventually, requireBuild, submitLoomAm, type SubmittedAm } from './am-test-kit.js';
 
-/** Small containers, Node from this process, and quick heartbeats so the tests take seconds. */
+/** Small containers (the smallest node lives in under the vmem check), Node from this process, and quick heartbeats so the tests take seconds. */
 const SMALL_FAST_CLUSTER = {
   'loom.node.path': process.execPath,
-  'jobmanager.memory.process.size': '256m',
-  'taskmanager.memory.process.size': '256m',
+  'jobmanager.memory.process.size': '512m',
+  'taskmanager.memory.process.size': '512m',
   'yarn.heartbeat.container-request-interval': '100 ms',
   'yarn.heartbeat.interval': '1 s',
 };

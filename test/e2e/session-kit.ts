@@ -72,8 +72,9 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
   const user = userInfo().username;
   const loomConf: Record<string, string> = {
     'loom.node.path': process.execPath,
-    'jobmanager.memory.process.size': '256m',
-    'taskmanager.memory.process.size': '256m',
+    // The smallest sizes a node process lives in under the NodeManagers' vmem check (2.1 x 512 MiB).
+    'jobmanager.memory.process.size': '512m',
+    'taskmanager.memory.process.size': '512m',
     'taskmanager.numberOfTaskSlots': '2',
     'loom.taskexecutor.idle-timeout': '3s',
     'yarn.heartbeat.interval': '500ms',

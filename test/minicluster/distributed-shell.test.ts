@@ -31,7 +31,8 @@ describe('distributed shell on the mini cluster', () => {
     await yarn.submitApplication({
       applicationId: app.applicationId,
       name: 'loom-distributed-shell',
-      amResource: { memoryMb: 256, vcores: 1 },
+      // node's idle VmSize (~0.7 GiB) needs 512 MiB under the vmem check (2.1 x).
+      amResource: { memoryMb: 512, vcores: 1 },
       amContainer: buildContainerLaunchContext({
         commands: [`${process.execPath} ${AM_SCRIPT} --command 'echo hello-from-ds-task' --containers 3 --memory 128 1><LOG_DIR>/am.stdout 2><LOG_DIR>/am.stderr`],
       }),

@@ -33,7 +33,8 @@ describe('loom minicluster', () => {
     const conf = Configuration.load({ confDir, env: {} });
     expect(conf.get('fs.defaultFS')).toMatch(/^webhdfs:\/\/127\.0\.0\.1:\d+$/);
     expect(conf.get('yarn.resourcemanager.address')).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(conf.get('yarn.nodemanager.vmem-check-enabled')).toBe('false');
+    expect(conf.get('yarn.nodemanager.vmem-check-enabled')).toBe('true');
+    expect(conf.get('yarn.nodemanager.vmem-pmem-ratio')).toBe('2.1');
     const ports = ['yarn.resourcemanager.address', 'yarn.resourcemanager.scheduler.address', 'yarn.resourcemanager.webapp.address', 'dfs.namenode.http-address'].map(
       (k) => Number(conf.get(k)!.split(':')[1]),
     );

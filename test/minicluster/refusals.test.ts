@@ -204,12 +204,24 @@ describe('scheduler refusals', () => {
     expect(tooBig.message).toContain('Requested resource type=[vcores]');
   });
 
-  it('a container over its physical memory is killed with -104', async () => {
+  it('a container over its virtual memory (2.1 x its memory) is killed with -103: an idle node in 128 MiB', async () => {
     // Inside launch_container.sh's `bash -c "..."`: single quotes only (YARN does not escape).
-    const hog = `${process.execPath} -e 'const b=Buffer.alloc(400*1024*1024,1);setInterval(()=>b[0]++,1000)'`;
-    const appId = await submitAm(clients.rm, { command: `${hog} 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr`, memoryMb: 128 });
+    const idle = `${process.execPath} -e 'setInterval(()=>{},1000)'`;
+    const appId = await submitAm(clients.rm, { command: `${idle} 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr`, memoryMb: 128 });
+    const report = await waitForState(clients.rm, appId, ['FAILED'], 20_000);
+    expect(report.diagnostics).toContain('exited with  exitCode: -103\n');
+    expect(report.diagnostics).toMatch(
+      /Container \[pid=\d+,containerID=container_\w+\] is running \d+B beyond the 'VIRTUAL' memory limit. Current usage: [\d.]+ MB of 128 MB physical memory used; [\d.]+ [MG]B of 268\.8 MB virtual memory used. Killing container.\n/,
+    );
+  });
+
+  it('a container over its physical memory is killed with -104', async () => {
+    // No 512 MiB code range (--jitless), one malloc arena, one V8 helper thread: 280 MiB of buffer
+    // (~320 MiB resident) stays under 2.1 x 256 MiB of virtual memory (~390 MiB).
+    const hog = `MALLOC_ARENA_MAX=1 ${process.execPath} --jitless --v8-pool-size=1 -e 'const b=Buffer.alloc(280*1024*1024,1);setInterval(()=>b[0]++,1000)'`;
+    const appId = await submitAm(clients.rm, { command: `${hog} 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr`, memoryMb: 256 });
     const report = await waitForState(clients.rm, appId, ['FAILED'], 20_000);
     expect(report.diagnostics).toContain('exited with  exitCode: -104\n');
-    expect(report.diagnostics).toMatch(/Container \[pid=\d+,containerID=container_\w+\] is running \d+B beyond the 'PHYSICAL' memory limit. Current usage: [\d.]+ MB of 128 MB physical memory used/);
+    expect(report.diagnostics).toMatch(/Container \[pid=\d+,containerID=container_\w+\] is running \d+B beyond the 'PHYSICAL' memory limit. Current usage: [\d.]+ MB of 256 MB physical memory used/);
   });
 });

@@ -43,7 +43,7 @@ export function parseMiniClusterOptions(raw: RawOptions): MiniClusterOptions {
   const yarnSite: Record<string, string> = {};
   for (const d of raw.define) {
     const eq = d.indexOf('=');
-    if (eq <= 0) throw new UsageError(`-D needs key=value (e.g. -D yarn.nodemanager.vmem-check-enabled=true), got "${d}"`);
+    if (eq <= 0) throw new UsageError(`-D needs key=value (e.g. -D yarn.nodemanager.vmem-check-enabled=false), got "${d}"`);
     yarnSite[d.slice(0, eq)] = d.slice(eq + 1);
   }
   const opts: MiniClusterOptions = { nodes: positiveInt(raw.nodes, '--nodes'), yarnSite };

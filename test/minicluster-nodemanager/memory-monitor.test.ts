@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryMonitor, vmemLimitBytes } from '../../minicluster/nodemanager/memory-monitor.js';
+
+let monitor: MemoryMonitor | undefined;
+let child: ChildProcess | undefined;
+afterEach(() => {
+  monitor?.stop();
+  child?.kill('SIGKILL');
+  monitor = child = undefined;
+});
+
+describe('memory monitor', () => {
+  it('computes the virtual limit as ContainerImpl does: (long) (2.1f * pmem bytes)', () => {
+    expect(vmemLimitBytes(1024 * 1024 * 1024, 2.1)).toBe(2254857728);
+    expect(vmemLimitBytes(128 * 1024 * 1024, 2.1)).toBe(281857216);
+    expect(vmemLimitBytes(512 * 1024 * 1024, 1)).toBe(512 * 1024 * 1024);
+  });
+
+  it('keeps the peak VmSize and RSS of each process of a watched tree, also after unwatch', async () => {
+    child = spawn('/bin/bash', ['-c', 'sleep 30 & wait'], { detached: true, stdio: 'ignore' });
+    await new Promise((r) => child!.once('spawn', r));
+    monitor = new MemoryMonitor({ intervalMs: 60_000 });
+    monitor.watch({ containerId: 'container_1_0001_01_000001', pid: () => child!.pid, pmemLimitBytes: 64 * 1024 * 1024, kill: () => {} });
+    expect(monitor.peakUsage('container_1_0001_01_000001')).toMatchObject({ samples: 0, processes: [] });
+    for (let i = 0; i < 50 && !(monitor.peakUsage('container_1_0001_01_000001')!.processes.length >= 2); i++) {
+      monitor.checkAll();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    monitor.unwatch('container_1_0001_01_000001');
+    const peaks = monitor.peakUsage('container_1_0001_01_000001')!;
+    expect(peaks.samples).toBeGreaterThan(0);
+    expect(peaks.processes.map((p) => p.name).sort()).toEqual(['bash', 'sleep']);
+    for (const p of peaks.processes) expect(p.vmemBytes).toBeGreaterThan(p.rssBytes);
+    expect(peaks.treeVmemBytes).toBeGreaterThanOrEqual(Math.max(...peaks.processes.map((p) => p.vmemBytes)));
+    expect(monitor.peakUsage('container_never_watched')).toBeUndefined();
+  });
+});
