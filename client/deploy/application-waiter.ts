@@ -5,6 +5,7 @@
  * (AM exit code, the tail of its stderr, the failed localization).
  */
 import type { ApplicationReport, YarnApplicationState } from '../yarn/cluster-reports.js';
+import { amFailureHints } from './am-failure-hints.js';
 
 export const ENDED_STATES: ReadonlySet<YarnApplicationState> = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
@@ -41,7 +42,8 @@ export function amRegistered(r: ApplicationReport): boolean {
 /** `waitingFor`: what the caller was waiting for, e.g. "its ApplicationMaster to register". */
 export function endedError(r: ApplicationReport, waitingFor: string): ApplicationEndedError {
   const diagnostics = r.diagnostics.trim() !== '' ? `:\n${r.diagnostics.trim()}` : ' (YARN gave no diagnostics)';
-  return new ApplicationEndedError(`application ${r.applicationId} ended ${r.state}/${r.finalStatus} while waiting for ${waitingFor}${diagnostics}`, r);
+  const hints = amFailureHints(r.diagnostics).map((h) => `\nHint: ${h}.`).join('');
+  return new ApplicationEndedError(`application ${r.applicationId} ended ${r.state}/${r.finalStatus} while waiting for ${waitingFor}${diagnostics}${hints}`, r);
 }
 
 /** Resolves with the report once the AM has registered; rejects if the application ends or time runs out. */

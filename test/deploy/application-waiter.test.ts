@@ -5,6 +5,7 @@ import {
   waitUntilAmRegistered,
   waitUntilRestReady,
 } from '../../client/deploy/application-waiter.js';
+import { amFailureHints } from '../../client/deploy/am-failure-hints.js';
 import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
 
 const APP = 'application_1_0001';
@@ -71,6 +72,31 @@ describe('waiting for a submitted application', () => {
     expect(err.message).toContain('boom');
     const killed = await waitUntilAmRegistered({ applicationId: APP, report: sequence(report({ state: 'KILLED', finalStatus: 'KILLED' })), timeoutMs: 5000 }).catch((e) => e);
     expect(killed.message).toMatch(/ended KILLED\/KILLED .*\(YARN gave no diagnostics\)/);
+  });
+
+  it('adds a hint for a node that needs a newer glibc than the nodes have (CentOS 7), shaped as the recorded failed-app diagnostics', async () => {
+    const loader = (lib: string, v: string) => `./loom-node: /lib64/${lib}: version \`${v}' not found (required by ./loom-node)`;
+    const stderrTail = [loader('libm.so.6', 'GLIBC_2.27'), loader('libc.so.6', 'GLIBC_2.28'), loader('libc.so.6', 'GLIBC_2.25')].join('\n');
+    const attempt = (n: number) =>
+      `[2026-11-23 19:13:10.137]Exception from container-launch.\nContainer id: container_1795460840938_0009_0${n}_000001\nExit code: 1\n\n` +
+      `[2026-11-23 19:13:10.141]Container exited with a non-zero exit code 1. Error file: prelaunch.err.\nLast 4096 bytes of prelaunch.err :\n` +
+      `Last 4096 bytes of appmaster.stderr :\n${stderrTail}\n\n`;
+    const diagnostics =
+      `Application ${APP} failed 2 times due to AM Container for appattempt_1795460840938_0009_000002 exited with  exitCode: 1\n` +
+      `Failing this attempt.Diagnostics: ${attempt(2)}${attempt(2)}For more detailed output, check the application tracking page: http://localhost:8088/cluster/app/${APP} Then click on links to logs of each attempt.\n. Failing the application.`;
+    const err = await waitUntilAmRegistered({ applicationId: APP, report: async () => report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics }), timeoutMs: 1000 }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(ApplicationEndedError);
+    const hints = (err as Error).message.split('\n').filter((l) => l.startsWith('Hint: '));
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toContain('GLIBC_2.28 not found');
+    expect(hints[0]).toMatch(/-Dloom\.node\.binary=<path>.*linux-x64-glibc-217.*-Dloom\.node\.path=<path>/);
+    expect(amFailureHints('AM Container exited with  exitCode: 3\nboom')).toEqual([]);
+  });
+
+  it('adds a hint for a container YARN killed for its virtual memory', () => {
+    const hints = amFailureHints("exited with  exitCode: -103\nFailing this attempt.Diagnostics: [2026-11-29 22:32:45.167]Container [pid=1,containerID=container_1_0001_01_000001] is running 1B beyond the 'VIRTUAL' memory limit.");
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toMatch(/at least 512m \(-jm/);
   });
 
   it('times out naming the state and where to look', async () => {
