@@ -16,7 +16,7 @@ import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client
 import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
 import type { RestartStrategy } from '../../client/conf/loom-config-options.js';
-import { describeExitStatus } from '../resourcemanager-bridge/container-exit-status.js';
+import { describeExitStatus } from '../../client/yarn/container-exit-status.js';
 import { firstDiagnosticsLine } from '../resourcemanager-bridge/failure-budget.js';
 import { Job } from './job.js';
 import { isJobId, newJobId } from './job-ids.js';

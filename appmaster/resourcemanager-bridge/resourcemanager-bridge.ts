@@ -1,6 +1,6 @@
 import type { SlotDemand } from '../cluster-api.js';
 import { ContainerPlan, type CompletionOutcome } from './container-plan.js';
-import { describeExitStatus } from './container-exit-status.js';
+import { describeExitStatus } from '../../client/yarn/container-exit-status.js';
 import { nextHeartbeatDelayMs, type HeartbeatPacing } from './heartbeat-pacing.js';
 import type { ContainerLauncherPort, GrantedContainer, SchedulerPort } from './scheduler-ports.js';
 import { taskExecutorLaunchSpec, type TaskExecutorLaunchInput, type TaskExecutorLaunchSpec } from './taskexecutor-launch.js';

@@ -1,20 +1,7 @@
-// YARN's ContainerExitStatus constants and the diagnostics texts a 3.3.6 NodeManager reports.
-// Each diagnostics entry is "[yyyy-MM-dd HH:mm:ss.SSS]<text>\n", as ContainerImpl appends them.
-
-export const ContainerExitStatus = {
-  SUCCESS: 0,
-  INVALID: -1000,
-  ABORTED: -100,
-  DISKS_FAILED: -101,
-  PREEMPTED: -102,
-  KILLED_EXCEEDED_VMEM: -103,
-  KILLED_EXCEEDED_PMEM: -104,
-  KILLED_BY_APPMASTER: -105,
-  KILLED_BY_RESOURCEMANAGER: -106,
-  KILLED_AFTER_APP_COMPLETION: -107,
-  KILLED_BY_CONTAINER_SCHEDULER: -108,
-  KILLED_FOR_EXCESS_LOGS: -109,
-} as const;
+// The diagnostics texts a 3.3.6 NodeManager reports with a container's exit status (the statuses
+// are client/yarn/container-exit-status.ts). Each diagnostics entry is
+// "[yyyy-MM-dd HH:mm:ss.SSS]<text>\n", as ContainerImpl appends them.
+import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
 
 /** Why a running container is being killed: its exit status and the first diagnostics line. */
 export interface KillReason {

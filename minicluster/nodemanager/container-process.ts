@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
 import {
-  ContainerExitStatus,
   KILLED_BY_APPMASTER,
   type KillReason,
   LOG_TAIL_BYTES,
