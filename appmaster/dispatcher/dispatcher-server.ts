@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterShutdownJson, DashboardConfigJson, JobSubmitResponseJson } from '../../client/deploy/dispatcher-rest-types.js';
-import type { ClusterControl, JobStatus } from '../cluster-api.js';
+import type { ClusterControl, JobSpec, JobStatus } from '../cluster-api.js';
 import { DETACHED_CLUSTER, type LeaseEndpoint } from '../lease/client-lease.js';
 import type { AmIpFilter } from './am-ip-filter.js';
 import { BearerSecret } from './bearer-secret.js';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard-page.js';
 import { HttpError } from './http-error.js';
-import { validateJobSpec } from './job-spec-validation.js';
+import { JobSpecError, validateJobSpec } from '../jobs/job-spec-validation.js';
 import { readJsonBody } from './request-body.js';
 import { jobDetailsJson, jobIdsJson, jobOverviewJson, overviewJson, taskManagerJson } from './rest-bodies.js';
 
@@ -193,7 +193,12 @@ export class DispatcherServer {
   }
 
   private async submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const spec = validateJobSpec(await readJsonBody(req, this.maxBody));
+    let spec: JobSpec;
+    try {
+      ({ spec } = validateJobSpec(await readJsonBody(req, this.maxBody), 'the request body'));
+    } catch (err) {
+      throw err instanceof JobSpecError ? new HttpError(400, err.problems) : err;
+    }
     if (this.shutdownRequested) throw new HttpError(503, ['the cluster is shutting down and accepts no more jobs']);
     const status = await this.control('submitting the job', () => this.opts.control.submitJob(spec));
     const body: JobSubmitResponseJson = { jobid: status.id, jobUrl: `/jobs/${encodeURIComponent(status.id)}` };

@@ -1,7 +1,7 @@
 /**
- * Checks a JobSpec before the job master accepts it: every problem at once, each naming the field
- * and what a good value looks like. The dispatcher validates its REST input too; this is the
- * last line, for specs that come from code (application mode) or a future caller.
+ * The one check of a JobSpec, wherever it comes from (REST POST /jobs, per-job mode's job file,
+ * application mode's main(), the HA store): every problem at once, each naming its field and what
+ * a good value looks like.
  */
 import type { JobSpec } from '../cluster-api.js';
 
@@ -16,53 +16,123 @@ export const MAX_PARALLELISM = 10_000;
 /** Arguments travel to every task inside one gRPC message. */
 export const MAX_ARGS_JSON_BYTES = 4 * 1024 * 1024;
 
-/** Returns the spec's arguments as JSON text (sent to every task) or throws a JobSpecError. */
-export function validateJobSpec(spec: unknown): { spec: JobSpec; argsJson: string } {
+const TOP_FIELDS = ['name', 'bundle', 'exportName', 'parallelism', 'args'];
+const BUNDLE_FIELDS = ['url', 'kind', 'entry', 'size', 'modificationTime'];
+const BUNDLE_SCHEMES = ['hdfs', 'webhdfs', 'swebhdfs', 'viewfs'];
+
+/**
+ * The spec with only its known fields (args default []) and its arguments as JSON text (sent to
+ * every task), or a JobSpecError. `what` names the input in messages (e.g. "the request body").
+ */
+export function validateJobSpec(body: unknown, what = 'the job spec'): { spec: JobSpec; argsJson: string } {
+  if (body === undefined) throw new JobSpecError([`${what} is empty: send a JSON JobSpec {"bundle": {...}, "exportName": "...", "parallelism": N, "args": [...]}`]);
+  if (!isObject(body)) throw new JobSpecError([`${what} must be a JSON object (a JobSpec), not ${describe(body)}`]);
   const problems: string[] = [];
-  if (typeof spec !== 'object' || spec === null) throw new JobSpecError(['the job spec must be an object with bundle, exportName, parallelism and args']);
-  const s = spec as Record<string, unknown>;
-  if (s['name'] !== undefined && typeof s['name'] !== 'string') problems.push('name must be a string when given');
-  if (typeof s['exportName'] !== 'string' || s['exportName'].trim() === '') {
-    problems.push('exportName must name the exported function each task calls (e.g. "run")');
+  problems.push(...unknownFields(body, TOP_FIELDS, ''));
+
+  const name = body.name;
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 256 || hasControlChars(name))) {
+    problems.push(`name must be a string of 1 to 256 printable characters; got ${describe(name)}`);
   }
-  const p = s['parallelism'];
-  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > MAX_PARALLELISM) {
-    problems.push(`parallelism must be a whole number from 1 to ${MAX_PARALLELISM} (got ${JSON.stringify(p)})`);
+
+  const bundle = body.bundle;
+  if (bundle === undefined) problems.push('bundle is required: {"url": "hdfs://...", "kind": "file"|"archive", "size": N, "modificationTime": N}');
+  else if (!isObject(bundle)) problems.push(`bundle must be an object {"url", "kind", "size", "modificationTime"}; got ${describe(bundle)}`);
+  else problems.push(...bundleProblems(bundle));
+
+  const exportName = body.exportName;
+  if (typeof exportName !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(exportName)) {
+    problems.push(`exportName must name an exported function (a JavaScript identifier, or "default"); got ${describe(exportName)}`);
   }
+
+  const parallelism = body.parallelism;
+  if (typeof parallelism !== 'number' || !Number.isInteger(parallelism) || parallelism < 1 || parallelism > MAX_PARALLELISM) {
+    problems.push(`parallelism must be a whole number from 1 to ${MAX_PARALLELISM}; got ${describe(parallelism)}`);
+  }
+
+  const args = body.args ?? [];
   let argsJson = '[]';
-  if (!Array.isArray(s['args'])) problems.push('args must be an array (use [] for none)');
+  if (!Array.isArray(args)) problems.push(`args must be a JSON array (each task gets it as task.args); got ${describe(args)}`);
   else {
     try {
-      argsJson = JSON.stringify(s['args']);
-      if (Buffer.byteLength(argsJson) > MAX_ARGS_JSON_BYTES) {
-        problems.push(`args take ${Buffer.byteLength(argsJson)} bytes as JSON; the limit is ${MAX_ARGS_JSON_BYTES}: put large inputs on HDFS and pass their paths`);
-      }
+      argsJson = JSON.stringify(args);
+      const bytes = Buffer.byteLength(argsJson);
+      if (bytes > MAX_ARGS_JSON_BYTES) problems.push(`args take ${bytes} bytes as JSON; the limit is ${MAX_ARGS_JSON_BYTES}: put large inputs on HDFS and pass their paths`);
     } catch (err) {
       problems.push(`args must be JSON-serialisable (${(err as Error).message})`);
     }
   }
-  problems.push(...bundleProblems(s['bundle']));
+
   if (problems.length) throw new JobSpecError(problems);
-  return { spec: spec as JobSpec, argsJson };
+  const b = bundle as Record<string, unknown>;
+  const spec: JobSpec = {
+    ...(name !== undefined ? { name: name as string } : {}),
+    bundle: {
+      url: b.url as string,
+      kind: b.kind as 'file' | 'archive',
+      ...(b.entry !== undefined ? { entry: b.entry as string } : {}),
+      size: b.size as number,
+      modificationTime: b.modificationTime as number,
+    },
+    exportName: exportName as string,
+    parallelism: parallelism as number,
+    args: args as unknown[],
+  };
+  return { spec, argsJson };
 }
 
-function bundleProblems(b: unknown): string[] {
-  if (typeof b !== 'object' || b === null) return ['bundle must describe the uploaded code: {url, kind, size, modificationTime, entry?}'];
-  const r = b as Record<string, unknown>;
-  const out: string[] = [];
-  if (typeof r['url'] !== 'string' || r['url'].trim() === '') out.push('bundle.url must be the hdfs://, webhdfs:// URL or absolute HDFS path of the bundle');
-  if (r['kind'] !== 'file' && r['kind'] !== 'archive') out.push(`bundle.kind must be "file" or "archive" (got ${JSON.stringify(r['kind'])})`);
-  if (r['kind'] === 'archive') {
-    const entry = r['entry'];
-    if (typeof entry !== 'string' || entry === '' || entry.startsWith('/') || entry.split('/').includes('..')) {
-      out.push('bundle.entry must name the module inside the archive, relative to its root (e.g. "index.mjs")');
+function bundleProblems(b: Record<string, unknown>): string[] {
+  const problems = unknownFields(b, BUNDLE_FIELDS, 'bundle.');
+  const url = b.url;
+  if (typeof url !== 'string' || url.length === 0 || url.length > 4096 || /[\s\u0000-\u001f]/.test(url)) {
+    problems.push(`bundle.url must be a URL on HDFS without spaces (hdfs://..., webhdfs://... or an absolute path); got ${describe(url)}`);
+  } else {
+    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+    if (scheme ? !BUNDLE_SCHEMES.includes(scheme) : !url.startsWith('/')) {
+      problems.push(
+        `bundle.url must be on the cluster's file system (${BUNDLE_SCHEMES.map((s) => `${s}://`).join(', ')} or an absolute path), so every TaskExecutor can fetch it; got ${JSON.stringify(url)}`,
+      );
     }
   }
-  for (const field of ['size', 'modificationTime']) {
-    const v = r[field];
+  const kind = b.kind;
+  if (kind !== 'file' && kind !== 'archive') problems.push(`bundle.kind must be "file" (one ES module) or "archive" (a .tar.gz); got ${describe(kind)}`);
+  const entry = b.entry;
+  if (kind === 'archive') {
+    if (typeof entry !== 'string' || entry === '' || entry.startsWith('/') || entry.split(/[\\/]/).includes('..') || hasControlChars(entry)) {
+      problems.push(`bundle.entry must be the module to import, relative to the archive root without "..", e.g. "index.js"; got ${describe(entry)}`);
+    }
+  } else if (kind === 'file' && entry !== undefined) {
+    problems.push('bundle.entry is only used with bundle.kind "archive"; remove it for a single-file bundle');
+  }
+  for (const field of ['size', 'modificationTime'] as const) {
+    const v = b[field];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-      out.push(`bundle.${field} must come from GETFILESTATUS after the upload (a whole number >= 0, got ${JSON.stringify(v)})`);
+      problems.push(`bundle.${field} must be a whole number >= 0 from the file's status on HDFS (GETFILESTATUS ${field === 'size' ? 'length' : 'modificationTime'}); got ${describe(v)}`);
     }
   }
-  return out;
+  return problems;
+}
+
+function unknownFields(obj: Record<string, unknown>, known: string[], prefix: string): string[] {
+  return Object.keys(obj)
+    .filter((k) => !known.includes(k))
+    .map((k) => `unknown field ${prefix}${k}; the fields are ${known.map((f) => prefix + f).join(', ')}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function hasControlChars(s: string): boolean {
+  return /[\u0000-\u001f\u007f]/.test(s);
+}
+
+/** A short rendering of a bad value for messages. */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const text = JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

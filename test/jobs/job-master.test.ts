@@ -107,16 +107,16 @@ describe('JobMaster scheduling and slot demand', () => {
     const err = await master.submitJob(bad as unknown as JobSpec).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JobSpecError);
     expect((err as JobSpecError).problems).toEqual([
-      'exportName must name the exported function each task calls (e.g. "run")',
-      'parallelism must be a whole number from 1 to 10000 (got 0)',
-      'args must be an array (use [] for none)',
-      'bundle.url must be the hdfs://, webhdfs:// URL or absolute HDFS path of the bundle',
-      'bundle.kind must be "file" or "archive" (got "zip")',
-      'bundle.size must come from GETFILESTATUS after the upload (a whole number >= 0, got -1)',
-      'bundle.modificationTime must come from GETFILESTATUS after the upload (a whole number >= 0, got undefined)',
+      'bundle.url must be a URL on HDFS without spaces (hdfs://..., webhdfs://... or an absolute path); got ""',
+      'bundle.kind must be "file" (one ES module) or "archive" (a .tar.gz); got "zip"',
+      "bundle.size must be a whole number >= 0 from the file's status on HDFS (GETFILESTATUS length); got -1",
+      "bundle.modificationTime must be a whole number >= 0 from the file's status on HDFS (GETFILESTATUS modificationTime); got nothing",
+      'exportName must name an exported function (a JavaScript identifier, or "default"); got ""',
+      'parallelism must be a whole number from 1 to 10000; got 0',
+      'args must be a JSON array (each task gets it as task.args); got "x"',
     ]);
     const archiveWithoutEntry = spec(1, { bundle: { url: '/b.tar.gz', kind: 'archive', size: 1, modificationTime: 1 } });
-    await expect(master.submitJob(archiveWithoutEntry)).rejects.toThrow(/bundle\.entry must name the module inside the archive/);
+    await expect(master.submitJob(archiveWithoutEntry)).rejects.toThrow(/bundle\.entry must be the module to import, relative to the archive root/);
     await expect(master.submitJob(spec(1, { args: [10n] }))).rejects.toThrow(/args must be JSON-serialisable/);
     expect(master.jobs()).toEqual([]);
   });
