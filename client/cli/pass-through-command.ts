@@ -4,8 +4,8 @@ import { Configuration } from '../conf/configuration.js';
 /**
  * Plumbing for sub-commands in the shape of Hadoop's tools, whose single-dash long options
  * (`-list`, `-appStates`) commander cannot parse: commander hands the arguments over untouched
- * and the command parses them itself, then Hadoop's generic options (-D, -conf) pick the
- * configuration. (`loom fs` was the first to do this; the others can share it from here.)
+ * and the command parses them itself, then Hadoop's generic options (-D, -conf, -fs) pick the
+ * configuration.
  */
 
 export interface CommandIo {
@@ -33,19 +33,28 @@ export interface GenericOptions {
   overrides: [string, string][];
   /** -conf / --conf <dir>: read the site files there instead of HADOOP_CONF_DIR. */
   confDir: string | undefined;
+  /** -fs <uri>: the file system to use instead of fs.defaultFS. */
+  fsUri: string | undefined;
   /** What follows the generic options. */
   rest: string[];
 }
 
-/** Leading -D key=value and -conf/--conf <dir>, as Hadoop's GenericOptionsParser reads them; throws on a malformed one. */
+const GENERIC_FLAGS = ['-D', '-conf', '--conf', '-fs'];
+
+/** Leading -D key=value, -conf/--conf <dir> and -fs <uri>, as Hadoop's GenericOptionsParser reads them; throws on a malformed one. */
 export function parseGenericOptions(argv: string[]): GenericOptions {
   const rest = [...argv];
   const overrides: [string, string][] = [];
   let confDir: string | undefined;
-  while (rest[0] === '-D' || rest[0] === '-conf' || rest[0] === '--conf') {
+  let fsUri: string | undefined;
+  while (rest[0] !== undefined && GENERIC_FLAGS.includes(rest[0])) {
     const flag = rest.shift()!;
     const value = rest.shift();
     if (value === undefined) throw new RangeError(`${flag} needs a value`);
+    if (flag === '-fs') {
+      fsUri = value;
+      continue;
+    }
     if (flag !== '-D') {
       confDir = value;
       continue;
@@ -54,7 +63,7 @@ export function parseGenericOptions(argv: string[]): GenericOptions {
     if (eq <= 0) throw new RangeError(`-D takes key=value, got "${value}"`);
     overrides.push([value.slice(0, eq), value.slice(eq + 1)]);
   }
-  return { overrides, confDir, rest };
+  return { overrides, confDir, fsUri, rest };
 }
 
 /** The configuration a command runs with: HADOOP_CONF_DIR / YARN_CONF_DIR (or -conf), then the -D values. */

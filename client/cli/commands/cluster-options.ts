@@ -167,12 +167,32 @@ export interface ClusterFlags {
   jobmanager?: string;
 }
 
-/** A cluster command with -D, -t and -yid/--applicationId. */
-export function clusterCommand(name: string, io: ClusterCommandIo): Command {
-  return new Command(`loom ${name}`)
+/** A Loom command that writes to io's streams, ends in exit codes instead of exiting, and takes -D key=value. */
+export function loomCommand(name: string, io: ClusterCommandIo): Command {
+  return new Command(name)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .option('-D <key=value>', 'configuration override (repeatable)', collect)
+    .option('-D <key=value>', 'configuration override (repeatable)', collect);
+}
+
+/** Parses argv (Flink aliases rewritten), or the exit code when commander already answered: 0 for help, 2 for bad usage. */
+export function parseCommand<F extends object>(cmd: Command, argv: readonly string[], aliases: Readonly<Record<string, string>> = {}): { flags: F; args: string[] } | { code: number } {
+  try {
+    cmd.parse(normalizeFlags(argv, aliases), { from: 'user' });
+    return { flags: cmd.opts() as F, args: cmd.args };
+  } catch (err) {
+    if (err instanceof CommanderError) return { code: commanderExitCode(err) };
+    throw err;
+  }
+}
+
+function commanderExitCode(err: CommanderError): number {
+  return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
+}
+
+/** A cluster command with -D, -t and -yid/--applicationId. */
+export function clusterCommand(name: string, io: ClusterCommandIo): Command {
+  return loomCommand(`loom ${name}`, io)
     .option('-t, --target <target>', `where to: ${ANY_CLUSTER.join(', ')} (all find the cluster by -yid / -Dyarn.application.id)`)
     .option('--applicationId <id>', '-yid: the cluster to use (default: the session yarn-session started last)');
 }
@@ -184,7 +204,7 @@ export function parseClusterArgs<F extends object>(name: string, cmd: Command, a
     cmd.parse(normalizeFlags(rest, {}), { from: 'user' });
     return { flags: cmd.opts() as F, args: cmd.args, properties };
   } catch (err) {
-    if (err instanceof CommanderError) return { code: err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2 };
+    if (err instanceof CommanderError) return { code: commanderExitCode(err) };
     if (err instanceof UsageError || err instanceof ConfigurationError) {
       io.stderr.write(`loom ${name}: ${err.message}\n`);
       return { code: 2 };

@@ -12,7 +12,6 @@ import { rename as renameLocal, rm, stat as statLocal } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { Configuration } from '../../conf/configuration.js';
 import { hdfsBaseName, hdfsParent, joinHdfsPath, parseHdfsPath } from '../../hdfs/hdfs-path.js';
 import { uploadToStaging, type UploadProgress } from '../../hdfs/staging-uploader.js';
 import type { WebHdfsClient } from '../../hdfs/webhdfs-client.js';
@@ -20,6 +19,7 @@ import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import { FileNotFoundError } from '../../hdfs/webhdfs-errors.js';
 import type { HdfsFileStatus } from '../../hdfs/webhdfs-json.js';
 import { describeError } from '../describe-error.js';
+import { loadCommandConfiguration, parseGenericOptions, registerPassThroughCommand, type GenericOptions } from '../pass-through-command.js';
 
 export interface FsIo {
   stdout: Writable & { isTTY?: boolean };
@@ -40,37 +40,22 @@ const USAGE = `Usage: loom fs [-D key=value]... [-fs <uri>] [--conf <dir>] <comm
 `;
 
 export function registerFsCommand(program: Command): void {
-  program
-    .command('fs')
-    .description('HDFS file commands in the shape of `hdfs dfs` (-ls, -put, -get, -cat, -mkdir, -rm, -mv, -stat, -checksum)')
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .argument('[args...]')
-    .action(async (_args: string[], _opts: unknown, cmd: Command) => {
-      process.exitCode = await runFs(cmd.args, { stdout: process.stdout, stderr: process.stderr });
-    });
+  registerPassThroughCommand(program, 'fs', 'HDFS file commands in the shape of `hdfs dfs` (-ls, -put, -get, -cat, -mkdir, -rm, -mv, -stat, -checksum)', (args) =>
+    runFs(args, { stdout: process.stdout, stderr: process.stderr }),
+  );
 }
 
 class UsageError extends Error {}
 
 /** Runs one `loom fs` invocation; returns the exit code (0 ok, 1 failure, 2 bad usage). */
 export async function runFs(argv: string[], io: FsIo): Promise<number> {
-  const args = [...argv];
-  const overrides: [string, string][] = [];
-  let fsUri: string | undefined;
-  let confDir: string | undefined;
-  while (args.length > 0 && args[0] !== undefined && ['-D', '-fs', '--conf'].includes(args[0])) {
-    const flag = args.shift()!;
-    const value = args.shift();
-    if (value === undefined) return usage(io, `${flag} needs a value`);
-    if (flag === '-D') {
-      const eq = value.indexOf('=');
-      if (eq <= 0) return usage(io, `-D takes key=value, got "${value}"`);
-      overrides.push([value.slice(0, eq), value.slice(eq + 1)]);
-    } else if (flag === '-fs') fsUri = value;
-    else confDir = value;
+  let generic: GenericOptions;
+  try {
+    generic = parseGenericOptions(argv);
+  } catch (err) {
+    return usage(io, (err as Error).message);
   }
+  const args = generic.rest;
   const command = args.shift();
   if (command === undefined || command === '-help' || command === '--help' || command === '-h') {
     io.stdout.write(USAGE);
@@ -82,10 +67,9 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
   let client: WebHdfsClient | undefined;
   try {
     const env = io.env ?? process.env;
-    const conf = Configuration.load({ env, ...(confDir ? { confDir } : {}) });
-    for (const [k, v] of overrides) conf.set(k, v);
+    const conf = loadCommandConfiguration(generic, env);
     // A fully qualified first path names the file system, as in `hdfs dfs -ls hdfs://nn:8020/`.
-    const uri = fsUri ?? args.find((a) => /^(hdfs|webhdfs|swebhdfs):\/\/[^/]/.test(a));
+    const uri = generic.fsUri ?? args.find((a) => /^(hdfs|webhdfs|swebhdfs):\/\/[^/]/.test(a));
     client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}) });
     const ctx: FsContext = { client, io, home: undefined };
     return (await handler(ctx, args)) ?? 0;

@@ -4,7 +4,7 @@
  * and uploads nothing), and prints the `-Dyarn.provided.lib.dirs=...` that submissions then use so
  * that they upload none of Loom and NodeManagers localize it once for all applications.
  */
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { ConfigurationError } from '../../conf/configuration-error.js';
 import { parseHdfsPath } from '../../hdfs/hdfs-path.js';
 import { simpleAuthUser, webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
@@ -12,7 +12,7 @@ import { NODE_BINARY_KEY, describeNodeBinary } from '../../deploy/node-binary.js
 import { providedLibDirsOption, publishRuntime } from '../../deploy/runtime-publish.js';
 import { stagingFileSystemUri } from '../../deploy/staging-dir.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
-import { collect, describeClusterError, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
+import { describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
 
 interface UploadRuntimeFlags {
   node?: string;
@@ -24,26 +24,17 @@ export function registerUploadRuntimeCommand(program: Command): void {
 }
 
 export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const cmd = new Command('loom upload-runtime')
+  const cmd = loomCommand('loom upload-runtime', io)
     .description(
       "Upload Loom's runtime (code and a Linux Node.js binary) into a new versioned directory <dir>/loom-<version>-<hash>/, " +
         'readable by all users, for -Dyarn.provided.lib.dirs. Unchanged content is not uploaded again.',
     )
     .argument('<dir>', 'HDFS directory (hdfs://..., webhdfs://... or a path) that holds the versioned runtime directories')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .option('--node <path>', `Linux Node.js binary to ship (default: this one, on linux-x64/arm64; also -D${NODE_BINARY_KEY}=<path>)`)
-    .option('-D <key=value>', 'configuration override (repeatable)', collect);
-  let flags: UploadRuntimeFlags;
-  let dirArg: string;
-  try {
-    cmd.parse(normalizeFlags(argv, {}), { from: 'user' });
-    flags = cmd.opts<UploadRuntimeFlags>();
-    dirArg = cmd.args[0]!;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
-    throw err;
-  }
+    .option('--node <path>', `Linux Node.js binary to ship (default: this one, on linux-x64/arm64; also -D${NODE_BINARY_KEY}=<path>)`);
+  const parsed = parseCommand<UploadRuntimeFlags>(cmd, argv);
+  if ('code' in parsed) return parsed.code;
+  const { flags } = parsed;
+  const dirArg = parsed.args[0]!;
   const env = io.env ?? process.env;
   let close = () => {};
   try {

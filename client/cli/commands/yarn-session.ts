@@ -9,7 +9,7 @@
  * session ends after loom.client.heartbeat-timeout; `detach` releases the lease and exits.
  * The properties file (mode 600) records the session and its secret for `loom run`.
  */
-import { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { parseMemorySize } from '../../conf/memory-size.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
@@ -20,7 +20,7 @@ import { deploySession } from '../../deploy/session-deployer.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
 import { printClusters } from './list-clusters.js';
-import { collect, deployContext, describeClusterError, loadConfigs, normalizeFlags, type ClusterCommandIo } from './cluster-options.js';
+import { collect, deployContext, describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
 
 const FLINK_FLAGS: Readonly<Record<string, string>> = {
   '-jm': '--jobManagerMemory',
@@ -50,10 +50,8 @@ export function registerYarnSessionCommand(program: Command): void {
 }
 
 function sessionCommand(io: ClusterCommandIo): Command {
-  return new Command('yarn-session')
+  return loomCommand('yarn-session', io)
     .description('Start a Loom session cluster on YARN, or attach to a running one.')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .option('--jobManagerMemory <size>', '-jm: ApplicationMaster container memory, e.g. 1024m or 1g')
     .option('--taskManagerMemory <size>', '-tm: TaskExecutor container memory, e.g. 1024m or 1g')
     .option('-s, --slots <n>', 'slots per TaskExecutor')
@@ -61,7 +59,6 @@ function sessionCommand(io: ClusterCommandIo): Command {
     .option('--queue <queue>', '-qu: YARN queue')
     .option('-d, --detached', 'start the session, print its id and dashboard URL, and exit')
     .option('--applicationId <id>', '-id: attach to a running session')
-    .option('-D <key=value>', 'configuration override (repeatable)', collect)
     .option('-t, --ship <path>', 'file or directory for every container (repeatable)', collect)
     .option('-l, --list', 'list your running Loom clusters (as loom list-clusters)')
     .addHelpText('after', '\nFlink-style short flags: -jm -tm -nm -qu -id. Example: yarn-session -jm 1g -tm 2g -s 2 -d');
@@ -69,15 +66,9 @@ function sessionCommand(io: ClusterCommandIo): Command {
 
 /** Runs one yarn-session invocation; returns the exit code. */
 export async function runYarnSession(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const cmd = sessionCommand(io);
-  let flags: YarnSessionFlags;
-  try {
-    cmd.parse(normalizeFlags(argv, FLINK_FLAGS), { from: 'user' });
-    flags = cmd.opts<YarnSessionFlags>();
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
-    throw err;
-  }
+  const parsed = parseCommand<YarnSessionFlags>(sessionCommand(io), argv, FLINK_FLAGS);
+  if ('code' in parsed) return parsed.code;
+  const { flags } = parsed;
   let ctx: DeployContext | undefined;
   try {
     // Every value is checked before anything is uploaded: a bad -jm fails here.
