@@ -72,3 +72,30 @@ export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.Pr
   for (const [k, v] of generic.overrides) conf.set(k, v);
   return conf;
 }
+
+/** `<name>: <problem>` and the usage text on stderr; exit code 2. */
+export function usageError(name: string, usage: string, io: Pick<CommandIo, 'stderr'>, problem: string): number {
+  io.stderr.write(`${name}: ${problem}\n${usage}`);
+  return 2;
+}
+
+const HELP_WORDS = ['-help', '--help', '-h', 'help'];
+
+/**
+ * `<generic options> <command> <args>` of a Hadoop-shaped tool, or its exit code: the usage text
+ * for no command (2) or help (0), the problem and the usage for a malformed generic option (2).
+ */
+export function parseToolLine(name: string, usage: string, argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>): { generic: GenericOptions; command: string; args: string[] } | { code: number } {
+  let generic: GenericOptions;
+  try {
+    generic = parseGenericOptions(argv);
+  } catch (err) {
+    return { code: usageError(name, usage, io, (err as Error).message) };
+  }
+  const [command, ...args] = generic.rest;
+  if (command === undefined || HELP_WORDS.includes(command)) {
+    io.stdout.write(usage);
+    return { code: command === undefined ? 2 : 0 };
+  }
+  return { generic, command, args };
+}

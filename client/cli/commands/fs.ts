@@ -19,7 +19,7 @@ import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import { FileNotFoundError } from '../../hdfs/webhdfs-errors.js';
 import type { HdfsFileStatus } from '../../hdfs/webhdfs-json.js';
 import { describeError } from '../describe-error.js';
-import { loadCommandConfiguration, parseGenericOptions, registerPassThroughCommand, type GenericOptions } from '../pass-through-command.js';
+import { loadCommandConfiguration, parseToolLine, registerPassThroughCommand, usageError } from '../pass-through-command.js';
 
 export interface FsIo {
   stdout: Writable & { isTTY?: boolean };
@@ -49,18 +49,9 @@ class UsageError extends Error {}
 
 /** Runs one `loom fs` invocation; returns the exit code (0 ok, 1 failure, 2 bad usage). */
 export async function runFs(argv: string[], io: FsIo): Promise<number> {
-  let generic: GenericOptions;
-  try {
-    generic = parseGenericOptions(argv);
-  } catch (err) {
-    return usage(io, (err as Error).message);
-  }
-  const args = generic.rest;
-  const command = args.shift();
-  if (command === undefined || command === '-help' || command === '--help' || command === '-h') {
-    io.stdout.write(USAGE);
-    return command === undefined ? 2 : 0;
-  }
+  const line = parseToolLine('loom fs', USAGE, argv, io);
+  if ('code' in line) return line.code;
+  const { generic, command, args } = line;
   const handler = COMMANDS[command];
   if (!handler) return usage(io, `unknown command ${command}`);
 
@@ -83,8 +74,7 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
 }
 
 function usage(io: FsIo, problem: string): number {
-  io.stderr.write(`loom fs: ${problem}\n${USAGE}`);
-  return 2;
+  return usageError('loom fs', USAGE, io, problem);
 }
 
 interface FsContext {

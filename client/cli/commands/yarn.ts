@@ -24,7 +24,7 @@ import {
 } from '../../yarn/cluster-reports.js';
 import { YarnClient } from '../../yarn/yarn-client.js';
 import { describeError } from '../describe-error.js';
-import { loadCommandConfiguration, parseGenericOptions, registerPassThroughCommand, type CommandIo, type GenericOptions } from '../pass-through-command.js';
+import { loadCommandConfiguration, parseToolLine, registerPassThroughCommand, usageError, type CommandIo } from '../pass-through-command.js';
 
 const USAGE = `Usage: loom yarn [-D key=value]... [--conf <dir>] <command>
   application -list [-appStates <States>] [-appTypes <Types>] [-appTags <Tags>]
@@ -46,18 +46,9 @@ class UsageError extends Error {}
 
 /** Runs one `loom yarn` invocation; returns the exit code (0 ok, 1 failure, 2 bad usage). */
 export async function runYarn(argv: string[], io: CommandIo): Promise<number> {
-  let generic: GenericOptions;
-  try {
-    generic = parseGenericOptions(argv);
-  } catch (err) {
-    return usage(io, (err as Error).message);
-  }
-  const args = generic.rest;
-  const group = args.shift();
-  if (group === undefined || ['-help', '--help', '-h', 'help'].includes(group)) {
-    io.stdout.write(USAGE);
-    return group === undefined ? 2 : 0;
-  }
+  const line = parseToolLine('loom yarn', USAGE, argv, io);
+  if ('code' in line) return line.code;
+  const { generic, command: group, args } = line;
   const handler = GROUPS[group];
   if (!handler) return usage(io, `unknown command ${group}`);
 
@@ -78,8 +69,7 @@ export async function runYarn(argv: string[], io: CommandIo): Promise<number> {
 }
 
 function usage(io: CommandIo, problem: string): number {
-  io.stderr.write(`loom yarn: ${problem}\n${USAGE}`);
-  return 2;
+  return usageError('loom yarn', USAGE, io, problem);
 }
 
 interface Ctx {
