@@ -1,7 +1,7 @@
 // The mini ResourceManager's logic, without sockets: applications and attempts with YARN's state
 // machine, the scheduler (allocation only on node heartbeats), tokens, and fault injection.
 // Inputs and outputs are YARN proto object shapes so the IPC and REST adapters stay thin.
-import { containerIdToWire } from '../../client/yarn/yarn-records.js';
+import { containerIdToWire, resourceToProto } from '../../client/yarn/yarn-records.js';
 import {
   applicationAttemptIdToProto,
   applicationIdFromProto,
@@ -112,16 +112,9 @@ const RESOURCE_TYPES = [
   { name: 'vcores', units: '', type: 'COUNTABLE' },
 ];
 
-/** ResourceProto with the value map Hadoop always writes. */
+/** ResourceProto with the value map Hadoop always writes (the client's encoding, from the core's proto-shaped Res). */
 export function resourceProto(r: Res): Obj {
-  return {
-    memory: r.memory,
-    virtual_cores: r.virtual_cores,
-    resource_value_map: [
-      { key: 'memory-mb', value: r.memory, units: 'Mi', type: 'COUNTABLE' },
-      { key: 'vcores', value: r.virtual_cores, units: '', type: 'COUNTABLE' },
-    ],
-  };
+  return resourceToProto({ memoryMb: r.memory, vcores: r.virtual_cores });
 }
 
 export class ResourceManagerCore {
@@ -204,8 +197,8 @@ export class ResourceManagerCore {
     if (err) throw err;
     const now = this.now();
     const globalMax = this.config.amMaxAttempts;
-    // `maxAppAttempts` is the wire field's name; the snake-case spelling is what older tests pass.
-    const asked = Number(ctx.maxAppAttempts ?? ctx.max_app_attempts ?? 0);
+    // `maxAppAttempts` is the wire field's name (camel case in yarn_protos.proto, unlike its neighbours).
+    const asked = Number(ctx.maxAppAttempts ?? 0);
     const app: AppRecord = {
       id: appId,
       user,

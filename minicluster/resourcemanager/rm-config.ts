@@ -11,7 +11,7 @@ export interface ResourceManagerConfig {
   /** `yarn.scheduler.maximum-allocation-mb` / `-vcores`: asks above are refused. */
   maximumAllocationMb: number;
   maximumAllocationVcores: number;
-  /** `yarn.resourcemanager.am.max-attempts` (global cap on an app's max_app_attempts). */
+  /** `yarn.resourcemanager.am.max-attempts` (global cap on an app's maxAppAttempts). */
   amMaxAttempts: number;
   /** `yarn.am.liveness-monitor.expiry-interval-ms`. */
   amLivenessExpiryMs: number;

@@ -49,7 +49,7 @@ function recordedSummaryDiagnostics(line: number): string {
 describe('ResourceManagerCore: one application from submit to finish', () => {
   it('walks ACCEPTED -> AM on heartbeat -> RUNNING -> allocations with surplus -> release -> FINISHED', () => {
     const { rm, node, clock } = cluster();
-    const appId = submit(rm, 3, { max_app_attempts: 2 });
+    const appId = submit(rm, 3, { maxAppAttempts: 2 });
     let r = rm.getApplicationReport(appId);
     expect(r.yarn_application_state).toBe('ACCEPTED');
     expect(r.host).toBe('N/A');
@@ -155,7 +155,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     const { rm, node } = cluster();
     const expected = readFixture('failed-app', 'final-diagnostics-exact.txt').toString('utf8');
     const nmText = crashOf(expected); // the NM's container diagnostics, as the NM would report them
-    const appId = submit(rm, 9, { max_app_attempts: 2 });
+    const appId = submit(rm, 9, { maxAppAttempts: 2 });
     for (const n of [1, 2]) {
       launchAm(rm, node);
       const am = `container_${TS}_0009_0${n}_000001`;
@@ -174,7 +174,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
   it('names the global and local limits when the app asked for fewer attempts', () => {
     const { rm, node } = cluster();
     const expected = readFixture('localization', 'refuse-public600-final-diagnostics-exact.txt').toString('utf8');
-    const appId = submit(rm, 6, { max_app_attempts: 1 });
+    const appId = submit(rm, 6, { maxAppAttempts: 1 });
     launchAm(rm, node);
     rm.nodeHeartbeat(node, [{ container_id: containerIdToProto(parseContainerId(`container_${TS}_0006_01_000001`)), state: 'C_COMPLETE', exit_status: -1000, diagnostics: crashOf(expected) }]);
     expect(rm.getApplicationReport(appId).diagnostics).toBe(expected);
@@ -182,7 +182,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
 
   it('keeps containers across attempts and hands them back in the register response', () => {
     const { rm, node } = cluster();
-    submit(rm, 3, { max_app_attempts: 2, keep_containers_across_application_attempts: true });
+    submit(rm, 3, { maxAppAttempts: 2, keep_containers_across_application_attempts: true });
     const att1 = launchAm(rm, node);
     rm.registerApplicationMaster(att1, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     const ask = [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 256, virtual_cores: 1 }, num_containers: 2 }];
@@ -277,7 +277,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
 
   it('expires an AM that stops calling allocate', () => {
     const { rm, node, clock } = cluster();
-    const appId = submit(rm, 1, { max_app_attempts: 1 });
+    const appId = submit(rm, 1, { maxAppAttempts: 1 });
     const att = launchAm(rm, node);
     rm.registerApplicationMaster(att, { host: 'h', rpc_port: 1 });
     clock.advance(600_001);
