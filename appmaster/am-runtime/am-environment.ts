@@ -6,7 +6,8 @@ import {
   parseContainerId,
   type ApplicationAttemptId,
 } from '../../client/yarn/yarn-ids.js';
-import { decodeLocalResourcesEnv, type LocalResourceSpec } from './local-resources-env.js';
+import type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
+import { decodeLocalResourcesEnv } from './local-resources-env.js';
 
 export type ClusterMode = 'session' | 'per-job' | 'application';
 const MODES: readonly ClusterMode[] = ['session', 'per-job', 'application'];

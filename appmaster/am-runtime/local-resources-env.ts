@@ -1,10 +1,14 @@
 import { AmEnv } from '../../client/deploy/am-container-contract.js';
-import type { LocalResourceSpec, LocalResourceType, LocalResourceVisibility } from '../../client/yarn/container-launch-context.js';
+import {
+  LOCAL_RESOURCE_TYPES,
+  LOCAL_RESOURCE_VISIBILITIES,
+  type LocalResourceSpec,
+  type LocalResourceType,
+  type LocalResourceVisibility,
+} from '../../client/yarn/container-launch-context.js';
 
-export type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
-
-const TYPES: readonly string[] = ['FILE', 'ARCHIVE', 'PATTERN'];
-const VISIBILITIES: readonly string[] = ['PUBLIC', 'PRIVATE', 'APPLICATION'];
+const TYPES: readonly string[] = LOCAL_RESOURCE_TYPES;
+const VISIBILITIES: readonly string[] = LOCAL_RESOURCE_VISIBILITIES;
 
 /**
  * Decodes LOOM_LOCAL_RESOURCES: a JSON object name -> {url, size, timestamp, type, visibility}

@@ -2,7 +2,7 @@ import { LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../c
 import { HA_STORE_ENV } from '../../client/deploy/ha-store-layout.js';
 import { escapeForDoubleQuotes } from '../../client/deploy/launch-escaping.js';
 import { containerNodePath, nodeProcessCommand } from '../../client/deploy/node-command.js';
-import type { LocalResourceSpec } from '../am-runtime/local-resources-env.js';
+import type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
 
 export interface TaskExecutorLaunchInput {
   /** loom.node.path: the node installed on the nodes, used when the client shipped none (no `loom-node` resource). */

@@ -6,8 +6,10 @@ import type { Credentials, CredentialsFormat } from '../security/credentials-fil
 /** hadoop.yarn.ContainerLaunchContextProto in the codec's object form. */
 export type ContainerLaunchContextProto = Record<string, unknown>;
 
-export type LocalResourceType = 'FILE' | 'ARCHIVE' | 'PATTERN';
-export type LocalResourceVisibility = 'PUBLIC' | 'PRIVATE' | 'APPLICATION';
+export const LOCAL_RESOURCE_TYPES = ['FILE', 'ARCHIVE', 'PATTERN'] as const;
+export const LOCAL_RESOURCE_VISIBILITIES = ['PUBLIC', 'PRIVATE', 'APPLICATION'] as const;
+export type LocalResourceType = (typeof LOCAL_RESOURCE_TYPES)[number];
+export type LocalResourceVisibility = (typeof LOCAL_RESOURCE_VISIBILITIES)[number];
 
 export interface LocalResourceSpec {
   /** Fully qualified, e.g. hdfs://namenode:8020/user/alice/.loom/app/bundle.tgz */
