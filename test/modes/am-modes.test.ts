@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { LoomConfig } from '../../client/conf/loom-config.js';
 import { encodeApplicationProgram, PROGRAM_ENV, type PerJobDescription } from '../../client/deploy/program-contract.js';
 import type { JobSpec, JobStatus } from '../../appmaster/cluster-api.js';
+import { applicationJobId } from '../../appmaster/jobs/job-ids.js';
 import { prepareApplicationMode } from '../../appmaster/modes/application-mode.js';
 import type { ModeHost } from '../../appmaster/modes/mode-runner.js';
 import { preparePerJobMode } from '../../appmaster/modes/per-job-mode.js';
@@ -108,6 +109,7 @@ describe('application mode', () => {
     runner.start(host);
     expect(await finishedOnce).toEqual({ status: 'SUCCEEDED', diagnostics: 'main() returned; its 1 job(s) ended' });
     expect(submitted.map((s) => s.spec)).toEqual([{ name: 'square (prog-0123456789ab.js)', bundle: BUNDLE, exportName: 'square', parallelism: 3, args: ['7'] }]);
+    expect(submitted.map((s) => s.id)).toEqual([applicationJobId('application_1_0001', 1)]);
     expect(logs).toContain('[main] mode application args 7');
     await runner.stop('test over');
   });
@@ -119,7 +121,8 @@ describe('application mode', () => {
     runner.start(host);
     const { status, diagnostics } = await finishedOnce;
     expect(status).toBe('FAILED');
-    expect(diagnostics).toMatch(/^main\(\) failed: JobFailedError: job 0{31}1 FAILED: task 0: no such file\n\s+at /);
+    // Application mode names main()'s jobs by their order, the same in every AM attempt.
+    expect(diagnostics).toMatch(new RegExp(`^main\\(\\) failed: JobFailedError: job ${applicationJobId('application_1_0001', 1)} FAILED: task 0: no such file\\n\\s+at `));
     await runner.stop('test over');
   });
 

@@ -64,9 +64,14 @@ export async function hdfsFiles(k: SessionKit): Promise<Map<string, number>> {
   return out;
 }
 
-/** Files that are new or changed in `after`, with sizes. */
+/**
+ * Files the submission wrote: new or changed in `after`, with sizes. The AM's HA store records
+ * (`<staging dir>/ha/`, written by the AM once it serves) are not the client's uploads.
+ */
 export function written(before: Map<string, number>, after: Map<string, number>): [string, number][] {
-  return [...after].filter(([p, size]) => before.get(p) !== size).sort(([a], [b]) => (a < b ? -1 : 1));
+  return [...after]
+    .filter(([p, size]) => before.get(p) !== size && !/\/\.loom\/application_\d+_\d+\/ha\//.test(p))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 /** The NodeManager's PUBLIC cache on disk: one numbered dir per localized resource. */
