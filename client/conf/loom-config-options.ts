@@ -174,6 +174,10 @@ export const LoomOptions = {
   ),
   // Processes.
   nodePath: stringOption('loom.node.path', 'Node.js executable started in containers; an absolute path is safer (a container\'s PATH is bash\'s default).', 'node'),
+  nodeBinary: stringOption(
+    'loom.node.binary',
+    'Linux Node.js binary the client ships to the containers as ./loom-node when loom.node.path is unset (loom upload-runtime --node); unset: the client\'s own node.',
+  ),
   jobManagerMemory: memoryOption('jobmanager.memory.process.size', '1024m', 'AM container memory (-jm).'),
   taskManagerMemory: memoryOption('taskmanager.memory.process.size', '1024m', 'TaskExecutor container memory (-tm).'),
   taskSlots: intOption('taskmanager.numberOfTaskSlots', 1, 'Slots per TaskExecutor (-s).', 1),

@@ -16,8 +16,6 @@ import { haStorageRoot } from './ha-store-layout.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
 import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
 
-/** Flink's key for the directory of the properties file. */
-export const PROPERTIES_FILE_LOCATION_KEY = 'yarn.properties-file.location';
 const APPLICATION_NOT_FOUND = 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException';
 
 export interface DeployContextOptions {
@@ -59,7 +57,7 @@ export class DeployContext {
 
   /** The session properties file: `.loom-session-<user>` in yarn.properties-file.location (default: the temp dir). */
   propertiesFile(): string {
-    return sessionPropertiesPath(this.user, this.conf.getString(PROPERTIES_FILE_LOCATION_KEY));
+    return sessionPropertiesPath(this.user, this.conf.get(LoomOptions.propertiesFileLocation));
   }
 
   /** Running, ended, or unknown to the ResourceManager. */

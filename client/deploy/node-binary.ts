@@ -17,6 +17,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { LoomOptions } from '../conf/loom-config-options.js';
 import { defaultCacheDir } from './runtime-archive.js';
 
 export type NodePlatform = 'linux-x64' | 'linux-arm64';
@@ -24,7 +25,7 @@ export type NodePlatform = 'linux-x64' | 'linux-arm64';
 /** Where a binary from another machine can come from, for the messages. */
 const NODE_DOWNLOADS = 'https://nodejs.org/dist/ (node-<version>-linux-x64.tar.xz or -linux-arm64)';
 /** Loom option naming the binary to ship (the CLI's --node sets the same thing). */
-export const NODE_BINARY_KEY = 'loom.node.binary';
+export const NODE_BINARY_KEY = LoomOptions.nodeBinary.key;
 
 export interface NodeBinary {
   /** Local path of the binary (resolved through symlinks). */

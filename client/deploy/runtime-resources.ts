@@ -18,7 +18,7 @@ import { LoomOptions } from '../conf/loom-config-options.js';
 import type { LocalResourceSpec } from '../yarn/container-launch-context.js';
 import { LocalResourceNames } from './am-container-contract.js';
 import type { DeployContext } from './deploy-context.js';
-import { describeNodeBinary, nodeBinaryForCluster, NODE_BINARY_KEY } from './node-binary.js';
+import { describeNodeBinary, nodeBinaryForCluster } from './node-binary.js';
 import { containerNodePath, NODE_LINK_NAME } from './node-command.js';
 import { resolveProvidedLibDirs } from './provided-lib-dirs.js';
 import { runtimeArchive, type RuntimeArchiveOptions } from './runtime-archive.js';
@@ -71,7 +71,7 @@ export async function resolveRuntime(ctx: DeployContext, opts: RuntimeResourceOp
 async function uploadRuntime(ctx: DeployContext, opts: RuntimeResourceOptions, shipNode: boolean) {
   const { nodeBinary, ...archiveOptions } = opts;
   const archive = await runtimeArchive({ env: ctx.env, ...archiveOptions });
-  const given = nodeBinary ?? ctx.conf.getString(NODE_BINARY_KEY);
+  const given = nodeBinary ?? ctx.conf.get(LoomOptions.nodeBinary);
   const node = shipNode
     ? await nodeBinaryForCluster({ ...(given ? { given } : {}), env: ctx.env, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) })
     : undefined;

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { ConfigurationError } from '../../conf/configuration-error.js';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { parseHdfsPath } from '../../hdfs/hdfs-path.js';
 import { simpleAuthUser, webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import { NODE_BINARY_KEY, describeNodeBinary } from '../../deploy/node-binary.js';
@@ -44,7 +45,7 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env });
     close = () => fs.close();
     const dir = parseHdfsPath(dirArg, await fs.getHomeDirectory()).path;
-    const nodeBinary = flags.node ?? conf.getString(NODE_BINARY_KEY);
+    const nodeBinary = flags.node ?? conf.get(LoomOptions.nodeBinary);
     const published = await publishRuntime({ fs, fsUri, dir, env, ...(nodeBinary ? { nodeBinary } : {}), log: (line) => io.stderr.write(`${line}\n`) });
     const what = `Loom ${published.manifest.loomVersion}'s runtime with ${describeNodeBinary(published.manifest.node)}`;
     io.stdout.write(
