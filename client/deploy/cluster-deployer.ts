@@ -18,7 +18,9 @@ import { LocalResourceNames } from './am-container-contract.js';
 import { waitUntilAmRegistered, waitUntilRestReady } from './application-waiter.js';
 import { newClusterSecret } from './cluster-secret.js';
 import type { DeployContext } from './deploy-context.js';
+import { NODE_LINK_NAME } from './node-command.js';
 import { ProgramResourceNames } from './program-contract.js';
+import { MANIFEST_FILE_NAME } from './runtime-manifest.js';
 import { resolveRuntime, type RuntimeResourceOptions, type UploadedFile } from './runtime-resources.js';
 import { restReady } from './session-cluster.js';
 import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
@@ -88,7 +90,8 @@ export interface DeployedCluster {
   timings: ClusterDeployTimings;
 }
 
-const RESERVED_NAMES = new Set<string>([...Object.values(LocalResourceNames), ...Object.values(ProgramResourceNames)]);
+/** Link names Loom gives files in every container's working dir: a ship file (-t) must not take one. */
+const RESERVED_NAMES = new Set<string>([...Object.values(LocalResourceNames), ...Object.values(ProgramResourceNames), NODE_LINK_NAME, MANIFEST_FILE_NAME]);
 
 export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptions): Promise<DeployedCluster> {
   const started = Date.now();
@@ -97,6 +100,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
   await ctx.removeLeftovers();
   // Before the application exists: a provided lib dir that is unusable fails with nothing uploaded.
   const runtime = await resolveRuntime(ctx, opts.runtime);
+  checkShipFilesAgainstRuntime(shipFiles, runtime.localResources);
   const runtimeReady = Date.now();
   const uploadedFiles: UploadedFile[] = [...runtime.uploadedFiles];
 
@@ -195,7 +199,7 @@ interface ShipFile {
 }
 
 /** Every ship file exists and has a name of its own: checked before anything is uploaded. */
-async function checkShipFiles(paths: readonly string[]): Promise<ShipFile[]> {
+export async function checkShipFiles(paths: readonly string[]): Promise<ShipFile[]> {
   const out: ShipFile[] = [];
   const names = new Set<string>();
   for (const p of paths) {
@@ -209,6 +213,18 @@ async function checkShipFiles(paths: readonly string[]): Promise<ShipFile[]> {
     out.push({ path, name, isDirectory: st.isDirectory() });
   }
   return out;
+}
+
+/** A ship file may not take the name of a provided lib file (or the top dir of a nested one): containers see both by that name. */
+export function checkShipFilesAgainstRuntime(shipFiles: readonly { path: string; name: string }[], runtimeResources: Record<string, LocalResourceSpec>): void {
+  const problems: string[] = [];
+  for (const f of shipFiles) {
+    const clash = Object.entries(runtimeResources).find(([link]) => link === f.name || link.startsWith(`${f.name}/`));
+    if (clash) {
+      problems.push(`ship file ${f.path} (-t) has the name ${f.name}, which the containers' working dirs hold already: the provided lib file ${clash[1].uri} (${LoomOptions.providedLibDirs.key}) is linked as ${clash[0]}; rename the ship file`);
+    }
+  }
+  if (problems.length) throw new DeploymentError(problems.join('\n'));
 }
 
 /** The AM and a TaskExecutor must fit in a node: the RM would refuse the AM, or the asks would never be granted. */
