@@ -1,10 +1,11 @@
 /**
- * Finding a running session: by application id (-id, or -Dyarn.application.id), else the one
- * the properties file names. Its secret comes from the properties file when that names the same
+ * Finding a running Loom cluster (a session, or a per-job or application cluster by its id): by
+ * application id (-id, or -Dyarn.application.id), else the session the properties file names. Its secret comes from the properties file when that names the same
  * application, else from the owner-only `loom-secret` in the application's staging dir (readable
  * by the user who started it, and nobody else but HDFS superusers).
  */
 import { LoomOptions } from '../conf/loom-config-options.js';
+import type { ApplicationReport } from '../yarn/cluster-reports.js';
 import { FileNotFoundError } from '../hdfs/webhdfs-errors.js';
 import { isRemoteException } from '../ipc/remote-exception.js';
 import { parseApplicationId } from '../yarn/yarn-ids.js';
@@ -12,6 +13,7 @@ import { LocalResourceNames } from './am-container-contract.js';
 import { amRegistered, ENDED_STATES, waitUntilAmRegistered } from './application-waiter.js';
 import { parseClusterSecret } from './cluster-secret.js';
 import type { DeployContext } from './deploy-context.js';
+import { modeOf } from './list-clusters.js';
 import { readSessionProperties, removeSessionProperties } from './properties-file.js';
 import { SessionCluster } from './session-cluster.js';
 import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
@@ -25,6 +27,13 @@ export interface AttachOptions {
   applicationId?: string;
   /** How long an application that has not registered its AM yet is waited for (default 60 s). */
   timeoutMs?: number;
+}
+
+/** `session <id>`, `per-job cluster <id>`, `application cluster <id>` (`Loom cluster <id>` when the mode is unknown), for messages. */
+export function describeCluster(report: Pick<ApplicationReport, 'applicationId' | 'applicationTags' | 'name'>): string {
+  const mode = modeOf(report);
+  const noun = mode === 'session' ? 'session' : mode === 'unknown' ? 'Loom cluster' : `${mode} cluster`;
+  return `${noun} ${report.applicationId}`;
 }
 
 export async function attachToSession(ctx: DeployContext, opts: AttachOptions = {}): Promise<SessionCluster> {
@@ -53,10 +62,11 @@ export async function attachToSession(ctx: DeployContext, opts: AttachOptions = 
   }
   if (ENDED_STATES.has(report.state)) {
     await removeSessionProperties(propertiesFile, applicationId);
-    throw new SessionNotFoundError(`session ${applicationId} has ended (${report.state}/${report.finalStatus}); start a new one with yarn-session`);
+    const restart = modeOf(report) === 'session' ? '; start a new one with yarn-session' : '';
+    throw new SessionNotFoundError(`${describeCluster(report)} has ended (${report.state}/${report.finalStatus})${restart}`);
   }
   if (report.applicationType !== 'Loom') {
-    throw new SessionNotFoundError(`${applicationId} is a ${report.applicationType || 'YARN'} application, not a Loom session`);
+    throw new SessionNotFoundError(`${applicationId} is a ${report.applicationType || 'YARN'} application, not a Loom cluster`);
   }
   if (!amRegistered(report)) {
     report = await waitUntilAmRegistered({
@@ -66,11 +76,11 @@ export async function attachToSession(ctx: DeployContext, opts: AttachOptions = 
     });
   }
   const stagingDir = applicationStagingDir(await ctx.stagingRoot(), applicationId);
-  const secret = recorded?.applicationId === applicationId ? recorded.secret : await secretFromStagingDir(ctx, stagingDir);
+  const secret = recorded?.applicationId === applicationId ? recorded.secret : await secretFromStagingDir(ctx, stagingDir, describeCluster(report));
   return new SessionCluster(ctx, { applicationId, secret, report, stagingDir });
 }
 
-async function secretFromStagingDir(ctx: DeployContext, stagingDir: string): Promise<string> {
+async function secretFromStagingDir(ctx: DeployContext, stagingDir: string, cluster: string): Promise<string> {
   const path = `${stagingDir}/${LocalResourceNames.secret}`;
   try {
     const chunks: Buffer[] = [];
@@ -78,6 +88,6 @@ async function secretFromStagingDir(ctx: DeployContext, stagingDir: string): Pro
     return parseClusterSecret(Buffer.concat(chunks).toString('utf8'), qualifiedUri(ctx.fsUri, path));
   } catch (err) {
     const why = err instanceof FileNotFoundError ? 'it is not there' : (err as Error).message;
-    throw new SessionNotFoundError(`cannot read the session's secret ${qualifiedUri(ctx.fsUri, path)} (${why}); attach as the user who started the session`);
+    throw new SessionNotFoundError(`cannot read the secret of ${cluster}, ${qualifiedUri(ctx.fsUri, path)} (${why}); attach as the user who started it`);
   }
 }
