@@ -167,10 +167,12 @@ describe('server configs', () => {
     expect(serviceNamed(filter.proxyHosts[0]!).command).toEqual(['yarn', 'resourcemanager']);
   });
 
-  it('the virtual memory check is off (Node.js reserves far more than it uses); the physical one stays on', () => {
+  it('keeps Hadoop\'s memory checks on (virtual at 2.1 x), which Loom containers of 512m and more pass', () => {
     const conf = serverConf();
-    expect(conf.getBoolean('yarn.nodemanager.vmem-check-enabled', true)).toBe(false);
+    expect(conf.getBoolean('yarn.nodemanager.vmem-check-enabled', false)).toBe(true);
+    expect(Number(conf.getTrimmed('yarn.nodemanager.vmem-pmem-ratio'))).toBe(2.1);
     expect(conf.getBoolean('yarn.nodemanager.pmem-check-enabled', false)).toBe(true);
+    expect(conf.getInt('yarn.scheduler.minimum-allocation-mb', -1)).toBeGreaterThanOrEqual(256);
   });
 
   it('allocations fit the NodeManager: an AM and two TaskExecutors at the sizes loom.yaml asks for, and room for a second AM', () => {
