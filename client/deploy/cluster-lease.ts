@@ -8,6 +8,8 @@
  */
 import type { LoomConfig } from '../conf/loom-config.js';
 import { LoomOptions } from '../conf/loom-config-options.js';
+import type { ApplicationReport } from '../yarn/cluster-reports.js';
+import { locateAm } from './am-locator.js';
 
 export const CLUSTER_LEASE_PATH = '/cluster/lease';
 
@@ -33,7 +35,7 @@ export interface LeasedCluster {
   readonly restUrl: string;
   readonly secret: string;
   /** Refreshes the application report, so restUrl names the current attempt. */
-  report(): Promise<unknown>;
+  report(): Promise<ApplicationReport>;
 }
 
 /** Starts heartbeating a cluster this client started attached (markAttached(conf, true)); stop() or release() it when done. */
@@ -43,8 +45,8 @@ export function holdClusterLease(conf: LoomConfig, cluster: LeasedCluster, log?:
     secret: cluster.secret,
     timeoutMs: conf.get(LoomOptions.clientHeartbeatTimeout),
     locate: async () => {
-      await cluster.report();
-      return cluster.restUrl;
+      const at = await locateAm(cluster);
+      return at.state === 'serving' ? at.restUrl : undefined;
     },
     ...(log ? { log } : {}),
   });
@@ -59,9 +61,10 @@ export interface ClusterLeaseOptions {
   intervalMs?: number;
   /**
    * Where the AM's REST API is now (from YARN's application report): asked after a failed
-   * heartbeat, since a new AM attempt serves at a new address with the same secret.
+   * heartbeat, since a new AM attempt serves at a new address with the same secret; undefined
+   * while there is none (between attempts).
    */
-  locate?: () => Promise<string>;
+  locate?: () => Promise<string | undefined>;
   /** Warnings for a person: a heartbeat that failed, and when they work again. */
   log?: (line: string) => void;
 }
@@ -135,9 +138,9 @@ export class ClusterLease {
   private async relocate(): Promise<void> {
     if (!this.opts.locate || this.stopped) return;
     try {
-      const url = (await this.opts.locate()).replace(/\/+$/, '');
+      const url = (await this.opts.locate())?.replace(/\/+$/, '');
       // While a new attempt starts, YARN reports no address yet (host N/A, port -1).
-      if (!/^https?:\/\/[^/]+:[1-9][0-9]*$/.test(url) || url.startsWith('http://N/A:')) return;
+      if (!url || !/^https?:\/\/[^/]+:[1-9][0-9]*$/.test(url) || url.startsWith('http://N/A:')) return;
       if (url !== this.baseUrl) this.log(`the cluster's REST API moved to ${url} (a new ApplicationMaster attempt); heartbeating there`);
       this.baseUrl = url;
     } catch {

@@ -152,9 +152,15 @@ export class DispatcherClient {
     return toJobDetails(await this.call<JobDetailsJson>('GET', `/jobs/${encodeURIComponent(id)}`));
   }
 
-  /** Submits a job; resolves with its id once the AM accepted it (it runs asynchronously). */
-  async submitJob(job: JobSubmission): Promise<string> {
-    const { jobid } = await this.call<JobSubmitResponseJson>('POST', '/jobs', job);
+  /**
+   * Submits a job; resolves with its id once the AM accepted it (it runs asynchronously). With
+   * `id` (32 lower-case hex digits) the client proposes the job's id (`?jobid=`), so a submission
+   * whose answer was lost can be looked up on a new AM attempt; an AM that picks its own answers
+   * with another id.
+   */
+  async submitJob(job: JobSubmission, opts: { id?: string } = {}): Promise<string> {
+    const query = opts.id !== undefined ? `?jobid=${encodeURIComponent(opts.id)}` : '';
+    const { jobid } = await this.call<JobSubmitResponseJson>('POST', `/jobs${query}`, job);
     return jobid;
   }
 

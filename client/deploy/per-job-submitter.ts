@@ -13,7 +13,7 @@ import type { ClusterDeployOptions } from './cluster-deployer.js';
 import { holdClusterLease, markAttached, type ClusterLease } from './cluster-lease.js';
 import type { DeployContext } from './deploy-context.js';
 import type { JobDetails } from './dispatcher-client.js';
-import { jobResults } from './job-follow.js';
+import { amRecoveryTimeoutMs, jobResults, waitForJobAcrossAttempts, type FollowJobOptions } from './job-follow.js';
 import { deployPerJob } from './per-job-deployer.js';
 import { SessionCluster } from './session-cluster.js';
 
@@ -37,16 +37,17 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       if (detached) return { id: jobId, applicationId, result: () => Promise.reject(new DetachedResultError(jobId, applicationId)) };
       const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
       const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
-      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, onProgress) };
+      const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}) };
+      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow) };
     },
   };
 }
 
 /** The job's end, then its cluster's: the lease dropped, the cluster stopped with the status that matches, staging dir removed. */
-async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId: string, onProgress?: (job: JobDetails) => void): Promise<unknown[]> {
+async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId: string, follow: FollowJobOptions): Promise<unknown[]> {
   let job: JobDetails;
   try {
-    job = await cluster.dispatcher.waitForJob(jobId, onProgress ? { onProgress } : {});
+    job = await waitForJobAcrossAttempts(cluster, jobId, follow);
   } catch (err) {
     lease.stop();
     await cluster.kill(`the Loom client lost job ${jobId}: ${(err as Error).message}`).catch(() => undefined);

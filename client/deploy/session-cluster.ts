@@ -44,10 +44,10 @@ export class SessionCluster {
   readonly applicationId: string;
   readonly secret: string;
   readonly stagingDir: string;
-  readonly dispatcher: DispatcherClient;
   /** Set by deploySession: when each deployment step ended. */
   timings: DeployTimings | undefined;
   private lastReport: ApplicationReport;
+  private client: DispatcherClient;
 
   constructor(
     readonly ctx: DeployContext,
@@ -57,7 +57,13 @@ export class SessionCluster {
     this.secret = init.secret;
     this.stagingDir = init.stagingDir;
     this.lastReport = init.report;
-    this.dispatcher = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret });
+    this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret });
+  }
+
+  /** The REST client of the AM the last report names: after report() sees a new attempt registered, calls go there. */
+  get dispatcher(): DispatcherClient {
+    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl) this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret });
+    return this.client;
   }
 
   get restUrl(): string {
