@@ -4,6 +4,7 @@
  * (which turns slot demand into YARN containers). Types only, so each part can be built and tested
  * against it on its own.
  */
+import type { ClusterOverview } from '../client/deploy/dispatcher-rest-types.js';
 
 /** Where a job's code lives. The bundle is on HDFS so that any TaskExecutor on any node can fetch it. */
 export interface BundleRef {
@@ -67,18 +68,8 @@ export interface TaskExecutorInfo {
   memoryMb?: number;
 }
 
-export interface ClusterOverview {
-  applicationId?: string;
-  mode: 'session' | 'per-job' | 'application';
-  taskExecutors: number;
-  slotsTotal: number;
-  slotsAvailable: number;
-  jobsRunning: number;
-  jobsFinished: number;
-  jobsFailed: number;
-  jobsCanceled: number;
-  startedAt: number;
-}
+/** Shared with the dispatcher's REST client (client/ may not import appmaster/). */
+export type { ClusterOverview };
 
 /** What the dispatcher needs from the rest of the AM. */
 export interface ClusterControl {

@@ -7,6 +7,7 @@ import {
   type JobSubmission,
   type JobSubmitResponseJson,
   type JobsOverviewJson,
+  type ClusterOverview,
   type OverviewJson,
   type TaskManagersJson,
   type TaskStateName,
@@ -15,17 +16,7 @@ import {
 export { DispatcherError } from './dispatcher-error.js';
 export type { JobStateName, JobSubmission, TaskStateName } from './dispatcher-rest-types.js';
 
-export interface DispatcherOverview {
-  applicationId?: string;
-  mode: 'session' | 'per-job' | 'application';
-  taskExecutors: number;
-  slotsTotal: number;
-  slotsAvailable: number;
-  jobsRunning: number;
-  jobsFinished: number;
-  jobsFailed: number;
-  jobsCanceled: number;
-  startedAt: number;
+export interface DispatcherOverview extends ClusterOverview {
   loomVersion: string;
 }
 

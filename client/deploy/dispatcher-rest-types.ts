@@ -128,3 +128,17 @@ export interface DashboardConfigJson {
 export interface ErrorJson {
   errors: string[];
 }
+
+/** The cluster's overview as the AM computes it (the dispatcher adds loomVersion on the wire). */
+export interface ClusterOverview {
+  applicationId?: string;
+  mode: 'session' | 'per-job' | 'application';
+  taskExecutors: number;
+  slotsTotal: number;
+  slotsAvailable: number;
+  jobsRunning: number;
+  jobsFinished: number;
+  jobsFailed: number;
+  jobsCanceled: number;
+  startedAt: number;
+}
