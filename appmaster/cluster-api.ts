@@ -77,7 +77,8 @@ export interface ClusterControl {
   taskExecutors(): TaskExecutorInfo[];
   jobs(): JobStatus[];
   job(id: string): JobStatus | undefined;
-  submitJob(spec: JobSpec): Promise<JobStatus>;
+  /** `id`: one the client chose (32 lower-case hex digits); otherwise the AM picks one. */
+  submitJob(spec: JobSpec, opts?: { id?: string }): Promise<JobStatus>;
   cancelJob(id: string): Promise<JobStatus>;
   /** Ends the cluster: the application unregisters with the given final status. */
   shutdown(reason: { finalStatus: 'SUCCEEDED' | 'FAILED' | 'KILLED'; diagnostics: string }): Promise<void>;

@@ -120,7 +120,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     taskExecutors: () => jobMaster.taskExecutors(),
     jobs: () => jobMaster.jobs(),
     job: (id) => jobMaster.job(id),
-    submitJob: (spec) => jobs.submit(spec),
+    submitJob: (spec, o) => jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {}),
     cancelJob: (id) => jobMaster.cancelJob(id),
     shutdown: (reason) => end({ kind: 'finish', ...reason }),
   };

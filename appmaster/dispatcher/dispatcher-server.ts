@@ -1,3 +1,4 @@
+import { isJobId } from '../jobs/job-ids.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClusterShutdownJson, DashboardConfigJson, JobSubmitResponseJson } from '../../client/deploy/dispatcher-rest-types.js';
@@ -193,6 +194,17 @@ export class DispatcherServer {
   }
 
   private async submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A client may choose the job's id (?jobid=), so that after a lost answer it can look the job
+    // up on a new AM attempt instead of submitting it twice.
+    const proposed = new URL(req.url ?? '/', 'http://am').searchParams.get('jobid') ?? undefined;
+    if (proposed !== undefined && !isJobId(proposed)) {
+      req.resume();
+      throw new HttpError(400, [`jobid=${JSON.stringify(proposed)} is not a job id: use 32 lower-case hex digits, or leave it out`]);
+    }
+    if (proposed !== undefined && this.opts.control.job(proposed)) {
+      req.resume();
+      throw new HttpError(409, [`a job with id ${proposed} exists already; GET /jobs/${proposed} shows it`]);
+    }
     let spec: JobSpec;
     try {
       ({ spec } = validateJobSpec(await readJsonBody(req, this.maxBody), 'the request body'));
@@ -200,7 +212,7 @@ export class DispatcherServer {
       throw err instanceof JobSpecError ? new HttpError(400, err.problems) : err;
     }
     if (this.shutdownRequested) throw new HttpError(503, ['the cluster is shutting down and accepts no more jobs']);
-    const status = await this.control('submitting the job', () => this.opts.control.submitJob(spec));
+    const status = await this.control('submitting the job', () => this.opts.control.submitJob(spec, proposed !== undefined ? { id: proposed } : {}));
     const body: JobSubmitResponseJson = { jobid: status.id, jobUrl: `/jobs/${encodeURIComponent(status.id)}` };
     this.json(res, 202, body);
   }

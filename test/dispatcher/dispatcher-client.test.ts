@@ -191,3 +191,20 @@ describe('DispatcherClient against the real dispatcher', () => {
     expect(never.message).toMatch(/^the dispatcher at http:\/\/127\.0\.0\.1:\d+ was not ready within 100 ms: cannot connect to the Loom dispatcher/);
   });
 });
+
+describe('client-chosen job ids', () => {
+  it('submits under the id the client proposes, refuses a malformed one (400) and a taken one (409)', async () => {
+    const { control, secret, baseUrl } = await kit.start();
+    const client = new DispatcherClient({ baseUrl, secret });
+    const id = '0123456789abcdef0123456789abcdef';
+    expect(await client.submitJob(submission, { id })).toBe(id);
+    expect(control.job(id)?.state).toBe('RUNNING');
+    const taken = await rejection(client.submitJob(submission, { id }));
+    expect(taken.status).toBe(409);
+    expect(taken.message).toContain(`a job with id ${id} exists already`);
+    const bad = await rejection(client.submitJob(submission, { id: 'NOT-AN-ID' }));
+    expect(bad.status).toBe(400);
+    expect(bad.message).toContain('32 lower-case hex digits');
+    expect(control.submitted).toHaveLength(1);
+  });
+});

@@ -46,14 +46,15 @@ export class FakeClusterControl implements ClusterControl {
     return j && clone(j);
   }
 
-  async submitJob(spec: JobSpec): Promise<JobStatus> {
+  async submitJob(spec: JobSpec, opts: { id?: string } = {}): Promise<JobStatus> {
     if (this.failNextSubmit) {
       const err = this.failNextSubmit;
       this.failNextSubmit = undefined;
       throw err;
     }
     this.submitted.push(spec);
-    const id = `job-${++this.seq}`;
+    const id = opts.id ?? `job-${this.seq + 1}`;
+    ++this.seq;
     const job: JobStatus = {
       id,
       name: spec.name ?? spec.exportName,
