@@ -54,4 +54,30 @@ describe('loom run across an AM restart', () => {
       }
     });
   }, 60_000);
+
+  it('loom run -c <export> (one job, no program) also follows its job to attempt 2', async () => {
+    kit = await startSessionKit({ loomConf: { 'loom.taskexecutor.idle-timeout': '10min', 'loom.taskexecutor.am-timeout': '30s' } });
+    const k = kit;
+    const marks = `/user/${k.user}/run-c-follows/marks`;
+    const release = `/user/${k.user}/run-c-follows/release`;
+    await withSession(k, async ({ id, report: first, secret }) => {
+      const run = k.spawnLoom(['run', '-c', 'markAndWait', '-p', '2', THREE_JOBS, marks, 'job7', release]);
+      try {
+        await k.waitFor('both tasks marked', async () => (await marksByJob(k, marks)).job7 === 2, 30_000);
+        const jobId = /submitted job ([0-9a-f]{32})/.exec(run.stderr())?.[1];
+        expect(jobId, run.stderr()).toBeDefined();
+        await k.waitFor('running on attempt 1', async () => (await restOf(first, secret).getJob(jobId!)).tasks.every((t) => t.state === 'RUNNING'), 10_000);
+        await k.cluster.faults.failAmAttempt(id);
+        const second = await attemptServing(k, id, 2);
+        await k.waitFor('the move line', () => run.stderr().includes(`(attempt 2); following job ${jobId} there`), 20_000);
+        await k.waitFor('running on attempt 2', async () => (await restOf(second, secret).getJob(jobId!)).tasks.every((t) => t.state === 'RUNNING' && t.taskExecutorId), 20_000);
+        await k.fs.create(release, Buffer.from('go'));
+        const done = await run.exited;
+        expect(done.code, done.stderr).toBe(0);
+        expect(await marksByJob(k, marks)).toEqual({ job7: 2 });
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    });
+  }, 60_000);
 });

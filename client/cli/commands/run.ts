@@ -21,10 +21,11 @@ import { uploadBundle } from '../../bundle/bundle-upload.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import type { JobDetails } from '../../deploy/dispatcher-client.js';
+import { amRecoveryTimeoutMs, waitForJobAcrossAttempts } from '../../deploy/job-follow.js';
 import { perJobSubmitter } from '../../deploy/per-job-submitter.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
-import { sessionJobSubmitter } from '../../deploy/session-job-submitter.js';
+import { SessionSubmitter, sessionJobSubmitter } from '../../deploy/session-job-submitter.js';
 import { jobsDir } from '../../deploy/staging-dir.js';
 import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import { runClientProgram } from '../../program/client-program.js';
@@ -111,7 +112,8 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
     await packed.cleanup();
   }
   const parallelism = flags.parallelism ? Number(flags.parallelism) : ctx.conf.get(LoomOptions.defaultParallelism);
-  const jobId = await cluster.dispatcher.submitJob({
+  const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), (line) => io.stderr.write(`${line}\n`));
+  const jobId = await submitter.submit({
     name: flags.name ?? `${flags.class} (${bundlePath})`,
     bundle,
     exportName: flags.class!,
@@ -123,7 +125,7 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
     io.stdout.write(`${jobId}\n`);
     return 0;
   }
-  const job = await waitWithCancelOnInterrupt(cluster, jobId, io);
+  const job = await waitWithCancelOnInterrupt(ctx, cluster, jobId, io);
   return reportJob(job, io);
 }
 
@@ -175,14 +177,19 @@ async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: R
 }
 
 /** Ctrl+C while waiting cancels the job (the session stays). */
-async function waitWithCancelOnInterrupt(cluster: SessionCluster, jobId: string, io: ClusterCommandIo): Promise<JobDetails> {
+async function waitWithCancelOnInterrupt(ctx: DeployContext, cluster: SessionCluster, jobId: string, io: ClusterCommandIo): Promise<JobDetails> {
   const onSignal = () => {
     io.stderr.write(`cancelling job ${jobId}\n`);
     cluster.dispatcher.cancelJob(jobId).catch((err: Error) => io.stderr.write(`could not cancel job ${jobId}: ${err.message}\n`));
   };
   process.on('SIGINT', onSignal);
   try {
-    return await cluster.dispatcher.waitForJob(jobId, { onProgress: (job) => io.stderr.write(`${progressLine(job)}\n`) });
+    // Across AM attempts: a new attempt takes the job over (HA store), so follow it there.
+    return await waitForJobAcrossAttempts(cluster, jobId, {
+      recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
+      log: (line) => io.stderr.write(`${line}\n`),
+      onProgress: (job) => io.stderr.write(`${progressLine(job)}\n`),
+    });
   } finally {
     process.off('SIGINT', onSignal);
   }
