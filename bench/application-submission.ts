@@ -59,8 +59,8 @@ async function main(): Promise<void> {
     new DeployContext({
       hadoopConf,
       conf: LoomConfig.load({ env: {}, cwd: dir }).addDynamicProperties({
-        'jobmanager.memory.process.size': '256m',
-        'taskmanager.memory.process.size': '256m',
+        'jobmanager.memory.process.size': '512m',
+        'taskmanager.memory.process.size': '512m',
         'yarn.properties-file.location': dir,
         ...extra,
       }),

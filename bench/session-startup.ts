@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const conf = LoomConfig.load({ env: {}, cwd: dir }).addDynamicProperties({
     'loom.node.path': process.execPath,
     'jobmanager.memory.process.size': '512m',
-    'taskmanager.memory.process.size': '256m',
+    'taskmanager.memory.process.size': '512m',
     'taskmanager.numberOfTaskSlots': String(SLOTS),
     'yarn.properties-file.location': dir,
   });
