@@ -39,8 +39,14 @@ describe('ResourceManager restart during a running job', () => {
       const done = await rest.waitForJob(jobId, { timeoutMs: 30_000, pollMs: 200 });
       expect(done.state).toBe('FINISHED');
       // A job of 6 tasks needs a third TaskExecutor: the restarted RM is asked for one, not three.
-      const next = await k.loom(['run', '-c', 'mark', '-p', '6', THREE_JOBS, marks, 'job2']);
+      // Its tasks wait for a second release file, so 6 can only start once the third TaskExecutor has
+      // come (fast tasks could end on 4 slots first, and the late container would rightly be released).
+      const release2 = `${release}-2`;
+      const next = await k.loom(['run', '-d', '-c', 'markAndWait', '-p', '6', THREE_JOBS, marks, 'job2', release2]);
       expect(next.code, next.stderr).toBe(0);
+      await k.waitFor('all 6 tasks of the second job started', async () => (await marksByJob(k, marks)).job2 === 6, 30_000);
+      await k.fs.create(release2, Buffer.from('go'));
+      expect((await rest.waitForJob(next.stdout.trim(), { timeoutMs: 30_000, pollMs: 200 })).state).toBe('FINISHED');
       expect(await marksByJob(k, marks)).toEqual({ job1: 4, job2: 6 });
 
       const record = k.cluster.resourceManager.core.appRecord(id);
