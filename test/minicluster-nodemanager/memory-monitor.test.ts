@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryMonitor, vmemLimitBytes } from '../../minicluster/nodemanager/memory-monitor.js';
 
@@ -20,6 +21,17 @@ describe('memory monitor', () => {
   it('keeps the peak VmSize and RSS of each process of a watched tree, also after unwatch', async () => {
     child = spawn('/bin/bash', ['-c', 'sleep 30 & wait'], { detached: true, stdio: 'ignore' });
     await new Promise((r) => child!.once('spawn', r));
+    // Sample only once bash's child has exec'd sleep: a fork caught before its exec is a second
+    // bash, and the monitor keeps the name of a process's largest image.
+    const sleeping = (): boolean => {
+      try {
+        const kids = readFileSync(`/proc/${child!.pid}/task/${child!.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+        return kids.some((k) => readFileSync(`/proc/${k}/comm`, 'utf8').trim() === 'sleep');
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 250 && !sleeping(); i++) await new Promise((r) => setTimeout(r, 20));
     monitor = new MemoryMonitor({ intervalMs: 60_000 });
     monitor.watch({ containerId: 'container_1_0001_01_000001', pid: () => child!.pid, pmemLimitBytes: 64 * 1024 * 1024, kill: () => {} });
     expect(monitor.peakUsage('container_1_0001_01_000001')).toMatchObject({ samples: 0, processes: [] });
