@@ -1,4 +1,5 @@
 #!/usr/bin/env node
 // Thin shim: the CLI is compiled to dist/ by `npm ci` (the prepare script).
-import { main } from '../dist/client/cli/loom.js';
+import { endQuietlyOnClosedPipe, main } from '../dist/client/cli/loom.js';
+endQuietlyOnClosedPipe();
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

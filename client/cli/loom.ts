@@ -25,3 +25,17 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
+
+/**
+ * For the command-line shims only (not for in-process callers): a reader that stops early
+ * (`loom ... | head`) closes the pipe, and the command then ends quietly, as Unix tools do,
+ * instead of dying with an EPIPE stack trace.
+ */
+export function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      throw err;
+    });
+  }
+}
