@@ -1,9 +1,31 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The recorded Hadoop 3.3.6 fixtures live in ../shared beside the repository (also on CI). */
-export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/hadoop-3.3.6');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const RELATIVE = 'shared/fixtures/hadoop-3.3.6';
+
+/**
+ * The recorded Hadoop 3.3.6 fixtures live in ../shared beside the repository (also on CI). A
+ * clone made elsewhere (`git clone /work/main /tmp/x/fresh`) finds them beside the repository it
+ * was cloned from; LOOM_FIXTURES_DIR names them explicitly.
+ */
+function locateFixtures(): string {
+  const candidates: string[] = [];
+  if (process.env.LOOM_FIXTURES_DIR) candidates.push(resolve(process.env.LOOM_FIXTURES_DIR));
+  candidates.push(resolve(REPO, '..', RELATIVE));
+  try {
+    const origin = execFileSync('git', ['config', '--get', 'remote.origin.url'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const local = origin.startsWith('file://') ? fileURLToPath(origin) : origin;
+    if (local.startsWith('/')) candidates.push(resolve(local, '..', RELATIVE));
+  } catch {
+    // not a git checkout, or no origin: only the other places
+  }
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
+
+export const FIXTURES = locateFixtures();
 
 export function fixturePath(...parts: string[]): string {
   return join(FIXTURES, ...parts);
