@@ -4,7 +4,7 @@
  * (which turns slot demand into YARN containers). Types only, so each part can be built and tested
  * against it on its own.
  */
-import type { ClusterOverview } from '../client/deploy/dispatcher-rest-types.js';
+import type { ClusterOverview, TaskExecutorInfo } from '../client/deploy/dispatcher-rest-types.js';
 
 /** Where a job's code lives. The bundle is on HDFS so that any TaskExecutor on any node can fetch it. */
 export interface BundleRef {
@@ -56,17 +56,7 @@ export interface JobStatus {
   error?: string;
 }
 
-export interface TaskExecutorInfo {
-  /** The YARN container id it runs in (or a local id when started outside YARN). */
-  id: string;
-  host: string;
-  slots: number;
-  freeSlots: number;
-  registeredAt: number;
-  lastHeartbeatAt: number;
-  /** Memory the container was given, for the dashboard. */
-  memoryMb?: number;
-}
+export type { TaskExecutorInfo };
 
 /** Shared with the dispatcher's REST client (client/ may not import appmaster/). */
 export type { ClusterOverview };

@@ -8,6 +8,7 @@ import {
   type JobSubmitResponseJson,
   type JobsOverviewJson,
   type ClusterOverview,
+  type TaskExecutorInfo,
   type OverviewJson,
   type TaskManagersJson,
   type TaskStateName,
@@ -20,15 +21,7 @@ export interface DispatcherOverview extends ClusterOverview {
   loomVersion: string;
 }
 
-export interface TaskExecutorView {
-  id: string;
-  host: string;
-  slots: number;
-  freeSlots: number;
-  registeredAt: number;
-  lastHeartbeatAt: number;
-  memoryMb?: number;
-}
+export type TaskExecutorView = TaskExecutorInfo;
 
 export interface JobSummary {
   id: string;

@@ -142,3 +142,16 @@ export interface ClusterOverview {
   jobsCanceled: number;
   startedAt: number;
 }
+
+/** A registered TaskExecutor as the AM reports it. */
+export interface TaskExecutorInfo {
+  /** The YARN container id it runs in (or a local id when started outside YARN). */
+  id: string;
+  host: string;
+  slots: number;
+  freeSlots: number;
+  registeredAt: number;
+  lastHeartbeatAt: number;
+  /** Memory the container was given, for the dashboard. */
+  memoryMb?: number;
+}
