@@ -10,6 +10,7 @@ import { webHdfsClientFromConf } from '../../client/hdfs/webhdfs-client-from-con
 import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
 import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
 import { YarnClient } from '../../client/yarn/yarn-client.js';
+import { waitFor as pollUntil } from '../minicluster/mini-cluster-kit.js';
 import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../minicluster/mini-cluster.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -111,20 +112,8 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
     return { child, stdout: () => out, stderr: () => err, exited };
   };
 
-  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      try {
-        const v = await probe();
-        if (v !== undefined && v !== false) return v;
-      } catch (err) {
-        last = err;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> =>
+    pollUntil(probe, what, timeoutMs, 100);
 
   return {
     dir,

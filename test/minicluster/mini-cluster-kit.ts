@@ -87,7 +87,8 @@ export async function appReport(rm: ProtocolProxy, appId: string): Promise<Obj> 
   return r.application_report as Obj;
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+/** Polls `probe` until it gives a value (not undefined/false); the last error it threw is in the timeout message. */
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -97,8 +98,8 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message ?? String(last)})` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
