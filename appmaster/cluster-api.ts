@@ -29,7 +29,11 @@ export interface JobSpec {
   args: unknown[];
 }
 
-export type JobState = 'CREATED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELLING' | 'CANCELED';
+/**
+ * INITIALIZING (Flink's name): accepted by the AM but not yet running, while its record is being
+ * written to the HA store; it is visible (GET /jobs/<id>) from the moment the AM accepts it.
+ */
+export type JobState = 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELLING' | 'CANCELED';
 export type TaskState = 'SCHEDULED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
 export interface TaskStatus {

@@ -116,12 +116,15 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   const startedAt = Date.now();
   let shutdown: AmShutdown | undefined;
   const control: ClusterControl = {
-    overview: () => jobMaster.overview({ mode: am.mode, applicationId: am.applicationIdText, startedAt }),
+    overview: () => {
+      const o = jobMaster.overview({ mode: am.mode, applicationId: am.applicationIdText, startedAt });
+      return { ...o, jobsRunning: o.jobsRunning + jobs.initializingCount };
+    },
     taskExecutors: () => jobMaster.taskExecutors(),
-    jobs: () => jobMaster.jobs(),
-    job: (id) => jobMaster.job(id),
+    jobs: () => jobs.jobs(),
+    job: (id) => jobs.job(id),
     submitJob: (spec, o) => jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {}),
-    cancelJob: (id) => jobMaster.cancelJob(id),
+    cancelJob: (id) => jobs.cancel(id),
     shutdown: (reason) => end({ kind: 'finish', ...reason }),
   };
   const end = (e: AmEnd): Promise<void> => (shutdown ? shutdown.request(e) : Promise.resolve());
@@ -141,7 +144,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       takeover?.stop();
       await mode.stop(reason);
       // The application ends on purpose: its store goes with the staging dir, so no more records.
-      await jobs.close();
+      await jobs.close(reason);
       jobMaster.close(reason);
       registry.stop(reason);
       await bridge?.stop();
@@ -181,6 +184,8 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       const recovered = await jobs.recover(ha.state, Date.now() + settings.taskExecutor.amTimeoutMs);
       log(`took over ${recovered.resubmitted.length} unfinished job(s) [${recovered.resubmitted.join(', ')}] and ${recovered.restored.length} ended one(s) from the HA store`);
     }
+    // Jobs the mode will submit under ids the client knows (per-job): INITIALIZING before anyone can ask.
+    for (const declared of mode.declaredJobs?.() ?? []) jobs.declare(declared.id, declared.spec);
     registry.start();
     gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry });
     log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);

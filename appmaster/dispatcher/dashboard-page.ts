@@ -22,7 +22,7 @@ th { font-size: 12px; color: #5b6475; font-weight: 600; }
 td.mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .state { font-weight: 600; }
 .RUNNING, .DEPLOYING { color: #1f6feb; } .FINISHED { color: #1a7f37; } .FAILED { color: #cf222e; }
-.CANCELED, .CANCELLING { color: #8250df; } .CREATED, .SCHEDULED { color: #5b6475; }
+.CANCELED, .CANCELLING { color: #8250df; } .INITIALIZING, .SCHEDULED { color: #5b6475; }
 .task { display: inline-block; min-width: 18px; padding: 1px 4px; margin: 1px; border-radius: 3px; color: #fff; font-size: 11px; text-align: center; background: #8c959f; }
 .task.RUNNING, .task.DEPLOYING { background: #1f6feb; } .task.FINISHED { background: #1a7f37; } .task.FAILED { background: #cf222e; } .task.CANCELED { background: #8250df; }
 .error { color: #cf222e; white-space: pre-wrap; }

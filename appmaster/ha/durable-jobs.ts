@@ -2,13 +2,15 @@
  * Jobs that outlive their AM attempt: every submission is recorded in the HA store before the
  * job master runs it (so an accepted job is never lost), every end is recorded when it happens,
  * and a new attempt restores what the store holds: ended jobs keep their results (never run
- * again), unfinished ones are resubmitted under their ids.
+ * again), unfinished ones are resubmitted under their ids. While a submission is being recorded the
+ * job is INITIALIZING (initializing-jobs.ts): visible under its id, never a 404.
  */
 import type { JobSpec, JobStatus } from '../cluster-api.js';
 import type { JobMaster } from '../jobs/job-master.js';
 import { newJobId } from '../jobs/job-ids.js';
 import { validateJobSpec } from '../jobs/job-spec-validation.js';
 import type { HaState, HaStore } from './ha-store.js';
+import { InitializingJobs } from './initializing-jobs.js';
 
 export interface JobSubmitOptions {
   /** An id the submitter chose (per-job mode, application mode's order-derived ids). */
@@ -28,6 +30,9 @@ export class DurableJobs {
   private seq = 0;
   private closed = false;
   private readonly writes = new Set<Promise<unknown>>();
+  private readonly initializing = new InitializingJobs();
+  /** Ids a mode announced before the AM served (per-job mode's job): INITIALIZING until submitted. */
+  private readonly declared = new Set<string>();
 
   constructor(
     private readonly jobMaster: JobMaster,
@@ -61,29 +66,79 @@ export class DurableJobs {
     return out;
   }
 
-  /** Records the job, then hands it to the job master; a job that cannot be recorded is refused. */
+  /**
+   * A job the AM will submit under this id once it runs (per-job mode's job, known before the AM
+   * registers): shown as INITIALIZING from now on, so a client that reads the AM's address from
+   * YARN's report never finds its job missing. No-op for a job taken over from the HA store.
+   */
+  declare(id: string, spec: JobSpec): void {
+    if (this.jobMaster.job(id) || this.initializing.has(id)) return;
+    this.declared.add(id);
+    this.initializing.add(id, spec);
+  }
+
+  /** Records the job, then hands it to the job master; a job that cannot be recorded is refused (and shown FAILED). */
   async submit(input: JobSpec, opts: JobSubmitOptions = {}): Promise<JobStatus> {
     if (opts.id !== undefined && opts.resume && this.jobMaster.job(opts.id)) return this.jobMaster.submitJob(input, opts);
     const { spec } = validateJobSpec(input);
     const id = opts.id ?? newJobId();
-    if (this.jobMaster.job(id)) throw new Error(`a job with id ${id} was submitted already`);
+    const announced = this.declared.delete(id);
+    if (this.jobMaster.job(id) || (!announced && this.initializing.has(id))) throw new Error(`a job with id ${id} was submitted already`);
+    // Visible from here on (the id is what the client polls), before any await.
+    if (!announced) this.initializing.add(id, spec);
     const submittedAt = Date.now();
-    if (this.store && !this.closed) {
-      const seq = ++this.seq;
-      try {
-        await this.track(this.store.writeJob({ seq, id, spec, submittedAt }));
-      } catch (err) {
-        throw new Error(`the job could not be recorded in the HA store ${this.store.url} (${(err as Error).message}); it was not started`, { cause: err });
+    let status: JobStatus;
+    try {
+      if (this.store && !this.closed) {
+        const seq = ++this.seq;
+        try {
+          await this.track(this.store.writeJob({ seq, id, spec, submittedAt }));
+        } catch (err) {
+          throw new Error(`the job could not be recorded in the HA store ${this.store.url} (${(err as Error).message}); it was not started`, { cause: err });
+        }
       }
+      // The job master registers the job synchronously, so it is never missing between the two records.
+      status = await this.jobMaster.submitJob(spec, { id, submittedAt });
+    } catch (err) {
+      this.initializing.failedToStart(id, (err as Error).message);
+      throw err;
     }
-    const status = await this.jobMaster.submitJob(spec, { id, submittedAt });
+    const cancelReason = this.initializing.started(id);
     this.recordEndOf(id);
+    if (cancelReason !== undefined) return this.jobMaster.cancelJob(id);
     return status;
   }
 
-  /** No more writes (the application is ending on purpose and its store goes); waits for those under way. */
-  async close(): Promise<void> {
+  /** The job master's job, or one still initializing (or one that never started). */
+  job(id: string): JobStatus | undefined {
+    return this.jobMaster.job(id) ?? this.initializing.get(id);
+  }
+
+  jobs(): JobStatus[] {
+    return [...this.jobMaster.jobs(), ...this.initializing.list().filter((j) => !this.jobMaster.job(j.id))];
+  }
+
+  /** Jobs accepted but not running yet, for the overview's running count. */
+  get initializingCount(): number {
+    return this.initializing.pendingCount;
+  }
+
+  /** Cancels a running job; one still initializing is cancelled as soon as it runs. */
+  async cancel(id: string): Promise<JobStatus> {
+    if (!this.jobMaster.job(id)) {
+      const pending = this.initializing.requestCancel(id, 'the job was cancelled');
+      if (pending) return pending;
+    }
+    return this.jobMaster.cancelJob(id);
+  }
+
+  /**
+   * No more writes (the application is ending on purpose and its store goes); waits for those
+   * under way. Jobs still initializing end CANCELED with the reason.
+   */
+  async close(reason = 'the cluster is shutting down'): Promise<void> {
     this.closed = true;
+    this.initializing.close(reason);
     await Promise.allSettled([...this.writes]);
   }
 

@@ -175,7 +175,7 @@ export class JobMaster implements SlotDemand {
       taskExecutors: tes.length,
       slotsTotal: tes.reduce((n, t) => n + t.slots, 0),
       slotsAvailable: tes.reduce((n, t) => n + t.freeSlots, 0),
-      jobsRunning: count('CREATED', 'RUNNING', 'CANCELLING'),
+      jobsRunning: count('RUNNING', 'CANCELLING'),
       jobsFinished: count('FINISHED'),
       jobsFailed: count('FAILED'),
       jobsCanceled: count('CANCELED'),

@@ -21,7 +21,7 @@ export class Job {
     readonly argsJson: string,
     readonly submittedAt: number,
   ) {
-    this.name = spec.name ?? `${spec.exportName} (${baseName(spec.bundle.url)})`;
+    this.name = jobName(spec);
     this.tasks = Array.from({ length: spec.parallelism }, (_, i) => new JobTask(id, i));
   }
 
@@ -106,6 +106,11 @@ export class Job {
     const status = this.status();
     for (const w of this.waiters.splice(0)) w(status);
   }
+}
+
+/** A job's display name: the one submitted, or `<export> (<bundle file>)`. */
+export function jobName(spec: JobSpec): string {
+  return spec.name ?? `${spec.exportName} (${baseName(spec.bundle.url)})`;
 }
 
 function baseName(url: string): string {

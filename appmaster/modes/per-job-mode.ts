@@ -51,6 +51,10 @@ class PerJobMode implements ModeRunner {
     private readonly clientGraceMs: number,
   ) {}
 
+  declaredJobs(): Array<{ id: string; spec: JobSpec }> {
+    return [{ id: this.description.jobId, spec: this.spec }];
+  }
+
   start(host: ModeHost): void {
     const id = this.description.jobId;
     host

@@ -4,7 +4,7 @@
  * habits carry over. The server (appmaster/dispatcher) writes them, DispatcherClient reads them.
  */
 
-export type JobStateName = 'CREATED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELLING' | 'CANCELED';
+export type JobStateName = 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELLING' | 'CANCELED';
 export type TaskStateName = 'SCHEDULED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
 export const TERMINAL_JOB_STATES: ReadonlySet<JobStateName> = new Set(['FINISHED', 'FAILED', 'CANCELED']);
