@@ -24,7 +24,7 @@ import type { ContainerLaunchContextProto } from './container-launch-context.js'
 import { rmProxyOptionsFromConf } from './rm-proxy-options.js';
 import { YarnClientError } from './yarn-client-errors.js';
 import { applicationIdText, applicationIdToProto, parseApplicationId } from './yarn-ids.js';
-import { resourceFromProto, resourceToProto, type Resource } from './yarn-records.js';
+import { containerIdToWire, resourceFromProto, resourceToProto, type Resource } from './yarn-records.js';
 
 type Obj = Record<string, any>;
 
@@ -72,6 +72,9 @@ export interface ApplicationSubmission {
   /** Application lifetime in seconds (APP_TIMEOUT_LIFETIME). */
   lifetimeSeconds?: number;
 }
+
+/** SignalContainerCommandProto's values. */
+export type SignalContainerCommand = 'OUTPUT_THREAD_DUMP' | 'GRACEFUL_SHUTDOWN' | 'FORCEFUL_SHUTDOWN';
 
 export interface ApplicationFilter {
   states?: YarnApplicationState[];
@@ -191,6 +194,15 @@ export class YarnClient {
       }
       await sleep(this.pollIntervalMs);
     }
+  }
+
+  /**
+   * `yarn container -signal <id> <command>`: the RM passes the signal to the container's
+   * NodeManager on its next heartbeat, which sends it to the container's process group
+   * (FORCEFUL_SHUTDOWN: SIGKILL, GRACEFUL_SHUTDOWN: SIGTERM, OUTPUT_THREAD_DUMP: SIGQUIT).
+   */
+  async signalToContainer(containerId: string, command: SignalContainerCommand): Promise<void> {
+    await this.call('signalToContainer', { container_id: containerIdToWire(containerId), command });
   }
 
   async getClusterMetrics(): Promise<ClusterMetrics> {

@@ -96,21 +96,7 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
   const yarn = YarnClient.createFromConf(hadoopConf, { user, env });
   const fs = webHdfsClientFromConf(hadoopConf, { user, env });
 
-  const spawnLoom = (args: string[]): RunningCli => {
-    const child = spawn(process.execPath, [LOOM_BIN, ...args], { env, cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
-    children.add(child);
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<CliResult>((res) =>
-      child.on('close', (code) => {
-        children.delete(child);
-        res({ code, stdout: out, stderr: err });
-      }),
-    );
-    return { child, stdout: () => out, stderr: () => err, exited };
-  };
+  const spawnLoom = (args: string[]): RunningCli => spawnNodeCli(LOOM_BIN, args, { env, cwd: dir }, children);
 
   const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> =>
     pollUntil(probe, what, timeoutMs, 100);
@@ -146,6 +132,23 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `node <bin> <args>` with piped stdio, collecting its output; tracked in `children` until it exits. */
+export function spawnNodeCli(bin: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string }, children: Set<ChildProcess>): RunningCli {
+  const child = spawn(process.execPath, [bin, ...args], { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<CliResult>((res) =>
+    child.on('close', (code) => {
+      children.delete(child);
+      res({ code, stdout: out, stderr: err });
+    }),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited };
 }
 
 /** Processes whose cwd is at or below `dir` (YARN containers run in their work dirs there). */
