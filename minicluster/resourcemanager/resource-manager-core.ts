@@ -68,18 +68,22 @@ export type RmEvent =
   | { type: 'app-state'; at: number; appId: string; state: RmAppState }
   | { type: 'attempt-state'; at: number; attemptId: string; state: AttemptRecord['state'] };
 
-/** An AM container the NM must start (Hadoop's AMLauncher does this over ContainerManagementProtocol). */
+/**
+ * An AM container allocated and waiting for the RM's AMLauncher, which starts it on its NodeManager
+ * over ContainerManagementProtocol (see am-launcher.ts).
+ */
 export interface AmLaunch {
+  attemptId: string;
   container: Obj;
   /** The submitted ContainerLaunchContextProto with the RM's additions to `environment`. */
   launchContext: Obj;
   amrmToken: StoredToken;
+  /** The NMToken the RM issues itself for this attempt and node (AMLauncher.getContainerMgrProxy). */
   nmToken: StoredToken;
 }
 
 export interface NodeHeartbeatAnswer {
   containersToCleanup: ContainerIdProto[];
-  amLaunches: AmLaunch[];
   nextHeartbeatIntervalMs: number;
 }
 
@@ -122,6 +126,9 @@ export class ResourceManagerCore {
   readonly events: RmEvent[] = [];
   private readonly state: RmState;
   private readonly tokens: RmTokenIssuer;
+  /** ApplicationMasterLauncher's event queue: AM containers allocated and not yet taken by a launcher. */
+  private readonly amLaunchQueue: AmLaunch[] = [];
+  private amLaunchListener: (() => void) | undefined;
 
   constructor(opts: ResourceManagerCoreOptions = {}, restored?: RmState) {
     this.config = resolveRmConfig(restored ? { ...opts.config, clusterTimestamp: restored.clusterTimestamp } : opts.config);
@@ -446,8 +453,9 @@ export class ResourceManagerCore {
   }
 
   /**
-   * A node heartbeat: container statuses in, cleanups and AM launches out. This is the only place
-   * containers are allocated (at most one AM container, and one container per application).
+   * A node heartbeat: container statuses in, cleanups out. This is the only place containers are
+   * allocated (at most one AM container, and one container per application); an AM container goes
+   * to the AM launch queue (takeAmLaunches), not to the node.
    */
   nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[] = []): NodeHeartbeatAnswer {
     const node = this.state.nodes[nodeId];
@@ -462,22 +470,51 @@ export class ResourceManagerCore {
       if (s.state === 'C_COMPLETE') this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false, s.container_attributes);
       else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
     }
-    const amLaunches = this.allocateOnNode(node, schedulable);
+    const launches = this.allocateOnNode(node, schedulable);
     const cleanup = node.toCleanup.splice(0).map((id) => containerIdToWire(id));
-    return { containersToCleanup: cleanup, amLaunches, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
+    if (launches.length) {
+      this.amLaunchQueue.push(...launches);
+      this.amLaunchListener?.();
+    }
+    return { containersToCleanup: cleanup, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
   }
 
-  /** The AM container was started on its NM (Hadoop's AMLauncher LAUNCHED event). */
+  /**
+   * `listener` is called (synchronously, inside the allocating heartbeat) whenever AM containers
+   * join the launch queue; it should take them with takeAmLaunches and launch them later.
+   */
+  onAmLaunchQueued(listener: () => void): void {
+    this.amLaunchListener = listener;
+  }
+
+  /** Empties the AM launch queue: the AM containers allocated since the last call, oldest first. */
+  takeAmLaunches(): AmLaunch[] {
+    return this.amLaunchQueue.splice(0);
+  }
+
+  /** The AMLauncher started the AM container (RMAppAttemptEventType.LAUNCHED). */
   amContainerLaunched(containerId: string): void {
     const c = this.container(containerId);
     const app = this.app(c.appId);
     const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
-    c.state = 'RUNNING';
+    if (c.state !== 'COMPLETE') c.state = 'RUNNING';
     if (attempt.state !== 'ALLOCATED') return;
     this.setAttemptState(attempt, 'LAUNCHED');
     attempt.lastContact = this.now();
     if (app.launchTime === 0) app.launchTime = this.now();
     app.diagnostics = D.AM_LAUNCHED_WAITING_FOR_REGISTER;
+  }
+
+  /**
+   * The AMLauncher could not start the AM container (RMAppAttemptEventType.LAUNCH_FAILED): the
+   * attempt fails with the launcher's diagnostics and counts towards the attempt limit.
+   */
+  amContainerLaunchFailed(containerId: string, diagnostics: string): void {
+    const c = this.container(containerId);
+    const app = this.app(c.appId);
+    const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
+    if (attempt.state !== 'ALLOCATED' || attempt.amContainerId !== containerId) return;
+    this.failAttempt(app, attempt, diagnostics, D.EXIT.INVALID, true);
   }
 
   // ---------------------------------------------------------------- fault injection and monitors
@@ -697,7 +734,7 @@ export class ResourceManagerCore {
     env.push({ key: 'APP_SUBMIT_TIME_ENV', value: String(app.submitTime) });
     env.push({ key: 'APPLICATION_WEB_PROXY_BASE', value: `/proxy/${app.id}` });
     spec.environment = env;
-    return { container: this.containerProto(c), launchContext: spec, amrmToken: attempt.amrmToken, nmToken };
+    return { attemptId: attempt.id, container: this.containerProto(c), launchContext: spec, amrmToken: attempt.amrmToken, nmToken };
   }
 
   /** A container ended (reported by its NM, released by the AM, or lost with its node). */
