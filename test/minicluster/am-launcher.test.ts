@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateMasterKey } from '../../client/security/token-identifiers.js';
-import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { NodeManager, type NodeTracker } from '../../minicluster/nodemanager/node-manager.js';
 import { ResourceManager } from '../../minicluster/resourcemanager/resource-manager.js';
 import { AM_LAUNCHED_WAITING_FOR_REGISTER } from '../../minicluster/resourcemanager/rm-diagnostics.js';
-import { amContainerOf, clientsFor, submitAm, waitFor, waitForState, type ClusterClients } from './mini-cluster-kit.js';
+import { amContainerOf, startClusterWithClients, submitAm, waitFor, waitForState } from './mini-cluster-kit.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,13 +18,7 @@ afterEach(async () => {
 
 const FAST = { nodes: 1, heartbeatMs: 40, rmConfig: { minimumAllocationMb: 128 } };
 
-async function cluster(): Promise<{ c: MiniCluster; k: ClusterClients }> {
-  const c = await startMiniCluster(FAST);
-  stops.push(() => c.stop());
-  const k = clientsFor(c);
-  stops.push(() => k.close());
-  return { c, k };
-}
+const cluster = () => startClusterWithClients(FAST, stops);
 
 const attemptOf = (appId: string): string => `${appId.replace('application_', 'appattempt_')}_000001`;
 
