@@ -19,10 +19,14 @@ export interface SiteFiles {
   core: SiteValues;
   hdfs: SiteValues;
   yarn: SiteValues;
+  capacityScheduler: SiteValues;
 }
 
-/** The three site files' values; `yarnExtra` (the cluster's NodeManager and scheduler settings) wins. */
-export function siteValues(a: MiniClusterAddresses, yarnExtra: SiteValues): SiteFiles {
+/**
+ * The site files' values; `yarnExtra` (the cluster's NodeManager and scheduler settings) wins in
+ * yarn-site.xml, `capacityScheduler` is capacity-scheduler.xml as is.
+ */
+export function siteValues(a: MiniClusterAddresses, yarnExtra: SiteValues, capacityScheduler: SiteValues = {}): SiteFiles {
   return {
     core: {
       'fs.defaultFS': `webhdfs://${a.nameNodeHttp}`,
@@ -40,6 +44,7 @@ export function siteValues(a: MiniClusterAddresses, yarnExtra: SiteValues): Site
       'yarn.resourcemanager.webapp.address': a.web,
       ...yarnExtra,
     },
+    capacityScheduler: { ...capacityScheduler },
   };
 }
 
@@ -49,11 +54,12 @@ function xml(values: SiteValues): string {
   return conf.toXml();
 }
 
-/** Writes core-site.xml, hdfs-site.xml and yarn-site.xml into `dir` (created if missing). */
+/** Writes core-site.xml, hdfs-site.xml, yarn-site.xml and capacity-scheduler.xml into `dir` (created if missing). */
 export async function writeHadoopConfDir(dir: string, files: SiteFiles): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'core-site.xml'), xml(files.core));
   await writeFile(join(dir, 'hdfs-site.xml'), xml(files.hdfs));
   await writeFile(join(dir, 'yarn-site.xml'), xml(files.yarn));
+  await writeFile(join(dir, 'capacity-scheduler.xml'), xml(files.capacityScheduler));
   return dir;
 }

@@ -7,6 +7,11 @@
 // (about 0.7 GiB idle: V8's code range alone is 512 MiB), so a container running node needs at
 // least ~384 MiB; `-D yarn.nodemanager.vmem-check-enabled=false` turns the check off, as many real
 // clusters do.
+//
+// The CapacityScheduler's settings go to capacity-scheduler.xml, as on a real cluster; given as
+// yarn-site values (`-D` of `loom minicluster`) they are copied there too, since the
+// CapacityScheduler reads both (capacity-scheduler.xml wins). Only `maximum-am-resource-percent` matters to the mini RM's single queue: the global key, or the
+// queue's own `yarn.scheduler.capacity.root.default.maximum-am-resource-percent`, which wins.
 import { DEFAULT_ENV_WHITELIST } from './nodemanager/launch-script.js';
 import type { MemoryMonitorOptions } from './nodemanager/memory-monitor.js';
 import { DEFAULT_RM_CONFIG, type ResourceManagerConfig } from './resourcemanager/rm-config.js';
@@ -25,6 +30,9 @@ const RM_KEYS = [
 
 export type RmConfigInput = Partial<Omit<ResourceManagerConfig, 'webAppAddress'>>;
 
+export const AM_RESOURCE_PERCENT_KEY = 'yarn.scheduler.capacity.maximum-am-resource-percent';
+export const QUEUE_AM_RESOURCE_PERCENT_KEY = 'yarn.scheduler.capacity.root.default.maximum-am-resource-percent';
+
 export interface MiniClusterSettingsInput {
   nodeMemoryMb?: number;
   nodeVcores?: number;
@@ -32,6 +40,8 @@ export interface MiniClusterSettingsInput {
   rmConfig?: RmConfigInput;
   /** Extra or overriding yarn-site.xml values (they win over everything else). */
   yarnSite?: SiteValues;
+  /** Extra or overriding capacity-scheduler.xml values (e.g. a higher AM resource percent). */
+  capacityScheduler?: SiteValues;
 }
 
 export interface NodeSettings {
@@ -45,6 +55,8 @@ export interface NodeSettings {
 export interface MiniClusterSettings {
   /** What yarn-site.xml says beyond the addresses. */
   yarnSite: SiteValues;
+  /** What capacity-scheduler.xml says. */
+  capacityScheduler: SiteValues;
   rmConfig: RmConfigInput;
   node: NodeSettings;
 }
@@ -52,6 +64,13 @@ export interface MiniClusterSettings {
 function int(values: SiteValues, key: string): number {
   const v = Number(values[key]);
   if (!Number.isInteger(v)) throw new Error(`mini cluster setting ${key} must be an integer, got "${values[key]}"`);
+  return v;
+}
+
+/** A fraction from 0 to 1, as the CapacityScheduler reads its percents (0.1 = 10 %). */
+function fraction(values: SiteValues, key: string): number {
+  const v = Number(values[key]);
+  if (values[key]?.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) throw new Error(`mini cluster setting ${key} must be a number from 0 to 1 (0.1 = 10 %), got "${values[key]}"`);
   return v;
 }
 
@@ -78,8 +97,19 @@ export function resolveSettings(input: MiniClusterSettingsInput): MiniClusterSet
   });
   const rmConfig: RmConfigInput = { ...input.rmConfig };
   for (const [field, key] of RM_KEYS) rmConfig[field] = int(values, key);
+  // The stock capacity-scheduler.xml's single queue, which is what the mini RM schedules.
+  const capacityScheduler: SiteValues = {
+    'yarn.scheduler.capacity.root.queues': 'default',
+    'yarn.scheduler.capacity.root.default.capacity': '100',
+    'yarn.scheduler.capacity.root.default.maximum-capacity': '100',
+    [AM_RESOURCE_PERCENT_KEY]: String(rm.maximumAmResourcePercent),
+    ...Object.fromEntries(Object.entries(input.yarnSite ?? {}).filter(([key]) => key.startsWith('yarn.scheduler.capacity.'))),
+    ...input.capacityScheduler,
+  };
+  rmConfig.maximumAmResourcePercent = fraction(capacityScheduler, QUEUE_AM_RESOURCE_PERCENT_KEY in capacityScheduler ? QUEUE_AM_RESOURCE_PERCENT_KEY : AM_RESOURCE_PERCENT_KEY);
   return {
     yarnSite: values,
+    capacityScheduler,
     rmConfig,
     node: {
       memoryMb: int(values, 'yarn.nodemanager.resource.memory-mb'),

@@ -112,6 +112,7 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
           dataNodeHttp: hostPort(webHdfs.dataNodeAddress),
         },
         settings.yarnSite,
+        settings.capacityScheduler,
       ),
     );
     const nodeOf = (nodeId: string): NodeManager => {

@@ -44,6 +44,8 @@ export interface AcceptedStart {
   launchContext: Obj;
   /** The attempt named by the NMToken the caller authenticated with. */
   nmTokenAttemptId: string;
+  /** host:port of the caller's end of the connection. */
+  remoteAddress: string;
 }
 
 /** What the protocol needs from the NodeManager it serves. */
@@ -204,11 +206,11 @@ const unsupported = (method: string) => async (): Promise<object> => {
 };
 
 export function containerManagementService(backend: ContainerManagerBackend, now: () => number = Date.now): ProtocolHandlers {
-  const h = (fn: (req: Obj, nm: NMTokenIdentifier) => object) => (req: Obj, ctx: RpcCallContext) => asRpcAnswer(() => fn(req, callerToken(ctx)));
+  const h = (fn: (req: Obj, nm: NMTokenIdentifier, ctx: RpcCallContext) => object) => (req: Obj, ctx: RpcCallContext) => asRpcAnswer(() => fn(req, callerToken(ctx), ctx));
   return {
     protocol: CONTAINER_MANAGEMENT_PROTOCOL,
     handlers: {
-      startContainers: h((req, nm) => {
+      startContainers: h((req, nm, ctx) => {
         const succeeded: Obj[] = [];
         const failed: Obj[] = [];
         for (const start of (req.start_container_request ?? []) as Obj[]) {
@@ -218,7 +220,7 @@ export function containerManagementService(backend: ContainerManagerBackend, now
             authorizeStart(backend, nm, token, now());
             const launchContext = (start.container_launch_context ?? {}) as Obj;
             checkLocalResources(launchContext);
-            backend.start({ containerId, token, launchContext, nmTokenAttemptId: formatApplicationAttemptId(nm.applicationAttemptId) });
+            backend.start({ containerId, token, launchContext, nmTokenAttemptId: formatApplicationAttemptId(nm.applicationAttemptId), remoteAddress: ctx.remoteAddress });
             succeeded.push(containerIdToWire(containerId));
           } catch (err) {
             if (!(err instanceof PerContainerFailure)) throw err;

@@ -1,20 +1,29 @@
 // A mini NodeManager: ContainerManagementProtocol on its own port, a web port, and a heartbeat
 // loop to the ResourceManager (in-process calls: the ResourceTracker protocol is not needed when
-// both live in one process). Each accepted container is localized, launched through the
+// both live in one process). Every container, the AM's included, arrives through startContainers
+// on the IPC port (the RM's AM launcher calls it like any AM). Each accepted container is localized, launched through the
 // DefaultContainerExecutor-style executor, watched by the memory monitor, and its end reported
 // to the RM with the next heartbeat, with YARN's exit codes and diagnostics.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RpcServer } from '../../client/ipc/rpc-server.js';
 import { Credentials } from '../../client/security/credentials-file.js';
-import { containerIdText, formatApplicationId, parseContainerId, type ContainerIdProto } from '../../client/yarn/yarn-ids.js';
+import { containerIdText, formatApplicationId, parseContainerId } from '../../client/yarn/yarn-ids.js';
 import { containerIdToWire } from '../../client/yarn/yarn-records.js';
-import type { AmLaunch, NodeContainerStatus, NodeHeartbeatAnswer, NodeRegistration } from '../resourcemanager/resource-manager-core.js';
-import type { MasterKey, StoredToken } from '../resourcemanager/rm-tokens.js';
-import { tokenProto } from '../resourcemanager/rm-tokens.js';
+import type { NodeContainerStatus, NodeHeartbeatAnswer, NodeRegistration } from '../resourcemanager/resource-manager-core.js';
+import type { MasterKey } from '../resourcemanager/rm-tokens.js';
 import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
 import { diagnosticsEntry, type KillReason } from './container-exit-status.js';
 import { containerManagementService, nmTokenAuth, type AcceptedStart, type ContainerManagerBackend } from './container-manager-service.js';
+
+/** A startContainers request this NM accepted: who asked, over which connection, with which NMToken. */
+export interface AcceptedStartCall {
+  containerId: string;
+  /** The attempt named by the NMToken the caller authenticated with (SASL DIGEST-MD5). */
+  nmTokenAttemptId: string;
+  /** host:port of the caller's end of the IPC connection. */
+  remoteAddress: string;
+}
 import { ContainerExecutor } from './container-process.js';
 import { DEFAULT_ENV_WHITELIST, defaultAdminEnv, whitelistFromEnv, type ContainerLaunchSpec } from './launch-script.js';
 import { LocalizationError, Localizer, type LocalizationSource } from './localizer.js';
@@ -30,7 +39,6 @@ export interface NodeTracker {
   readonly clusterTimestamp: number;
   registerNode(reg: NodeRegistration): string;
   nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[]): NodeHeartbeatAnswer;
-  amContainerLaunched(containerId: string): void;
   nodeManagerKeys(): { nmKey: MasterKey; containerKey: MasterKey };
 }
 
@@ -102,6 +110,7 @@ export class NodeManager implements ContainerManagerBackend {
   readonly nodeHost: string;
   private readonly containers = new Map<string, NmContainer>();
   private readonly started = new Set<string>();
+  private readonly startCalls: AcceptedStartCall[] = [];
   private readonly executor: ContainerExecutor;
   private readonly monitor: MemoryMonitor;
   private readonly localizer: Localizer;
@@ -163,6 +172,11 @@ export class NodeManager implements ContainerManagerBackend {
     return [...this.containers.values()].map(({ id, state, exitStatus, diagnostics }) => ({ id, state, exitStatus, diagnostics }));
   }
 
+  /** Every start this NM accepted over its ContainerManagementProtocol port, oldest first. */
+  acceptedStarts(): readonly AcceptedStartCall[] {
+    return this.startCalls;
+  }
+
   /** Log directory of a container on this node. */
   containerLogDir(containerId: string): string {
     return join(this.opts.logDir, formatApplicationId(parseContainerId(containerId).applicationAttemptId.applicationId), containerId);
@@ -216,6 +230,7 @@ export class NodeManager implements ContainerManagerBackend {
     if (this.stopped) throw new Error('Container start failed as the NodeManager is in the process of shutting down');
     const { containerId, token } = request;
     this.started.add(containerId);
+    this.startCalls.push({ containerId, nmTokenAttemptId: request.nmTokenAttemptId, remoteAddress: request.remoteAddress });
     const c: NmContainer = {
       id: containerId,
       appId: formatApplicationId(token.containerId.applicationAttemptId.applicationId),
@@ -376,32 +391,6 @@ export class NodeManager implements ContainerManagerBackend {
     }
     for (const c of reported) c.reported = true;
     for (const id of answer.containersToCleanup) this.kill(containerIdText(id), KILLED_BY_RM);
-    for (const launch of answer.amLaunches) await this.launchApplicationMaster(launch);
     return answer.nextHeartbeatIntervalMs;
-  }
-
-  /**
-   * What Hadoop's AMLauncher does over IPC: startContainers with the RM's NMToken, the submitted
-   * launch context plus the AMRMToken in its credentials. A refused start fails the attempt.
-   */
-  private async launchApplicationMaster(launch: AmLaunch): Promise<void> {
-    const ctx = { ...launch.launchContext } as Obj;
-    const creds = ctx.tokens?.length ? Credentials.parse(ctx.tokens as Uint8Array, 'the submitted AM launch context tokens') : new Credentials();
-    const amrm = tokenProto(launch.amrmToken as StoredToken);
-    creds.addToken(amrm.service, amrm);
-    ctx.tokens = creds.serialize();
-    const handler = containerManagementService(this).handlers.startContainers!;
-    const containerId = containerIdText(launch.container.id as ContainerIdProto);
-    const answer = (await handler(
-      { start_container_request: [{ container_launch_context: ctx, container_token: launch.container.container_token }] },
-      { tokenIdentifier: Buffer.from(launch.nmToken.identifier, 'base64'), remoteAddress: `${this.host}:0`, protocol: 'AMLauncher', method: 'startContainers' },
-    ).catch((err: Error) => ({ failed_requests: [{ exception: { message: err.message } }] }))) as Obj;
-    const failure = (answer.failed_requests as Obj[] | undefined)?.[0]?.exception?.message as string | undefined;
-    if (failure !== undefined) {
-      const c: NmContainer = { id: containerId, appId: '', user: '', resource: {}, state: 'DONE', exitStatus: ContainerExitStatus.INVALID, diagnostics: diagnosticsEntry(failure), reported: false };
-      if (!this.containers.has(containerId)) this.containers.set(containerId, c);
-      return;
-    }
-    this.opts.tracker().amContainerLaunched(containerId);
   }
 }

@@ -19,6 +19,7 @@ import {
   type ContainerId,
   type ContainerIdProto,
 } from '../../client/yarn/yarn-ids.js';
+import { activateApplications, queueAmResourceLimit, type PendingAm } from './am-resource-limit.js';
 import { resolveRmConfig, type ResourceManagerConfig } from './rm-config.js';
 import * as D from './rm-diagnostics.js';
 import type { Res } from './rm-diagnostics.js';
@@ -68,18 +69,22 @@ export type RmEvent =
   | { type: 'app-state'; at: number; appId: string; state: RmAppState }
   | { type: 'attempt-state'; at: number; attemptId: string; state: AttemptRecord['state'] };
 
-/** An AM container the NM must start (Hadoop's AMLauncher does this over ContainerManagementProtocol). */
+/**
+ * An AM container allocated and waiting for the RM's AMLauncher, which starts it on its NodeManager
+ * over ContainerManagementProtocol (see am-launcher.ts).
+ */
 export interface AmLaunch {
+  attemptId: string;
   container: Obj;
   /** The submitted ContainerLaunchContextProto with the RM's additions to `environment`. */
   launchContext: Obj;
   amrmToken: StoredToken;
+  /** The NMToken the RM issues itself for this attempt and node (AMLauncher.getContainerMgrProxy). */
   nmToken: StoredToken;
 }
 
 export interface NodeHeartbeatAnswer {
   containersToCleanup: ContainerIdProto[];
-  amLaunches: AmLaunch[];
   nextHeartbeatIntervalMs: number;
 }
 
@@ -103,6 +108,8 @@ export interface NodeRegistration {
 
 const FINAL_APP_STATES: RmAppState[] = ['FINISHED', 'FAILED', 'KILLED'];
 const isFinal = (a: AppRecord): boolean => FINAL_APP_STATES.includes(a.state) || a.state === 'FINISHING';
+const FINAL_ATTEMPT_STATES: AttemptRecord['state'][] = ['FINISHED', 'FAILED', 'KILLED'];
+const NO_RESOURCE: Res = { memory: 0, virtual_cores: 0 };
 
 /** Exit statuses that do not count towards the max-attempts limit (as RMAppAttemptImpl decides). */
 const NOT_COUNTED = new Set<number>([D.EXIT.PREEMPTED, D.EXIT.ABORTED, D.EXIT.DISKS_FAILED, D.EXIT.KILLED_BY_RESOURCEMANAGER]);
@@ -122,6 +129,9 @@ export class ResourceManagerCore {
   readonly events: RmEvent[] = [];
   private readonly state: RmState;
   private readonly tokens: RmTokenIssuer;
+  /** ApplicationMasterLauncher's event queue: AM containers allocated and not yet taken by a launcher. */
+  private readonly amLaunchQueue: AmLaunch[] = [];
+  private amLaunchListener: (() => void) | undefined;
 
   constructor(opts: ResourceManagerCoreOptions = {}, restored?: RmState) {
     this.config = resolveRmConfig(restored ? { ...opts.config, clusterTimestamp: restored.clusterTimestamp } : opts.config);
@@ -442,42 +452,73 @@ export class ResourceManagerCore {
       containers: [],
       toCleanup: [],
     };
+    this.activateApplications(); // CapacityScheduler.updateNodeAndQueueResource: the AM limit grows
     return nodeId;
   }
 
   /**
-   * A node heartbeat: container statuses in, cleanups and AM launches out. This is the only place
-   * containers are allocated (at most one AM container, and one container per application).
+   * A node heartbeat: container statuses in, cleanups out. This is the only place containers are
+   * allocated (at most one AM container, and one container per application); an AM container goes
+   * to the AM launch queue (takeAmLaunches), not to the node.
    */
   nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[] = []): NodeHeartbeatAnswer {
     const node = this.state.nodes[nodeId];
     if (!node || node.state !== 'RUNNING') throw new Error(`node ${nodeId} is not registered with the ResourceManager; register it first`);
     node.lastHeartbeat = this.now();
-    // Attempts created while this heartbeat is processed (after an AM failure) are scheduled from the
-    // next one on, as YARN adds new attempts to the scheduler asynchronously.
-    const schedulable = new Set(this.allApps().flatMap((a) => a.attempts.filter((t) => t.state === 'SCHEDULED').map((t) => t.id)));
+    // Attempts created or activated while this heartbeat is processed (after an AM ended) are
+    // scheduled from the next one on, as YARN adds and removes attempts in the scheduler asynchronously.
+    const schedulable = new Set(this.allApps().flatMap((a) => a.attempts.filter((t) => t.state === 'SCHEDULED' && t.activated).map((t) => t.id)));
     for (const s of statuses) {
       const c = this.state.containers[formatContainerId(containerIdFromAny(s.container_id))];
       if (!c || c.state === 'COMPLETE') continue;
       if (s.state === 'C_COMPLETE') this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false, s.container_attributes);
       else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
     }
-    const amLaunches = this.allocateOnNode(node, schedulable);
+    const launches = this.allocateOnNode(node, schedulable);
     const cleanup = node.toCleanup.splice(0).map((id) => containerIdToWire(id));
-    return { containersToCleanup: cleanup, amLaunches, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
+    if (launches.length) {
+      this.amLaunchQueue.push(...launches);
+      this.amLaunchListener?.();
+    }
+    return { containersToCleanup: cleanup, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
   }
 
-  /** The AM container was started on its NM (Hadoop's AMLauncher LAUNCHED event). */
+  /**
+   * `listener` is called (synchronously, inside the allocating heartbeat) whenever AM containers
+   * join the launch queue; it should take them with takeAmLaunches and launch them later.
+   */
+  onAmLaunchQueued(listener: () => void): void {
+    this.amLaunchListener = listener;
+  }
+
+  /** Empties the AM launch queue: the AM containers allocated since the last call, oldest first. */
+  takeAmLaunches(): AmLaunch[] {
+    return this.amLaunchQueue.splice(0);
+  }
+
+  /** The AMLauncher started the AM container (RMAppAttemptEventType.LAUNCHED). */
   amContainerLaunched(containerId: string): void {
     const c = this.container(containerId);
     const app = this.app(c.appId);
     const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
-    c.state = 'RUNNING';
+    if (c.state !== 'COMPLETE') c.state = 'RUNNING';
     if (attempt.state !== 'ALLOCATED') return;
     this.setAttemptState(attempt, 'LAUNCHED');
     attempt.lastContact = this.now();
     if (app.launchTime === 0) app.launchTime = this.now();
     app.diagnostics = D.AM_LAUNCHED_WAITING_FOR_REGISTER;
+  }
+
+  /**
+   * The AMLauncher could not start the AM container (RMAppAttemptEventType.LAUNCH_FAILED): the
+   * attempt fails with the launcher's diagnostics and counts towards the attempt limit.
+   */
+  amContainerLaunchFailed(containerId: string, diagnostics: string): void {
+    const c = this.container(containerId);
+    const app = this.app(c.appId);
+    const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
+    if (attempt.state !== 'ALLOCATED' || attempt.amContainerId !== containerId) return;
+    this.failAttempt(app, attempt, diagnostics, D.EXIT.INVALID, true);
   }
 
   // ---------------------------------------------------------------- fault injection and monitors
@@ -497,6 +538,7 @@ export class ResourceManagerCore {
       const c = this.state.containers[id];
       if (c && c.state !== 'COMPLETE') this.completeContainer(c, D.EXIT.ABORTED, D.LOST_CONTAINER, false);
     }
+    this.activateApplications();
   }
 
   /** Expire attempts whose AM has not called allocate within the liveness interval. */
@@ -551,6 +593,55 @@ export class ResourceManagerCore {
   private setAttemptState(attempt: AttemptRecord, state: AttemptRecord['state']): void {
     attempt.state = state;
     this.events.push({ type: 'attempt-state', at: this.now(), attemptId: attempt.id, state });
+    // An ended attempt leaves the scheduler (LeafQueue.removeApplicationAttempt): its AM resource
+    // no longer counts, and pending applications may be activated.
+    if (FINAL_ATTEMPT_STATES.includes(state)) this.activateApplications();
+  }
+
+  /** SchedulerApplicationAttempt.getAMResource: an unmanaged AM holds no AM resource. */
+  private amResourceOf(app: AppRecord): Res {
+    return app.unmanagedAm ? NO_RESOURCE : app.amResource;
+  }
+
+  /**
+   * LeafQueue.activateApplications for the one queue: attempts waiting for activation, oldest
+   * application first, are activated while their AMs fit under maximum-am-resource-percent of the
+   * cluster (see am-resource-limit.ts); the others stay SCHEDULED with the scheduler's diagnostics,
+   * refreshed on every pass. With no cluster resource nothing is activated.
+   */
+  private activateApplications(): void {
+    const withAttempt = this.allApps().filter((a) => a.attempts.length > 0);
+    const current = (a: AppRecord): AttemptRecord => a.attempts.at(-1)!;
+    const pending = withAttempt
+      .filter((a) => !isFinal(a) && current(a).state === 'SCHEDULED' && !current(a).activated)
+      .sort((a, b) => a.submitTime - b.submitTime || a.id.localeCompare(b.id));
+    if (!pending.length) return;
+    const cluster = this.clusterResource();
+    const limit = queueAmResourceLimit(cluster, this.config.maximumAmResourcePercent, this.config.minimumAllocationMb);
+    const now = this.now();
+    const details = (app: AppRecord, queueAmUsed: Res): D.PendingAmDetails => ({
+      amRequest: this.amResourceOf(app),
+      queueAmLimit: limit,
+      userAmLimit: limit,
+      queueAmUsed,
+    });
+    // An unregistered AM (attempt FINISHING) holds its share until its container ends.
+    const active = withAttempt.filter((a) => current(a).activated && !FINAL_ATTEMPT_STATES.includes(current(a).state) && !FINAL_APP_STATES.includes(a.state));
+    const amUsed = active.reduce((acc, a) => addRes(acc, this.amResourceOf(a)), NO_RESOURCE);
+    if (cluster.memory <= 0) {
+      // LeafQueue.addApplicationAttempt skips the activation while the cluster has no resource.
+      for (const app of pending) app.diagnostics = D.notYetActivated(now, D.CLUSTER_RESOURCE_EMPTY, details(app, amUsed));
+      return;
+    }
+    const candidates: PendingAm<AppRecord>[] = pending.map((app) => ({ attempt: app, amResource: this.amResourceOf(app) }));
+    const pass = activateApplications(candidates, { count: active.length, amUsed }, limit);
+    for (const app of pass.activated) {
+      current(app).activated = true;
+      app.diagnostics = D.activatedWaitingForAm(now, cluster, this.usedResource());
+    }
+    for (const { attempt: app, amUsedThen } of pass.deferred) {
+      app.diagnostics = D.notYetActivated(now, D.QUEUE_AM_RESOURCE_LIMIT_EXCEEDED, details(app, amUsedThen));
+    }
   }
 
   private clusterResource(): Res {
@@ -577,6 +668,7 @@ export class ResourceManagerCore {
       id,
       number,
       state: 'SCHEDULED',
+      activated: false,
       startTime: this.now(),
       finishTime: 0,
       amrmToken: this.tokens.issueAmrmToken(parseApplicationAttemptId(id)),
@@ -598,8 +690,8 @@ export class ResourceManagerCore {
     app.attempts.push(attempt);
     app.trackingUrl = `${this.rmWeb()}/proxy/${app.id}/`;
     app.originalTrackingUrl = 'N/A';
-    app.diagnostics = D.activatedWaitingForAm(this.now(), this.clusterResource(), this.usedResource());
     this.events.push({ type: 'attempt-state', at: this.now(), attemptId: id, state: 'SCHEDULED' });
+    this.activateApplications(); // LeafQueue.addApplicationAttempt
   }
 
   private newContainer(app: AppRecord, attempt: AttemptRecord, node: NodeRecord, resource: Res, priority: number, allocationRequestId: number, isAm: boolean): ContainerRecord {
@@ -668,7 +760,7 @@ export class ResourceManagerCore {
     // AM containers first, one per heartbeat.
     for (const app of apps) {
       const attempt = app.attempts.at(-1);
-      if (!attempt || attempt.state !== 'SCHEDULED' || !schedulable.has(attempt.id) || app.unmanagedAm) continue;
+      if (!attempt || attempt.state !== 'SCHEDULED' || !attempt.activated || !schedulable.has(attempt.id) || app.unmanagedAm) continue;
       if (!fits(node, app.amResource)) continue;
       const c = this.newContainer(app, attempt, node, app.amResource, 0, 0, true);
       attempt.amContainerId = c.id;
@@ -681,7 +773,7 @@ export class ResourceManagerCore {
     // Then at most one task container per running application.
     for (const app of apps) {
       const attempt = app.attempts.at(-1);
-      if (!attempt || attempt.state !== 'RUNNING' || !attempt.registered) continue;
+      if (!attempt || attempt.state !== 'RUNNING' || !attempt.registered || !attempt.activated) continue;
       const ask = pickAsk(attempt, node);
       if (!ask) continue;
       consumeAsk(attempt, ask, node);
@@ -697,7 +789,7 @@ export class ResourceManagerCore {
     env.push({ key: 'APP_SUBMIT_TIME_ENV', value: String(app.submitTime) });
     env.push({ key: 'APPLICATION_WEB_PROXY_BASE', value: `/proxy/${app.id}` });
     spec.environment = env;
-    return { container: this.containerProto(c), launchContext: spec, amrmToken: attempt.amrmToken, nmToken };
+    return { attemptId: attempt.id, container: this.containerProto(c), launchContext: spec, amrmToken: attempt.amrmToken, nmToken };
   }
 
   /** A container ended (reported by its NM, released by the AM, or lost with its node). */

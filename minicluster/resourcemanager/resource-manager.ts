@@ -1,10 +1,13 @@
 // The mini ResourceManager as a running service: the client port (ApplicationClientProtocol,
 // SIMPLE auth), the scheduler port (ApplicationMasterProtocol, AMRMToken auth only), the web port
-// (REST + web proxy) and the AM liveness timer, all on 127.0.0.1, around one ResourceManagerCore.
+// (REST + web proxy), the AM liveness timer and the AM launcher (AM containers are started on
+// their NodeManagers over IPC, as Hadoop's AMLauncher does), all on 127.0.0.1, around one
+// ResourceManagerCore.
 // restart() is YARN's work-preserving recovery: servers stop, the core is rebuilt from its
 // snapshot, the same ports open again; NodeManagers re-register on their next heartbeat and AMs
 // get ApplicationMasterNotRegisteredException until they register again.
 import { RpcServer } from '../../client/ipc/rpc-server.js';
+import { AmLauncher } from './am-launcher.js';
 import { amrmTokenAuth, applicationMasterService } from './am-service.js';
 import { applicationClientService } from './client-service.js';
 import { ResourceManagerCore } from './resource-manager-core.js';
@@ -41,6 +44,7 @@ export class ResourceManager {
   private servers: { client?: RpcServer; scheduler?: RpcServer; web?: RpcRestHandle } = {};
   private liveness: NodeJS.Timeout | undefined;
   private readonly host: string;
+  private readonly launcher = new AmLauncher(() => this.current);
 
   private constructor(private readonly opts: ResourceManagerOptions) {
     this.host = opts.host ?? '127.0.0.1';
@@ -53,7 +57,7 @@ export class ResourceManager {
       const web = new RmRestServer(() => rm.core, { host: rm.host, port: opts.webPort ?? 0, user: opts.webUser });
       rm.webAddress = { host: rm.host, port: (await web.start()).port };
       rm.servers.web = web;
-      rm.current = new ResourceManagerCore({ config: rm.coreConfig() });
+      rm.current = rm.withLauncher(new ResourceManagerCore({ config: rm.coreConfig() }));
       await rm.openRpc(opts.clientPort ?? 0, opts.schedulerPort ?? 0);
     } catch (err) {
       await rm.stop();
@@ -69,13 +73,14 @@ export class ResourceManager {
     return this.current;
   }
 
-  /** Work-preserving restart on the same ports. */
+  /** Work-preserving restart on the same ports (AM launches under way finish first). */
   async restart(): Promise<void> {
+    await this.launcher.idle();
     const snapshot = this.core.snapshot();
     this.current = undefined;
     clearInterval(this.liveness);
     await this.closeServers();
-    this.current = ResourceManagerCore.recover(snapshot, { config: this.coreConfig() });
+    this.current = this.withLauncher(ResourceManagerCore.recover(snapshot, { config: this.coreConfig() }));
     const web = new RmRestServer(() => this.core, { host: this.host, port: this.webAddress.port, user: this.opts.webUser });
     await web.start();
     this.servers.web = web;
@@ -87,6 +92,15 @@ export class ResourceManager {
     clearInterval(this.liveness);
     this.current = undefined;
     await this.closeServers();
+    await this.launcher.idle();
+  }
+
+  /** AM containers the core allocates go to the launcher (ApplicationMasterLauncher's event queue). */
+  private withLauncher(core: ResourceManagerCore): ResourceManagerCore {
+    core.onAmLaunchQueued(() => {
+      for (const launch of core.takeAmLaunches()) this.launcher.launch(launch);
+    });
+    return core;
   }
 
   private coreConfig(): Partial<ResourceManagerConfig> {

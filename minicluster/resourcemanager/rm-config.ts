@@ -19,6 +19,12 @@ export interface ResourceManagerConfig {
   nodeHeartbeatIntervalMs: number;
   /** The only queue, as on a default CapacityScheduler. */
   queueName: string;
+  /**
+   * `yarn.scheduler.capacity.maximum-am-resource-percent` (capacity-scheduler.xml; the queue's own
+   * `yarn.scheduler.capacity.root.default.maximum-am-resource-percent` wins): the share of the
+   * queue's resources running ApplicationMasters may hold (0.1 = 10 %).
+   */
+  maximumAmResourcePercent: number;
   /** Clock, injectable so tests need no sleeping. */
   now: () => number;
 }
@@ -33,6 +39,7 @@ export const DEFAULT_RM_CONFIG: Omit<ResourceManagerConfig, 'clusterTimestamp'> 
   amLivenessExpiryMs: 600_000,
   nodeHeartbeatIntervalMs: 1000,
   queueName: 'default',
+  maximumAmResourcePercent: 0.1,
   now: () => Date.now(),
 };
 
@@ -53,6 +60,10 @@ export function resolveRmConfig(partial: Partial<ResourceManagerConfig> = {}): R
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
       throw new Error(`ResourceManager setting ${key} must be a positive integer, got ${String(v)}`);
     }
+  }
+  const amPercent = cfg.maximumAmResourcePercent;
+  if (typeof amPercent !== 'number' || !Number.isFinite(amPercent) || amPercent < 0 || amPercent > 1) {
+    throw new Error(`ResourceManager setting maximumAmResourcePercent must be a number from 0 to 1 (0.1 = 10 %), got ${String(amPercent)}`);
   }
   if (cfg.minimumAllocationMb > cfg.maximumAllocationMb || cfg.minimumAllocationVcores > cfg.maximumAllocationVcores) {
     throw new Error('ResourceManager minimum allocation exceeds the maximum allocation; lower the minimum or raise the maximum');

@@ -39,6 +39,31 @@ export function activatedWaitingForAm(now: number, cluster: Res, used: Res): str
   );
 }
 
+/** Why the CapacityScheduler left an application pending (CSAMContainerLaunchDiagnosticsConstants; note the trailing space). */
+export const QUEUE_AM_RESOURCE_LIMIT_EXCEEDED = "Queue's AM resource limit exceeded. ";
+export const CLUSTER_RESOURCE_EMPTY = 'Skipping AM assignment as cluster resource is empty. ';
+
+/** The numbers FiCaSchedulerApp.getPendingAppDiagnosticMessage prints. */
+export interface PendingAmDetails {
+  amRequest: Res;
+  queueAmLimit: Res;
+  userAmLimit: Res;
+  queueAmUsed: Res;
+}
+
+/**
+ * The CapacityScheduler's text for an application added to the scheduler but not activated
+ * (AMState.INACTIVATED + reason + the pending details; "exceeded.  Details" has two spaces).
+ */
+export function notYetActivated(now: number, reason: string, d: PendingAmDetails): string {
+  return (
+    `[${javaDateString(now)}] Application is added to the scheduler and is not yet activated. ${reason} Details : ` +
+    `AM Partition = <DEFAULT_PARTITION>; AM Resource Request = ${fmtRes(d.amRequest)}; ` +
+    `Queue Resource Limit for AM = ${fmtRes(d.queueAmLimit)}; User AM Resource Limit of the queue = ${fmtRes(d.userAmLimit)}; ` +
+    `Queue AM Resource Usage = ${fmtRes(d.queueAmUsed)}; `
+  );
+}
+
 export const AM_LAUNCHED_WAITING_FOR_REGISTER = 'AM container is launched, waiting for AM container to Register with RM';
 
 export const appKilledByUser = (appId: string, user: string, remoteHost: string): string =>
@@ -55,6 +80,13 @@ export function amContainerCrashed(attemptId: string, exitStatus: number, contai
     `For more detailed output, check the application tracking page: ${trackingUrl} Then click on links to logs of each attempt.\n`
   );
 }
+
+/**
+ * AMLauncher.onAMLaunchFailed: the attempt fails with the launcher's exception as
+ * StringUtils.stringifyException prints it (`javaException`: "class: message", without the Java
+ * stack frames we do not have, ending in a newline as printStackTrace does).
+ */
+export const amLaunchFailed = (attemptId: string, javaException: string): string => `Error launching ${attemptId}. Got exception: ${javaException}\n`;
 
 export const amLivenessExpired = (attemptId: string): string => `ApplicationMaster for attempt ${attemptId} timed out`;
 

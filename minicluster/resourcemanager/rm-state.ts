@@ -78,6 +78,11 @@ export interface AttemptRecord {
   id: string;
   number: number;
   state: AttemptState;
+  /**
+   * Activated by the CapacityScheduler (LeafQueue.activateApplications): only then does it get an
+   * AM container and count towards the queue's AM resource limit until the attempt ends.
+   */
+  activated: boolean;
   startTime: number;
   finishTime: number;
   amContainerId?: string;

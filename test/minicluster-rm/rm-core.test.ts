@@ -34,7 +34,8 @@ const cid = (p: any) => formatContainerId(containerIdFromProto(p));
 
 /** Heartbeat, launch the AM container if one is handed out, and return the attempt id. */
 function launchAm(rm: ResourceManagerCore, node: string): string {
-  const { amLaunches } = rm.nodeHeartbeat(node);
+  rm.nodeHeartbeat(node);
+  const amLaunches = rm.takeAmLaunches();
   expect(amLaunches).toHaveLength(1);
   const id = cid(amLaunches[0]!.container.id);
   rm.amContainerLaunched(id);
@@ -62,7 +63,8 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
 
     // No AM container before a node heartbeat; the AM container comes with one.
     clock.advance(700);
-    const { amLaunches } = rm.nodeHeartbeat(node);
+    rm.nodeHeartbeat(node);
+    const amLaunches = rm.takeAmLaunches();
     expect(amLaunches).toHaveLength(1);
     const launch = amLaunches[0]!;
     expect(cid(launch.container.id)).toBe(`container_${TS}_0003_01_000001`);
@@ -159,8 +161,8 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     for (const n of [1, 2]) {
       launchAm(rm, node);
       const am = `container_${TS}_0009_0${n}_000001`;
-      const hb = rm.nodeHeartbeat(node, [{ container_id: containerIdToProto(parseContainerId(am)), state: 'C_COMPLETE', exit_status: 3, diagnostics: nmText }]);
-      expect(hb.amLaunches).toEqual([]); // the next attempt is scheduled from the next heartbeat on
+      rm.nodeHeartbeat(node, [{ container_id: containerIdToProto(parseContainerId(am)), state: 'C_COMPLETE', exit_status: 3, diagnostics: nmText }]);
+      expect(rm.takeAmLaunches()).toEqual([]); // the next attempt is scheduled from the next heartbeat on
       const r = rm.getApplicationReport(appId);
       if (n === 1) expect([r.yarn_application_state, r.currentApplicationAttemptId.attemptId]).toEqual(['ACCEPTED', 2]);
     }
@@ -216,7 +218,8 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     const small = new ResourceManagerCore({ config: { clusterTimestamp: TS, minimumAllocationMb: 128 } });
     const n = small.registerNode({ port: 1, httpPort: 2, capability: { memory: 4096, virtual_cores: 4 } });
     submit(small, 1, { resource: { memory: 200, virtual_cores: 1 } });
-    expect(small.nodeHeartbeat(n).amLaunches[0]!.container.resource.memory).toBe(256);
+    small.nodeHeartbeat(n);
+    expect(small.takeAmLaunches()[0]!.container.resource.memory).toBe(256);
   });
 
   it('kills: first answer false, then true, with the recorded diagnostics', () => {

@@ -87,7 +87,8 @@ describe('ApplicationMasterProtocol over the IPC server', () => {
     const rm = new ResourceManagerCore({ config: { clusterTimestamp: 1795373400808 } });
     const node = rm.registerNode({ port: 45454, httpPort: 8042, capability: { memory: 8192, virtual_cores: 8 } });
     rm.submitApplication({ application_id: { id: 1, cluster_timestamp: 1795373400808 }, resource: { memory: 512, virtual_cores: 1 } }, 'root');
-    const launch = rm.nodeHeartbeat(node).amLaunches[0]!;
+    rm.nodeHeartbeat(node);
+    const launch = rm.takeAmLaunches()[0]!;
     rm.amContainerLaunched('container_1795373400808_0001_01_000001');
     const server = new RpcServer({ host: '127.0.0.1', port: 0, protocols: [applicationMasterService(rm)], auth: amrmTokenAuth(rm) });
     const address = await server.listen();

@@ -59,7 +59,8 @@ async function startRm() {
 
 function submitAndRegister(rm: ResourceManagerCore, node: string, seq: number, trackingUrl: string) {
   rm.submitApplication({ application_id: { id: seq, cluster_timestamp: TS }, application_name: 'fx', queue: 'default', resource: { memory: 256, virtual_cores: 1 }, applicationType: 'FX' }, 'root');
-  const launch = rm.nodeHeartbeat(node).amLaunches[0]!;
+  rm.nodeHeartbeat(node);
+  const launch = rm.takeAmLaunches()[0]!;
   const am = `container_${TS}_${String(seq).padStart(4, '0')}_01_000001`;
   rm.amContainerLaunched(am);
   const attempt = `appattempt_${TS}_${String(seq).padStart(4, '0')}_000001`;

@@ -9,7 +9,7 @@ import { Credentials } from '../../client/security/credentials-file.js';
 import { AMRM_TOKEN_KIND } from '../../client/security/token-identifiers.js';
 import { applicationIdText, formatApplicationId, parseApplicationId } from '../../client/yarn/yarn-ids.js';
 import type { HadoopToken } from '../../client/security/token.js';
-import type { MiniCluster } from '../../minicluster/mini-cluster.js';
+import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../minicluster/mini-cluster.js';
 
 type Obj = Record<string, any>;
 
@@ -46,6 +46,15 @@ export function clientsFor(cluster: MiniCluster): ClusterClients {
       await Promise.all([rpc.close(), ...extra.map((c) => c.close())]);
     },
   };
+}
+
+/** Starts a mini cluster and clients for it; `cleanups` receives what stops both (run them in afterEach, last first). */
+export async function startClusterWithClients(options: MiniClusterOptions, cleanups: (() => Promise<void>)[]): Promise<{ c: MiniCluster; k: ClusterClients }> {
+  const c = await startMiniCluster(options);
+  cleanups.push(() => c.stop());
+  const k = clientsFor(c);
+  cleanups.push(() => k.close());
+  return { c, k };
 }
 
 export interface AmSpec {

@@ -114,7 +114,8 @@ export interface LaunchedAm {
 export function launchAm(rm: MiniRm, user = 'alice'): LaunchedAm {
   const appIdProto = rm.core.getNewApplication().application_id;
   rm.core.submitApplication({ application_id: appIdProto, resource: { memory: 512, virtual_cores: 1 } }, user);
-  const launch = rm.core.nodeHeartbeat(rm.nodeId).amLaunches[0];
+  rm.core.nodeHeartbeat(rm.nodeId);
+  const launch = rm.core.takeAmLaunches()[0];
   if (!launch) throw new Error('the mini RM launched no AM container');
   const appId = applicationIdText(appIdProto);
   const amContainerId = rm.core.appRecord(appId).attempts.at(-1)!.amContainerId!;

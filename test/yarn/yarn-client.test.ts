@@ -59,7 +59,8 @@ describe('YarnClient against the mini RM over TCP', () => {
     await yc.submitApplication(submission(second.applicationId, { name: 'second', type: 'OTHER', tags: [] }));
 
     // the first one's AM comes up and registers: RUNNING
-    const launch = rm.core.nodeHeartbeat(rm.nodeId).amLaunches[0]!;
+    rm.core.nodeHeartbeat(rm.nodeId);
+    const launch = rm.core.takeAmLaunches()[0]!;
     expect(launch).toBeDefined();
     const attempt = rm.core.appRecord(first.applicationId).attempts[0]!;
     rm.core.amContainerLaunched(attempt.amContainerId!);
