@@ -12,6 +12,7 @@ import { containerIdText, formatApplicationId, parseContainerId } from '../../cl
 import { containerIdToWire } from '../../client/yarn/yarn-records.js';
 import type { NodeContainerStatus, NodeHeartbeatAnswer, NodeRegistration } from '../resourcemanager/resource-manager-core.js';
 import type { MasterKey } from '../resourcemanager/rm-tokens.js';
+import type { SignalCommand } from '../resourcemanager/rm-state.js';
 import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
 import { diagnosticsEntry, type KillReason } from './container-exit-status.js';
 import { containerManagementService, nmTokenAuth, type AcceptedStart, type ContainerManagerBackend } from './container-manager-service.js';
@@ -35,6 +36,13 @@ import { sameFileSystem } from './webhdfs-localization-source.js';
 type Obj = Record<string, any>;
 
 /** The ResourceManager as a NodeManager sees it (ResourceManagerCore fits). */
+/** ContainerLaunch.signalContainer's mapping of SignalContainerCommand to a POSIX signal. */
+const SIGNAL_OF_COMMAND: Record<SignalCommand, NodeJS.Signals> = {
+  OUTPUT_THREAD_DUMP: 'SIGQUIT',
+  GRACEFUL_SHUTDOWN: 'SIGTERM',
+  FORCEFUL_SHUTDOWN: 'SIGKILL',
+};
+
 export interface NodeTracker {
   readonly clusterTimestamp: number;
   registerNode(reg: NodeRegistration): string;
@@ -391,6 +399,9 @@ export class NodeManager implements ContainerManagerBackend {
     }
     for (const c of reported) c.reported = true;
     for (const id of answer.containersToCleanup) this.kill(containerIdText(id), KILLED_BY_RM);
+    // ContainerLaunch.signalContainer: the signal goes to the container's process group (a container
+    // whose process has not started yet is skipped: "hasn't started yet"); not recorded as a kill of ours.
+    for (const s of answer.containersToSignal) this.signalContainer(s.containerId, SIGNAL_OF_COMMAND[s.command]);
     return answer.nextHeartbeatIntervalMs;
   }
 }

@@ -43,6 +43,10 @@ export function applicationClientService(rm: ResourceManagerCore): ProtocolHandl
       getApplicationAttemptReport: h((req) => ({ application_attempt_report: attemptReportById(rm, attemptIdText(req.application_attempt_id)) })),
       getContainers: h((req) => ({ containers: containerReports(rm, attemptIdText(req.application_attempt_id)) })),
       getContainerReport: h((req) => ({ container_report: containerReportById(rm, containerIdText(req.container_id)) })),
+      signalToContainer: h((req) => {
+        rm.signalToContainer(containerIdText(req.container_id), req.command);
+        return {};
+      }),
       getClusterMetrics: h(() => ({ cluster_metrics: clusterMetrics(rm) })),
       getClusterNodes: h(() => ({ nodeReports: nodeReports(rm) })),
       getQueueInfo: h((req) => {

@@ -31,16 +31,19 @@ import {
   attemptNotFound,
   invalidAmRequest,
   killOfAbsentApplication,
+  signalOfAbsentContainer,
 } from './rm-exceptions.js';
 import type {
   AppRecord,
   AttemptRecord,
   ContainerRecord,
+  ContainerSignal,
   ContainerStatusRecord,
   FinalStatus,
   NodeRecord,
   RmAppState,
   RmState,
+  SignalCommand,
 } from './rm-state.js';
 import { newTokenState, RmTokenIssuer, tokenProto, type MasterKey, type StoredToken } from './rm-tokens.js';
 import {
@@ -85,6 +88,8 @@ export interface AmLaunch {
 
 export interface NodeHeartbeatAnswer {
   containersToCleanup: ContainerIdProto[];
+  /** NodeHeartbeatResponse.containers_to_signal: signalToContainer requests for this node. */
+  containersToSignal: ContainerSignal[];
   nextHeartbeatIntervalMs: number;
 }
 
@@ -480,7 +485,8 @@ export class ResourceManagerCore {
       this.amLaunchQueue.push(...launches);
       this.amLaunchListener?.();
     }
-    return { containersToCleanup: cleanup, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
+    const signals = node.toSignal?.splice(0) ?? [];
+    return { containersToCleanup: cleanup, containersToSignal: signals, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
   }
 
   /**
@@ -527,6 +533,19 @@ export class ResourceManagerCore {
   killContainer(containerId: string): void {
     const c = this.container(containerId);
     if (c.state !== 'COMPLETE') this.state.nodes[c.nodeId]?.toCleanup.push(c.id);
+  }
+
+  /**
+   * ClientRMService.signalToContainer: a live container of a known application gets the signal on
+   * its node's next heartbeat (RMNodeSignalContainerEvent); anything else is "an absent container".
+   * No access check: YARN checks MODIFY_APP only with yarn.acl.enable, off by default.
+   */
+  signalToContainer(containerId: string, command: SignalCommand): void {
+    const c = this.state.containers[containerId];
+    if (!c || !this.state.apps[c.appId] || c.state === 'COMPLETE') throw signalOfAbsentContainer(containerId);
+    const node = this.state.nodes[c.nodeId];
+    if (!node || node.state !== 'RUNNING') throw signalOfAbsentContainer(containerId);
+    (node.toSignal ??= []).push({ containerId, command });
   }
 
   /** Lose a node: its containers complete with ABORTED (-100) "Container released on a *lost* node". */

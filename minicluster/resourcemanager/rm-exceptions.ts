@@ -48,3 +48,7 @@ export const invalidToken = (message: string): RmException =>
 
 export const amAlreadyRegistered = (appId: string): RmException =>
   invalidAmRequest(`Application Master is already registered : ${appId}`);
+
+/** ClientRMService.signalToContainer for an unknown application or a container the scheduler no longer has. */
+export const signalOfAbsentContainer = (containerId: string): RmException =>
+  new RmException(`${YARN_EXC}YarnException`, `Trying to signal an absent container ${containerId}`);

@@ -54,6 +54,16 @@ export interface NodeRecord {
   containers: string[];
   /** Containers the RM wants this NM to stop, sent with the next heartbeat answer. */
   toCleanup: string[];
+  /** signalToContainer requests for this NM's containers, sent with the next heartbeat answer. */
+  toSignal?: ContainerSignal[];
+}
+
+/** SignalContainerCommandProto's names. */
+export type SignalCommand = 'OUTPUT_THREAD_DUMP' | 'GRACEFUL_SHUTDOWN' | 'FORCEFUL_SHUTDOWN';
+
+export interface ContainerSignal {
+  containerId: string;
+  command: SignalCommand;
 }
 
 export interface ContainerRecord {
