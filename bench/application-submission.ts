@@ -88,6 +88,7 @@ async function main(): Promise<void> {
 
     const base = median(results[0]![1].map((r) => r.ms));
     console.log(`application-mode submission -> first TaskExecutor on the mini cluster (1 node), median of ${RUNS} runs:`);
+    console.log(`  WebHDFS latency: ${cluster.webHdfs.latency.describe()} (LOOM_MINICLUSTER_HDFS_LATENCY=none|real|<scale>)`);
     for (const [name, runs] of results) {
       const ms = median(runs.map((r) => r.ms));
       const bytes = median(runs.map((r) => r.bytes));

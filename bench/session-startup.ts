@@ -75,6 +75,7 @@ async function main(): Promise<void> {
 
     const m = (k: keyof Startup) => median(startups.map((s) => s[k]));
     console.log(`session startup on the mini cluster, median of ${RUNS} runs (NodeManager heartbeat 1 s, YARN's default):`);
+    console.log(`  WebHDFS latency: ${cluster.webHdfs.latency.describe()} (LOOM_MINICLUSTER_HDFS_LATENCY=none|real|<scale>)`);
     console.log(`  submit -> AM registered:            ${String(m('registeredMs')).padStart(6)} ms   (goal 1000 ms; distributed shell on Hadoop: 2000 ms)`);
     console.log(`  submit -> REST ready:               ${String(m('restReadyMs')).padStart(6)} ms`);
     console.log(`  submit -> first TaskExecutor:       ${String(m('firstExecutorMs')).padStart(6)} ms   (goal 2100 ms; distributed shell: 4200 ms to a running container)`);

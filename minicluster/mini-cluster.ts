@@ -1,11 +1,13 @@
 // The embedded mini cluster: WebHDFS, one ResourceManager and N NodeManagers on free 127.0.0.1
 // ports in this process, containers as real child processes, and a HADOOP_CONF_DIR pointing at
-// it all. Also the fault injection tests use.
+// it all. Also the fault injection tests use. Its HDFS takes as long as a real one unless told
+// otherwise (hdfs-latency-setting.ts).
 import { mkdtemp, mkdir, rm as removeDir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApplicationId, formatApplicationId } from '../client/yarn/yarn-ids.js';
 import { siteValues, writeHadoopConfDir } from './hadoop-conf-dir.js';
+import { chooseHdfsLatency, hdfsLatencyOf, type HdfsLatencySetting } from './hdfs-latency-setting.js';
 import { resolveSettings, type MiniClusterSettingsInput } from './mini-cluster-settings.js';
 import { NodeManager } from './nodemanager/node-manager.js';
 import { namespaceLocalizationSource } from './nodemanager/webhdfs-localization-source.js';
@@ -21,6 +23,10 @@ export interface MiniClusterOptions extends MiniClusterSettingsInput {
   nodes?: number;
   /** The HDFS superuser (default: the OS user). */
   superUser?: string;
+  /** WebHDFS delays: `real` (a Hadoop 3.3.6 NameNode + DataNode), `none`, or a scale of the real ones. Default: LOOM_MINICLUSTER_HDFS_LATENCY, else `real`. */
+  hdfsLatency?: HdfsLatencySetting;
+  /** Seed of the WebHDFS delays (default random; `cluster.webHdfs.latency.seed` tells it). */
+  hdfsLatencySeed?: number;
 }
 
 export interface MiniClusterFaults {
@@ -78,10 +84,11 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
     })());
 
   try {
-    webHdfs = await startWebHdfs({ dataDir: join(dir, 'hdfs'), superUser: options.superUser });
+    const latency = hdfsLatencyOf(chooseHdfsLatency(options.hdfsLatency), options.hdfsLatencySeed);
+    webHdfs = await startWebHdfs({ dataDir: join(dir, 'hdfs'), superUser: options.superUser, latency });
     resourceManager = await ResourceManager.start({ config: settings.rmConfig });
     const rmRef = resourceManager;
-    const source = namespaceLocalizationSource(webHdfs.namespace);
+    const source = namespaceLocalizationSource(webHdfs.namespace, latency);
     for (let i = 0; i < count; i++) {
       nodes.push(
         await NodeManager.start({

@@ -5,13 +5,17 @@
 // file status, which the namespace gives exactly as GETFILESTATUS would. Reads happen as the
 // NameNode's superuser, as the NM's public localizer does; private and application resources are
 // read as the NM user too (the mini cluster runs every container as the OS user that started it).
+// Each read takes as long as FSDownload's would from a real cluster: a getFileStatus at the
+// NameNode, then the DataNode's set-up before the first byte.
 import type { Readable } from 'node:stream';
+import { HdfsLatency } from '../webhdfs/hdfs-latency.js';
 import type { Namespace } from '../webhdfs/namespace.js';
 import type { LocalizationSource, SourceFileStatus } from './localizer.js';
 
-export function namespaceLocalizationSource(ns: Namespace): LocalizationSource {
+export function namespaceLocalizationSource(ns: Namespace, latency = HdfsLatency.NONE): LocalizationSource {
   return {
     async stat(path: string): Promise<SourceFileStatus> {
+      await latency.wait('namenode-read');
       const inode = ns.statusOf(path);
       if (!inode) throw new Error(`java.io.FileNotFoundException: File does not exist: ${path}`);
       return {
@@ -24,7 +28,9 @@ export function namespaceLocalizationSource(ns: Namespace): LocalizationSource {
       };
     },
     async open(path: string): Promise<Readable> {
-      return ns.openFile(path).stream;
+      const { stream } = ns.openFile(path);
+      await latency.wait('datanode-read');
+      return stream;
     },
   };
 }

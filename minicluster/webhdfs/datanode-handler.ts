@@ -2,13 +2,17 @@
  * The DataNode role of WebHDFS: the second step of CREATE/APPEND/OPEN/GETFILECHECKSUM. As the
  * recordings show, it answers `100 Continue` to every PUT/POST carrying a body even without
  * `Expect`, and only then runs the NameNode-side checks (permission, file exists), so those
- * errors arrive after the 100. Uploads stream to disk chunk by chunk.
+ * errors arrive after the 100. Uploads stream to disk chunk by chunk. Each step takes as long as
+ * on a real DataNode (hdfs-latency.ts): the file exists empty and under construction from the
+ * start of CREATE, gets its bytes after the write pipeline's set-up, and is complete only just
+ * before the answer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { computeFileChecksum } from './file-checksum.js';
 import { asHdfsError, illegalArgument } from './hdfs-errors.js';
 import { dataNodeError, dataNodeJson, dataNodeReply } from './http-replies.js';
+import type { Inode } from './namespace.js';
 import { checkServiceState, effectiveUser, encodePath, webHdfsPath, type WebHdfsContext } from './webhdfs-context.js';
 import { WebHdfsParams } from './webhdfs-params.js';
 
@@ -40,6 +44,8 @@ export async function handleDataNodeRequest(ctx: WebHdfsContext, req: IncomingMe
     await runOp(ctx, req, res, op, path, user, params);
   } catch (err) {
     req.resume();
+    // The check that failed was the DataNode's NameNode call (startFile, append, getBlockLocations).
+    await ctx.latency.wait('namenode-read');
     if (!res.headersSent && !res.destroyed) dataNodeError(res, asHdfsError(err), op);
     else res.destroy();
   }
@@ -65,7 +71,7 @@ async function runOp(
         blockSize: p.long('blocksize', 1),
         clientAddress: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
       });
-      await ns.writeFrom(inode, req, 'create');
+      await writeAndComplete(ctx, inode, req, 'create');
       return dataNodeReply(res, 201, [
         ['Location', `hdfs://${ctx.nameNodeRpcAddress}${encodePath(path)}`],
         ['Access-Control-Allow-Origin', '*'],
@@ -73,12 +79,13 @@ async function runOp(
     }
     case 'APPEND': {
       const inode = ns.fileForAppend(user, path);
-      await ns.writeFrom(inode, req, 'append');
+      await writeAndComplete(ctx, inode, req, 'append');
       return dataNodeReply(res, 200, []);
     }
     case 'OPEN': {
       const inode = ns.fileForRead(user, path);
       const { stream, length } = ns.readStream(inode, p.long('offset', 0) ?? 0, p.long('length', 0));
+      await ctx.latency.wait('datanode-read');
       res.statusCode = 200;
       res.setHeader('Access-Control-Allow-Methods', 'GET');
       res.setHeader('Access-Control-Allow-Origin', '*');
@@ -91,7 +98,23 @@ async function runOp(
     case 'GETFILECHECKSUM': {
       const inode = ns.fileForRead(user, path);
       const checksum = await computeFileChecksum(ns.blockFile(inode), inode.length, inode.blockSize);
+      await ctx.latency.wait('datanode-read');
       return dataNodeJson(res, 200, JSON.stringify({ FileChecksum: checksum }));
     }
+  }
+}
+
+/**
+ * The body of a CREATE/APPEND into a file already under construction: the write pipeline's
+ * set-up, the bytes, then completeFile (fast, or the client's retry 400 ms later). A failed upload
+ * completes at once with what arrived.
+ */
+async function writeAndComplete(ctx: WebHdfsContext, inode: Inode, req: IncomingMessage, mode: 'create' | 'append'): Promise<void> {
+  try {
+    await ctx.latency.wait('write-pipeline');
+    await ctx.ns.writeFrom(inode, req, mode);
+    await ctx.latency.wait('write-completion');
+  } finally {
+    ctx.ns.completeFile(inode);
   }
 }

@@ -3,11 +3,14 @@
  * (CREATE, APPEND, OPEN, GETFILECHECKSUM) answered with a 307 to the DataNode role, or with
  * `{"Location":...}` for `noredirect=true`. Like Hadoop, the NameNode does not check CREATE
  * (permission and existence surface at the DataNode step) but does check that OPEN's,
- * APPEND's and GETFILECHECKSUM's file exists.
+ * APPEND's and GETFILECHECKSUM's file exists. Each operation takes effect when its request
+ * arrives and is answered after its delay (hdfs-latency.ts), as FSNamesystem makes a change under
+ * its lock and then waits for the edit log sync before answering.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asHdfsError, illegalArgument, ioException } from './hdfs-errors.js';
 import { nameNodeEmpty, nameNodeError, nameNodeJson } from './http-replies.js';
+import { nameNodeStep } from './hdfs-latency.js';
 import { DEFAULT_REPLICATION, type Inode } from './namespace.js';
 import { checkServiceState, effectiveUser, encodePath, webHdfsPath, type WebHdfsContext } from './webhdfs-context.js';
 import { contentSummaryJson, directoryListingJson, fileStatusesJson, fileStatusJson, type StatusEntry } from './webhdfs-json.js';
@@ -16,8 +19,13 @@ import { WebHdfsParams } from './webhdfs-params.js';
 /** dfs.ls.limit: entries per LISTSTATUS_BATCH page. */
 export const LIST_LIMIT = 1000;
 
+/** Sends an operation's answer, which was decided when the operation ran. */
+type Answer = () => void;
+
 export function handleNameNodeRequest(ctx: WebHdfsContext, req: IncomingMessage, res: ServerResponse): void {
   req.resume(); // the NameNode never reads a body
+  let op = '';
+  let answer: Answer;
   try {
     const url = new URL(req.url ?? '/', 'http://namenode');
     const path = webHdfsPath(url.pathname);
@@ -25,19 +33,25 @@ export function handleNameNodeRequest(ctx: WebHdfsContext, req: IncomingMessage,
       throw illegalArgument(`${url.pathname} is not a WebHDFS path: use /webhdfs/v1/<absolute path>?op=...`);
     }
     const params = new WebHdfsParams(url.searchParams);
-    const op = params.op(req.method ?? 'GET');
+    op = params.op(req.method ?? 'GET');
     checkServiceState(ctx, op, path);
     const user = effectiveUser(ctx, params);
-    runOp(ctx, res, op, path, user, params);
+    answer = runOp(ctx, res, op, path, user, params);
   } catch (err) {
-    nameNodeError(res, asHdfsError(err));
+    const error = asHdfsError(err);
+    answer = () => nameNodeError(res, error);
   }
+  const delayMs = ctx.latency.draw(nameNodeStep(op));
+  if (delayMs > 0) setTimeout(answer, delayMs);
+  else answer();
 }
 
-const json = (res: ServerResponse, body: string) => nameNodeJson(res, 200, body);
-const bool = (res: ServerResponse, value: boolean) => json(res, JSON.stringify({ boolean: value }));
+const json = (res: ServerResponse, body: string): Answer => () => nameNodeJson(res, 200, body);
+const bool = (res: ServerResponse, value: boolean): Answer => json(res, JSON.stringify({ boolean: value }));
+const empty = (res: ServerResponse): Answer => () => nameNodeEmpty(res, 200);
 
-function runOp(ctx: WebHdfsContext, res: ServerResponse, op: string, path: string, user: string, p: WebHdfsParams): void {
+/** Runs the operation now; returns its answer. */
+function runOp(ctx: WebHdfsContext, res: ServerResponse, op: string, path: string, user: string, p: WebHdfsParams): Answer {
   const { ns } = ctx;
   const entry = (inode: Inode, name: string): StatusEntry => ({ inode, name, childrenNum: ns.childrenNum(inode) });
   switch (op) {
@@ -77,19 +91,19 @@ function runOp(ctx: WebHdfsContext, res: ServerResponse, op: string, path: strin
       return bool(res, ns.delete(user, path, p.boolean('recursive') ?? false));
     case 'SETPERMISSION':
       ns.setPermission(user, path, p.permission() ?? 0o755);
-      return nameNodeEmpty(res, 200);
+      return empty(res);
     case 'SETOWNER': {
       const owner = p.string('owner');
       const group = p.string('group');
       if (owner === undefined && group === undefined) throw illegalArgument('Both owner and group are empty.');
       ns.setOwner(user, path, owner, group);
-      return nameNodeEmpty(res, 200);
+      return empty(res);
     }
     case 'SETREPLICATION':
       return bool(res, ns.setReplication(user, path, p.short('replication') ?? DEFAULT_REPLICATION));
     case 'SETTIMES':
       ns.setTimes(user, path, p.long('modificationtime', -1) ?? -1, p.long('accesstime', -1) ?? -1);
-      return nameNodeEmpty(res, 200);
+      return empty(res);
     case 'CREATE':
       return redirect(ctx, res, p, op, path, user, {
         blocksize: p.long('blocksize', 1),
@@ -128,7 +142,7 @@ function redirect(
   path: string,
   user: string,
   extras: Record<string, string | number | boolean | undefined>,
-): void {
+): Answer {
   let query = `op=${op}&user.name=${user}&namenoderpcaddress=${ctx.nameNodeRpcAddress}`;
   for (const name of Object.keys(extras).sort()) {
     const value = extras[name];
@@ -136,5 +150,5 @@ function redirect(
   }
   const location = `${ctx.dataNodeUrl}/webhdfs/v1${encodePath(path)}?${query}`;
   if (p.boolean('noredirect')) return json(res, JSON.stringify({ Location: location }));
-  nameNodeEmpty(res, 307, location);
+  return () => nameNodeEmpty(res, 307, location);
 }

@@ -227,7 +227,7 @@ export class Namespace {
     return true;
   }
 
-  /** Starts a new file (HDFS startFile); the caller streams its bytes with `writeFrom`. */
+  /** Starts a new file (HDFS startFile); the caller streams its bytes with `writeFrom`, then calls `completeFile`. */
   createFile(user: string, path: string, o: CreateOptions): Inode {
     const r = this.resolve(path, { writing: true });
     if (r.components.length === 0) throw fileAlreadyExists('/ already exists as a directory');
@@ -280,6 +280,7 @@ export class Namespace {
   /**
    * Streams `source` to the end of the file's block, growing its visible length chunk by chunk
    * (HDFS shows a file being written). Whatever arrived stays if the source fails, as in HDFS.
+   * The file stays under construction until `completeFile`.
    */
   async writeFrom(inode: Inode, source: Readable, mode: 'create' | 'append'): Promise<void> {
     let handle: FileHandle | undefined;
@@ -295,6 +296,8 @@ export class Namespace {
         },
       });
       await new Promise<void>((resolve, reject) => {
+        // A client that left before its bytes were read (while the write pipeline was being set up).
+        if (source.destroyed && !source.readableEnded) return reject(new Error('client went away before the upload'));
         source.once('error', reject);
         source.once('aborted', () => reject(new Error('client went away during the upload')));
         sink.once('error', reject);
@@ -303,11 +306,15 @@ export class Namespace {
       });
     } finally {
       await handle?.close().catch(() => undefined);
-      this.writing.delete(inode.id);
-      if (this.inodes.get(inode.id) === inode) {
-        inode.modificationTime = Date.now();
-        this.persist(inode);
-      }
+    }
+  }
+
+  /** HDFS completeFile: the writer's lease is released and the modification time set. */
+  completeFile(inode: Inode): void {
+    this.writing.delete(inode.id);
+    if (this.inodes.get(inode.id) === inode) {
+      inode.modificationTime = Date.now();
+      this.persist(inode);
     }
   }
 

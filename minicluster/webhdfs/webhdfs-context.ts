@@ -1,9 +1,10 @@
 /**
  * What both HTTP roles share: the namespace, the addresses they advertise, who a request runs
  * as (SIMPLE auth: `user.name`, else the static web user; `doas` only for configured proxy
- * users), and the standby / safe-mode switches the mini cluster's tests flip.
+ * users), how long each step takes, and the standby / safe-mode switches the mini cluster's tests flip.
  */
 import { authorization, safeMode, standby } from './hdfs-errors.js';
+import type { HdfsLatency } from './hdfs-latency.js';
 import type { Namespace } from './namespace.js';
 import type { WebHdfsParams } from './webhdfs-params.js';
 
@@ -18,6 +19,7 @@ export interface WebHdfsContext {
   nameNodeRpcAddress: string;
   /** `http://host:port` of the DataNode role. */
   dataNodeUrl: string;
+  latency: HdfsLatency;
   standby: boolean;
   safeMode: boolean;
 }

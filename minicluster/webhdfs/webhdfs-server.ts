@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { handleDataNodeRequest } from './datanode-handler.js';
+import { HdfsLatency } from './hdfs-latency.js';
 import { handleNameNodeRequest } from './namenode-handler.js';
 import { Namespace } from './namespace.js';
 import type { ProxyUsers, WebHdfsContext } from './webhdfs-context.js';
@@ -26,6 +27,8 @@ export interface WebHdfsOptions {
   userGroups?: Record<string, string[]>;
   /** Advertised in redirects and `hdfs://` Locations; default the NameNode HTTP address. */
   nameNodeRpcAddress?: string;
+  /** How long operations take (hdfs-latency.ts). Default none: the mini cluster passes its setting. */
+  latency?: HdfsLatency;
 }
 
 export interface Address {
@@ -38,6 +41,8 @@ export interface WebHdfsServer {
   dataNodeAddress: Address;
   /** In-process access: `statusOf(path)`, `openFile(path, offset?, length?)`, and every operation. */
   namespace: Namespace;
+  /** How long its operations take. */
+  latency: HdfsLatency;
   /** HA test hook: every request answers StandbyException. */
   setStandby(on: boolean): void;
   /** Safe mode test hook: every namespace change answers SafeModeException. */
@@ -93,6 +98,7 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
     proxyUsers: options.proxyUsers ?? {},
     nameNodeRpcAddress: '',
     dataNodeUrl: '',
+    latency: options.latency ?? HdfsLatency.NONE,
     standby: false,
     safeMode: false,
   };
@@ -115,6 +121,7 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
     nameNodeAddress,
     dataNodeAddress,
     namespace: ns,
+    latency: ctx.latency,
     setStandby: (on) => void (ctx.standby = on),
     setSafeMode: (on) => void (ctx.safeMode = on),
     close: () =>

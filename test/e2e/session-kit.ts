@@ -63,6 +63,8 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
   const dir = await mkdtemp(join(tmpdir(), 'loom-e2e-'));
   const loomConfDir = join(dir, 'loom-conf');
   const children = new Set<ChildProcess>();
+  // Its WebHDFS takes as long as a real NameNode + DataNode (the mini cluster's default), so a
+  // reader racing a writer fails here as on Hadoop; LOOM_MINICLUSTER_HDFS_LATENCY=none for quick runs.
   const cluster = await startMiniCluster({
     dir,
     nodes: opts.nodes ?? 2,

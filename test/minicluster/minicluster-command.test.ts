@@ -66,6 +66,23 @@ describe('loom minicluster', () => {
     const bad = await runMiniCluster({ nodes: '1', define: ['novalue'] }, { stdout: new PassThrough(), stderr });
     expect(bad).toBe(2);
     expect(text).toContain('-D needs key=value');
+    const latency = await runMiniCluster({ nodes: '1', hdfsLatency: 'fast', define: [] }, { stdout: new PassThrough(), stderr });
+    expect(latency).toBe(2);
+    expect(text).toContain('--hdfs-latency must be real, none or a scale >= 0 (e.g. 0.5), got "fast"');
+  });
+
+  it('--hdfs-latency sets the WebHDFS delays and the banner says which', async () => {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (d: Buffer) => (text += d.toString()));
+    let scale = -1;
+    const code = await runMiniCluster(
+      { nodes: '1', hdfsLatency: '0.5', define: [] },
+      { stdout, stderr: new PassThrough(), untilStopped: async () => {}, onStarted: (c) => (scale = c.webHdfs.latency.scale) },
+    );
+    expect(code).toBe(0);
+    expect(scale).toBe(0.5);
+    expect(text).toMatch(/^WebHDFS webhdfs:\/\/127\.0\.0\.1:\d+ \(DataNode 127\.0\.0\.1:\d+, latency real x0\.5 \(seed \d+\)\)$/m);
   });
 
   it('keeps a --dir it was given and writes the conf there', async () => {

@@ -5,10 +5,11 @@
  * reaches into minicluster/.
  *
  *   loom minicluster [--nodes N] [--dir <dir>] [--node-memory MB] [--node-vcores N]
- *                    [--heartbeat-ms MS] [-D yarn.key=value]...
+ *                    [--heartbeat-ms MS] [--hdfs-latency real|none|SCALE] [-D yarn.key=value]...
  */
 import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
+import { parseHdfsLatencySetting } from '../../../minicluster/hdfs-latency-setting.js';
 import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../../minicluster/mini-cluster.js';
 import { describeError } from '../describe-error.js';
 
@@ -27,6 +28,7 @@ interface RawOptions {
   nodeMemory?: string;
   nodeVcores?: string;
   heartbeatMs?: string;
+  hdfsLatency?: string;
   define: string[];
 }
 
@@ -54,6 +56,13 @@ export function parseMiniClusterOptions(raw: RawOptions): MiniClusterOptions {
   if (vcores !== undefined) opts.nodeVcores = vcores;
   const heartbeat = positiveInt(raw.heartbeatMs, '--heartbeat-ms');
   if (heartbeat !== undefined) opts.heartbeatMs = heartbeat;
+  if (raw.hdfsLatency !== undefined) {
+    try {
+      opts.hdfsLatency = parseHdfsLatencySetting(raw.hdfsLatency, '--hdfs-latency');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   return opts;
 }
 
@@ -90,7 +99,7 @@ export async function runMiniCluster(raw: RawOptions, io: MiniClusterCommandIo):
     [
       `HADOOP_CONF_DIR=${cluster.confDir}`,
       `ResourceManager ${cluster.rmAddress} (scheduler ${cluster.schedulerAddress}, web http://${cluster.webAddress})`,
-      `WebHDFS ${cluster.defaultFs} (DataNode ${cluster.webHdfs.dataNodeAddress.host}:${cluster.webHdfs.dataNodeAddress.port})`,
+      `WebHDFS ${cluster.defaultFs} (DataNode ${cluster.webHdfs.dataNodeAddress.host}:${cluster.webHdfs.dataNodeAddress.port}, latency ${cluster.webHdfs.latency.describe()})`,
       ...cluster.nodes.map((n) => `NodeManager ${n.nodeId} (127.0.0.1:${n.port}, web ${n.httpPort})`),
       `Data in ${cluster.dir}${options.dir === undefined ? ' (removed on stop)' : ''}. Serving until interrupted (Ctrl-C).`,
       '',
@@ -113,6 +122,7 @@ export function registerMiniClusterCommand(program: Command): void {
     .option('--node-memory <mb>', 'memory of each NodeManager in MB (default 8192)')
     .option('--node-vcores <n>', 'vcores of each NodeManager (default 8)')
     .option('--heartbeat-ms <ms>', 'NodeManager heartbeat interval (default 1000, as YARN)')
+    .option('--hdfs-latency <real|none|scale>', 'WebHDFS delays: real (as a Hadoop NameNode + DataNode), none, or a scale of the real ones (default $LOOM_MINICLUSTER_HDFS_LATENCY, else real)')
     .option('-D, --define <key=value>', 'yarn-site.xml setting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async (opts: RawOptions) => {
       process.exitCode = await runMiniCluster(opts, { stdout: process.stdout, stderr: process.stderr });
