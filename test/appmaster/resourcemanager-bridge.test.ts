@@ -3,6 +3,7 @@ import type { SlotDemand } from '../../appmaster/cluster-api.js';
 import { ResourceManagerBridge } from '../../appmaster/resourcemanager-bridge/resourcemanager-bridge.js';
 import type { AllocateAnswer, AllocateRound, FinishedContainer, GrantedContainer } from '../../appmaster/resourcemanager-bridge/scheduler-ports.js';
 import type { TaskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
+import { waitFor } from '../minicluster/mini-cluster-kit.js';
 
 const cid = (n: number) => `container_1_0001_01_${String(n).padStart(6, '0')}`;
 const granted = (n: number, memoryMb = 1024): GrantedContainer => ({ id: cid(n), nodeId: '127.0.0.1:45454', resource: { memoryMb, vcores: 2 } });
@@ -43,9 +44,25 @@ class FakeLauncher {
   started: { id: string; spec: TaskExecutorLaunchSpec }[] = [];
   stopped: string[] = [];
   refuse = new Set<string>();
-  async start(c: GrantedContainer, spec: TaskExecutorLaunchSpec): Promise<void> {
-    if (this.refuse.has(c.id)) throw new Error(`NodeManager refused ${c.id}`);
-    this.started.push({ id: c.id, spec });
+  /** What each start() call returned, in order: the bridge's reaction to each was attached first. */
+  private readonly launches: Promise<void>[] = [];
+  start(c: GrantedContainer, spec: TaskExecutorLaunchSpec): Promise<void> {
+    let launch: Promise<void>;
+    if (this.refuse.has(c.id)) {
+      launch = Promise.reject(new Error(`NodeManager refused ${c.id}`));
+    } else {
+      this.started.push({ id: c.id, spec });
+      launch = Promise.resolve();
+    }
+    this.launches.push(launch);
+    return launch;
+  }
+  /**
+   * Resolves once every launch so far has been accepted or refused and the bridge has handled
+   * it (its handlers on a launch were attached before ours, so they have run).
+   */
+  async launchesHandled(): Promise<void> {
+    await Promise.allSettled(this.launches);
   }
   async stop(c: GrantedContainer): Promise<void> {
     this.stopped.push(c.id);
@@ -83,15 +100,13 @@ afterEach(async () => {
   for (const b of bridges.splice(0)) await b.stop(100);
 });
 
-const settle = () => new Promise((r) => setImmediate(r));
-
 describe('ResourceManagerBridge', () => {
   it('asks for wanted TaskExecutors, starts them, releases surplus and lowers the ask', async () => {
     const { demand, scheduler, launcher, bridge } = setup();
     demand.wanted = 2;
     scheduler.next.push({ allocated: [granted(2), granted(3, 2048), granted(4)] });
     expect(await bridge.heartbeat()).toBe(200); // surplus to release: stay fast
-    await settle();
+    await launcher.launchesHandled();
     expect(scheduler.rounds[0]).toEqual({ ask: 2, release: [] });
     expect(launcher.started.map((s) => s.id)).toEqual([cid(2), cid(3)]);
     // The heap follows the memory YARN granted, not the ask.
@@ -102,11 +117,11 @@ describe('ResourceManagerBridge', () => {
   });
 
   it('replaces a lost TaskExecutor, then fails the application past the limit with the containers listed', async () => {
-    const { demand, scheduler, bridge, fatal, ended } = setup({ maxFailedContainers: 1 });
+    const { demand, scheduler, launcher, bridge, fatal, ended } = setup({ maxFailedContainers: 1 });
     demand.wanted = 1;
     scheduler.next.push({ allocated: [granted(2)] });
     await bridge.heartbeat();
-    await settle();
+    await launcher.launchesHandled();
     const lost: FinishedContainer = { containerId: cid(2), exitStatus: 1, diagnostics: 'Exception from container-launch.' };
     scheduler.next.push({ completed: [lost] });
     expect(await bridge.heartbeat()).toBe(200); // a replacement is asked for at once
@@ -117,7 +132,7 @@ describe('ResourceManagerBridge', () => {
 
     scheduler.next.push({ allocated: [granted(3)] });
     await bridge.heartbeat();
-    await settle();
+    await launcher.launchesHandled();
     scheduler.next.push({ completed: [{ containerId: cid(3), exitStatus: -104, diagnostics: 'beyond physical memory' }] });
     await bridge.heartbeat();
     expect(fatal).toHaveLength(1);
@@ -126,11 +141,11 @@ describe('ResourceManagerBridge', () => {
   });
 
   it('releases the TaskExecutors the demand calls idle, and their completion is not a failure', async () => {
-    const { demand, scheduler, bridge, fatal } = setup({ maxFailedContainers: 0 });
+    const { demand, scheduler, launcher, bridge, fatal } = setup({ maxFailedContainers: 0 });
     demand.wanted = 2;
     scheduler.next.push({ allocated: [granted(2), granted(3)] });
     await bridge.heartbeat();
-    await settle();
+    await launcher.launchesHandled();
     demand.wanted = 1;
     demand.idle = [cid(2)];
     await bridge.heartbeat();
@@ -147,11 +162,15 @@ describe('ResourceManagerBridge', () => {
     launcher.refuse.add(cid(2));
     scheduler.next.push({ allocated: [granted(2)] });
     await bridge.heartbeat();
-    await settle();
+    await launcher.launchesHandled();
     expect(fatal).toHaveLength(1);
     expect(fatal[0]).toContain(`${cid(2)}: did not start: NodeManager refused ${cid(2)}`);
+    // The refusal wakes the bridge, so a round of its own (a timer) may give the container back
+    // before or instead of a heartbeat the test sends: wait for the round that carries the release.
     await bridge.heartbeat();
-    expect(scheduler.rounds.at(-1)!.release).toEqual([cid(2)]);
+    const giveBack = await waitFor(() => scheduler.rounds.find((r) => r.release.length > 0), 'a round that gives the container back');
+    expect(giveBack.release).toEqual([cid(2)]);
+    expect(scheduler.rounds.flatMap((r) => r.release)).toEqual([cid(2)]); // given back once
   });
 
   it('reports the held containers when they change, and only then', async () => {
@@ -192,9 +211,9 @@ describe('ResourceManagerBridge', () => {
   it('wakes at once when demand rises instead of waiting for the slow interval', async () => {
     const { demand, scheduler, bridge } = setup({ slowMs: 600_000 });
     bridge.start();
-    await waitFor(() => scheduler.rounds.length === 1);
+    await waitFor(() => scheduler.rounds.length === 1, 'the first round');
     demand.set(1);
-    await waitFor(() => scheduler.rounds.length === 2);
+    await waitFor(() => scheduler.rounds.length === 2, 'the round the demand woke');
     expect(scheduler.rounds[1]!.ask).toBe(1);
   });
 
@@ -208,7 +227,3 @@ describe('ResourceManagerBridge', () => {
     expect(bridge.heldContainerIds).toEqual([]);
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 5));
-}

@@ -67,8 +67,11 @@ export function http(
   });
 }
 
-/** Raw bytes in, everything the server sends until it closes (or `waitMs` passes) out. */
-export function rawExchange(port: number, bytes: string | Buffer, waitMs = 2000): Promise<string> {
+/**
+ * Raw bytes in, everything the server sends until it closes out. `waitMs` is only a deadline for
+ * that close, generous so a loaded machine does not cut the answer short.
+ */
+export function rawExchange(port: number, bytes: string | Buffer, waitMs = 20_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = connect(port, '127.0.0.1', () => sock.write(bytes));
     const chunks: Buffer[] = [];

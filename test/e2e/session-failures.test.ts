@@ -3,6 +3,7 @@
 // job is cancelled with `loom cancel`;
 // past yarn.maximum-failed-containers the application fails with diagnostics.
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
 import { readSessionProperties } from '../../client/deploy/properties-file.js';
@@ -27,9 +28,13 @@ async function session(k: SessionKit): Promise<{ appId: string; rest: Dispatcher
 
 describe('failures in a Loom session', () => {
   it('replaces a TaskExecutor killed mid-job and retries its tasks; a failing job exits 1 with its error', async () => {
-    kit = await startSessionKit();
+    // No idle release in this test: the TaskExecutors must still be there when it counts them.
+    kit = await startSessionKit({ loomConf: { 'loom.taskexecutor.idle-timeout': '10min' } });
     const { appId, rest } = await session(kit);
-    const run = kit.spawnLoom(['run', '-c', 'slow', '-p', '4', JOBS, '4000']);
+    // The tasks wait at a gate, so all 4 run at once on 2 TaskExecutors however slowly the second
+    // starts, and the survivor's slots stay taken: the retries must go to the replacement.
+    const gate = join(kit.dir, 'gate-open');
+    const run = kit.spawnLoom(['run', '-c', 'gated', '-p', '4', JOBS, gate]);
     const running = await kit.waitFor('4 tasks running on 2 TaskExecutors', async () => {
       const [job] = await rest.listJobs();
       const details = job && (await rest.getJob(job.id));
@@ -37,6 +42,12 @@ describe('failures in a Loom session', () => {
     });
     const victim = running.tasks[0]!.taskExecutorId!;
     kit.cluster.faults.killContainer(victim);
+    await kit.waitFor('the retried tasks running on the replacement', async () => {
+      const job = await rest.getJob(running.id);
+      const retried = job.tasks.filter((t) => t.attempt === 2);
+      return retried.length === 2 && retried.every((t) => t.state === 'RUNNING' && t.taskExecutorId !== victim);
+    });
+    await writeFile(gate, '');
 
     const result = await run.exited;
     expect(result.code, result.stderr).toBe(0);

@@ -24,7 +24,9 @@ afterEach(async () => {
 
 describe('a Loom session on the mini cluster', () => {
   it('starts detached, runs two jobs on the same two TaskExecutors, releases them when idle, and stops FINISHED/SUCCEEDED without leftovers', async () => {
-    kit = await startSessionKit();
+    // Jobs must find the TaskExecutors of the job before still there: an idle timeout of 10 s, not
+    // the kit's 3 s, so a `loom run` slow to start on a loaded machine does not outlast it.
+    kit = await startSessionKit({ loomConf: { 'loom.taskexecutor.idle-timeout': '10s' } });
     const shipDir = join(kit.dir, 'assets');
     await mkdir(join(shipDir, 'nested'), { recursive: true });
     await writeFile(join(shipDir, 'nested', 'inner.txt'), 'from a shipped directory');
@@ -46,14 +48,21 @@ describe('a Loom session on the mini cluster', () => {
     expect(props.applicationId).toBe(appId);
     const rest = new DispatcherClient({ baseUrl: `http://${report.host}:${report.rpcPort}`, secret: props.secret });
 
-    // Parallelism 4 on TaskExecutors of 2 slots: the AM starts 2 of them, and no more.
-    const first = await kit.loom(['run', '-c', 'square', '-p', '4', JOBS]);
+    // Parallelism 4 on TaskExecutors of 2 slots: the AM starts 2 of them, and no more. The tasks
+    // wait at a gate until all 4 run at once (otherwise the first TaskExecutor could run them all
+    // before the second registers).
+    const gate = join(kit.dir, 'gate-open');
+    const firstRun = kit.spawnLoom(['run', '-c', 'gated', '-p', '4', JOBS, gate]);
+    await kit.waitFor('4 tasks running on 2 TaskExecutors', async () => {
+      const [job] = await rest.listJobs();
+      const details = job && (await rest.getJob(job.id));
+      return details && details.tasks.every((t) => t.state === 'RUNNING') && new Set(details.tasks.map((t) => t.taskExecutorId)).size === 2;
+    });
+    const executors = await rest.taskExecutors();
+    await writeFile(gate, '');
+    const first = await firstRun.exited;
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout).map((r: { square: number }) => r.square)).toEqual([0, 1, 4, 9]);
-    const executors = await kit.waitFor('2 registered TaskExecutors', async () => {
-      const t = await rest.taskExecutors();
-      return t.length === 2 ? t : undefined;
-    });
     expect(executors.map((t) => t.slots)).toEqual([2, 2]);
     const executorIds = executors.map((t) => t.id).sort();
     expect(containersOf(kit, appId)).toHaveLength(3); // the AM and 2 TaskExecutors
@@ -78,8 +87,8 @@ describe('a Loom session on the mini cluster', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/3 jobs/);
 
-    // Idle longer than loom.taskexecutor.idle-timeout (3 s here): released, their containers gone.
-    await kit.waitFor('the idle TaskExecutors to be released', async () => (await rest.taskExecutors()).length === 0, 20_000);
+    // Idle longer than loom.taskexecutor.idle-timeout (10 s here): released, their containers gone.
+    await kit.waitFor('the idle TaskExecutors to be released', async () => (await rest.taskExecutors()).length === 0, 40_000);
 
     // Attach by id, type stop: the application ends FINISHED/SUCCEEDED and leaves nothing behind.
     const stopped = await kit.loom(['yarn-session', '-id', appId], { stdin: 'stop\n' });
@@ -89,5 +98,5 @@ describe('a Loom session on the mini cluster', () => {
     await expect(kit.fs.getFileStatus(stagingDir)).rejects.toBeInstanceOf(FileNotFoundError);
     expect(await readSessionProperties(propertiesFile)).toBeUndefined();
     await kit.waitFor('every container process to end', async () => (await kit!.processesInCluster()).length === 0, 15_000);
-  }, 90_000);
+  }, 120_000);
 });

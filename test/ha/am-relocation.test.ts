@@ -8,6 +8,7 @@ import { TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor
 import type { HostPort } from '../../client/conf/hadoop-address.js';
 import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
 import { AmConnection } from '../../taskexecutor/am-connection.js';
+import { waitFor } from '../minicluster/mini-cluster-kit.js';
 
 const secret = newClusterSecret();
 const gateways: TaskExecutorGateway[] = [];
@@ -25,13 +26,7 @@ async function am(): Promise<{ registry: TaskExecutorRegistry; gateway: TaskExec
   return { registry, gateway, address: { host: '127.0.0.1', port: gateway.address.port } };
 }
 
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (what: string, check: () => boolean, ms = 10_000) => waitFor(check, what, ms, 20);
 
 describe('AmConnection and a new AM attempt', () => {
   it('finds the new attempt through locate and registers there, within its AM timeout', async () => {

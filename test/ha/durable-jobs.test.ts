@@ -10,6 +10,7 @@ import { JobMaster } from '../../appmaster/jobs/job-master.js';
 import { TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
 import { FakeTaskExecutor } from '../jobs/fake-taskexecutors.js';
+import { waitFor } from '../minicluster/mini-cluster-kit.js';
 import { clientAt, startStoreWebHdfs, type StoreWebHdfs } from './store-webhdfs.js';
 
 const STORE = '/user/alice/app/ha';
@@ -25,8 +26,12 @@ function attempt(): { registry: TaskExecutorRegistry; master: JobMaster; jobs: D
   return { registry, master, jobs: new DurableJobs(master, new HaStore(client, STORE), (l) => log.push(l)), log };
 }
 
-/** Lets the store writes triggered by a job's end finish. */
-const settle = () => new Promise((r) => setTimeout(r, 100));
+/** The store once the end of job `id` is recorded in it (written after the job ends, in the background). */
+const endRecorded = (id: string) =>
+  waitFor(async () => {
+    const state = await new HaStore(client, STORE).read();
+    return state.ended.has(id) && state;
+  }, `the end of job ${id} in the HA store`);
 
 beforeEach(async () => {
   hdfs = await startStoreWebHdfs();
@@ -41,8 +46,7 @@ describe('DurableJobs', () => {
     const pending = await one.jobs.submit(spec(['pending']));
     const te = new FakeTaskExecutor(one.registry, 'c1', 1).register();
     te.update(te.deployed()[0]!.task, 'FINISHED', { resultJson: '{"r":1}' });
-    await settle();
-    const stored = await new HaStore(client, STORE).read();
+    const stored = await endRecorded(done.id);
     expect(stored.jobs.map((j) => [j.seq, j.id])).toEqual([
       [1, done.id],
       [2, pending.id],
@@ -60,8 +64,7 @@ describe('DurableJobs', () => {
     expect(await two.jobs.submit(spec(['done']), { id: done.id, resume: true })).toMatchObject({ id: done.id, state: 'FINISHED' });
     const te2 = new FakeTaskExecutor(two.registry, 'c2', 1).register();
     te2.update(te2.deployed()[0]!.task, 'FINISHED', { resultJson: '2' });
-    await settle();
-    const after = await new HaStore(client, STORE).read();
+    const after = await endRecorded(pending.id);
     expect(after.jobs.map((j) => [j.seq, j.id])).toEqual([
       [1, done.id],
       [2, pending.id],
@@ -72,7 +75,10 @@ describe('DurableJobs', () => {
     // The application ends on purpose: jobs cancelled by the shutdown are not recorded.
     await two.jobs.close();
     two.master.close('stopped');
-    await settle();
+    // The third job's end is the event that would record it; close() again waits for any write
+    // that end started (DurableJobs tracks its writes), so nothing can land after the read below.
+    expect(await two.master.waitForJob(third.id)).toMatchObject({ state: 'CANCELED' });
+    await two.jobs.close();
     expect((await new HaStore(client, STORE).read()).ended.has(third.id)).toBe(false);
     expect(two.log).toEqual([]);
   });

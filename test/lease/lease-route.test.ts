@@ -5,6 +5,7 @@ import { ClusterLease } from '../../client/deploy/cluster-lease.js';
 import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
 import { bearer, http } from '../dispatcher/dispatcher-kit.js';
 import { FakeClusterControl } from '../dispatcher/fake-cluster-control.js';
+import { waitFor } from '../minicluster/mini-cluster-kit.js';
 
 const servers: DispatcherServer[] = [];
 const leases: { stop(): void }[] = [];
@@ -30,12 +31,16 @@ function amLease(timeoutMs: number) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
+const until = (what: string, probe: () => boolean, timeoutMs = 10_000) => waitFor(probe, what, timeoutMs, 20);
+
+/** Resolves once `lease` has taken heartbeats for `spanMs` (first to last), however long the client took to send them. */
+async function heartbeatsSpanning(lease: ClientLease, spanMs: number): Promise<void> {
+  let first: number | undefined;
+  await until(`heartbeats spanning ${spanMs} ms`, () => {
+    const last = lease.state()['last-heartbeat'];
+    first ??= last;
+    return first !== undefined && last !== undefined && last - first >= spanMs;
+  }, spanMs + 20_000);
 }
 
 describe('/cluster/lease route and the client heartbeat', () => {
@@ -62,7 +67,7 @@ describe('/cluster/lease route and the client heartbeat', () => {
     const logs: string[] = [];
     const client = ClusterLease.start({ restUrl, secret, timeoutMs: 1000, intervalMs: 100, log: (l) => logs.push(l) });
     leases.push(client);
-    await sleep(2500); // two and a half timeouts
+    await heartbeatsSpanning(lease, 2500); // two and a half timeouts
     expect(expired).toEqual([]);
     expect(lease.state().attached).toBe(true);
     client.stop();
@@ -72,13 +77,18 @@ describe('/cluster/lease route and the client heartbeat', () => {
   });
 
   it('release() detaches: the cluster keeps running without heartbeats', async () => {
-    const { lease, expired } = amLease(300);
+    // The release must reach the AM within one timeout of the lease's start: 1 s, not 300 ms, so a
+    // loaded machine's first fetch does not let the lease expire before it.
+    const { lease, expired } = amLease(1000);
     const { secret, restUrl } = await dispatcher(lease);
     lease.start();
-    const client = ClusterLease.start({ restUrl, secret, timeoutMs: 300, intervalMs: 60 });
+    const client = ClusterLease.start({ restUrl, secret, timeoutMs: 1000, intervalMs: 60 });
     leases.push(client);
     expect(await client.release()).toMatchObject({ attached: false });
-    await sleep(900);
+    expect(expired).toEqual([]);
+    // A window for "nothing happens": a lease that kept its clock would expire within 1 s of the
+    // release, and its timer, due before this one, fires first however late both run.
+    await sleep(1500);
     expect(expired).toEqual([]);
   });
 
@@ -111,8 +121,7 @@ describe('/cluster/lease route and the client heartbeat', () => {
     second.lease.start();
     await until('the first heartbeat to fail', () => logs.some((l) => l.startsWith('warning: lease heartbeat')));
     current = nextUrl;
-    await until('heartbeats on the new attempt', () => second.lease.state()['last-heartbeat'] !== undefined);
-    await sleep(1500);
+    await heartbeatsSpanning(second.lease, 1500);
     expect(second.expired).toEqual([]);
     expect(logs.some((l) => l.includes(`moved to ${nextUrl}`))).toBe(true);
     expect(logs.some((l) => l.includes('N/A'))).toBe(false);
@@ -121,9 +130,12 @@ describe('/cluster/lease route and the client heartbeat', () => {
   it('a wrong secret or an unreachable AM is reported once, not per heartbeat', async () => {
     const { restUrl } = await dispatcher(amLease(60_000).lease);
     const logs: string[] = [];
-    const client = ClusterLease.start({ restUrl, secret: 'not-the-secret', timeoutMs: 400, intervalMs: 50, log: (l) => logs.push(l) });
+    // The client asks locate() after every failed heartbeat: it counts them (no new address: it stays).
+    let failed = 0;
+    const locate = async () => void failed++;
+    const client = ClusterLease.start({ restUrl, secret: 'not-the-secret', timeoutMs: 400, intervalMs: 50, locate, log: (l) => logs.push(l) });
     leases.push(client);
-    await sleep(400);
+    await until('several failed heartbeats', () => failed >= 5);
     client.stop();
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(/^warning: lease heartbeat to http:\/\/127\.0\.0\.1:\d+ failed \(POST \/cluster\/lease answered HTTP 401: .*secret/);

@@ -96,9 +96,11 @@ describe('client lease on the mini cluster', () => {
     const attachedReport = await k.report(attachedId);
     const first = await leaseOf(attachedReport, secret);
     expect(first).toMatchObject({ attached: true, 'timeout-ms': HEARTBEAT_TIMEOUT_MS });
-    await new Promise((r) => setTimeout(r, HEARTBEAT_TIMEOUT_MS * 1.5));
-    const later = await leaseOf(attachedReport, secret);
-    expect(later['last-heartbeat']!).toBeGreaterThan(first['last-heartbeat']!);
+    const later = await k.waitFor('heartbeats renewing the lease for 1.5 timeouts', async () => {
+      const lease = await leaseOf(attachedReport, secret);
+      return lease['last-heartbeat']! - first['last-heartbeat']! >= HEARTBEAT_TIMEOUT_MS * 1.5 && lease;
+    });
+    expect(later).toMatchObject({ attached: true });
     expect((await k.report(attachedId)).state).toBe('RUNNING');
 
     // list-clusters (and yarn-session --list) shows the running clusters with age and dashboard.

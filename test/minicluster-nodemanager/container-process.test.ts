@@ -7,6 +7,7 @@ import { readFixture } from '../support/fixtures.js';
 import { ContainerExecutor } from '../../minicluster/nodemanager/container-process.js';
 import type { ContainerLaunchSpec } from '../../minicluster/nodemanager/launch-script.js';
 import { MemoryMonitor } from '../../minicluster/nodemanager/memory-monitor.js';
+import { waitFor } from '../minicluster/mini-cluster-kit.js';
 
 const APP = 'application_1795460840938_0042';
 let seq = 0;
@@ -121,9 +122,8 @@ describe('container process', () => {
     const s = spec('sleep 300 & echo \\$! 1><LOG_DIR>/grandchild.pid; sleep 300');
     const c = await launch(s);
     const pidFile = join(s.logDir, 'grandchild.pid');
-    let grandchild = 0;
-    while (!grandchild) grandchild = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-    while (c.pid() === undefined) await new Promise((r) => setTimeout(r, 10));
+    const grandchild = await waitFor(async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined, 'the grandchild pid file');
+    await waitFor(() => c.pid() !== undefined, 'the container pid');
     const done = await c.stop();
     expect(done.exitStatus).toBe(-105);
     const line = readFixture('am-restart/am-attempt2-stdout.txt').toString('utf8').split('\n').find((l) => l.includes('killed by the ApplicationMaster'))!;

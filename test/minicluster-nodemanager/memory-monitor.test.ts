@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryMonitor, vmemLimitBytes } from '../../minicluster/nodemanager/memory-monitor.js';
+import { waitFor } from '../minicluster/mini-cluster-kit.js';
 
 let monitor: MemoryMonitor | undefined;
 let child: ChildProcess | undefined;
@@ -31,15 +32,16 @@ describe('memory monitor', () => {
         return false;
       }
     };
-    for (let i = 0; i < 250 && !sleeping(); i++) await new Promise((r) => setTimeout(r, 20));
-    monitor = new MemoryMonitor({ intervalMs: 60_000 });
-    monitor.watch({ containerId: 'container_1_0001_01_000001', pid: () => child!.pid, pmemLimitBytes: 64 * 1024 * 1024, kill: () => {} });
-    expect(monitor.peakUsage('container_1_0001_01_000001')).toMatchObject({ samples: 0, processes: [] });
-    for (let i = 0; i < 50 && !(monitor.peakUsage('container_1_0001_01_000001')!.processes.length >= 2); i++) {
-      monitor.checkAll();
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    monitor.unwatch('container_1_0001_01_000001');
+    await waitFor(sleeping, "bash's child to exec sleep", 15_000, 20);
+    const m = (monitor = new MemoryMonitor({ intervalMs: 60_000 }));
+    m.watch({ containerId: 'container_1_0001_01_000001', pid: () => child!.pid, pmemLimitBytes: 64 * 1024 * 1024, kill: () => {} });
+    expect(m.peakUsage('container_1_0001_01_000001')).toMatchObject({ samples: 0, processes: [] });
+    // Sample (by hand: the interval is a minute) until both processes of the tree were seen.
+    await waitFor(() => {
+      m.checkAll();
+      return m.peakUsage('container_1_0001_01_000001')!.processes.length >= 2;
+    }, 'a sample with both processes of the tree', 15_000, 20);
+    m.unwatch('container_1_0001_01_000001');
     const peaks = monitor.peakUsage('container_1_0001_01_000001')!;
     expect(peaks.samples).toBeGreaterThan(0);
     expect(peaks.processes.map((p) => p.name).sort()).toEqual(['bash', 'sleep']);

@@ -66,6 +66,7 @@ class MiniClusterRewriter implements CallRewriter {
     const r = this.ids(request);
     if (method === 'allocate' && recorded?.body) await this.sameSchedulerState(recorded.body);
     if (method === 'stopContainers') await this.amStopAfterUnregister(r);
+    if ((method === 'getContainerStatuses' || method === 'stopContainers') && recorded?.body) await this.containersStarted(recorded.body);
     if (method === 'submitApplication') {
       const ctx = r.application_submission_context;
       ctx.am_container_spec = { ...ctx.am_container_spec, command: [STAND_IN_AM], localResources: [] };
@@ -100,6 +101,21 @@ class MiniClusterRewriter implements CallRewriter {
       'the recorded scheduler state',
       SCHEDULER_WAIT_MS,
     ).catch(() => undefined);
+  }
+
+  /**
+   * Before asking the NM about containers (or stopping them), wait until ours has the containers
+   * Hadoop's NM answered for: their startContainers come on other streams, replayed in parallel,
+   * and the recorded timeline alone does not order them on a loaded machine (an unknown container
+   * is answered in failed_requests).
+   */
+  private async containersStarted(recorded: Obj): Promise<void> {
+    const ids = [
+      ...((recorded.status ?? []) as Obj[]).map((st) => st.container_id),
+      ...((recorded.succeeded_requests ?? []) as Obj[]),
+    ].map((p) => containerIdText(this.ids(p)));
+    const known = () => new Set(this.c.nodes.flatMap((n) => n.containerStates().map((st) => st.id)));
+    await waitFor(() => ids.every((id) => known().has(id)), `our NM to know ${ids.join(', ')}`, 20_000);
   }
 
   /** The RM stops the AM container only once the AM has unregistered (our replayed AM may run late). */

@@ -23,3 +23,13 @@ export async function readShipped(task) {
   const { readFile } = await import('node:fs/promises');
   return Promise.all(task.args.map((p) => readFile(p, 'utf8')));
 }
+
+/**
+ * Holds the task until the file task.args[0] exists (the test opens the gate once it has seen
+ * what it waits for, e.g. every task running at once), then returns its square like `square`.
+ */
+export async function gated(task) {
+  const { existsSync } = await import('node:fs');
+  while (!existsSync(task.args[0])) await new Promise((resolve) => setTimeout(resolve, 50));
+  return { index: task.index, square: task.index * task.index, pid: process.pid };
+}
