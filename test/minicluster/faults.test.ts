@@ -1,4 +1,5 @@
 // Fault injection on the assembled mini cluster: each fault seen the way an AM and a client see it.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokenFromProto, type HadoopToken } from '../../client/security/token.js';
@@ -78,7 +79,22 @@ async function startTask(c: MiniCluster, k: ClusterClients, loop: AmLoop, contai
     start_container_request: [{ container_launch_context: { command: [command] }, container_token: container.container_token }],
   });
   expect(r.succeeded_requests).toHaveLength(1);
-  await waitFor(() => nm.livePids().has(containerIdText(container.id)), 'the task process');
+  // Until the session leader has exec'd the command, its process group may not exist yet (the pid
+  // file is written before `exec setsid`, as DefaultContainerExecutor's session script does), and a
+  // SIGTERM sent then is lost: the kill comes as SIGKILL (137) instead. Wait for the command itself.
+  const name = command.replace(/^exec\s+/, '').split(/\s+/)[0]!;
+  await waitFor(() => {
+    const pid = nm.livePids().get(containerIdText(container.id));
+    return pid !== undefined && commandOf(pid) === name;
+  }, `the task process (${name})`);
+}
+
+function commandOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }
 
 describe('fault injection', () => {
