@@ -1,5 +1,4 @@
 // Fault injection on the assembled mini cluster: each fault seen the way an AM and a client see it.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokenFromProto, type HadoopToken } from '../../client/security/token.js';
@@ -10,6 +9,7 @@ import {
   amrmTokenFromFile,
   appReport,
   clientsFor,
+  commandOf,
   listeningPorts,
   processGone,
   submitAm,
@@ -87,14 +87,6 @@ async function startTask(c: MiniCluster, k: ClusterClients, loop: AmLoop, contai
     const pid = nm.livePids().get(containerIdText(container.id));
     return pid !== undefined && commandOf(pid) === name;
   }, `the task process (${name})`);
-}
-
-function commandOf(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
 }
 
 describe('fault injection', () => {

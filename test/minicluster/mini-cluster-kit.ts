@@ -190,3 +190,12 @@ export async function uploadResource(
     },
   };
 }
+
+/** The command name of a process (/proc/<pid>/comm), or undefined once it is gone. */
+export function commandOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Configuration } from '../../client/conf/configuration.js';
 import { YarnClient } from '../../client/yarn/yarn-client.js';
 import { AM_LAUNCHED_WAITING_FOR_REGISTER } from '../../minicluster/resourcemanager/rm-diagnostics.js';
-import { amContainerOf, startClusterWithClients, submitAm, USER, waitFor, waitForState } from './mini-cluster-kit.js';
+import { amContainerOf, commandOf, startClusterWithClients, submitAm, USER, waitFor, waitForState } from './mini-cluster-kit.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,8 +23,13 @@ describe('signalToContainer', () => {
     const appId = await submitAm(k.rm, { command: 'exec sleep 600' });
     await waitFor(async () => ((await waitForState(k.rm, appId, ['ACCEPTED'])).diagnostics === AM_LAUNCHED_WAITING_FOR_REGISTER ? true : undefined), 'the AM to be launched');
     const am = amContainerOf(c, appId)!;
-    // As on a NodeManager, a container whose process has not started yet is not signalled: wait for it.
-    await waitFor(() => c.nodes[0]!.livePids().has(am.containerId), 'the AM container\'s process');
+    // As on a NodeManager, a container whose process has not started yet is not signalled, and until
+    // the session leader has exec'd the command its process group may not exist (the pid file comes
+    // before `exec setsid`): wait for the command itself.
+    await waitFor(() => {
+      const pid = c.nodes[0]!.livePids().get(am.containerId);
+      return pid !== undefined && commandOf(pid) === 'sleep';
+    }, 'the AM container\'s command');
 
     await yarn.signalToContainer(am.containerId, 'FORCEFUL_SHUTDOWN');
     const report = await waitForState(k.rm, appId, ['FAILED']);
