@@ -1,8 +1,11 @@
 /**
  * Finding a running Loom cluster (a session, or a per-job or application cluster by its id): by
- * application id (-id, or -Dyarn.application.id), else the session the properties file names. Its secret comes from the properties file when that names the same
- * application, else from the owner-only `loom-secret` in the application's staging dir (readable
- * by the user who started it, and nobody else but HDFS superusers).
+ * application id (-id, or -Dyarn.application.id), else the session the properties file names,
+ * else (no file, or the session it names has ended) the user's one running Loom session as YARN
+ * lists it; several running sessions are listed for the user to pick one with -yid. Its secret
+ * comes from the properties file when that names the same application, else from the owner-only
+ * `loom-secret` in the application's staging dir (readable by the user who started it, and nobody
+ * else but HDFS superusers).
  */
 import { LoomOptions } from '../conf/loom-config-options.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
@@ -13,8 +16,8 @@ import { LocalResourceNames } from './am-container-contract.js';
 import { amRegistered, ENDED_STATES, waitUntilAmRegistered } from './application-waiter.js';
 import { parseClusterSecret } from './cluster-secret.js';
 import type { DeployContext } from './deploy-context.js';
-import { modeOf } from './list-clusters.js';
-import { readSessionProperties, removeSessionProperties } from './properties-file.js';
+import { listClusters, modeOf } from './list-clusters.js';
+import { readSessionProperties, removeSessionProperties, type SessionProperties } from './properties-file.js';
 import { SessionCluster } from './session-cluster.js';
 import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
 
@@ -39,12 +42,42 @@ export function describeCluster(report: Pick<ApplicationReport, 'applicationId' 
 export async function attachToSession(ctx: DeployContext, opts: AttachOptions = {}): Promise<SessionCluster> {
   const propertiesFile = ctx.propertiesFile();
   const recorded = await readSessionProperties(propertiesFile);
-  const applicationId = opts.applicationId ?? ctx.conf.get(LoomOptions.applicationId) ?? recorded?.applicationId;
-  if (!applicationId) {
+  const named = opts.applicationId ?? ctx.conf.get(LoomOptions.applicationId);
+  if (named) return attachById(ctx, named, recorded, opts);
+  if (recorded) {
+    try {
+      return await attachById(ctx, recorded.applicationId, recorded, opts);
+    } catch (err) {
+      // The newest session ended (or YARN forgot it): an older one may still run.
+      if (!(err instanceof SessionGoneError)) throw err;
+      return attachToRunningSession(ctx, opts, err.message);
+    }
+  }
+  return attachToRunningSession(ctx, opts, `no properties file at ${propertiesFile}`);
+}
+
+/** The session named nowhere: the user's one running Loom session, found through YARN (as loom list-clusters lists them). */
+async function attachToRunningSession(ctx: DeployContext, opts: AttachOptions, why: string): Promise<SessionCluster> {
+  const sessions = (await listClusters(ctx.yarn, { user: ctx.user })).filter((c) => c.mode === 'session');
+  if (sessions.length === 0) {
+    throw new SessionNotFoundError(`no Loom session to use (${why}), and none of yours is running: start one with yarn-session, or name a cluster with -yid <applicationId>`);
+  }
+  if (sessions.length > 1) {
     throw new SessionNotFoundError(
-      `no Loom session to use: start one with yarn-session, or name one with -Dyarn.application.id=<applicationId> (no properties file at ${propertiesFile})`,
+      `no Loom session named (${why}), and ${sessions.length} of yours are running (${sessions.map((s) => s.applicationId).join(', ')}): ` +
+        'name one with -yid <applicationId>; loom list-clusters lists them',
     );
   }
+  const only = sessions[0]!.applicationId;
+  ctx.log(`using session ${only}, the only Loom session of yours that is running (${why}); name another with -yid <applicationId>`);
+  return attachById(ctx, only, undefined, opts);
+}
+
+/** The session is gone (ended, or unknown to the ResourceManager). */
+class SessionGoneError extends SessionNotFoundError {}
+
+async function attachById(ctx: DeployContext, applicationId: string, recorded: SessionProperties | undefined, opts: AttachOptions): Promise<SessionCluster> {
+  const propertiesFile = ctx.propertiesFile();
   try {
     parseApplicationId(applicationId);
   } catch (err) {
@@ -58,12 +91,12 @@ export async function attachToSession(ctx: DeployContext, opts: AttachOptions = 
   } catch (err) {
     if (!isRemoteException(err, 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException')) throw err;
     await removeSessionProperties(propertiesFile, applicationId);
-    throw new SessionNotFoundError(`the ResourceManager does not know ${applicationId}; start a session with yarn-session`);
+    throw new SessionGoneError(`the ResourceManager does not know ${applicationId}; start a session with yarn-session`);
   }
   if (ENDED_STATES.has(report.state)) {
     await removeSessionProperties(propertiesFile, applicationId);
     const restart = modeOf(report) === 'session' ? '; start a new one with yarn-session' : '';
-    throw new SessionNotFoundError(`${describeCluster(report)} has ended (${report.state}/${report.finalStatus})${restart}`);
+    throw new SessionGoneError(`${describeCluster(report)} has ended (${report.state}/${report.finalStatus})${restart}`);
   }
   if (report.applicationType !== 'Loom') {
     throw new SessionNotFoundError(`${applicationId} is a ${report.applicationType || 'YARN'} application, not a Loom cluster`);

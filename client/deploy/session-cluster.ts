@@ -123,7 +123,7 @@ export class SessionCluster {
       const r = await this.report();
       if (ENDED_STATES.has(r.state)) return r;
       if (Date.now() >= deadline) throw new SessionEndTimeoutError(`${this.applicationId} is still ${r.state} after ${Math.round(opts.timeoutMs / 1000)} s`);
-      await new Promise((res) => setTimeout(res, opts.pollMs ?? 250));
+      await pause(opts.pollMs ?? 250, opts.signal);
     }
   }
 
@@ -137,4 +137,18 @@ export class SessionCluster {
   async isRunning(): Promise<boolean> {
     return amRegistered(await this.report());
   }
+}
+
+/** A poll's pause; an abort ends it at once, so a watcher that was told to stop holds no timer. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -1,4 +1,4 @@
-import { IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
+import { IpcClientClosedError, IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
 import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
 import { isRemoteException, STANDBY_EXCEPTION } from './remote-exception.js';
 import { RpcClient, type RpcClientDefaults } from './rpc-client.js';
@@ -29,6 +29,8 @@ export interface FailoverOptions {
 export class FailoverRpcClient {
   private readonly client: RpcClient;
   private current = 0;
+  /** Aborted by close(): a call in flight ends instead of being retried, a backoff sleep ends at once. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: FailoverOptions) {
     if (options.addresses.length === 0) throw new TypeError('FailoverRpcClient needs at least one address');
@@ -49,13 +51,16 @@ export class FailoverRpcClient {
     const cap = this.options.sleepMaxMs ?? 15_000;
     const failures: string[] = [];
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      if (attempt > 0 && attempt % n === 0) await sleep(Math.min(base * 2 ** (attempt / n - 1), cap));
+      if (attempt > 0 && attempt % n === 0) await sleep(Math.min(base * 2 ** (attempt / n - 1), cap), this.closing.signal);
+      this.throwIfClosed(method);
       const index = this.current;
       const address = this.options.addresses[index]!;
       const conn = this.client.connection(address.host, address.port, this.options.protocol.name, this.options.auth);
       try {
         return await conn.call<T>(method, m.request, request, m.response, opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined);
       } catch (err) {
+        // close() failed the call: the owner is done with this client, so nothing is retried.
+        this.throwIfClosed(method, err);
         const standby = isRemoteException(err, STANDBY_EXCEPTION);
         const connectionFailure = err instanceof IpcConnectionError;
         // Once the connection was open the call may have reached the server: only resend idempotent calls.
@@ -71,10 +76,26 @@ export class FailoverRpcClient {
   }
 
   close(): Promise<void> {
+    this.closing.abort();
     return this.client.close();
+  }
+
+  private throwIfClosed(method: string, cause?: unknown): void {
+    if (!this.closing.signal.aborted) return;
+    throw new IpcClientClosedError(`${this.options.protocol.name}.${method}: the client was closed`, cause !== undefined ? { cause } : undefined);
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts (its timer then no longer holds the process). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -16,6 +16,13 @@ export class IpcConnectionError extends IpcError {}
 /** The TCP connection could not be opened at all: no call reached the server, so any call may be retried. */
 export class IpcConnectFailedError extends IpcConnectionError {}
 
+/**
+ * The client was closed by its owner: calls still in flight and calls made after close() end
+ * with this, and nothing is retried or reconnected (a closed client must not keep the process
+ * alive with a new connection or a retry timer).
+ */
+export class IpcClientClosedError extends IpcError {}
+
 /** A call got no answer in time. Only that call fails; the connection goes on. */
 export class IpcTimeoutError extends IpcError {}
 

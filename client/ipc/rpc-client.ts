@@ -1,3 +1,4 @@
+import { IpcClientClosedError } from './ipc-errors.js';
 import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
 import { RpcConnection, type RpcAuth, type RpcConnectionOptions } from './rpc-connection.js';
 
@@ -10,10 +11,13 @@ export type RpcClientDefaults = Omit<RpcConnectionOptions, 'host' | 'port' | 'pr
  */
 export class RpcClient {
   private readonly connections = new Map<string, RpcConnection>();
+  private closed = false;
 
   constructor(private readonly defaults: RpcClientDefaults = {}) {}
 
+  /** The pooled connection; after close() none is opened again (as Hadoop's Client refuses calls once stopped). */
   connection(host: string, port: number, protocol: string, auth: RpcAuth): RpcConnection {
+    if (this.closed) throw new IpcClientClosedError(`the IPC client was closed; no new connection to ${host}:${port} (${protocol})`);
     const key = [host, port, protocol, authKey(auth)].join('\u0000');
     let conn = this.connections.get(key);
     if (!conn) {
@@ -29,6 +33,7 @@ export class RpcClient {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const all = [...this.connections.values()];
     this.connections.clear();
     await Promise.all(all.map((c) => c.close()));

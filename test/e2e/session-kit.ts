@@ -48,8 +48,41 @@ export interface RunningCli {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
+  /** When its last output (stdout or stderr) arrived, ms since the epoch; undefined before any. */
+  lastOutputAt(): number | undefined;
   /** Resolves when the process has exited. */
   exited: Promise<CliResult>;
+}
+
+/**
+ * Every command ends promptly once its work is done: the process must exit within `withinMs` of
+ * its last output line (an open socket, a keep-alive agent or a retry timer would hold it longer).
+ * Resolves with its result; a process still alive at the bound is killed and the test fails.
+ */
+export async function expectPromptExit(run: RunningCli, withinMs = 5000): Promise<CliResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<'late'>((resolve) => {
+    const check = () => {
+      const last = run.lastOutputAt();
+      if (last !== undefined && Date.now() - last > withinMs) resolve('late');
+      else timer = setTimeout(check, 100);
+    };
+    check();
+  });
+  try {
+    const first = await Promise.race([run.exited, watchdog]);
+    if (first === 'late') {
+      run.child.kill('SIGKILL');
+      const result = await run.exited;
+      throw new Error(`the command was still running ${withinMs} ms after its last output; its output:\n${result.stdout}${result.stderr}`);
+    }
+    const exitedAt = Date.now();
+    const last = run.lastOutputAt() ?? exitedAt;
+    if (exitedAt - last > withinMs) throw new Error(`the command exited ${exitedAt - last} ms after its last output (bound ${withinMs} ms)`);
+    return first;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface SessionKitOptions {
@@ -142,15 +175,22 @@ export function spawnNodeCli(bin: string, args: string[], opts: { env: NodeJS.Pr
   children.add(child);
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  let lastOutputAt: number | undefined;
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    lastOutputAt = Date.now();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    lastOutputAt = Date.now();
+  });
   const exited = new Promise<CliResult>((res) =>
     child.on('close', (code) => {
       children.delete(child);
       res({ code, stdout: out, stderr: err });
     }),
   );
-  return { child, stdout: () => out, stderr: () => err, exited };
+  return { child, stdout: () => out, stderr: () => err, lastOutputAt: () => lastOutputAt, exited };
 }
 
 /** Processes whose cwd is at or below `dir` (YARN containers run in their work dirs there). */

@@ -72,10 +72,13 @@ describe('the session over HTTP', () => {
     expect((await fetch(`${report.trackingUrl}jobs`, { method: 'POST', body: '{}' })).status).toBe(405);
     expect((await fetch(`${report.trackingUrl}cluster`, { method: 'DELETE' })).status).toBe(405);
 
-    // Without the properties file, -Dyarn.application.id finds the session and its secret (in the
-    // owner-only staging dir on HDFS).
+    // Without the properties file, the user's one running session (found through YARN) and its
+    // secret (in the owner-only staging dir on HDFS), said so on stderr; -Dyarn.application.id names it.
     await rm(join(kit.dir, `.loom-session-${kit.user}`));
-    expect((await kit.loom(['list'])).stderr).toMatch(/no Loom session to use: start one with yarn-session/);
+    const found = await kit.loom(['list']);
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stderr).toContain(`using session ${appId}, the only Loom session of yours that is running`);
+    expect(found.stdout).toContain(`session ${appId}: 1 job`);
     const byId = await kit.loom(['list', `-Dyarn.application.id=${appId}`]);
     expect(byId.code, byId.stderr).toBe(0);
     expect(byId.stdout).toContain(`session ${appId}: 1 job`);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFixtureJson } from '../support/fixtures.js';
 import { encodeDelimited } from '../../client/codec/protobuf-codec.js';
 import { FailoverRpcClient } from '../../client/ipc/failover-rpc-client.js';
-import { IpcConfigError, IpcConnectionError, IpcProtocolError, IpcTimeoutError } from '../../client/ipc/ipc-errors.js';
+import { IpcClientClosedError, IpcConfigError, IpcConnectionError, IpcProtocolError, IpcTimeoutError } from '../../client/ipc/ipc-errors.js';
 import { isRemoteException, RemoteException } from '../../client/ipc/remote-exception.js';
 import { RpcClient } from '../../client/ipc/rpc-client.js';
 import { RpcConnection, type RpcAuth } from '../../client/ipc/rpc-connection.js';
@@ -325,5 +325,32 @@ describe('failover', () => {
     clients.push(client);
     await expect(client.invoke('submit', {})).rejects.toBeInstanceOf(IpcConnectionError);
     expect(calls).toBe(1);
+  });
+
+  it('close() ends a call in flight at once: no retry, no new connection, and later calls fail without connecting', async () => {
+    let arrived = 0;
+    let release: (() => void) | undefined;
+    const held = await appServer({
+      onReport: async (req: any) => {
+        arrived++;
+        await new Promise<void>((r) => (release = r));
+        return { application_report: { applicationId: req.application_id } };
+      },
+    });
+    const client = new FailoverRpcClient({
+      addresses: [{ host: '127.0.0.1', port: held.port }],
+      protocol: descriptor,
+      auth: { kind: 'simple', user: 'u' },
+      // Long enough that a retry would hold the process (what kept `yarn-session -id` alive ~40 s after its work).
+      sleepBaseMs: 30_000,
+    });
+    const inFlight = client.invoke('getApplicationReport', { application_id: { id: 1 } });
+    inFlight.catch(() => undefined);
+    await waitFor(() => arrived === 1, 'the call to reach the server');
+    await client.close();
+    await expect(inFlight).rejects.toBeInstanceOf(IpcClientClosedError);
+    await expect(client.invoke('getApplicationReport', { application_id: { id: 2 } })).rejects.toBeInstanceOf(IpcClientClosedError);
+    release?.();
+    expect(arrived).toBe(1);
   });
 });

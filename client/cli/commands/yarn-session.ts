@@ -152,6 +152,7 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: C
   io.stdout.write('Type "stop" and Enter, or press Ctrl+C, to stop the session; "detach" leaves it running.\n');
   let interrupts = 0;
   const ending = new AbortController();
+  let watching: Promise<unknown> = Promise.resolve();
   const outcome = await new Promise<'stop' | 'kill' | 'ended' | 'detach'>((resolve) => {
     const lines = io.stdin ? createInterface({ input: io.stdin }) : undefined;
     lines?.on('line', (line) => {
@@ -169,7 +170,7 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: C
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    cluster
+    watching = cluster
       .waitForEnd({ timeoutMs: Number.MAX_SAFE_INTEGER, pollMs: 2000, signal: ending.signal })
       .then(() => resolve('ended'))
       .catch(() => undefined);
@@ -179,6 +180,8 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: C
       process.off('SIGTERM', onSignal);
     });
   }).finally(() => ending.abort());
+  // The watcher's report call in flight ends before this returns: nothing of it may outlive the command.
+  await watching;
 
   if (outcome === 'detach') {
     // Without the release the AM would end the session once the heartbeats stop.

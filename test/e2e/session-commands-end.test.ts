@@ -1,0 +1,118 @@
+// Commands end once their work is done, and find the session a user means: with real processes
+// on the mini cluster. `echo detach | yarn-session -id <app>` used to linger ~40 s after printing
+// "detached" (a report call in flight when the YARN client closed was retried after a backoff and
+// reconnected); every short command must exit within a few seconds of its last output line.
+// `loom list` after the newest session was stopped used to say "no Loom session to use" while an
+// older one ran: the user's one running session is used (said on stderr), several are listed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { readSessionProperties, sessionPropertiesPath } from '../../client/deploy/properties-file.js';
+import { applicationIdIn, expectPromptExit, startSessionKit, type SessionKit } from './session-kit.js';
+
+const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');
+/** "Promptly": the issue's bound for a command whose work is done. */
+const PROMPT_MS = 5000;
+
+let kit: SessionKit | undefined;
+afterEach(async () => {
+  await kit?.stop();
+  kit = undefined;
+});
+
+/** Runs `loom <args>` (stdin given, then closed) and expects it to exit within PROMPT_MS of its last output. */
+async function promptly(k: SessionKit, args: string[], stdin = '') {
+  const run = k.spawnLoom(args);
+  run.child.stdin!.end(stdin);
+  return expectPromptExit(run, PROMPT_MS);
+}
+
+async function startDetached(k: SessionKit, name: string): Promise<string> {
+  const started = await k.loom(['yarn-session', '-d', '-nm', name]);
+  expect(started.code, started.stderr).toBe(0);
+  return applicationIdIn(started.stdout);
+}
+
+describe('short commands end promptly', () => {
+  it('yarn-session -id + detach, list, info, cancel and yarn-session -id + stop each exit within 5 s of their last output', async () => {
+    kit = await startSessionKit();
+    const appId = await startDetached(kit, 'prompt exits');
+
+    const detached = await promptly(kit, ['yarn-session', '-id', appId], 'detach\n');
+    expect(detached.code, detached.stderr).toBe(0);
+    expect(detached.stdout).toContain(`detached; session ${appId} keeps running`);
+    expect((await kit.report(appId)).state).toBe('RUNNING');
+
+    const job = await kit.loom(['run', '-c', 'square', '-p', '1', '-d', JOBS]);
+    expect(job.code, job.stderr).toBe(0);
+    const jobId = job.stdout.trim();
+
+    const listed = await promptly(kit, ['list']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(jobId);
+
+    const info = await promptly(kit, ['info', '-yid', appId]);
+    expect(info.code, info.stderr).toBe(0);
+
+    const cancelled = await promptly(kit, ['cancel', jobId]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toMatch(new RegExp(`job ${jobId} is (FINISHED|CANCELED)`));
+
+    const stopped = await promptly(kit, ['yarn-session', '-id', appId], 'stop\n');
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stdout).toContain(`session ${appId} ended FINISHED/SUCCEEDED`);
+  }, 120_000);
+});
+
+describe('the session loom list, run, cancel and info use', () => {
+  it('after the newest session was stopped: the one older running session, said on stderr; several: the candidates and -yid; none: says so', async () => {
+    kit = await startSessionKit();
+    const k = kit;
+    const propertiesFile = sessionPropertiesPath(k.user, k.dir);
+    const older = await startDetached(k, 'older');
+    const newest = await startDetached(k, 'newest');
+    expect((await readSessionProperties(propertiesFile))?.applicationId).toBe(newest);
+
+    // The properties file names the newest while it runs.
+    const onNewest = await k.loom(['list']);
+    expect(onNewest.code, onNewest.stderr).toBe(0);
+    expect(onNewest.stdout).toContain(`session ${newest}: 0 jobs`);
+
+    // Stopping it removes the properties file; the older session still runs and is the one used.
+    const stopNewest = await k.loom(['yarn-session', '-id', newest], { stdin: 'stop\n' });
+    expect(stopNewest.code, stopNewest.stderr).toBe(0);
+    expect(await readSessionProperties(propertiesFile)).toBeUndefined();
+    const onOlder = await k.loom(['list']);
+    expect(onOlder.code, onOlder.stderr).toBe(0);
+    expect(onOlder.stdout).toContain(`session ${older}: 0 jobs`);
+    expect(onOlder.stderr).toContain(`using session ${older}, the only Loom session of yours that is running`);
+    // A job goes there too, and its secret came from the older session's staging dir.
+    const ran = await k.loom(['run', '-c', 'square', '-p', '1', JOBS]);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual([expect.objectContaining({ square: 0 })]);
+    expect(ran.stderr).toContain(`using session ${older}`);
+
+    // Two running, the properties file naming neither: no guess, the candidates and how to pick.
+    const third = await startDetached(k, 'third');
+    const fourth = await startDetached(k, 'fourth');
+    const stopFourth = await k.loom(['yarn-session', '-id', fourth], { stdin: 'stop\n' });
+    expect(stopFourth.code, stopFourth.stderr).toBe(0);
+    const ambiguous = await k.loom(['list']);
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr.trim().split('\n')).toHaveLength(1);
+    expect(ambiguous.stderr).toContain(`2 of yours are running (${older}, ${third})`);
+    expect(ambiguous.stderr).toContain('-yid <applicationId>');
+    expect(ambiguous.stderr).toContain('loom list-clusters');
+    const picked = await k.loom(['list', '-yid', third]);
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(picked.stdout).toContain(`session ${third}: 0 jobs`);
+
+    // None running: says so, and how to start or name one.
+    for (const id of [older, third]) {
+      const stop = await k.loom(['yarn-session', '-id', id], { stdin: 'stop\n' });
+      expect(stop.code, stop.stderr).toBe(0);
+    }
+    const none = await k.loom(['list']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no Loom session to use \(no properties file at .*\), and none of yours is running: start one with yarn-session/);
+  }, 180_000);
+});
