@@ -23,7 +23,7 @@ import { haStoreUrlFor, openAmHaStore, recordServingAttempt, type AmHaStore } fr
 import { DurableJobs } from './ha/durable-jobs.js';
 import { takeOverTaskExecutors, type TaskExecutorTakeover } from './ha/taskexecutor-takeover.js';
 import { JobMaster } from './jobs/job-master.js';
-import { clientLeaseFor } from './lease/client-lease.js';
+import { clientLeaseFor, endWithoutClient } from './lease/client-lease.js';
 import { prepareModeRunner, type ModeRunner } from './modes/mode-runner.js';
 import { jobMasterOptionsFrom, restartOptionsFrom, type JobMasterOptions } from './jobs/job-master-options.js';
 import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-bridge.js';
@@ -128,8 +128,24 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     shutdown: (reason) => end({ kind: 'finish', ...reason }),
   };
   const end = (e: AmEnd): Promise<void> => (shutdown ? shutdown.request(e) : Promise.resolve());
-  // An attached client's cluster ends when the client goes silent (no orphans).
-  const lease = clientLeaseFor(config, (e) => void end({ kind: 'finish', ...e }), log);
+  // An attached client's cluster ends when the client goes silent (no orphans): its running jobs
+  // cancelled, the status the mode says follows from its jobs.
+  const lease = clientLeaseFor(
+    config,
+    (lost) =>
+      void endWithoutClient(
+        {
+          jobs: () => jobs.jobs(),
+          cancelJob: (id) => jobs.cancel(id),
+          clientLost: () => mode.clientLost?.(),
+          ...(mode.endWithoutClient ? { endFor: mode.endWithoutClient.bind(mode) } : {}),
+          finish: (e) => void end({ kind: 'finish', ...e }),
+          log,
+        },
+        lost,
+      ).catch((err: unknown) => void end({ kind: 'finish', finalStatus: 'KILLED', diagnostics: `${lost} (cancelling its jobs failed: ${describe(err)})` })),
+    log,
+  );
 
   let gateway: TaskExecutorGateway | undefined;
   let dispatcher: DispatcherServer | undefined;

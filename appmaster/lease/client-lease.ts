@@ -9,6 +9,8 @@ import { formatLoomDuration } from '../../client/conf/loom-config-duration.js';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import type { ClusterLeaseJson } from '../../client/deploy/cluster-lease.js';
+import type { JobStatus } from '../cluster-api.js';
+import type { FinalStatus } from '../session/am-shutdown.js';
 
 export interface ClientLeaseOptions {
   /** loom.client.heartbeat-timeout */
@@ -137,19 +139,55 @@ export function leaseExpiredDiagnostics(timeoutMs: number, lastHeartbeatAt: numb
 
 /**
  * The lease of a cluster its client started attached (loom.client.attached in the shipped
- * configuration), or undefined for a detached one. On expiry the application ends KILLED: the
- * client's going away cancels its work, as Flink cancels the job of a client whose heartbeats
- * time out (a cancelled job ends a Flink YARN application KILLED); nothing in the cluster failed.
+ * configuration), or undefined for a detached one. Its expiry calls `onLost` with the diagnostics;
+ * endWithoutClient() is what the AM does then.
  */
-export function clientLeaseFor(
-  config: LoomConfig,
-  finish: (end: { finalStatus: 'KILLED'; diagnostics: string }) => void,
-  log?: (line: string) => void,
-): ClientLease | undefined {
+export function clientLeaseFor(config: LoomConfig, onLost: (diagnostics: string) => void, log?: (line: string) => void): ClientLease | undefined {
   if (!config.get(LoomOptions.clientAttached)) return undefined;
   return new ClientLease({
     timeoutMs: config.get(LoomOptions.clientHeartbeatTimeout),
-    onExpired: (diagnostics) => finish({ finalStatus: 'KILLED', diagnostics }),
+    onExpired: onLost,
     ...(log ? { log } : {}),
   });
+}
+
+/** An application's end: final status and diagnostics for YARN. */
+export interface ClusterEnd {
+  finalStatus: FinalStatus;
+  diagnostics: string;
+}
+
+/** What ending a cluster without its client needs of the AM. */
+export interface LostClientHost {
+  jobs(): JobStatus[];
+  cancelJob(id: string): Promise<unknown>;
+  /** Called first: the mode stops ending the cluster by itself (its ends would race this one). */
+  clientLost?(): void;
+  /** The end that follows from the jobs once the running ones were cancelled; default KILLED. */
+  endFor?(jobs: JobStatus[], lost: string): ClusterEnd;
+  finish(end: ClusterEnd): void;
+  log(line: string): void;
+}
+
+const ENDED_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED']);
+
+/**
+ * The client's lease lapsed: the work it was attached to goes, as a client that exits cancels
+ * its job (Flink's -sae, shutdown on attached exit). Only the jobs still running are cancelled;
+ * the cluster then ends with the status that follows from its jobs: a per-job cluster whose job
+ * FINISHED before the lapse ends SUCCEEDED, one whose job had to be cancelled KILLED (Flink's
+ * cancelled job ends its YARN application KILLED), a session KILLED; the diagnostics name the
+ * lost client. Nothing in the cluster failed, so the lease itself never makes it FAILED.
+ */
+export async function endWithoutClient(host: LostClientHost, lost: string): Promise<void> {
+  host.clientLost?.();
+  const running = host.jobs().filter((j) => !ENDED_JOB_STATES.has(j.state));
+  if (running.length > 0) host.log(`client lease: cancelling ${running.length} running job(s): ${running.map((j) => j.id).join(', ')}`);
+  const cancelled = await Promise.allSettled(running.map((j) => host.cancelJob(j.id)));
+  cancelled.forEach((r, i) => {
+    if (r.status === 'rejected') host.log(`client lease: could not cancel job ${running[i]!.id}: ${(r.reason as Error).message}; the shutdown stops it`);
+  });
+  const jobs = host.jobs();
+  const cancelledNote = running.length > 0 ? ` Its running job(s) ${running.map((j) => j.id).join(', ')} were cancelled.` : '';
+  host.finish(host.endFor?.(jobs, lost) ?? { finalStatus: 'KILLED', diagnostics: `${lost}${cancelledNote}` });
 }

@@ -124,4 +124,9 @@ class ApplicationMode implements ModeRunner {
     this.ended = true;
     await this.worker?.terminate();
   }
+
+  /** The attached client went away: main() failing on its cancelled jobs must not end the application FAILED first. */
+  clientLost(): void {
+    this.ended = true;
+  }
 }

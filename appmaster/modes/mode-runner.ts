@@ -33,6 +33,13 @@ export interface ModeRunner {
   start(host: ModeHost): void;
   /** The AM is ending: stop whatever start() began. */
   stop(reason: string): Promise<void>;
+  /**
+   * The attached client went away (its lease lapsed): from now on the AM ends the cluster, so the
+   * mode must not end it by itself (its running jobs are about to be cancelled).
+   */
+  clientLost?(): void;
+  /** Then, with the running jobs cancelled: the end that follows from them (default: KILLED with `lost`). */
+  endWithoutClient?(jobs: JobStatus[], lost: string): { finalStatus: FinalStatus; diagnostics: string };
 }
 
 /** A session runs nothing of its own: it ends when stopped or killed. */

@@ -4,6 +4,8 @@
  * and ends the application when the job ends: SUCCEEDED when it FINISHED, FAILED with the job's
  * error, KILLED when it was cancelled. An attached client reads the job's end and then stops the
  * cluster itself; the AM gives it loom.client.heartbeat-timeout for that, then ends on its own.
+ * When the attached client's lease lapses, the job is cancelled if it still runs, and the cluster
+ * ends with the job's outcome all the same (a job that had FINISHED ends it SUCCEEDED).
  */
 import { readFileSync } from 'node:fs';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
@@ -43,6 +45,8 @@ export function perJobOutcome(job: JobStatus): { finalStatus: FinalStatus; diagn
 class PerJobMode implements ModeRunner {
   readonly mode = 'per-job' as const;
   private timer: NodeJS.Timeout | undefined;
+  /** The attached client's lease lapsed: the AM ends the cluster, not this mode. */
+  private clientGone = false;
 
   constructor(
     private readonly description: PerJobDescription,
@@ -65,6 +69,7 @@ class PerJobMode implements ModeRunner {
         return host.waitForJob(id);
       })
       .then((job) => {
+        if (this.clientGone) return;
         const { finalStatus, diagnostics } = perJobOutcome(job);
         if (!this.description.attached) {
           host.finish(finalStatus, diagnostics);
@@ -79,4 +84,24 @@ class PerJobMode implements ModeRunner {
   async stop(): Promise<void> {
     clearTimeout(this.timer);
   }
+
+  clientLost(): void {
+    this.clientGone = true;
+    clearTimeout(this.timer);
+  }
+
+  /**
+   * The cluster's end once its client is gone: its job's own outcome when the job had ended (a job
+   * that FINISHED before the lease lapsed ends the application SUCCEEDED, never KILLED), KILLED
+   * when it had to be cancelled; the diagnostics name the lost client either way.
+   */
+  endWithoutClient(jobs: JobStatus[], lost: string): { finalStatus: FinalStatus; diagnostics: string } {
+    const id = this.description.jobId;
+    const job = jobs.find((j) => j.id === id);
+    if (!job || !ENDED_STATES.has(job.state)) return { finalStatus: 'KILLED', diagnostics: `job ${id} ${job?.state ?? 'never started'} when its client went away: ${lost}` };
+    const { finalStatus, diagnostics } = perJobOutcome(job);
+    return { finalStatus, diagnostics: `${diagnostics}; the attached client went away before it stopped the cluster: ${lost}` };
+  }
 }
+
+const ENDED_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED']);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.js';
+import { handleClientExit } from './client-exit.js';
 import { describeError } from './describe-error.js';
 
 /**
@@ -27,15 +28,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * For the command-line shims only (not for in-process callers): a reader that stops early
- * (`loom ... | head`) closes the pipe, and the command then ends quietly, as Unix tools do,
- * instead of dying with an EPIPE stack trace.
+ * For the command-line shims only (not for in-process callers): Ctrl+C, SIGTERM, SIGHUP and a
+ * reader that stops early (`loom ... | head`) end the command by one rule: attached work is undone
+ * (jobs cancelled, a per-job cluster stopped) and one line says so; with nothing attached a closed
+ * pipe ends the command quietly, as Unix tools end, instead of with an EPIPE stack trace.
  */
-export function endQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-      throw err;
-    });
-  }
+export function endOnClientExit(name = 'loom'): void {
+  handleClientExit({ name });
 }

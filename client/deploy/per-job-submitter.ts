@@ -3,17 +3,20 @@
  * cluster of its own for that job. Attached, result() follows the job over REST and then stops
  * its cluster with the matching final status (SUCCEEDED, FAILED, KILLED), so the staging dir is
  * gone when it resolves; detached (-d), submit() returns once YARN accepted the cluster, with the
- * job and application ids.
+ * job and application ids. An attached client that goes away (Ctrl+C, SIGTERM, SIGHUP, its output
+ * closed) cancels the job and stops its cluster, or abandons the deployment (attached-exit.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { PackedBundle } from '../bundle/bundle-pack.js';
 import type { JobSubmitter } from '../program/program-context.js';
 import { DetachedResultError } from '../program/program-errors.js';
 import type { ClusterDeployOptions } from './cluster-deployer.js';
+import { attachedWork } from './attached-exit.js';
 import { holdClusterLease, markAttached, type ClusterLease } from './cluster-lease.js';
 import type { DeployContext } from './deploy-context.js';
 import type { JobDetails } from './dispatcher-client.js';
 import { amRecoveryTimeoutMs, jobResults, waitForJobAcrossAttempts, type FollowJobOptions } from './job-follow.js';
+import { abandonDeployment, perJobFinalStatus, stopPerJobCluster } from './exit-cleanups.js';
 import { deployPerJob } from './per-job-deployer.js';
 import { SessionCluster } from './session-cluster.js';
 
@@ -31,14 +34,39 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
   return {
     async submit(plan) {
       const jobId = randomBytes(16).toString('hex');
-      const deployed = await deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: !detached });
-      const { applicationId } = deployed;
+      if (detached) {
+        const deployed = await deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: false });
+        onDeployed?.({ jobId, applicationId: deployed.applicationId });
+        return { id: jobId, applicationId: deployed.applicationId, result: () => Promise.reject(new DetachedResultError(jobId, deployed.applicationId)) };
+      }
+      // Attached: from the first step, a client that goes away takes the cluster with it (attached-exit.ts).
+      const abort = new AbortController();
+      let followed: { cluster: SessionCluster; lease: ClusterLease } | undefined;
+      const deploying = deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: true, signal: abort.signal }).then((deployed) => {
+        const cluster = new SessionCluster(ctx, { applicationId: deployed.applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
+        followed = { cluster, lease: holdClusterLease(ctx.conf, cluster, ctx.log) };
+        return followed;
+      });
+      const unregister = attachedWork.register(`job ${jobId}`, async (why) => {
+        if (!followed) {
+          const stopped = await abandonDeployment(abort, deploying, `the cluster of job ${jobId}`, why);
+          // Deployed just before the abort: followed by now.
+          if (!followed) return stopped;
+        }
+        return stopPerJobCluster(followed.cluster, followed.lease, jobId, why);
+      });
+      let cluster: SessionCluster;
+      let lease: ClusterLease;
+      try {
+        ({ cluster, lease } = await deploying);
+      } catch (err) {
+        unregister();
+        throw err;
+      }
+      const { applicationId } = cluster;
       onDeployed?.({ jobId, applicationId });
-      if (detached) return { id: jobId, applicationId, result: () => Promise.reject(new DetachedResultError(jobId, applicationId)) };
-      const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
-      const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
       const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}) };
-      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow) };
+      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow).finally(unregister) };
     },
   };
 }
@@ -54,7 +82,7 @@ async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId
     throw err;
   }
   lease.stop();
-  const finalStatus = job.state === 'FINISHED' ? 'SUCCEEDED' : job.state === 'CANCELED' ? 'KILLED' : 'FAILED';
+  const finalStatus = perJobFinalStatus(job.state);
   await cluster.stop({ finalStatus, diagnostics: `job ${jobId} ${job.state}${job.error ? `: ${job.error}` : ''}` });
   return jobResults(job);
 }

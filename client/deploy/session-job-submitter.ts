@@ -1,7 +1,8 @@
 /**
  * Session mode for a program whose main() runs in the client: its jobs go to the running session
  * (POST /jobs), the bundle uploaded once to the session's staging dir, and each job is followed
- * over REST when the program asks for its result, across AM attempts.
+ * over REST when the program asks for its result, across AM attempts. A client that goes away
+ * while a job runs cancels it (attached-exit.ts); the session stays.
  *
  * A submission whose answer is lost (the AM died) is never sent again blindly: the client proposes
  * the job's id, finds the AM again and looks the job up there (the HA store keeps every job the AM
@@ -14,8 +15,10 @@ import type { UploadedBundleRef } from '../bundle/bundle-ref.js';
 import { uploadBundle } from '../bundle/bundle-upload.js';
 import type { JobSubmitter } from '../program/program-context.js';
 import { followAm, isConnectionLost } from './am-locator.js';
+import { attachedWork } from './attached-exit.js';
 import type { DeployContext } from './deploy-context.js';
 import { DispatcherError, type JobDetails, type JobSubmission } from './dispatcher-client.js';
+import { cancelSessionJob } from './exit-cleanups.js';
 import { amRecoveryTimeoutMs, followJob, type FollowedCluster } from './job-follow.js';
 import type { SessionCluster } from './session-cluster.js';
 import { jobsDir } from './staging-dir.js';
@@ -26,12 +29,21 @@ export function sessionJobSubmitter(ctx: DeployContext, cluster: SessionCluster,
   return {
     async submit(plan) {
       bundle ??= uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
-      const jobId = await submitter.submit({ ...plan, bundle: await bundle });
+      const submitting = bundle.then((uploaded) => submitter.submit({ ...plan, bundle: uploaded }));
+      // A client that goes away cancels the job, also one whose submission is still under way (attached-exit.ts).
+      const unregister = attachedWork.register(`job ${plan.name}`, cancelSessionJob(cluster, submitting));
+      let jobId: string;
+      try {
+        jobId = await submitting;
+      } catch (err) {
+        unregister();
+        throw err;
+      }
       ctx.log(`submitted job ${jobId} (${plan.name}) to ${cluster.applicationId}`);
       return {
         id: jobId,
         applicationId: cluster.applicationId,
-        result: () => followJob(cluster, jobId, { recoveryTimeoutMs: submitter.recoveryTimeoutMs, log: ctx.log, ...(onProgress ? { onProgress } : {}) }),
+        result: () => followJob(cluster, jobId, { recoveryTimeoutMs: submitter.recoveryTimeoutMs, log: ctx.log, ...(onProgress ? { onProgress } : {}) }).finally(unregister),
       };
     },
   };

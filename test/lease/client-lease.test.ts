@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ClientLease } from '../../appmaster/lease/client-lease.js';
+import type { JobStatus } from '../../appmaster/cluster-api.js';
+import { ClientLease, endWithoutClient, type ClusterEnd, type LostClientHost } from '../../appmaster/lease/client-lease.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -68,5 +69,58 @@ describe('ClientLease (AM side)', () => {
 
   it('refuses a timeout that is not positive', () => {
     expect(() => new ClientLease({ timeoutMs: 0, onExpired: () => {} })).toThrow(/loom.client.heartbeat-timeout must be more than 0 ms/);
+  });
+});
+
+describe('a lapsed lease ends the cluster without its client', () => {
+  /** An AM with these jobs; cancelling one makes it CANCELED. */
+  function amWith(states: Record<string, JobStatus['state']>, extra: Partial<LostClientHost> = {}) {
+    const jobs = new Map(Object.entries(states));
+    const events: string[] = [];
+    let end: ClusterEnd | undefined;
+    const host: LostClientHost = {
+      jobs: () => [...jobs].map(([id, state]) => ({ id, state }) as JobStatus),
+      cancelJob: async (id) => {
+        events.push(`cancel ${id}`);
+        jobs.set(id, 'CANCELED');
+      },
+      clientLost: () => events.push('client lost'),
+      finish: (e) => {
+        events.push(`finish ${e.finalStatus}`);
+        end = e;
+      },
+      log: () => {},
+      ...extra,
+    };
+    return { host, events, end: () => end };
+  }
+
+  it('cancels only the running jobs, then ends a session KILLED with the lease diagnostics and the cancelled jobs', async () => {
+    const am = amWith({ a: 'FINISHED', b: 'RUNNING', c: 'INITIALIZING', d: 'FAILED' });
+    await endWithoutClient(am.host, 'Loom client lease expired: ...');
+    expect(am.events).toEqual(['client lost', 'cancel b', 'cancel c', 'finish KILLED']);
+    expect(am.end()).toEqual({ finalStatus: 'KILLED', diagnostics: 'Loom client lease expired: ... Its running job(s) b, c were cancelled.' });
+  });
+
+  it('the mode names the end from the jobs once the running ones were cancelled', async () => {
+    const seen: string[][] = [];
+    const am = amWith(
+      { done: 'FINISHED', busy: 'RUNNING' },
+      {
+        endFor: (jobs, lost) => {
+          seen.push(jobs.map((j) => `${j.id} ${j.state}`));
+          return { finalStatus: 'SUCCEEDED', diagnostics: `mode says: ${lost}` };
+        },
+      },
+    );
+    await endWithoutClient(am.host, 'lost');
+    expect(seen).toEqual([['done FINISHED', 'busy CANCELED']]);
+    expect(am.end()).toEqual({ finalStatus: 'SUCCEEDED', diagnostics: 'mode says: lost' });
+  });
+
+  it('a job that cannot be cancelled does not keep the cluster: it still ends', async () => {
+    const am = amWith({ stuck: 'RUNNING' }, { cancelJob: async () => Promise.reject(new Error('no TaskExecutor answered')) });
+    await endWithoutClient(am.host, 'lost');
+    expect(am.end()?.finalStatus).toBe('KILLED');
   });
 });

@@ -74,6 +74,30 @@ describe('per-job mode', () => {
     expect(logs.join('\n')).toContain('waiting up to 300 ms for the attached client');
   });
 
+  it('attached, its client gone: a job that FINISHED ends the cluster SUCCEEDED (never KILLED), one that still ran KILLED; the mode no longer ends it by itself', async () => {
+    const workDir = await perJobDir({ jobId: JOB_ID, job, attached: true });
+    const runner = preparePerJobMode({ workDir }, config('loom.client.heartbeat-timeout: 50ms\n'));
+    const { host, finishedOnce } = fakeHost(() => ({ state: 'FINISHED' }));
+    const ended: string[] = [];
+    void finishedOnce.then((e) => ended.push(e.status));
+    runner.start(host);
+    // The job ended; the client lease lapses before the client stopped the cluster.
+    await new Promise((r) => setTimeout(r, 10));
+    runner.clientLost!();
+    const status = (state: JobStatus['state']) => [{ id: JOB_ID, state } as JobStatus];
+    expect(runner.endWithoutClient!(status('FINISHED'), 'Loom client lease expired: x')).toEqual({
+      finalStatus: 'SUCCEEDED',
+      diagnostics: `job ${JOB_ID} FINISHED; the attached client went away before it stopped the cluster: Loom client lease expired: x`,
+    });
+    expect(runner.endWithoutClient!(status('CANCELED'), 'lost').finalStatus).toBe('KILLED');
+    expect(runner.endWithoutClient!(status('FAILED'), 'lost').finalStatus).toBe('FAILED');
+    expect(runner.endWithoutClient!(status('RUNNING'), 'lost')).toEqual({ finalStatus: 'KILLED', diagnostics: `job ${JOB_ID} RUNNING when its client went away: lost` });
+    // Its own wait for the client (50 ms) no longer ends the application.
+    await new Promise((r) => setTimeout(r, 150));
+    expect(ended).toEqual([]);
+    await runner.stop('done');
+  });
+
   it('refuses a missing or broken job description before the AM serves', async () => {
     dir = await mkdtemp(join(tmpdir(), 'loom-modes-'));
     expect(() => preparePerJobMode({ workDir: dir! }, config())).toThrow(/per-job mode needs the job description loom-job\.json \(ENOENT/);

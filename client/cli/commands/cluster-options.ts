@@ -11,6 +11,7 @@ import { ConfigurationError } from '../../conf/configuration-error.js';
 import { parseMemorySize } from '../../conf/memory-size.js';
 import { LoomConfig } from '../../conf/loom-config.js';
 import { ApplicationEndedError } from '../../deploy/application-waiter.js';
+import { attachedWork } from '../../deploy/attached-exit.js';
 import { DeployContext } from '../../deploy/deploy-context.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
@@ -133,6 +134,11 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
       rest.push(arg, ...(i + 1 < argv.length ? [argv[++i]!] : []));
       continue;
     }
+    // Flink's -sae (--shutdownOnAttachedExit): a multi-letter short flag commander cannot take.
+    if (arg === '-sae') {
+      rest.push('--shutdownOnAttachedExit');
+      continue;
+    }
     if (!arg.startsWith('-y')) {
       rest.push(arg);
       continue;
@@ -155,6 +161,9 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
   if (ships.length) properties.push(`yarn.ship-files=${ships.join(';')}`);
   return { argv: [...rest, ...argv.slice(i)], properties };
 }
+
+/** Flink's -sae (--shutdownOnAttachedExit) of run and run-application: what Loom always does for an attached run (client/deploy/attached-exit.ts). */
+export const SAE_HELP = "-sae: shut down on attached exit (Flink's flag); Loom's default for every attached run, so it changes nothing";
 
 /** Options of run, run-application, list, cancel and info that take a value: what follows them is not the bundle. */
 export const VALUE_OPTIONS: ReadonlySet<string> = new Set(['-t', '--target', '-m', '--jobmanager', '-c', '--class', '-p', '--parallelism', '-D', '--name', '--entry', '--applicationId']);
@@ -224,6 +233,8 @@ export async function withContext(name: string, io: ClusterCommandIo, flags: Clu
     io.stderr.write(`loom ${name}: ${describeClusterError(err)}\n`);
     return err instanceof ConfigurationError || err instanceof UsageError ? 2 : 1;
   } finally {
+    // A client going away ends this flow too (its job cancelled): the cleanup still uses ctx.
+    await attachedWork.untilCleanedUp();
     await ctx?.close();
   }
 }

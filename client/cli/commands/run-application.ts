@@ -7,18 +7,21 @@
  * the application id and the dashboard URL and exits; `--attached` follows the application to
  * its end, prints its final status and diagnostics (main()'s error when it failed), and exits
  * 0 for SUCCEEDED, 1 otherwise. Attached, the application holds a client lease (it ends
- * KILLED when this client dies); Ctrl+C kills it.
+ * KILLED when this client dies), and a client that goes away (Ctrl+C, SIGTERM, SIGHUP, its output
+ * closed) stops it KILLED, its running jobs cancelled: Flink's -sae, always on (attached-exit.ts).
  */
 import type { Command } from 'commander';
 import { ENDED_STATES, amRegistered } from '../../deploy/application-waiter.js';
-import { deployApplication } from '../../deploy/application-deployer.js';
-import { holdClusterLease, markAttached } from '../../deploy/cluster-lease.js';
+import { deployApplication, type DeployedApplication } from '../../deploy/application-deployer.js';
+import { attachedWork } from '../../deploy/attached-exit.js';
+import { holdClusterLease, markAttached, type ClusterLease } from '../../deploy/cluster-lease.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
+import { abandonDeployment, killUnregisteredCluster, stopApplicationCluster } from '../../deploy/exit-cleanups.js';
 import { resolveProgramBundle } from '../../deploy/program-bundle.js';
 import { SessionCluster } from '../../deploy/session-cluster.js';
 import type { ApplicationReport } from '../../yarn/cluster-reports.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
-import { checkParallelism, checkTarget, clusterCommand, parseClusterArgs, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
+import { checkParallelism, checkTarget, clusterCommand, parseClusterArgs, SAE_HELP, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
 
 interface RunApplicationFlags extends ClusterFlags {
   class?: string;
@@ -42,7 +45,8 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
     .option('-c, --class <export>', 'the export holding main(ctx) (default: the default export)')
     .option('--entry <module>', 'for a directory or archive bundle: the module to import, relative to it')
     .option('-p, --parallelism <n>', 'default parallelism of the program\'s jobs (parallelism.default)')
-    .option('--attached', 'follow the application to its end and exit 0 for SUCCEEDED, 1 otherwise')
+    .option('--attached', 'follow the application to its end and exit 0 for SUCCEEDED, 1 otherwise; Ctrl+C or a closed output stops it KILLED')
+    .option('--shutdownOnAttachedExit', SAE_HELP)
     .argument('<bundle>', 'a local .mjs/.js module or directory, or an hdfs:// (webhdfs://) path of a module or .tar.gz')
     .argument('[args...]', 'arguments for main (ctx.args)')
     .addHelpText('after', '\nFlink-style -y flags work too (-yjm -ytm -ys -ynm -yqu -yD k=v -yt). Example: loom run-application -t yarn-application wc.mjs /in.txt')
@@ -64,35 +68,59 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
     const bundle = await resolveProgramBundle(ctx, bundlePath!, flags.entry ? { entry: flags.entry } : {});
     // Attached: the application holds a lease, so it ends when this client dies.
     markAttached(ctx.conf, flags.attached ?? false);
+    // Attached, a client that goes away stops the application from the first step (attached-exit.ts).
+    const abort = new AbortController();
+    let submitted: DeployedApplication | undefined;
+    let followed: { cluster: SessionCluster; lease: ClusterLease } | undefined;
+    const deploying = deployApplication(ctx, { bundle, ...(flags.class ? { entryExport: flags.class } : {}), args: programArgs, signal: abort.signal }).then((d) => (submitted = d));
+    const unregister = !flags.attached
+      ? () => {}
+      : attachedWork.register('the application cluster', async (why) => {
+          if (!submitted) {
+            const stopped = await abandonDeployment(abort, deploying, 'the application cluster', why);
+            if (!submitted) return stopped;
+          }
+          if (!followed) return killUnregisteredCluster(ctx, submitted, why);
+          return stopApplicationCluster(followed.cluster, followed.lease)(why);
+        });
     let deployed;
     try {
-      deployed = await deployApplication(ctx, { bundle, ...(flags.class ? { entryExport: flags.class } : {}), args: programArgs });
+      deployed = await deploying;
+    } catch (err) {
+      unregister();
+      throw err;
     } finally {
       if (bundle.where === 'local') await bundle.packed.cleanup();
     }
-    const { applicationId } = deployed;
-    const written = deployed.uploadedFiles.map((f) => `${f.path} (${f.size} bytes)`);
-    ctx.log(`this submission wrote ${written.length} file(s) to HDFS${written.length ? `: ${written.join(', ')}` : ''}`);
-    const report = await untilRegisteredOrEnded(ctx, applicationId);
-    io.stdout.write(`Loom application ${applicationId} ${ENDED_STATES.has(report.state) ? 'has ended' : 'is running'} (application mode).\n  Dashboard: ${report.trackingUrl}\n`);
-    if (!flags.attached && !ENDED_STATES.has(report.state)) {
-      io.stdout.write(`Follow it with: loom info -yid ${applicationId}, or yarn application -status ${applicationId}\n`);
-      return 0;
-    }
-    let ended = report;
-    if (!ENDED_STATES.has(report.state)) {
-      const lease = holdClusterLease(ctx.conf, new SessionCluster(ctx, { applicationId, secret: deployed.secret, report, stagingDir: deployed.stagingDir }), ctx.log);
-      try {
-        ended = await followToEnd(ctx, applicationId, io);
-      } finally {
-        lease.stop();
+    try {
+      const { applicationId } = deployed;
+      const written = deployed.uploadedFiles.map((f) => `${f.path} (${f.size} bytes)`);
+      ctx.log(`this submission wrote ${written.length} file(s) to HDFS${written.length ? `: ${written.join(', ')}` : ''}`);
+      const report = await untilRegisteredOrEnded(ctx, applicationId);
+      io.stdout.write(`Loom application ${applicationId} ${ENDED_STATES.has(report.state) ? 'has ended' : 'is running'} (application mode).\n  Dashboard: ${report.trackingUrl}\n`);
+      if (!flags.attached && !ENDED_STATES.has(report.state)) {
+        io.stdout.write(`Follow it with: loom info -yid ${applicationId}, or yarn application -status ${applicationId}\n`);
+        return 0;
       }
+      let ended = report;
+      if (!ENDED_STATES.has(report.state)) {
+        const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report, stagingDir: deployed.stagingDir });
+        const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
+        followed = { cluster, lease };
+        try {
+          ended = await followToEnd(ctx, applicationId, io);
+        } finally {
+          lease.stop();
+        }
+      }
+      // The AM removes the staging dir when it ends on purpose; a killed one cannot.
+      await ctx.fs.delete(deployed.stagingDir, { recursive: true, ignoreMissing: true });
+      io.stdout.write(`application ${applicationId} ended ${ended.state}/${ended.finalStatus}\n`);
+      if (ended.diagnostics.trim()) io.stdout.write(`  ${ended.diagnostics.trim().split('\n').join('\n  ')}\n`);
+      return ended.finalStatus === 'SUCCEEDED' ? 0 : 1;
+    } finally {
+      unregister();
     }
-    // The AM removes the staging dir when it ends on purpose; a killed one cannot.
-    await ctx.fs.delete(deployed.stagingDir, { recursive: true, ignoreMissing: true });
-    io.stdout.write(`application ${applicationId} ended ${ended.state}/${ended.finalStatus}\n`);
-    if (ended.diagnostics.trim()) io.stdout.write(`  ${ended.diagnostics.trim().split('\n').join('\n  ')}\n`);
-    return ended.finalStatus === 'SUCCEEDED' ? 0 : 1;
   });
 }
 
@@ -108,25 +136,14 @@ async function untilRegisteredOrEnded(ctx: DeployContext, applicationId: string,
   }
 }
 
-/** Polls until the application ended; the first Ctrl+C kills it. */
+/** Polls until the application ended. */
 async function followToEnd(ctx: DeployContext, applicationId: string, io: ClusterCommandIo): Promise<ApplicationReport> {
-  let killing: Promise<unknown> | undefined;
-  const onSignal = () => {
-    if (killing) return;
-    io.stderr.write(`killing ${applicationId}\n`);
-    killing = ctx.yarn.killApplication(applicationId, { diagnostics: 'killed by the attached Loom client (Ctrl+C)' }).catch((err: Error) => io.stderr.write(`could not kill ${applicationId}: ${err.message}\n`));
-  };
-  process.on('SIGINT', onSignal);
   let last = '';
-  try {
-    for (;;) {
-      const r = await ctx.yarn.getApplicationReport(applicationId);
-      if (ENDED_STATES.has(r.state)) return r;
-      if (r.state !== last) io.stderr.write(`${applicationId} is ${r.state}\n`);
-      last = r.state;
-      await new Promise((res) => setTimeout(res, POLL_MS));
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
+  for (;;) {
+    const r = await ctx.yarn.getApplicationReport(applicationId);
+    if (ENDED_STATES.has(r.state)) return r;
+    if (r.state !== last) io.stderr.write(`${applicationId} is ${r.state}\n`);
+    last = r.state;
+    await new Promise((res) => setTimeout(res, POLL_MS));
   }
 }

@@ -13,18 +13,21 @@
  * -ytm, -ys, -ynm, -yqu, -yD k=v, -yid, -yt). The cluster is the one -yid / -Dyarn.application.id
  * names, else the session the properties file names (written by yarn-session). A bundle is an ES
  * module file or a directory holding one (packed as .tar.gz), uploaded under its content hash.
+ * Attached, a client that goes away (Ctrl+C, SIGTERM, SIGHUP, its output closed) cancels its jobs
+ * and stops a per-job cluster: Flink's -sae, always on (client/deploy/attached-exit.ts).
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { packBundle, type PackedBundle } from '../../bundle/bundle-pack.js';
 import { uploadBundle } from '../../bundle/bundle-upload.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
+import { attachedWork } from '../../deploy/attached-exit.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import type { JobDetails } from '../../deploy/dispatcher-client.js';
+import { cancelSessionJob } from '../../deploy/exit-cleanups.js';
 import { amRecoveryTimeoutMs, waitForJobAcrossAttempts } from '../../deploy/job-follow.js';
 import { perJobSubmitter } from '../../deploy/per-job-submitter.js';
 import { attachToSession } from '../../deploy/session-attach.js';
-import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { SessionSubmitter, sessionJobSubmitter } from '../../deploy/session-job-submitter.js';
 import { jobsDir } from '../../deploy/staging-dir.js';
 import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
@@ -38,6 +41,7 @@ import {
   checkTarget,
   clusterCommand,
   parseClusterArgs,
+  SAE_HELP,
   UsageError,
   withCluster,
   withContext,
@@ -71,11 +75,17 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     .option('-c, --class <export>', 'session: the export every task of ONE job calls as fn(task); per-job: the export holding main(ctx)')
     .option('-p, --parallelism <n>', 'tasks of the job (session -c form), or the programs\' default parallelism (parallelism.default)')
     .option('-d, --detached', 'print the job (and per-job application) ids and exit without waiting')
+    .option('--shutdownOnAttachedExit', SAE_HELP)
     .option('--name <name>', 'job name for the -c form (default: the bundle and export)')
     .option('--entry <module>', 'for a directory bundle: the module to import, relative to it')
     .argument('<bundle>', 'an .mjs/.js module, or a directory holding one and its node_modules')
     .argument('[args...]', 'arguments for the program (ctx.args) or every task (task.args)')
-    .addHelpText('after', '\nFlink-style: -m yarn-cluster, -yjm -ytm -ys -ynm -yqu -yD k=v -yid -yt. Example: loom run -t yarn-per-job wc.mjs /in.txt')
+    .addHelpText(
+      'after',
+      '\nFlink-style: -m yarn-cluster, -yjm -ytm -ys -ynm -yqu -yD k=v -yid -yt, -sae. Example: loom run -t yarn-per-job wc.mjs /in.txt\n' +
+        'Attached (without -d), Loom always behaves as Flink\'s -sae: Ctrl+C, SIGTERM, SIGHUP or a closed output (| head) cancels the\n' +
+        'running job(s) and stops a per-job cluster (KILLED; SUCCEEDED if its job had finished), printing one line of what it did.',
+    )
     // Whatever follows the bundle belongs to the program, even when it looks like an option.
     .passThroughOptions();
   const parsed = parseClusterArgs<RunFlags>('run', cmd, argv, io);
@@ -113,20 +123,32 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
   }
   const parallelism = flags.parallelism ? Number(flags.parallelism) : ctx.conf.get(LoomOptions.defaultParallelism);
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), (line) => io.stderr.write(`${line}\n`));
-  const jobId = await submitter.submit({
+  const submitting = submitter.submit({
     name: flags.name ?? `${flags.class} (${bundlePath})`,
     bundle,
     exportName: flags.class!,
     parallelism,
     args: jobArgs,
   });
-  io.stderr.write(`submitted job ${jobId} to ${cluster.applicationId} (parallelism ${parallelism})\n`);
-  if (flags.detached) {
-    io.stdout.write(`${jobId}\n`);
-    return 0;
+  // Attached: a client that goes away cancels the job, also one still being submitted (attached-exit.ts).
+  const unregister = flags.detached ? () => {} : attachedWork.register(`job ${flags.class}`, cancelSessionJob(cluster, submitting));
+  try {
+    const jobId = await submitting;
+    io.stderr.write(`submitted job ${jobId} to ${cluster.applicationId} (parallelism ${parallelism})\n`);
+    if (flags.detached) {
+      io.stdout.write(`${jobId}\n`);
+      return 0;
+    }
+    // Across AM attempts: a new attempt takes the job over (HA store), so follow it there.
+    const job = await waitForJobAcrossAttempts(cluster, jobId, {
+      recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
+      log: (line) => io.stderr.write(`${line}\n`),
+      onProgress: (j) => io.stderr.write(`${progressLine(j)}\n`),
+    });
+    return reportJob(job, io);
+  } finally {
+    unregister();
   }
-  const job = await waitWithCancelOnInterrupt(ctx, cluster, jobId, io);
-  return reportJob(job, io);
 }
 
 /**
@@ -173,25 +195,6 @@ async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: R
     return 0;
   } finally {
     await packed.cleanup();
-  }
-}
-
-/** Ctrl+C while waiting cancels the job (the session stays). */
-async function waitWithCancelOnInterrupt(ctx: DeployContext, cluster: SessionCluster, jobId: string, io: ClusterCommandIo): Promise<JobDetails> {
-  const onSignal = () => {
-    io.stderr.write(`cancelling job ${jobId}\n`);
-    cluster.dispatcher.cancelJob(jobId).catch((err: Error) => io.stderr.write(`could not cancel job ${jobId}: ${err.message}\n`));
-  };
-  process.on('SIGINT', onSignal);
-  try {
-    // Across AM attempts: a new attempt takes the job over (HA store), so follow it there.
-    return await waitForJobAcrossAttempts(cluster, jobId, {
-      recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
-      log: (line) => io.stderr.write(`${line}\n`),
-      onProgress: (job) => io.stderr.write(`${progressLine(job)}\n`),
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
   }
 }
 

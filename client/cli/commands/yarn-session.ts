@@ -3,8 +3,9 @@
  * to one (-id). Flink's flags: -jm -tm -s -nm -qu -d -id -D -t.
  *
  * Detached (-d): prints the application id and the dashboard URL, then exits; the session runs
- * on. Attached: prints the same, then stops the session on `stop` from stdin or on Ctrl+C (a
- * second Ctrl+C kills the application at once), and ends by itself when the application ends.
+ * on. Attached: prints the same, then stops the session on `stop` from stdin or on Ctrl+C,
+ * SIGTERM or SIGHUP (a second one kills the application at once), and ends by itself when the
+ * application ends.
  * A session started attached holds a lease on the AM (heartbeats): if this process dies, the
  * session ends after loom.client.heartbeat-timeout; `detach` releases the lease and exits.
  * The properties file (mode 600) records the session and its secret for `loom run`.
@@ -170,6 +171,7 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: C
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
     watching = cluster
       .waitForEnd({ timeoutMs: Number.MAX_SAFE_INTEGER, pollMs: 2000, signal: ending.signal })
       .then(() => resolve('ended'))
@@ -178,6 +180,7 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: C
       lines?.close();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('SIGHUP', onSignal);
     });
   }).finally(() => ending.abort());
   // The watcher's report call in flight ends before this returns: nothing of it may outlive the command.
