@@ -42,12 +42,14 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       // Attached: from the first step, a client that goes away takes the cluster with it (attached-exit.ts).
       const abort = new AbortController();
       let followed: { cluster: SessionCluster; lease: ClusterLease } | undefined;
+      let leaving = false;
       const deploying = deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: true, signal: abort.signal }).then((deployed) => {
         const cluster = new SessionCluster(ctx, { applicationId: deployed.applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
         followed = { cluster, lease: holdClusterLease(ctx.conf, cluster, ctx.log) };
         return followed;
       });
       const unregister = attachedWork.register(`job ${jobId}`, async (why) => {
+        leaving = true;
         if (!followed) {
           const stopped = await abandonDeployment(abort, deploying, `the cluster of job ${jobId}`, why);
           // Deployed just before the abort: followed by now.
@@ -66,21 +68,24 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       const { applicationId } = cluster;
       onDeployed?.({ jobId, applicationId });
       const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}) };
-      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow).finally(unregister) };
+      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow, () => leaving).finally(unregister) };
     },
   };
 }
 
 /** The job's end, then its cluster's: the lease dropped, the cluster stopped with the status that matches, staging dir removed. */
-async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId: string, follow: FollowJobOptions): Promise<unknown[]> {
+async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId: string, follow: FollowJobOptions, clientLeaving: () => boolean): Promise<unknown[]> {
   let job: JobDetails;
   try {
     job = await waitForJobAcrossAttempts(cluster, jobId, follow);
   } catch (err) {
+    if (clientLeaving()) throw err;
     lease.stop();
     await cluster.kill(`the Loom client lost job ${jobId}: ${(err as Error).message}`).catch(() => undefined);
     throw err;
   }
+  // The client is going away: the exit cleanup stops the cluster, with the diagnostics that say why.
+  if (clientLeaving()) return jobResults(job);
   lease.stop();
   const finalStatus = perJobFinalStatus(job.state);
   await cluster.stop({ finalStatus, diagnostics: `job ${jobId} ${job.state}${job.error ? `: ${job.error}` : ''}` });

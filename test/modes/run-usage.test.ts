@@ -23,6 +23,18 @@ describe('run and run-application usage', () => {
     expect((await run(runApplication, ['-t', 'yarn-application'])).err).toMatch(/missing required argument 'bundle'/);
   });
 
+  it("accepts Flink's -sae (--shutdownOnAttachedExit), Loom's default for an attached run; after the bundle it is the program's", async () => {
+    for (const fn of [runJob, runApplication]) {
+      for (const flag of ['-sae', '--shutdownOnAttachedExit']) {
+        // Parsed like any other flag: the usage error that follows is about -p, not the flag.
+        const r = await run(fn, [flag, '-p', 'many', 'wc.mjs']);
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(/-p "many" is not a parallelism/);
+      }
+    }
+    expect((await run(runJob, ['-d', 'wc.mjs', '-sae'])).err).toMatch(/-d without -c/);
+  });
+
   it('past the arguments, a missing Hadoop configuration is the first problem, named, exit 1', async () => {
     const r = await run(runApplication, ['-t', 'yarn-application', 'wc.mjs']);
     expect(r.code).toBe(1);

@@ -111,6 +111,7 @@ async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnS
   const onSignal = () => abort.abort(new Error('interrupted; the application is being killed and its staging dir removed'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
   let cluster: SessionCluster;
   // Attached, the session lives only while this client heartbeats (no orphans).
   markAttached(ctx.conf, !flags.detached);
@@ -119,6 +120,7 @@ async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnS
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
   }
   printSession(io, cluster, ctx);
   if (flags.detached) {
