@@ -50,7 +50,7 @@ export async function attachToSession(ctx: DeployContext, opts: AttachOptions = 
     } catch (err) {
       // The newest session ended (or YARN forgot it): an older one may still run.
       if (!(err instanceof SessionGoneError)) throw err;
-      return attachToRunningSession(ctx, opts, err.message);
+      return attachToRunningSession(ctx, opts, `the properties file names ${recorded.applicationId}, which ${err.state}`);
     }
   }
   return attachToRunningSession(ctx, opts, `no properties file at ${propertiesFile}`);
@@ -74,7 +74,15 @@ async function attachToRunningSession(ctx: DeployContext, opts: AttachOptions, w
 }
 
 /** The session is gone (ended, or unknown to the ResourceManager). */
-class SessionGoneError extends SessionNotFoundError {}
+class SessionGoneError extends SessionNotFoundError {
+  constructor(
+    message: string,
+    /** `has ended (FINISHED/SUCCEEDED)`, `the ResourceManager does not know`. */
+    readonly state: string,
+  ) {
+    super(message);
+  }
+}
 
 async function attachById(ctx: DeployContext, applicationId: string, recorded: SessionProperties | undefined, opts: AttachOptions): Promise<SessionCluster> {
   const propertiesFile = ctx.propertiesFile();
@@ -91,12 +99,12 @@ async function attachById(ctx: DeployContext, applicationId: string, recorded: S
   } catch (err) {
     if (!isRemoteException(err, 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException')) throw err;
     await removeSessionProperties(propertiesFile, applicationId);
-    throw new SessionGoneError(`the ResourceManager does not know ${applicationId}; start a session with yarn-session`);
+    throw new SessionGoneError(`the ResourceManager does not know ${applicationId}; start a session with yarn-session`, 'the ResourceManager does not know');
   }
   if (ENDED_STATES.has(report.state)) {
     await removeSessionProperties(propertiesFile, applicationId);
     const restart = modeOf(report) === 'session' ? '; start a new one with yarn-session' : '';
-    throw new SessionGoneError(`${describeCluster(report)} has ended (${report.state}/${report.finalStatus})${restart}`);
+    throw new SessionGoneError(`${describeCluster(report)} has ended (${report.state}/${report.finalStatus})${restart}`, `has ended (${report.state}/${report.finalStatus})`);
   }
   if (report.applicationType !== 'Loom') {
     throw new SessionNotFoundError(`${applicationId} is a ${report.applicationType || 'YARN'} application, not a Loom cluster`);
