@@ -1,7 +1,8 @@
 // `loom minicluster` as a user runs it: a real process that prints HADOOP_CONF_DIR, serves real
 // clients through that directory, and stops cleanly on SIGTERM. Runs the compiled CLI (npm test builds it).
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { PassThrough } from 'node:stream';
@@ -69,6 +70,23 @@ describe('loom minicluster', () => {
     const latency = await runMiniCluster({ nodes: '1', hdfsLatency: 'fast', define: [] }, { stdout: new PassThrough(), stderr });
     expect(latency).toBe(2);
     expect(text).toContain('--hdfs-latency must be real, none or a scale >= 0 (e.g. 0.5), got "fast"');
+  });
+
+  it('-d needs --dir, --stop needs a running one; each says what to do', async () => {
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (d: Buffer) => (text += d.toString()));
+    expect(await runMiniCluster({ nodes: '1', define: [], detach: true }, { stdout: new PassThrough(), stderr })).toBe(2);
+    expect(text).toContain('-d needs --dir <dir>');
+    const dir = mkdtempSync(join(tmpdir(), 'loom-mc-stop-'));
+    try {
+      writeFileSync(join(dir, 'minicluster.pid'), '999999999\n'); // a stale pid file
+      expect(await runMiniCluster({ nodes: '1', define: [], stop: true, dir }, { stdout: new PassThrough(), stderr })).toBe(1);
+      expect(text).toContain(`no mini cluster runs from ${dir}`);
+      expect(existsSync(join(dir, 'minicluster.pid'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--hdfs-latency sets the WebHDFS delays and the banner says which', async () => {
