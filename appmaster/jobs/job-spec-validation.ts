@@ -3,6 +3,7 @@
  * application mode's main(), the HA store): every problem at once, each naming its field and what
  * a good value looks like.
  */
+import { MAX_PARALLELISM } from '../../client/program/job-limits.js';
 import type { JobSpec } from '../cluster-api.js';
 
 export class JobSpecError extends Error {
@@ -12,7 +13,8 @@ export class JobSpecError extends Error {
   }
 }
 
-export const MAX_PARALLELISM = 10_000;
+/** Shared with the clients, which check it before they upload anything. */
+export { MAX_PARALLELISM };
 /** Arguments travel to every task inside one gRPC message. */
 export const MAX_ARGS_JSON_BYTES = 4 * 1024 * 1024;
 

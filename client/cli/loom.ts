@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { oneLineCommanderErrors } from './commander-errors.js';
 import { registerCommands } from './commands.js';
 import { describeError } from './describe-error.js';
 
@@ -12,7 +13,12 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  oneLineCommanderErrors(program, 'loom');
   registerCommands(program);
+  if (argv.length === 0) {
+    process.stderr.write(`loom: no command given: use one of ${program.commands.map((c) => c.name()).join(', ')} (see loom --help)\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

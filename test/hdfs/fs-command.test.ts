@@ -85,7 +85,7 @@ describe('loom fs', () => {
     expect((await fs('-mkdir', '/a/b')).err).toMatch(/^loom fs -mkdir: `\/a\/b': No such file or directory \(use -p to create parents\)\n$/);
     const bad = await fs('-frobnicate');
     expect(bad.code).toBe(2);
-    expect(bad.err.split('\n')[0]).toBe('loom fs: unknown command -frobnicate');
+    expect(bad.err.split('\n')[0]).toBe('loom fs: unknown command -frobnicate (see loom fs -help)');
     const esc = await fs('-ls', '/../x');
     expect(esc.code).toBe(1);
     expect(esc.err).toMatch(/climbs above the root/);

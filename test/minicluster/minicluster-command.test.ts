@@ -63,10 +63,10 @@ describe('loom minicluster', () => {
     stderr.on('data', (d: Buffer) => (text += d.toString()));
     const code = await runMiniCluster({ nodes: '0', define: [] }, { stdout: new PassThrough(), stderr });
     expect(code).toBe(2);
-    expect(text).toContain('--nodes needs a positive integer, got "0"');
+    expect(text).toContain('--nodes "0" is not a number of NodeManagers: give a whole number of at least 1, e.g. --nodes 2');
     const bad = await runMiniCluster({ nodes: '1', define: ['novalue'] }, { stdout: new PassThrough(), stderr });
     expect(bad).toBe(2);
-    expect(text).toContain('-D needs key=value');
+    expect(text).toContain('-D "novalue" is not key=value: write e.g. -D yarn.nodemanager.vmem-check-enabled=false');
     const latency = await runMiniCluster({ nodes: '1', hdfsLatency: 'fast', define: [] }, { stdout: new PassThrough(), stderr });
     expect(latency).toBe(2);
     expect(text).toContain('--hdfs-latency must be real, none or a scale >= 0 (e.g. 0.5), got "fast"');

@@ -58,10 +58,12 @@ describe('ctx.submit / ctx.run', () => {
     const err = await ctx.submit({ exportName: ' ', parallelism: 0, args: 'x' as unknown as unknown[], name: 5 as unknown as string }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProgramError);
     expect((err as Error).message).toBe(
-      'ctx.submit(): exportName must name the bundle export every task calls (e.g. "countWords"); parallelism must be a whole number of at least 1 (got 0); ' +
+      'ctx.submit(): exportName must name the bundle export every task calls (e.g. "countWords"); parallelism must be a whole number from 1 to 10000 (got 0); ' +
         'args must be an array (every task gets it as task.args); name must be a string when given',
     );
     await expect(ctx.submit({ exportName: 'f', args: [10n] })).rejects.toThrow(/args must be JSON-serialisable/);
+    // The AM's own limit (MAX_PARALLELISM), checked here before anything is uploaded.
+    await expect(ctx.submit({ exportName: 'f', parallelism: 10_001 })).rejects.toThrow('parallelism must be a whole number from 1 to 10000 (got 10001)');
     expect(submitter.plans).toEqual([]);
   });
 

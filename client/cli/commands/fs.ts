@@ -65,7 +65,7 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
     const ctx: FsContext = { client, io, home: undefined };
     return (await handler(ctx, args)) ?? 0;
   } catch (err) {
-    if (err instanceof UsageError) return usage(io, err.message);
+    if (err instanceof UsageError) return usage(io, `${command}: ${err.message}`);
     io.stderr.write(`loom fs ${command}: ${describeError(err)}\n`);
     return 1;
   } finally {

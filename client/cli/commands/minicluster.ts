@@ -11,7 +11,10 @@ import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { parseHdfsLatencySetting } from '../../../minicluster/hdfs-latency-setting.js';
 import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../../minicluster/mini-cluster.js';
+import { oneLineCommanderErrors } from '../commander-errors.js';
 import { describeError } from '../describe-error.js';
+import { keyValueOption, wholeNumberOption } from '../option-values.js';
+import { UsageError } from '../usage-error.js';
 import { DETACHED_CHILD_ENV, forgetDetachedChild, recordDetachedChild, reportToParent, startDetached, stopDetached } from './minicluster-daemon.js';
 
 export interface MiniClusterCommandIo {
@@ -48,29 +51,25 @@ function childArgsOf(raw: RawOptions): string[] {
   return args;
 }
 
-class UsageError extends Error {}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive integer, got "${value}"`);
-  return n;
+/** A whole number of at least 1 (YARN reads these as Java ints, so at most JAVA_INT_MAX). */
+function positiveInt(value: string | undefined, flag: string, noun: string, example: number): number | undefined {
+  return value === undefined ? undefined : wholeNumberOption(value, { flag, noun, min: 1, example });
 }
 
+/** The options, or a UsageError naming the first bad one. */
 export function parseMiniClusterOptions(raw: RawOptions): MiniClusterOptions {
   const yarnSite: Record<string, string> = {};
   for (const d of raw.define) {
-    const eq = d.indexOf('=');
-    if (eq <= 0) throw new UsageError(`-D needs key=value (e.g. -D yarn.nodemanager.vmem-check-enabled=false), got "${d}"`);
-    yarnSite[d.slice(0, eq)] = d.slice(eq + 1);
+    const [key, value] = keyValueOption(d, '-D', 'yarn.nodemanager.vmem-check-enabled=false');
+    yarnSite[key] = value;
   }
-  const opts: MiniClusterOptions = { nodes: positiveInt(raw.nodes, '--nodes'), yarnSite };
+  const opts: MiniClusterOptions = { nodes: positiveInt(raw.nodes, '--nodes', 'a number of NodeManagers', 2), yarnSite };
   if (raw.dir !== undefined) opts.dir = raw.dir;
-  const memory = positiveInt(raw.nodeMemory, '--node-memory');
+  const memory = positiveInt(raw.nodeMemory, '--node-memory', 'a memory size in MB', 8192);
   if (memory !== undefined) opts.nodeMemoryMb = memory;
-  const vcores = positiveInt(raw.nodeVcores, '--node-vcores');
+  const vcores = positiveInt(raw.nodeVcores, '--node-vcores', 'a number of vcores', 8);
   if (vcores !== undefined) opts.nodeVcores = vcores;
-  const heartbeat = positiveInt(raw.heartbeatMs, '--heartbeat-ms');
+  const heartbeat = positiveInt(raw.heartbeatMs, '--heartbeat-ms', 'an interval in milliseconds', 1000);
   if (heartbeat !== undefined) opts.heartbeatMs = heartbeat;
   if (raw.hdfsLatency !== undefined) {
     try {
@@ -145,8 +144,10 @@ export async function runMiniCluster(raw: RawOptions, io: MiniClusterCommandIo):
 }
 
 export function registerMiniClusterCommand(program: Command): void {
-  program
-    .command('minicluster')
+  // command() copies the program's settings (exitOverride, output) to it; its errors then name it.
+  const cmd = program.command('minicluster');
+  oneLineCommanderErrors(cmd, 'loom minicluster');
+  cmd
     .description('run an embedded YARN + WebHDFS mini cluster on 127.0.0.1 and print its HADOOP_CONF_DIR')
     .option('--nodes <n>', 'number of NodeManagers', '2')
     .option('--dir <dir>', 'directory for its configuration, HDFS data and container dirs (kept); default a temp dir removed on stop')

@@ -18,7 +18,7 @@ import { resolveProgramBundle } from '../../deploy/program-bundle.js';
 import { SessionCluster } from '../../deploy/session-cluster.js';
 import type { ApplicationReport } from '../../yarn/cluster-reports.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
-import { checkParallelism, checkTarget, clusterCommand, parseClusterArgs, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
+import { checkTarget, clusterCommand, parallelismOption, parseClusterArgs, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
 
 interface RunApplicationFlags extends ClusterFlags {
   class?: string;
@@ -51,14 +51,14 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
   if ('code' in parsed) return parsed.code;
   const { flags, args, properties } = parsed;
   const [bundlePath, ...programArgs] = args;
+  let parallelism: string[];
   try {
     checkTarget(flags.target, undefined, ['yarn-application'], 'yarn-application');
-    checkParallelism(flags.parallelism);
+    parallelism = flags.parallelism === undefined ? [] : [`parallelism.default=${parallelismOption(flags.parallelism)}`];
   } catch (err) {
     io.stderr.write(`loom run-application: ${(err as Error).message}\n`);
     return 2;
   }
-  const parallelism = flags.parallelism ? [`parallelism.default=${flags.parallelism.trim()}`] : [];
   return withContext('run-application', io, flags, [...properties, ...parallelism], async (ctx) => {
     // Checked before anything is uploaded or asked of YARN: a missing bundle leaves nothing behind.
     const bundle = await resolveProgramBundle(ctx, bundlePath!, flags.entry ? { entry: flags.entry } : {});

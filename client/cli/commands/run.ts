@@ -32,11 +32,12 @@ import { runClientProgram } from '../../program/client-program.js';
 import type { JobSubmitter } from '../../program/program-context.js';
 import { describeProgramError } from '../../program/program-errors.js';
 import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../../program/program-loader.js';
+import { jobIdOption } from '../option-values.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
 import {
-  checkParallelism,
   checkTarget,
   clusterCommand,
+  parallelismOption,
   parseClusterArgs,
   UsageError,
   withCluster,
@@ -83,9 +84,10 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
   const { flags, args, properties } = parsed;
   const [bundlePath, ...programArgs] = args;
   let target: ExecutionTarget;
+  let parallelism: number | undefined;
   try {
     target = checkTarget(flags.target, flags.jobmanager, ['remote', 'yarn-session', 'yarn-per-job'], 'yarn-session');
-    checkParallelism(flags.parallelism);
+    parallelism = flags.parallelism === undefined ? undefined : parallelismOption(flags.parallelism);
     if (target !== 'yarn-per-job' && flags.class === undefined && flags.detached) {
       throw new UsageError("-d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application");
     }
@@ -94,24 +96,26 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     return 2;
   }
   const oneJob = target !== 'yarn-per-job' && flags.class !== undefined;
-  const programProperties = !oneJob && flags.parallelism ? [`parallelism.default=${flags.parallelism.trim()}`] : [];
+  const programProperties = !oneJob && parallelism !== undefined ? [`parallelism.default=${parallelism}`] : [];
   return withContext('run', io, flags, [...properties, ...programProperties], async (ctx) => {
-    if (oneJob) return submitOneJob(ctx, io, flags, bundlePath!, programArgs);
+    if (oneJob) return submitOneJob(ctx, io, flags, parallelism, bundlePath!, programArgs);
     return runProgramHere(ctx, io, flags, target, bundlePath!, programArgs);
   });
 }
 
 /** The session `-c <export> -p N` form: one job, its progress and results. */
-async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, bundlePath: string, jobArgs: string[]): Promise<number> {
-  const cluster = await attachToSession(ctx);
+async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, p: number | undefined, bundlePath: string, jobArgs: string[]): Promise<number> {
+  // The bundle first: a wrong path is found without looking for the session.
   const packed = await packBundle(bundlePath, flags.entry ? { entry: flags.entry } : {});
+  let cluster: SessionCluster;
   let bundle;
   try {
+    cluster = await attachToSession(ctx);
     bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
   } finally {
     await packed.cleanup();
   }
-  const parallelism = flags.parallelism ? Number(flags.parallelism) : ctx.conf.get(LoomOptions.defaultParallelism);
+  const parallelism = p ?? ctx.conf.get(LoomOptions.defaultParallelism);
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), (line) => io.stderr.write(`${line}\n`));
   const jobId = await submitter.submit({
     name: flags.name ?? `${flags.class} (${bundlePath})`,
@@ -227,9 +231,10 @@ export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<nu
 }
 
 export async function cancelJob(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const cmd = clusterCommand('cancel', io).description('Cancel a job of a Loom cluster.').argument('<jobId>');
-  return withCluster('cancel', io, argv, cmd, async (cluster, _ctx, args) => {
-    const job = await cluster.dispatcher.cancelJob(args[0]!);
+  // A malformed id is refused while parsing, before the cluster is looked for.
+  const cmd = clusterCommand('cancel', io).description('Cancel a job of a Loom cluster.').argument('<jobId>', 'the job: 32 hex digits, as loom list prints it', jobIdOption);
+  return withCluster('cancel', io, argv, cmd, async (cluster) => {
+    const job = await cluster.dispatcher.cancelJob(cmd.processedArgs[0] as string);
     io.stdout.write(`job ${job.id} is ${job.state}\n`);
     return 0;
   });

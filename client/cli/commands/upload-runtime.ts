@@ -44,7 +44,9 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     const fsUri = target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
     const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env });
     close = () => fs.close();
-    const dir = parseHdfsPath(dirArg, await fs.getHomeDirectory()).path;
+    // Only a relative directory needs the NameNode now (the home directory); everything local is checked first.
+    const relative = target.scheme === undefined && !dirArg.startsWith('/');
+    const dir = relative ? parseHdfsPath(dirArg, await fs.getHomeDirectory()).path : target.path;
     const nodeBinary = flags.node ?? conf.get(LoomOptions.nodeBinary);
     const published = await publishRuntime({ fs, fsUri, dir, env, ...(nodeBinary ? { nodeBinary } : {}), log: (line) => io.stderr.write(`${line}\n`) });
     const what = `Loom ${published.manifest.loomVersion}'s runtime with ${describeNodeBinary(published.manifest.node)}`;
