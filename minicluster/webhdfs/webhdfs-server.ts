@@ -103,8 +103,19 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
     safeMode: false,
   };
   const nn = trackedServer((req, res) => handleNameNodeRequest(ctx, req, res));
-  const dn = trackedServer((req, res) => void handleDataNodeRequest(ctx, req, res));
-  const closeAll = () => Promise.all([shutdown(nn.server, nn.sockets), shutdown(dn.server, dn.sockets)]);
+  // DataNode requests still running (an upload being written or given up): close() waits for them,
+  // so no block file handle outlives the server and the last checkpoint sees their outcome.
+  const dataNodeWork = new Set<Promise<void>>();
+  const dn = trackedServer((req, res) => {
+    const work = handleDataNodeRequest(ctx, req, res).catch(() => res.destroy());
+    dataNodeWork.add(work);
+    void work.then(() => dataNodeWork.delete(work));
+  });
+  const closeAll = async () => {
+    await Promise.all([shutdown(nn.server, nn.sockets), shutdown(dn.server, dn.sockets)]);
+    await Promise.all([...dataNodeWork]);
+    await ns.settled();
+  };
   let nameNodeAddress: Address;
   let dataNodeAddress: Address;
   try {
