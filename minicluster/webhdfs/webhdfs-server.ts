@@ -107,7 +107,7 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
   // so no block file handle outlives the server and the last checkpoint sees their outcome.
   const dataNodeWork = new Set<Promise<void>>();
   const dn = trackedServer((req, res) => {
-    const work = handleDataNodeRequest(ctx, req, res).catch(() => res.destroy());
+    const work = handleDataNodeRequest(ctx, req, res).catch(() => void res.destroy());
     dataNodeWork.add(work);
     void work.then(() => dataNodeWork.delete(work));
   });
