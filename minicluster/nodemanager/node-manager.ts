@@ -29,6 +29,7 @@ import { ContainerExecutor } from './container-process.js';
 import { DEFAULT_ENV_WHITELIST, defaultAdminEnv, whitelistFromEnv, type ContainerLaunchSpec } from './launch-script.js';
 import { LocalizationError, Localizer, type LocalizationSource } from './localizer.js';
 import { MemoryMonitor, type ContainerMemoryPeaks, type MemoryMonitorOptions } from './memory-monitor.js';
+import type { HttpTimeouts } from '../http-timeouts.js';
 import { NodeWebServer } from './node-web-server.js';
 import type { LocalResource } from './resource-cache.js';
 import { sameFileSystem } from './webhdfs-localization-source.js';
@@ -75,6 +76,10 @@ export interface NodeManagerOptions {
   /** The NM process environment the whitelist reads (default process.env). */
   env?: Record<string, string | undefined>;
   envWhitelist?: readonly string[];
+  /** IPC connections that have not finished their handshake by then are closed (rpc-server.ts). */
+  ipcHandshakeTimeoutMs?: number;
+  /** How long a web client may stall (http-timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 type NmState = 'LOCALIZING' | 'RUNNING' | 'KILLING' | 'DONE';
@@ -136,8 +141,8 @@ export class NodeManager implements ContainerManagerBackend {
     this.executor = new ContainerExecutor({ sleepDelayBeforeSigkillMs: opts.sigkillDelayMs });
     this.monitor = new MemoryMonitor(opts.monitor);
     this.localizer = new Localizer(opts.localDir, opts.source);
-    this.rpc = new RpcServer({ host: this.host, port: opts.port ?? 0, protocols: [containerManagementService(this)], auth: nmTokenAuth(this) });
-    this.web = new NodeWebServer({ host: this.host, port: opts.httpPort ?? 0, logDir: opts.logDir, info: () => this.info() });
+    this.rpc = new RpcServer({ host: this.host, port: opts.port ?? 0, protocols: [containerManagementService(this)], auth: nmTokenAuth(this), handshakeTimeoutMs: opts.ipcHandshakeTimeoutMs });
+    this.web = new NodeWebServer({ host: this.host, port: opts.httpPort ?? 0, logDir: opts.logDir, info: () => this.info(), httpTimeouts: opts.httpTimeouts });
   }
 
   /** Binds both ports, registers with the RM and starts heartbeating. */
