@@ -5,6 +5,7 @@
 import { mkdtemp, mkdir, rm as removeDir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OWNER_ONLY_DIR } from '../client/security/local-file-modes.js';
 import { parseApplicationId, formatApplicationId } from '../client/yarn/yarn-ids.js';
 import { siteValues, writeHadoopConfDir } from './hadoop-conf-dir.js';
 import { chooseHdfsLatency, hdfsLatencyOf, type HdfsLatencySetting } from './hdfs-latency-setting.js';
@@ -73,8 +74,10 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
   if (!Number.isInteger(count) || count < 1) throw new Error(`a mini cluster needs at least one NodeManager; nodes=${String(options.nodes)}`);
   const settings = resolveSettings(options);
   const ownDir = options.dir === undefined;
+  // Only the cluster's user may enter its dir (mkdtemp makes it 700; a named dir that does not
+  // exist yet is made so); what is inside carries Hadoop's modes all the same.
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'loom-minicluster-')));
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: OWNER_ONLY_DIR });
 
   let webHdfs: WebHdfsServer | undefined;
   let resourceManager: ResourceManager | undefined;

@@ -30,6 +30,7 @@ import { DEFAULT_ENV_WHITELIST, defaultAdminEnv, whitelistFromEnv, type Containe
 import { LocalizationError, Localizer, type LocalizationSource } from './localizer.js';
 import { MemoryMonitor, type ContainerMemoryPeaks, type MemoryMonitorOptions } from './memory-monitor.js';
 import type { HttpTimeouts } from '../http-timeouts.js';
+import { createAppDirs, createNodeManagerRoots } from './nm-local-dirs.js';
 import { NodeWebServer } from './node-web-server.js';
 import type { LocalResource } from './resource-cache.js';
 import { sameFileSystem } from './webhdfs-localization-source.js';
@@ -147,6 +148,7 @@ export class NodeManager implements ContainerManagerBackend {
 
   /** Binds both ports, registers with the RM and starts heartbeating. */
   static async start(opts: NodeManagerOptions): Promise<NodeManager> {
+    await createNodeManagerRoots(opts.localDir, opts.logDir);
     const nm = new NodeManager(opts);
     try {
       nm.port = (await nm.rpc.listen()).port;
@@ -325,6 +327,7 @@ export class NodeManager implements ContainerManagerBackend {
     };
     // The CLC's credentials verbatim; none given -> an empty credentials file, as the NM writes it.
     const tokens = launchContext.tokens?.length ? Buffer.from(launchContext.tokens as Uint8Array) : new Credentials().serialize();
+    await createAppDirs(this.opts.localDir, c.user, c.appId);
     const running = await this.executor.launch({ spec, tokens, nmPrivateDir: join(this.opts.localDir, 'nmPrivate', c.appId, c.id) });
     c.state = c.killReason ? 'KILLING' : 'RUNNING';
     c.kill = (reason) => running.kill(reason);
