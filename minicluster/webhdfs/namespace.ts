@@ -341,19 +341,26 @@ export class Namespace {
    * both on purpose (issue 13): a short file must never pass for a finished upload.
    */
   async abandonWrite(inode: Inode, mode: 'create' | 'append', lengthBefore: number): Promise<void> {
-    this.writing.delete(inode.id);
-    if (this.inodes.get(inode.id) !== inode) return; // deleted or replaced meanwhile: nothing of it is left
+    if (this.inodes.get(inode.id) !== inode) {
+      this.writing.delete(inode.id);
+      return; // deleted or replaced meanwhile: nothing of it is left
+    }
     if (mode === 'create') {
       const parent = this.inodes.get(inode.parentId)!;
       parent.modificationTime = Date.now();
-      const removal = this.removeSubtree(inode);
+      const removal = this.removeSubtree(inode); // releases the lease with the inode
       this.persist(parent);
       await removal;
       return;
     }
-    await this.store.truncateBlock(inode.id, lengthBefore);
-    inode.length = lengthBefore;
-    this.persist(inode);
+    // The lease is released last: no other writer may start before the old length is back.
+    try {
+      await this.store.truncateBlock(inode.id, lengthBefore);
+      inode.length = lengthBefore;
+      this.persist(inode);
+    } finally {
+      this.writing.delete(inode.id);
+    }
   }
 
   isBeingWritten(inode: Inode): boolean {
