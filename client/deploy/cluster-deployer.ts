@@ -6,12 +6,13 @@
  * (REST answering, or only accepted). On any failure after the application id was obtained, the
  * application is killed and its staging dir removed, so a failed deployment leaves nothing behind.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { packDirectoryTarGz } from '../archive/archive-pack.js';
 import { LoomOptions } from '../conf/loom-config-options.js';
 import { uploadToStaging } from '../hdfs/staging-uploader.js';
+import { OWNER_ONLY_FILE, writeFileWithMode } from '../security/local-file-modes.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
 import type { LocalResourceSpec, LocalResourceType, LocalResourceVisibility } from '../yarn/container-launch-context.js';
 import { LocalResourceNames } from './am-container-contract.js';
@@ -123,12 +124,12 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
     const resources: Record<string, LocalResourceSpec> = { ...runtime.localResources };
 
     const confFile = join(local, LocalResourceNames.config);
-    await writeFile(confFile, conf.toYaml());
+    await writeFileWithMode(confFile, conf.toYaml(), OWNER_ONLY_FILE);
     resources[LocalResourceNames.config] = await stageFile(confFile, LocalResourceNames.config, 'FILE', 'APPLICATION');
 
     const secret = newClusterSecret();
     const secretFile = join(local, LocalResourceNames.secret);
-    await writeFile(secretFile, `${secret}\n`, { mode: 0o600 });
+    await writeFileWithMode(secretFile, `${secret}\n`, OWNER_ONLY_FILE);
     resources[LocalResourceNames.secret] = await stageFile(secretFile, LocalResourceNames.secret, 'FILE', 'APPLICATION', '600');
 
     for (const ship of shipFiles) {

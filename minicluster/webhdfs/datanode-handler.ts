@@ -5,7 +5,7 @@
  * errors arrive after the 100. Uploads stream to disk chunk by chunk. Each step takes as long as
  * on a real DataNode (hdfs-latency.ts): the file exists empty and under construction from the
  * start of CREATE, gets its bytes after the write pipeline's set-up, and is complete only just
- * before the answer.
+ * before the answer. An upload cut short leaves no complete short file (writeAndComplete).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -106,15 +106,19 @@ async function runOp(
 
 /**
  * The body of a CREATE/APPEND into a file already under construction: the write pipeline's
- * set-up, the bytes, then completeFile (fast, or the client's retry 400 ms later). A failed upload
- * completes at once with what arrived.
+ * set-up, the bytes, then completeFile (fast, or the client's retry 400 ms later). An upload that
+ * does not reach its end (the client went away, the body is short of its Content-Length, the disk
+ * failed) is given up: no short file is ever completed (Namespace.abandonWrite).
  */
 async function writeAndComplete(ctx: WebHdfsContext, inode: Inode, req: IncomingMessage, mode: 'create' | 'append'): Promise<void> {
+  const lengthBefore = inode.length;
   try {
     await ctx.latency.wait('write-pipeline');
     await ctx.ns.writeFrom(inode, req, mode);
-    await ctx.latency.wait('write-completion');
-  } finally {
-    ctx.ns.completeFile(inode);
+  } catch (err) {
+    await ctx.ns.abandonWrite(inode, mode, lengthBefore);
+    throw err;
   }
+  await ctx.latency.wait('write-completion');
+  ctx.ns.completeFile(inode);
 }

@@ -6,7 +6,7 @@
  * Errors are HdfsErrors with Hadoop's exception classes and messages.
  */
 import { createReadStream } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import {
   accessControl,
@@ -80,6 +80,8 @@ export class Namespace {
   private readonly children = new Map<number, Map<string, number>>();
   /** Files with an open writer (HDFS: under construction, lease held). */
   private readonly writing = new Set<number>();
+  /** Block files being unlinked (removal is asynchronous; close() waits for it). */
+  private readonly pendingRemovals = new Set<Promise<void>>();
   private nextId: number;
   readonly superUser: string;
   readonly superGroup: string;
@@ -252,7 +254,7 @@ export class Namespace {
       this.makeDirectories(user, { ...r, components: r.components.slice(0, parentIndex), chain: r.chain.slice(0, parentIndex + 1) },
         withImplicitOwnerWriteExecute(permission), withImplicitOwnerWriteExecute(permission));
     }
-    if (existing) this.removeSubtree(existing);
+    if (existing) void this.removeSubtree(existing);
     const parent = this.inodes.get(this.idAt(r, parentIndex))!;
     const now = Date.now();
     const inode = this.addChild(parent, r.components[parentIndex]!, {
@@ -279,33 +281,43 @@ export class Namespace {
 
   /**
    * Streams `source` to the end of the file's block, growing its visible length chunk by chunk
-   * (HDFS shows a file being written). Whatever arrived stays if the source fails, as in HDFS.
-   * The file stays under construction until `completeFile`.
+   * (HDFS shows a file being written). Resolves once the body has ended; rejects when the source
+   * fails or closes before its end (a client that went away, a body short of its Content-Length)
+   * or the disk write fails. The file stays under construction either way: the caller then
+   * completes it (`completeFile`) or gives the write up (`abandonWrite`). The block file's handle
+   * is closed before this returns, whatever happened.
    */
   async writeFrom(inode: Inode, source: Readable, mode: 'create' | 'append'): Promise<void> {
-    let handle: FileHandle | undefined;
+    // A client that left before its bytes were read (while the write pipeline was being set up).
+    if (clientGone(source)) throw ioException('the client went away before the upload');
+    const handle = await this.store.openBlock(inode.id, mode);
     try {
-      handle = await open(this.store.blockPath(inode.id), mode === 'create' ? 'w' : 'a');
-      const fh = handle;
-      const sink = new Writable({
-        write: (chunk: Buffer, _enc, done) => {
-          fh.write(chunk).then(() => {
-            inode.length += chunk.length;
-            done();
-          }, done);
-        },
-      });
       await new Promise<void>((resolve, reject) => {
-        // A client that left before its bytes were read (while the write pipeline was being set up).
-        if (source.destroyed && !source.readableEnded) return reject(new Error('client went away before the upload'));
-        source.once('error', reject);
-        source.once('aborted', () => reject(new Error('client went away during the upload')));
-        sink.once('error', reject);
+        const sink = new Writable({
+          write: (chunk: Buffer, _enc, done) => {
+            handle.write(chunk).then(() => {
+              inode.length += chunk.length;
+              done();
+            }, done);
+          },
+        });
+        const fail = (err: Error) => {
+          source.unpipe(sink);
+          reject(err);
+        };
+        source.once('error', fail);
+        // 'close' without 'end': the connection ended before the body did.
+        source.once('close', () => {
+          if (!source.readableEnded) fail(ioException('the client went away during the upload: the body ended short of its length'));
+        });
+        sink.once('error', fail);
         sink.once('finish', resolve);
+        if (clientGone(source)) return fail(ioException('the client went away before the upload'));
         source.pipe(sink);
       });
     } finally {
-      await handle?.close().catch(() => undefined);
+      // FileHandle.close waits for a write still in progress.
+      await handle.close();
     }
   }
 
@@ -315,6 +327,39 @@ export class Namespace {
     if (this.inodes.get(inode.id) === inode) {
       inode.modificationTime = Date.now();
       this.persist(inode);
+    }
+  }
+
+  /**
+   * An upload that did not reach its end: nobody may read it as a complete file. A CREATE's file
+   * is removed (the new file never existed; an overwritten one stays deleted, as HDFS deletes it
+   * in startFile); an APPEND's block is cut back to `lengthBefore`, so the file keeps exactly its
+   * old content. Either way the lease is released. Real WebHDFS closes the DataNode's
+   * DFSOutputStream when the client's channel goes inactive (HdfsWriter.channelInactive), which
+   * completes the short file; a plain HDFS client that dies leaves its file under construction
+   * until lease recovery (soft limit 60 s) closes it, short too. The mini cluster departs from
+   * both on purpose (issue 13): a short file must never pass for a finished upload.
+   */
+  async abandonWrite(inode: Inode, mode: 'create' | 'append', lengthBefore: number): Promise<void> {
+    if (this.inodes.get(inode.id) !== inode) {
+      this.writing.delete(inode.id);
+      return; // deleted or replaced meanwhile: nothing of it is left
+    }
+    if (mode === 'create') {
+      const parent = this.inodes.get(inode.parentId)!;
+      parent.modificationTime = Date.now();
+      const removal = this.removeSubtree(inode); // releases the lease with the inode
+      this.persist(parent);
+      await removal;
+      return;
+    }
+    // The lease is released last: no other writer may start before the old length is back.
+    try {
+      await this.store.truncateBlock(inode.id, lengthBefore);
+      inode.length = lengthBefore;
+      this.persist(inode);
+    } finally {
+      this.writing.delete(inode.id);
     }
   }
 
@@ -371,7 +416,7 @@ export class Namespace {
     this.checkPermission(user, r, nonEmpty ? { parent: WRITE, subtree: READ | WRITE | EXECUTE } : { parent: WRITE });
     const parent = this.inodes.get(inode.parentId)!;
     parent.modificationTime = Date.now();
-    this.removeSubtree(inode);
+    void this.removeSubtree(inode);
     this.persist(parent);
     return true;
   }
@@ -531,7 +576,7 @@ export class Namespace {
     return inode;
   }
 
-  private removeSubtree(top: Inode): void {
+  private removeSubtree(top: Inode): Promise<void> {
     const removed = [...this.subtree(top)];
     this.childMap(top.parentId).delete(top.name);
     for (const node of removed) {
@@ -540,10 +585,17 @@ export class Namespace {
       this.writing.delete(node.id);
     }
     this.store.logRemove(removed.map((n) => n.id));
-    for (const node of removed) {
-      // Readers that already opened the block keep it (unlink semantics), like HDFS readers.
-      if (node.type === 'FILE') unlink(this.store.blockPath(node.id)).catch(() => undefined);
-    }
+    // Readers that already opened the block keep it (unlink semantics), like HDFS readers.
+    const unlinks = removed.filter((n) => n.type === 'FILE').map((n) => unlink(this.store.blockPath(n.id)).catch(() => undefined));
+    const done = Promise.all(unlinks).then(() => undefined);
+    this.pendingRemovals.add(done);
+    void done.finally(() => this.pendingRemovals.delete(done));
+    return done;
+  }
+
+  /** Resolves once every block file removed so far is gone from the disk. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pendingRemovals]);
   }
 
   private *subtree(top: Inode): Generator<Inode> {
@@ -580,6 +632,11 @@ export class Namespace {
   private persist(inode: Inode): void {
     this.store.logPut(inode, this.nextId);
   }
+}
+
+/** The request body's connection is gone before its end. */
+function clientGone(source: Readable): boolean {
+  return source.destroyed && !source.readableEnded;
 }
 
 function last(r: Resolved): Inode | undefined {
