@@ -12,7 +12,7 @@
  * start as DiskChecker does), and every file is 600.
  */
 import { appendFileSync, chmodSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { open, truncate, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeDirWithModeSync, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithModeSync } from '../../client/security/local-file-modes.js';
 
@@ -58,11 +58,6 @@ export class NamespaceStore {
   /** A block file open for writing from its start (CREATE) or its end (APPEND); a new one is 600. */
   openBlock(id: number, mode: 'create' | 'append'): Promise<FileHandle> {
     return open(this.blockPath(id), mode === 'create' ? 'w' : 'a', OWNER_ONLY_FILE);
-  }
-
-  /** Cuts a block file back to `length` bytes (an abandoned APPEND). */
-  truncateBlock(id: number, length: number): Promise<void> {
-    return truncate(this.blockPath(id), length);
   }
 
   /** Reads image + edits; undefined for a fresh directory. File lengths come from the block files. */

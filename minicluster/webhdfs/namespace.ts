@@ -284,7 +284,7 @@ export class Namespace {
    * (HDFS shows a file being written). Resolves once the body has ended; rejects when the source
    * fails or closes before its end (a client that went away, a body short of its Content-Length)
    * or the disk write fails. The file stays under construction either way: the caller then
-   * completes it (`completeFile`) or gives the write up (`abandonWrite`). The block file's handle
+   * completes it (`completeFile`) with what arrived. The block file's handle
    * is closed before this returns, whatever happened.
    */
   async writeFrom(inode: Inode, source: Readable, mode: 'create' | 'append'): Promise<void> {
@@ -327,39 +327,6 @@ export class Namespace {
     if (this.inodes.get(inode.id) === inode) {
       inode.modificationTime = Date.now();
       this.persist(inode);
-    }
-  }
-
-  /**
-   * An upload that did not reach its end: nobody may read it as a complete file. A CREATE's file
-   * is removed (the new file never existed; an overwritten one stays deleted, as HDFS deletes it
-   * in startFile); an APPEND's block is cut back to `lengthBefore`, so the file keeps exactly its
-   * old content. Either way the lease is released. Real WebHDFS closes the DataNode's
-   * DFSOutputStream when the client's channel goes inactive (HdfsWriter.channelInactive), which
-   * completes the short file; a plain HDFS client that dies leaves its file under construction
-   * until lease recovery (soft limit 60 s) closes it, short too. The mini cluster departs from
-   * both on purpose (issue 13): a short file must never pass for a finished upload.
-   */
-  async abandonWrite(inode: Inode, mode: 'create' | 'append', lengthBefore: number): Promise<void> {
-    if (this.inodes.get(inode.id) !== inode) {
-      this.writing.delete(inode.id);
-      return; // deleted or replaced meanwhile: nothing of it is left
-    }
-    if (mode === 'create') {
-      const parent = this.inodes.get(inode.parentId)!;
-      parent.modificationTime = Date.now();
-      const removal = this.removeSubtree(inode); // releases the lease with the inode
-      this.persist(parent);
-      await removal;
-      return;
-    }
-    // The lease is released last: no other writer may start before the old length is back.
-    try {
-      await this.store.truncateBlock(inode.id, lengthBefore);
-      inode.length = lengthBefore;
-      this.persist(inode);
-    } finally {
-      this.writing.delete(inode.id);
     }
   }
 

@@ -1,8 +1,12 @@
 /**
- * An upload that never reaches its end leaves no complete short file: an aborted CREATE (client
- * gone, body short of its Content-Length, chunked body without its last chunk) leaves no file, an
- * aborted APPEND leaves the old content, and the lease is free again. The block file's handle is
- * closed before the server's close() returns.
+ * An upload that never reaches its end, as real WebHDFS treats it. Measured on Hadoop 3.3.6 with
+ * the issue's probe (Content-Length 99999999999, 3 bytes, socket destroyed): the DataNode closes
+ * its output stream when the client goes away (HdfsWriter.channelInactive), so CREATE leaves a
+ * complete 3-byte file, an overwriting CREATE replaces the old content with those bytes, APPEND
+ * keeps them after the old content, and the lease is free for the next writer. The mini cluster
+ * must not be kinder (a missing file would hide a client that leaves short files under final
+ * names). What it must not do either: keep the block file open until GC (the DeprecationWarning
+ * "Closing a FileHandle object on garbage collection") or past close().
  */
 import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -69,64 +73,59 @@ describe('an upload that does not reach its end', () => {
     return socket;
   }
 
-  it('CREATE with Content-Length 99999999999, 3 bytes sent, socket destroyed: no file', async () => {
+  /** The upload was completed with what arrived: a complete file of that content, the lease free. */
+  async function completedWith(path: string, content: string): Promise<void> {
+    await until(leaseReleased(path));
+    expect(c.server.namespace.statusOf(path)?.length).toBe(content.length);
+    expect((await read(path)).toString()).toBe(content);
+  }
+
+  it('CREATE with Content-Length 99999999999, 3 bytes sent, socket destroyed: a complete 3-byte file, its handle closed', async () => {
     const socket = await startUpload('/up/aborted.bin', 'CREATE', 'Content-Length: 99999999999', 'abc', 3);
+    expect(openFilesUnder(c.dataDir).length).toBeGreaterThan(0); // the block being written
     socket.destroy();
-    await until(leaseReleased('/up/aborted.bin'));
-    const status = await fileStatus('/up/aborted.bin');
-    expect([status.status, json(status).RemoteException.exception]).toEqual([404, 'FileNotFoundException']);
-    expect(await listing('/up')).toEqual([]);
-    // The name is free for a new upload.
-    expect((await createFile(c, '/up/aborted.bin', 'whole')).status).toBe(201);
-    expect((await read('/up/aborted.bin')).toString()).toBe('whole');
+    await completedWith('/up/aborted.bin', 'abc');
+    await until(() => openFilesUnder(c.dataDir).length === 0);
+    expect(await listing('/up')).toEqual([['aborted.bin', 3]]);
   });
 
-  it('CREATE whose client half-closes after 3 of 10 bytes: no file', async () => {
+  it('CREATE whose client half-closes after 3 of 10 bytes: the 3 bytes, complete', async () => {
     const socket = await startUpload('/up/short.bin', 'CREATE', 'Content-Length: 10', 'abc', 3);
     socket.end();
-    await until(leaseReleased('/up/short.bin'));
-    expect((await fileStatus('/up/short.bin')).status).toBe(404);
-    expect(await listing('/up')).toEqual([]);
+    await completedWith('/up/short.bin', 'abc');
   });
 
-  it('chunked CREATE cut off before its last chunk: no file', async () => {
+  it('chunked CREATE cut off before its last chunk: the bytes that arrived, complete', async () => {
     const socket = await startUpload('/up/chunked.bin', 'CREATE', 'Transfer-Encoding: chunked', '3\r\nabc\r\n', 3);
     socket.destroy();
-    await until(leaseReleased('/up/chunked.bin'));
-    expect((await fileStatus('/up/chunked.bin')).status).toBe(404);
+    await completedWith('/up/chunked.bin', 'abc');
   });
 
-  it('an overwriting CREATE cut off: the old file is gone (HDFS deletes it in startFile) and no short file replaces it', async () => {
+  it('an overwriting CREATE cut off: the old content is gone (HDFS deletes it in startFile), the new bytes remain', async () => {
     expect((await createFile(c, '/up/over.bin', 'the old content')).status).toBe(201);
     const socket = await startUpload('/up/over.bin', 'CREATE', 'Content-Length: 1000', 'abc', 3, '&overwrite=true');
     socket.destroy();
-    await until(leaseReleased('/up/over.bin'));
-    expect((await fileStatus('/up/over.bin')).status).toBe(404);
-    expect(await listing('/up')).toEqual([]);
+    await completedWith('/up/over.bin', 'abc');
   });
 
-  it('APPEND with Content-Length 99999999999, 3 bytes sent, socket destroyed: the original content, and the lease is free', async () => {
+  it('APPEND with Content-Length 99999999999, 3 bytes sent, socket destroyed: old content plus the 3 bytes, the lease free', async () => {
     expect((await createFile(c, '/up/log.txt', 'hello')).status).toBe(201);
-    const before = json(await fileStatus('/up/log.txt')).FileStatus;
     const socket = await startUpload('/up/log.txt', 'APPEND', 'Content-Length: 99999999999', 'abc', 8);
     socket.destroy();
-    await until(leaseReleased('/up/log.txt'));
-    const after = json(await fileStatus('/up/log.txt')).FileStatus;
-    expect([after.length, after.modificationTime]).toEqual([5, before.modificationTime]);
-    expect((await read('/up/log.txt')).toString()).toBe('hello');
+    await completedWith('/up/log.txt', 'helloabc');
     const append = await send('POST', String((await send('POST', c.nn('/up/log.txt?op=APPEND&user.name=root'))).headers.location), { body: ' world' });
     expect(append.status).toBe(200);
-    expect((await read('/up/log.txt')).toString()).toBe('hello world');
+    expect((await read('/up/log.txt')).toString()).toBe('helloabc world');
   });
 
-  it('is remembered as given up across a restart: no short file comes back from the edit log', async () => {
+  it('the completed short file is what a restart finds', async () => {
     const socket = await startUpload('/up/restart.bin', 'CREATE', 'Content-Length: 99999999999', 'abc', 3);
     socket.destroy();
-    await until(leaseReleased('/up/restart.bin'));
+    await completedWith('/up/restart.bin', 'abc');
     await c.stop();
     const again = await startTestCluster({}, c.dataDir);
     try {
-      expect(again.server.namespace.statusOf('/up/restart.bin')).toBeUndefined();
+      expect(again.server.namespace.statusOf('/up/restart.bin')?.length).toBe(3);
     } finally {
       await again.stop();
     }
@@ -139,7 +138,7 @@ describe('an upload that does not reach its end', () => {
     expect(openFilesUnder(c.dataDir)).toEqual([]);
     const again = await startTestCluster({}, c.dataDir);
     try {
-      expect(again.server.namespace.statusOf('/up/hanging.bin')).toBeUndefined();
+      expect(again.server.namespace.statusOf('/up/hanging.bin')?.length).toBe(3);
     } finally {
       await again.stop();
     }

@@ -1,6 +1,6 @@
 /**
  * A file is visible with its current length while its CREATE upload is still streaming, and an
- * upload cut off by the client leaves no short file behind (Namespace.abandonWrite).
+ * upload cut off by the client leaves the bytes that arrived (HDFS keeps what was written).
  */
 import { request, type ClientRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -54,17 +54,21 @@ describe('WebHDFS uploads stream to disk', () => {
     expect((await status('/slow/file.bin')).length).toBe(3500);
   });
 
-  it('leaves no file when the client disconnects mid-upload, and frees the name (aborted-upload.test.ts has the other cases)', async () => {
+  it('keeps the bytes received when the client disconnects, and frees the file for APPEND', async () => {
     const { req, done } = await openUpload('/cut/file.bin');
     done.catch(() => undefined);
     req.write(Buffer.alloc(700, 9));
     await until(async () => (await status('/cut/file.bin'))?.length === 700);
     req.destroy();
-    await until(() => c.server.namespace.statusOf('/cut/file.bin') === undefined);
-    expect(await status('/cut/file.bin')).toBeUndefined();
-    const again = await send('PUT', String((await send('PUT', c.nn('/cut/file.bin?op=CREATE&user.name=root'))).headers.location), { body: 'whole' });
-    expect([again.status, again.interim]).toEqual([201, [100]]);
-    expect((await status('/cut/file.bin')).length).toBe(5);
+    const inode = () => c.server.namespace.statusOf('/cut/file.bin')!;
+    await until(() => !c.server.namespace.isBeingWritten(inode()));
+    expect((await status('/cut/file.bin')).length).toBe(700);
+    const open = await send('GET', c.nn('/cut/file.bin?op=OPEN&user.name=root'));
+    expect((await send('GET', String(open.headers.location))).body).toEqual(Buffer.alloc(700, 9));
+    const append = await send('POST', c.nn('/cut/file.bin?op=APPEND&user.name=root'));
+    const appended = await send('POST', String(append.headers.location), { body: 'tail' });
+    expect([appended.status, appended.interim]).toEqual([200, [100]]);
+    expect((await status('/cut/file.bin')).length).toBe(704);
   });
 
   it('answers exactly one 100 Continue when the client sends Expect: 100-continue', async () => {
