@@ -57,12 +57,12 @@ export class SessionCluster {
     this.secret = init.secret;
     this.stagingDir = init.stagingDir;
     this.lastReport = init.report;
-    this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret });
+    this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
   }
 
   /** The REST client of the AM the last report names: after report() sees a new attempt registered, calls go there. */
   get dispatcher(): DispatcherClient {
-    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl) this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret });
+    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl) this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
     return this.client;
   }
 
