@@ -246,7 +246,11 @@ function loadProblem(outcome: { code?: string; message: string }, layout: Layout
     const entryName = basename(layout.entry);
     if (pkg && layout.single) {
       const dir = dirname(layout.userPath);
-      const which = existsSync(join(dir, 'node_modules', pkg[1]!)) ? `the directory ${dir}` : `a directory holding ${entryName} and node_modules/${pkg[1]}`;
+      const which = !existsSync(join(dir, 'node_modules', pkg[1]!))
+        ? `a directory holding ${entryName} and node_modules/${pkg[1]}`
+        : dir === '.'
+          ? 'the current directory (.)'
+          : `the directory ${dir}`;
       return `${importer} imports the package "${pkg[1]}", which a single-file bundle does not carry: pass ${which} as the bundle instead, naming the module with --entry ${entryName}`;
     }
     if (pkg) return `${importer} imports the package "${pkg[1]}", which ${bundle} does not hold in its node_modules: install it there (npm install ${pkg[1]} in ${layout.userPath})`;

@@ -10,6 +10,8 @@ let verbose = false;
 /** Set once per command line (loom --verbose / yarn-session --verbose / LOOM_VERBOSE=1). */
 export function setVerboseErrors(on: boolean): void {
   verbose = on;
+  // Whole stacks for --verbose (V8 keeps 10 frames by default).
+  if (on && Error.stackTraceLimit < 50) Error.stackTraceLimit = 50;
 }
 
 export function verboseErrors(): boolean {

@@ -59,7 +59,10 @@ function forPerson(call: RestCall, status: number, errors: string[], answer: str
     return `${cluster} has no job ${id}${shape}: loom list${yid} shows its jobs, loom list-clusters the other clusters`;
   }
   if (status === 404) return `${call.baseUrl} is not the REST endpoint of a Loom cluster (it does not know ${what}): check -yid, or see loom list-clusters`;
-  if (status === 409 && call.method === 'POST') return `${cluster} has a job with the id this client chose already: loom list${yid} shows it`;
+  if (status === 409 && call.method === 'POST') {
+    const chosen = new URLSearchParams(call.path.split('?')[1] ?? '').get('jobid');
+    return `${cluster} has a job ${chosen ?? 'with the id this client chose'} already: loom list${yid} shows it`;
+  }
   if (status === 400 && call.method === 'POST') return `${cluster} refused the job: ${said}`;
   if (status === 401 || status === 403 || status === 503) return `${cluster} refused ${what}: ${withoutRoutes(said)}`;
   return `${what} failed: ${cluster} answered HTTP ${status}: ${withoutRoutes(said)}`;

@@ -45,11 +45,15 @@ function taskFailures(failed: TaskView[], names: BundleNames): string {
   return `${which} failed: ${line}${others}`;
 }
 
-/** A task's error as one line: its message, and where in the user's files it was thrown. */
+/** A task's error as one line: its message, and where in the user's own files (not their node_modules, when it passed through them) it was thrown. */
 export function taskErrorLine(error: string, names: BundleNames = UPLOADED_NAMES): string {
   const lines = error.split('\n');
   const message = names.text(lines.find((l) => l.trim() !== '' && !isFrame(l)) ?? lines[0]!);
-  const where = lines.filter(isFrame).map(frameLocation).find((loc) => loc !== undefined && isBundleRelative(loc.file));
+  const inBundle = lines
+    .filter(isFrame)
+    .map(frameLocation)
+    .filter((loc): loc is NonNullable<typeof loc> => loc !== undefined && isBundleRelative(loc.file));
+  const where = inBundle.find((loc) => !/(^|\/)node_modules\//.test(loc.file)) ?? inBundle[0];
   return where ? `${message} (${names.path(where.file)}:${where.line}:${where.column})` : message;
 }
 
