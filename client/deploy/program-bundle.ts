@@ -9,13 +9,14 @@ import { archiveKind } from '../archive/archive-unpack.js';
 import { checkBundle } from '../bundle/bundle-check.js';
 import { packBundle, type PackedBundle } from '../bundle/bundle-pack.js';
 import type { UploadedBundleRef } from '../bundle/bundle-ref.js';
+import { LoomError } from '../errors/loom-error.js';
 import { parseHdfsPath } from '../hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../hdfs/webhdfs-client-from-conf.js';
 import { FileNotFoundError } from '../hdfs/webhdfs-errors.js';
 import type { DeployContext } from './deploy-context.js';
 import { qualifiedUri, stagingFileSystemUri } from './staging-dir.js';
 
-export class ProgramBundleError extends Error {
+export class ProgramBundleError extends LoomError {
   override name = 'ProgramBundleError';
 }
 

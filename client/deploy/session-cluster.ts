@@ -5,6 +5,7 @@
  * end with the staging dir gone: the AM removes it when it ends on purpose, the client removes
  * whatever is left (YARN gives a killed AM no time to clean up).
  */
+import { LoomError } from '../errors/loom-error.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
 import { ENDED_STATES, amRegistered } from './application-waiter.js';
 import type { DeployContext } from './deploy-context.js';
@@ -19,7 +20,7 @@ export interface SessionClusterInit {
   stagingDir: string;
 }
 
-export class SessionEndTimeoutError extends Error {
+export class SessionEndTimeoutError extends LoomError {
   override name = 'SessionEndTimeoutError';
 }
 

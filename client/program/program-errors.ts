@@ -53,19 +53,30 @@ const LOOM_CODE = fileURLToPath(new URL('../../', import.meta.url));
  * it was thrown (the first frame outside Loom, Node and node_modules), relative to the cwd.
  */
 export function describeMainFailure(err: unknown, cwd = process.cwd()): string {
-  if (err instanceof LoomError) return err.message.split('\n')[0]!;
+  // A Loom error is already in the user's terms; an application's end keeps YARN's diagnostics (indented), not its stacks.
+  if (err instanceof LoomError) return withoutFrames(err.message).trimEnd().split('\n').join('\n  ');
   if (!(err instanceof Error)) return `main() failed: a non-Error value was thrown: ${String(err)}`;
   const head = `${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${(err.message || '(no message)').split('\n')[0]}`;
   const where = userFrame(err.stack ?? '');
   return `main() failed: ${head}${where ? ` (${displayPath(where.file, cwd)}:${where.line}:${where.column})` : ''}`;
 }
 
+function withoutFrames(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !/^\s+at /.test(l))
+    .join('\n');
+}
+
+/** The first frame in a local file outside Loom (and outside node_modules, when there is such a frame). */
 function userFrame(stack: string): { file: string; line: string; column: string } | undefined {
   const frames = stack
     .split('\n')
     .filter((l) => /^\s+at /.test(l))
     .flatMap((l) => {
-      const m = /\(?((?:file:\/\/)?\/[^()]*?):(\d+):(\d+)\)?\s*$/.exec(l);
+      const body = l.replace(/^\s+at\s+(async\s+)?/, '').trim();
+      const where = /\(([^()]*)\)$/.exec(body)?.[1] ?? (/^[^()\s]+$/.test(body) ? body : '');
+      const m = /^(file:\/\/\/.*|\/.*):(\d+):(\d+)$/.exec(where);
       if (!m) return [];
       const file = m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;
       return file.startsWith(LOOM_CODE) ? [] : [{ file, line: m[2]!, column: m[3]! }];
