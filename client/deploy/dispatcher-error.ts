@@ -43,7 +43,6 @@ function whatTheCallDoes(method: string, path: string): string {
   if (route === '/jobs' || route === '/jobs/overview') return "listing the cluster's jobs";
   if (route === '/overview' || route === '/taskmanagers') return 'reading the cluster';
   if (route === '/cluster' && method === 'DELETE') return 'stopping the cluster';
-  if (route === '/cluster/lease') return "renewing the client's lease on the cluster";
   return `${method} ${route}`;
 }
 
