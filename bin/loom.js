@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Thin shim: the CLI is compiled to dist/ by `npm ci` (the prepare script).
-import { endQuietlyOnClosedPipe, main } from '../dist/client/cli/loom.js';
+import { endQuietlyOnClosedPipe, endWithOneLineOnUncaughtError, main } from '../dist/client/cli/loom.js';
 endQuietlyOnClosedPipe();
+endWithOneLineOnUncaughtError('loom');
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -4,6 +4,7 @@
  * YARN's application report names (host and RPC port). The lease's heartbeats and a client that
  * follows a job both locate the AM this way.
  */
+import { LoomError } from '../errors/loom-error.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
 import { amRegistered, ENDED_STATES, endedError } from './application-waiter.js';
 import { DispatcherError } from './dispatcher-error.js';
@@ -46,7 +47,7 @@ export function isConnectionLost(err: unknown): boolean {
   return err instanceof DispatcherError && err.status === undefined;
 }
 
-export class AmRecoveryTimeoutError extends Error {
+export class AmRecoveryTimeoutError extends LoomError {
   override name = 'AmRecoveryTimeoutError';
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { packDirectoryTarGz } from '../archive/archive-pack.js';
 import { LoomOptions } from '../conf/loom-config-options.js';
+import { LoomError } from '../errors/loom-error.js';
 import { uploadToStaging } from '../hdfs/staging-uploader.js';
 import { OWNER_ONLY_FILE, writeFileWithMode } from '../security/local-file-modes.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
@@ -29,7 +30,7 @@ import { amSubmission } from './submission-context.js';
 
 export type ClusterMode = 'session' | 'per-job' | 'application';
 
-export class DeploymentError extends Error {
+export class DeploymentError extends LoomError {
   override name = 'DeploymentError';
 }
 

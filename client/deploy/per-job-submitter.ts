@@ -6,6 +6,7 @@
  * job and application ids.
  */
 import { randomBytes } from 'node:crypto';
+import type { BundleNames } from '../bundle/bundle-names.js';
 import type { PackedBundle } from '../bundle/bundle-pack.js';
 import type { JobSubmitter } from '../program/program-context.js';
 import { DetachedResultError } from '../program/program-errors.js';
@@ -20,12 +21,14 @@ import { SessionCluster } from './session-cluster.js';
 export interface PerJobSubmitterOptions extends Pick<ClusterDeployOptions, 'shipFiles' | 'timeoutMs' | 'pollMs' | 'runtime'> {
   detached: boolean;
   onProgress?: (job: JobDetails) => void;
+  /** The bundle's files as the user knows them, for the errors of failed tasks. */
+  names?: BundleNames;
   /** Told each cluster as soon as it was submitted (the CLI prints the ids). */
   onDeployed?: (d: { jobId: string; applicationId: string }) => void;
 }
 
 export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: PerJobSubmitterOptions): JobSubmitter {
-  const { detached, onProgress, onDeployed, ...deployOptions } = opts;
+  const { detached, onProgress, onDeployed, names, ...deployOptions } = opts;
   // Attached clusters hold a lease: if this client dies, they end after loom.client.heartbeat-timeout.
   markAttached(ctx.conf, !detached);
   return {
@@ -37,7 +40,7 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       if (detached) return { id: jobId, applicationId, result: () => Promise.reject(new DetachedResultError(jobId, applicationId)) };
       const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
       const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
-      const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}) };
+      const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}), ...(names ? { names } : {}) };
       return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow) };
     },
   };
@@ -56,5 +59,5 @@ async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId
   lease.stop();
   const finalStatus = job.state === 'FINISHED' ? 'SUCCEEDED' : job.state === 'CANCELED' ? 'KILLED' : 'FAILED';
   await cluster.stop({ finalStatus, diagnostics: `job ${jobId} ${job.state}${job.error ? `: ${job.error}` : ''}` });
-  return jobResults(job);
+  return jobResults(job, follow.names);
 }

@@ -15,7 +15,7 @@ import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { MAX_PARALLELISM } from '../../program/job-limits.js';
 import { oneLineCommanderErrors } from '../commander-errors.js';
-import { describeError } from '../describe-error.js';
+import { describeError, setVerboseErrors, withoutStackFrames } from '../describe-error.js';
 import { applicationIdOption, keyValueOption, memorySizeOption, wholeNumberOption } from '../option-values.js';
 import type { CommandIo } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
@@ -70,7 +70,7 @@ export function deployContext(io: ClusterCommandIo, configs: LoadedConfigs): Dep
 
 /** One line for a person; an application's end keeps YARN's diagnostics (several lines), indented. */
 export function describeClusterError(err: unknown): string {
-  if (err instanceof ApplicationEndedError) return err.message.split('\n').join('\n  ');
+  if (err instanceof ApplicationEndedError) return withoutStackFrames(err.message).split('\n').join('\n  ');
   return describeError(err);
 }
 
@@ -168,13 +168,20 @@ export function loomCommand(name: string, io: ClusterCommandIo): Command {
   return new Command(name)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .option('-D <key=value>', 'configuration override (repeatable)', collect);
+    .option('-D <key=value>', 'configuration override (repeatable)', collect)
+    .option('--verbose', 'errors with their stack traces and causes (as loom --verbose)');
+}
+
+/** A command's own --verbose turns on the global one. */
+function noteVerbose(cmd: Command): void {
+  if (cmd.opts()['verbose'] === true) setVerboseErrors(true);
 }
 
 /** Parses argv (Flink aliases rewritten), or the exit code when commander already answered: 0 for help, 2 for bad usage (one line on stderr). */
 export function parseCommand<F extends object>(cmd: Command, argv: readonly string[], aliases: Readonly<Record<string, string>> = {}): { flags: F; args: string[] } | { code: number } {
   try {
     oneLineCommanderErrors(cmd, cmd.name(), aliases).parse(normalizeFlags(argv, aliases), { from: 'user' });
+    noteVerbose(cmd);
     return { flags: cmd.opts() as F, args: cmd.args };
   } catch (err) {
     if (err instanceof CommanderError) return { code: commanderExitCode(err) };
@@ -198,6 +205,7 @@ export function parseClusterArgs<F extends object>(name: string, cmd: Command, a
   try {
     const { argv: rest, properties } = extractYarnFlags(argv, VALUE_OPTIONS);
     oneLineCommanderErrors(cmd, cmd.name()).parse(normalizeFlags(rest, {}), { from: 'user' });
+    noteVerbose(cmd);
     const flags = cmd.opts() as F & ClusterFlags;
     if (flags.applicationId !== undefined) flags.applicationId = applicationIdOption(flags.applicationId, '--applicationId');
     return { flags, args: cmd.args, properties };

@@ -17,6 +17,7 @@ import type { DeployContext } from '../../deploy/deploy-context.js';
 import { resolveProgramBundle } from '../../deploy/program-bundle.js';
 import { SessionCluster } from '../../deploy/session-cluster.js';
 import type { ApplicationReport } from '../../yarn/cluster-reports.js';
+import { withoutStackFrames } from '../describe-error.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
 import { checkTarget, clusterCommand, parallelismOption, parseClusterArgs, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
 
@@ -61,7 +62,7 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
   }
   return withContext('run-application', io, flags, [...properties, ...parallelism], async (ctx) => {
     // Checked before anything is uploaded or asked of YARN: a missing bundle leaves nothing behind.
-    const bundle = await resolveProgramBundle(ctx, bundlePath!, flags.entry ? { entry: flags.entry } : {});
+    const bundle = await resolveProgramBundle(ctx, bundlePath!, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: flags.class ?? 'default', exportRole: 'main', log: ctx.log });
     // Attached: the application holds a lease, so it ends when this client dies.
     markAttached(ctx.conf, flags.attached ?? false);
     let deployed;
@@ -91,7 +92,9 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
     // The AM removes the staging dir when it ends on purpose; a killed one cannot.
     await ctx.fs.delete(deployed.stagingDir, { recursive: true, ignoreMissing: true });
     io.stdout.write(`application ${applicationId} ended ${ended.state}/${ended.finalStatus}\n`);
-    if (ended.diagnostics.trim()) io.stdout.write(`  ${ended.diagnostics.trim().split('\n').join('\n  ')}\n`);
+    // main()'s stack is in the diagnostics; it is shown with --verbose (and by yarn application -status).
+    const diagnostics = withoutStackFrames(ended.diagnostics).trim();
+    if (diagnostics) io.stdout.write(`  ${diagnostics.split('\n').join('\n  ')}\n`);
     return ended.finalStatus === 'SUCCEEDED' ? 0 : 1;
   });
 }

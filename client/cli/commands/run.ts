@@ -16,13 +16,16 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { packBundle, type PackedBundle } from '../../bundle/bundle-pack.js';
+import { bundleNames, type BundleNames } from '../../bundle/bundle-names.js';
+import type { PackedBundle } from '../../bundle/bundle-pack.js';
 import { uploadBundle } from '../../bundle/bundle-upload.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import type { JobDetails } from '../../deploy/dispatcher-client.js';
+import { describeJobEnd } from '../../deploy/job-end.js';
 import { amRecoveryTimeoutMs, waitForJobAcrossAttempts } from '../../deploy/job-follow.js';
 import { perJobSubmitter } from '../../deploy/per-job-submitter.js';
+import { packCheckedBundle } from '../../deploy/program-bundle.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { SessionSubmitter, sessionJobSubmitter } from '../../deploy/session-job-submitter.js';
@@ -30,9 +33,10 @@ import { jobsDir } from '../../deploy/staging-dir.js';
 import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import { runClientProgram } from '../../program/client-program.js';
 import type { JobSubmitter } from '../../program/program-context.js';
-import { describeProgramError } from '../../program/program-errors.js';
+import { describeMainFailure } from '../../program/program-errors.js';
 import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../../program/program-loader.js';
 import { jobIdOption } from '../option-values.js';
+import { describeErrorVerbosely, verboseErrors } from '../describe-error.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
 import {
   checkTarget,
@@ -105,12 +109,18 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
 
 /** The session `-c <export> -p N` form: one job, its progress and results. */
 async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, p: number | undefined, bundlePath: string, jobArgs: string[]): Promise<number> {
-  // The bundle first: a wrong path is found without looking for the session.
-  const packed = await packBundle(bundlePath, flags.entry ? { entry: flags.entry } : {});
+  // Checked before the session is looked up: a bundle that cannot run is never uploaded.
+  const packed = await packCheckedBundle(bundlePath, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: flags.class!, exportRole: 'task', log: ctx.log });
+  const names = bundleNames(packed, bundlePath);
   let cluster: SessionCluster;
-  let bundle;
   try {
     cluster = await attachToSession(ctx);
+  } catch (err) {
+    await packed.cleanup();
+    throw err;
+  }
+  let bundle;
+  try {
     bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
   } finally {
     await packed.cleanup();
@@ -130,7 +140,7 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
     return 0;
   }
   const job = await waitWithCancelOnInterrupt(ctx, cluster, jobId, io);
-  return reportJob(job, io);
+  return reportJob(job, io, names);
 }
 
 /**
@@ -139,13 +149,16 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
  */
 async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, target: ExecutionTarget, bundlePath: string, programArgs: string[]): Promise<number> {
   const perJob = target === 'yarn-per-job';
-  const packed: PackedBundle = await packBundle(bundlePath, flags.entry ? { entry: flags.entry } : {});
+  const entryExport = perJob && flags.class ? flags.class : DEFAULT_PROGRAM_EXPORT;
+  const packed: PackedBundle = await packCheckedBundle(bundlePath, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: entryExport, exportRole: 'main', log: ctx.log });
+  const names = bundleNames(packed, bundlePath);
   try {
     const onProgress = (job: JobDetails) => io.stderr.write(`${progressLine(job)}\n`);
     let submitter: JobSubmitter;
     if (perJob) {
       submitter = perJobSubmitter(ctx, packed, {
         detached: flags.detached ?? false,
+        names,
         onProgress,
         onDeployed: ({ jobId, applicationId }) => {
           io.stderr.write(`job ${jobId} runs in its own cluster ${applicationId}\n`);
@@ -153,13 +166,13 @@ async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: R
         },
       });
     } else {
-      submitter = sessionJobSubmitter(ctx, await attachToSession(ctx), packed, onProgress);
+      submitter = sessionJobSubmitter(ctx, await attachToSession(ctx), packed, onProgress, names);
     }
     let outcome;
     try {
       outcome = await runClientProgram({
         modulePath: localModulePath(bundlePath, packed.description),
-        entryExport: perJob && flags.class ? flags.class : DEFAULT_PROGRAM_EXPORT,
+        entryExport,
         args: programArgs,
         mode: perJob ? 'per-job' : 'session',
         detached: flags.detached ?? false,
@@ -170,7 +183,7 @@ async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: R
         log: (line) => io.stderr.write(`${line}\n`),
       });
     } catch (err) {
-      io.stderr.write(`loom run: main() failed: ${describeProgramError(err)}\n`);
+      io.stderr.write(`loom run: ${verboseErrors() ? describeErrorVerbosely(err) : describeMainFailure(err)}\n`);
       return 1;
     }
     if (outcome.value !== undefined) io.stdout.write(`${JSON.stringify(outcome.value, null, 2)}\n`);
@@ -207,14 +220,15 @@ export function progressLine(job: JobDetails): string {
   return `job ${job.id} ${job.state}: ${parts.join(', ') || 'no tasks yet'}${retried ? ` (${retried} retried)` : ''}`;
 }
 
-/** Results on stdout as JSON (one value per task, in task order); a failure's reasons on stderr. */
-function reportJob(job: JobDetails, io: ClusterCommandIo): number {
+/** Results on stdout as JSON (one value per task, in task order); a failure as one line on stderr (its tasks' stacks with --verbose). */
+function reportJob(job: JobDetails, io: ClusterCommandIo, names: BundleNames): number {
   if (job.state === 'FINISHED') {
     io.stdout.write(`${JSON.stringify(job.results ?? job.tasks.map((t) => t.result), null, 2)}\n`);
     return 0;
   }
-  io.stderr.write(`job ${job.id} ${job.state}${job.error ? `: ${job.error}` : ''}\n`);
-  for (const t of job.tasks) if (t.error) io.stderr.write(`  task ${t.index} (attempt ${t.attempt}): ${t.error}\n`);
+  const end = describeJobEnd(job, names);
+  io.stderr.write(`loom run: ${end.summary}\n`);
+  if (verboseErrors() && end.detail) io.stderr.write(`${end.detail}\n`);
   return 1;
 }
 
