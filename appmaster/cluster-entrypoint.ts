@@ -30,6 +30,7 @@ import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-
 import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
 import { AmShutdown, type AmEnd } from './session/am-shutdown.js';
 import { AmRmScheduler, NodeManagerLauncher } from './session/yarn-ports.js';
+import { ContainerAdmission } from './taskexecutors/taskexecutor-admission.js';
 import { TaskExecutorRegistry } from './taskexecutors/taskexecutor-registry.js';
 import type { Container } from '../client/yarn/yarn-records.js';
 
@@ -187,7 +188,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     // Jobs the mode will submit under ids the client knows (per-job): INITIALIZING before anyone can ask.
     for (const declared of mode.declaredJobs?.() ?? []) jobs.declare(declared.id, declared.spec);
     registry.start();
-    gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry });
+    // Only containers this attempt launched or took over may register; until the bridge knows them (after registering with the RM), none.
+    const admission = new ContainerAdmission(am.attemptIdText);
+    gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry, admission, log });
     log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);
     dispatcher = new DispatcherServer({
       control,
@@ -248,6 +251,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       });
     }
     jobMaster.onTaskExecutorEvent(() => jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length));
+    admission.knowContainersFrom(bridge);
     bridge.start();
     void recordServingAttempt(
       ha,
