@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Configuration } from '../client/conf/configuration.js';
 import { LoomOptions } from '../client/conf/loom-config.js';
+import { ClusterFileSystem } from '../client/hdfs/cluster-file-system.js';
 import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
@@ -112,6 +113,8 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     ...jobMasterOptionsFrom((key) => config.getString(key)),
     ...restarts,
     slotsPerTaskExecutor: settings.taskExecutor.slots,
+    // Bundles only from the cluster's file system (and the application's staging dir's, where the client put them).
+    fileSystem: ClusterFileSystem.fromConf(hadoopConf, am.stagingDir ? [am.stagingDir] : []),
   });
   const jobs = new DurableJobs(jobMaster, ha.store, log);
   const startedAt = Date.now();
@@ -224,6 +227,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
         user: am.user,
         localResources: am.localResources,
         ...(ha.store ? { haStoreUrl: ha.store.url } : {}),
+        ...(am.stagingDir ? { stagingDir: am.stagingDir } : {}),
       },
       maxFailedContainers: settings.maxFailedContainers,
       failureRateIntervalMs: config.get(LoomOptions.containersFailureRateInterval),
