@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Configuration } from '../client/conf/configuration.js';
 import { LoomOptions } from '../client/conf/loom-config.js';
+import { ClusterFileSystem } from '../client/hdfs/cluster-file-system.js';
 import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
@@ -30,6 +31,7 @@ import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-
 import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
 import { AmShutdown, type AmEnd } from './session/am-shutdown.js';
 import { AmRmScheduler, NodeManagerLauncher } from './session/yarn-ports.js';
+import { ContainerAdmission } from './taskexecutors/taskexecutor-admission.js';
 import { TaskExecutorRegistry } from './taskexecutors/taskexecutor-registry.js';
 import type { Container } from '../client/yarn/yarn-records.js';
 
@@ -111,6 +113,8 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     ...jobMasterOptionsFrom((key) => config.getString(key)),
     ...restarts,
     slotsPerTaskExecutor: settings.taskExecutor.slots,
+    // Bundles only from the cluster's file system (and the application's staging dir's, where the client put them).
+    fileSystem: ClusterFileSystem.fromConf(hadoopConf, am.stagingDir ? [am.stagingDir] : []),
   });
   const jobs = new DurableJobs(jobMaster, ha.store, log);
   const startedAt = Date.now();
@@ -187,7 +191,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     // Jobs the mode will submit under ids the client knows (per-job): INITIALIZING before anyone can ask.
     for (const declared of mode.declaredJobs?.() ?? []) jobs.declare(declared.id, declared.spec);
     registry.start();
-    gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry });
+    // Only containers this attempt launched or took over may register; until the bridge knows them (after registering with the RM), none.
+    const admission = new ContainerAdmission(am.attemptIdText);
+    gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry, admission, log });
     log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);
     dispatcher = new DispatcherServer({
       control,
@@ -221,6 +227,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
         user: am.user,
         localResources: am.localResources,
         ...(ha.store ? { haStoreUrl: ha.store.url } : {}),
+        ...(am.stagingDir ? { stagingDir: am.stagingDir } : {}),
       },
       maxFailedContainers: settings.maxFailedContainers,
       failureRateIntervalMs: config.get(LoomOptions.containersFailureRateInterval),
@@ -248,6 +255,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       });
     }
     jobMaster.onTaskExecutorEvent(() => jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length));
+    admission.knowContainersFrom(bridge);
     bridge.start();
     void recordServingAttempt(
       ha,

@@ -33,6 +33,11 @@ export class BundleFetchError extends Error {
 
 export interface BundleCacheOptions {
   dir: string;
+  /**
+   * The cluster's file system (client/hdfs/cluster-file-system.ts): a bundle elsewhere is refused
+   * before any connection is made. The AM refuses such jobs at submission; this is the second wall.
+   */
+  fileSystem: { problemWith(url: string, what: string): string | undefined };
   /** A WebHDFS client for the file system of `url` (the default file system for a bare path). */
   clientFor(url: string): WebHdfsClient;
 }
@@ -56,6 +61,8 @@ export class BundleCache {
   }
 
   private async fetch(bundle: UploadedBundleRef, key: string): Promise<string> {
+    const foreign = this.opts.fileSystem.problemWith(bundle.url, 'bundle');
+    if (foreign) throw new BundleFetchError(`${foreign}; this TaskExecutor does not fetch it`, false);
     const dir = join(this.opts.dir, key);
     const moduleRel = moduleInBundle(bundle);
     const target = join(dir, moduleRel);

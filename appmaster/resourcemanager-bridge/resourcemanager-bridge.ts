@@ -3,6 +3,7 @@ import { ContainerPlan, type CompletionOutcome } from './container-plan.js';
 import { describeExitStatus } from '../../client/yarn/container-exit-status.js';
 import { nextHeartbeatDelayMs, type HeartbeatPacing } from './heartbeat-pacing.js';
 import type { ContainerLauncherPort, GrantedContainer, SchedulerPort } from './scheduler-ports.js';
+import type { ContainerRoster, TaskExecutorOrigin } from '../taskexecutors/taskexecutor-admission.js';
 import { taskExecutorLaunchSpec, type TaskExecutorLaunchInput, type TaskExecutorLaunchSpec } from './taskexecutor-launch.js';
 
 export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
@@ -40,7 +41,7 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
  * Heartbeats are fast while an ask is outstanding and slow otherwise; a change in demand wakes
  * the loop at once, so a new job does not wait for the slow interval.
  */
-export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer> {
+export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer> implements ContainerRoster {
   private readonly plan: ContainerPlan;
   private readonly containers = new Map<string, C>();
   private readonly starting = new Set<Promise<void>>();
@@ -62,6 +63,17 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   /** Containers held as TaskExecutors (starting or running). */
   get heldContainerIds(): string[] {
     return this.plan.heldIds();
+  }
+
+  /**
+   * How this attempt holds `containerId` (the TaskExecutor gateway admits only these): launched by
+   * it (from the allocation on, so a TaskExecutor that starts before the launch call returns is
+   * known), or taken over from a previous attempt and not back yet; undefined once it ended, was
+   * released or given up, or was never ours.
+   */
+  originOf(containerId: string): TaskExecutorOrigin | undefined {
+    if (!this.plan.isHeld(containerId)) return undefined;
+    return this.plan.isRecovering(containerId) ? 'taken-over' : 'launched';
   }
 
   get failedContainerCount(): number {

@@ -137,9 +137,14 @@ describe('JobMaster failures', () => {
     ]);
     const task0 = master.job(job.id)!.tasks[0]!;
     expect(task0).toMatchObject({ state: 'DEPLOYING', attempt: 2, taskExecutorId: 'c3', error: 'TaskExecutor c2 (host-c2) was lost: its connection was lost' });
-    // A late result of attempt 1 (say, over a connection that came back) changes nothing.
-    a.register();
+    // A late result of attempt 1 over a connection that came back changes nothing: the TaskExecutor reports the
+    // attempt it still runs when it registers again and is told to stop it; its end frees the slot, nothing else.
+    // Without that report the result is for an attempt never deployed on this connection: refused.
+    expect(() => a.update(onA, 'FINISHED', { resultJson: '"stale"' })).not.toThrow(); // the old connection is gone: dropped
+    a.register([onA]);
+    expect(a.cancelled()).toEqual([onA]);
     a.update(onA, 'FINISHED', { resultJson: '"stale"' });
+    expect(() => a.update({ ...onA, taskIndex: 1 }, 'FINISHED', { resultJson: '"forged"' })).toThrow(/never deployed to it: refused/);
     b.finishAll((i) => `fresh ${i}`);
     expect(master.job(job.id)!.results).toEqual(['fresh 0', 'fresh 1']);
   });
