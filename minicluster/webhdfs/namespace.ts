@@ -72,6 +72,8 @@ interface AccessCheck {
   parent?: number;
   access?: number;
   subtree?: number;
+  /** FSPermissionChecker's ignoreEmptyDir: the subtree check skips empty directories (rename to trash). */
+  subtreeSkipsEmptyDirs?: boolean;
   owner?: boolean;
 }
 
@@ -369,7 +371,7 @@ export class Namespace {
   renameWithOptions(user: string, src: string, dst: string, options: { overwrite: boolean; toTrash: boolean }): void {
     const s = this.resolve(src);
     const d = this.resolve(dst, { writing: true });
-    this.checkPermission(user, s, options.toTrash ? { parent: WRITE, subtree: READ | WRITE | EXECUTE } : { parent: WRITE });
+    this.checkPermission(user, s, options.toTrash ? { parent: WRITE, subtree: READ | WRITE | EXECUTE, subtreeSkipsEmptyDirs: true } : { parent: WRITE });
     this.checkPermission(user, d, { ancestor: WRITE });
     const source = last(s);
     if (!source || s.components.length === 0) throw fileNotFound(`rename source ${s.path} is not found.`);
@@ -524,10 +526,10 @@ export class Namespace {
     const n = r.components.length;
     let ancestorIndex = Math.max(0, n - 1);
     while (ancestorIndex > 0 && !r.chain[ancestorIndex]) ancestorIndex--;
-    const require = (index: number, inode: Inode, action: number) => {
+    const require = (index: number, inode: Inode, action: number, pathOf = () => prefix(r, index)) => {
       if ((grantedBits(inode.permission, inode.owner, inode.group, user, groups) & action) !== action) {
         throw accessControl(
-          `Permission denied: user=${user}, access=${actionName(action)}, inode="${prefix(r, index)}":${inode.owner}:${inode.group}:${symbolic(inode.type === 'DIRECTORY', inode.permission)}`,
+          `Permission denied: user=${user}, access=${actionName(action)}, inode="${pathOf()}":${inode.owner}:${inode.group}:${symbolic(inode.type === 'DIRECTORY', inode.permission)}`,
         );
       }
     };
@@ -542,12 +544,19 @@ export class Namespace {
     if (c.access !== undefined && inode) require(n, inode, c.access);
     if (c.subtree !== undefined && inode) {
       for (const node of this.subtree(inode)) {
-        if (node.type === 'DIRECTORY') require(n, node, c.subtree);
+        if (node.type === 'DIRECTORY' && !(c.subtreeSkipsEmptyDirs && this.childrenNum(node) === 0)) require(n, node, c.subtree, () => this.pathOf(node));
       }
     }
     if (c.owner && inode && inode.owner !== user) {
       throw accessControl(`Permission denied. user=${user} is not the owner of inode=${r.path}`);
     }
+  }
+
+  /** The absolute path of an inode in the tree. */
+  private pathOf(inode: Inode): string {
+    const names: string[] = [];
+    for (let n: Inode | undefined = inode; n && n.id !== ROOT_ID; n = this.inodes.get(n.parentId)) names.unshift(n.name);
+    return `/${names.join('/')}`;
   }
 
   private makeDirectories(user: string, r: Resolved, parentsPermission: number, lastPermission: number): void {

@@ -85,6 +85,27 @@ describe('RENAME with renameoptions (rename2)', () => {
     });
   });
 
+  it('TO_TRASH also needs ALL on every non-empty directory under the source (FSPermissionChecker subAccess)', async () => {
+    for (const step of [
+      '/pub?op=MKDIRS&permission=777&user.name=root',
+      '/pub/d?op=MKDIRS&user.name=alice',
+      '/pub/d/empty?op=MKDIRS&permission=555&user.name=alice',
+      '/pub/e/sub?op=MKDIRS&user.name=alice',
+      '/pub/e/sub?op=SETOWNER&owner=root&user.name=root',
+    ]) {
+      expect((await send('PUT', c.nn(step))).status, step).toBe(200);
+    }
+    expect((await createFile(c, '/pub/e/sub/f', 'x', '', 'root')).status).toBe(201);
+    const asAlice = (src: string, dst: string, options: string) => c.nn(`${src}?op=RENAME&destination=${dst}&renameoptions=${options}&user.name=alice`);
+    expect((await send('PUT', asAlice('/pub/d', '/pub/d2', 'TO_TRASH'))).status).toBe(200);
+    expect(await remote('PUT', asAlice('/pub/e', '/pub/e2', 'TO_TRASH'))).toEqual({
+      status: 403,
+      exception: 'AccessControlException',
+      message: 'Permission denied: user=alice, access=ALL, inode="/pub/e/sub":root:supergroup:drwxr-xr-x',
+    });
+    expect((await send('PUT', asAlice('/pub/e', '/pub/e2', 'NONE'))).status).toBe(200);
+  });
+
   it('without renameoptions it is still the old rename that answers a boolean', async () => {
     expect(json(await send('PUT', c.nn('/s/a/f1?op=RENAME&destination=/s/a/f2&user.name=root')))).toEqual({ boolean: false });
     expect(json(await send('PUT', c.nn('/s/a/f1?op=RENAME&destination=/s/dir&user.name=root')))).toEqual({ boolean: true });

@@ -92,6 +92,8 @@ export class TailCommand extends FsCommand {
     const size = (await item.refresh())?.length ?? 0;
     if (offset > size) return size;
     if (offset < 0) offset = Math.max(size + offset, 0);
+    // Nothing new: no OPEN (a DataNode refuses an offset at the end of a file; Hadoop's input stream never asks).
+    if (offset === size) return size;
     return offset + (await copyToOut(this.shell, await this.shell.client.open(item.path, { offset })));
   }
 }
