@@ -25,10 +25,12 @@ import {
   parseLongAnswer,
   parsePathAnswer,
   parseRemoteException,
+  parseServerDefaults,
   parseTokenAnswer,
   type HdfsContentSummary,
   type HdfsFileChecksum,
   type HdfsFileStatus,
+  type HdfsServerDefaults,
 } from './webhdfs-json.js';
 import type { WebHdfsEndpoint } from '../conf/namenode-addresses.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './webhdfs-retry-policy.js';
@@ -162,16 +164,36 @@ export class WebHdfsClient {
     return parseFileChecksum(await this.expectJson(req, res));
   }
 
+  /** GETSERVERDEFAULTS: the NameNode's FsServerDefaults (its trash interval among them). */
+  async getServerDefaults(): Promise<HdfsServerDefaults> {
+    return parseServerDefaults(await this.json({ op: 'GETSERVERDEFAULTS', method: 'GET', path: '/', idempotent: true }));
+  }
+
+  /** GETTRASHROOT: where deleted paths of this user go (`/user/<name>/.Trash`, or the encryption zone's). */
+  async getTrashRoot(path: string): Promise<string> {
+    return parsePathAnswer(await this.json({ op: 'GETTRASHROOT', method: 'GET', path, idempotent: true }));
+  }
+
   /**
-   * RENAME. Without `overwrite` the NameNode answers `{"boolean": false}` when it could not rename
-   * (missing source, existing destination, ...): that throws, it is never success. With
-   * `overwrite` it uses rename2 (`renameoptions=OVERWRITE`), which replaces the destination
-   * atomically and reports failures as exceptions.
+   * CHECKACCESS (FileSystem.access): resolves when the user has `fsAction` (`r--`, `-w-`, `rwx`, ...)
+   * on the path; AccessControlError / FileNotFoundError otherwise.
    */
-  async rename(path: string, destination: string, opts: { overwrite?: boolean } = {}): Promise<void> {
+  async checkAccess(path: string, fsAction: string): Promise<void> {
+    await this.json({ op: 'CHECKACCESS', method: 'GET', path, params: [['fsaction', fsAction]], idempotent: true });
+  }
+
+  /**
+   * RENAME. Without options the NameNode answers `{"boolean": false}` when it could not rename
+   * (missing source, existing destination, ...): that throws, it is never success. With
+   * `overwrite` or `toTrash` it uses rename2 (`renameoptions=OVERWRITE,TO_TRASH`): OVERWRITE
+   * replaces a destination of the same kind (a file, an empty directory) atomically; failures
+   * are exceptions.
+   */
+  async rename(path: string, destination: string, opts: { overwrite?: boolean; toTrash?: boolean } = {}): Promise<void> {
     const params: Params = [['destination', destination]];
-    if (opts.overwrite) {
-      params.push(['renameoptions', 'OVERWRITE']);
+    const options = [...(opts.overwrite ? ['OVERWRITE'] : []), ...(opts.toTrash ? ['TO_TRASH'] : [])];
+    if (options.length > 0) {
+      params.push(['renameoptions', options.join(',')]);
       await this.json({ op: 'RENAME', method: 'PUT', path, params, idempotent: false });
       return;
     }

@@ -72,6 +72,8 @@ interface AccessCheck {
   parent?: number;
   access?: number;
   subtree?: number;
+  /** FSPermissionChecker's ignoreEmptyDir: the subtree check skips empty directories (rename to trash). */
+  subtreeSkipsEmptyDirs?: boolean;
   owner?: boolean;
 }
 
@@ -373,6 +375,54 @@ export class Namespace {
     return true;
   }
 
+  /**
+   * HDFS rename2 (FSDirRenameOp.renameTo with Options.Rename): every failure is an exception.
+   * OVERWRITE replaces an existing destination of the same kind (a file, or an empty directory);
+   * without it an existing destination is refused. TO_TRASH also needs ALL on the source subtree.
+   */
+  renameWithOptions(user: string, src: string, dst: string, options: { overwrite: boolean; toTrash: boolean }): void {
+    const s = this.resolve(src);
+    const d = this.resolve(dst, { writing: true });
+    this.checkPermission(user, s, options.toTrash ? { parent: WRITE, subtree: READ | WRITE | EXECUTE, subtreeSkipsEmptyDirs: true } : { parent: WRITE });
+    this.checkPermission(user, d, { ancestor: WRITE });
+    const source = last(s);
+    if (!source || s.components.length === 0) throw fileNotFound(`rename source ${s.path} is not found.`);
+    if (d.path === s.path) throw fileAlreadyExists(`The source ${s.path} and destination ${d.path} are the same`);
+    if (d.path.startsWith(`${s.path}/`)) throw ioException(`Rename destination ${d.path} is a directory or file under source ${s.path}`);
+    if (d.components.length === 0) throw ioException('rename destination cannot be the root');
+    const target = last(d);
+    if (target) {
+      if ((target.type === 'DIRECTORY') !== (source.type === 'DIRECTORY')) {
+        throw ioException(`Source ${s.path} and destination ${d.path} must both be directories`);
+      }
+      if (!options.overwrite) throw fileAlreadyExists(`rename destination ${d.path} already exists`);
+      if (this.childrenNum(target) > 0) throw ioException(`rename destination directory is not empty: ${d.path}`);
+    }
+    const destParent = d.chain[d.components.length - 1];
+    if (!destParent) throw fileNotFound(`rename destination parent ${d.path} not found.`);
+    if (destParent.type !== 'DIRECTORY') throw parentNotDirectory(`rename destination parent ${d.path} is a file.`);
+    if (target) this.removeSubtree(target);
+    const oldParent = this.inodes.get(source.parentId)!;
+    const now = Date.now();
+    this.childMap(oldParent.id).delete(source.name);
+    oldParent.modificationTime = now;
+    source.parentId = destParent.id;
+    source.name = d.components[d.components.length - 1]!;
+    this.childMap(destParent.id).set(source.name, source.id);
+    destParent.modificationTime = now;
+    this.persist(oldParent);
+    this.persist(destParent);
+    this.persist(source);
+  }
+
+  /** FSNamesystem.checkAccess (WebHDFS CHECKACCESS): the path exists and `user` has `action` on it. */
+  checkAccess(user: string, path: string, action: number): void {
+    const r = this.resolve(path);
+    this.checkPermission(user, r, {});
+    if (!last(r)) throw fileNotFound('Path not found');
+    this.checkPermission(user, r, { access: action });
+  }
+
   delete(user: string, path: string, recursive: boolean): boolean {
     const r = this.resolve(path);
     this.checkPermission(user, r, {});
@@ -470,7 +520,7 @@ export class Namespace {
     for (let i = 0; i < components.length; i++) {
       const parent = chain[i];
       if (parent && parent.type !== 'DIRECTORY') {
-        if (opts.writing) throw parentNotDirectory(`Parent path is not a directory: ${prefix({ components } as Resolved, i)}`);
+        if (opts.writing) throw parentNotDirectory(`${prefix({ components } as Resolved, i)} (is not a directory)`); // FSPermissionChecker.checkSimpleTraverse
         chain.length = i;
         while (chain.length <= components.length) chain.push(undefined);
         break;
@@ -488,10 +538,10 @@ export class Namespace {
     const n = r.components.length;
     let ancestorIndex = Math.max(0, n - 1);
     while (ancestorIndex > 0 && !r.chain[ancestorIndex]) ancestorIndex--;
-    const require = (index: number, inode: Inode, action: number) => {
+    const require = (index: number, inode: Inode, action: number, pathOf = () => prefix(r, index)) => {
       if ((grantedBits(inode.permission, inode.owner, inode.group, user, groups) & action) !== action) {
         throw accessControl(
-          `Permission denied: user=${user}, access=${actionName(action)}, inode="${prefix(r, index)}":${inode.owner}:${inode.group}:${symbolic(inode.type === 'DIRECTORY', inode.permission)}`,
+          `Permission denied: user=${user}, access=${actionName(action)}, inode="${pathOf()}":${inode.owner}:${inode.group}:${symbolic(inode.type === 'DIRECTORY', inode.permission)}`,
         );
       }
     };
@@ -506,12 +556,19 @@ export class Namespace {
     if (c.access !== undefined && inode) require(n, inode, c.access);
     if (c.subtree !== undefined && inode) {
       for (const node of this.subtree(inode)) {
-        if (node.type === 'DIRECTORY') require(n, node, c.subtree);
+        if (node.type === 'DIRECTORY' && !(c.subtreeSkipsEmptyDirs && this.childrenNum(node) === 0)) require(n, node, c.subtree, () => this.pathOf(node));
       }
     }
     if (c.owner && inode && inode.owner !== user) {
       throw accessControl(`Permission denied. user=${user} is not the owner of inode=${r.path}`);
     }
+  }
+
+  /** The absolute path of an inode in the tree. */
+  private pathOf(inode: Inode): string {
+    const names: string[] = [];
+    for (let n: Inode | undefined = inode; n && n.id !== ROOT_ID; n = this.inodes.get(n.parentId)) names.unshift(n.name);
+    return `/${names.join('/')}`;
   }
 
   private makeDirectories(user: string, r: Resolved, parentsPermission: number, lastPermission: number): void {

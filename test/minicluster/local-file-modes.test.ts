@@ -148,7 +148,7 @@ describe('local files Loom writes', () => {
       const plain = await ref('/b/job.js', 'file');
       const archive = await ref('/b/job.tgz', 'archive', 'sub/data.txt');
       await withUmask(0, async () => {
-        const cache = new BundleCache({ dir: join(top, 'loom-bundles'), clientFor: () => client });
+        const cache = new BundleCache({ dir: join(top, 'loom-bundles'), clientFor: () => client, fileSystem: { problemWith: () => undefined } });
         await cache.modulePath(plain);
         await cache.modulePath(archive);
         await writeSessionProperties(join(top, '.loom-session-me'), { applicationId: 'application_1_0001', secret: 'a'.repeat(64) });
