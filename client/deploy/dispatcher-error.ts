@@ -8,7 +8,8 @@ export class DispatcherError extends Error {
     message: string,
     readonly status?: number,
     readonly errors: string[] = [],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -19,6 +19,7 @@ import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import { FileNotFoundError } from '../../hdfs/webhdfs-errors.js';
 import type { HdfsFileStatus } from '../../hdfs/webhdfs-json.js';
 import { describeError } from '../describe-error.js';
+import { retryLinesTo } from '../retry-lines.js';
 import { loadCommandConfiguration, parseToolLine, registerPassThroughCommand, usageError } from '../pass-through-command.js';
 
 export interface FsIo {
@@ -58,10 +59,10 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
   let client: WebHdfsClient | undefined;
   try {
     const env = io.env ?? process.env;
-    const conf = loadCommandConfiguration(generic, env);
+    const conf = loadCommandConfiguration(generic, env, io);
     // A fully qualified first path names the file system, as in `hdfs dfs -ls hdfs://nn:8020/`.
     const uri = generic.fsUri ?? args.find((a) => /^(hdfs|webhdfs|swebhdfs):\/\/[^/]/.test(a));
-    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}) });
+    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}), onRetry: retryLinesTo(io.stderr) });
     const ctx: FsContext = { client, io, home: undefined };
     return (await handler(ctx, args)) ?? 0;
   } catch (err) {

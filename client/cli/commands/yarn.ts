@@ -24,6 +24,7 @@ import {
 } from '../../yarn/cluster-reports.js';
 import { YarnClient } from '../../yarn/yarn-client.js';
 import { describeError } from '../describe-error.js';
+import { retryLinesTo } from '../retry-lines.js';
 import { loadCommandConfiguration, parseToolLine, registerPassThroughCommand, usageError, type CommandIo } from '../pass-through-command.js';
 
 const USAGE = `Usage: loom yarn [-D key=value]... [--conf <dir>] <command>
@@ -57,7 +58,7 @@ export async function runYarn(argv: string[], io: CommandIo): Promise<number> {
   try {
     const run = handler(args);
     const env = io.env ?? process.env;
-    client = YarnClient.createFromConf(loadCommandConfiguration(generic, env), { env });
+    client = YarnClient.createFromConf(loadCommandConfiguration(generic, env, io), { env, onRetry: retryLinesTo(io.stderr) });
     return await run({ client, io });
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
