@@ -12,7 +12,7 @@ import { isRemoteException } from '../ipc/remote-exception.js';
 import { describeRetry, type RetryReporter } from '../retry/retry-report.js';
 import { YarnClient } from '../yarn/yarn-client.js';
 import { ENDED_STATES } from './application-waiter.js';
-import { sessionPropertiesPath } from './properties-file.js';
+import { checkPropertiesFileLocation, sessionPropertiesPath } from './properties-file.js';
 import { haStorageRoot } from './ha-store-layout.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
 import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
@@ -46,6 +46,8 @@ export class DeployContext {
     this.conf = opts.conf;
     this.env = opts.env ?? process.env;
     this.log = opts.log ?? (() => {});
+    const location = LoomOptions.propertiesFileLocation.key;
+    checkPropertiesFileLocation(this.conf.get(LoomOptions.propertiesFileLocation), this.conf.sourceOf(location));
     this.onRetry = (event) => this.log(describeRetry(event));
     this.user = simpleAuthUser(this.env);
     this.fsUri = stagingFileSystemUri(this.hadoopConf, this.conf.get(LoomOptions.stagingDirectory));

@@ -31,6 +31,9 @@ const MAX_ATTEMPTS_KEY = 'dfs.http.client.failover.max.attempts';
 export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFromConfOptions = {}): WebHdfsClient {
   const maxAttempts = conf.getInt(MAX_ATTEMPTS_KEY, 15);
   if (maxAttempts < 1) throw new RangeError(`${MAX_ATTEMPTS_KEY} must be at least 1, got ${maxAttempts}`);
+  // The address comes from fs.defaultFS unless the caller named another file system.
+  const defaultFs = conf.getTrimmed('fs.defaultFS') ?? '';
+  const fromDefaultFs = opts.uri === undefined || (opts.uri !== '' && defaultFs.replace(/\/+$/, '').startsWith(opts.uri.replace(/\/+$/, '')));
   const options: WebHdfsClientOptions = {
     endpoints: webHdfsEndpoints(conf, opts.uri),
     retry: {
@@ -42,7 +45,7 @@ export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFr
     // backoff from sleep.base.millis doubling up to sleep.max.millis (WebHdfsFileSystem's HA policy).
     retryTarget: {
       server: 'NameNode',
-      ...(opts.uri ? {} : { addressSetting: 'fs.defaultFS' }),
+      ...(fromDefaultFs ? { addressSetting: 'fs.defaultFS' } : {}),
       bound: { setting: MAX_ATTEMPTS_KEY, value: String(maxAttempts) },
     },
     socketTimeoutMs: conf.getTimeDuration('dfs.webhdfs.socket.read-timeout', 60_000, 'ms'),

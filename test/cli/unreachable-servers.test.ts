@@ -95,3 +95,37 @@ describe('an unreachable NameNode', () => {
     );
   });
 });
+
+describe('loom run against an unreachable cluster', () => {
+  /** A session id to attach to, a task bundle, and the dead cluster's configuration. */
+  function runArgs(...bounds: string[]): string[] {
+    const work = dirs.make({ 'job.mjs': 'export async function f() { return 1; }\n' });
+    return ['run', ...bounds, '-yid', 'application_1700000000000_0001', '-c', 'f', `${work}/job.mjs`];
+  }
+
+  it('reports every retry of the NameNode and the ResourceManager and ends with the address and the setting (-D bounds apply)', async () => {
+    const port = await closedPort();
+    const args = runArgs(
+      '-D', 'yarn.resourcemanager.connect.max-wait.ms=1000',
+      '-D', 'yarn.resourcemanager.connect.retry-interval.ms=500',
+      '-D', 'dfs.http.client.failover.max.attempts=2',
+    );
+    const run = startCli(LOOM_BIN, args, { ...deadClusterEnv(port), LOOM_CONF_DIR: dirs.make({ 'loom.yaml': '{}\n' }) });
+    const end = await Promise.race([run.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after 15 s; stderr:\n${run.stderr()}`)), 15_000))]);
+    expect(end.code).toBe(1);
+    const address = `127.0.0.1:${port}`;
+    expect(end.stderr).toContain(`Retrying connect to the NameNode at ${address} (connection refused). Already tried 1 time(s)`);
+    expect(end.stderr).toContain('for as long as dfs.http.client.failover.max.attempts=2 allows');
+    expect(end.stderr).toContain(`Retrying connect to the ResourceManager at ${address} (connection refused). Already tried 1 time(s); retrying in 0.5 s, for as long as yarn.resourcemanager.connect.max-wait.ms=1000 allows`);
+    const last = end.stderr.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(new RegExp(`^loom run: cannot reach the ResourceManager at ${escape(address)} .*yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=1000.*yarn\\.resourcemanager\\.address`));
+    expect(end.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('with the default settings the first retry line comes within 15 s', async () => {
+    const port = await closedPort();
+    const run = startCli(LOOM_BIN, runArgs(), { ...deadClusterEnv(port), LOOM_CONF_DIR: dirs.make({ 'loom.yaml': '{}\n' }) });
+    const seen = await run.waitForStderr(/Already tried 1 time\(s\)/, 15_000);
+    expect(seen.text.split('\n')[0]).toMatch(new RegExp(`^Retrying connect to the (NameNode|ResourceManager) at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Already tried 1 time\\(s\\); retrying in [0-9.]+ s, for as long as (dfs\\.http\\.client\\.failover\\.max\\.attempts=15|yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=900000) allows$`));
+  });
+});
