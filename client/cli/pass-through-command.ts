@@ -69,13 +69,14 @@ export function parseGenericOptions(argv: string[]): GenericOptions {
 
 /**
  * The configuration a command runs with: HADOOP_CONF_DIR / YARN_CONF_DIR (or -conf), then the -D
- * values. A named directory that cannot be used is an error; with none named, one line on `notes`
- * says which defaults are in use.
+ * values. A named directory that cannot be used is an error; with no configuration at all (no
+ * directory, no -D, no -fs), one line on `notes` says which defaults are in use.
  */
 export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.ProcessEnv, notes?: Pick<CommandIo, 'stderr'>): Configuration {
   const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir, confDirNamedBy: '--conf' } : {}) });
   for (const [k, v] of generic.overrides) conf.set(k, v);
-  if (conf.confDir === undefined) notes?.stderr.write(`${defaultsInUseNotice(conf)}\n`);
+  const none = conf.confDir === undefined && generic.overrides.length === 0 && generic.fsUri === undefined;
+  if (none) notes?.stderr.write(`${defaultsInUseNotice(conf)}\n`);
   return conf;
 }
 

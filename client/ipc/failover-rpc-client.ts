@@ -17,7 +17,7 @@ export interface FailoverOptions {
   /** yarn.client.failover-sleep-max-ms */
   sleepMaxMs?: number;
   /**
-   * Stop retrying once this long has passed since the first attempt (with the next pause), as
+   * Stop retrying once this long has passed since the first failure (with the next pause), as
    * yarn.resourcemanager.connect.max-wait.ms bounds Hadoop's RMProxy; undefined or negative: only
    * maxAttempts bounds it.
    */
@@ -61,6 +61,7 @@ export class FailoverRpcClient {
     const maxWaitMs = this.options.maxWaitMs ?? -1;
     const target = this.target();
     const started = Date.now();
+    let firstFailure: number | undefined;
     let attempts = 0;
     let last: { err: unknown; address: string } | undefined;
     let delayMs = 0;
@@ -79,11 +80,12 @@ export class FailoverRpcClient {
         const mayHaveRun = connectionFailure && !(err instanceof IpcConnectFailedError);
         if (!standby && !(connectionFailure && (!mayHaveRun || idempotent))) throw err;
         last = { err, address: describePeer(address.host, address.port) };
+        firstFailure ??= Date.now();
         this.current = (index + 1) % n;
         // Moving on to the next address of a round needs no pause; after a full round, back off.
         delayMs = attempts % n === 0 ? Math.min(base * 2 ** (attempts / n - 1), cap) : 0;
         if (attempts >= maxAttempts) break;
-        if (maxWaitMs >= 0 && Date.now() - started + delayMs > maxWaitMs) break;
+        if (maxWaitMs >= 0 && Date.now() - firstFailure + delayMs > maxWaitMs) break;
         this.options.onRetry?.({
           server: target.server,
           address: last.address,

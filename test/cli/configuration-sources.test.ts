@@ -57,20 +57,25 @@ describe('a named Hadoop configuration directory that cannot be used', () => {
 });
 
 describe('no Hadoop configuration at all', () => {
-  it('says which defaults it uses in one line, then connects to them with retry lines', async () => {
+  it('says nothing about defaults once -D configures the command, which then reports its retries', async () => {
     const port = await closedPort();
     const r = await loom(
-      ['yarn', '-D', `yarn.resourcemanager.address=127.0.0.1:${port}`, '-D', 'yarn.resourcemanager.connect.max-wait.ms=1000', '-D', 'yarn.resourcemanager.connect.retry-interval.ms=500', 'application', '-list'],
+      ['yarn', '-D', `yarn.resourcemanager.address=127.0.0.1:${port}`, '-D', 'yarn.resourcemanager.connect.max-wait.ms=2000', '-D', 'yarn.resourcemanager.connect.retry-interval.ms=500', 'application', '-list'],
       {},
     );
     expect(r.code).toBe(1);
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines[0]).toBe(
-      `no Hadoop configuration (HADOOP_CONF_DIR, YARN_CONF_DIR and HADOOP_HOME are unset): using Hadoop's defaults, yarn.resourcemanager.address=127.0.0.1:${port} and fs.defaultFS=file:///; ` +
-        "export HADOOP_CONF_DIR=<the directory of your cluster's core-site.xml, hdfs-site.xml, yarn-site.xml> to use a cluster",
-    );
-    expect(lines[1]).toMatch(new RegExp(`^Retrying connect to the ResourceManager at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Already tried 1 time\\(s\\)`));
+    expect(lines[0]).toMatch(new RegExp(`^Retrying connect to the ResourceManager at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Already tried 1 time\\(s\\)`));
     expect(lines.at(-1)).toMatch(new RegExp(`^loom yarn application -list: cannot reach the ResourceManager at 127\\.0\\.0\\.1:${port}`));
+  });
+
+  it('a cluster command with no configuration says so in one line before it fails on file:///', async () => {
+    const r = await loom(['list-clusters'], { LOOM_CONF_DIR: dirs.make({ 'loom.yaml': '{}\n' }) });
+    expect(r.code).toBe(1);
+    const [notice, problem, end] = r.stderr.split('\n');
+    expect(notice).toMatch(/^no Hadoop configuration \(HADOOP_CONF_DIR, YARN_CONF_DIR and HADOOP_HOME are unset\): using Hadoop's defaults, yarn\.resourcemanager\.address=0\.0\.0\.0:8032 and fs\.defaultFS=file:\/\/\/; /);
+    expect(problem).toMatch(/^loom list-clusters: fs\.defaultFS is not an hdfs:\/\/ or webhdfs:\/\/ URI/);
+    expect(end).toBe('');
   });
 
   it('names Hadoop\'s own defaults (RM 0.0.0.0:8032, fs.defaultFS file:///) and then why fs cannot work with them', async () => {

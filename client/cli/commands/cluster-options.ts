@@ -56,16 +56,16 @@ export interface LoadedConfigs {
 /**
  * Both configurations; a bad Loom value (memory size, count...), a mistyped key or an unusable
  * HADOOP_CONF_DIR throws here, before any network call. Hadoop keys set in loom.yaml or with -D
- * apply to the Hadoop configuration too; with no Hadoop configuration one line says which
- * defaults are in use.
+ * apply to the Hadoop configuration too; with no Hadoop configuration at all (no directory, no
+ * Hadoop key) one line says which defaults are in use.
  */
 export function loadConfigs(io: ClusterCommandIo, dynamicProperties: readonly string[]): LoadedConfigs {
   const env = io.env ?? process.env;
   const conf = LoomConfig.load({ env, dynamicProperties, ...(io.cwd ? { cwd: io.cwd } : {}) });
   for (const w of conf.warnings()) io.stderr.write(`warning: ${w}\n`);
   const hadoopConf = Configuration.load({ env });
-  applyHadoopKeys(conf, hadoopConf);
-  if (hadoopConf.confDir === undefined) io.stderr.write(`${defaultsInUseNotice(hadoopConf)}\n`);
+  const hadoopKeysGiven = applyHadoopKeys(conf, hadoopConf);
+  if (hadoopConf.confDir === undefined && hadoopKeysGiven === 0) io.stderr.write(`${defaultsInUseNotice(hadoopConf)}\n`);
   return { hadoopConf, conf };
 }
 
