@@ -359,7 +359,8 @@ export class WebHdfsClient {
         if (decision.action === 'fail') {
           const exhausted = attempt + 1 >= this.retry.maxAttempts && err instanceof WebHdfsConnectionError && (err.beforeRequestSent || req.idempotent);
           if (!exhausted) throw err;
-          const gaveUp = describeGiveUp(this.retryTarget(), address, shortReason(err), attempt + 1, Date.now() - started);
+          const where = this.endpoints.length > 1 ? this.endpoints.map(hostPort).join(' and ') : address;
+          const gaveUp = describeGiveUp(this.retryTarget(), where, shortReason(err), attempt + 1, Date.now() - started);
           throw new WebHdfsConnectionError(`${gaveUp} (${req.op} ${req.path})`, err.beforeRequestSent, { cause: err });
         }
         if (decision.action === 'failover' && this.endpoints[this.active] === endpoint) {

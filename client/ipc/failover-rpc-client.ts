@@ -97,7 +97,9 @@ export class FailoverRpcClient {
       }
     }
     const reason = last ? (isRemoteException(last.err, STANDBY_EXCEPTION) ? 'StandbyException' : shortReason(last.err)) : 'no attempt made';
-    throw new IpcConnectionError(`${describeGiveUp(target, last?.address ?? '?', reason, attempts, Date.now() - started)} (${shortProtocol(this.options.protocol.name)}.${method})`, {
+    // With HA every address was tried: name them all.
+    const where = n > 1 ? this.options.addresses.map((a) => describePeer(a.host, a.port)).join(' and ') : (last?.address ?? '?');
+    throw new IpcConnectionError(`${describeGiveUp(target, where, reason, attempts, Date.now() - started)} (${shortProtocol(this.options.protocol.name)}.${method})`, {
       cause: last?.err,
     });
   }
