@@ -13,6 +13,7 @@ import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
 import { NMClient } from '../client/yarn/nm-client.js';
+import { describeRetry } from '../client/retry/retry-report.js';
 import { readAmEnvironment, type AmEnvironment } from './am-runtime/am-environment.js';
 import { amSettings, type AmSettings } from './am-runtime/am-settings.js';
 import { readClusterFiles, type ClusterFiles } from './am-runtime/cluster-files.js';
@@ -76,7 +77,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     log('HADOOP_CONF_DIR is not set (the NodeManager passes its own through yarn.nodemanager.env-whitelist): using Hadoop defaults, so the ResourceManager is looked for at 0.0.0.0:8030');
   }
   const hadoopConf = Configuration.load({ confDir: am.hadoopConfDir, env });
-  const amrm = AMRMClient.createFromConf(hadoopConf, { token: amrmTokenFromEnvironment(env) });
+  // A ResourceManager or NodeManager that does not answer is logged per retry, as Hadoop's ipc.Client does.
+  const onRetry = (event: Parameters<typeof describeRetry>[0]) => log(describeRetry(event));
+  const amrm = AMRMClient.createFromConf(hadoopConf, { token: amrmTokenFromEnvironment(env), onRetry });
 
   let files: ClusterFiles;
   let settings: AmSettings;
@@ -140,7 +143,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   let bridge: ResourceManagerBridge<Container> | undefined;
   let takeover: TaskExecutorTakeover | undefined;
   let registered = false;
-  const nm = NMClient.createFromConf(hadoopConf, amrm.nmTokens);
+  const nm = NMClient.createFromConf(hadoopConf, amrm.nmTokens, onRetry);
 
   shutdown = new AmShutdown({
     stopTaskExecutors: async (reason) => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Configuration } from '../conf/configuration.js';
 import { keyValueOption } from './option-values.js';
 import { UsageError } from './usage-error.js';
+import { defaultsInUseNotice } from '../conf/hadoop-conf-dir.js';
 
 /**
  * Plumbing for sub-commands in the shape of Hadoop's tools, whose single-dash long options
@@ -66,10 +67,16 @@ export function parseGenericOptions(argv: string[]): GenericOptions {
   return { overrides, confDir, fsUri, rest };
 }
 
-/** The configuration a command runs with: HADOOP_CONF_DIR / YARN_CONF_DIR (or -conf), then the -D values. */
-export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.ProcessEnv): Configuration {
-  const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir } : {}) });
+/**
+ * The configuration a command runs with: HADOOP_CONF_DIR / YARN_CONF_DIR (or -conf), then the -D
+ * values. A named directory that cannot be used is an error; with no configuration at all (no
+ * directory, no -D, no -fs), one line on `notes` says which defaults are in use.
+ */
+export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.ProcessEnv, notes?: Pick<CommandIo, 'stderr'>): Configuration {
+  const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir, confDirNamedBy: '--conf' } : {}) });
   for (const [k, v] of generic.overrides) conf.set(k, v);
+  const none = conf.confDir === undefined && generic.overrides.length === 0 && generic.fsUri === undefined;
+  if (none) notes?.stderr.write(`${defaultsInUseNotice(conf)}\n`);
   return conf;
 }
 

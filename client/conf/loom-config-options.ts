@@ -193,6 +193,12 @@ export const LoomOptions = {
     'A task that throws counts as a failure under the restart strategy; false: it fails its job at once.',
   ),
   defaultParallelism: intOption('parallelism.default', 1, 'Parallelism of jobs submitted without -p.', 1),
+  jobCancelTimeout: intOption(
+    'loom.job.cancel-timeout-ms',
+    10_000,
+    'A cancelled job is CANCELED after this many milliseconds even if its TaskExecutors have not confirmed (read by the AM).',
+    1,
+  ),
   taskExecutorAmTimeout: durationOption('loom.taskexecutor.am-timeout', 60_000, 'A TaskExecutor exits when it has not reached the AM for this long.'),
   taskExecutorIdleTimeout: durationOption('loom.taskexecutor.idle-timeout', 30_000, 'Idle TaskExecutors are released after this long.'),
   clientHeartbeatTimeout: durationOption(

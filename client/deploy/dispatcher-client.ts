@@ -215,7 +215,7 @@ export class DispatcherClient {
         signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000),
       });
     } catch (err) {
-      throw new DispatcherError(connectionProblem(this.baseUrl, method, path, err));
+      throw new DispatcherError(connectionProblem(this.baseUrl, method, path, err), undefined, [], { cause: err });
     }
     const text = await res.text().catch(() => '');
     if (!res.ok) {

@@ -11,7 +11,6 @@ import { packBundle, type PackedBundle } from '../bundle/bundle-pack.js';
 import type { UploadedBundleRef } from '../bundle/bundle-ref.js';
 import { LoomError } from '../errors/loom-error.js';
 import { parseHdfsPath } from '../hdfs/hdfs-path.js';
-import { webHdfsClientFromConf } from '../hdfs/webhdfs-client-from-conf.js';
 import { FileNotFoundError } from '../hdfs/webhdfs-errors.js';
 import type { DeployContext } from './deploy-context.js';
 import { qualifiedUri, stagingFileSystemUri } from './staging-dir.js';
@@ -77,7 +76,7 @@ async function describeRemoteBundle(ctx: DeployContext, bundle: string, entry: s
   }
   if (!archive && entry) throw new ProgramBundleError(`bundle ${bundle} is a single module; --entry (${entry}) only applies to an archive`);
   const fsUri = parsed.authority ? `${parsed.scheme}://${parsed.authority}` : stagingFileSystemUri(ctx.hadoopConf, undefined);
-  const client = webHdfsClientFromConf(ctx.hadoopConf, { uri: fsUri, user: ctx.user, env: ctx.env });
+  const client = ctx.webHdfs(fsUri);
   try {
     const status = await client.getFileStatus(parsed.path).catch((err: unknown) => {
       if (err instanceof FileNotFoundError) {

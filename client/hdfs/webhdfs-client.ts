@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { webHdfsUrlPath } from './hdfs-path.js';
 import { HttpTransport, discardBody, readBodyText, type HttpResponse, type HttpTransportOptions, type RequestBody } from './webhdfs-http.js';
 import {
+  WebHdfsConnectionError,
   WebHdfsOperationFailedError,
   WebHdfsProtocolError,
   remoteErrorFor,
@@ -33,6 +34,7 @@ import {
   type HdfsServerDefaults,
 } from './webhdfs-json.js';
 import type { WebHdfsEndpoint } from '../conf/namenode-addresses.js';
+import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../retry/retry-report.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './webhdfs-retry-policy.js';
 
 /** One NameNode (or HttpFS gateway) HTTP address, as client/conf resolves it. */
@@ -50,6 +52,13 @@ export interface WebHdfsClientOptions extends HttpTransportOptions {
   /** Talk to an HttpFS gateway: no redirects, bodies go in the first request with `data=true`. */
   httpFs?: boolean;
   retry?: Partial<RetryPolicy>;
+  /**
+   * What the retries are bounded by and the address comes from, for the retry lines and the final
+   * error; default: the NameNode, bounded by dfs.http.client.failover.max.attempts.
+   */
+  retryTarget?: RetryTarget;
+  /** Told of every retry while a NameNode does not answer (as WebHdfsFileSystem logs "Retrying connect to namenode"); silent when absent. */
+  onRetry?: RetryReporter;
   /** Injected in tests to skip real waiting. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -353,8 +362,13 @@ export class WebHdfsClient {
     }
   }
 
-  /** Sends to the active NameNode; retries and fails over as the policy allows. Resolves on any status < 400. */
+  /**
+   * Sends to the active NameNode; retries and fails over as the policy allows, telling onRetry of
+   * each retry. Resolves on any status < 400. A NameNode that cannot be reached once the attempts
+   * are used up is one error naming it, the attempts and the setting that bounds them.
+   */
   private async nameNode(req: OpRequest): Promise<HttpResponse> {
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const endpoint = this.activeEndpoint;
       try {
@@ -363,13 +377,33 @@ export class WebHdfsClient {
         return res;
       } catch (err) {
         const decision = decideRetry(err, req.idempotent, attempt, this.retry, this.endpoints.length);
-        if (decision.action === 'fail') throw err;
+        const address = hostPort(endpoint);
+        if (decision.action === 'fail') {
+          const exhausted = attempt + 1 >= this.retry.maxAttempts && err instanceof WebHdfsConnectionError && (err.beforeRequestSent || req.idempotent);
+          if (!exhausted) throw err;
+          const where = this.endpoints.length > 1 ? this.endpoints.map(hostPort).join(' and ') : address;
+          const gaveUp = describeGiveUp(this.retryTarget(), where, shortReason(err), attempt + 1, Date.now() - started);
+          throw new WebHdfsConnectionError(`${gaveUp} (${req.op} ${req.path})`, err.beforeRequestSent, { cause: err });
+        }
         if (decision.action === 'failover' && this.endpoints[this.active] === endpoint) {
           this.active = (this.active + 1) % this.endpoints.length;
         }
+        const target = this.retryTarget();
+        this.opts.onRetry?.({
+          server: target.server,
+          address,
+          failedAttempts: attempt + 1,
+          reason: shortReason(err),
+          delayMs: decision.delayMs,
+          bound: target.bound,
+        });
         if (decision.delayMs > 0) await this.sleep(decision.delayMs);
       }
     }
+  }
+
+  private retryTarget(): RetryTarget {
+    return this.opts.retryTarget ?? { server: 'NameNode', bound: { setting: 'dfs.http.client.failover.max.attempts', value: String(this.retry.maxAttempts) } };
   }
 
   /** Turns an error answer into the typed error and throws it. */
@@ -401,6 +435,10 @@ export class WebHdfsClient {
     const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
     return new URL(`${endpoint.scheme}://${host}:${endpoint.port}${webHdfsUrlPath(req.path)}?${parts.join('&')}`);
   }
+}
+
+function hostPort(endpoint: WebHdfsEndpoint): string {
+  return `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
 }
 
 /** Like encodeURIComponent, but keeps `/`, `:` and `,` readable, as they are legal in a query (paths in `destination`). */

@@ -7,6 +7,7 @@ import type { Configuration } from '../conf/configuration.js';
 import { APPLICATION_MASTER_PROTOCOL } from '../codec/hadoop-protocols.js';
 import { FailoverRpcClient, type FailoverOptions } from '../ipc/failover-rpc-client.js';
 import { isRemoteException, RemoteException } from '../ipc/remote-exception.js';
+import type { RetryReporter } from '../retry/retry-report.js';
 import { Credentials } from '../security/credentials-file.js';
 import { AMRM_TOKEN_KIND, decodeAMRMTokenIdentifier } from '../security/token-identifiers.js';
 import { tokenFromProto, type HadoopToken } from '../security/token.js';
@@ -46,7 +47,7 @@ export interface AMRMClientOptions {
   token: HadoopToken;
   /** Shared with NMClient; a new one by default. */
   nmTokens?: NMTokenCache;
-  failover?: Pick<FailoverOptions, 'maxAttempts' | 'sleepBaseMs' | 'sleepMaxMs' | 'connection'>;
+  failover?: Pick<FailoverOptions, 'maxAttempts' | 'sleepBaseMs' | 'sleepMaxMs' | 'maxWaitMs' | 'connection' | 'target' | 'onRetry'>;
   /** Pause between finishApplicationMaster calls while the RM stores the unregistration (Hadoop: 100 ms). */
   unregisterPollMs?: number;
 }
@@ -116,14 +117,14 @@ export class AMRMClient {
    * Scheduler address(es) from yarn.resourcemanager.scheduler.address (or the HA rm-ids); the
    * AMRMToken given, or the one in the credentials file named by HADOOP_TOKEN_FILE_LOCATION.
    */
-  static createFromConf(conf: Configuration, opts: { token?: HadoopToken; env?: NodeJS.ProcessEnv; nmTokens?: NMTokenCache } = {}): AMRMClient {
-    const proxy = rmProxyOptionsFromConf(conf, 'scheduler');
+  static createFromConf(conf: Configuration, opts: { token?: HadoopToken; env?: NodeJS.ProcessEnv; nmTokens?: NMTokenCache; onRetry?: RetryReporter } = {}): AMRMClient {
+    const { addresses, haEnabled: _ha, ...failover } = rmProxyOptionsFromConf(conf, 'scheduler');
     const token = opts.token ?? amrmTokenFromEnvironment(opts.env ?? process.env);
     return new AMRMClient({
-      addresses: proxy.addresses,
+      addresses,
       token,
       ...(opts.nmTokens ? { nmTokens: opts.nmTokens } : {}),
-      failover: { maxAttempts: proxy.maxAttempts, sleepBaseMs: proxy.sleepBaseMs, sleepMaxMs: proxy.sleepMaxMs, connection: proxy.connection },
+      failover: { ...failover, ...(opts.onRetry ? { onRetry: opts.onRetry } : {}) },
     });
   }
 

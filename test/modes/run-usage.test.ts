@@ -26,6 +26,9 @@ describe('run and run-application usage', () => {
   it('past the arguments, a missing Hadoop configuration is the first problem, named, exit 1', async () => {
     const r = await run(runApplication, ['-t', 'yarn-application', 'wc.mjs']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^loom run-application: .*fs\.defaultFS/);
+    // one line says Hadoop's defaults are in use (no configuration at all), the next why they cannot work
+    const [defaults, problem] = r.err.split('\n');
+    expect(defaults).toMatch(/^no Hadoop configuration .*using Hadoop's defaults/);
+    expect(problem).toMatch(/^loom run-application: .*fs\.defaultFS/);
   });
 });

@@ -8,6 +8,9 @@
 import { Command, CommanderError } from 'commander';
 import { Configuration } from '../../conf/configuration.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
+import { applyHadoopKeys } from '../../conf/hadoop-keys-in-loom-config.js';
+import { defaultsInUseNotice } from '../../conf/hadoop-conf-dir.js';
+import { parseMemorySize } from '../../conf/memory-size.js';
 import { LoomConfig } from '../../conf/loom-config.js';
 import { ApplicationEndedError } from '../../deploy/application-waiter.js';
 import { DeployContext } from '../../deploy/deploy-context.js';
@@ -56,12 +59,20 @@ export interface LoadedConfigs {
   conf: LoomConfig;
 }
 
-/** Both configurations; a bad Loom value (memory size, count...) throws here, before any network call. */
+/**
+ * Both configurations; a bad Loom value (memory size, count...), a mistyped key or an unusable
+ * HADOOP_CONF_DIR throws here, before any network call. Hadoop keys set in loom.yaml or with -D
+ * apply to the Hadoop configuration too; with no Hadoop configuration at all (no directory, no
+ * Hadoop key) one line says which defaults are in use.
+ */
 export function loadConfigs(io: ClusterCommandIo, dynamicProperties: readonly string[]): LoadedConfigs {
   const env = io.env ?? process.env;
   const conf = LoomConfig.load({ env, dynamicProperties, ...(io.cwd ? { cwd: io.cwd } : {}) });
   for (const w of conf.warnings()) io.stderr.write(`warning: ${w}\n`);
-  return { hadoopConf: Configuration.load({ env }), conf };
+  const hadoopConf = Configuration.load({ env });
+  const hadoopKeysGiven = applyHadoopKeys(conf, hadoopConf);
+  if (hadoopConf.confDir === undefined && hadoopKeysGiven === 0) io.stderr.write(`${defaultsInUseNotice(hadoopConf)}\n`);
+  return { hadoopConf, conf };
 }
 
 export function deployContext(io: ClusterCommandIo, configs: LoadedConfigs): DeployContext {

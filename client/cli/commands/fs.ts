@@ -17,6 +17,7 @@ import { COMMANDS, NOT_IN_LOOM, usageLine } from './fs/command-table.js';
 import { FsShellContext, type FsIo } from './fs/fs-shell-context.js';
 import { ShellUsageError } from './fs/shell-errors.js';
 import { HdfsShellFs, LocalShellFs } from './fs/shell-fs.js';
+import { retryLinesTo } from '../retry-lines.js';
 
 export type { FsIo };
 
@@ -55,10 +56,10 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
   const prefix = `loom fs -${name}: `;
   try {
     const env = io.env ?? process.env;
-    const conf = loadCommandConfiguration(generic, env);
+    const conf = loadCommandConfiguration(generic, env, io);
     // A fully qualified path names the file system, as in `hdfs dfs -ls hdfs://nn:8020/`.
     const uri = generic.fsUri ?? args.find((a) => /^(hdfs|webhdfs|swebhdfs):\/\/[^/]/.test(a));
-    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}) });
+    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}), onRetry: retryLinesTo(io.stderr) });
     const uriPrefix = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*)/.exec(uri ?? conf.get('fs.defaultFS') ?? '')?.[1] ?? '';
     const shell = new FsShellContext(io, conf, new HdfsShellFs(client, uriPrefix), new LocalShellFs());
     return await entry.create(shell, name).run([...args]);

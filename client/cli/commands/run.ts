@@ -179,7 +179,7 @@ async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: R
         submitter,
         defaultParallelism: ctx.conf.get(LoomOptions.defaultParallelism),
         bundleName: basename(bundlePath),
-        hdfs: () => webHdfsClientFromConf(ctx.hadoopConf, { user: ctx.user, env: ctx.env }),
+        hdfs: () => webHdfsClientFromConf(ctx.hadoopConf, { user: ctx.user, env: ctx.env, onRetry: ctx.onRetry }),
         log: (line) => io.stderr.write(`${line}\n`),
       });
     } catch (err) {

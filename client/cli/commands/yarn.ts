@@ -25,6 +25,7 @@ import {
 import { YarnClient } from '../../yarn/yarn-client.js';
 import { describeError } from '../describe-error.js';
 import { applicationIdOption } from '../option-values.js';
+import { retryLinesTo } from '../retry-lines.js';
 import { loadCommandConfiguration, parseToolLine, registerPassThroughCommand, usageError, type CommandIo } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
 
@@ -57,7 +58,7 @@ export async function runYarn(argv: string[], io: CommandIo): Promise<number> {
   try {
     const run = handler(args);
     const env = io.env ?? process.env;
-    client = YarnClient.createFromConf(loadCommandConfiguration(generic, env), { env });
+    client = YarnClient.createFromConf(loadCommandConfiguration(generic, env, io), { env, onRetry: retryLinesTo(io.stderr) });
     return await run({ client, io });
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
