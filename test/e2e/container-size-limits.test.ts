@@ -18,6 +18,9 @@ afterAll(async () => {
   await kit?.stop();
 });
 
+/** Every application the RM knows (getNewApplication alone adds none). */
+const applicationIds = async () => (await kit.yarn.getApplications()).map((a) => a.applicationId).sort();
+
 const vcoresPerSlot = (n: number) =>
   `TaskExecutor vcores ${n} are more than the cluster's largest container (4 vcores, yarn.scheduler.maximum-allocation-vcores): ` +
   'lower -s / taskmanager.numberOfTaskSlots (one vcore per slot unless yarn.containers.vcores is set) to at most 4';
@@ -58,6 +61,8 @@ describe("the client refuses containers above the RM's maximum allocation before
 
   for (const c of cases) {
     it(c.name, async () => {
+      const before = await applicationIds();
+      const staged = await stagingRootEntries(kit);
       const r = await kit.loom(c.args);
       expect(r.code, r.stdout + r.stderr).not.toBe(0);
       // One line naming the size, the maximum and the fix (a program's main() prefixes what failed it).
@@ -65,7 +70,8 @@ describe("the client refuses containers above the RM's maximum allocation before
       const prefix = command === 'yarn-session' ? 'yarn-session: ' : `loom ${command}: `;
       expect(r.stderr.trimEnd().split('\n').filter((l) => l.startsWith(prefix) && l.endsWith(c.line)), r.stderr).toHaveLength(1);
       expect(r.stderr, 'nothing is staged').not.toMatch(/deploying|staging files/);
-      expect(await kit.yarn.getApplications()).toEqual([]);
+      expect(await applicationIds()).toEqual(before);
+      expect(staged).toBeUndefined(); // the first session of this suite is at its end
       expect(await stagingRootEntries(kit)).toBeUndefined(); // no .loom at all: neither staging dir nor runtime
     }, 30_000);
   }
@@ -75,5 +81,39 @@ describe("the client refuses containers above the RM's maximum allocation before
     expect(r.code, r.stderr).toBe(0);
     const [app] = await kit.yarn.getApplications();
     await kit.yarn.killApplication(app!.applicationId);
+    await kit.waitFor('the session to end', async () => ((await kit.report(app!.applicationId)).state === 'KILLED' ? true : undefined));
   }, 60_000);
+});
+
+describe('sizes below what a Loom process runs in are refused, wherever they are given', () => {
+  const tooSmall = (what: string, size: string, role: 'ApplicationMaster' | 'TaskExecutor', fix: string) =>
+    `${what} is ${size}, less than the 512 MiB a Loom ${role} needs (Node.js does not fit in less under YARN's virtual memory check): give ${fix} or more`;
+  const cases: { args: string[]; line: string }[] = [
+    { args: ['yarn-session', '-d', '-jm', '1k'], line: `yarn-session: ${tooSmall('-jm="1k"', '1 KiB', 'ApplicationMaster', '-jm 512m')}` },
+    { args: ['yarn-session', '-d', '-jm', '0'], line: `yarn-session: ${tooSmall('-jm="0"', '0 bytes', 'ApplicationMaster', '-jm 512m')}` },
+    { args: ['yarn-session', '-d', '-tm', '0'], line: `yarn-session: ${tooSmall('-tm="0"', '0 bytes', 'TaskExecutor', '-tm 512m')}` },
+    { args: ['yarn-session', '-d', '-tm', '100m'], line: `yarn-session: ${tooSmall('-tm="100m"', '100 MiB', 'TaskExecutor', '-tm 512m')}` },
+    {
+      args: ['yarn-session', '-d', '-D', 'jobmanager.memory.process.size=1k'],
+      line: `yarn-session: ${tooSmall('jobmanager.memory.process.size="1k" (from -D)', '1 KiB', 'ApplicationMaster', 'jobmanager.memory.process.size=512m')}`,
+    },
+    { args: ['run', '-t', 'yarn-per-job', '-yjm', '500m', WORD_COUNT, INPUT], line: `loom run: ${tooSmall('-yjm="500m"', '500 MiB', 'ApplicationMaster', '-yjm 512m')}` },
+    {
+      args: ['run-application', '-t', 'yarn-application', '-yD', 'taskmanager.memory.process.size=0.25g', WORD_COUNT, INPUT],
+      line: `loom run-application: ${tooSmall('taskmanager.memory.process.size="0.25g" (from -D)', '256 MiB', 'TaskExecutor', 'taskmanager.memory.process.size=512m')}`,
+    },
+  ];
+  for (const c of cases) {
+    it(c.args.filter((a) => a !== WORD_COUNT && a !== INPUT).join(' '), async () => {
+      const before = await applicationIds();
+      const staged = await stagingRootEntries(kit);
+      const started = Date.now();
+      const r = await kit.loom(c.args, { timeoutMs: 15_000 });
+      expect(Date.now() - started, 'refused within 15 s').toBeLessThan(15_000);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`${c.line}\n`);
+      expect(await applicationIds()).toEqual(before);
+      expect(await stagingRootEntries(kit)).toEqual(staged);
+    }, 30_000);
+  }
 });

@@ -8,7 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { Configuration } from '../../conf/configuration.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
-import { parseMemorySize } from '../../conf/memory-size.js';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { LoomConfig } from '../../conf/loom-config.js';
 import { ApplicationEndedError } from '../../deploy/application-waiter.js';
 import { DeployContext } from '../../deploy/deploy-context.js';
@@ -93,8 +93,8 @@ export function checkTarget(given: string | undefined, jobManager: string | unde
 
 /** Flink's older `-y` flags of `run`, as configuration keys (-yid and -yt are handled the same way). */
 const YARN_FLAGS: Readonly<Record<string, { key: string; check?: (v: string, flag: string) => void; list?: boolean }>> = {
-  '-yjm': { key: 'jobmanager.memory.process.size', check: (v, f) => void parseMemorySize(v, { key: f }) },
-  '-ytm': { key: 'taskmanager.memory.process.size', check: (v, f) => void parseMemorySize(v, { key: f }) },
+  '-yjm': { key: LoomOptions.jobManagerMemory.key, check: (v, f) => void LoomOptions.jobManagerMemory.parseFlag(f, v) },
+  '-ytm': { key: LoomOptions.taskManagerMemory.key, check: (v, f) => void LoomOptions.taskManagerMemory.parseFlag(f, v) },
   '-ys': { key: 'taskmanager.numberOfTaskSlots', check: checkWholeNumber },
   '-ynm': { key: 'yarn.application.name' },
   '-yqu': { key: 'yarn.application.queue' },

@@ -11,7 +11,7 @@
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { parseMemorySize } from '../../conf/memory-size.js';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../../deploy/cluster-lease.js';
 import { attachToSession } from '../../deploy/session-attach.js';
@@ -88,12 +88,12 @@ export async function runYarnSession(argv: string[], io: ClusterCommandIo): Prom
 function flagProperties(f: YarnSessionFlags): string[] {
   const out: string[] = [];
   if (f.jobManagerMemory !== undefined) {
-    parseMemorySize(f.jobManagerMemory, { key: '-jm' });
-    out.push(`jobmanager.memory.process.size=${f.jobManagerMemory}`);
+    LoomOptions.jobManagerMemory.parseFlag('-jm', f.jobManagerMemory);
+    out.push(`${LoomOptions.jobManagerMemory.key}=${f.jobManagerMemory}`);
   }
   if (f.taskManagerMemory !== undefined) {
-    parseMemorySize(f.taskManagerMemory, { key: '-tm' });
-    out.push(`taskmanager.memory.process.size=${f.taskManagerMemory}`);
+    LoomOptions.taskManagerMemory.parseFlag('-tm', f.taskManagerMemory);
+    out.push(`${LoomOptions.taskManagerMemory.key}=${f.taskManagerMemory}`);
   }
   if (f.slots !== undefined) {
     if (!/^[1-9][0-9]*$/.test(f.slots.trim())) throw new ConfigurationError(`-s "${f.slots}" is not a number of slots: give a whole number of at least 1, e.g. -s 2`);
