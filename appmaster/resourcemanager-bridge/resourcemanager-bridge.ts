@@ -28,7 +28,7 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   onFatal(diagnostics: string): void;
   /**
    * YARN refused the TaskExecutor container ask for good (InvalidResourceRequestException): the
-   * ask was withdrawn and is not sent again until the demand changes; what needed it must fail.
+   * ask was withdrawn and is not sent again until more TaskExecutors are wanted; what needed it must fail.
    */
   onAskRefused?(refusal: AllocateRefusedError): void;
   /** AM_SHUTDOWN from the RM: exit without unregistering (the RM has forgotten this attempt). */
@@ -196,6 +196,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
         this.opts.onFatal(`the ResourceManager refused the ApplicationMaster's heartbeat, which no retry can mend: ${why}`);
         return this.opts.pacing.slowMs;
       default: {
+        // transient, or resync after the AMRMClient re-registered as often as it will
         this.consecutiveErrors++;
         const limit = this.opts.maxConsecutiveAllocateErrors ?? 10;
         this.log(`allocate failed (${this.consecutiveErrors}/${limit}): ${why}`);
