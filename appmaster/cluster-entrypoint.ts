@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Configuration } from '../client/conf/configuration.js';
 import { LoomOptions } from '../client/conf/loom-config.js';
 import { ClusterFileSystem } from '../client/hdfs/cluster-file-system.js';
+import { containerSizes } from '../client/deploy/container-sizes.js';
 import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
@@ -28,6 +29,7 @@ import { JobMaster } from './jobs/job-master.js';
 import { clientLeaseFor } from './lease/client-lease.js';
 import { prepareModeRunner, type ModeRunner } from './modes/mode-runner.js';
 import { jobMasterOptionsFrom, restartOptionsFrom, type JobMasterOptions } from './jobs/job-master-options.js';
+import { refusedAskReason } from './resourcemanager-bridge/refused-ask.js';
 import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-bridge.js';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
 import { AmShutdown, type AmEnd } from './session/am-shutdown.js';
@@ -238,6 +240,11 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       idleTimeoutMs: settings.taskExecutor.idleTimeoutMs,
       onFatal: (diagnostics) => void end({ kind: 'finish', finalStatus: 'FAILED', diagnostics }),
       onShutdownRequest: () => void end({ kind: 'abandon', reason: 'the ResourceManager sent AM_SHUTDOWN (it no longer knows this attempt)', exitCode: 1 }),
+      // One ask YARN will never grant ends the jobs that need it, never the AM.
+      onAskRefused: (refusal) => {
+        const failed = jobMaster.failJobsWaitingForSlots(refusedAskReason(refusal, containerSizes(config)));
+        log(`failed ${failed.length} job(s) waiting for slots, which YARN's refusal leaves without containers: ${failed.join(', ') || '(none)'}`);
+      },
       onContainerEnded: (id, diagnostics, exitStatus) => {
         takeover?.ended(id);
         jobMaster.containerFailedToStart(id, diagnostics, exitStatus);

@@ -254,6 +254,28 @@ export class JobMaster implements SlotDemand {
     this.changed();
   }
 
+  /**
+   * YARN refused the ask for TaskExecutor containers for good (InvalidResourceRequestException:
+   * no container of that size can ever be had): every job with tasks waiting for a slot fails
+   * with `reason`, its waiting tasks FAILED and its running ones cancelled; jobs whose tasks all
+   * have slots go on. Returns the ids of the jobs failed.
+   */
+  failJobsWaitingForSlots(reason: string): string[] {
+    const failed: string[] = [];
+    for (const job of this.jobsById.values()) {
+      const waiting = job.waitingTasks();
+      if (waiting.length === 0) continue;
+      for (const t of waiting) {
+        t.state = 'FAILED';
+        t.error = reason;
+      }
+      this.failJob(job, reason);
+      failed.push(job.id);
+    }
+    if (failed.length) this.changed();
+    return failed;
+  }
+
   recentStartFailures(): StartFailure[] {
     return [...this.startFailures];
   }

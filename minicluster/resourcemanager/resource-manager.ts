@@ -93,6 +93,13 @@ export class ResourceManager {
     this.startLiveness();
   }
 
+  /** `yarn rmadmin -refreshQueues` with a larger queue maximum allocation; kept across restart(), as the edited capacity-scheduler.xml would be. */
+  refreshQueueMaximumAllocation(max: { memoryMb?: number; vcores?: number }): void {
+    const core = this.core;
+    core.refreshQueueMaximumAllocation(max);
+    this.opts.config = { ...this.opts.config, queueMaximumAllocationMb: core.config.queueMaximumAllocationMb, queueMaximumAllocationVcores: core.config.queueMaximumAllocationVcores };
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.liveness);
     this.current = undefined;

@@ -213,6 +213,21 @@ describe('JobMaster failures', () => {
 });
 
 describe('JobMaster cancel', () => {
+  it('when YARN refuses the TaskExecutor ask for good, fails the jobs waiting for slots with the reason and leaves the others running', async () => {
+    const a = te('c2').register();
+    const placed = await master.submitJob(spec(2));
+    const partly = await master.submitJob(spec(3)); // no free slot: waits
+    for (const x of a.deployed()) a.update(x.task, 'RUNNING');
+    expect(master.wantedTaskExecutors()).toBe(3);
+    const reason = 'YARN refuses the TaskExecutor containers this job needs: InvalidResourceRequestException: Invalid resource request!';
+    expect(master.failJobsWaitingForSlots(reason)).toEqual([partly.id]);
+    expect(master.job(partly.id)).toMatchObject({ state: 'FAILED', error: reason });
+    expect(master.job(partly.id)!.tasks.map((t) => [t.state, t.error])).toEqual(Array(3).fill(['FAILED', reason]));
+    expect(master.job(placed.id)!.state).toBe('RUNNING');
+    expect(master.wantedTaskExecutors()).toBe(1);
+    expect(master.failJobsWaitingForSlots(reason)).toEqual([]);
+  });
+
   it('cancels: waiting tasks at once, running ones when their TaskExecutor confirms', async () => {
     const a = te('c2').register();
     const job = await master.submitJob(spec(3));

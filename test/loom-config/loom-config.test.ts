@@ -99,6 +99,20 @@ describe('LoomConfig from loom.yaml', () => {
     expect(err.key).toBe('taskmanager.memory.process.size');
   });
 
+  it('every size option is range-checked where it is read: process sizes below 512 MiB, an empty REST body limit', () => {
+    const dir = dirs.make({ 'loom.yaml': 'taskmanager.memory.process.size: 256m\n' });
+    const fromFile = errorOf(() => LoomConfig.load({ confDir: dir, env: {} }));
+    expect(fromFile.message).toBe(
+      `taskmanager.memory.process.size="256m" (from ${join(dir, 'loom.yaml')}:1) is 256 MiB, less than the 512 MiB a Loom TaskExecutor needs (Node.js does not fit in less under YARN's virtual memory check): give taskmanager.memory.process.size=512m or more`,
+    );
+    expect(fromFile.key).toBe('taskmanager.memory.process.size');
+    expect(errorOf(() => LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['rest.server.max-content-length=0'] })).message).toMatch(
+      /^rest\.server\.max-content-length="0" \(from -D\) is 0 bytes, less than the 1 byte a request body needs .*: give rest\.server\.max-content-length=1b or more$/,
+    );
+    expect(LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['jobmanager.memory.process.size=0.5g'] }).get(LoomOptions.jobManagerMemory).mebibytes).toBe(512);
+    expect(() => LoomOptions.jobManagerMemory.parseFlag('-yjm', '511m')).toThrow(/^-yjm="511m" is 511 MiB, less than the 512 MiB a Loom ApplicationMaster needs .*: give -yjm 512m or more$/);
+  });
+
   it('finds loom.yaml through LOOM_CONF_DIR, then ./conf; a missing explicit file is an error', () => {
     const dir = dirs.make({ 'loom.yaml': 'parallelism.default: 3\n' });
     expect(LoomConfig.load({ env: { LOOM_CONF_DIR: dir } }).get(LoomOptions.defaultParallelism)).toBe(3);

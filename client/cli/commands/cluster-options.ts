@@ -10,7 +10,7 @@ import { Configuration } from '../../conf/configuration.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
 import { applyHadoopKeys } from '../../conf/hadoop-keys-in-loom-config.js';
 import { defaultsInUseNotice } from '../../conf/hadoop-conf-dir.js';
-import { parseMemorySize } from '../../conf/memory-size.js';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { LoomConfig } from '../../conf/loom-config.js';
 import { ApplicationEndedError } from '../../deploy/application-waiter.js';
 import { DeployContext } from '../../deploy/deploy-context.js';
@@ -19,7 +19,7 @@ import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { MAX_PARALLELISM } from '../../program/job-limits.js';
 import { oneLineCommanderErrors } from '../commander-errors.js';
 import { describeError, setVerboseErrors, withoutStackFrames } from '../describe-error.js';
-import { applicationIdOption, keyValueOption, memorySizeOption, wholeNumberOption } from '../option-values.js';
+import { applicationIdOption, keyValueOption, wholeNumberOption } from '../option-values.js';
 import type { CommandIo } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
 
@@ -104,8 +104,8 @@ export function checkTarget(given: string | undefined, jobManager: string | unde
 
 /** Flink's older `-y` flags of `run`, as configuration keys (-yid and -yt are handled the same way); `check` returns the value to use. */
 const YARN_FLAGS: Readonly<Record<string, { key: string; check?: (v: string, flag: string) => string; list?: boolean }>> = {
-  '-yjm': { key: 'jobmanager.memory.process.size', check: (v, f) => (memorySizeOption(v, f), v) },
-  '-ytm': { key: 'taskmanager.memory.process.size', check: (v, f) => (memorySizeOption(v, f), v) },
+  '-yjm': { key: LoomOptions.jobManagerMemory.key, check: (v, f) => (LoomOptions.jobManagerMemory.parseFlag(f, v), v) },
+  '-ytm': { key: LoomOptions.taskManagerMemory.key, check: (v, f) => (LoomOptions.taskManagerMemory.parseFlag(f, v), v) },
   '-ys': { key: 'taskmanager.numberOfTaskSlots', check: (v, f) => String(slotsOption(v, f)) },
   '-ynm': { key: 'yarn.application.name' },
   '-yqu': { key: 'yarn.application.queue' },

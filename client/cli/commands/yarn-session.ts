@@ -11,13 +11,14 @@
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../../deploy/cluster-lease.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { deploySession } from '../../deploy/session-deployer.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
-import { applicationIdOption, memorySizeOption } from '../option-values.js';
+import { applicationIdOption } from '../option-values.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
 import { printClusters } from './list-clusters.js';
@@ -91,12 +92,12 @@ export async function runYarnSession(argv: string[], io: ClusterCommandIo): Prom
 function flagProperties(f: YarnSessionFlags): string[] {
   const out: string[] = [];
   if (f.jobManagerMemory !== undefined) {
-    memorySizeOption(f.jobManagerMemory, '-jm');
-    out.push(`jobmanager.memory.process.size=${f.jobManagerMemory}`);
+    LoomOptions.jobManagerMemory.parseFlag('-jm', f.jobManagerMemory);
+    out.push(`${LoomOptions.jobManagerMemory.key}=${f.jobManagerMemory}`);
   }
   if (f.taskManagerMemory !== undefined) {
-    memorySizeOption(f.taskManagerMemory, '-tm');
-    out.push(`taskmanager.memory.process.size=${f.taskManagerMemory}`);
+    LoomOptions.taskManagerMemory.parseFlag('-tm', f.taskManagerMemory);
+    out.push(`${LoomOptions.taskManagerMemory.key}=${f.taskManagerMemory}`);
   }
   if (f.slots !== undefined) out.push(`taskmanager.numberOfTaskSlots=${slotsOption(f.slots, '-s')}`);
   if (f.name !== undefined) out.push(`yarn.application.name=${f.name}`);
