@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { oneLineCommanderErrors } from './commander-errors.js';
 import { registerCommands } from './commands.js';
+import { dropDefaultsNotice, flushDefaultsNotice } from './defaults-notice.js';
 import { describeError, setVerboseErrors, verboseFromEnv } from './describe-error.js';
 
 /** The global flag; only before the command, so a program's own `--verbose` argument stays its own. */
@@ -28,8 +29,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(rest, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    const code = typeof process.exitCode === 'number' ? process.exitCode : 0;
+    // Said when the defaults served the command; a failure's one line already names HADOOP_CONF_DIR.
+    if (code === 0) flushDefaultsNotice();
+    else dropDefaultsNotice();
+    return code;
   } catch (err) {
+    dropDefaultsNotice();
     if (err instanceof CommanderError) {
       // Help and version are not errors.
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? 0 : 2;

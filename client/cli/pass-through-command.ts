@@ -3,6 +3,7 @@ import { Configuration } from '../conf/configuration.js';
 import { keyValueOption } from './option-values.js';
 import { UsageError } from './usage-error.js';
 import { defaultsInUseNotice } from '../conf/hadoop-conf-dir.js';
+import { holdDefaultsNotice } from './defaults-notice.js';
 
 /**
  * Plumbing for sub-commands in the shape of Hadoop's tools, whose single-dash long options
@@ -76,7 +77,7 @@ export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.Pr
   const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir, confDirNamedBy: '--conf' } : {}) });
   for (const [k, v] of generic.overrides) conf.set(k, v);
   const none = conf.confDir === undefined && generic.overrides.length === 0 && generic.fsUri === undefined;
-  if (none) notes?.stderr.write(`${defaultsInUseNotice(conf)}\n`);
+  if (none && notes) holdDefaultsNotice(defaultsInUseNotice(conf), notes.stderr);
   return conf;
 }
 

@@ -1,4 +1,5 @@
 import { describeRetry, type RetryReporter } from '../retry/retry-report.js';
+import { flushDefaultsNotice } from './defaults-notice.js';
 
 /**
  * The CLI's retry reporter: one line per retry on `stream` (stderr), as Hadoop's tools print
@@ -6,5 +7,8 @@ import { describeRetry, type RetryReporter } from '../retry/retry-report.js';
  * while it waits.
  */
 export function retryLinesTo(stream: { write(text: string): unknown }): RetryReporter {
-  return (event) => void stream.write(`${describeRetry(event)}\n`);
+  return (event) => {
+    flushDefaultsNotice();
+    stream.write(`${describeRetry(event)}\n`);
+  };
 }

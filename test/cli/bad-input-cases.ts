@@ -73,6 +73,8 @@ const APP_ID = 'application_1_0001';
 const refused = (...mentions: string[]): Expectation => ({ kind: 'refused', mentions });
 /** A usage error: exit code 2, as commander's own. */
 const usage = (...mentions: string[]): Expectation => ({ kind: 'refused', mentions, code: 2 });
+/** `loom fs` answers bad usage as FsShell does: exit -1, i.e. 255. */
+const fsUsage = (...mentions: string[]): Expectation => ({ kind: 'refused', mentions, code: 255 });
 
 const loom = (setup: Setup, argv: string[], expect: Expectation, extra: Partial<BadInputCase> = {}): BadInputCase => ({ bin: 'loom', argv, setup, expect, ...extra });
 const session = (setup: Setup, argv: string[], expect: Expectation, extra: Partial<BadInputCase> = {}): BadInputCase => ({ bin: 'yarn-session', argv, setup, expect, ...extra });
@@ -189,23 +191,26 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('offline', ['yarn', '-conf'], usage('-conf', 'needs a value')),
 
   // ------------------------------------------------------------------ loom fs
-  loom('offline', ['fs'], usage('no command', '-ls', 'loom fs -help')),
-  loom('offline', ['fs', '-foo'], usage('unknown command -foo', 'loom fs -help')),
-  loom('offline', ['fs', '-put'], usage('-put', 'missing')),
-  loom('offline', ['fs', '-put', 'data.txt'], usage('-put', 'missing')),
-  loom('offline', ['fs', '-get', '/a'], usage('-get', 'missing')),
-  loom('offline', ['fs', '-cat'], usage('-cat', 'missing')),
-  loom('offline', ['fs', '-rm'], usage('-rm', 'missing')),
-  loom('offline', ['fs', '-mv', '/a'], usage('-mv', 'missing')),
-  loom('offline', ['fs', '-mkdir'], usage('-mkdir', 'missing')),
-  loom('offline', ['fs', '-stat'], usage('-stat', 'missing')),
-  loom('offline', ['fs', '-checksum'], usage('-checksum', 'missing')),
-  loom('offline', ['fs', '-mkdir', '-x', '/a'], usage('-x')),
-  loom('offline', ['fs', '-fs'], usage('-fs', 'needs a value')),
-  loom('offline', ['fs', '-D', 'novalue', '-ls', '/'], usage('"novalue"', 'key=value')),
-  loom('offline', ['fs', '-ls', '-Z', '/'], usage('-Z'), { owner: 'item-8', note: 'a flag read as a path' }),
-  loom('offline', ['fs', '-get', '/a', 'b', 'c'], usage('c'), { owner: 'item-8', note: 'an extra argument was dropped' }),
-  loom('offline', ['fs', '-put', '{missingDir}/local.txt', '/x'], refused('{missingDir}/local.txt'), { owner: 'item-8', note: 'the NameNode was asked before the local file was looked at' }),
+  loom('offline', ['fs'], fsUsage('no command', '-ls', 'loom fs -help')),
+  loom('offline', ['fs', '-foo'], fsUsage('-foo', 'Unknown command', 'loom fs -help')),
+  loom('offline', ['fs', '-put'], fsUsage('-put', 'Not enough arguments', 'loom fs -usage -put')),
+  // Valid in FsShell (the destination is the home dir, the cwd): it needs the NameNode first, as Hadoop's does.
+  loom('offline', ['fs', '-put', 'data.txt'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }),
+  loom('offline', ['fs', '-get', '/a'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }),
+  loom('offline', ['fs', '-cat'], fsUsage('-cat', 'Not enough arguments', 'loom fs -usage -cat')),
+  loom('offline', ['fs', '-rm'], fsUsage('-rm', 'Not enough arguments', 'loom fs -usage -rm')),
+  loom('offline', ['fs', '-mv', '/a'], fsUsage('-mv', 'Not enough arguments', 'loom fs -usage -mv')),
+  loom('offline', ['fs', '-mkdir'], fsUsage('-mkdir', 'Not enough arguments', 'loom fs -usage -mkdir')),
+  loom('offline', ['fs', '-stat'], fsUsage('-stat', 'Not enough arguments', 'loom fs -usage -stat')),
+  loom('offline', ['fs', '-checksum'], fsUsage('-checksum', 'Not enough arguments', 'loom fs -usage -checksum')),
+  loom('offline', ['fs', '-mkdir', '-x', '/a'], fsUsage('-x')),
+  loom('offline', ['fs', '-fs'], fsUsage('-fs', 'needs a value')),
+  loom('offline', ['fs', '-D', 'novalue', '-ls', '/'], fsUsage('"novalue"', 'key=value')),
+  loom('offline', ['fs', '-ls', '-Z', '/'], fsUsage('-Z'), { owner: 'item-8', note: 'a flag read as a path' }),
+  // FsShell expands the remote sources (NameNode) before it checks the local destination.
+  loom('offline', ['fs', '-get', '/a', 'b', 'c'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-8' }),
+  // FsShell stats the remote destination (NameNode) before it expands the local sources.
+  loom('offline', ['fs', '-put', '{missingDir}/local.txt', '/x'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-8' }),
 
   // ------------------------------------------------------------------ yarn-session
   session('offline', ['--foo'], usage("unknown option '--foo'", 'yarn-session --help')),
@@ -231,8 +236,8 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   session('offline', ['-jm', '1k', '-d'], usage('-jm', '"1k"'), { owner: 'item-6' }),
   session('offline', ['-D', 'taskmanager.numberOfTaskSlot=2', '-d'], usage('taskmanager.numberOfTaskSlot', 'taskmanager.numberOfTaskSlots'), { owner: 'item-7' }),
   session('cluster', ['-s', '9', '-d'], refused('-s', '9', '4'), { owner: 'item-3', note: 'the mini cluster allows at most 4 vcores per container' }),
-  session('cluster', ['-tm', '8g', '-d'], refused('-tm', '8g', '4096'), { owner: 'item-3', note: 'the mini cluster allows at most 4096 MB per container' }),
-  session('cluster', ['-jm', '8g', '-d'], refused('-jm', '8g', '4096'), { owner: 'item-3' }),
+  session('cluster', ['-tm', '8g', '-d'], refused('-tm', '8192 MiB', '4096 MiB'), { owner: 'item-3', note: 'the mini cluster allows at most 4096 MB per container' }),
+  session('cluster', ['-jm', '8g', '-d'], refused('-jm', '8192 MiB', '4096 MiB'), { owner: 'item-3' }),
 
   // ------------------------------------------------------------------ well-formed, but nothing there (live cluster)
   loom('cluster', ['yarn', 'application', '-status', APP_ID], refused(APP_ID, "doesn't exist")),
@@ -258,7 +263,8 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('dead-nn', ['fs', ...SHORT_NN_WAIT, '-ls', '/'], { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
   loom('dead-nn', ['fs', ...SHORT_NN_WAIT, '-mkdir', '-p', '/x'], { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
   loom('dead-nn', ['fs', ...SHORT_NN_WAIT, '-put', 'data.txt', '/data.txt'], { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
-  loom('dead-nn', ['list-clusters', ...SHORT_NN_WAIT], { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4', note: 'it looks for leftover staging dirs on HDFS first' }),
+  // list-clusters needs only the ResourceManager: with a dead NameNode it lists, after the retry lines
+  // and a warning that it could not look for leftover staging dirs (exit 0), so it is no case here.
   loom('dead-nn', ['fs', '-ls', '/'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
 
   // ------------------------------------------------------------------ no configuration

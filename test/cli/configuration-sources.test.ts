@@ -69,24 +69,19 @@ describe('no Hadoop configuration at all', () => {
     expect(lines.at(-1)).toMatch(new RegExp(`^loom yarn application -list: cannot reach the ResourceManager at 127\\.0\\.0\\.1:${port}`));
   });
 
-  it('a cluster command with no configuration says so in one line before it fails on file:///', async () => {
+  it('a cluster command with no configuration fails on file:/// in one line that names HADOOP_CONF_DIR', async () => {
     const r = await loom(['list-clusters'], { LOOM_CONF_DIR: dirs.make({ 'loom.yaml': '{}\n' }) });
     expect(r.code).toBe(1);
-    const [notice, problem, end] = r.stderr.split('\n');
-    expect(notice).toMatch(/^no Hadoop configuration \(HADOOP_CONF_DIR, YARN_CONF_DIR and HADOOP_HOME are unset\): using Hadoop's defaults, yarn\.resourcemanager\.address=0\.0\.0\.0:8032 and fs\.defaultFS=file:\/\/\/; /);
-    expect(problem).toMatch(/^loom list-clusters: fs\.defaultFS is not an hdfs:\/\/ or webhdfs:\/\/ URI/);
+    const [problem, end] = r.stderr.split('\n');
+    expect(problem).toMatch(/^loom list-clusters: fs\.defaultFS is not an hdfs:\/\/ or webhdfs:\/\/ URI.*HADOOP_CONF_DIR/);
     expect(end).toBe('');
   });
+
 
   it('names Hadoop\'s own defaults (RM 0.0.0.0:8032, fs.defaultFS file:///) and then why fs cannot work with them', async () => {
     const r = await loom(['fs', '-ls', '/'], {});
     expect(r.code).toBe(1);
-    expect(r.stderr.split('\n')).toEqual([
-      "no Hadoop configuration (HADOOP_CONF_DIR, YARN_CONF_DIR and HADOOP_HOME are unset): using Hadoop's defaults, yarn.resourcemanager.address=0.0.0.0:8032 and fs.defaultFS=file:///; " +
-        "export HADOOP_CONF_DIR=<the directory of your cluster's core-site.xml, hdfs-site.xml, yarn-site.xml> to use a cluster",
-      'loom fs -ls: fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR is not set)',
-      '',
-    ]);
+    expect(r.stderr.split('\n')).toEqual(['loom fs -ls: fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR is not set)', '']);
   });
 });
 

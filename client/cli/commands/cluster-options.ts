@@ -10,6 +10,7 @@ import { Configuration } from '../../conf/configuration.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
 import { applyHadoopKeys } from '../../conf/hadoop-keys-in-loom-config.js';
 import { defaultsInUseNotice } from '../../conf/hadoop-conf-dir.js';
+import { holdDefaultsNotice } from '../defaults-notice.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import { LoomConfig } from '../../conf/loom-config.js';
 import { ApplicationEndedError } from '../../deploy/application-waiter.js';
@@ -71,7 +72,7 @@ export function loadConfigs(io: ClusterCommandIo, dynamicProperties: readonly st
   for (const w of conf.warnings()) io.stderr.write(`warning: ${w}\n`);
   const hadoopConf = Configuration.load({ env });
   const hadoopKeysGiven = applyHadoopKeys(conf, hadoopConf);
-  if (hadoopConf.confDir === undefined && hadoopKeysGiven === 0) io.stderr.write(`${defaultsInUseNotice(hadoopConf)}\n`);
+  if (hadoopConf.confDir === undefined && hadoopKeysGiven === 0) holdDefaultsNotice(defaultsInUseNotice(hadoopConf), io.stderr);
   return { hadoopConf, conf };
 }
 
