@@ -8,10 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { Configuration } from '../client/conf/configuration.js';
 import { LoomOptions } from '../client/conf/loom-config.js';
+import { ClusterFileSystem } from '../client/hdfs/cluster-file-system.js';
+import { containerSizes } from '../client/deploy/container-sizes.js';
 import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
 import { NMClient } from '../client/yarn/nm-client.js';
+import { describeRetry } from '../client/retry/retry-report.js';
 import { readAmEnvironment, type AmEnvironment } from './am-runtime/am-environment.js';
 import { amSettings, type AmSettings } from './am-runtime/am-settings.js';
 import { readClusterFiles, type ClusterFiles } from './am-runtime/cluster-files.js';
@@ -26,10 +29,12 @@ import { JobMaster } from './jobs/job-master.js';
 import { clientLeaseFor, endWithoutClient } from './lease/client-lease.js';
 import { prepareModeRunner, type ModeRunner } from './modes/mode-runner.js';
 import { jobMasterOptionsFrom, restartOptionsFrom, type JobMasterOptions } from './jobs/job-master-options.js';
+import { refusedAskReason } from './resourcemanager-bridge/refused-ask.js';
 import { ResourceManagerBridge } from './resourcemanager-bridge/resourcemanager-bridge.js';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from './rpc/taskexecutor-gateway-server.js';
 import { AmShutdown, type AmEnd } from './session/am-shutdown.js';
 import { AmRmScheduler, NodeManagerLauncher } from './session/yarn-ports.js';
+import { ContainerAdmission } from './taskexecutors/taskexecutor-admission.js';
 import { TaskExecutorRegistry } from './taskexecutors/taskexecutor-registry.js';
 import type { Container } from '../client/yarn/yarn-records.js';
 
@@ -74,7 +79,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     log('HADOOP_CONF_DIR is not set (the NodeManager passes its own through yarn.nodemanager.env-whitelist): using Hadoop defaults, so the ResourceManager is looked for at 0.0.0.0:8030');
   }
   const hadoopConf = Configuration.load({ confDir: am.hadoopConfDir, env });
-  const amrm = AMRMClient.createFromConf(hadoopConf, { token: amrmTokenFromEnvironment(env) });
+  // A ResourceManager or NodeManager that does not answer is logged per retry, as Hadoop's ipc.Client does.
+  const onRetry = (event: Parameters<typeof describeRetry>[0]) => log(describeRetry(event));
+  const amrm = AMRMClient.createFromConf(hadoopConf, { token: amrmTokenFromEnvironment(env), onRetry });
 
   let files: ClusterFiles;
   let settings: AmSettings;
@@ -111,6 +118,8 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     ...jobMasterOptionsFrom((key) => config.getString(key)),
     ...restarts,
     slotsPerTaskExecutor: settings.taskExecutor.slots,
+    // Bundles only from the cluster's file system (and the application's staging dir's, where the client put them).
+    fileSystem: ClusterFileSystem.fromConf(hadoopConf, am.stagingDir ? [am.stagingDir] : []),
   });
   const jobs = new DurableJobs(jobMaster, ha.store, log);
   const startedAt = Date.now();
@@ -152,7 +161,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   let bridge: ResourceManagerBridge<Container> | undefined;
   let takeover: TaskExecutorTakeover | undefined;
   let registered = false;
-  const nm = NMClient.createFromConf(hadoopConf, amrm.nmTokens);
+  const nm = NMClient.createFromConf(hadoopConf, amrm.nmTokens, onRetry);
 
   shutdown = new AmShutdown({
     stopTaskExecutors: async (reason) => {
@@ -203,7 +212,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     // Jobs the mode will submit under ids the client knows (per-job): INITIALIZING before anyone can ask.
     for (const declared of mode.declaredJobs?.() ?? []) jobs.declare(declared.id, declared.spec);
     registry.start();
-    gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry });
+    // Only containers this attempt launched or took over may register; until the bridge knows them (after registering with the RM), none.
+    const admission = new ContainerAdmission(am.attemptIdText);
+    gateway = await startTaskExecutorGateway({ host: bindHost, port: 0, secret, registry, admission, log });
     log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);
     dispatcher = new DispatcherServer({
       control,
@@ -237,6 +248,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
         user: am.user,
         localResources: am.localResources,
         ...(ha.store ? { haStoreUrl: ha.store.url } : {}),
+        ...(am.stagingDir ? { stagingDir: am.stagingDir } : {}),
       },
       maxFailedContainers: settings.maxFailedContainers,
       failureRateIntervalMs: config.get(LoomOptions.containersFailureRateInterval),
@@ -244,6 +256,11 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       idleTimeoutMs: settings.taskExecutor.idleTimeoutMs,
       onFatal: (diagnostics) => void end({ kind: 'finish', finalStatus: 'FAILED', diagnostics }),
       onShutdownRequest: () => void end({ kind: 'abandon', reason: 'the ResourceManager sent AM_SHUTDOWN (it no longer knows this attempt)', exitCode: 1 }),
+      // One ask YARN will never grant ends the jobs that need it, never the AM.
+      onAskRefused: (refusal) => {
+        const failed = jobMaster.failJobsWaitingForSlots(refusedAskReason(refusal, containerSizes(config)));
+        log(`failed ${failed.length} job(s) waiting for slots, which YARN's refusal leaves without containers: ${failed.join(', ') || '(none)'}`);
+      },
       onContainerEnded: (id, diagnostics, exitStatus) => {
         takeover?.ended(id);
         jobMaster.containerFailedToStart(id, diagnostics, exitStatus);
@@ -264,6 +281,7 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       });
     }
     jobMaster.onTaskExecutorEvent(() => jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length));
+    admission.knowContainersFrom(bridge);
     bridge.start();
     void recordServingAttempt(
       ha,

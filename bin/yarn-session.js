@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Thin shim: `yarn-session` is `loom yarn-session`.
-import { endOnClientExit, main } from '../dist/client/cli/loom.js';
+// Thin shim: `yarn-session` is `loom yarn-session` (its --verbose, anywhere, is loom's global one).
+import { endOnClientExit, endWithOneLineOnUncaughtError, main, VERBOSE_FLAG } from '../dist/client/cli/loom.js';
 endOnClientExit('yarn-session');
-main(['yarn-session', ...process.argv.slice(2)]).then((code) => { process.exitCode = code; });
+endWithOneLineOnUncaughtError('yarn-session');
+const args = process.argv.slice(2);
+const verbose = args.includes(VERBOSE_FLAG) ? [VERBOSE_FLAG] : [];
+main([...verbose, 'yarn-session', ...args.filter((a) => a !== VERBOSE_FLAG)]).then((code) => { process.exitCode = code; });

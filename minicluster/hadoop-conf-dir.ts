@@ -1,8 +1,8 @@
 // The HADOOP_CONF_DIR a mini cluster writes about itself: what a real `yarn` / `hdfs dfs` client
 // (or Loom's own) needs to reach it. fs.defaultFS is webhdfs:// because the mini cluster has no
 // NameNode RPC port, only WebHDFS.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirWithMode, writeFileWithMode } from '../client/security/local-file-modes.js';
 import { Configuration } from '../client/conf/configuration.js';
 
 export interface MiniClusterAddresses {
@@ -54,12 +54,19 @@ function xml(values: SiteValues): string {
   return conf.toXml();
 }
 
-/** Writes core-site.xml, hdfs-site.xml, yarn-site.xml and capacity-scheduler.xml into `dir` (created if missing). */
+/**
+ * Writes core-site.xml, hdfs-site.xml, yarn-site.xml and capacity-scheduler.xml into `dir`
+ * (created if missing). They hold addresses and settings, no secret: readable by every user, as a
+ * Hadoop client configuration (etc/hadoop) is, so that any client on the host can use the cluster.
+ */
 export async function writeHadoopConfDir(dir: string, files: SiteFiles): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'core-site.xml'), xml(files.core));
-  await writeFile(join(dir, 'hdfs-site.xml'), xml(files.hdfs));
-  await writeFile(join(dir, 'yarn-site.xml'), xml(files.yarn));
-  await writeFile(join(dir, 'capacity-scheduler.xml'), xml(files.capacityScheduler));
+  await makeDirWithMode(dir, CONF_DIR_MODE);
+  await writeFileWithMode(join(dir, 'core-site.xml'), xml(files.core), CONF_FILE_MODE);
+  await writeFileWithMode(join(dir, 'hdfs-site.xml'), xml(files.hdfs), CONF_FILE_MODE);
+  await writeFileWithMode(join(dir, 'yarn-site.xml'), xml(files.yarn), CONF_FILE_MODE);
+  await writeFileWithMode(join(dir, 'capacity-scheduler.xml'), xml(files.capacityScheduler), CONF_FILE_MODE);
   return dir;
 }
+
+const CONF_DIR_MODE = 0o755;
+const CONF_FILE_MODE = 0o644;

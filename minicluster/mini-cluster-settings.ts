@@ -10,8 +10,10 @@
 //
 // The CapacityScheduler's settings go to capacity-scheduler.xml, as on a real cluster; given as
 // yarn-site values (`-D` of `loom minicluster`) they are copied there too, since the
-// CapacityScheduler reads both (capacity-scheduler.xml wins). Only `maximum-am-resource-percent` matters to the mini RM's single queue: the global key, or the
-// queue's own `yarn.scheduler.capacity.root.default.maximum-am-resource-percent`, which wins.
+// CapacityScheduler reads both (capacity-scheduler.xml wins). What matters to the mini RM's single queue:
+// `maximum-am-resource-percent` (the global key, or the queue's own
+// `yarn.scheduler.capacity.root.default.maximum-am-resource-percent`, which wins) and the queue's
+// `maximum-allocation-mb` / `-vcores`.
 import { DEFAULT_ENV_WHITELIST } from './nodemanager/launch-script.js';
 import type { MemoryMonitorOptions } from './nodemanager/memory-monitor.js';
 import { DEFAULT_RM_CONFIG, type ResourceManagerConfig } from './resourcemanager/rm-config.js';
@@ -26,6 +28,12 @@ const RM_KEYS = [
   ['amMaxAttempts', 'yarn.resourcemanager.am.max-attempts'],
   ['amLivenessExpiryMs', 'yarn.am.liveness-monitor.expiry-interval-ms'],
   ['nodeHeartbeatIntervalMs', 'yarn.resourcemanager.nodemanagers.heartbeat-interval-ms'],
+] as const;
+
+/** capacity-scheduler.xml keys of the queue's maximum allocation. */
+const QUEUE_MAX_KEYS = [
+  ['queueMaximumAllocationMb', 'yarn.scheduler.capacity.root.default.maximum-allocation-mb'],
+  ['queueMaximumAllocationVcores', 'yarn.scheduler.capacity.root.default.maximum-allocation-vcores'],
 ] as const;
 
 export type RmConfigInput = Partial<Omit<ResourceManagerConfig, 'webAppAddress'>>;
@@ -106,6 +114,10 @@ export function resolveSettings(input: MiniClusterSettingsInput): MiniClusterSet
     ...Object.fromEntries(Object.entries(input.yarnSite ?? {}).filter(([key]) => key.startsWith('yarn.scheduler.capacity.'))),
     ...input.capacityScheduler,
   };
+  // The queue's own maximum allocation (AbstractCSQueue.setupMaximumAllocation); unset, the cluster's.
+  for (const [field, key] of QUEUE_MAX_KEYS) {
+    if (capacityScheduler[key] !== undefined) rmConfig[field] = int(capacityScheduler, key);
+  }
   rmConfig.maximumAmResourcePercent = fraction(capacityScheduler, QUEUE_AM_RESOURCE_PERCENT_KEY in capacityScheduler ? QUEUE_AM_RESOURCE_PERCENT_KEY : AM_RESOURCE_PERCENT_KEY);
   return {
     yarnSite: values,

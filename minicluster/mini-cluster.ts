@@ -5,9 +5,11 @@
 import { mkdtemp, mkdir, rm as removeDir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OWNER_ONLY_DIR } from '../client/security/local-file-modes.js';
 import { parseApplicationId, formatApplicationId } from '../client/yarn/yarn-ids.js';
 import { siteValues, writeHadoopConfDir } from './hadoop-conf-dir.js';
 import { chooseHdfsLatency, hdfsLatencyOf, type HdfsLatencySetting } from './hdfs-latency-setting.js';
+import type { HttpTimeouts } from './http-timeouts.js';
 import { resolveSettings, type MiniClusterSettingsInput } from './mini-cluster-settings.js';
 import { NodeManager } from './nodemanager/node-manager.js';
 import { namespaceLocalizationSource } from './nodemanager/webhdfs-localization-source.js';
@@ -27,6 +29,10 @@ export interface MiniClusterOptions extends MiniClusterSettingsInput {
   hdfsLatency?: HdfsLatencySetting;
   /** Seed of the WebHDFS delays (default random; `cluster.webHdfs.latency.seed` tells it). */
   hdfsLatencySeed?: number;
+  /** IPC connections (RM and NM ports) that have not finished their handshake by then are closed (default 20 s). */
+  ipcHandshakeTimeoutMs?: number;
+  /** How long a client of the HTTP servers (WebHDFS, RM web, NM web) may stall (http-timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export interface MiniClusterFaults {
@@ -68,8 +74,10 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
   if (!Number.isInteger(count) || count < 1) throw new Error(`a mini cluster needs at least one NodeManager; nodes=${String(options.nodes)}`);
   const settings = resolveSettings(options);
   const ownDir = options.dir === undefined;
+  // Only the cluster's user may enter its dir (mkdtemp makes it 700; a named dir that does not
+  // exist yet is made so); what is inside carries Hadoop's modes all the same.
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'loom-minicluster-')));
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: OWNER_ONLY_DIR });
 
   let webHdfs: WebHdfsServer | undefined;
   let resourceManager: ResourceManager | undefined;
@@ -85,8 +93,12 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
 
   try {
     const latency = hdfsLatencyOf(chooseHdfsLatency(options.hdfsLatency), options.hdfsLatencySeed);
-    webHdfs = await startWebHdfs({ dataDir: join(dir, 'hdfs'), superUser: options.superUser, latency });
-    resourceManager = await ResourceManager.start({ config: settings.rmConfig });
+    webHdfs = await startWebHdfs({ dataDir: join(dir, 'hdfs'), superUser: options.superUser, latency, httpTimeouts: options.httpTimeouts });
+    resourceManager = await ResourceManager.start({
+      config: settings.rmConfig,
+      ipcHandshakeTimeoutMs: options.ipcHandshakeTimeoutMs,
+      httpTimeouts: options.httpTimeouts,
+    });
     const rmRef = resourceManager;
     const source = namespaceLocalizationSource(webHdfs.namespace, latency);
     for (let i = 0; i < count; i++) {
@@ -103,6 +115,8 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
           monitor: settings.node.monitor,
           sigkillDelayMs: settings.node.sigkillDelayMs,
           envWhitelist: settings.node.envWhitelist,
+          ipcHandshakeTimeoutMs: options.ipcHandshakeTimeoutMs,
+          httpTimeouts: options.httpTimeouts,
           // Containers get the cluster's HADOOP_CONF_DIR through the whitelist, as on a real node.
           env: { ...process.env, HADOOP_CONF_DIR: join(dir, 'conf') },
         }),

@@ -3,16 +3,19 @@
  * URL + modification time + size, so later tasks and later jobs with the same bundle start at
  * once. Like YARN's localizer, it refuses a bundle whose size or modification time on HDFS differ
  * from what the job was submitted with: the file was replaced, and half the tasks would run other
- * code. Entries appear atomically (fetched into a temporary directory, then renamed).
+ * code. Entries appear atomically (fetched into a temporary directory, then renamed). A bundle is
+ * the user's code and may hold data: the cache dir is 700 and every file fetched 600, whatever
+ * the container's umask, so only the application's user reads it (the container dir above is 710).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { archiveKind, unpackArchive } from '../client/archive/archive-unpack.js';
 import type { UploadedBundleRef } from '../client/bundle/bundle-ref.js';
 import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
+import { makeDirWithMode, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithMode } from '../client/security/local-file-modes.js';
 import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
 import { FileNotFoundError, WebHdfsRemoteError } from '../client/hdfs/webhdfs-errors.js';
 
@@ -30,6 +33,11 @@ export class BundleFetchError extends Error {
 
 export interface BundleCacheOptions {
   dir: string;
+  /**
+   * The cluster's file system (client/hdfs/cluster-file-system.ts): a bundle elsewhere is refused
+   * before any connection is made. The AM refuses such jobs at submission; this is the second wall.
+   */
+  fileSystem: { problemWith(url: string, what: string): string | undefined };
   /** A WebHDFS client for the file system of `url` (the default file system for a bare path). */
   clientFor(url: string): WebHdfsClient;
 }
@@ -53,6 +61,8 @@ export class BundleCache {
   }
 
   private async fetch(bundle: UploadedBundleRef, key: string): Promise<string> {
+    const foreign = this.opts.fileSystem.problemWith(bundle.url, 'bundle');
+    if (foreign) throw new BundleFetchError(`${foreign}; this TaskExecutor does not fetch it`, false);
     const dir = join(this.opts.dir, key);
     const moduleRel = moduleInBundle(bundle);
     const target = join(dir, moduleRel);
@@ -60,13 +70,14 @@ export class BundleCache {
 
     const work = join(this.opts.dir, `.${key}.${randomBytes(4).toString('hex')}.tmp`);
     try {
-      await mkdir(work, { recursive: true });
+      await makeDirWithMode(this.opts.dir, OWNER_ONLY_DIR);
+      await makeDirWithMode(work, OWNER_ONLY_DIR);
       const client = this.client(bundle.url);
       const path = parseHdfsPath(bundle.url).path;
       await this.checkUnchanged(client, path, bundle);
       const download = join(work, '.download');
       const stream = await client.open(path);
-      await pipeline(stream, createWriteStream(download));
+      await pipeline(stream, createWriteStream(download, { mode: OWNER_ONLY_FILE }));
       const got = (await stat(download)).size;
       if (got !== bundle.size) {
         throw new BundleFetchError(`bundle ${bundle.url}: read ${got} bytes but it has ${bundle.size}; it changed while it was fetched: resubmit the job`, false);
@@ -79,12 +90,11 @@ export class BundleCache {
           throw new BundleFetchError(`bundle ${bundle.url} has no entry module ${bundle.entry}: check the entry given when packing`, false);
         }
       } else {
-        await mkdir(content);
+        await makeDirWithMode(content, OWNER_ONLY_DIR);
         await rename(download, join(content, moduleRel));
         // A plain .js file must load as an ES module, wherever the cache sits.
-        if (moduleRel.endsWith('.js')) await writeFile(join(content, 'package.json'), '{"type":"module"}\n');
+        if (moduleRel.endsWith('.js')) await writeFileWithMode(join(content, 'package.json'), '{"type":"module"}\n', OWNER_ONLY_FILE);
       }
-      await mkdir(this.opts.dir, { recursive: true });
       try {
         await rename(content, dir);
       } catch (err) {

@@ -6,6 +6,7 @@
  * it, and 2 when its configuration is wrong. Messages go to stderr (the container's log).
  */
 import { Configuration } from '../client/conf/configuration.js';
+import { ClusterFileSystem } from '../client/hdfs/cluster-file-system.js';
 import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
 import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
@@ -20,23 +21,28 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
   const log = (message: string) => process.stderr.write(`${new Date().toISOString()} TaskExecutor ${config.taskExecutorId}: ${message}\n`);
 
   let hadoopConf: Configuration | undefined;
+  const loadHadoopConf = () => (hadoopConf ??= Configuration.load(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}));
   const clients = new Map<string, WebHdfsClient>();
   const clientFor = (url: string): WebHdfsClient => {
     const parsed = parseHdfsPath(url);
     const key = parsed.scheme ? `${parsed.scheme}://${parsed.authority ?? ''}` : '';
     let client = clients.get(key);
     if (!client) {
-      hadoopConf ??= Configuration.load(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {});
-      client = webHdfsClientFromConf(hadoopConf, { ...(parsed.scheme ? { uri: url } : {}), user: config.hdfsUser });
+      client = webHdfsClientFromConf(loadHadoopConf(), { ...(parsed.scheme ? { uri: url } : {}), user: config.hdfsUser });
       clients.set(key, client);
     }
     return client;
+  };
+  // Read when the first bundle comes, as the configuration is.
+  let fileSystem: ClusterFileSystem | undefined;
+  const clusterFileSystem = {
+    problemWith: (url: string, what: string) => (fileSystem ??= ClusterFileSystem.fromConf(loadHadoopConf(), config.stagingDir ? [config.stagingDir] : [])).problemWith(url, what),
   };
 
   const runner: TaskRunner = new TaskRunner({
     slots: config.slots,
     workerLimits: workerThreadLimits(config.memoryMb > 0 ? heapMbForContainer(config.memoryMb) : 0, config.slots),
-    bundles: new BundleCache({ dir: config.bundleCacheDir, clientFor }),
+    bundles: new BundleCache({ dir: config.bundleCacheDir, clientFor, fileSystem: clusterFileSystem }),
     workerScript: new URL('./task-worker.js', import.meta.url),
     hdfs: { ...(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}), user: config.hdfsUser },
     onUpdate: (update) => connection.send({ kind: 'taskUpdate', taskUpdate: update }),

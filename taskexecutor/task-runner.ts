@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/cluster/taskexecutor-protocol.js';
 import type { UploadedBundleRef } from '../client/bundle/bundle-ref.js';
 import { workerThreadLimits, type WorkerThreadLimits } from '../client/deploy/am-container-contract.js';
+import { bundleRoot, relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
 export interface TaskRunnerOptions {
@@ -31,6 +32,8 @@ interface RunningTask {
   outcome?: TaskWorkerOutput;
   ended: boolean;
   exited?: Promise<void>;
+  /** Where the task's bundle sits in the cache: errors name its files relative to it. */
+  bundleRoot?: string;
 }
 
 export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
@@ -99,8 +102,11 @@ export class TaskRunner {
     }
     if (rt.cancelled) return this.end(rt, { state: 'CANCELED' });
 
+    const root = bundleRoot(modulePath, d.bundle);
+    rt.bundleRoot = root;
     const input: TaskWorkerInput = {
       modulePath,
+      bundleRoot: root,
       exportName: d.exportName,
       task: { jobId: d.task.jobId, jobName: d.jobName, index: d.task.taskIndex, parallelism: d.parallelism, attempt: d.task.attempt, args: Array.isArray(args) ? args : [args] },
       hdfs: this.opts.hdfs,
@@ -134,7 +140,10 @@ export class TaskRunner {
     if (out) return { state: 'FAILED', error: out.message, ...(out.stack ? { errorStack: out.stack } : {}) };
     if (rt.cancelled) return { state: 'CANCELED' };
     // Thrown outside the awaited call (a timer, an event handler), or the thread ran out of memory.
-    if (crash) return { state: 'FAILED', error: crash.message, ...(crash.stack ? { errorStack: crash.stack } : {}) };
+    if (crash) {
+      const inBundle = (text: string) => (rt.bundleRoot ? relativeToBundle(text, rt.bundleRoot) : text);
+      return { state: 'FAILED', error: inBundle(crash.message), ...(crash.stack ? { errorStack: inBundle(crash.stack) } : {}) };
+    }
     return { state: 'FAILED', error: `the task's thread exited with code ${code} before the task returned (did it call process.exit?)` };
   }
 

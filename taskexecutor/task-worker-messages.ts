@@ -3,6 +3,8 @@
 export interface TaskWorkerInput {
   /** Absolute path of the module to import (in the bundle cache). */
   modulePath: string;
+  /** The bundle's directory in the cache: errors name its files relative to it. */
+  bundleRoot: string;
   exportName: string;
   task: {
     jobId: string;

@@ -7,7 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Configuration } from '../client/conf/configuration.js';
 import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
+import { findTaskExport } from '../client/program/task-export.js';
 import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
+import { relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
 class TaskCodeError extends Error {
@@ -36,23 +38,17 @@ async function runTask(input: TaskWorkerInput): Promise<TaskWorkerOutput> {
     return { ok: true, resultJson: resultJson(value, input) };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(`a non-Error value was thrown: ${String(err)}`);
-    return { ok: false, message: e.message || e.name, ...(e.stack && !(e instanceof TaskCodeError) ? { stack: e.stack } : {}) };
+    const inBundle = (text: string) => relativeToBundle(text, input.bundleRoot);
+    return { ok: false, message: inBundle(e.message || e.name), ...(e.stack && !(e instanceof TaskCodeError) ? { stack: inBundle(e.stack) } : {}) };
   } finally {
     hdfs?.close();
   }
 }
 
 function exportedFunction(mod: Record<string, unknown>, name: string): (task: unknown) => unknown {
-  // CommonJS modules arrive as { default: module.exports }.
-  const fromDefault = typeof mod['default'] === 'object' && mod['default'] !== null ? (mod['default'] as Record<string, unknown>)[name] : undefined;
-  const fn = mod[name] ?? fromDefault;
-  if (typeof fn === 'function') return fn as (task: unknown) => unknown;
-  const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
-  throw new TaskCodeError(
-    fn === undefined
-      ? `the bundle exports no function named "${name}" (its exported functions: ${names.length ? names.join(', ') : 'none'})`
-      : `the bundle's export "${name}" is a ${typeof fn}, not a function`,
-  );
+  const found = findTaskExport(mod, name);
+  if ('problem' in found) throw new TaskCodeError(found.problem);
+  return found.fn;
 }
 
 function resultJson(value: unknown, input: TaskWorkerInput): string {

@@ -34,6 +34,8 @@ export interface TaskExecutorConfig {
   bundleCacheDir: string;
   /** The HA store's URL (LOOM_HA_STORE): where a new AM attempt's address is found; undefined with a single attempt. */
   haStoreUrl: string | undefined;
+  /** The application's staging dir URL (LOOM_STAGING_DIR): its file system is the cluster's too, for bundles. */
+  stagingDir: string | undefined;
 }
 
 /** Variables besides the contract's; the contract's names come from TaskExecutorEnv. */
@@ -119,5 +121,6 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
     hdfsUser: value(TaskExecutorEnv.user) ?? value('USER') ?? userInfo().username,
     bundleCacheDir: inWorkDir(value(TaskExecutorExtraEnv.bundleCache)) ?? join(cwd, 'loom-bundles'),
     haStoreUrl: value(HA_STORE_ENV),
+    stagingDir: value(TaskExecutorEnv.stagingDir),
   };
 }

@@ -1,4 +1,5 @@
 import { LoomOptions, type LoomConfig } from '../../client/conf/loom-config.js';
+import { containerSizes } from '../../client/deploy/container-sizes.js';
 import type { HeartbeatPacing } from '../resourcemanager-bridge/heartbeat-pacing.js';
 
 /** What the AM's bridge and TaskExecutors need from the cluster's loom-conf.yaml (the dispatcher reads its own: dispatcherSettings). */
@@ -19,12 +20,11 @@ export interface AmSettings {
 }
 
 export function amSettings(conf: LoomConfig): AmSettings {
-  const slots = conf.get(LoomOptions.taskSlots);
-  const vcores = conf.get(LoomOptions.containerVcores);
+  const { memoryMb, vcores, slots } = containerSizes(conf).taskExecutor;
   return {
     taskExecutor: {
-      memoryMb: conf.get(LoomOptions.taskManagerMemory).mebibytes,
-      vcores: vcores > 0 ? vcores : slots,
+      memoryMb,
+      vcores,
       slots,
       amTimeoutMs: conf.get(LoomOptions.taskExecutorAmTimeout),
       idleTimeoutMs: conf.get(LoomOptions.taskExecutorIdleTimeout),

@@ -41,16 +41,70 @@ export const DEFAULT_SECRET_HINT =
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void> | void;
 
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One method of one route, and who may call it. */
+interface Endpoint {
+  /** The answer to a request with the cluster secret. */
+  withSecret: Handler;
+  /**
+   * The answer to a request without the secret that came from YARN's web proxy (AmIpFilter's
+   * decision: its remote address is a proxy host's). Absent: the secret is needed, also there.
+   * Nothing is open through the proxy unless its route says so here (GET only: the proxy strips
+   * Authorization, so whatever is open there is open to every process that can make the proxy's
+   * host connect, which on a one-node cluster is every local process).
+   */
+  throughProxy?: Handler;
+}
+
 interface Route {
+  /** `/jobs/:id`: each `:name` is one path segment, handed to the handler in order. */
+  path: string;
   pattern: RegExp;
-  methods: Partial<Record<'GET' | 'POST' | 'PATCH' | 'DELETE', Handler>>;
+  methods: Partial<Record<Method, Endpoint>>;
+}
+
+/** A route's declared access, as the route table states it (for tests and the 404 message). */
+export interface RouteAccess {
+  path: string;
+  method: Method;
+  /** `full`: the same answer as with the secret; `redacted`: a reduced one; `none`: the secret is needed. */
+  throughProxy: 'full' | 'redacted' | 'none';
+}
+
+/** Open through the proxy with the same answer: only what the dashboard shows. */
+const dashboardData = (handler: Handler): Endpoint => ({ withSecret: handler, throughProxy: handler });
+/** The secret only (the default). */
+const secretOnly = (handler: Handler): Endpoint => ({ withSecret: handler });
+
+function routePattern(path: string): RegExp {
+  const escaped = path.split('/').map((seg) => (seg.startsWith(':') ? '([^/]+)' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^${escaped.join('/')}$`);
 }
 
 /**
  * The AM's dispatcher: Flink-shaped REST routes over the ClusterControl, and the read-only
- * dashboard. Programs authenticate with the cluster secret; the GET routes are also open to
- * requests that come through YARN's web proxy (which passes only GET, PUT and HEAD and strips
- * Authorization), so people can watch the cluster at its tracking URL but change nothing.
+ * dashboard. Programs authenticate with the cluster secret. Requests that come through YARN's
+ * web proxy (which passes only GET, PUT and HEAD and strips Authorization) get the dashboard and
+ * what it renders, so people can watch the cluster at its tracking URL but change nothing, and
+ * read no job data beyond what YARN's own UI shows of an application (its containers, state and
+ * diagnostics). Where the proxy runs on the AM's host (the mini cluster, a one-node cluster) any
+ * local process counts as the proxy, so this is also what every local user can read:
+ *
+ *   route                      method   through the proxy, without the secret
+ *   /, /dashboard.html         GET      the page
+ *   /config                    GET      refresh interval, time zone, Loom version
+ *   /overview                  GET      application id, mode, start time, counts of TaskExecutors, slots and jobs
+ *   /taskmanagers              GET      container ids, hosts, slots, memory, heartbeat times (YARN lists the containers too)
+ *   /jobs, /jobs/overview      GET      job ids, names, states, times, task counts
+ *   /jobs/:id                  GET      redacted: states, attempts, TaskExecutors and errors, no task results
+ *                                       (errors are what the AM logs and YARN's diagnostics carry; results are the job's data)
+ *   /cluster/lease             GET      no: the attached client's lease, for that client only
+ *   POST, PATCH and DELETE on any route: no (the proxy does not pass them, and they change the cluster)
+ *
+ * The table in the constructor is the one place that says this: an Endpoint without
+ * `throughProxy` needs the secret, so a new route cannot become readable through the proxy by
+ * accident.
  */
 export class DispatcherServer {
   private server?: Server;
@@ -71,28 +125,54 @@ export class DispatcherServer {
       req.resume();
       this.json(res, 200, call(lease));
     };
-    this.routes = [
-      { pattern: /^\/$/, methods: { GET: dashboard } },
-      { pattern: /^\/dashboard\.html$/, methods: { GET: dashboard } },
-      { pattern: /^\/overview$/, methods: { GET: (_q, res) => this.json(res, 200, overviewJson(this.opts.control.overview(), this.version)) } },
-      { pattern: /^\/taskmanagers$/, methods: { GET: (_q, res) => this.json(res, 200, { taskmanagers: this.opts.control.taskExecutors().map(taskManagerJson) }) } },
-      { pattern: /^\/config$/, methods: { GET: (_q, res) => this.json(res, 200, this.dashboardConfig()) } },
+    const details = (withResults: boolean): Handler => (_q, res, [id]) => this.json(res, 200, jobDetailsJson(this.jobOr404(id!), this.now(), { withResults }));
+    const table: Omit<Route, 'pattern'>[] = [
+      { path: '/', methods: { GET: dashboardData(dashboard) } },
+      { path: '/dashboard.html', methods: { GET: dashboardData(dashboard) } },
+      { path: '/overview', methods: { GET: dashboardData((_q, res) => this.json(res, 200, overviewJson(this.opts.control.overview(), this.version))) } },
+      { path: '/taskmanagers', methods: { GET: dashboardData((_q, res) => this.json(res, 200, { taskmanagers: this.opts.control.taskExecutors().map(taskManagerJson) })) } },
+      { path: '/config', methods: { GET: dashboardData((_q, res) => this.json(res, 200, this.dashboardConfig())) } },
       {
-        pattern: /^\/jobs$/,
-        methods: { GET: (_q, res) => this.json(res, 200, jobIdsJson(this.opts.control.jobs())), POST: (req, res) => this.submit(req, res) },
-      },
-      { pattern: /^\/jobs\/overview$/, methods: { GET: (_q, res) => this.json(res, 200, { jobs: this.opts.control.jobs().map((j) => jobOverviewJson(j, this.now())) }) } },
-      {
-        pattern: /^\/jobs\/([^/]+)$/,
+        path: '/jobs',
         methods: {
-          GET: (_q, res, [id]) => this.json(res, 200, jobDetailsJson(this.jobOr404(id!), this.now())),
-          PATCH: (_q, res, [id], url) => this.patchJob(res, id!, url),
+          GET: dashboardData((_q, res) => this.json(res, 200, jobIdsJson(this.opts.control.jobs()))),
+          POST: secretOnly((req, res) => this.submit(req, res)),
         },
       },
-      { pattern: /^\/jobs\/([^/]+)\/cancel$/, methods: { POST: (_q, res, [id]) => this.cancel(res, id!) } },
-      { pattern: /^\/cluster$/, methods: { DELETE: (req, res) => this.shutdown(req, res) } },
-      { pattern: /^\/cluster\/lease$/, methods: { GET: (_q, res) => this.json(res, 200, lease.state()), POST: leaseCall((l) => l.renew()), DELETE: leaseCall((l) => l.release()) } },
+      { path: '/jobs/overview', methods: { GET: dashboardData((_q, res) => this.json(res, 200, { jobs: this.opts.control.jobs().map((j) => jobOverviewJson(j, this.now())) })) } },
+      {
+        path: '/jobs/:id',
+        methods: {
+          // The dashboard shows task states and errors, never results: the proxy path gets no results.
+          GET: { withSecret: details(true), throughProxy: details(false) },
+          PATCH: secretOnly((_q, res, [id], url) => this.patchJob(res, id!, url)),
+        },
+      },
+      { path: '/jobs/:id/cancel', methods: { POST: secretOnly((_q, res, [id]) => this.cancel(res, id!)) } },
+      { path: '/cluster', methods: { DELETE: secretOnly((req, res) => this.shutdown(req, res)) } },
+      {
+        path: '/cluster/lease',
+        methods: { GET: secretOnly((_q, res) => this.json(res, 200, lease.state())), POST: secretOnly(leaseCall((l) => l.renew())), DELETE: secretOnly(leaseCall((l) => l.release())) },
+      },
     ];
+    for (const route of table) {
+      for (const [method, endpoint] of Object.entries(route.methods)) {
+        // The proxy passes GET (and HEAD) only; a mutating route open there would be a bug in this table.
+        if (endpoint.throughProxy && method !== 'GET') throw new Error(`dispatcher route table: ${method} ${route.path} cannot be open through the web proxy`);
+      }
+    }
+    this.routes = table.map((r) => ({ ...r, pattern: routePattern(r.path) }));
+  }
+
+  /** Every route and method with what a request through the web proxy without the secret gets. */
+  routeAccess(): RouteAccess[] {
+    return this.routes.flatMap((r) =>
+      (Object.entries(r.methods) as [Method, Endpoint][]).map(([method, e]) => ({
+        path: r.path,
+        method,
+        throughProxy: !e.throughProxy ? 'none' : e.throughProxy === e.withSecret ? 'full' : 'redacted',
+      })),
+    );
   }
 
   private get version(): string {
@@ -142,13 +222,14 @@ export class DispatcherServer {
     const path = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/(.)\/+$/, '$1');
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const route = this.routes.find((r) => r.pattern.test(path));
-    if (!route) throw new HttpError(404, [`Not found: ${url.pathname}. The routes are /overview, /taskmanagers, /jobs, /jobs/overview, /jobs/:id, /config, /cluster, /cluster/lease`]);
-    const handler = route.methods[method as keyof Route['methods']];
-    if (!handler) {
+    if (!route) throw new HttpError(404, [`Not found: ${url.pathname}. The routes are ${this.routes.filter((r) => r.path !== '/' && r.path !== '/dashboard.html' && !r.path.endsWith('/cancel')).map((r) => r.path).join(', ')}`]);
+    const endpoint = route.methods[method as Method];
+    if (!endpoint) {
       const allowed = Object.keys(route.methods).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
       throw new HttpError(405, [`${req.method} is not allowed on ${url.pathname}; allowed: ${allowed.join(', ')}`], { Allow: allowed.join(', ') });
     }
-    if (!(await this.authorize(req, res, method === 'GET', url))) return;
+    const handler = await this.authorize(req, res, endpoint, `${method} ${route.path}`, url);
+    if (!handler) return;
     if (method !== 'POST' && method !== 'PATCH' && method !== 'DELETE') req.resume();
     let params: string[];
     try {
@@ -160,24 +241,34 @@ export class DispatcherServer {
   }
 
   /**
-   * A valid secret opens everything. Without one, GET routes are open to requests from the web
-   * proxy; other such requests are sent to the proxy (AmIpFilter's redirect) or refused.
+   * The handler that answers this request, or undefined when it was redirected. A valid secret
+   * opens everything. Without one, an endpoint the route table opens through the web proxy
+   * answers requests from the proxy, and other such requests are sent to the proxy (AmIpFilter's
+   * redirect); everything else is refused.
    */
-  private async authorize(req: IncomingMessage, res: ServerResponse, readOnly: boolean, url: URL): Promise<boolean> {
+  private async authorize(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, what: string, url: URL): Promise<Handler | undefined> {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const token = BearerSecret.tokenOf(header);
-      if (token !== undefined && this.secret.matches(token)) return true;
+      if (token !== undefined && this.secret.matches(token)) return endpoint.withSecret;
       throw this.unauthorized('the cluster secret in the Authorization header is wrong (expected "Authorization: Bearer <secret>")');
     }
     const filter = this.opts.proxyFilter;
-    if (readOnly && filter) {
-      if (await filter.isFromProxy(req.socket.remoteAddress)) return true;
+    if (!endpoint.throughProxy) {
+      // Not redirected to the proxy either: it would refuse the same way.
+      throw this.unauthorized(
+        what.startsWith('GET ')
+          ? `${what} needs the cluster secret, also through YARN's web proxy: send "Authorization: Bearer <secret>"`
+          : 'this request needs the cluster secret: send "Authorization: Bearer <secret>"',
+      );
+    }
+    if (filter) {
+      if (await filter.isFromProxy(req.socket.remoteAddress)) return endpoint.throughProxy;
       const target = await filter.redirectTarget(url.pathname + url.search);
       if (target !== undefined) {
         req.resume();
         this.redirect(res, target);
-        return false;
+        return undefined;
       }
     }
     throw this.unauthorized('this request needs the cluster secret: send "Authorization: Bearer <secret>"');

@@ -58,13 +58,14 @@ export function jobOverviewJson(j: JobStatus, now: number): JobOverviewJson {
   return { jid: j.id, name: j.name, state: j.state, ...times(j, now), parallelism: j.parallelism, tasks };
 }
 
-export function jobDetailsJson(j: JobStatus, now: number): JobDetailsJson {
+/** `withResults` false: without the tasks' results (what the web proxy path gets: states and errors, not the job's data). */
+export function jobDetailsJson(j: JobStatus, now: number, { withResults = true }: { withResults?: boolean } = {}): JobDetailsJson {
   const tasks: TaskJson[] = j.tasks.map((t) => ({
     index: t.index,
     state: t.state,
     attempt: t.attempt,
     ...(t.taskExecutorId !== undefined ? { 'taskmanager-id': t.taskExecutorId } : {}),
-    ...(t.result !== undefined ? { result: t.result } : {}),
+    ...(withResults && t.result !== undefined ? { result: t.result } : {}),
     ...(t.error !== undefined ? { error: t.error } : {}),
   }));
   return {
@@ -76,7 +77,7 @@ export function jobDetailsJson(j: JobStatus, now: number): JobDetailsJson {
     parallelism: j.parallelism,
     'export-name': j.exportName,
     tasks,
-    ...(j.results !== undefined ? { results: j.results } : {}),
+    ...(withResults && j.results !== undefined ? { results: j.results } : {}),
     ...(j.error !== undefined ? { error: j.error } : {}),
   };
 }

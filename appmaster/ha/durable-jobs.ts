@@ -8,7 +8,6 @@
 import type { JobSpec, JobStatus } from '../cluster-api.js';
 import type { JobMaster } from '../jobs/job-master.js';
 import { newJobId } from '../jobs/job-ids.js';
-import { validateJobSpec } from '../jobs/job-spec-validation.js';
 import type { HaState, HaStore } from './ha-store.js';
 import { InitializingJobs } from './initializing-jobs.js';
 
@@ -80,7 +79,8 @@ export class DurableJobs {
   /** Records the job, then hands it to the job master; a job that cannot be recorded is refused (and shown FAILED). */
   async submit(input: JobSpec, opts: JobSubmitOptions = {}): Promise<JobStatus> {
     if (opts.id !== undefined && opts.resume && this.jobMaster.job(opts.id)) return this.jobMaster.submitJob(input, opts);
-    const { spec } = validateJobSpec(input);
+    // Checked before anything is recorded: a refused job leaves no trace in the HA store.
+    const { spec } = this.jobMaster.validate(input);
     const id = opts.id ?? newJobId();
     const announced = this.declared.delete(id);
     if (this.jobMaster.job(id) || (!announced && this.initializing.has(id))) throw new Error(`a job with id ${id} was submitted already`);

@@ -10,9 +10,8 @@ export function newJobId(): string {
   return randomBytes(16).toString('hex');
 }
 
-export function isJobId(id: string): boolean {
-  return /^[0-9a-f]{32}$/.test(id);
-}
+/** 32 lower-case hex digits; clients check the same before asking. */
+export { isJobId } from '../../client/deploy/job-id-format.js';
 
 /** The id of main()'s `n`-th job (from 1) in application `applicationId`: `<appId>-job-<n>`, hashed. */
 export function applicationJobId(applicationId: string, n: number): string {

@@ -5,6 +5,7 @@
 import { LoomConfig, LoomOptions, type RestartStrategy } from '../../client/conf/loom-config.js';
 import { ALL_LOOM_OPTIONS } from '../../client/conf/loom-config-options.js';
 import { restartBackoffStrategy } from './restart-backoff-strategy.js';
+import type { ClusterFileSystem } from '../../client/hdfs/cluster-file-system.js';
 
 export interface JobMasterOptions {
   /** taskmanager.numberOfTaskSlots: slots each new TaskExecutor brings (for the demand count). */
@@ -23,10 +24,15 @@ export interface JobMasterOptions {
   random?: () => number;
   /** loom.job.cancel-timeout: how long cancelJob waits for TaskExecutors to confirm before the job counts as CANCELED. */
   cancelTimeoutMs: number;
+  /**
+   * The cluster's file system: a job whose bundle URL is elsewhere is refused (TaskExecutors
+   * fetch it on the submitter's behalf). The AM always sets it; without it only the URL's form is checked.
+   */
+  fileSystem?: Pick<ClusterFileSystem, 'problemWith'>;
   now?: () => number;
 }
 
-export const JOB_MASTER_DEFAULTS: Omit<JobMasterOptions, 'now' | 'random' | 'restartStrategy' | 'retryUserErrors'> = {
+export const JOB_MASTER_DEFAULTS: Omit<JobMasterOptions, 'now' | 'random' | 'restartStrategy' | 'retryUserErrors' | 'fileSystem'> = {
   slotsPerTaskExecutor: 1,
   maxTaskAttempts: 3,
   cancelTimeoutMs: 10_000,

@@ -64,6 +64,7 @@ export class JobMaster implements SlotDemand {
   private readonly random: (() => number) | undefined;
   private readonly restartSettings: RestartStrategy;
   private readonly retryUserErrors: boolean;
+  private readonly fileSystem: JobMasterOptions['fileSystem'];
   private readonly jobsById = new Map<string, Job>();
   private readonly restarts = new Map<string, JobRestarts>();
   /** Container id -> how it ended (exit status and YARN's first diagnostics line). */
@@ -83,8 +84,9 @@ export class JobMaster implements SlotDemand {
     private readonly registry: TaskExecutorRegistry,
     options: Partial<JobMasterOptions> = {},
   ) {
-    const { now, random, restartStrategy, retryUserErrors, ...rest } = options;
+    const { now, random, restartStrategy, retryUserErrors, fileSystem, ...rest } = options;
     this.options = { ...JOB_MASTER_DEFAULTS, ...rest };
+    this.fileSystem = fileSystem;
     this.now = now ?? Date.now;
     this.random = random;
     this.restartSettings = restartStrategy ?? { type: 'fixed-delay', attempts: this.options.maxTaskAttempts - 1, delayMs: 0, fromTaskMaxAttempts: true };
@@ -96,9 +98,17 @@ export class JobMaster implements SlotDemand {
 
   // ---- jobs (ClusterControl) --------------------------------------------------------------
 
+  /**
+   * The one check of a job before it is accepted, by whatever path it comes (REST, per-job mode's
+   * job, application mode's main(), the HA store): its form, and its bundle on the cluster's file system.
+   */
+  validate(input: unknown): { spec: JobSpec; argsJson: string } {
+    return validateJobSpec(input, 'the job spec', this.fileSystem);
+  }
+
   async submitJob(input: JobSpec, opts: SubmitOptions = {}): Promise<JobStatus> {
     if (this.closed) throw new Error('the cluster is shutting down and accepts no more jobs');
-    const { spec, argsJson } = validateJobSpec(input);
+    const { spec, argsJson } = this.validate(input);
     const id = opts.id ?? newJobId();
     if (!isJobId(id)) throw new Error(`job id ${JSON.stringify(id)} is not 32 lower-case hex digits`);
     const existing = this.jobsById.get(id);
@@ -242,6 +252,28 @@ export class JobMaster implements SlotDemand {
     this.startFailures.push({ containerId, reason, at: this.now() });
     if (this.startFailures.length > KEPT_START_FAILURES) this.startFailures.shift();
     this.changed();
+  }
+
+  /**
+   * YARN refused the ask for TaskExecutor containers for good (InvalidResourceRequestException:
+   * no container of that size can ever be had): every job with tasks waiting for a slot fails
+   * with `reason`, its waiting tasks FAILED and its running ones cancelled; jobs whose tasks all
+   * have slots go on. Returns the ids of the jobs failed.
+   */
+  failJobsWaitingForSlots(reason: string): string[] {
+    const failed: string[] = [];
+    for (const job of this.jobsById.values()) {
+      const waiting = job.waitingTasks();
+      if (waiting.length === 0) continue;
+      for (const t of waiting) {
+        t.state = 'FAILED';
+        t.error = reason;
+      }
+      this.failJob(job, reason);
+      failed.push(job.id);
+    }
+    if (failed.length) this.changed();
+    return failed;
   }
 
   recentStartFailures(): StartFailure[] {

@@ -3,7 +3,9 @@
  * application mode's main(), the HA store): every problem at once, each naming its field and what
  * a good value looks like.
  */
+import { MAX_PARALLELISM } from '../../client/program/job-limits.js';
 import type { JobSpec } from '../cluster-api.js';
+import type { ClusterFileSystem } from '../../client/hdfs/cluster-file-system.js';
 
 export class JobSpecError extends Error {
   override name = 'JobSpecError';
@@ -12,7 +14,8 @@ export class JobSpecError extends Error {
   }
 }
 
-export const MAX_PARALLELISM = 10_000;
+/** Shared with the clients, which check it before they upload anything. */
+export { MAX_PARALLELISM };
 /** Arguments travel to every task inside one gRPC message. */
 export const MAX_ARGS_JSON_BYTES = 4 * 1024 * 1024;
 
@@ -23,8 +26,10 @@ const BUNDLE_SCHEMES = ['hdfs', 'webhdfs', 'swebhdfs', 'viewfs'];
 /**
  * The spec with only its known fields (args default []) and its arguments as JSON text (sent to
  * every task), or a JobSpecError. `what` names the input in messages (e.g. "the request body").
+ * With `fileSystem`, the bundle's URL must also be on the cluster's file system (the job master
+ * always checks so: TaskExecutors fetch it on the submitter's behalf); without, only its form.
  */
-export function validateJobSpec(body: unknown, what = 'the job spec'): { spec: JobSpec; argsJson: string } {
+export function validateJobSpec(body: unknown, what = 'the job spec', fileSystem?: Pick<ClusterFileSystem, 'problemWith'>): { spec: JobSpec; argsJson: string } {
   if (body === undefined) throw new JobSpecError([`${what} is empty: send a JSON JobSpec {"bundle": {...}, "exportName": "...", "parallelism": N, "args": [...]}`]);
   if (!isObject(body)) throw new JobSpecError([`${what} must be a JSON object (a JobSpec), not ${describe(body)}`]);
   const problems: string[] = [];
@@ -38,7 +43,7 @@ export function validateJobSpec(body: unknown, what = 'the job spec'): { spec: J
   const bundle = body.bundle;
   if (bundle === undefined) problems.push('bundle is required: {"url": "hdfs://...", "kind": "file"|"archive", "size": N, "modificationTime": N}');
   else if (!isObject(bundle)) problems.push(`bundle must be an object {"url", "kind", "size", "modificationTime"}; got ${describe(bundle)}`);
-  else problems.push(...bundleProblems(bundle));
+  else problems.push(...bundleProblems(bundle, fileSystem));
 
   const exportName = body.exportName;
   if (typeof exportName !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(exportName)) {
@@ -81,7 +86,7 @@ export function validateJobSpec(body: unknown, what = 'the job spec'): { spec: J
   return { spec, argsJson };
 }
 
-function bundleProblems(b: Record<string, unknown>): string[] {
+function bundleProblems(b: Record<string, unknown>, fileSystem: Pick<ClusterFileSystem, 'problemWith'> | undefined): string[] {
   const problems = unknownFields(b, BUNDLE_FIELDS, 'bundle.');
   const url = b.url;
   if (typeof url !== 'string' || url.length === 0 || url.length > 4096 || /[\s\u0000-\u001f]/.test(url)) {
@@ -92,6 +97,9 @@ function bundleProblems(b: Record<string, unknown>): string[] {
       problems.push(
         `bundle.url must be on the cluster's file system (${BUNDLE_SCHEMES.map((s) => `${s}://`).join(', ')} or an absolute path), so every TaskExecutor can fetch it; got ${JSON.stringify(url)}`,
       );
+    } else {
+      const foreign = fileSystem?.problemWith(url, 'bundle.url');
+      if (foreign) problems.push(foreign);
     }
   }
   const kind = b.kind;

@@ -5,7 +5,8 @@
  * The application ends when main() returned and its jobs ended: SUCCEEDED, or FAILED with
  * main()'s error (message and the head of its stack) as the diagnostics.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
+import { makeDirWithModeSync, OWNER_ONLY_DIR } from '../../client/security/local-file-modes.js';
 import { join, posix } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
@@ -59,7 +60,7 @@ export function prepareApplicationMode(
  */
 function asEsModule(am: Pick<AmEnvironment, 'workDir'>, linked: string, url: string): string {
   const dir = localResourcePath(am, 'loom-program-module');
-  mkdirSync(dir, { recursive: true });
+  makeDirWithModeSync(dir, OWNER_ONLY_DIR); // the user's code, in a container dir its group may enter (710)
   const copy = join(dir, posix.basename(url).replace(/\.js$/i, '.mjs'));
   copyFileSync(linked, copy);
   return copy;

@@ -7,9 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Configuration } from '../../client/conf/configuration.js';
 import { webHdfsClientFromConf } from '../../client/hdfs/webhdfs-client-from-conf.js';
-import { createProgramContext, type JobSubmitter } from '../../client/program/program-context.js';
+import { createProgramContext, type JobSubmitter, type ProgramContextOptions } from '../../client/program/program-context.js';
 import { describeProgramError, JobFailedError } from '../../client/program/program-errors.js';
-import { loadProgramMain } from '../../client/program/program-loader.js';
+import { loadProgram } from '../../client/program/program-loader.js';
 import { runProgram } from '../../client/program/run-program.js';
 import type { ProgramWorkerInput, ProgramWorkerReply, ProgramWorkerRequest } from './program-worker-messages.js';
 
@@ -57,19 +57,20 @@ const submitter: JobSubmitter = {
   },
 };
 
-const tracked = createProgramContext({
+const contextOptions: ProgramContextOptions = {
   args: input.args,
   mode: 'application',
   submitter,
   defaultParallelism: input.defaultParallelism,
   bundleName: input.bundleName,
   hdfs: () => webHdfsClientFromConf(Configuration.load(input.hdfs.confDir ? { confDir: input.hdfs.confDir } : {}), { user: input.hdfs.user }),
-  log: (line) => post({ type: 'log', line }),
-});
+  log: (line: string) => post({ type: 'log', line }),
+};
 
 try {
-  const main = await loadProgramMain(input.modulePath, input.entryExport);
-  const outcome = await runProgram(main, tracked);
+  const { main, module } = await loadProgram(input.modulePath, input.entryExport);
+  // Each job's export is looked up in the bundle before the job is submitted.
+  const outcome = await runProgram(main, createProgramContext({ ...contextOptions, bundleModule: module }));
   post({ type: 'done', ok: true, jobs: outcome.jobs.length });
 } catch (err) {
   post({ type: 'done', ok: false, error: describeProgramError(err) });

@@ -72,6 +72,11 @@ export class ContainerPlan {
     return this.held.has(id);
   }
 
+  /** Whether a held container was kept from a previous AM attempt and its TaskExecutor is not back yet. */
+  isRecovering(id: string): boolean {
+    return this.held.get(id) === 'recovering';
+  }
+
   /** The absolute ask to send: what is wanted and not yet held. */
   outstandingAsk(wanted: number): number {
     this.peakWanted = Math.max(this.peakWanted, Math.floor(wanted));

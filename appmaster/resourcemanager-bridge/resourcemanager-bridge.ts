@@ -1,8 +1,11 @@
 import type { SlotDemand } from '../cluster-api.js';
 import { ContainerPlan, type CompletionOutcome } from './container-plan.js';
+import { allocateErrorKind } from '../../client/yarn/allocate-errors.js';
 import { describeExitStatus } from '../../client/yarn/container-exit-status.js';
+import type { AllocateRefusedError } from '../../client/yarn/yarn-client-errors.js';
 import { nextHeartbeatDelayMs, type HeartbeatPacing } from './heartbeat-pacing.js';
 import type { ContainerLauncherPort, GrantedContainer, SchedulerPort } from './scheduler-ports.js';
+import type { ContainerRoster, TaskExecutorOrigin } from '../taskexecutors/taskexecutor-admission.js';
 import { taskExecutorLaunchSpec, type TaskExecutorLaunchInput, type TaskExecutorLaunchSpec } from './taskexecutor-launch.js';
 
 export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
@@ -22,8 +25,13 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   idleTimeoutMs: number;
   /** Allocate calls failing this many times in a row end the application. */
   maxConsecutiveAllocateErrors?: number;
-  /** Too many TaskExecutor failures, or the RM unreachable: the AM must end the application as FAILED. */
+  /** Too many TaskExecutor failures, the RM unreachable, or out of step with it: the AM must end the application as FAILED. */
   onFatal(diagnostics: string): void;
+  /**
+   * YARN refused the TaskExecutor container ask for good (InvalidResourceRequestException): the
+   * ask was withdrawn and is not sent again until more TaskExecutors are wanted; what needed it must fail.
+   */
+  onAskRefused?(refusal: AllocateRefusedError): void;
   /** AM_SHUTDOWN from the RM: exit without unregistering (the RM has forgotten this attempt). */
   onShutdownRequest(): void;
   /** A TaskExecutor's container ended (expected or not; `exitStatus` absent when it never started): the registry can drop it at once. */
@@ -40,7 +48,7 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
  * Heartbeats are fast while an ask is outstanding and slow otherwise; a change in demand wakes
  * the loop at once, so a new job does not wait for the slow interval.
  */
-export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer> {
+export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer> implements ContainerRoster {
   private readonly plan: ContainerPlan;
   private readonly containers = new Map<string, C>();
   private readonly starting = new Set<Promise<void>>();
@@ -50,6 +58,11 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   private wakeAfterRound = false;
   private stopped = false;
   private consecutiveErrors = 0;
+  /**
+   * The TaskExecutors wanted once YARN had refused the ask for good (and what needed it failed):
+   * no ask is sent until more are wanted than that (it follows the demand down).
+   */
+  private askRefusedAt: number | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastHeld = '';
   private readonly log: (line: string) => void;
@@ -62,6 +75,17 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   /** Containers held as TaskExecutors (starting or running). */
   get heldContainerIds(): string[] {
     return this.plan.heldIds();
+  }
+
+  /**
+   * How this attempt holds `containerId` (the TaskExecutor gateway admits only these): launched by
+   * it (from the allocation on, so a TaskExecutor that starts before the launch call returns is
+   * known), or taken over from a previous attempt and not back yet; undefined once it ended, was
+   * released or given up, or was never ours.
+   */
+  originOf(containerId: string): TaskExecutorOrigin | undefined {
+    if (!this.plan.isHeld(containerId)) return undefined;
+    return this.plan.isRecovering(containerId) ? 'taken-over' : 'launched';
   }
 
   get failedContainerCount(): number {
@@ -119,22 +143,15 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     }
     const release = this.pendingRelease;
     this.pendingRelease = [];
-    const ask = this.plan.outstandingAsk(wanted());
+    const outstanding = () => this.outstandingAsk(wanted());
+    const ask = outstanding();
     let answer;
     try {
       answer = await this.opts.scheduler.allocate({ ask, release });
       this.consecutiveErrors = 0;
     } catch (err) {
       this.notifyHeld();
-      this.pendingRelease.unshift(...release);
-      this.consecutiveErrors++;
-      const limit = this.opts.maxConsecutiveAllocateErrors ?? 10;
-      const why = err instanceof Error ? err.message : String(err);
-      this.log(`allocate failed (${this.consecutiveErrors}/${limit}): ${why}`);
-      if (this.consecutiveErrors >= limit) {
-        this.opts.onFatal(`the ApplicationMaster could not heartbeat to the ResourceManager ${limit} times in a row; last error: ${why}`);
-      }
-      return this.opts.pacing.slowMs;
+      return this.onAllocateError(err, release);
     }
     for (const c of answer.completed) this.onCompleted(c.containerId, c.exitStatus, c.diagnostics);
     const decision = this.plan.onAllocated(answer.allocated, wanted());
@@ -145,8 +162,62 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     for (const c of decision.start) this.launch(c);
     this.notifyHeld();
     if (answer.shutdownRequested) this.opts.onShutdownRequest();
-    const busy = this.plan.outstandingAsk(wanted()) + this.pendingRelease.length;
+    const busy = outstanding() + this.pendingRelease.length;
     return nextHeartbeatDelayMs(busy, this.opts.pacing);
+  }
+
+  /** The ask to send: none while YARN's refusal stands, i.e. until more TaskExecutors are wanted than after it. */
+  private outstandingAsk(wanted: number): number {
+    if (this.askRefusedAt !== undefined) {
+      if (wanted <= this.askRefusedAt) {
+        this.askRefusedAt = wanted;
+        return 0;
+      }
+      this.askRefusedAt = undefined;
+    }
+    return this.plan.outstandingAsk(wanted);
+  }
+
+  /**
+   * A failed allocate, by its class (client/yarn/allocate-errors.ts): a part the RM refused for
+   * good was taken back by the AMRMClient, and only a refused ask fails anything (the jobs that
+   * needed it); the attempt being over or out of step ends it; anything else counts against
+   * `maxConsecutiveAllocateErrors` failed heartbeats in a row. Returns the delay before the next one.
+   */
+  private onAllocateError(err: unknown, release: string[]): number {
+    const why = err instanceof Error ? err.message : String(err);
+    const kind = allocateErrorKind(err);
+    // A refused release stays taken back; every other failure sends this round's releases again.
+    if (kind !== 'release-refused') this.pendingRelease.unshift(...release);
+    switch (kind) {
+      case 'ask-refused':
+        this.consecutiveErrors = 0;
+        this.log(`YARN refused the TaskExecutor container ask for good; it is withdrawn and the jobs waiting for slots fail: ${why}`);
+        this.opts.onAskRefused?.(err as AllocateRefusedError);
+        this.askRefusedAt = Math.max(0, this.opts.demand.wantedTaskExecutors());
+        return this.opts.pacing.fastMs;
+      case 'release-refused':
+      case 'blacklist-refused':
+        this.consecutiveErrors = 0;
+        this.log(`YARN refused part of the heartbeat, which is dropped: ${why}`);
+        return this.opts.pacing.fastMs;
+      case 'attempt-over':
+        this.opts.onShutdownRequest();
+        return this.opts.pacing.slowMs;
+      case 'fatal':
+        this.opts.onFatal(`the ResourceManager refused the ApplicationMaster's heartbeat, which no retry can mend: ${why}`);
+        return this.opts.pacing.slowMs;
+      default: {
+        // transient, or resync after the AMRMClient re-registered as often as it will
+        this.consecutiveErrors++;
+        const limit = this.opts.maxConsecutiveAllocateErrors ?? 10;
+        this.log(`allocate failed (${this.consecutiveErrors}/${limit}): ${why}`);
+        if (this.consecutiveErrors >= limit) {
+          this.opts.onFatal(`the ApplicationMaster could not heartbeat to the ResourceManager ${limit} times in a row; last error: ${why}`);
+        }
+        return this.opts.pacing.slowMs;
+      }
+    }
   }
 
   /**

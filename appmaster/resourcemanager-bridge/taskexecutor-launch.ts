@@ -18,6 +18,8 @@ export interface TaskExecutorLaunchInput {
   localResources: Record<string, LocalResourceSpec>;
   /** URL of the HA store, where a TaskExecutor that lost its AM finds the next attempt's gateway (none with a single attempt). */
   haStoreUrl?: string;
+  /** The staging dir URL: bundles on its file system are fetched, as the AM accepted them (client/hdfs/cluster-file-system.ts). */
+  stagingDir?: string;
 }
 
 /** What goes into the TaskExecutor's ContainerLaunchContext, before the proto conversion. */
@@ -50,6 +52,7 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
     [TaskExecutorEnv.memoryMb]: String(input.containerMemoryMb),
   };
   if (input.haStoreUrl) environment[HA_STORE_ENV] = input.haStoreUrl;
+  if (input.stagingDir) environment[TaskExecutorEnv.stagingDir] = input.stagingDir;
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
   return { command, environment, localResources: { ...input.localResources } };
 }

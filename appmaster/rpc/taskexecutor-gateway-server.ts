@@ -3,6 +3,15 @@
  * The cluster secret must come in the call metadata (a wrong or missing one is refused with
  * UNAUTHENTICATED before anything else happens); the first message must be a Register; after
  * that, heartbeats and task updates go to the registry and the registry's messages go back.
+ *
+ * Every identity a peer claims is checked against what the AM knows, and refusals carry a status
+ * the TaskExecutor acts on (taskexecutor/am-connection.ts gives up on PERMISSION_DENIED and
+ * INVALID_ARGUMENT, tries again on the others):
+ *   - a malformed Register                              INVALID_ARGUMENT
+ *   - an id that is no container of this AM attempt     PERMISSION_DENIED (TaskExecutorAdmission)
+ *   - the AM does not know its containers yet           UNAVAILABLE (tried again)
+ *   - the id of a TaskExecutor still live               ALREADY_EXISTS (tried again; the live one is untouched)
+ *   - a result for an attempt not deployed to it        PERMISSION_DENIED (the stream ends)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -12,7 +21,14 @@ import {
   type AmMessage,
   type TaskExecutorMessage,
 } from '../../client/cluster/taskexecutor-protocol.js';
-import type { TaskExecutorLink, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
+import type { TaskExecutorAdmission } from '../taskexecutors/taskexecutor-admission.js';
+import {
+  registrationProblem,
+  TaskExecutorAlreadyRegisteredError,
+  TaskUpdateRefusedError,
+  type TaskExecutorLink,
+  type TaskExecutorRegistry,
+} from '../taskexecutors/taskexecutor-registry.js';
 
 export interface TaskExecutorGatewayOptions {
   /** Address to bind: NM_HOST in a container, 127.0.0.1 in tests. */
@@ -21,10 +37,14 @@ export interface TaskExecutorGatewayOptions {
   port: number;
   secret: string;
   registry: TaskExecutorRegistry;
+  /** Which ids may register: containers this AM attempt launched or took over. */
+  admission: TaskExecutorAdmission;
   /** A connection that has not registered within this time is closed (default 10 s). */
   registerTimeoutMs?: number;
   /** Largest message accepted (task results travel inline; default 20 MiB). */
   maxMessageBytes?: number;
+  /** Where refusals are reported (the AM's log). */
+  log?: (line: string) => void;
 }
 
 export interface TaskExecutorGateway {
@@ -44,6 +64,7 @@ export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions)
   const registerTimeoutMs = opts.registerTimeoutMs ?? 10_000;
   const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const calls = new Set<ConnectCall>();
+  const log = opts.log ?? (() => {});
   const server = new grpc.Server({
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
@@ -56,14 +77,13 @@ export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions)
     Connect(call: ConnectCall) {
       const given = call.metadata.get(CLUSTER_SECRET_METADATA_KEY)[0];
       if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
-        call.emit('error', {
-          code: grpc.status.UNAUTHENTICATED,
-          details: `${given === undefined ? 'no' : 'wrong'} cluster secret: a TaskExecutor must send the secret of the cluster it belongs to (the loom-secret file named by LOOM_SECRET_FILE)`,
-        });
+        const details = `${given === undefined ? 'no' : 'wrong'} cluster secret: a TaskExecutor must send the secret of the cluster it belongs to (the loom-secret file named by LOOM_SECRET_FILE)`;
+        log(`TaskExecutor gateway: refused a connection from ${call.getPeer()}: ${details}`);
+        call.emit('error', { code: grpc.status.UNAUTHENTICATED, details });
         return;
       }
       calls.add(call);
-      serveConnection(call, opts.registry, registerTimeoutMs, () => calls.delete(call));
+      serveConnection(call, opts.registry, opts.admission, registerTimeoutMs, log, () => calls.delete(call));
     },
   });
 
@@ -90,7 +110,14 @@ export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions)
   };
 }
 
-function serveConnection(call: ConnectCall, registry: TaskExecutorRegistry, registerTimeoutMs: number, onClosed: () => void): void {
+function serveConnection(
+  call: ConnectCall,
+  registry: TaskExecutorRegistry,
+  admission: TaskExecutorAdmission,
+  registerTimeoutMs: number,
+  log: (line: string) => void,
+  onClosed: () => void,
+): void {
   let id: string | undefined;
   let closed = false;
   const link: TaskExecutorLink = {
@@ -112,6 +139,8 @@ function serveConnection(call: ConnectCall, registry: TaskExecutorRegistry, regi
     if (id !== undefined && reason !== undefined) registry.disconnected(id, link, reason);
   };
   const refuse = (code: grpc.status, details: string) => {
+    if (closed) return;
+    log(`TaskExecutor gateway: refused ${id !== undefined ? `TaskExecutor ${id}` : 'a connection'} from ${call.getPeer()} (${grpc.status[code]}): ${details}`);
     finish(details);
     call.emit('error', { code, details });
   };
@@ -127,13 +156,23 @@ function serveConnection(call: ConnectCall, registry: TaskExecutorRegistry, regi
       if (id === undefined) {
         if (message.kind !== 'register') return refuse(grpc.status.FAILED_PRECONDITION, `the first message must be a Register, not ${message.kind}`);
         clearTimeout(registerTimer);
-        registry.register(message.register, link);
+        const problem = registrationProblem(message.register);
+        if (problem) return refuse(grpc.status.INVALID_ARGUMENT, problem);
+        const verdict = admission.admit(message.register.taskExecutorId);
+        if (!verdict.admitted) return refuse(verdict.retryLater ? grpc.status.UNAVAILABLE : grpc.status.PERMISSION_DENIED, verdict.reason);
+        registry.register(message.register, link, verdict.origin);
         id = message.register.taskExecutorId;
       } else if (message.kind === 'heartbeat') registry.heartbeat(id, link, message.heartbeat);
       else if (message.kind === 'taskUpdate') registry.taskUpdate(id, link, message.taskUpdate);
       else refuse(grpc.status.FAILED_PRECONDITION, `TaskExecutor ${id} sent a second Register on the same stream`);
     } catch (err) {
-      refuse(grpc.status.INVALID_ARGUMENT, (err as Error).message);
+      const code =
+        err instanceof TaskExecutorAlreadyRegisteredError
+          ? grpc.status.ALREADY_EXISTS
+          : err instanceof TaskUpdateRefusedError
+            ? grpc.status.PERMISSION_DENIED
+            : grpc.status.INVALID_ARGUMENT;
+      refuse(code, (err as Error).message);
     }
   });
   call.on('end', () => {

@@ -8,6 +8,7 @@
 import type { AmMessage, DeployTaskMessage, HeartbeatMessage, RegisterMessage, TaskRef, TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
 import { taskKey } from '../../client/cluster/taskexecutor-protocol.js';
 import type { TaskExecutorInfo } from '../cluster-api.js';
+import type { TaskExecutorOrigin } from './taskexecutor-admission.js';
 
 /** One TaskExecutor's connection, as the gateway server provides it. */
 export interface TaskExecutorLink {
@@ -46,11 +47,26 @@ export class TaskExecutorRegistrationError extends Error {
   override name = 'TaskExecutorRegistrationError';
 }
 
+/** A second registration under the id of a TaskExecutor whose connection is still live: refused, the live one stays. */
+export class TaskExecutorAlreadyRegisteredError extends TaskExecutorRegistrationError {
+  override name = 'TaskExecutorAlreadyRegisteredError';
+}
+
+/** A TaskExecutor reported the end of a task attempt the AM never gave it (a forged or misrouted result). */
+export class TaskUpdateRefusedError extends Error {
+  override name = 'TaskUpdateRefusedError';
+}
+
 interface Entry {
   info: TaskExecutorInfo;
   link: TaskExecutorLink;
-  /** Task attempts holding a slot here, by taskKey; a slot is held until the TaskExecutor reports the attempt ended. */
+  /**
+   * Task attempts the AM deployed here (or adopted from a previous AM attempt), by taskKey: only
+   * their updates count. A slot is held until the TaskExecutor reports the attempt ended.
+   */
   assigned: Map<string, TaskRef>;
+  /** Attempts it runs that the AM did not give it, told to stop: they hold a slot until confirmed, and their results count for nothing. */
+  cancelling: Map<string, TaskRef>;
   /** When it last had no task; undefined while it has some. */
   idleSince: number | undefined;
 }
@@ -103,12 +119,37 @@ export class TaskExecutorRegistry {
 
   // ---- from the gateway ------------------------------------------------------------------
 
-  register(reg: RegisterMessage, link: TaskExecutorLink): void {
+  /**
+   * A TaskExecutor the gateway admitted (its id is a container this AM attempt knows, `origin`
+   * says how). A second registration under the id of a live TaskExecutor is refused
+   * (TaskExecutorAlreadyRegisteredError) and the live one is left alone: that is how a peer that
+   * knows the secret is kept from taking over another's stream. A TaskExecutor whose stream broke
+   * registers again on a new one; it is accepted once its old connection is really gone, which the
+   * AM tells by one of:
+   *  - the gateway saw the old stream end (closed, cancelled, failed): its entry is gone already;
+   *  - the old connection missed heartbeats: none for more than two heartbeat intervals (the
+   *    TaskExecutor heartbeats every interval while its stream is up, and itself gives a silent
+   *    stream up after three), so the old stream is declared lost and the new one takes its place.
+   * Until then the TaskExecutor is told ALREADY_EXISTS and tries again (it retries with backoff,
+   * within its AM timeout), so a half-open old connection delays it by at most a few seconds.
+   */
+  register(reg: RegisterMessage, link: TaskExecutorLink, origin: TaskExecutorOrigin): void {
     const problem = registrationProblem(reg);
     if (problem) throw new TaskExecutorRegistrationError(problem);
-    const previous = this.entries.get(reg.taskExecutorId);
-    if (previous && previous.link !== link) this.lose(reg.taskExecutorId, 'it registered again on a new connection', false);
     const now = this.now();
+    const previous = this.entries.get(reg.taskExecutorId);
+    if (previous) {
+      if (previous.link === link) throw new TaskExecutorRegistrationError(`TaskExecutor ${reg.taskExecutorId} registered twice on the same connection`);
+      const silentMs = now - previous.info.lastHeartbeatAt;
+      if (silentMs <= this.liveWithinMs) {
+        throw new TaskExecutorAlreadyRegisteredError(
+          `TaskExecutor ${reg.taskExecutorId} is registered already on a live connection (last heartbeat ${silentMs} ms ago); ` +
+            `a second registration under its id is refused. A TaskExecutor whose connection broke is accepted again once the AM ` +
+            `has seen that connection end or miss its heartbeats for ${this.liveWithinMs} ms`,
+        );
+      }
+      this.lose(reg.taskExecutorId, `it registered again on a new connection; the old one had sent no heartbeat for ${silentMs} ms`, false);
+    }
     const info: TaskExecutorInfo = {
       id: reg.taskExecutorId,
       host: reg.host,
@@ -118,16 +159,17 @@ export class TaskExecutorRegistry {
       lastHeartbeatAt: now,
       ...(reg.memoryMb > 0 ? { memoryMb: reg.memoryMb } : {}),
     };
-    this.entries.set(reg.taskExecutorId, { info, link, assigned: new Map(), idleSince: now });
+    const entry: Entry = { info, link, assigned: new Map(), cancelling: new Map(), idleSince: now };
+    this.entries.set(reg.taskExecutorId, entry);
     link.send({
       kind: 'registered',
       registered: { heartbeatIntervalMs: this.options.heartbeatIntervalMs, amTimeoutMs: this.options.amTimeoutMs },
     });
-    const entry = this.entries.get(reg.taskExecutorId)!;
-    // Work it still runs from before: kept when the job master adopts it (a TaskExecutor taken over
-    // from an earlier AM attempt), else cancelled (its old connection was declared lost, so that work was given to others).
+    // Work it still runs from before: kept when the job master adopts it (only a TaskExecutor taken
+    // over from an earlier AM attempt can legitimately run such work), else cancelled (its old
+    // connection was declared lost, so that work was given to others).
     for (const t of reg.running) {
-      if (entry.assigned.size < entry.info.slots && this.adopter?.(reg.taskExecutorId, t)) {
+      if (origin === 'taken-over' && this.slotsTaken(entry) < entry.info.slots && this.adopter?.(reg.taskExecutorId, t)) {
         entry.assigned.set(taskKey(t), t);
         this.refreshSlots(entry);
       } else this.cancelUnknown(entry, t);
@@ -141,21 +183,48 @@ export class TaskExecutorRegistry {
     e.info.lastHeartbeatAt = this.now();
     link.send({ kind: 'heartbeatAck', heartbeatAck: {} });
     for (const t of hb.running) {
-      if (!e.assigned.has(taskKey(t))) this.cancelUnknown(e, t);
+      const key = taskKey(t);
+      if (!e.assigned.has(key) && !e.cancelling.has(key)) this.cancelUnknown(e, t);
     }
   }
 
+  /**
+   * An update counts only for an attempt the AM deployed to (or adopted on) this TaskExecutor:
+   * the job, task and attempt it names are checked against that record. The end of an attempt it
+   * was told to stop frees its slot and nothing else. A result (FINISHED or FAILED) for an attempt
+   * it was never given is refused with TaskUpdateRefusedError: a TaskExecutor reports each
+   * attempt's end exactly once (taskexecutor/task-runner.ts), so such a result is forged or
+   * misrouted. RUNNING, and CANCELED (the confirmation of a cancel for work already gone), are
+   * dropped silently.
+   */
   taskUpdate(id: string, link: TaskExecutorLink, update: TaskUpdateMessage): void {
     const e = this.current(id, link);
     if (!e) return;
     const key = taskKey(update.task);
-    if (!e.assigned.has(key)) return; // already ended or never ours: nothing to account
-    if (update.state !== 'RUNNING') {
+    const final = update.state !== 'RUNNING';
+    if (e.cancelling.has(key)) {
+      if (final) {
+        e.cancelling.delete(key);
+        this.refreshSlots(e);
+        this.emit({ type: 'slotFreed', id });
+      }
+      return;
+    }
+    if (!e.assigned.has(key)) {
+      if (update.state === 'FINISHED' || update.state === 'FAILED') {
+        const t = update.task;
+        throw new TaskUpdateRefusedError(
+          `TaskExecutor ${id} reported ${update.state} for attempt ${t.attempt} of task ${t.taskIndex} of job ${t.jobId}, which this ApplicationMaster never deployed to it: refused`,
+        );
+      }
+      return;
+    }
+    if (final) {
       e.assigned.delete(key);
       this.refreshSlots(e);
     }
     this.emit({ type: 'taskUpdate', id, update });
-    if (update.state !== 'RUNNING') this.emit({ type: 'slotFreed', id });
+    if (final) this.emit({ type: 'slotFreed', id });
   }
 
   /** The gateway saw the stream end. Only the link currently registered counts. */
@@ -169,7 +238,7 @@ export class TaskExecutorRegistry {
   deploy(id: string, deploy: DeployTaskMessage): void {
     const e = this.entries.get(id);
     if (!e) throw new TaskExecutorRegistrationError(`TaskExecutor ${id} is not registered`);
-    if (e.assigned.size >= e.info.slots) throw new TaskExecutorRegistrationError(`TaskExecutor ${id} has no free slot`);
+    if (this.slotsTaken(e) >= e.info.slots) throw new TaskExecutorRegistrationError(`TaskExecutor ${id} has no free slot`);
     e.assigned.set(taskKey(deploy.task), deploy.task);
     this.refreshSlots(e);
     e.link.send({ kind: 'deployTask', deployTask: deploy });
@@ -237,7 +306,7 @@ export class TaskExecutorRegistry {
    * slot as taken until the TaskExecutor confirms, so nothing is deployed into a slot still busy.
    */
   private cancelUnknown(e: Entry, task: TaskRef): void {
-    e.assigned.set(taskKey(task), task);
+    e.cancelling.set(taskKey(task), task);
     this.refreshSlots(e);
     e.link.send({ kind: 'cancelTask', cancelTask: { task } });
   }
@@ -247,10 +316,20 @@ export class TaskExecutorRegistry {
     return e && e.link === link ? e : undefined;
   }
 
+  private slotsTaken(e: Entry): number {
+    return e.assigned.size + e.cancelling.size;
+  }
+
   private refreshSlots(e: Entry): void {
-    e.info.freeSlots = e.info.slots - e.assigned.size;
-    if (e.assigned.size === 0) e.idleSince ??= this.now();
+    const taken = this.slotsTaken(e);
+    e.info.freeSlots = e.info.slots - taken;
+    if (taken === 0) e.idleSince ??= this.now();
     else e.idleSince = undefined;
+  }
+
+  /** A TaskExecutor that heartbeated within this is live: a second registration under its id is refused. */
+  private get liveWithinMs(): number {
+    return 2 * this.options.heartbeatIntervalMs;
   }
 
   private emit(event: TaskExecutorEvent): void {
@@ -265,7 +344,8 @@ export class TaskExecutorRegistry {
   }
 }
 
-function registrationProblem(reg: RegisterMessage): string | undefined {
+/** What is wrong with a Register message's fields, if anything (checked before its id is looked at). */
+export function registrationProblem(reg: RegisterMessage): string | undefined {
   if (!reg.taskExecutorId) return 'registration without a TaskExecutor id (CONTAINER_ID)';
   if (!Number.isInteger(reg.slots) || reg.slots < 1 || reg.slots > 1024) {
     return `TaskExecutor ${reg.taskExecutorId} offers ${reg.slots} slots; it must offer 1 to 1024 (LOOM_SLOTS)`;

@@ -10,9 +10,10 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { packDirectoryTarGz } from '../archive/archive-pack.js';
+import { LoomError } from '../errors/loom-error.js';
 import type { BundleDescription } from './bundle-ref.js';
 
-export class BundleError extends Error {
+export class BundleError extends LoomError {
   override name = 'BundleError';
 }
 

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import { Configuration } from '../conf/configuration.js';
+import { keyValueOption } from './option-values.js';
+import { UsageError } from './usage-error.js';
+import { defaultsInUseNotice } from '../conf/hadoop-conf-dir.js';
+import { holdDefaultsNotice } from './defaults-notice.js';
 
 /**
  * Plumbing for sub-commands in the shape of Hadoop's tools, whose single-dash long options
@@ -50,7 +54,7 @@ export function parseGenericOptions(argv: string[]): GenericOptions {
   while (rest[0] !== undefined && GENERIC_FLAGS.includes(rest[0])) {
     const flag = rest.shift()!;
     const value = rest.shift();
-    if (value === undefined) throw new RangeError(`${flag} needs a value`);
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === '-fs') {
       fsUri = value;
       continue;
@@ -59,31 +63,40 @@ export function parseGenericOptions(argv: string[]): GenericOptions {
       confDir = value;
       continue;
     }
-    const eq = value.indexOf('=');
-    if (eq <= 0) throw new RangeError(`-D takes key=value, got "${value}"`);
-    overrides.push([value.slice(0, eq), value.slice(eq + 1)]);
+    overrides.push(keyValueOption(value, '-D', 'yarn.resourcemanager.address=rm.example.com:8032'));
   }
   return { overrides, confDir, fsUri, rest };
 }
 
-/** The configuration a command runs with: HADOOP_CONF_DIR / YARN_CONF_DIR (or -conf), then the -D values. */
-export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.ProcessEnv): Configuration {
-  const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir } : {}) });
+/**
+ * The configuration a command runs with: HADOOP_CONF_DIR / YARN_CONF_DIR (or -conf), then the -D
+ * values. A named directory that cannot be used is an error; with no configuration at all (no
+ * directory, no -D, no -fs), one line on `notes` says which defaults are in use.
+ */
+export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.ProcessEnv, notes?: Pick<CommandIo, 'stderr'>): Configuration {
+  const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir, confDirNamedBy: '--conf' } : {}) });
   for (const [k, v] of generic.overrides) conf.set(k, v);
+  const none = conf.confDir === undefined && generic.overrides.length === 0 && generic.fsUri === undefined;
+  if (none && notes) holdDefaultsNotice(defaultsInUseNotice(conf), notes.stderr);
   return conf;
 }
 
-/** `<name>: <problem>` and the usage text on stderr; exit code 2. */
-export function usageError(name: string, usage: string, io: Pick<CommandIo, 'stderr'>, problem: string): number {
-  io.stderr.write(`${name}: ${problem}\n${usage}`);
+/** `<name>: <problem> (see <name> -help)`, one line on stderr; exit code 2. `usage` is what -help prints. */
+export function usageError(name: string, _usage: string, io: Pick<CommandIo, 'stderr'>, problem: string): number {
+  io.stderr.write(`${name}: ${problem} (see ${name} -help)\n`);
   return 2;
+}
+
+/** The commands a usage text lists: the first word of each line indented by two spaces. */
+function commandsIn(usage: string): string[] {
+  return [...new Set([...usage.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!))];
 }
 
 const HELP_WORDS = ['-help', '--help', '-h', 'help'];
 
 /**
  * `<generic options> <command> <args>` of a Hadoop-shaped tool, or its exit code: the usage text
- * for no command (2) or help (0), the problem and the usage for a malformed generic option (2).
+ * for help (0); one line naming the problem for no command or a malformed generic option (2).
  */
 export function parseToolLine(name: string, usage: string, argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>): { generic: GenericOptions; command: string; args: string[] } | { code: number } {
   let generic: GenericOptions;
@@ -93,9 +106,10 @@ export function parseToolLine(name: string, usage: string, argv: string[], io: P
     return { code: usageError(name, usage, io, (err as Error).message) };
   }
   const [command, ...args] = generic.rest;
-  if (command === undefined || HELP_WORDS.includes(command)) {
+  if (command === undefined) return { code: usageError(name, usage, io, `no command given: use one of ${commandsIn(usage).join(', ')}`) };
+  if (HELP_WORDS.includes(command)) {
     io.stdout.write(usage);
-    return { code: command === undefined ? 2 : 0 };
+    return { code: 0 };
   }
   return { generic, command, args };
 }

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { ConfigurationError } from './configuration-error.js';
 import {
   parseBooleanValue,
@@ -10,7 +8,8 @@ import {
   parseTimeDurationValue,
   type TimeUnit,
 } from './configuration-values.js';
-import { DEPRECATED_KEYS, HADOOP_DEFAULTS, SITE_FILES } from './hadoop-defaults.js';
+import { findHadoopConfDir, siteFilesIn } from './hadoop-conf-dir.js';
+import { DEPRECATED_KEYS, HADOOP_DEFAULTS } from './hadoop-defaults.js';
 import { expandVariables } from './variable-expansion.js';
 import { parseConfigurationSource, type ConfigurationSource } from './xml-configuration-parser.js';
 import { isXmlChar } from './xml-document.js';
@@ -43,20 +42,19 @@ export class Configuration {
 
   /**
    * Defaults, then core-site.xml, hdfs-site.xml, yarn-site.xml from the first of opts.confDir,
-   * $HADOOP_CONF_DIR, $YARN_CONF_DIR, $HADOOP_HOME/etc/hadoop. Missing files are skipped.
+   * $HADOOP_CONF_DIR, $YARN_CONF_DIR, $HADOOP_HOME/etc/hadoop (hadoop-conf-dir.ts). Missing site
+   * files are skipped, as Hadoop does, but a directory that is named and does not exist or holds
+   * none of them is a ConfigurationError naming what named it (`confDirNamedBy` labels opts.confDir,
+   * e.g. "--conf"). With no directory named, `confDir` stays undefined: only the defaults apply.
    */
-  static load(opts: { confDir?: string; env?: Env } = {}): Configuration {
+  static load(opts: { confDir?: string; confDirNamedBy?: string; env?: Env } = {}): Configuration {
     const env = opts.env ?? process.env;
     const conf = Configuration.withDefaults(env);
-    const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
-    const home = nonEmpty(env.HADOOP_HOME);
-    conf.confDir =
-      nonEmpty(opts.confDir) ?? nonEmpty(env.HADOOP_CONF_DIR) ?? nonEmpty(env.YARN_CONF_DIR) ?? (home ? join(home, 'etc', 'hadoop') : undefined);
-    if (conf.confDir) {
-      for (const file of SITE_FILES) {
-        const path = join(conf.confDir, file);
-        if (existsSync(path)) conf.addResource(path);
-      }
+    const chosen = findHadoopConfDir(env, { dir: opts.confDir, namedBy: opts.confDirNamedBy ?? 'the configuration directory given' });
+    if (chosen) {
+      const files = siteFilesIn(chosen);
+      conf.confDir = chosen.dir;
+      for (const path of files) conf.addResource(path);
     }
     return conf;
   }

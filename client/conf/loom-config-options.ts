@@ -1,6 +1,6 @@
 import { ConfigurationError } from './configuration-error.js';
 import { formatLoomDuration, parseLoomDuration } from './loom-config-duration.js';
-import { parseMemorySize, type MemorySize } from './memory-size.js';
+import { parseMemorySize, type MemoryMinimum, type MemorySize } from './memory-size.js';
 
 /**
  * The keys Loom itself reads from conf/loom.yaml and -D, with their types and defaults. Names follow
@@ -91,15 +91,34 @@ function durationOption(key: string, defaultMs: number, description: string): Lo
   };
 }
 
-function memoryOption(key: string, defaultText: string, description: string): LoomOption<MemorySize> {
+/** A size option: its range is checked wherever it is read (loom.yaml, -D, -yD) and for the CLI flags that set it (-jm, -yjm...). */
+export interface MemoryOption extends LoomOption<MemorySize> {
+  minimum: MemoryMinimum;
+  /** Parses a flag's value, naming the flag in errors. */
+  parseFlag(flag: string, value: string): MemorySize;
+}
+
+function memoryOption(key: string, defaultText: string, description: string, minimum: MemoryMinimum): MemoryOption {
   return {
     key,
     description,
     defaultValue: parseMemorySize(defaultText),
     defaultText,
-    parse: (value, origin) => parseMemorySize(value, { key, origin }),
+    minimum,
+    parse: (value, origin) => parseMemorySize(value, { key, origin, atLeast: minimum }),
+    parseFlag: (flag, value) => parseMemorySize(value, { key: flag, atLeast: minimum }),
   };
 }
+
+/**
+ * The smallest container a Loom process (the AM, a TaskExecutor) lives in under YARN's virtual
+ * memory check (on by default: 2.1 x the container's memory): Node.js reserves about 0.7 GiB idle.
+ * Measured on the mini cluster with the check on: at 384 MiB the AM is killed (-103, 875 MiB of
+ * 806 allowed), at 448 MiB a TaskExecutor running a job peaks at 1044 MiB of 941 allowed; 512 MiB
+ * allows 1075. Flink likewise refuses process sizes below its JVM's minimums.
+ */
+const LOOM_PROCESS_MINIMUM = '512m';
+const UNDER_VMEM_CHECK = "(Node.js does not fit in less under YARN's virtual memory check)";
 
 /** `true` or `false` (any case). */
 function booleanOption(key: string, defaultValue: boolean, description: string): LoomOption<boolean> {
@@ -178,8 +197,18 @@ export const LoomOptions = {
     'loom.node.binary',
     'Linux Node.js binary the client ships to the containers as ./loom-node when loom.node.path is unset (loom upload-runtime --node); unset: the client\'s own node.',
   ),
-  jobManagerMemory: memoryOption('jobmanager.memory.process.size', '1024m', 'AM container memory (-jm).'),
-  taskManagerMemory: memoryOption('taskmanager.memory.process.size', '1024m', 'TaskExecutor container memory (-tm).'),
+  jobManagerMemory: memoryOption(
+    'jobmanager.memory.process.size',
+    '1024m',
+    'AM container memory (-jm), at least 512m.',
+    { text: LOOM_PROCESS_MINIMUM, needs: `a Loom ApplicationMaster needs ${UNDER_VMEM_CHECK}` },
+  ),
+  taskManagerMemory: memoryOption(
+    'taskmanager.memory.process.size',
+    '1024m',
+    'TaskExecutor container memory (-tm), at least 512m.',
+    { text: LOOM_PROCESS_MINIMUM, needs: `a Loom TaskExecutor needs ${UNDER_VMEM_CHECK}` },
+  ),
   taskSlots: intOption('taskmanager.numberOfTaskSlots', 1, 'Slots per TaskExecutor (-s).', 1),
   taskMaxAttempts: intOption(
     'loom.task.max-attempts',
@@ -193,6 +222,12 @@ export const LoomOptions = {
     'A task that throws counts as a failure under the restart strategy; false: it fails its job at once.',
   ),
   defaultParallelism: intOption('parallelism.default', 1, 'Parallelism of jobs submitted without -p.', 1),
+  jobCancelTimeout: intOption(
+    'loom.job.cancel-timeout-ms',
+    10_000,
+    'A cancelled job is CANCELED after this many milliseconds even if its TaskExecutors have not confirmed (read by the AM).',
+    1,
+  ),
   taskExecutorAmTimeout: durationOption('loom.taskexecutor.am-timeout', 60_000, 'A TaskExecutor exits when it has not reached the AM for this long.'),
   taskExecutorIdleTimeout: durationOption('loom.taskexecutor.idle-timeout', 30_000, 'Idle TaskExecutors are released after this long.'),
   clientHeartbeatTimeout: durationOption(
@@ -208,7 +243,10 @@ export const LoomOptions = {
   // REST endpoint of the AM.
   restPort: intOption('rest.port', 0, 'Port of the AM\'s REST API and dashboard; 0 picks a free one.', 0),
   restBindAddress: stringOption('rest.bind-address', 'Address the REST server binds to; unset: the container\'s host (NM_HOST); 0.0.0.0 for all interfaces.'),
-  restMaxContentLength: memoryOption('rest.server.max-content-length', '1m', 'Largest request body the REST API accepts.'),
+  restMaxContentLength: memoryOption('rest.server.max-content-length', '1m', 'Largest request body the REST API accepts.', {
+    text: '1b',
+    needs: 'a request body needs (Flink\'s RestServerEndpointConfiguration refuses less too)',
+  }),
   webRefreshInterval: durationOption('web.refresh-interval', 3_000, 'How often the dashboard polls.'),
   // High availability and restarts.
   haStorageDir: stringOption('high-availability.storageDir', 'HDFS dir of the HA store; unset: under the application\'s staging dir.'),

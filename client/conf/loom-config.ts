@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ConfigurationError } from './configuration-error.js';
-import { ALL_LOOM_OPTIONS, KNOWN_LOOM_KEYS, LoomOptions, type LoomOption, type RestartStrategy } from './loom-config-options.js';
+import { requireKnownKeys } from './config-key-check.js';
+import { ALL_LOOM_OPTIONS, LoomOptions, type LoomOption, type RestartStrategy } from './loom-config-options.js';
 import { readLoomYaml } from './loom-config-yaml.js';
 
 export { LoomOptions, type LoomOption, type RestartStrategy } from './loom-config-options.js';
@@ -30,8 +31,9 @@ export interface LoomConfigLoadOptions {
 /**
  * Loom's own configuration: conf/loom.yaml, then -D overrides. Values are kept as text; typed
  * readings (`get(LoomOptions.taskSlots)`) apply defaults and check every known key when the config
- * is built, so a bad value fails before anything is uploaded. Unknown keys are kept and shipped
- * (user code may read them); the ones that look like a typo of a known key get a warning.
+ * is built, so a bad value fails before anything is uploaded. Key names are checked by
+ * config-key-check.ts: a typo of a key Loom reads is an error, a Flink option Loom does not support
+ * a warning; Hadoop's keys and the user's own are kept and shipped (user code may read them).
  */
 export class LoomConfig {
   private readonly entries = new Map<string, Entry>();
@@ -179,8 +181,13 @@ export class LoomConfig {
     return stringify(record, { defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN', lineWidth: 0 });
   }
 
-  /** Check every known key present; one error lists all problems. */
+  /**
+   * Check every key's name (a typo of a key Loom reads is an error, see config-key-check.ts), then
+   * every known key's value; one error lists all problems.
+   */
   validate(): this {
+    const keyWarnings = requireKnownKeys([...this.entries].map(([key, e]) => ({ key, origin: e.origin })));
+    for (const w of keyWarnings) if (!this.warningList.includes(w)) this.warningList.push(w);
     const problems: { key: string; message: string }[] = [];
     for (const option of ALL_LOOM_OPTIONS) {
       for (const key of [option.key, ...(option.fallbackKeys ?? [])]) {
@@ -201,10 +208,6 @@ export class LoomConfig {
   private put(key: string, value: string, origin: string): void {
     if (key.trim() === '') throw new ConfigurationError(`an empty configuration key (from ${origin}): write key=value, e.g. -Dtaskmanager.numberOfTaskSlots=2`);
     this.entries.set(key, { value, origin });
-    if (!KNOWN_LOOM_KEYS.has(key)) {
-      const guess = likelyMeant(key);
-      if (guess) this.warningList.push(`${origin}: unknown key ${key}; did you mean ${guess}? It is kept as written`);
-    }
   }
 }
 
@@ -224,34 +227,4 @@ export function parseDynamicProperty(text: string): [string, string] {
   const key = eq < 0 ? '' : text.slice(0, eq).trim();
   if (key === '') throw new ConfigurationError(`-D ${JSON.stringify(text)} is not key=value: write e.g. -Dtaskmanager.numberOfTaskSlots=2`);
   return [key, text.slice(eq + 1).trim()];
-}
-
-/** A known key that `key` is probably a typo of: same letters ignoring case and punctuation, or at most two edits away. */
-function likelyMeant(key: string): string | undefined {
-  const squash = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
-  let best: { key: string; d: number } | undefined;
-  for (const known of KNOWN_LOOM_KEYS) {
-    if (squash(known) === squash(key)) return known;
-    if (Math.abs(known.length - key.length) > 2) continue;
-    const d = editDistance(known, key, 3);
-    if (d <= 2 && (!best || d < best.d)) best = { key: known, d };
-  }
-  return best?.key;
-}
-
-/** Levenshtein distance, giving up (returning `cap`) once it exceeds cap - 1. */
-function editDistance(a: string, b: string, cap: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin >= cap) return cap;
-    prev = row;
-  }
-  return Math.min(prev[b.length]!, cap);
 }

@@ -38,6 +38,15 @@ export interface ParseMemorySizeOptions {
   defaultUnit?: MemoryUnit;
   /** Where the value came from, for errors (`conf/loom.yaml:3`, `-D`). */
   origin?: string;
+  /** The smallest size allowed, and what needs it (named in the error with the size and its unit). */
+  atLeast?: MemoryMinimum;
+}
+
+export interface MemoryMinimum {
+  /** As written in the fix, e.g. `512m`. */
+  text: string;
+  /** e.g. `a Loom ApplicationMaster (Node.js does not fit in less under YARN's virtual memory check)`. */
+  needs: string;
 }
 
 /** Parse a memory size; throws a ConfigurationError naming the key, the value and an example. */
@@ -52,7 +61,32 @@ export function parseMemorySize(value: string | number, opts: ParseMemorySizeOpt
   }
   const bytes = Math.floor(Number(m[1]) * UNIT_FACTORS[unit]);
   if (!Number.isSafeInteger(bytes)) throw memoryError(text, opts, 'is too large');
+  if (opts.atLeast) checkAtLeast(text, bytes, opts.atLeast, opts);
   return { bytes, mebibytes: Math.floor(bytes / MiB) };
+}
+
+/** A size below `minimum` (0 included): one line with the value, the minimum with its unit, and the fix. */
+function checkAtLeast(text: string, bytes: number, minimum: MemoryMinimum, opts: ParseMemorySizeOptions): void {
+  const least = parseMemorySize(minimum.text, { defaultUnit: 'b' });
+  if (bytes >= least.bytes) return;
+  const what = opts.key ? `${opts.key}=${JSON.stringify(text)}` : JSON.stringify(text);
+  const from = opts.origin ? ` (from ${opts.origin})` : '';
+  const fix = opts.key?.startsWith('-') ? `${opts.key} ${minimum.text}` : opts.key ? `${opts.key}=${minimum.text}` : minimum.text;
+  throw new ConfigurationError(`${what}${from} is ${describeBytes(bytes)}, less than the ${describeBytes(least.bytes)} ${minimum.needs}: give ${fix} or more`, opts.key);
+}
+
+/** `0 bytes`, `1 KiB`, `100 MiB`, `1.5 GiB`: the size with its unit, for messages. */
+export function describeBytes(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 * 1024 * MiB, 'TiB'],
+    [1024 * MiB, 'GiB'],
+    [MiB, 'MiB'],
+    [1024, 'KiB'],
+  ];
+  for (const [factor, name] of units) {
+    if (bytes >= factor) return `${Number((bytes / factor).toFixed(2))} ${name}`;
+  }
+  return bytes === 1 ? '1 byte' : `${bytes} bytes`;
 }
 
 /** The shortest exact spelling with a unit (`1536m`, `4g`, `100k`, `7b`), for writing configs back. */

@@ -37,6 +37,8 @@ export const TaskExecutorEnv = {
   user: 'HADOOP_USER_NAME',
   /** Memory YARN granted the container: the TaskExecutor sizes its task threads' heaps from it. */
   memoryMb: 'LOOM_TASKEXECUTOR_MEMORY_MB',
+  /** The application's staging dir URL: its file system counts as the cluster's for bundles, as on the AM. */
+  stagingDir: 'LOOM_STAGING_DIR',
 } as const;
 
 /** Entry points inside the runtime archive, relative to its root. */

@@ -4,6 +4,8 @@
  * YARN's application report names (host and RPC port). The lease's heartbeats and a client that
  * follows a job both locate the AM this way.
  */
+import { LoomError } from '../errors/loom-error.js';
+import { describeRetry, shortReason } from '../retry/retry-report.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
 import { amRegistered, ENDED_STATES, endedError } from './application-waiter.js';
 import { DispatcherError } from './dispatcher-error.js';
@@ -46,7 +48,7 @@ export function isConnectionLost(err: unknown): boolean {
   return err instanceof DispatcherError && err.status === undefined;
 }
 
-export class AmRecoveryTimeoutError extends Error {
+export class AmRecoveryTimeoutError extends LoomError {
   override name = 'AmRecoveryTimeoutError';
 }
 
@@ -74,6 +76,7 @@ export async function followAm(cluster: LocatableCluster, opts: FollowAmOptions)
   const pollMs = opts.pollMs ?? 250;
   let problem = opts.lost.message;
   let state = 'unknown';
+  let tries = 0;
   for (;;) {
     try {
       const at = await locateAm(cluster);
@@ -90,6 +93,21 @@ export async function followAm(cluster: LocatableCluster, opts: FollowAmOptions)
       // An ended application or a refused secret is final; a ResourceManager that does not answer is asked again.
       if (!(err instanceof Error) || err.name === 'ApplicationEndedError' || (err instanceof DispatcherError && err.status !== undefined)) throw err;
       problem = `the application report could not be read: ${err.message}`;
+    }
+    tries++;
+    // The same retry line as every other server that does not answer; polled every pollMs, so
+    // only after 1, 2, 4, 8... tries, to keep a long wait readable.
+    if ((tries & (tries - 1)) === 0 && Date.now() + pollMs <= deadline) {
+      opts.log?.(
+        describeRetry({
+          server: 'Loom dispatcher',
+          address: from.replace(/^https?:\/\//, ''),
+          failedAttempts: tries,
+          reason: shortReason(tries === 1 ? opts.lost : problem),
+          delayMs: pollMs,
+          bound: { setting: 'loom.client.heartbeat-timeout', value: `${Math.round(opts.timeoutMs / 1000)}s` },
+        }),
+      );
     }
     if (Date.now() + pollMs > deadline) {
       throw new AmRecoveryTimeoutError(

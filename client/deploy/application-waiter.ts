@@ -4,12 +4,13 @@
  * If the application ends meanwhile, the error carries YARN's diagnostics: they hold the reason
  * (AM exit code, the tail of its stderr, the failed localization).
  */
+import { LoomError } from '../errors/loom-error.js';
 import type { ApplicationReport, YarnApplicationState } from '../yarn/cluster-reports.js';
 import { amFailureHints } from './am-failure-hints.js';
 
 export const ENDED_STATES: ReadonlySet<YarnApplicationState> = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
-export class ApplicationEndedError extends Error {
+export class ApplicationEndedError extends LoomError {
   override name = 'ApplicationEndedError';
   constructor(
     message: string,
@@ -19,7 +20,7 @@ export class ApplicationEndedError extends Error {
   }
 }
 
-export class ApplicationWaitTimeoutError extends Error {
+export class ApplicationWaitTimeoutError extends LoomError {
   override name = 'ApplicationWaitTimeoutError';
 }
 

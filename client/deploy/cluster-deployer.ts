@@ -1,22 +1,26 @@
 /**
- * The deploy step every mode shares: checks the ship files, gets Loom's runtime (reused, or from
- * provided lib dirs), asks YARN for an application id, stages the effective configuration, the
+ * The deploy step every mode shares: checks the ship files, asks YARN for an application id and
+ * checks the containers fit its maximum allocation, gets Loom's runtime (reused, or from provided
+ * lib dirs), stages the effective configuration, the
  * cluster secret, the ship files and the mode's own files (program bundle, job description) in
  * `.loom/<applicationId>/`, submits the AM with LOOM_MODE, and waits as far as the caller needs
  * (REST answering, or only accepted). On any failure after the application id was obtained, the
  * application is killed and its staging dir removed, so a failed deployment leaves nothing behind.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { packDirectoryTarGz } from '../archive/archive-pack.js';
 import { LoomOptions } from '../conf/loom-config-options.js';
+import { LoomError } from '../errors/loom-error.js';
 import { uploadToStaging } from '../hdfs/staging-uploader.js';
+import { OWNER_ONLY_FILE, writeFileWithMode } from '../security/local-file-modes.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
 import type { LocalResourceSpec, LocalResourceType, LocalResourceVisibility } from '../yarn/container-launch-context.js';
 import { LocalResourceNames } from './am-container-contract.js';
 import { waitUntilAmRegistered, waitUntilRestReady } from './application-waiter.js';
 import { newClusterSecret } from './cluster-secret.js';
+import { containerSizeProblems, containerSizes } from './container-sizes.js';
 import type { DeployContext } from './deploy-context.js';
 import { NODE_LINK_NAME } from './node-command.js';
 import { ProgramResourceNames } from './program-contract.js';
@@ -28,7 +32,7 @@ import { amSubmission } from './submission-context.js';
 
 export type ClusterMode = 'session' | 'per-job' | 'application';
 
-export class DeploymentError extends Error {
+export class DeploymentError extends LoomError {
   override name = 'DeploymentError';
 }
 
@@ -98,15 +102,17 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
   const conf = ctx.conf;
   const shipFiles = await checkShipFiles(opts.shipFiles ?? conf.get(LoomOptions.shipFiles));
   await ctx.removeLeftovers();
-  // Before the application exists: a provided lib dir that is unusable fails with nothing uploaded.
+  // Sizes YARN would refuse fail before anything is uploaded (Flink's YarnClusterDescriptor checks
+  // them right after createApplication too); an application id that is never submitted costs nothing.
+  const app = await ctx.yarn.getNewApplication();
+  const applicationId = app.applicationId;
+  checkFits(ctx.conf, app.maximumCapability);
+  // Before the application is submitted: a provided lib dir that is unusable fails with nothing uploaded.
   const runtime = await resolveRuntime(ctx, opts.runtime);
   checkShipFilesAgainstRuntime(shipFiles, runtime.localResources);
   const runtimeReady = Date.now();
   const uploadedFiles: UploadedFile[] = [...runtime.uploadedFiles];
 
-  const app = await ctx.yarn.getNewApplication();
-  const applicationId = app.applicationId;
-  checkFits(ctx, app.maximumCapability);
   const root = await ctx.stagingRoot();
   const stagingDir = applicationStagingDir(root, applicationId);
   let submitted = false;
@@ -123,12 +129,12 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
     const resources: Record<string, LocalResourceSpec> = { ...runtime.localResources };
 
     const confFile = join(local, LocalResourceNames.config);
-    await writeFile(confFile, conf.toYaml());
+    await writeFileWithMode(confFile, conf.toYaml(), OWNER_ONLY_FILE);
     resources[LocalResourceNames.config] = await stageFile(confFile, LocalResourceNames.config, 'FILE', 'APPLICATION');
 
     const secret = newClusterSecret();
     const secretFile = join(local, LocalResourceNames.secret);
-    await writeFile(secretFile, `${secret}\n`, { mode: 0o600 });
+    await writeFileWithMode(secretFile, `${secret}\n`, OWNER_ONLY_FILE);
     resources[LocalResourceNames.secret] = await stageFile(secretFile, LocalResourceNames.secret, 'FILE', 'APPLICATION', '600');
 
     for (const ship of shipFiles) {
@@ -227,17 +233,10 @@ export function checkShipFilesAgainstRuntime(shipFiles: readonly { path: string;
   if (problems.length) throw new DeploymentError(problems.join('\n'));
 }
 
-/** The AM and a TaskExecutor must fit in a node: the RM would refuse the AM, or the asks would never be granted. */
-function checkFits(ctx: DeployContext, max: { memoryMb: number; vcores: number }): void {
-  const checks: [string, number, string][] = [
-    ['AM memory', ctx.conf.get(LoomOptions.jobManagerMemory).mebibytes, '-jm / jobmanager.memory.process.size'],
-    ['TaskExecutor memory', ctx.conf.get(LoomOptions.taskManagerMemory).mebibytes, '-tm / taskmanager.memory.process.size'],
-  ];
-  for (const [what, mb, flag] of checks) {
-    if (max.memoryMb > 0 && mb > max.memoryMb) {
-      throw new DeploymentError(`${what} of ${mb} MiB is more than the cluster's largest container (${max.memoryMb} MiB, yarn.scheduler.maximum-allocation-mb): lower ${flag}`);
-    }
-  }
+/** The AM and a TaskExecutor must fit the RM's maximum allocation: the RM would refuse the AM, or every ask for TaskExecutors. */
+function checkFits(conf: DeployContext['conf'], max: { memoryMb: number; vcores: number }): void {
+  const problems = containerSizeProblems(containerSizes(conf), max);
+  if (problems.length) throw new DeploymentError(problems.join('; '));
 }
 
 /** A failed deployment: kill what was submitted, remove what was uploaded; the original error wins. */

@@ -9,9 +9,10 @@ import { LoomOptions } from '../conf/loom-config-options.js';
 import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
 import { simpleAuthUser, webHdfsClientFromConf } from '../hdfs/webhdfs-client-from-conf.js';
 import { isRemoteException } from '../ipc/remote-exception.js';
+import { describeRetry, type RetryReporter } from '../retry/retry-report.js';
 import { YarnClient } from '../yarn/yarn-client.js';
 import { ENDED_STATES } from './application-waiter.js';
-import { sessionPropertiesPath } from './properties-file.js';
+import { checkPropertiesFileLocation, sessionPropertiesPath } from './properties-file.js';
 import { haStorageRoot } from './ha-store-layout.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
 import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
@@ -36,6 +37,8 @@ export class DeployContext {
   /** `scheme://authority` of the staging file system. */
   readonly fsUri: string;
   readonly log: (line: string) => void;
+  /** Every client of this context reports a server that does not answer here: one line per retry, to `log`. */
+  readonly onRetry: RetryReporter;
   private root: string | undefined;
 
   constructor(opts: DeployContextOptions) {
@@ -43,10 +46,18 @@ export class DeployContext {
     this.conf = opts.conf;
     this.env = opts.env ?? process.env;
     this.log = opts.log ?? (() => {});
+    const location = LoomOptions.propertiesFileLocation.key;
+    checkPropertiesFileLocation(this.conf.get(LoomOptions.propertiesFileLocation), this.conf.sourceOf(location));
+    this.onRetry = (event) => this.log(describeRetry(event));
     this.user = simpleAuthUser(this.env);
     this.fsUri = stagingFileSystemUri(this.hadoopConf, this.conf.get(LoomOptions.stagingDirectory));
-    this.yarn = YarnClient.createFromConf(this.hadoopConf, { user: this.user, env: this.env });
-    this.fs = webHdfsClientFromConf(this.hadoopConf, { user: this.user, env: this.env, uri: this.fsUri });
+    this.yarn = YarnClient.createFromConf(this.hadoopConf, { user: this.user, env: this.env, onRetry: this.onRetry });
+    this.fs = this.webHdfs(this.fsUri);
+  }
+
+  /** A WebHDFS client of `fsUri` (the staging file system by default) that reports its retries like every client here. */
+  webHdfs(fsUri: string = this.fsUri): WebHdfsClient {
+    return webHdfsClientFromConf(this.hadoopConf, { user: this.user, env: this.env, uri: fsUri, onRetry: this.onRetry });
   }
 
   /** `<base>/.loom` (asks the NameNode for the home directory once). */

@@ -1,4 +1,4 @@
-import { DispatcherError } from './dispatcher-error.js';
+import { DispatcherError, restCallFailed } from './dispatcher-error.js';
 import {
   TERMINAL_JOB_STATES,
   type JobDetailsJson,
@@ -61,6 +61,8 @@ export interface DispatcherClientOptions {
   /** `http://host:port` of the AM's REST endpoint (the host and RPC port of the application report). */
   baseUrl: string;
   secret: string;
+  /** The cluster's application id, for error messages a person reads. */
+  applicationId?: string;
   /** Per request; default 30 s. */
   requestTimeoutMs?: number;
 }
@@ -213,13 +215,14 @@ export class DispatcherClient {
         signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000),
       });
     } catch (err) {
-      throw new DispatcherError(connectionProblem(this.baseUrl, method, path, err));
+      throw new DispatcherError(connectionProblem(this.baseUrl, method, path, err), undefined, [], { cause: err });
     }
     const text = await res.text().catch(() => '');
     if (!res.ok) {
       const errors = serverErrors(text);
-      const detail = errors.length ? errors.join('; ') : text.trim().slice(0, 300) || res.statusText;
-      throw new DispatcherError(`${method} ${path} at ${this.baseUrl} failed with HTTP ${res.status}: ${detail}`, res.status, errors);
+      const answer = errors.length ? errors.join('; ') : text.trim().slice(0, 300) || res.statusText;
+      const call = { method, path, baseUrl: this.baseUrl, ...(this.opts.applicationId ? { applicationId: this.opts.applicationId } : {}) };
+      throw restCallFailed(call, res.status, errors, answer);
     }
     try {
       return JSON.parse(text) as T;

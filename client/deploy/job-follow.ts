@@ -4,12 +4,14 @@
  * answering, YARN's report says where the new attempt serves (same secret, the job taken over
  * from the HA store), and following goes on there.
  */
+import type { BundleNames } from '../bundle/bundle-names.js';
 import type { LoomConfig } from '../conf/loom-config.js';
 import { LoomOptions } from '../conf/loom-config-options.js';
 import { JobFailedError } from '../program/program-errors.js';
 import { followAm, isConnectionLost, locateAm, type LocatableCluster } from './am-locator.js';
 import { endedError } from './application-waiter.js';
 import { DispatcherError } from './dispatcher-error.js';
+import { describeJobEnd } from './job-end.js';
 import type { DispatcherClient, JobDetails } from './dispatcher-client.js';
 
 /** A cluster whose dispatcher follows its report (SessionCluster). */
@@ -24,6 +26,8 @@ export interface FollowJobOptions {
   /** How long a lost AM is looked for: amRecoveryTimeoutMs(conf). */
   recoveryTimeoutMs: number;
   pollMs?: number;
+  /** The bundle's files as the user knows them, for the errors of failed tasks. */
+  names?: BundleNames;
 }
 
 /** How long a client looks for its lost AM: loom.client.heartbeat-timeout, after which an attached cluster would end anyway. */
@@ -32,7 +36,7 @@ export function amRecoveryTimeoutMs(conf: LoomConfig): number {
 }
 
 export async function followJob(cluster: FollowedCluster, jobId: string, opts: FollowJobOptions): Promise<unknown[]> {
-  return jobResults(await waitForJobAcrossAttempts(cluster, jobId, opts));
+  return jobResults(await waitForJobAcrossAttempts(cluster, jobId, opts), opts.names);
 }
 
 /** The job's last state (FINISHED, FAILED or CANCELED), whichever AM attempt it ends on. */
@@ -88,10 +92,13 @@ async function waitForUnknownJob(cluster: FollowedCluster, jobId: string, notFou
 
 const UNKNOWN_JOB_POLL_MS = 250;
 
-/** A FINISHED job's results in task order; any other end as a JobFailedError naming the failed tasks. */
-export function jobResults(job: JobDetails): unknown[] {
+/**
+ * A FINISHED job's results in task order; any other end as a JobFailedError whose message is one
+ * line naming the failed task and where in the user's files (`names`) it threw.
+ */
+export function jobResults(job: JobDetails, names?: BundleNames): unknown[] {
   if (job.state === 'FINISHED') return job.results ?? job.tasks.map((t) => t.result);
   const taskErrors = job.tasks.filter((t) => t.error).map((t) => `task ${t.index} (attempt ${t.attempt}): ${t.error}`);
   const reason = [job.error, ...(job.error ? [] : taskErrors)].filter(Boolean).join('; ');
-  throw new JobFailedError(job.id, job.state, reason || undefined);
+  throw new JobFailedError(job.id, job.state, reason || undefined, describeJobEnd(job, names));
 }

@@ -5,7 +5,7 @@
  * that job as soon as it serves and ends with it. Attached: returns once the REST API answers, so
  * the caller can follow the job; detached: once YARN accepted the application.
  */
-import { writeFile } from 'node:fs/promises';
+import { OWNER_ONLY_FILE, writeFileWithMode } from '../security/local-file-modes.js';
 import { join } from 'node:path';
 import type { PackedBundle } from '../bundle/bundle-pack.js';
 import type { JobPlan } from '../program/job-request.js';
@@ -40,7 +40,7 @@ export async function deployPerJob(ctx: DeployContext, opts: PerJobDeployOptions
         attached: opts.attached,
       };
       const file = join(staging.localDir, ProgramResourceNames.job);
-      await writeFile(file, JSON.stringify(description));
+      await writeFileWithMode(file, JSON.stringify(description), OWNER_ONLY_FILE); // the job's arguments
       return { resources: { [ProgramResourceNames.job]: await staging.stageFile(file, ProgramResourceNames.job, 'FILE', 'APPLICATION') } };
     },
   });

@@ -7,6 +7,7 @@
  * closed) cancels the job and stops its cluster, or abandons the deployment (attached-exit.ts).
  */
 import { randomBytes } from 'node:crypto';
+import type { BundleNames } from '../bundle/bundle-names.js';
 import type { PackedBundle } from '../bundle/bundle-pack.js';
 import type { JobSubmitter } from '../program/program-context.js';
 import { DetachedResultError } from '../program/program-errors.js';
@@ -23,12 +24,14 @@ import { SessionCluster } from './session-cluster.js';
 export interface PerJobSubmitterOptions extends Pick<ClusterDeployOptions, 'shipFiles' | 'timeoutMs' | 'pollMs' | 'runtime'> {
   detached: boolean;
   onProgress?: (job: JobDetails) => void;
+  /** The bundle's files as the user knows them, for the errors of failed tasks. */
+  names?: BundleNames;
   /** Told each cluster as soon as it was submitted (the CLI prints the ids). */
   onDeployed?: (d: { jobId: string; applicationId: string }) => void;
 }
 
 export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: PerJobSubmitterOptions): JobSubmitter {
-  const { detached, onProgress, onDeployed, ...deployOptions } = opts;
+  const { detached, onProgress, onDeployed, names, ...deployOptions } = opts;
   // Attached clusters hold a lease: if this client dies, they end after loom.client.heartbeat-timeout.
   markAttached(ctx.conf, !detached);
   return {
@@ -67,7 +70,7 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       }
       const { applicationId } = cluster;
       onDeployed?.({ jobId, applicationId });
-      const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}) };
+      const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}), ...(names ? { names } : {}) };
       return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow, () => leaving).finally(unregister) };
     },
   };
@@ -89,5 +92,5 @@ async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId
   lease.stop();
   const finalStatus = perJobFinalStatus(job.state);
   await cluster.stop({ finalStatus, diagnostics: `job ${jobId} ${job.state}${job.error ? `: ${job.error}` : ''}` });
-  return jobResults(job);
+  return jobResults(job, follow.names);
 }

@@ -6,15 +6,16 @@
  */
 import { posix } from 'node:path';
 import { archiveKind } from '../archive/archive-unpack.js';
+import { checkBundle } from '../bundle/bundle-check.js';
 import { packBundle, type PackedBundle } from '../bundle/bundle-pack.js';
 import type { UploadedBundleRef } from '../bundle/bundle-ref.js';
+import { LoomError } from '../errors/loom-error.js';
 import { parseHdfsPath } from '../hdfs/hdfs-path.js';
-import { webHdfsClientFromConf } from '../hdfs/webhdfs-client-from-conf.js';
 import { FileNotFoundError } from '../hdfs/webhdfs-errors.js';
 import type { DeployContext } from './deploy-context.js';
 import { qualifiedUri, stagingFileSystemUri } from './staging-dir.js';
 
-export class ProgramBundleError extends Error {
+export class ProgramBundleError extends LoomError {
   override name = 'ProgramBundleError';
 }
 
@@ -31,8 +32,38 @@ export function isRemoteBundle(bundle: string): boolean {
   return /^(hdfs|webhdfs|swebhdfs):/i.test(bundle);
 }
 
-export async function resolveProgramBundle(ctx: DeployContext, bundle: string, opts: { entry?: string } = {}): Promise<ProgramBundle> {
-  if (!isRemoteBundle(bundle)) return { where: 'local', path: bundle, packed: await packBundle(bundle, opts.entry ? { entry: opts.entry } : {}) };
+export interface LocalBundleOptions {
+  /** Directory bundles: the module to import, relative to the directory. */
+  entry?: string;
+  /** The export the entry must have: `-c` of a session job (`task`), or the program's main (`main`, default `default`). */
+  exportName?: string;
+  exportRole?: 'task' | 'main';
+  log?: (line: string) => void;
+}
+
+/**
+ * A local bundle packed for upload and checked as a TaskExecutor will load it (client/bundle/
+ * bundle-check.ts): a bundle that does not parse, imports what it does not carry, or lacks the
+ * export fails here, before anything is uploaded or submitted.
+ */
+export async function packCheckedBundle(path: string, opts: LocalBundleOptions = {}): Promise<PackedBundle> {
+  const packed = await packBundle(path, opts.entry ? { entry: opts.entry } : {});
+  try {
+    await checkBundle(packed, path, {
+      ...(opts.exportName !== undefined ? { exportName: opts.exportName } : {}),
+      ...(opts.exportRole ? { exportRole: opts.exportRole } : {}),
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    return packed;
+  } catch (err) {
+    await packed.cleanup();
+    throw err;
+  }
+}
+
+/** A local bundle is packed and checked (packCheckedBundle); one on HDFS is described from its status, not fetched. */
+export async function resolveProgramBundle(ctx: DeployContext, bundle: string, opts: LocalBundleOptions = {}): Promise<ProgramBundle> {
+  if (!isRemoteBundle(bundle)) return { where: 'local', path: bundle, packed: await packCheckedBundle(bundle, opts) };
   return { where: 'hdfs', ref: await describeRemoteBundle(ctx, bundle, opts.entry) };
 }
 
@@ -45,7 +76,7 @@ async function describeRemoteBundle(ctx: DeployContext, bundle: string, entry: s
   }
   if (!archive && entry) throw new ProgramBundleError(`bundle ${bundle} is a single module; --entry (${entry}) only applies to an archive`);
   const fsUri = parsed.authority ? `${parsed.scheme}://${parsed.authority}` : stagingFileSystemUri(ctx.hadoopConf, undefined);
-  const client = webHdfsClientFromConf(ctx.hadoopConf, { uri: fsUri, user: ctx.user, env: ctx.env });
+  const client = ctx.webHdfs(fsUri);
   try {
     const status = await client.getFileStatus(parsed.path).catch((err: unknown) => {
       if (err instanceof FileNotFoundError) {

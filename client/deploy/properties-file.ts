@@ -5,9 +5,11 @@
  * `.loom-session-<user>`; it is written with mode 600 because it holds the cluster secret.
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigurationError } from '../conf/configuration-error.js';
 import { parseClusterSecret } from './cluster-secret.js';
 
 export interface SessionProperties {
@@ -22,6 +24,26 @@ export class PropertiesFileError extends Error {
 /** Where the properties file of `user` is: `<dir>/.loom-session-<user>`, dir from yarn.properties-file.location. */
 export function sessionPropertiesPath(user: string, location?: string): string {
   return join(location && location.trim() !== '' ? location.trim() : tmpdir(), `.loom-session-${user}`);
+}
+
+/**
+ * A yarn.properties-file.location that is set must name an existing directory: otherwise a
+ * session would start and then fail to record itself, and later commands would say there is no
+ * session. `origin` says where the setting came from (-D, loom.yaml:3).
+ */
+export function checkPropertiesFileLocation(location: string | undefined, origin: string | undefined): void {
+  if (location === undefined || location.trim() === '') return;
+  const dir = location.trim();
+  const what = `yarn.properties-file.location=${dir}${origin ? ` (from ${origin})` : ''}`;
+  const fix = `create that directory, or remove the setting to keep the session file in ${tmpdir()}`;
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigurationError(`${what} ${code === 'ENOENT' ? 'does not exist' : `cannot be used (${code ?? (err as Error).message})`}: ${fix}`, 'yarn.properties-file.location');
+  }
+  if (!isDirectory) throw new ConfigurationError(`${what} is not a directory: ${fix}`, 'yarn.properties-file.location');
 }
 
 /** Writes the file atomically (temp name, then rename), owner-only from the first byte. */

@@ -16,7 +16,6 @@
  */
 import { hdfsBaseName, hdfsParent, joinHdfsPath, parseHdfsPath } from '../hdfs/hdfs-path.js';
 import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
-import { webHdfsClientFromConf } from '../hdfs/webhdfs-client-from-conf.js';
 import { AccessControlError, FileNotFoundError } from '../hdfs/webhdfs-errors.js';
 import type { HdfsFileStatus } from '../hdfs/webhdfs-json.js';
 import type { LocalResourceSpec } from '../yarn/container-launch-context.js';
@@ -114,7 +113,7 @@ function entryFs(ctx: DeployContext, scheme: string | undefined, authority: stri
   if (!scheme || !authority) return { fs: ctx.fs, fsUri: ctx.fsUri, owned: false };
   const fsUri = `${scheme}://${authority}`;
   if (fsUri === ctx.fsUri) return { fs: ctx.fs, fsUri, owned: false };
-  return { fs: webHdfsClientFromConf(ctx.hadoopConf, { uri: fsUri, user: ctx.user, env: ctx.env }), fsUri, owned: true };
+  return { fs: ctx.webHdfs(fsUri), fsUri, owned: true };
 }
 
 /** Every file of one entry (problems recorded, not thrown), with the public-readability checks. */

@@ -61,9 +61,9 @@ export async function publishRuntime(opts: PublishRuntimeOptions): Promise<Publi
   const { fs, dir } = opts;
   const log = opts.log ?? (() => {});
   const root = opts.loomRoot ?? loomInstallRoot();
-  // Everything local first: a bad --node fails before HDFS is touched.
-  const archive = await runtimeArchive({ ...opts, loomRoot: root });
+  // Everything local first, the quick checks before the archive is built: a bad --node fails at once and before HDFS is touched.
   const node = await nodeBinaryForCluster({ ...(opts.nodeBinary ? { given: opts.nodeBinary } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.env ? { env: opts.env } : {}) });
+  const archive = await runtimeArchive({ ...opts, loomRoot: root });
   const manifest: RuntimeManifest = {
     format: 1,
     loomVersion: await loomVersion(root),

@@ -77,7 +77,9 @@ async function uploadRuntime(ctx: DeployContext, opts: RuntimeResourceOptions, s
     : undefined;
 
   const dir = runtimeDir(await ctx.stagingRoot());
-  await ctx.fs.mkdirs(dir);
+  // Owner-only like the staging dirs next to it, and so is `.loom` when this creates it (HDFS gives
+  // missing parents the same permission), as Flink's `.flink` is 700.
+  await ctx.fs.mkdirs(dir, { permission: '700' });
   const localResources: Record<string, LocalResourceSpec> = {};
   const uploadedFiles: UploadedFile[] = [];
   const place = async (link: string, what: string, localPath: string, fileName: string, type: 'ARCHIVE' | 'FILE') => {

@@ -5,6 +5,7 @@
  * end with the staging dir gone: the AM removes it when it ends on purpose, the client removes
  * whatever is left (YARN gives a killed AM no time to clean up).
  */
+import { LoomError } from '../errors/loom-error.js';
 import type { ApplicationReport } from '../yarn/cluster-reports.js';
 import { ENDED_STATES, amRegistered } from './application-waiter.js';
 import type { DeployContext } from './deploy-context.js';
@@ -19,7 +20,7 @@ export interface SessionClusterInit {
   stagingDir: string;
 }
 
-export class SessionEndTimeoutError extends Error {
+export class SessionEndTimeoutError extends LoomError {
   override name = 'SessionEndTimeoutError';
 }
 
@@ -57,12 +58,12 @@ export class SessionCluster {
     this.secret = init.secret;
     this.stagingDir = init.stagingDir;
     this.lastReport = init.report;
-    this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret });
+    this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
   }
 
   /** The REST client of the AM the last report names: after report() sees a new attempt registered, calls go there. */
   get dispatcher(): DispatcherClient {
-    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl) this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret });
+    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl) this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
     return this.client;
   }
 

@@ -10,6 +10,7 @@
  * submission again, with the same id, when the job is not there.
  */
 import { randomBytes } from 'node:crypto';
+import type { BundleNames } from '../bundle/bundle-names.js';
 import type { PackedBundle } from '../bundle/bundle-pack.js';
 import type { UploadedBundleRef } from '../bundle/bundle-ref.js';
 import { uploadBundle } from '../bundle/bundle-upload.js';
@@ -23,7 +24,7 @@ import { amRecoveryTimeoutMs, followJob, type FollowedCluster } from './job-foll
 import type { SessionCluster } from './session-cluster.js';
 import { jobsDir } from './staging-dir.js';
 
-export function sessionJobSubmitter(ctx: DeployContext, cluster: SessionCluster, packed: PackedBundle, onProgress?: (job: JobDetails) => void): JobSubmitter {
+export function sessionJobSubmitter(ctx: DeployContext, cluster: SessionCluster, packed: PackedBundle, onProgress?: (job: JobDetails) => void, names?: BundleNames): JobSubmitter {
   let bundle: Promise<UploadedBundleRef> | undefined;
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), ctx.log);
   return {
@@ -43,7 +44,7 @@ export function sessionJobSubmitter(ctx: DeployContext, cluster: SessionCluster,
       return {
         id: jobId,
         applicationId: cluster.applicationId,
-        result: () => followJob(cluster, jobId, { recoveryTimeoutMs: submitter.recoveryTimeoutMs, log: ctx.log, ...(onProgress ? { onProgress } : {}) }).finally(unregister),
+        result: () => followJob(cluster, jobId, { recoveryTimeoutMs: submitter.recoveryTimeoutMs, log: ctx.log, ...(onProgress ? { onProgress } : {}), ...(names ? { names } : {}) }).finally(unregister),
       };
     },
   };

@@ -13,6 +13,7 @@ import { basename, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hdfsBaseName, hdfsParent, joinHdfsPath } from './hdfs-path.js';
 import type { WebHdfsClient } from './webhdfs-client.js';
+import { FileNotFoundError } from './webhdfs-errors.js';
 
 export interface StagedFile {
   localPath: string;
@@ -56,6 +57,12 @@ const TEMP_SUFFIX = '._COPYING_';
 
 export async function uploadToStaging(opts: UploadToStagingOptions): Promise<StagedFile[]> {
   const { client, stagingDir } = opts;
+  if (opts.targetName !== undefined && !/^[^/]+$/.test(opts.targetName)) {
+    throw new StagingUploadError(`cannot upload ${opts.localPath} as "${opts.targetName}": the target name must be a file name, without "/"`);
+  }
+  if (opts.targetName === '.' || opts.targetName === '..') {
+    throw new StagingUploadError(`cannot upload ${opts.localPath} as "${opts.targetName}": "." and ".." name directories, not files`);
+  }
   const files = await localFiles(opts.localPath, opts.targetName);
   const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   let bytesBefore = 0;
@@ -81,6 +88,14 @@ async function uploadOneFile(
   report: (sent: number) => void,
 ): Promise<StagedFile> {
   const { client } = opts;
+  // A file never takes the place of a directory (rename2 would refuse it only after the upload).
+  const existing = await client.getFileStatus(finalPath).catch((err: unknown) => {
+    if (err instanceof FileNotFoundError) return undefined;
+    throw err;
+  });
+  if (existing?.type === 'DIRECTORY') {
+    throw new StagingUploadError(`cannot upload ${localPath} to ${finalPath}: that is a directory on HDFS; upload into it under a file name, or remove it`);
+  }
   const tempPath = joinHdfsPath(hdfsParent(finalPath), `.${hdfsBaseName(finalPath)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
     await client.create(tempPath, createReadStream(localPath), {

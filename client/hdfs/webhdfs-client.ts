@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import { webHdfsUrlPath } from './hdfs-path.js';
 import { HttpTransport, discardBody, readBodyText, type HttpResponse, type HttpTransportOptions, type RequestBody } from './webhdfs-http.js';
 import {
+  WebHdfsConnectionError,
   WebHdfsOperationFailedError,
   WebHdfsProtocolError,
   remoteErrorFor,
@@ -25,12 +26,15 @@ import {
   parseLongAnswer,
   parsePathAnswer,
   parseRemoteException,
+  parseServerDefaults,
   parseTokenAnswer,
   type HdfsContentSummary,
   type HdfsFileChecksum,
   type HdfsFileStatus,
+  type HdfsServerDefaults,
 } from './webhdfs-json.js';
 import type { WebHdfsEndpoint } from '../conf/namenode-addresses.js';
+import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../retry/retry-report.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './webhdfs-retry-policy.js';
 
 /** One NameNode (or HttpFS gateway) HTTP address, as client/conf resolves it. */
@@ -48,6 +52,13 @@ export interface WebHdfsClientOptions extends HttpTransportOptions {
   /** Talk to an HttpFS gateway: no redirects, bodies go in the first request with `data=true`. */
   httpFs?: boolean;
   retry?: Partial<RetryPolicy>;
+  /**
+   * What the retries are bounded by and the address comes from, for the retry lines and the final
+   * error; default: the NameNode, bounded by dfs.http.client.failover.max.attempts.
+   */
+  retryTarget?: RetryTarget;
+  /** Told of every retry while a NameNode does not answer (as WebHdfsFileSystem logs "Retrying connect to namenode"); silent when absent. */
+  onRetry?: RetryReporter;
   /** Injected in tests to skip real waiting. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -162,16 +173,36 @@ export class WebHdfsClient {
     return parseFileChecksum(await this.expectJson(req, res));
   }
 
+  /** GETSERVERDEFAULTS: the NameNode's FsServerDefaults (its trash interval among them). */
+  async getServerDefaults(): Promise<HdfsServerDefaults> {
+    return parseServerDefaults(await this.json({ op: 'GETSERVERDEFAULTS', method: 'GET', path: '/', idempotent: true }));
+  }
+
+  /** GETTRASHROOT: where deleted paths of this user go (`/user/<name>/.Trash`, or the encryption zone's). */
+  async getTrashRoot(path: string): Promise<string> {
+    return parsePathAnswer(await this.json({ op: 'GETTRASHROOT', method: 'GET', path, idempotent: true }));
+  }
+
   /**
-   * RENAME. Without `overwrite` the NameNode answers `{"boolean": false}` when it could not rename
-   * (missing source, existing destination, ...): that throws, it is never success. With
-   * `overwrite` it uses rename2 (`renameoptions=OVERWRITE`), which replaces the destination
-   * atomically and reports failures as exceptions.
+   * CHECKACCESS (FileSystem.access): resolves when the user has `fsAction` (`r--`, `-w-`, `rwx`, ...)
+   * on the path; AccessControlError / FileNotFoundError otherwise.
    */
-  async rename(path: string, destination: string, opts: { overwrite?: boolean } = {}): Promise<void> {
+  async checkAccess(path: string, fsAction: string): Promise<void> {
+    await this.json({ op: 'CHECKACCESS', method: 'GET', path, params: [['fsaction', fsAction]], idempotent: true });
+  }
+
+  /**
+   * RENAME. Without options the NameNode answers `{"boolean": false}` when it could not rename
+   * (missing source, existing destination, ...): that throws, it is never success. With
+   * `overwrite` or `toTrash` it uses rename2 (`renameoptions=OVERWRITE,TO_TRASH`): OVERWRITE
+   * replaces a destination of the same kind (a file, an empty directory) atomically; failures
+   * are exceptions.
+   */
+  async rename(path: string, destination: string, opts: { overwrite?: boolean; toTrash?: boolean } = {}): Promise<void> {
     const params: Params = [['destination', destination]];
-    if (opts.overwrite) {
-      params.push(['renameoptions', 'OVERWRITE']);
+    const options = [...(opts.overwrite ? ['OVERWRITE'] : []), ...(opts.toTrash ? ['TO_TRASH'] : [])];
+    if (options.length > 0) {
+      params.push(['renameoptions', options.join(',')]);
       await this.json({ op: 'RENAME', method: 'PUT', path, params, idempotent: false });
       return;
     }
@@ -331,8 +362,13 @@ export class WebHdfsClient {
     }
   }
 
-  /** Sends to the active NameNode; retries and fails over as the policy allows. Resolves on any status < 400. */
+  /**
+   * Sends to the active NameNode; retries and fails over as the policy allows, telling onRetry of
+   * each retry. Resolves on any status < 400. A NameNode that cannot be reached once the attempts
+   * are used up is one error naming it, the attempts and the setting that bounds them.
+   */
   private async nameNode(req: OpRequest): Promise<HttpResponse> {
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const endpoint = this.activeEndpoint;
       try {
@@ -341,13 +377,33 @@ export class WebHdfsClient {
         return res;
       } catch (err) {
         const decision = decideRetry(err, req.idempotent, attempt, this.retry, this.endpoints.length);
-        if (decision.action === 'fail') throw err;
+        const address = hostPort(endpoint);
+        if (decision.action === 'fail') {
+          const exhausted = attempt + 1 >= this.retry.maxAttempts && err instanceof WebHdfsConnectionError && (err.beforeRequestSent || req.idempotent);
+          if (!exhausted) throw err;
+          const where = this.endpoints.length > 1 ? this.endpoints.map(hostPort).join(' and ') : address;
+          const gaveUp = describeGiveUp(this.retryTarget(), where, shortReason(err), attempt + 1, Date.now() - started);
+          throw new WebHdfsConnectionError(`${gaveUp} (${req.op} ${req.path})`, err.beforeRequestSent, { cause: err });
+        }
         if (decision.action === 'failover' && this.endpoints[this.active] === endpoint) {
           this.active = (this.active + 1) % this.endpoints.length;
         }
+        const target = this.retryTarget();
+        this.opts.onRetry?.({
+          server: target.server,
+          address,
+          failedAttempts: attempt + 1,
+          reason: shortReason(err),
+          delayMs: decision.delayMs,
+          bound: target.bound,
+        });
         if (decision.delayMs > 0) await this.sleep(decision.delayMs);
       }
     }
+  }
+
+  private retryTarget(): RetryTarget {
+    return this.opts.retryTarget ?? { server: 'NameNode', bound: { setting: 'dfs.http.client.failover.max.attempts', value: String(this.retry.maxAttempts) } };
   }
 
   /** Turns an error answer into the typed error and throws it. */
@@ -379,6 +435,10 @@ export class WebHdfsClient {
     const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
     return new URL(`${endpoint.scheme}://${host}:${endpoint.port}${webHdfsUrlPath(req.path)}?${parts.join('&')}`);
   }
+}
+
+function hostPort(endpoint: WebHdfsEndpoint): string {
+  return `${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
 }
 
 /** Like encodeURIComponent, but keeps `/`, `:` and `,` readable, as they are legal in a query (paths in `destination`). */

@@ -33,22 +33,30 @@ export interface HttpResponse {
 }
 
 export interface HttpTransportOptions {
-  /** Idle socket timeout (no bytes either way), default 60 s. */
+  /** Idle socket timeout (no bytes either way), default 60 s: dfs.webhdfs.socket.read-timeout. */
   socketTimeoutMs?: number;
+  /**
+   * How long a TCP connect may take, default 60 s: dfs.webhdfs.socket.connect-timeout (Hadoop's
+   * URLConnectionFactory sets it on every connection). Without it a host that drops packets
+   * holds the request for the operating system's SYN retries (about two minutes on Linux).
+   */
+  connectTimeoutMs?: number;
   /** Extra TLS options for https endpoints (CA bundle, client certificate, ...). */
   tls?: https.AgentOptions;
 }
 
 /** Errors that mean the request never reached a server, so it is safe to send it elsewhere. */
-const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
 
 export class HttpTransport {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly socketTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
 
   constructor(opts: HttpTransportOptions = {}) {
     this.socketTimeoutMs = opts.socketTimeoutMs ?? 60_000;
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 60_000;
     this.httpAgent = new http.Agent({ keepAlive: true });
     this.httpsAgent = new https.Agent({ keepAlive: true, ...opts.tls });
   }
@@ -75,8 +83,20 @@ export class HttpTransport {
         outgoing.destroy(Object.assign(new Error(`no data for ${this.socketTimeoutMs} ms`), { code: 'ETIMEDOUT' }));
       });
       outgoing.on('socket', (socket) => {
-        if (!socket.connecting) connected = true;
-        else socket.once('connect', () => (connected = true));
+        if (!socket.connecting) {
+          connected = true;
+          return;
+        }
+        const timer = setTimeout(() => {
+          const err = Object.assign(new Error(`connect timed out after ${this.connectTimeoutMs} ms (dfs.webhdfs.socket.connect-timeout)`), { code: 'ETIMEDOUT' });
+          outgoing.destroy(err);
+        }, this.connectTimeoutMs);
+        timer.unref();
+        socket.once('connect', () => {
+          connected = true;
+          clearTimeout(timer);
+        });
+        socket.once('close', () => clearTimeout(timer));
       });
       outgoing.on('response', (res) => {
         settled = true;

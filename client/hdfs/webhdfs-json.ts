@@ -21,6 +21,16 @@ export interface HdfsFileStatus {
   childrenNum?: number;
   storagePolicy?: number;
   symlink?: string;
+  /** Set (true) when the inode has an ACL beyond its permission bits (`ls` prints a `+`). */
+  aclBit?: boolean;
+}
+
+/** The FsServerDefaults fields Loom reads (GETSERVERDEFAULTS). */
+export interface HdfsServerDefaults {
+  /** fs.trash.interval on the NameNode, in minutes (0: the server does not set one). */
+  trashInterval: number;
+  blockSize?: number;
+  replication?: number;
 }
 
 export interface HdfsContentSummary {
@@ -112,6 +122,7 @@ export function fileStatusFromJson(o: Json): HdfsFileStatus {
   }
   const symlink = str(o, 'symlink', true);
   if (symlink !== undefined) status.symlink = symlink;
+  if (o['aclBit'] === true) status.aclBit = true;
   return status;
 }
 
@@ -160,6 +171,16 @@ export function parseContentSummary(body: unknown): HdfsContentSummary {
   const typeQuota = o['typeQuota'];
   if (typeQuota && typeof typeQuota === 'object') summary.typeQuota = typeQuota as Record<string, unknown>;
   return summary;
+}
+
+export function parseServerDefaults(body: unknown): HdfsServerDefaults {
+  const o = objectField(body, 'FsServerDefaults');
+  const defaults: HdfsServerDefaults = { trashInterval: num(o, 'trashInterval')! };
+  for (const key of ['blockSize', 'replication'] as const) {
+    const v = num(o, key, true);
+    if (v !== undefined) defaults[key] = v;
+  }
+  return defaults;
 }
 
 export function parseFileChecksum(body: unknown): HdfsFileChecksum {

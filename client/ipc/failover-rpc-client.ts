@@ -1,8 +1,9 @@
-import { IpcClientClosedError, IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
+import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../retry/retry-report.js';
+import { describePeer, IpcClientClosedError, IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
 import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
 import { isRemoteException, STANDBY_EXCEPTION } from './remote-exception.js';
 import { RpcClient, type RpcClientDefaults } from './rpc-client.js';
-import type { RpcAuth } from './rpc-connection.js';
+import { shortProtocol, type RpcAuth } from './rpc-connection.js';
 
 export interface FailoverOptions {
   /** Ordered candidate addresses (e.g. yarn.resourcemanager.address.rm1, rm2, ...). */
@@ -15,8 +16,18 @@ export interface FailoverOptions {
   sleepBaseMs?: number;
   /** yarn.client.failover-sleep-max-ms */
   sleepMaxMs?: number;
+  /**
+   * Stop retrying once this long has passed since the first failure (with the next pause), as
+   * yarn.resourcemanager.connect.max-wait.ms bounds Hadoop's RMProxy; undefined or negative: only
+   * maxAttempts bounds it.
+   */
+  maxWaitMs?: number;
   /** Options of each per-address connection; connect retries default to 0 so a dead address fails fast. */
   connection?: RpcClientDefaults;
+  /** Who is reached and what bounds the retries, for the retry lines and the final error. */
+  target?: RetryTarget;
+  /** Told of every retry (Hadoop logs "Retrying connect to server ..." at INFO); silent when absent. */
+  onRetry?: RetryReporter;
 }
 
 /**
@@ -28,9 +39,9 @@ export interface FailoverOptions {
  */
 export class FailoverRpcClient {
   private readonly client: RpcClient;
-  private current = 0;
   /** Aborted by close(): a call in flight ends instead of being retried, a backoff sleep ends at once. */
   private readonly closing = new AbortController();
+  private current = 0;
 
   constructor(private readonly options: FailoverOptions) {
     if (options.addresses.length === 0) throw new TypeError('FailoverRpcClient needs at least one address');
@@ -49,13 +60,20 @@ export class FailoverRpcClient {
     const maxAttempts = this.options.maxAttempts ?? Math.max(15, n);
     const base = this.options.sleepBaseMs ?? 200;
     const cap = this.options.sleepMaxMs ?? 15_000;
-    const failures: string[] = [];
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
-      if (attempt > 0 && attempt % n === 0) await sleep(Math.min(base * 2 ** (attempt / n - 1), cap), this.closing.signal);
+    const maxWaitMs = this.options.maxWaitMs ?? -1;
+    const target = this.target();
+    const started = Date.now();
+    let firstFailure: number | undefined;
+    let attempts = 0;
+    let last: { err: unknown; address: string } | undefined;
+    let delayMs = 0;
+    while (attempts < maxAttempts) {
+      if (delayMs > 0) await sleep(delayMs, this.closing.signal);
       this.throwIfClosed(method);
       const index = this.current;
       const address = this.options.addresses[index]!;
       const conn = this.client.connection(address.host, address.port, this.options.protocol.name, this.options.auth);
+      attempts++;
       try {
         return await conn.call<T>(method, m.request, request, m.response, opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined);
       } catch (err) {
@@ -66,12 +84,38 @@ export class FailoverRpcClient {
         // Once the connection was open the call may have reached the server: only resend idempotent calls.
         const mayHaveRun = connectionFailure && !(err instanceof IpcConnectFailedError);
         if (!standby && !(connectionFailure && (!mayHaveRun || idempotent))) throw err;
-        failures.push(`${address.host}:${address.port}: ${(err as Error).message}`);
+        last = { err, address: describePeer(address.host, address.port) };
+        firstFailure ??= Date.now();
         this.current = (index + 1) % n;
+        // Moving on to the next address of a round needs no pause; after a full round, back off.
+        delayMs = attempts % n === 0 ? Math.min(base * 2 ** (attempts / n - 1), cap) : 0;
+        if (attempts >= maxAttempts) break;
+        if (maxWaitMs >= 0 && Date.now() - firstFailure + delayMs > maxWaitMs) break;
+        this.options.onRetry?.({
+          server: target.server,
+          address: last.address,
+          failedAttempts: attempts,
+          reason: standby ? 'StandbyException' : shortReason(err),
+          delayMs,
+          bound: target.bound,
+        });
       }
     }
-    throw new IpcConnectionError(
-      `${this.options.protocol.name}.${method} failed on every address after ${maxAttempts} attempts: ${failures.slice(-n).join('; ')}`,
+    const reason = last ? (isRemoteException(last.err, STANDBY_EXCEPTION) ? 'StandbyException' : shortReason(last.err)) : 'no attempt made';
+    // With HA every address was tried: name them all.
+    const where = n > 1 ? this.options.addresses.map((a) => describePeer(a.host, a.port)).join(' and ') : (last?.address ?? '?');
+    throw new IpcConnectionError(`${describeGiveUp(target, where, reason, attempts, Date.now() - started)} (${shortProtocol(this.options.protocol.name)}.${method})`, {
+      cause: last?.err,
+    });
+  }
+
+  /** The configured target, or one named after the protocol, bounded by the attempt count. */
+  private target(): RetryTarget {
+    return (
+      this.options.target ?? {
+        server: shortProtocol(this.options.protocol.name),
+        bound: { setting: 'maxAttempts', value: String(this.options.maxAttempts ?? Math.max(15, this.options.addresses.length)) },
+      }
     );
   }
 

@@ -1,7 +1,11 @@
 import { IpcProtocolError } from './ipc-errors.js';
 
-/** Hadoop's defaults: ipc.maximum.data.length (requests) and ipc.maximum.response.length. */
-export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+/**
+ * Hadoop 3.3.6's defaults (core-default.xml): ipc.maximum.data.length, the largest request a
+ * server reads (Server.Connection.checkDataLength), and ipc.maximum.response.length, the largest
+ * answer a client reads. Both 128 MiB.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
 /**
@@ -16,9 +20,11 @@ export class FrameDecoder {
   private failed: IpcProtocolError | undefined;
 
   constructor(
-    private readonly maxFrameBytes: number,
+    private maxFrameBytes: number,
     /** Says where the bytes come from in error messages, e.g. "response from 127.0.0.1:8032". */
     private readonly what = 'frame',
+    /** Names the setting that bounds the frames, for the error message. */
+    private limitName = 'ipc.maximum.data.length / ipc.maximum.response.length',
   ) {}
 
   /** Bytes received but not yet returned as a frame (a partial frame at the end). */
@@ -26,28 +32,44 @@ export class FrameDecoder {
     return this.buffered;
   }
 
+  /** A new limit for the frames not yet returned (a server's handshake limit, then its call limit). */
+  setLimit(maxFrameBytes: number, limitName: string): void {
+    this.maxFrameBytes = maxFrameBytes;
+    this.limitName = limitName;
+  }
+
   /** Feeds a chunk; returns every frame body it completed. Throws IpcProtocolError (and stays failed). */
   push(chunk: Uint8Array): Buffer[] {
+    this.append(chunk);
+    const frames: Buffer[] = [];
+    for (let frame = this.next(); frame; frame = this.next()) frames.push(frame);
+    return frames;
+  }
+
+  /** Feeds a chunk without taking frames out (take them one by one with next()). */
+  append(chunk: Uint8Array): void {
     if (this.failed) throw this.failed;
     if (chunk.length > 0) {
       this.chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
       this.buffered += chunk.length;
     }
-    const frames: Buffer[] = [];
-    while (this.buffered >= 4) {
-      const length = this.peekLength();
-      if (length > this.maxFrameBytes) {
-        this.failed = new IpcProtocolError(
-          `${this.what} announces ${length} bytes, above the maximum of ${this.maxFrameBytes} (raise ipc.maximum.data.length / ipc.maximum.response.length if this is legitimate)`,
-        );
-        this.chunks = [];
-        this.buffered = 0;
-        throw this.failed;
-      }
-      if (this.buffered < 4 + length) break;
-      frames.push(this.take(4 + length).subarray(4));
+  }
+
+  /** The next complete frame's body, or undefined until more bytes come. Throws IpcProtocolError on a length above the limit. */
+  next(): Buffer | undefined {
+    if (this.failed) throw this.failed;
+    if (this.buffered < 4) return undefined;
+    const length = this.peekLength();
+    if (length > this.maxFrameBytes) {
+      this.failed = new IpcProtocolError(
+        `${this.what} announces ${length} bytes, above the maximum of ${this.maxFrameBytes} (raise ${this.limitName} if this is legitimate)`,
+      );
+      this.chunks = [];
+      this.buffered = 0;
+      throw this.failed;
     }
-    return frames;
+    if (this.buffered < 4 + length) return undefined;
+    return this.take(4 + length).subarray(4);
   }
 
   /** Throws when the stream ended in the middle of a frame. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
+import { shortReason, type RetryReporter } from '../retry/retry-report.js';
 import { BatchedWriter } from './batched-writer.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { DEFAULT_IPC_TUNING, type RpcProtection } from './ipc-options.js';
@@ -37,9 +38,15 @@ export interface RpcConnectionOptions {
   idleCloseMs?: number;
   maxResponseBytes?: number;
   rpcProtection?: RpcProtection;
+  /** ipc.client.connect.max.retries: connect attempts after the first that failed. */
   connectMaxRetries?: number;
+  /** ipc.client.connect.retry.interval: the fixed pause between connect attempts. */
   connectRetryIntervalMs?: number;
   connectTimeoutMs?: number;
+  /** Who is reached, for the retry lines (NodeManager, ResourceManager); the protocol's name by default. */
+  serverName?: string;
+  /** Told of every connect retry (Hadoop's Client.handleConnectionFailure logs each at INFO); silent when absent. */
+  onRetry?: RetryReporter;
   /** Call id source; Java shares one counter per JVM, so recorded ids need not start at 0. */
   nextCallId?: () => number;
   /** Fixed DIGEST-MD5 client nonce (tests reproducing recorded exchanges only). */
@@ -53,8 +60,6 @@ interface PendingCall {
   reject(err: Error): void;
   timer: NodeJS.Timeout | undefined;
 }
-
-const MAX_BACKOFF_MS = 30_000;
 
 /**
  * One TCP connection to one server for one protocol, opened on the first call and reopened
@@ -138,7 +143,17 @@ export class RpcConnection {
             { cause: err },
           );
         }
-        await sleep(Math.min(interval * 2 ** attempt, MAX_BACKOFF_MS));
+        // A fixed pause, as Hadoop's RetryPolicies.retryUpToMaximumCountWithFixedSleep(max, interval)
+        // that Client.getConnectionId builds from these two keys.
+        this.options.onRetry?.({
+          server: this.options.serverName ?? shortProtocol(this.options.protocol),
+          address: this.peer,
+          failedAttempts: attempt + 1,
+          reason: shortReason(err),
+          delayMs: interval,
+          bound: { setting: 'ipc.client.connect.max.retries', value: String(retries) },
+        });
+        await sleep(interval);
         continue;
       }
       if (this.closed) {
@@ -160,7 +175,7 @@ export class RpcConnection {
       const socket = netConnect({ host: this.options.host, port: this.options.port });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`connect timed out after ${timeoutMs} ms`));
+        reject(Object.assign(new Error(`connect timed out after ${timeoutMs} ms (ipc.client.connect.timeout)`), { code: 'ETIMEDOUT' }));
       }, timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);

@@ -42,9 +42,31 @@ export interface RpcServerOptions {
   port: number;
   protocols: ProtocolHandlers[];
   auth: SaslServerAuthOptions;
-  /** ipc.maximum.data.length */
+  /** ipc.maximum.data.length (default 128 MiB, as Hadoop 3.3.6): the largest call frame read. */
   maxRequestBytes?: number;
+  /** How long a connection may take to finish its handshake (preamble, SASL, connection context). */
+  handshakeTimeoutMs?: number;
 }
+
+/**
+ * A connection that has not finished its handshake (preamble, SASL if any, connection context)
+ * within this time is closed without an answer. Hadoop 3.3.6 has no such deadline: its
+ * ConnectionManager closes connections idle for 2 x ipc.client.connection.maxidletime (10 s),
+ * but only once ipc.client.idlethreshold (4000) connections are open (Server.ConnectionManager
+ * .closeIdle), so a real RM kept a connection that had sent only "hrpc" open past 45 s. The mini
+ * cluster closes half-open connections after that same idle time, 20 s, whatever their number.
+ */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 20_000;
+
+/**
+ * The largest frame read before the handshake is done. Hadoop 3.3.6 reads any frame up to
+ * ipc.maximum.data.length (a real RM allocated and waited for a 60 MB frame announced right after
+ * the preamble); SASL messages and the connection context are a few hundred bytes (a Kerberos
+ * ticket some KB), so the mini cluster refuses a bigger handshake frame at its length prefix and
+ * closes the connection without an answer, as Hadoop does for a frame above its limit
+ * (Server.Connection.checkDataLength throws; the listener closes the connection).
+ */
+export const MAX_HANDSHAKE_FRAME_BYTES = 1024 * 1024;
 
 const EX = {
   versionMismatch: 'org.apache.hadoop.ipc.RPC$VersionMismatch',
@@ -113,10 +135,13 @@ export class RpcServer {
 
   private accept(socket: Socket): void {
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.setNoDelay(true);
-    new ServerConnection(socket, this.options, this.protocols);
+    const connection = new ServerConnection(socket, this.options, this.protocols);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      connection.closed();
+    });
   }
 }
 
@@ -132,6 +157,8 @@ class ServerConnection {
   private closing = false;
   private readonly remoteAddress: string;
   private readonly out: BatchedWriter;
+  /** Closes the connection if the handshake is not done in time; cleared once it is. */
+  private handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -139,9 +166,31 @@ class ServerConnection {
     private readonly protocols: Map<string, ProtocolHandlers>,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.decoder = new FrameDecoder(options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, `request from ${this.remoteAddress}`);
+    this.decoder = new FrameDecoder(
+      Math.min(MAX_HANDSHAKE_FRAME_BYTES, this.maxRequestBytes()),
+      `handshake message from ${this.remoteAddress}`,
+      'the handshake limit: SASL and connection-context messages are small',
+    );
     this.out = new BatchedWriter(socket);
+    this.handshakeTimer = setTimeout(() => this.drop(), options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS);
+    this.handshakeTimer.unref();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  private maxRequestBytes(): number {
+    return this.options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  }
+
+  /** The socket is gone. */
+  closed(): void {
+    clearTimeout(this.handshakeTimer);
+  }
+
+  /** Preamble, authentication and connection context are in: calls may come, up to ipc.maximum.data.length. */
+  private handshakeDone(): void {
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+    this.decoder.setLimit(this.maxRequestBytes(), 'ipc.maximum.data.length');
   }
 
   private onData(chunk: Buffer): void {
@@ -157,8 +206,11 @@ class ServerConnection {
         this.preamble = undefined;
         this.onPreamble(bytes);
       }
-      for (const frame of this.decoder.push(data)) {
-        if (this.closing) return;
+      // One frame at a time: the connection context changes the limit for the frames after it.
+      this.decoder.append(data);
+      while (!this.closing) {
+        const frame = this.decoder.next();
+        if (!frame) break;
         this.onFrame(frame);
       }
     } catch (err) {
@@ -211,6 +263,7 @@ class ServerConnection {
         }
         if (this.user === undefined) this.user = request.context.userInfo?.effectiveUser;
         this.contextRead = true;
+        this.handshakeDone();
         return;
       case 'call':
         if (!this.contextRead) {

@@ -4,7 +4,7 @@
  * that is not a program fails before a cluster is deployed for it.
  */
 import { createProgramContext, type ProgramContextOptions } from './program-context.js';
-import { loadProgramMain } from './program-loader.js';
+import { loadProgram } from './program-loader.js';
 import { runProgram, type ProgramOutcome } from './run-program.js';
 
 export interface ClientProgramOptions extends ProgramContextOptions {
@@ -15,6 +15,6 @@ export interface ClientProgramOptions extends ProgramContextOptions {
 }
 
 export async function runClientProgram(opts: ClientProgramOptions): Promise<ProgramOutcome> {
-  const main = await loadProgramMain(opts.modulePath, opts.entryExport);
-  return runProgram(main, createProgramContext(opts));
+  const { main, module } = await loadProgram(opts.modulePath, opts.entryExport);
+  return runProgram(main, createProgramContext({ ...opts, bundleModule: module }));
 }

@@ -2,6 +2,7 @@
  * Checks a program's ctx.submit() request and fills in the defaults, so every mode hands its
  * cluster the same well-formed job: every problem at once, each with what a good value looks like.
  */
+import { MAX_PARALLELISM } from './job-limits.js';
 import type { JobRequest } from './program-api.js';
 import { ProgramError } from './program-errors.js';
 
@@ -21,7 +22,9 @@ export function planJob(request: unknown, defaults: { parallelism: number; bundl
   const problems: string[] = [];
   if (typeof r.exportName !== 'string' || r.exportName.trim() === '') problems.push('exportName must name the bundle export every task calls (e.g. "countWords")');
   const p = r.parallelism ?? defaults.parallelism;
-  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) problems.push(`parallelism must be a whole number of at least 1 (got ${JSON.stringify(r.parallelism)})`);
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > MAX_PARALLELISM) {
+    problems.push(`parallelism must be a whole number from 1 to ${MAX_PARALLELISM} (got ${JSON.stringify(r.parallelism)})`);
+  }
   const args = r.args ?? [];
   if (!Array.isArray(args)) problems.push('args must be an array (every task gets it as task.args)');
   else {

@@ -7,7 +7,8 @@
 import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
 import { planJob, type JobPlan } from './job-request.js';
 import type { JobHandle, JobRequest, ProgramContext, ProgramMode } from './program-api.js';
-import { DetachedResultError } from './program-errors.js';
+import { DetachedResultError, ProgramError } from './program-errors.js';
+import { findTaskExport } from './task-export.js';
 
 /** A job as a mode's submitter reports it. */
 export interface SubmittedJob {
@@ -32,6 +33,8 @@ export interface ProgramContextOptions {
   bundleName: string;
   hdfs: () => WebHdfsClient;
   log: (line: string) => void;
+  /** The imported bundle: each job's export is looked up in it before the job is submitted. */
+  bundleModule?: Record<string, unknown>;
 }
 
 /** A started job and whether the program asked for its result (then its failure is the program's to handle). */
@@ -59,6 +62,10 @@ export function createProgramContext(opts: ProgramContextOptions): TrackedProgra
 
   const submit = async (request: JobRequest): Promise<JobHandle> => {
     const plan = planJob(request, { parallelism: opts.defaultParallelism, bundleName: opts.bundleName });
+    if (opts.bundleModule) {
+      const found = findTaskExport(opts.bundleModule, plan.exportName);
+      if ('problem' in found) throw new ProgramError(`ctx.submit({ exportName: ${JSON.stringify(plan.exportName)} }): ${found.problem.replace('the bundle', opts.bundleName)}`);
+    }
     const job = await opts.submitter.submit(plan);
     const entry: TrackedJob = { id: job.id, applicationId: job.applicationId, name: plan.name, observed: false };
     if (!detached) {

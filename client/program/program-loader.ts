@@ -12,13 +12,18 @@ export const DEFAULT_PROGRAM_EXPORT = 'default';
 
 /** Imports the module at `modulePath` (a local file) and returns its main(). */
 export async function loadProgramMain(modulePath: string, exportName = DEFAULT_PROGRAM_EXPORT): Promise<ProgramMain> {
+  return (await loadProgram(modulePath, exportName)).main;
+}
+
+/** Imports the module at `modulePath`: its main(), and the module (where the jobs' exports are). */
+export async function loadProgram(modulePath: string, exportName = DEFAULT_PROGRAM_EXPORT): Promise<{ main: ProgramMain; module: Record<string, unknown> }> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (err) {
     throw new ProgramError(`cannot load the program ${modulePath}: ${(err as Error).message}`, { cause: err });
   }
-  return programMainOf(mod, exportName, modulePath);
+  return { main: programMainOf(mod, exportName, modulePath), module: mod };
 }
 
 export function programMainOf(mod: Record<string, unknown>, exportName: string, where: string): ProgramMain {

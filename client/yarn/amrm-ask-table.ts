@@ -68,6 +68,35 @@ export class AskTable {
   }
 
   /**
+   * Takes back every request `match` picks without telling the RM: for requests the RM refused
+   * (an allocate is all or nothing, so it never stored them, and even an ask of 0 containers with a
+   * refused capability would be refused again). Returns what was taken back.
+   */
+  discard(match: (req: ContainerRequest) => boolean): ContainerRequest[] {
+    const gone = this.requests.filter(match);
+    if (gone.length === 0) return [];
+    const keys = new Set<string>();
+    for (const req of gone) {
+      this.requests.splice(this.requests.indexOf(req), 1);
+      for (const [name, relax] of locations(req)) {
+        this.adjust(req, name, relax, -1);
+        keys.add(keyOf(req, name));
+      }
+    }
+    for (const k of keys) {
+      if ((this.entries.get(k)?.count ?? 0) > 0) continue;
+      this.entries.delete(k);
+      this.changed.delete(k);
+    }
+    return gone;
+  }
+
+  /** The keys of the `*` entry of each request (what takeChanged names). */
+  anyKeyOf(req: ContainerRequest): string {
+    return keyOf(req, ANY);
+  }
+
+  /**
    * A container arrived: the outstanding request it satisfies (same priority, allocation request id
    * and execution type; the RM rounds capabilities up, so a fitting one is preferred over an exact
    * size, and a request naming the container's host over one that does not) is withdrawn, lowering

@@ -3,18 +3,23 @@
 // ask table (only changed entries sent, lowered as containers arrive), releases and blacklist,
 // responseId rules, a rolled AMRMToken picked up, NMTokens cached per node, re-registration with
 // everything resent after an RM restart, and ApplicationAttemptNotFoundException as AttemptOverError.
+// Unlike AMRMClientImpl, a part of a call the RM refuses for good (an invalid ask, a foreign
+// release; allocate-errors.ts) is taken back and reported as AllocateRefusedError, so one bad ask
+// does not make every later heartbeat fail.
 import type { Configuration } from '../conf/configuration.js';
 import { APPLICATION_MASTER_PROTOCOL } from '../codec/hadoop-protocols.js';
 import { FailoverRpcClient, type FailoverOptions } from '../ipc/failover-rpc-client.js';
 import { isRemoteException, RemoteException } from '../ipc/remote-exception.js';
+import type { RetryReporter } from '../retry/retry-report.js';
 import { Credentials } from '../security/credentials-file.js';
 import { AMRM_TOKEN_KIND, decodeAMRMTokenIdentifier } from '../security/token-identifiers.js';
 import { tokenFromProto, type HadoopToken } from '../security/token.js';
-import { AskTable, type AskEntry, type ContainerRequest } from './amrm-ask-table.js';
+import { remoteAllocateErrorKind } from './allocate-errors.js';
+import { ANY, AskTable, type AskEntry, type ContainerRequest } from './amrm-ask-table.js';
 import { nodeReportFromProto, type FinalApplicationStatus, type NodeReport } from './cluster-reports.js';
 import { NMTokenCache } from './nm-token-cache.js';
 import { rmProxyOptionsFromConf } from './rm-proxy-options.js';
-import { AttemptOverError, YarnClientError } from './yarn-client-errors.js';
+import { AllocateRefusedError, AttemptOverError, YarnClientError } from './yarn-client-errors.js';
 import { formatApplicationAttemptId } from './yarn-ids.js';
 import {
   containerFromProto,
@@ -35,7 +40,6 @@ type Obj = Record<string, any>;
 
 const EXC = 'org.apache.hadoop.yarn.exceptions.';
 const NOT_REGISTERED = `${EXC}ApplicationMasterNotRegisteredException`;
-const ATTEMPT_NOT_FOUND = `${EXC}ApplicationAttemptNotFoundException`;
 /** Re-registrations in a row before an RM that keeps forgetting us is reported instead of chased. */
 const MAX_RESYNCS = 3;
 
@@ -46,7 +50,7 @@ export interface AMRMClientOptions {
   token: HadoopToken;
   /** Shared with NMClient; a new one by default. */
   nmTokens?: NMTokenCache;
-  failover?: Pick<FailoverOptions, 'maxAttempts' | 'sleepBaseMs' | 'sleepMaxMs' | 'connection'>;
+  failover?: Pick<FailoverOptions, 'maxAttempts' | 'sleepBaseMs' | 'sleepMaxMs' | 'maxWaitMs' | 'connection' | 'target' | 'onRetry'>;
   /** Pause between finishApplicationMaster calls while the RM stores the unregistration (Hadoop: 100 ms). */
   unregisterPollMs?: number;
 }
@@ -116,14 +120,14 @@ export class AMRMClient {
    * Scheduler address(es) from yarn.resourcemanager.scheduler.address (or the HA rm-ids); the
    * AMRMToken given, or the one in the credentials file named by HADOOP_TOKEN_FILE_LOCATION.
    */
-  static createFromConf(conf: Configuration, opts: { token?: HadoopToken; env?: NodeJS.ProcessEnv; nmTokens?: NMTokenCache } = {}): AMRMClient {
-    const proxy = rmProxyOptionsFromConf(conf, 'scheduler');
+  static createFromConf(conf: Configuration, opts: { token?: HadoopToken; env?: NodeJS.ProcessEnv; nmTokens?: NMTokenCache; onRetry?: RetryReporter } = {}): AMRMClient {
+    const { addresses, haEnabled: _ha, ...failover } = rmProxyOptionsFromConf(conf, 'scheduler');
     const token = opts.token ?? amrmTokenFromEnvironment(opts.env ?? process.env);
     return new AMRMClient({
-      addresses: proxy.addresses,
+      addresses,
       token,
       ...(opts.nmTokens ? { nmTokens: opts.nmTokens } : {}),
-      failover: { maxAttempts: proxy.maxAttempts, sleepBaseMs: proxy.sleepBaseMs, sleepMaxMs: proxy.sleepMaxMs, connection: proxy.connection },
+      failover: { ...failover, ...(opts.onRetry ? { onRetry: opts.onRetry } : {}) },
     });
   }
 
@@ -263,6 +267,8 @@ export class AMRMClient {
       for (const id of release) this.release.add(id);
       for (const n of additions) if (!this.blacklistRemovals.has(n)) this.blacklistAdditions.add(n);
       for (const n of removals) if (!this.blacklistAdditions.has(n)) this.blacklistRemovals.add(n);
+      const kind = remoteAllocateErrorKind(err);
+      if (kind === 'ask-refused' || kind === 'release-refused' || kind === 'blacklist-refused') throw this.takeBack(kind, err as RemoteException, keys, release);
       if (!isRemoteException(err, NOT_REGISTERED) || resyncs >= MAX_RESYNCS) throw err;
       // The RM restarted and forgot us: re-register, then resend the whole table, releases and blacklist.
       for (const id of this.pendingRelease) this.release.add(id);
@@ -273,6 +279,39 @@ export class AMRMClient {
     }
     this.asks.commit(keys);
     return this.absorb(r);
+  }
+
+  /**
+   * The RM refused one part of the call (nothing was applied): that part is taken back so the next
+   * allocate carries the rest. An ask refused for its capability (the message names it as
+   * `Requested resource=<memory:M, vCores:V>`) takes back every request of that capability; one
+   * refused for another reason (a node label) takes back the requests this call sent. A refused
+   * release drops the container the message names (else every release of this call).
+   */
+  private takeBack(kind: 'ask-refused' | 'release-refused' | 'blacklist-refused', err: RemoteException, keys: string[], release: string[]): AllocateRefusedError {
+    const message = err.remoteMessage;
+    if (kind === 'ask-refused') {
+      const named = /Requested resource=<memory:(-?\d+), vCores:(-?\d+)/.exec(message);
+      const sent = new Set(keys);
+      const gone = this.asks.discard((r) =>
+        named ? r.capability.memoryMb === Number(named[1]) && r.capability.vcores === Number(named[2]) : sent.has(this.asks.anyKeyOf(r)),
+      );
+      const what = gone.length ? `${gone.length} container request(s) of ${describeCapability(gone[0]!.capability)}` : 'no outstanding request';
+      return new AllocateRefusedError('ask', err.className, message, what);
+    }
+    if (kind === 'release-refused') {
+      const named = /Cannot release container : (\S+)/.exec(message)?.[1];
+      const dropped = named && release.includes(named) ? [named] : release;
+      for (const id of dropped) {
+        this.release.delete(id);
+        this.pendingRelease.delete(id);
+      }
+      return new AllocateRefusedError('release', err.className, message, `the release of ${dropped.join(', ') || 'nothing'}`);
+    }
+    // RMServerUtils.validateBlacklistRequest refuses only the ANY resource name.
+    this.blacklisted.delete(ANY);
+    this.blacklistAdditions.delete(ANY);
+    return new AllocateRefusedError('blacklist', err.className, message, `${ANY} from the blacklist additions`);
   }
 
   /** Applies a successful allocate response to the client's state and types it. */
@@ -338,7 +377,7 @@ export class AMRMClient {
     try {
       return await this.rpc.invoke<Obj>(method, request, { idempotent: true });
     } catch (err) {
-      if (isRemoteException(err, ATTEMPT_NOT_FOUND)) {
+      if (remoteAllocateErrorKind(err) === 'attempt-over') {
         const remote = err as RemoteException;
         throw new AttemptOverError(remote.className, remote.remoteMessage, { cause: err });
       }
@@ -369,4 +408,8 @@ export function amrmTokenFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function describeCapability(r: Resource): string {
+  return `<memory:${r.memoryMb}, vCores:${r.vcores}>`;
 }

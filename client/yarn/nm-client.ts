@@ -7,6 +7,7 @@ import { CONTAINER_MANAGEMENT_PROTOCOL } from '../codec/hadoop-protocols.js';
 import { methodOf } from '../ipc/protocol-descriptor.js';
 import { RpcClient, type RpcClientDefaults } from '../ipc/rpc-client.js';
 import { RpcConnection } from '../ipc/rpc-connection.js';
+import type { RetryReporter } from '../retry/retry-report.js';
 import { tokenToProto } from '../security/token.js';
 import type { ContainerLaunchContextProto } from './container-launch-context.js';
 import { rpcConnectionDefaultsFromConf } from './ipc-connection-from-conf.js';
@@ -35,11 +36,12 @@ export class NMClient {
     this.pool = options.cacheConnections ? new RpcClient(options.connection) : undefined;
   }
 
-  static createFromConf(conf: Configuration, nmTokens: NMTokenCache): NMClient {
+  /** `onRetry` hears of every connect retry to a NodeManager (bounded by ipc.client.connect.max.retries). */
+  static createFromConf(conf: Configuration, nmTokens: NMTokenCache, onRetry?: RetryReporter): NMClient {
     return new NMClient({
       nmTokens,
       cacheConnections: conf.getInt('yarn.client.max-cached-nodemanagers-proxies', 0) > 0,
-      connection: rpcConnectionDefaultsFromConf(conf),
+      connection: { ...rpcConnectionDefaultsFromConf(conf), serverName: 'NodeManager', ...(onRetry ? { onRetry } : {}) },
     });
   }
 

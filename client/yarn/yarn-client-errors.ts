@@ -26,6 +26,28 @@ export class AttemptOverError extends YarnClientError {
 }
 
 /**
+ * The ResourceManager refused one part of an allocate call with an exception no retry can mend
+ * (client/yarn/allocate-errors.ts): an ask (InvalidResourceRequestException), a release
+ * (InvalidContainerReleaseException) or a blacklist change. Nothing of the call was applied; the
+ * AMRMClient has taken that part back (`withdrawn` says what), so the next allocate carries the
+ * rest and succeeds. Hadoop's AMRMClientImpl would send the refused part again forever.
+ */
+export class AllocateRefusedError extends YarnClientError {
+  constructor(
+    readonly refused: 'ask' | 'release' | 'blacklist',
+    readonly remoteClassName: string,
+    readonly remoteMessage: string,
+    readonly withdrawn: string,
+  ) {
+    super(`the ResourceManager refused the ${refused} (${remoteClassName.slice(remoteClassName.lastIndexOf('.') + 1)}: ${remoteMessage}); withdrawn: ${withdrawn}`);
+  }
+
+  get simpleClassName(): string {
+    return this.remoteClassName.slice(this.remoteClassName.lastIndexOf('.') + 1);
+  }
+}
+
+/**
  * A NodeManager answered SUCCESS but listed this container in `failed_requests`: the operation
  * failed for it with the Java exception `remoteClassName`.
  */

@@ -7,6 +7,7 @@ import { APPLICATION_CLIENT_PROTOCOL } from '../codec/hadoop-protocols.js';
 import { simpleAuthUser } from '../hdfs/webhdfs-client-from-conf.js';
 import { FailoverRpcClient, type FailoverOptions } from '../ipc/failover-rpc-client.js';
 import { isRemoteException } from '../ipc/remote-exception.js';
+import type { RetryReporter } from '../retry/retry-report.js';
 import {
   applicationReportFromProto,
   clusterMetricsFromProto,
@@ -38,7 +39,7 @@ export interface YarnClientOptions {
   addresses: { host: string; port: number }[];
   /** SIMPLE auth user (the RM records it as the application's user). */
   user: string;
-  failover?: Pick<FailoverOptions, 'maxAttempts' | 'sleepBaseMs' | 'sleepMaxMs' | 'connection'>;
+  failover?: Pick<FailoverOptions, 'maxAttempts' | 'sleepBaseMs' | 'sleepMaxMs' | 'maxWaitMs' | 'connection' | 'target' | 'onRetry'>;
   /** yarn.client.app-submission.poll-interval */
   submitPollIntervalMs?: number;
   /** yarn.client.application-client-protocol.poll-interval-ms */
@@ -101,14 +102,17 @@ export class YarnClient {
     this.pollTimeoutMs = options.pollTimeoutMs ?? -1;
   }
 
-  /** RM address(es) from yarn.resourcemanager.address or the HA rm-ids, user from HADOOP_USER_NAME or the OS. */
-  static createFromConf(conf: Configuration, opts: { user?: string; env?: NodeJS.ProcessEnv } = {}): YarnClient {
-    const proxy = rmProxyOptionsFromConf(conf, 'client');
+  /**
+   * RM address(es) from yarn.resourcemanager.address or the HA rm-ids, user from HADOOP_USER_NAME or
+   * the OS; `onRetry` hears of every retry while the RM does not answer (silence without it).
+   */
+  static createFromConf(conf: Configuration, opts: { user?: string; env?: NodeJS.ProcessEnv; onRetry?: RetryReporter } = {}): YarnClient {
+    const { addresses, haEnabled: _ha, ...failover } = rmProxyOptionsFromConf(conf, 'client');
     const pollIntervalMs = conf.getTimeDuration('yarn.client.application-client-protocol.poll-interval-ms', 200, 'ms');
     return new YarnClient({
-      addresses: proxy.addresses,
+      addresses,
       user: opts.user ?? simpleAuthUser(opts.env),
-      failover: { maxAttempts: proxy.maxAttempts, sleepBaseMs: proxy.sleepBaseMs, sleepMaxMs: proxy.sleepMaxMs, connection: proxy.connection },
+      failover: { ...failover, ...(opts.onRetry ? { onRetry: opts.onRetry } : {}) },
       pollIntervalMs,
       submitPollIntervalMs: conf.getTimeDuration('yarn.client.app-submission.poll-interval', pollIntervalMs, 'ms'),
       pollTimeoutMs: conf.getTimeDuration('yarn.client.application-client-protocol.poll-timeout-ms', -1, 'ms'),

@@ -6,8 +6,9 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, open, readFile, readdir, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OWNER_ONLY_FILE, writeFileWithMode } from '../../client/security/local-file-modes.js';
 import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
 import {
   KILLED_BY_APPMASTER,
@@ -25,6 +26,10 @@ import {
   containerEnvironment,
   renderLaunchScript,
 } from './launch-script.js';
+import { createContainerDirs } from './nm-local-dirs.js';
+
+/** ContainerExecutor.TASK_LAUNCH_SCRIPT_PERMISSION. */
+const TASK_LAUNCH_SCRIPT_MODE = 0o700;
 
 /** What the NM reports for a finished container (ContainerStatusProto's fields). */
 export interface ContainerCompletion {
@@ -224,17 +229,15 @@ export class ContainerExecutor {
   async launch(request: ContainerLaunchRequest): Promise<RunningContainer> {
     const { spec } = request;
     if (this.running.has(spec.containerId)) throw new Error(`container ${spec.containerId} is already running on this NodeManager`);
-    await mkdir(spec.workDir, { recursive: true });
-    await chmod(spec.workDir, 0o710);
-    await mkdir(join(spec.workDir, 'tmp'), { recursive: true });
-    await mkdir(spec.logDir, { recursive: true, mode: 0o710 });
-    await mkdir(request.nmPrivateDir, { recursive: true, mode: 0o700 });
+    await createContainerDirs({ workDir: spec.workDir, logDir: spec.logDir, nmPrivateDir: request.nmPrivateDir });
     const pidFile = join(request.nmPrivateDir, `${spec.containerId}.pid`);
     const exitCodeFile = `${pidFile}.exitcode`;
-    await writeFile(join(spec.workDir, CONTAINER_TOKENS_FILE), request.tokens, { mode: 0o600 });
-    await writeFile(join(spec.workDir, LAUNCH_SCRIPT_FILE), renderLaunchScript(spec), { mode: 0o700 });
-    await writeFile(join(spec.workDir, SESSION_SCRIPT), sessionScript(spec.workDir, pidFile), { mode: 0o700 });
-    await writeFile(join(spec.workDir, WRAPPER_SCRIPT), wrapperScript(spec.workDir, exitCodeFile), { mode: 0o700 });
+    // The credentials 600 and the scripts 700, as container-executor copies them (LinuxContainerExecutor;
+    // DefaultContainerExecutor sets TASK_LAUNCH_SCRIPT_PERMISSION 700 on the scripts).
+    await writeFileWithMode(join(spec.workDir, CONTAINER_TOKENS_FILE), request.tokens, OWNER_ONLY_FILE);
+    await writeFileWithMode(join(spec.workDir, LAUNCH_SCRIPT_FILE), renderLaunchScript(spec), TASK_LAUNCH_SCRIPT_MODE);
+    await writeFileWithMode(join(spec.workDir, SESSION_SCRIPT), sessionScript(spec.workDir, pidFile), TASK_LAUNCH_SCRIPT_MODE);
+    await writeFileWithMode(join(spec.workDir, WRAPPER_SCRIPT), wrapperScript(spec.workDir, exitCodeFile), TASK_LAUNCH_SCRIPT_MODE);
     const child = spawn('/bin/bash', [join(spec.workDir, WRAPPER_SCRIPT)], {
       cwd: spec.workDir,
       env: Object.fromEntries(containerEnvironment(spec)),

@@ -3,7 +3,8 @@
 // timestamp, and a PUBLIC resource must be world-readable under world-executable directories.
 // The size is NOT checked (Hadoop accepts a wrong size: fixtures localization/size-plus1-accepted).
 
-import { chmod, readdir, lstat, writeFile } from 'node:fs/promises';
+import { chmod, readdir, lstat } from 'node:fs/promises';
+import { OWNER_ONLY_FILE, writeFileWithMode } from '../../client/security/local-file-modes.js';
 import { basename, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { archiveKind, unpackArchive } from '../../client/archive/archive-unpack.js';
@@ -167,8 +168,10 @@ export class Localizer {
     if (kind) {
       await unpackArchive(url, kind, data, target);
     } else {
-      await writeFile(target, data);
-      await writeFile(join(dir, `.${name}.crc`), checksumFileBytes(data), { mode: 0o644 });
+      // Owner-only from the first byte; setLocalizedModes then gives it FSDownload's 500 or 555.
+      await writeFileWithMode(target, data, OWNER_ONLY_FILE);
+      // The checksums only, 644 as the NM's local file system writes them (fixture nm-local-tree-after-app1.txt).
+      await writeFileWithMode(join(dir, `.${name}.crc`), checksumFileBytes(data), 0o644);
     }
     await setLocalizedModes(target, isPublic);
     // What the NM counts: the public localizer measures the resource, the container localizer its dir.

@@ -29,6 +29,8 @@ import { ContainerExecutor } from './container-process.js';
 import { DEFAULT_ENV_WHITELIST, defaultAdminEnv, whitelistFromEnv, type ContainerLaunchSpec } from './launch-script.js';
 import { LocalizationError, Localizer, type LocalizationSource } from './localizer.js';
 import { MemoryMonitor, type ContainerMemoryPeaks, type MemoryMonitorOptions } from './memory-monitor.js';
+import type { HttpTimeouts } from '../http-timeouts.js';
+import { createAppDirs, createNodeManagerRoots } from './nm-local-dirs.js';
 import { NodeWebServer } from './node-web-server.js';
 import type { LocalResource } from './resource-cache.js';
 import { sameFileSystem } from './webhdfs-localization-source.js';
@@ -75,6 +77,10 @@ export interface NodeManagerOptions {
   /** The NM process environment the whitelist reads (default process.env). */
   env?: Record<string, string | undefined>;
   envWhitelist?: readonly string[];
+  /** IPC connections that have not finished their handshake by then are closed (rpc-server.ts). */
+  ipcHandshakeTimeoutMs?: number;
+  /** How long a web client may stall (http-timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 type NmState = 'LOCALIZING' | 'RUNNING' | 'KILLING' | 'DONE';
@@ -136,12 +142,13 @@ export class NodeManager implements ContainerManagerBackend {
     this.executor = new ContainerExecutor({ sleepDelayBeforeSigkillMs: opts.sigkillDelayMs });
     this.monitor = new MemoryMonitor(opts.monitor);
     this.localizer = new Localizer(opts.localDir, opts.source);
-    this.rpc = new RpcServer({ host: this.host, port: opts.port ?? 0, protocols: [containerManagementService(this)], auth: nmTokenAuth(this) });
-    this.web = new NodeWebServer({ host: this.host, port: opts.httpPort ?? 0, logDir: opts.logDir, info: () => this.info() });
+    this.rpc = new RpcServer({ host: this.host, port: opts.port ?? 0, protocols: [containerManagementService(this)], auth: nmTokenAuth(this), handshakeTimeoutMs: opts.ipcHandshakeTimeoutMs });
+    this.web = new NodeWebServer({ host: this.host, port: opts.httpPort ?? 0, logDir: opts.logDir, info: () => this.info(), httpTimeouts: opts.httpTimeouts });
   }
 
   /** Binds both ports, registers with the RM and starts heartbeating. */
   static async start(opts: NodeManagerOptions): Promise<NodeManager> {
+    await createNodeManagerRoots(opts.localDir, opts.logDir);
     const nm = new NodeManager(opts);
     try {
       nm.port = (await nm.rpc.listen()).port;
@@ -320,6 +327,7 @@ export class NodeManager implements ContainerManagerBackend {
     };
     // The CLC's credentials verbatim; none given -> an empty credentials file, as the NM writes it.
     const tokens = launchContext.tokens?.length ? Buffer.from(launchContext.tokens as Uint8Array) : new Credentials().serialize();
+    await createAppDirs(this.opts.localDir, c.user, c.appId);
     const running = await this.executor.launch({ spec, tokens, nmPrivateDir: join(this.opts.localDir, 'nmPrivate', c.appId, c.id) });
     c.state = c.killReason ? 'KILLING' : 'RUNNING';
     c.kill = (reason) => running.kill(reason);

@@ -3,16 +3,19 @@
 // link YARN puts in container reports. Plain text, read-only, 127.0.0.1 only.
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseContainerId, formatApplicationId } from '../../client/yarn/yarn-ids.js';
+import { createTimedHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../http-timeouts.js';
 
 export interface NodeWebServerOptions {
   host: string;
   port: number;
   logDir: string;
   info: () => Record<string, unknown>;
+  /** How long a client may stall (http-timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export class NodeWebServer {
@@ -20,7 +23,7 @@ export class NodeWebServer {
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly opts: NodeWebServerOptions) {
-    this.server = createServer((req, res) => {
+    this.server = createTimedHttpServer((req, res) => {
       this.handle(req.url ?? '/').then(
         ({ status, type, body, file }) => {
           res.writeHead(status, { 'Content-Type': type });
@@ -32,7 +35,7 @@ export class NodeWebServer {
           res.end(`${err.message}\n`);
         },
       );
-    });
+    }, { ...DEFAULT_HTTP_TIMEOUTS, ...opts.httpTimeouts });
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

@@ -5,8 +5,10 @@
 // <n> counts from 10 in every cache dir. One download per resource even under concurrent requests.
 
 import { EventEmitter } from 'node:events';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirWithMode } from '../../client/security/local-file-modes.js';
+import { createAppDirs, createPublicFileCache, createUserDirs } from './nm-local-dirs.js';
 
 export type LocalResourceType = 'FILE' | 'ARCHIVE' | 'PATTERN';
 export type LocalResourceVisibility = 'PUBLIC' | 'PRIVATE' | 'APPLICATION';
@@ -48,11 +50,6 @@ export function resourceUrlString(r: LocalResource): string {
   return `${scheme}://${authority}${file}`;
 }
 
-async function mkdirMode(path: string, mode: number): Promise<void> {
-  await mkdir(path, { recursive: true });
-  await chmod(path, mode);
-}
-
 export class ResourceCache extends EventEmitter {
   private readonly entries = new Map<string, Promise<CachedResource>>();
   private readonly completed = new Set<string>();
@@ -62,33 +59,19 @@ export class ResourceCache extends EventEmitter {
     super();
   }
 
-  /** The cache dir of a visibility for this owner, created with the NM's modes. */
+  /** The cache dir of a visibility for this owner, created with the NM's modes (nm-local-dirs.ts). */
   async cacheRoot(visibility: LocalResourceVisibility, owner: CacheOwner): Promise<string> {
-    if (visibility === 'PUBLIC') {
-      const dir = join(this.localDir, 'filecache');
-      await mkdirMode(dir, 0o755);
-      return dir;
-    }
-    const userDir = join(this.localDir, 'usercache', owner.user);
-    await mkdirMode(join(this.localDir, 'usercache'), 0o755);
-    await mkdirMode(userDir, 0o750);
-    if (visibility === 'PRIVATE') {
-      await mkdirMode(join(userDir, 'filecache'), 0o710);
-      return join(userDir, 'filecache');
-    }
-    const appDir = join(userDir, 'appcache', owner.appId);
-    await mkdirMode(join(userDir, 'appcache'), 0o710);
-    await mkdirMode(appDir, 0o710);
-    await mkdirMode(join(appDir, 'filecache'), 0o710);
-    return join(appDir, 'filecache');
+    if (visibility === 'PUBLIC') return createPublicFileCache(this.localDir);
+    if (visibility === 'PRIVATE') return (await createUserDirs(this.localDir, owner.user)).fileCache;
+    return (await createAppDirs(this.localDir, owner.user, owner.appId)).fileCache;
   }
 
-  /** A fresh numbered dir (10, 11, ...) under a cache root, mode drwxr-xr-x. */
+  /** A fresh numbered dir (10, 11, ...) under a cache root, drwxr-xr-x as FSDownload's cachePerms. */
   async newResourceDir(root: string): Promise<string> {
     const n = this.nextNumber.get(root) ?? FIRST_CACHE_DIR_NUMBER;
     this.nextNumber.set(root, n + 1);
     const dir = join(root, String(n));
-    await mkdirMode(dir, 0o755);
+    await makeDirWithMode(dir, 0o755);
     return dir;
   }
 

@@ -20,7 +20,7 @@ import {
   type ContainerIdProto,
 } from '../../client/yarn/yarn-ids.js';
 import { activateApplications, queueAmResourceLimit, type PendingAm } from './am-resource-limit.js';
-import { resolveRmConfig, type ResourceManagerConfig } from './rm-config.js';
+import { checkQueueMaximumAllocation, queueMaximumAllocation, resolveRmConfig, type ResourceManagerConfig } from './rm-config.js';
 import * as D from './rm-diagnostics.js';
 import type { Res } from './rm-diagnostics.js';
 import {
@@ -30,6 +30,8 @@ import {
   applicationNotFound,
   attemptNotFound,
   invalidAmRequest,
+  invalidBlacklistRequest,
+  invalidContainerRelease,
   killOfAbsentApplication,
   signalOfAbsentContainer,
 } from './rm-exceptions.js';
@@ -48,6 +50,7 @@ import type {
 import { newTokenState, RmTokenIssuer, tokenProto, type MasterKey, type StoredToken } from './rm-tokens.js';
 import {
   addRes,
+  ANY,
   applyAsks,
   checkRequestedResource,
   consumeAsk,
@@ -56,6 +59,7 @@ import {
   pickAsk,
   resOf,
   subRes,
+  validateAsks,
   type ResourceRequestProto,
 } from './scheduler-asks.js';
 
@@ -199,6 +203,22 @@ export class ResourceManagerCore {
     };
   }
 
+  /**
+   * `yarn rmadmin -refreshQueues` after capacity-scheduler.xml's queue maximum allocation was
+   * changed: it may grow up to the cluster's maximum, never shrink (LeafQueue.reinitialize, since
+   * running AMs were told it); asks are validated against the new value from then on.
+   */
+  refreshQueueMaximumAllocation(max: { memoryMb?: number; vcores?: number }): void {
+    const current = queueMaximumAllocation(this.config);
+    const wanted = { memory: max.memoryMb ?? current.memory, virtual_cores: max.vcores ?? current.virtual_cores };
+    if (wanted.memory < current.memory || wanted.virtual_cores < current.virtual_cores) {
+      throw new Error(D.queueMaxAllocationDecreased(`root.${this.config.queueName}`, current, wanted));
+    }
+    checkQueueMaximumAllocation(this.config, wanted.memory, wanted.virtual_cores);
+    this.config.queueMaximumAllocationMb = wanted.memory;
+    this.config.queueMaximumAllocationVcores = wanted.virtual_cores;
+  }
+
   /** submitApplication: validates like YARN, then the app goes NEW -> ... -> ACCEPTED (or FAILED for an unknown queue). */
   submitApplication(ctx: Obj, user: string): void {
     const appIdObj = applicationIdFromProto(ctx.application_id as ApplicationIdProto);
@@ -330,7 +350,8 @@ export class ResourceManagerCore {
     app.diagnostics = '';
 
     const response: Obj = {
-      maximumCapability: resourceProto({ memory: this.config.maximumAllocationMb, virtual_cores: this.config.maximumAllocationVcores }),
+      // DefaultAMSProcessor.registerApplicationMaster: the queue's maximum (getNewApplication tells the cluster's).
+      maximumCapability: resourceProto(queueMaximumAllocation(this.config)),
       queue: app.queue,
       scheduler_resource_types: ['MEMORY'],
       resource_types: RESOURCE_TYPES,
@@ -367,9 +388,24 @@ export class ResourceManagerCore {
         `Invalid responseId in AllocateRequest from application attempt: ${attemptId}, expect responseId to be ${attempt.lastResponseId}, but get ${responseId}`,
       );
     }
-    applyAsks(attempt, (req.ask ?? []) as ResourceRequestProto[], this.config);
-    for (const released of (req.release ?? []) as ContainerIdProto[]) {
-      const c = this.state.containers[formatContainerId(containerIdFromAny(released))];
+    // DefaultAMSProcessor.allocate's checks, in its order; a refused request changes nothing.
+    const asks = (req.ask ?? []) as ResourceRequestProto[];
+    try {
+      validateAsks(asks, this.config);
+    } catch (err) {
+      // handleInvalidResourceException: the attempt's AM launch diagnostics, shown while the app has none of its own.
+      if (err instanceof Error && !app.diagnostics) app.diagnostics = err.message;
+      throw err;
+    }
+    if (((req.blacklist_request?.blacklist_additions ?? []) as string[]).includes(ANY)) throw invalidBlacklistRequest(D.BLACKLIST_ANY);
+    const releases = ((req.release ?? []) as ContainerIdProto[]).map((r) => containerIdFromAny(r));
+    if (!app.keepContainers) {
+      const foreign = releases.find((r) => formatApplicationAttemptId(r.applicationAttemptId) !== attempt.id);
+      if (foreign) throw invalidContainerRelease(D.releaseOfOtherAttempt(formatContainerId(foreign), attempt.id));
+    }
+    applyAsks(attempt, asks, this.config);
+    for (const released of releases) {
+      const c = this.state.containers[formatContainerId(released)];
       if (!c || c.appId !== app.id || c.state === 'COMPLETE') continue;
       this.completeContainer(c, D.EXIT.ABORTED, D.RELEASED_CONTAINER, true);
     }

@@ -11,6 +11,7 @@ import { AmLauncher } from './am-launcher.js';
 import { amrmTokenAuth, applicationMasterService } from './am-service.js';
 import { applicationClientService } from './client-service.js';
 import { ResourceManagerCore } from './resource-manager-core.js';
+import type { HttpTimeouts } from '../http-timeouts.js';
 import type { ResourceManagerConfig } from './rm-config.js';
 import { RmRestServer } from './rest/rm-rest-server.js';
 
@@ -30,6 +31,10 @@ export interface ResourceManagerOptions {
   webUser?: string;
   /** How often expired AMs are looked for (default: a third of the expiry, at most 1 s). */
   livenessCheckMs?: number;
+  /** IPC connections that have not finished their handshake by then are closed (rpc-server.ts). */
+  ipcHandshakeTimeoutMs?: number;
+  /** How long a web client may stall (http-timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export class ResourceManagerUnavailable extends Error {
@@ -54,7 +59,7 @@ export class ResourceManager {
     const rm = new ResourceManager(opts);
     try {
       // The web port first: tracking URLs name it, so the core needs it in its config.
-      const web = new RmRestServer(() => rm.core, { host: rm.host, port: opts.webPort ?? 0, user: opts.webUser });
+      const web = new RmRestServer(() => rm.core, { host: rm.host, port: opts.webPort ?? 0, user: opts.webUser, httpTimeouts: opts.httpTimeouts });
       rm.webAddress = { host: rm.host, port: (await web.start()).port };
       rm.servers.web = web;
       rm.current = rm.withLauncher(new ResourceManagerCore({ config: rm.coreConfig() }));
@@ -81,11 +86,18 @@ export class ResourceManager {
     clearInterval(this.liveness);
     await this.closeServers();
     this.current = this.withLauncher(ResourceManagerCore.recover(snapshot, { config: this.coreConfig() }));
-    const web = new RmRestServer(() => this.core, { host: this.host, port: this.webAddress.port, user: this.opts.webUser });
+    const web = new RmRestServer(() => this.core, { host: this.host, port: this.webAddress.port, user: this.opts.webUser, httpTimeouts: this.opts.httpTimeouts });
     await web.start();
     this.servers.web = web;
     await this.openRpc(this.clientAddress.port, this.schedulerAddress.port);
     this.startLiveness();
+  }
+
+  /** `yarn rmadmin -refreshQueues` with a larger queue maximum allocation; kept across restart(), as the edited capacity-scheduler.xml would be. */
+  refreshQueueMaximumAllocation(max: { memoryMb?: number; vcores?: number }): void {
+    const core = this.core;
+    core.refreshQueueMaximumAllocation(max);
+    this.opts.config = { ...this.opts.config, queueMaximumAllocationMb: core.config.queueMaximumAllocationMb, queueMaximumAllocationVcores: core.config.queueMaximumAllocationVcores };
   }
 
   async stop(): Promise<void> {
@@ -109,10 +121,10 @@ export class ResourceManager {
 
   private async openRpc(clientPort: number, schedulerPort: number): Promise<void> {
     const core = this.core;
-    const client = new RpcServer({ host: this.host, port: clientPort, protocols: [applicationClientService(core)], auth: { simple: true } });
+    const client = new RpcServer({ host: this.host, port: clientPort, protocols: [applicationClientService(core)], auth: { simple: true }, handshakeTimeoutMs: this.opts.ipcHandshakeTimeoutMs });
     this.servers.client = client;
     this.clientAddress = await client.listen();
-    const scheduler = new RpcServer({ host: this.host, port: schedulerPort, protocols: [applicationMasterService(core)], auth: amrmTokenAuth(core) });
+    const scheduler = new RpcServer({ host: this.host, port: schedulerPort, protocols: [applicationMasterService(core)], auth: amrmTokenAuth(core), handshakeTimeoutMs: this.opts.ipcHandshakeTimeoutMs });
     this.servers.scheduler = scheduler;
     this.schedulerAddress = await scheduler.listen();
   }

@@ -103,21 +103,42 @@ export function appFailedAfterAttempts(
   return `Application ${appId} failed ${maxAppAttempts} times${window}${limits} due to ${attemptDiagnostics}. Failing the application.`;
 }
 
-export function maxAllocationExceeded(requested: Res, max: Res): string {
-  const types: string[] = [];
-  if (requested.memory > max.memory) types.push('memory-mb');
-  if (requested.virtual_cores > max.virtual_cores) types.push('vcores');
+/**
+ * InvalidResourceRequestException's GREATER_THAN_MAX_RESOURCE_MESSAGE_TEMPLATE as
+ * SchedulerUtils.throwInvalidResourceException fills it: the first resource type over the maximum
+ * allowed allocation (memory-mb is checked before vcores), the maximum the scheduler allows this
+ * queue now, and the configured maximum (ResourceUtils.getResourceTypesMaximumAllocation).
+ */
+export function maxAllocationExceeded(requested: Res, maxAllowed: Res, configuredMax: Res): string {
+  const type = requested.memory > maxAllowed.memory ? 'memory-mb' : 'vcores';
   return (
     `Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. ` +
-    `Requested resource type=[${types.join(', ')}], Requested resource=${fmtRes(requested)}, maximum allowed allocation=${fmtRes(max)}, ` +
+    `Requested resource type=[${type}], Requested resource=${fmtRes(requested)}, maximum allowed allocation=${fmtRes(maxAllowed)}, ` +
     `please note that maximum allowed allocation is calculated by scheduler based on maximum resource of registered NodeManagers, ` +
-    `which might be less than configured maximum allocation=${fmtRes(max)}`
+    `which might be less than configured maximum allocation=${fmtRes(configuredMax)}`
   );
 }
 
+/** InvalidResourceRequestException's LESS_THAN_ZERO_RESOURCE_MESSAGE_TEMPLATE (memory-mb is checked before vcores). */
 export function negativeResourceRequest(requested: Res): string {
-  return `Invalid resource request, requested resource type=[memory-mb] < 0 or greater than maximum allowed allocation. Requested resource=${fmtRes(requested)}`;
+  const type = requested.memory < 0 ? 'memory-mb' : 'vcores';
+  return `Invalid resource request! Cannot allocate containers as requested resource is less than 0! Requested resource type=[${type}], Requested resource=${fmtRes(requested)}`;
 }
+
+/** RMServerUtils.validateContainerReleaseRequest: a release of a container of another attempt (without keep-containers). */
+export const releaseOfOtherAttempt = (containerId: string, attemptId: string): string =>
+  `Cannot release container : ${containerId} not belonging to this application attempt : ${attemptId}`;
+
+/** RMServerUtils.validateBlacklistRequest. */
+export const BLACKLIST_ANY = 'Cannot add * to the blacklist!';
+
+/** LeafQueue.reinitialize (yarn rmadmin -refreshQueues): a queue's maximum allocation may only grow, running AMs were told it. */
+export const queueMaxAllocationDecreased = (queuePath: string, current: Res, wanted: Res): string =>
+  `Trying to reinitialize ${queuePath} the maximum allocation size can not be decreased! Current setting: ${fmtRes(current)}, trying to set it to: ${fmtRes(wanted)}`;
+
+/** AbstractCSQueue.setupMaximumAllocation: a queue's maximum allocation above the cluster's. */
+export const queueMaxAllocationAboveCluster = (queuePath: string, queueMax: Res, clusterMax: Res): string =>
+  `Queue maximum allocation cannot be larger than the cluster setting for queue ${queuePath} max allocation per queue: ${fmtRes(queueMax)} cluster setting: ${fmtRes(clusterMax)}`;
 
 /** ContainerExitStatus values and the scheduler's texts for containers the RM ends. */
 export const EXIT = {

@@ -28,6 +28,10 @@ export const attemptNotFound = (attemptId: string): RmException =>
 export const invalidResourceRequest = (message: string): RmException =>
   new RmException(`${YARN_EXC}InvalidResourceRequestException`, message);
 
+export const invalidContainerRelease = (message: string): RmException => new RmException(`${YARN_EXC}InvalidContainerReleaseException`, message);
+
+export const invalidBlacklistRequest = (message: string): RmException => new RmException(`${YARN_EXC}InvalidResourceBlacklistRequestException`, message);
+
 export const amNotRegistered = (attemptId: string): RmException =>
   new RmException(
     `${YARN_EXC}ApplicationMasterNotRegisteredException`,

@@ -1,7 +1,7 @@
 // The scheduler's per-attempt ask table and resource arithmetic. Like YARN, each allocate's ask
 // REPLACES the outstanding count for its (priority, resource name, capability, allocation request
 // id): an AM that does not lower its ask after receiving containers gets surplus ones.
-import type { ResourceManagerConfig } from './rm-config.js';
+import { clusterMaximumAllocation, queueMaximumAllocation, type ResourceManagerConfig } from './rm-config.js';
 import { invalidResourceRequest, type RmException } from './rm-exceptions.js';
 import { maxAllocationExceeded, negativeResourceRequest, type Res } from './rm-diagnostics.js';
 import type { AskEntry, AttemptRecord, NodeRecord } from './rm-state.js';
@@ -26,33 +26,47 @@ export const addRes = (a: Res, b: Res): Res => ({ memory: a.memory + b.memory, v
 export const subRes = (a: Res, b: Res): Res => ({ memory: a.memory - b.memory, virtual_cores: a.virtual_cores - b.virtual_cores });
 export const fitsIn = (want: Res, free: Res): boolean => want.memory <= free.memory && want.virtual_cores <= free.virtual_cores;
 
-/** Refuse what YARN refuses (negative, or above the maximum allocation); returns the error or undefined. */
+/**
+ * Refuse what YARN refuses, as SchedulerUtils.checkResourceRequestAgainstAvailableResource does:
+ * resource types in order (memory-mb, then vcores), each below 0 or above the queue's maximum
+ * allowed allocation; returns the error or undefined.
+ */
 export function checkRequestedResource(requested: Res, cfg: ResourceManagerConfig): RmException | undefined {
-  if (requested.memory < 0 || requested.virtual_cores < 0) return invalidResourceRequest(negativeResourceRequest(requested));
-  const max = { memory: cfg.maximumAllocationMb, virtual_cores: cfg.maximumAllocationVcores };
-  if (!fitsIn(requested, max)) return invalidResourceRequest(maxAllocationExceeded(requested, max));
+  const max = queueMaximumAllocation(cfg);
+  for (const type of ['memory', 'virtual_cores'] as const) {
+    if (requested[type] < 0) return invalidResourceRequest(negativeResourceRequest(requested));
+    if (requested[type] > max[type]) return invalidResourceRequest(maxAllocationExceeded(requested, max, clusterMaximumAllocation(cfg)));
+  }
   return undefined;
 }
 
-/** Round up to multiples of the minimum allocation (a 128 MB ask becomes 1024 MB by default). */
+/** Round up to multiples of the minimum allocation (a 128 MB ask becomes 1024 MB by default), at most the queue's maximum. */
 export function normalizeResource(requested: Res, cfg: ResourceManagerConfig): Res {
   const up = (v: number, step: number) => Math.max(step, Math.ceil(v / step) * step);
+  const max = queueMaximumAllocation(cfg);
   return {
-    memory: Math.min(up(requested.memory, cfg.minimumAllocationMb), cfg.maximumAllocationMb),
-    virtual_cores: Math.min(up(requested.virtual_cores, cfg.minimumAllocationVcores), cfg.maximumAllocationVcores),
+    memory: Math.min(up(requested.memory, cfg.minimumAllocationMb), max.memory),
+    virtual_cores: Math.min(up(requested.virtual_cores, cfg.minimumAllocationVcores), max.virtual_cores),
   };
 }
 
 const askKey = (priority: number, resourceName: string, cap: Res, allocationRequestId: number): string =>
   `${priority}|${resourceName}|${cap.memory}|${cap.virtual_cores}|${allocationRequestId}`;
 
+/** Every ask, also one withdrawing (0 containers): RMServerUtils.normalizeAndValidateRequests does not look at the count. */
+export function validateAsks(asks: ResourceRequestProto[], cfg: ResourceManagerConfig): void {
+  for (const a of asks) {
+    const err = checkRequestedResource(resOf(a.capability), cfg);
+    if (err) throw err;
+  }
+}
+
 /** Validate every ask first (an invalid one rejects the whole allocate), then replace the counts. */
 export function applyAsks(attempt: AttemptRecord, asks: ResourceRequestProto[], cfg: ResourceManagerConfig): void {
+  validateAsks(asks, cfg);
   const parsed: AskEntry[] = [];
   for (const a of asks) {
     const requested = resOf(a.capability);
-    const err = checkRequestedResource(requested, cfg);
-    if (err) throw err;
     parsed.push({
       priority: Number(a.priority?.priority ?? 0),
       resourceName: a.resource_name ?? ANY,

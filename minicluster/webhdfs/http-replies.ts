@@ -25,12 +25,12 @@ export function nameNodeJson(res: ServerResponse, status: number, body: string):
   res.end();
 }
 
-/** An empty NameNode answer (307 redirects, SETPERMISSION, SETTIMES, SETOWNER). */
-export function nameNodeEmpty(res: ServerResponse, status: number, location?: string): void {
+/** An empty NameNode answer (307 redirects, SETPERMISSION, SETTIMES, SETOWNER; CHECKACCESS adds a charset). */
+export function nameNodeEmpty(res: ServerResponse, status: number, location?: string, contentType = 'application/octet-stream'): void {
   nameNodeHeaders(res);
   res.statusCode = status;
   if (location !== undefined) res.setHeader('Location', location);
-  res.setHeader('Content-Type', 'application/octet-stream');
+  res.setHeader('Content-Type', contentType);
   res.setHeader('Content-Length', '0');
   res.end();
 }

@@ -11,13 +11,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { asHdfsError, illegalArgument, ioException } from './hdfs-errors.js';
 import { nameNodeEmpty, nameNodeError, nameNodeJson } from './http-replies.js';
 import { nameNodeStep } from './hdfs-latency.js';
-import { DEFAULT_REPLICATION, type Inode } from './namespace.js';
+import { DEFAULT_BLOCK_SIZE, DEFAULT_REPLICATION, type Inode } from './namespace.js';
 import { checkServiceState, effectiveUser, encodePath, webHdfsPath, type WebHdfsContext } from './webhdfs-context.js';
 import { contentSummaryJson, directoryListingJson, fileStatusesJson, fileStatusJson, type StatusEntry } from './webhdfs-json.js';
 import { WebHdfsParams } from './webhdfs-params.js';
 
 /** dfs.ls.limit: entries per LISTSTATUS_BATCH page. */
 export const LIST_LIMIT = 1000;
+
+/** GETSERVERDEFAULTS as Hadoop 3.3.6 answers it with this cluster's settings (key order as on the wire; no trash on the server). */
+const SERVER_DEFAULTS = JSON.stringify({
+  FsServerDefaults: {
+    replication: DEFAULT_REPLICATION, encryptDataTransfer: false, defaultStoragePolicyId: 7, writePacketSize: 65536,
+    fileBufferSize: 4096, checksumType: 2, trashInterval: 0, keyProviderUri: '', blockSize: DEFAULT_BLOCK_SIZE, bytesPerChecksum: 512,
+  },
+});
 
 /** Sends an operation's answer, which was decided when the operation ran. */
 type Answer = () => void;
@@ -85,8 +93,20 @@ function runOp(ctx: WebHdfsContext, res: ServerResponse, op: string, path: strin
     case 'RENAME': {
       const destination = p.destination();
       if (destination === undefined) throw illegalArgument('Required param destination for op: RENAME is null or empty');
-      return bool(res, ns.rename(user, path, destination));
+      const options = p.renameOptions();
+      // NamenodeWebHdfsMethods: no options is the old rename (a boolean); any option set is rename2 (empty answer).
+      if (options === undefined) return bool(res, ns.rename(user, path, destination));
+      ns.renameWithOptions(user, path, destination, { overwrite: options.has('OVERWRITE'), toTrash: options.has('TO_TRASH') });
+      return empty(res);
     }
+    case 'CHECKACCESS': {
+      const action = p.fsAction();
+      if (action === undefined) throw illegalArgument('Required param fsaction for op: CHECKACCESS is null or empty');
+      ns.checkAccess(user, path, action);
+      return () => nameNodeEmpty(res, 200, undefined, 'application/octet-stream; charset=utf-8');
+    }
+    case 'GETSERVERDEFAULTS':
+      return json(res, SERVER_DEFAULTS);
     case 'DELETE':
       return bool(res, ns.delete(user, path, p.boolean('recursive') ?? false));
     case 'SETPERMISSION':

@@ -5,9 +5,16 @@
  * acknowledged). Opening replays the log over the image and checkpoints, so a restarted server
  * sees exactly the acknowledged state. File bytes live in `blocks/<fileId>`: renames never move
  * data and an overwritten file's readers keep their bytes, as with HDFS block files.
+ *
+ * Everything here is the cluster's data (the HA store's records, the cluster secret's file): the
+ * directory and `blocks/` are 700 like a NameNode's storage dir and a DataNode's data dir
+ * (dfs.namenode.storage.dir.perm, dfs.datanode.data.dir.perm, both 700 by default, set again on
+ * start as DiskChecker does), and every file is 600.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeDirWithModeSync, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithModeSync } from '../../client/security/local-file-modes.js';
 
 export interface Inode {
   id: number;
@@ -48,10 +55,17 @@ export class NamespaceStore {
     return join(this.blocksDir, String(id));
   }
 
+  /** A block file open for writing from its start (CREATE) or its end (APPEND); a new one is 600. */
+  openBlock(id: number, mode: 'create' | 'append'): Promise<FileHandle> {
+    return open(this.blockPath(id), mode === 'create' ? 'w' : 'a', OWNER_ONLY_FILE);
+  }
+
   /** Reads image + edits; undefined for a fresh directory. File lengths come from the block files. */
   load(): { nextId: number; inodes: Map<number, Inode> } | undefined {
-    mkdirSync(this.blocksDir, { recursive: true });
+    makeDirWithModeSync(this.dataDir, OWNER_ONLY_DIR);
+    makeDirWithModeSync(this.blocksDir, OWNER_ONLY_DIR);
     if (!existsSync(this.imagePath)) return undefined;
+    chmodSync(this.imagePath, OWNER_ONLY_FILE); // written by an older version with the umask's mode
     let image: Image;
     try {
       image = JSON.parse(readFileSync(this.imagePath, 'utf8')) as Image;
@@ -97,9 +111,9 @@ export class NamespaceStore {
   checkpoint(nextId: number, inodes: Iterable<Inode>): void {
     const image: Image = { version: 1, nextId, inodes: [...inodes] };
     const tmp = `${this.imagePath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(image));
+    writeFileWithModeSync(tmp, JSON.stringify(image), OWNER_ONLY_FILE);
     renameSync(tmp, this.imagePath);
-    writeFileSync(this.editsPath, '');
+    writeFileWithModeSync(this.editsPath, '', OWNER_ONLY_FILE);
   }
 
   logPut(inode: Inode, nextId: number): void {
@@ -111,6 +125,6 @@ export class NamespaceStore {
   }
 
   private append(edit: Edit): void {
-    appendFileSync(this.editsPath, `${JSON.stringify(edit)}\n`);
+    appendFileSync(this.editsPath, `${JSON.stringify(edit)}\n`, { mode: OWNER_ONLY_FILE });
   }
 }

@@ -6,7 +6,7 @@
  * Errors are HdfsErrors with Hadoop's exception classes and messages.
  */
 import { createReadStream } from 'node:fs';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import {
   accessControl,
@@ -72,6 +72,8 @@ interface AccessCheck {
   parent?: number;
   access?: number;
   subtree?: number;
+  /** FSPermissionChecker's ignoreEmptyDir: the subtree check skips empty directories (rename to trash). */
+  subtreeSkipsEmptyDirs?: boolean;
   owner?: boolean;
 }
 
@@ -80,6 +82,8 @@ export class Namespace {
   private readonly children = new Map<number, Map<string, number>>();
   /** Files with an open writer (HDFS: under construction, lease held). */
   private readonly writing = new Set<number>();
+  /** Block files being unlinked (removal is asynchronous; close() waits for it). */
+  private readonly pendingRemovals = new Set<Promise<void>>();
   private nextId: number;
   readonly superUser: string;
   readonly superGroup: string;
@@ -252,7 +256,7 @@ export class Namespace {
       this.makeDirectories(user, { ...r, components: r.components.slice(0, parentIndex), chain: r.chain.slice(0, parentIndex + 1) },
         withImplicitOwnerWriteExecute(permission), withImplicitOwnerWriteExecute(permission));
     }
-    if (existing) this.removeSubtree(existing);
+    if (existing) void this.removeSubtree(existing);
     const parent = this.inodes.get(this.idAt(r, parentIndex))!;
     const now = Date.now();
     const inode = this.addChild(parent, r.components[parentIndex]!, {
@@ -279,33 +283,43 @@ export class Namespace {
 
   /**
    * Streams `source` to the end of the file's block, growing its visible length chunk by chunk
-   * (HDFS shows a file being written). Whatever arrived stays if the source fails, as in HDFS.
-   * The file stays under construction until `completeFile`.
+   * (HDFS shows a file being written). Resolves once the body has ended; rejects when the source
+   * fails or closes before its end (a client that went away, a body short of its Content-Length)
+   * or the disk write fails. The file stays under construction either way: the caller then
+   * completes it (`completeFile`) with what arrived. The block file's handle
+   * is closed before this returns, whatever happened.
    */
   async writeFrom(inode: Inode, source: Readable, mode: 'create' | 'append'): Promise<void> {
-    let handle: FileHandle | undefined;
+    // A client that left before its bytes were read (while the write pipeline was being set up).
+    if (clientGone(source)) throw ioException('the client went away before the upload');
+    const handle = await this.store.openBlock(inode.id, mode);
     try {
-      handle = await open(this.store.blockPath(inode.id), mode === 'create' ? 'w' : 'a');
-      const fh = handle;
-      const sink = new Writable({
-        write: (chunk: Buffer, _enc, done) => {
-          fh.write(chunk).then(() => {
-            inode.length += chunk.length;
-            done();
-          }, done);
-        },
-      });
       await new Promise<void>((resolve, reject) => {
-        // A client that left before its bytes were read (while the write pipeline was being set up).
-        if (source.destroyed && !source.readableEnded) return reject(new Error('client went away before the upload'));
-        source.once('error', reject);
-        source.once('aborted', () => reject(new Error('client went away during the upload')));
-        sink.once('error', reject);
+        const sink = new Writable({
+          write: (chunk: Buffer, _enc, done) => {
+            handle.write(chunk).then(() => {
+              inode.length += chunk.length;
+              done();
+            }, done);
+          },
+        });
+        const fail = (err: Error) => {
+          source.unpipe(sink);
+          reject(err);
+        };
+        source.once('error', fail);
+        // 'close' without 'end': the connection ended before the body did.
+        source.once('close', () => {
+          if (!source.readableEnded) fail(ioException('the client went away during the upload: the body ended short of its length'));
+        });
+        sink.once('error', fail);
         sink.once('finish', resolve);
+        if (clientGone(source)) return fail(ioException('the client went away before the upload'));
         source.pipe(sink);
       });
     } finally {
-      await handle?.close().catch(() => undefined);
+      // FileHandle.close waits for a write still in progress.
+      await handle.close();
     }
   }
 
@@ -361,6 +375,54 @@ export class Namespace {
     return true;
   }
 
+  /**
+   * HDFS rename2 (FSDirRenameOp.renameTo with Options.Rename): every failure is an exception.
+   * OVERWRITE replaces an existing destination of the same kind (a file, or an empty directory);
+   * without it an existing destination is refused. TO_TRASH also needs ALL on the source subtree.
+   */
+  renameWithOptions(user: string, src: string, dst: string, options: { overwrite: boolean; toTrash: boolean }): void {
+    const s = this.resolve(src);
+    const d = this.resolve(dst, { writing: true });
+    this.checkPermission(user, s, options.toTrash ? { parent: WRITE, subtree: READ | WRITE | EXECUTE, subtreeSkipsEmptyDirs: true } : { parent: WRITE });
+    this.checkPermission(user, d, { ancestor: WRITE });
+    const source = last(s);
+    if (!source || s.components.length === 0) throw fileNotFound(`rename source ${s.path} is not found.`);
+    if (d.path === s.path) throw fileAlreadyExists(`The source ${s.path} and destination ${d.path} are the same`);
+    if (d.path.startsWith(`${s.path}/`)) throw ioException(`Rename destination ${d.path} is a directory or file under source ${s.path}`);
+    if (d.components.length === 0) throw ioException('rename destination cannot be the root');
+    const target = last(d);
+    if (target) {
+      if ((target.type === 'DIRECTORY') !== (source.type === 'DIRECTORY')) {
+        throw ioException(`Source ${s.path} and destination ${d.path} must both be directories`);
+      }
+      if (!options.overwrite) throw fileAlreadyExists(`rename destination ${d.path} already exists`);
+      if (this.childrenNum(target) > 0) throw ioException(`rename destination directory is not empty: ${d.path}`);
+    }
+    const destParent = d.chain[d.components.length - 1];
+    if (!destParent) throw fileNotFound(`rename destination parent ${d.path} not found.`);
+    if (destParent.type !== 'DIRECTORY') throw parentNotDirectory(`rename destination parent ${d.path} is a file.`);
+    if (target) this.removeSubtree(target);
+    const oldParent = this.inodes.get(source.parentId)!;
+    const now = Date.now();
+    this.childMap(oldParent.id).delete(source.name);
+    oldParent.modificationTime = now;
+    source.parentId = destParent.id;
+    source.name = d.components[d.components.length - 1]!;
+    this.childMap(destParent.id).set(source.name, source.id);
+    destParent.modificationTime = now;
+    this.persist(oldParent);
+    this.persist(destParent);
+    this.persist(source);
+  }
+
+  /** FSNamesystem.checkAccess (WebHDFS CHECKACCESS): the path exists and `user` has `action` on it. */
+  checkAccess(user: string, path: string, action: number): void {
+    const r = this.resolve(path);
+    this.checkPermission(user, r, {});
+    if (!last(r)) throw fileNotFound('Path not found');
+    this.checkPermission(user, r, { access: action });
+  }
+
   delete(user: string, path: string, recursive: boolean): boolean {
     const r = this.resolve(path);
     this.checkPermission(user, r, {});
@@ -371,7 +433,7 @@ export class Namespace {
     this.checkPermission(user, r, nonEmpty ? { parent: WRITE, subtree: READ | WRITE | EXECUTE } : { parent: WRITE });
     const parent = this.inodes.get(inode.parentId)!;
     parent.modificationTime = Date.now();
-    this.removeSubtree(inode);
+    void this.removeSubtree(inode);
     this.persist(parent);
     return true;
   }
@@ -458,7 +520,7 @@ export class Namespace {
     for (let i = 0; i < components.length; i++) {
       const parent = chain[i];
       if (parent && parent.type !== 'DIRECTORY') {
-        if (opts.writing) throw parentNotDirectory(`Parent path is not a directory: ${prefix({ components } as Resolved, i)}`);
+        if (opts.writing) throw parentNotDirectory(`${prefix({ components } as Resolved, i)} (is not a directory)`); // FSPermissionChecker.checkSimpleTraverse
         chain.length = i;
         while (chain.length <= components.length) chain.push(undefined);
         break;
@@ -476,10 +538,10 @@ export class Namespace {
     const n = r.components.length;
     let ancestorIndex = Math.max(0, n - 1);
     while (ancestorIndex > 0 && !r.chain[ancestorIndex]) ancestorIndex--;
-    const require = (index: number, inode: Inode, action: number) => {
+    const require = (index: number, inode: Inode, action: number, pathOf = () => prefix(r, index)) => {
       if ((grantedBits(inode.permission, inode.owner, inode.group, user, groups) & action) !== action) {
         throw accessControl(
-          `Permission denied: user=${user}, access=${actionName(action)}, inode="${prefix(r, index)}":${inode.owner}:${inode.group}:${symbolic(inode.type === 'DIRECTORY', inode.permission)}`,
+          `Permission denied: user=${user}, access=${actionName(action)}, inode="${pathOf()}":${inode.owner}:${inode.group}:${symbolic(inode.type === 'DIRECTORY', inode.permission)}`,
         );
       }
     };
@@ -494,12 +556,19 @@ export class Namespace {
     if (c.access !== undefined && inode) require(n, inode, c.access);
     if (c.subtree !== undefined && inode) {
       for (const node of this.subtree(inode)) {
-        if (node.type === 'DIRECTORY') require(n, node, c.subtree);
+        if (node.type === 'DIRECTORY' && !(c.subtreeSkipsEmptyDirs && this.childrenNum(node) === 0)) require(n, node, c.subtree, () => this.pathOf(node));
       }
     }
     if (c.owner && inode && inode.owner !== user) {
       throw accessControl(`Permission denied. user=${user} is not the owner of inode=${r.path}`);
     }
+  }
+
+  /** The absolute path of an inode in the tree. */
+  private pathOf(inode: Inode): string {
+    const names: string[] = [];
+    for (let n: Inode | undefined = inode; n && n.id !== ROOT_ID; n = this.inodes.get(n.parentId)) names.unshift(n.name);
+    return `/${names.join('/')}`;
   }
 
   private makeDirectories(user: string, r: Resolved, parentsPermission: number, lastPermission: number): void {
@@ -531,7 +600,7 @@ export class Namespace {
     return inode;
   }
 
-  private removeSubtree(top: Inode): void {
+  private removeSubtree(top: Inode): Promise<void> {
     const removed = [...this.subtree(top)];
     this.childMap(top.parentId).delete(top.name);
     for (const node of removed) {
@@ -540,10 +609,17 @@ export class Namespace {
       this.writing.delete(node.id);
     }
     this.store.logRemove(removed.map((n) => n.id));
-    for (const node of removed) {
-      // Readers that already opened the block keep it (unlink semantics), like HDFS readers.
-      if (node.type === 'FILE') unlink(this.store.blockPath(node.id)).catch(() => undefined);
-    }
+    // Readers that already opened the block keep it (unlink semantics), like HDFS readers.
+    const unlinks = removed.filter((n) => n.type === 'FILE').map((n) => unlink(this.store.blockPath(n.id)).catch(() => undefined));
+    const done = Promise.all(unlinks).then(() => undefined);
+    this.pendingRemovals.add(done);
+    void done.finally(() => this.pendingRemovals.delete(done));
+    return done;
+  }
+
+  /** Resolves once every block file removed so far is gone from the disk. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pendingRemovals]);
   }
 
   private *subtree(top: Inode): Generator<Inode> {
@@ -580,6 +656,11 @@ export class Namespace {
   private persist(inode: Inode): void {
     this.store.logPut(inode, this.nextId);
   }
+}
+
+/** The request body's connection is gone before its end. */
+function clientGone(source: Readable): boolean {
+  return source.destroyed && !source.readableEnded;
 }
 
 function last(r: Resolved): Inode | undefined {

@@ -29,7 +29,15 @@ const IMPLEMENTED = new Set([
   'OPEN', 'GETFILESTATUS', 'LISTSTATUS', 'LISTSTATUS_BATCH', 'GETCONTENTSUMMARY', 'GETFILECHECKSUM',
   'GETHOMEDIRECTORY', 'GETDELEGATIONTOKEN', 'GETTRASHROOT', 'CREATE', 'MKDIRS', 'RENAME', 'SETREPLICATION',
   'SETOWNER', 'SETPERMISSION', 'SETTIMES', 'RENEWDELEGATIONTOKEN', 'CANCELDELEGATIONTOKEN', 'APPEND', 'DELETE',
+  'CHECKACCESS', 'GETSERVERDEFAULTS',
 ]);
+
+/** Options.Rename, the values RenameOptionSetParam takes. */
+const RENAME_OPTIONS = ['NONE', 'OVERWRITE', 'TO_TRASH'] as const;
+export type RenameOption = (typeof RENAME_OPTIONS)[number];
+
+/** FsActionParam's domain. */
+const FS_ACTION_PATTERN = /^[r-][w-][x-]$/;
 
 /** Hadoop's UserParam domain. */
 const USER_PATTERN = /^[A-Za-z_][A-Za-z0-9._-]*[$]?$/;
@@ -104,6 +112,35 @@ export class WebHdfsParams {
       throw invalid(name, `Invalid parameter range: ${name} = ${value.toString(8)} > ${MAX_PERMISSION.toString(8)}`);
     }
     return value;
+  }
+
+  /**
+   * RenameOptionSetParam: comma-separated Options.Rename names; undefined when absent or empty
+   * (then RENAME is the old rename that answers a boolean). An unknown name is refused with
+   * Enum.valueOf's message, as on Hadoop.
+   */
+  renameOptions(): Set<RenameOption> | undefined {
+    const v = this.string('renameoptions');
+    if (v === undefined) return undefined;
+    const options = new Set<RenameOption>();
+    for (const part of v.split(',')) {
+      const name = part.trim().toUpperCase();
+      if (!(RENAME_OPTIONS as readonly string[]).includes(name)) {
+        throw invalid('renameoptions', `No enum constant org.apache.hadoop.fs.Options.Rename.${name}`);
+      }
+      options.add(name as RenameOption);
+    }
+    return options;
+  }
+
+  /** FsActionParam (`rwx`, `r--`, ...) as permission bits; undefined when absent. */
+  fsAction(): number | undefined {
+    const v = this.string('fsaction');
+    if (v === undefined) return undefined;
+    if (!FS_ACTION_PATTERN.test(v)) {
+      throw invalid('fsaction', `Invalid value: "${v}" does not belong to the domain ${FS_ACTION_PATTERN.source.slice(1, -1)}`);
+    }
+    return (v[0] === 'r' ? 4 : 0) | (v[1] === 'w' ? 2 : 0) | (v[2] === 'x' ? 1 : 0);
   }
 
   /** DestinationParam: an absolute path. */

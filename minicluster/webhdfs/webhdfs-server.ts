@@ -3,9 +3,10 @@
  * a namespace kept in `dataDir`, so Loom's client and Hadoop's WebHdfsFileSystem
  * (`hdfs dfs -ls webhdfs://...`) can use it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { userInfo } from 'node:os';
+import { createTimedHttpServer, DATANODE_HTTP_TIMEOUTS, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../http-timeouts.js';
 import { handleDataNodeRequest } from './datanode-handler.js';
 import { HdfsLatency } from './hdfs-latency.js';
 import { handleNameNodeRequest } from './namenode-handler.js';
@@ -29,6 +30,8 @@ export interface WebHdfsOptions {
   nameNodeRpcAddress?: string;
   /** How long operations take (hdfs-latency.ts). Default none: the mini cluster passes its setting. */
   latency?: HdfsLatency;
+  /** How long a client may stall (http-timeouts.ts); tests lower them. */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export interface Address {
@@ -53,8 +56,8 @@ export interface WebHdfsServer {
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** An HTTP server that remembers its sockets, so close() can end keep-alive and in-flight ones. */
-function trackedServer(handler: Handler): { server: Server; sockets: Set<Socket> } {
-  const server = createServer(handler);
+function trackedServer(handler: Handler, timeouts: Readonly<HttpTimeouts>): { server: Server; sockets: Set<Socket> } {
+  const server = createTimedHttpServer(handler, timeouts);
   // Handle Expect: 100-continue ourselves, so no request gets two 100 answers.
   server.on('checkContinue', handler);
   const sockets = new Set<Socket>();
@@ -102,9 +105,20 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
     standby: false,
     safeMode: false,
   };
-  const nn = trackedServer((req, res) => handleNameNodeRequest(ctx, req, res));
-  const dn = trackedServer((req, res) => void handleDataNodeRequest(ctx, req, res));
-  const closeAll = () => Promise.all([shutdown(nn.server, nn.sockets), shutdown(dn.server, dn.sockets)]);
+  const nn = trackedServer((req, res) => handleNameNodeRequest(ctx, req, res), { ...DEFAULT_HTTP_TIMEOUTS, ...options.httpTimeouts });
+  // DataNode requests still running (an upload being written or given up): close() waits for them,
+  // so no block file handle outlives the server and the last checkpoint sees their outcome.
+  const dataNodeWork = new Set<Promise<void>>();
+  const dn = trackedServer((req, res) => {
+    const work = handleDataNodeRequest(ctx, req, res).catch(() => void res.destroy());
+    dataNodeWork.add(work);
+    void work.then(() => dataNodeWork.delete(work));
+  }, { ...DATANODE_HTTP_TIMEOUTS, ...options.httpTimeouts });
+  const closeAll = async () => {
+    await Promise.all([shutdown(nn.server, nn.sockets), shutdown(dn.server, dn.sockets)]);
+    await Promise.all([...dataNodeWork]);
+    await ns.settled();
+  };
   let nameNodeAddress: Address;
   let dataNodeAddress: Address;
   try {

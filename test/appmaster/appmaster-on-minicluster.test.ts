@@ -38,8 +38,8 @@ afterEach(async () => {
 });
 
 /** A real NodeManager hands its HADOOP_CONF_DIR to containers through the env whitelist; the mini NMs read this process's. */
-async function startCluster(): Promise<MiniCluster> {
-  const c = await startMiniCluster({ nodes: 1, heartbeatMs: 100 });
+async function startCluster(options: Parameters<typeof startMiniCluster>[0] = {}): Promise<MiniCluster> {
+  const c = await startMiniCluster({ nodes: 1, heartbeatMs: 100, ...options });
   process.env.HADOOP_CONF_DIR = c.confDir;
   return c;
 }
@@ -178,6 +178,52 @@ describe('the ApplicationMaster on the mini cluster', () => {
       throw new Error(`${(err as Error).message}\n${containerLogs(running)}`, { cause: err });
     }
   }, 45_000);
+
+  it("a job that needs containers YARN refuses fails with YARN's message, the AM keeps serving, and a job that fits succeeds", async () => {
+    // The queue allows 1 vcore per container, the cluster 4: getNewApplication tells only the
+    // cluster's maximum, so a client's check passes a 2-slot session (2 vcores per TaskExecutor).
+    cluster = await startCluster({ capacityScheduler: { 'yarn.scheduler.capacity.root.default.maximum-allocation-vcores': '1' } });
+    am = await submitLoomAm(cluster, { ...SMALL_FAST_CLUSTER, 'taskmanager.numberOfTaskSlots': '2', 'loom.taskexecutor.idle-timeout': '10 min' });
+    const { applicationId, secret, yarn, hdfs } = am;
+    const running = cluster;
+    try {
+      const report = await waitUntilAmRegistered({ applicationId, report: () => yarn.getApplicationReport(applicationId), timeoutMs: 20_000, pollMs: 100 });
+      const rest = new DispatcherClient({ baseUrl: `http://${report.host}:${report.rpcPort}`, secret });
+      scratch = mkdtempSync(join(tmpdir(), 'loom-am-job-'));
+      writeFileSync(join(scratch, 'job.mjs'), 'export function twice(task) { return task.index * 2; }\n');
+      const [bundle] = await uploadToStaging({ client: hdfs, localPath: join(scratch, 'job.mjs'), stagingDir: `${am.stagingPath}/jobs` });
+      const submit = () =>
+        rest.submitJob({
+          bundle: { url: `${am!.fsUri}${bundle!.hdfsPath}`, kind: 'file', size: bundle!.size, modificationTime: bundle!.modificationTime },
+          exportName: 'twice',
+          parallelism: 2,
+          args: [],
+        });
+      const yarnsMessage =
+        'InvalidResourceRequestException: Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. ' +
+        'Requested resource type=[vcores], Requested resource=<memory:512, vCores:2>, maximum allowed allocation=<memory:8192, vCores:1>';
+
+      const refused = await rest.waitForJob(await submit(), { timeoutMs: 20_000, pollMs: 100 });
+      expect(refused.state).toBe('FAILED');
+      expect(refused.error).toContain(`YARN refuses the TaskExecutor containers this job needs (512 MiB, 2 vcores): ${yarnsMessage}`);
+      expect(refused.error).toContain('-s / taskmanager.numberOfTaskSlots');
+      const after = await yarn.getApplicationReport(applicationId);
+      expect(after.state).toBe('RUNNING');
+      expect(after.diagnostics).toContain(yarnsMessage.slice(yarnsMessage.indexOf(': ') + 2)); // as YARN's RM shows an invalid ask
+      const again = await rest.waitForJob(await submit(), { timeoutMs: 20_000, pollMs: 100 });
+      expect(again.error).toContain(yarnsMessage); // each job that needs it is told, the AM goes on
+      expect((await rest.overview()).jobsFailed).toBe(2);
+
+      // yarn rmadmin -refreshQueues with a larger queue maximum: the next job gets its TaskExecutor.
+      running.resourceManager.refreshQueueMaximumAllocation({ vcores: 2 });
+      const fits = await rest.waitForJob(await submit(), { timeoutMs: 20_000, pollMs: 100 });
+      expect(fits.error).toBeUndefined();
+      expect([fits.state, fits.results]).toEqual(['FINISHED', [0, 2]]);
+      expect((await yarn.getApplicationReport(applicationId)).state).toBe('RUNNING');
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${containerLogs(running)}`, { cause: err });
+    }
+  }, 60_000);
 
   it('a configuration the AM cannot use still ends the application with the reason, not a silent exit', async () => {
     cluster = await startCluster();

@@ -4,6 +4,8 @@ import { ResourceManagerBridge } from '../../appmaster/resourcemanager-bridge/re
 import type { AllocateAnswer, AllocateRound, FinishedContainer, GrantedContainer } from '../../appmaster/resourcemanager-bridge/scheduler-ports.js';
 import type { TaskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
 import { waitFor } from '../minicluster/mini-cluster-kit.js';
+import { RemoteException } from '../../client/ipc/remote-exception.js';
+import { AllocateRefusedError } from '../../client/yarn/yarn-client-errors.js';
 
 const cid = (n: number) => `container_1_0001_01_${String(n).padStart(6, '0')}`;
 const granted = (n: number, memoryMb = 1024): GrantedContainer => ({ id: cid(n), nodeId: '127.0.0.1:45454', resource: { memoryMb, vcores: 2 } });
@@ -70,10 +72,13 @@ class FakeLauncher {
 }
 
 function setup(opts: { maxFailedContainers?: number; slowMs?: number } = {}) {
+  /** What the job master does on a refused ask: fail the jobs waiting for slots (or, switched off, nothing). */
+  const onRefusal = { failsJobs: true };
   const demand = new FakeDemand();
   const scheduler = new FakeScheduler();
   const launcher = new FakeLauncher();
   const fatal: string[] = [];
+  const refusals: AllocateRefusedError[] = [];
   const ended: string[] = [];
   const heldChanges: string[][] = [];
   let shutdowns = 0;
@@ -88,11 +93,15 @@ function setup(opts: { maxFailedContainers?: number; slowMs?: number } = {}) {
     maxConsecutiveAllocateErrors: 3,
     onFatal: (d) => fatal.push(d),
     onShutdownRequest: () => shutdowns++,
+    onAskRefused: (r) => {
+      refusals.push(r);
+      if (onRefusal.failsJobs) demand.wanted = 0;
+    },
     onContainerEnded: (id) => ended.push(id),
     onHeldChanged: (ids) => heldChanges.push(ids),
   });
   bridges.push(bridge);
-  return { demand, scheduler, launcher, bridge, fatal, ended, heldChanges, shutdowns: () => shutdowns };
+  return { demand, scheduler, launcher, bridge, fatal, refusals, onRefusal, ended, heldChanges, shutdowns: () => shutdowns };
 }
 
 const bridges: ResourceManagerBridge[] = [];
@@ -195,6 +204,60 @@ describe('ResourceManagerBridge', () => {
     expect(fatal).toEqual([]);
     await bridge.heartbeat();
     expect(fatal[0]).toMatch(/could not heartbeat to the ResourceManager 3 times in a row; last error: Connection refused/);
+  });
+
+  it('an ask YARN refuses for good fails what needed it, is not sent again until more is wanted, and never counts against the heartbeat budget', async () => {
+    const { demand, scheduler, bridge, fatal, refusals, onRefusal, shutdowns } = setup();
+    const message = 'Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. Requested resource type=[vcores]';
+    const refusal = new AllocateRefusedError('ask', 'org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException', message, '1 container request(s) of <memory:1024, vCores:9>');
+    for (let i = 0; i < 5; i++) {
+      demand.wanted = 1; // a new job each time
+      scheduler.failWith = refusal;
+      expect(await bridge.heartbeat()).toBe(200);
+      scheduler.failWith = undefined;
+      await bridge.heartbeat();
+    }
+    expect(refusals).toHaveLength(5);
+    expect(refusals[0]!.remoteMessage).toBe(message);
+    expect(fatal).toEqual([]); // 5 refusals, a budget of 3 failed heartbeats in a row
+    expect(shutdowns()).toBe(0);
+    expect(scheduler.rounds.map((r) => r.ask)).toEqual([1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
+
+    // Without anything to fail (demand unchanged), the refused ask is still not sent again...
+    onRefusal.failsJobs = false;
+    demand.wanted = 1;
+    scheduler.failWith = refusal;
+    await bridge.heartbeat();
+    scheduler.failWith = undefined;
+    await bridge.heartbeat();
+    await bridge.heartbeat();
+    expect(scheduler.rounds.slice(-3).map((r) => r.ask)).toEqual([1, 0, 0]);
+    // ...until more TaskExecutors are wanted than then.
+    demand.wanted = 2;
+    await bridge.heartbeat();
+    expect(scheduler.rounds.at(-1)!.ask).toBe(2);
+  });
+
+  it('acts on each class of allocate error: a refused release is dropped, the attempt being over exits, a protocol out of step ends the application at once', async () => {
+    const { scheduler, bridge, fatal, shutdowns } = setup();
+    const remote = (className: string, remoteMessage: string) => new RemoteException({ className: `org.apache.hadoop.yarn.exceptions.${className}`, remoteMessage, status: 'ERROR' });
+    scheduler.next.push({ allocated: [granted(2)] });
+    await bridge.heartbeat(); // wanted 0: surplus, released next round
+    scheduler.failWith = new AllocateRefusedError('release', 'org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException', 'Cannot release container : x', 'the release of x');
+    await bridge.heartbeat();
+    scheduler.failWith = undefined;
+    await bridge.heartbeat();
+    expect(scheduler.rounds.map((r) => r.release)).toEqual([[], [cid(2)], []]);
+
+    scheduler.failWith = remote('ApplicationAttemptNotFoundException', 'Application attempt appattempt_1_0001_000001 doesn\'t exist in ApplicationMasterService cache.');
+    await bridge.heartbeat();
+    expect(shutdowns()).toBe(1);
+    expect(fatal).toEqual([]);
+    scheduler.failWith = remote('InvalidApplicationMasterRequestException', 'Invalid responseId in AllocateRequest from application attempt: appattempt_1_0001_000001, expect responseId to be 7, but get 3');
+    await bridge.heartbeat();
+    expect(fatal).toEqual([
+      "the ResourceManager refused the ApplicationMaster's heartbeat, which no retry can mend: org.apache.hadoop.yarn.exceptions.InvalidApplicationMasterRequestException: Invalid responseId in AllocateRequest from application attempt: appattempt_1_0001_000001, expect responseId to be 7, but get 3",
+    ]);
   });
 
   it('keeps releases that did not reach the RM for the next round', async () => {

@@ -133,15 +133,16 @@ describe('loom yarn application', () => {
     expect(status).toEqual({ code: 1, out: '', err: `loom yarn application -status: Application with id '${missing}' doesn't exist in RM or Timeline Server.\n` });
     const kill = await loom('yarn', 'application', '-kill', missing);
     expect(kill).toEqual({ code: 1, out: '', err: `loom yarn application -kill: Application with id '${missing}' doesn't exist in RM.\n` });
+    // A malformed id is bad usage (exit 2), refused before the ResourceManager is asked.
     const bad = await loom('yarn', 'application', '-status', 'app_1');
-    expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/^loom yarn application -status: not a YARN application id: 'app_1' \(expected application_<clusterTimestamp>_<sequence>\)\n$/);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^loom yarn: -status "app_1" is not a YARN application id: write application_<clusterTimestamp>_<sequence>, .* \(see loom yarn -help\)\n$/);
 
     const state = await loom('yarn', 'application', '-list', '-appStates', 'SLEEPING');
     expect(state.code).toBe(2);
-    expect(state.err.split('\n')[0]).toBe('loom yarn: "SLEEPING" is not a valid application state (or ALL); valid values: NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED');
-    expect((await loom('yarn', 'application', '-status')).err.split('\n')[0]).toBe('loom yarn: Missing argument for option -status');
-    expect((await loom('yarn', 'application')).err.split('\n')[0]).toBe('loom yarn: application needs exactly one of -list, -status, -kill');
+    expect(state.err).toBe('loom yarn: "SLEEPING" is not a valid application state (or ALL); valid values: NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED (see loom yarn -help)\n');
+    expect((await loom('yarn', 'application', '-status')).err).toBe('loom yarn: Missing argument for option -status (see loom yarn -help)\n');
+    expect((await loom('yarn', 'application')).err).toBe('loom yarn: application needs exactly one of -list, -status, -kill (see loom yarn -help)\n');
     expect((await loom('yarn', 'bogus')).code).toBe(2);
     expect((await loom('yarn')).code).toBe(2);
     expect((await loom('yarn', '-help')).code).toBe(0);
@@ -152,8 +153,10 @@ describe('loom yarn application', () => {
     await rm.stop();
     const r = await loom('yarn', '-D', 'yarn.resourcemanager.connect.max-wait.ms=200', 'application', '-list');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(new RegExp(`^loom yarn application -list: .*failed on every address .*127\\.0\\.0\\.1:${port}.*\\n$`));
-    expect(r.err.split('\n')).toHaveLength(2);
+    // a retry line per attempt, then one line naming the address and the setting that bounded the wait
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines.slice(0, -1).every((l) => l.startsWith(`Retrying connect to the ResourceManager at 127.0.0.1:${port} (connection refused). Already tried `))).toBe(true);
+    expect(lines.at(-1)).toMatch(new RegExp(`^loom yarn application -list: cannot reach the ResourceManager at 127\\.0\\.0\\.1:${port} .*yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=200`));
   });
 });
 

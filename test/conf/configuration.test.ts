@@ -142,10 +142,33 @@ describe('load', () => {
     expect([conf.get('c'), conf.get('h'), conf.get('y')]).toEqual(['1', '1', '1']);
   });
 
-  it('uses defaults only when the directory or files are missing', () => {
-    const conf = Configuration.load({ confDir: join(dirs.make(), 'does-not-exist'), env: {} });
+  it('uses defaults only when no directory is named, and skips the site files a named one lacks', () => {
+    const none = Configuration.load({ env: {} });
+    expect(none.confDir).toBeUndefined();
+    expect(none.get('fs.defaultFS')).toBe('file:///');
+    const onlyYarn = dirs.make({ 'yarn-site.xml': siteXml({ 'yarn.resourcemanager.address': 'rm.example:8032' }) });
+    const conf = Configuration.load({ env: { HADOOP_CONF_DIR: onlyYarn } });
+    expect(conf.confDir).toBe(onlyYarn);
     expect(conf.get('fs.defaultFS')).toBe('file:///');
-    expect(Configuration.load({ env: {} }).confDir).toBeUndefined();
+    expect(conf.get('yarn.resourcemanager.address')).toBe('rm.example:8032');
+  });
+
+  it('refuses a named directory that does not exist, is a file or holds no site file, naming what named it, the path and the fix', () => {
+    const missing = join(dirs.make(), 'does-not-exist');
+    const empty = dirs.make({ 'log4j.properties': 'x', 'capacity-scheduler.xml': siteXml({}) });
+    const file = join(dirs.make({ 'core-site.xml': siteXml({}) }), 'core-site.xml');
+    const fix = "point HADOOP_CONF_DIR at the directory holding your cluster's core-site.xml, hdfs-site.xml, yarn-site.xml (or unset it to use Hadoop's defaults)";
+    expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: missing } })).toThrow(`HADOOP_CONF_DIR=${missing} does not exist: ${fix}`);
+    expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: empty } })).toThrow(`HADOOP_CONF_DIR=${empty} holds none of core-site.xml, hdfs-site.xml, yarn-site.xml: ${fix}`);
+    expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: file } })).toThrow(`HADOOP_CONF_DIR=${file} is not a directory: ${fix}`);
+    // YARN_CONF_DIR and HADOOP_HOME when they are the ones that name it; an unusable one is not skipped for the next
+    expect(() => Configuration.load({ env: { YARN_CONF_DIR: missing, HADOOP_HOME: dirs.make() } })).toThrow(`YARN_CONF_DIR=${missing} does not exist: point YARN_CONF_DIR at`);
+    const home = dirs.make();
+    expect(() => Configuration.load({ env: { HADOOP_HOME: home } })).toThrow(
+      `HADOOP_HOME's configuration directory ${join(home, 'etc', 'hadoop')} does not exist: point HADOOP_CONF_DIR at the directory holding`,
+    );
+    expect(() => Configuration.load({ confDir: empty, confDirNamedBy: '--conf', env: {} })).toThrow(`--conf=${empty} holds none of core-site.xml, hdfs-site.xml, yarn-site.xml`);
+    expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: missing } })).toThrow(ConfigurationError);
   });
 
   it('fails on a malformed site file, naming the file and line', () => {

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { confWith } from './temp-conf-dir.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { confWith, siteXml, TempConfDirs } from './temp-conf-dir.js';
 import { Configuration } from '../../client/conf/configuration.js';
 import { parseHadoopAddress, webHdfsEndpoints } from '../../client/conf/namenode-addresses.js';
 
 const conf = confWith;
+const dirs = new TempConfDirs();
+afterEach(() => dirs.cleanup());
 
 describe('webHdfsEndpoints', () => {
   it('maps webhdfs:// and swebhdfs:// URIs directly, with default ports 9870 / 9871', () => {
@@ -69,8 +71,9 @@ describe('webHdfsEndpoints', () => {
   });
 
   it('explains a file:/// default file system and other unusable URIs', () => {
-    const loaded = Configuration.load({ env: { HADOOP_CONF_DIR: '/nonexistent/conf' } });
-    expect(() => webHdfsEndpoints(loaded, '/x')).toThrow('fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR=/nonexistent/conf)');
+    const dir = dirs.make({ 'core-site.xml': siteXml({ 'hadoop.tmp.dir': '/tmp/x' }) });
+    const loaded = Configuration.load({ env: { HADOOP_CONF_DIR: dir } });
+    expect(() => webHdfsEndpoints(loaded, '/x')).toThrow(`fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR=${dir})`);
     expect(() => webHdfsEndpoints(Configuration.withDefaults({}))).toThrow('fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR is not set)');
     expect(() => webHdfsEndpoints(conf({}), 'file:///tmp/x')).toThrow(/local file URI, not HDFS/);
     expect(() => webHdfsEndpoints(conf({}), 's3a://bucket/x')).toThrow('s3a://bucket/x: scheme "s3a" is not served by WebHDFS; use hdfs://, webhdfs:// or swebhdfs://');

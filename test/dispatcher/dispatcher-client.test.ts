@@ -100,11 +100,14 @@ describe('DispatcherClient against the real dispatcher', () => {
     const invalid = await rejection(client.submitJob({ ...submission, parallelism: 0 }));
     expect(invalid.status).toBe(400);
     expect(invalid.errors).toEqual(['parallelism must be a whole number from 1 to 10000; got 0']);
-    expect(invalid.message).toBe(`POST /jobs at ${baseUrl} failed with HTTP 400: parallelism must be a whole number from 1 to 10000; got 0`);
+    // The message is for the person (no REST route); the route and the server's answer are the detail (--verbose).
+    expect(invalid.message).toBe(`the Loom cluster at ${baseUrl} refused the job: parallelism must be a whole number from 1 to 10000; got 0`);
+    expect(invalid.detail).toBe(`POST /jobs at ${baseUrl} answered HTTP 400: parallelism must be a whole number from 1 to 10000; got 0`);
 
     const missing = await rejection(client.getJob('job-42'));
     expect(missing.status).toBe(404);
-    expect(missing.message).toContain('job job-42 not found');
+    expect(missing.errors[0]).toContain('job job-42 not found');
+    expect(missing.message).toBe(`the Loom cluster at ${baseUrl} has no job job-42 (job ids are 32 hex digits): loom list shows its jobs, loom list-clusters the other clusters`);
 
     const wrong = await rejection(new DispatcherClient({ baseUrl, secret: 'wrong-secret-wrong-secret' }).overview());
     expect(wrong.status).toBe(401);
@@ -201,7 +204,8 @@ describe('client-chosen job ids', () => {
     expect(control.job(id)?.state).toBe('RUNNING');
     const taken = await rejection(client.submitJob(submission, { id }));
     expect(taken.status).toBe(409);
-    expect(taken.message).toContain(`a job with id ${id} exists already`);
+    expect(taken.errors[0]).toContain(`a job with id ${id} exists already`);
+    expect(taken.message).toBe(`the Loom cluster at ${baseUrl} has a job ${id} already: loom list shows it`);
     const bad = await rejection(client.submitJob(submission, { id: 'NOT-AN-ID' }));
     expect(bad.status).toBe(400);
     expect(bad.message).toContain('32 lower-case hex digits');

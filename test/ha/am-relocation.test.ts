@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from '../../appmaster/rpc/taskexecutor-gateway-server.js';
 import { TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
+import { ContainerAdmission } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
 import type { HostPort } from '../../client/conf/hadoop-address.js';
 import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
 import { AmConnection } from '../../taskexecutor/am-connection.js';
@@ -21,7 +22,9 @@ afterEach(async () => {
 
 async function am(): Promise<{ registry: TaskExecutorRegistry; gateway: TaskExecutorGateway; address: HostPort }> {
   const registry = new TaskExecutorRegistry({ heartbeatIntervalMs: 100, heartbeatTimeoutMs: 5_000, amTimeoutMs: 10_000 });
-  const gateway = await startTaskExecutorGateway({ host: '127.0.0.1', port: 0, secret, registry });
+  const admission = new ContainerAdmission('appattempt_1_0001_000002');
+  admission.knowContainersFrom({ originOf: (id) => (id === 'container_1_0001_01_000002' ? 'taken-over' : undefined) });
+  const gateway = await startTaskExecutorGateway({ host: '127.0.0.1', port: 0, secret, registry, admission });
   gateways.push(gateway);
   return { registry, gateway, address: { host: '127.0.0.1', port: gateway.address.port } };
 }

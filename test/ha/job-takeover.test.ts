@@ -38,10 +38,13 @@ describe('jobs taken over by a new AM attempt', () => {
     expect(master.wantedTaskExecutors()).toBe(2);
 
     // TaskExecutor A comes back running attempt 1 of task 0 and attempt 2 of task 1 (retried under the old AM).
-    const a = new FakeTaskExecutor(registry, 'cA').register([
-      { jobId: id, taskIndex: 0, attempt: 1 },
-      { jobId: id, taskIndex: 1, attempt: 2 },
-    ]);
+    const a = new FakeTaskExecutor(registry, 'cA').register(
+      [
+        { jobId: id, taskIndex: 0, attempt: 1 },
+        { jobId: id, taskIndex: 1, attempt: 2 },
+      ],
+      'taken-over',
+    );
     expect(a.cancelled()).toEqual([]);
     expect(a.deployed()).toEqual([]);
     expect(master.job(id)!.tasks.map((t) => [t.state, t.attempt, t.taskExecutorId])).toEqual([
@@ -50,7 +53,7 @@ describe('jobs taken over by a new AM attempt', () => {
       ['SCHEDULED', 1, undefined],
     ]);
     // Task 2 waits for the hold although B has a free slot; a task of a job nobody resubmitted is cancelled.
-    const b = new FakeTaskExecutor(registry, 'cB').register([{ jobId: 'f'.repeat(32), taskIndex: 0, attempt: 1 }]);
+    const b = new FakeTaskExecutor(registry, 'cB').register([{ jobId: 'f'.repeat(32), taskIndex: 0, attempt: 1 }], 'taken-over');
     expect(b.cancelled()).toEqual([{ jobId: 'f'.repeat(32), taskIndex: 0, attempt: 1 }]);
     expect(b.deployed()).toEqual([]);
 
@@ -68,7 +71,7 @@ describe('jobs taken over by a new AM attempt', () => {
     await master.submitJob(spec(1), { id, recoveredHoldUntil: clock.t });
     const first = new FakeTaskExecutor(registry, 'c1').register();
     expect(first.deployed().map((d) => d.task.taskIndex)).toEqual([0]);
-    const late = new FakeTaskExecutor(registry, 'c2').register([{ jobId: id, taskIndex: 0, attempt: 1 }]);
+    const late = new FakeTaskExecutor(registry, 'c2').register([{ jobId: id, taskIndex: 0, attempt: 1 }], 'taken-over');
     expect(late.cancelled()).toEqual([{ jobId: id, taskIndex: 0, attempt: 1 }]);
     expect(master.job(id)!.tasks[0]).toMatchObject({ state: 'DEPLOYING', taskExecutorId: 'c1' });
   });

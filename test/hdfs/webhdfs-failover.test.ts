@@ -3,6 +3,7 @@ import net from 'node:net';
 import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
 import { RetriableError, StandbyError, WebHdfsConnectionError } from '../../client/hdfs/webhdfs-errors.js';
 import { DEFAULT_RETRY_POLICY, decideRetry } from '../../client/hdfs/webhdfs-retry-policy.js';
+import type { RetryEvent } from '../../client/retry/retry-report.js';
 import { FakeWebHdfsServer } from './fake-webhdfs-server.mjs';
 
 const servers: FakeWebHdfsServer[] = [];
@@ -84,6 +85,38 @@ describe('NameNode HA failover', () => {
     clients.push(client);
     await expect(client.getHomeDirectory()).rejects.toBeInstanceOf(StandbyError);
     expect(standby.requests).toHaveLength(3);
+  });
+});
+
+describe('reporting retries', () => {
+  it('tells its reporter of every retry of an unreachable NameNode and gives up in one error naming it and the bound', async () => {
+    const port = await closedPort();
+    const events: RetryEvent[] = [];
+    const sleeps: number[] = [];
+    const client = new WebHdfsClient({
+      endpoints: [{ scheme: 'http', host: '127.0.0.1', port }],
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 100 },
+      retryTarget: { server: 'NameNode', addressSetting: 'fs.defaultFS', bound: { setting: 'dfs.http.client.failover.max.attempts', value: '3' } },
+      onRetry: (e) => events.push(e),
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    clients.push(client);
+    const err = await client.getFileStatus('/x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WebHdfsConnectionError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^cannot reach the NameNode at 127\\.0\\.0\\.1:${port} \\(connection refused\\) after 3 attempt\\(s\\) .*dfs\\.http\\.client\\.failover\\.max\\.attempts=3.*fs\\.defaultFS.* \\(GETFILESTATUS /x\\)$`),
+    );
+    const bound = { setting: 'dfs.http.client.failover.max.attempts', value: '3' };
+    expect(events).toEqual([1, 2].map((n, i) => ({ server: 'NameNode', address: `127.0.0.1:${port}`, failedAttempts: n, reason: 'connection refused', delayMs: sleeps[i], bound })));
+  });
+
+  it('is silent without a reporter, and a NameNode error that is not retried is not reported', async () => {
+    const active = await server();
+    const events: RetryEvent[] = [];
+    const client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: active.port }], user: 'loom', onRetry: (e) => events.push(e), sleep: async () => {} });
+    clients.push(client);
+    await expect(client.getFileStatus('/missing')).rejects.toThrow(/File does not exist|FileNotFound/);
+    expect(events).toEqual([]);
   });
 });
 

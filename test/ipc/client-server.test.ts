@@ -11,6 +11,7 @@ import { OPAQUE_BYTES } from '../../client/ipc/rpc-messages.js';
 import { RpcServerException } from '../../client/ipc/rpc-server-exception.js';
 import type { RpcServer, RpcCallContext } from '../../client/ipc/rpc-server.js';
 import { waitFor } from '../minicluster/mini-cluster-kit.js';
+import type { RetryEvent } from '../../client/retry/retry-report.js';
 import { ACP, exchangeRaw, startServer } from './server-support.js';
 
 const REPORT_REQ = 'hadoop.yarn.GetApplicationReportRequestProto';
@@ -352,5 +353,61 @@ describe('failover', () => {
     await expect(client.invoke('getApplicationReport', { application_id: { id: 2 } })).rejects.toBeInstanceOf(IpcClientClosedError);
     release?.();
     expect(arrived).toBe(1);
+  });
+
+  it('tells its reporter of every retry (address, attempt, reason, the bound) and gives up in one error naming them', async () => {
+    const dead = await rawServer(() => {});
+    await new Promise((r) => rawServers.pop()!.close(r)); // the port is now closed
+    const events: RetryEvent[] = [];
+    const client = new FailoverRpcClient({
+      addresses: [{ host: '127.0.0.1', port: dead }],
+      protocol: descriptor,
+      auth: { kind: 'simple', user: 'u' },
+      maxAttempts: 4,
+      sleepBaseMs: 5,
+      sleepMaxMs: 5,
+      target: { server: 'ResourceManager', addressSetting: 'yarn.resourcemanager.address', bound: { setting: 'yarn.resourcemanager.connect.max-wait.ms', value: '15' } },
+      onRetry: (e) => events.push(e),
+    });
+    clients.push(client);
+    const err = await client.invoke('getApplicationReport', { application_id: { id: 1 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IpcConnectionError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^cannot reach the ResourceManager at 127\\.0\\.0\\.1:${dead} \\(connection refused\\) after 4 attempt\\(s\\) over [0-9.]+ s, all that yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=15 allows: check that it runs and that yarn\\.resourcemanager\\.address names it, or raise yarn\\.resourcemanager\\.connect\\.max-wait\\.ms to wait longer`),
+    );
+    const bound = { setting: 'yarn.resourcemanager.connect.max-wait.ms', value: '15' };
+    expect(events).toEqual([1, 2, 3].map((n) => ({ server: 'ResourceManager', address: `127.0.0.1:${dead}`, failedAttempts: n, reason: 'connection refused', delayMs: 5, bound })));
+  });
+
+  it('stops once maxWaitMs has passed, whatever attempts are left', async () => {
+    const dead = await rawServer(() => {});
+    await new Promise((r) => rawServers.pop()!.close(r));
+    const events: RetryEvent[] = [];
+    const client = new FailoverRpcClient({
+      addresses: [{ host: '127.0.0.1', port: dead }],
+      protocol: descriptor,
+      auth: { kind: 'simple', user: 'u' },
+      maxAttempts: 1000,
+      sleepBaseMs: 100,
+      sleepMaxMs: 100,
+      maxWaitMs: 250,
+      onRetry: (e) => events.push(e),
+    });
+    clients.push(client);
+    await expect(client.invoke('getApplicationReport', { application_id: { id: 1 } })).rejects.toThrow(/after [23] attempt\(s\)/);
+    expect(events.length).toBeGreaterThanOrEqual(1);
+    expect(events.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('connect retries of one connection', () => {
+  it('retry ipc.client.connect.max.retries times with a fixed pause, telling the reporter each time', async () => {
+    const dead = await rawServer(() => {});
+    await new Promise((r) => rawServers.pop()!.close(r));
+    const events: RetryEvent[] = [];
+    const c = connection(dead, undefined, { connectMaxRetries: 2, connectRetryIntervalMs: 10, serverName: 'NodeManager', onRetry: (e) => events.push(e) });
+    await expect(report(c, 1)).rejects.toThrow(/after 3 attempt\(s\)/);
+    const bound = { setting: 'ipc.client.connect.max.retries', value: '2' };
+    expect(events).toEqual([1, 2].map((n) => ({ server: 'NodeManager', address: `127.0.0.1:${dead}`, failedAttempts: n, reason: 'connection refused', delayMs: 10, bound })));
   });
 });

@@ -1,6 +1,7 @@
 /** In-memory TaskExecutors for job master tests: each is a link that records what the AM sent. */
-import type { AmMessage, DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
+import { taskKey, type AmMessage, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
 import type { TaskExecutorLink, TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
+import type { TaskExecutorOrigin } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
 
 export class FakeTaskExecutor implements TaskExecutorLink {
   readonly sent: AmMessage[] = [];
@@ -20,8 +21,9 @@ export class FakeTaskExecutor implements TaskExecutorLink {
     this.closedWith = shutdownReason;
   }
 
-  register(running: TaskRef[] = []): this {
-    this.registry.register({ taskExecutorId: this.id, host: `host-${this.id}`, slots: this.slots, memoryMb: 1024, pid: 1, attemptToken: '', running }, this);
+  /** `origin`: as the gateway's admission would say (`taken-over`: a previous AM attempt's container). */
+  register(running: TaskRef[] = [], origin: TaskExecutorOrigin = 'launched'): this {
+    this.registry.register({ taskExecutorId: this.id, host: `host-${this.id}`, slots: this.slots, memoryMb: 1024, pid: 1, attemptToken: '', running }, this, origin);
     return this;
   }
 
@@ -34,13 +36,18 @@ export class FakeTaskExecutor implements TaskExecutorLink {
   }
 
   update(task: TaskRef, state: TaskUpdateMessage['state'], extra: Partial<TaskUpdateMessage> = {}): void {
+    if (state !== 'RUNNING') this.ended.add(taskKey(task));
     this.registry.taskUpdate(this.id, this, { task, state, ...extra });
   }
 
-  /** Reports every deployed attempt FINISHED with `result(index)`. */
+  /** Reports every deployed attempt not ended yet FINISHED with `result(index)` (a TaskExecutor ends each attempt once). */
   finishAll(result: (index: number) => unknown = (i) => i): void {
-    for (const d of this.deployed()) this.update(d.task, 'FINISHED', { resultJson: JSON.stringify(result(d.task.taskIndex)) });
+    for (const d of this.deployed()) {
+      if (!this.ended.has(taskKey(d.task))) this.update(d.task, 'FINISHED', { resultJson: JSON.stringify(result(d.task.taskIndex)) });
+    }
   }
+
+  private readonly ended = new Set<string>();
 
   disconnect(reason = 'its connection was lost'): void {
     this.registry.disconnected(this.id, this, reason);

@@ -137,9 +137,14 @@ describe('JobMaster failures', () => {
     ]);
     const task0 = master.job(job.id)!.tasks[0]!;
     expect(task0).toMatchObject({ state: 'DEPLOYING', attempt: 2, taskExecutorId: 'c3', error: 'TaskExecutor c2 (host-c2) was lost: its connection was lost' });
-    // A late result of attempt 1 (say, over a connection that came back) changes nothing.
-    a.register();
+    // A late result of attempt 1 over a connection that came back changes nothing: the TaskExecutor reports the
+    // attempt it still runs when it registers again and is told to stop it; its end frees the slot, nothing else.
+    // Without that report the result is for an attempt never deployed on this connection: refused.
+    expect(() => a.update(onA, 'FINISHED', { resultJson: '"stale"' })).not.toThrow(); // the old connection is gone: dropped
+    a.register([onA]);
+    expect(a.cancelled()).toEqual([onA]);
     a.update(onA, 'FINISHED', { resultJson: '"stale"' });
+    expect(() => a.update({ ...onA, taskIndex: 1 }, 'FINISHED', { resultJson: '"forged"' })).toThrow(/never deployed to it: refused/);
     b.finishAll((i) => `fresh ${i}`);
     expect(master.job(job.id)!.results).toEqual(['fresh 0', 'fresh 1']);
   });
@@ -208,6 +213,21 @@ describe('JobMaster failures', () => {
 });
 
 describe('JobMaster cancel', () => {
+  it('when YARN refuses the TaskExecutor ask for good, fails the jobs waiting for slots with the reason and leaves the others running', async () => {
+    const a = te('c2').register();
+    const placed = await master.submitJob(spec(2));
+    const partly = await master.submitJob(spec(3)); // no free slot: waits
+    for (const x of a.deployed()) a.update(x.task, 'RUNNING');
+    expect(master.wantedTaskExecutors()).toBe(3);
+    const reason = 'YARN refuses the TaskExecutor containers this job needs: InvalidResourceRequestException: Invalid resource request!';
+    expect(master.failJobsWaitingForSlots(reason)).toEqual([partly.id]);
+    expect(master.job(partly.id)).toMatchObject({ state: 'FAILED', error: reason });
+    expect(master.job(partly.id)!.tasks.map((t) => [t.state, t.error])).toEqual(Array(3).fill(['FAILED', reason]));
+    expect(master.job(placed.id)!.state).toBe('RUNNING');
+    expect(master.wantedTaskExecutors()).toBe(1);
+    expect(master.failJobsWaitingForSlots(reason)).toEqual([]);
+  });
+
   it('cancels: waiting tasks at once, running ones when their TaskExecutor confirms', async () => {
     const a = te('c2').register();
     const job = await master.submitJob(spec(3));

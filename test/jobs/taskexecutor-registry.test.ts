@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { TaskExecutorRegistrationError, TaskExecutorRegistry, type TaskExecutorEvent } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
+import {
+  TaskExecutorAlreadyRegisteredError,
+  TaskExecutorRegistrationError,
+  TaskExecutorRegistry,
+  TaskUpdateRefusedError,
+  type TaskExecutorEvent,
+} from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import { FakeClock, FakeTaskExecutor } from './fake-taskexecutors.js';
 
 let clock: FakeClock;
@@ -54,7 +60,13 @@ describe('TaskExecutorRegistry', () => {
     // Its slot counts as taken until the TaskExecutor confirms the cancel.
     expect(registry.get('c2')!.freeSlots).toBe(0);
 
-    // It comes back on a new connection: the old one is lost (its task was handed to others), the new one cleans up.
+    // While the old connection heartbeats, a registration under its id on another one is refused and changes nothing.
+    expect(() => new FakeTaskExecutor(registry, 'c2').register()).toThrow(TaskExecutorAlreadyRegisteredError);
+    expect(events.filter((e) => e.type === 'lost')).toEqual([]);
+    expect(a.closedWith).toBeNull();
+    // Its old connection missed two heartbeats (1000 ms apart): it comes back on a new connection, the old one is
+    // lost (its task was handed to others), the new one cleans up.
+    clock.advance(2_001);
     const again = new FakeTaskExecutor(registry, 'c2').register([{ jobId: 'j', taskIndex: 0, attempt: 1 }]);
     expect(a.closedWith).toBeUndefined();
     expect(events.filter((e) => e.type === 'lost')).toEqual([
@@ -62,11 +74,8 @@ describe('TaskExecutorRegistry', () => {
         type: 'lost',
         id: 'c2',
         host: 'host-c2',
-        reason: 'it registered again on a new connection',
-        tasks: [
-          { jobId: 'j', taskIndex: 0, attempt: 1 },
-          { jobId: 'old', taskIndex: 3, attempt: 2 },
-        ],
+        reason: 'it registered again on a new connection; the old one had sent no heartbeat for 2001 ms',
+        tasks: [{ jobId: 'j', taskIndex: 0, attempt: 1 }],
       },
     ]);
     expect(again.cancelled()).toEqual([{ jobId: 'j', taskIndex: 0, attempt: 1 }]);
@@ -89,24 +98,24 @@ describe('TaskExecutorRegistry', () => {
     expect(registry.get('c2')!.freeSlots).toBe(0);
     a.update({ jobId: 'j', taskIndex: 0, attempt: 1 }, 'FINISHED', { resultJson: '1' });
     expect(registry.get('c2')!.freeSlots).toBe(1);
-    // A repeated final update is not counted twice.
-    a.update({ jobId: 'j', taskIndex: 0, attempt: 1 }, 'FINISHED', { resultJson: '1' });
+    // A repeated final update is not counted twice: the attempt is no longer this TaskExecutor's, so it is refused.
+    expect(() => a.update({ jobId: 'j', taskIndex: 0, attempt: 1 }, 'FINISHED', { resultJson: '1' })).toThrow(TaskUpdateRefusedError);
     expect(events.map((e) => e.type)).toEqual(['registered', 'taskUpdate', 'taskUpdate', 'slotFreed']);
   });
 
   it('refuses registrations without an id, host or sane slot count, and keeps going when a listener throws', () => {
     const link = new FakeTaskExecutor(registry, 'x');
     const reg = { taskExecutorId: 'c2', host: 'h', slots: 2, memoryMb: 0, pid: 1, attemptToken: '', running: [] };
-    expect(() => registry.register({ ...reg, taskExecutorId: '' }, link)).toThrow(/without a TaskExecutor id/);
-    expect(() => registry.register({ ...reg, host: '' }, link)).toThrow(/without a host \(NM_HOST\)/);
-    expect(() => registry.register({ ...reg, slots: 2.5 }, link)).toThrow(/offers 2.5 slots/);
+    expect(() => registry.register({ ...reg, taskExecutorId: '' }, link, 'launched')).toThrow(/without a TaskExecutor id/);
+    expect(() => registry.register({ ...reg, host: '' }, link, 'launched')).toThrow(/without a host \(NM_HOST\)/);
+    expect(() => registry.register({ ...reg, slots: 2.5 }, link, 'launched')).toThrow(/offers 2.5 slots/);
     expect(() => new TaskExecutorRegistry({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 1_000, amTimeoutMs: 1 })).toThrow(/must be longer/);
 
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     registry.on(() => {
       throw new Error('listener bug');
     });
-    registry.register(reg, link);
+    registry.register(reg, link, 'launched');
     expect(events.map((e) => e.type)).toEqual(['registered']);
     expect(spy).toHaveBeenCalledOnce();
     spy.mockRestore();

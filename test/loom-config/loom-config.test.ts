@@ -99,6 +99,20 @@ describe('LoomConfig from loom.yaml', () => {
     expect(err.key).toBe('taskmanager.memory.process.size');
   });
 
+  it('every size option is range-checked where it is read: process sizes below 512 MiB, an empty REST body limit', () => {
+    const dir = dirs.make({ 'loom.yaml': 'taskmanager.memory.process.size: 256m\n' });
+    const fromFile = errorOf(() => LoomConfig.load({ confDir: dir, env: {} }));
+    expect(fromFile.message).toBe(
+      `taskmanager.memory.process.size="256m" (from ${join(dir, 'loom.yaml')}:1) is 256 MiB, less than the 512 MiB a Loom TaskExecutor needs (Node.js does not fit in less under YARN's virtual memory check): give taskmanager.memory.process.size=512m or more`,
+    );
+    expect(fromFile.key).toBe('taskmanager.memory.process.size');
+    expect(errorOf(() => LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['rest.server.max-content-length=0'] })).message).toMatch(
+      /^rest\.server\.max-content-length="0" \(from -D\) is 0 bytes, less than the 1 byte a request body needs .*: give rest\.server\.max-content-length=1b or more$/,
+    );
+    expect(LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['jobmanager.memory.process.size=0.5g'] }).get(LoomOptions.jobManagerMemory).mebibytes).toBe(512);
+    expect(() => LoomOptions.jobManagerMemory.parseFlag('-yjm', '511m')).toThrow(/^-yjm="511m" is 511 MiB, less than the 512 MiB a Loom ApplicationMaster needs .*: give -yjm 512m or more$/);
+  });
+
   it('finds loom.yaml through LOOM_CONF_DIR, then ./conf; a missing explicit file is an error', () => {
     const dir = dirs.make({ 'loom.yaml': 'parallelism.default: 3\n' });
     expect(LoomConfig.load({ env: { LOOM_CONF_DIR: dir } }).get(LoomOptions.defaultParallelism)).toBe(3);
@@ -139,14 +153,34 @@ describe('LoomConfig from loom.yaml', () => {
     ]);
   });
 
-  it('keeps unknown keys and warns only on likely typos of known ones', () => {
-    const c = LoomConfig.fromYaml('taskmanager.numberOfTaskslots: 2\nyarn.aplication-attempts: 3\nmy.setting: x\ntaskmanager.number_of_task_slots: 3\n', 'loom.yaml');
-    expect(c.get(LoomOptions.taskSlots)).toBe(1);
+  it('refuses likely typos of the keys Loom reads, naming the file, the line and the key meant', () => {
+    const err = errorOf(() =>
+      LoomConfig.fromYaml('taskmanager.numberOfTaskslots: 2\nyarn.aplication-attempts: 3\nmy.setting: x\ntaskmanager.number_of_task_slots: 3\n', 'loom.yaml'),
+    );
+    expect(err.message).toBe(
+      '3 unknown keys: ' +
+        [
+          'loom.yaml:1: taskmanager.numberOfTaskslots is not a key Loom knows; did you mean taskmanager.numberOfTaskSlots? (correct it, or Loom runs without the setting)',
+          'loom.yaml:2: yarn.aplication-attempts is not a key Loom knows; did you mean yarn.application-attempts? (correct it, or Loom runs without the setting)',
+          'loom.yaml:4: taskmanager.number_of_task_slots is not a key Loom knows; did you mean taskmanager.numberOfTaskSlots? (correct it, or Loom runs without the setting)',
+        ].join('; '),
+    );
+    const nested = errorOf(() => LoomConfig.fromYaml('taskmanager:\n  numberOfTaskSlot: 2\n', '/etc/loom/loom.yaml'));
+    expect(nested.message).toBe(
+      '/etc/loom/loom.yaml:2: taskmanager.numberOfTaskSlot is not a key Loom knows; did you mean taskmanager.numberOfTaskSlots? (correct it, or Loom runs without the setting)',
+    );
+  });
+
+  it('keeps the user\'s own keys and Hadoop\'s silently, and warns about Flink options Loom does not support', () => {
+    const c = LoomConfig.fromYaml(
+      'my.setting: x\nyarn.resourcemanager.connect.max-wait.ms: 5000\ndfs.replication: 2\nflink.hadoop.dfs.blocksize: 64m\nstate.backend.type: rocksdb\nyarn.ship-archives: a.zip\n',
+      'loom.yaml',
+    );
     expect(c.getString('my.setting')).toBe('x');
+    expect(c.getString('yarn.resourcemanager.connect.max-wait.ms')).toBe('5000');
     expect(c.warnings()).toEqual([
-      'loom.yaml:1: unknown key taskmanager.numberOfTaskslots; did you mean taskmanager.numberOfTaskSlots? It is kept as written',
-      'loom.yaml:2: unknown key yarn.aplication-attempts; did you mean yarn.application-attempts? It is kept as written',
-      'loom.yaml:4: unknown key taskmanager.number_of_task_slots; did you mean taskmanager.numberOfTaskSlots? It is kept as written',
+      'loom.yaml:5: state.backend.type is a Flink option Loom does not support; it has no effect',
+      'loom.yaml:6: yarn.ship-archives is a Flink option Loom does not support; it has no effect',
     ]);
   });
 

@@ -222,6 +222,75 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     expect(small.takeAmLaunches()[0]!.container.resource.memory).toBe(256);
   });
 
+  // Answers of the real Hadoop 3.3.6 RM (8192 MB / 4 vcores maximum) to submitApplication, recorded for this test.
+  const REAL_LESS_THAN_ZERO_MEMORY =
+    'Invalid resource request! Cannot allocate containers as requested resource is less than 0! Requested resource type=[memory-mb], Requested resource=<memory:-1, vCores:1>';
+  const REAL_LESS_THAN_ZERO_VCORES =
+    'Invalid resource request! Cannot allocate containers as requested resource is less than 0! Requested resource type=[vcores], Requested resource=<memory:1024, vCores:-2>';
+  const overMax = (type: string, requested: string, allowed: string, configured: string) =>
+    `Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. Requested resource type=[${type}], Requested resource=${requested}, maximum allowed allocation=${allowed}, please note that maximum allowed allocation is calculated by scheduler based on maximum resource of registered NodeManagers, which might be less than configured maximum allocation=${configured}`;
+
+  it('names only the first resource type over the maximum (memory-mb before vcores) and refuses negative sizes with 3.3.6\'s text', () => {
+    const { rm } = cluster();
+    const refusal = (resource: object) => {
+      try {
+        submit(rm, 9, { resource });
+      } catch (err) {
+        return { className: (err as { className: string }).className, message: (err as Error).message };
+      }
+      throw new Error('accepted');
+    };
+    const cls = 'org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException';
+    const max = '<memory:8192, vCores:4>';
+    expect(refusal({ memory: 100000, virtual_cores: 99 })).toEqual({ className: cls, message: overMax('memory-mb', '<memory:100000, vCores:99>', max, max) });
+    expect(refusal({ memory: 1024, virtual_cores: 99 })).toEqual({ className: cls, message: overMax('vcores', '<memory:1024, vCores:99>', max, max) });
+    expect(refusal({ memory: -1, virtual_cores: 1 })).toEqual({ className: cls, message: REAL_LESS_THAN_ZERO_MEMORY });
+    expect(refusal({ memory: 1024, virtual_cores: -2 })).toEqual({ className: cls, message: REAL_LESS_THAN_ZERO_VCORES });
+  });
+
+  it("validates asks against the queue's maximum allocation, which getNewApplication does not tell; the refusal shows in the report; refreshQueues may only raise it", () => {
+    const rm = new ResourceManagerCore({ config: { clusterTimestamp: TS, queueMaximumAllocationVcores: 1 } });
+    const node = rm.registerNode({ port: 45454, httpPort: 8042, capability: { memory: 8192, virtual_cores: 8 } });
+    expect(rm.getNewApplication().maximumCapability).toMatchObject({ memory: 8192, virtual_cores: 4 });
+    const appId = submit(rm, 1);
+    const attempt = launchAm(rm, node);
+    const reg = rm.registerApplicationMaster(attempt, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
+    expect(reg.maximumCapability).toMatchObject({ memory: 8192, virtual_cores: 1 });
+
+    const ask = (count: number) => [{ priority: { priority: 1 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 2 }, num_containers: count }];
+    const refused = overMax('vcores', '<memory:1024, vCores:2>', '<memory:8192, vCores:1>', '<memory:8192, vCores:4>');
+    expect(() => rm.allocate(attempt, { response_id: 0, ask: ask(1) })).toThrow(refused);
+    expect(rm.getApplicationReport(appId).diagnostics).toBe(refused); // DefaultAMSProcessor.handleInvalidResourceException
+    // Withdrawing the ask (0 containers) is validated just the same: the ask cannot even be taken back.
+    expect(() => rm.allocate(attempt, { response_id: 0, ask: ask(0) })).toThrow(refused);
+    expect(rm.allocate(attempt, { response_id: 0 }).response_id).toBe(1); // nothing was applied, the attempt goes on
+
+    expect(() => rm.refreshQueueMaximumAllocation({ vcores: 8 })).toThrow(
+      'Queue maximum allocation cannot be larger than the cluster setting for queue root.default max allocation per queue: <memory:8192, vCores:8> cluster setting: <memory:8192, vCores:4>',
+    );
+    rm.refreshQueueMaximumAllocation({ vcores: 2 });
+    expect(() => rm.refreshQueueMaximumAllocation({ vcores: 1 })).toThrow(
+      'Trying to reinitialize root.default the maximum allocation size can not be decreased! Current setting: <memory:8192, vCores:2>, trying to set it to: <memory:8192, vCores:1>',
+    );
+    expect(rm.allocate(attempt, { response_id: 1, ask: ask(1) }).response_id).toBe(2);
+    rm.nodeHeartbeat(node);
+    expect(rm.allocate(attempt, { response_id: 2 }).allocated_containers).toHaveLength(1);
+  });
+
+  it('refuses a release of another attempt\'s container (without keep-containers) and * in the blacklist, applying nothing', () => {
+    const { rm, node } = cluster();
+    submit(rm, 1);
+    const attempt = launchAm(rm, node);
+    rm.registerApplicationMaster(attempt, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
+    const foreign = `container_${TS}_0001_02_000005`;
+    const ask = [{ priority: { priority: 1 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 1 }, num_containers: 1 }];
+    expect(() => rm.allocate(attempt, { response_id: 0, ask, release: [containerIdToProto(parseContainerId(foreign))] })).toThrow(
+      `Cannot release container : ${foreign} not belonging to this application attempt : ${attempt}`,
+    );
+    expect(() => rm.allocate(attempt, { response_id: 0, ask, blacklist_request: { blacklist_additions: ['*'] } })).toThrow('Cannot add * to the blacklist!');
+    expect(rm.appRecord(`application_${TS}_0001`).attempts[0]!.asks).toEqual({});
+  });
+
   it('kills: first answer false, then true, with the recorded diagnostics', () => {
     const { rm, node } = cluster();
     const appId = submit(rm, 1);

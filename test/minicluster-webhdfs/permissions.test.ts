@@ -82,7 +82,7 @@ describe('WebHDFS permissions', () => {
     expect(await remote('PUT', c.nn('/pub/f/sub?op=MKDIRS&user.name=root'))).toMatchObject({
       status: 403,
       javaClassName: 'org.apache.hadoop.fs.ParentNotDirectoryException',
-      message: 'Parent path is not a directory: /pub/f',
+      message: '/pub/f (is not a directory)',
     });
   });
 

@@ -1,7 +1,8 @@
 // `loom minicluster` as a user runs it: a real process that prints HADOOP_CONF_DIR, serves real
 // clients through that directory, and stops cleanly on SIGTERM. Runs the compiled CLI (npm test builds it).
 import { spawn, type ChildProcess, execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { PassThrough } from 'node:stream';
@@ -62,13 +63,30 @@ describe('loom minicluster', () => {
     stderr.on('data', (d: Buffer) => (text += d.toString()));
     const code = await runMiniCluster({ nodes: '0', define: [] }, { stdout: new PassThrough(), stderr });
     expect(code).toBe(2);
-    expect(text).toContain('--nodes needs a positive integer, got "0"');
+    expect(text).toContain('--nodes "0" is not a number of NodeManagers: give a whole number of at least 1, e.g. --nodes 2');
     const bad = await runMiniCluster({ nodes: '1', define: ['novalue'] }, { stdout: new PassThrough(), stderr });
     expect(bad).toBe(2);
-    expect(text).toContain('-D needs key=value');
+    expect(text).toContain('-D "novalue" is not key=value: write e.g. -D yarn.nodemanager.vmem-check-enabled=false');
     const latency = await runMiniCluster({ nodes: '1', hdfsLatency: 'fast', define: [] }, { stdout: new PassThrough(), stderr });
     expect(latency).toBe(2);
     expect(text).toContain('--hdfs-latency must be real, none or a scale >= 0 (e.g. 0.5), got "fast"');
+  });
+
+  it('-d needs --dir, --stop needs a running one; each says what to do', async () => {
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (d: Buffer) => (text += d.toString()));
+    expect(await runMiniCluster({ nodes: '1', define: [], detach: true }, { stdout: new PassThrough(), stderr })).toBe(2);
+    expect(text).toContain('-d needs --dir <dir>');
+    const dir = mkdtempSync(join(tmpdir(), 'loom-mc-stop-'));
+    try {
+      writeFileSync(join(dir, 'minicluster.pid'), '999999999\n'); // a stale pid file
+      expect(await runMiniCluster({ nodes: '1', define: [], stop: true, dir }, { stdout: new PassThrough(), stderr })).toBe(1);
+      expect(text).toContain(`no mini cluster runs from ${dir}`);
+      expect(existsSync(join(dir, 'minicluster.pid'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--hdfs-latency sets the WebHDFS delays and the banner says which', async () => {

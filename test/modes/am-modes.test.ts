@@ -126,7 +126,9 @@ describe('application mode', () => {
         '  ctx.log(`mode ${ctx.mode} args ${ctx.args.join(" ")}`);\n' +
         '  const r = await ctx.run({ exportName: "square", args: [ctx.args[0]] });\n' +
         '  if (r.join() !== "0,1,4") throw new Error(`unexpected results ${r}`);\n' +
-        '}\n',
+        '}\n' +
+        // ctx.submit() looks the job's export up in the bundle before it submits the job.
+        'export function square(task) { return task.index ** 2; }\n',
     );
     const runner = prepareApplicationMode(am(workDir), config('parallelism.default: 3\n'), env(['7']), { workerUrl: WORKER });
     const { host, submitted, logs, finishedOnce } = fakeHost(() => ({ state: 'FINISHED', results: [0, 1, 4] }));
@@ -139,7 +141,7 @@ describe('application mode', () => {
   });
 
   it("main()'s error, and a job's failure it awaited, end the application FAILED with the message and the stack head", async () => {
-    const workDir = await applicationDir('export default async function main(ctx) {\n  await ctx.run({ exportName: "square" });\n}\n');
+    const workDir = await applicationDir('export default async function main(ctx) {\n  await ctx.run({ exportName: "square" });\n}\nexport function square() {}\n');
     const runner = prepareApplicationMode(am(workDir), config(), env([]), { workerUrl: WORKER });
     const { host, finishedOnce } = fakeHost(() => ({ state: 'FAILED', error: 'task 0: no such file' }));
     runner.start(host);
@@ -147,6 +149,18 @@ describe('application mode', () => {
     expect(status).toBe('FAILED');
     // Application mode names main()'s jobs by their order, the same in every AM attempt.
     expect(diagnostics).toMatch(new RegExp(`^main\\(\\) failed: JobFailedError: job ${applicationJobId('application_1_0001', 1)} FAILED: task 0: no such file\\n\\s+at `));
+    await runner.stop('test over');
+  });
+
+  it("a job whose export the bundle lacks is refused by ctx.submit() in main(), before it reaches the job master", async () => {
+    const workDir = await applicationDir('export default async function main(ctx) {\n  await ctx.run({ exportName: "sqaure" });\n}\nexport function square() {}\n');
+    const runner = prepareApplicationMode(am(workDir), config(), env([]), { workerUrl: WORKER });
+    const { host, submitted, finishedOnce } = fakeHost(() => ({ state: 'FINISHED', results: [] }));
+    runner.start(host);
+    const { status, diagnostics } = await finishedOnce;
+    expect(status).toBe('FAILED');
+    expect(diagnostics).toMatch(/^main\(\) failed: ProgramError: ctx\.submit\(\{ exportName: "sqaure" \}\): prog-0123456789ab\.js exports no function named "sqaure" \(its exported functions: default, square\)/);
+    expect(submitted).toEqual([]);
     await runner.stop('test over');
   });
 

@@ -31,7 +31,9 @@ describe('failing programs and bad input', () => {
     kit = await startSessionKit();
     const run = await kit.loom(['run', '-t', 'yarn-per-job', WORD_COUNT, `/user/${kit.user}/no-such-input.txt`]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/loom run: main\(\) failed: JobFailedError: job [0-9a-f]{32} FAILED: .*no-such-input\.txt/);
+    // One line in the user's terms: the job, the task and its error; no stack without --verbose.
+    expect(run.stderr).toMatch(/^loom run: job [0-9a-f]{32} FAILED: task 0 \(attempt 1\) failed: .*no-such-input\.txt.*$/m);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
     const [app] = await kit.yarn.getApplications();
     expect(app).toMatchObject({ state: 'FINISHED', finalStatus: 'FAILED' });
     expect(app!.diagnostics).toMatch(/no-such-input\.txt/);

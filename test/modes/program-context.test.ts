@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { JobPlan } from '../../client/program/job-request.js';
 import { createProgramContext, type JobSubmitter } from '../../client/program/program-context.js';
-import { DetachedResultError, describeProgramError, JobFailedError, ProgramError } from '../../client/program/program-errors.js';
+import { DetachedResultError, describeMainFailure, describeProgramError, JobFailedError, ProgramError } from '../../client/program/program-errors.js';
+import { ApplicationEndedError } from '../../client/deploy/application-waiter.js';
+import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
 import { programMainOf } from '../../client/program/program-loader.js';
 import type { ProgramContext } from '../../client/program/program-api.js';
 import { runProgram } from '../../client/program/run-program.js';
@@ -58,10 +60,12 @@ describe('ctx.submit / ctx.run', () => {
     const err = await ctx.submit({ exportName: ' ', parallelism: 0, args: 'x' as unknown as unknown[], name: 5 as unknown as string }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProgramError);
     expect((err as Error).message).toBe(
-      'ctx.submit(): exportName must name the bundle export every task calls (e.g. "countWords"); parallelism must be a whole number of at least 1 (got 0); ' +
+      'ctx.submit(): exportName must name the bundle export every task calls (e.g. "countWords"); parallelism must be a whole number from 1 to 10000 (got 0); ' +
         'args must be an array (every task gets it as task.args); name must be a string when given',
     );
     await expect(ctx.submit({ exportName: 'f', args: [10n] })).rejects.toThrow(/args must be JSON-serialisable/);
+    // The AM's own limit (MAX_PARALLELISM), checked here before anything is uploaded.
+    await expect(ctx.submit({ exportName: 'f', parallelism: 10_001 })).rejects.toThrow('parallelism must be a whole number from 1 to 10000 (got 10001)');
     expect(submitter.plans).toEqual([]);
   });
 
@@ -110,5 +114,26 @@ describe('finding main() and describing its error', () => {
     err.stack = ['TypeError: bad input', ...Array.from({ length: 10 }, (_, i) => `    at f${i} (file:///x.mjs:${i}:1)`)].join('\n');
     expect(describeProgramError(err, 2)).toBe('TypeError: bad input\n    at f0 (file:///x.mjs:0:1)\n    at f1 (file:///x.mjs:1:1)');
     expect(describeProgramError('just a string')).toBe('a non-Error value was thrown: just a string');
+  });
+
+  it("main()'s failure in one line: its own error where the user's file threw it, a Loom error as its message, never a stack", () => {
+    const err = new TypeError('main is broken');
+    err.stack = [
+      'TypeError: main is broken',
+      '    at processTicksAndRejections (node:internal/process/task_queues:95:5)',
+      `    at runProgram (${new URL('../../client/program/run-program.js', import.meta.url).href}:12:3)`,
+      '    at dep (file:///work/app/node_modules/dep/index.js:1:1)',
+      '    at main (file:///work/app/prog.mjs:2:38)',
+    ].join('\n');
+    expect(describeMainFailure(err, '/work/app')).toBe('main() failed: TypeError: main is broken (prog.mjs:2:38)');
+    expect(describeMainFailure(err, '/elsewhere')).toBe('main() failed: TypeError: main is broken (/work/app/prog.mjs:2:38)');
+    const internal = new Error('only Node frames');
+    internal.stack = 'Error: only Node frames\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)';
+    expect(describeMainFailure(internal)).toBe('main() failed: only Node frames');
+
+    const failed = new JobFailedError('f'.repeat(32), 'FAILED', 'task 0 ...\n    at x (y.mjs:1:1)', { summary: `job ${'f'.repeat(32)} FAILED: task 0 (attempt 1) failed: Error: no (wc.mjs:3:4)`, detail: '...' });
+    expect(describeMainFailure(failed)).toBe(`job ${'f'.repeat(32)} FAILED: task 0 (attempt 1) failed: Error: no (wc.mjs:3:4)`);
+    const ended = new ApplicationEndedError('application_1_0001 ended FAILED/FAILED:\nAM exited\n    at Object.<anonymous> (/am/x.js:1:1)', {} as ApplicationReport);
+    expect(describeMainFailure(ended)).toBe('application_1_0001 ended FAILED/FAILED:\n  AM exited');
   });
 });

@@ -19,7 +19,7 @@ describe('run and run-application usage', () => {
       code: 2,
       err: "loom run: -d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application\n",
     });
-    expect(await run(runApplication, ['-p', 'many', 'wc.mjs'])).toEqual({ code: 2, err: 'loom run-application: -p "many" is not a parallelism: give a whole number of at least 1, e.g. -p 4\n' });
+    expect(await run(runApplication, ['-p', 'many', 'wc.mjs'])).toEqual({ code: 2, err: 'loom run-application: -p "many" is not a parallelism: give a whole number from 1 to 10000, e.g. -p 4\n' });
     expect((await run(runApplication, ['-t', 'yarn-application'])).err).toMatch(/missing required argument 'bundle'/);
   });
 
@@ -38,6 +38,9 @@ describe('run and run-application usage', () => {
   it('past the arguments, a missing Hadoop configuration is the first problem, named, exit 1', async () => {
     const r = await run(runApplication, ['-t', 'yarn-application', 'wc.mjs']);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^loom run-application: .*fs\.defaultFS/);
+    // one line says Hadoop's defaults are in use (no configuration at all), the next why they cannot work
+    const [defaults, problem] = r.err.split('\n');
+    expect(defaults).toMatch(/^no Hadoop configuration .*using Hadoop's defaults/);
+    expect(problem).toMatch(/^loom run-application: .*fs\.defaultFS/);
   });
 });

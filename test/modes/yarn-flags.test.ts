@@ -25,9 +25,10 @@ describe('extractYarnFlags', () => {
 
   it('names an unknown -y flag with the ones Loom knows, and checks values with the flag in the message', () => {
     expect(() => extractYarnFlags(['-yn', '2', 'wc.mjs'], VALUE_OPTIONS)).toThrow(new UsageError('unknown flag -yn: the -y flags Loom knows are -yjm, -ytm, -ys, -ynm, -yqu, -yid, -yt, -yD (or use -D <key>=<value>)'));
-    expect(() => extractYarnFlags(['-ys', 'two', 'wc.mjs'], VALUE_OPTIONS)).toThrow('-ys "two" is not a whole number of at least 1, e.g. -ys 2');
+    expect(() => extractYarnFlags(['-ys', 'two', 'wc.mjs'], VALUE_OPTIONS)).toThrow('-ys "two" is not a number of slots: give a whole number of at least 1, e.g. -ys 2');
     expect(() => extractYarnFlags(['-yjm', '1q', 'wc.mjs'], VALUE_OPTIONS)).toThrow(/-yjm="1q" has an unknown unit "q"/);
-    expect(() => extractYarnFlags(['-yD', 'novalue', 'wc.mjs'], VALUE_OPTIONS)).toThrow('-yD novalue is not <key>=<value>');
+    expect(() => extractYarnFlags(['-yD', 'novalue', 'wc.mjs'], VALUE_OPTIONS)).toThrow('-yD "novalue" is not key=value: write e.g. -yD taskmanager.numberOfTaskSlots=2');
+    expect(() => extractYarnFlags(['-yid', 'app_1', 'wc.mjs'], VALUE_OPTIONS)).toThrow(/^-yid "app_1" is not a YARN application id: write application_<clusterTimestamp>_<sequence>/);
     expect(() => extractYarnFlags(['-yqu'], VALUE_OPTIONS)).toThrow('-yqu needs a value');
   });
 });

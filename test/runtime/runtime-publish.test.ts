@@ -95,6 +95,8 @@ describe('resolveRuntime without provided lib dirs', () => {
     ]);
     expect(first.uploadedFiles.map((f) => f.path)).toEqual([first.localResources['loom-runtime']!.uri, first.localResources['loom-node']!.uri]);
     expect(first.uploadedBytes).toBe(first.localResources['loom-runtime']!.size + 72);
+    // Owner-only, as the staging dirs next to it (and as Flink's .flink).
+    expect([(await kit.admin.getFileStatus('/user/alice/.loom')).permission, (await kit.admin.getFileStatus('/user/alice/.loom/runtime')).permission]).toEqual(['700', '700']);
     const second = await resolveRuntime(kit.context(), { nodeBinary: fakeNode, cacheDir: CACHE });
     expect(second).toEqual({ ...first, uploadedBytes: 0, uploadedFiles: [] });
   });

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Configuration } from '../../client/conf/configuration.js';
+import { ClusterFileSystem } from '../../client/hdfs/cluster-file-system.js';
 import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
 import { BundleCache, BundleFetchError } from '../../taskexecutor/bundle-cache.js';
@@ -35,7 +37,9 @@ async function put(path: string, text: string): Promise<UploadedBundleRef> {
   return { url: path, kind: 'file', size: st.length, modificationTime: st.modificationTime };
 }
 
-const cache = (clientFor: (url: string) => WebHdfsClient = () => client) => new BundleCache({ dir: join(dir, 'cache'), clientFor });
+/** The TaskExecutor's view of the cluster: fs.defaultFS is the test's WebHDFS server, as the kit's core-site.xml says. */
+const clusterFs = () => ClusterFileSystem.fromConf(Configuration.withDefaults({}).set('fs.defaultFS', `webhdfs://127.0.0.1:${server.nameNodeAddress.port}`));
+const cache = (clientFor: (url: string) => WebHdfsClient = () => client) => new BundleCache({ dir: join(dir, 'cache'), clientFor, fileSystem: clusterFs() });
 
 describe('BundleCache', () => {
   it('fetches a bundle once, also for concurrent tasks, and serves later ones from the cache', async () => {
@@ -87,5 +91,33 @@ describe('BundleCache', () => {
     await expect(c.modulePath(ref)).rejects.toThrow(/changed on HDFS/);
     await client.setTimes('/b/late.mjs', { modificationTime: ref.modificationTime });
     expect(await readFile(await c.modulePath(ref), 'utf8')).toBe('export const x = 1;');
+  });
+
+  it('refuses a bundle that is not on the cluster\'s file system before contacting anything (defence in depth behind the AM\'s check)', async () => {
+    const contacted: string[] = [];
+    const c = cache((url) => {
+      contacted.push(url);
+      return client;
+    });
+    const port = server.nameNodeAddress.port;
+    for (const url of ['webhdfs://169.254.169.254:80/x.mjs', 'hdfs://127.0.0.1:22/x.mjs', `webhdfs://127.0.0.1:${port + 1}/x.mjs`, 'viewfs://cluster/x.mjs', 'hdfs:///x.mjs']) {
+      const err = await c.modulePath({ url, kind: 'file', size: 1, modificationTime: 1 }).catch((e: unknown) => e);
+      expect(err, url).toBeInstanceOf(BundleFetchError);
+      expect((err as BundleFetchError).retryable, url).toBe(false);
+      expect((err as Error).message, url).toMatch(/^bundle "[^"]+"[ :].*; this TaskExecutor does not fetch it$/);
+    }
+    const err = await c.modulePath({ url: 'webhdfs://169.254.169.254:80/x.mjs', kind: 'file', size: 1, modificationTime: 1 }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      `bundle "webhdfs://169.254.169.254:80/x.mjs" is not on this cluster's file system: 169.254.169.254:80 is neither fs.defaultFS (webhdfs://127.0.0.1:${port}), ` +
+        `a NameNode's RPC or WebHDFS address nor a nameservice in dfs.nameservices, and TaskExecutors fetch only from the cluster's file system; ` +
+        `use /x.mjs, webhdfs:///x.mjs, webhdfs://127.0.0.1:${port}/x.mjs; this TaskExecutor does not fetch it`,
+    );
+    expect(contacted).toEqual([]);
+    expect(opens).toBe(0);
+    // The cluster's own forms are fetched.
+    const ref = await put('/b/ok.mjs', 'export const ok = 1;');
+    for (const url of ['/b/ok.mjs', 'webhdfs:///b/ok.mjs', `webhdfs://127.0.0.1:${port}/b/ok.mjs`, `WEBHDFS://127.0.0.1:${port}/b/ok.mjs`]) {
+      expect(await readFile(await c.modulePath({ ...ref, url }), 'utf8'), url).toBe('export const ok = 1;');
+    }
   });
 });

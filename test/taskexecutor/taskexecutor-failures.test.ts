@@ -9,7 +9,6 @@ import {
   type TaskExecutorMessage,
 } from '../../client/cluster/taskexecutor-protocol.js';
 import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
-import { startTaskExecutorGateway } from '../../appmaster/rpc/taskexecutor-gateway-server.js';
 import { TaskExecutorTestKit, waitFor } from './taskexecutor-test-kit.js';
 
 let kit: TaskExecutorTestKit | undefined;
@@ -142,7 +141,7 @@ export async function run(task) {
     await waitFor(() => !kit!.registry.has(te!.id), 'the AM to notice the stream ended');
     expect(kit.jobMaster.job(job.id)!.tasks[0]).toMatchObject({ state: 'SCHEDULED', attempt: 2 });
 
-    kit.gateway = await startTaskExecutorGateway({ host: '127.0.0.1', port: kit.amPort, secret: kit.secret, registry: kit.registry });
+    kit.gateway = await kit.startGateway(kit.amPort);
     const done = await kit.jobMaster.waitForJob(job.id);
     expect(done.state, done.error ?? kit.stderrOf()).toBe('FINISHED');
     expect(done.results).toEqual([2]);

@@ -14,6 +14,7 @@ import { startTaskExecutorGateway, type TaskExecutorGateway } from '../../appmas
 import { JobMaster } from '../../appmaster/jobs/job-master.js';
 import type { JobMasterOptions } from '../../appmaster/jobs/job-master-options.js';
 import { TaskExecutorRegistry, type TaskExecutorRegistryOptions } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
+import { ContainerAdmission } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
 import type { BundleRef } from '../../appmaster/cluster-api.js';
 import { packBundle } from '../../client/bundle/bundle-pack.js';
 import { uploadBundle } from '../../client/bundle/bundle-upload.js';
@@ -53,6 +54,11 @@ export class TaskExecutorTestKit {
   jobMaster!: JobMaster;
   gateway: TaskExecutorGateway | undefined;
   amPort = 0;
+  /** The containers this in-process AM "launched": spawnTaskExecutor adds its id; the gateway admits only these. */
+  readonly launched = new Set<string>();
+  readonly admission = new ContainerAdmission('appattempt_1_0001_000001');
+  /** What the gateway refused, as the AM logs it. */
+  readonly gatewayLog: string[] = [];
   private readonly spawned: SpawnedTaskExecutor[] = [];
 
   static async start(am: AmOptions = {}): Promise<TaskExecutorTestKit> {
@@ -87,8 +93,21 @@ export class TaskExecutorTestKit {
     this.registry = new TaskExecutorRegistry({ heartbeatIntervalMs: 200, heartbeatTimeoutMs: 5_000, amTimeoutMs: 10_000, ...am.registry });
     this.registry.start();
     this.jobMaster = new JobMaster(this.registry, { slotsPerTaskExecutor: 2, ...am.jobMaster });
-    this.gateway = await startTaskExecutorGateway({ host: '127.0.0.1', port: 0, secret: this.secret, registry: this.registry });
+    this.admission.knowContainersFrom({ originOf: (id) => (this.launched.has(id) ? 'launched' : undefined) });
+    this.gateway = await this.startGateway(0);
     this.amPort = this.gateway.address.port;
+  }
+
+  /** The AM's gRPC gateway over this kit's registry and admission (port 0: a free one). */
+  startGateway(port: number): Promise<TaskExecutorGateway> {
+    return startTaskExecutorGateway({
+      host: '127.0.0.1',
+      port,
+      secret: this.secret,
+      registry: this.registry,
+      admission: this.admission,
+      log: (line) => this.gatewayLog.push(line),
+    });
   }
 
   /** Where the gateway listens (or listened, once a test has closed it). */
@@ -98,6 +117,7 @@ export class TaskExecutorTestKit {
 
   /** Starts `node dist/taskexecutor/main.js` as a container would run it. */
   async spawnTaskExecutor(id: string, opts: { slots?: number; env?: Record<string, string> } = {}): Promise<SpawnedTaskExecutor> {
+    this.launched.add(id);
     const workDir = join(this.dir, 'containers', id);
     await mkdir(workDir, { recursive: true });
     const child = spawn(process.execPath, [TASK_EXECUTOR_MAIN], {

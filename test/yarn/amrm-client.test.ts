@@ -12,7 +12,8 @@ import {
 } from '../../client/security/token-identifiers.js';
 import { AMRMClient, type AllocateResult } from '../../client/yarn/amrm-client.js';
 import { AMRMHeartbeat } from '../../client/yarn/amrm-heartbeat.js';
-import { AttemptOverError } from '../../client/yarn/yarn-client-errors.js';
+import { allocateErrorKind } from '../../client/yarn/allocate-errors.js';
+import { AllocateRefusedError, AttemptOverError } from '../../client/yarn/yarn-client-errors.js';
 import { formatApplicationAttemptId, type ApplicationAttemptId } from '../../client/yarn/yarn-ids.js';
 import type { Container } from '../../client/yarn/yarn-records.js';
 import { amrmTokenAuth } from '../../minicluster/resourcemanager/am-service.js';
@@ -277,6 +278,44 @@ describe('AMRMClient against the mini RM over TCP', () => {
     expect([...completed].sort()).toEqual([...released].sort());
     const progress = rm.amCalls.filter((c) => c.method === 'allocate').map((c) => c.request.progress ?? 0);
     expect(Math.max(...progress)).toBe(1);
+  });
+
+  it('takes back an ask, a release or a blacklist entry the RM refuses for good, so the next heartbeat carries the rest (AMRMClientImpl would resend them forever)', async () => {
+    const core = new ResourceManagerCore({ config: { clusterTimestamp: 1_700_000_000_000, queueMaximumAllocationVcores: 1 } });
+    const rm = await miniRm({ core });
+    const am = launchAm(rm);
+    const client = amrmClient(rm, am.amrmToken);
+    await client.register('127.0.0.1', -1, '');
+
+    const wide = { capability: { memoryMb: 1024, vcores: 2 }, priority: 1 };
+    client.addContainerRequest({ ...wide });
+    client.addContainerRequest({ ...wide });
+    client.addContainerRequest({ ...small });
+    const refused = await client.allocate(0).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(AllocateRefusedError);
+    expect(allocateErrorKind(refused)).toBe('ask-refused');
+    expect(refused).toMatchObject({
+      refused: 'ask',
+      remoteClassName: 'org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException',
+      withdrawn: '2 container request(s) of <memory:1024, vCores:2>',
+    });
+    expect((refused as AllocateRefusedError).remoteMessage).toMatch(/^Invalid resource request! .* Requested resource type=\[vcores\], Requested resource=<memory:1024, vCores:2>, maximum allowed allocation=<memory:8192, vCores:1>/);
+    expect(client.outstandingRequests()).toEqual([small]);
+    await client.allocate(0); // the small ask alone: accepted
+    expect(Object.values(rm.core.appRecord(am.appId).attempts[0]!.asks).map((a) => a.capability)).toEqual([{ memory: 1024, virtual_cores: 1 }]);
+
+    const foreign = am.amContainerId.replace('_01_', '_02_');
+    client.releaseAssignedContainer(foreign);
+    await expect(client.allocate(0)).rejects.toMatchObject({ refused: 'release', withdrawn: `the release of ${foreign}` });
+    client.updateBlacklist(['*', 'badhost.example']);
+    await expect(client.allocate(0)).rejects.toMatchObject({ refused: 'blacklist', remoteMessage: 'Cannot add * to the blacklist!' });
+    await client.allocate(0);
+    const last = rm.amCalls.filter((c) => c.method === 'allocate' && c.outcome === 'ok').at(-1)!.request;
+    expect(last.release ?? []).toEqual([]);
+    expect(last.blacklist_request.blacklist_additions).toEqual(['badhost.example']);
   });
 
   it('refuses to start without an AMRMToken and names the fix', () => {

@@ -171,6 +171,8 @@ describe('YarnClient with ResourceManager HA', () => {
     expect(yc.activeResourceManager).toBe(1);
 
     const nowhere = yarnClient(haConf(deadPort, deadPort));
-    await expect(nowhere.getClusterMetrics()).rejects.toThrow(/failed on every address after 6 attempts/);
+    await expect(nowhere.getClusterMetrics()).rejects.toThrow(
+      new RegExp(`cannot reach the ResourceManager at 127\\.0\\.0\\.1:${deadPort} and 127\\.0\\.0\\.1:${deadPort} \\(connection refused\\) after 6 attempt\\(s\\).*yarn\\.client\\.failover-max-attempts=6`),
+    );
   });
 });

@@ -8,15 +8,24 @@
 import { Command, CommanderError } from 'commander';
 import { Configuration } from '../../conf/configuration.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
-import { parseMemorySize } from '../../conf/memory-size.js';
+import { applyHadoopKeys } from '../../conf/hadoop-keys-in-loom-config.js';
+import { defaultsInUseNotice } from '../../conf/hadoop-conf-dir.js';
+import { holdDefaultsNotice } from '../defaults-notice.js';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { LoomConfig } from '../../conf/loom-config.js';
 import { ApplicationEndedError } from '../../deploy/application-waiter.js';
 import { attachedWork } from '../../deploy/attached-exit.js';
 import { DeployContext } from '../../deploy/deploy-context.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
-import { describeError } from '../describe-error.js';
+import { MAX_PARALLELISM } from '../../program/job-limits.js';
+import { oneLineCommanderErrors } from '../commander-errors.js';
+import { describeError, setVerboseErrors, withoutStackFrames } from '../describe-error.js';
+import { applicationIdOption, keyValueOption, wholeNumberOption } from '../option-values.js';
 import type { CommandIo } from '../pass-through-command.js';
+import { UsageError } from '../usage-error.js';
+
+export { UsageError };
 
 export interface ClusterCommandIo extends CommandIo {
   /** Attached yarn-session reads `stop` from it. */
@@ -52,12 +61,20 @@ export interface LoadedConfigs {
   conf: LoomConfig;
 }
 
-/** Both configurations; a bad Loom value (memory size, count...) throws here, before any network call. */
+/**
+ * Both configurations; a bad Loom value (memory size, count...), a mistyped key or an unusable
+ * HADOOP_CONF_DIR throws here, before any network call. Hadoop keys set in loom.yaml or with -D
+ * apply to the Hadoop configuration too; with no Hadoop configuration at all (no directory, no
+ * Hadoop key) one line says which defaults are in use.
+ */
 export function loadConfigs(io: ClusterCommandIo, dynamicProperties: readonly string[]): LoadedConfigs {
   const env = io.env ?? process.env;
   const conf = LoomConfig.load({ env, dynamicProperties, ...(io.cwd ? { cwd: io.cwd } : {}) });
   for (const w of conf.warnings()) io.stderr.write(`warning: ${w}\n`);
-  return { hadoopConf: Configuration.load({ env }), conf };
+  const hadoopConf = Configuration.load({ env });
+  const hadoopKeysGiven = applyHadoopKeys(conf, hadoopConf);
+  if (hadoopConf.confDir === undefined && hadoopKeysGiven === 0) holdDefaultsNotice(defaultsInUseNotice(hadoopConf), io.stderr);
+  return { hadoopConf, conf };
 }
 
 export function deployContext(io: ClusterCommandIo, configs: LoadedConfigs): DeployContext {
@@ -66,13 +83,8 @@ export function deployContext(io: ClusterCommandIo, configs: LoadedConfigs): Dep
 
 /** One line for a person; an application's end keeps YARN's diagnostics (several lines), indented. */
 export function describeClusterError(err: unknown): string {
-  if (err instanceof ApplicationEndedError) return err.message.split('\n').join('\n  ');
+  if (err instanceof ApplicationEndedError) return withoutStackFrames(err.message).split('\n').join('\n  ');
   return describeError(err);
-}
-
-/** A bad flag or target: exit code 2, like commander's own usage errors. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 /** Where a command sends its work (`-t`, Flink's execution.target); `-m yarn-cluster` is Flink's older per-job spelling. */
@@ -92,29 +104,28 @@ export function checkTarget(given: string | undefined, jobManager: string | unde
   return target as ExecutionTarget;
 }
 
-/** Flink's older `-y` flags of `run`, as configuration keys (-yid and -yt are handled the same way). */
-const YARN_FLAGS: Readonly<Record<string, { key: string; check?: (v: string, flag: string) => void; list?: boolean }>> = {
-  '-yjm': { key: 'jobmanager.memory.process.size', check: (v, f) => void parseMemorySize(v, { key: f }) },
-  '-ytm': { key: 'taskmanager.memory.process.size', check: (v, f) => void parseMemorySize(v, { key: f }) },
-  '-ys': { key: 'taskmanager.numberOfTaskSlots', check: checkWholeNumber },
+/** Flink's older `-y` flags of `run`, as configuration keys (-yid and -yt are handled the same way); `check` returns the value to use. */
+const YARN_FLAGS: Readonly<Record<string, { key: string; check?: (v: string, flag: string) => string; list?: boolean }>> = {
+  '-yjm': { key: LoomOptions.jobManagerMemory.key, check: (v, f) => (LoomOptions.jobManagerMemory.parseFlag(f, v), v) },
+  '-ytm': { key: LoomOptions.taskManagerMemory.key, check: (v, f) => (LoomOptions.taskManagerMemory.parseFlag(f, v), v) },
+  '-ys': { key: 'taskmanager.numberOfTaskSlots', check: (v, f) => String(slotsOption(v, f)) },
   '-ynm': { key: 'yarn.application.name' },
   '-yqu': { key: 'yarn.application.queue' },
-  '-yid': { key: 'yarn.application.id' },
+  '-yid': { key: 'yarn.application.id', check: applicationIdOption },
   '-yt': { key: 'yarn.ship-files', list: true },
   '-yD': { key: '' },
 };
 
 export const KNOWN_YARN_FLAGS: readonly string[] = Object.keys(YARN_FLAGS);
 
-/** `-p`: a parallelism, checked before anything else happens. */
-export function checkParallelism(value: string | undefined): void {
-  if (value !== undefined && !/^[1-9][0-9]*$/.test(value.trim())) {
-    throw new UsageError(`-p "${value}" is not a parallelism: give a whole number of at least 1, e.g. -p 4`);
-  }
+/** `-p`: a parallelism, checked before anything else happens; at most what the AM accepts. */
+export function parallelismOption(value: string): number {
+  return wholeNumberOption(value, { flag: '-p', noun: 'a parallelism', min: 1, max: MAX_PARALLELISM, example: 4 });
 }
 
-function checkWholeNumber(v: string, flag: string): void {
-  if (!/^[1-9][0-9]*$/.test(v.trim())) throw new ConfigurationError(`${flag} "${v}" is not a whole number of at least 1, e.g. ${flag} 2`);
+/** `-s` / `-ys`: slots per TaskExecutor. */
+export function slotsOption(value: string, flag: string): number {
+  return wholeNumberOption(value, { flag, noun: 'a number of slots', min: 1, example: 2 });
 }
 
 /**
@@ -150,13 +161,10 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
     const value = glued ?? argv[++i];
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === '-yD') {
-      if (!/^[^=\s]+=/.test(value)) throw new UsageError(`-yD ${value} is not <key>=<value>`);
+      keyValueOption(value, '-yD', 'taskmanager.numberOfTaskSlots=2');
       properties.push(value);
     } else if (spec.list) ships.push(value);
-    else {
-      spec.check?.(value, flag);
-      properties.push(`${spec.key}=${value}`);
-    }
+    else properties.push(`${spec.key}=${spec.check ? spec.check(value, flag) : value}`);
   }
   if (ships.length) properties.push(`yarn.ship-files=${ships.join(';')}`);
   return { argv: [...rest, ...argv.slice(i)], properties };
@@ -181,13 +189,20 @@ export function loomCommand(name: string, io: ClusterCommandIo): Command {
   return new Command(name)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .option('-D <key=value>', 'configuration override (repeatable)', collect);
+    .option('-D <key=value>', 'configuration override (repeatable)', collect)
+    .option('--verbose', 'errors with their stack traces and causes (as loom --verbose)');
 }
 
-/** Parses argv (Flink aliases rewritten), or the exit code when commander already answered: 0 for help, 2 for bad usage. */
+/** A command's own --verbose turns on the global one. */
+function noteVerbose(cmd: Command): void {
+  if (cmd.opts()['verbose'] === true) setVerboseErrors(true);
+}
+
+/** Parses argv (Flink aliases rewritten), or the exit code when commander already answered: 0 for help, 2 for bad usage (one line on stderr). */
 export function parseCommand<F extends object>(cmd: Command, argv: readonly string[], aliases: Readonly<Record<string, string>> = {}): { flags: F; args: string[] } | { code: number } {
   try {
-    cmd.parse(normalizeFlags(argv, aliases), { from: 'user' });
+    oneLineCommanderErrors(cmd, cmd.name(), aliases).parse(normalizeFlags(argv, aliases), { from: 'user' });
+    noteVerbose(cmd);
     return { flags: cmd.opts() as F, args: cmd.args };
   } catch (err) {
     if (err instanceof CommanderError) return { code: commanderExitCode(err) };
@@ -210,8 +225,11 @@ export function clusterCommand(name: string, io: ClusterCommandIo): Command {
 export function parseClusterArgs<F extends object>(name: string, cmd: Command, argv: string[], io: ClusterCommandIo): { flags: F; args: string[]; properties: string[] } | { code: number } {
   try {
     const { argv: rest, properties } = extractYarnFlags(argv, VALUE_OPTIONS);
-    cmd.parse(normalizeFlags(rest, {}), { from: 'user' });
-    return { flags: cmd.opts() as F, args: cmd.args, properties };
+    oneLineCommanderErrors(cmd, cmd.name()).parse(normalizeFlags(rest, {}), { from: 'user' });
+    noteVerbose(cmd);
+    const flags = cmd.opts() as F & ClusterFlags;
+    if (flags.applicationId !== undefined) flags.applicationId = applicationIdOption(flags.applicationId, '--applicationId');
+    return { flags, args: cmd.args, properties };
   } catch (err) {
     if (err instanceof CommanderError) return { code: commanderExitCode(err) };
     if (err instanceof UsageError || err instanceof ConfigurationError) {

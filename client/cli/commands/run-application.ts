@@ -20,8 +20,9 @@ import { abandonDeployment, killUnregisteredCluster, stopApplicationCluster } fr
 import { resolveProgramBundle } from '../../deploy/program-bundle.js';
 import { SessionCluster } from '../../deploy/session-cluster.js';
 import type { ApplicationReport } from '../../yarn/cluster-reports.js';
+import { withoutStackFrames } from '../describe-error.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
-import { checkParallelism, checkTarget, clusterCommand, parseClusterArgs, SAE_HELP, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
+import { checkTarget, clusterCommand, parallelismOption, parseClusterArgs, SAE_HELP, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
 
 interface RunApplicationFlags extends ClusterFlags {
   class?: string;
@@ -55,17 +56,17 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
   if ('code' in parsed) return parsed.code;
   const { flags, args, properties } = parsed;
   const [bundlePath, ...programArgs] = args;
+  let parallelism: string[];
   try {
     checkTarget(flags.target, undefined, ['yarn-application'], 'yarn-application');
-    checkParallelism(flags.parallelism);
+    parallelism = flags.parallelism === undefined ? [] : [`parallelism.default=${parallelismOption(flags.parallelism)}`];
   } catch (err) {
     io.stderr.write(`loom run-application: ${(err as Error).message}\n`);
     return 2;
   }
-  const parallelism = flags.parallelism ? [`parallelism.default=${flags.parallelism.trim()}`] : [];
   return withContext('run-application', io, flags, [...properties, ...parallelism], async (ctx) => {
     // Checked before anything is uploaded or asked of YARN: a missing bundle leaves nothing behind.
-    const bundle = await resolveProgramBundle(ctx, bundlePath!, flags.entry ? { entry: flags.entry } : {});
+    const bundle = await resolveProgramBundle(ctx, bundlePath!, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: flags.class ?? 'default', exportRole: 'main', log: ctx.log });
     // Attached: the application holds a lease, so it ends when this client dies.
     markAttached(ctx.conf, flags.attached ?? false);
     // Attached, a client that goes away stops the application from the first step (attached-exit.ts).
@@ -116,7 +117,9 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
       // The AM removes the staging dir when it ends on purpose; a killed one cannot.
       await ctx.fs.delete(deployed.stagingDir, { recursive: true, ignoreMissing: true });
       io.stdout.write(`application ${applicationId} ended ${ended.state}/${ended.finalStatus}\n`);
-      if (ended.diagnostics.trim()) io.stdout.write(`  ${ended.diagnostics.trim().split('\n').join('\n  ')}\n`);
+      // main()'s stack is in the diagnostics; it is shown with --verbose (and by yarn application -status).
+      const diagnostics = withoutStackFrames(ended.diagnostics).trim();
+      if (diagnostics) io.stdout.write(`  ${diagnostics.split('\n').join('\n  ')}\n`);
       return ended.finalStatus === 'SUCCEEDED' ? 0 : 1;
     } finally {
       unregister();

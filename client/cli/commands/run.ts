@@ -18,28 +18,34 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { packBundle, type PackedBundle } from '../../bundle/bundle-pack.js';
+import { bundleNames, type BundleNames } from '../../bundle/bundle-names.js';
+import type { PackedBundle } from '../../bundle/bundle-pack.js';
 import { uploadBundle } from '../../bundle/bundle-upload.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import { attachedWork } from '../../deploy/attached-exit.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import type { JobDetails } from '../../deploy/dispatcher-client.js';
 import { cancelSessionJob } from '../../deploy/exit-cleanups.js';
+import { describeJobEnd } from '../../deploy/job-end.js';
 import { amRecoveryTimeoutMs, waitForJobAcrossAttempts } from '../../deploy/job-follow.js';
 import { perJobSubmitter } from '../../deploy/per-job-submitter.js';
+import { packCheckedBundle } from '../../deploy/program-bundle.js';
+import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import { SessionSubmitter, sessionJobSubmitter } from '../../deploy/session-job-submitter.js';
 import { jobsDir } from '../../deploy/staging-dir.js';
 import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import { runClientProgram } from '../../program/client-program.js';
 import type { JobSubmitter } from '../../program/program-context.js';
-import { describeProgramError } from '../../program/program-errors.js';
+import { describeMainFailure } from '../../program/program-errors.js';
 import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../../program/program-loader.js';
+import { jobIdOption } from '../option-values.js';
+import { describeErrorVerbosely, verboseErrors } from '../describe-error.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
 import {
-  checkParallelism,
   checkTarget,
   clusterCommand,
+  parallelismOption,
   parseClusterArgs,
   SAE_HELP,
   UsageError,
@@ -93,9 +99,10 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
   const { flags, args, properties } = parsed;
   const [bundlePath, ...programArgs] = args;
   let target: ExecutionTarget;
+  let parallelism: number | undefined;
   try {
     target = checkTarget(flags.target, flags.jobmanager, ['remote', 'yarn-session', 'yarn-per-job'], 'yarn-session');
-    checkParallelism(flags.parallelism);
+    parallelism = flags.parallelism === undefined ? undefined : parallelismOption(flags.parallelism);
     if (target !== 'yarn-per-job' && flags.class === undefined && flags.detached) {
       throw new UsageError("-d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application");
     }
@@ -104,24 +111,32 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     return 2;
   }
   const oneJob = target !== 'yarn-per-job' && flags.class !== undefined;
-  const programProperties = !oneJob && flags.parallelism ? [`parallelism.default=${flags.parallelism.trim()}`] : [];
+  const programProperties = !oneJob && parallelism !== undefined ? [`parallelism.default=${parallelism}`] : [];
   return withContext('run', io, flags, [...properties, ...programProperties], async (ctx) => {
-    if (oneJob) return submitOneJob(ctx, io, flags, bundlePath!, programArgs);
+    if (oneJob) return submitOneJob(ctx, io, flags, parallelism, bundlePath!, programArgs);
     return runProgramHere(ctx, io, flags, target, bundlePath!, programArgs);
   });
 }
 
 /** The session `-c <export> -p N` form: one job, its progress and results. */
-async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, bundlePath: string, jobArgs: string[]): Promise<number> {
-  const cluster = await attachToSession(ctx);
-  const packed = await packBundle(bundlePath, flags.entry ? { entry: flags.entry } : {});
+async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, p: number | undefined, bundlePath: string, jobArgs: string[]): Promise<number> {
+  // Checked before the session is looked up: a bundle that cannot run is never uploaded.
+  const packed = await packCheckedBundle(bundlePath, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: flags.class!, exportRole: 'task', log: ctx.log });
+  const names = bundleNames(packed, bundlePath);
+  let cluster: SessionCluster;
+  try {
+    cluster = await attachToSession(ctx);
+  } catch (err) {
+    await packed.cleanup();
+    throw err;
+  }
   let bundle;
   try {
     bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
   } finally {
     await packed.cleanup();
   }
-  const parallelism = flags.parallelism ? Number(flags.parallelism) : ctx.conf.get(LoomOptions.defaultParallelism);
+  const parallelism = p ?? ctx.conf.get(LoomOptions.defaultParallelism);
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), (line) => io.stderr.write(`${line}\n`));
   const submitting = submitter.submit({
     name: flags.name ?? `${flags.class} (${bundlePath})`,
@@ -145,7 +160,7 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
       log: (line) => io.stderr.write(`${line}\n`),
       onProgress: (j) => io.stderr.write(`${progressLine(j)}\n`),
     });
-    return reportJob(job, io);
+    return reportJob(job, io, names);
   } finally {
     unregister();
   }
@@ -157,13 +172,16 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
  */
 async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, target: ExecutionTarget, bundlePath: string, programArgs: string[]): Promise<number> {
   const perJob = target === 'yarn-per-job';
-  const packed: PackedBundle = await packBundle(bundlePath, flags.entry ? { entry: flags.entry } : {});
+  const entryExport = perJob && flags.class ? flags.class : DEFAULT_PROGRAM_EXPORT;
+  const packed: PackedBundle = await packCheckedBundle(bundlePath, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: entryExport, exportRole: 'main', log: ctx.log });
+  const names = bundleNames(packed, bundlePath);
   try {
     const onProgress = (job: JobDetails) => io.stderr.write(`${progressLine(job)}\n`);
     let submitter: JobSubmitter;
     if (perJob) {
       submitter = perJobSubmitter(ctx, packed, {
         detached: flags.detached ?? false,
+        names,
         onProgress,
         onDeployed: ({ jobId, applicationId }) => {
           io.stderr.write(`job ${jobId} runs in its own cluster ${applicationId}\n`);
@@ -171,24 +189,24 @@ async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: R
         },
       });
     } else {
-      submitter = sessionJobSubmitter(ctx, await attachToSession(ctx), packed, onProgress);
+      submitter = sessionJobSubmitter(ctx, await attachToSession(ctx), packed, onProgress, names);
     }
     let outcome;
     try {
       outcome = await runClientProgram({
         modulePath: localModulePath(bundlePath, packed.description),
-        entryExport: perJob && flags.class ? flags.class : DEFAULT_PROGRAM_EXPORT,
+        entryExport,
         args: programArgs,
         mode: perJob ? 'per-job' : 'session',
         detached: flags.detached ?? false,
         submitter,
         defaultParallelism: ctx.conf.get(LoomOptions.defaultParallelism),
         bundleName: basename(bundlePath),
-        hdfs: () => webHdfsClientFromConf(ctx.hadoopConf, { user: ctx.user, env: ctx.env }),
+        hdfs: () => webHdfsClientFromConf(ctx.hadoopConf, { user: ctx.user, env: ctx.env, onRetry: ctx.onRetry }),
         log: (line) => io.stderr.write(`${line}\n`),
       });
     } catch (err) {
-      io.stderr.write(`loom run: main() failed: ${describeProgramError(err)}\n`);
+      io.stderr.write(`loom run: ${verboseErrors() ? describeErrorVerbosely(err) : describeMainFailure(err)}\n`);
       return 1;
     }
     if (outcome.value !== undefined) io.stdout.write(`${JSON.stringify(outcome.value, null, 2)}\n`);
@@ -206,14 +224,15 @@ export function progressLine(job: JobDetails): string {
   return `job ${job.id} ${job.state}: ${parts.join(', ') || 'no tasks yet'}${retried ? ` (${retried} retried)` : ''}`;
 }
 
-/** Results on stdout as JSON (one value per task, in task order); a failure's reasons on stderr. */
-function reportJob(job: JobDetails, io: ClusterCommandIo): number {
+/** Results on stdout as JSON (one value per task, in task order); a failure as one line on stderr (its tasks' stacks with --verbose). */
+function reportJob(job: JobDetails, io: ClusterCommandIo, names: BundleNames): number {
   if (job.state === 'FINISHED') {
     io.stdout.write(`${JSON.stringify(job.results ?? job.tasks.map((t) => t.result), null, 2)}\n`);
     return 0;
   }
-  io.stderr.write(`job ${job.id} ${job.state}${job.error ? `: ${job.error}` : ''}\n`);
-  for (const t of job.tasks) if (t.error) io.stderr.write(`  task ${t.index} (attempt ${t.attempt}): ${t.error}\n`);
+  const end = describeJobEnd(job, names);
+  io.stderr.write(`loom run: ${end.summary}\n`);
+  if (verboseErrors() && end.detail) io.stderr.write(`${end.detail}\n`);
   return 1;
 }
 
@@ -230,9 +249,10 @@ export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<nu
 }
 
 export async function cancelJob(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const cmd = clusterCommand('cancel', io).description('Cancel a job of a Loom cluster.').argument('<jobId>');
-  return withCluster('cancel', io, argv, cmd, async (cluster, _ctx, args) => {
-    const job = await cluster.dispatcher.cancelJob(args[0]!);
+  // A malformed id is refused while parsing, before the cluster is looked for.
+  const cmd = clusterCommand('cancel', io).description('Cancel a job of a Loom cluster.').argument('<jobId>', 'the job: 32 hex digits, as loom list prints it', jobIdOption);
+  return withCluster('cancel', io, argv, cmd, async (cluster) => {
+    const job = await cluster.dispatcher.cancelJob(cmd.processedArgs[0] as string);
     io.stdout.write(`job ${job.id} is ${job.state}\n`);
     return 0;
   });

@@ -13,6 +13,7 @@ import { NODE_BINARY_KEY, describeNodeBinary } from '../../deploy/node-binary.js
 import { providedLibDirsOption, publishRuntime } from '../../deploy/runtime-publish.js';
 import { stagingFileSystemUri } from '../../deploy/staging-dir.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
+import { retryLinesTo } from '../retry-lines.js';
 import { describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
 
 interface UploadRuntimeFlags {
@@ -42,9 +43,11 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     const { hadoopConf, conf } = loadConfigs(io, flags.D ?? []);
     const target = parseHdfsPath(dirArg);
     const fsUri = target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
-    const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env });
+    const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env, onRetry: retryLinesTo(io.stderr) });
     close = () => fs.close();
-    const dir = parseHdfsPath(dirArg, await fs.getHomeDirectory()).path;
+    // Only a relative directory needs the NameNode now (the home directory); everything local is checked first.
+    const relative = target.scheme === undefined && !dirArg.startsWith('/');
+    const dir = relative ? parseHdfsPath(dirArg, await fs.getHomeDirectory()).path : target.path;
     const nodeBinary = flags.node ?? conf.get(LoomOptions.nodeBinary);
     const published = await publishRuntime({ fs, fsUri, dir, env, ...(nodeBinary ? { nodeBinary } : {}), log: (line) => io.stderr.write(`${line}\n`) });
     const what = `Loom ${published.manifest.loomVersion}'s runtime with ${describeNodeBinary(published.manifest.node)}`;

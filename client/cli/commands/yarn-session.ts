@@ -12,16 +12,18 @@
  */
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
-import { parseMemorySize } from '../../conf/memory-size.js';
+import { LoomOptions } from '../../conf/loom-config-options.js';
 import { ConfigurationError } from '../../conf/configuration-error.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../../deploy/cluster-lease.js';
 import { attachToSession } from '../../deploy/session-attach.js';
 import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { deploySession } from '../../deploy/session-deployer.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
+import { applicationIdOption } from '../option-values.js';
 import { registerPassThroughCommand } from '../pass-through-command.js';
+import { UsageError } from '../usage-error.js';
 import { printClusters } from './list-clusters.js';
-import { collect, deployContext, describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
+import { collect, deployContext, describeClusterError, loadConfigs, loomCommand, parseCommand, slotsOption, type ClusterCommandIo } from './cluster-options.js';
 
 const FLINK_FLAGS: Readonly<Record<string, string>> = {
   '-jm': '--jobManagerMemory',
@@ -73,13 +75,15 @@ export async function runYarnSession(argv: string[], io: ClusterCommandIo): Prom
   let ctx: DeployContext | undefined;
   try {
     // Every value is checked before anything is uploaded: a bad -jm fails here.
-    const configs = loadConfigs(io, [...(flags.D ?? []), ...flagProperties(flags)]);
+    const properties = flagProperties(flags);
+    const applicationId = flags.applicationId === undefined ? undefined : applicationIdOption(flags.applicationId, '-id');
+    const configs = loadConfigs(io, [...(flags.D ?? []), ...properties]);
     ctx = deployContext(io, configs);
     if (flags.list) return await printClusters(ctx, io);
-    return await (flags.applicationId ? attachMode(ctx, io, flags) : deployMode(ctx, io, flags));
+    return await (applicationId ? attachMode(ctx, io, flags, applicationId) : deployMode(ctx, io, flags));
   } catch (err) {
     io.stderr.write(`yarn-session: ${describeClusterError(err)}\n`);
-    return err instanceof ConfigurationError ? 2 : 1;
+    return err instanceof ConfigurationError || err instanceof UsageError ? 2 : 1;
   } finally {
     await ctx?.close();
   }
@@ -89,17 +93,14 @@ export async function runYarnSession(argv: string[], io: ClusterCommandIo): Prom
 function flagProperties(f: YarnSessionFlags): string[] {
   const out: string[] = [];
   if (f.jobManagerMemory !== undefined) {
-    parseMemorySize(f.jobManagerMemory, { key: '-jm' });
-    out.push(`jobmanager.memory.process.size=${f.jobManagerMemory}`);
+    LoomOptions.jobManagerMemory.parseFlag('-jm', f.jobManagerMemory);
+    out.push(`${LoomOptions.jobManagerMemory.key}=${f.jobManagerMemory}`);
   }
   if (f.taskManagerMemory !== undefined) {
-    parseMemorySize(f.taskManagerMemory, { key: '-tm' });
-    out.push(`taskmanager.memory.process.size=${f.taskManagerMemory}`);
+    LoomOptions.taskManagerMemory.parseFlag('-tm', f.taskManagerMemory);
+    out.push(`${LoomOptions.taskManagerMemory.key}=${f.taskManagerMemory}`);
   }
-  if (f.slots !== undefined) {
-    if (!/^[1-9][0-9]*$/.test(f.slots.trim())) throw new ConfigurationError(`-s "${f.slots}" is not a number of slots: give a whole number of at least 1, e.g. -s 2`);
-    out.push(`taskmanager.numberOfTaskSlots=${f.slots.trim()}`);
-  }
+  if (f.slots !== undefined) out.push(`taskmanager.numberOfTaskSlots=${slotsOption(f.slots, '-s')}`);
   if (f.name !== undefined) out.push(`yarn.application.name=${f.name}`);
   if (f.queue !== undefined) out.push(`yarn.application.queue=${f.queue}`);
   if (f.ship?.length) out.push(`yarn.ship-files=${f.ship.join(';')}`);
@@ -135,8 +136,8 @@ async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnS
   }
 }
 
-async function attachMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnSessionFlags): Promise<number> {
-  const cluster = await attachToSession(ctx, { applicationId: flags.applicationId! });
+async function attachMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnSessionFlags, applicationId: string): Promise<number> {
+  const cluster = await attachToSession(ctx, { applicationId });
   printSession(io, cluster, ctx);
   if (flags.detached) return 0;
   return attached(cluster, io);

@@ -24,7 +24,10 @@ import {
 } from '../../yarn/cluster-reports.js';
 import { YarnClient } from '../../yarn/yarn-client.js';
 import { describeError } from '../describe-error.js';
+import { applicationIdOption } from '../option-values.js';
+import { retryLinesTo } from '../retry-lines.js';
 import { loadCommandConfiguration, parseToolLine, registerPassThroughCommand, usageError, type CommandIo } from '../pass-through-command.js';
+import { UsageError } from '../usage-error.js';
 
 const USAGE = `Usage: loom yarn [-D key=value]... [--conf <dir>] <command>
   application -list [-appStates <States>] [-appTypes <Types>] [-appTags <Tags>]
@@ -42,8 +45,6 @@ export function registerYarnCommand(program: Command): void {
   registerPassThroughCommand(program, 'yarn', description, runYarn);
 }
 
-class UsageError extends Error {}
-
 /** Runs one `loom yarn` invocation; returns the exit code (0 ok, 1 failure, 2 bad usage). */
 export async function runYarn(argv: string[], io: CommandIo): Promise<number> {
   const line = parseToolLine('loom yarn', USAGE, argv, io);
@@ -57,7 +58,7 @@ export async function runYarn(argv: string[], io: CommandIo): Promise<number> {
   try {
     const run = handler(args);
     const env = io.env ?? process.env;
-    client = YarnClient.createFromConf(loadCommandConfiguration(generic, env), { env });
+    client = YarnClient.createFromConf(loadCommandConfiguration(generic, env, io), { env, onRetry: retryLinesTo(io.stderr) });
     return await run({ client, io });
   } catch (err) {
     if (err instanceof UsageError) return usage(io, err.message);
@@ -120,8 +121,15 @@ const GROUPS: Record<string, Group> = {
   application(args) {
     const opts = parseOptions(args, { list: 'flag', status: 'one', kill: 'one', appStates: 'list', appTypes: 'list', appTags: 'list' });
     const act = action(opts, ['list', 'status', 'kill'], 'application');
-    if (act === 'status') return (ctx) => applicationStatus(ctx, opts.get('status')![0]!);
-    if (act === 'kill') return (ctx) => killApplication(ctx, opts.get('kill')![0]!);
+    // A malformed id is bad usage, refused before the ResourceManager is asked (Hadoop: ApplicationId.fromString).
+    if (act === 'status') {
+      const appId = applicationIdOption(opts.get('status')![0]!, '-status');
+      return (ctx) => applicationStatus(ctx, appId);
+    }
+    if (act === 'kill') {
+      const appId = applicationIdOption(opts.get('kill')![0]!, '-kill');
+      return (ctx) => killApplication(ctx, appId);
+    }
     const stateArgs = opts.get('appStates') ?? [];
     const all = stateArgs.some((s) => s.toUpperCase() === 'ALL');
     const named = enumValues(stateArgs.filter((s) => s.toUpperCase() !== 'ALL'), YARN_APPLICATION_STATES, 'application state (or ALL)');

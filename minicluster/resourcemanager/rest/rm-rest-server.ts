@@ -1,8 +1,9 @@
 // The RM's web port: REST API under /ws/v1/cluster and the web proxy under /proxy/. A node:http
 // server on 127.0.0.1; bodies are built by rm-rest-json.ts, written with Java's number formatting.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseApplicationId } from '../../../client/yarn/yarn-ids.js';
+import { createTimedHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../../http-timeouts.js';
 import type { ResourceManagerCore } from '../resource-manager-core.js';
 import { toJavaJson } from './java-json.js';
 import { flat, rmNoCacheHeaders } from './rest-headers.js';
@@ -14,6 +15,8 @@ export interface RmRestServerOptions {
   port?: number;
   /** User named in kills through REST (the recorded cluster ran SIMPLE auth as its static user). */
   user?: string;
+  /** How long a client may stall (http-timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export class RmRestServer {
@@ -30,13 +33,13 @@ export class RmRestServer {
   }
 
   async start(): Promise<AddressInfo> {
-    const server = createServer((req, res) => {
+    const server = createTimedHttpServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // A handler bug must not take the RM down; answer 500 if nothing was sent yet.
         if (!res.headersSent) this.json(res, 500, { RemoteException: { exception: 'WebApplicationException', message: String(err), javaClassName: 'javax.ws.rs.WebApplicationException' } });
         else res.destroy();
       });
-    });
+    }, { ...DEFAULT_HTTP_TIMEOUTS, ...this.opts.httpTimeouts });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
