@@ -128,9 +128,13 @@ describe('errors on a Loom session, as the user reads them', () => {
     expect(ended.code).toBe(1);
     expect(errorLines(ended)).toEqual([`loom run: job ${jobId} was cancelled`]);
 
-    const unknown = await kit.loom(['cancel', 'deadbeef']);
+    const malformed = await kit.loom(['cancel', 'deadbeef']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toBe('loom cancel: "deadbeef" is not a Loom job id: job ids are 32 hex digits, as loom list prints them\n');
+    const unknownId = 'deadbeef'.repeat(4);
+    const unknown = await kit.loom(['cancel', unknownId]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe(`loom cancel: ${appId} has no job deadbeef (job ids are 32 hex digits): loom list -yid ${appId} shows its jobs, loom list-clusters the other clusters\n`);
+    expect(unknown.stderr).toBe(`loom cancel: ${appId} has no job ${unknownId}: loom list -yid ${appId} shows its jobs, loom list-clusters the other clusters\n`);
   }, 90_000);
 });
 
