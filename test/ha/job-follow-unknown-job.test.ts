@@ -69,6 +69,6 @@ describe('following a job the AM does not know (yet)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(err).toBeInstanceOf(DispatcherError);
     expect((err as DispatcherError).status).toBe(404);
-    expect((err as Error).message).toMatch(new RegExp(`has not known job ${JOB} for \\d+ s .*job ${JOB} not found.*the application is RUNNING.*loom\\.client\\.heartbeat-timeout`));
+    expect((err as Error).message).toMatch(new RegExp(`has not known job ${JOB} for \\d+ s .*has no job ${JOB}.*the application is RUNNING.*loom\\.client\\.heartbeat-timeout`));
   });
 });
