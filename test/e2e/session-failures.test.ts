@@ -98,7 +98,7 @@ describe('failures in a Loom session', () => {
     // The next command finds the session ended and says so; the staging dir is gone.
     const list = await kit.loom(['list']);
     expect(list.code).toBe(1);
-    expect(list.stderr).toContain(`session ${appId} has ended`);
+    expect(list.stderr).toContain(`the properties file names ${appId}, which has ended (FINISHED/FAILED)`);
     await expect(kit.fs.getFileStatus(`/user/${kit.user}/.loom/${appId}`)).rejects.toThrow(/not exist|FileNotFound/i);
   }, 60_000);
 });
