@@ -8,11 +8,10 @@
  * failed (or -test is false), 255 for a bad command line (printed with the command's usage).
  * The commands live in ./fs/, one file per command family.
  */
-import type { Command } from 'commander';
 import { webHdfsClientFromConf } from '../../hdfs/webhdfs-client-from-conf.js';
 import type { WebHdfsClient } from '../../hdfs/webhdfs-client.js';
 import { describeError } from '../describe-error.js';
-import { loadCommandConfiguration, parseGenericOptions, registerPassThroughCommand, type GenericOptions } from '../pass-through-command.js';
+import { loadCommandConfiguration, parseGenericOptions, type GenericOptions } from '../pass-through-command.js';
 import { COMMANDS, NOT_IN_LOOM, usageLine } from './fs/command-table.js';
 import { FsShellContext, type FsIo } from './fs/fs-shell-context.js';
 import { ShellUsageError } from './fs/shell-errors.js';
@@ -26,12 +25,6 @@ export const USAGE_EXIT_CODE = 255;
 
 const GENERIC = '[-D <property=value>]... [-conf <dir>] [-fs <hdfs://namenode:port | webhdfs://host:port>]';
 
-
-export function registerFsCommand(program: Command): void {
-  registerPassThroughCommand(program, 'fs', 'HDFS file commands in the shape of `hdfs dfs` (-ls, -put, -get, -cat, -du, -count, -test, -chmod, ...; loom fs -help)', (args) =>
-    runFs(args, { stdout: process.stdout, stderr: process.stderr }),
-  );
-}
 
 /** Runs one `loom fs` invocation; returns the exit code (0 ok, 1 a path failed, 255 bad usage). */
 export async function runFs(argv: string[], io: FsIo): Promise<number> {

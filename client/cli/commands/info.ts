@@ -2,13 +2,7 @@
  * `loom info [-t <target>] [-yid <appId>]`: a Loom cluster at a glance, whatever its mode: the
  * mode and application id, the dashboard and REST addresses, its TaskExecutors and its jobs.
  */
-import type { Command } from 'commander';
-import { registerPassThroughCommand } from '../pass-through-command.js';
 import { clusterCommand, withCluster, type ClusterCommandIo } from './cluster-options.js';
-
-export function registerInfoCommand(program: Command): void {
-  registerPassThroughCommand(program, 'info', 'Show a Loom cluster: mode, application id, dashboard, TaskExecutors, jobs', clusterInfo);
-}
 
 export async function clusterInfo(argv: string[], io: ClusterCommandIo): Promise<number> {
   const cmd = clusterCommand('info', io).description('Show a Loom cluster: mode, application id, dashboard, TaskExecutors and jobs.');

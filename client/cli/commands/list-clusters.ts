@@ -3,18 +3,12 @@
  * of every mode, with age and dashboard URL, so detached clusters are never forgotten. Ended
  * applications' leftover staging dirs are removed on the way, as every cluster command does.
  */
-import type { Command } from 'commander';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import { formatClusterTable, listClusters } from '../../deploy/list-clusters.js';
-import { registerPassThroughCommand } from '../pass-through-command.js';
 import { loomCommand, parseCommand, withContext, type ClusterCommandIo } from './cluster-options.js';
 
 interface ListClustersFlags {
   D?: string[];
-}
-
-export function registerListClustersCommand(program: Command): void {
-  registerPassThroughCommand(program, 'list-clusters', 'List your running Loom clusters (every mode) with age and dashboard URL', runListClusters);
 }
 
 export async function runListClusters(argv: string[], io: ClusterCommandIo): Promise<number> {

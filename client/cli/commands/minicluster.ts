@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import type { Writable } from 'node:stream';
 import { parseHdfsLatencySetting } from '../../../minicluster/hdfs-latency-setting.js';
-import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../../minicluster/mini-cluster.js';
+import type { MiniCluster, MiniClusterOptions } from '../../../minicluster/mini-cluster.js';
 import { oneLineCommanderErrors } from '../commander-errors.js';
 import { describeError } from '../describe-error.js';
 import { keyValueOption, wholeNumberOption } from '../option-values.js';
@@ -113,6 +113,8 @@ export async function runMiniCluster(raw: RawOptions, io: MiniClusterCommandIo):
   delete process.env[DETACHED_CHILD_ENV];
   let cluster: MiniCluster;
   try {
+    // Loaded here, not at the CLI's start: every other command does without the mini cluster's code.
+    const { startMiniCluster } = await import('../../../minicluster/mini-cluster.js');
     cluster = await startMiniCluster(options);
   } catch (err) {
     io.stderr.write(`loom minicluster: could not start: ${describeError(err)}\n`);

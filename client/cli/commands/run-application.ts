@@ -10,7 +10,6 @@
  * KILLED when this client dies), and a client that goes away (Ctrl+C, SIGTERM, SIGHUP, its output
  * closed) stops it KILLED, its running jobs cancelled: Flink's -sae, always on (attached-exit.ts).
  */
-import type { Command } from 'commander';
 import { ENDED_STATES, amRegistered } from '../../deploy/application-waiter.js';
 import { deployApplication, type DeployedApplication } from '../../deploy/application-deployer.js';
 import { attachedWork } from '../../deploy/attached-exit.js';
@@ -21,7 +20,6 @@ import { resolveProgramBundle } from '../../deploy/program-bundle.js';
 import { SessionCluster } from '../../deploy/session-cluster.js';
 import type { ApplicationReport } from '../../yarn/cluster-reports.js';
 import { withoutStackFrames } from '../describe-error.js';
-import { registerPassThroughCommand } from '../pass-through-command.js';
 import { checkTarget, clusterCommand, parallelismOption, parseClusterArgs, SAE_HELP, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
 
 interface RunApplicationFlags extends ClusterFlags {
@@ -29,15 +27,6 @@ interface RunApplicationFlags extends ClusterFlags {
   entry?: string;
   parallelism?: string;
   attached?: boolean;
-}
-
-export function registerRunApplicationCommand(program: Command): void {
-  registerPassThroughCommand(
-    program,
-    'run-application',
-    'Run a program in application mode (main() in the ApplicationMaster): loom run-application -t yarn-application <bundle|hdfs://bundle> [args...]',
-    runApplication,
-  );
 }
 
 export async function runApplication(argv: string[], io: ClusterCommandIo): Promise<number> {

@@ -17,7 +17,6 @@
  * and stops a per-job cluster: Flink's -sae, always on (client/deploy/attached-exit.ts).
  */
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import { bundleNames, type BundleNames } from '../../bundle/bundle-names.js';
 import type { PackedBundle } from '../../bundle/bundle-pack.js';
 import { uploadBundle } from '../../bundle/bundle-upload.js';
@@ -41,7 +40,6 @@ import { describeMainFailure } from '../../program/program-errors.js';
 import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../../program/program-loader.js';
 import { jobIdOption } from '../option-values.js';
 import { describeErrorVerbosely, verboseErrors } from '../describe-error.js';
-import { registerPassThroughCommand } from '../pass-through-command.js';
 import {
   checkTarget,
   clusterCommand,
@@ -55,8 +53,6 @@ import {
   type ClusterFlags,
   type ExecutionTarget,
 } from './cluster-options.js';
-import { registerInfoCommand } from './info.js';
-import { registerRunApplicationCommand } from './run-application.js';
 
 interface RunFlags extends ClusterFlags {
   class?: string;
@@ -64,14 +60,6 @@ interface RunFlags extends ClusterFlags {
   detached?: boolean;
   name?: string;
   entry?: string;
-}
-
-export function registerJobCommands(program: Command): void {
-  registerPassThroughCommand(program, 'run', 'Run a program or submit a job: loom run [-t yarn-session|yarn-per-job] [-c <export>] [-p N] <bundle> [args...]', runJob);
-  registerPassThroughCommand(program, 'list', "List a Loom cluster's jobs", listJobs);
-  registerPassThroughCommand(program, 'cancel', 'Cancel a job of a Loom cluster: loom cancel <jobId>', cancelJob);
-  registerInfoCommand(program);
-  registerRunApplicationCommand(program);
 }
 
 export async function runJob(argv: string[], io: ClusterCommandIo): Promise<number> {

@@ -4,7 +4,6 @@
  * and uploads nothing), and prints the `-Dyarn.provided.lib.dirs=...` that submissions then use so
  * that they upload none of Loom and NodeManagers localize it once for all applications.
  */
-import type { Command } from 'commander';
 import { ConfigurationError } from '../../conf/configuration-error.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import { parseHdfsPath } from '../../hdfs/hdfs-path.js';
@@ -12,17 +11,12 @@ import { simpleAuthUser, webHdfsClientFromConf } from '../../hdfs/webhdfs-client
 import { NODE_BINARY_KEY, describeNodeBinary } from '../../deploy/node-binary.js';
 import { providedLibDirsOption, publishRuntime } from '../../deploy/runtime-publish.js';
 import { stagingFileSystemUri } from '../../deploy/staging-dir.js';
-import { registerPassThroughCommand } from '../pass-through-command.js';
 import { retryLinesTo } from '../retry-lines.js';
 import { describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
 
 interface UploadRuntimeFlags {
   node?: string;
   D?: string[];
-}
-
-export function registerUploadRuntimeCommand(program: Command): void {
-  registerPassThroughCommand(program, 'upload-runtime', "Put Loom's runtime and Node.js on HDFS for -Dyarn.provided.lib.dirs; see upload-runtime --help", runUploadRuntime);
 }
 
 export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Promise<number> {

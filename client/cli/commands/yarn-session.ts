@@ -20,7 +20,6 @@ import type { SessionCluster } from '../../deploy/session-cluster.js';
 import { deploySession } from '../../deploy/session-deployer.js';
 import type { DeployContext } from '../../deploy/deploy-context.js';
 import { applicationIdOption } from '../option-values.js';
-import { registerPassThroughCommand } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
 import { printClusters } from './list-clusters.js';
 import { collect, deployContext, describeClusterError, loadConfigs, loomCommand, parseCommand, slotsOption, type ClusterCommandIo } from './cluster-options.js';
@@ -44,12 +43,6 @@ interface YarnSessionFlags {
   D?: string[];
   ship?: string[];
   list?: boolean;
-}
-
-export function registerYarnSessionCommand(program: Command): void {
-  registerPassThroughCommand(program, 'yarn-session', 'Start a Loom session cluster on YARN, or attach to one (-id); see yarn-session --help', (args, io) =>
-    runYarnSession(args, { ...io, stdin: process.stdin }),
-  );
 }
 
 function sessionCommand(io: ClusterCommandIo): Command {

@@ -11,7 +11,6 @@
  * Output follows Hadoop's column layout and report blocks; errors are one line on stderr with exit
  * code 1, bad usage exit code 2.
  */
-import type { Command } from 'commander';
 import { isRemoteException } from '../../ipc/remote-exception.js';
 import {
   NODE_STATES,
@@ -26,7 +25,7 @@ import { YarnClient } from '../../yarn/yarn-client.js';
 import { describeError } from '../describe-error.js';
 import { applicationIdOption } from '../option-values.js';
 import { retryLinesTo } from '../retry-lines.js';
-import { loadCommandConfiguration, parseToolLine, registerPassThroughCommand, usageError, type CommandIo } from '../pass-through-command.js';
+import { loadCommandConfiguration, parseToolLine, usageError, type CommandIo } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
 
 const USAGE = `Usage: loom yarn [-D key=value]... [--conf <dir>] <command>
@@ -39,11 +38,6 @@ const USAGE = `Usage: loom yarn [-D key=value]... [--conf <dir>] <command>
 `;
 
 const APP_NOT_FOUND = 'ApplicationNotFoundException';
-
-export function registerYarnCommand(program: Command): void {
-  const description = "YARN commands in the shape of Hadoop's `yarn` CLI (application -list/-status/-kill, node -list, queue -status)";
-  registerPassThroughCommand(program, 'yarn', description, runYarn);
-}
 
 /** Runs one `loom yarn` invocation; returns the exit code (0 ok, 1 failure, 2 bad usage). */
 export async function runYarn(argv: string[], io: CommandIo): Promise<number> {
