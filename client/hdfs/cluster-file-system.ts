@@ -29,6 +29,7 @@
  * mode program are YARN local resources the submitting client set, localized by the NodeManager as
  * the application's owner, and the HA store's URL is the cluster's own configuration.
  */
+import { LoomError } from '../errors/loom-error.js';
 import type { Configuration } from '../conf/configuration.js';
 import { isWildcardHost, parseHadoopAddress } from '../conf/hadoop-address.js';
 import { webHdfsEndpoints } from '../conf/namenode-addresses.js';
@@ -37,7 +38,7 @@ import { HdfsPathError, parseHdfsPath } from './hdfs-path.js';
 const DEFAULT_PORTS: Record<string, number> = { hdfs: 8020, webhdfs: 9870, swebhdfs: 9871 };
 const SCHEMES = Object.keys(DEFAULT_PORTS);
 
-export class ForeignFileSystemError extends Error {
+export class ForeignFileSystemError extends LoomError {
   override name = 'ForeignFileSystemError';
 }
 

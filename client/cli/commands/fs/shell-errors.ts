@@ -1,3 +1,5 @@
+import { UsageError } from '../../usage-error.js';
+
 /**
  * The errors `loom fs` reports, worded as Hadoop's FsShell words them.
  *
@@ -8,7 +10,7 @@
  *   (PathIOException.getMessage). One per path; the command goes on and exits 1.
  */
 
-export class ShellUsageError extends Error {
+export class ShellUsageError extends UsageError {
   override name = 'ShellUsageError';
   constructor(
     message: string,
