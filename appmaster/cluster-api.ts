@@ -4,7 +4,7 @@
  * (which turns slot demand into YARN containers). Types only, so each part can be built and tested
  * against it on its own.
  */
-import type { ClusterOverview, TaskExecutorInfo } from '../client/deploy/dispatcher-rest-types.js';
+import type { ClusterOverview, TaskExecutorInfo } from '../client/contracts/dispatcher-rest-types.js';
 
 /** Where a job's code lives. The bundle is on HDFS so that any TaskExecutor on any node can fetch it. */
 export interface BundleRef {

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { Configuration } from '../client/conf/configuration.js';
 import { LoomOptions } from '../client/conf/loom-config.js';
-import { ClusterFileSystem } from '../client/hdfs/cluster-file-system.js';
-import { containerSizes } from '../client/deploy/container-sizes.js';
-import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
-import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
-import { AMRMClient, amrmTokenFromEnvironment } from '../client/yarn/amrm-client.js';
-import { NMClient } from '../client/yarn/nm-client.js';
+import { ClusterFileSystem } from '../client/hadoop/hdfs/cluster-file-system.js';
+import { containerSizes } from '../client/conf/container-sizes.js';
+import { parseHdfsPath } from '../client/hadoop/hdfs/hdfs-path.js';
+import { webHdfsClientFromConf } from '../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { AMRMClient, amrmTokenFromEnvironment } from '../client/hadoop/yarn/amrm-client.js';
+import { NMClient } from '../client/hadoop/yarn/nm-client.js';
 import { describeRetry } from '../client/retry/retry-report.js';
 import { readAmEnvironment, type AmEnvironment } from './am-runtime/am-environment.js';
 import { amSettings, type AmSettings } from './am-runtime/am-settings.js';
@@ -36,7 +36,7 @@ import { AmShutdown, type AmEnd } from './session/am-shutdown.js';
 import { AmRmScheduler, NodeManagerLauncher } from './session/yarn-ports.js';
 import { ContainerAdmission } from './taskexecutors/taskexecutor-admission.js';
 import { TaskExecutorRegistry } from './taskexecutors/taskexecutor-registry.js';
-import type { Container } from '../client/yarn/yarn-records.js';
+import type { Container } from '../client/hadoop/yarn/yarn-records.js';
 
 /** TaskExecutor -> AM heartbeats; a TaskExecutor silent for the timeout is lost (its stream ending is noticed at once). */
 const TASK_EXECUTOR_HEARTBEAT_MS = 2_000;

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FrameDecoder, encodeFrame } from '../client/ipc/frame-decoder.js';
-import { RpcConnection } from '../client/ipc/rpc-connection.js';
-import { RpcServer } from '../client/ipc/rpc-server.js';
-import { parseRequestFrame, parseResponseFrame } from '../client/ipc/rpc-messages.js';
-import { decodeMessage } from '../client/codec/protobuf-codec.js';
+import { FrameDecoder, encodeFrame } from '../client/wire/ipc/frame-decoder.js';
+import { RpcConnection } from '../client/wire/ipc/rpc-connection.js';
+import { RpcServer } from '../minicluster/ipc/rpc-server.js';
+import { parseRequestFrame, parseResponseFrame } from '../client/wire/ipc/rpc-messages.js';
+import { decodeMessage } from '../client/wire/codec/protobuf-codec.js';
 
 /**
  * getApplicationReport calls per second through our IPC client and server on one connection

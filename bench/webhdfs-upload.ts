@@ -3,7 +3,7 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
+import { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
 
 /**
  * Upload throughput of WebHdfsClient.create (NameNode 307, then the body streamed to the

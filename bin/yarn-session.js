@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Thin shim: `yarn-session` is `loom yarn-session` (its --verbose, anywhere, is loom's global one).
-import { endOnClientExit, endWithOneLineOnUncaughtError, main, VERBOSE_FLAG } from '../dist/client/cli/loom.js';
+import { endOnClientExit, endWithOneLineOnUncaughtError, main, VERBOSE_FLAG } from '../dist/cli/loom.js';
 endOnClientExit('yarn-session');
 endWithOneLineOnUncaughtError('yarn-session');
 const args = process.argv.slice(2);

@@ -17,7 +17,7 @@
 import { DEFAULT_ENV_WHITELIST } from './nodemanager/launch-script.js';
 import type { MemoryMonitorOptions } from './nodemanager/memory-monitor.js';
 import { DEFAULT_RM_CONFIG, type ResourceManagerConfig } from './resourcemanager/rm-config.js';
-import type { SiteValues } from './hadoop-conf-dir.js';
+import type { SiteValues } from './mini-cluster-conf-dir.js';
 
 /** Core settings that have a yarn-site.xml key. */
 const RM_KEYS = [

@@ -5,9 +5,9 @@
 import { mkdtemp, mkdir, rm as removeDir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OWNER_ONLY_DIR } from '../client/security/local-file-modes.js';
-import { parseApplicationId, formatApplicationId } from '../client/yarn/yarn-ids.js';
-import { siteValues, writeHadoopConfDir } from './hadoop-conf-dir.js';
+import { OWNER_ONLY_DIR } from '../client/wire/security/local-file-modes.js';
+import { parseApplicationId, formatApplicationId } from '../client/wire/codec/yarn-ids.js';
+import { siteValues, writeHadoopConfDir } from './mini-cluster-conf-dir.js';
 import { chooseHdfsLatency, hdfsLatencyOf, type HdfsLatencySetting } from './hdfs-latency-setting.js';
 import type { HttpTimeouts } from './http-timeouts.js';
 import { resolveSettings, type MiniClusterSettingsInput } from './mini-cluster-settings.js';

@@ -16,7 +16,7 @@ import {
   type HeartbeatMessage,
   type RegisterMessage,
   type TaskExecutorMessage,
-} from '../client/cluster/taskexecutor-protocol.js';
+} from '../client/contracts/taskexecutor-protocol.js';
 import type { HostPort } from '../client/conf/hadoop-address.js';
 
 export type GiveUpKind = 'refused' | 'am-timeout';

@@ -12,12 +12,12 @@ import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { archiveKind, unpackArchive } from '../client/archive/archive-unpack.js';
-import type { UploadedBundleRef } from '../client/bundle/bundle-ref.js';
-import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
-import { makeDirWithMode, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithMode } from '../client/security/local-file-modes.js';
-import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
-import { FileNotFoundError, WebHdfsRemoteError } from '../client/hdfs/webhdfs-errors.js';
+import { archiveKind, unpackArchive } from '../client/hadoop/archive/archive-unpack.js';
+import type { UploadedBundleRef } from '../client/contracts/bundle-ref.js';
+import { parseHdfsPath } from '../client/hadoop/hdfs/hdfs-path.js';
+import { makeDirWithMode, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithMode } from '../client/wire/security/local-file-modes.js';
+import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
+import { FileNotFoundError, WebHdfsRemoteError } from '../client/hadoop/hdfs/webhdfs-errors.js';
 
 export class BundleFetchError extends Error {
   override name = 'BundleFetchError';
@@ -34,7 +34,7 @@ export class BundleFetchError extends Error {
 export interface BundleCacheOptions {
   dir: string;
   /**
-   * The cluster's file system (client/hdfs/cluster-file-system.ts): a bundle elsewhere is refused
+   * The cluster's file system (client/hadoop/hdfs/cluster-file-system.ts): a bundle elsewhere is refused
    * before any connection is made. The AM refuses such jobs at submission; this is the second wall.
    */
   fileSystem: { problemWith(url: string, what: string): string | undefined };

@@ -3,7 +3,7 @@
  * (`<cache>/<key>/throws-8394da82d297.mjs`, or `<cache>/<key>/lib/parse.mjs` inside an unpacked
  * archive), so stack frames and messages name paths the user never saw. Here they become relative
  * to the bundle (`throws-8394da82d297.mjs:6:31`, `lib/parse.mjs:3:9`); the client that packed the
- * bundle maps those to the user's own paths (client/bundle/bundle-names.ts). Frames of Loom and
+ * bundle maps those to the user's own paths (client/deploy/bundle/bundle-names.ts). Frames of Loom and
  * of Node stay as they are: --verbose shows them, and without it the client leaves them out.
  */
 import { dirname, posix, sep } from 'node:path';

@@ -6,15 +6,15 @@
  * it, and 2 when its configuration is wrong. Messages go to stderr (the container's log).
  */
 import { Configuration } from '../client/conf/configuration.js';
-import { ClusterFileSystem } from '../client/hdfs/cluster-file-system.js';
-import { parseHdfsPath } from '../client/hdfs/hdfs-path.js';
-import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
-import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
+import { ClusterFileSystem } from '../client/hadoop/hdfs/cluster-file-system.js';
+import { parseHdfsPath } from '../client/hadoop/hdfs/hdfs-path.js';
+import { webHdfsClientFromConf } from '../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
 import { AmConnection } from './am-connection.js';
-import { amLocator } from './am-locator.js';
+import { amLocator } from './am-address-from-ha-store.js';
 import { BundleCache } from './bundle-cache.js';
 import { TaskRunner } from './task-runner.js';
-import { heapMbForContainer, workerThreadLimits } from '../client/deploy/am-container-contract.js';
+import { heapMbForContainer, workerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { taskExecutorConfigFromEnv, type TaskExecutorConfig } from './taskexecutor-config.js';
 
 function startTaskExecutor(config: TaskExecutorConfig): void {

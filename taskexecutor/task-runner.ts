@@ -5,9 +5,9 @@
  * the task before it starts.
  */
 import { Worker } from 'node:worker_threads';
-import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/cluster/taskexecutor-protocol.js';
-import type { UploadedBundleRef } from '../client/bundle/bundle-ref.js';
-import { workerThreadLimits, type WorkerThreadLimits } from '../client/deploy/am-container-contract.js';
+import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/contracts/taskexecutor-protocol.js';
+import type { UploadedBundleRef } from '../client/contracts/bundle-ref.js';
+import { workerThreadLimits, type WorkerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { bundleRoot, relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 

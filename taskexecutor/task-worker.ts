@@ -6,9 +6,9 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Configuration } from '../client/conf/configuration.js';
-import { webHdfsClientFromConf } from '../client/hdfs/webhdfs-client-from-conf.js';
+import { webHdfsClientFromConf } from '../client/hadoop/hdfs/webhdfs-client-from-conf.js';
 import { findTaskExport } from '../client/program/task-export.js';
-import type { WebHdfsClient } from '../client/hdfs/webhdfs-client.js';
+import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
 import { relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 

@@ -1,6 +1,6 @@
 /**
  * A TaskExecutor's settings, from its environment: the AM sets them in the container's launch
- * context (client/deploy/am-container-contract.ts names them), the NodeManager adds CONTAINER_ID,
+ * context (client/contracts/am-container-contract.ts names them), the NodeManager adds CONTAINER_ID,
  * NM_HOST and USER. The secret comes from a file (a local resource, so it never appears in
  * launch_container.sh); LOOM_CLUSTER_SECRET holding the secret itself is accepted for runs outside
  * YARN. Every problem is reported at once, naming the variable.
@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parseHadoopAddress, type HostPort } from '../client/conf/hadoop-address.js';
-import { TaskExecutorEnv } from '../client/deploy/am-container-contract.js';
-import { parseClusterSecret } from '../client/deploy/cluster-secret.js';
-import { HA_STORE_ENV } from '../client/deploy/ha-store-layout.js';
+import { TaskExecutorEnv } from '../client/contracts/am-container-contract.js';
+import { parseClusterSecret } from '../client/contracts/cluster-secret.js';
+import { HA_STORE_ENV } from '../client/contracts/ha-store-layout.js';
 
 export interface TaskExecutorConfig {
   amAddress: HostPort;

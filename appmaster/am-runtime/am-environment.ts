@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { AmEnv } from '../../client/deploy/am-container-contract.js';
+import { AmEnv } from '../../client/contracts/am-container-contract.js';
 import {
   formatApplicationAttemptId,
   formatApplicationId,
   parseContainerId,
   type ApplicationAttemptId,
-} from '../../client/yarn/yarn-ids.js';
-import type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
+} from '../../client/wire/codec/yarn-ids.js';
+import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
 import { decodeLocalResourcesEnv } from './local-resources-env.js';
 
 export type ClusterMode = 'session' | 'per-job' | 'application';

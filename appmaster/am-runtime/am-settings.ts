@@ -1,5 +1,5 @@
 import { LoomOptions, type LoomConfig } from '../../client/conf/loom-config.js';
-import { containerSizes } from '../../client/deploy/container-sizes.js';
+import { containerSizes } from '../../client/conf/container-sizes.js';
 import type { HeartbeatPacing } from '../resourcemanager-bridge/heartbeat-pacing.js';
 
 /** What the AM's bridge and TaskExecutors need from the cluster's loom-conf.yaml (the dispatcher reads its own: dispatcherSettings). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LoomConfig } from '../../client/conf/loom-config.js';
-import { LocalResourceNames } from '../../client/deploy/am-container-contract.js';
-import { parseClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { LocalResourceNames } from '../../client/contracts/am-container-contract.js';
+import { parseClusterSecret } from '../../client/contracts/cluster-secret.js';
 import { localResourcePath, type AmEnvironment } from './am-environment.js';
 
 /** The cluster's files the client shipped as local resources: its configuration and its secret. */

@@ -1,11 +1,11 @@
-import { AmEnv } from '../../client/deploy/am-container-contract.js';
+import { AmEnv } from '../../client/contracts/am-container-contract.js';
 import {
   LOCAL_RESOURCE_TYPES,
   LOCAL_RESOURCE_VISIBILITIES,
   type LocalResourceSpec,
   type LocalResourceType,
   type LocalResourceVisibility,
-} from '../../client/yarn/container-launch-context.js';
+} from '../../client/hadoop/yarn/container-launch-context.js';
 
 const TYPES: readonly string[] = LOCAL_RESOURCE_TYPES;
 const VISIBILITIES: readonly string[] = LOCAL_RESOURCE_VISIBILITIES;

@@ -1,7 +1,7 @@
 import { isJobId } from '../jobs/job-ids.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClusterShutdownJson, DashboardConfigJson, JobSubmitResponseJson } from '../../client/deploy/dispatcher-rest-types.js';
+import type { ClusterShutdownJson, DashboardConfigJson, JobSubmitResponseJson } from '../../client/contracts/dispatcher-rest-types.js';
 import type { ClusterControl, JobSpec, JobStatus } from '../cluster-api.js';
 import { DETACHED_CLUSTER, type LeaseEndpoint } from '../lease/client-lease.js';
 import type { AmIpFilter } from './am-ip-filter.js';

@@ -5,8 +5,8 @@ import type {
   OverviewJson,
   TaskJson,
   TaskManagerJson,
-} from '../../client/deploy/dispatcher-rest-types.js';
-import { TASK_STATE_NAMES } from '../../client/deploy/dispatcher-rest-types.js';
+} from '../../client/contracts/dispatcher-rest-types.js';
+import { TASK_STATE_NAMES } from '../../client/contracts/dispatcher-rest-types.js';
 import type { ClusterOverview, JobStatus, TaskExecutorInfo } from '../cluster-api.js';
 
 /** The AM's own records (cluster-api.ts) written in the REST shapes (dispatcher-rest-types.ts). */

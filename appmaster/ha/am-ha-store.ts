@@ -6,7 +6,7 @@
  */
 import type { Configuration } from '../../client/conf/configuration.js';
 import { LoomOptions, type LoomConfig } from '../../client/conf/loom-config.js';
-import { haStoreUrl, type AmAddressRecord } from '../../client/deploy/ha-store-layout.js';
+import { haStoreUrl, type AmAddressRecord } from '../../client/contracts/ha-store-layout.js';
 import type { AmEnvironment } from '../am-runtime/am-environment.js';
 import { HaStore, type HaState } from './ha-store.js';
 

@@ -1,5 +1,5 @@
 /**
- * The AM's HA store on HDFS (layout: client/deploy/ha-store-layout.ts): what a new AM attempt
+ * The AM's HA store on HDFS (layout: client/contracts/ha-store-layout.ts): what a new AM attempt
  * needs to take over the cluster. Each record is its own file, written once: first under a
  * temporary name, then renamed into place with HDFS's plain rename, whose boolean answer the
  * WebHDFS client checks ({"boolean": false} throws). So a crash at any moment leaves either the
@@ -15,11 +15,11 @@ import {
   readHdfsText,
   TEMP_MARK,
   type AmAddressRecord,
-} from '../../client/deploy/ha-store-layout.js';
-import { hdfsBaseName, joinHdfsPath, parseHdfsPath } from '../../client/hdfs/hdfs-path.js';
-import { webHdfsClientFromConf } from '../../client/hdfs/webhdfs-client-from-conf.js';
-import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { FileNotFoundError, WebHdfsOperationFailedError } from '../../client/hdfs/webhdfs-errors.js';
+} from '../../client/contracts/ha-store-layout.js';
+import { hdfsBaseName, joinHdfsPath, parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
+import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { FileNotFoundError, WebHdfsOperationFailedError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
 import type { JobSpec, JobStatus } from '../cluster-api.js';
 
 export interface StoredCluster {

@@ -11,7 +11,7 @@ export function newJobId(): string {
 }
 
 /** 32 lower-case hex digits; clients check the same before asking. */
-export { isJobId } from '../../client/deploy/job-id-format.js';
+export { isJobId } from '../../client/contracts/job-id-format.js';
 
 /** The id of main()'s `n`-th job (from 1) in application `applicationId`: `<appId>-job-<n>`, hashed. */
 export function applicationJobId(applicationId: string, n: number): string {

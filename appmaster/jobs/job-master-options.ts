@@ -5,7 +5,7 @@
 import { LoomConfig, LoomOptions, type RestartStrategy } from '../../client/conf/loom-config.js';
 import { ALL_LOOM_OPTIONS } from '../../client/conf/loom-config-options.js';
 import { restartBackoffStrategy } from './restart-backoff-strategy.js';
-import type { ClusterFileSystem } from '../../client/hdfs/cluster-file-system.js';
+import type { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.js';
 
 export interface JobMasterOptions {
   /** taskmanager.numberOfTaskSlots: slots each new TaskExecutor brings (for the demand count). */

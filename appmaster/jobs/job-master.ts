@@ -12,11 +12,11 @@
  * loom.task.retry-user-errors puts it under the restart strategy too. Other tasks of a failed or
  * cancelled job are cancelled on their TaskExecutors.
  */
-import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
+import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
 import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
 import type { RestartStrategy } from '../../client/conf/loom-config-options.js';
-import { describeExitStatus } from '../../client/yarn/container-exit-status.js';
+import { describeExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
 import { firstDiagnosticsLine } from '../resourcemanager-bridge/failure-budget.js';
 import { Job } from './job.js';
 import { isJobId, newJobId } from './job-ids.js';

@@ -5,7 +5,7 @@
  */
 import { MAX_PARALLELISM } from '../../client/program/job-limits.js';
 import type { JobSpec } from '../cluster-api.js';
-import type { ClusterFileSystem } from '../../client/hdfs/cluster-file-system.js';
+import type { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.js';
 
 export class JobSpecError extends Error {
   override name = 'JobSpecError';

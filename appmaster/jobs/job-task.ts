@@ -3,7 +3,7 @@
  * earlier attempts did not. A retry reuses the record with the next attempt number, so updates
  * that still arrive for an older attempt are recognised and dropped.
  */
-import type { TaskRef } from '../../client/cluster/taskexecutor-protocol.js';
+import type { TaskRef } from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskState, TaskStatus } from '../cluster-api.js';
 
 export class JobTask {

@@ -6,13 +6,13 @@
  * main()'s error (message and the head of its stack) as the diagnostics.
  */
 import { copyFileSync, existsSync } from 'node:fs';
-import { makeDirWithModeSync, OWNER_ONLY_DIR } from '../../client/security/local-file-modes.js';
+import { makeDirWithModeSync, OWNER_ONLY_DIR } from '../../client/wire/security/local-file-modes.js';
 import { join, posix } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
-import { heapMbForContainer, workerThreadLimits, type WorkerThreadLimits } from '../../client/deploy/am-container-contract.js';
-import { decodeApplicationProgram, PROGRAM_ENV, programLinkName, type ApplicationProgram } from '../../client/deploy/program-contract.js';
+import { heapMbForContainer, workerThreadLimits, type WorkerThreadLimits } from '../../client/contracts/am-container-contract.js';
+import { decodeApplicationProgram, PROGRAM_ENV, programLinkName, type ApplicationProgram } from '../../client/contracts/program-contract.js';
 import { describeProgramError } from '../../client/program/program-errors.js';
 import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
 import { applicationJobId } from '../jobs/job-ids.js';

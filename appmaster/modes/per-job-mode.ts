@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
-import { parsePerJobDescription, ProgramResourceNames, type PerJobDescription } from '../../client/deploy/program-contract.js';
+import { parsePerJobDescription, ProgramResourceNames, type PerJobDescription } from '../../client/contracts/program-contract.js';
 import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
 import type { JobSpec, JobStatus } from '../cluster-api.js';
 import { validateJobSpec } from '../jobs/job-spec-validation.js';

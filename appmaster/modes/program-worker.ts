@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Configuration } from '../../client/conf/configuration.js';
-import { webHdfsClientFromConf } from '../../client/hdfs/webhdfs-client-from-conf.js';
+import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
 import { createProgramContext, type JobSubmitter, type ProgramContextOptions } from '../../client/program/program-context.js';
 import { describeProgramError, JobFailedError } from '../../client/program/program-errors.js';
 import { loadProgram } from '../../client/program/program-loader.js';

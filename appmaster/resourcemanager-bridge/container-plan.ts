@@ -1,4 +1,4 @@
-import { isClusterCausedExit } from './container-exit-status.js';
+import { isClusterCausedExit } from './cluster-caused-exits.js';
 import { FailureBudget, type ContainerFailure, type FailureWindow } from './failure-budget.js';
 
 /** The parts of an allocated container the decisions need; the driver keeps the full record. */

@@ -1,5 +1,5 @@
 import { formatLoomDuration } from '../../client/conf/loom-config-duration.js';
-import { describeExitStatus } from '../../client/yarn/container-exit-status.js';
+import { describeExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
 
 /** One TaskExecutor container that ended without the AM asking it to. */
 export interface ContainerFailure {

@@ -1,5 +1,5 @@
-import type { ContainerSizes } from '../../client/deploy/container-sizes.js';
-import type { AllocateRefusedError } from '../../client/yarn/yarn-client-errors.js';
+import type { ContainerSizes } from '../../client/conf/container-sizes.js';
+import type { AllocateRefusedError } from '../../client/hadoop/yarn/yarn-client-errors.js';
 
 /**
  * The error of a job that needs TaskExecutor containers YARN refuses for good: YARN's own

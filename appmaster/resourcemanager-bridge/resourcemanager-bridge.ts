@@ -1,8 +1,8 @@
 import type { SlotDemand } from '../cluster-api.js';
 import { ContainerPlan, type CompletionOutcome } from './container-plan.js';
-import { allocateErrorKind } from '../../client/yarn/allocate-errors.js';
-import { describeExitStatus } from '../../client/yarn/container-exit-status.js';
-import type { AllocateRefusedError } from '../../client/yarn/yarn-client-errors.js';
+import { allocateErrorKind } from '../../client/hadoop/yarn/allocate-errors.js';
+import { describeExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
+import type { AllocateRefusedError } from '../../client/hadoop/yarn/yarn-client-errors.js';
 import { nextHeartbeatDelayMs, type HeartbeatPacing } from './heartbeat-pacing.js';
 import type { ContainerLauncherPort, GrantedContainer, SchedulerPort } from './scheduler-ports.js';
 import type { ContainerRoster, TaskExecutorOrigin } from '../taskexecutors/taskexecutor-admission.js';
@@ -179,7 +179,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   }
 
   /**
-   * A failed allocate, by its class (client/yarn/allocate-errors.ts): a part the RM refused for
+   * A failed allocate, by its class (client/hadoop/yarn/allocate-errors.ts): a part the RM refused for
    * good was taken back by the AMRMClient, and only a refused ask fails anything (the jobs that
    * needed it); the attempt being over or out of step ends it; anything else counts against
    * `maxConsecutiveAllocateErrors` failed heartbeats in a row. Returns the delay before the next one.

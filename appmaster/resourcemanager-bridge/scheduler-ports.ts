@@ -1,6 +1,6 @@
 // What the bridge needs from YARN, as narrow interfaces: the AM-RM protocol (allocate) and the
-// NodeManagers (start/stop a container). The AM's wiring adapts client/yarn's AMRMClient and
-// NMClient to these; tests use in-memory fakes. Field names match client/yarn's records.
+// NodeManagers (start/stop a container). The AM's wiring adapts client/hadoop/yarn's AMRMClient and
+// NMClient to these; tests use in-memory fakes. Field names match client/hadoop/yarn's records.
 
 export interface GrantedContainer {
   id: string;

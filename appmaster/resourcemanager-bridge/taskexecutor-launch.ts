@@ -1,8 +1,8 @@
-import { LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../client/deploy/am-container-contract.js';
-import { HA_STORE_ENV } from '../../client/deploy/ha-store-layout.js';
-import { escapeForDoubleQuotes } from '../../client/deploy/launch-escaping.js';
-import { containerNodePath, nodeProcessCommand } from '../../client/deploy/node-command.js';
-import type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
+import { LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../client/contracts/am-container-contract.js';
+import { HA_STORE_ENV } from '../../client/contracts/ha-store-layout.js';
+import { escapeForDoubleQuotes } from '../../client/hadoop/yarn/launch-escaping.js';
+import { containerNodePath, nodeProcessCommand } from '../../client/contracts/node-command.js';
+import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
 
 export interface TaskExecutorLaunchInput {
   /** loom.node.path: the node installed on the nodes, used when the client shipped none (no `loom-node` resource). */
@@ -18,7 +18,7 @@ export interface TaskExecutorLaunchInput {
   localResources: Record<string, LocalResourceSpec>;
   /** URL of the HA store, where a TaskExecutor that lost its AM finds the next attempt's gateway (none with a single attempt). */
   haStoreUrl?: string;
-  /** The staging dir URL: bundles on its file system are fetched, as the AM accepted them (client/hdfs/cluster-file-system.ts). */
+  /** The staging dir URL: bundles on its file system are fetched, as the AM accepted them (client/hadoop/hdfs/cluster-file-system.ts). */
   stagingDir?: string;
 }
 

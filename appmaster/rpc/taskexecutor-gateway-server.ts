@@ -20,7 +20,7 @@ import {
   TASK_EXECUTOR_GATEWAY_SERVICE,
   type AmMessage,
   type TaskExecutorMessage,
-} from '../../client/cluster/taskexecutor-protocol.js';
+} from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskExecutorAdmission } from '../taskexecutors/taskexecutor-admission.js';
 import {
   registrationProblem,

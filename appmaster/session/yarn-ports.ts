@@ -1,9 +1,9 @@
-// client/yarn's AMRMClient and NMClient behind the bridge's narrow ports.
-import type { AMRMClient, ContainerRequest } from '../../client/yarn/amrm-client.js';
-import { buildContainerLaunchContext } from '../../client/yarn/container-launch-context.js';
-import type { NMClient } from '../../client/yarn/nm-client.js';
-import { AttemptOverError } from '../../client/yarn/yarn-client-errors.js';
-import type { Container, Resource } from '../../client/yarn/yarn-records.js';
+// client/hadoop/yarn's AMRMClient and NMClient behind the bridge's narrow ports.
+import type { AMRMClient, ContainerRequest } from '../../client/hadoop/yarn/amrm-client.js';
+import { buildContainerLaunchContext } from '../../client/hadoop/yarn/container-launch-context.js';
+import type { NMClient } from '../../client/hadoop/yarn/nm-client.js';
+import { AttemptOverError } from '../../client/hadoop/yarn/yarn-client-errors.js';
+import type { Container, Resource } from '../../client/hadoop/yarn/yarn-records.js';
 import type { AllocateAnswer, AllocateRound, ContainerLauncherPort, SchedulerPort } from '../resourcemanager-bridge/scheduler-ports.js';
 import type { TaskExecutorLaunchSpec } from '../resourcemanager-bridge/taskexecutor-launch.js';
 

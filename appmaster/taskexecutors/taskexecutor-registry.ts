@@ -5,8 +5,8 @@
  * listeners then learn which task attempts it held, so the job master can run them elsewhere.
  * The registry knows nothing about jobs: it moves messages and counts slots.
  */
-import type { AmMessage, DeployTaskMessage, HeartbeatMessage, RegisterMessage, TaskRef, TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
-import { taskKey } from '../../client/cluster/taskexecutor-protocol.js';
+import type { AmMessage, DeployTaskMessage, HeartbeatMessage, RegisterMessage, TaskRef, TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
+import { taskKey } from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorOrigin } from './taskexecutor-admission.js';
 

@@ -10,7 +10,7 @@
  *
  * A job's tasks are exports of the same bundle: each task calls `bundle[exportName](task)`.
  */
-import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
+import type { WebHdfsClient } from '../hadoop/hdfs/webhdfs-client.js';
 
 export type ProgramMode = 'session' | 'per-job' | 'application';
 

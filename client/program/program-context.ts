@@ -4,7 +4,7 @@
  * each request, and keeps every job the program started, so the runner can wait for the jobs'
  * ends after main() returns and notice a failure main() never looked at.
  */
-import type { WebHdfsClient } from '../hdfs/webhdfs-client.js';
+import type { WebHdfsClient } from '../hadoop/hdfs/webhdfs-client.js';
 import { planJob, type JobPlan } from './job-request.js';
 import type { JobHandle, JobRequest, ProgramContext, ProgramMode } from './program-api.js';
 import { DetachedResultError, ProgramError } from './program-errors.js';

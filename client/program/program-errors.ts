@@ -10,7 +10,7 @@ export class ProgramError extends LoomError {
 
 /**
  * result() of a job that FAILED or was CANCELED: the job's own error is in `jobError`; the message
- * is one line for a person when the client described the end (client/deploy/job-end.ts), the
+ * is one line for a person when the client described the end (client/deploy/running/job-end.ts), the
  * failed tasks' errors and stacks its detail.
  */
 export class JobFailedError extends LoomError {

@@ -8,9 +8,9 @@
 // Each task's stdout/stderr go to its container log dir; one line per task goes to our stdout.
 import { hostname } from 'node:os';
 import { Configuration } from '../../client/conf/configuration.js';
-import { AMRMClient } from '../../client/yarn/amrm-client.js';
-import { buildContainerLaunchContext } from '../../client/yarn/container-launch-context.js';
-import { NMClient } from '../../client/yarn/nm-client.js';
+import { AMRMClient } from '../../client/hadoop/yarn/amrm-client.js';
+import { buildContainerLaunchContext } from '../../client/hadoop/yarn/container-launch-context.js';
+import { NMClient } from '../../client/hadoop/yarn/nm-client.js';
 
 interface Args {
   command: string;

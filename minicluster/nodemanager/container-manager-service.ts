@@ -4,16 +4,16 @@
 // and per-container `failed_requests` with YARN's texts. Whole-call errors are what YARN throws
 // out of the loop (an invalid container token, a malformed request).
 import { timingSafeEqual } from 'node:crypto';
-import type { ProtocolHandlers, RpcCallContext } from '../../client/ipc/rpc-server.js';
-import type { SaslServerAuthOptions } from '../../client/ipc/sasl-server-session.js';
-import { CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
+import type { ProtocolHandlers, RpcCallContext } from '../ipc/rpc-server.js';
+import type { SaslServerAuthOptions } from '../ipc/sasl-server-session.js';
+import { CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
 import {
   createTokenPassword,
   decodeContainerTokenIdentifier,
   decodeNMTokenIdentifier,
   type ContainerTokenIdentifier,
   type NMTokenIdentifier,
-} from '../../client/security/token-identifiers.js';
+} from '../../client/wire/security/token-identifiers.js';
 import {
   containerIdText,
   formatApplicationAttemptId,
@@ -22,8 +22,8 @@ import {
   formatNodeId,
   parseContainerId,
   type ContainerIdProto,
-} from '../../client/yarn/yarn-ids.js';
-import { containerIdToWire } from '../../client/yarn/yarn-records.js';
+} from '../../client/wire/codec/yarn-ids.js';
+import { containerIdToWire } from '../../client/hadoop/yarn/yarn-records.js';
 import { RmException } from '../resourcemanager/rm-exceptions.js';
 import type { MasterKey } from '../resourcemanager/rm-tokens.js';
 import { asRpcAnswer } from '../resourcemanager/rpc-errors.js';

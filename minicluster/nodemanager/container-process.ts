@@ -8,8 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OWNER_ONLY_FILE, writeFileWithMode } from '../../client/security/local-file-modes.js';
-import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
+import { OWNER_ONLY_FILE, writeFileWithMode } from '../../client/wire/security/local-file-modes.js';
+import { ContainerExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
 import {
   KILLED_BY_APPMASTER,
   type KillReason,
@@ -18,7 +18,7 @@ import {
   diagnosticsEntry,
   killedOnRequestEntries,
   nonZeroExitText,
-} from './container-exit-status.js';
+} from './container-kill-reasons.js';
 import {
   CONTAINER_TOKENS_FILE,
   type ContainerLaunchSpec,

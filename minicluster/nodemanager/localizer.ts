@@ -4,10 +4,10 @@
 // The size is NOT checked (Hadoop accepts a wrong size: fixtures localization/size-plus1-accepted).
 
 import { chmod, readdir, lstat } from 'node:fs/promises';
-import { OWNER_ONLY_FILE, writeFileWithMode } from '../../client/security/local-file-modes.js';
+import { OWNER_ONLY_FILE, writeFileWithMode } from '../../client/wire/security/local-file-modes.js';
 import { basename, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { archiveKind, unpackArchive } from '../../client/archive/archive-unpack.js';
+import { archiveKind, unpackArchive } from '../../client/hadoop/archive/archive-unpack.js';
 import { checksumFileBytes } from './crc-file.js';
 import type { LocalizationCounters } from './launch-script.js';
 import {

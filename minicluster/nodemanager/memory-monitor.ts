@@ -3,8 +3,8 @@
 // over the limit -> kill with -104 (physical) or -103 (virtual) and Hadoop's message. It also keeps
 // each container's peak usage per process, so tests can show what Loom's processes reserve.
 
-import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
-import type { KillReason } from './container-exit-status.js';
+import { ContainerExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
+import type { KillReason } from './container-kill-reasons.js';
 import { type ProcessInfo, processTreeDump, readProcessTree, rssBytes, vmemBytes } from './process-tree.js';
 
 export interface MemoryMonitorOptions {

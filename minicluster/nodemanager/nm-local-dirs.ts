@@ -10,7 +10,7 @@
 //   <local>/nmPrivate and below             700  ResourceLocalizationService NM_PRIVATE_PERM
 //   <log>/<app>, <log>/<app>/<container>    710  yarn.nodemanager.default-container-executor.log-dirs.permissions
 import { join } from 'node:path';
-import { makeDirWithMode, OWNER_ONLY_DIR } from '../../client/security/local-file-modes.js';
+import { makeDirWithMode, OWNER_ONLY_DIR } from '../../client/wire/security/local-file-modes.js';
 
 export const NM_ROOT_DIR_MODE = 0o755;
 export const PUBLIC_FILECACHE_MODE = 0o755;

@@ -6,15 +6,15 @@
 // to the RM with the next heartbeat, with YARN's exit codes and diagnostics.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { RpcServer } from '../../client/ipc/rpc-server.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import { containerIdText, formatApplicationId, parseContainerId } from '../../client/yarn/yarn-ids.js';
-import { containerIdToWire } from '../../client/yarn/yarn-records.js';
+import { RpcServer } from '../ipc/rpc-server.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import { containerIdText, formatApplicationId, parseContainerId } from '../../client/wire/codec/yarn-ids.js';
+import { containerIdToWire } from '../../client/hadoop/yarn/yarn-records.js';
 import type { NodeContainerStatus, NodeHeartbeatAnswer, NodeRegistration } from '../resourcemanager/resource-manager-core.js';
 import type { MasterKey } from '../resourcemanager/rm-tokens.js';
 import type { SignalCommand } from '../resourcemanager/rm-state.js';
-import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
-import { diagnosticsEntry, type KillReason } from './container-exit-status.js';
+import { ContainerExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
+import { diagnosticsEntry, type KillReason } from './container-kill-reasons.js';
 import { containerManagementService, nmTokenAuth, type AcceptedStart, type ContainerManagerBackend } from './container-manager-service.js';
 
 /** A startContainers request this NM accepted: who asked, over which connection, with which NMToken. */

@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { parseContainerId, formatApplicationId } from '../../client/yarn/yarn-ids.js';
+import { parseContainerId, formatApplicationId } from '../../client/wire/codec/yarn-ids.js';
 import { createTimedHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../http-timeouts.js';
 
 export interface NodeWebServerOptions {

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirWithMode } from '../../client/security/local-file-modes.js';
+import { makeDirWithMode } from '../../client/wire/security/local-file-modes.js';
 import { createAppDirs, createPublicFileCache, createUserDirs } from './nm-local-dirs.js';
 
 export type LocalResourceType = 'FILE' | 'ARCHIVE' | 'PATTERN';

@@ -6,14 +6,14 @@
 // credentials (AMLauncher.setupTokens). The NodeManager sees an ordinary startContainers call and
 // checks it like any AM's. Success reports LAUNCHED; a per-container failure or any exception
 // reports LAUNCH_FAILED with "Error launching <attempt>. Got exception: ...".
-import type { RpcClientDefaults } from '../../client/ipc/rpc-client.js';
-import { RemoteException } from '../../client/ipc/remote-exception.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import type { ContainerLaunchContextProto } from '../../client/yarn/container-launch-context.js';
-import { NMClient } from '../../client/yarn/nm-client.js';
-import { NMTokenCache } from '../../client/yarn/nm-token-cache.js';
-import { ContainerRequestFailedError } from '../../client/yarn/yarn-client-errors.js';
-import { containerFromProto } from '../../client/yarn/yarn-records.js';
+import type { RpcClientDefaults } from '../../client/wire/ipc/rpc-client.js';
+import { RemoteException } from '../../client/wire/ipc/remote-exception.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import type { ContainerLaunchContextProto } from '../../client/hadoop/yarn/container-launch-context.js';
+import { NMClient } from '../../client/hadoop/yarn/nm-client.js';
+import { NMTokenCache } from '../../client/hadoop/yarn/nm-token-cache.js';
+import { ContainerRequestFailedError } from '../../client/hadoop/yarn/yarn-client-errors.js';
+import { containerFromProto } from '../../client/hadoop/yarn/yarn-records.js';
 import type { AmLaunch } from './resource-manager-core.js';
 import { amLaunchFailed } from './rm-diagnostics.js';
 import { tokenProto } from './rm-tokens.js';

@@ -1,10 +1,10 @@
 // ApplicationMasterProtocol (RM scheduler port) as thin handlers over ResourceManagerCore. The
 // caller's attempt comes from the AMRMToken it authenticated with, as in Hadoop.
-import type { ProtocolHandlers, RpcCallContext } from '../../client/ipc/rpc-server.js';
-import type { SaslServerAuthOptions } from '../../client/ipc/sasl-server-session.js';
-import { APPLICATION_MASTER_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { decodeAMRMTokenIdentifier } from '../../client/security/token-identifiers.js';
-import { formatApplicationAttemptId } from '../../client/yarn/yarn-ids.js';
+import type { ProtocolHandlers, RpcCallContext } from '../ipc/rpc-server.js';
+import type { SaslServerAuthOptions } from '../ipc/sasl-server-session.js';
+import { APPLICATION_MASTER_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import { decodeAMRMTokenIdentifier } from '../../client/wire/security/token-identifiers.js';
+import { formatApplicationAttemptId } from '../../client/wire/codec/yarn-ids.js';
 import type { ResourceManagerCore } from './resource-manager-core.js';
 import { RmException } from './rm-exceptions.js';
 import { asRpcAnswer } from './rpc-errors.js';

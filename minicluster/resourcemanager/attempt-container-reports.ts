@@ -9,8 +9,8 @@ import {
   parseApplicationAttemptId,
   parseContainerId,
   parseNodeId,
-} from '../../client/yarn/yarn-ids.js';
-import { containerIdToWire } from '../../client/yarn/yarn-records.js';
+} from '../../client/wire/codec/yarn-ids.js';
+import { containerIdToWire } from '../../client/hadoop/yarn/yarn-records.js';
 import { resourceProto, type ResourceManagerCore } from './resource-manager-core.js';
 import { RmException } from './rm-exceptions.js';
 import type { AppRecord, AttemptRecord, ContainerRecord } from './rm-state.js';

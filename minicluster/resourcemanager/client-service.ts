@@ -1,7 +1,7 @@
 // ApplicationClientProtocol (RM client port) as thin handlers over ResourceManagerCore.
-import type { ProtocolHandlers, RpcCallContext } from '../../client/ipc/rpc-server.js';
-import { APPLICATION_CLIENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { applicationIdText, attemptIdText, containerIdText } from '../../client/yarn/yarn-ids.js';
+import type { ProtocolHandlers, RpcCallContext } from '../ipc/rpc-server.js';
+import { APPLICATION_CLIENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import { applicationIdText, attemptIdText, containerIdText } from '../../client/wire/codec/yarn-ids.js';
 import { attemptReportById, attemptReports, containerReportById, containerReports } from './attempt-container-reports.js';
 import { clusterMetrics, nodeReports, queueInfo } from './cluster-reports.js';
 import type { ResourceManagerCore } from './resource-manager-core.js';

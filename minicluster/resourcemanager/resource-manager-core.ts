@@ -1,7 +1,7 @@
 // The mini ResourceManager's logic, without sockets: applications and attempts with YARN's state
 // machine, the scheduler (allocation only on node heartbeats), tokens, and fault injection.
 // Inputs and outputs are YARN proto object shapes so the IPC and REST adapters stay thin.
-import { containerIdToWire, resourceToProto } from '../../client/yarn/yarn-records.js';
+import { containerIdToWire, resourceToProto } from '../../client/hadoop/yarn/yarn-records.js';
 import {
   applicationAttemptIdToProto,
   applicationIdFromProto,
@@ -18,7 +18,7 @@ import {
   type ApplicationIdProto,
   type ContainerId,
   type ContainerIdProto,
-} from '../../client/yarn/yarn-ids.js';
+} from '../../client/wire/codec/yarn-ids.js';
 import { activateApplications, queueAmResourceLimit, type PendingAm } from './am-resource-limit.js';
 import { checkQueueMaximumAllocation, queueMaximumAllocation, resolveRmConfig, type ResourceManagerConfig } from './rm-config.js';
 import * as D from './rm-diagnostics.js';

@@ -6,7 +6,7 @@
 // restart() is YARN's work-preserving recovery: servers stop, the core is rebuilt from its
 // snapshot, the same ports open again; NodeManagers re-register on their next heartbeat and AMs
 // get ApplicationMasterNotRegisteredException until they register again.
-import { RpcServer } from '../../client/ipc/rpc-server.js';
+import { RpcServer } from '../ipc/rpc-server.js';
 import { AmLauncher } from './am-launcher.js';
 import { amrmTokenAuth, applicationMasterService } from './am-service.js';
 import { applicationClientService } from './client-service.js';

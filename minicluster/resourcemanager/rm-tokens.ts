@@ -12,8 +12,8 @@ import {
   generateMasterKey,
   mintToken,
   type ContainerTokenIdentifier,
-} from '../../client/security/token-identifiers.js';
-import type { ApplicationAttemptId, NodeId } from '../../client/yarn/yarn-ids.js';
+} from '../../client/wire/security/token-identifiers.js';
+import type { ApplicationAttemptId, NodeId } from '../../client/wire/codec/yarn-ids.js';
 
 export interface MasterKey {
   keyId: number;

@@ -1,6 +1,6 @@
 // Turns the core's RmException into the IPC server's ERROR answer with the same Java class name.
-import { RpcServerException } from '../../client/ipc/rpc-server-exception.js';
-import { YarnIdError } from '../../client/yarn/yarn-ids.js';
+import { RpcServerException } from '../ipc/rpc-server-exception.js';
+import { YarnIdError } from '../../client/wire/codec/yarn-ids.js';
 import { RmException } from './rm-exceptions.js';
 
 export async function asRpcAnswer<T>(work: () => T): Promise<T> {

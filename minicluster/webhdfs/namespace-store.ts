@@ -14,7 +14,7 @@
 import { appendFileSync, chmodSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirWithModeSync, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithModeSync } from '../../client/security/local-file-modes.js';
+import { makeDirWithModeSync, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithModeSync } from '../../client/wire/security/local-file-modes.js';
 
 export interface Inode {
   id: number;

@@ -14,7 +14,7 @@ function recordedAmEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** LOOM_LOCAL_RESOURCES as the client writes it (`url`), and as the AM decodes it (client/yarn's `uri`). */
+/** LOOM_LOCAL_RESOURCES as the client writes it (`url`), and as the AM decodes it (client/hadoop/yarn's `uri`). */
 const resources = {
   'loom-runtime': { url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-runtime.tar.gz', size: 10, timestamp: 1795461074000, type: 'ARCHIVE', visibility: 'APPLICATION' },
   'loom-conf.yaml': { url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-conf.yaml', size: 3, timestamp: 1795461074001, type: 'FILE', visibility: 'APPLICATION' },

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { amSettings } from '../../appmaster/am-runtime/am-settings.js';
 import { readClusterFiles } from '../../appmaster/am-runtime/cluster-files.js';
 import { LoomConfig } from '../../client/conf/loom-config.js';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
 
 describe('amSettings', () => {
   it('reads TaskExecutor size, slots, limits and heartbeat pacing from the cluster configuration', () => {

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntilAmRegistered } from '../../client/deploy/application-waiter.js';
-import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
-import { uploadToStaging } from '../../client/hdfs/staging-uploader.js';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { waitUntilAmRegistered } from '../../client/deploy/running/application-waiter.js';
+import { DispatcherClient } from '../../client/deploy/running/dispatcher-client.js';
+import { uploadToStaging } from '../../client/hadoop/hdfs/staging-uploader.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { eventually, requireBuild, submitLoomAm, type SubmittedAm } from './am-test-kit.js';
 

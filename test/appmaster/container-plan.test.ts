@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerPlan } from '../../appmaster/resourcemanager-bridge/container-plan.js';
-import { ContainerExitStatus } from '../../client/yarn/container-exit-status.js';
+import { ContainerExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
 
 const c = (n: number) => ({ id: `container_1_0001_01_${String(n).padStart(6, '0')}` });
 

@@ -4,8 +4,8 @@ import { ResourceManagerBridge } from '../../appmaster/resourcemanager-bridge/re
 import type { AllocateAnswer, AllocateRound, FinishedContainer, GrantedContainer } from '../../appmaster/resourcemanager-bridge/scheduler-ports.js';
 import type { TaskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
 import { waitFor } from '../minicluster/mini-cluster-kit.js';
-import { RemoteException } from '../../client/ipc/remote-exception.js';
-import { AllocateRefusedError } from '../../client/yarn/yarn-client-errors.js';
+import { RemoteException } from '../../client/wire/ipc/remote-exception.js';
+import { AllocateRefusedError } from '../../client/hadoop/yarn/yarn-client-errors.js';
 
 const cid = (n: number) => `container_1_0001_01_${String(n).padStart(6, '0')}`;
 const granted = (n: number, memoryMb = 1024): GrantedContainer => ({ id: cid(n), nodeId: '127.0.0.1:45454', resource: { memoryMb, vcores: 2 } });

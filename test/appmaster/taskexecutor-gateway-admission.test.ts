@@ -21,8 +21,8 @@ import {
   type TaskExecutorMessage,
   type TaskRef,
   type TaskUpdateMessage,
-} from '../../client/cluster/taskexecutor-protocol.js';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+} from '../../client/contracts/taskexecutor-protocol.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
 import { AmConnection } from '../../taskexecutor/am-connection.js';
 import { waitFor } from '../minicluster/mini-cluster-kit.js';
 

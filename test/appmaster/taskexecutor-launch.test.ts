@@ -3,8 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { heapMbForContainer } from '../../client/deploy/am-container-contract.js';
-import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../client/deploy/node-command.js';
+import { heapMbForContainer } from '../../client/contracts/am-container-contract.js';
+import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../client/contracts/node-command.js';
 import { taskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
 import { renderLaunchScript } from '../../minicluster/nodemanager/launch-script.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AmRmScheduler, TASK_EXECUTOR_PRIORITY } from '../../appmaster/session/yarn-ports.js';
-import type { AMRMClient, AllocateResult, ContainerRequest } from '../../client/yarn/amrm-client.js';
-import { AttemptOverError } from '../../client/yarn/yarn-client-errors.js';
-import type { Container } from '../../client/yarn/yarn-records.js';
+import type { AMRMClient, AllocateResult, ContainerRequest } from '../../client/hadoop/yarn/amrm-client.js';
+import { AttemptOverError } from '../../client/hadoop/yarn/yarn-client-errors.js';
+import type { Container } from '../../client/hadoop/yarn/yarn-records.js';
 
 /** The part of AMRMClient the adapter uses, recording what it was told. */
 class StubAmRmClient {

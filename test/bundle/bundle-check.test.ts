@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkBundle, type BundleCheckOptions } from '../../client/bundle/bundle-check.js';
-import { BundleError, packBundle } from '../../client/bundle/bundle-pack.js';
+import { checkBundle, type BundleCheckOptions } from '../../client/deploy/bundle/bundle-check.js';
+import { BundleError, packBundle } from '../../client/deploy/bundle/bundle-pack.js';
 
 let dir: string;
 beforeEach(async () => {

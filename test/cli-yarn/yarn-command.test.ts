@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../client/cli/loom.js';
-import { buildContainerLaunchContext } from '../../client/yarn/container-launch-context.js';
-import { YarnClient } from '../../client/yarn/yarn-client.js';
+import { main } from '../../cli/loom.js';
+import { buildContainerLaunchContext } from '../../client/hadoop/yarn/container-launch-context.js';
+import { YarnClient } from '../../client/hadoop/yarn/yarn-client.js';
 import { confWith, siteXml, TempConfDirs } from '../conf/temp-conf-dir.js';
 import { CLUSTER_TS, rmConfValues, startMiniRm, type MiniRm } from '../yarn/mini-rm-harness.js';
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runJob } from '../../client/cli/commands/run.js';
-import { runYarnSession } from '../../client/cli/commands/yarn-session.js';
+import { runJob } from '../../cli/commands/run.js';
+import { runYarnSession } from '../../cli/commands/yarn-session.js';
 import { siteXml, TempConfDirs } from '../conf/temp-conf-dir.js';
 import { closedPort, LOOM_BIN, STACK_FRAME, startCli, stopAll } from './cli-process.js';
 

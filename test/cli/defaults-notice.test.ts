@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dropDefaultsNotice, flushDefaultsNotice, holdDefaultsNotice } from '../../client/cli/defaults-notice.js';
-import { retryLinesTo } from '../../client/cli/retry-lines.js';
+import { dropDefaultsNotice, flushDefaultsNotice, holdDefaultsNotice } from '../../cli/defaults-notice.js';
+import { retryLinesTo } from '../../cli/retry-lines.js';
 
 /** The "using Hadoop's defaults" notice: said before a retry line or after a command that worked, never beside an error. */
 function sink(): { write(text: string): boolean; text: string } {

@@ -2,9 +2,9 @@
 // naming the flag, quoting the value and showing a good one.
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commanderErrorLine } from '../../client/cli/commander-errors.js';
-import { applicationIdOption, JAVA_INT_MAX, jobIdOption, keyValueOption, memorySizeOption, wholeNumberOption } from '../../client/cli/option-values.js';
-import { UsageError } from '../../client/cli/usage-error.js';
+import { commanderErrorLine } from '../../cli/commander-errors.js';
+import { applicationIdOption, JAVA_INT_MAX, jobIdOption, keyValueOption, memorySizeOption, wholeNumberOption } from '../../cli/option-values.js';
+import { UsageError } from '../../cli/usage-error.js';
 
 const P = { flag: '-p', noun: 'a parallelism', min: 1, max: 10_000, example: 4 };
 const S = { flag: '-s', noun: 'a number of slots', min: 1, example: 2 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDelimited, encodeDelimited } from '../../client/codec/protobuf-codec.js';
+import { decodeDelimited, encodeDelimited } from '../../client/wire/codec/protobuf-codec.js';
 
 // The connection-context frame a real Hadoop 3.3.6 client sent to the RM (fixtures README).
 const CONTEXT_FRAME =

@@ -4,9 +4,9 @@ import {
   ApplicationWaitTimeoutError,
   waitUntilAmRegistered,
   waitUntilRestReady,
-} from '../../client/deploy/application-waiter.js';
-import { amFailureHints } from '../../client/deploy/am-failure-hints.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
+} from '../../client/deploy/running/application-waiter.js';
+import { amFailureHints } from '../../client/deploy/submit/am-failure-hints.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 
 const APP = 'application_1_0001';
 

@@ -1,7 +1,7 @@
-// The registry of an attached client's work (client/deploy/attached-exit.ts): what runs when the
+// The registry of an attached client's work (client/deploy/running/attached-exit.ts): what runs when the
 // client goes away, each cleanup once, bounded in time, failures reported rather than thrown.
 import { describe, expect, it } from 'vitest';
-import { AttachedWork } from '../../client/deploy/attached-exit.js';
+import { AttachedWork } from '../../client/deploy/running/attached-exit.js';
 
 describe('AttachedWork', () => {
   it('runs what is registered (not what was unregistered), once, and reports what each did in order', async () => {

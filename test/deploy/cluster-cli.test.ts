@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { normalizeFlags } from '../../client/cli/commands/cluster-options.js';
-import { runYarnSession } from '../../client/cli/commands/yarn-session.js';
-import { cancelJob, listJobs, progressLine, runJob } from '../../client/cli/commands/run.js';
+import { normalizeFlags } from '../../cli/commands/cluster-options.js';
+import { runYarnSession } from '../../cli/commands/yarn-session.js';
+import { cancelJob, listJobs, progressLine, runJob } from '../../cli/commands/run.js';
 
 /** Runs a command in-process with no Hadoop configuration and no session: only argument handling is reached. */
 async function run(fn: typeof runJob, argv: string[]): Promise<{ code: number; out: string; err: string }> {

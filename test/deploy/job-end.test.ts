@@ -1,10 +1,10 @@
 // A job's end as a person reads it: one line with the job, the task, its attempt, its error and
 // where in the user's own file it was thrown; the stacks only in the detail (--verbose).
 import { describe, expect, it } from 'vitest';
-import { bundleNames } from '../../client/bundle/bundle-names.js';
-import type { JobDetails, TaskView } from '../../client/deploy/dispatcher-client.js';
-import { describeJobEnd } from '../../client/deploy/job-end.js';
-import { jobResults } from '../../client/deploy/job-follow.js';
+import { bundleNames } from '../../client/deploy/bundle/bundle-names.js';
+import type { JobDetails, TaskView } from '../../client/deploy/running/dispatcher-client.js';
+import { describeJobEnd } from '../../client/deploy/running/job-end.js';
+import { jobResults } from '../../client/deploy/running/job-follow.js';
 import { JobFailedError } from '../../client/program/program-errors.js';
 
 const ID = 'ab'.repeat(16);

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newClusterSecret, parseClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { newClusterSecret, parseClusterSecret } from '../../client/contracts/cluster-secret.js';
 import {
   readSessionProperties,
   removeSessionProperties,
   sessionPropertiesPath,
   writeSessionProperties,
-} from '../../client/deploy/properties-file.js';
+} from '../../client/deploy/submit/properties-file.js';
 
 let dir: string;
 beforeEach(async () => {

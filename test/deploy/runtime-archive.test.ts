@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unpackArchive } from '../../client/archive/archive-unpack.js';
-import { loomInstallRoot, productionPackages, runtimeArchive, runtimeFiles } from '../../client/deploy/runtime-archive.js';
+import { unpackArchive } from '../../client/hadoop/archive/archive-unpack.js';
+import { loomInstallRoot, productionPackages, runtimeArchive, runtimeFiles } from '../../client/deploy/runtime/runtime-archive.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeCluster } from '../../client/deploy/session-attach.js';
+import { describeCluster } from '../../client/deploy/running/session-attach.js';
 
 const report = (tags: string[], name = 'Loom session cluster') => ({ applicationId: 'application_1_0007', applicationTags: tags, name });
 

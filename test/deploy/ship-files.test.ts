@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkShipFiles, checkShipFilesAgainstRuntime, DeploymentError } from '../../client/deploy/cluster-deployer.js';
+import { checkShipFiles, checkShipFilesAgainstRuntime, DeploymentError } from '../../client/deploy/submit/cluster-deployer.js';
 
 let dir: string | undefined;
 afterEach(() => {

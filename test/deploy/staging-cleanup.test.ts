@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { removeLeftoverStagingDirs, type ApplicationLiveness } from '../../client/deploy/staging-cleanup.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { removeLeftoverStagingDirs, type ApplicationLiveness } from '../../client/deploy/submit/staging-cleanup.js';
 import { Configuration } from '../../client/conf/configuration.js';
-import { applicationStagingDir, qualifiedUri, stagingFileSystemUri, stagingRoot } from '../../client/deploy/staging-dir.js';
+import { applicationStagingDir, qualifiedUri, stagingFileSystemUri, stagingRoot } from '../../client/deploy/submit/staging-dir.js';
 
 let dir: string;
 let server: WebHdfsServer;

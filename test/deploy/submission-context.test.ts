@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LoomConfig } from '../../client/conf/loom-config.js';
-import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../client/deploy/node-command.js';
-import { amCommand, amSubmission } from '../../client/deploy/submission-context.js';
-import { escapeForDoubleQuotes, shellWord } from '../../client/deploy/launch-escaping.js';
+import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../client/contracts/node-command.js';
+import { amCommand, amSubmission } from '../../client/deploy/submit/submission-context.js';
+import { escapeForDoubleQuotes, shellWord } from '../../client/hadoop/yarn/launch-escaping.js';
 import { decodeLocalResourcesEnv } from '../../appmaster/am-runtime/local-resources-env.js';
-import type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
+import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
 
 const resources: Record<string, LocalResourceSpec> = {
   'loom-runtime': { uri: 'webhdfs://127.0.0.1:9870/user/a/.loom/runtime/loom-runtime-abc.tar.gz', size: 10, timestamp: 1700000000000, type: 'ARCHIVE', visibility: 'PRIVATE' },

@@ -9,8 +9,8 @@ import { DurableJobs } from '../../appmaster/ha/durable-jobs.js';
 import { JobMaster } from '../../appmaster/jobs/job-master.js';
 import { TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import { Configuration } from '../../client/conf/configuration.js';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
-import { ClusterFileSystem } from '../../client/hdfs/cluster-file-system.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
+import { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.js';
 import { bearer, http } from './dispatcher-kit.js';
 
 const STAGING = 'webhdfs://127.0.0.1:50070/user/alice/.loom/application_1_0001';

@@ -1,7 +1,7 @@
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DispatcherClient, DispatcherError, type JobDetails, type JobSubmission } from '../../client/deploy/dispatcher-client.js';
+import { DispatcherClient, DispatcherError, type JobDetails, type JobSubmission } from '../../client/deploy/running/dispatcher-client.js';
 import { DispatcherKit } from './dispatcher-kit.js';
 import { jobBody } from './fake-cluster-control.js';
 

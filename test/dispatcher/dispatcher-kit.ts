@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
 import type { AmIpFilter } from '../../appmaster/dispatcher/am-ip-filter.js';
 import { DispatcherServer } from '../../appmaster/dispatcher/dispatcher-server.js';
 import { FakeClusterControl } from './fake-cluster-control.js';

@@ -8,11 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LocalResourceNames } from '../../client/deploy/am-container-contract.js';
-import { parseClusterSecret } from '../../client/deploy/cluster-secret.js';
-import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
-import { restUrlOf } from '../../client/deploy/session-cluster.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
+import { LocalResourceNames } from '../../client/contracts/am-container-contract.js';
+import { parseClusterSecret } from '../../client/contracts/cluster-secret.js';
+import { DispatcherClient } from '../../client/deploy/running/dispatcher-client.js';
+import { restUrlOf } from '../../client/deploy/running/session-cluster.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 import { applicationIdIn, startSessionKit, type RunningCli, type SessionKit } from './session-kit.js';
 
 const PROGRAM = join(import.meta.dirname, 'jobs', 'attached-program.mjs');

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { readSessionProperties, sessionPropertiesPath } from '../../client/deploy/properties-file.js';
+import { readSessionProperties, sessionPropertiesPath } from '../../client/deploy/submit/properties-file.js';
 import { applicationIdIn, expectPromptExit, ROOT, spawnNodeCli, startSessionKit, type SessionKit } from './session-kit.js';
 
 const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');

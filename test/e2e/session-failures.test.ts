@@ -5,8 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
-import { readSessionProperties } from '../../client/deploy/properties-file.js';
+import { DispatcherClient } from '../../client/deploy/running/dispatcher-client.js';
+import { readSessionProperties } from '../../client/deploy/submit/properties-file.js';
 import { applicationIdIn, startSessionKit, type SessionKit } from './session-kit.js';
 
 const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');

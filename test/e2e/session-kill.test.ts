@@ -4,9 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { LoomConfig } from '../../client/conf/loom-config.js';
-import { DeployContext } from '../../client/deploy/deploy-context.js';
-import { attachToSession } from '../../client/deploy/session-attach.js';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { DeployContext } from '../../client/deploy/submit/deploy-context.js';
+import { attachToSession } from '../../client/deploy/running/session-attach.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
 import { applicationIdIn, startSessionKit, type SessionKit } from './session-kit.js';
 
 const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { rm } from 'node:fs/promises';
-import { readSessionProperties } from '../../client/deploy/properties-file.js';
+import { readSessionProperties } from '../../client/deploy/submit/properties-file.js';
 import { applicationIdIn, startSessionKit, type SessionKit } from './session-kit.js';
 
 const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');

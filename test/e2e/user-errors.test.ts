@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
-import { readSessionProperties } from '../../client/deploy/properties-file.js';
-import { jobsDir } from '../../client/deploy/staging-dir.js';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { DispatcherClient } from '../../client/deploy/running/dispatcher-client.js';
+import { readSessionProperties } from '../../client/deploy/submit/properties-file.js';
+import { jobsDir } from '../../client/deploy/submit/staging-dir.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
 import { applicationIdIn, startSessionKit, type CliResult, type SessionKit } from './session-kit.js';
 
 const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');

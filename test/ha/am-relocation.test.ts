@@ -7,7 +7,7 @@ import { startTaskExecutorGateway, type TaskExecutorGateway } from '../../appmas
 import { TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import { ContainerAdmission } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
 import type { HostPort } from '../../client/conf/hadoop-address.js';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
 import { AmConnection } from '../../taskexecutor/am-connection.js';
 import { waitFor } from '../minicluster/mini-cluster-kit.js';
 

@@ -8,7 +8,7 @@ import { DurableJobs } from '../../appmaster/ha/durable-jobs.js';
 import { HaStore } from '../../appmaster/ha/ha-store.js';
 import { JobMaster } from '../../appmaster/jobs/job-master.js';
 import { TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
-import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { FakeTaskExecutor } from '../jobs/fake-taskexecutors.js';
 import { waitFor } from '../minicluster/mini-cluster-kit.js';
 import { clientAt, startStoreWebHdfs, type StoreWebHdfs } from './store-webhdfs.js';

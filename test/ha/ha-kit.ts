@@ -3,11 +3,11 @@
 // the RM's allocation log, the marks tasks leave on HDFS, and the container logs for a failure.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
-import { readSessionProperties, sessionPropertiesPath } from '../../client/deploy/properties-file.js';
-import { restUrlOf } from '../../client/deploy/session-cluster.js';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
+import { DispatcherClient } from '../../client/deploy/running/dispatcher-client.js';
+import { readSessionProperties, sessionPropertiesPath } from '../../client/deploy/submit/properties-file.js';
+import { restUrlOf } from '../../client/deploy/running/session-cluster.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 import type { RmEvent } from '../../minicluster/resourcemanager/resource-manager-core.js';
 import { applicationIdIn, type SessionKit } from '../e2e/session-kit.js';
 import { readHdfsText } from '../modes/word-count-kit.js';

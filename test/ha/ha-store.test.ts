@@ -2,8 +2,8 @@
 // readable after a crash at any step (a leftover temp file is skipped), never overwritten (the
 // NameNode's {"boolean": false} for an existing destination surfaces as an error), owner-only.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { haStorageRoot, haStoreUrl, readCurrentAmAddress, TEMP_MARK, type AmAddressRecord } from '../../client/deploy/ha-store-layout.js';
-import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { haStorageRoot, haStoreUrl, readCurrentAmAddress, TEMP_MARK, type AmAddressRecord } from '../../client/contracts/ha-store-layout.js';
+import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { HaStore, HaStoreError } from '../../appmaster/ha/ha-store.js';
 import type { JobSpec, JobStatus } from '../../appmaster/cluster-api.js';
 import type { WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';

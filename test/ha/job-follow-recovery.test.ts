@@ -4,11 +4,11 @@
 // serves again fails after the recovery timeout, saying how to wait longer.
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AmRecoveryTimeoutError } from '../../client/deploy/am-locator.js';
-import { ApplicationEndedError } from '../../client/deploy/application-waiter.js';
-import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
-import { waitForJobAcrossAttempts, type FollowedCluster } from '../../client/deploy/job-follow.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
+import { AmRecoveryTimeoutError } from '../../client/deploy/running/am-locator.js';
+import { ApplicationEndedError } from '../../client/deploy/running/application-waiter.js';
+import { DispatcherClient } from '../../client/deploy/running/dispatcher-client.js';
+import { waitForJobAcrossAttempts, type FollowedCluster } from '../../client/deploy/running/job-follow.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 
 const APP = 'application_1700000000000_0007';
 const JOB = 'ab'.repeat(16);

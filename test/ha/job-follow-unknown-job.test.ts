@@ -5,10 +5,10 @@
 // gives up naming the setting. The AM is a real DispatcherServer over a fake cluster control whose
 // job appears when the test says.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApplicationEndedError } from '../../client/deploy/application-waiter.js';
-import { DispatcherClient, DispatcherError } from '../../client/deploy/dispatcher-client.js';
-import { waitForJobAcrossAttempts, type FollowedCluster } from '../../client/deploy/job-follow.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
+import { ApplicationEndedError } from '../../client/deploy/running/application-waiter.js';
+import { DispatcherClient, DispatcherError } from '../../client/deploy/running/dispatcher-client.js';
+import { waitForJobAcrossAttempts, type FollowedCluster } from '../../client/deploy/running/job-follow.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 import { DispatcherKit } from '../dispatcher/dispatcher-kit.js';
 
 const APP = 'application_1700000000000_0009';

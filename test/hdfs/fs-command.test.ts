@@ -3,8 +3,8 @@ import { PassThrough } from 'node:stream';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFs } from '../../client/cli/commands/fs.js';
-import { main } from '../../client/cli/loom.js';
+import { runFs } from '../../cli/commands/fs.js';
+import { main } from '../../cli/loom.js';
 import { FakeWebHdfsServer } from './fake-webhdfs-server.mjs';
 
 let server: FakeWebHdfsServer;

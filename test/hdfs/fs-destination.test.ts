@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StagingUploadError, uploadToStaging } from '../../client/hdfs/staging-uploader.js';
+import { StagingUploadError, uploadToStaging } from '../../client/hadoop/hdfs/staging-uploader.js';
 import { makeRecordedTree, startFsShellKit, type FsShellKit } from './fs-shell-kit.js';
 
 let kit: FsShellKit;

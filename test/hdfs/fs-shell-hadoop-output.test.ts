@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { COMMANDS } from '../../client/cli/commands/fs/command-table.js';
+import { COMMANDS } from '../../cli/commands/fs/command-table.js';
 import { makeRecordedTree, startFsShellKit, withoutDates, type FsShellKit } from './fs-shell-kit.js';
 
 let kit: FsShellKit;

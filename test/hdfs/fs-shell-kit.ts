@@ -8,8 +8,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFs, type FsIo } from '../../client/cli/commands/fs.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { runFs, type FsIo } from '../../cli/commands/fs.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
 
 export interface FsResult {

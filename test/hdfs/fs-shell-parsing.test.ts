@@ -4,12 +4,12 @@
  * PathData.relativize.
  */
 import { describe, expect, it } from 'vitest';
-import { ChmodMode } from '../../client/cli/commands/fs/chmod-mode.js';
-import { parseCommandFormat } from '../../client/cli/commands/fs/command-format.js';
-import { humanSize } from '../../client/cli/commands/fs/human-size.js';
-import { relativize } from '../../client/cli/commands/fs/path-data.js';
-import { ShellUsageError } from '../../client/cli/commands/fs/shell-errors.js';
-import { componentMatcher, expandBraces, hasWildcard, unescapeGlob } from '../../client/hdfs/hdfs-glob.js';
+import { ChmodMode } from '../../cli/commands/fs/chmod-mode.js';
+import { parseCommandFormat } from '../../cli/commands/fs/command-format.js';
+import { humanSize } from '../../cli/commands/fs/human-size.js';
+import { relativize } from '../../cli/commands/fs/path-data.js';
+import { ShellUsageError } from '../../cli/commands/fs/shell-errors.js';
+import { componentMatcher, expandBraces, hasWildcard, unescapeGlob } from '../../client/hadoop/hdfs/hdfs-glob.js';
 
 describe('CommandFormat', () => {
   const spec = { command: '-x', min: 1, max: 2, flags: ['R', 'skipTrash'], valued: ['s'] };

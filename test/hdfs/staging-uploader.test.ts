@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { WebHdfsConnectionError } from '../../client/hdfs/webhdfs-errors.js';
-import { StagingUploadError, uploadToStaging, type UploadProgress } from '../../client/hdfs/staging-uploader.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { WebHdfsConnectionError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
+import { StagingUploadError, uploadToStaging, type UploadProgress } from '../../client/hadoop/hdfs/staging-uploader.js';
 import { FakeWebHdfsServer } from './fake-webhdfs-server.mjs';
 
 const MiB = 1 << 20;

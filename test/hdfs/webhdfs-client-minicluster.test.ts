@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { AccessControlError, DirectoryNotEmptyError, FileAlreadyExistsError, FileNotFoundError, StandbyError, WebHdfsOperationFailedError } from '../../client/hdfs/webhdfs-errors.js';
-import { uploadToStaging } from '../../client/hdfs/staging-uploader.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { AccessControlError, DirectoryNotEmptyError, FileAlreadyExistsError, FileNotFoundError, StandbyError, WebHdfsOperationFailedError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
+import { uploadToStaging } from '../../client/hadoop/hdfs/staging-uploader.js';
 
 let dir: string;
 let server: WebHdfsServer;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { RetriableError, StandbyError, WebHdfsConnectionError } from '../../client/hdfs/webhdfs-errors.js';
-import { DEFAULT_RETRY_POLICY, decideRetry } from '../../client/hdfs/webhdfs-retry-policy.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { RetriableError, StandbyError, WebHdfsConnectionError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
+import { DEFAULT_RETRY_POLICY, decideRetry } from '../../client/hadoop/hdfs/webhdfs-retry-policy.js';
 import type { RetryEvent } from '../../client/retry/retry-report.js';
 import { FakeWebHdfsServer } from './fake-webhdfs-server.mjs';
 

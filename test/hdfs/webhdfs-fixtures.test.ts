@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { WebHdfsClient, type WebHdfsClientOptions } from '../../client/hdfs/webhdfs-client.js';
+import { WebHdfsClient, type WebHdfsClientOptions } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import {
   AccessControlError,
   DirectoryNotEmptyError,
@@ -11,8 +11,8 @@ import {
   WebHdfsOperationFailedError,
   WebHdfsRemoteError,
   remoteErrorFor,
-} from '../../client/hdfs/webhdfs-errors.js';
-import { parseLocationAnswer, parseRemoteException } from '../../client/hdfs/webhdfs-json.js';
+} from '../../client/hadoop/hdfs/webhdfs-errors.js';
+import { parseLocationAnswer, parseRemoteException } from '../../client/hadoop/hdfs/webhdfs-json.js';
 import { FixtureReplayServer, recordedRequestBody, webHdfsFixture, type WebHdfsExchangeFixture } from './fixture-replay-server.js';
 
 let server: FixtureReplayServer;

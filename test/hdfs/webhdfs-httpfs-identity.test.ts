@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
 
 /**
  * An HttpFS gateway answers every operation itself: no 307 to a DataNode, upload bodies arrive in

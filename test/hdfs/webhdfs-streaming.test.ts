@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 
 const GiB = 1 << 30;
 const MiB = 1 << 20;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { afterEach } from 'vitest';
 import { streamBytes } from '../support/fixtures.js';
-import { FrameDecoder } from '../../client/ipc/frame-decoder.js';
-import { IpcError } from '../../client/ipc/ipc-errors.js';
-import { RemoteException } from '../../client/ipc/remote-exception.js';
-import { RpcConnection } from '../../client/ipc/rpc-connection.js';
-import { parseRequestFrame, parseResponseFrame, parseSaslMessage } from '../../client/ipc/rpc-messages.js';
-import { parsePreamble } from '../../client/ipc/preamble.js';
-import type { RpcServer } from '../../client/ipc/rpc-server.js';
+import { FrameDecoder } from '../../client/wire/ipc/frame-decoder.js';
+import { IpcError } from '../../client/wire/ipc/ipc-errors.js';
+import { RemoteException } from '../../client/wire/ipc/remote-exception.js';
+import { RpcConnection } from '../../client/wire/ipc/rpc-connection.js';
+import { parseRequestFrame, parseResponseFrame, parseSaslMessage } from '../../client/wire/ipc/rpc-messages.js';
+import { parsePreamble } from '../../client/wire/ipc/preamble.js';
+import type { RpcServer } from '../../minicluster/ipc/rpc-server.js';
 import { framesOf, recording } from './recorded-connection.js';
 import { ACP, exchangeRaw, startServer } from './server-support.js';
 

@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { readFixtureJson, streamBytes, type IpcConnectionFixture } from '../support/fixtures.js';
-import { FrameDecoder } from '../../client/ipc/frame-decoder.js';
+import { FrameDecoder } from '../../client/wire/ipc/frame-decoder.js';
 
 /** Test helpers around the recorded IPC connections in the fixtures. */
 export function recording(path: string): IpcConnectionFixture {

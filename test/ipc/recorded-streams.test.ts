@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fixturePath, streamBytes } from '../support/fixtures.js';
-import { FrameDecoder } from '../../client/ipc/frame-decoder.js';
-import { RemoteException } from '../../client/ipc/remote-exception.js';
-import { parseRequestFrame, parseResponseFrame } from '../../client/ipc/rpc-messages.js';
+import { FrameDecoder } from '../../client/wire/ipc/frame-decoder.js';
+import { RemoteException } from '../../client/wire/ipc/remote-exception.js';
+import { parseRequestFrame, parseResponseFrame } from '../../client/wire/ipc/rpc-messages.js';
 import { recording } from './recorded-connection.js';
 
 // Every recorded stream, cut into arbitrary chunks, decodes into as many frames as the fixture's

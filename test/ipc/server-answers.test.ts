@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamBytes } from '../support/fixtures.js';
-import type { RpcServer } from '../../client/ipc/rpc-server.js';
-import { parseResponseFrame, type RpcResponseHeader } from '../../client/ipc/rpc-messages.js';
-import { splitErrorMsg } from '../../client/ipc/remote-exception.js';
+import type { RpcServer } from '../../minicluster/ipc/rpc-server.js';
+import { parseResponseFrame, type RpcResponseHeader } from '../../client/wire/ipc/rpc-messages.js';
+import { splitErrorMsg } from '../../client/wire/ipc/remote-exception.js';
 import { recording, framesOf } from './recorded-connection.js';
 import { ACP, AMP, exchangeRaw, startServer } from './server-support.js';
 

@@ -6,9 +6,9 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeFrame } from '../../client/ipc/frame-decoder.js';
-import { parseResponseFrame } from '../../client/ipc/rpc-messages.js';
-import { MAX_HANDSHAKE_FRAME_BYTES, RpcServer } from '../../client/ipc/rpc-server.js';
+import { encodeFrame } from '../../client/wire/ipc/frame-decoder.js';
+import { parseResponseFrame } from '../../client/wire/ipc/rpc-messages.js';
+import { MAX_HANDSHAKE_FRAME_BYTES, RpcServer } from '../../minicluster/ipc/rpc-server.js';
 import { framesOf, recording } from './recorded-connection.js';
 import { ACP, exchangeRaw } from './server-support.js';
 

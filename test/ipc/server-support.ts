@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
-import { RpcServer, type ProtocolHandlers } from '../../client/ipc/rpc-server.js';
-import type { SaslServerAuthOptions } from '../../client/ipc/sasl-server-session.js';
-import { FrameDecoder } from '../../client/ipc/frame-decoder.js';
+import { RpcServer, type ProtocolHandlers } from '../../minicluster/ipc/rpc-server.js';
+import type { SaslServerAuthOptions } from '../../minicluster/ipc/sasl-server-session.js';
+import { FrameDecoder } from '../../client/wire/ipc/frame-decoder.js';
 
 export const ACP = 'org.apache.hadoop.yarn.api.ApplicationClientProtocolPB';
 export const AMP = 'org.apache.hadoop.yarn.api.ApplicationMasterProtocolPB';

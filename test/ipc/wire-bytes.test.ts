@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFixtureJson, streamBytes } from '../support/fixtures.js';
-import { AuthProtocol, buildPreamble } from '../../client/ipc/preamble.js';
-import { RpcConnection } from '../../client/ipc/rpc-connection.js';
+import { AuthProtocol, buildPreamble } from '../../client/wire/ipc/preamble.js';
+import { RpcConnection } from '../../client/wire/ipc/rpc-connection.js';
 import {
   buildContextFrame,
   buildSaslFrame,
@@ -9,7 +9,7 @@ import {
   parseRequestFrame,
   parseResponseFrame,
   parseSaslMessage,
-} from '../../client/ipc/rpc-messages.js';
+} from '../../client/wire/ipc/rpc-messages.js';
 import { framesOf, recording, ReplayServer } from './recorded-connection.js';
 
 // Our client's bytes must equal what Hadoop's Java client sent, given the same client id,

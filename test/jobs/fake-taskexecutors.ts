@@ -1,5 +1,5 @@
 /** In-memory TaskExecutors for job master tests: each is a link that records what the AM sent. */
-import { taskKey, type AmMessage, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../../client/cluster/taskexecutor-protocol.js';
+import { taskKey, type AmMessage, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskExecutorLink, TaskExecutorRegistry } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import type { TaskExecutorOrigin } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DispatcherServer } from '../../appmaster/dispatcher/dispatcher-server.js';
 import { ClientLease } from '../../appmaster/lease/client-lease.js';
-import { ClusterLease } from '../../client/deploy/cluster-lease.js';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { ClusterLease } from '../../client/deploy/running/cluster-lease.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
 import { bearer, http } from '../dispatcher/dispatcher-kit.js';
 import { FakeClusterControl } from '../dispatcher/fake-cluster-control.js';
 import { waitFor } from '../minicluster/mini-cluster-kit.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatClusterTable, listClusters, modeOf } from '../../client/deploy/list-clusters.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
-import type { YarnClient } from '../../client/yarn/yarn-client.js';
+import { formatAge, formatClusterTable, listClusters, modeOf } from '../../client/deploy/running/list-clusters.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
+import type { YarnClient } from '../../client/hadoop/yarn/yarn-client.js';
 
 function report(over: Partial<ApplicationReport>): ApplicationReport {
   return {

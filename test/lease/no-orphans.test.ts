@@ -6,10 +6,10 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClusterLeaseJson } from '../../client/deploy/cluster-lease.js';
-import { readSessionProperties, sessionPropertiesPath } from '../../client/deploy/properties-file.js';
-import { restUrlOf } from '../../client/deploy/session-cluster.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
+import type { ClusterLeaseJson } from '../../client/deploy/running/cluster-lease.js';
+import { readSessionProperties, sessionPropertiesPath } from '../../client/deploy/submit/properties-file.js';
+import { restUrlOf } from '../../client/deploy/running/session-cluster.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 import { applicationIdIn, startSessionKit, type SessionKit } from '../e2e/session-kit.js';
 
 const JOBS = join(import.meta.dirname, '..', 'e2e', 'jobs', 'test-jobs.mjs');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
-import { markAttached } from '../../client/deploy/cluster-lease.js';
-import { amSubmission } from '../../client/deploy/submission-context.js';
+import { markAttached } from '../../client/deploy/running/cluster-lease.js';
+import { amSubmission } from '../../client/deploy/submit/submission-context.js';
 
 function submit(props: string[], mode: 'session' | 'per-job' | 'application' = 'session') {
   const conf = LoomConfig.load({ env: {}, cwd: '/nonexistent', dynamicProperties: props });

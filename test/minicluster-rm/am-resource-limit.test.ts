@@ -1,7 +1,7 @@
 // The CapacityScheduler's maximum-am-resource-percent in the mini RM: the limit's arithmetic, which
 // applications get activated, the diagnostics of those that wait, and the settings that set it.
 import { describe, expect, it } from 'vitest';
-import { containerIdToProto, parseContainerId } from '../../client/yarn/yarn-ids.js';
+import { containerIdToProto, parseContainerId } from '../../client/wire/codec/yarn-ids.js';
 import { resolveSettings } from '../../minicluster/mini-cluster-settings.js';
 import { activateApplications, queueAmResourceLimit } from '../../minicluster/resourcemanager/am-resource-limit.js';
 import { ResourceManagerCore } from '../../minicluster/resourcemanager/resource-manager-core.js';

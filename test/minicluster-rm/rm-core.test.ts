@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAMRMTokenIdentifier, decodeContainerTokenIdentifier, decodeNMTokenIdentifier } from '../../client/security/token-identifiers.js';
-import { formatApplicationAttemptId, formatContainerId, containerIdFromProto, parseContainerId, containerIdToProto } from '../../client/yarn/yarn-ids.js';
+import { decodeAMRMTokenIdentifier, decodeContainerTokenIdentifier, decodeNMTokenIdentifier } from '../../client/wire/security/token-identifiers.js';
+import { formatApplicationAttemptId, formatContainerId, containerIdFromProto, parseContainerId, containerIdToProto } from '../../client/wire/codec/yarn-ids.js';
 import { ResourceManagerCore } from '../../minicluster/resourcemanager/resource-manager-core.js';
 import { readFixture, readFixtureJson } from '../support/fixtures.js';
 

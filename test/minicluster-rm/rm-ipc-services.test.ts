@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { RpcClient } from '../../client/ipc/rpc-client.js';
-import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../client/ipc/rpc-messages.js';
-import { RpcServer } from '../../client/ipc/rpc-server.js';
+import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import { RpcClient } from '../../client/wire/ipc/rpc-client.js';
+import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../client/wire/ipc/rpc-messages.js';
+import { RpcServer } from '../../minicluster/ipc/rpc-server.js';
 import { amrmTokenAuth, applicationMasterService } from '../../minicluster/resourcemanager/am-service.js';
 import { applicationClientService } from '../../minicluster/resourcemanager/client-service.js';
 import { tokenProto } from '../../minicluster/resourcemanager/rm-tokens.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { containerIdToProto, parseContainerId } from '../../client/yarn/yarn-ids.js';
+import { containerIdToProto, parseContainerId } from '../../client/wire/codec/yarn-ids.js';
 import { ResourceManagerCore } from '../../minicluster/resourcemanager/resource-manager-core.js';
 import { RmRestServer } from '../../minicluster/resourcemanager/rest/rm-rest-server.js';
 import { readFixture, readFixtureJson } from '../support/fixtures.js';

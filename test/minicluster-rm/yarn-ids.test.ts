@@ -10,7 +10,7 @@ import {
   parseApplicationId,
   parseContainerId,
   parseNodeId,
-} from '../../client/yarn/yarn-ids.js';
+} from '../../client/wire/codec/yarn-ids.js';
 
 describe('YARN ids', () => {
   it('formats and parses the ids seen in the recordings', () => {

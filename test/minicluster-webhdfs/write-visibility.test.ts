@@ -7,7 +7,7 @@
  * server fails this test: there the file is whole and complete the moment it appears.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { HdfsLatency } from '../../minicluster/webhdfs/hdfs-latency.js';
 import { json, send, startTestCluster, type TestCluster } from './webhdfs-test-kit.js';
 

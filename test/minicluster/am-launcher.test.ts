@@ -5,7 +5,7 @@ import { mkdtemp, rm as removeDir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateMasterKey } from '../../client/security/token-identifiers.js';
+import { generateMasterKey } from '../../client/wire/security/token-identifiers.js';
 import { NodeManager, type NodeTracker } from '../../minicluster/nodemanager/node-manager.js';
 import { ResourceManager } from '../../minicluster/resourcemanager/resource-manager.js';
 import { AM_LAUNCHED_WAITING_FOR_REGISTER } from '../../minicluster/resourcemanager/rm-diagnostics.js';

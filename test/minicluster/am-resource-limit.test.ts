@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseApplicationId } from '../../client/yarn/yarn-ids.js';
+import { parseApplicationId } from '../../client/wire/codec/yarn-ids.js';
 import { AM_LAUNCHED_WAITING_FOR_REGISTER } from '../../minicluster/resourcemanager/rm-diagnostics.js';
 import { appReport, startClusterWithClients, submitAm, waitFor } from './mini-cluster-kit.js';
 

@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Configuration } from '../../client/conf/configuration.js';
-import { buildContainerLaunchContext } from '../../client/yarn/container-launch-context.js';
-import { YarnClient } from '../../client/yarn/yarn-client.js';
+import { buildContainerLaunchContext } from '../../client/hadoop/yarn/container-launch-context.js';
+import { YarnClient } from '../../client/hadoop/yarn/yarn-client.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { amContainerOf, waitFor } from './mini-cluster-kit.js';
 

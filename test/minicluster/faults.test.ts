@@ -1,8 +1,8 @@
 // Fault injection on the assembled mini cluster: each fault seen the way an AM and a client see it.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tokenFromProto, type HadoopToken } from '../../client/security/token.js';
-import { containerIdText } from '../../client/yarn/yarn-ids.js';
+import { tokenFromProto, type HadoopToken } from '../../client/wire/security/token.js';
+import { containerIdText } from '../../client/wire/codec/yarn-ids.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import {
   amContainerOf,

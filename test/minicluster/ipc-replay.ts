@@ -5,8 +5,8 @@
 // nonce); each request message is decoded, rewritten and re-encoded. The streams of a scenario run
 // concurrently on the recorded timeline (scaled), so calls see the cluster in a comparable state.
 import { connect, type Socket } from 'node:net';
-import { protocolByName } from '../../client/codec/hadoop-protocols.js';
-import { withVarintPrefix } from '../../client/codec/protobuf-codec.js';
+import { protocolByName } from '../../client/wire/codec/hadoop-protocols.js';
+import { withVarintPrefix } from '../../client/wire/codec/protobuf-codec.js';
 import {
   buildSaslFrame,
   decodeDelimitedBody,
@@ -15,9 +15,9 @@ import {
   parseResponseFrame,
   parseSaslMessage,
   type RpcStatus,
-} from '../../client/ipc/rpc-messages.js';
-import { SaslClientSession } from '../../client/ipc/sasl-client-session.js';
-import type { HadoopToken } from '../../client/security/token.js';
+} from '../../client/wire/ipc/rpc-messages.js';
+import { SaslClientSession } from '../../client/wire/ipc/sasl-client-session.js';
+import type { HadoopToken } from '../../client/wire/security/token.js';
 import { PREAMBLE_LENGTH, splitFrames } from '../support/ipc-frames.js';
 
 type Obj = Record<string, any>;

@@ -7,12 +7,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { packDirectoryTarGz } from '../../client/archive/archive-pack.js';
-import { writeSessionProperties } from '../../client/deploy/properties-file.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { packDirectoryTarGz } from '../../client/hadoop/archive/archive-pack.js';
+import { writeSessionProperties } from '../../client/deploy/submit/properties-file.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs } from '../../minicluster/webhdfs/webhdfs-server.js';
 import { BundleCache } from '../../taskexecutor/bundle-cache.js';
-import type { UploadedBundleRef } from '../../client/bundle/bundle-ref.js';
+import type { UploadedBundleRef } from '../../client/contracts/bundle-ref.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { exposed, walkAccess, withUmask, type LocalEntry } from '../support/local-access.js';
 import { amContainerOf, clientsFor, hdfsFor, submitAm, uploadResource, USER, waitFor, type ClusterClients } from './mini-cluster-kit.js';

@@ -2,13 +2,13 @@
 // engine, submission of a small AM, polling, and what the kernel says is listening.
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL, CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { RpcClient, type ProtocolProxy } from '../../client/ipc/rpc-client.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import { AMRM_TOKEN_KIND } from '../../client/security/token-identifiers.js';
-import { applicationIdText, formatApplicationId, parseApplicationId } from '../../client/yarn/yarn-ids.js';
-import type { HadoopToken } from '../../client/security/token.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL, CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import { RpcClient, type ProtocolProxy } from '../../client/wire/ipc/rpc-client.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import { AMRM_TOKEN_KIND } from '../../client/wire/security/token-identifiers.js';
+import { applicationIdText, formatApplicationId, parseApplicationId } from '../../client/wire/codec/yarn-ids.js';
+import type { HadoopToken } from '../../client/wire/security/token.js';
 import { startMiniCluster, type MiniCluster, type MiniClusterOptions } from '../../minicluster/mini-cluster.js';
 
 type Obj = Record<string, any>;

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runMiniCluster } from '../../client/cli/commands/minicluster.js';
+import { runMiniCluster } from '../../cli/commands/minicluster.js';
 import { Configuration } from '../../client/conf/configuration.js';
 import { listeningPorts, waitFor } from './mini-cluster-kit.js';
 

@@ -2,12 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcClient } from '../../client/ipc/rpc-client.js';
-import { APPLICATION_MASTER_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { AMRM_TOKEN_KIND, encodeAMRMTokenIdentifier } from '../../client/security/token-identifiers.js';
-import type { HadoopToken } from '../../client/security/token.js';
-import { tokenFromProto } from '../../client/security/token.js';
+import { RpcClient } from '../../client/wire/ipc/rpc-client.js';
+import { APPLICATION_MASTER_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { AMRM_TOKEN_KIND, encodeAMRMTokenIdentifier } from '../../client/wire/security/token-identifiers.js';
+import type { HadoopToken } from '../../client/wire/security/token.js';
+import { tokenFromProto } from '../../client/wire/security/token.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { readFixture } from '../support/fixtures.js';
 import {

@@ -4,11 +4,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import { AMRM_TOKEN_KIND, decodeContainerTokenIdentifier } from '../../client/security/token-identifiers.js';
-import { tokenFromProto, type HadoopToken } from '../../client/security/token.js';
-import { containerIdText, containerIdToProto } from '../../client/yarn/yarn-ids.js';
+import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import { AMRM_TOKEN_KIND, decodeContainerTokenIdentifier } from '../../client/wire/security/token-identifiers.js';
+import { tokenFromProto, type HadoopToken } from '../../client/wire/security/token.js';
+import { containerIdText, containerIdToProto } from '../../client/wire/codec/yarn-ids.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { fixturePath, readFixtureJson } from '../support/fixtures.js';
 import { fieldPaths, replayScenario, type Answer, type CallRewriter, type RecordedConnection, type ReplayStream, type ReplayedCall } from './ipc-replay.js';

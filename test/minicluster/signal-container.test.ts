@@ -6,7 +6,7 @@
 // faults this way, so the same scenarios run on the mini cluster.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Configuration } from '../../client/conf/configuration.js';
-import { YarnClient } from '../../client/yarn/yarn-client.js';
+import { YarnClient } from '../../client/hadoop/yarn/yarn-client.js';
 import { AM_LAUNCHED_WAITING_FOR_REGISTER } from '../../minicluster/resourcemanager/rm-diagnostics.js';
 import { amContainerOf, commandOf, startClusterWithClients, submitAm, USER, waitFor, waitForState } from './mini-cluster-kit.js';
 

@@ -2,7 +2,7 @@
 // the client take 30-60 ms, some over 400 ms (the completeFile retry), as on a Hadoop 3.3.6
 // NameNode + DataNode; with LOOM_MINICLUSTER_HDFS_LATENCY=none they answer at once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { hdfsFor } from './mini-cluster-kit.js';
 

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoomConfig } from '../../client/conf/loom-config.js';
-import { encodeApplicationProgram, PROGRAM_ENV, type PerJobDescription } from '../../client/deploy/program-contract.js';
+import { encodeApplicationProgram, PROGRAM_ENV, type PerJobDescription } from '../../client/contracts/program-contract.js';
 import type { JobSpec, JobStatus } from '../../appmaster/cluster-api.js';
 import { applicationJobId } from '../../appmaster/jobs/job-ids.js';
 import { prepareApplicationMode } from '../../appmaster/modes/application-mode.js';

@@ -2,8 +2,8 @@
 // reached before any configuration or cluster is looked at.
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { runJob } from '../../client/cli/commands/run.js';
-import { runApplication } from '../../client/cli/commands/run-application.js';
+import { runJob } from '../../cli/commands/run.js';
+import { runApplication } from '../../cli/commands/run-application.js';
 
 async function run(fn: typeof runJob, argv: string[]): Promise<{ code: number; err: string }> {
   const stderr = new PassThrough();

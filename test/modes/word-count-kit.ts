@@ -2,7 +2,7 @@
 // computes itself, and looks at what is left on HDFS and YARN.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
 import { ROOT, type SessionKit } from '../e2e/session-kit.js';
 
 export const WORD_COUNT = join(ROOT, 'examples', 'word-count', 'word-count.mjs');

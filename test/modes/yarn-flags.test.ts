@@ -1,6 +1,6 @@
 // Flink's older run syntax: -y flags up to the bundle, -m yarn-cluster, and -t targets.
 import { describe, expect, it } from 'vitest';
-import { checkTarget, extractYarnFlags, UsageError, VALUE_OPTIONS } from '../../client/cli/commands/cluster-options.js';
+import { checkTarget, extractYarnFlags, UsageError, VALUE_OPTIONS } from '../../cli/commands/cluster-options.js';
 
 describe('extractYarnFlags', () => {
   it('turns -y flags before the bundle into configuration and leaves the rest, and whatever follows the bundle, alone', () => {

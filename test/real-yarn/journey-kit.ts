@@ -2,7 +2,7 @@
 // test computes itself, and reading the results a run left on HDFS.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
 import { afterAll, beforeAll } from 'vitest';
 import { countWords, ROOT, startRealYarnKit, type RealYarnKit } from './real-yarn-kit.js';
 

@@ -11,11 +11,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Configuration } from '../../client/conf/configuration.js';
-import { webHdfsClientFromConf } from '../../client/hdfs/webhdfs-client-from-conf.js';
-import type { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
-import { FileNotFoundError } from '../../client/hdfs/webhdfs-errors.js';
-import type { ApplicationReport } from '../../client/yarn/cluster-reports.js';
-import { YarnClient } from '../../client/yarn/yarn-client.js';
+import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
+import { FileNotFoundError } from '../../client/hadoop/hdfs/webhdfs-errors.js';
+import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
+import { YarnClient } from '../../client/hadoop/yarn/yarn-client.js';
 import { spawnNodeCli, type CliResult, type RunningCli } from '../e2e/session-kit.js';
 import { waitFor as pollUntil } from '../minicluster/mini-cluster-kit.js';
 

@@ -4,8 +4,8 @@
 // every lost container and how it ended. The session itself keeps running.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { DispatcherClient } from '../../client/deploy/dispatcher-client.js';
-import { readSessionProperties } from '../../client/deploy/properties-file.js';
+import { DispatcherClient } from '../../client/deploy/running/dispatcher-client.js';
+import { readSessionProperties } from '../../client/deploy/submit/properties-file.js';
 import { applicationIdIn, startSessionKit, type SessionKit } from '../e2e/session-kit.js';
 
 const JOBS = join(import.meta.dirname, '..', 'e2e', 'jobs', 'test-jobs.mjs');

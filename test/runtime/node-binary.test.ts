@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { binaryKind, describeNodeBinary, nodeBinaryForCluster, ownPlatform } from '../../client/deploy/node-binary.js';
+import { binaryKind, describeNodeBinary, nodeBinaryForCluster, ownPlatform } from '../../client/deploy/runtime/node-binary.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { taskExecutorLaunchSpec } from '../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
-import { heapMbForContainer } from '../../client/deploy/am-container-contract.js';
-import { containerNodePath, MALLOC_ARENA_MAX_ASSIGNMENT, NODE_LINK_NAME, nodeProcessCommand } from '../../client/deploy/node-command.js';
-import { amSubmission } from '../../client/deploy/submission-context.js';
+import { heapMbForContainer } from '../../client/contracts/am-container-contract.js';
+import { containerNodePath, MALLOC_ARENA_MAX_ASSIGNMENT, NODE_LINK_NAME, nodeProcessCommand } from '../../client/contracts/node-command.js';
+import { amSubmission } from '../../client/deploy/submit/submission-context.js';
 import { LoomConfig, LoomOptions } from '../../client/conf/loom-config.js';
-import type { LocalResourceSpec } from '../../client/yarn/container-launch-context.js';
+import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
 
 const runtime: LocalResourceSpec = { uri: 'hdfs://nn:8020/r/loom-runtime-1.tar.gz', size: 1, timestamp: 1, type: 'ARCHIVE', visibility: 'PUBLIC' };
 const node: LocalResourceSpec = { uri: 'hdfs://nn:8020/r/loom-node-1', size: 2, timestamp: 2, type: 'FILE', visibility: 'PUBLIC' };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveRuntime } from '../../client/deploy/runtime-resources.js';
-import { formatManifest, type RuntimeManifest } from '../../client/deploy/runtime-manifest.js';
+import { resolveRuntime } from '../../client/deploy/runtime/runtime-resources.js';
+import { formatManifest, type RuntimeManifest } from '../../client/deploy/runtime/runtime-manifest.js';
 import { startRuntimeTestKit, type RuntimeTestKit } from './runtime-test-kit.js';
 
 let kit: RuntimeTestKit;

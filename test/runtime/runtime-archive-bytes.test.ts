@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runtimeArchive } from '../../client/deploy/runtime-archive.js';
+import { runtimeArchive } from '../../client/deploy/runtime/runtime-archive.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { placeContentAddressed } from '../../client/deploy/runtime-content-upload.js';
+import { placeContentAddressed } from '../../client/deploy/runtime/runtime-content-upload.js';
 import { startRuntimeTestKit, type RuntimeTestKit } from './runtime-test-kit.js';
 
 let kit: RuntimeTestKit;

@@ -2,9 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { providedLibDirsOption, publishRuntime } from '../../client/deploy/runtime-publish.js';
-import { resolveRuntime } from '../../client/deploy/runtime-resources.js';
-import { runtimeArchive } from '../../client/deploy/runtime-archive.js';
+import { providedLibDirsOption, publishRuntime } from '../../client/deploy/runtime/runtime-publish.js';
+import { resolveRuntime } from '../../client/deploy/runtime/runtime-resources.js';
+import { runtimeArchive } from '../../client/deploy/runtime/runtime-archive.js';
 import { startRuntimeTestKit, type RuntimeTestKit } from './runtime-test-kit.js';
 
 /** The runtime archive is built from dist/ once for every test file of a run (as the e2e kit does). */

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration } from '../../client/conf/configuration.js';
 import { LoomConfig } from '../../client/conf/loom-config.js';
-import { DeployContext } from '../../client/deploy/deploy-context.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { DeployContext } from '../../client/deploy/submit/deploy-context.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
 
 export interface RuntimeTestKit {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CodecError } from '../../client/codec/codec-error.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import { decodeTokenFromUrlString, encodeTokenToUrlString } from '../../client/security/token.js';
+import { CodecError } from '../../client/wire/codec/codec-error.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import { decodeTokenFromUrlString, encodeTokenToUrlString } from '../../client/wire/security/token.js';
 import { fixturePath, readFixture } from '../support/fixtures.js';
 
 interface ExpectedToken { alias: string; kind: string; service: string; identifier: string; password: string; url?: string }

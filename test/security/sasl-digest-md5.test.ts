@@ -6,7 +6,7 @@ import {
   parseDirectives,
   SaslError,
   tokenSaslCredentials,
-} from '../../client/security/sasl-digest-md5.js';
+} from '../../client/wire/security/sasl-digest-md5.js';
 import { readFixtureJson } from '../support/fixtures.js';
 
 interface VectorCase {

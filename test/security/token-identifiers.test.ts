@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CodecError } from '../../client/codec/codec-error.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import { tokenSaslCredentials } from '../../client/security/sasl-digest-md5.js';
+import { CodecError } from '../../client/wire/codec/codec-error.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import { tokenSaslCredentials } from '../../client/wire/security/sasl-digest-md5.js';
 import {
   createTokenPassword,
   decodeAMRMTokenIdentifier,
@@ -17,8 +17,8 @@ import {
   encodeRMDelegationTokenIdentifier,
   generateMasterKey,
   mintToken,
-} from '../../client/security/token-identifiers.js';
-import { formatApplicationAttemptId, formatContainerId, formatNodeId } from '../../client/yarn/yarn-ids.js';
+} from '../../client/wire/security/token-identifiers.js';
+import { formatApplicationAttemptId, formatContainerId, formatNodeId } from '../../client/wire/codec/yarn-ids.js';
 import { fixturePath, readFixture, readFixtureJson } from '../support/fixtures.js';
 
 interface ParsedIdentifier { file: string; type: string; hex: string; block: string }

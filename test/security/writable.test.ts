@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CodecError } from '../../client/codec/codec-error.js';
-import { encodeText, encodeVInt, encodeVLong, WritableReader } from '../../client/codec/writable.js';
+import { CodecError } from '../../client/wire/codec/codec-error.js';
+import { encodeText, encodeVInt, encodeVLong, WritableReader } from '../../client/wire/codec/writable.js';
 
 // Hand-derived from the WritableUtils layout: 1 byte for -112..127, else a sign/length byte
 // (-113..-120 positive, -121..-128 negative one's complement) and big-endian magnitude.

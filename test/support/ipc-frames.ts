@@ -1,8 +1,8 @@
-import { readVarint32 } from '../../client/codec/protobuf-codec.js';
+import { readVarint32 } from '../../client/wire/codec/protobuf-codec.js';
 
 /**
  * Test-side splitting of recorded Hadoop IPC byte streams (the product's framing lives in
- * client/ipc). Kept independent of it on purpose, so that fixture tests do not trust the code
+ * client/wire/ipc). Kept independent of it on purpose, so that fixture tests do not trust the code
  * they check.
  */
 

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packDirectoryTarGz } from '../../client/archive/archive-pack.js';
-import { ArchiveError, unpackArchive } from '../../client/archive/archive-unpack.js';
+import { packDirectoryTarGz } from '../../client/hadoop/archive/archive-pack.js';
+import { ArchiveError, unpackArchive } from '../../client/hadoop/archive/archive-unpack.js';
 
 let dir: string;
 beforeEach(async () => {

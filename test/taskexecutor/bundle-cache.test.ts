@@ -3,11 +3,11 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Configuration } from '../../client/conf/configuration.js';
-import { ClusterFileSystem } from '../../client/hdfs/cluster-file-system.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
 import { BundleCache, BundleFetchError } from '../../taskexecutor/bundle-cache.js';
-import type { UploadedBundleRef } from '../../client/bundle/bundle-ref.js';
+import type { UploadedBundleRef } from '../../client/contracts/bundle-ref.js';
 
 let dir: string;
 let server: WebHdfsServer;

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BundleError, packBundle, type PackedBundle } from '../../client/bundle/bundle-pack.js';
-import { uploadBundle } from '../../client/bundle/bundle-upload.js';
-import { unpackArchive } from '../../client/archive/archive-unpack.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { BundleError, packBundle, type PackedBundle } from '../../client/deploy/bundle/bundle-pack.js';
+import { uploadBundle } from '../../client/deploy/bundle/bundle-upload.js';
+import { unpackArchive } from '../../client/hadoop/archive/archive-unpack.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
 import { DEFAULT_AM_TIMEOUT_MS, taskExecutorConfigFromEnv } from '../../taskexecutor/taskexecutor-config.js';
 
 let dir: string;

@@ -7,8 +7,8 @@ import {
   CLUSTER_SECRET_METADATA_KEY,
   type AmMessage,
   type TaskExecutorMessage,
-} from '../../client/cluster/taskexecutor-protocol.js';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
+} from '../../client/contracts/taskexecutor-protocol.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
 import { TaskExecutorTestKit, waitFor } from './taskexecutor-test-kit.js';
 
 let kit: TaskExecutorTestKit | undefined;

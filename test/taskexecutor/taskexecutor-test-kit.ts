@@ -16,10 +16,10 @@ import type { JobMasterOptions } from '../../appmaster/jobs/job-master-options.j
 import { TaskExecutorRegistry, type TaskExecutorRegistryOptions } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import { ContainerAdmission } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
 import type { BundleRef } from '../../appmaster/cluster-api.js';
-import { packBundle } from '../../client/bundle/bundle-pack.js';
-import { uploadBundle } from '../../client/bundle/bundle-upload.js';
-import { newClusterSecret } from '../../client/deploy/cluster-secret.js';
-import { WebHdfsClient } from '../../client/hdfs/webhdfs-client.js';
+import { packBundle } from '../../client/deploy/bundle/bundle-pack.js';
+import { uploadBundle } from '../../client/deploy/bundle/bundle-upload.js';
+import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
+import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

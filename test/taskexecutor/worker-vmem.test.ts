@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { heapMbForContainer } from '../../client/deploy/am-container-contract.js';
+import { heapMbForContainer } from '../../client/contracts/am-container-contract.js';
 
 /**
  * YARN's virtual memory check (yarn.nodemanager.vmem-check-enabled, on by default) kills a
@@ -10,7 +10,7 @@ import { heapMbForContainer } from '../../client/deploy/am-container-contract.js
  * would die on a stock Hadoop cluster. This runs the TaskExecutor's worker limits in a fresh
  * process, with the environment Loom gives containers, and reads /proc/self/status.
  */
-const containerContract = fileURLToPath(new URL('../../dist/client/deploy/am-container-contract.js', import.meta.url));
+const containerContract = fileURLToPath(new URL('../../dist/client/contracts/am-container-contract.js', import.meta.url));
 
 function vmSizeWithWorkers(slots: number, containerMb: number): { idleMb: number; busyMb: number } {
   const script = `

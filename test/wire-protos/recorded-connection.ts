@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { protocolByName } from '../../client/codec/hadoop-protocols.js';
-import { decodeMessage, encodeMessage } from '../../client/codec/protobuf-codec.js';
+import { protocolByName } from '../../client/wire/codec/hadoop-protocols.js';
+import { decodeMessage, encodeMessage } from '../../client/wire/codec/protobuf-codec.js';
 import { FIXTURES, readFixtureJson, streamBytes, type IpcConnectionFixture } from '../support/fixtures.js';
 import { PREAMBLE_LENGTH, splitFrames } from '../support/ipc-frames.js';
 

@@ -4,8 +4,8 @@ import {
   APPLICATION_MASTER_PROTOCOL,
   CONTAINER_MANAGEMENT_PROTOCOL,
   protocolByName,
-} from '../../client/codec/hadoop-protocols.js';
-import { decodeMessage, messageType } from '../../client/codec/protobuf-codec.js';
+} from '../../client/wire/codec/hadoop-protocols.js';
+import { decodeMessage, messageType } from '../../client/wire/codec/protobuf-codec.js';
 import { readFixture, readFixtureJson } from '../support/fixtures.js';
 import { decodedCalls, roundTrip, type Call } from './recorded-connection.js';
 

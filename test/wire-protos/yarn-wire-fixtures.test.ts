@@ -1,8 +1,8 @@
 import { join, relative } from 'node:path';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { CodecError } from '../../client/codec/codec-error.js';
-import { decodeMessage, encodeMessage, messageType } from '../../client/codec/protobuf-codec.js';
+import { CodecError } from '../../client/wire/codec/codec-error.js';
+import { decodeMessage, encodeMessage, messageType } from '../../client/wire/codec/protobuf-codec.js';
 import { FIXTURES, readFixtureJson, streamBytes, type IpcConnectionFixture } from '../support/fixtures.js';
 import { parsePreamble } from '../support/ipc-frames.js';
 import { classify, connectionFiles, roundTrip } from './recorded-connection.js';

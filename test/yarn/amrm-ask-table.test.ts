@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AskTable, type ContainerRequest } from '../../client/yarn/amrm-ask-table.js';
+import { AskTable, type ContainerRequest } from '../../client/hadoop/yarn/amrm-ask-table.js';
 
 type Obj = Record<string, any>;
 

@@ -9,13 +9,13 @@ import {
   decodeNMTokenIdentifier,
   encodeAMRMTokenIdentifier,
   mintToken,
-} from '../../client/security/token-identifiers.js';
-import { AMRMClient, type AllocateResult } from '../../client/yarn/amrm-client.js';
-import { AMRMHeartbeat } from '../../client/yarn/amrm-heartbeat.js';
-import { allocateErrorKind } from '../../client/yarn/allocate-errors.js';
-import { AllocateRefusedError, AttemptOverError } from '../../client/yarn/yarn-client-errors.js';
-import { formatApplicationAttemptId, type ApplicationAttemptId } from '../../client/yarn/yarn-ids.js';
-import type { Container } from '../../client/yarn/yarn-records.js';
+} from '../../client/wire/security/token-identifiers.js';
+import { AMRMClient, type AllocateResult } from '../../client/hadoop/yarn/amrm-client.js';
+import { AMRMHeartbeat } from '../../client/hadoop/yarn/amrm-heartbeat.js';
+import { allocateErrorKind } from '../../client/hadoop/yarn/allocate-errors.js';
+import { AllocateRefusedError, AttemptOverError } from '../../client/hadoop/yarn/yarn-client-errors.js';
+import { formatApplicationAttemptId, type ApplicationAttemptId } from '../../client/wire/codec/yarn-ids.js';
+import type { Container } from '../../client/hadoop/yarn/yarn-records.js';
 import { amrmTokenAuth } from '../../minicluster/resourcemanager/am-service.js';
 import { ResourceManagerCore } from '../../minicluster/resourcemanager/resource-manager-core.js';
 import { confWith } from '../conf/temp-conf-dir.js';

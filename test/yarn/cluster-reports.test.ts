@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { APPLICATION_CLIENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../client/ipc/rpc-messages.js';
+import { APPLICATION_CLIENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../client/wire/ipc/rpc-messages.js';
 import {
   applicationReportFromProto,
   clusterMetricsFromProto,
   nodeReportFromProto,
   queueInfoFromProto,
-} from '../../client/yarn/cluster-reports.js';
+} from '../../client/hadoop/yarn/cluster-reports.js';
 import { readFixtureJson, streamBytes, type IpcConnectionFixture } from '../support/fixtures.js';
 import { splitFrames } from '../support/ipc-frames.js';
 

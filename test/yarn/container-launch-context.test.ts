@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, encodeMessage } from '../../client/codec/protobuf-codec.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import { buildContainerLaunchContext, urlProtoFromUri } from '../../client/yarn/container-launch-context.js';
+import { decodeMessage, encodeMessage } from '../../client/wire/codec/protobuf-codec.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import { buildContainerLaunchContext, urlProtoFromUri } from '../../client/hadoop/yarn/container-launch-context.js';
 import { readFixtureJson, streamBytes, type IpcConnectionFixture } from '../support/fixtures.js';
 import { splitFrames } from '../support/ipc-frames.js';
 

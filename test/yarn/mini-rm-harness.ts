@@ -3,12 +3,12 @@
 // ApplicationMasterProtocol call as it arrived on the wire and hooks to alter answers.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RpcCallContext, ProtocolHandlers } from '../../client/ipc/rpc-server.js';
-import { RpcServer } from '../../client/ipc/rpc-server.js';
-import type { SaslServerAuthOptions } from '../../client/ipc/sasl-server-session.js';
-import { Credentials } from '../../client/security/credentials-file.js';
-import type { HadoopToken } from '../../client/security/token.js';
-import { applicationIdText } from '../../client/yarn/yarn-ids.js';
+import type { RpcCallContext, ProtocolHandlers } from '../../minicluster/ipc/rpc-server.js';
+import { RpcServer } from '../../minicluster/ipc/rpc-server.js';
+import type { SaslServerAuthOptions } from '../../minicluster/ipc/sasl-server-session.js';
+import { Credentials } from '../../client/wire/security/credentials-file.js';
+import type { HadoopToken } from '../../client/wire/security/token.js';
+import { applicationIdText } from '../../client/wire/codec/yarn-ids.js';
 import { amrmTokenAuth, applicationMasterService } from '../../minicluster/resourcemanager/am-service.js';
 import { applicationClientService } from '../../minicluster/resourcemanager/client-service.js';
 import { ResourceManagerCore } from '../../minicluster/resourcemanager/resource-manager-core.js';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { RemoteException } from '../../client/ipc/remote-exception.js';
-import { RpcServer, type RpcCallContext } from '../../client/ipc/rpc-server.js';
+import { CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import { RemoteException } from '../../client/wire/ipc/remote-exception.js';
+import { RpcServer, type RpcCallContext } from '../../minicluster/ipc/rpc-server.js';
 import {
   CONTAINER_TOKEN_KIND,
   createTokenPassword,
@@ -12,14 +12,14 @@ import {
   encodeNMTokenIdentifier,
   mintToken,
   NM_TOKEN_KIND,
-} from '../../client/security/token-identifiers.js';
-import type { HadoopToken } from '../../client/security/token.js';
-import { buildContainerLaunchContext } from '../../client/yarn/container-launch-context.js';
-import { NMClient } from '../../client/yarn/nm-client.js';
-import { NMTokenCache } from '../../client/yarn/nm-token-cache.js';
-import { ContainerRequestFailedError, YarnClientError } from '../../client/yarn/yarn-client-errors.js';
-import { formatContainerId, formatNodeId, parseApplicationAttemptId, parseContainerId } from '../../client/yarn/yarn-ids.js';
-import { containerIdText, containerIdToWire, type Container } from '../../client/yarn/yarn-records.js';
+} from '../../client/wire/security/token-identifiers.js';
+import type { HadoopToken } from '../../client/wire/security/token.js';
+import { buildContainerLaunchContext } from '../../client/hadoop/yarn/container-launch-context.js';
+import { NMClient } from '../../client/hadoop/yarn/nm-client.js';
+import { NMTokenCache } from '../../client/hadoop/yarn/nm-token-cache.js';
+import { ContainerRequestFailedError, YarnClientError } from '../../client/hadoop/yarn/yarn-client-errors.js';
+import { formatContainerId, formatNodeId, parseApplicationAttemptId, parseContainerId } from '../../client/wire/codec/yarn-ids.js';
+import { containerIdText, containerIdToWire, type Container } from '../../client/hadoop/yarn/yarn-records.js';
 
 type Obj = Record<string, any>;
 

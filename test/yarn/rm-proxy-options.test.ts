@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Configuration } from '../../client/conf/configuration.js';
-import { rmProxyOptionsFromConf } from '../../client/yarn/rm-proxy-options.js';
+import { rmProxyOptionsFromConf } from '../../client/hadoop/yarn/rm-proxy-options.js';
 import { siteXml, TempConfDirs } from '../conf/temp-conf-dir.js';
 
 const dirs = new TempConfDirs();

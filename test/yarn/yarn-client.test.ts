@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPLICATION_CLIENT_PROTOCOL } from '../../client/codec/hadoop-protocols.js';
-import { RemoteException, STANDBY_EXCEPTION } from '../../client/ipc/remote-exception.js';
-import { RpcServer } from '../../client/ipc/rpc-server.js';
-import { RpcServerException } from '../../client/ipc/rpc-server-exception.js';
-import { buildContainerLaunchContext } from '../../client/yarn/container-launch-context.js';
-import { YarnClientError } from '../../client/yarn/yarn-client-errors.js';
-import { YarnClient, type ApplicationSubmission } from '../../client/yarn/yarn-client.js';
+import { APPLICATION_CLIENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import { RemoteException, STANDBY_EXCEPTION } from '../../client/wire/ipc/remote-exception.js';
+import { RpcServer } from '../../minicluster/ipc/rpc-server.js';
+import { RpcServerException } from '../../minicluster/ipc/rpc-server-exception.js';
+import { buildContainerLaunchContext } from '../../client/hadoop/yarn/container-launch-context.js';
+import { YarnClientError } from '../../client/hadoop/yarn/yarn-client-errors.js';
+import { YarnClient, type ApplicationSubmission } from '../../client/hadoop/yarn/yarn-client.js';
 import { confWith } from '../conf/temp-conf-dir.js';
 import { CLUSTER_TS, rmConfValues, startMiniRm, type MiniRm } from './mini-rm-harness.js';
 

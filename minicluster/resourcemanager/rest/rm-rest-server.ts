@@ -2,7 +2,7 @@
 // server on 127.0.0.1; bodies are built by rm-rest-json.ts, written with Java's number formatting.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseApplicationId } from '../../../client/yarn/yarn-ids.js';
+import { parseApplicationId } from '../../../client/wire/codec/yarn-ids.js';
 import { createTimedHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../../http-timeouts.js';
 import type { ResourceManagerCore } from '../resource-manager-core.js';
 import { toJavaJson } from './java-json.js';

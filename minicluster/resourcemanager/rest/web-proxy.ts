@@ -3,7 +3,7 @@
 // (HEAD is sent as GET), a short list of request headers passes, `Cookie: proxy-user=<user>` is
 // added, and every request opens a new connection to the AM.
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { parseApplicationId } from '../../../client/yarn/yarn-ids.js';
+import { parseApplicationId } from '../../../client/wire/codec/yarn-ids.js';
 import type { ResourceManagerCore } from '../resource-manager-core.js';
 import { flat, rmNoCacheHeaders, SECURITY_ONLY_HEADERS, type RawHeaders } from './rest-headers.js';
 

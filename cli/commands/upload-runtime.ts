@@ -1,0 +1,61 @@
+/**
+ * `loom upload-runtime <hdfs-dir> [--node <path>] [-D key=value]...`: puts Loom's runtime with a
+ * Linux Node.js binary in a new versioned directory below <hdfs-dir> (or finds it there, unchanged,
+ * and uploads nothing), and prints the `-Dyarn.provided.lib.dirs=...` that submissions then use so
+ * that they upload none of Loom and NodeManagers localize it once for all applications.
+ */
+import { ConfigurationError } from '../../client/conf/configuration-error.js';
+import { LoomOptions } from '../../client/conf/loom-config-options.js';
+import { parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
+import { simpleAuthUser, webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { NODE_BINARY_KEY, describeNodeBinary } from '../../client/deploy/runtime/node-binary.js';
+import { providedLibDirsOption, publishRuntime } from '../../client/deploy/runtime/runtime-publish.js';
+import { stagingFileSystemUri } from '../../client/deploy/submit/staging-dir.js';
+import { retryLinesTo } from '../retry-lines.js';
+import { describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
+
+interface UploadRuntimeFlags {
+  node?: string;
+  D?: string[];
+}
+
+export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Promise<number> {
+  const cmd = loomCommand('loom upload-runtime', io)
+    .description(
+      "Upload Loom's runtime (code and a Linux Node.js binary) into a new versioned directory <dir>/loom-<version>-<hash>/, " +
+        'readable by all users, for -Dyarn.provided.lib.dirs. Unchanged content is not uploaded again.',
+    )
+    .argument('<dir>', 'HDFS directory (hdfs://..., webhdfs://... or a path) that holds the versioned runtime directories')
+    .option('--node <path>', `Linux Node.js binary to ship (default: this one, on linux-x64/arm64; also -D${NODE_BINARY_KEY}=<path>)`);
+  const parsed = parseCommand<UploadRuntimeFlags>(cmd, argv);
+  if ('code' in parsed) return parsed.code;
+  const { flags } = parsed;
+  const dirArg = parsed.args[0]!;
+  const env = io.env ?? process.env;
+  let close = () => {};
+  try {
+    const { hadoopConf, conf } = loadConfigs(io, flags.D ?? []);
+    const target = parseHdfsPath(dirArg);
+    const fsUri = target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
+    const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env, onRetry: retryLinesTo(io.stderr) });
+    close = () => fs.close();
+    // Only a relative directory needs the NameNode now (the home directory); everything local is checked first.
+    const relative = target.scheme === undefined && !dirArg.startsWith('/');
+    const dir = relative ? parseHdfsPath(dirArg, await fs.getHomeDirectory()).path : target.path;
+    const nodeBinary = flags.node ?? conf.get(LoomOptions.nodeBinary);
+    const published = await publishRuntime({ fs, fsUri, dir, env, ...(nodeBinary ? { nodeBinary } : {}), log: (line) => io.stderr.write(`${line}\n`) });
+    const what = `Loom ${published.manifest.loomVersion}'s runtime with ${describeNodeBinary(published.manifest.node)}`;
+    io.stdout.write(
+      published.created
+        ? `Uploaded ${what} to ${published.uri} (${published.uploadedFiles.length} files, ${published.uploadedBytes} bytes).\n`
+        : `${what} is already in ${published.uri}, unchanged: nothing uploaded.\n`,
+    );
+    io.stdout.write(`Submit with it:\n  ${providedLibDirsOption(published)}\n`);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`loom upload-runtime: ${describeClusterError(err)}\n`);
+    return err instanceof ConfigurationError ? 2 : 1;
+  } finally {
+    close();
+  }
+}

@@ -1,0 +1,10 @@
+import { LoomError } from '../client/errors/loom-error.js';
+
+/**
+ * A command line Loom cannot run: a missing, malformed or out-of-range argument, an unknown
+ * option. Its message names the argument and what a good one looks like; the commands print it
+ * as one line and exit with 2, as commander does for its own usage errors.
+ */
+export class UsageError extends LoomError {
+  override name = 'UsageError';
+}

@@ -1,0 +1,226 @@
+/**
+ * The AM <-> TaskExecutor gRPC protocol (proto/cluster/taskexecutor.proto) as typed messages, their
+ * codecs and the hand-built service definition. Shared by the AM's gateway server and the
+ * TaskExecutor's connection, so both sides encode exactly the same way. The .proto is loaded at
+ * runtime (protobufjs) from the proto/ directory that ships with Loom; no code generation.
+ */
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import type { UploadedBundleRef } from './bundle-ref.js';
+import { protoDirectory } from '../wire/codec/proto-root.js';
+
+/** Call metadata key that carries the cluster secret. */
+export const CLUSTER_SECRET_METADATA_KEY = 'loom-cluster-secret';
+export const CONNECT_METHOD_PATH = '/loom.cluster.TaskExecutorGateway/Connect';
+
+export interface TaskRef {
+  jobId: string;
+  taskIndex: number;
+  attempt: number;
+}
+
+export interface RegisterMessage {
+  taskExecutorId: string;
+  host: string;
+  slots: number;
+  memoryMb: number;
+  pid: number;
+  attemptToken: string;
+  running: TaskRef[];
+}
+
+export interface HeartbeatMessage {
+  running: TaskRef[];
+  freeSlots: number;
+}
+
+export type TaskUpdateState = 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
+
+export interface TaskUpdateMessage {
+  task: TaskRef;
+  state: TaskUpdateState;
+  resultJson?: string;
+  error?: string;
+  errorStack?: string;
+  retryable?: boolean;
+}
+
+export type TaskExecutorMessage =
+  | { kind: 'register'; register: RegisterMessage }
+  | { kind: 'heartbeat'; heartbeat: HeartbeatMessage }
+  | { kind: 'taskUpdate'; taskUpdate: TaskUpdateMessage };
+
+export interface DeployTaskMessage {
+  task: TaskRef;
+  parallelism: number;
+  bundle: UploadedBundleRef;
+  exportName: string;
+  argsJson: string;
+  jobName: string;
+}
+
+export type AmMessage =
+  | { kind: 'registered'; registered: { heartbeatIntervalMs: number; amTimeoutMs: number } }
+  | { kind: 'heartbeatAck'; heartbeatAck: Record<string, never> }
+  | { kind: 'deployTask'; deployTask: DeployTaskMessage }
+  | { kind: 'cancelTask'; cancelTask: { task: TaskRef } }
+  | { kind: 'shutdown'; shutdown: { reason: string } };
+
+export class ClusterProtocolError extends Error {
+  override name = 'ClusterProtocolError';
+}
+
+/** A stable key for one task attempt, used by both sides to index running work. */
+export function taskKey(t: TaskRef): string {
+  return `${t.jobId}/${t.taskIndex}/${t.attempt}`;
+}
+
+let types: { te: protobuf.Type; am: protobuf.Type } | undefined;
+
+function messageTypes(): { te: protobuf.Type; am: protobuf.Type } {
+  if (types) return types;
+  const root = new protobuf.Root();
+  root.loadSync(join(protoDirectory(), 'cluster', 'taskexecutor.proto'));
+  root.resolveAll();
+  types = { te: root.lookupType('loom.cluster.TaskExecutorMessage'), am: root.lookupType('loom.cluster.AmMessage') };
+  return types;
+}
+
+type Obj = Record<string, unknown>;
+
+const TO_OBJECT: protobuf.IConversionOptions = { enums: String, longs: Number, defaults: true, arrays: true, oneofs: true };
+
+function decodeWith(type: protobuf.Type, buf: Buffer, what: string): Obj {
+  try {
+    return type.toObject(type.decode(buf), TO_OBJECT) as Obj;
+  } catch (err) {
+    throw new ClusterProtocolError(`cannot decode ${what}: ${(err as Error).message}`);
+  }
+}
+
+function encodeWith(type: protobuf.Type, value: Obj): Buffer {
+  return Buffer.from(type.encode(type.fromObject(value)).finish());
+}
+
+function taskRef(o: unknown, what: string): TaskRef {
+  const r = (o ?? {}) as Obj;
+  const jobId = String(r['jobId'] ?? '');
+  if (!jobId) throw new ClusterProtocolError(`${what} names no job`);
+  return { jobId, taskIndex: Number(r['taskIndex'] ?? 0), attempt: Number(r['attempt'] ?? 0) };
+}
+
+const optional = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
+
+export function encodeTaskExecutorMessage(m: TaskExecutorMessage): Buffer {
+  const { kind, ...rest } = m;
+  void kind;
+  return encodeWith(messageTypes().te, rest as Obj);
+}
+
+export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
+  const o = decodeWith(messageTypes().te, buf, 'a TaskExecutor message');
+  switch (o['kind']) {
+    case 'register': {
+      const r = o['register'] as Obj;
+      return {
+        kind: 'register',
+        register: {
+          taskExecutorId: String(r['taskExecutorId']),
+          host: String(r['host']),
+          slots: Number(r['slots']),
+          memoryMb: Number(r['memoryMb']),
+          pid: Number(r['pid']),
+          attemptToken: String(r['attemptToken']),
+          running: ((r['running'] as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+        },
+      };
+    }
+    case 'heartbeat': {
+      const h = o['heartbeat'] as Obj;
+      return {
+        kind: 'heartbeat',
+        heartbeat: {
+          running: ((h['running'] as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+          freeSlots: Number(h['freeSlots']),
+        },
+      };
+    }
+    case 'taskUpdate': {
+      const u = o['taskUpdate'] as Obj;
+      const state = String(u['state']);
+      if (!['RUNNING', 'FINISHED', 'FAILED', 'CANCELED'].includes(state)) {
+        throw new ClusterProtocolError(`task update with unknown state ${state}`);
+      }
+      const update: TaskUpdateMessage = { task: taskRef(u['task'], 'a task update'), state: state as TaskUpdateState };
+      const resultJson = optional(u['resultJson']);
+      const error = optional(u['error']);
+      const errorStack = optional(u['errorStack']);
+      if (resultJson !== undefined) update.resultJson = resultJson;
+      if (error !== undefined) update.error = error;
+      if (errorStack !== undefined) update.errorStack = errorStack;
+      if (u['retryable'] === true) update.retryable = true;
+      return { kind: 'taskUpdate', taskUpdate: update };
+    }
+    default:
+      throw new ClusterProtocolError('empty TaskExecutor message (no register, heartbeat or task update)');
+  }
+}
+
+export function encodeAmMessage(m: AmMessage): Buffer {
+  const { kind, ...rest } = m;
+  void kind;
+  return encodeWith(messageTypes().am, rest as Obj);
+}
+
+export function decodeAmMessage(buf: Buffer): AmMessage {
+  const o = decodeWith(messageTypes().am, buf, 'an AM message');
+  switch (o['kind']) {
+    case 'registered': {
+      const r = o['registered'] as Obj;
+      return { kind: 'registered', registered: { heartbeatIntervalMs: Number(r['heartbeatIntervalMs']), amTimeoutMs: Number(r['amTimeoutMs']) } };
+    }
+    case 'heartbeatAck':
+      return { kind: 'heartbeatAck', heartbeatAck: {} };
+    case 'deployTask': {
+      const d = o['deployTask'] as Obj;
+      const b = (d['bundle'] ?? {}) as Obj;
+      const kind = String(b['kind']);
+      if (kind !== 'file' && kind !== 'archive') throw new ClusterProtocolError(`deploy message with bundle kind "${kind}" (expected file or archive)`);
+      const bundle: UploadedBundleRef = { url: String(b['url']), kind, size: Number(b['size']), modificationTime: Number(b['modificationTime']) };
+      const entry = optional(b['entry']);
+      if (entry !== undefined) bundle.entry = entry;
+      return {
+        kind: 'deployTask',
+        deployTask: {
+          task: taskRef(d['task'], 'a deploy message'),
+          parallelism: Number(d['parallelism']),
+          bundle,
+          exportName: String(d['exportName']),
+          argsJson: String(d['argsJson']),
+          jobName: String(d['jobName']),
+        },
+      };
+    }
+    case 'cancelTask':
+      return { kind: 'cancelTask', cancelTask: { task: taskRef((o['cancelTask'] as Obj)['task'], 'a cancel message') } };
+    case 'shutdown':
+      return { kind: 'shutdown', shutdown: { reason: String((o['shutdown'] as Obj)['reason']) } };
+    default:
+      throw new ClusterProtocolError('empty AM message');
+  }
+}
+
+/** The gRPC service, built by hand from the codecs above (no @grpc/proto-loader). */
+export const TASK_EXECUTOR_GATEWAY_SERVICE: ServiceDefinition = {
+  Connect: {
+    path: CONNECT_METHOD_PATH,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: encodeTaskExecutorMessage,
+    requestDeserialize: decodeTaskExecutorMessage,
+    responseSerialize: encodeAmMessage,
+    responseDeserialize: decodeAmMessage,
+    originalName: 'connect',
+  },
+};

@@ -1,0 +1,11 @@
+/**
+ * The one error type every decoder in client/wire/codec and client/wire/security throws for bad bytes.
+ * Callers (the IPC engine, the mini cluster) catch exactly this to turn garbage into a clean
+ * refusal instead of a crash.
+ */
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
