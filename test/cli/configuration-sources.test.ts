@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runJob } from '../../cli/commands/run.js';
 import { runYarnSession } from '../../cli/commands/yarn-session.js';
-import { siteXml, TempConfDirs } from '../conf/temp-conf-dir.js';
+import { siteXml, TempConfDirs } from '../client/conf/temp-conf-dir.js';
 import { closedPort, LOOM_BIN, STACK_FRAME, startCli, stopAll } from './cli-process.js';
 
 const dirs = new TempConfDirs();

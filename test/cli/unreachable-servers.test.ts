@@ -4,7 +4,7 @@
 // tried N time(s)", and ends when that wait runs out with one line naming the address and the
 // setting to change; never minutes of silence, never a stack trace.
 import { afterEach, describe, expect, it } from 'vitest';
-import { siteXml, TempConfDirs } from '../conf/temp-conf-dir.js';
+import { siteXml, TempConfDirs } from '../client/conf/temp-conf-dir.js';
 import { closedPort, LOOM_BIN, STACK_FRAME, startCli, stopAll } from './cli-process.js';
 
 const dirs = new TempConfDirs();

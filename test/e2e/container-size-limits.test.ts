@@ -3,7 +3,7 @@
 // the size, the maximum and the setting to change, nothing submitted, nothing uploaded (not even
 // the runtime). As Flink's YarnClusterDescriptor does before it deploys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stagingRootEntries, WORD_COUNT } from '../modes/word-count-kit.js';
+import { stagingRootEntries, WORD_COUNT } from './modes/word-count-kit.js';
 import { startSessionKit, type SessionKit } from './session-kit.js';
 
 /** main() needs an input path; the cluster is refused before any task could read it. */
