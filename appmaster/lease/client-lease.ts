@@ -8,7 +8,7 @@
 import { formatLoomDuration } from '../../client/conf/loom-config-duration.js';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
-import type { ClusterLeaseJson } from '../../client/deploy/running/cluster-lease.js';
+import type { ClusterLeaseJson } from '../../client/contracts/dispatcher-rest-types.js';
 import type { JobStatus } from '../cluster-api.js';
 import type { FinalStatus } from '../session/am-shutdown.js';
 

@@ -155,3 +155,18 @@ export interface TaskExecutorInfo {
   /** Memory the container was given, for the dashboard. */
   memoryMb?: number;
 }
+
+/** The attached client's lease on its cluster: heartbeats POST here, a detach DELETEs (client/deploy/running/cluster-lease.ts). */
+export const CLUSTER_LEASE_PATH = '/cluster/lease';
+
+/** Body of every /cluster/lease answer. */
+export interface ClusterLeaseJson {
+  /** False for a detached cluster, and once the lease was released or has expired. */
+  attached: boolean;
+  /** loom.client.heartbeat-timeout as the AM applies it. */
+  'timeout-ms': number;
+  /** When the last heartbeat arrived (ms since the epoch). */
+  'last-heartbeat'?: number;
+  /** When the cluster ends without another heartbeat. */
+  expires?: number;
+}

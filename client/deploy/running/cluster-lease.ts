@@ -9,21 +9,8 @@
 import type { LoomConfig } from '../../conf/loom-config.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
+import { CLUSTER_LEASE_PATH, type ClusterLeaseJson } from '../../contracts/dispatcher-rest-types.js';
 import { locateAm } from './am-locator.js';
-
-export const CLUSTER_LEASE_PATH = '/cluster/lease';
-
-/** Body of every /cluster/lease answer. */
-export interface ClusterLeaseJson {
-  /** False for a detached cluster, and once the lease was released or has expired. */
-  attached: boolean;
-  /** loom.client.heartbeat-timeout as the AM applies it. */
-  'timeout-ms': number;
-  /** When the last heartbeat arrived (ms since the epoch). */
-  'last-heartbeat'?: number;
-  /** When the cluster ends without another heartbeat. */
-  expires?: number;
-}
 
 /** Records in the configuration the cluster ships with whether this client stays attached (and heartbeats). */
 export function markAttached(conf: LoomConfig, attached: boolean): void {

@@ -6,7 +6,7 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClusterLeaseJson } from '../../../client/deploy/running/cluster-lease.js';
+import type { ClusterLeaseJson } from '../../../client/contracts/dispatcher-rest-types.js';
 import { readSessionProperties, sessionPropertiesPath } from '../../../client/deploy/submit/properties-file.js';
 import { restUrlOf } from '../../../client/deploy/running/session-cluster.js';
 import type { ApplicationReport } from '../../../client/hadoop/yarn/cluster-reports.js';

@@ -1,0 +1,49 @@
+/**
+ * Loom's layers as data: each folder, and the folders its modules may import from. Lower layers
+ * never import higher ones, so a reader can take the code bottom-up (docs/architecture.md draws
+ * the same table). A folder may always import from itself and its own sub-folders.
+ */
+export interface Layer {
+  /** Folder, relative to the repository root. */
+  dir: string;
+  /** Folders this one may import from (besides itself). */
+  mayImport: readonly string[];
+  /** A codec does no I/O: it may not import Node's network, file or process modules. */
+  noIo?: boolean;
+  /** Modules of a no-I/O layer that still do some, each with the reason. */
+  ioExceptions?: Readonly<Record<string, string>>;
+}
+
+const BASE = ['client/errors', 'client/retry'];
+const WIRE = [...BASE, 'client/conf', 'client/wire/codec', 'client/wire/security', 'client/wire/ipc'];
+const HADOOP = [...WIRE, 'client/hadoop'];
+const CONTRACTS = [...HADOOP, 'client/contracts'];
+/** What runs inside the cluster may use the client library, except the deployers. */
+const IN_CLUSTER = [...CONTRACTS, 'client/program'];
+
+export const LAYERS: readonly Layer[] = [
+  { dir: 'client/errors', mayImport: [] },
+  { dir: 'client/retry', mayImport: ['client/errors'] },
+  {
+    dir: 'client/wire/codec',
+    mayImport: ['client/errors'],
+    noIo: true,
+    ioExceptions: { 'client/wire/codec/proto-root.ts': 'reads proto/*.proto once, until the descriptor is generated at build time' },
+  },
+  { dir: 'client/conf', mayImport: BASE },
+  { dir: 'client/wire/security', mayImport: [...BASE, 'client/wire/codec'] },
+  { dir: 'client/wire/ipc', mayImport: [...BASE, 'client/conf', 'client/wire/codec', 'client/wire/security'] },
+  { dir: 'client/hadoop', mayImport: WIRE },
+  { dir: 'client/contracts', mayImport: HADOOP },
+  { dir: 'client/program', mayImport: CONTRACTS },
+  { dir: 'client/deploy', mayImport: IN_CLUSTER },
+  { dir: 'client/index.ts', mayImport: ['client'] },
+  { dir: 'appmaster', mayImport: IN_CLUSTER },
+  { dir: 'taskexecutor', mayImport: IN_CLUSTER },
+  { dir: 'minicluster', mayImport: HADOOP },
+  { dir: 'cli', mayImport: ['client', 'minicluster'] },
+  { dir: 'bench', mayImport: ['cli', 'client', 'appmaster', 'taskexecutor', 'minicluster'] },
+];
+
+/** Node modules a codec may not import: it turns bytes into values and nothing else. */
+export const IO_MODULES = ['net', 'tls', 'http', 'https', 'http2', 'fs', 'fs/promises', 'child_process', 'dgram', 'dns', 'worker_threads', 'undici'];
