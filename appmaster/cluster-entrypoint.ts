@@ -76,7 +76,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   const am = readAmEnvironment(env);
   log(`Loom ApplicationMaster ${am.attemptIdText} (${am.mode} mode) in ${am.containerId} on ${am.nmHost}`);
   if (!am.hadoopConfDir) {
-    log('HADOOP_CONF_DIR is not set (the NodeManager passes its own through yarn.nodemanager.env-whitelist): using Hadoop defaults, so the ResourceManager is looked for at 0.0.0.0:8030');
+    log(
+      'HADOOP_CONF_DIR is not set (the NodeManager passes its own through yarn.nodemanager.env-whitelist): using Hadoop defaults, so the ResourceManager is looked for at 0.0.0.0:8030',
+    );
   }
   const hadoopConf = Configuration.load({ confDir: am.hadoopConfDir, env });
   // A ResourceManager or NodeManager that does not answer is logged per retry, as Hadoop's ipc.Client does.
@@ -105,7 +107,8 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
   }
   const { config } = files;
   const secret = ha.state.cluster?.secret ?? files.secret;
-  if (secret !== files.secret) log('the HA store holds another secret than the loom-secret local resource: using the store\'s (the one the cluster started with)');
+  if (secret !== files.secret)
+    log("the HA store holds another secret than the loom-secret local resource: using the store's (the one the cluster started with)");
   const bindHost = listen.host;
   const advertisedHost = listen.advertisedHost;
 
@@ -152,7 +155,10 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
           log,
         },
         lost,
-      ).catch((err: unknown) => void end({ kind: 'finish', finalStatus: 'KILLED', diagnostics: `${lost} (cancelling its jobs failed: ${describe(err)})` })),
+      ).catch(
+        (err: unknown) =>
+          void end({ kind: 'finish', finalStatus: 'KILLED', diagnostics: `${lost} (cancelling its jobs failed: ${describe(err)})` }),
+      ),
     log,
   );
 
@@ -207,7 +213,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     if (ha.takeover) {
       // Resubmitted tasks wait (at most the TaskExecutors' AM timeout) for TaskExecutors still running them.
       const recovered = await jobs.recover(ha.state, Date.now() + settings.taskExecutor.amTimeoutMs);
-      log(`took over ${recovered.resubmitted.length} unfinished job(s) [${recovered.resubmitted.join(', ')}] and ${recovered.restored.length} ended one(s) from the HA store`);
+      log(
+        `took over ${recovered.resubmitted.length} unfinished job(s) [${recovered.resubmitted.join(', ')}] and ${recovered.restored.length} ended one(s) from the HA store`,
+      );
     }
     // Jobs the mode will submit under ids the client knows (per-job): INITIALIZING before anyone can ask.
     for (const declared of mode.declaredJobs?.() ?? []) jobs.declare(declared.id, declared.spec);
@@ -234,7 +242,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
     const registration = await amrm.register(advertisedHost, rest.port, trackingUrl);
     registered = true;
     lease?.start();
-    log(`registered with the ResourceManager: REST and dashboard at ${trackingUrl}, TaskExecutor gateway at ${advertisedHost}:${gateway.address.port}`);
+    log(
+      `registered with the ResourceManager: REST and dashboard at ${trackingUrl}, TaskExecutor gateway at ${advertisedHost}:${gateway.address.port}`,
+    );
 
     bridge = new ResourceManagerBridge<Container>({
       scheduler: new AmRmScheduler(amrm, { memoryMb: settings.taskExecutor.memoryMb, vcores: settings.taskExecutor.vcores }),
@@ -255,11 +265,14 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       pacing: settings.pacing,
       idleTimeoutMs: settings.taskExecutor.idleTimeoutMs,
       onFatal: (diagnostics) => void end({ kind: 'finish', finalStatus: 'FAILED', diagnostics }),
-      onShutdownRequest: () => void end({ kind: 'abandon', reason: 'the ResourceManager sent AM_SHUTDOWN (it no longer knows this attempt)', exitCode: 1 }),
+      onShutdownRequest: () =>
+        void end({ kind: 'abandon', reason: 'the ResourceManager sent AM_SHUTDOWN (it no longer knows this attempt)', exitCode: 1 }),
       // One ask YARN will never grant ends the jobs that need it, never the AM.
       onAskRefused: (refusal) => {
         const failed = jobMaster.failJobsWaitingForSlots(refusedAskReason(refusal, containerSizes(config)));
-        log(`failed ${failed.length} job(s) waiting for slots, which YARN's refusal leaves without containers: ${failed.join(', ') || '(none)'}`);
+        log(
+          `failed ${failed.length} job(s) waiting for slots, which YARN's refusal leaves without containers: ${failed.join(', ') || '(none)'}`,
+        );
       },
       onContainerEnded: (id, diagnostics, exitStatus) => {
         takeover?.ended(id);
@@ -280,7 +293,9 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
         log,
       });
     }
-    jobMaster.onTaskExecutorEvent(() => jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length));
+    jobMaster.onTaskExecutorEvent(() =>
+      jobMaster.setTaskExecutorsStarting(heldBridge.heldContainerIds.filter((id) => !registry.has(id)).length),
+    );
     admission.knowContainersFrom(bridge);
     bridge.start();
     void recordServingAttempt(
@@ -315,7 +330,13 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
 }
 
 /** A broken configuration or mode: the application still ends FAILED with the reason, not as a mystery. */
-async function failBeforeServing(am: AmEnvironment, conf: Configuration, amrm: AMRMClient, err: unknown, log: (line: string) => void): Promise<void> {
+async function failBeforeServing(
+  am: AmEnvironment,
+  conf: Configuration,
+  amrm: AMRMClient,
+  err: unknown,
+  log: (line: string) => void,
+): Promise<void> {
   const diagnostics = `the ApplicationMaster cannot start: ${describe(err)}`;
   log(diagnostics);
   try {

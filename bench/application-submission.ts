@@ -27,7 +27,7 @@ import { publishRuntime } from '../client/deploy/runtime/runtime-publish.js';
 import { runtimeDir } from '../client/deploy/submit/staging-dir.js';
 import { startMiniCluster } from '../minicluster/mini-cluster.js';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const MiB = 1024 * 1024;
 const PROGRAM = `export default async function main(ctx) {
   const job = await ctx.submit({ exportName: 'hold', parallelism: 1, args: [] });
@@ -45,7 +45,7 @@ interface Run {
   files: number;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-bench-submission-'));
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     }
     await provided.close();
 
-    const base = median(results[0]![1].map((r) => r.ms));
+    const base = median(results[0][1].map((r) => r.ms));
     console.log(`application-mode submission -> first TaskExecutor on the mini cluster (1 node), median of ${RUNS} runs:`);
     console.log(`  WebHDFS latency: ${cluster.webHdfs.latency.describe()} (LOOM_MINICLUSTER_HDFS_LATENCY=none|real|<scale>)`);
     for (const [name, runs] of results) {
@@ -97,8 +97,12 @@ async function main(): Promise<void> {
           `uploaded ${formatBytes(bytes)} in ${median(runs.map((r) => r.files))} files`,
       );
     }
-    console.log(`  (upload-runtime wrote ${formatBytes(published.uploadedBytes)} once, before the runs; every submission also uploads the program bundle)`);
-    console.log(`  runs (ms): ${results.map(([n, runs]) => `${n.split(' ')[0]}${n.includes('reused') ? '/reused' : ''}: ${runs.map((r) => r.ms).join(' ')}`).join('; ')}`);
+    console.log(
+      `  (upload-runtime wrote ${formatBytes(published.uploadedBytes)} once, before the runs; every submission also uploads the program bundle)`,
+    );
+    console.log(
+      `  runs (ms): ${results.map(([n, runs]) => `${n.split(' ')[0]}${n.includes('reused') ? '/reused' : ''}: ${runs.map((r) => r.ms).join(' ')}`).join('; ')}`,
+    );
   } finally {
     await plain.close();
     await cluster.stop();

@@ -17,7 +17,7 @@ import { decodeMessage } from '../client/wire/codec/protobuf-codec.js';
 const PROTOCOL = 'org.apache.hadoop.yarn.api.ApplicationClientProtocolPB';
 const REQ = 'hadoop.yarn.GetApplicationReportRequestProto';
 const RSP = 'hadoop.yarn.GetApplicationReportResponseProto';
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 
 function fixtureBodies(): { request: Buffer; response: Buffer } {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -38,10 +38,10 @@ function fixtureBodies(): { request: Buffer; response: Buffer } {
   const responses = new FrameDecoder(1 << 24).push(stream('s2c')).map((f) => parseResponseFrame(f));
   const calls = requests.filter((r) => r.kind === 'call');
   const i = calls.findIndex((c) => c.kind === 'call' && c.method === 'getApplicationReport');
-  const strip = (b: Buffer) => b.subarray(b[0]! >= 0x80 ? 2 : 1);
-  const call = calls[i]!;
+  const strip = (b: Buffer) => b.subarray(b[0] >= 0x80 ? 2 : 1);
+  const call = calls[i];
   if (call.kind !== 'call') throw new Error('unreachable');
-  return { request: strip(call.body), response: strip(responses[i]!.rest) };
+  return { request: strip(call.body), response: strip(responses[i].rest) };
 }
 
 async function timed(inFlight: number, once: () => Promise<unknown>): Promise<number> {
@@ -75,10 +75,14 @@ async function echoBaseline(requestFrame: Buffer, responseFrame: Buffer, inFligh
   socket.on('data', (chunk) => {
     for (const _ of decoder.push(chunk)) waiters.shift()?.();
   });
-  const rate = await timed(inFlight, () => new Promise<void>((r) => {
-    waiters.push(r);
-    socket.write(requestFrame);
-  }));
+  const rate = await timed(
+    inFlight,
+    () =>
+      new Promise<void>((r) => {
+        waiters.push(r);
+        socket.write(requestFrame);
+      }),
+  );
   socket.destroy();
   await new Promise((r) => server.close(r));
   return rate;
@@ -91,7 +95,12 @@ async function main(): Promise<void> {
   const server = new RpcServer({
     host: '127.0.0.1',
     port: 0,
-    protocols: [{ protocol: { name: PROTOCOL, methods: { getApplicationReport: { request: REQ, response: RSP } } }, handlers: { getApplicationReport: async () => responseObj } }],
+    protocols: [
+      {
+        protocol: { name: PROTOCOL, methods: { getApplicationReport: { request: REQ, response: RSP } } },
+        handlers: { getApplicationReport: async () => responseObj },
+      },
+    ],
     auth: { simple: true },
   });
   const { port } = await server.listen();

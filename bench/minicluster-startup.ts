@@ -9,7 +9,7 @@ import { startMiniCluster } from '../minicluster/mini-cluster.js';
  * in the same run: starting and stopping one bare HTTP server and one bare TCP server on port 0.
  * Target: under 1 s.
  */
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 
 function listen(server: HttpServer | NetServer): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -41,12 +41,16 @@ async function median(label: string, once: () => Promise<void>): Promise<number>
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   times.sort((a, b) => a - b);
-  const m = times[Math.floor(times.length / 2)]!;
-  console.log(`${label.padEnd(44)} median ${m.toFixed(1).padStart(8)} ms  (min ${times[0]!.toFixed(1)}, max ${times.at(-1)!.toFixed(1)}, ${RUNS} runs)`);
+  const m = times[Math.floor(times.length / 2)];
+  console.log(
+    `${label.padEnd(44)} median ${m.toFixed(1).padStart(8)} ms  (min ${times[0].toFixed(1)}, max ${times.at(-1)!.toFixed(1)}, ${RUNS} runs)`,
+  );
   return m;
 }
 
-console.log(`WebHDFS latency: ${String(chooseHdfsLatency(undefined))} (set by LOOM_MINICLUSTER_HDFS_LATENCY; start-up itself makes no HDFS calls)`);
+console.log(
+  `WebHDFS latency: ${String(chooseHdfsLatency(undefined))} (set by LOOM_MINICLUSTER_HDFS_LATENCY; start-up itself makes no HDFS calls)`,
+);
 const base = await median('baseline: bare HTTP + TCP server start/stop', baseline);
 const mc = await median('mini cluster (2 NMs) start/stop', miniCluster);
 console.log(`ratio mini cluster / baseline: ${(mc / base).toFixed(1)}x; target < 1000 ms: ${mc < 1000 ? 'met' : 'MISSED'}`);

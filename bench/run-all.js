@@ -10,7 +10,9 @@ const dir = join(root, 'dist', 'bench');
 const filter = process.argv[2] ?? '';
 let files;
 try {
-  files = readdirSync(dir).filter((f) => f.endsWith('.js') && f.includes(filter)).sort();
+  files = readdirSync(dir)
+    .filter((f) => f.endsWith('.js') && f.includes(filter))
+    .sort();
 } catch {
   console.error(`No compiled benchmarks in ${dir}: run "npm run build" first.`);
   process.exit(1);

@@ -23,8 +23,8 @@ import { deploySession } from '../client/deploy/submit/session-deployer.js';
 import { jobsDir } from '../client/deploy/submit/staging-dir.js';
 import { startMiniCluster } from '../minicluster/mini-cluster.js';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
-const EXECUTORS = Number(process.env['BENCH_EXECUTORS'] ?? 20);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const EXECUTORS = Number(process.env.BENCH_EXECUTORS ?? 20);
 const SLOTS = 2;
 const MiB = 1024 * 1024;
 
@@ -40,11 +40,17 @@ interface Startup {
   firstExecutorMs: number;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-bench-session-'));
-  const cluster = await startMiniCluster({ dir: join(dir, 'cluster'), nodes: 2, nodeMemoryMb: 16_384, nodeVcores: 32, rmConfig: { minimumAllocationMb: 128 } });
+  const cluster = await startMiniCluster({
+    dir: join(dir, 'cluster'),
+    nodes: 2,
+    nodeMemoryMb: 16_384,
+    nodeVcores: 32,
+    rmConfig: { minimumAllocationMb: 128 },
+  });
   const jobFile = join(dir, 'hold.mjs');
   await writeFile(jobFile, JOB);
   const user = userInfo().username;
@@ -65,7 +71,11 @@ async function main(): Promise<void> {
         const t = session.timings!;
         await submit(ctx, session, jobFile, 1, 200);
         await until(async () => (await session.dispatcher.taskExecutors()).length > 0, 10);
-        startups.push({ registeredMs: t.amRegistered - t.uploaded, restReadyMs: t.restReady - t.uploaded, firstExecutorMs: Date.now() - t.uploaded });
+        startups.push({
+          registeredMs: t.amRegistered - t.uploaded,
+          restReadyMs: t.restReady - t.uploaded,
+          firstExecutorMs: Date.now() - t.uploaded,
+        });
       } finally {
         await session.stop();
       }
@@ -76,13 +86,25 @@ async function main(): Promise<void> {
     const m = (k: keyof Startup) => median(startups.map((s) => s[k]));
     console.log(`session startup on the mini cluster, median of ${RUNS} runs (NodeManager heartbeat 1 s, YARN's default):`);
     console.log(`  WebHDFS latency: ${cluster.webHdfs.latency.describe()} (LOOM_MINICLUSTER_HDFS_LATENCY=none|real|<scale>)`);
-    console.log(`  submit -> AM registered:            ${String(m('registeredMs')).padStart(6)} ms   (goal 1000 ms; distributed shell on Hadoop: 2000 ms)`);
+    console.log(
+      `  submit -> AM registered:            ${String(m('registeredMs')).padStart(6)} ms   (goal 1000 ms; distributed shell on Hadoop: 2000 ms)`,
+    );
     console.log(`  submit -> REST ready:               ${String(m('restReadyMs')).padStart(6)} ms`);
-    console.log(`  submit -> first TaskExecutor:       ${String(m('firstExecutorMs')).padStart(6)} ms   (goal 2100 ms; distributed shell: 4200 ms to a running container)`);
-    console.log(`  baseline, a bare node process start: ${String(bare.startMs).padStart(5)} ms   -> first TaskExecutor takes ${(m('firstExecutorMs') / bare.startMs).toFixed(1)}x a bare node start`);
-    console.log(`AM resident memory with ${rss.executors} TaskExecutors: ${(rss.bytes / MiB).toFixed(1)} MiB   (goal < 60 MiB; distributed shell AM: 111 MiB)`);
-    console.log(`  baseline, a bare node process:      ${(bare.rssBytes / MiB).toFixed(1)} MiB   -> the AM is ${(rss.bytes / bare.rssBytes).toFixed(2)}x a bare node`);
-    console.log(`  runs: ${startups.map((s) => `${s.registeredMs}/${s.restReadyMs}/${s.firstExecutorMs}`).join('  ')} (ms: registered/REST/TaskExecutor)`);
+    console.log(
+      `  submit -> first TaskExecutor:       ${String(m('firstExecutorMs')).padStart(6)} ms   (goal 2100 ms; distributed shell: 4200 ms to a running container)`,
+    );
+    console.log(
+      `  baseline, a bare node process start: ${String(bare.startMs).padStart(5)} ms   -> first TaskExecutor takes ${(m('firstExecutorMs') / bare.startMs).toFixed(1)}x a bare node start`,
+    );
+    console.log(
+      `AM resident memory with ${rss.executors} TaskExecutors: ${(rss.bytes / MiB).toFixed(1)} MiB   (goal < 60 MiB; distributed shell AM: 111 MiB)`,
+    );
+    console.log(
+      `  baseline, a bare node process:      ${(bare.rssBytes / MiB).toFixed(1)} MiB   -> the AM is ${(rss.bytes / bare.rssBytes).toFixed(2)}x a bare node`,
+    );
+    console.log(
+      `  runs: ${startups.map((s) => `${s.registeredMs}/${s.restReadyMs}/${s.firstExecutorMs}`).join('  ')} (ms: registered/REST/TaskExecutor)`,
+    );
   } finally {
     await ctx.close();
     await cluster.stop();
@@ -141,8 +163,10 @@ async function bareNode(): Promise<{ startMs: number; rssBytes: number }> {
   let rssBytes = 0;
   for (let i = 0; i < 5; i++) {
     const t0 = Date.now();
-    const child = spawn(process.execPath, ['-e', 'console.log("up"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((r) => child.stdout!.once('data', r));
+    const child = spawn(process.execPath, ['-e', 'console.log("up"); setInterval(() => {}, 1000)'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise((r) => child.stdout.once('data', r));
     starts.push(Date.now() - t0);
     await new Promise((r) => setTimeout(r, 500));
     rssBytes = await vmRss(child.pid!);

@@ -12,8 +12,8 @@ import { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
  * discards what it receives, so neither disk nor the server's memory is involved.
  * BENCH_BYTES (default 1 GiB) and BENCH_ROUNDS (default 5) tune it; the best round of each counts.
  */
-const BYTES = Number(process.env['BENCH_BYTES'] ?? 1 << 30);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const BYTES = Number(process.env.BENCH_BYTES ?? 1 << 30);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CHUNK = 64 * 1024;
 
 /** Child process: a NameNode + DataNode that discards uploads. */
@@ -58,10 +58,21 @@ function generated(total: number): Readable {
 function plainPut(port: number, total: number, agent: http.Agent): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'PUT', agent, path: '/webhdfs/v1/bench/plain.bin?op=CREATE&namenoderpcaddress=127.0.0.1:9000', headers: { 'Content-Type': 'application/octet-stream' } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'PUT',
+        agent,
+        path: '/webhdfs/v1/bench/plain.bin?op=CREATE&namenoderpcaddress=127.0.0.1:9000',
+        headers: { 'Content-Type': 'application/octet-stream' },
+      },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 201 && Number(res.headers['x-received']) === total ? resolve() : reject(new Error(`plain PUT: ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 201 && Number(res.headers['x-received']) === total
+            ? resolve()
+            : reject(new Error(`plain PUT: ${res.statusCode}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -90,7 +101,9 @@ async function main(): Promise<void> {
     client.close();
     agent.destroy();
     const mbps = (v: number) => `${(v / (1 << 20)).toFixed(0)} MiB/s`;
-    console.log(`WebHDFS upload of ${(BYTES / (1 << 20)).toFixed(0)} MiB, best of ${ROUNDS}: WebHdfsClient.create ${mbps(ours)}, plain streaming PUT ${mbps(plain)}, ratio ${(ours / plain).toFixed(2)} (goal >= 0.9)`);
+    console.log(
+      `WebHDFS upload of ${(BYTES / (1 << 20)).toFixed(0)} MiB, best of ${ROUNDS}: WebHdfsClient.create ${mbps(ours)}, plain streaming PUT ${mbps(plain)}, ratio ${(ours / plain).toFixed(2)} (goal >= 0.9)`,
+    );
   } finally {
     child.disconnect();
   }

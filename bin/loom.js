@@ -3,4 +3,6 @@
 import { endOnClientExit, endWithOneLineOnUncaughtError, main } from '../dist/cli/loom.js';
 endOnClientExit();
 endWithOneLineOnUncaughtError('loom');
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -5,4 +5,6 @@ endOnClientExit('yarn-session');
 endWithOneLineOnUncaughtError('yarn-session');
 const args = process.argv.slice(2);
 const verbose = args.includes(VERBOSE_FLAG) ? [VERBOSE_FLAG] : [];
-main([...verbose, 'yarn-session', ...args.filter((a) => a !== VERBOSE_FLAG)]).then((code) => { process.exitCode = code; });
+main([...verbose, 'yarn-session', ...args.filter((a) => a !== VERBOSE_FLAG)]).then((code) => {
+  process.exitCode = code;
+});

@@ -52,7 +52,8 @@ export function handleClientExit(opts: ClientExitOptions): void {
     void work.runAll(why, opts.timeoutMs ?? CLEANUP_TIMEOUT_MS).then(({ done, unfinished }) => {
       const what = why === 'EPIPE' ? 'output closed (EPIPE)' : `interrupted (${why})`;
       const parts = [...done];
-      if (unfinished.length > 0) parts.push(`not done: ${unfinished.join(', ')}; its client lease ends it after loom.client.heartbeat-timeout`);
+      if (unfinished.length > 0)
+        parts.push(`not done: ${unfinished.join(', ')}; its client lease ends it after loom.client.heartbeat-timeout`);
       say(`${opts.name}: ${what}${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`);
       exit(EXIT_CODES[why]);
     });
@@ -61,7 +62,10 @@ export function handleClientExit(opts: ClientExitOptions): void {
   for (const signal of SIGNALS) process.on(signal, () => goAway(signal));
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') return goAway('EPIPE');
+      if (err.code === 'EPIPE') {
+        goAway('EPIPE');
+        return;
+      }
       throw err;
     });
   }

@@ -23,13 +23,16 @@ export function oneLineCommanderErrors(cmd: Command, name: string, aliases: Read
 export function commanderErrorLine(text: string, cmd: Command, name: string, aliases: Readonly<Record<string, string>> = {}): string {
   const [first = '', ...more] = text.trim().split('\n');
   let problem = first.replace(/^error: /, '');
-  const excess = /^too many arguments/.test(problem) ? cmd.args.slice(cmd.registeredArguments.length) : [];
+  const excess = problem.startsWith('too many arguments') ? cmd.args.slice(cmd.registeredArguments.length) : [];
   if (excess.length > 0) {
-    const takes = cmd.registeredArguments.length === 0 ? 'takes no arguments' : `takes ${cmd.registeredArguments.map((a) => `<${a.name()}>`).join(' ')}`;
+    const takes =
+      cmd.registeredArguments.length === 0
+        ? 'takes no arguments'
+        : `takes ${cmd.registeredArguments.map((a) => `<${a.name()}>`).join(' ')}`;
     problem = `unexpected argument${excess.length > 1 ? 's' : ''} ${excess.map((a) => `'${a}'`).join(' ')}: ${name} ${takes}`;
   }
   const missingValue = /^option '(.+)' argument missing$/.exec(problem);
-  if (missingValue) problem = `option ${typedFlags(missingValue[1]!, aliases)} needs a value`;
+  if (missingValue) problem = `option ${typedFlags(missingValue[1], aliases)} needs a value`;
   const suggestion = more.map((l) => /^\(Did you mean (.+)\?\)$/.exec(l.trim())?.[1]).find((s) => s !== undefined);
   return `${name}: ${problem}${suggestion ? `, did you mean ${suggestion}?` : ''} (see ${name} --help)`;
 }

@@ -38,11 +38,20 @@ const COMMANDS: readonly { name: string; description: string; run: () => Promise
     run: async () => (await import('./commands/run.js')).runJob,
   },
   { name: 'list', description: "List a Loom cluster's jobs", run: async () => (await import('./commands/run.js')).listJobs },
-  { name: 'cancel', description: 'Cancel a job of a Loom cluster: loom cancel <jobId>', run: async () => (await import('./commands/run.js')).cancelJob },
-  { name: 'info', description: 'Show a Loom cluster: mode, application id, dashboard, TaskExecutors, jobs', run: async () => (await import('./commands/info.js')).clusterInfo },
+  {
+    name: 'cancel',
+    description: 'Cancel a job of a Loom cluster: loom cancel <jobId>',
+    run: async () => (await import('./commands/run.js')).cancelJob,
+  },
+  {
+    name: 'info',
+    description: 'Show a Loom cluster: mode, application id, dashboard, TaskExecutors, jobs',
+    run: async () => (await import('./commands/info.js')).clusterInfo,
+  },
   {
     name: 'run-application',
-    description: 'Run a program in application mode (main() in the ApplicationMaster): loom run-application -t yarn-application <bundle|hdfs://bundle> [args...]',
+    description:
+      'Run a program in application mode (main() in the ApplicationMaster): loom run-application -t yarn-application <bundle|hdfs://bundle> [args...]',
     run: async () => (await import('./commands/run-application.js')).runApplication,
   },
   {

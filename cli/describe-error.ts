@@ -20,7 +20,7 @@ export function verboseErrors(): boolean {
 
 /** LOOM_VERBOSE=1 (or true/yes) asks for --verbose from the environment. */
 export function verboseFromEnv(env: NodeJS.ProcessEnv): boolean {
-  return /^(1|true|yes|on)$/i.test(env['LOOM_VERBOSE']?.trim() ?? '');
+  return /^(1|true|yes|on)$/i.test(env.LOOM_VERBOSE?.trim() ?? '');
 }
 
 /** One line for a person: the message, without a stack trace; everything with --verbose. */

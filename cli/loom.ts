@@ -17,7 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   setVerboseErrors(verbose || verboseFromEnv(process.env));
   const program = new Command('loom')
     .description('Run TypeScript jobs on Hadoop YARN')
-    .option(VERBOSE_FLAG, 'errors with their stack traces, causes and the servers\' own answers (also LOOM_VERBOSE=1)')
+    .option(VERBOSE_FLAG, "errors with their stack traces, causes and the servers' own answers (also LOOM_VERBOSE=1)")
     .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError(false)

@@ -19,7 +19,12 @@ export interface CommandIo {
 }
 
 /** Registers `name`; `run` gets the raw arguments and returns the exit code. */
-export function registerPassThroughCommand(program: Command, name: string, description: string, run: (args: string[], io: CommandIo) => Promise<number>): void {
+export function registerPassThroughCommand(
+  program: Command,
+  name: string,
+  description: string,
+  run: (args: string[], io: CommandIo) => Promise<number>,
+): void {
   program
     .command(name)
     .description(description)
@@ -73,7 +78,11 @@ export function parseGenericOptions(argv: string[]): GenericOptions {
  * values. A named directory that cannot be used is an error; with no configuration at all (no
  * directory, no -D, no -fs), one line on `notes` says which defaults are in use.
  */
-export function loadCommandConfiguration(generic: GenericOptions, env: NodeJS.ProcessEnv, notes?: Pick<CommandIo, 'stderr'>): Configuration {
+export function loadCommandConfiguration(
+  generic: GenericOptions,
+  env: NodeJS.ProcessEnv,
+  notes?: Pick<CommandIo, 'stderr'>,
+): Configuration {
   const conf = Configuration.load({ env, ...(generic.confDir ? { confDir: generic.confDir, confDirNamedBy: '--conf' } : {}) });
   for (const [k, v] of generic.overrides) conf.set(k, v);
   const none = conf.confDir === undefined && generic.overrides.length === 0 && generic.fsUri === undefined;
@@ -89,7 +98,7 @@ export function usageError(name: string, _usage: string, io: Pick<CommandIo, 'st
 
 /** The commands a usage text lists: the first word of each line indented by two spaces. */
 function commandsIn(usage: string): string[] {
-  return [...new Set([...usage.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]!))];
+  return [...new Set([...usage.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]))];
 }
 
 const HELP_WORDS = ['-help', '--help', '-h', 'help'];
@@ -98,7 +107,12 @@ const HELP_WORDS = ['-help', '--help', '-h', 'help'];
  * `<generic options> <command> <args>` of a Hadoop-shaped tool, or its exit code: the usage text
  * for help (0); one line naming the problem for no command or a malformed generic option (2).
  */
-export function parseToolLine(name: string, usage: string, argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>): { generic: GenericOptions; command: string; args: string[] } | { code: number } {
+export function parseToolLine(
+  name: string,
+  usage: string,
+  argv: string[],
+  io: Pick<CommandIo, 'stdout' | 'stderr'>,
+): { generic: GenericOptions; command: string; args: string[] } | { code: number } {
   let generic: GenericOptions;
   try {
     generic = parseGenericOptions(argv);

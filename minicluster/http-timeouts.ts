@@ -34,7 +34,8 @@ export function createTimedHttpServer(
   timeouts: Readonly<HttpTimeouts>,
 ): Server {
   const { idleMs, headersMs, requestMs } = timeouts;
-  if (requestMs > 0 && headersMs > requestMs) throw new RangeError(`HTTP headers timeout ${headersMs} ms is above the request timeout ${requestMs} ms`);
+  if (requestMs > 0 && headersMs > requestMs)
+    throw new RangeError(`HTTP headers timeout ${headersMs} ms is above the request timeout ${requestMs} ms`);
   const bounds = [headersMs, ...(requestMs > 0 ? [requestMs] : [])];
   const server = createServer(
     {

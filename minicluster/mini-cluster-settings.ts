@@ -78,18 +78,23 @@ function int(values: SiteValues, key: string): number {
 /** A fraction from 0 to 1, as the CapacityScheduler reads its percents (0.1 = 10 %). */
 function fraction(values: SiteValues, key: string): number {
   const v = Number(values[key]);
-  if (values[key]?.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1) throw new Error(`mini cluster setting ${key} must be a number from 0 to 1 (0.1 = 10 %), got "${values[key]}"`);
+  if (values[key]?.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1)
+    throw new Error(`mini cluster setting ${key} must be a number from 0 to 1 (0.1 = 10 %), got "${values[key]}"`);
   return v;
 }
 
 function bool(values: SiteValues, key: string): boolean {
-  const v = values[key]!.trim().toLowerCase();
+  const v = values[key].trim().toLowerCase();
   if (v !== 'true' && v !== 'false') throw new Error(`mini cluster setting ${key} must be true or false, got "${values[key]}"`);
   return v === 'true';
 }
 
 export function resolveSettings(input: MiniClusterSettingsInput): MiniClusterSettings {
-  const rm = { ...DEFAULT_RM_CONFIG, ...(input.heartbeatMs !== undefined ? { nodeHeartbeatIntervalMs: input.heartbeatMs } : {}), ...input.rmConfig };
+  const rm = {
+    ...DEFAULT_RM_CONFIG,
+    ...(input.heartbeatMs !== undefined ? { nodeHeartbeatIntervalMs: input.heartbeatMs } : {}),
+    ...input.rmConfig,
+  };
   const values: SiteValues = {};
   for (const [field, key] of RM_KEYS) values[key] = String(rm[field]);
   Object.assign(values, {
@@ -118,7 +123,10 @@ export function resolveSettings(input: MiniClusterSettingsInput): MiniClusterSet
   for (const [field, key] of QUEUE_MAX_KEYS) {
     if (capacityScheduler[key] !== undefined) rmConfig[field] = int(capacityScheduler, key);
   }
-  rmConfig.maximumAmResourcePercent = fraction(capacityScheduler, QUEUE_AM_RESOURCE_PERCENT_KEY in capacityScheduler ? QUEUE_AM_RESOURCE_PERCENT_KEY : AM_RESOURCE_PERCENT_KEY);
+  rmConfig.maximumAmResourcePercent = fraction(
+    capacityScheduler,
+    QUEUE_AM_RESOURCE_PERCENT_KEY in capacityScheduler ? QUEUE_AM_RESOURCE_PERCENT_KEY : AM_RESOURCE_PERCENT_KEY,
+  );
   return {
     yarnSite: values,
     capacityScheduler,
@@ -133,7 +141,10 @@ export function resolveSettings(input: MiniClusterSettingsInput): MiniClusterSet
         vmemPmemRatio: Number(values['yarn.nodemanager.vmem-pmem-ratio']),
       },
       sigkillDelayMs: int(values, 'yarn.nodemanager.sleep-delay-before-sigkill.ms'),
-      envWhitelist: values['yarn.nodemanager.env-whitelist']!.split(',').map((s) => s.trim()).filter(Boolean),
+      envWhitelist: values['yarn.nodemanager.env-whitelist']
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     },
   };
 }

@@ -71,7 +71,8 @@ const hostPort = (a: { host: string; port: number }): string => `${a.host}:${a.p
 
 export async function startMiniCluster(options: MiniClusterOptions = {}): Promise<MiniCluster> {
   const count = options.nodes ?? 2;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`a mini cluster needs at least one NodeManager; nodes=${String(options.nodes)}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`a mini cluster needs at least one NodeManager; nodes=${String(options.nodes)}`);
   const settings = resolveSettings(options);
   const ownDir = options.dir === undefined;
   // Only the cluster's user may enter its dir (mkdtemp makes it 700; a named dir that does not

@@ -36,7 +36,9 @@ async function step(name, work) {
 
 /** Runs `loom <args>`, echoing its output; fails the demo on a non-zero exit. */
 function loom(env, args, { stdin, quiet } = {}) {
-  process.stdout.write(`$ loom ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}${stdin ? `   (stdin: ${JSON.stringify(stdin)})` : ''}\n`);
+  process.stdout.write(
+    `$ loom ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}${stdin ? `   (stdin: ${JSON.stringify(stdin)})` : ''}\n`,
+  );
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [loomBin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -50,7 +52,9 @@ function loom(env, args, { stdin, quiet } = {}) {
       process.stdout.write(`  ${d.toString().trimEnd().split('\n').join('\n  ')}\n`);
     });
     child.stdin.end(stdin ?? '');
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`loom ${args[0]} exited with ${code}: ${err.trim().split('\n').at(-1)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`loom ${args[0]} exited with ${code}: ${err.trim().split('\n').at(-1)}`)),
+    );
   });
 }
 
@@ -106,8 +110,12 @@ try {
   console.log(`  most frequent words: ${top.map(([w, n]) => `${w} ${n}`).join(', ')}`);
 
   await step('the same job again, on the TaskExecutors already running', async () => {
-    const again = JSON.parse(await loom(env, ['run', '-c', 'countWords', '-p', '4', join(example, 'word-count.mjs'), input], { quiet: true }));
-    console.log(`  ${again.length} tasks, same totals: ${JSON.stringify(mergeCounts(again).slice(0, 3)) === JSON.stringify(top.slice(0, 3))}`);
+    const again = JSON.parse(
+      await loom(env, ['run', '-c', 'countWords', '-p', '4', join(example, 'word-count.mjs'), input], { quiet: true }),
+    );
+    console.log(
+      `  ${again.length} tasks, same totals: ${JSON.stringify(mergeCounts(again).slice(0, 3)) === JSON.stringify(top.slice(0, 3))}`,
+    );
   });
   await step('list the jobs: loom list', () => loom(env, ['list']));
 

@@ -192,7 +192,10 @@ export class AmConnection {
     const silentFor = this.now() - this.lastContact;
     if (silentFor > this.amTimeoutMs) {
       this.close();
-      this.opts.onGiveUp('am-timeout', `has not reached the AM at ${this.target} for ${silentFor} ms (loom.taskexecutor.am-timeout is ${this.amTimeoutMs} ms)`);
+      this.opts.onGiveUp(
+        'am-timeout',
+        `has not reached the AM at ${this.target} for ${silentFor} ms (loom.taskexecutor.am-timeout is ${this.amTimeoutMs} ms)`,
+      );
       return;
     }
     if (this.registered && this.heartbeatIntervalMs > 0 && silentFor > 3 * this.heartbeatIntervalMs + 1_000) {

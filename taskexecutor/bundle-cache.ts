@@ -80,7 +80,10 @@ export class BundleCache {
       await pipeline(stream, createWriteStream(download, { mode: OWNER_ONLY_FILE }));
       const got = (await stat(download)).size;
       if (got !== bundle.size) {
-        throw new BundleFetchError(`bundle ${bundle.url}: read ${got} bytes but it has ${bundle.size}; it changed while it was fetched: resubmit the job`, false);
+        throw new BundleFetchError(
+          `bundle ${bundle.url}: read ${got} bytes but it has ${bundle.size}; it changed while it was fetched: resubmit the job`,
+          false,
+        );
       }
       const content = join(work, 'content');
       if (bundle.kind === 'archive') {
@@ -151,7 +154,8 @@ const PERMANENT_KINDS = new Set(['access-denied', 'parent-not-directory', 'illeg
 function classify(bundle: UploadedBundleRef, err: unknown): BundleFetchError {
   if (err instanceof BundleFetchError) return err;
   const message = (err as Error).message;
-  if (err instanceof FileNotFoundError) return new BundleFetchError(`bundle ${bundle.url} does not exist on HDFS: ${message}`, false, { cause: err });
+  if (err instanceof FileNotFoundError)
+    return new BundleFetchError(`bundle ${bundle.url} does not exist on HDFS: ${message}`, false, { cause: err });
   // Permissions and bad paths will not change on another try; standby, safe mode or I/O may.
   if (err instanceof WebHdfsRemoteError && PERMANENT_KINDS.has(err.kind)) {
     return new BundleFetchError(`bundle ${bundle.url} cannot be read: ${message}`, false, { cause: err });

@@ -36,7 +36,8 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
   // Read when the first bundle comes, as the configuration is.
   let fileSystem: ClusterFileSystem | undefined;
   const clusterFileSystem = {
-    problemWith: (url: string, what: string) => (fileSystem ??= ClusterFileSystem.fromConf(loadHadoopConf(), config.stagingDir ? [config.stagingDir] : [])).problemWith(url, what),
+    problemWith: (url: string, what: string) =>
+      (fileSystem ??= ClusterFileSystem.fromConf(loadHadoopConf(), config.stagingDir ? [config.stagingDir] : [])).problemWith(url, what),
   };
 
   const runner: TaskRunner = new TaskRunner({
@@ -93,7 +94,9 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
   process.on('SIGINT', () => exit(0, 'stopping: SIGINT'));
   // A bug in one code path must not take down the tasks of others; it is logged and the process goes on.
   process.on('uncaughtException', (err) => log(`unexpected error (continuing): ${err.stack ?? err.message}`));
-  process.on('unhandledRejection', (err) => log(`unexpected rejection (continuing): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+  process.on('unhandledRejection', (err) =>
+    log(`unexpected rejection (continuing): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+  );
 
   log(`starting: ${config.slots} slot(s), AM ${config.amAddress.host}:${config.amAddress.port}, AM timeout ${config.amTimeoutMs} ms`);
   connection.start();

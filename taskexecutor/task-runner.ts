@@ -52,7 +52,9 @@ export class TaskRunner {
     }
     const rt: RunningTask = { ref: d.task, cancelled: false, ended: false };
     this.tasks.set(key, rt);
-    this.run(rt, d).catch((err: Error) => this.end(rt, { state: 'FAILED', error: `the TaskExecutor could not run the task: ${err.message}`, retryable: true }));
+    this.run(rt, d).catch((err: Error) =>
+      this.end(rt, { state: 'FAILED', error: `the TaskExecutor could not run the task: ${err.message}`, retryable: true }),
+    );
   }
 
   cancel(ref: TaskRef): void {
@@ -91,16 +93,21 @@ export class TaskRunner {
     try {
       args = JSON.parse(d.argsJson);
     } catch (err) {
-      return this.end(rt, { state: 'FAILED', error: `the job's arguments are not valid JSON (${(err as Error).message})` });
+      this.end(rt, { state: 'FAILED', error: `the job's arguments are not valid JSON (${(err as Error).message})` });
+      return;
     }
     let modulePath: string;
     try {
       modulePath = await this.opts.bundles.modulePath(d.bundle);
     } catch (err) {
       const retryable = (err as { retryable?: unknown }).retryable === true;
-      return this.end(rt, { state: 'FAILED', error: (err as Error).message, ...(retryable ? { retryable } : {}) });
+      this.end(rt, { state: 'FAILED', error: (err as Error).message, ...(retryable ? { retryable } : {}) });
+      return;
     }
-    if (rt.cancelled) return this.end(rt, { state: 'CANCELED' });
+    if (rt.cancelled) {
+      this.end(rt, { state: 'CANCELED' });
+      return;
+    }
 
     const root = bundleRoot(modulePath, d.bundle);
     rt.bundleRoot = root;
@@ -108,11 +115,21 @@ export class TaskRunner {
       modulePath,
       bundleRoot: root,
       exportName: d.exportName,
-      task: { jobId: d.task.jobId, jobName: d.jobName, index: d.task.taskIndex, parallelism: d.parallelism, attempt: d.task.attempt, args: Array.isArray(args) ? args : [args] },
+      task: {
+        jobId: d.task.jobId,
+        jobName: d.jobName,
+        index: d.task.taskIndex,
+        parallelism: d.parallelism,
+        attempt: d.task.attempt,
+        args: Array.isArray(args) ? args : [args],
+      },
       hdfs: this.opts.hdfs,
       maxResultBytes: this.opts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
     };
-    const worker = new Worker(this.opts.workerScript, { workerData: input, resourceLimits: this.opts.workerLimits ?? workerThreadLimits(0, 1) });
+    const worker = new Worker(this.opts.workerScript, {
+      workerData: input,
+      resourceLimits: this.opts.workerLimits ?? workerThreadLimits(0, 1),
+    });
     rt.worker = worker;
     let crash: Error | undefined;
     rt.exited = new Promise<void>((resolve) => {
@@ -158,5 +175,5 @@ export class TaskRunner {
 function isWorkerOutput(m: unknown): m is TaskWorkerOutput {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
-  return (o['ok'] === true && typeof o['resultJson'] === 'string') || (o['ok'] === false && typeof o['message'] === 'string');
+  return (o.ok === true && typeof o.resultJson === 'string') || (o.ok === false && typeof o.message === 'string');
 }

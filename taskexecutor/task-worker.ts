@@ -27,7 +27,9 @@ async function runTask(input: TaskWorkerInput): Promise<TaskWorkerOutput> {
     args: input.task.args,
     /** A WebHDFS client acting as the application's user; built on first use. */
     get hdfs(): WebHdfsClient {
-      hdfs ??= webHdfsClientFromConf(Configuration.load(input.hdfs.confDir ? { confDir: input.hdfs.confDir } : {}), { user: input.hdfs.user });
+      hdfs ??= webHdfsClientFromConf(Configuration.load(input.hdfs.confDir ? { confDir: input.hdfs.confDir } : {}), {
+        user: input.hdfs.user,
+      });
       return hdfs;
     },
   };
@@ -39,7 +41,11 @@ async function runTask(input: TaskWorkerInput): Promise<TaskWorkerOutput> {
   } catch (err) {
     const e = err instanceof Error ? err : new Error(`a non-Error value was thrown: ${String(err)}`);
     const inBundle = (text: string) => relativeToBundle(text, input.bundleRoot);
-    return { ok: false, message: inBundle(e.message || e.name), ...(e.stack && !(e instanceof TaskCodeError) ? { stack: inBundle(e.stack) } : {}) };
+    return {
+      ok: false,
+      message: inBundle(e.message || e.name),
+      ...(e.stack && !(e instanceof TaskCodeError) ? { stack: inBundle(e.stack) } : {}),
+    };
   } finally {
     hdfs?.close();
   }
@@ -56,14 +62,20 @@ function resultJson(value: unknown, input: TaskWorkerInput): string {
   try {
     json = JSON.stringify(value === undefined ? null : value);
   } catch (err) {
-    throw new TaskCodeError(`task ${input.task.index} returned a value that is not JSON-serialisable (${(err as Error).message}); return plain data: objects, arrays, strings, numbers, booleans or null`);
+    throw new TaskCodeError(
+      `task ${input.task.index} returned a value that is not JSON-serialisable (${(err as Error).message}); return plain data: objects, arrays, strings, numbers, booleans or null`,
+    );
   }
   if (json === undefined) {
-    throw new TaskCodeError(`task ${input.task.index} returned a ${typeof value}, which is not JSON-serialisable; return plain data: objects, arrays, strings, numbers, booleans or null`);
+    throw new TaskCodeError(
+      `task ${input.task.index} returned a ${typeof value}, which is not JSON-serialisable; return plain data: objects, arrays, strings, numbers, booleans or null`,
+    );
   }
   const bytes = Buffer.byteLength(json);
   if (bytes > input.maxResultBytes) {
-    throw new TaskCodeError(`task ${input.task.index} returned ${bytes} bytes of JSON; the limit is ${input.maxResultBytes}: write large results to HDFS (task.hdfs) and return their paths`);
+    throw new TaskCodeError(
+      `task ${input.task.index} returned ${bytes} bytes of JSON; the limit is ${input.maxResultBytes}: write large results to HDFS (task.hdfs) and return their paths`,
+    );
   }
   return json;
 }

@@ -73,7 +73,8 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
 
   let amAddress: HostPort = { host: '', port: 0 };
   const addressText = value(TaskExecutorEnv.amAddress);
-  if (addressText === undefined) problems.push(`${TaskExecutorEnv.amAddress} is not set: it must hold the AM's gateway address as host:port`);
+  if (addressText === undefined)
+    problems.push(`${TaskExecutorEnv.amAddress} is not set: it must hold the AM's gateway address as host:port`);
   else {
     try {
       amAddress = parseHadoopAddress(addressText, 0, TaskExecutorEnv.amAddress);
@@ -93,11 +94,16 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
       try {
         text = readFileSync(path, 'utf8');
       } catch (err) {
-        problems.push(`${TaskExecutorEnv.secretFile}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        problems.push(
+          `${TaskExecutorEnv.secretFile}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        );
       }
       if (text !== undefined) secret = parseClusterSecret(text, path);
     } else if (secretText !== undefined) secret = parseClusterSecret(secretText, TaskExecutorExtraEnv.secret);
-    else problems.push(`no cluster secret: set ${TaskExecutorEnv.secretFile} to the file holding it (or ${TaskExecutorExtraEnv.secret} outside YARN)`);
+    else
+      problems.push(
+        `no cluster secret: set ${TaskExecutorEnv.secretFile} to the file holding it (or ${TaskExecutorExtraEnv.secret} outside YARN)`,
+      );
   } catch (err) {
     problems.push((err as Error).message);
   }

@@ -43,7 +43,8 @@ function checkResource(key: string, entry: unknown): LocalResourceSpec {
   if (typeof e.url !== 'string' || e.url === '') throw bad('has no url');
   if (!Number.isSafeInteger(e.size) || (e.size as number) < 0) throw bad(`has no valid size (got ${JSON.stringify(e.size)})`);
   if (!Number.isSafeInteger(e.timestamp)) throw bad(`has no valid timestamp (got ${JSON.stringify(e.timestamp)})`);
-  if (typeof e.type !== 'string' || !TYPES.includes(e.type)) throw bad(`has type ${JSON.stringify(e.type)}, expected one of ${TYPES.join(', ')}`);
+  if (typeof e.type !== 'string' || !TYPES.includes(e.type))
+    throw bad(`has type ${JSON.stringify(e.type)}, expected one of ${TYPES.join(', ')}`);
   if (typeof e.visibility !== 'string' || !VISIBILITIES.includes(e.visibility)) {
     throw bad(`has visibility ${JSON.stringify(e.visibility)}, expected one of ${VISIBILITIES.join(', ')}`);
   }

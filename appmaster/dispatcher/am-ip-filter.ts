@@ -87,11 +87,15 @@ export class AmIpFilter {
       try {
         for (const a of await resolve(host)) out.add(normalizeAddress(a));
       } catch (err) {
-        this.opts.log?.(`dispatcher: cannot resolve the web proxy host ${host} (${(err as Error).message}); requests from it will not be recognised`);
+        this.opts.log?.(
+          `dispatcher: cannot resolve the web proxy host ${host} (${(err as Error).message}); requests from it will not be recognised`,
+        );
       }
     }
     if (out.size === 0 && this.settings.proxyHosts.length) {
-      this.opts.log?.(`dispatcher: none of the web proxy hosts (${this.settings.proxyHosts.join(', ')}) resolved; the dashboard is reachable only with the cluster secret`);
+      this.opts.log?.(
+        `dispatcher: none of the web proxy hosts (${this.settings.proxyHosts.join(', ')}) resolved; the dashboard is reachable only with the cluster secret`,
+      );
     }
     return out;
   }

@@ -9,7 +9,10 @@ export class BearerSecret {
   private readonly digest: Buffer;
 
   constructor(secret: string) {
-    if (secret.length < 16) throw new Error('the cluster secret is missing or shorter than 16 characters; generate one with newClusterSecret() (client/contracts/cluster-secret.ts)');
+    if (secret.length < 16)
+      throw new Error(
+        'the cluster secret is missing or shorter than 16 characters; generate one with newClusterSecret() (client/contracts/cluster-secret.ts)',
+      );
     this.digest = sha256(secret);
   }
 

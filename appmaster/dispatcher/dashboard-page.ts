@@ -187,4 +187,5 @@ export const DASHBOARD_HTML = `<!DOCTYPE html>
 `;
 
 /** Lets the page's inline style and script run and nothing else: no other origins, no framing by others. */
-export const DASHBOARD_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
+export const DASHBOARD_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'self'";

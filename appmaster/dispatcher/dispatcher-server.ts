@@ -37,7 +37,7 @@ export interface DispatcherServerOptions {
 
 export const DEFAULT_SECRET_HINT =
   'The client that started the cluster holds the secret: yarn-session writes it to the session properties file .loom-session-<user> ' +
-  '(in yarn.properties-file.location, default the temp dir), and it is in the owner-only file loom-secret in the application\'s staging dir.';
+  "(in yarn.properties-file.location, default the temp dir), and it is in the owner-only file loom-secret in the application's staging dir.";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void> | void;
 
@@ -121,16 +121,29 @@ export class DispatcherServer {
     const dashboard: Handler = (_req, res) => this.sendDashboard(res);
     const lease = opts.lease ?? DETACHED_CLUSTER;
     // Heartbeats carry no body; whatever comes is drained.
-    const leaseCall = (call: (l: LeaseEndpoint) => unknown): Handler => (req, res) => {
-      req.resume();
-      this.json(res, 200, call(lease));
-    };
-    const details = (withResults: boolean): Handler => (_q, res, [id]) => this.json(res, 200, jobDetailsJson(this.jobOr404(id!), this.now(), { withResults }));
+    const leaseCall =
+      (call: (l: LeaseEndpoint) => unknown): Handler =>
+      (req, res) => {
+        req.resume();
+        this.json(res, 200, call(lease));
+      };
+    const details =
+      (withResults: boolean): Handler =>
+      (_q, res, [id]) =>
+        this.json(res, 200, jobDetailsJson(this.jobOr404(id), this.now(), { withResults }));
     const table: Omit<Route, 'pattern'>[] = [
       { path: '/', methods: { GET: dashboardData(dashboard) } },
       { path: '/dashboard.html', methods: { GET: dashboardData(dashboard) } },
-      { path: '/overview', methods: { GET: dashboardData((_q, res) => this.json(res, 200, overviewJson(this.opts.control.overview(), this.version))) } },
-      { path: '/taskmanagers', methods: { GET: dashboardData((_q, res) => this.json(res, 200, { taskmanagers: this.opts.control.taskExecutors().map(taskManagerJson) })) } },
+      {
+        path: '/overview',
+        methods: { GET: dashboardData((_q, res) => this.json(res, 200, overviewJson(this.opts.control.overview(), this.version))) },
+      },
+      {
+        path: '/taskmanagers',
+        methods: {
+          GET: dashboardData((_q, res) => this.json(res, 200, { taskmanagers: this.opts.control.taskExecutors().map(taskManagerJson) })),
+        },
+      },
       { path: '/config', methods: { GET: dashboardData((_q, res) => this.json(res, 200, this.dashboardConfig())) } },
       {
         path: '/jobs',
@@ -139,26 +152,38 @@ export class DispatcherServer {
           POST: secretOnly((req, res) => this.submit(req, res)),
         },
       },
-      { path: '/jobs/overview', methods: { GET: dashboardData((_q, res) => this.json(res, 200, { jobs: this.opts.control.jobs().map((j) => jobOverviewJson(j, this.now())) })) } },
+      {
+        path: '/jobs/overview',
+        methods: {
+          GET: dashboardData((_q, res) =>
+            this.json(res, 200, { jobs: this.opts.control.jobs().map((j) => jobOverviewJson(j, this.now())) }),
+          ),
+        },
+      },
       {
         path: '/jobs/:id',
         methods: {
           // The dashboard shows task states and errors, never results: the proxy path gets no results.
           GET: { withSecret: details(true), throughProxy: details(false) },
-          PATCH: secretOnly((_q, res, [id], url) => this.patchJob(res, id!, url)),
+          PATCH: secretOnly((_q, res, [id], url) => this.patchJob(res, id, url)),
         },
       },
-      { path: '/jobs/:id/cancel', methods: { POST: secretOnly((_q, res, [id]) => this.cancel(res, id!)) } },
+      { path: '/jobs/:id/cancel', methods: { POST: secretOnly((_q, res, [id]) => this.cancel(res, id)) } },
       { path: '/cluster', methods: { DELETE: secretOnly((req, res) => this.shutdown(req, res)) } },
       {
         path: '/cluster/lease',
-        methods: { GET: secretOnly((_q, res) => this.json(res, 200, lease.state())), POST: secretOnly(leaseCall((l) => l.renew())), DELETE: secretOnly(leaseCall((l) => l.release())) },
+        methods: {
+          GET: secretOnly((_q, res) => this.json(res, 200, lease.state())),
+          POST: secretOnly(leaseCall((l) => l.renew())),
+          DELETE: secretOnly(leaseCall((l) => l.release())),
+        },
       },
     ];
     for (const route of table) {
       for (const [method, endpoint] of Object.entries(route.methods)) {
         // The proxy passes GET (and HEAD) only; a mutating route open there would be a bug in this table.
-        if (endpoint.throughProxy && method !== 'GET') throw new Error(`dispatcher route table: ${method} ${route.path} cannot be open through the web proxy`);
+        if (endpoint.throughProxy && method !== 'GET')
+          throw new Error(`dispatcher route table: ${method} ${route.path} cannot be open through the web proxy`);
       }
     }
     this.routes = table.map((r) => ({ ...r, pattern: routePattern(r.path) }));
@@ -185,7 +210,8 @@ export class DispatcherServer {
     });
     // Malformed HTTP: answer 400 and drop the connection; the server itself carries on.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      if (socket.writable && err.code !== 'ECONNRESET') socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      if (socket.writable && err.code !== 'ECONNRESET')
+        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       else socket.destroy();
     });
     server.headersTimeout = 20_000;
@@ -222,18 +248,29 @@ export class DispatcherServer {
     const path = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/(.)\/+$/, '$1');
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const route = this.routes.find((r) => r.pattern.test(path));
-    if (!route) throw new HttpError(404, [`Not found: ${url.pathname}. The routes are ${this.routes.filter((r) => r.path !== '/' && r.path !== '/dashboard.html' && !r.path.endsWith('/cancel')).map((r) => r.path).join(', ')}`]);
+    if (!route)
+      throw new HttpError(404, [
+        `Not found: ${url.pathname}. The routes are ${this.routes
+          .filter((r) => r.path !== '/' && r.path !== '/dashboard.html' && !r.path.endsWith('/cancel'))
+          .map((r) => r.path)
+          .join(', ')}`,
+      ]);
     const endpoint = route.methods[method as Method];
     if (!endpoint) {
       const allowed = Object.keys(route.methods).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
-      throw new HttpError(405, [`${req.method} is not allowed on ${url.pathname}; allowed: ${allowed.join(', ')}`], { Allow: allowed.join(', ') });
+      throw new HttpError(405, [`${req.method} is not allowed on ${url.pathname}; allowed: ${allowed.join(', ')}`], {
+        Allow: allowed.join(', '),
+      });
     }
     const handler = await this.authorize(req, res, endpoint, `${method} ${route.path}`, url);
     if (!handler) return;
     if (method !== 'POST' && method !== 'PATCH' && method !== 'DELETE') req.resume();
     let params: string[];
     try {
-      params = route.pattern.exec(path)!.slice(1).map((p) => decodeURIComponent(p));
+      params = route.pattern
+        .exec(path)!
+        .slice(1)
+        .map((p) => decodeURIComponent(p));
     } catch {
       throw new HttpError(400, [`the path ${url.pathname} is not validly percent-encoded`]);
     }
@@ -246,7 +283,13 @@ export class DispatcherServer {
    * answers requests from the proxy, and other such requests are sent to the proxy (AmIpFilter's
    * redirect); everything else is refused.
    */
-  private async authorize(req: IncomingMessage, res: ServerResponse, endpoint: Endpoint, what: string, url: URL): Promise<Handler | undefined> {
+  private async authorize(
+    req: IncomingMessage,
+    res: ServerResponse,
+    endpoint: Endpoint,
+    what: string,
+    url: URL,
+  ): Promise<Handler | undefined> {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const token = BearerSecret.tokenOf(header);
@@ -275,7 +318,9 @@ export class DispatcherServer {
   }
 
   private unauthorized(problem: string): HttpError {
-    return new HttpError(401, [`${problem}. ${this.opts.secretHint ?? DEFAULT_SECRET_HINT}`], { 'WWW-Authenticate': 'Bearer realm="loom"' });
+    return new HttpError(401, [`${problem}. ${this.opts.secretHint ?? DEFAULT_SECRET_HINT}`], {
+      'WWW-Authenticate': 'Bearer realm="loom"',
+    });
   }
 
   private jobOr404(id: string): JobStatus {
@@ -303,7 +348,9 @@ export class DispatcherServer {
       throw err instanceof JobSpecError ? new HttpError(400, err.problems) : err;
     }
     if (this.shutdownRequested) throw new HttpError(503, ['the cluster is shutting down and accepts no more jobs']);
-    const status = await this.control('submitting the job', () => this.opts.control.submitJob(spec, proposed !== undefined ? { id: proposed } : {}));
+    const status = await this.control('submitting the job', () =>
+      this.opts.control.submitJob(spec, proposed !== undefined ? { id: proposed } : {}),
+    );
     const body: JobSubmitResponseJson = { jobid: status.id, jobUrl: `/jobs/${encodeURIComponent(status.id)}` };
     this.json(res, 202, body);
   }
@@ -328,7 +375,9 @@ export class DispatcherServer {
     this.shutdownRequested = true;
     // Answer first: shutting down may stop this server and end the process.
     res.once('finish', () => {
-      this.opts.control.shutdown({ finalStatus, diagnostics }).catch((err: unknown) => this.log(`dispatcher: cluster shutdown failed: ${(err as Error)?.stack ?? String(err)}`));
+      this.opts.control
+        .shutdown({ finalStatus, diagnostics })
+        .catch((err: unknown) => this.log(`dispatcher: cluster shutdown failed: ${(err as Error)?.stack ?? String(err)}`));
     });
   }
 
@@ -344,7 +393,7 @@ export class DispatcherServer {
       const problems = (err as { problems?: unknown })?.problems;
       const message = (err as Error)?.message ?? String(err);
       if (typeof status === 'number' && status >= 400 && status < 500) throw new HttpError(status, [message]);
-      if (Array.isArray(problems) && problems.length && problems.every((p) => typeof p === 'string')) throw new HttpError(400, problems as string[]);
+      if (Array.isArray(problems) && problems.length && problems.every((p) => typeof p === 'string')) throw new HttpError(400, problems);
       this.log(`dispatcher: ${what} failed: ${(err as Error)?.stack ?? message}`);
       throw new HttpError(500, [`${what} failed: ${message}`]);
     }
@@ -413,11 +462,14 @@ function parseShutdownBody(body: unknown): Required<ClusterShutdownJson> {
   const fallback = { finalStatus: 'SUCCEEDED' as const, diagnostics: 'Stopped through the REST API (DELETE /cluster)' };
   if (body === undefined) return fallback;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, ['the DELETE /cluster body must be a JSON object {"finalStatus": "SUCCEEDED"|"FAILED"|"KILLED", "diagnostics": "..."} or empty']);
+    throw new HttpError(400, [
+      'the DELETE /cluster body must be a JSON object {"finalStatus": "SUCCEEDED"|"FAILED"|"KILLED", "diagnostics": "..."} or empty',
+    ]);
   }
   const b = body as Record<string, unknown>;
   const problems: string[] = [];
-  for (const k of Object.keys(b)) if (k !== 'finalStatus' && k !== 'diagnostics') problems.push(`unknown field ${k}; the fields are finalStatus, diagnostics`);
+  for (const k of Object.keys(b))
+    if (k !== 'finalStatus' && k !== 'diagnostics') problems.push(`unknown field ${k}; the fields are finalStatus, diagnostics`);
   if (b.finalStatus !== undefined && !['SUCCEEDED', 'FAILED', 'KILLED'].includes(b.finalStatus as string)) {
     problems.push(`finalStatus must be "SUCCEEDED", "FAILED" or "KILLED"; got ${JSON.stringify(b.finalStatus)}`);
   }

@@ -8,7 +8,13 @@ import { HttpError } from './http-error.js';
  */
 export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {
   const tooLarge = () =>
-    new HttpError(413, [`the request body is larger than ${limitBytes} bytes; job arguments belong in a file on HDFS, or raise rest.server.max-content-length`], { Connection: 'close' });
+    new HttpError(
+      413,
+      [
+        `the request body is larger than ${limitBytes} bytes; job arguments belong in a file on HDFS, or raise rest.server.max-content-length`,
+      ],
+      { Connection: 'close' },
+    );
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge();
 

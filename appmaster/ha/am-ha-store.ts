@@ -50,7 +50,9 @@ export async function openAmHaStore(
   const takeover = takeoverByAttempt || state.jobs.length > 0 || state.masters.length > 0;
   if (takeover) {
     const ended = state.jobs.filter((j) => state.ended.has(j.id)).length;
-    log(`HA store ${url}: ${state.jobs.length} job(s) recorded (${ended} ended), ${state.masters.length} earlier attempt(s) served; taking over`);
+    log(
+      `HA store ${url}: ${state.jobs.length} job(s) recorded (${ended} ended), ${state.masters.length} earlier attempt(s) served; taking over`,
+    );
   }
   return { store, state, takeover };
 }
@@ -72,5 +74,9 @@ export function recordServingAttempt(
     if (!ha.state.cluster) await store.writeCluster({ ...cluster, writtenBy: address.attemptId, writtenAt: address.writtenAt });
     await store.writeAmAddress(address);
     if (ha.state.leftovers.length) await store.removeLeftovers(ha.state.leftovers);
-  })().catch((err: unknown) => log(`could not record this attempt in the HA store ${store.url} (a later attempt may not find this one's TaskExecutors): ${(err as Error).message}`));
+  })().catch((err: unknown) =>
+    log(
+      `could not record this attempt in the HA store ${store.url} (a later attempt may not find this one's TaskExecutors): ${(err as Error).message}`,
+    ),
+  );
 }

@@ -94,7 +94,10 @@ export class DurableJobs {
         try {
           await this.track(this.store.writeJob({ seq, id, spec, submittedAt }));
         } catch (err) {
-          throw new Error(`the job could not be recorded in the HA store ${this.store.url} (${(err as Error).message}); it was not started`, { cause: err });
+          throw new Error(
+            `the job could not be recorded in the HA store ${this.store.url} (${(err as Error).message}); it was not started`,
+            { cause: err },
+          );
         }
       }
       // The job master registers the job synchronously, so it is never missing between the two records.

@@ -85,10 +85,17 @@ export class HaStore {
     const state: HaState = { cluster: undefined, jobs: [], ended: new Map(), masters: [], leftovers: [], unreadable: [] };
     const top = await this.names(this.path);
     state.leftovers.push(...top.filter(isTempName).map((n) => joinHdfsPath(this.path, n)));
-    if (top.includes(HaStoreNames.cluster)) state.cluster = await this.readRecord(joinHdfsPath(this.path, HaStoreNames.cluster), state, parseCluster);
+    if (top.includes(HaStoreNames.cluster))
+      state.cluster = await this.readRecord(joinHdfsPath(this.path, HaStoreNames.cluster), state, parseCluster);
     for (const [dir, add] of [
       [HaStoreNames.jobs, (v: unknown, p: string) => state.jobs.push(parseJob(v, p))],
-      [HaStoreNames.ended, (v: unknown, p: string) => { const s = parseEnded(v, p); state.ended.set(s.id, s); }],
+      [
+        HaStoreNames.ended,
+        (v: unknown, p: string) => {
+          const s = parseEnded(v, p);
+          state.ended.set(s.id, s);
+        },
+      ],
       [HaStoreNames.masters, (v: unknown, p: string) => state.masters.push(parseAmAddressRecord(v, p))],
     ] as const) {
       const dirPath = joinHdfsPath(this.path, dir);
@@ -106,7 +113,10 @@ export class HaStore {
   /** The store dir and its sub-dirs, owner-only (the cluster record holds the secret). Idempotent. */
   prepare(): Promise<void> {
     this.prepared ??= (async () => {
-      for (const dir of [this.path, ...[HaStoreNames.jobs, HaStoreNames.ended, HaStoreNames.masters].map((d) => joinHdfsPath(this.path, d))]) {
+      for (const dir of [
+        this.path,
+        ...[HaStoreNames.jobs, HaStoreNames.ended, HaStoreNames.masters].map((d) => joinHdfsPath(this.path, d)),
+      ]) {
         await this.client.mkdirs(dir, { permission: '700' });
       }
     })().catch((err: unknown) => {
@@ -156,7 +166,9 @@ export class HaStore {
     } catch (err) {
       await this.client.delete(temp, { ignoreMissing: true }).catch(() => undefined);
       if (err instanceof WebHdfsOperationFailedError) {
-        throw new HaStoreError(`the HA store could not rename ${hdfsBaseName(temp)} to ${path}: the NameNode answered false (the record exists already, or the store dir was removed)`);
+        throw new HaStoreError(
+          `the HA store could not rename ${hdfsBaseName(temp)} to ${path}: the NameNode answered false (the record exists already, or the store dir was removed)`,
+        );
       }
       throw err;
     }
@@ -191,8 +203,15 @@ export class HaStore {
 
 function parseCluster(v: unknown, path: string): StoredCluster {
   const r = v as Partial<StoredCluster> | null;
-  if (!r || typeof r.secret !== 'string' || typeof r.configYaml !== 'string') throw new HaStoreError(`${path} holds no secret and configuration`);
-  return { applicationId: String(r.applicationId ?? ''), secret: r.secret, configYaml: r.configYaml, writtenBy: String(r.writtenBy ?? ''), writtenAt: Number(r.writtenAt ?? 0) };
+  if (!r || typeof r.secret !== 'string' || typeof r.configYaml !== 'string')
+    throw new HaStoreError(`${path} holds no secret and configuration`);
+  return {
+    applicationId: String(r.applicationId ?? ''),
+    secret: r.secret,
+    configYaml: r.configYaml,
+    writtenBy: String(r.writtenBy ?? ''),
+    writtenAt: Number(r.writtenAt ?? 0),
+  };
 }
 
 function parseJob(v: unknown, path: string): StoredJob {

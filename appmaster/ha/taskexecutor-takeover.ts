@@ -36,8 +36,13 @@ export class TaskExecutorTakeover {
 
   /** Starts the deadline; settles at once when nothing is expected. */
   start(): void {
-    if (this.outstanding.size === 0) return this.settle();
-    this.opts.log(`waiting up to ${this.opts.deadlineMs} ms for ${this.outstanding.size} TaskExecutor(s) of the previous attempt to come back`);
+    if (this.outstanding.size === 0) {
+      this.settle();
+      return;
+    }
+    this.opts.log(
+      `waiting up to ${this.opts.deadlineMs} ms for ${this.outstanding.size} TaskExecutor(s) of the previous attempt to come back`,
+    );
     this.timer = setTimeout(() => this.expire(), this.opts.deadlineMs);
     this.timer.unref();
   }
@@ -79,7 +84,9 @@ export class TaskExecutorTakeover {
     const late = [...this.outstanding];
     this.outstanding.clear();
     if (late.length) {
-      this.opts.log(`${late.length} TaskExecutor(s) of the previous attempt did not come back within ${this.opts.deadlineMs} ms: ${late.join(', ')}`);
+      this.opts.log(
+        `${late.length} TaskExecutor(s) of the previous attempt did not come back within ${this.opts.deadlineMs} ms: ${late.join(', ')}`,
+      );
       this.opts.onGiveUp(late);
     }
     this.settle();

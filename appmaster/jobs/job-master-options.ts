@@ -56,7 +56,9 @@ export function jobMasterOptionsFrom(lookup: (key: string) => string | undefined
     if (text === undefined || text === '') continue;
     const n = Number(text);
     if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
-      throw new JobMasterOptionsError(`${key}=${JSON.stringify(text)} is not a whole number of at least 1 (e.g. ${key}: ${JOB_MASTER_DEFAULTS[field]})`);
+      throw new JobMasterOptionsError(
+        `${key}=${JSON.stringify(text)} is not a whole number of at least 1 (e.g. ${key}: ${JOB_MASTER_DEFAULTS[field]})`,
+      );
     }
     out[field] = n;
   }
@@ -65,7 +67,9 @@ export function jobMasterOptionsFrom(lookup: (key: string) => string | undefined
 
 /** The keys restartOptionsFrom reads: every restart-strategy key (Flink's older `restart-strategy` too) and the two task keys. */
 const RESTART_KEYS: readonly string[] = [
-  ...ALL_LOOM_OPTIONS.flatMap((o) => [o.key, ...(o.fallbackKeys ?? [])]).filter((k) => k === 'restart-strategy' || k.startsWith('restart-strategy.')),
+  ...ALL_LOOM_OPTIONS.flatMap((o) => [o.key, ...(o.fallbackKeys ?? [])]).filter(
+    (k) => k === 'restart-strategy' || k.startsWith('restart-strategy.'),
+  ),
   LoomOptions.taskMaxAttempts.key,
   LoomOptions.taskRetryUserErrors.key,
 ];
@@ -75,7 +79,9 @@ const RESTART_KEYS: readonly string[] = [
  * settings that cannot work together (initial-backoff above max-backoff), throws an error that
  * names the key, so the AM fails at start rather than at a job's first failure.
  */
-export function restartOptionsFrom(lookup: (key: string) => string | undefined): Pick<JobMasterOptions, 'restartStrategy' | 'retryUserErrors'> {
+export function restartOptionsFrom(
+  lookup: (key: string) => string | undefined,
+): Pick<JobMasterOptions, 'restartStrategy' | 'retryUserErrors'> {
   const conf = LoomConfig.empty();
   for (const key of RESTART_KEYS) {
     const value = lookup(key);

@@ -89,7 +89,12 @@ export class JobMaster implements SlotDemand {
     this.fileSystem = fileSystem;
     this.now = now ?? Date.now;
     this.random = random;
-    this.restartSettings = restartStrategy ?? { type: 'fixed-delay', attempts: this.options.maxTaskAttempts - 1, delayMs: 0, fromTaskMaxAttempts: true };
+    this.restartSettings = restartStrategy ?? {
+      type: 'fixed-delay',
+      attempts: this.options.maxTaskAttempts - 1,
+      delayMs: 0,
+      fromTaskMaxAttempts: true,
+    };
     this.retryUserErrors = retryUserErrors ?? false;
     restartBackoffStrategy(this.restartSettings, { now: this.now }); // settings that cannot work fail here, not at a job's first failure
     this.unsubscribe = registry.on((e) => this.onRegistryEvent(e));
@@ -398,12 +403,16 @@ export class JobMaster implements SlotDemand {
       task.state = 'FAILED';
       task.error = failure.what;
     }
-    this.failJob(job, restarts.giveUpError(decision.reason, (id) => this.containerEnds.get(id)));
+    this.failJob(
+      job,
+      restarts.giveUpError(decision.reason, (id) => this.containerEnds.get(id)),
+    );
   }
 
   private keepContainerEnd(containerId: string, reason: string, exitStatus: number | undefined): void {
     const line = firstDiagnosticsLine(reason);
-    const how = exitStatus === undefined ? `its container ended: ${line}` : `its container exited with ${describeExitStatus(exitStatus)}: ${line}`;
+    const how =
+      exitStatus === undefined ? `its container ended: ${line}` : `its container exited with ${describeExitStatus(exitStatus)}: ${line}`;
     this.containerEnds.set(containerId, how);
     if (this.containerEnds.size > KEPT_CONTAINER_ENDS) this.containerEnds.delete(this.containerEnds.keys().next().value!);
   }
@@ -439,7 +448,7 @@ export class JobMaster implements SlotDemand {
     if (waiting.length > 0) {
       const offers = this.registry.list().map((t) => ({ taskExecutorId: t.id, freeSlots: t.freeSlots, registeredAt: t.registeredAt }));
       const picks = assignSlots(waiting, offers);
-      picks.forEach((teId, i) => this.deploy(waiting[i]!.job, waiting[i]!.task, teId));
+      picks.forEach((teId, i) => this.deploy(waiting[i].job, waiting[i].task, teId));
     }
     this.wakeForDelayedTasks(now);
     this.changed();
@@ -467,7 +476,13 @@ export class JobMaster implements SlotDemand {
     const message: DeployTaskMessage = {
       task: task.ref(),
       parallelism: job.spec.parallelism,
-      bundle: { url: bundle.url, kind: bundle.kind, size: bundle.size, modificationTime: bundle.modificationTime, ...(bundle.entry ? { entry: bundle.entry } : {}) },
+      bundle: {
+        url: bundle.url,
+        kind: bundle.kind,
+        size: bundle.size,
+        modificationTime: bundle.modificationTime,
+        ...(bundle.entry ? { entry: bundle.entry } : {}),
+      },
       exportName: job.spec.exportName,
       argsJson: job.argsJson,
       jobName: job.name,

@@ -44,17 +44,17 @@ export class JobRestarts {
   giveUpError(reason: string, containerExit: (containerId: string) => string | undefined): string {
     const lines = this.listed.map((f) => {
       const tasks = `task${f.tasks.length === 1 ? '' : 's'} ${f.tasks.join(', ')}`;
-      const exit = f.lostTaskExecutor ? (containerExit(f.taskExecutorId) ?? 'its container\'s exit is not reported yet') : undefined;
+      const exit = f.lostTaskExecutor ? (containerExit(f.taskExecutorId) ?? "its container's exit is not reported yet") : undefined;
       return `  - ${firstLine(f.what)} [${tasks}]${exit ? `; ${exit}` : ''}`;
     });
     const earlier = this.total - this.listed.length;
     const more = earlier > 0 ? `\n  (and ${earlier} earlier failure(s))` : '';
     const last = this.listed.at(-1);
-    const detail = last && last.what.includes('\n') ? `\nlast failure in full: ${last.what}` : '';
+    const detail = last?.what.includes('\n') ? `\nlast failure in full: ${last.what}` : '';
     return `${reason} after ${this.total} failure(s) of the job:\n${lines.join('\n')}${more}${detail}`;
   }
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
+  return text.split('\n')[0].trim();
 }

@@ -29,8 +29,15 @@ const BUNDLE_SCHEMES = ['hdfs', 'webhdfs', 'swebhdfs', 'viewfs'];
  * With `fileSystem`, the bundle's URL must also be on the cluster's file system (the job master
  * always checks so: TaskExecutors fetch it on the submitter's behalf); without, only its form.
  */
-export function validateJobSpec(body: unknown, what = 'the job spec', fileSystem?: Pick<ClusterFileSystem, 'problemWith'>): { spec: JobSpec; argsJson: string } {
-  if (body === undefined) throw new JobSpecError([`${what} is empty: send a JSON JobSpec {"bundle": {...}, "exportName": "...", "parallelism": N, "args": [...]}`]);
+export function validateJobSpec(
+  body: unknown,
+  what = 'the job spec',
+  fileSystem?: Pick<ClusterFileSystem, 'problemWith'>,
+): { spec: JobSpec; argsJson: string } {
+  if (body === undefined)
+    throw new JobSpecError([
+      `${what} is empty: send a JSON JobSpec {"bundle": {...}, "exportName": "...", "parallelism": N, "args": [...]}`,
+    ]);
   if (!isObject(body)) throw new JobSpecError([`${what} must be a JSON object (a JobSpec), not ${describe(body)}`]);
   const problems: string[] = [];
   problems.push(...unknownFields(body, TOP_FIELDS, ''));
@@ -41,8 +48,10 @@ export function validateJobSpec(body: unknown, what = 'the job spec', fileSystem
   }
 
   const bundle = body.bundle;
-  if (bundle === undefined) problems.push('bundle is required: {"url": "hdfs://...", "kind": "file"|"archive", "size": N, "modificationTime": N}');
-  else if (!isObject(bundle)) problems.push(`bundle must be an object {"url", "kind", "size", "modificationTime"}; got ${describe(bundle)}`);
+  if (bundle === undefined)
+    problems.push('bundle is required: {"url": "hdfs://...", "kind": "file"|"archive", "size": N, "modificationTime": N}');
+  else if (!isObject(bundle))
+    problems.push(`bundle must be an object {"url", "kind", "size", "modificationTime"}; got ${describe(bundle)}`);
   else problems.push(...bundleProblems(bundle, fileSystem));
 
   const exportName = body.exportName;
@@ -62,7 +71,10 @@ export function validateJobSpec(body: unknown, what = 'the job spec', fileSystem
     try {
       argsJson = JSON.stringify(args);
       const bytes = Buffer.byteLength(argsJson);
-      if (bytes > MAX_ARGS_JSON_BYTES) problems.push(`args take ${bytes} bytes as JSON; the limit is ${MAX_ARGS_JSON_BYTES}: put large inputs on HDFS and pass their paths`);
+      if (bytes > MAX_ARGS_JSON_BYTES)
+        problems.push(
+          `args take ${bytes} bytes as JSON; the limit is ${MAX_ARGS_JSON_BYTES}: put large inputs on HDFS and pass their paths`,
+        );
     } catch (err) {
       problems.push(`args must be JSON-serialisable (${(err as Error).message})`);
     }
@@ -103,11 +115,20 @@ function bundleProblems(b: Record<string, unknown>, fileSystem: Pick<ClusterFile
     }
   }
   const kind = b.kind;
-  if (kind !== 'file' && kind !== 'archive') problems.push(`bundle.kind must be "file" (one ES module) or "archive" (a .tar.gz); got ${describe(kind)}`);
+  if (kind !== 'file' && kind !== 'archive')
+    problems.push(`bundle.kind must be "file" (one ES module) or "archive" (a .tar.gz); got ${describe(kind)}`);
   const entry = b.entry;
   if (kind === 'archive') {
-    if (typeof entry !== 'string' || entry === '' || entry.startsWith('/') || entry.split(/[\\/]/).includes('..') || hasControlChars(entry)) {
-      problems.push(`bundle.entry must be the module to import, relative to the archive root without "..", e.g. "index.js"; got ${describe(entry)}`);
+    if (
+      typeof entry !== 'string' ||
+      entry === '' ||
+      entry.startsWith('/') ||
+      entry.split(/[\\/]/).includes('..') ||
+      hasControlChars(entry)
+    ) {
+      problems.push(
+        `bundle.entry must be the module to import, relative to the archive root without "..", e.g. "index.js"; got ${describe(entry)}`,
+      );
     }
   } else if (kind === 'file' && entry !== undefined) {
     problems.push('bundle.entry is only used with bundle.kind "archive"; remove it for a single-file bundle');
@@ -115,7 +136,9 @@ function bundleProblems(b: Record<string, unknown>, fileSystem: Pick<ClusterFile
   for (const field of ['size', 'modificationTime'] as const) {
     const v = b[field];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-      problems.push(`bundle.${field} must be a whole number >= 0 from the file's status on HDFS (GETFILESTATUS ${field === 'size' ? 'length' : 'modificationTime'}); got ${describe(v)}`);
+      problems.push(
+        `bundle.${field} must be a whole number >= 0 from the file's status on HDFS (GETFILESTATUS ${field === 'size' ? 'length' : 'modificationTime'}); got ${describe(v)}`,
+      );
     }
   }
   return problems;

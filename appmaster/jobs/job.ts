@@ -12,7 +12,7 @@ export class Job {
   error: string | undefined;
   readonly tasks: JobTask[];
   readonly name: string;
-  private readonly waiters: Array<(s: JobStatus) => void> = [];
+  private readonly waiters: ((s: JobStatus) => void)[] = [];
 
   constructor(
     readonly id: string,
@@ -27,7 +27,8 @@ export class Job {
 
   /** A job that ended under an earlier AM attempt, as the HA store kept its final status. */
   static restored(spec: JobSpec, argsJson: string, status: JobStatus): Job {
-    if (status.tasks.length !== spec.parallelism) throw new Error(`job ${status.id} was stored with ${status.tasks.length} tasks for parallelism ${spec.parallelism}`);
+    if (status.tasks.length !== spec.parallelism)
+      throw new Error(`job ${status.id} was stored with ${status.tasks.length} tasks for parallelism ${spec.parallelism}`);
     const job = new Job(status.id, spec, argsJson, status.submittedAt);
     job.tasks.splice(0, job.tasks.length, ...status.tasks.map((t) => JobTask.restored(status.id, t)));
     job.state = status.state;

@@ -93,15 +93,17 @@ class FailureRate implements RestartBackoffStrategy {
     private readonly delayMs: number,
     private readonly now: () => number,
   ) {
-    if (maxFailures < 1) throw new RestartStrategyError(`restart-strategy.failure-rate.max-failures-per-interval must be at least 1 (got ${maxFailures})`);
-    if (intervalMs < 1) throw new RestartStrategyError('restart-strategy.failure-rate.failure-rate-interval must be at least 1 ms (e.g. 1 min)');
+    if (maxFailures < 1)
+      throw new RestartStrategyError(`restart-strategy.failure-rate.max-failures-per-interval must be at least 1 (got ${maxFailures})`);
+    if (intervalMs < 1)
+      throw new RestartStrategyError('restart-strategy.failure-rate.failure-rate-interval must be at least 1 ms (e.g. 1 min)');
     this.description = `failure-rate with at most ${maxFailures} failures per ${formatLoomDuration(intervalMs)}, ${formatLoomDuration(delayMs)} apart`;
   }
 
   onFailure(): RestartDecision {
     const now = this.now();
     this.times.push(now);
-    while (this.times.length > 0 && now - this.times[0]! > this.intervalMs) this.times.shift();
+    while (this.times.length > 0 && now - this.times[0] > this.intervalMs) this.times.shift();
     if (this.times.length <= this.maxFailures) return { restart: true, delayMs: this.delayMs };
     return {
       restart: false,
@@ -135,10 +137,13 @@ class ExponentialDelay implements RestartBackoffStrategy {
   ) {
     const problems: string[] = [];
     if (s.initialBackoffMs < 1) problems.push('restart-strategy.exponential-delay.initial-backoff must be at least 1 ms');
-    if (s.maxBackoffMs < s.initialBackoffMs) problems.push('restart-strategy.exponential-delay.max-backoff must not be below initial-backoff');
-    if (!(s.multiplier >= 1)) problems.push(`restart-strategy.exponential-delay.backoff-multiplier must be at least 1 (got ${s.multiplier})`);
+    if (s.maxBackoffMs < s.initialBackoffMs)
+      problems.push('restart-strategy.exponential-delay.max-backoff must not be below initial-backoff');
+    if (!(s.multiplier >= 1))
+      problems.push(`restart-strategy.exponential-delay.backoff-multiplier must be at least 1 (got ${s.multiplier})`);
     if (s.resetThresholdMs < 1) problems.push('restart-strategy.exponential-delay.reset-backoff-threshold must be at least 1 ms');
-    if (!(s.jitter >= 0 && s.jitter <= 1)) problems.push(`restart-strategy.exponential-delay.jitter-factor must be from 0 to 1 (got ${s.jitter})`);
+    if (!(s.jitter >= 0 && s.jitter <= 1))
+      problems.push(`restart-strategy.exponential-delay.jitter-factor must be from 0 to 1 (got ${s.jitter})`);
     if (problems.length) throw new RestartStrategyError(problems.join('; '));
     this.backoffMs = s.initialBackoffMs;
     this.description =

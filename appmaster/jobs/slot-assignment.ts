@@ -33,7 +33,9 @@ export function assignSlots(tasks: readonly WaitingTask[], offers: readonly Slot
 
 function best(offers: SlotOffer[]): SlotOffer {
   return offers.reduce((a, b) =>
-    b.freeSlots > a.freeSlots || (b.freeSlots === a.freeSlots && (b.registeredAt < a.registeredAt || (b.registeredAt === a.registeredAt && b.taskExecutorId < a.taskExecutorId)))
+    b.freeSlots > a.freeSlots ||
+    (b.freeSlots === a.freeSlots &&
+      (b.registeredAt < a.registeredAt || (b.registeredAt === a.registeredAt && b.taskExecutorId < a.taskExecutorId)))
       ? b
       : a,
   );

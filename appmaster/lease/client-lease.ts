@@ -56,7 +56,9 @@ export class ClientLease implements LeaseEndpoint {
   start(): void {
     if (this.startedAt !== undefined) return;
     this.startedAt = this.now();
-    this.log(`client lease: this cluster ends when its attached client is silent for ${this.opts.timeoutMs} ms (loom.client.heartbeat-timeout)`);
+    this.log(
+      `client lease: this cluster ends when its attached client is silent for ${this.opts.timeoutMs} ms (loom.client.heartbeat-timeout)`,
+    );
     this.schedule();
   }
 
@@ -127,9 +129,10 @@ export class ClientLease implements LeaseEndpoint {
 
 /** Names the lease, when the client was last heard from, and how to get a cluster that outlives its client. */
 export function leaseExpiredDiagnostics(timeoutMs: number, lastHeartbeatAt: number | undefined, startedAt: number, now: number): string {
-  const since = lastHeartbeatAt !== undefined
-    ? `its last lease heartbeat came at ${new Date(lastHeartbeatAt).toISOString()}`
-    : `it sent no lease heartbeat since the ApplicationMaster started at ${new Date(startedAt).toISOString()}`;
+  const since =
+    lastHeartbeatAt !== undefined
+      ? `its last lease heartbeat came at ${new Date(lastHeartbeatAt).toISOString()}`
+      : `it sent no lease heartbeat since the ApplicationMaster started at ${new Date(startedAt).toISOString()}`;
   return (
     `Loom client lease expired: the attached client went silent (${since}, ${((now - (lastHeartbeatAt ?? startedAt)) / 1000).toFixed(1)} s ago; ` +
     `loom.client.heartbeat-timeout is ${formatLoomDuration(timeoutMs)}), so the cluster shut itself down at ${new Date(now).toISOString()} instead of running without its client. ` +
@@ -142,7 +145,11 @@ export function leaseExpiredDiagnostics(timeoutMs: number, lastHeartbeatAt: numb
  * configuration), or undefined for a detached one. Its expiry calls `onLost` with the diagnostics;
  * endWithoutClient() is what the AM does then.
  */
-export function clientLeaseFor(config: LoomConfig, onLost: (diagnostics: string) => void, log?: (line: string) => void): ClientLease | undefined {
+export function clientLeaseFor(
+  config: LoomConfig,
+  onLost: (diagnostics: string) => void,
+  log?: (line: string) => void,
+): ClientLease | undefined {
   if (!config.get(LoomOptions.clientAttached)) return undefined;
   return new ClientLease({
     timeoutMs: config.get(LoomOptions.clientHeartbeatTimeout),
@@ -185,7 +192,8 @@ export async function endWithoutClient(host: LostClientHost, lost: string): Prom
   if (running.length > 0) host.log(`client lease: cancelling ${running.length} running job(s): ${running.map((j) => j.id).join(', ')}`);
   const cancelled = await Promise.allSettled(running.map((j) => host.cancelJob(j.id)));
   cancelled.forEach((r, i) => {
-    if (r.status === 'rejected') host.log(`client lease: could not cancel job ${running[i]!.id}: ${(r.reason as Error).message}; the shutdown stops it`);
+    if (r.status === 'rejected')
+      host.log(`client lease: could not cancel job ${running[i].id}: ${(r.reason as Error).message}; the shutdown stops it`);
   });
   const jobs = host.jobs();
   const cancelledNote = running.length > 0 ? ` Its running job(s) ${running.map((j) => j.id).join(', ')} were cancelled.` : '';

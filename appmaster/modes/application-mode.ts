@@ -12,7 +12,12 @@ import { Worker } from 'node:worker_threads';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { heapMbForContainer, workerThreadLimits, type WorkerThreadLimits } from '../../client/contracts/am-container-contract.js';
-import { decodeApplicationProgram, PROGRAM_ENV, programLinkName, type ApplicationProgram } from '../../client/contracts/program-contract.js';
+import {
+  decodeApplicationProgram,
+  PROGRAM_ENV,
+  programLinkName,
+  type ApplicationProgram,
+} from '../../client/contracts/program-contract.js';
 import { describeProgramError } from '../../client/program/program-errors.js';
 import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
 import { applicationJobId } from '../jobs/job-ids.js';
@@ -36,8 +41,13 @@ export function prepareApplicationMode(
   const linked = localResourcePath(am, programLinkName(program.bundle));
   let modulePath = program.bundle.kind === 'archive' ? localResourcePath({ workDir: linked }, program.bundle.entry!) : linked;
   if (!existsSync(modulePath)) {
-    const what = program.bundle.kind === 'archive' ? `the entry module ${program.bundle.entry} in the archive ${program.bundle.url}` : program.bundle.url;
-    throw new Error(`the program is not in the container: ${modulePath} is missing (${what}); give the module inside the archive with --entry`);
+    const what =
+      program.bundle.kind === 'archive'
+        ? `the entry module ${program.bundle.entry} in the archive ${program.bundle.url}`
+        : program.bundle.url;
+    throw new Error(
+      `the program is not in the container: ${modulePath} is missing (${what}); give the module inside the archive with --entry`,
+    );
   }
   if (program.bundle.kind === 'file' && /\.js$/i.test(program.bundle.url)) modulePath = asEsModule(am, modulePath, program.bundle.url);
   const input: ProgramWorkerInput = {
@@ -86,7 +96,9 @@ class ApplicationMode implements ModeRunner {
       this.ended = true;
       host.finish(status, diagnostics);
     };
-    host.log(`application: running main() of ${this.program.bundle.url} (export ${this.program.entryExport}) with ${JSON.stringify(this.program.args)}`);
+    host.log(
+      `application: running main() of ${this.program.bundle.url} (export ${this.program.entryExport}) with ${JSON.stringify(this.program.args)}`,
+    );
     const worker = new Worker(this.workerUrl, { workerData: this.input, resourceLimits: this.limits });
     this.worker = worker;
     const reply = (message: ProgramWorkerReply) => worker.postMessage(message);
@@ -99,7 +111,16 @@ class ApplicationMode implements ModeRunner {
           // A new AM attempt runs main() again: its jobs that ended answer with their stored ends, the running one is the one taken over.
           const id = applicationJobId(this.input.applicationId, ++this.submitted);
           host
-            .submitJob({ name: m.plan.name, bundle: this.program.bundle, exportName: m.plan.exportName, parallelism: m.plan.parallelism, args: m.plan.args }, { id, resume: true })
+            .submitJob(
+              {
+                name: m.plan.name,
+                bundle: this.program.bundle,
+                exportName: m.plan.exportName,
+                parallelism: m.plan.parallelism,
+                args: m.plan.args,
+              },
+              { id, resume: true },
+            )
             .then((job) => reply({ type: 'submitted', requestId: m.requestId, jobId: job.id }))
             .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
           return;
@@ -107,7 +128,15 @@ class ApplicationMode implements ModeRunner {
         case 'awaitJob':
           host
             .waitForJob(m.jobId)
-            .then((job) => reply({ type: 'jobEnded', requestId: m.requestId, state: job.state, ...(job.results ? { results: job.results } : {}), ...(job.error ? { error: job.error } : {}) }))
+            .then((job) =>
+              reply({
+                type: 'jobEnded',
+                requestId: m.requestId,
+                state: job.state,
+                ...(job.results ? { results: job.results } : {}),
+                ...(job.error ? { error: job.error } : {}),
+              }),
+            )
             .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
           return;
         case 'done':

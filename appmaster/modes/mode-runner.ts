@@ -28,7 +28,7 @@ export interface ModeRunner {
    * Jobs this mode will submit under ids a client already knows (per-job mode's one job): the AM
    * shows them as INITIALIZING before it serves, so the client never meets a 404 for them.
    */
-  declaredJobs?(): Array<{ id: string; spec: JobSpec }>;
+  declaredJobs?(): { id: string; spec: JobSpec }[];
   /** Called once the AM has registered and serves REST. */
   start(host: ModeHost): void;
   /** The AM is ending: stop whatever start() began. */

@@ -23,7 +23,9 @@ export function preparePerJobMode(am: Pick<AmEnvironment, 'workDir'>, config: Lo
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`per-job mode needs the job description ${ProgramResourceNames.job} (${(err as Error).message}); the submitting client ships it as a local resource`);
+    throw new Error(
+      `per-job mode needs the job description ${ProgramResourceNames.job} (${(err as Error).message}); the submitting client ships it as a local resource`,
+    );
   }
   const description = parsePerJobDescription(text, path);
   const { spec } = validateJobSpec(description.job);
@@ -55,7 +57,7 @@ class PerJobMode implements ModeRunner {
     private readonly clientGraceMs: number,
   ) {}
 
-  declaredJobs(): Array<{ id: string; spec: JobSpec }> {
+  declaredJobs(): { id: string; spec: JobSpec }[] {
     return [{ id: this.description.jobId, spec: this.spec }];
   }
 
@@ -76,9 +78,14 @@ class PerJobMode implements ModeRunner {
           return;
         }
         host.log(`per-job: ${diagnostics}; waiting up to ${this.clientGraceMs} ms for the attached client to read it and stop the cluster`);
-        this.timer = setTimeout(() => host.finish(finalStatus, `${diagnostics} (the attached client did not stop the cluster)`), this.clientGraceMs);
+        this.timer = setTimeout(
+          () => host.finish(finalStatus, `${diagnostics} (the attached client did not stop the cluster)`),
+          this.clientGraceMs,
+        );
       })
-      .catch((err: unknown) => host.finish('FAILED', `job ${id} could not be submitted: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) =>
+        host.finish('FAILED', `job ${id} could not be submitted: ${err instanceof Error ? err.message : String(err)}`),
+      );
   }
 
   async stop(): Promise<void> {
@@ -98,7 +105,8 @@ class PerJobMode implements ModeRunner {
   endWithoutClient(jobs: JobStatus[], lost: string): { finalStatus: FinalStatus; diagnostics: string } {
     const id = this.description.jobId;
     const job = jobs.find((j) => j.id === id);
-    if (!job || !ENDED_STATES.has(job.state)) return { finalStatus: 'KILLED', diagnostics: `job ${id} ${job?.state ?? 'never started'} when its client went away: ${lost}` };
+    if (!job || !ENDED_STATES.has(job.state))
+      return { finalStatus: 'KILLED', diagnostics: `job ${id} ${job?.state ?? 'never started'} when its client went away: ${lost}` };
     const { finalStatus, diagnostics } = perJobOutcome(job);
     return { finalStatus, diagnostics: `${diagnostics}; the attached client went away before it stopped the cluster: ${lost}` };
   }

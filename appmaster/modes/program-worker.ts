@@ -63,7 +63,8 @@ const contextOptions: ProgramContextOptions = {
   submitter,
   defaultParallelism: input.defaultParallelism,
   bundleName: input.bundleName,
-  hdfs: () => webHdfsClientFromConf(Configuration.load(input.hdfs.confDir ? { confDir: input.hdfs.confDir } : {}), { user: input.hdfs.user }),
+  hdfs: () =>
+    webHdfsClientFromConf(Configuration.load(input.hdfs.confDir ? { confDir: input.hdfs.confDir } : {}), { user: input.hdfs.user }),
   log: (line: string) => post({ type: 'log', line }),
 };
 

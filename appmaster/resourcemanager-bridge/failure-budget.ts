@@ -39,7 +39,9 @@ export class FailureBudget {
     private readonly window: FailureWindow = { intervalMs: undefined, now: Date.now },
   ) {
     if (window.intervalMs !== undefined && window.intervalMs < 1) {
-      throw new RangeError(`yarn.containers.failure-rate-interval must be at least 1 ms (got ${window.intervalMs}); remove it to count failures over the application's life`);
+      throw new RangeError(
+        `yarn.containers.failure-rate-interval must be at least 1 ms (got ${window.intervalMs}); remove it to count failures over the application's life`,
+      );
     }
   }
 
@@ -84,7 +86,7 @@ export class FailureBudget {
     const interval = this.window.intervalMs;
     if (interval === undefined) return;
     const now = this.window.now();
-    while (this.failures.length > 0 && now - this.failures[0]!.at > interval) {
+    while (this.failures.length > 0 && now - this.failures[0].at > interval) {
       this.failures.shift();
       this.outsideWindow += 1;
     }

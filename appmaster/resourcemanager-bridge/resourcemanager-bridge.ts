@@ -100,7 +100,10 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   recoverContainers(containers: readonly C[]): void {
     for (const c of containers) this.containers.set(c.id, c);
     this.plan.recover(containers.map((c) => c.id));
-    if (containers.length) this.log(`taking over ${containers.length} TaskExecutor container(s) from the previous attempt: ${containers.map((c) => c.id).join(', ')}`);
+    if (containers.length)
+      this.log(
+        `taking over ${containers.length} TaskExecutor container(s) from the previous attempt: ${containers.map((c) => c.id).join(', ')}`,
+      );
     this.notifyHeld();
   }
 
@@ -302,7 +305,8 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     if (outcome.kind === 'unknown') return;
     this.containers.delete(containerId);
     this.opts.onContainerEnded?.(containerId, diagnostics, exitStatus);
-    if (outcome.kind !== 'expected') this.log(`TaskExecutor ${containerId} ended with exit code ${describeExitStatus(exitStatus)}: ${diagnostics.trim()}`);
+    if (outcome.kind !== 'expected')
+      this.log(`TaskExecutor ${containerId} ended with exit code ${describeExitStatus(exitStatus)}: ${diagnostics.trim()}`);
     this.handle(outcome, diagnostics);
   }
 

@@ -53,6 +53,6 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
   };
   if (input.haStoreUrl) environment[HA_STORE_ENV] = input.haStoreUrl;
   if (input.stagingDir) environment[TaskExecutorEnv.stagingDir] = input.stagingDir;
-  for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
+  for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]);
   return { command, environment, localResources: { ...input.localResources } };
 }

@@ -59,7 +59,8 @@ const DEFAULT_MAX_MESSAGE_BYTES = 20 * 1024 * 1024;
 type ConnectCall = grpc.ServerDuplexStream<TaskExecutorMessage, AmMessage>;
 
 export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions): Promise<TaskExecutorGateway> {
-  if (!opts.secret) throw new Error('the TaskExecutor gateway needs the cluster secret; the AM reads it from its loom-secret local resource');
+  if (!opts.secret)
+    throw new Error('the TaskExecutor gateway needs the cluster secret; the AM reads it from its loom-secret local resource');
   const expected = digest(opts.secret);
   const registerTimeoutMs = opts.registerTimeoutMs ?? 10_000;
   const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
@@ -140,7 +141,9 @@ function serveConnection(
   };
   const refuse = (code: grpc.status, details: string) => {
     if (closed) return;
-    log(`TaskExecutor gateway: refused ${id !== undefined ? `TaskExecutor ${id}` : 'a connection'} from ${call.getPeer()} (${grpc.status[code]}): ${details}`);
+    log(
+      `TaskExecutor gateway: refused ${id !== undefined ? `TaskExecutor ${id}` : 'a connection'} from ${call.getPeer()} (${grpc.status[code]}): ${details}`,
+    );
     finish(details);
     call.emit('error', { code, details });
   };
@@ -154,12 +157,21 @@ function serveConnection(
     if (closed) return;
     try {
       if (id === undefined) {
-        if (message.kind !== 'register') return refuse(grpc.status.FAILED_PRECONDITION, `the first message must be a Register, not ${message.kind}`);
+        if (message.kind !== 'register') {
+          refuse(grpc.status.FAILED_PRECONDITION, `the first message must be a Register, not ${message.kind}`);
+          return;
+        }
         clearTimeout(registerTimer);
         const problem = registrationProblem(message.register);
-        if (problem) return refuse(grpc.status.INVALID_ARGUMENT, problem);
+        if (problem) {
+          refuse(grpc.status.INVALID_ARGUMENT, problem);
+          return;
+        }
         const verdict = admission.admit(message.register.taskExecutorId);
-        if (!verdict.admitted) return refuse(verdict.retryLater ? grpc.status.UNAVAILABLE : grpc.status.PERMISSION_DENIED, verdict.reason);
+        if (!verdict.admitted) {
+          refuse(verdict.retryLater ? grpc.status.UNAVAILABLE : grpc.status.PERMISSION_DENIED, verdict.reason);
+          return;
+        }
         registry.register(message.register, link, verdict.origin);
         id = message.register.taskExecutorId;
       } else if (message.kind === 'heartbeat') registry.heartbeat(id, link, message.heartbeat);

@@ -11,8 +11,7 @@ export type FinalStatus = 'SUCCEEDED' | 'FAILED' | 'KILLED';
  *   are left for YARN (kill) or a later attempt (which takes kept containers back).
  */
 export type AmEnd =
-  | { kind: 'finish'; finalStatus: FinalStatus; diagnostics: string }
-  | { kind: 'abandon'; reason: string; exitCode: number };
+  { kind: 'finish'; finalStatus: FinalStatus; diagnostics: string } | { kind: 'abandon'; reason: string; exitCode: number };
 
 /** The steps, each one of the AM's parts; every one is tried even when an earlier one failed. */
 export interface AmShutdownSteps {
@@ -69,7 +68,9 @@ export class AmShutdown {
     }
     this.steps.log(`finishing the application: ${end.finalStatus}: ${end.diagnostics}`);
     await this.attempt('stopping TaskExecutors', () => this.steps.stopTaskExecutors(end.diagnostics));
-    this.unregistered = await this.attempt('unregistering from the ResourceManager', () => this.steps.unregister(end.finalStatus, end.diagnostics));
+    this.unregistered = await this.attempt('unregistering from the ResourceManager', () =>
+      this.steps.unregister(end.finalStatus, end.diagnostics),
+    );
     // Only once YARN knows the application is over: a failed unregistration means another attempt may still need the files.
     if (this.unregistered) await this.attempt('deleting the staging dir', () => this.steps.deleteStagingDir());
   }

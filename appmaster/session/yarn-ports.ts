@@ -50,7 +50,11 @@ export class NodeManagerLauncher implements ContainerLauncherPort<Container, Tas
   constructor(private readonly client: NMClient) {}
 
   async start(container: Container, spec: TaskExecutorLaunchSpec): Promise<void> {
-    const context = buildContainerLaunchContext({ commands: [spec.command], environment: spec.environment, localResources: spec.localResources });
+    const context = buildContainerLaunchContext({
+      commands: [spec.command],
+      environment: spec.environment,
+      localResources: spec.localResources,
+    });
     await this.client.startContainer(container, context);
   }
 

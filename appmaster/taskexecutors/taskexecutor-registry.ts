@@ -5,7 +5,14 @@
  * listeners then learn which task attempts it held, so the job master can run them elsewhere.
  * The registry knows nothing about jobs: it moves messages and counts slots.
  */
-import type { AmMessage, DeployTaskMessage, HeartbeatMessage, RegisterMessage, TaskRef, TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
+import type {
+  AmMessage,
+  DeployTaskMessage,
+  HeartbeatMessage,
+  RegisterMessage,
+  TaskRef,
+  TaskUpdateMessage,
+} from '../../client/contracts/taskexecutor-protocol.js';
 import { taskKey } from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorOrigin } from './taskexecutor-admission.js';
@@ -84,7 +91,9 @@ export class TaskExecutorRegistry {
     this.options = { ...TASK_EXECUTOR_REGISTRY_DEFAULTS, ...options };
     const { heartbeatIntervalMs, heartbeatTimeoutMs } = this.options;
     if (!(heartbeatIntervalMs > 0) || !(heartbeatTimeoutMs > heartbeatIntervalMs)) {
-      throw new TaskExecutorRegistrationError(`heartbeat timeout (${heartbeatTimeoutMs} ms) must be longer than the heartbeat interval (${heartbeatIntervalMs} ms)`);
+      throw new TaskExecutorRegistrationError(
+        `heartbeat timeout (${heartbeatTimeoutMs} ms) must be longer than the heartbeat interval (${heartbeatIntervalMs} ms)`,
+      );
     }
     this.now = options.now ?? Date.now;
   }
@@ -139,7 +148,8 @@ export class TaskExecutorRegistry {
     const now = this.now();
     const previous = this.entries.get(reg.taskExecutorId);
     if (previous) {
-      if (previous.link === link) throw new TaskExecutorRegistrationError(`TaskExecutor ${reg.taskExecutorId} registered twice on the same connection`);
+      if (previous.link === link)
+        throw new TaskExecutorRegistrationError(`TaskExecutor ${reg.taskExecutorId} registered twice on the same connection`);
       const silentMs = now - previous.info.lastHeartbeatAt;
       if (silentMs <= this.liveWithinMs) {
         throw new TaskExecutorAlreadyRegisteredError(

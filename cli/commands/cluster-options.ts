@@ -38,7 +38,7 @@ export interface ClusterCommandIo extends CommandIo {
 export function normalizeFlags(argv: readonly string[], aliases: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--') {
       out.push(...argv.slice(i));
       break;
@@ -90,15 +90,25 @@ export function describeClusterError(err: unknown): string {
 /** Where a command sends its work (`-t`, Flink's execution.target); `-m yarn-cluster` is Flink's older per-job spelling. */
 export type ExecutionTarget = 'remote' | 'yarn-session' | 'yarn-per-job' | 'yarn-application';
 
-export function checkTarget(given: string | undefined, jobManager: string | undefined, valid: readonly ExecutionTarget[], fallback: ExecutionTarget): ExecutionTarget {
+export function checkTarget(
+  given: string | undefined,
+  jobManager: string | undefined,
+  valid: readonly ExecutionTarget[],
+  fallback: ExecutionTarget,
+): ExecutionTarget {
   if (jobManager !== undefined) {
-    if (jobManager !== 'yarn-cluster') throw new UsageError(`-m ${jobManager} is not supported: the only -m Loom knows is yarn-cluster (= -t yarn-per-job); sessions are found by -yid or the properties file`);
-    if (given !== undefined && given !== 'yarn-per-job') throw new UsageError(`-m yarn-cluster means -t yarn-per-job, but -t ${given} was given too: keep one`);
+    if (jobManager !== 'yarn-cluster')
+      throw new UsageError(
+        `-m ${jobManager} is not supported: the only -m Loom knows is yarn-cluster (= -t yarn-per-job); sessions are found by -yid or the properties file`,
+      );
+    if (given !== undefined && given !== 'yarn-per-job')
+      throw new UsageError(`-m yarn-cluster means -t yarn-per-job, but -t ${given} was given too: keep one`);
     given = 'yarn-per-job';
   }
   const target = given ?? fallback;
   if (!(valid as readonly string[]).includes(target)) {
-    const hint = target === 'yarn-application' ? ' (application mode has its own command: loom run-application -t yarn-application ...)' : '';
+    const hint =
+      target === 'yarn-application' ? ' (application mode has its own command: loom run-application -t yarn-application ...)' : '';
     throw new UsageError(`unknown target -t ${target}: use one of ${valid.join(', ')}${hint}`);
   }
   return target as ExecutionTarget;
@@ -139,10 +149,10 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
   const ships: string[] = [];
   let i = 0;
   for (; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--' || !arg.startsWith('-')) break;
     if (valueOptions.has(arg)) {
-      rest.push(arg, ...(i + 1 < argv.length ? [argv[++i]!] : []));
+      rest.push(arg, ...(i + 1 < argv.length ? [argv[++i]] : []));
       continue;
     }
     // Flink's -sae (--shutdownOnAttachedExit): a multi-letter short flag commander cannot take.
@@ -157,7 +167,8 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
     const glued = arg.startsWith('-yD') && arg.length > 3 ? arg.slice(3) : undefined;
     const flag = glued !== undefined ? '-yD' : arg;
     const spec = YARN_FLAGS[flag];
-    if (!spec) throw new UsageError(`unknown flag ${arg}: the -y flags Loom knows are ${KNOWN_YARN_FLAGS.join(', ')} (or use -D <key>=<value>)`);
+    if (!spec)
+      throw new UsageError(`unknown flag ${arg}: the -y flags Loom knows are ${KNOWN_YARN_FLAGS.join(', ')} (or use -D <key>=<value>)`);
     const value = glued ?? argv[++i];
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === '-yD') {
@@ -174,7 +185,20 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
 export const SAE_HELP = "-sae: shut down on attached exit (Flink's flag); Loom's default for every attached run, so it changes nothing";
 
 /** Options of run, run-application, list, cancel and info that take a value: what follows them is not the bundle. */
-export const VALUE_OPTIONS: ReadonlySet<string> = new Set(['-t', '--target', '-m', '--jobmanager', '-c', '--class', '-p', '--parallelism', '-D', '--name', '--entry', '--applicationId']);
+export const VALUE_OPTIONS: ReadonlySet<string> = new Set([
+  '-t',
+  '--target',
+  '-m',
+  '--jobmanager',
+  '-c',
+  '--class',
+  '-p',
+  '--parallelism',
+  '-D',
+  '--name',
+  '--entry',
+  '--applicationId',
+]);
 export const ANY_CLUSTER: readonly ExecutionTarget[] = ['remote', 'yarn-session', 'yarn-per-job', 'yarn-application'];
 
 export interface ClusterFlags {
@@ -195,11 +219,15 @@ export function loomCommand(name: string, io: ClusterCommandIo): Command {
 
 /** A command's own --verbose turns on the global one. */
 function noteVerbose(cmd: Command): void {
-  if (cmd.opts()['verbose'] === true) setVerboseErrors(true);
+  if (cmd.opts().verbose === true) setVerboseErrors(true);
 }
 
 /** Parses argv (Flink aliases rewritten), or the exit code when commander already answered: 0 for help, 2 for bad usage (one line on stderr). */
-export function parseCommand<F extends object>(cmd: Command, argv: readonly string[], aliases: Readonly<Record<string, string>> = {}): { flags: F; args: string[] } | { code: number } {
+export function parseCommand<F extends object>(
+  cmd: Command,
+  argv: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): { flags: F; args: string[] } | { code: number } {
   try {
     oneLineCommanderErrors(cmd, cmd.name(), aliases).parse(normalizeFlags(argv, aliases), { from: 'user' });
     noteVerbose(cmd);
@@ -222,7 +250,12 @@ export function clusterCommand(name: string, io: ClusterCommandIo): Command {
 }
 
 /** Parses argv (Flink's -y flags first), or the exit code when commander or the flags already answered. */
-export function parseClusterArgs<F extends object>(name: string, cmd: Command, argv: string[], io: ClusterCommandIo): { flags: F; args: string[]; properties: string[] } | { code: number } {
+export function parseClusterArgs<F extends object>(
+  name: string,
+  cmd: Command,
+  argv: string[],
+  io: ClusterCommandIo,
+): { flags: F; args: string[]; properties: string[] } | { code: number } {
   try {
     const { argv: rest, properties } = extractYarnFlags(argv, VALUE_OPTIONS);
     oneLineCommanderErrors(cmd, cmd.name()).parse(normalizeFlags(rest, {}), { from: 'user' });
@@ -241,10 +274,20 @@ export function parseClusterArgs<F extends object>(name: string, cmd: Command, a
 }
 
 /** Loads the configurations and runs `fn`; errors become one line on stderr and exit code 1 (2 for bad usage or configuration). */
-export async function withContext(name: string, io: ClusterCommandIo, flags: ClusterFlags, properties: string[], fn: (ctx: DeployContext) => Promise<number>): Promise<number> {
+export async function withContext(
+  name: string,
+  io: ClusterCommandIo,
+  flags: ClusterFlags,
+  properties: string[],
+  fn: (ctx: DeployContext) => Promise<number>,
+): Promise<number> {
   let ctx: DeployContext | undefined;
   try {
-    const configs = loadConfigs(io, [...(flags.D ?? []), ...properties, ...(flags.applicationId ? [`yarn.application.id=${flags.applicationId}`] : [])]);
+    const configs = loadConfigs(io, [
+      ...(flags.D ?? []),
+      ...properties,
+      ...(flags.applicationId ? [`yarn.application.id=${flags.applicationId}`] : []),
+    ]);
     ctx = deployContext(io, configs);
     return await fn(ctx);
   } catch (err) {
@@ -276,4 +319,3 @@ export async function withCluster(
   }
   return withContext(name, io, flags, properties, async (ctx) => fn(await attachToSession(ctx), ctx, args));
 }
-

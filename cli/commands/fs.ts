@@ -25,7 +25,6 @@ export const USAGE_EXIT_CODE = 255;
 
 const GENERIC = '[-D <property=value>]... [-conf <dir>] [-fs <hdfs://namenode:port | webhdfs://host:port>]';
 
-
 /** Runs one `loom fs` invocation; returns the exit code (0 ok, 1 a path failed, 255 bad usage). */
 export async function runFs(argv: string[], io: FsIo): Promise<number> {
   let generic: GenericOptions;
@@ -40,7 +39,8 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
     io.stderr.write(`loom fs: no command given: name one, e.g. loom fs -ls / (loom fs -help lists them all)\n`);
     return USAGE_EXIT_CODE;
   }
-  if (['-help', '-usage', '--help', '-h', 'help'].includes(dashed)) return help(io, dashed === '-help' || dashed === '--help' || dashed === '-h' || dashed === 'help', args);
+  if (['-help', '-usage', '--help', '-h', 'help'].includes(dashed))
+    return help(io, dashed === '-help' || dashed === '--help' || dashed === '-h' || dashed === 'help', args);
   const name = dashed.replace(/^-/, '');
   const entry = dashed.startsWith('-') ? COMMANDS[name] : undefined;
   if (!entry) return unknownCommand(io, dashed, name);
@@ -73,7 +73,8 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
 function unknownCommand(io: FsIo, dashed: string, name: string): number {
   let hint = 'loom fs -help lists the commands';
   if (!dashed.startsWith('-') && COMMANDS[dashed]) hint = `did you mean -${dashed}? Commands begin with a dash`;
-  else if (name in NOT_IN_LOOM) hint = `an hdfs dfs command loom fs does not have${NOT_IN_LOOM[name] ? `: ${NOT_IN_LOOM[name]}` : ''}; loom fs -help lists the ones it has`;
+  else if (name in NOT_IN_LOOM)
+    hint = `an hdfs dfs command loom fs does not have${NOT_IN_LOOM[name] ? `: ${NOT_IN_LOOM[name]}` : ''}; loom fs -help lists the ones it has`;
   io.stderr.write(`loom fs: ${dashed}: Unknown command (${hint})\n`);
   return USAGE_EXIT_CODE;
 }

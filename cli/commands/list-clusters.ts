@@ -12,7 +12,9 @@ interface ListClustersFlags {
 }
 
 export async function runListClusters(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const cmd = loomCommand('loom list-clusters', io).description('List the running Loom clusters (sessions, per-job and application clusters) of the current user.');
+  const cmd = loomCommand('loom list-clusters', io).description(
+    'List the running Loom clusters (sessions, per-job and application clusters) of the current user.',
+  );
   const parsed = parseCommand<ListClustersFlags>(cmd, argv);
   if ('code' in parsed) return parsed.code;
   return withContext('list-clusters', io, parsed.flags, [], (ctx) => printClusters(ctx, io));

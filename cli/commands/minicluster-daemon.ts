@@ -82,13 +82,17 @@ export function reportToParent(report: DetachedChildReport): void {
 /** `loom minicluster -d`: starts the cluster in the background; returns the exit code. */
 export async function startDetached(dir: string | undefined, childArgs: string[], io: DaemonIo): Promise<number> {
   if (dir === undefined) {
-    io.stderr.write('loom minicluster: -d needs --dir <dir> (its pid file, log and data go there; stop it with loom minicluster --stop --dir <dir>)\n');
+    io.stderr.write(
+      'loom minicluster: -d needs --dir <dir> (its pid file, log and data go there; stop it with loom minicluster --stop --dir <dir>)\n',
+    );
     return 2;
   }
   const absDir = resolve(dir);
   const already = await runningPid(absDir);
   if (already !== undefined) {
-    io.stderr.write(`loom minicluster: a mini cluster already runs from ${absDir} (pid ${already}); use its HADOOP_CONF_DIR=${join(absDir, 'conf')} or stop it with loom minicluster --stop --dir ${absDir}\n`);
+    io.stderr.write(
+      `loom minicluster: a mini cluster already runs from ${absDir} (pid ${already}); use its HADOOP_CONF_DIR=${join(absDir, 'conf')} or stop it with loom minicluster --stop --dir ${absDir}\n`,
+    );
     return 1;
   }
   await mkdir(absDir, { recursive: true, mode: 0o700 });
@@ -101,7 +105,10 @@ export async function startDetached(dir: string | undefined, childArgs: string[]
   });
   closeSync(logFd);
   const report = await new Promise<DetachedChildReport>((resolveReport) => {
-    const timer = setTimeout(() => resolveReport({ failed: `it did not report serving within ${START_TIMEOUT_MS / 1000} s` }), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => resolveReport({ failed: `it did not report serving within ${START_TIMEOUT_MS / 1000} s` }),
+      START_TIMEOUT_MS,
+    );
     child.once('message', (m) => {
       clearTimeout(timer);
       resolveReport(m as DetachedChildReport);
@@ -118,7 +125,9 @@ export async function startDetached(dir: string | undefined, childArgs: string[]
   }
   child.disconnect?.();
   child.unref();
-  io.stdout.write(report.ready.replace(/Serving until interrupted \(Ctrl-C\)\./, `Serving in the background (pid ${child.pid}, log ${logPath}).`));
+  io.stdout.write(
+    report.ready.replace(/Serving until interrupted \(Ctrl-C\)\./, `Serving in the background (pid ${child.pid}, log ${logPath}).`),
+  );
   io.stdout.write(`Stop it with: loom minicluster --stop --dir ${absDir}\n`);
   return 0;
 }
@@ -133,7 +142,9 @@ export async function stopDetached(dir: string | undefined, io: DaemonIo): Promi
   const pid = await runningPid(absDir);
   if (pid === undefined) {
     await rm(pidFileOf(absDir), { force: true });
-    io.stderr.write(`loom minicluster: no mini cluster runs from ${absDir} (no live pid in ${pidFileOf(absDir)}); start one with loom minicluster -d --dir ${absDir}\n`);
+    io.stderr.write(
+      `loom minicluster: no mini cluster runs from ${absDir} (no live pid in ${pidFileOf(absDir)}); start one with loom minicluster -d --dir ${absDir}\n`,
+    );
     return 1;
   }
   process.kill(pid, 'SIGTERM');

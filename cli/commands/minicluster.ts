@@ -15,7 +15,14 @@ import { oneLineCommanderErrors } from '../commander-errors.js';
 import { describeError } from '../describe-error.js';
 import { keyValueOption, wholeNumberOption } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
-import { DETACHED_CHILD_ENV, forgetDetachedChild, recordDetachedChild, reportToParent, startDetached, stopDetached } from './minicluster-daemon.js';
+import {
+  DETACHED_CHILD_ENV,
+  forgetDetachedChild,
+  recordDetachedChild,
+  reportToParent,
+  startDetached,
+  stopDetached,
+} from './minicluster-daemon.js';
 
 export interface MiniClusterCommandIo {
   stdout: Writable;
@@ -122,15 +129,14 @@ export async function runMiniCluster(raw: RawOptions, io: MiniClusterCommandIo):
     return 1;
   }
   const stopping = (io.untilStopped ?? untilSignal)();
-  const serving =
-    [
-      `HADOOP_CONF_DIR=${cluster.confDir}`,
-      `ResourceManager ${cluster.rmAddress} (scheduler ${cluster.schedulerAddress}, web http://${cluster.webAddress})`,
-      `WebHDFS ${cluster.defaultFs} (DataNode ${cluster.webHdfs.dataNodeAddress.host}:${cluster.webHdfs.dataNodeAddress.port}, latency ${cluster.webHdfs.latency.describe()})`,
-      ...cluster.nodes.map((n) => `NodeManager ${n.nodeId} (127.0.0.1:${n.port}, web ${n.httpPort})`),
-      `Data in ${cluster.dir}${options.dir === undefined ? ' (removed on stop)' : ''}. Serving until interrupted (Ctrl-C).`,
-      '',
-    ].join('\n');
+  const serving = [
+    `HADOOP_CONF_DIR=${cluster.confDir}`,
+    `ResourceManager ${cluster.rmAddress} (scheduler ${cluster.schedulerAddress}, web http://${cluster.webAddress})`,
+    `WebHDFS ${cluster.defaultFs} (DataNode ${cluster.webHdfs.dataNodeAddress.host}:${cluster.webHdfs.dataNodeAddress.port}, latency ${cluster.webHdfs.latency.describe()})`,
+    ...cluster.nodes.map((n) => `NodeManager ${n.nodeId} (127.0.0.1:${n.port}, web ${n.httpPort})`),
+    `Data in ${cluster.dir}${options.dir === undefined ? ' (removed on stop)' : ''}. Serving until interrupted (Ctrl-C).`,
+    '',
+  ].join('\n');
   io.stdout.write(serving);
   if (detachedChild) {
     await recordDetachedChild(cluster.dir);
@@ -156,7 +162,10 @@ export function registerMiniClusterCommand(program: Command): void {
     .option('--node-memory <mb>', 'memory of each NodeManager in MB (default 8192)')
     .option('--node-vcores <n>', 'vcores of each NodeManager (default 8)')
     .option('--heartbeat-ms <ms>', 'NodeManager heartbeat interval (default 1000, as YARN)')
-    .option('--hdfs-latency <real|none|scale>', 'WebHDFS delays: real (as a Hadoop NameNode + DataNode), none, or a scale of the real ones (default $LOOM_MINICLUSTER_HDFS_LATENCY, else real)')
+    .option(
+      '--hdfs-latency <real|none|scale>',
+      'WebHDFS delays: real (as a Hadoop NameNode + DataNode), none, or a scale of the real ones (default $LOOM_MINICLUSTER_HDFS_LATENCY, else real)',
+    )
     .option('-d, --detach', 'start in the background (needs --dir) and return once it serves; its log is <dir>/minicluster.log')
     .option('--stop', 'stop the background mini cluster started with -d --dir <dir>')
     .option('-D, --define <key=value>', 'yarn-site.xml setting (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])

@@ -20,7 +20,16 @@ import { resolveProgramBundle } from '../../client/deploy/submit/program-bundle.
 import { SessionCluster } from '../../client/deploy/running/session-cluster.js';
 import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 import { withoutStackFrames } from '../describe-error.js';
-import { checkTarget, clusterCommand, parallelismOption, parseClusterArgs, SAE_HELP, withContext, type ClusterCommandIo, type ClusterFlags } from './cluster-options.js';
+import {
+  checkTarget,
+  clusterCommand,
+  parallelismOption,
+  parseClusterArgs,
+  SAE_HELP,
+  withContext,
+  type ClusterCommandIo,
+  type ClusterFlags,
+} from './cluster-options.js';
 
 interface RunApplicationFlags extends ClusterFlags {
   class?: string;
@@ -34,12 +43,18 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
     .description("Run a program's main(ctx) inside a YARN application of its own; the application ends when main() and its jobs end.")
     .option('-c, --class <export>', 'the export holding main(ctx) (default: the default export)')
     .option('--entry <module>', 'for a directory or archive bundle: the module to import, relative to it')
-    .option('-p, --parallelism <n>', 'default parallelism of the program\'s jobs (parallelism.default)')
-    .option('--attached', 'follow the application to its end and exit 0 for SUCCEEDED, 1 otherwise; Ctrl+C or a closed output stops it KILLED')
+    .option('-p, --parallelism <n>', "default parallelism of the program's jobs (parallelism.default)")
+    .option(
+      '--attached',
+      'follow the application to its end and exit 0 for SUCCEEDED, 1 otherwise; Ctrl+C or a closed output stops it KILLED',
+    )
     .option('--shutdownOnAttachedExit', SAE_HELP)
     .argument('<bundle>', 'a local .mjs/.js module or directory, or an hdfs:// (webhdfs://) path of a module or .tar.gz')
     .argument('[args...]', 'arguments for main (ctx.args)')
-    .addHelpText('after', '\nFlink-style -y flags work too (-yjm -ytm -ys -ynm -yqu -yD k=v -yt). Example: loom run-application -t yarn-application wc.mjs /in.txt')
+    .addHelpText(
+      'after',
+      '\nFlink-style -y flags work too (-yjm -ytm -ys -ynm -yqu -yD k=v -yt). Example: loom run-application -t yarn-application wc.mjs /in.txt',
+    )
     .passThroughOptions();
   const parsed = parseClusterArgs<RunApplicationFlags>('run-application', cmd, argv, io);
   if ('code' in parsed) return parsed.code;
@@ -55,14 +70,24 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
   }
   return withContext('run-application', io, flags, [...properties, ...parallelism], async (ctx) => {
     // Checked before anything is uploaded or asked of YARN: a missing bundle leaves nothing behind.
-    const bundle = await resolveProgramBundle(ctx, bundlePath!, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: flags.class ?? 'default', exportRole: 'main', log: ctx.log });
+    const bundle = await resolveProgramBundle(ctx, bundlePath, {
+      ...(flags.entry ? { entry: flags.entry } : {}),
+      exportName: flags.class ?? 'default',
+      exportRole: 'main',
+      log: ctx.log,
+    });
     // Attached: the application holds a lease, so it ends when this client dies.
     markAttached(ctx.conf, flags.attached ?? false);
     // Attached, a client that goes away stops the application from the first step (attached-exit.ts).
     const abort = new AbortController();
     let submitted: DeployedApplication | undefined;
     let followed: { cluster: SessionCluster; lease: ClusterLease } | undefined;
-    const deploying = deployApplication(ctx, { bundle, ...(flags.class ? { entryExport: flags.class } : {}), args: programArgs, signal: abort.signal }).then((d) => (submitted = d));
+    const deploying = deployApplication(ctx, {
+      bundle,
+      ...(flags.class ? { entryExport: flags.class } : {}),
+      args: programArgs,
+      signal: abort.signal,
+    }).then((d) => (submitted = d));
     const unregister = !flags.attached
       ? () => {}
       : attachedWork.register('the application cluster', async (why) => {
@@ -87,7 +112,9 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
       const written = deployed.uploadedFiles.map((f) => `${f.path} (${f.size} bytes)`);
       ctx.log(`this submission wrote ${written.length} file(s) to HDFS${written.length ? `: ${written.join(', ')}` : ''}`);
       const report = await untilRegisteredOrEnded(ctx, applicationId);
-      io.stdout.write(`Loom application ${applicationId} ${ENDED_STATES.has(report.state) ? 'has ended' : 'is running'} (application mode).\n  Dashboard: ${report.trackingUrl}\n`);
+      io.stdout.write(
+        `Loom application ${applicationId} ${ENDED_STATES.has(report.state) ? 'has ended' : 'is running'} (application mode).\n  Dashboard: ${report.trackingUrl}\n`,
+      );
       if (!flags.attached && !ENDED_STATES.has(report.state)) {
         io.stdout.write(`Follow it with: loom info -yid ${applicationId}, or yarn application -status ${applicationId}\n`);
         return 0;
@@ -123,7 +150,10 @@ async function untilRegisteredOrEnded(ctx: DeployContext, applicationId: string,
   for (;;) {
     const r = await ctx.yarn.getApplicationReport(applicationId);
     if (amRegistered(r) || ENDED_STATES.has(r.state)) return r;
-    if (Date.now() > deadline) throw new Error(`application ${applicationId} is still ${r.state} after ${timeoutMs / 1000} s (is the cluster short of memory for the AM?); see ${r.trackingUrl}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `application ${applicationId} is still ${r.state} after ${timeoutMs / 1000} s (is the cluster short of memory for the AM?); see ${r.trackingUrl}`,
+      );
     await new Promise((res) => setTimeout(res, POLL_MS));
   }
 }

@@ -65,9 +65,9 @@ interface RunFlags extends ClusterFlags {
 export async function runJob(argv: string[], io: ClusterCommandIo): Promise<number> {
   const cmd = clusterCommand('run', io)
     .description('Run a program (a bundle whose default export is main(ctx)) or submit one job to a session; exit 1 if it fails.')
-    .option('-m, --jobmanager <yarn-cluster>', 'Flink\'s older spelling of -t yarn-per-job')
+    .option('-m, --jobmanager <yarn-cluster>', "Flink's older spelling of -t yarn-per-job")
     .option('-c, --class <export>', 'session: the export every task of ONE job calls as fn(task); per-job: the export holding main(ctx)')
-    .option('-p, --parallelism <n>', 'tasks of the job (session -c form), or the programs\' default parallelism (parallelism.default)')
+    .option('-p, --parallelism <n>', "tasks of the job (session -c form), or the programs' default parallelism (parallelism.default)")
     .option('-d, --detached', 'print the job (and per-job application) ids and exit without waiting')
     .option('--shutdownOnAttachedExit', SAE_HELP)
     .option('--name <name>', 'job name for the -c form (default: the bundle and export)')
@@ -77,7 +77,7 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     .addHelpText(
       'after',
       '\nFlink-style: -m yarn-cluster, -yjm -ytm -ys -ynm -yqu -yD k=v -yid -yt, -sae. Example: loom run -t yarn-per-job wc.mjs /in.txt\n' +
-        'Attached (without -d), Loom always behaves as Flink\'s -sae: Ctrl+C, SIGTERM, SIGHUP or a closed output (| head) cancels the\n' +
+        "Attached (without -d), Loom always behaves as Flink's -sae: Ctrl+C, SIGTERM, SIGHUP or a closed output (| head) cancels the\n" +
         'running job(s) and stops a per-job cluster (KILLED; SUCCEEDED if its job had finished), printing one line of what it did.',
     )
     // Whatever follows the bundle belongs to the program, even when it looks like an option.
@@ -92,7 +92,9 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     target = checkTarget(flags.target, flags.jobmanager, ['remote', 'yarn-session', 'yarn-per-job'], 'yarn-session');
     parallelism = flags.parallelism === undefined ? undefined : parallelismOption(flags.parallelism);
     if (target !== 'yarn-per-job' && flags.class === undefined && flags.detached) {
-      throw new UsageError("-d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application");
+      throw new UsageError(
+        "-d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application",
+      );
     }
   } catch (err) {
     io.stderr.write(`loom run: ${(err as Error).message}\n`);
@@ -101,15 +103,27 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
   const oneJob = target !== 'yarn-per-job' && flags.class !== undefined;
   const programProperties = !oneJob && parallelism !== undefined ? [`parallelism.default=${parallelism}`] : [];
   return withContext('run', io, flags, [...properties, ...programProperties], async (ctx) => {
-    if (oneJob) return submitOneJob(ctx, io, flags, parallelism, bundlePath!, programArgs);
-    return runProgramHere(ctx, io, flags, target, bundlePath!, programArgs);
+    if (oneJob) return submitOneJob(ctx, io, flags, parallelism, bundlePath, programArgs);
+    return runProgramHere(ctx, io, flags, target, bundlePath, programArgs);
   });
 }
 
 /** The session `-c <export> -p N` form: one job, its progress and results. */
-async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, p: number | undefined, bundlePath: string, jobArgs: string[]): Promise<number> {
+async function submitOneJob(
+  ctx: DeployContext,
+  io: ClusterCommandIo,
+  flags: RunFlags,
+  p: number | undefined,
+  bundlePath: string,
+  jobArgs: string[],
+): Promise<number> {
   // Checked before the session is looked up: a bundle that cannot run is never uploaded.
-  const packed = await packCheckedBundle(bundlePath, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: flags.class!, exportRole: 'task', log: ctx.log });
+  const packed = await packCheckedBundle(bundlePath, {
+    ...(flags.entry ? { entry: flags.entry } : {}),
+    exportName: flags.class!,
+    exportRole: 'task',
+    log: ctx.log,
+  });
   const names = bundleNames(packed, bundlePath);
   let cluster: SessionCluster;
   try {
@@ -158,10 +172,22 @@ async function submitOneJob(ctx: DeployContext, io: ClusterCommandIo, flags: Run
  * A program: main(ctx) runs here; its jobs go to the session, or each to a cluster of its own
  * (per-job). What main() returns is printed as JSON; its error fails the command with exit 1.
  */
-async function runProgramHere(ctx: DeployContext, io: ClusterCommandIo, flags: RunFlags, target: ExecutionTarget, bundlePath: string, programArgs: string[]): Promise<number> {
+async function runProgramHere(
+  ctx: DeployContext,
+  io: ClusterCommandIo,
+  flags: RunFlags,
+  target: ExecutionTarget,
+  bundlePath: string,
+  programArgs: string[],
+): Promise<number> {
   const perJob = target === 'yarn-per-job';
   const entryExport = perJob && flags.class ? flags.class : DEFAULT_PROGRAM_EXPORT;
-  const packed: PackedBundle = await packCheckedBundle(bundlePath, { ...(flags.entry ? { entry: flags.entry } : {}), exportName: entryExport, exportRole: 'main', log: ctx.log });
+  const packed: PackedBundle = await packCheckedBundle(bundlePath, {
+    ...(flags.entry ? { entry: flags.entry } : {}),
+    exportName: entryExport,
+    exportRole: 'main',
+    log: ctx.log,
+  });
   const names = bundleNames(packed, bundlePath);
   try {
     const onProgress = (job: JobDetails) => io.stderr.write(`${progressLine(job)}\n`);
@@ -229,7 +255,7 @@ export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<nu
     const [jobs, { mode }] = await Promise.all([cluster.dispatcher.listJobs(), cluster.dispatcher.overview()]);
     io.stdout.write(`${mode} ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
     for (const j of jobs) {
-      const done = j.taskCounts['finished'] ?? 0;
+      const done = j.taskCounts.finished ?? 0;
       io.stdout.write(`${j.id}\t${j.state}\t${done}/${j.parallelism} tasks finished\t${(j.durationMs / 1000).toFixed(1)} s\t${j.name}\n`);
     }
     return 0;
@@ -238,11 +264,12 @@ export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<nu
 
 export async function cancelJob(argv: string[], io: ClusterCommandIo): Promise<number> {
   // A malformed id is refused while parsing, before the cluster is looked for.
-  const cmd = clusterCommand('cancel', io).description('Cancel a job of a Loom cluster.').argument('<jobId>', 'the job: 32 hex digits, as loom list prints it', jobIdOption);
+  const cmd = clusterCommand('cancel', io)
+    .description('Cancel a job of a Loom cluster.')
+    .argument('<jobId>', 'the job: 32 hex digits, as loom list prints it', jobIdOption);
   return withCluster('cancel', io, argv, cmd, async (cluster) => {
     const job = await cluster.dispatcher.cancelJob(cmd.processedArgs[0] as string);
     io.stdout.write(`job ${job.id} is ${job.state}\n`);
     return 0;
   });
 }
-

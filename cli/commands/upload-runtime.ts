@@ -30,20 +30,28 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
   const parsed = parseCommand<UploadRuntimeFlags>(cmd, argv);
   if ('code' in parsed) return parsed.code;
   const { flags } = parsed;
-  const dirArg = parsed.args[0]!;
+  const dirArg = parsed.args[0];
   const env = io.env ?? process.env;
   let close = () => {};
   try {
     const { hadoopConf, conf } = loadConfigs(io, flags.D ?? []);
     const target = parseHdfsPath(dirArg);
-    const fsUri = target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
+    const fsUri =
+      target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
     const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env, onRetry: retryLinesTo(io.stderr) });
     close = () => fs.close();
     // Only a relative directory needs the NameNode now (the home directory); everything local is checked first.
     const relative = target.scheme === undefined && !dirArg.startsWith('/');
     const dir = relative ? parseHdfsPath(dirArg, await fs.getHomeDirectory()).path : target.path;
     const nodeBinary = flags.node ?? conf.get(LoomOptions.nodeBinary);
-    const published = await publishRuntime({ fs, fsUri, dir, env, ...(nodeBinary ? { nodeBinary } : {}), log: (line) => io.stderr.write(`${line}\n`) });
+    const published = await publishRuntime({
+      fs,
+      fsUri,
+      dir,
+      env,
+      ...(nodeBinary ? { nodeBinary } : {}),
+      log: (line) => io.stderr.write(`${line}\n`),
+    });
     const what = `Loom ${published.manifest.loomVersion}'s runtime with ${describeNodeBinary(published.manifest.node)}`;
     io.stdout.write(
       published.created

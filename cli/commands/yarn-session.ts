@@ -22,7 +22,16 @@ import type { DeployContext } from '../../client/deploy/submit/deploy-context.js
 import { applicationIdOption } from '../option-values.js';
 import { UsageError } from '../usage-error.js';
 import { printClusters } from './list-clusters.js';
-import { collect, deployContext, describeClusterError, loadConfigs, loomCommand, parseCommand, slotsOption, type ClusterCommandIo } from './cluster-options.js';
+import {
+  collect,
+  deployContext,
+  describeClusterError,
+  loadConfigs,
+  loomCommand,
+  parseCommand,
+  slotsOption,
+  type ClusterCommandIo,
+} from './cluster-options.js';
 
 const FLINK_FLAGS: Readonly<Record<string, string>> = {
   '-jm': '--jobManagerMemory',
@@ -118,7 +127,9 @@ async function deployMode(ctx: DeployContext, io: ClusterCommandIo, flags: YarnS
   }
   printSession(io, cluster, ctx);
   if (flags.detached) {
-    io.stdout.write(`Stop it with: yarn-session -id ${cluster.applicationId}, then type stop (or: echo stop | yarn-session -id ${cluster.applicationId})\n`);
+    io.stdout.write(
+      `Stop it with: yarn-session -id ${cluster.applicationId}, then type stop (or: echo stop | yarn-session -id ${cluster.applicationId})\n`,
+    );
     return 0;
   }
   const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
@@ -156,7 +167,8 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: C
       const word = line.trim().toLowerCase();
       if (word === 'stop' || word === 'quit' || word === 'exit') resolve('stop');
       else if (word === 'detach') resolve('detach');
-      else if (word !== '') io.stdout.write(`unknown command "${line.trim()}": type stop to stop the session, or detach to leave it running\n`);
+      else if (word !== '')
+        io.stdout.write(`unknown command "${line.trim()}": type stop to stop the session, or detach to leave it running\n`);
     });
     const onSignal = () => {
       interrupts++;
@@ -187,10 +199,14 @@ async function attached(cluster: SessionCluster, io: ClusterCommandIo, lease?: C
     try {
       await lease?.release();
     } catch (err) {
-      io.stderr.write(`yarn-session: could not release the client lease (${(err as Error).message}); the session ends once loom.client.heartbeat-timeout passes\n`);
+      io.stderr.write(
+        `yarn-session: could not release the client lease (${(err as Error).message}); the session ends once loom.client.heartbeat-timeout passes\n`,
+      );
       return 1;
     }
-    io.stdout.write(`detached; session ${cluster.applicationId} keeps running. Stop it with: yarn-session -id ${cluster.applicationId}, then type stop\n`);
+    io.stdout.write(
+      `detached; session ${cluster.applicationId} keeps running. Stop it with: yarn-session -id ${cluster.applicationId}, then type stop\n`,
+    );
     return 0;
   }
   if (outcome === 'ended') {

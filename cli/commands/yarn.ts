@@ -81,17 +81,20 @@ type OptionKind = 'flag' | 'one' | 'list';
 function parseOptions(args: string[], spec: Record<string, OptionKind>): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (let i = 0; i < args.length; i++) {
-    const name = /^--?([A-Za-z]+)$/.exec(args[i]!)?.[1];
+    const name = /^--?([A-Za-z]+)$/.exec(args[i])?.[1];
     const kind = name === undefined ? undefined : spec[name];
     if (name === undefined || kind === undefined) throw new UsageError(`unexpected argument ${args[i]}`);
     if (found.has(name)) throw new UsageError(`-${name} given twice`);
     const values: string[] = [];
-    while (kind !== 'flag' && i + 1 < args.length && !args[i + 1]!.startsWith('-')) {
-      values.push(...args[++i]!.split(','));
+    while (kind !== 'flag' && i + 1 < args.length && !args[i + 1].startsWith('-')) {
+      values.push(...args[++i].split(','));
       if (kind === 'one') break;
     }
     if (kind !== 'flag' && values.length === 0) throw new UsageError(`Missing argument for option -${name}`);
-    found.set(name, values.map((v) => v.trim()).filter((v) => v !== ''));
+    found.set(
+      name,
+      values.map((v) => v.trim()).filter((v) => v !== ''),
+    );
   }
   return found;
 }
@@ -100,7 +103,7 @@ function parseOptions(args: string[], spec: Record<string, OptionKind>): Map<str
 function action(opts: Map<string, string[]>, actions: string[], group: string): string {
   const given = actions.filter((a) => opts.has(a));
   if (given.length !== 1) throw new UsageError(`${group} needs exactly one of ${actions.map((a) => `-${a}`).join(', ')}`);
-  return given[0]!;
+  return given[0];
 }
 
 function enumValues<T extends string>(values: string[], valid: readonly T[], what: string): T[] {
@@ -117,17 +120,23 @@ const GROUPS: Record<string, Group> = {
     const act = action(opts, ['list', 'status', 'kill'], 'application');
     // A malformed id is bad usage, refused before the ResourceManager is asked (Hadoop: ApplicationId.fromString).
     if (act === 'status') {
-      const appId = applicationIdOption(opts.get('status')![0]!, '-status');
+      const appId = applicationIdOption(opts.get('status')![0], '-status');
       return (ctx) => applicationStatus(ctx, appId);
     }
     if (act === 'kill') {
-      const appId = applicationIdOption(opts.get('kill')![0]!, '-kill');
+      const appId = applicationIdOption(opts.get('kill')![0], '-kill');
       return (ctx) => killApplication(ctx, appId);
     }
     const stateArgs = opts.get('appStates') ?? [];
     const all = stateArgs.some((s) => s.toUpperCase() === 'ALL');
-    const named = enumValues(stateArgs.filter((s) => s.toUpperCase() !== 'ALL'), YARN_APPLICATION_STATES, 'application state (or ALL)');
-    const states = YARN_APPLICATION_STATES.filter((s) => (all ? true : named.length ? named.includes(s) : ['SUBMITTED', 'ACCEPTED', 'RUNNING'].includes(s)));
+    const named = enumValues(
+      stateArgs.filter((s) => s.toUpperCase() !== 'ALL'),
+      YARN_APPLICATION_STATES,
+      'application state (or ALL)',
+    );
+    const states = YARN_APPLICATION_STATES.filter((s) =>
+      all ? true : named.length ? named.includes(s) : ['SUBMITTED', 'ACCEPTED', 'RUNNING'].includes(s),
+    );
     const types = [...new Set((opts.get('appTypes') ?? []).map((t) => t.toUpperCase()))];
     const tags = [...new Set((opts.get('appTags') ?? []).map((t) => t.toLowerCase()))];
     return (ctx) => listApplications(ctx, states, types, tags);
@@ -136,14 +145,18 @@ const GROUPS: Record<string, Group> = {
   node(args) {
     const opts = parseOptions(args, { list: 'flag', states: 'list', all: 'flag' });
     action(opts, ['list'], 'node');
-    const states: readonly NodeState[] = opts.has('all') ? NODE_STATES : opts.has('states') ? enumValues(opts.get('states')!, NODE_STATES, 'node state') : ['RUNNING'];
+    const states: readonly NodeState[] = opts.has('all')
+      ? NODE_STATES
+      : opts.has('states')
+        ? enumValues(opts.get('states')!, NODE_STATES, 'node state')
+        : ['RUNNING'];
     return (ctx) => listNodes(ctx, states);
   },
 
   queue(args) {
     const opts = parseOptions(args, { status: 'one' });
     action(opts, ['status'], 'queue');
-    return (ctx) => queueStatus(ctx, opts.get('status')![0]!);
+    return (ctx) => queueStatus(ctx, opts.get('status')![0]);
   },
 };
 
@@ -155,10 +168,32 @@ async function listApplications(ctx: Ctx, states: YarnApplicationState[], types:
   const apps = await ctx.client.getApplications({ states, types, tags });
   const out: string[] = [
     `Total number of applications (application-types: [${types.join(', ')}], states: [${states.join(', ')}] and tags: [${tags.join(', ')}]):${apps.length}`,
-    row(APPLICATIONS_ROW, ['Application-Id', 'Application-Name', 'Application-Type', 'User', 'Queue', 'State', 'Final-State', 'Progress', 'Tracking-URL']),
+    row(APPLICATIONS_ROW, [
+      'Application-Id',
+      'Application-Name',
+      'Application-Type',
+      'User',
+      'Queue',
+      'State',
+      'Final-State',
+      'Progress',
+      'Tracking-URL',
+    ]),
   ];
   for (const a of apps) {
-    out.push(row(APPLICATIONS_ROW, [a.applicationId, a.name, a.applicationType, a.user, a.queue, a.state, a.finalStatus, percent(a.progress), a.originalTrackingUrl || 'N/A']));
+    out.push(
+      row(APPLICATIONS_ROW, [
+        a.applicationId,
+        a.name,
+        a.applicationType,
+        a.user,
+        a.queue,
+        a.state,
+        a.finalStatus,
+        percent(a.progress),
+        a.originalTrackingUrl || 'N/A',
+      ]),
+    );
   }
   ctx.io.stdout.write(out.map((l) => `${l}\n`).join(''));
   return 0;
@@ -234,7 +269,10 @@ const NODES_ROW = [16, 15, 17, 28];
 
 async function listNodes(ctx: Ctx, states: readonly NodeState[]): Promise<number> {
   const nodes = await ctx.client.getNodeReports([...states]);
-  const out = [`Total Nodes:${nodes.length}`, row(NODES_ROW, ['Node-Id', 'Node-State', 'Node-Http-Address', 'Number-of-Running-Containers'])];
+  const out = [
+    `Total Nodes:${nodes.length}`,
+    row(NODES_ROW, ['Node-Id', 'Node-State', 'Node-Http-Address', 'Number-of-Running-Containers']),
+  ];
   for (const n of nodes) out.push(row(NODES_ROW, [n.nodeId, n.state, n.httpAddress, String(n.numContainers)]));
   ctx.io.stdout.write(out.map((l) => `${l}\n`).join(''));
   return 0;
@@ -256,7 +294,8 @@ async function queueStatus(ctx: Ctx, queueName: string): Promise<number> {
     `\tAccessible Node Labels : ${q.accessibleNodeLabels.join(',')}`,
   ];
   if (q.preemptionDisabled !== undefined) lines.push(`\tPreemption : ${q.preemptionDisabled ? 'disabled' : 'enabled'}`);
-  if (q.intraQueuePreemptionDisabled !== undefined) lines.push(`\tIntra-queue Preemption : ${q.intraQueuePreemptionDisabled ? 'disabled' : 'enabled'}`);
+  if (q.intraQueuePreemptionDisabled !== undefined)
+    lines.push(`\tIntra-queue Preemption : ${q.intraQueuePreemptionDisabled ? 'disabled' : 'enabled'}`);
   ctx.io.stdout.write(lines.map((l) => `${l}\n`).join(''));
   return 0;
 }

@@ -65,7 +65,8 @@ export function checkKeys(entries: Iterable<{ key: string; origin: string }>): K
   for (const { key, origin } of entries) {
     const verdict = classifyKey(key);
     const where = origin === '-D' ? `-D ${key}` : `${origin}: ${key}`;
-    if (verdict.kind === 'typo') errors.push(`${where} is not a key Loom knows; did you mean ${verdict.meant}? (correct it, or Loom runs without the setting)`);
+    if (verdict.kind === 'typo')
+      errors.push(`${where} is not a key Loom knows; did you mean ${verdict.meant}? (correct it, or Loom runs without the setting)`);
     if (verdict.kind === 'unknown-loom') errors.push(`${where} is not a key Loom knows; Loom's own keys are ${LOOM_OWN_KEYS.join(', ')}`);
     if (verdict.kind === 'flink-unsupported') warnings.push(`${where} is a Flink option Loom does not support; it has no effect`);
   }
@@ -75,7 +76,7 @@ export function checkKeys(entries: Iterable<{ key: string; origin: string }>): K
 /** Throws one ConfigurationError (one line) for the typos among `entries`; returns the warnings. */
 export function requireKnownKeys(entries: Iterable<{ key: string; origin: string }>): string[] {
   const { errors, warnings } = checkKeys(entries);
-  if (errors.length === 1) throw new ConfigurationError(errors[0]!);
+  if (errors.length === 1) throw new ConfigurationError(errors[0]);
   if (errors.length > 1) throw new ConfigurationError(`${errors.length} unknown keys: ${errors.join('; ')}`);
   return warnings;
 }
@@ -104,12 +105,12 @@ function editDistance(a: string, b: string, cap: number): number {
     const row = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
       row.push(v);
       rowMin = Math.min(rowMin, v);
     }
     if (rowMin >= cap) return cap;
     prev = row;
   }
-  return Math.min(prev[b.length]!, cap);
+  return Math.min(prev[b.length], cap);
 }

@@ -24,14 +24,17 @@ const BYTE_PREFIXES = 'kmgtpe';
 
 function bad(key: string, value: string, origin: string | undefined, expected: string): ConfigurationError {
   const from = origin ? ` (set in ${origin})` : '';
-  return new ConfigurationError(`${key}=${JSON.stringify(value)}${from} is not ${expected}; fix the value or remove the property to use the default`, key);
+  return new ConfigurationError(
+    `${key}=${JSON.stringify(value)}${from} is not ${expected}; fix the value or remove the property to use the default`,
+    key,
+  );
 }
 
 /** Decimal or `0x` hexadecimal integer, optionally negative, as Configuration.getInt/getLong accept. */
 function parseInteger(text: string): bigint | undefined {
   const m = /^([+-]?)(?:0[xX]([0-9A-Fa-f]+)|([0-9]+))$/.exec(text);
   if (!m) return undefined;
-  const magnitude = m[2] !== undefined ? BigInt('0x' + m[2]) : BigInt(m[3]!);
+  const magnitude = m[2] !== undefined ? BigInt('0x' + m[2]) : BigInt(m[3]);
   return m[1] === '-' ? -magnitude : magnitude;
 }
 
@@ -44,7 +47,8 @@ export function parseIntValue(key: string, value: string, origin?: string): numb
 export function parseLongValue(key: string, value: string, origin?: string): number {
   const n = parseInteger(value.trim());
   if (n === undefined) throw bad(key, value, origin, 'an integer');
-  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) throw bad(key, value, origin, `an integer Loom can hold exactly (|n| <= 2^53-1)`);
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
+    throw bad(key, value, origin, `an integer Loom can hold exactly (|n| <= 2^53-1)`);
   return Number(n);
 }
 
@@ -63,7 +67,8 @@ export function parseTimeDurationValue(key: string, value: string, unit: TimeUni
   const n = /^[+-]?[0-9]+$/.test(digits) ? BigInt(digits) : undefined;
   if (n === undefined) throw bad(key, value, origin, 'a time duration (an integer with an optional suffix ns, us, ms, s, m, h or d)');
   const converted = (n * NANOS[suffix ?? unit]) / NANOS[unit];
-  if (converted > BigInt(Number.MAX_SAFE_INTEGER) || converted < BigInt(Number.MIN_SAFE_INTEGER)) throw bad(key, value, origin, 'a duration in range');
+  if (converted > BigInt(Number.MAX_SAFE_INTEGER) || converted < BigInt(Number.MIN_SAFE_INTEGER))
+    throw bad(key, value, origin, 'a duration in range');
   return Number(converted);
 }
 
@@ -74,6 +79,7 @@ export function parseBytesValue(key: string, value: string, origin?: string): nu
   const digits = prefix >= 0 ? v.slice(0, -1).trim() : v;
   if (!/^[+-]?[0-9]+$/.test(digits)) throw bad(key, value, origin, 'a size in bytes (an integer with an optional k, m, g, t, p or e)');
   const n = BigInt(digits) * 1024n ** BigInt(prefix + 1);
-  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER)) throw bad(key, value, origin, 'a size Loom can hold exactly');
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || n < BigInt(Number.MIN_SAFE_INTEGER))
+    throw bad(key, value, origin, 'a size Loom can hold exactly');
   return Number(n);
 }

@@ -77,7 +77,9 @@ export class Configuration {
       if (p.value !== undefined) {
         if (this.finals.has(name)) {
           if (this.entries.get(name)?.value !== p.value) {
-            this.warningList.push(`${p.resource}:${p.line}: an attempt to override final parameter ${name} ignored (final in ${this.sourceOf(name)})`);
+            this.warningList.push(
+              `${p.resource}:${p.line}: an attempt to override final parameter ${name} ignored (final in ${this.sourceOf(name)})`,
+            );
           }
         } else {
           this.entries.set(name, { value: p.value, source: p.resource });
@@ -255,13 +257,11 @@ function escapeXml(key: string, text: string): string {
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (!isXmlChar(code)) {
-      throw new ConfigurationError(`${key}: the value contains character U+${code.toString(16).padStart(4, '0')}, which XML 1.0 cannot represent`, key);
+      throw new ConfigurationError(
+        `${key}: the value contains character U+${code.toString(16).padStart(4, '0')}, which XML 1.0 cannot represent`,
+        key,
+      );
     }
   }
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\r/g, '&#13;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
 }

@@ -31,7 +31,9 @@ export function containerSizes(conf: LoomConfig): ContainerSizes {
       amVcores: LoomOptions.appMasterVcores.key,
       taskExecutorMemory: `-tm / ${LoomOptions.taskManagerMemory.key}`,
       taskExecutorVcores:
-        vcores > 0 ? LoomOptions.containerVcores.key : `-s / ${LoomOptions.taskSlots.key} (one vcore per slot unless ${LoomOptions.containerVcores.key} is set)`,
+        vcores > 0
+          ? LoomOptions.containerVcores.key
+          : `-s / ${LoomOptions.taskSlots.key} (one vcore per slot unless ${LoomOptions.containerVcores.key} is set)`,
     },
   };
 }
@@ -48,10 +50,14 @@ export function containerSizeProblems(sizes: ContainerSizes, max: { memoryMb: nu
   const largest = (what: string) => `the cluster's largest container (${what})`;
   const check = (role: string, size: ContainerSize, memorySetting: string, vcoresSetting: string) => {
     if (max.memoryMb > 0 && size.memoryMb > max.memoryMb) {
-      problems.push(`${role} memory of ${size.memoryMb} MiB is more than ${largest(`${max.memoryMb} MiB, yarn.scheduler.maximum-allocation-mb`)}: lower ${memorySetting}`);
+      problems.push(
+        `${role} memory of ${size.memoryMb} MiB is more than ${largest(`${max.memoryMb} MiB, yarn.scheduler.maximum-allocation-mb`)}: lower ${memorySetting}`,
+      );
     }
     if (max.vcores > 0 && size.vcores > max.vcores) {
-      problems.push(`${role} vcores ${size.vcores} are more than ${largest(`${max.vcores} vcores, yarn.scheduler.maximum-allocation-vcores`)}: lower ${vcoresSetting} to at most ${max.vcores}`);
+      problems.push(
+        `${role} vcores ${size.vcores} are more than ${largest(`${max.vcores} vcores, yarn.scheduler.maximum-allocation-vcores`)}: lower ${vcoresSetting} to at most ${max.vcores}`,
+      );
     }
   };
   check('AM', sizes.am, sizes.settings.amMemory, sizes.settings.amVcores);

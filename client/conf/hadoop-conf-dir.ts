@@ -49,7 +49,12 @@ export function siteFilesIn(confDir: HadoopConfDir): string[] {
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${(err as Error).message})`;
+    const problem =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : `cannot be read (${(err as Error).message})`;
     throw new ConfigurationError(`${what} ${problem}: ${fix}`, namedBy);
   }
   const present = SITE_FILES.filter((f) => entries.includes(f));

@@ -21,7 +21,7 @@ const FACTOR = new Map<string, number>(MS_PER_UNIT.flatMap(([f, words]) => words
 export function parseLoomDuration(value: string, key?: string, origin?: string): number {
   const text = value.trim();
   const m = /^([0-9]+)\s*([a-zA-Zµ]*)$/.exec(text);
-  const factor = m ? (m[2] === '' ? 1 : FACTOR.get(m[2]!.toLowerCase())) : undefined;
+  const factor = m ? (m[2] === '' ? 1 : FACTOR.get(m[2].toLowerCase())) : undefined;
   if (!m || factor === undefined) {
     const what = key ? `${key}=${JSON.stringify(text)}` : JSON.stringify(text);
     const from = origin ? ` (from ${origin})` : '';
@@ -35,7 +35,12 @@ export function parseLoomDuration(value: string, key?: string, origin?: string):
 
 /** The largest exact unit (`90 s`, `5 min`, `250 ms`), for writing configs back. */
 export function formatLoomDuration(ms: number): string {
-  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
   for (const [factor, label] of units) if (ms !== 0 && ms % factor === 0) return `${ms / factor} ${label}`;
   return `${ms} ms`;
 }

@@ -65,7 +65,13 @@ function stringOption(key: string, description: string, defaultValue?: string): 
   };
 }
 
-function enumOption<V extends string>(key: string, defaultValue: V, values: Record<string, V>, description: string, fallbackKeys?: string[]): LoomOption<V> {
+function enumOption<V extends string>(
+  key: string,
+  defaultValue: V,
+  values: Record<string, V>,
+  description: string,
+  fallbackKeys?: string[],
+): LoomOption<V> {
   const names = [...new Set(Object.values(values))].join(', ');
   return {
     key,
@@ -134,7 +140,11 @@ function listOption(key: string, description: string): LoomOption<string[]> {
     key,
     description,
     defaultValue: [],
-    parse: (value) => value.split(';').map((s) => s.trim()).filter((s) => s !== ''),
+    parse: (value) =>
+      value
+        .split(';')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
   };
 }
 
@@ -174,14 +184,20 @@ export const LoomOptions = {
   ),
   containersFailureRateInterval: optionalDurationOption(
     'yarn.containers.failure-rate-interval',
-    'Window over which yarn.maximum-failed-containers counts failed TaskExecutor containers (Loom\'s own key; Flink has none); unset: the application\'s whole life.',
+    "Window over which yarn.maximum-failed-containers counts failed TaskExecutor containers (Loom's own key; Flink has none); unset: the application's whole life.",
   ),
   propertiesFileLocation: stringOption(
     'yarn.properties-file.location',
     'Directory of the session properties file (.loom-session-<user>) that later commands read; unset: the OS temp dir.',
   ),
-  stagingDirectory: stringOption('yarn.staging-directory', 'HDFS directory for staged files; unset: .loom/<applicationId>/ under the user\'s home.'),
-  providedLibDirs: listOption('yarn.provided.lib.dirs', 'HDFS dirs holding Loom\'s runtime, registered as PUBLIC local resources (;-separated).'),
+  stagingDirectory: stringOption(
+    'yarn.staging-directory',
+    "HDFS directory for staged files; unset: .loom/<applicationId>/ under the user's home.",
+  ),
+  providedLibDirs: listOption(
+    'yarn.provided.lib.dirs',
+    "HDFS dirs holding Loom's runtime, registered as PUBLIC local resources (;-separated).",
+  ),
   shipFiles: listOption('yarn.ship-files', 'Local files and dirs shipped with the application (-t; ;-separated).'),
   appMasterVcores: intOption('yarn.appmaster.vcores', 1, 'Virtual cores of the AM container.', 1),
   containerVcores: intOption('yarn.containers.vcores', -1, 'Virtual cores per TaskExecutor container; -1: one per slot.', -1),
@@ -192,23 +208,23 @@ export const LoomOptions = {
     'AM -> RM heartbeat while container requests are pending.',
   ),
   // Processes.
-  nodePath: stringOption('loom.node.path', 'Node.js executable started in containers; an absolute path is safer (a container\'s PATH is bash\'s default).', 'node'),
+  nodePath: stringOption(
+    'loom.node.path',
+    "Node.js executable started in containers; an absolute path is safer (a container's PATH is bash's default).",
+    'node',
+  ),
   nodeBinary: stringOption(
     'loom.node.binary',
-    'Linux Node.js binary the client ships to the containers as ./loom-node when loom.node.path is unset (loom upload-runtime --node); unset: the client\'s own node.',
+    "Linux Node.js binary the client ships to the containers as ./loom-node when loom.node.path is unset (loom upload-runtime --node); unset: the client's own node.",
   ),
-  jobManagerMemory: memoryOption(
-    'jobmanager.memory.process.size',
-    '1024m',
-    'AM container memory (-jm), at least 512m.',
-    { text: LOOM_PROCESS_MINIMUM, needs: `a Loom ApplicationMaster needs ${UNDER_VMEM_CHECK}` },
-  ),
-  taskManagerMemory: memoryOption(
-    'taskmanager.memory.process.size',
-    '1024m',
-    'TaskExecutor container memory (-tm), at least 512m.',
-    { text: LOOM_PROCESS_MINIMUM, needs: `a Loom TaskExecutor needs ${UNDER_VMEM_CHECK}` },
-  ),
+  jobManagerMemory: memoryOption('jobmanager.memory.process.size', '1024m', 'AM container memory (-jm), at least 512m.', {
+    text: LOOM_PROCESS_MINIMUM,
+    needs: `a Loom ApplicationMaster needs ${UNDER_VMEM_CHECK}`,
+  }),
+  taskManagerMemory: memoryOption('taskmanager.memory.process.size', '1024m', 'TaskExecutor container memory (-tm), at least 512m.', {
+    text: LOOM_PROCESS_MINIMUM,
+    needs: `a Loom TaskExecutor needs ${UNDER_VMEM_CHECK}`,
+  }),
   taskSlots: intOption('taskmanager.numberOfTaskSlots', 1, 'Slots per TaskExecutor (-s).', 1),
   taskMaxAttempts: intOption(
     'loom.task.max-attempts',
@@ -228,7 +244,11 @@ export const LoomOptions = {
     'A cancelled job is CANCELED after this many milliseconds even if its TaskExecutors have not confirmed (read by the AM).',
     1,
   ),
-  taskExecutorAmTimeout: durationOption('loom.taskexecutor.am-timeout', 60_000, 'A TaskExecutor exits when it has not reached the AM for this long.'),
+  taskExecutorAmTimeout: durationOption(
+    'loom.taskexecutor.am-timeout',
+    60_000,
+    'A TaskExecutor exits when it has not reached the AM for this long.',
+  ),
   taskExecutorIdleTimeout: durationOption('loom.taskexecutor.idle-timeout', 30_000, 'Idle TaskExecutors are released after this long.'),
   clientHeartbeatTimeout: durationOption(
     'loom.client.heartbeat-timeout',
@@ -241,15 +261,18 @@ export const LoomOptions = {
     'Set by the client in the shipped configuration: true when it stays attached and heartbeats, so the AM ends the cluster once the client is silent for loom.client.heartbeat-timeout.',
   ),
   // REST endpoint of the AM.
-  restPort: intOption('rest.port', 0, 'Port of the AM\'s REST API and dashboard; 0 picks a free one.', 0),
-  restBindAddress: stringOption('rest.bind-address', 'Address the REST server binds to; unset: the container\'s host (NM_HOST); 0.0.0.0 for all interfaces.'),
+  restPort: intOption('rest.port', 0, "Port of the AM's REST API and dashboard; 0 picks a free one.", 0),
+  restBindAddress: stringOption(
+    'rest.bind-address',
+    "Address the REST server binds to; unset: the container's host (NM_HOST); 0.0.0.0 for all interfaces.",
+  ),
   restMaxContentLength: memoryOption('rest.server.max-content-length', '1m', 'Largest request body the REST API accepts.', {
     text: '1b',
-    needs: 'a request body needs (Flink\'s RestServerEndpointConfiguration refuses less too)',
+    needs: "a request body needs (Flink's RestServerEndpointConfiguration refuses less too)",
   }),
   webRefreshInterval: durationOption('web.refresh-interval', 3_000, 'How often the dashboard polls.'),
   // High availability and restarts.
-  haStorageDir: stringOption('high-availability.storageDir', 'HDFS dir of the HA store; unset: under the application\'s staging dir.'),
+  haStorageDir: stringOption('high-availability.storageDir', "HDFS dir of the HA store; unset: under the application's staging dir."),
   restartStrategy: withoutDefault(
     enumOption<RestartStrategyName>(
       'restart-strategy.type',
@@ -265,21 +288,33 @@ export const LoomOptions = {
         'failure-rate': 'failure-rate',
         failurerate: 'failure-rate',
       },
-      'How failed tasks are restarted: none, fixed-delay, exponential-delay or failure-rate (Flink\'s names); unset: fixed-delay from loom.task.max-attempts.',
+      "How failed tasks are restarted: none, fixed-delay, exponential-delay or failure-rate (Flink's names); unset: fixed-delay from loom.task.max-attempts.",
       ['restart-strategy'],
     ),
   ),
   fixedDelayAttempts: intOption('restart-strategy.fixed-delay.attempts', 1, 'Retries under fixed-delay.', 0),
   fixedDelayDelay: durationOption('restart-strategy.fixed-delay.delay', 1_000, 'Pause before each retry under fixed-delay.'),
-  exponentialInitialBackoff: durationOption('restart-strategy.exponential-delay.initial-backoff', 1_000, 'First pause under exponential-delay.'),
+  exponentialInitialBackoff: durationOption(
+    'restart-strategy.exponential-delay.initial-backoff',
+    1_000,
+    'First pause under exponential-delay.',
+  ),
   exponentialMaxBackoff: durationOption('restart-strategy.exponential-delay.max-backoff', 60_000, 'Longest pause under exponential-delay.'),
-  exponentialMultiplier: floatOption('restart-strategy.exponential-delay.backoff-multiplier', 1.5, 'Pause growth per retry under exponential-delay.'),
+  exponentialMultiplier: floatOption(
+    'restart-strategy.exponential-delay.backoff-multiplier',
+    1.5,
+    'Pause growth per retry under exponential-delay.',
+  ),
   exponentialResetThreshold: durationOption(
     'restart-strategy.exponential-delay.reset-backoff-threshold',
     3_600_000,
     'A job running this long without failure starts again from the initial backoff.',
   ),
-  exponentialJitter: floatOption('restart-strategy.exponential-delay.jitter-factor', 0.1, 'Random share added to or taken from each pause.'),
+  exponentialJitter: floatOption(
+    'restart-strategy.exponential-delay.jitter-factor',
+    0.1,
+    'Random share added to or taken from each pause.',
+  ),
   exponentialAttempts: intOption(
     'restart-strategy.exponential-delay.attempts-before-reset-backoff',
     2_147_483_647,
@@ -292,11 +327,15 @@ export const LoomOptions = {
     'Failures restarted within one interval under failure-rate; the next one fails the job.',
     1,
   ),
-  failureRateInterval: durationOption('restart-strategy.failure-rate.failure-rate-interval', 60_000, 'Interval over which failure-rate counts failures.'),
+  failureRateInterval: durationOption(
+    'restart-strategy.failure-rate.failure-rate-interval',
+    60_000,
+    'Interval over which failure-rate counts failures.',
+  ),
   failureRateDelay: durationOption('restart-strategy.failure-rate.delay', 1_000, 'Pause before each restart under failure-rate.'),
 } as const;
 
-export const ALL_LOOM_OPTIONS: readonly LoomOption<unknown>[] = Object.values(LoomOptions) as LoomOption<unknown>[];
+export const ALL_LOOM_OPTIONS: readonly LoomOption<unknown>[] = Object.values(LoomOptions);
 
 /** Every key Loom reads (fallback keys included), for typo warnings. */
 export const KNOWN_LOOM_KEYS: ReadonlySet<string> = new Set(ALL_LOOM_OPTIONS.flatMap((o) => [o.key, ...(o.fallbackKeys ?? [])]));

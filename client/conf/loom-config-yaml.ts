@@ -28,7 +28,9 @@ export function readLoomYaml(text: string, fileName: string): YamlReadResult {
   if (first) {
     const { line, col } = lines.linePos(first.pos[0]);
     const reason = first.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');
-    throw new ConfigurationError(`${fileName}:${line}:${col}: invalid YAML: ${reason} (line ${line}, column ${col}); fix the file or move it aside`);
+    throw new ConfigurationError(
+      `${fileName}:${line}:${col}: invalid YAML: ${reason} (line ${line}, column ${col}); fix the file or move it aside`,
+    );
   }
 
   const entries: YamlEntry[] = [];
@@ -47,7 +49,8 @@ export function readLoomYaml(text: string, fileName: string): YamlReadResult {
     if (!isMap(node)) return fail(node as Node, `expected "key: value" lines${prefix ? ` under ${prefix}` : ''}`);
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') fail(keyNode, 'a key must be a plain name such as taskmanager.numberOfTaskSlots');
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object')
+        fail(keyNode, 'a key must be a plain name such as taskmanager.numberOfTaskSlots');
       const name = scalarText(keyNode as Scalar).trim();
       const key = prefix ? `${prefix}.${name}` : name;
       const value = pair.value as Node | null;

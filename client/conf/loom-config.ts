@@ -58,7 +58,9 @@ export class LoomConfig {
       config.addYaml(readFileSync(path, 'utf8'), path);
     } else if (explicitDir !== undefined) {
       const from = opts.confDir !== undefined ? 'the configuration directory given' : 'LOOM_CONF_DIR';
-      throw new ConfigurationError(`${path} does not exist (${from} is ${dir}): create ${LOOM_CONF_FILE} there, or point LOOM_CONF_DIR at the directory that holds it`);
+      throw new ConfigurationError(
+        `${path} does not exist (${from} is ${dir}): create ${LOOM_CONF_FILE} there, or point LOOM_CONF_DIR at the directory that holds it`,
+      );
     }
     if (opts.dynamicProperties) config.addDynamicProperties(opts.dynamicProperties);
     config.validate();
@@ -136,8 +138,10 @@ export class LoomConfig {
   /** The configured strategy; restart-strategy.type unset: fixed-delay with loom.task.max-attempts - 1 attempts and no delay. */
   restartStrategy(): RestartStrategy {
     const type = this.get(LoomOptions.restartStrategy);
-    if (type === undefined) return { type: 'fixed-delay', attempts: this.get(LoomOptions.taskMaxAttempts) - 1, delayMs: 0, fromTaskMaxAttempts: true };
-    if (type === 'fixed-delay') return { type, attempts: this.get(LoomOptions.fixedDelayAttempts), delayMs: this.get(LoomOptions.fixedDelayDelay) };
+    if (type === undefined)
+      return { type: 'fixed-delay', attempts: this.get(LoomOptions.taskMaxAttempts) - 1, delayMs: 0, fromTaskMaxAttempts: true };
+    if (type === 'fixed-delay')
+      return { type, attempts: this.get(LoomOptions.fixedDelayAttempts), delayMs: this.get(LoomOptions.fixedDelayDelay) };
     if (type === 'failure-rate') {
       return {
         type,
@@ -164,7 +168,8 @@ export class LoomConfig {
   toRecord(opts: { includeDefaults?: boolean } = {}): Record<string, string> {
     const out: Record<string, string> = {};
     if (opts.includeDefaults) {
-      for (const o of ALL_LOOM_OPTIONS) if (o.defaultText !== undefined && !o.fallbackKeys?.some((k) => this.entries.has(k))) out[o.key] = o.defaultText;
+      for (const o of ALL_LOOM_OPTIONS)
+        if (o.defaultText !== undefined && !o.fallbackKeys?.some((k) => this.entries.has(k))) out[o.key] = o.defaultText;
     }
     for (const [k, e] of this.entries) out[k] = e.value;
     return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
@@ -200,13 +205,17 @@ export class LoomConfig {
         }
       }
     }
-    if (problems.length === 1) throw new ConfigurationError(problems[0]!.message, problems[0]!.key);
-    if (problems.length > 1) throw new ConfigurationError(`${problems.length} configuration values are invalid:\n  ${problems.map((p) => p.message).join('\n  ')}`);
+    if (problems.length === 1) throw new ConfigurationError(problems[0].message, problems[0].key);
+    if (problems.length > 1)
+      throw new ConfigurationError(
+        `${problems.length} configuration values are invalid:\n  ${problems.map((p) => p.message).join('\n  ')}`,
+      );
     return this;
   }
 
   private put(key: string, value: string, origin: string): void {
-    if (key.trim() === '') throw new ConfigurationError(`an empty configuration key (from ${origin}): write key=value, e.g. -Dtaskmanager.numberOfTaskSlots=2`);
+    if (key.trim() === '')
+      throw new ConfigurationError(`an empty configuration key (from ${origin}): write key=value, e.g. -Dtaskmanager.numberOfTaskSlots=2`);
     this.entries.set(key, { value, origin });
   }
 }

@@ -9,7 +9,7 @@ export function loomYamlTemplate(options: readonly LoomOption<unknown>[] = ALL_L
   const lines = [
     '# Loom configuration. Every key Loom reads is listed below, commented out, with its default.',
     '# Uncomment and change what you need; `-D key=value` on the command line overrides this file.',
-    '# Loom reads ./conf/loom.yaml, or loom.yaml in $LOOM_CONF_DIR. Hadoop\'s own settings (the',
+    "# Loom reads ./conf/loom.yaml, or loom.yaml in $LOOM_CONF_DIR. Hadoop's own settings (the",
     '# ResourceManager, HDFS) come from $HADOOP_CONF_DIR, not from here.',
     '',
   ];

@@ -72,7 +72,10 @@ function checkAtLeast(text: string, bytes: number, minimum: MemoryMinimum, opts:
   const what = opts.key ? `${opts.key}=${JSON.stringify(text)}` : JSON.stringify(text);
   const from = opts.origin ? ` (from ${opts.origin})` : '';
   const fix = opts.key?.startsWith('-') ? `${opts.key} ${minimum.text}` : opts.key ? `${opts.key}=${minimum.text}` : minimum.text;
-  throw new ConfigurationError(`${what}${from} is ${describeBytes(bytes)}, less than the ${describeBytes(least.bytes)} ${minimum.needs}: give ${fix} or more`, opts.key);
+  throw new ConfigurationError(
+    `${what}${from} is ${describeBytes(bytes)}, less than the ${describeBytes(least.bytes)} ${minimum.needs}: give ${fix} or more`,
+    opts.key,
+  );
 }
 
 /** `0 bytes`, `1 KiB`, `100 MiB`, `1.5 GiB`: the size with its unit, for messages. */
@@ -91,7 +94,8 @@ export function describeBytes(bytes: number): string {
 
 /** The shortest exact spelling with a unit (`1536m`, `4g`, `100k`, `7b`), for writing configs back. */
 export function formatMemorySize(bytes: number): string {
-  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`formatMemorySize: ${bytes} is not a non-negative whole number of bytes`);
+  if (!Number.isSafeInteger(bytes) || bytes < 0)
+    throw new RangeError(`formatMemorySize: ${bytes} is not a non-negative whole number of bytes`);
   for (const unit of ['t', 'g', 'm', 'k'] as const) {
     const f = UNIT_FACTORS[unit];
     if (bytes !== 0 && bytes % f === 0) return `${bytes / f}${unit}`;
@@ -102,7 +106,10 @@ export function formatMemorySize(bytes: number): string {
 function memoryError(text: string, opts: ParseMemorySizeOptions, problem: string): ConfigurationError {
   const what = opts.key ? `${opts.key}=${JSON.stringify(text)}` : JSON.stringify(text);
   const from = opts.origin ? ` (from ${opts.origin})` : '';
-  const bare = (opts.defaultUnit ?? 'm') === 'm' ? '; a number alone means MiB' : `; a number alone means ${opts.defaultUnit === 'b' ? 'bytes' : opts.defaultUnit}`;
+  const bare =
+    (opts.defaultUnit ?? 'm') === 'm'
+      ? '; a number alone means MiB'
+      : `; a number alone means ${opts.defaultUnit === 'b' ? 'bytes' : opts.defaultUnit}`;
   return new ConfigurationError(
     `${what}${from} ${problem}: write a number with a unit, e.g. 1024m, 4g or 1.5g (units b, k, m, g, t; kb, mb, gb also accepted${bare})`,
     opts.key,

@@ -35,7 +35,8 @@ export function resourceManagerAddresses(conf: Configuration, kind: RmAddressKin
   if (!conf.getBoolean('yarn.resourcemanager.ha.enabled', false)) {
     const value = conf.getTrimmed(key);
     // Only reached when the key was unset from code: fall back to the hostname, as the defaults do.
-    if (value === undefined) return [{ ...parseHadoopAddress(conf.getTrimmed('yarn.resourcemanager.hostname') ?? '0.0.0.0', defaultPort), ...scheme }];
+    if (value === undefined)
+      return [{ ...parseHadoopAddress(conf.getTrimmed('yarn.resourcemanager.hostname') ?? '0.0.0.0', defaultPort), ...scheme }];
     return [{ ...parseHadoopAddress(value, defaultPort, key), ...scheme }];
   }
 

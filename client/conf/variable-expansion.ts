@@ -37,7 +37,7 @@ export function expandVariables(key: string, raw: string, sources: VariableSourc
 
 function firstResolvable(value: string, sources: VariableSources): { start: number; end: number; replacement: string } | undefined {
   for (const match of value.matchAll(VARIABLE)) {
-    const replacement = resolve(match[1]!, sources);
+    const replacement = resolve(match[1], sources);
     if (replacement !== undefined) return { start: match.index, end: match.index + match[0].length, replacement };
   }
   return undefined;

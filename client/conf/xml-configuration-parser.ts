@@ -58,7 +58,11 @@ function parseText(xml: string, resource: string, out: ParsedConfiguration, dept
   const root = parseXmlDocument(xml, resource);
   const walker = new ConfigurationWalker(resource, out, depth);
   if (localName(root.name) !== 'configuration') {
-    throw new XmlSyntaxError(resource, root.line, `the root element is <${root.name}>; a Hadoop configuration file starts with <configuration>`);
+    throw new XmlSyntaxError(
+      resource,
+      root.line,
+      `the root element is <${root.name}>; a Hadoop configuration file starts with <configuration>`,
+    );
   }
   walker.children(root, new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]));
 }
@@ -121,14 +125,18 @@ class ConfigurationWalker {
     const href = el.attributes.get('href');
     if (!href) throw new XmlSyntaxError(this.resource, el.line, '<xi:include> without an href attribute');
     if (this.depth >= MAX_INCLUDE_DEPTH) {
-      throw new ConfigurationFileError(`${this.resource}:${el.line}: xi:include nested more than ${MAX_INCLUDE_DEPTH} deep (an include cycle?) at href="${href}"`);
+      throw new ConfigurationFileError(
+        `${this.resource}:${el.line}: xi:include nested more than ${MAX_INCLUDE_DEPTH} deep (an include cycle?) at href="${href}"`,
+      );
     }
     const path = href.startsWith('file:') ? new URL(href).pathname : isAbsolute(href) ? href : resolve(dirname(this.resource), href);
     if (existsSync(path)) {
       parseFile(path, this.out, this.depth + 1);
       return;
     }
-    const fallback = el.children.find((c): c is XmlElement => c.kind === 'element' && this.isXInclude(c, withNamespaces(c, scope, this.resource), 'fallback'));
+    const fallback = el.children.find(
+      (c): c is XmlElement => c.kind === 'element' && this.isXInclude(c, withNamespaces(c, scope, this.resource), 'fallback'),
+    );
     if (!fallback) {
       throw new ConfigurationFileError(
         `${this.resource}:${el.line}: xi:include of "${href}" failed: ${path} does not exist and there is no <xi:fallback>`,
@@ -149,7 +157,11 @@ function withNamespaces(el: XmlElement, outer: Map<string, string>, resource: st
   }
   const colon = el.name.indexOf(':');
   if (colon > 0 && !scope.has(el.name.slice(0, colon))) {
-    throw new XmlSyntaxError(resource, el.line, `namespace prefix "${el.name.slice(0, colon)}" of <${el.name}> is not declared (add xmlns:${el.name.slice(0, colon)}="...")`);
+    throw new XmlSyntaxError(
+      resource,
+      el.line,
+      `namespace prefix "${el.name.slice(0, colon)}" of <${el.name}> is not declared (add xmlns:${el.name.slice(0, colon)}="...")`,
+    );
   }
   return scope;
 }

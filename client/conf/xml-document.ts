@@ -87,7 +87,7 @@ class XmlReader {
   }
 
   private skipWhitespace(): void {
-    while (this.pos < this.src.length && /\s/.test(this.src[this.pos]!)) this.advance(1);
+    while (this.pos < this.src.length && /\s/.test(this.src[this.pos])) this.advance(1);
   }
 
   /** Move past `terminator`, returning the text before it. */
@@ -119,7 +119,7 @@ class XmlReader {
     this.advance('<!DOCTYPE'.length);
     let depth = 0;
     while (this.pos < this.src.length) {
-      const c = this.src[this.pos]!;
+      const c = this.src[this.pos];
       if (c === '"' || c === "'") {
         this.advance(1);
         this.until(c, 'DOCTYPE literal');
@@ -136,7 +136,7 @@ class XmlReader {
   private name(): string {
     const start = this.pos;
     if (!NAME_START.test(this.src[this.pos] ?? '')) this.fail(`expected a name, found ${this.describeHere()}`);
-    while (this.pos < this.src.length && NAME_CHAR.test(this.src[this.pos]!)) this.pos++;
+    while (this.pos < this.src.length && NAME_CHAR.test(this.src[this.pos])) this.pos++;
     return this.src.slice(start, this.pos);
   }
 
@@ -150,7 +150,7 @@ class XmlReader {
     const name = this.name();
     const attributes = new Map<string, string>();
     for (;;) {
-      const hadSpace = this.pos < this.src.length && /\s/.test(this.src[this.pos]!);
+      const hadSpace = this.pos < this.src.length && /\s/.test(this.src[this.pos]);
       this.skipWhitespace();
       if (this.src.startsWith('/>', this.pos)) {
         this.advance(2);
@@ -225,10 +225,10 @@ class XmlReader {
     return raw.replace(/&([^;&\s]*);?/g, (whole, ref: string, offset: number) => {
       const line = startLine + (raw.slice(0, offset).match(/\n/g)?.length ?? 0);
       if (!whole.endsWith(';')) this.fail(`"&" not part of an entity reference (write &amp;): ${JSON.stringify(whole)}`, line);
-      if (ref in PREDEFINED_ENTITIES) return PREDEFINED_ENTITIES[ref]!;
+      if (ref in PREDEFINED_ENTITIES) return PREDEFINED_ENTITIES[ref];
       const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(ref);
       if (!numeric) this.fail(`unknown entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and &#N; are defined)`, line);
-      const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2]!, 10);
+      const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
       if (!isXmlChar(code)) this.fail(`character reference &${ref}; is not a legal XML character`, line);
       return String.fromCodePoint(code);
     });

@@ -66,7 +66,10 @@ export function haStoreUrl(opts: { stagingDirUrl: string; storageDir: string | u
     throw new ConfigurationError(`${HA_STORE_KEY}=${JSON.stringify(configured)}: ${(err as Error).message}`, HA_STORE_KEY);
   }
   if (!parsed.scheme && !configured.startsWith('/')) {
-    throw new ConfigurationError(`${HA_STORE_KEY}=${JSON.stringify(configured)} is a relative path; give an absolute path (e.g. /loom/ha) or an hdfs:// URI`, HA_STORE_KEY);
+    throw new ConfigurationError(
+      `${HA_STORE_KEY}=${JSON.stringify(configured)} is a relative path; give an absolute path (e.g. /loom/ha) or an hdfs:// URI`,
+      HA_STORE_KEY,
+    );
   }
   const path = joinHdfsPath(parsed.path, opts.applicationId);
   if (parsed.scheme) return `${parsed.scheme}://${parsed.authority ?? ''}${path}`;
@@ -91,10 +94,22 @@ export async function readHdfsText(client: WebHdfsClient, path: string): Promise
 /** Checks a parsed masters/ record; throws naming the file when it is not one. */
 export function parseAmAddressRecord(value: unknown, source: string): AmAddressRecord {
   const r = value as Partial<AmAddressRecord> | null;
-  if (!r || typeof r !== 'object' || !Number.isInteger(r.attempt) || typeof r.gatewayAddress !== 'string' || typeof r.restAddress !== 'string') {
+  if (
+    !r ||
+    typeof r !== 'object' ||
+    !Number.isInteger(r.attempt) ||
+    typeof r.gatewayAddress !== 'string' ||
+    typeof r.restAddress !== 'string'
+  ) {
     throw new Error(`${source} is not an AM address record (attempt, restAddress, gatewayAddress)`);
   }
-  return { attempt: r.attempt!, attemptId: String(r.attemptId ?? ''), restAddress: r.restAddress, gatewayAddress: r.gatewayAddress, writtenAt: Number(r.writtenAt ?? 0) };
+  return {
+    attempt: r.attempt!,
+    attemptId: String(r.attemptId ?? ''),
+    restAddress: r.restAddress,
+    gatewayAddress: r.gatewayAddress,
+    writtenAt: Number(r.writtenAt ?? 0),
+  };
 }
 
 /** The newest attempt's record in `<storePath>/masters`, or undefined when none was written yet. */

@@ -60,7 +60,9 @@ export function decodeApplicationProgram(text: string): ApplicationProgram {
   try {
     value = JSON.parse(Buffer.from(text.trim(), 'base64').toString('utf8'));
   } catch (err) {
-    throw new Error(`${PROGRAM_ENV} is not base64-encoded JSON (${(err as Error).message}); the submitting client writes it, check that its Loom version matches the AM's`);
+    throw new Error(
+      `${PROGRAM_ENV} is not base64-encoded JSON (${(err as Error).message}); the submitting client writes it, check that its Loom version matches the AM's`,
+    );
   }
   const p = value as Partial<ApplicationProgram>;
   const problems = bundleProblems(p?.bundle);
@@ -82,7 +84,8 @@ export function parsePerJobDescription(text: string, source: string): PerJobDesc
   if (typeof d?.jobId !== 'string' || !/^[0-9a-f]{32}$/.test(d.jobId)) problems.push('jobId must be 32 lower-case hex digits');
   if (typeof d?.attached !== 'boolean') problems.push('attached must be true or false');
   // The job itself is checked by the AM's job spec validation, with its field-by-field messages.
-  if (typeof d?.job !== 'object' || d.job === null) problems.push('job must describe the job: {name, bundle, exportName, parallelism, args}');
+  if (typeof d?.job !== 'object' || d.job === null)
+    problems.push('job must describe the job: {name, bundle, exportName, parallelism, args}');
   if (problems.length) throw new Error(`${source} does not describe a per-job job: ${problems.join('; ')}`);
   return d as PerJobDescription;
 }
@@ -92,7 +95,9 @@ function bundleProblems(b: unknown): string[] {
   const out: string[] = [];
   if (typeof r.url !== 'string' || r.url === '') out.push('bundle.url must be the bundle on HDFS');
   if (r.kind !== 'file' && r.kind !== 'archive') out.push('bundle.kind must be "file" or "archive"');
-  if (r.kind === 'archive' && (typeof r.entry !== 'string' || r.entry === '')) out.push('bundle.entry must name the module inside the archive');
-  if (!Number.isSafeInteger(r.size) || !Number.isSafeInteger(r.modificationTime)) out.push('bundle.size and bundle.modificationTime must come from GETFILESTATUS');
+  if (r.kind === 'archive' && (typeof r.entry !== 'string' || r.entry === ''))
+    out.push('bundle.entry must name the module inside the archive');
+  if (!Number.isSafeInteger(r.size) || !Number.isSafeInteger(r.modificationTime))
+    out.push('bundle.size and bundle.modificationTime must come from GETFILESTATUS');
   return out;
 }

@@ -93,7 +93,7 @@ const TO_OBJECT: protobuf.IConversionOptions = { enums: String, longs: Number, d
 
 function decodeWith(type: protobuf.Type, buf: Buffer, what: string): Obj {
   try {
-    return type.toObject(type.decode(buf), TO_OBJECT) as Obj;
+    return type.toObject(type.decode(buf), TO_OBJECT);
   } catch (err) {
     throw new ClusterProtocolError(`cannot decode ${what}: ${(err as Error).message}`);
   }
@@ -105,61 +105,61 @@ function encodeWith(type: protobuf.Type, value: Obj): Buffer {
 
 function taskRef(o: unknown, what: string): TaskRef {
   const r = (o ?? {}) as Obj;
-  const jobId = String(r['jobId'] ?? '');
+  const jobId = String(r.jobId ?? '');
   if (!jobId) throw new ClusterProtocolError(`${what} names no job`);
-  return { jobId, taskIndex: Number(r['taskIndex'] ?? 0), attempt: Number(r['attempt'] ?? 0) };
+  return { jobId, taskIndex: Number(r.taskIndex ?? 0), attempt: Number(r.attempt ?? 0) };
 }
 
 const optional = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
 
 export function encodeTaskExecutorMessage(m: TaskExecutorMessage): Buffer {
   const { kind, ...rest } = m;
-  void kind;
-  return encodeWith(messageTypes().te, rest as Obj);
+  kind;
+  return encodeWith(messageTypes().te, rest);
 }
 
 export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
   const o = decodeWith(messageTypes().te, buf, 'a TaskExecutor message');
-  switch (o['kind']) {
+  switch (o.kind) {
     case 'register': {
-      const r = o['register'] as Obj;
+      const r = o.register as Obj;
       return {
         kind: 'register',
         register: {
-          taskExecutorId: String(r['taskExecutorId']),
-          host: String(r['host']),
-          slots: Number(r['slots']),
-          memoryMb: Number(r['memoryMb']),
-          pid: Number(r['pid']),
-          attemptToken: String(r['attemptToken']),
-          running: ((r['running'] as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+          taskExecutorId: String(r.taskExecutorId),
+          host: String(r.host),
+          slots: Number(r.slots),
+          memoryMb: Number(r.memoryMb),
+          pid: Number(r.pid),
+          attemptToken: String(r.attemptToken),
+          running: ((r.running as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
         },
       };
     }
     case 'heartbeat': {
-      const h = o['heartbeat'] as Obj;
+      const h = o.heartbeat as Obj;
       return {
         kind: 'heartbeat',
         heartbeat: {
-          running: ((h['running'] as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
-          freeSlots: Number(h['freeSlots']),
+          running: ((h.running as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+          freeSlots: Number(h.freeSlots),
         },
       };
     }
     case 'taskUpdate': {
-      const u = o['taskUpdate'] as Obj;
-      const state = String(u['state']);
+      const u = o.taskUpdate as Obj;
+      const state = String(u.state);
       if (!['RUNNING', 'FINISHED', 'FAILED', 'CANCELED'].includes(state)) {
         throw new ClusterProtocolError(`task update with unknown state ${state}`);
       }
-      const update: TaskUpdateMessage = { task: taskRef(u['task'], 'a task update'), state: state as TaskUpdateState };
-      const resultJson = optional(u['resultJson']);
-      const error = optional(u['error']);
-      const errorStack = optional(u['errorStack']);
+      const update: TaskUpdateMessage = { task: taskRef(u.task, 'a task update'), state: state as TaskUpdateState };
+      const resultJson = optional(u.resultJson);
+      const error = optional(u.error);
+      const errorStack = optional(u.errorStack);
       if (resultJson !== undefined) update.resultJson = resultJson;
       if (error !== undefined) update.error = error;
       if (errorStack !== undefined) update.errorStack = errorStack;
-      if (u['retryable'] === true) update.retryable = true;
+      if (u.retryable === true) update.retryable = true;
       return { kind: 'taskUpdate', taskUpdate: update };
     }
     default:
@@ -169,43 +169,44 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
 
 export function encodeAmMessage(m: AmMessage): Buffer {
   const { kind, ...rest } = m;
-  void kind;
-  return encodeWith(messageTypes().am, rest as Obj);
+  kind;
+  return encodeWith(messageTypes().am, rest);
 }
 
 export function decodeAmMessage(buf: Buffer): AmMessage {
   const o = decodeWith(messageTypes().am, buf, 'an AM message');
-  switch (o['kind']) {
+  switch (o.kind) {
     case 'registered': {
-      const r = o['registered'] as Obj;
-      return { kind: 'registered', registered: { heartbeatIntervalMs: Number(r['heartbeatIntervalMs']), amTimeoutMs: Number(r['amTimeoutMs']) } };
+      const r = o.registered as Obj;
+      return { kind: 'registered', registered: { heartbeatIntervalMs: Number(r.heartbeatIntervalMs), amTimeoutMs: Number(r.amTimeoutMs) } };
     }
     case 'heartbeatAck':
       return { kind: 'heartbeatAck', heartbeatAck: {} };
     case 'deployTask': {
-      const d = o['deployTask'] as Obj;
-      const b = (d['bundle'] ?? {}) as Obj;
-      const kind = String(b['kind']);
-      if (kind !== 'file' && kind !== 'archive') throw new ClusterProtocolError(`deploy message with bundle kind "${kind}" (expected file or archive)`);
-      const bundle: UploadedBundleRef = { url: String(b['url']), kind, size: Number(b['size']), modificationTime: Number(b['modificationTime']) };
-      const entry = optional(b['entry']);
+      const d = o.deployTask as Obj;
+      const b = (d.bundle ?? {}) as Obj;
+      const kind = String(b.kind);
+      if (kind !== 'file' && kind !== 'archive')
+        throw new ClusterProtocolError(`deploy message with bundle kind "${kind}" (expected file or archive)`);
+      const bundle: UploadedBundleRef = { url: String(b.url), kind, size: Number(b.size), modificationTime: Number(b.modificationTime) };
+      const entry = optional(b.entry);
       if (entry !== undefined) bundle.entry = entry;
       return {
         kind: 'deployTask',
         deployTask: {
-          task: taskRef(d['task'], 'a deploy message'),
-          parallelism: Number(d['parallelism']),
+          task: taskRef(d.task, 'a deploy message'),
+          parallelism: Number(d.parallelism),
           bundle,
-          exportName: String(d['exportName']),
-          argsJson: String(d['argsJson']),
-          jobName: String(d['jobName']),
+          exportName: String(d.exportName),
+          argsJson: String(d.argsJson),
+          jobName: String(d.jobName),
         },
       };
     }
     case 'cancelTask':
-      return { kind: 'cancelTask', cancelTask: { task: taskRef((o['cancelTask'] as Obj)['task'], 'a cancel message') } };
+      return { kind: 'cancelTask', cancelTask: { task: taskRef((o.cancelTask as Obj).task, 'a cancel message') } };
     case 'shutdown':
-      return { kind: 'shutdown', shutdown: { reason: String((o['shutdown'] as Obj)['reason']) } };
+      return { kind: 'shutdown', shutdown: { reason: String((o.shutdown as Obj).reason) } };
     default:
       throw new ClusterProtocolError('empty AM message');
   }

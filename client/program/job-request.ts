@@ -20,7 +20,8 @@ export function planJob(request: unknown, defaults: { parallelism: number; bundl
   }
   const r = request as Partial<Record<keyof JobRequest, unknown>>;
   const problems: string[] = [];
-  if (typeof r.exportName !== 'string' || r.exportName.trim() === '') problems.push('exportName must name the bundle export every task calls (e.g. "countWords")');
+  if (typeof r.exportName !== 'string' || r.exportName.trim() === '')
+    problems.push('exportName must name the bundle export every task calls (e.g. "countWords")');
   const p = r.parallelism ?? defaults.parallelism;
   if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > MAX_PARALLELISM) {
     problems.push(`parallelism must be a whole number from 1 to ${MAX_PARALLELISM} (got ${JSON.stringify(r.parallelism)})`);

@@ -64,7 +64,10 @@ export function createProgramContext(opts: ProgramContextOptions): TrackedProgra
     const plan = planJob(request, { parallelism: opts.defaultParallelism, bundleName: opts.bundleName });
     if (opts.bundleModule) {
       const found = findTaskExport(opts.bundleModule, plan.exportName);
-      if ('problem' in found) throw new ProgramError(`ctx.submit({ exportName: ${JSON.stringify(plan.exportName)} }): ${found.problem.replace('the bundle', opts.bundleName)}`);
+      if ('problem' in found)
+        throw new ProgramError(
+          `ctx.submit({ exportName: ${JSON.stringify(plan.exportName)} }): ${found.problem.replace('the bundle', opts.bundleName)}`,
+        );
     }
     const job = await opts.submitter.submit(plan);
     const entry: TrackedJob = { id: job.id, applicationId: job.applicationId, name: plan.name, observed: false };

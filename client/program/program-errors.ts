@@ -21,15 +21,23 @@ export class JobFailedError extends LoomError {
     readonly jobError: string | undefined,
     described?: { summary: string; detail?: string },
   ) {
-    super(described?.summary ?? `job ${jobId} ${state}${jobError ? `: ${jobError}` : ''}`, described?.detail ? { detail: described.detail } : {});
+    super(
+      described?.summary ?? `job ${jobId} ${state}${jobError ? `: ${jobError}` : ''}`,
+      described?.detail ? { detail: described.detail } : {},
+    );
   }
 }
 
 /** result() when the program runs detached (per-job -d): nobody follows the job. */
 export class DetachedResultError extends LoomError {
   override name = 'DetachedResultError';
-  constructor(readonly jobId: string, readonly applicationId: string) {
-    super(`job ${jobId} runs detached in ${applicationId}: its results are not followed; run without -d to get them, or have the tasks write them to HDFS`);
+  constructor(
+    readonly jobId: string,
+    readonly applicationId: string,
+  ) {
+    super(
+      `job ${jobId} runs detached in ${applicationId}: its results are not followed; run without -d to get them, or have the tasks write them to HDFS`,
+    );
   }
 }
 
@@ -78,8 +86,8 @@ function userFrame(stack: string): { file: string; line: string; column: string 
       const where = /\(([^()]*)\)$/.exec(body)?.[1] ?? (/^[^()\s]+$/.test(body) ? body : '');
       const m = /^(file:\/\/\/.*|\/.*):(\d+):(\d+)$/.exec(where);
       if (!m) return [];
-      const file = m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;
-      return file.startsWith(LOOM_CODE) ? [] : [{ file, line: m[2]!, column: m[3]! }];
+      const file = m[1].startsWith('file:') ? fileURLToPath(m[1]) : m[1];
+      return file.startsWith(LOOM_CODE) ? [] : [{ file, line: m[2], column: m[3] }];
     });
   return frames.find((f) => !f.file.includes(`${sep}node_modules${sep}`)) ?? frames[0];
 }

@@ -16,7 +16,10 @@ export async function loadProgramMain(modulePath: string, exportName = DEFAULT_P
 }
 
 /** Imports the module at `modulePath`: its main(), and the module (where the jobs' exports are). */
-export async function loadProgram(modulePath: string, exportName = DEFAULT_PROGRAM_EXPORT): Promise<{ main: ProgramMain; module: Record<string, unknown> }> {
+export async function loadProgram(
+  modulePath: string,
+  exportName = DEFAULT_PROGRAM_EXPORT,
+): Promise<{ main: ProgramMain; module: Record<string, unknown> }> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;

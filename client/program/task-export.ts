@@ -8,7 +8,7 @@ export type TaskExport = { fn: (task: unknown) => unknown } | { problem: string 
 
 export function findTaskExport(mod: Record<string, unknown>, name: string): TaskExport {
   // CommonJS modules arrive as { default: module.exports }.
-  const fromDefault = typeof mod['default'] === 'object' && mod['default'] !== null ? (mod['default'] as Record<string, unknown>)[name] : undefined;
+  const fromDefault = typeof mod.default === 'object' && mod.default !== null ? (mod.default as Record<string, unknown>)[name] : undefined;
   const fn = mod[name] ?? fromDefault;
   if (typeof fn === 'function') return { fn: fn as (task: unknown) => unknown };
   const names = Object.keys(mod).filter((k) => typeof mod[k] === 'function');

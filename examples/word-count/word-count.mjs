@@ -24,7 +24,12 @@ export default async function main(ctx) {
   const counts = mergeCounts(await job.result());
   const total = counts.reduce((n, [, c]) => n + c, 0);
   if (output) await ctx.hdfs.create(`${output}/counts.json`, Buffer.from(JSON.stringify(Object.fromEntries(counts))), { overwrite: true });
-  ctx.log(`word count: ${total} words, ${counts.length} distinct; most frequent: ${counts.slice(0, 5).map(([w, n]) => `${w} ${n}`).join(', ')}`);
+  ctx.log(
+    `word count: ${total} words, ${counts.length} distinct; most frequent: ${counts
+      .slice(0, 5)
+      .map(([w, n]) => `${w} ${n}`)
+      .join(', ')}`,
+  );
   return { words: total, distinct: counts.length, top: counts.slice(0, 10) };
 }
 
@@ -41,7 +46,8 @@ export async function countWords(task) {
     mine++;
     for (const word of lines[i].toLowerCase().match(/[a-z]+(?:'[a-z]+)?/g) ?? []) counts[word] = (counts[word] ?? 0) + 1;
   }
-  if (typeof output === 'string') await task.hdfs.create(`${output}/part-${task.index}.json`, Buffer.from(JSON.stringify(counts)), { overwrite: true });
+  if (typeof output === 'string')
+    await task.hdfs.create(`${output}/part-${task.index}.json`, Buffer.from(JSON.stringify(counts)), { overwrite: true });
   return { task: task.index, lines: mine, counts };
 }
 

@@ -27,7 +27,8 @@ function parseArgs(argv: string[]): Args {
   if (!command) throw new Error("usage: distributed-shell-am --command '<shell command>' [--containers N] [--memory MB]");
   const containers = Number(value('--containers') ?? 1);
   const memoryMb = Number(value('--memory') ?? 128);
-  if (!Number.isInteger(containers) || containers < 1) throw new Error(`--containers needs a positive integer, got ${value('--containers')}`);
+  if (!Number.isInteger(containers) || containers < 1)
+    throw new Error(`--containers needs a positive integer, got ${value('--containers')}`);
   if (!Number.isInteger(memoryMb) || memoryMb < 1) throw new Error(`--memory needs a positive integer (MB), got ${value('--memory')}`);
   return { command, containers, memoryMb };
 }
@@ -65,7 +66,9 @@ async function main(): Promise<number> {
       await sleep(100);
     }
     const failed = [...exitCodes].filter(([, code]) => code !== 0);
-    const diagnostics = failed.length ? `${failed.length} of ${args.containers} containers failed: ${failed.map(([id, code]) => `${id} exit ${code}`).join(', ')}` : `all ${args.containers} containers exited 0`;
+    const diagnostics = failed.length
+      ? `${failed.length} of ${args.containers} containers failed: ${failed.map(([id, code]) => `${id} exit ${code}`).join(', ')}`
+      : `all ${args.containers} containers exited 0`;
     await amrm.unregister(failed.length ? 'FAILED' : 'SUCCEEDED', diagnostics);
     console.log(diagnostics);
     return failed.length ? 1 : 0;

@@ -9,7 +9,7 @@ export class RpcServerException extends Error {
     readonly className: string,
     message: string,
     /** Hadoop's RpcErrorCodeProto name; application errors are ERROR_APPLICATION. */
-    readonly errorDetail: string = 'ERROR_APPLICATION',
+    readonly errorDetail = 'ERROR_APPLICATION',
   ) {
     super(message);
   }

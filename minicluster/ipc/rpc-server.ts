@@ -231,7 +231,11 @@ class ServerConnection {
     }
     if (preamble.authProtocol === AuthProtocol.NONE) {
       if (!this.options.auth.simple) {
-        throw new FatalAnswer(EX.accessControl, `SIMPLE authentication is not enabled.  Available:[${this.available()}]`, 'FATAL_UNAUTHORIZED');
+        throw new FatalAnswer(
+          EX.accessControl,
+          `SIMPLE authentication is not enabled.  Available:[${this.available()}]`,
+          'FATAL_UNAUTHORIZED',
+        );
       }
       this.authenticated = true;
     } else if (preamble.authProtocol === AuthProtocol.SASL) {
@@ -253,12 +257,15 @@ class ServerConnection {
     switch (request.kind) {
       case 'ping':
         return;
-      case 'sasl':
-        return this.onSasl(request.sasl);
+      case 'sasl': {
+        this.onSasl(request.sasl);
+        return;
+      }
       case 'context':
         if (!this.authenticated) {
           // A SASL client that picked SIMPLE from our NEGOTIATE goes straight to the context.
-          if (!this.sasl || !this.options.auth.simple) throw new FatalAnswer(EX.accessControl, 'Connection context sent before authentication', 'FATAL_UNAUTHORIZED');
+          if (!this.sasl || !this.options.auth.simple)
+            throw new FatalAnswer(EX.accessControl, 'Connection context sent before authentication', 'FATAL_UNAUTHORIZED');
           this.authenticated = true;
         }
         if (this.user === undefined) this.user = request.context.userInfo?.effectiveUser;
@@ -267,7 +274,13 @@ class ServerConnection {
         return;
       case 'call':
         if (!this.contextRead) {
-          throw new FatalAnswer(EX.serverException, 'Connection context not established', 'FATAL_INVALID_RPC_HEADER', request.header.callId, request.header.retryCount ?? 0);
+          throw new FatalAnswer(
+            EX.serverException,
+            'Connection context not established',
+            'FATAL_INVALID_RPC_HEADER',
+            request.header.callId,
+            request.header.retryCount ?? 0,
+          );
         }
         void this.onCall(request);
     }
@@ -322,7 +335,11 @@ class ServerConnection {
       try {
         body = encodeBody(descriptor.response, response);
       } catch (err) {
-        throw new RpcServerException(EX.generic, `cannot serialize the ${method} response: ${(err as Error).message}`, 'ERROR_SERIALIZING_RESPONSE');
+        throw new RpcServerException(
+          EX.generic,
+          `cannot serialize the ${method} response: ${(err as Error).message}`,
+          'ERROR_SERIALIZING_RESPONSE',
+        );
       }
       this.write(buildResponseFrame(this.answerHeader(header, 'SUCCESS'), withVarintPrefix(body)));
     } catch (err) {

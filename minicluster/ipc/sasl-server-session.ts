@@ -21,8 +21,7 @@ export class SaslRefusal extends Error {
 }
 
 export type SaslServerStep =
-  | { kind: 'reply'; message: RpcSaslMessage }
-  | { kind: 'authenticated'; reply: RpcSaslMessage; user: string; tokenIdentifier: Buffer };
+  { kind: 'reply'; message: RpcSaslMessage } | { kind: 'authenticated'; reply: RpcSaslMessage; user: string; tokenIdentifier: Buffer };
 
 const INVALID_TOKEN = 'org.apache.hadoop.security.token.SecretManager$InvalidToken';
 const SASL_EXCEPTION = 'javax.security.sasl.SaslException';
@@ -60,7 +59,13 @@ export class SaslServerSession {
           return password;
         },
       });
-      auths.push({ method: 'TOKEN', mechanism: 'DIGEST-MD5', protocol: '', serverId, challenge: Buffer.from(this.digest.challenge(), 'utf8') });
+      auths.push({
+        method: 'TOKEN',
+        mechanism: 'DIGEST-MD5',
+        protocol: '',
+        serverId,
+        challenge: Buffer.from(this.digest.challenge(), 'utf8'),
+      });
     }
     if (this.auth.simple) auths.push({ method: 'SIMPLE', mechanism: '' });
     return auths;
@@ -69,7 +74,9 @@ export class SaslServerSession {
   private initiate(message: RpcSaslMessage): SaslServerStep {
     const chosen = message.auths?.[0];
     if (!chosen || chosen.method !== 'TOKEN' || chosen.mechanism !== 'DIGEST-MD5' || !this.digest) {
-      const offered = this.offer().map((a) => a.method).join(', ');
+      const offered = this.offer()
+        .map((a) => a.method)
+        .join(', ');
       throw new SaslRefusal(ACCESS_CONTROL, `Client cannot authenticate via:[${chosen?.method ?? ''}]; Available:[${offered}]`);
     }
     try {

@@ -46,7 +46,11 @@ export function containerLaunchExceptionText(containerId: string, exitCode: numb
 }
 
 /** ContainerLaunch's text with the tails of prelaunch.err and of every `*stderr*` log file. */
-export function nonZeroExitText(exitCode: number, prelaunchErrTail: string, stderrTails: ReadonlyArray<{ name: string; tail: string }>): string {
+export function nonZeroExitText(
+  exitCode: number,
+  prelaunchErrTail: string,
+  stderrTails: readonly { name: string; tail: string }[],
+): string {
   let text = `Container exited with a non-zero exit code ${exitCode}. Error file: prelaunch.err.\n`;
   text += `Last ${LOG_TAIL_BYTES} bytes of prelaunch.err :\n${prelaunchErrTail}`;
   for (const { name, tail } of stderrTails) text += `Last ${LOG_TAIL_BYTES} bytes of ${name} :\n${tail}\n`;

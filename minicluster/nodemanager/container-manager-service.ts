@@ -127,10 +127,14 @@ function verifyContainerToken(backend: ContainerManagerBackend, token: Obj | und
   }
   const cid = formatContainerId(id.containerId);
   if (id.nmHostAddr !== backend.nodeId) {
-    throw new RmException(INVALID_TOKEN, `Given Container ${cid} identifier is not valid for current Node manager. Expected : ${backend.nodeId} Found : ${id.nmHostAddr}`);
+    throw new RmException(
+      INVALID_TOKEN,
+      `Given Container ${cid} identifier is not valid for current Node manager. Expected : ${backend.nodeId} Found : ${id.nmHostAddr}`,
+    );
   }
   const { containerKey } = backend.masterKeys();
-  if (id.masterKeyId !== containerKey.keyId) throw new RmException(INVALID_TOKEN, `Given Container ${cid} seems to have an illegally generated token.`);
+  if (id.masterKeyId !== containerKey.keyId)
+    throw new RmException(INVALID_TOKEN, `Given Container ${cid} seems to have an illegally generated token.`);
   const expected = createTokenPassword(identifier, keyBytes(containerKey));
   if (!samePassword(expected, Buffer.from((token?.password as Uint8Array | undefined) ?? []))) {
     throw new RmException(INVALID_TOKEN, `Invalid container token used for starting container on : ${backend.nodeId}`);
@@ -166,7 +170,7 @@ function checkLocalResources(launchContext: Obj): void {
   for (const entry of (launchContext.localResources ?? []) as Obj[]) {
     const v = entry.value as Obj | undefined;
     const shown = JSON.stringify(v ?? null);
-    if (!v || !v.resource) throw new PerContainerFailure(YARN_EXCEPTION, `Null resource URL for local resource ${entry.key} : ${shown}`);
+    if (!v?.resource) throw new PerContainerFailure(YARN_EXCEPTION, `Null resource URL for local resource ${entry.key} : ${shown}`);
     if (!v.type) throw new PerContainerFailure(YARN_EXCEPTION, `Null resource type for local resource ${entry.key} : ${shown}`);
     if (!v.visibility) throw new PerContainerFailure(YARN_EXCEPTION, `Null resource visibility for local resource ${entry.key} : ${shown}`);
   }
@@ -179,7 +183,9 @@ function authorizeGetOrStop(nm: NMTokenIdentifier, containerId: string, stop: bo
   const attempt = formatApplicationAttemptId(nm.applicationAttemptId);
   throw new PerContainerFailure(
     YARN_EXCEPTION,
-    stop ? `${attempt} attempted to stop non-application container : ${containerId}` : `${attempt} attempted to get status for non-application container : ${containerId}`,
+    stop
+      ? `${attempt} attempted to stop non-application container : ${containerId}`
+      : `${attempt} attempted to get status for non-application container : ${containerId}`,
   );
 }
 
@@ -202,11 +208,15 @@ function perContainer(ids: ContainerIdProto[], each: (containerId: string) => Ob
 }
 
 const unsupported = (method: string) => async (): Promise<object> => {
-  throw new RmException(YARN_EXCEPTION, `${method} is not supported by the Loom mini cluster's NodeManager; only startContainers, stopContainers and getContainerStatuses are`);
+  throw new RmException(
+    YARN_EXCEPTION,
+    `${method} is not supported by the Loom mini cluster's NodeManager; only startContainers, stopContainers and getContainerStatuses are`,
+  );
 };
 
 export function containerManagementService(backend: ContainerManagerBackend, now: () => number = Date.now): ProtocolHandlers {
-  const h = (fn: (req: Obj, nm: NMTokenIdentifier, ctx: RpcCallContext) => object) => (req: Obj, ctx: RpcCallContext) => asRpcAnswer(() => fn(req, callerToken(ctx), ctx));
+  const h = (fn: (req: Obj, nm: NMTokenIdentifier, ctx: RpcCallContext) => object) => (req: Obj, ctx: RpcCallContext) =>
+    asRpcAnswer(() => fn(req, callerToken(ctx), ctx));
   return {
     protocol: CONTAINER_MANAGEMENT_PROTOCOL,
     handlers: {
@@ -220,7 +230,13 @@ export function containerManagementService(backend: ContainerManagerBackend, now
             authorizeStart(backend, nm, token, now());
             const launchContext = (start.container_launch_context ?? {}) as Obj;
             checkLocalResources(launchContext);
-            backend.start({ containerId, token, launchContext, nmTokenAttemptId: formatApplicationAttemptId(nm.applicationAttemptId), remoteAddress: ctx.remoteAddress });
+            backend.start({
+              containerId,
+              token,
+              launchContext,
+              nmTokenAttemptId: formatApplicationAttemptId(nm.applicationAttemptId),
+              remoteAddress: ctx.remoteAddress,
+            });
             succeeded.push(containerIdToWire(containerId));
           } catch (err) {
             if (!(err instanceof PerContainerFailure)) throw err;

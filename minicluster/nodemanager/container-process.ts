@@ -121,9 +121,7 @@ export class RunningContainer {
     child.stderr?.on('data', (d: Buffer) => (shellError += d.toString('utf8')));
     child.stdout?.resume();
     // A spawn failure surfaces as exit code 127, as bash reports a command it cannot run.
-    const exit = (once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>).catch(
-      (): [number, null] => [127, null],
-    );
+    const exit = (once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>).catch((): [number, null] => [127, null]);
     void this.watchPidFile();
     this.completion = exit.then(async ([code, signal]) => {
       this.exited = true;

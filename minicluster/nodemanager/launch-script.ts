@@ -66,15 +66,15 @@ export interface ContainerLaunchSpec {
   nmHttpPort: number;
   localizationCounters: LocalizationCounters;
   /** CLC environment in wire order (the RM's additions included), before expansion. */
-  environment: ReadonlyArray<readonly [string, string]>;
+  environment: readonly (readonly [string, string])[];
   /** CLC commands, before expansion; joined with spaces into one `bash -c`. */
   commands: readonly string[];
   /** Localized resources: absolute cache path and link name, in the order to write them. */
-  links: ReadonlyArray<{ path: string; link: string }>;
+  links: readonly { path: string; link: string }[];
   /** Whitelisted variables the NM process has (name, value), in whitelist order. */
-  nmWhitelistEnv: ReadonlyArray<readonly [string, string]>;
+  nmWhitelistEnv: readonly (readonly [string, string])[];
   /** yarn.nodemanager.admin-env; default `MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX` expanded against the NM env. */
-  adminEnv?: ReadonlyArray<readonly [string, string]>;
+  adminEnv?: readonly (readonly [string, string])[];
 }
 
 /** `<LOG_DIR>` -> log dir, `<CPS>` -> `:`, `{{VAR}}` -> `$VAR` (left for bash to expand). */

@@ -10,13 +10,7 @@ import type { Readable } from 'node:stream';
 import { archiveKind, unpackArchive } from '../../client/hadoop/archive/archive-unpack.js';
 import { checksumFileBytes } from './crc-file.js';
 import type { LocalizationCounters } from './launch-script.js';
-import {
-  type CacheOwner,
-  type CachedResource,
-  type LocalResource,
-  ResourceCache,
-  resourceUrlString,
-} from './resource-cache.js';
+import { type CacheOwner, type CachedResource, type LocalResource, ResourceCache, resourceUrlString } from './resource-cache.js';
 
 export interface SourceFileStatus {
   length: number;
@@ -54,7 +48,7 @@ export interface LocalizationRequest {
   appId: string;
   containerId: string;
   /** Link name (the CLC map key) -> resource, in the order the links should be written. */
-  resources: ReadonlyArray<readonly [string, LocalResource]>;
+  resources: readonly (readonly [string, LocalResource])[];
 }
 
 export interface LocalizationResult {

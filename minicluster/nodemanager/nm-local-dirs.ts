@@ -38,7 +38,10 @@ export function createNodeManagerRoots(localDir: string, logDir: string): Promis
 
 export async function createPublicFileCache(localDir: string): Promise<string> {
   const dir = join(localDir, 'filecache');
-  await chain([[localDir, NM_ROOT_DIR_MODE], [dir, PUBLIC_FILECACHE_MODE]]);
+  await chain([
+    [localDir, NM_ROOT_DIR_MODE],
+    [dir, PUBLIC_FILECACHE_MODE],
+  ]);
   return dir;
 }
 
@@ -62,7 +65,10 @@ export async function createAppDirs(localDir: string, user: string, appId: strin
   const { appCache } = await createUserDirs(localDir, user);
   const appDir = join(appCache, appId);
   const fileCache = join(appDir, 'filecache');
-  await chain([[appDir, APP_DIR_MODE], [fileCache, USER_CACHE_DIR_MODE]]);
+  await chain([
+    [appDir, APP_DIR_MODE],
+    [fileCache, USER_CACHE_DIR_MODE],
+  ]);
   return { appDir, fileCache };
 }
 

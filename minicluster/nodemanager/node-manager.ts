@@ -99,10 +99,21 @@ interface NmContainer {
   reported: boolean;
 }
 
-const KILLED_BY_RM: KillReason = { exitStatus: ContainerExitStatus.KILLED_BY_RESOURCEMANAGER, diagnostics: 'Container Killed by ResourceManager' };
-const KILLED_BY_AM: KillReason = { exitStatus: ContainerExitStatus.KILLED_BY_APPMASTER, diagnostics: 'Container killed by the ApplicationMaster.' };
+const KILLED_BY_RM: KillReason = {
+  exitStatus: ContainerExitStatus.KILLED_BY_RESOURCEMANAGER,
+  diagnostics: 'Container Killed by ResourceManager',
+};
+const KILLED_BY_AM: KillReason = {
+  exitStatus: ContainerExitStatus.KILLED_BY_APPMASTER,
+  diagnostics: 'Container killed by the ApplicationMaster.',
+};
 
-const SUB_STATE: Record<NmState, string> = { LOCALIZING: 'CSS_SCHEDULED', RUNNING: 'CSS_RUNNING', KILLING: 'CSS_COMPLETING', DONE: 'CSS_DONE' };
+const SUB_STATE: Record<NmState, string> = {
+  LOCALIZING: 'CSS_SCHEDULED',
+  RUNNING: 'CSS_RUNNING',
+  KILLING: 'CSS_COMPLETING',
+  DONE: 'CSS_DONE',
+};
 
 function toLocalResource(v: Obj): LocalResource {
   const url = (v.resource ?? {}) as Obj;
@@ -142,8 +153,20 @@ export class NodeManager implements ContainerManagerBackend {
     this.executor = new ContainerExecutor({ sleepDelayBeforeSigkillMs: opts.sigkillDelayMs });
     this.monitor = new MemoryMonitor(opts.monitor);
     this.localizer = new Localizer(opts.localDir, opts.source);
-    this.rpc = new RpcServer({ host: this.host, port: opts.port ?? 0, protocols: [containerManagementService(this)], auth: nmTokenAuth(this), handshakeTimeoutMs: opts.ipcHandshakeTimeoutMs });
-    this.web = new NodeWebServer({ host: this.host, port: opts.httpPort ?? 0, logDir: opts.logDir, info: () => this.info(), httpTimeouts: opts.httpTimeouts });
+    this.rpc = new RpcServer({
+      host: this.host,
+      port: opts.port ?? 0,
+      protocols: [containerManagementService(this)],
+      auth: nmTokenAuth(this),
+      handshakeTimeoutMs: opts.ipcHandshakeTimeoutMs,
+    });
+    this.web = new NodeWebServer({
+      host: this.host,
+      port: opts.httpPort ?? 0,
+      logDir: opts.logDir,
+      info: () => this.info(),
+      httpTimeouts: opts.httpTimeouts,
+    });
   }
 
   /** Binds both ports, registers with the RM and starts heartbeating. */
@@ -220,7 +243,9 @@ export class NodeManager implements ContainerManagerBackend {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.beating;
-    for (const c of this.containers.values()) if (c.state === 'LOCALIZING') c.killReason ??= { exitStatus: ContainerExitStatus.ABORTED, diagnostics: 'Container killed on NodeManager shutdown.' };
+    for (const c of this.containers.values())
+      if (c.state === 'LOCALIZING')
+        c.killReason ??= { exitStatus: ContainerExitStatus.ABORTED, diagnostics: 'Container killed on NodeManager shutdown.' };
     await this.executor.shutdown();
     await Promise.all([...this.running]);
     this.monitor.stop();
@@ -257,7 +282,9 @@ export class NodeManager implements ContainerManagerBackend {
       reported: false,
     };
     this.containers.set(containerId, c);
-    const run = this.run(c, request.launchContext).catch((err: Error) => this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(`Container launch failed: ${err.message}`)));
+    const run = this.run(c, request.launchContext).catch((err: Error) =>
+      this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(`Container launch failed: ${err.message}`)),
+    );
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
   }
@@ -291,21 +318,37 @@ export class NodeManager implements ContainerManagerBackend {
   }
 
   private async run(c: NmContainer, launchContext: Obj): Promise<void> {
-    const resources: [string, LocalResource][] = ((launchContext.localResources ?? []) as Obj[]).map((e) => [String(e.key), toLocalResource(e.value as Obj)]);
+    const resources: [string, LocalResource][] = ((launchContext.localResources ?? []) as Obj[]).map((e) => [
+      String(e.key),
+      toLocalResource(e.value as Obj),
+    ]);
     for (const [, r] of resources) {
       if (!sameFileSystem(r.url, this.opts.nameNodePort)) {
         const url = `${r.url.scheme}://${r.url.host ?? ''}${r.url.port !== undefined ? `:${r.url.port}` : ''}${r.url.file}`;
-        return this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(`java.io.IOException: Resource ${url} is not on this cluster's file system (webhdfs://127.0.0.1:${this.opts.nameNodePort}); upload it there first`));
+        this.complete(
+          c,
+          ContainerExitStatus.INVALID,
+          diagnosticsEntry(
+            `java.io.IOException: Resource ${url} is not on this cluster's file system (webhdfs://127.0.0.1:${this.opts.nameNodePort}); upload it there first`,
+          ),
+        );
+        return;
       }
     }
     let localized;
     try {
       localized = await this.localizer.localize({ user: c.user, appId: c.appId, containerId: c.id, resources });
     } catch (err) {
-      if (err instanceof LocalizationError) return this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(err.diagnostics));
+      if (err instanceof LocalizationError) {
+        this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(err.diagnostics));
+        return;
+      }
       throw err;
     }
-    if (c.killReason) return this.complete(c, c.killReason.exitStatus, diagnosticsEntry(c.killReason.diagnostics));
+    if (c.killReason) {
+      this.complete(c, c.killReason.exitStatus, diagnosticsEntry(c.killReason.diagnostics));
+      return;
+    }
     const env = this.opts.env ?? process.env;
     const workDir = this.containerWorkDir(c.id)!;
     const spec: ContainerLaunchSpec = {
@@ -396,7 +439,11 @@ export class NodeManager implements ContainerManagerBackend {
         if (c.reported) continue;
         const status = this.status(c.id) as NodeContainerStatus;
         // DefaultContainerExecutor records the host and IPs of a container it launched.
-        if (c.pid) status.container_attributes = [{ key: 'HOST', value: hostname() }, { key: 'IPS', value: this.host }];
+        if (c.pid)
+          status.container_attributes = [
+            { key: 'HOST', value: hostname() },
+            { key: 'IPS', value: this.host },
+          ];
         statuses.push(status);
         if (c.state === 'DONE') reported.push(c);
       }

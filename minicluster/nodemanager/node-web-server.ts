@@ -23,19 +23,25 @@ export class NodeWebServer {
   private readonly sockets = new Set<Socket>();
 
   constructor(private readonly opts: NodeWebServerOptions) {
-    this.server = createTimedHttpServer((req, res) => {
-      this.handle(req.url ?? '/').then(
-        ({ status, type, body, file }) => {
-          res.writeHead(status, { 'Content-Type': type });
-          if (file) createReadStream(file).on('error', () => res.destroy()).pipe(res);
-          else res.end(body);
-        },
-        (err: Error) => {
-          res.writeHead(500, { 'Content-Type': 'text/plain;charset=utf-8' });
-          res.end(`${err.message}\n`);
-        },
-      );
-    }, { ...DEFAULT_HTTP_TIMEOUTS, ...opts.httpTimeouts });
+    this.server = createTimedHttpServer(
+      (req, res) => {
+        this.handle(req.url ?? '/').then(
+          ({ status, type, body, file }) => {
+            res.writeHead(status, { 'Content-Type': type });
+            if (file)
+              createReadStream(file)
+                .on('error', () => res.destroy())
+                .pipe(res);
+            else res.end(body);
+          },
+          (err: Error) => {
+            res.writeHead(500, { 'Content-Type': 'text/plain;charset=utf-8' });
+            res.end(`${err.message}\n`);
+          },
+        );
+      },
+      { ...DEFAULT_HTTP_TIMEOUTS, ...opts.httpTimeouts },
+    );
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -67,11 +73,11 @@ export class NodeWebServer {
     if (!m) return text(404, `no page at ${path}; try /ws/v1/node/info or /node/containerlogs/<container>/<user>\n`);
     let appId: string;
     try {
-      appId = formatApplicationId(parseContainerId(m[1]!).applicationAttemptId.applicationId);
+      appId = formatApplicationId(parseContainerId(m[1]).applicationAttemptId.applicationId);
     } catch {
       return text(400, `${m[1]} is not a container id\n`);
     }
-    const dir = join(this.opts.logDir, appId, m[1]!);
+    const dir = join(this.opts.logDir, appId, m[1]);
     const names = await readdir(dir).catch(() => undefined);
     if (!names) return text(404, `no logs for ${m[1]} on this node\n`);
     const file = m[2];

@@ -64,9 +64,7 @@ export class AmLauncher {
   /** Queues a launch; it runs after the current event (the heartbeat that allocated it) is done. */
   launch(launch: AmLaunch): void {
     // A report the core refuses (its records were replaced by a restart meanwhile) is dropped.
-    const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.run(launch))
-      .catch(() => undefined);
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.run(launch)).catch(() => undefined);
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
   }

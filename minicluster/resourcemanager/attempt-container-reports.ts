@@ -64,7 +64,10 @@ function attemptOf(rm: ResourceManagerCore, attemptIdText: string): { app: AppRe
   const app = rm.appRecord(formatApplicationId(parsed.applicationId));
   const attempt = app.attempts.find((a) => a.id === attemptIdText);
   if (!attempt) {
-    throw new RmException('org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException', `ApplicationAttempt with id '${attemptIdText}' doesn't exist in RM.`);
+    throw new RmException(
+      'org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException',
+      `ApplicationAttempt with id '${attemptIdText}' doesn't exist in RM.`,
+    );
   }
   return { app, attempt };
 }
@@ -92,7 +95,10 @@ export function containerReports(rm: ResourceManagerCore, attemptId: string): Ob
 export function containerReportById(rm: ResourceManagerCore, containerId: string): Obj {
   const c = rm.containerRecord(containerId);
   if (!c) {
-    throw new RmException('org.apache.hadoop.yarn.exceptions.ContainerNotFoundException', `Container with id '${containerId}' doesn't exist in RM.`);
+    throw new RmException(
+      'org.apache.hadoop.yarn.exceptions.ContainerNotFoundException',
+      `Container with id '${containerId}' doesn't exist in RM.`,
+    );
   }
   return containerReport(rm, c, rm.appRecord(c.appId).user);
 }

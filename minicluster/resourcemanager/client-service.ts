@@ -38,9 +38,13 @@ export function applicationClientService(rm: ResourceManagerCore): ProtocolHandl
       getApplications: h((req) => ({
         applications: rm.listApplications({ states: req.application_states, applicationTypes: req.application_types }),
       })),
-      forceKillApplication: h((req, ctx) => rm.killApplication(applicationIdText(req.application_id), userOf(ctx), hostOf(ctx.remoteAddress))),
+      forceKillApplication: h((req, ctx) =>
+        rm.killApplication(applicationIdText(req.application_id), userOf(ctx), hostOf(ctx.remoteAddress)),
+      ),
       getApplicationAttempts: h((req) => ({ application_attempts: attemptReports(rm, applicationIdText(req.application_id)) })),
-      getApplicationAttemptReport: h((req) => ({ application_attempt_report: attemptReportById(rm, attemptIdText(req.application_attempt_id)) })),
+      getApplicationAttemptReport: h((req) => ({
+        application_attempt_report: attemptReportById(rm, attemptIdText(req.application_attempt_id)),
+      })),
       getContainers: h((req) => ({ containers: containerReports(rm, attemptIdText(req.application_attempt_id)) })),
       getContainerReport: h((req) => ({ container_report: containerReportById(rm, containerIdText(req.container_id)) })),
       signalToContainer: h((req) => {
@@ -56,7 +60,9 @@ export function applicationClientService(rm: ResourceManagerCore): ProtocolHandl
         }
         return { queueInfo: queueInfo(rm, name) };
       }),
-      getQueueUserAcls: h(() => ({ queueUserAcls: [{ queueName: rm.config.queueName, userAcls: ['QACL_SUBMIT_APPLICATIONS', 'QACL_ADMINISTER_QUEUE'] }] })),
+      getQueueUserAcls: h(() => ({
+        queueUserAcls: [{ queueName: rm.config.queueName, userAcls: ['QACL_SUBMIT_APPLICATIONS', 'QACL_ADMINISTER_QUEUE'] }],
+      })),
       getResourceTypeInfo: h(() => ({ resource_type_info: RESOURCE_TYPE_INFO })),
       getResourceProfiles: h(() => {
         throw new RmException(

@@ -28,7 +28,7 @@ export function clusterMetrics(rm: ResourceManagerCore): Obj {
 /** The machine's use, as every NM of the mini cluster runs on it (MB and cores busy). */
 function nodeUtilization(): Obj {
   const used = Math.round((totalmem() - freemem()) / MB);
-  return { pmem: used, vmem: used, cpu: Math.min(1, loadavg()[0]! / cpus().length), customResources: [{ key: 'yarn.io/gpu', value: 0 }] };
+  return { pmem: used, vmem: used, cpu: Math.min(1, loadavg()[0] / cpus().length), customResources: [{ key: 'yarn.io/gpu', value: 0 }] };
 }
 
 export function nodeReports(rm: ResourceManagerCore): Obj[] {
@@ -53,12 +53,21 @@ export function nodeReports(rm: ResourceManagerCore): Obj[] {
 const sum = (rs: Res[]): Res => rs.reduce(addRes, { memory: 0, virtual_cores: 0 });
 
 export function queueInfo(rm: ResourceManagerCore, name: string): Obj {
-  const cluster = sum(rm.allNodes().filter((n) => n.state === 'RUNNING').map((n) => n.capability));
+  const cluster = sum(
+    rm
+      .allNodes()
+      .filter((n) => n.state === 'RUNNING')
+      .map((n) => n.capability),
+  );
   const live = rm.allContainers().filter((c) => c.state !== 'COMPLETE');
   const used = sum(live.map((c) => c.resource));
   const apps = rm.allApps();
   const state = (a: (typeof apps)[number]) => rm.reportedState(a);
-  const pending = sum(apps.filter((a) => !['FINISHED', 'FAILED', 'KILLED'].includes(state(a))).flatMap((a) => (a.attempts.at(-1) ? [pendingResource(a.attempts.at(-1)!)] : [])));
+  const pending = sum(
+    apps
+      .filter((a) => !['FINISHED', 'FAILED', 'KILLED'].includes(state(a)))
+      .flatMap((a) => (a.attempts.at(-1) ? [pendingResource(a.attempts.at(-1)!)] : [])),
+  );
   const zero = resourceProto({ memory: 0, virtual_cores: 0 });
   return {
     queueName: name,

@@ -71,7 +71,17 @@ export interface ResourceManagerCoreOptions {
 
 /** What a test or a log reader can check afterwards ("no container was requested twice"). */
 export type RmEvent =
-  | { type: 'allocated'; at: number; containerId: string; attemptId: string; nodeId: string; isAm: boolean; priority: number; allocationRequestId: number; resource: Res }
+  | {
+      type: 'allocated';
+      at: number;
+      containerId: string;
+      attemptId: string;
+      nodeId: string;
+      isAm: boolean;
+      priority: number;
+      allocationRequestId: number;
+      resource: Res;
+    }
   | { type: 'completed'; at: number; containerId: string; exitStatus: number; diagnostics: string }
   | { type: 'app-state'; at: number; appId: string; state: RmAppState }
   | { type: 'attempt-state'; at: number; attemptId: string; state: AttemptRecord['state'] };
@@ -382,7 +392,7 @@ export class ResourceManagerCore {
     if (!attempt.registered) throw amNotRegistered(attemptId);
     attempt.lastContact = this.now();
     const responseId = Number(req.response_id ?? 0);
-    if (attempt.lastResponse && responseId + 1 === attempt.lastResponseId) return attempt.lastResponse as Obj; // a retried call
+    if (attempt.lastResponse && responseId + 1 === attempt.lastResponseId) return attempt.lastResponse; // a retried call
     if (responseId !== attempt.lastResponseId) {
       throw invalidAmRequest(
         `Invalid responseId in AllocateRequest from application attempt: ${attemptId}, expect responseId to be ${attempt.lastResponseId}, but get ${responseId}`,
@@ -410,20 +420,20 @@ export class ResourceManagerCore {
       this.completeContainer(c, D.EXIT.ABORTED, D.RELEASED_CONTAINER, true);
     }
 
-    const allocated = attempt.newlyAllocated.map((id) => this.state.containers[id]!).filter((c) => c.state === 'ALLOCATED');
+    const allocated = attempt.newlyAllocated.map((id) => this.state.containers[id]).filter((c) => c.state === 'ALLOCATED');
     attempt.newlyAllocated = [];
     const nmTokens: Obj[] = [];
     for (const c of allocated) {
       c.state = 'ACQUIRED';
       if (!attempt.nmTokens[c.nodeId]) {
-        const node = this.state.nodes[c.nodeId]!;
+        const node = this.state.nodes[c.nodeId];
         attempt.nmTokens[c.nodeId] = this.tokens.issueNmToken(
           parseApplicationAttemptId(attempt.id),
           parseNodeId(c.nodeId),
           app.user,
           node.tokenService,
         );
-        nmTokens.push({ nodeId: nodeIdToProto(parseNodeId(c.nodeId)), token: tokenProto(attempt.nmTokens[c.nodeId]!) });
+        nmTokens.push({ nodeId: nodeIdToProto(parseNodeId(c.nodeId)), token: tokenProto(attempt.nmTokens[c.nodeId]) });
       }
     }
     const completed = attempt.pendingCompleted.splice(0);
@@ -508,11 +518,14 @@ export class ResourceManagerCore {
     node.lastHeartbeat = this.now();
     // Attempts created or activated while this heartbeat is processed (after an AM ended) are
     // scheduled from the next one on, as YARN adds and removes attempts in the scheduler asynchronously.
-    const schedulable = new Set(this.allApps().flatMap((a) => a.attempts.filter((t) => t.state === 'SCHEDULED' && t.activated).map((t) => t.id)));
+    const schedulable = new Set(
+      this.allApps().flatMap((a) => a.attempts.filter((t) => t.state === 'SCHEDULED' && t.activated).map((t) => t.id)),
+    );
     for (const s of statuses) {
       const c = this.state.containers[formatContainerId(containerIdFromAny(s.container_id))];
       if (!c || c.state === 'COMPLETE') continue;
-      if (s.state === 'C_COMPLETE') this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false, s.container_attributes);
+      if (s.state === 'C_COMPLETE')
+        this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false, s.container_attributes);
       else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
     }
     const launches = this.allocateOnNode(node, schedulable);
@@ -681,7 +694,9 @@ export class ResourceManagerCore {
       queueAmUsed,
     });
     // An unregistered AM (attempt FINISHING) holds its share until its container ends.
-    const active = withAttempt.filter((a) => current(a).activated && !FINAL_ATTEMPT_STATES.includes(current(a).state) && !FINAL_APP_STATES.includes(a.state));
+    const active = withAttempt.filter(
+      (a) => current(a).activated && !FINAL_ATTEMPT_STATES.includes(current(a).state) && !FINAL_APP_STATES.includes(a.state),
+    );
     const amUsed = active.reduce((acc, a) => addRes(acc, this.amResourceOf(a)), NO_RESOURCE);
     if (cluster.memory <= 0) {
       // LeafQueue.addApplicationAttempt skips the activation while the cluster has no resource.
@@ -749,7 +764,15 @@ export class ResourceManagerCore {
     this.activateApplications(); // LeafQueue.addApplicationAttempt
   }
 
-  private newContainer(app: AppRecord, attempt: AttemptRecord, node: NodeRecord, resource: Res, priority: number, allocationRequestId: number, isAm: boolean): ContainerRecord {
+  private newContainer(
+    app: AppRecord,
+    attempt: AttemptRecord,
+    node: NodeRecord,
+    resource: Res,
+    priority: number,
+    allocationRequestId: number,
+    isAm: boolean,
+  ): ContainerRecord {
     const cid = {
       applicationAttemptId: parseApplicationAttemptId(attempt.id),
       epoch: this.state.epoch,
@@ -789,12 +812,22 @@ export class ResourceManagerCore {
     this.state.containers[id] = c;
     node.containers.push(id);
     node.used = addRes(node.used, resource);
-    this.events.push({ type: 'allocated', at: now, containerId: id, attemptId: attempt.id, nodeId: node.nodeId, isAm, priority, allocationRequestId, resource });
+    this.events.push({
+      type: 'allocated',
+      at: now,
+      containerId: id,
+      attemptId: attempt.id,
+      nodeId: node.nodeId,
+      isAm,
+      priority,
+      allocationRequestId,
+      resource,
+    });
     return c;
   }
 
   private containerProto(c: ContainerRecord): Obj {
-    const node = this.state.nodes[c.nodeId]!;
+    const node = this.state.nodes[c.nodeId];
     return {
       id: containerIdToWire(c.id),
       nodeId: nodeIdToProto(parseNodeId(c.nodeId)),
@@ -821,7 +854,12 @@ export class ResourceManagerCore {
       attempt.amContainerId = c.id;
       this.setAttemptState(attempt, 'ALLOCATED');
       // The RM's own NMToken for starting the AM container; the AM gets its NMTokens via allocate.
-      const launchToken = this.tokens.issueNmToken(parseApplicationAttemptId(attempt.id), parseNodeId(node.nodeId), app.user, node.tokenService);
+      const launchToken = this.tokens.issueNmToken(
+        parseApplicationAttemptId(attempt.id),
+        parseNodeId(node.nodeId),
+        app.user,
+        node.tokenService,
+      );
       launches.push(this.amLaunch(app, attempt, c, launchToken));
       break;
     }
@@ -848,7 +886,13 @@ export class ResourceManagerCore {
   }
 
   /** A container ended (reported by its NM, released by the AM, or lost with its node). */
-  private completeContainer(c: ContainerRecord, exitStatus: number, diagnostics: string, releasedByAm: boolean, attributes?: { key: string; value: string }[]): void {
+  private completeContainer(
+    c: ContainerRecord,
+    exitStatus: number,
+    diagnostics: string,
+    releasedByAm: boolean,
+    attributes?: { key: string; value: string }[],
+  ): void {
     const now = this.now();
     c.state = 'COMPLETE';
     c.finishedAt = now;
@@ -860,7 +904,7 @@ export class ResourceManagerCore {
       node.containers = node.containers.filter((id) => id !== c.id);
       if (releasedByAm) node.toCleanup.push(c.id);
     }
-    const app = this.state.apps[c.appId]!;
+    const app = this.state.apps[c.appId];
     const seconds = Math.floor((now - c.allocatedAt) / 1000);
     app.memorySeconds += c.resource.memory * seconds;
     app.vcoreSeconds += c.resource.virtual_cores * seconds;
@@ -872,7 +916,14 @@ export class ResourceManagerCore {
     }
     const current = app.attempts.at(-1)!;
     if (!isFinal(app) && (current === owner || app.keepContainers)) {
-      current.pendingCompleted.push({ containerId: c.id, state: 'C_COMPLETE', exitStatus, diagnostics, capability: c.resource, ...(attributes ? { attributes } : {}) });
+      current.pendingCompleted.push({
+        containerId: c.id,
+        state: 'C_COMPLETE',
+        exitStatus,
+        diagnostics,
+        capability: c.resource,
+        ...(attributes ? { attributes } : {}),
+      });
     }
   }
 
@@ -886,7 +937,13 @@ export class ResourceManagerCore {
     }
     if (['FINISHED', 'FAILED', 'KILLED'].includes(attempt.state)) return;
     const trackingPage = `${this.rmWeb()}/cluster/app/${app.id}`;
-    this.failAttempt(app, attempt, D.amContainerCrashed(attempt.id, exitStatus, diagnostics, trackingPage), exitStatus, !NOT_COUNTED.has(exitStatus));
+    this.failAttempt(
+      app,
+      attempt,
+      D.amContainerCrashed(attempt.id, exitStatus, diagnostics, trackingPage),
+      exitStatus,
+      !NOT_COUNTED.has(exitStatus),
+    );
   }
 
   /** An attempt failed: start the next one, or fail the application when attempts are used up. */

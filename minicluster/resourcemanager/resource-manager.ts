@@ -59,7 +59,12 @@ export class ResourceManager {
     const rm = new ResourceManager(opts);
     try {
       // The web port first: tracking URLs name it, so the core needs it in its config.
-      const web = new RmRestServer(() => rm.core, { host: rm.host, port: opts.webPort ?? 0, user: opts.webUser, httpTimeouts: opts.httpTimeouts });
+      const web = new RmRestServer(() => rm.core, {
+        host: rm.host,
+        port: opts.webPort ?? 0,
+        user: opts.webUser,
+        httpTimeouts: opts.httpTimeouts,
+      });
       rm.webAddress = { host: rm.host, port: (await web.start()).port };
       rm.servers.web = web;
       rm.current = rm.withLauncher(new ResourceManagerCore({ config: rm.coreConfig() }));
@@ -86,7 +91,12 @@ export class ResourceManager {
     clearInterval(this.liveness);
     await this.closeServers();
     this.current = this.withLauncher(ResourceManagerCore.recover(snapshot, { config: this.coreConfig() }));
-    const web = new RmRestServer(() => this.core, { host: this.host, port: this.webAddress.port, user: this.opts.webUser, httpTimeouts: this.opts.httpTimeouts });
+    const web = new RmRestServer(() => this.core, {
+      host: this.host,
+      port: this.webAddress.port,
+      user: this.opts.webUser,
+      httpTimeouts: this.opts.httpTimeouts,
+    });
     await web.start();
     this.servers.web = web;
     await this.openRpc(this.clientAddress.port, this.schedulerAddress.port);
@@ -97,7 +107,11 @@ export class ResourceManager {
   refreshQueueMaximumAllocation(max: { memoryMb?: number; vcores?: number }): void {
     const core = this.core;
     core.refreshQueueMaximumAllocation(max);
-    this.opts.config = { ...this.opts.config, queueMaximumAllocationMb: core.config.queueMaximumAllocationMb, queueMaximumAllocationVcores: core.config.queueMaximumAllocationVcores };
+    this.opts.config = {
+      ...this.opts.config,
+      queueMaximumAllocationMb: core.config.queueMaximumAllocationMb,
+      queueMaximumAllocationVcores: core.config.queueMaximumAllocationVcores,
+    };
   }
 
   async stop(): Promise<void> {
@@ -121,10 +135,22 @@ export class ResourceManager {
 
   private async openRpc(clientPort: number, schedulerPort: number): Promise<void> {
     const core = this.core;
-    const client = new RpcServer({ host: this.host, port: clientPort, protocols: [applicationClientService(core)], auth: { simple: true }, handshakeTimeoutMs: this.opts.ipcHandshakeTimeoutMs });
+    const client = new RpcServer({
+      host: this.host,
+      port: clientPort,
+      protocols: [applicationClientService(core)],
+      auth: { simple: true },
+      handshakeTimeoutMs: this.opts.ipcHandshakeTimeoutMs,
+    });
     this.servers.client = client;
     this.clientAddress = await client.listen();
-    const scheduler = new RpcServer({ host: this.host, port: schedulerPort, protocols: [applicationMasterService(core)], auth: amrmTokenAuth(core), handshakeTimeoutMs: this.opts.ipcHandshakeTimeoutMs });
+    const scheduler = new RpcServer({
+      host: this.host,
+      port: schedulerPort,
+      protocols: [applicationMasterService(core)],
+      auth: amrmTokenAuth(core),
+      handshakeTimeoutMs: this.opts.ipcHandshakeTimeoutMs,
+    });
     this.servers.scheduler = scheduler;
     this.schedulerAddress = await scheduler.listen();
   }

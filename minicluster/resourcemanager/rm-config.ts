@@ -76,7 +76,8 @@ export function resolveRmConfig(partial: Partial<ResourceManagerConfig> = {}): R
   }
   for (const key of ['queueMaximumAllocationMb', 'queueMaximumAllocationVcores'] as const) {
     const v = cfg[key];
-    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new Error(`ResourceManager setting ${key} must be a positive integer or unset, got ${String(v)}`);
+    if (v !== undefined && (!Number.isInteger(v) || v <= 0))
+      throw new Error(`ResourceManager setting ${key} must be a positive integer or unset, got ${String(v)}`);
   }
   checkQueueMaximumAllocation(cfg, cfg.queueMaximumAllocationMb, cfg.queueMaximumAllocationVcores);
   if (cfg.minimumAllocationMb > cfg.maximumAllocationMb || cfg.minimumAllocationVcores > cfg.maximumAllocationVcores) {
@@ -92,7 +93,10 @@ export function clusterMaximumAllocation(cfg: ResourceManagerConfig): Res {
 
 /** What the scheduler allows one container of the (only) queue: the queue's maximum, else the cluster's. */
 export function queueMaximumAllocation(cfg: ResourceManagerConfig): Res {
-  return { memory: cfg.queueMaximumAllocationMb ?? cfg.maximumAllocationMb, virtual_cores: cfg.queueMaximumAllocationVcores ?? cfg.maximumAllocationVcores };
+  return {
+    memory: cfg.queueMaximumAllocationMb ?? cfg.maximumAllocationMb,
+    virtual_cores: cfg.queueMaximumAllocationVcores ?? cfg.maximumAllocationVcores,
+  };
 }
 
 /** AbstractCSQueue.setupMaximumAllocation: a queue may not allow more than the cluster. */

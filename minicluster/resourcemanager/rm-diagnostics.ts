@@ -86,7 +86,8 @@ export function amContainerCrashed(attemptId: string, exitStatus: number, contai
  * StringUtils.stringifyException prints it (`javaException`: "class: message", without the Java
  * stack frames we do not have, ending in a newline as printStackTrace does).
  */
-export const amLaunchFailed = (attemptId: string, javaException: string): string => `Error launching ${attemptId}. Got exception: ${javaException}\n`;
+export const amLaunchFailed = (attemptId: string, javaException: string): string =>
+  `Error launching ${attemptId}. Got exception: ${javaException}\n`;
 
 export const amLivenessExpired = (attemptId: string): string => `ApplicationMaster for attempt ${attemptId} timed out`;
 

@@ -23,14 +23,19 @@ export const killOfAbsentApplication = (appId: string): RmException =>
   new RmException(`${YARN_EXC}ApplicationNotFoundException`, `Trying to kill an absent application ${appId}`);
 
 export const attemptNotFound = (attemptId: string): RmException =>
-  new RmException(`${YARN_EXC}ApplicationAttemptNotFoundException`, `Application attempt ${attemptId} doesn't exist in ApplicationMasterService cache.`);
+  new RmException(
+    `${YARN_EXC}ApplicationAttemptNotFoundException`,
+    `Application attempt ${attemptId} doesn't exist in ApplicationMasterService cache.`,
+  );
 
 export const invalidResourceRequest = (message: string): RmException =>
   new RmException(`${YARN_EXC}InvalidResourceRequestException`, message);
 
-export const invalidContainerRelease = (message: string): RmException => new RmException(`${YARN_EXC}InvalidContainerReleaseException`, message);
+export const invalidContainerRelease = (message: string): RmException =>
+  new RmException(`${YARN_EXC}InvalidContainerReleaseException`, message);
 
-export const invalidBlacklistRequest = (message: string): RmException => new RmException(`${YARN_EXC}InvalidResourceBlacklistRequestException`, message);
+export const invalidBlacklistRequest = (message: string): RmException =>
+  new RmException(`${YARN_EXC}InvalidResourceBlacklistRequestException`, message);
 
 export const amNotRegistered = (attemptId: string): RmException =>
   new RmException(
@@ -50,8 +55,7 @@ export const invalidAmRequest = (message: string): RmException =>
 export const invalidToken = (message: string): RmException =>
   new RmException('org.apache.hadoop.security.token.SecretManager$InvalidToken', message);
 
-export const amAlreadyRegistered = (appId: string): RmException =>
-  invalidAmRequest(`Application Master is already registered : ${appId}`);
+export const amAlreadyRegistered = (appId: string): RmException => invalidAmRequest(`Application Master is already registered : ${appId}`);
 
 /** ClientRMService.signalToContainer for an unknown application or a container the scheduler no longer has. */
 export const signalOfAbsentContainer = (containerId: string): RmException =>

@@ -5,17 +5,7 @@ import type { StoredToken, TokenState } from './rm-tokens.js';
 
 /** RMAppState (internal; FINAL_SAVING/FINISHING/KILLING are reported as the YARN states below). */
 export type RmAppState =
-  | 'NEW'
-  | 'NEW_SAVING'
-  | 'SUBMITTED'
-  | 'ACCEPTED'
-  | 'RUNNING'
-  | 'FINAL_SAVING'
-  | 'FINISHING'
-  | 'FINISHED'
-  | 'FAILED'
-  | 'KILLING'
-  | 'KILLED';
+  'NEW' | 'NEW_SAVING' | 'SUBMITTED' | 'ACCEPTED' | 'RUNNING' | 'FINAL_SAVING' | 'FINISHING' | 'FINISHED' | 'FAILED' | 'KILLING' | 'KILLED';
 
 export type AttemptState = 'SCHEDULED' | 'ALLOCATED' | 'LAUNCHED' | 'RUNNING' | 'FINISHING' | 'FINISHED' | 'FAILED' | 'KILLED';
 

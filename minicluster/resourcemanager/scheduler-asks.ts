@@ -107,8 +107,12 @@ export function consumeAsk(attempt: AttemptRecord, ask: AskEntry, node: NodeReco
 export function pendingResource(attempt: AttemptRecord): Res {
   return Object.values(attempt.asks)
     .filter((e) => e.resourceName === ANY)
-    .reduce((acc, e) => addRes(acc, { memory: e.capability.memory * e.numContainers, virtual_cores: e.capability.virtual_cores * e.numContainers }), {
-      memory: 0,
-      virtual_cores: 0,
-    });
+    .reduce(
+      (acc, e) =>
+        addRes(acc, { memory: e.capability.memory * e.numContainers, virtual_cores: e.capability.virtual_cores * e.numContainers }),
+      {
+        memory: 0,
+        virtual_cores: 0,
+      },
+    );
 }

@@ -38,7 +38,9 @@ export async function handleDataNodeRequest(ctx: WebHdfsContext, req: IncomingMe
     op = params.op(method);
     if (DATANODE_OPS[op] !== method) throw illegalArgument(`Invalid operation ${op}`);
     if (!params.has('namenoderpcaddress')) {
-      throw illegalArgument('Namenode RPC address is not specified: follow the NameNode\'s redirect instead of calling the DataNode directly');
+      throw illegalArgument(
+        "Namenode RPC address is not specified: follow the NameNode's redirect instead of calling the DataNode directly",
+      );
     }
     checkServiceState(ctx, op, path);
     const user = effectiveUser(ctx, params);
@@ -73,15 +75,17 @@ async function runOp(
         clientAddress: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
       });
       await writeAndComplete(ctx, inode, req, 'create');
-      return dataNodeReply(res, 201, [
+      dataNodeReply(res, 201, [
         ['Location', `hdfs://${ctx.nameNodeRpcAddress}${encodePath(path)}`],
         ['Access-Control-Allow-Origin', '*'],
       ]);
+      return;
     }
     case 'APPEND': {
       const inode = ns.fileForAppend(user, path);
       await writeAndComplete(ctx, inode, req, 'append');
-      return dataNodeReply(res, 200, []);
+      dataNodeReply(res, 200, []);
+      return;
     }
     case 'OPEN': {
       const inode = ns.fileForRead(user, path);
@@ -100,7 +104,8 @@ async function runOp(
       const inode = ns.fileForRead(user, path);
       const checksum = await computeFileChecksum(ns.blockFile(inode), inode.length, inode.blockSize);
       await ctx.latency.wait('datanode-read');
-      return dataNodeJson(res, 200, JSON.stringify({ FileChecksum: checksum }));
+      dataNodeJson(res, 200, JSON.stringify({ FileChecksum: checksum }));
+      return;
     }
   }
 }

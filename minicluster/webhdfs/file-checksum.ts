@@ -63,7 +63,9 @@ export async function computeFileChecksum(blockFile: string, fileLength: number,
     if (blockFill > 0) flushBlock();
   }
   const crcPerBlock = blockMd5s.length > 1 ? Math.floor(blockSize / BYTES_PER_CRC) : 0;
-  const fileMd5 = createHash('md5').update(padded(Buffer.concat(blockMd5s))).digest();
+  const fileMd5 = createHash('md5')
+    .update(padded(Buffer.concat(blockMd5s)))
+    .digest();
   const writable = Buffer.alloc(28);
   writable.writeInt32BE(BYTES_PER_CRC, 0);
   writable.writeBigInt64BE(BigInt(crcPerBlock), 4);

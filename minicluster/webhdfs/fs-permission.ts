@@ -8,7 +8,7 @@ export const EXECUTE = 1;
 const ACTION_NAMES = ['NONE', 'EXECUTE', 'WRITE', 'WRITE_EXECUTE', 'READ', 'READ_EXECUTE', 'READ_WRITE', 'ALL'];
 
 export function actionName(action: number): string {
-  return ACTION_NAMES[action & 7]!;
+  return ACTION_NAMES[action & 7];
 }
 
 export const DEFAULT_FILE_PERMISSION = 0o644; // 666 minus the default umask 022

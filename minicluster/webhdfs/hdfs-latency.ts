@@ -27,12 +27,7 @@ import { derivedSeed, seededRandom, type RandomSource } from './seeded-random.js
 
 /** The steps that take time, each with its own random stream (a draw for one never shifts another's). */
 export type HdfsLatencyStep =
-  | 'namenode-read'
-  | 'namenode-write'
-  | 'namenode-rename'
-  | 'datanode-read'
-  | 'write-pipeline'
-  | 'write-completion';
+  'namenode-read' | 'namenode-write' | 'namenode-rename' | 'datanode-read' | 'write-pipeline' | 'write-completion';
 
 /** One mode of a step's delay: a uniform range in ms, taken with probability `weight`. */
 export interface LatencyBand {
@@ -99,7 +94,7 @@ export class HdfsLatency {
     const random = this.stream(step);
     const bands = HADOOP_LATENCY_BANDS[step];
     let pick = random();
-    let band = bands[bands.length - 1]!;
+    let band = bands[bands.length - 1];
     for (const b of bands) {
       if (pick < b.weight) {
         band = b;

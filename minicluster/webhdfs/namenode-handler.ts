@@ -22,8 +22,16 @@ export const LIST_LIMIT = 1000;
 /** GETSERVERDEFAULTS as Hadoop 3.3.6 answers it with this cluster's settings (key order as on the wire; no trash on the server). */
 const SERVER_DEFAULTS = JSON.stringify({
   FsServerDefaults: {
-    replication: DEFAULT_REPLICATION, encryptDataTransfer: false, defaultStoragePolicyId: 7, writePacketSize: 65536,
-    fileBufferSize: 4096, checksumType: 2, trashInterval: 0, keyProviderUri: '', blockSize: DEFAULT_BLOCK_SIZE, bytesPerChecksum: 512,
+    replication: DEFAULT_REPLICATION,
+    encryptDataTransfer: false,
+    defaultStoragePolicyId: 7,
+    writePacketSize: 65536,
+    fileBufferSize: 4096,
+    checksumType: 2,
+    trashInterval: 0,
+    keyProviderUri: '',
+    blockSize: DEFAULT_BLOCK_SIZE,
+    bytesPerChecksum: 512,
   },
 });
 
@@ -54,9 +62,15 @@ export function handleNameNodeRequest(ctx: WebHdfsContext, req: IncomingMessage,
   else answer();
 }
 
-const json = (res: ServerResponse, body: string): Answer => () => nameNodeJson(res, 200, body);
+const json =
+  (res: ServerResponse, body: string): Answer =>
+  () =>
+    nameNodeJson(res, 200, body);
 const bool = (res: ServerResponse, value: boolean): Answer => json(res, JSON.stringify({ boolean: value }));
-const empty = (res: ServerResponse): Answer => () => nameNodeEmpty(res, 200);
+const empty =
+  (res: ServerResponse): Answer =>
+  () =>
+    nameNodeEmpty(res, 200);
 
 /** Runs the operation now; returns its answer. */
 function runOp(ctx: WebHdfsContext, res: ServerResponse, op: string, path: string, user: string, p: WebHdfsParams): Answer {
@@ -71,7 +85,9 @@ function runOp(ctx: WebHdfsContext, res: ServerResponse, op: string, path: strin
       return json(res, JSON.stringify({ Token: null })); // SIMPLE auth: Hadoop issues no token
     case 'RENEWDELEGATIONTOKEN':
     case 'CANCELDELEGATIONTOKEN':
-      throw ioException(`${op} is refused: this simple-auth mini cluster issues no delegation tokens (GETDELEGATIONTOKEN answers {"Token":null}), so there is none to renew or cancel`);
+      throw ioException(
+        `${op} is refused: this simple-auth mini cluster issues no delegation tokens (GETDELEGATIONTOKEN answers {"Token":null}), so there is none to renew or cancel`,
+      );
     case 'GETFILESTATUS':
       return json(res, fileStatusJson(entry(ns.getFileStatus(user, path), '')));
     case 'LISTSTATUS':

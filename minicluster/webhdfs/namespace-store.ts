@@ -14,7 +14,12 @@
 import { appendFileSync, chmodSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeDirWithModeSync, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithModeSync } from '../../client/wire/security/local-file-modes.js';
+import {
+  makeDirWithModeSync,
+  OWNER_ONLY_DIR,
+  OWNER_ONLY_FILE,
+  writeFileWithModeSync,
+} from '../../client/wire/security/local-file-modes.js';
 
 export interface Inode {
   id: number;
@@ -70,7 +75,9 @@ export class NamespaceStore {
     try {
       image = JSON.parse(readFileSync(this.imagePath, 'utf8')) as Image;
     } catch (err) {
-      throw new Error(`WebHDFS namespace image ${this.imagePath} is unreadable (${(err as Error).message}): restore it or start from an empty data directory`);
+      throw new Error(
+        `WebHDFS namespace image ${this.imagePath} is unreadable (${(err as Error).message}): restore it or start from an empty data directory`,
+      );
     }
     if (image.version !== 1 || !Array.isArray(image.inodes)) {
       throw new Error(`WebHDFS namespace image ${this.imagePath} has an unknown format: start from an empty data directory`);

@@ -111,9 +111,18 @@ export class Namespace {
     const state = loaded ?? { nextId: FIRST_ID, inodes: new Map<number, Inode>() };
     if (!state.inodes.has(ROOT_ID)) {
       state.inodes.set(ROOT_ID, {
-        id: ROOT_ID, parentId: 0, name: '', type: 'DIRECTORY', owner: options.superUser,
-        group: options.superGroup ?? 'supergroup', permission: DEFAULT_DIR_PERMISSION,
-        replication: 0, blockSize: 0, modificationTime: Date.now(), accessTime: 0, length: 0,
+        id: ROOT_ID,
+        parentId: 0,
+        name: '',
+        type: 'DIRECTORY',
+        owner: options.superUser,
+        group: options.superGroup ?? 'supergroup',
+        permission: DEFAULT_DIR_PERMISSION,
+        replication: 0,
+        blockSize: 0,
+        modificationTime: Date.now(),
+        accessTime: 0,
+        length: 0,
       });
     }
     const ns = new Namespace(store, options, state);
@@ -198,9 +207,8 @@ export class Namespace {
   readStream(inode: Inode, offset = 0, length?: number): { stream: Readable; length: number } {
     if (offset > inode.length) throw eofException('Cannot seek after EOF');
     const count = Math.min(length ?? Infinity, inode.length - offset);
-    const stream = count === 0
-      ? Readable.from([])
-      : createReadStream(this.store.blockPath(inode.id), { start: offset, end: offset + count - 1 });
+    const stream =
+      count === 0 ? Readable.from([]) : createReadStream(this.store.blockPath(inode.id), { start: offset, end: offset + count - 1 });
     return { stream, length: count };
   }
 
@@ -243,24 +251,38 @@ export class Namespace {
     }
     if (existing) this.checkPermission(user, r, { access: WRITE });
     const replication = o.replication ?? DEFAULT_REPLICATION;
-    if (replication < 1) throw ioException(`Requested replication factor of ${replication} is less than the required minimum of 1 for ${r.path}`);
-    if (replication > MAX_REPLICATION) throw ioException(`Requested replication factor of ${replication} exceeds maximum of ${MAX_REPLICATION} for ${r.path}`);
+    if (replication < 1)
+      throw ioException(`Requested replication factor of ${replication} is less than the required minimum of 1 for ${r.path}`);
+    if (replication > MAX_REPLICATION)
+      throw ioException(`Requested replication factor of ${replication} exceeds maximum of ${MAX_REPLICATION} for ${r.path}`);
     const blockSize = o.blockSize ?? DEFAULT_BLOCK_SIZE;
     if (blockSize < MIN_BLOCK_SIZE) {
-      throw ioException(`Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${blockSize} < ${MIN_BLOCK_SIZE}`);
+      throw ioException(
+        `Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${blockSize} < ${MIN_BLOCK_SIZE}`,
+      );
     }
     const permission = o.permission ?? DEFAULT_FILE_PERMISSION;
     const parentIndex = r.components.length - 1;
     if (!r.chain[parentIndex]) {
       if (!o.createParent) throw fileNotFound(`Parent directory doesn't exist: ${prefix(r, parentIndex)}`);
-      this.makeDirectories(user, { ...r, components: r.components.slice(0, parentIndex), chain: r.chain.slice(0, parentIndex + 1) },
-        withImplicitOwnerWriteExecute(permission), withImplicitOwnerWriteExecute(permission));
+      this.makeDirectories(
+        user,
+        { ...r, components: r.components.slice(0, parentIndex), chain: r.chain.slice(0, parentIndex + 1) },
+        withImplicitOwnerWriteExecute(permission),
+        withImplicitOwnerWriteExecute(permission),
+      );
     }
     if (existing) void this.removeSubtree(existing);
     const parent = this.inodes.get(this.idAt(r, parentIndex))!;
     const now = Date.now();
-    const inode = this.addChild(parent, r.components[parentIndex]!, {
-      type: 'FILE', owner: user, permission, replication, blockSize, modificationTime: now, accessTime: now,
+    const inode = this.addChild(parent, r.components[parentIndex], {
+      type: 'FILE',
+      owner: user,
+      permission,
+      replication,
+      blockSize,
+      modificationTime: now,
+      accessTime: now,
     });
     this.writing.add(inode.id);
     return inode;
@@ -275,7 +297,9 @@ export class Namespace {
     if (inode.type !== 'FILE') throw fileNotFound(`Failed to append to non-existent file ${r.path} for client 127.0.0.1`);
     this.checkPermission(user, r, { access: WRITE });
     if (this.writing.has(inode.id)) {
-      throw alreadyBeingCreated(`Failed to APPEND_FILE ${r.path} for ${user} on 127.0.0.1 because this file lease is currently owned by another writer`);
+      throw alreadyBeingCreated(
+        `Failed to APPEND_FILE ${r.path} for ${user} on 127.0.0.1 because this file lease is currently owned by another writer`,
+      );
     }
     this.writing.add(inode.id);
     return inode;
@@ -314,7 +338,10 @@ export class Namespace {
         });
         sink.once('error', fail);
         sink.once('finish', resolve);
-        if (clientGone(source)) return fail(ioException('the client went away before the upload'));
+        if (clientGone(source)) {
+          fail(ioException('the client went away before the upload'));
+          return;
+        }
         source.pipe(sink);
       });
     } finally {
@@ -343,7 +370,7 @@ export class Namespace {
     this.checkPermission(user, s, {});
     const source = last(s);
     if (!source || s.components.length === 0) return false;
-    let target = last(d);
+    const target = last(d);
     let destParent: Inode | undefined;
     let destName: string;
     if (target?.type === 'DIRECTORY') {
@@ -383,7 +410,11 @@ export class Namespace {
   renameWithOptions(user: string, src: string, dst: string, options: { overwrite: boolean; toTrash: boolean }): void {
     const s = this.resolve(src);
     const d = this.resolve(dst, { writing: true });
-    this.checkPermission(user, s, options.toTrash ? { parent: WRITE, subtree: READ | WRITE | EXECUTE, subtreeSkipsEmptyDirs: true } : { parent: WRITE });
+    this.checkPermission(
+      user,
+      s,
+      options.toTrash ? { parent: WRITE, subtree: READ | WRITE | EXECUTE, subtreeSkipsEmptyDirs: true } : { parent: WRITE },
+    );
     this.checkPermission(user, d, { ancestor: WRITE });
     const source = last(s);
     if (!source || s.components.length === 0) throw fileNotFound(`rename source ${s.path} is not found.`);
@@ -466,7 +497,9 @@ export class Namespace {
     if (!inode || inode.type !== 'FILE') return false;
     this.checkPermission(user, r, { access: WRITE });
     if (replication < 1 || replication > MAX_REPLICATION) {
-      throw ioException(`Requested replication factor of ${replication} is outside the allowed range [1, ${MAX_REPLICATION}] for ${r.path}`);
+      throw ioException(
+        `Requested replication factor of ${replication} is outside the allowed range [1, ${MAX_REPLICATION}] for ${r.path}`,
+      );
     }
     inode.replication = replication;
     this.persist(inode);
@@ -525,7 +558,7 @@ export class Namespace {
         while (chain.length <= components.length) chain.push(undefined);
         break;
       }
-      const id = parent ? this.childMap(parent.id).get(components[i]!) : undefined;
+      const id = parent ? this.childMap(parent.id).get(components[i]) : undefined;
       chain.push(id === undefined ? undefined : this.inodes.get(id));
     }
     return { path: normal, components, chain };
@@ -556,7 +589,8 @@ export class Namespace {
     if (c.access !== undefined && inode) require(n, inode, c.access);
     if (c.subtree !== undefined && inode) {
       for (const node of this.subtree(inode)) {
-        if (node.type === 'DIRECTORY' && !(c.subtreeSkipsEmptyDirs && this.childrenNum(node) === 0)) require(n, node, c.subtree, () => this.pathOf(node));
+        if (node.type === 'DIRECTORY' && !(c.subtreeSkipsEmptyDirs && this.childrenNum(node) === 0))
+          require(n, node, c.subtree, () => this.pathOf(node));
       }
     }
     if (c.owner && inode && inode.owner !== user) {
@@ -581,9 +615,14 @@ export class Namespace {
         continue;
       }
       const isLast = i === r.components.length - 1;
-      parent = this.addChild(parent, r.components[i]!, {
-        type: 'DIRECTORY', owner: user, permission: isLast ? lastPermission : parentsPermission,
-        replication: 0, blockSize: 0, modificationTime: now, accessTime: 0,
+      parent = this.addChild(parent, r.components[i], {
+        type: 'DIRECTORY',
+        owner: user,
+        permission: isLast ? lastPermission : parentsPermission,
+        replication: 0,
+        blockSize: 0,
+        modificationTime: now,
+        accessTime: 0,
       });
     }
   }
@@ -646,10 +685,10 @@ export class Namespace {
   }
 
   private idAt(r: Resolved, index: number): number {
-    if (r.chain[index]) return r.chain[index]!.id;
+    if (r.chain[index]) return r.chain[index].id;
     // created just now by makeDirectories: walk again
     let id = ROOT_ID;
-    for (let i = 0; i < index; i++) id = this.childMap(id).get(r.components[i]!)!;
+    for (let i = 0; i < index; i++) id = this.childMap(id).get(r.components[i])!;
     return id;
   }
 

@@ -28,8 +28,15 @@ export interface WebHdfsContext {
 const WRITE_OPS = new Set(['CREATE', 'MKDIRS', 'APPEND', 'RENAME', 'DELETE', 'SETPERMISSION', 'SETOWNER', 'SETREPLICATION', 'SETTIMES']);
 
 const SAFE_MODE_VERB: Record<string, string> = {
-  CREATE: 'create file', MKDIRS: 'create directory', APPEND: 'append to file', RENAME: 'rename', DELETE: 'delete',
-  SETPERMISSION: 'set permission for', SETOWNER: 'set owner for', SETREPLICATION: 'set replication for', SETTIMES: 'set times of',
+  CREATE: 'create file',
+  MKDIRS: 'create directory',
+  APPEND: 'append to file',
+  RENAME: 'rename',
+  DELETE: 'delete',
+  SETPERMISSION: 'set permission for',
+  SETOWNER: 'set owner for',
+  SETREPLICATION: 'set replication for',
+  SETTIMES: 'set times of',
 };
 
 export function effectiveUser(ctx: WebHdfsContext, params: WebHdfsParams): string {

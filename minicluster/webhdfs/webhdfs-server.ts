@@ -74,7 +74,10 @@ function listen(server: Server, port: number, host: string): Promise<Address> {
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address();
-      if (address === null || typeof address === 'string') return reject(new Error('WebHDFS server has no TCP address'));
+      if (address === null || typeof address === 'string') {
+        reject(new Error('WebHDFS server has no TCP address'));
+        return;
+      }
       resolve({ host, port: address.port });
     });
   });
@@ -82,7 +85,10 @@ function listen(server: Server, port: number, host: string): Promise<Address> {
 
 function shutdown(server: Server, sockets: Set<Socket>): Promise<void> {
   return new Promise((resolve) => {
-    if (!server.listening) return resolve();
+    if (!server.listening) {
+      resolve();
+      return;
+    }
     server.close(() => resolve());
     for (const socket of sockets) socket.destroy();
   });
@@ -109,11 +115,14 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
   // DataNode requests still running (an upload being written or given up): close() waits for them,
   // so no block file handle outlives the server and the last checkpoint sees their outcome.
   const dataNodeWork = new Set<Promise<void>>();
-  const dn = trackedServer((req, res) => {
-    const work = handleDataNodeRequest(ctx, req, res).catch(() => void res.destroy());
-    dataNodeWork.add(work);
-    void work.then(() => dataNodeWork.delete(work));
-  }, { ...DATANODE_HTTP_TIMEOUTS, ...options.httpTimeouts });
+  const dn = trackedServer(
+    (req, res) => {
+      const work = handleDataNodeRequest(ctx, req, res).catch(() => void res.destroy());
+      dataNodeWork.add(work);
+      void work.then(() => dataNodeWork.delete(work));
+    },
+    { ...DATANODE_HTTP_TIMEOUTS, ...options.httpTimeouts },
+  );
   const closeAll = async () => {
     await Promise.all([shutdown(nn.server, nn.sockets), shutdown(dn.server, dn.sockets)]);
     await Promise.all([...dataNodeWork]);
@@ -126,7 +135,9 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
     dataNodeAddress = await listen(dn.server, options.dataNodePort ?? 0, host);
   } catch (err) {
     await closeAll();
-    throw new Error(`WebHDFS could not listen on ${host} (NameNode port ${options.nameNodePort ?? 0}, DataNode port ${options.dataNodePort ?? 0}): ${(err as Error).message}; pick free ports or 0`);
+    throw new Error(
+      `WebHDFS could not listen on ${host} (NameNode port ${options.nameNodePort ?? 0}, DataNode port ${options.dataNodePort ?? 0}): ${(err as Error).message}; pick free ports or 0`,
+    );
   }
   ctx.nameNodeRpcAddress = options.nameNodeRpcAddress ?? `${host}:${nameNodeAddress.port}`;
   ctx.dataNodeUrl = `http://${host}:${dataNodeAddress.port}`;
@@ -138,7 +149,6 @@ export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServ
     latency: ctx.latency,
     setStandby: (on) => void (ctx.standby = on),
     setSafeMode: (on) => void (ctx.safeMode = on),
-    close: () =>
-      (closed ??= closeAll().then(() => ns.checkpoint())),
+    close: () => (closed ??= closeAll().then(() => ns.checkpoint())),
   };
 }

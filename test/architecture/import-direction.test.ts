@@ -25,7 +25,9 @@ describe('import direction', () => {
       LAYERS,
     );
     expect(violations).toEqual([
-      expect.stringMatching(/^client\/hadoop\/yarn\/yarn-client\.ts imports client\/deploy\/submit\/cluster-deployer\.ts: client\/hadoop may import only /),
+      expect.stringMatching(
+        /^client\/hadoop\/yarn\/yarn-client\.ts imports client\/deploy\/submit\/cluster-deployer\.ts: client\/hadoop may import only /,
+      ),
       'client/wire/codec/protobuf-codec.ts imports net: client/wire/codec does no I/O',
       'scratch/x.ts: in no layer; add its folder to test/architecture/layers.ts',
     ]);

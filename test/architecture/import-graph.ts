@@ -10,7 +10,8 @@ export interface ImportEdge {
   relative: boolean;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^;'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Every import of every .ts module under `dirs` (repository-relative), skipping declaration files. */
 export function importEdges(root: string, dirs: readonly string[]): ImportEdge[] {
@@ -21,7 +22,8 @@ export function importEdges(root: string, dirs: readonly string[]): ImportEdge[]
       for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
         const spec = m[1] ?? m[2] ?? m[3];
         if (spec === undefined) continue;
-        if (spec.startsWith('.')) edges.push({ from, to: posix.normalize(posix.join(posix.dirname(from), spec)).replace(/\.js$/, '.ts'), relative: true });
+        if (spec.startsWith('.'))
+          edges.push({ from, to: posix.normalize(posix.join(posix.dirname(from), spec)).replace(/\.js$/, '.ts'), relative: true });
         else edges.push({ from, to: spec.replace(/^node:/, ''), relative: false });
       }
     }
@@ -60,12 +62,15 @@ export function layerViolations(edges: readonly ImportEdge[], layers: readonly L
       continue;
     }
     if (!e.relative) {
-      if (layer.noIo && IO_MODULES.includes(e.to) && !layer.ioExceptions?.[e.from]) out.push(`${e.from} imports ${e.to}: ${layer.dir} does no I/O`);
+      if (layer.noIo && IO_MODULES.includes(e.to) && !layer.ioExceptions?.[e.from])
+        out.push(`${e.from} imports ${e.to}: ${layer.dir} does no I/O`);
       continue;
     }
     if (within(e.to, layer.dir) || layer.mayImport.some((d) => within(e.to, d))) continue;
     const target = layerOf(e.to, layers);
-    out.push(`${e.from} imports ${e.to}: ${layer.dir} may import only ${layer.mayImport.join(', ') || 'nothing'}${target ? '' : ' (the target is in no layer)'}`);
+    out.push(
+      `${e.from} imports ${e.to}: ${layer.dir} may import only ${layer.mayImport.join(', ') || 'nothing'}${target ? '' : ' (the target is in no layer)'}`,
+    );
   }
   return out;
 }

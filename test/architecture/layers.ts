@@ -46,4 +46,17 @@ export const LAYERS: readonly Layer[] = [
 ];
 
 /** Node modules a codec may not import: it turns bytes into values and nothing else. */
-export const IO_MODULES = ['net', 'tls', 'http', 'https', 'http2', 'fs', 'fs/promises', 'child_process', 'dgram', 'dns', 'worker_threads', 'undici'];
+export const IO_MODULES = [
+  'net',
+  'tls',
+  'http',
+  'https',
+  'http2',
+  'fs',
+  'fs/promises',
+  'child_process',
+  'dgram',
+  'dns',
+  'worker_threads',
+  'undici',
+];

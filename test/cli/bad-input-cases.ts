@@ -65,7 +65,14 @@ const RM_WAIT_KEY = 'yarn.resourcemanager.connect.max-wait.ms';
 const SHORT_RM_WAIT = ['-D', `${RM_WAIT_KEY}=3000`, '-D', 'yarn.resourcemanager.connect.retry-interval.ms=500'];
 const NN_ATTEMPTS_KEY = 'dfs.http.client.failover.max.attempts';
 /** WebHdfsFileSystem's failover bounds: 3 attempts, short sleeps. */
-const SHORT_NN_WAIT = ['-D', `${NN_ATTEMPTS_KEY}=3`, '-D', 'dfs.http.client.failover.sleep.base.millis=200', '-D', 'dfs.http.client.failover.sleep.max.millis=500'];
+const SHORT_NN_WAIT = [
+  '-D',
+  `${NN_ATTEMPTS_KEY}=3`,
+  '-D',
+  'dfs.http.client.failover.sleep.base.millis=200',
+  '-D',
+  'dfs.http.client.failover.sleep.max.millis=500',
+];
 
 const JOB_ID = '0123456789abcdef0123456789abcdef';
 const APP_ID = 'application_1_0001';
@@ -76,8 +83,20 @@ const usage = (...mentions: string[]): Expectation => ({ kind: 'refused', mentio
 /** `loom fs` answers bad usage as FsShell does: exit -1, i.e. 255. */
 const fsUsage = (...mentions: string[]): Expectation => ({ kind: 'refused', mentions, code: 255 });
 
-const loom = (setup: Setup, argv: string[], expect: Expectation, extra: Partial<BadInputCase> = {}): BadInputCase => ({ bin: 'loom', argv, setup, expect, ...extra });
-const session = (setup: Setup, argv: string[], expect: Expectation, extra: Partial<BadInputCase> = {}): BadInputCase => ({ bin: 'yarn-session', argv, setup, expect, ...extra });
+const loom = (setup: Setup, argv: string[], expect: Expectation, extra: Partial<BadInputCase> = {}): BadInputCase => ({
+  bin: 'loom',
+  argv,
+  setup,
+  expect,
+  ...extra,
+});
+const session = (setup: Setup, argv: string[], expect: Expectation, extra: Partial<BadInputCase> = {}): BadInputCase => ({
+  bin: 'yarn-session',
+  argv,
+  setup,
+  expect,
+  ...extra,
+});
 
 export const BAD_INPUT_CASES: BadInputCase[] = [
   // ------------------------------------------------------------------ loom itself
@@ -92,7 +111,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('offline', ['run', '-p', '0', 'prog.mjs'], usage('-p "0"', 'e.g. -p 4')),
   loom('offline', ['run', '-p', '-1', 'prog.mjs'], usage('-p "-1"', 'e.g. -p 4')),
   loom('offline', ['run', '-p', '1.5', 'prog.mjs'], usage('-p "1.5"', 'e.g. -p 4')),
-  loom('offline', ['run', '-p', '20000', 'prog.mjs'], usage('-p "20000"', '10000'), { note: 'the AM refuses parallelism above 10000 (MAX_PARALLELISM) only after the upload' }),
+  loom('offline', ['run', '-p', '20000', 'prog.mjs'], usage('-p "20000"', '10000'), {
+    note: 'the AM refuses parallelism above 10000 (MAX_PARALLELISM) only after the upload',
+  }),
   loom('offline', ['run', '-p'], usage('-p', 'loom run --help')),
   loom('offline', ['run', '-c'], usage('-c', 'loom run --help')),
   loom('offline', ['run', '--entry'], usage('--entry', 'loom run --help')),
@@ -111,13 +132,21 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('offline', ['run', '-yfoo', '1', 'prog.mjs'], usage('-yfoo', '-yjm')),
   loom('offline', ['run', '-yD', 'novalue', 'prog.mjs'], usage('-yD', 'novalue')),
   loom('offline', ['run', '-yid', 'foo', 'prog.mjs'], usage('-yid', '"foo"', 'application_')),
-  loom('offline', ['run', '--applicationId', 'application_x_1', '-c', 'f', 'prog.mjs'], usage('application_x_1', 'application_<clusterTimestamp>_<sequence>')),
+  loom(
+    'offline',
+    ['run', '--applicationId', 'application_x_1', '-c', 'f', 'prog.mjs'],
+    usage('application_x_1', 'application_<clusterTimestamp>_<sequence>'),
+  ),
   loom('offline', ['run', '-d', 'prog.mjs'], usage('-d without -c', 'yarn-per-job')),
   loom('offline', ['run', 'nosuch.mjs'], refused('nosuch.mjs', 'does not exist')),
-  loom('offline', ['run', '-c', 'f', 'nosuch.mjs'], refused('nosuch.mjs', 'does not exist'), { note: 'the session -c form looked for the session before the bundle' }),
+  loom('offline', ['run', '-c', 'f', 'nosuch.mjs'], refused('nosuch.mjs', 'does not exist'), {
+    note: 'the session -c form looked for the session before the bundle',
+  }),
   loom('offline', ['run', '-t', 'yarn-per-job', 'nosuch.mjs'], refused('nosuch.mjs', 'does not exist')),
   loom('offline', ['run', '-t', 'yarn-per-job', '-yjm', '0', 'prog.mjs'], usage('-yjm', '"0"'), { owner: 'item-6' }),
-  loom('offline', ['run', '-D', 'loom.task.max-attemps=5', 'prog.mjs'], usage('loom.task.max-attemps', 'loom.task.max-attempts'), { owner: 'item-7' }),
+  loom('offline', ['run', '-D', 'loom.task.max-attemps=5', 'prog.mjs'], usage('loom.task.max-attemps', 'loom.task.max-attempts'), {
+    owner: 'item-7',
+  }),
 
   // ------------------------------------------------------------------ loom run-application
   loom('offline', ['run-application'], usage("'bundle'", 'loom run-application --help')),
@@ -139,7 +168,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('offline', ['list', '-D', 'novalue'], usage('"novalue"', 'key=value')),
   loom('offline', ['cancel'], usage("'jobId'", 'loom cancel --help')),
   loom('offline', ['cancel', 'not-an-id'], usage('not-an-id', '32 hex digits', 'loom list')),
-  loom('offline', ['cancel', 'deadbeef'], usage('deadbeef', '32 hex digits', 'loom list'), { note: 'issue 13 item 14: answered with the REST route' }),
+  loom('offline', ['cancel', 'deadbeef'], usage('deadbeef', '32 hex digits', 'loom list'), {
+    note: 'issue 13 item 14: answered with the REST route',
+  }),
   loom('offline', ['cancel', JOB_ID, 'extra'], usage("'extra'", 'loom cancel --help')),
   loom('offline', ['cancel', '-yid', 'foo', JOB_ID], usage('-yid', '"foo"', 'application_')),
   loom('offline', ['info', 'extra'], usage("'extra'", 'loom info --help')),
@@ -157,7 +188,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('offline', ['upload-runtime', '/a', '/b'], usage("'/b'", 'loom upload-runtime --help')),
   loom('offline', ['upload-runtime', '--node'], usage('--node', 'loom upload-runtime --help')),
   loom('offline', ['upload-runtime', '--foo', '/a'], usage("unknown option '--foo'", 'loom upload-runtime --help')),
-  loom('offline', ['upload-runtime', '/loom', '--node', '{missingDir}/node'], refused('{missingDir}/node'), { note: 'the home directory was asked of the NameNode before the local binary was looked at' }),
+  loom('offline', ['upload-runtime', '/loom', '--node', '{missingDir}/node'], refused('{missingDir}/node'), {
+    note: 'the home directory was asked of the NameNode before the local binary was looked at',
+  }),
   loom('offline', ['upload-runtime', '-D', 'novalue', '/loom'], usage('"novalue"', 'key=value')),
 
   // ------------------------------------------------------------------ loom minicluster
@@ -165,7 +198,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('offline', ['minicluster', '--nodes', '0'], usage('--nodes', '"0"')),
   loom('offline', ['minicluster', '--nodes'], usage('--nodes', 'loom minicluster --help')),
   loom('offline', ['minicluster', '--node-memory', '1x'], usage('--node-memory', '"1x"')),
-  loom('offline', ['minicluster', '--node-memory', '99999999999'], usage('--node-memory', '"99999999999"'), { note: 'beyond a Java int: YARN cannot hold it' }),
+  loom('offline', ['minicluster', '--node-memory', '99999999999'], usage('--node-memory', '"99999999999"'), {
+    note: 'beyond a Java int: YARN cannot hold it',
+  }),
   loom('offline', ['minicluster', '--node-vcores', '-1'], usage('--node-vcores', '"-1"')),
   loom('offline', ['minicluster', '--heartbeat-ms', '0'], usage('--heartbeat-ms', '"0"')),
   loom('offline', ['minicluster', '--hdfs-latency', 'foo'], usage('--hdfs-latency', '"foo"')),
@@ -179,7 +214,11 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('offline', ['yarn', 'application'], usage('-list', '-status', '-kill')),
   loom('offline', ['yarn', 'application', '-status'], usage('-status', 'loom yarn -help')),
   loom('offline', ['yarn', 'application', '-status', 'foo'], usage('-status "foo"', 'application_<clusterTimestamp>_<sequence>')),
-  loom('offline', ['yarn', 'application', '-kill', 'application_1'], usage('-kill "application_1"', 'application_<clusterTimestamp>_<sequence>')),
+  loom(
+    'offline',
+    ['yarn', 'application', '-kill', 'application_1'],
+    usage('-kill "application_1"', 'application_<clusterTimestamp>_<sequence>'),
+  ),
   loom('offline', ['yarn', 'application', '-status', APP_ID, '-kill', APP_ID], usage('exactly one of')),
   loom('offline', ['yarn', 'application', '-list', '-appStates', 'BOGUS'], usage('"BOGUS"', 'RUNNING')),
   loom('offline', ['yarn', 'application', '-list', 'extra'], usage('extra', 'loom yarn -help')),
@@ -210,7 +249,12 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   // FsShell expands the remote sources (NameNode) before it checks the local destination.
   loom('offline', ['fs', '-get', '/a', 'b', 'c'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-8' }),
   // FsShell stats the remote destination (NameNode) before it expands the local sources.
-  loom('offline', ['fs', '-put', '{missingDir}/local.txt', '/x'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-8' }),
+  loom(
+    'offline',
+    ['fs', '-put', '{missingDir}/local.txt', '/x'],
+    { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY },
+    { owner: 'item-8' },
+  ),
 
   // ------------------------------------------------------------------ yarn-session
   session('offline', ['--foo'], usage("unknown option '--foo'", 'yarn-session --help')),
@@ -227,16 +271,29 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   session('offline', ['-s', 'abc'], usage('-s "abc"', 'e.g. -s 2')),
   session('offline', ['-s', '-1'], usage('-s "-1"', 'e.g. -s 2')),
   session('offline', ['-s', '0'], usage('-s "0"', 'e.g. -s 2')),
-  session('offline', ['-s', '99999999999'], usage('-s "99999999999"', 'e.g. -s 2'), { note: 'beyond a Java int (Flink reads it with Integer.parseInt)' }),
+  session('offline', ['-s', '99999999999'], usage('-s "99999999999"', 'e.g. -s 2'), {
+    note: 'beyond a Java int (Flink reads it with Integer.parseInt)',
+  }),
   session('offline', ['-id', 'foo'], usage('-id', '"foo"', 'application_')),
   session('offline', ['-id', 'application_1_x'], usage('-id', '"application_1_x"', 'application_')),
   session('offline', ['-D', 'novalue'], usage('"novalue"', 'key=value')),
   session('offline', ['-d', '-t', '{missingDir}/ship.txt'], refused('{missingDir}/ship.txt', '-t')),
   session('offline', ['-jm', '0', '-d'], usage('-jm', '"0"'), { owner: 'item-6' }),
   session('offline', ['-jm', '1k', '-d'], usage('-jm', '"1k"'), { owner: 'item-6' }),
-  session('offline', ['-D', 'taskmanager.numberOfTaskSlot=2', '-d'], usage('taskmanager.numberOfTaskSlot', 'taskmanager.numberOfTaskSlots'), { owner: 'item-7' }),
-  session('cluster', ['-s', '9', '-d'], refused('-s', '9', '4'), { owner: 'item-3', note: 'the mini cluster allows at most 4 vcores per container' }),
-  session('cluster', ['-tm', '8g', '-d'], refused('-tm', '8192 MiB', '4096 MiB'), { owner: 'item-3', note: 'the mini cluster allows at most 4096 MB per container' }),
+  session(
+    'offline',
+    ['-D', 'taskmanager.numberOfTaskSlot=2', '-d'],
+    usage('taskmanager.numberOfTaskSlot', 'taskmanager.numberOfTaskSlots'),
+    { owner: 'item-7' },
+  ),
+  session('cluster', ['-s', '9', '-d'], refused('-s', '9', '4'), {
+    owner: 'item-3',
+    note: 'the mini cluster allows at most 4 vcores per container',
+  }),
+  session('cluster', ['-tm', '8g', '-d'], refused('-tm', '8192 MiB', '4096 MiB'), {
+    owner: 'item-3',
+    note: 'the mini cluster allows at most 4096 MB per container',
+  }),
   session('cluster', ['-jm', '8g', '-d'], refused('-jm', '8192 MiB', '4096 MiB'), { owner: 'item-3' }),
 
   // ------------------------------------------------------------------ well-formed, but nothing there (live cluster)
@@ -246,23 +303,61 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   loom('cluster', ['cancel', JOB_ID], refused('no Loom session', 'yarn-session')),
   loom('cluster', ['info', '-yid', APP_ID], refused(APP_ID)),
   session('cluster', ['-id', APP_ID], refused(APP_ID)),
-  loom('cluster', ['fs', '-cat', '/nonexistent'], refused('/nonexistent', 'No such file or directory'), { owner: 'item-14', note: 'says FileNotFoundException where hdfs dfs says No such file or directory' }),
+  loom('cluster', ['fs', '-cat', '/nonexistent'], refused('/nonexistent', 'No such file or directory'), {
+    owner: 'item-14',
+    note: 'says FileNotFoundException where hdfs dfs says No such file or directory',
+  }),
   loom('cluster', ['fs', '-ls', '/nonexistent'], refused('/nonexistent', 'No such file or directory')),
   loom('cluster', ['fs', '-get', '/nonexistent', 'out.txt'], refused('/nonexistent')),
   loom('cluster', ['run-application', 'hdfs:///nonexistent/prog.mjs'], refused('/nonexistent/prog.mjs')),
 
   // ------------------------------------------------------------------ a dead ResourceManager (the NameNode is up)
-  loom('dead-rm', ['yarn', ...SHORT_RM_WAIT, 'application', '-list'], { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY }, { owner: 'item-4' }),
-  loom('dead-rm', ['yarn', ...SHORT_RM_WAIT, 'node', '-list'], { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY }, { owner: 'item-4' }),
-  loom('dead-rm', ['yarn', ...SHORT_RM_WAIT, 'application', '-status', APP_ID], { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY }, { owner: 'item-4' }),
+  loom(
+    'dead-rm',
+    ['yarn', ...SHORT_RM_WAIT, 'application', '-list'],
+    { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY },
+    { owner: 'item-4' },
+  ),
+  loom(
+    'dead-rm',
+    ['yarn', ...SHORT_RM_WAIT, 'node', '-list'],
+    { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY },
+    { owner: 'item-4' },
+  ),
+  loom(
+    'dead-rm',
+    ['yarn', ...SHORT_RM_WAIT, 'application', '-status', APP_ID],
+    { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY },
+    { owner: 'item-4' },
+  ),
   loom('dead-rm', ['list-clusters', ...SHORT_RM_WAIT], { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY }, { owner: 'item-4' }),
-  loom('dead-rm', ['info', '-yid', APP_ID, ...SHORT_RM_WAIT], { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY }, { owner: 'item-4' }),
-  loom('dead-rm', ['yarn', 'application', '-list'], { kind: 'retries', server: 'rm', setting: RM_WAIT_KEY }, { owner: 'item-4', note: "Hadoop's default wait is 900 s" }),
+  loom(
+    'dead-rm',
+    ['info', '-yid', APP_ID, ...SHORT_RM_WAIT],
+    { kind: 'gives-up', server: 'rm', setting: RM_WAIT_KEY },
+    { owner: 'item-4' },
+  ),
+  loom(
+    'dead-rm',
+    ['yarn', 'application', '-list'],
+    { kind: 'retries', server: 'rm', setting: RM_WAIT_KEY },
+    { owner: 'item-4', note: "Hadoop's default wait is 900 s" },
+  ),
 
   // ------------------------------------------------------------------ a dead NameNode (the ResourceManager is up)
   loom('dead-nn', ['fs', ...SHORT_NN_WAIT, '-ls', '/'], { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
-  loom('dead-nn', ['fs', ...SHORT_NN_WAIT, '-mkdir', '-p', '/x'], { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
-  loom('dead-nn', ['fs', ...SHORT_NN_WAIT, '-put', 'data.txt', '/data.txt'], { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
+  loom(
+    'dead-nn',
+    ['fs', ...SHORT_NN_WAIT, '-mkdir', '-p', '/x'],
+    { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY },
+    { owner: 'item-4' },
+  ),
+  loom(
+    'dead-nn',
+    ['fs', ...SHORT_NN_WAIT, '-put', 'data.txt', '/data.txt'],
+    { kind: 'gives-up', server: 'nn', setting: NN_ATTEMPTS_KEY },
+    { owner: 'item-4' },
+  ),
   // list-clusters needs only the ResourceManager: with a dead NameNode it lists, after the retry lines
   // and a warning that it could not look for leftover staging dirs (exit 0), so it is no case here.
   loom('dead-nn', ['fs', '-ls', '/'], { kind: 'retries', server: 'nn', setting: NN_ATTEMPTS_KEY }, { owner: 'item-4' }),
@@ -277,10 +372,25 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   session('no-conf', ['-d'], refused('fs.defaultFS', 'HADOOP_CONF_DIR')),
   // The -D keeps these off 0.0.0.0:8032 (a real ResourceManager may listen there): the named
   // directory must be refused before any address is used.
-  loom('conf-dir-missing', ['yarn', '-D', 'yarn.resourcemanager.address=127.0.0.1:{dead}', ...SHORT_RM_WAIT, 'application', '-list'], refused('HADOOP_CONF_DIR', '{missingDir}'), { owner: 'item-9' }),
-  loom('conf-dir-empty', ['yarn', '-D', 'yarn.resourcemanager.address=127.0.0.1:{dead}', ...SHORT_RM_WAIT, 'application', '-list'], refused('HADOOP_CONF_DIR', '{emptyDir}'), { owner: 'item-9' }),
+  loom(
+    'conf-dir-missing',
+    ['yarn', '-D', 'yarn.resourcemanager.address=127.0.0.1:{dead}', ...SHORT_RM_WAIT, 'application', '-list'],
+    refused('HADOOP_CONF_DIR', '{missingDir}'),
+    { owner: 'item-9' },
+  ),
+  loom(
+    'conf-dir-empty',
+    ['yarn', '-D', 'yarn.resourcemanager.address=127.0.0.1:{dead}', ...SHORT_RM_WAIT, 'application', '-list'],
+    refused('HADOOP_CONF_DIR', '{emptyDir}'),
+    { owner: 'item-9' },
+  ),
   loom('conf-dir-missing', ['fs', '-ls', '/'], refused('HADOOP_CONF_DIR', '{missingDir}'), { owner: 'item-9' }),
-  loom('offline', ['yarn', '--conf', '{missingDir}', '-D', 'yarn.resourcemanager.address=127.0.0.1:{dead}', ...SHORT_RM_WAIT, 'application', '-list'], refused('{missingDir}'), { owner: 'item-9' }),
+  loom(
+    'offline',
+    ['yarn', '--conf', '{missingDir}', '-D', 'yarn.resourcemanager.address=127.0.0.1:{dead}', ...SHORT_RM_WAIT, 'application', '-list'],
+    refused('{missingDir}'),
+    { owner: 'item-9' },
+  ),
 ];
 
 /** The test name of a case: the command line and where it runs. */

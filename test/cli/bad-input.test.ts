@@ -83,7 +83,13 @@ function killGroup(child: ChildProcess): void {
  * Runs one case's process in its own process group. `waitForRetry`: resolve as soon as stderr
  * shows a line matching it (then the group is killed), else at the exit or the 15 s bound.
  */
-function runCli(bin: string, argv: string[], env: NodeJS.ProcessEnv, cwd: string, waitForRetry?: (line: string) => boolean): Promise<Outcome> {
+function runCli(
+  bin: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  waitForRetry?: (line: string) => boolean,
+): Promise<Outcome> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [bin, ...argv], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running.add(child);
@@ -96,8 +102,8 @@ function runCli(bin: string, argv: string[], env: NodeJS.ProcessEnv, cwd: string
       killGroup(child);
     };
     const timer = setTimeout(stop, BOUND_MS);
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (waitForRetry && retryLine === undefined) {
         retryLine = stderr.split('\n').slice(0, -1).find(waitForRetry);
@@ -120,7 +126,19 @@ function commandPrefix(c: BadInputCase): string {
   return command !== undefined && KNOWN_COMMANDS.has(command) ? `loom ${command}` : 'loom';
 }
 
-const KNOWN_COMMANDS = new Set(['fs', 'yarn', 'yarn-session', 'run', 'list', 'cancel', 'info', 'run-application', 'minicluster', 'upload-runtime', 'list-clusters']);
+const KNOWN_COMMANDS = new Set([
+  'fs',
+  'yarn',
+  'yarn-session',
+  'run',
+  'list',
+  'cancel',
+  'info',
+  'run-application',
+  'minicluster',
+  'upload-runtime',
+  'list-clusters',
+]);
 const STACK_FRAME = /^\s+at /m;
 /** `Error: `, `TypeError: `, `RangeError: `...: a class name where a person expects words. */
 const ERROR_CLASS_PREFIX = /(^|\s)[A-Z]?[A-Za-z]*Error: /;
@@ -144,12 +162,21 @@ describe.concurrent('bad input to the CLIs ends within 15 s with one line naming
     dead = await closedPort();
 
     // Nothing from the test's own environment: no HADOOP_CONF_DIR, LOOM_CONF_DIR, NODE_OPTIONS...
-    const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, TMPDIR: work, HADOOP_USER_NAME: userInfo().username, LOOM_CACHE_DIR: RUNTIME_CACHE };
+    const base: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: home,
+      TMPDIR: work,
+      HADOOP_USER_NAME: userInfo().username,
+      LOOM_CACHE_DIR: RUNTIME_CACHE,
+    };
 
     const offline = join(work, 'conf-offline');
     await mkdir(offline);
     await writeFile(join(offline, 'core-site.xml'), siteFile({ 'fs.defaultFS': `webhdfs://127.0.0.1:${dead}` }));
-    await writeFile(join(offline, 'yarn-site.xml'), siteFile({ 'yarn.resourcemanager.address': `127.0.0.1:${dead}`, 'yarn.resourcemanager.scheduler.address': `127.0.0.1:${dead}` }));
+    await writeFile(
+      join(offline, 'yarn-site.xml'),
+      siteFile({ 'yarn.resourcemanager.address': `127.0.0.1:${dead}`, 'yarn.resourcemanager.scheduler.address': `127.0.0.1:${dead}` }),
+    );
     envs.set('offline', { ...base, HADOOP_CONF_DIR: offline });
     envs.set('no-conf', base);
     envs.set('conf-dir-missing', { ...base, HADOOP_CONF_DIR: join(work, 'missing') });
@@ -157,7 +184,12 @@ describe.concurrent('bad input to the CLIs ends within 15 s with one line naming
 
     if (BAD_INPUT_CASES.some((c) => ['cluster', 'dead-rm', 'dead-nn'].includes(c.setup))) {
       // At most 4 vcores and 4096 MB per container, so -s 9 and -tm 8g are out of range here.
-      cluster = await startMiniCluster({ nodes: 1, heartbeatMs: 50, hdfsLatency: 'none', rmConfig: { minimumAllocationMb: 128, maximumAllocationMb: 4096, maximumAllocationVcores: 4 } });
+      cluster = await startMiniCluster({
+        nodes: 1,
+        heartbeatMs: 50,
+        hdfsLatency: 'none',
+        rmConfig: { minimumAllocationMb: 128, maximumAllocationMb: 4096, maximumAllocationVcores: 4 },
+      });
       const loomConf = join(work, 'loom-conf');
       await mkdir(loomConf);
       const loomYaml = {
@@ -166,11 +198,24 @@ describe.concurrent('bad input to the CLIs ends within 15 s with one line naming
         'taskmanager.memory.process.size': '512m',
         'yarn.properties-file.location': work,
       };
-      await writeFile(join(loomConf, 'loom.yaml'), Object.entries(loomYaml).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''));
+      await writeFile(
+        join(loomConf, 'loom.yaml'),
+        Object.entries(loomYaml)
+          .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
+          .join(''),
+      );
       const nameNode = new URL(cluster.defaultFs).host;
       envs.set('cluster', { ...base, HADOOP_CONF_DIR: cluster.confDir, LOOM_CONF_DIR: loomConf });
-      envs.set('dead-rm', { ...base, LOOM_CONF_DIR: loomConf, HADOOP_CONF_DIR: await confDirWith(cluster.confDir, join(work, 'conf-dead-rm'), cluster.rmAddress, `127.0.0.1:${dead}`) });
-      envs.set('dead-nn', { ...base, LOOM_CONF_DIR: loomConf, HADOOP_CONF_DIR: await confDirWith(cluster.confDir, join(work, 'conf-dead-nn'), nameNode, `127.0.0.1:${dead}`) });
+      envs.set('dead-rm', {
+        ...base,
+        LOOM_CONF_DIR: loomConf,
+        HADOOP_CONF_DIR: await confDirWith(cluster.confDir, join(work, 'conf-dead-rm'), cluster.rmAddress, `127.0.0.1:${dead}`),
+      });
+      envs.set('dead-nn', {
+        ...base,
+        LOOM_CONF_DIR: loomConf,
+        HADOOP_CONF_DIR: await confDirWith(cluster.confDir, join(work, 'conf-dead-nn'), nameNode, `127.0.0.1:${dead}`),
+      });
     }
   }, 60_000);
 
@@ -181,41 +226,56 @@ describe.concurrent('bad input to the CLIs ends within 15 s with one line naming
   }, 60_000);
 
   for (const c of BAD_INPUT_CASES) {
-    it(caseName(c), async () => {
-      const fill = (s: string) => s.replaceAll('{dead}', String(dead)).replaceAll('{missingDir}', join(work, 'missing')).replaceAll('{emptyDir}', join(work, 'empty'));
-      const env = envs.get(c.setup)!;
-      const argv = c.argv.map(fill);
-      const e = c.expect;
-      const address = `127.0.0.1:${dead}`;
-      const isRetryLine = (setting: string) => (line: string) => line.includes(address) && line.includes(setting) && /attempt|tried|retry|retrying/i.test(line);
-      const outcome = await limit(() => runCli(BINS[c.bin], argv, env, join(work, 'cwd'), e.kind === 'retries' ? isRetryLine(e.setting) : undefined));
-      const shown = `exit ${outcome.code}\n--- stdout\n${outcome.stdout}--- stderr\n${outcome.stderr}`;
-      const lines = outcome.stderr.trim().split('\n');
-      const prefix = commandPrefix(c);
+    it(
+      caseName(c),
+      async () => {
+        const fill = (s: string) =>
+          s
+            .replaceAll('{dead}', String(dead))
+            .replaceAll('{missingDir}', join(work, 'missing'))
+            .replaceAll('{emptyDir}', join(work, 'empty'));
+        const env = envs.get(c.setup)!;
+        const argv = c.argv.map(fill);
+        const e = c.expect;
+        const address = `127.0.0.1:${dead}`;
+        const isRetryLine = (setting: string) => (line: string) =>
+          line.includes(address) && line.includes(setting) && /attempt|tried|retry|retrying/i.test(line);
+        const outcome = await limit(() =>
+          runCli(BINS[c.bin], argv, env, join(work, 'cwd'), e.kind === 'retries' ? isRetryLine(e.setting) : undefined),
+        );
+        const shown = `exit ${outcome.code}\n--- stdout\n${outcome.stdout}--- stderr\n${outcome.stderr}`;
+        const lines = outcome.stderr.trim().split('\n');
+        const prefix = commandPrefix(c);
 
-      expect(outcome.stdout, shown).toBe('');
-      expect(outcome.stderr, shown).not.toMatch(STACK_FRAME);
-      if (e.kind === 'retries') {
-        expect(outcome.retryLine, `no retry line naming ${address} and ${e.setting} within 15 s\n${shown}`).toBeDefined();
-        return;
-      }
-      expect(outcome.code, `did not end within 15 s\n${shown}`).not.toBeNull();
-      expect(outcome.code, shown).not.toBe(0);
-      const last = lines.at(-1)!;
-      expect(last.startsWith(`${prefix}:`) || last.startsWith(`${prefix} `), `"${last}" does not start with "${prefix}"\n${shown}`).toBe(true);
-      expect(last, shown).not.toMatch(ERROR_CLASS_PREFIX);
-      expect(last, shown).not.toMatch(/^error: /);
-      if (e.kind === 'refused') {
-        if (e.code !== undefined) expect(outcome.code, shown).toBe(e.code);
-        expect(lines, `stderr is not one line\n${shown}`).toHaveLength(1);
-        for (const m of e.mentions) expect(last, shown).toContain(fill(m));
-        return;
-      }
-      // gives-up: retry lines, then the one line that ends it.
-      expect(lines.length, `no retry line before the end\n${shown}`).toBeGreaterThan(1);
-      expect(isRetryLine(e.setting)(lines[0]!), `the first line is not a retry line naming ${address} and ${e.setting}\n${shown}`).toBe(true);
-      for (const l of lines.slice(0, -1)) expect(l, shown).toContain(address);
-      expect(last, shown).toContain(address);
-    }, 60_000);
+        expect(outcome.stdout, shown).toBe('');
+        expect(outcome.stderr, shown).not.toMatch(STACK_FRAME);
+        if (e.kind === 'retries') {
+          expect(outcome.retryLine, `no retry line naming ${address} and ${e.setting} within 15 s\n${shown}`).toBeDefined();
+          return;
+        }
+        expect(outcome.code, `did not end within 15 s\n${shown}`).not.toBeNull();
+        expect(outcome.code, shown).not.toBe(0);
+        const last = lines.at(-1)!;
+        expect(last.startsWith(`${prefix}:`) || last.startsWith(`${prefix} `), `"${last}" does not start with "${prefix}"\n${shown}`).toBe(
+          true,
+        );
+        expect(last, shown).not.toMatch(ERROR_CLASS_PREFIX);
+        expect(last, shown).not.toMatch(/^error: /);
+        if (e.kind === 'refused') {
+          if (e.code !== undefined) expect(outcome.code, shown).toBe(e.code);
+          expect(lines, `stderr is not one line\n${shown}`).toHaveLength(1);
+          for (const m of e.mentions) expect(last, shown).toContain(fill(m));
+          return;
+        }
+        // gives-up: retry lines, then the one line that ends it.
+        expect(lines.length, `no retry line before the end\n${shown}`).toBeGreaterThan(1);
+        expect(isRetryLine(e.setting)(lines[0]), `the first line is not a retry line naming ${address} and ${e.setting}\n${shown}`).toBe(
+          true,
+        );
+        for (const l of lines.slice(0, -1)) expect(l, shown).toContain(address);
+        expect(last, shown).toContain(address);
+      },
+      60_000,
+    );
   }
 });

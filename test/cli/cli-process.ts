@@ -22,22 +22,27 @@ const running = new Set<ChildProcess>();
 /** Starts `node <bin> <args>` with exactly `env` (plus PATH), cwd `cwd`. */
 export function startCli(bin: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): CliRun {
   const started = Date.now();
-  const child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env }, ...(cwd ? { cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    ...(cwd ? { cwd } : {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
     err += d.toString();
     for (const w of waiters) w();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>((resolve) =>
-    child.on('close', (code, signal) => {
-      running.delete(child);
-      for (const w of waiters) w();
-      resolve({ code, signal, stdout: out, stderr: err, ms: Date.now() - started });
-    }),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>(
+    (resolve) =>
+      child.on('close', (code, signal) => {
+        running.delete(child);
+        for (const w of waiters) w();
+        resolve({ code, signal, stdout: out, stderr: err, ms: Date.now() - started });
+      }),
   );
   return {
     child,
@@ -46,10 +51,14 @@ export function startCli(bin: string, args: string[], env: NodeJS.ProcessEnv, cw
     exited,
     waitForStderr(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`no stderr line matching ${pattern} within ${timeoutMs} ms; stderr so far:\n${err}`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`no stderr line matching ${pattern} within ${timeoutMs} ms; stderr so far:\n${err}`)),
+          timeoutMs,
+        );
         const check = () => {
           if (pattern.test(err)) finish(undefined);
-          else if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`exited (${child.exitCode ?? child.signalCode}) without a stderr line matching ${pattern}; stderr:\n${err}`));
+          else if (child.exitCode !== null || child.signalCode !== null)
+            finish(new Error(`exited (${child.exitCode ?? child.signalCode}) without a stderr line matching ${pattern}; stderr:\n${err}`));
         };
         const finish = (e: Error | undefined) => {
           clearTimeout(timer);

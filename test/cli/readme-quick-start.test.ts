@@ -18,7 +18,7 @@ function quickStartScript(): string {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const section = /<!-- quick-start:begin -->\n```sh\n([\s\S]*?)```\n<!-- quick-start:end -->/.exec(readme);
   if (!section) throw new Error('README.md has no ```sh block between <!-- quick-start:begin --> and <!-- quick-start:end -->');
-  return section[1]!;
+  return section[1];
 }
 
 let scratch: string | undefined;
@@ -40,7 +40,11 @@ describe("the README's quick start", () => {
     expect(script).toContain('minicluster --stop');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       // TMPDIR: the session's properties file goes there; other tests' sessions must not see it.
-      const child = spawn('bash', ['-euo', 'pipefail', '-c', script], { cwd: repoRoot, env: { ...process.env, TMPDIR: scratch }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('bash', ['-euo', 'pipefail', '-c', script], {
+        cwd: repoRoot,
+        env: { ...process.env, TMPDIR: scratch },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -24,7 +24,10 @@ function deadClusterEnv(port: number): NodeJS.ProcessEnv {
 
 /** The command's end, which must come within the issue's 15 s bound with a failing exit code. */
 async function failedWithin15s(run: ReturnType<typeof startCli>): Promise<Awaited<ReturnType<typeof startCli>['exited']>> {
-  const end = await Promise.race([run.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after 15 s; stderr:\n${run.stderr()}`)), 15_000))]);
+  const end = await Promise.race([
+    run.exited,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after 15 s; stderr:\n${run.stderr()}`)), 15_000)),
+  ]);
   expect(end.code).not.toBe(0);
   expect(end.code).not.toBeNull();
   return end;
@@ -37,7 +40,15 @@ describe('an unreachable ResourceManager', () => {
     const port = await closedPort();
     const run = startCli(
       LOOM_BIN,
-      ['yarn', '-D', 'yarn.resourcemanager.connect.max-wait.ms=3000', '-D', 'yarn.resourcemanager.connect.retry-interval.ms=500', 'application', '-list'],
+      [
+        'yarn',
+        '-D',
+        'yarn.resourcemanager.connect.max-wait.ms=3000',
+        '-D',
+        'yarn.resourcemanager.connect.retry-interval.ms=500',
+        'application',
+        '-list',
+      ],
       deadClusterEnv(port),
     );
     const end = await failedWithin15s(run);
@@ -50,7 +61,11 @@ describe('an unreachable ResourceManager', () => {
     expect(retries.length).toBeGreaterThanOrEqual(3);
     retries.forEach((line, i) => expect(line.match(retry)?.[1]).toBe(String(i + 1)));
     const last = lines.at(-1)!;
-    expect(last).toMatch(new RegExp(`^loom yarn application -list: cannot reach the ResourceManager at ${escape(address)} \\(connection refused\\) after \\d+ attempt\\(s\\)`));
+    expect(last).toMatch(
+      new RegExp(
+        `^loom yarn application -list: cannot reach the ResourceManager at ${escape(address)} \\(connection refused\\) after \\d+ attempt\\(s\\)`,
+      ),
+    );
     expect(last).toContain('yarn.resourcemanager.connect.max-wait.ms=3000');
     expect(last).toContain('yarn.resourcemanager.address');
     expect(end.stderr).not.toMatch(STACK_FRAME);
@@ -80,11 +95,14 @@ describe('an unreachable NameNode', () => {
     const address = `127.0.0.1:${port}`;
     expect(lines.slice(0, -1).map((l) => l.replace(/retrying in [0-9.]+ s/, 'retrying in T'))).toEqual(
       [1, 2, 3].map(
-        (n) => `Retrying connect to the NameNode at ${address} (connection refused). Already tried ${n} time(s); retrying in T, for as long as dfs.http.client.failover.max.attempts=4 allows`,
+        (n) =>
+          `Retrying connect to the NameNode at ${address} (connection refused). Already tried ${n} time(s); retrying in T, for as long as dfs.http.client.failover.max.attempts=4 allows`,
       ),
     );
     const last = lines.at(-1)!;
-    expect(last).toMatch(new RegExp(`^loom fs -ls: cannot reach the NameNode at ${escape(address)} \\(connection refused\\) after 4 attempt\\(s\\)`));
+    expect(last).toMatch(
+      new RegExp(`^loom fs -ls: cannot reach the NameNode at ${escape(address)} \\(connection refused\\) after 4 attempt\\(s\\)`),
+    );
     expect(last).toContain('dfs.http.client.failover.max.attempts=4');
     expect(last).toContain('fs.defaultFS');
     expect(end.stderr).not.toMatch(STACK_FRAME);
@@ -95,7 +113,9 @@ describe('an unreachable NameNode', () => {
     const run = startCli(LOOM_BIN, ['fs', '-ls', '/'], deadClusterEnv(port));
     const seen = await run.waitForStderr(/Already tried 1 time\(s\)/, 15_000);
     expect(seen.text.split('\n')[0]).toMatch(
-      new RegExp(`^Retrying connect to the NameNode at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Already tried 1 time\\(s\\); retrying in [0-9.]+ s, for as long as dfs\\.http\\.client\\.failover\\.max\\.attempts=15 allows$`),
+      new RegExp(
+        `^Retrying connect to the NameNode at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Already tried 1 time\\(s\\); retrying in [0-9.]+ s, for as long as dfs\\.http\\.client\\.failover\\.max\\.attempts=15 allows$`,
+      ),
     );
   });
 });
@@ -110,19 +130,31 @@ describe('loom run against an unreachable cluster', () => {
   it('reports every retry of the NameNode and the ResourceManager and ends with the address and the setting (-D bounds apply)', async () => {
     const port = await closedPort();
     const args = runArgs(
-      '-D', 'yarn.resourcemanager.connect.max-wait.ms=1000',
-      '-D', 'yarn.resourcemanager.connect.retry-interval.ms=500',
-      '-D', 'dfs.http.client.failover.max.attempts=2',
+      '-D',
+      'yarn.resourcemanager.connect.max-wait.ms=1000',
+      '-D',
+      'yarn.resourcemanager.connect.retry-interval.ms=500',
+      '-D',
+      'dfs.http.client.failover.max.attempts=2',
     );
     const run = startCli(LOOM_BIN, args, { ...deadClusterEnv(port), LOOM_CONF_DIR: dirs.make({ 'loom.yaml': '{}\n' }) });
-    const end = await Promise.race([run.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after 15 s; stderr:\n${run.stderr()}`)), 15_000))]);
+    const end = await Promise.race([
+      run.exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running after 15 s; stderr:\n${run.stderr()}`)), 15_000)),
+    ]);
     expect(end.code).toBe(1);
     const address = `127.0.0.1:${port}`;
     expect(end.stderr).toContain(`Retrying connect to the NameNode at ${address} (connection refused). Already tried 1 time(s)`);
     expect(end.stderr).toContain('for as long as dfs.http.client.failover.max.attempts=2 allows');
-    expect(end.stderr).toContain(`Retrying connect to the ResourceManager at ${address} (connection refused). Already tried 1 time(s); retrying in 0.5 s, for as long as yarn.resourcemanager.connect.max-wait.ms=1000 allows`);
+    expect(end.stderr).toContain(
+      `Retrying connect to the ResourceManager at ${address} (connection refused). Already tried 1 time(s); retrying in 0.5 s, for as long as yarn.resourcemanager.connect.max-wait.ms=1000 allows`,
+    );
     const last = end.stderr.trimEnd().split('\n').at(-1)!;
-    expect(last).toMatch(new RegExp(`^loom run: cannot reach the ResourceManager at ${escape(address)} .*yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=1000.*yarn\\.resourcemanager\\.address`));
+    expect(last).toMatch(
+      new RegExp(
+        `^loom run: cannot reach the ResourceManager at ${escape(address)} .*yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=1000.*yarn\\.resourcemanager\\.address`,
+      ),
+    );
     expect(end.stderr).not.toMatch(STACK_FRAME);
   });
 
@@ -130,6 +162,10 @@ describe('loom run against an unreachable cluster', () => {
     const port = await closedPort();
     const run = startCli(LOOM_BIN, runArgs(), { ...deadClusterEnv(port), LOOM_CONF_DIR: dirs.make({ 'loom.yaml': '{}\n' }) });
     const seen = await run.waitForStderr(/Already tried 1 time\(s\)/, 15_000);
-    expect(seen.text.split('\n')[0]).toMatch(new RegExp(`^Retrying connect to the (NameNode|ResourceManager) at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Already tried 1 time\\(s\\); retrying in [0-9.]+ s, for as long as (dfs\\.http\\.client\\.failover\\.max\\.attempts=15|yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=900000) allows$`));
+    expect(seen.text.split('\n')[0]).toMatch(
+      new RegExp(
+        `^Retrying connect to the (NameNode|ResourceManager) at 127\\.0\\.0\\.1:${port} \\(connection refused\\)\\. Already tried 1 time\\(s\\); retrying in [0-9.]+ s, for as long as (dfs\\.http\\.client\\.failover\\.max\\.attempts=15|yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=900000) allows$`,
+      ),
+    );
   });
 });

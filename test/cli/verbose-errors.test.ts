@@ -16,8 +16,14 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'loom-verbose-test-'));
   // A configuration naming servers nobody listens on: nothing here may need them.
   await mkdir(join(dir, 'hadoop'));
-  await writeFile(join(dir, 'hadoop', 'core-site.xml'), '<configuration><property><name>fs.defaultFS</name><value>hdfs://127.0.0.1:1</value></property></configuration>\n');
-  await writeFile(join(dir, 'hadoop', 'yarn-site.xml'), '<configuration><property><name>yarn.resourcemanager.address</name><value>127.0.0.1:1</value></property></configuration>\n');
+  await writeFile(
+    join(dir, 'hadoop', 'core-site.xml'),
+    '<configuration><property><name>fs.defaultFS</name><value>hdfs://127.0.0.1:1</value></property></configuration>\n',
+  );
+  await writeFile(
+    join(dir, 'hadoop', 'yarn-site.xml'),
+    '<configuration><property><name>yarn.resourcemanager.address</name><value>127.0.0.1:1</value></property></configuration>\n',
+  );
   await mkdir(join(dir, 'loom'));
   await writeFile(join(dir, 'loom', 'loom.yaml'), 'taskmanager.numberOfTaskSlots: 2\n');
   await mkdir(join(dir, 'bad-loom'));
@@ -28,7 +34,13 @@ beforeAll(async () => {
   await writeFile(join(dir, 'node_modules', 'leftpadx', 'index.js'), 'export default (s) => "  " + s;\n');
   await writeFile(join(dir, 'job.mjs'), 'import pad from "leftpadx";\nexport function padded(task) { return pad(String(task.index)); }\n');
   const { LOOM_VERBOSE: _ignored, ...rest } = process.env;
-  env = { ...rest, HADOOP_CONF_DIR: join(dir, 'hadoop'), LOOM_CONF_DIR: join(dir, 'loom'), HADOOP_USER_NAME: 'loomtest', LOOM_CACHE_DIR: join(dir, 'cache') };
+  env = {
+    ...rest,
+    HADOOP_CONF_DIR: join(dir, 'hadoop'),
+    LOOM_CONF_DIR: join(dir, 'loom'),
+    HADOOP_USER_NAME: 'loomtest',
+    LOOM_CACHE_DIR: join(dir, 'cache'),
+  };
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -36,7 +48,11 @@ afterAll(async () => {
 
 function run(script: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin(script), ...args], { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin(script), ...args], {
+      cwd: dir,
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -61,10 +77,12 @@ describe('errors on the command line', () => {
   it('a single-file bundle importing a package: one line that says to pass the directory and name the entry', async () => {
     const r = await run('loom.js', ['run', '-c', 'padded', 'job.mjs']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('loom run: job.mjs imports the package "leftpadx", which a single-file bundle does not carry: pass the current directory (.) as the bundle instead, naming the module with --entry job.mjs\n');
+    expect(r.stderr).toBe(
+      'loom run: job.mjs imports the package "leftpadx", which a single-file bundle does not carry: pass the current directory (.) as the bundle instead, naming the module with --entry job.mjs\n',
+    );
   }, 40_000);
 
-  it('--verbose before the command, the command\'s own --verbose and LOOM_VERBOSE=1 add the stack and what the line summarises', async () => {
+  it("--verbose before the command, the command's own --verbose and LOOM_VERBOSE=1 add the stack and what the line summarises", async () => {
     for (const [args, extra] of [
       [['--verbose', 'run', '-c', 'ok', 'syntax.mjs'], {}],
       [['run', '--verbose', '-c', 'ok', 'syntax.mjs'], {}],

@@ -56,12 +56,13 @@ function parseMount(service: string, spec: unknown): BindMount {
 function parsePorts(service: string, spec: unknown): PublishedPort[] {
   const text = String(spec).replace(/\/(tcp|udp)$/, '');
   const parts = text.split(':');
-  if (parts.length < 2 || parts.length > 3) throw new Error(`service ${service}: port ${text} does not publish a host port ([ip:]host:container)`);
+  if (parts.length < 2 || parts.length > 3)
+    throw new Error(`service ${service}: port ${text} does not publish a host port ([ip:]host:container)`);
   const hostIp = parts.length === 3 ? parts[0] : undefined;
-  const hostRange = range(service, parts[parts.length - 2]!);
-  const containerRange = range(service, parts[parts.length - 1]!);
+  const hostRange = range(service, parts[parts.length - 2]);
+  const containerRange = range(service, parts[parts.length - 1]);
   if (hostRange.length !== containerRange.length) throw new Error(`service ${service}: port ranges of ${text} differ in length`);
-  return hostRange.map((hostPort, i) => ({ hostIp, hostPort, containerPort: containerRange[i]! }));
+  return hostRange.map((hostPort, i) => ({ hostIp, hostPort, containerPort: containerRange[i] }));
 }
 
 function range(service: string, text: string): number[] {

@@ -70,7 +70,10 @@ describe('docker-hadoop configuration files', () => {
     for (const file of files) {
       const conf = Configuration.withDefaults(env).addResource(file);
       expect(conf.warnings(), file).toEqual([]);
-      expect(conf.keys().some((k) => conf.sourceOf(k) === file), `${file} sets nothing`).toBe(true);
+      expect(
+        conf.keys().some((k) => conf.sourceOf(k) === file),
+        `${file} sets nothing`,
+      ).toBe(true);
     }
     expect(serverConf().warnings()).toEqual([]);
     expect(clientConf().warnings()).toEqual([]);
@@ -98,16 +101,16 @@ describe('client-conf: loom on the host reaches the published ports', () => {
     const endpoints = webHdfsEndpoints(clientConf());
     expect(endpoints).toHaveLength(1);
     const [nn] = endpoints;
-    expect(nn!.scheme).toBe('http');
-    expect(reachableFromHost(nn!.host, nn!.port)).toBe('127.0.0.1:9870');
+    expect(nn.scheme).toBe('http');
+    expect(reachableFromHost(nn.host, nn.port)).toBe('127.0.0.1:9870');
   });
 
   it('ResourceManager: client protocol and web UI / web proxy ports are published', () => {
     const conf = clientConf();
     const [client] = resourceManagerAddresses(conf, 'client');
     const [webapp] = resourceManagerAddresses(conf, 'webapp');
-    expect(reachableFromHost(client!.host, client!.port)).toBe('127.0.0.1:8032');
-    expect(reachableFromHost(webapp!.host, webapp!.port)).toBe('127.0.0.1:8088');
+    expect(reachableFromHost(client.host, client.port)).toBe('127.0.0.1:8032');
+    expect(reachableFromHost(webapp.host, webapp.port)).toBe('127.0.0.1:8088');
   });
 
   it('the hosts the cluster names in answers (WebHDFS redirects, NodeManager links, the AM REST endpoint) are reachable too', () => {
@@ -134,7 +137,7 @@ describe('client-conf: loom on the host reaches the published ports', () => {
     const fromInside = webHdfsEndpoints(serverConf(), `${clusterFs}/loom/runtime`);
     expect(fromHost).toEqual(fromInside);
     expect(fromHost).toEqual(webHdfsEndpoints(clientConf()));
-    expect(reachableFromHost(fromHost[0]!.host, fromHost[0]!.port)).toBe('127.0.0.1:9870');
+    expect(reachableFromHost(fromHost[0].host, fromHost[0].port)).toBe('127.0.0.1:9870');
   });
 });
 
@@ -145,10 +148,10 @@ describe('server configs', () => {
     const nmHost = parseHadoopAddress(conf.getTrimmed('yarn.nodemanager.address')!, 0, 'yarn.nodemanager.address').host;
     const checks: [key: string, host: string, daemon: string][] = [
       ['fs.defaultFS', fsHost, 'hdfs namenode'],
-      ['dfs.namenode.http-address', webHdfsEndpoints(conf)[0]!.host, 'hdfs namenode'],
+      ['dfs.namenode.http-address', webHdfsEndpoints(conf)[0].host, 'hdfs namenode'],
       ['dfs.datanode.hostname', conf.getTrimmed('dfs.datanode.hostname')!, 'hdfs datanode'],
-      ['yarn.resourcemanager.address', resourceManagerAddresses(conf, 'client')[0]!.host, 'yarn resourcemanager'],
-      ['yarn.resourcemanager.scheduler.address', resourceManagerAddresses(conf, 'scheduler')[0]!.host, 'yarn resourcemanager'],
+      ['yarn.resourcemanager.address', resourceManagerAddresses(conf, 'client')[0].host, 'yarn resourcemanager'],
+      ['yarn.resourcemanager.scheduler.address', resourceManagerAddresses(conf, 'scheduler')[0].host, 'yarn resourcemanager'],
       ['yarn.nodemanager.address', nmHost, 'yarn nodemanager'],
     ];
     for (const [key, host, daemon] of checks) {
@@ -163,11 +166,11 @@ describe('server configs', () => {
     expect(conf.getBoolean('dfs.webhdfs.enabled', false)).toBe(true);
     expect(conf.getTrimmed('yarn.web-proxy.address') ?? '').toBe('');
     const filter = amIpFilterSettings(conf, {});
-    expect(filter.proxyHosts).toEqual([resourceManagerAddresses(conf, 'webapp')[0]!.host]);
-    expect(serviceNamed(filter.proxyHosts[0]!).command).toEqual(['yarn', 'resourcemanager']);
+    expect(filter.proxyHosts).toEqual([resourceManagerAddresses(conf, 'webapp')[0].host]);
+    expect(serviceNamed(filter.proxyHosts[0]).command).toEqual(['yarn', 'resourcemanager']);
   });
 
-  it('keeps Hadoop\'s memory checks on (virtual at 2.1 x), which Loom containers of 512m and more pass', () => {
+  it("keeps Hadoop's memory checks on (virtual at 2.1 x), which Loom containers of 512m and more pass", () => {
     const conf = serverConf();
     expect(conf.getBoolean('yarn.nodemanager.vmem-check-enabled', false)).toBe(true);
     expect(Number(conf.getTrimmed('yarn.nodemanager.vmem-pmem-ratio'))).toBe(2.1);

@@ -34,14 +34,22 @@ function newGate(k: SessionKit): string {
 }
 
 async function whenHeld(k: SessionKit, gate: string, run: RunningCli): Promise<void> {
-  await k.waitFor('the held task to run', () => existsSync(`${gate}.running-0`) || (run.child.exitCode !== null && `exited: ${run.stderr()}`), 60_000);
+  await k.waitFor(
+    'the held task to run',
+    () => existsSync(`${gate}.running-0`) || (run.child.exitCode !== null && `exited: ${run.stderr()}`),
+    60_000,
+  );
   expect(run.child.exitCode, run.stderr()).toBeNull();
 }
 
 /** Sends `signal` and resolves with the client's result, which must come within the bound. */
 async function interrupt(k: SessionKit, run: RunningCli, signal: keyof typeof EXIT_CODES) {
   run.child.kill(signal);
-  const result = await k.waitFor('the client to exit', async () => (run.child.exitCode !== null || run.child.signalCode !== null) && (await run.exited), BOUND_MS);
+  const result = await k.waitFor(
+    'the client to exit',
+    async () => (run.child.exitCode !== null || run.child.signalCode !== null) && (await run.exited),
+    BOUND_MS,
+  );
   expect(result.code, result.stderr).toBe(EXIT_CODES[signal]);
   return result;
 }
@@ -51,16 +59,20 @@ function lastLine(text: string): string {
 }
 
 async function endedWithin(k: SessionKit, appId: string, ms = BOUND_MS): Promise<ApplicationReport> {
-  return k.waitFor(`${appId} to end`, async () => {
-    const r = await k.report(appId);
-    return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) && r;
-  }, ms);
+  return k.waitFor(
+    `${appId} to end`,
+    async () => {
+      const r = await k.report(appId);
+      return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) && r;
+    },
+    ms,
+  );
 }
 
 function perJobIds(stderr: string): { jobId: string; appId: string } {
   const m = /job ([0-9a-f]{32}) runs in its own cluster (application_\d+_\d+)/.exec(stderr);
   if (!m) throw new Error(`no "runs in its own cluster" line in:\n${stderr}`);
-  return { jobId: m[1]!, appId: m[2]! };
+  return { jobId: m[1], appId: m[2] };
 }
 
 /** The state of a session job as `loom list` shows it. */
@@ -73,11 +85,17 @@ async function jobState(k: SessionKit, jobId: string): Promise<string | undefine
 async function restOf(k: SessionKit, appId: string): Promise<DispatcherClient> {
   const chunks: Buffer[] = [];
   for await (const c of await k.fs.open(`/user/${k.user}/.loom/${appId}/${LocalResourceNames.secret}`)) chunks.push(c as Buffer);
-  return new DispatcherClient({ baseUrl: restUrlOf(await k.report(appId)), secret: parseClusterSecret(Buffer.concat(chunks).toString('utf8'), 'loom-secret') });
+  return new DispatcherClient({
+    baseUrl: restUrlOf(await k.report(appId)),
+    secret: parseClusterSecret(Buffer.concat(chunks).toString('utf8'), 'loom-secret'),
+  });
 }
 
 async function stagingDirGone(k: SessionKit, appId: string): Promise<boolean> {
-  return k.fs.getFileStatus(`/user/${k.user}/.loom/${appId}`).then(() => false, () => true);
+  return k.fs.getFileStatus(`/user/${k.user}/.loom/${appId}`).then(
+    () => false,
+    () => true,
+  );
 }
 
 describe('an attached client that goes away', () => {
@@ -93,7 +111,7 @@ describe('an attached client that goes away', () => {
       const run = k.spawnLoom(['run', '-c', 'held', '-p', '1', PROGRAM, gate]);
       await whenHeld(k, gate, run);
       const result = await interrupt(k, run, signal);
-      const jobId = /submitted job ([0-9a-f]{32})/.exec(result.stderr)![1]!;
+      const jobId = /submitted job ([0-9a-f]{32})/.exec(result.stderr)![1];
       expect(lastLine(result.stderr)).toBe(`loom: interrupted (${signal}): cancelled job ${jobId}`);
       expect(await jobState(k, jobId)).toBe('CANCELED');
     }
@@ -103,7 +121,7 @@ describe('an attached client that goes away', () => {
     const run = k.spawnLoom(['run', PROGRAM, gate]);
     await whenHeld(k, gate, run);
     const result = await interrupt(k, run, 'SIGINT');
-    const jobId = /held job ([0-9a-f]{32})/.exec(result.stderr)![1]!;
+    const jobId = /held job ([0-9a-f]{32})/.exec(result.stderr)![1];
     expect(lastLine(result.stderr)).toBe(`loom: interrupted (SIGINT): cancelled job ${jobId}`);
     expect(result.stderr.match(/loom: /g)).toHaveLength(1);
     expect(await jobState(k, jobId)).toBe('CANCELED');
@@ -136,8 +154,10 @@ describe('an attached client that goes away', () => {
     await whenHeld(k, gate, run);
     const signalledAt = Date.now();
     const result = await interrupt(k, run, 'SIGINT');
-    const appId = /Loom application (application_\d+_\d+) is running/.exec(result.stdout)![1]!;
-    expect(lastLine(result.stderr)).toMatch(new RegExp(`^loom: interrupted \\(SIGINT\\): cancelled job [0-9a-f]{32}; stopped cluster ${appId} \\(KILLED\\)$`));
+    const appId = /Loom application (application_\d+_\d+) is running/.exec(result.stdout)![1];
+    expect(lastLine(result.stderr)).toMatch(
+      new RegExp(`^loom: interrupted \\(SIGINT\\): cancelled job [0-9a-f]{32}; stopped cluster ${appId} \\(KILLED\\)$`),
+    );
     const ended = await endedWithin(k, appId, Math.max(1, signalledAt + BOUND_MS - Date.now()));
     expect(ended).toMatchObject({ state: 'FINISHED', finalStatus: 'KILLED' });
     expect(ended.diagnostics).toContain('the attached Loom client was interrupted (SIGINT)');
@@ -157,7 +177,10 @@ describe('an attached client that goes away', () => {
     const first = perJobIds(cut.stderr);
     expect(cut.code, cut.stderr).toBe(141);
     expect(lastLine(cut.stderr)).toBe(`loom: output closed (EPIPE): cancelled job ${first.jobId}; stopped cluster ${first.appId} (KILLED)`);
-    expect(await endedWithin(k, first.appId, Math.max(1, closedAt + BOUND_MS - Date.now()))).toMatchObject({ state: 'FINISHED', finalStatus: 'KILLED' });
+    expect(await endedWithin(k, first.appId, Math.max(1, closedAt + BOUND_MS - Date.now()))).toMatchObject({
+      state: 'FINISHED',
+      finalStatus: 'KILLED',
+    });
 
     // The job FINISHED while the client could not look (stopped), then its reader went away.
     const gate2 = newGate(k);
@@ -174,7 +197,11 @@ describe('an attached client that goes away', () => {
     const ended = await endedWithin(k, appId, BOUND_MS);
     expect(ended.finalStatus, ended.diagnostics).toBe('SUCCEEDED');
     expect(ended.state).toBe('FINISHED');
-    const exited = await k.waitFor('the client to exit', async () => done.child.exitCode !== null && (await done.exited), Math.max(1, resumedAt + BOUND_MS - Date.now()));
+    const exited = await k.waitFor(
+      'the client to exit',
+      async () => done.child.exitCode !== null && (await done.exited),
+      Math.max(1, resumedAt + BOUND_MS - Date.now()),
+    );
     expect(exited.stderr).not.toMatch(/KILLED|cancelled job/);
   }, 180_000);
 
@@ -189,7 +216,9 @@ describe('an attached client that goes away', () => {
     await writeFile(gate, '');
     const ended = await endedWithin(k, appId, 5000 + BOUND_MS);
     expect(ended).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
-    expect(ended.diagnostics).toMatch(new RegExp(`^job ${jobId} FINISHED; the attached client went away before it stopped the cluster: Loom client lease expired`));
+    expect(ended.diagnostics).toMatch(
+      new RegExp(`^job ${jobId} FINISHED; the attached client went away before it stopped the cluster: Loom client lease expired`),
+    );
     await k.waitFor('the staging dir to go', () => stagingDirGone(k, appId), 10_000);
   }, 120_000);
 });

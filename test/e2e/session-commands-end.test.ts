@@ -102,7 +102,7 @@ describe('with a ResourceManager slow to answer', () => {
     const appId = await startDetached(k, 'slow RM');
     const rmAddress = k.hadoopConf.get('yarn.resourcemanager.address')!;
     const [host, port] = rmAddress.split(':');
-    const proxy = await slowProxy({ host: host!, port: Number(port) }, 1500);
+    const proxy = await slowProxy({ host: host, port: Number(port) }, 1500);
     const children = new Set<ChildProcess>();
     try {
       // The same configuration, the client port of the RM behind the proxy.
@@ -112,7 +112,12 @@ describe('with a ResourceManager slow to answer', () => {
         const text = await readFile(join(k.cluster.confDir, name), 'utf8');
         await writeFile(join(confDir, name), text.split(`<value>${rmAddress}</value>`).join(`<value>127.0.0.1:${proxy.port}</value>`));
       }
-      const run = spawnNodeCli(join(ROOT, 'bin', 'loom.js'), ['yarn-session', '-id', appId], { env: { ...k.env, HADOOP_CONF_DIR: confDir }, cwd: k.dir }, children);
+      const run = spawnNodeCli(
+        join(ROOT, 'bin', 'loom.js'),
+        ['yarn-session', '-id', appId],
+        { env: { ...k.env, HADOOP_CONF_DIR: confDir }, cwd: k.dir },
+        children,
+      );
       await k.waitFor('the prompt', () => run.stdout().includes('Type "stop"'), 60_000);
       run.child.stdin!.end('detach\n');
       const detached = await expectPromptExit(run, PROMPT_MS);
@@ -179,6 +184,8 @@ describe('the session loom list, run, cancel and info use', () => {
     }
     const none = await k.loom(['list']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/no Loom session to use \(no properties file at .*\), and none of yours is running: start one with yarn-session/);
+    expect(none.stderr).toMatch(
+      /no Loom session to use \(no properties file at .*\), and none of yours is running: start one with yarn-session/,
+    );
   }, 180_000);
 });

@@ -22,7 +22,9 @@ describe('failed deployments', () => {
     expect(notMemory.stderr).toMatch(/jobmanager\.memory\.process\.size="lots" \(from -D\) is not a memory size/);
     const tooBig = await kit.loom(['yarn-session', '-d', '-tm', '64g']);
     expect(tooBig.code).toBe(1);
-    expect(tooBig.stderr).toMatch(/TaskExecutor memory of 65536 MiB is more than the cluster's largest container \(\d+ MiB, yarn\.scheduler\.maximum-allocation-mb\): lower -tm/);
+    expect(tooBig.stderr).toMatch(
+      /TaskExecutor memory of 65536 MiB is more than the cluster's largest container \(\d+ MiB, yarn\.scheduler\.maximum-allocation-mb\): lower -tm/,
+    );
     expect(await kit.yarn.getApplications()).toEqual([]);
   }, 30_000);
 

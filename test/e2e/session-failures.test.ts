@@ -38,9 +38,11 @@ describe('failures in a Loom session', () => {
     const running = await kit.waitFor('4 tasks running on 2 TaskExecutors', async () => {
       const [job] = await rest.listJobs();
       const details = job && (await rest.getJob(job.id));
-      return details && details.tasks.every((t) => t.state === 'RUNNING') && new Set(details.tasks.map((t) => t.taskExecutorId)).size === 2 ? details : undefined;
+      return details && details.tasks.every((t) => t.state === 'RUNNING') && new Set(details.tasks.map((t) => t.taskExecutorId)).size === 2
+        ? details
+        : undefined;
     });
-    const victim = running.tasks[0]!.taskExecutorId!;
+    const victim = running.tasks[0].taskExecutorId!;
     kit.cluster.faults.killContainer(victim);
     await kit.waitFor('the retried tasks running on the replacement', async () => {
       const job = await rest.getJob(running.id);
@@ -55,7 +57,12 @@ describe('failures in a Loom session', () => {
     expect(result.stderr).toMatch(/FINISHED: 4 finished \(2 retried\)/);
     const job = await rest.getJob(running.id);
     const retried = job.tasks.filter((t) => t.attempt === 2);
-    expect(retried.map((t) => t.index).sort()).toEqual(running.tasks.filter((t) => t.taskExecutorId === victim).map((t) => t.index).sort());
+    expect(retried.map((t) => t.index).sort()).toEqual(
+      running.tasks
+        .filter((t) => t.taskExecutorId === victim)
+        .map((t) => t.index)
+        .sort(),
+    );
     for (const t of job.tasks) expect(t.taskExecutorId).not.toBe(victim);
     const executors = (await rest.taskExecutors()).map((t) => t.id);
     expect(executors).toHaveLength(2);

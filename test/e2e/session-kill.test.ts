@@ -71,7 +71,11 @@ describe('killing a Loom session', () => {
   it('attached: Ctrl+C stops the session FINISHED/SUCCEEDED', async () => {
     kit = await startSessionKit();
     const session = kit.spawnLoom(['yarn-session']);
-    const appId = await kit.waitFor('the session to run', () => (/Loom session (application_\d+_\d+) is running/.exec(session.stdout()) ?? [])[1], 40_000);
+    const appId = await kit.waitFor(
+      'the session to run',
+      () => (/Loom session (application_\d+_\d+) is running/.exec(session.stdout()) ?? [])[1],
+      40_000,
+    );
     await kit.waitFor('the stop prompt', () => session.stdout().includes('Type "stop"'));
     session.child.kill('SIGINT');
     const result = await session.exited;

@@ -78,7 +78,8 @@ export async function expectPromptExit(run: RunningCli, withinMs = 5000): Promis
     }
     const exitedAt = Date.now();
     const last = run.lastOutputAt() ?? exitedAt;
-    if (exitedAt - last > withinMs) throw new Error(`the command exited ${exitedAt - last} ms after its last output (bound ${withinMs} ms)`);
+    if (exitedAt - last > withinMs)
+      throw new Error(`the command exited ${exitedAt - last} ms after its last output (bound ${withinMs} ms)`);
     return first;
   } finally {
     clearTimeout(timer);
@@ -119,7 +120,12 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
     ...opts.loomConf,
   };
   await mkdir(loomConfDir, { recursive: true });
-  await writeFile(join(loomConfDir, 'loom.yaml'), Object.entries(loomConf).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''));
+  await writeFile(
+    join(loomConfDir, 'loom.yaml'),
+    Object.entries(loomConf)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
+      .join(''),
+  );
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HADOOP_CONF_DIR: cluster.confDir,
@@ -160,7 +166,9 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
     processesInCluster: () => processesUnder(dir),
     stop: async () => {
       for (const c of children) c.kill('SIGKILL');
-      await Promise.all([...children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('close', r)))));
+      await Promise.all(
+        [...children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('close', r)))),
+      );
       fs.close();
       await yarn.close();
       await cluster.stop();
@@ -170,17 +178,22 @@ export async function startSessionKit(opts: SessionKitOptions = {}): Promise<Ses
 }
 
 /** Runs `node <bin> <args>` with piped stdio, collecting its output; tracked in `children` until it exits. */
-export function spawnNodeCli(bin: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string }, children: Set<ChildProcess>): RunningCli {
+export function spawnNodeCli(
+  bin: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; cwd: string },
+  children: Set<ChildProcess>,
+): RunningCli {
   const child = spawn(process.execPath, [bin, ...args], { env: opts.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   let err = '';
   let lastOutputAt: number | undefined;
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
     lastOutputAt = Date.now();
   });
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     err += d.toString();
     lastOutputAt = Date.now();
   });
@@ -208,5 +221,5 @@ export async function processesUnder(dir: string): Promise<number[]> {
 export function applicationIdIn(text: string): string {
   const m = /Loom session (application_\d+_\d+) is running/.exec(text);
   if (!m) throw new Error(`no "Loom session <id> is running" line in:\n${text}`);
-  return m[1]!;
+  return m[1];
 }

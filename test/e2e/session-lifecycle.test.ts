@@ -41,7 +41,12 @@ describe('a Loom session on the mini cluster', () => {
     const stagingDir = `/user/${kit.user}/.loom/${appId}`;
     expect((await kit.fs.getFileStatus(stagingDir)).permission).toBe('700');
     const staged = (await kit.fs.listStatus(stagingDir)).map((s) => [s.pathSuffix, s.permission]);
-    expect(staged).toEqual(expect.arrayContaining([['loom-conf.yaml', expect.any(String)], ['loom-secret', '600']]));
+    expect(staged).toEqual(
+      expect.arrayContaining([
+        ['loom-conf.yaml', expect.any(String)],
+        ['loom-secret', '600'],
+      ]),
+    );
     const propertiesFile = join(kit.dir, `.loom-session-${kit.user}`);
     expect((await stat(propertiesFile)).mode & 0o777).toBe(0o600);
     const props = (await readSessionProperties(propertiesFile))!;

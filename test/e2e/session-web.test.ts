@@ -12,7 +12,11 @@ const JOBS = join(import.meta.dirname, 'jobs', 'test-jobs.mjs');
 let kit: SessionKit | undefined;
 
 /** A GET sent from `localAddress` (node:http binds the client socket there; fetch cannot). */
-function getFrom(localAddress: string, url: string, authorization?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function getFrom(
+  localAddress: string,
+  url: string,
+  authorization?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { localAddress, family: 4, headers: authorization ? { Authorization: authorization } : {} }, (res) => {
       let body = '';
@@ -43,7 +47,7 @@ describe('the session over HTTP', () => {
     // Without the secret a read is not served but sent to the proxy (AmIpFilter's redirect).
     const none = await getFrom('127.0.0.2', `${rest}/overview`);
     expect(none.status).toBe(302);
-    expect(none.headers['location']).toBe(`http://${kit.cluster.webAddress}/proxy/redirect/${appId}/overview`);
+    expect(none.headers.location).toBe(`http://${kit.cluster.webAddress}/proxy/redirect/${appId}/overview`);
     expect((await getFrom('127.0.0.2', `${rest}/overview`, `Bearer ${'x'.repeat(43)}`)).status).toBe(401);
     const right = await getFrom('127.0.0.2', `${rest}/overview`, `Bearer ${secret}`);
     expect(right.status).toBe(200);
@@ -65,7 +69,9 @@ describe('the session over HTTP', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toMatch(/<html[\s\S]*taskmanagers/i);
-    const executors = (await (await fetch(`${report.trackingUrl}taskmanagers`)).json()) as { taskmanagers: { id: string; slotsNumber: number }[] };
+    const executors = (await (await fetch(`${report.trackingUrl}taskmanagers`)).json()) as {
+      taskmanagers: { id: string; slotsNumber: number }[];
+    };
     expect(executors.taskmanagers).toHaveLength(1);
     expect(executors.taskmanagers[0]).toMatchObject({ id: expect.stringMatching(/^container_/), slotsNumber: 2 });
     // Read-only: the proxy refuses POST and DELETE, so nobody can submit or shut down through it.

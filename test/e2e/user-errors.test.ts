@@ -32,9 +32,15 @@ beforeAll(async () => {
   stagingDir = `/user/${kit.user}/.loom/${appId}`;
   await writeFile(join(kit.dir, 'syntax.mjs'), 'export function ok(task) {\n  return 1;\n}\nconst x = 1 2;\n');
   await mkdir(join(kit.dir, 'pkg', 'node_modules', 'leftpadx'), { recursive: true });
-  await writeFile(join(kit.dir, 'pkg', 'node_modules', 'leftpadx', 'package.json'), '{"name":"leftpadx","type":"module","main":"index.js"}');
+  await writeFile(
+    join(kit.dir, 'pkg', 'node_modules', 'leftpadx', 'package.json'),
+    '{"name":"leftpadx","type":"module","main":"index.js"}',
+  );
   await writeFile(join(kit.dir, 'pkg', 'node_modules', 'leftpadx', 'index.js'), 'export default (s) => "  " + s;\n');
-  await writeFile(join(kit.dir, 'pkg', 'job.mjs'), 'import pad from "leftpadx";\nexport function padded(task) { return pad(String(task.index)); }\n');
+  await writeFile(
+    join(kit.dir, 'pkg', 'job.mjs'),
+    'import pad from "leftpadx";\nexport function padded(task) { return pad(String(task.index)); }\n',
+  );
 }, 90_000);
 
 afterAll(async () => {
@@ -67,7 +73,9 @@ describe('errors on a Loom session, as the user reads them', () => {
 
     const wrongExport = await kit.loom(['run', '-c', 'sqaure', '-p', '2', JOBS]);
     expect(wrongExport.code).toBe(1);
-    expect(wrongExport.stderr).toBe(`loom run: ${JOBS} has no export named "sqaure" (-c sqaure): add \`export function sqaure(task) { ... }\`, or give -c an export it has\n`);
+    expect(wrongExport.stderr).toBe(
+      `loom run: ${JOBS} has no export named "sqaure" (-c sqaure): add \`export function sqaure(task) { ... }\`, or give -c an export it has\n`,
+    );
 
     const singleFile = await kit.loom(['run', '-c', 'padded', '-p', '2', join('pkg', 'job.mjs')]);
     expect(singleFile.code).toBe(1);
@@ -89,14 +97,23 @@ describe('errors on a Loom session, as the user reads them', () => {
     expect(failing.code).toBe(1);
     const lines = errorLines(failing);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^loom run: job [0-9a-f]{32} FAILED: task (\\d) \\(attempt 1\\) failed: Error: task \\1 is broken on purpose \\(${escape(BROKEN_AT)}\\)`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^loom run: job [0-9a-f]{32} FAILED: task (\\d) \\(attempt 1\\) failed: Error: task \\1 is broken on purpose \\(${escape(BROKEN_AT)}\\)`,
+      ),
+    );
     expect(failing.stderr.match(/is broken on purpose/g)).toHaveLength(1);
     expect(failing.stderr).not.toMatch(/^\s+at /m);
     expect(failing.stderr).not.toMatch(/task-worker|loom-bundles|test-jobs-[0-9a-f]{12}\.mjs/);
 
     const verbose = await kit.loom(['--verbose', 'run', '-c', 'broken', '-p', '1', JOBS]);
     expect(verbose.code).toBe(1);
-    expect(verbose.stderr).toMatch(new RegExp(`^loom run: job [0-9a-f]{32} FAILED: task 0 \\(attempt 1\\) failed: Error: task 0 is broken on purpose \\(${escape(BROKEN_AT)}\\)$`, 'm'));
+    expect(verbose.stderr).toMatch(
+      new RegExp(
+        `^loom run: job [0-9a-f]{32} FAILED: task 0 \\(attempt 1\\) failed: Error: task 0 is broken on purpose \\(${escape(BROKEN_AT)}\\)$`,
+        'm',
+      ),
+    );
     expect(verbose.stderr).toContain(`at broken (${BROKEN_AT})`);
     expect(verbose.stderr).toMatch(/^\s+at .*task-worker\.js/m); // Loom's own frames, for whoever debugs Loom
   }, 90_000);
@@ -110,12 +127,16 @@ describe('errors on a Loom session, as the user reads them', () => {
     const before = (await rest.listJobs()).length;
     const misspelt = await kit.loom(['run', 'prog.mjs', 'bomo']);
     expect(misspelt.code).toBe(1);
-    expect(misspelt.stderr).toBe('loom run: ctx.submit({ exportName: "bomo" }): prog.mjs exports no function named "bomo" (its exported functions: boom, default)\n');
+    expect(misspelt.stderr).toBe(
+      'loom run: ctx.submit({ exportName: "bomo" }): prog.mjs exports no function named "bomo" (its exported functions: boom, default)\n',
+    );
     expect(await rest.listJobs()).toHaveLength(before);
 
     const thrown = await kit.loom(['run', 'prog.mjs', 'boom']);
     expect(thrown.code).toBe(1);
-    expect(errorLines(thrown)).toEqual([expect.stringMatching(/^loom run: job [0-9a-f]{32} FAILED: task 0 \(attempt 1\) failed: RangeError: no 0 \(prog\.mjs:5:9\)$/)]);
+    expect(errorLines(thrown)).toEqual([
+      expect.stringMatching(/^loom run: job [0-9a-f]{32} FAILED: task 0 \(attempt 1\) failed: RangeError: no 0 \(prog\.mjs:5:9\)$/),
+    ]);
   }, 90_000);
 
   it('a cancelled attached job ends its loom run with one line and exit 1; loom cancel of an unknown id names loom list', async () => {
@@ -134,7 +155,9 @@ describe('errors on a Loom session, as the user reads them', () => {
     const unknownId = 'deadbeef'.repeat(4);
     const unknown = await kit.loom(['cancel', unknownId]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe(`loom cancel: ${appId} has no job ${unknownId}: loom list -yid ${appId} shows its jobs, loom list-clusters the other clusters\n`);
+    expect(unknown.stderr).toBe(
+      `loom cancel: ${appId} has no job ${unknownId}: loom list -yid ${appId} shows its jobs, loom list-clusters the other clusters\n`,
+    );
   }, 90_000);
 });
 

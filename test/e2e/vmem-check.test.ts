@@ -18,8 +18,13 @@ afterEach(async () => {
 });
 
 function describePeaks(role: string, p: ContainerMemoryPeaks, limitBytes: number): string {
-  const lines = [`${role} ${p.containerId}: peak tree VmSize ${(p.treeVmemBytes / MiB).toFixed(0)} MiB of ${(limitBytes / MiB).toFixed(0)} MiB allowed, RSS ${(p.treeRssBytes / MiB).toFixed(0)} MiB (${p.samples} samples)`];
-  for (const proc of p.processes) lines.push(`  ${proc.name} (pid ${proc.pid}): VmSize ${(proc.vmemBytes / MiB).toFixed(0)} MiB, RSS ${(proc.rssBytes / MiB).toFixed(0)} MiB`);
+  const lines = [
+    `${role} ${p.containerId}: peak tree VmSize ${(p.treeVmemBytes / MiB).toFixed(0)} MiB of ${(limitBytes / MiB).toFixed(0)} MiB allowed, RSS ${(p.treeRssBytes / MiB).toFixed(0)} MiB (${p.samples} samples)`,
+  ];
+  for (const proc of p.processes)
+    lines.push(
+      `  ${proc.name} (pid ${proc.pid}): VmSize ${(proc.vmemBytes / MiB).toFixed(0)} MiB, RSS ${(proc.rssBytes / MiB).toFixed(0)} MiB`,
+    );
   return lines.join('\n');
 }
 
@@ -48,14 +53,17 @@ describe("Loom under YARN's virtual memory check", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject([{ sleptMs: 2000 }]);
 
-    const nm = kit.cluster.nodes[0]!;
+    const nm = kit.cluster.nodes[0];
     const prefix = appId.replace('application_', 'container_') + '_';
     const containers = nm.containerStates().filter((c) => c.id.startsWith(prefix));
     expect(containers.map((c) => c.exitStatus)).not.toContain(-103);
     expect(containers).toHaveLength(2);
     const [am, te] = [...containers].sort((a, b) => a.id.localeCompare(b.id));
     const report: string[] = [];
-    for (const [role, c, mb] of [['AM', am!, amMb], ['TaskExecutor', te!, teMb]] as const) {
+    for (const [role, c, mb] of [
+      ['AM', am, amMb],
+      ['TaskExecutor', te, teMb],
+    ] as const) {
       expect(c.state, `${role} ${c.id}: ${c.diagnostics}`).not.toBe('DONE');
       const peaks = nm.memoryPeaks(c.id)!;
       const limit = vmemLimitBytes(mb * MiB, ratio);

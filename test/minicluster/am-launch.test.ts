@@ -38,7 +38,7 @@ function skeleton(script: string, keep: Set<string>): string[] {
     const exp = /^export ([A-Z_]+)=/.exec(line);
     if (exp) {
       if (line.includes(':-"')) continue; // whitelist defaults depend on the NM's own environment
-      if (keep.has(exp[1]!)) out.push(`export ${exp[1]}`);
+      if (keep.has(exp[1])) out.push(`export ${exp[1]}`);
       continue;
     }
     if (line.startsWith('ln -sf')) out.push(`ln ${line.split(' ').at(-1)}`);
@@ -80,15 +80,17 @@ describe('mini cluster lifecycle', () => {
     for (const p of ports) expect(after.has(p), `port ${p} still listening`).toBe(false);
     for (const pid of pids) expect(processGone(pid), `container pid ${pid}`).toBe(true);
     // The session's children too: nothing with the container's process group is left.
-    const stragglers = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-      try {
-        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return pids.includes(Number(fields[2])) && fields[0] !== 'Z';
-      } catch {
-        return false;
-      }
-    });
+    const stragglers = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((d) => {
+        try {
+          const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return pids.includes(Number(fields[2])) && fields[0] !== 'Z';
+        } catch {
+          return false;
+        }
+      });
     expect(stragglers).toEqual([]);
     expect(existsSync(c.dir)).toBe(false); // a temp dir it made itself is removed
   });
@@ -116,13 +118,18 @@ describe('AM container launched by the RM', () => {
     clients = clientsFor(c);
     const appId = await submitAm(clients.rm, { command: 'env 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr; exec sleep 60' });
     const am = await waitFor(() => amContainerOf(c, appId), 'the AM container');
-    const nm = c.nodes[0]!;
+    const nm = c.nodes[0];
     const logDir = nm.containerLogDir(am.containerId);
     const stdout = await waitFor(async () => {
       const text = await readFile(join(logDir, 'stdout'), 'utf8').catch(() => '');
       return text.includes('CONTAINER_ID=') ? text : undefined;
     }, 'the AM stdout');
-    const env = new Map(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+    const env = new Map(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+    );
     const report = await waitForState(clients.rm, appId, ['ACCEPTED']);
 
     expect(env.get('CONTAINER_ID')).toBe(am.containerId);
@@ -143,19 +150,32 @@ describe('AM container launched by the RM', () => {
     expect([...creds.tokens.keys()]).toEqual(['']);
     const token = creds.findToken(AMRM_TOKEN_KIND)!;
     expect(token.service).toBe('');
-    expect(formatApplicationAttemptId(decodeAMRMTokenIdentifier(token.identifier).applicationAttemptId)).toBe(appId.replace('application_', 'appattempt_') + '_000001');
+    expect(formatApplicationAttemptId(decodeAMRMTokenIdentifier(token.identifier).applicationAttemptId)).toBe(
+      appId.replace('application_', 'appattempt_') + '_000001',
+    );
 
     // The launch script, in the work dir and copied to the log dir, has the recorded structure.
     const script = await readFile(join(workDir, 'launch_container.sh'), 'utf8');
     expect(await readFile(join(logDir, 'launch_container.sh'), 'utf8')).toBe(script);
-    const keep = new Set<string>([...NM_SET_VARIABLES, 'PRELAUNCH_OUT', 'PRELAUNCH_ERR', 'APPLICATION_WEB_PROXY_BASE', 'APP_SUBMIT_TIME_ENV', 'MALLOC_ARENA_MAX']);
+    const keep = new Set<string>([
+      ...NM_SET_VARIABLES,
+      'PRELAUNCH_OUT',
+      'PRELAUNCH_ERR',
+      'APPLICATION_WEB_PROXY_BASE',
+      'APP_SUBMIT_TIME_ENV',
+      'MALLOC_ARENA_MAX',
+    ]);
     const recorded = readFixture('containers/probe-am/am-launch_container.sh').toString('utf8');
     expect(skeleton(script, keep)).toEqual(skeleton(recorded, keep).filter((l) => !l.startsWith('ln ')));
     expect(script).toContain(`exec /bin/bash -c "env 1>${logDir}/stdout 2>${logDir}/stderr; exec sleep 60"`);
 
     // The token in the file authenticates the AM at the scheduler port.
     const amProxy = clients.am(amrmTokenFromFile(join(workDir, 'container_tokens')));
-    const reg = await amProxy.invoke<Record<string, any>>('registerApplicationMaster', { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
+    const reg = await amProxy.invoke<Record<string, any>>('registerApplicationMaster', {
+      host: '127.0.0.1',
+      rpc_port: -1,
+      tracking_url: '',
+    });
     expect(reg.queue).toBe('default');
     expect((await waitForState(clients.rm, appId, ['RUNNING'])).host).toBe('127.0.0.1');
     await amProxy.invoke('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED', diagnostics: 'done' });

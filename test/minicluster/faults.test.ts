@@ -37,7 +37,11 @@ async function start(nodes: number): Promise<{ c: MiniCluster; k: ClusterClients
 }
 
 /** Submit an AM that sleeps, and speak ApplicationMasterProtocol for it with the token the NM wrote. */
-async function registeredAm(c: MiniCluster, k: ClusterClients, maxAppAttempts = 1): Promise<{ appId: string; am: AmProxy; amNode: string }> {
+async function registeredAm(
+  c: MiniCluster,
+  k: ClusterClients,
+  maxAppAttempts = 1,
+): Promise<{ appId: string; am: AmProxy; amNode: string }> {
   const appId = await submitAm(k.rm, { command: 'exec sleep 60', maxAppAttempts });
   const { containerId, nodeId } = await waitFor(() => amContainerOf(c, appId), 'the AM container');
   const nm = c.nodes.find((n) => n.nodeId === nodeId)!;
@@ -56,11 +60,19 @@ class AmLoop {
   constructor(private readonly am: AmProxy) {}
 
   /** `ask` containers in all, or with `steady` the same ask on every call (surplus containers welcome). */
-  async until(what: string, done: () => boolean, ask: number = 0, steady = false): Promise<void> {
+  async until(what: string, done: () => boolean, ask = 0, steady = false): Promise<void> {
     let pending = ask;
     await waitFor(async () => {
       const request: Obj = { response_id: this.responseId, progress: 0 };
-      request.ask = [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 128, virtual_cores: 1 }, num_containers: pending, relax_locality: true }];
+      request.ask = [
+        {
+          priority: { priority: 0 },
+          resource_name: '*',
+          capability: { memory: 128, virtual_cores: 1 },
+          num_containers: pending,
+          relax_locality: true,
+        },
+      ];
       const r = await this.am.invoke<Obj>('allocate', request);
       this.responseId = r.response_id;
       this.allocated.push(...(r.allocated_containers ?? []));
@@ -82,7 +94,7 @@ async function startTask(c: MiniCluster, k: ClusterClients, loop: AmLoop, contai
   // Until the session leader has exec'd the command, its process group may not exist yet (the pid
   // file is written before `exec setsid`, as DefaultContainerExecutor's session script does), and a
   // SIGTERM sent then is lost: the kill comes as SIGKILL (137) instead. Wait for the command itself.
-  const name = command.replace(/^exec\s+/, '').split(/\s+/)[0]!;
+  const name = command.replace(/^exec\s+/, '').split(/\s+/)[0];
   await waitFor(() => {
     const pid = nm.livePids().get(containerIdText(container.id));
     return pid !== undefined && commandOf(pid) === name;
@@ -95,15 +107,17 @@ describe('fault injection', () => {
     const { am } = await registeredAm(c, k);
     const loop = new AmLoop(am);
     await loop.until('one container', () => loop.allocated.length >= 1, 1);
-    const task = loop.allocated[0]!;
+    const task = loop.allocated[0];
     await startTask(c, k, loop, task);
     const id = containerIdText(task.id);
-    const pid = c.nodes[0]!.livePids().get(id)!;
+    const pid = c.nodes[0].livePids().get(id)!;
     c.faults.killContainer(id);
     await loop.until('the completed status', () => loop.completed.some((s) => containerIdText(s.container_id) === id));
     const status = loop.completed.find((s) => containerIdText(s.container_id) === id)!;
     expect(status.exit_status).toBe(-106);
-    expect(status.diagnostics).toMatch(/^\[[^\]]+\]Container Killed by ResourceManager\n\[[^\]]+\]Container killed on request. Exit code is 143\n/);
+    expect(status.diagnostics).toMatch(
+      /^\[[^\]]+\]Container Killed by ResourceManager\n\[[^\]]+\]Container killed on request. Exit code is 143\n/,
+    );
     expect(processGone(pid)).toBe(true);
   });
 
@@ -142,20 +156,21 @@ describe('fault injection', () => {
     // Attempt 2's AM container is launched with a container id naming attempt 2.
     const second = await waitFor(() => {
       const am = amContainerOf(c, appId);
-      return am && /_02_000001$/.test(am.containerId) ? am : undefined;
+      return am?.containerId.endsWith('_02_000001') ? am : undefined;
     }, 'attempt 2 AM container');
     expect(second.containerId).toMatch(/^container_\d+_\d+_02_000001$/);
     // Attempt 2 moves on while the test looks (SCHEDULED is gone by the next node heartbeat on a
     // loaded machine): wait for where it rests, LAUNCHED (the stand-in AM never registers), and
     // read the states it went through from the RM's record.
     const attempts = await waitFor(async () => {
-      const all = (await k.rm.invoke<Obj>('getApplicationAttempts', { application_id: report.applicationId })).application_attempts as Obj[];
+      const all = (await k.rm.invoke<Obj>('getApplicationAttempts', { application_id: report.applicationId }))
+        .application_attempts as Obj[];
       return all[1]?.yarn_application_attempt_state === 'APP_ATTEMPT_LAUNCHED' ? all : undefined;
     }, 'attempt 2 to be launched');
     expect(attempts.map((a) => a.yarn_application_attempt_state)).toEqual(['APP_ATTEMPT_FAILED', 'APP_ATTEMPT_LAUNCHED']);
-    expect(attempts[0]!.diagnostics).toMatch(/^AM Container for appattempt_\d+_\d+_000001 exited with {2}exitCode: 137\n/);
+    expect(attempts[0].diagnostics).toMatch(/^AM Container for appattempt_\d+_\d+_000001 exited with {2}exitCode: 137\n/);
     const core = c.resourceManager.core;
-    const attempt2 = core.appRecord(appId).attempts[1]!.id;
+    const attempt2 = core.appRecord(appId).attempts[1].id;
     const states = core.events.flatMap((e) => (e.type === 'attempt-state' && e.attemptId === attempt2 ? [e.state] : []));
     expect(states).toEqual(['SCHEDULED', 'ALLOCATED', 'LAUNCHED']);
     expect((await appReport(k.rm, appId)).yarn_application_state).toBe('ACCEPTED');
@@ -166,16 +181,22 @@ describe('fault injection', () => {
     const { appId, am } = await registeredAm(c, k);
     const loop = new AmLoop(am);
     await loop.until('one container', () => loop.allocated.length >= 1, 1);
-    await startTask(c, k, loop, loop.allocated[0]!);
-    const taskId = containerIdText(loop.allocated[0]!.id);
-    const taskPid = c.nodes[0]!.livePids().get(taskId)!;
+    await startTask(c, k, loop, loop.allocated[0]);
+    const taskId = containerIdText(loop.allocated[0].id);
+    const taskPid = c.nodes[0].livePids().get(taskId)!;
     const ports = [c.resourceManager.clientAddress.port, c.resourceManager.schedulerAddress.port, c.resourceManager.webAddress.port];
 
     await c.faults.restartResourceManager();
-    expect([c.resourceManager.clientAddress.port, c.resourceManager.schedulerAddress.port, c.resourceManager.webAddress.port]).toEqual(ports);
+    expect([c.resourceManager.clientAddress.port, c.resourceManager.schedulerAddress.port, c.resourceManager.webAddress.port]).toEqual(
+      ports,
+    );
     // The first call may meet the connection the restart closed; the AM's client reconnects.
     const refused = await waitFor(
-      () => am.invoke('allocate', { response_id: loop.responseId }).then(() => ({ className: 'none' }), (e: Obj) => (e.className ? e : undefined)),
+      () =>
+        am.invoke('allocate', { response_id: loop.responseId }).then(
+          () => ({ className: 'none' }),
+          (e: Obj) => (e.className ? e : undefined),
+        ),
       'an answer from the restarted RM',
     );
     expect(refused?.className).toBe('org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException');
@@ -185,7 +206,12 @@ describe('fault injection', () => {
     loop.responseId = 0;
     // Containers allocated by the recovered RM carry epoch 1 (a surplus one from before may come first).
     const before = loop.allocated.length;
-    await loop.until('a container from the recovered RM', () => loop.allocated.slice(before).some((x) => containerIdText(x.id).startsWith('container_e01_')), 1, true);
+    await loop.until(
+      'a container from the recovered RM',
+      () => loop.allocated.slice(before).some((x) => containerIdText(x.id).startsWith('container_e01_')),
+      1,
+      true,
+    );
     expect(containerIdText(loop.allocated.at(-1)!.id)).toMatch(/^container_e01_\d+_\d+_01_\d{6}$/);
     expect(processGone(taskPid)).toBe(false);
     const nodes = await k.rm.invoke<Obj>('getClusterNodes', {});

@@ -95,7 +95,7 @@ function recordedAnswers(rec: RecordedConnection, methods: Map<number, { method:
 
 function decodeAnswer(protocol: string, method: string, header: ReturnType<typeof parseResponseFrame>['header'], rest: Buffer): Answer {
   if (header.status !== 'SUCCESS') return { status: header.status, exceptionClassName: header.exceptionClassName };
-  const type = protocolByName(protocol)!.methods[method]!.response;
+  const type = protocolByName(protocol)!.methods[method].response;
   return { status: 'SUCCESS', body: decodeDelimitedBody<Obj>(type, rest, method) };
 }
 
@@ -156,7 +156,14 @@ async function replayOne(stream: ReplayStream, rewriter: CallRewriter, t0: numbe
     .filter((x) => x.p.kind === 'call')
     .map(({ f, p }) => {
       const call = p as Extract<typeof p, { kind: 'call' }>;
-      return { at: timeOf(f.offset), frame: f.body, callId: call.header.callId, method: call.method, protocol: call.protocol, body: call.body };
+      return {
+        at: timeOf(f.offset),
+        frame: f.body,
+        callId: call.header.callId,
+        method: call.method,
+        protocol: call.protocol,
+        body: call.body,
+      };
     });
   const recorded = recordedAnswers(stream.recording, new Map(calls.map((c) => [c.callId, { method: c.method, protocol: c.protocol }])));
 
@@ -183,15 +190,20 @@ async function replayOne(stream: ReplayStream, rewriter: CallRewriter, t0: numbe
         if (step.kind !== 'send') throw new Error(`SASL: the mini cluster did not offer TOKEN/DIGEST-MD5 on ${stream.name}`);
         socket.write(buildSaslFrame(step.message));
         const done = parseResponseFrame(await reader.next());
-        if (done.header.status !== 'SUCCESS') throw new Error(`SASL refused on ${stream.name}: ${done.header.exceptionClassName} ${done.header.errorMsg}`);
+        if (done.header.status !== 'SUCCESS')
+          throw new Error(`SASL refused on ${stream.name}: ${done.header.exceptionClassName} ${done.header.errorMsg}`);
         session.receive(parseSaslMessage(done.rest));
       } else if (p.kind === 'context') {
         socket.write(frameWith(Buffer.alloc(0), f.body));
       } else if (p.kind === 'call') {
         const call = calls.find((c) => c.frame === f.body)!;
         await sleep(t0 + call.at * 1000 * scale - Date.now());
-        const types = protocolByName(call.protocol)!.methods[call.method]!;
-        const request = await rewriter.request(call.method, decodeDelimitedBody<Obj>(types.request, call.body, call.method), recorded.get(call.callId));
+        const types = protocolByName(call.protocol)!.methods[call.method];
+        const request = await rewriter.request(
+          call.method,
+          decodeDelimitedBody<Obj>(types.request, call.body, call.method),
+          recorded.get(call.callId),
+        );
         const prefix = call.frame.subarray(0, call.frame.length - call.body.length);
         socket.write(frameWith(prefix, withVarintPrefix(encodeBody(types.request, request))));
         const { header, rest } = parseResponseFrame(await reader.next());

@@ -31,8 +31,9 @@ afterEach(async () => {
 
 /** What everyone may read, as on a Hadoop node; undefined for anything else. */
 function openToEveryone(e: LocalEntry): string | undefined {
-  if (e.path === 'conf' || e.path.startsWith('conf/')) return 'client configuration, addresses only (Hadoop\'s etc/hadoop is world-readable)';
-  if (/^nm-\d+$/.test(e.path)) return 'holds the NodeManager\'s local and log roots only';
+  if (e.path === 'conf' || e.path.startsWith('conf/'))
+    return "client configuration, addresses only (Hadoop's etc/hadoop is world-readable)";
+  if (/^nm-\d+$/.test(e.path)) return "holds the NodeManager's local and log roots only";
   if (/^nm-\d+\/(local|logs)$/.test(e.path)) return 'NM local/log roots 755 (LocalDirsHandlerService)';
   if (/^nm-\d+\/local\/usercache$/.test(e.path)) return 'usercache 755 (ContainerLocalizer USERCACHE_FOLDER_PERMS)';
   if (/^nm-\d+\/local\/filecache(\/|$)/.test(e.path)) return 'PUBLIC resources: world-readable on HDFS, 755/555 in the public cache';
@@ -43,11 +44,13 @@ function openToEveryone(e: LocalEntry): string | undefined {
 function openToGroup(e: LocalEntry): string | undefined {
   const everyone = openToEveryone(e);
   if (everyone) return everyone;
-  if (/^nm-\d+\/local\/usercache\/[^/]+$/.test(e.path)) return 'usercache/<user> 750 (DefaultContainerExecutor USER_PERM): lists appcache and filecache';
-  if (/\/filecache\/\d+$/.test(e.path) && e.isDirectory) return 'a localized resource\'s dir 755 (FSDownload cachePerms): its name only';
-  if (/\/filecache\/\d+\/\.[^/]+\.crc$/.test(e.path)) return 'CRC checksums of a localized file, 644 as the NM\'s local file system writes them';
+  if (/^nm-\d+\/local\/usercache\/[^/]+$/.test(e.path))
+    return 'usercache/<user> 750 (DefaultContainerExecutor USER_PERM): lists appcache and filecache';
+  if (/\/filecache\/\d+$/.test(e.path) && e.isDirectory) return "a localized resource's dir 755 (FSDownload cachePerms): its name only";
+  if (/\/filecache\/\d+\/\.[^/]+\.crc$/.test(e.path))
+    return "CRC checksums of a localized file, 644 as the NM's local file system writes them";
   if (/^nm-\d+\/logs\/application_[^/]+\/container_[^/]+\/[^/]+$/.test(e.path)) {
-    return 'container logs: log dirs 710 (yarn.nodemanager.default-container-executor.log-dirs.permissions) so that the NM\'s group reads them';
+    return "container logs: log dirs 710 (yarn.nodemanager.default-container-executor.log-dirs.permissions) so that the NM's group reads them";
   }
   return undefined;
 }
@@ -72,20 +75,27 @@ describe('local files of the mini cluster', () => {
       const resources = [
         await uploadResource(cluster, fs, '/public/pub.txt', Buffer.from('public'), { visibility: 'PUBLIC', permission: '644' }),
         await uploadResource(cluster, fs, `/user/${USER}/priv.txt`, Buffer.from('private'), { visibility: 'PRIVATE', permission: '600' }),
-        await uploadResource(cluster, fs, `/user/${USER}/app.txt`, Buffer.from('application'), { visibility: 'APPLICATION', permission: '600' }),
-        await uploadResource(cluster, fs, `/user/${USER}/app.tgz`, await smallArchive(), { visibility: 'APPLICATION', permission: '600', type: 'ARCHIVE' }),
+        await uploadResource(cluster, fs, `/user/${USER}/app.txt`, Buffer.from('application'), {
+          visibility: 'APPLICATION',
+          permission: '600',
+        }),
+        await uploadResource(cluster, fs, `/user/${USER}/app.tgz`, await smallArchive(), {
+          visibility: 'APPLICATION',
+          permission: '600',
+          type: 'ARCHIVE',
+        }),
       ];
       appId = await submitAm(clients.rm, { command: 'cat app.txt 1><LOG_DIR>/stdout; exec sleep 60', localResources: resources });
       const am = await waitFor(() => amContainerOf(cluster!, appId), 'the AM container');
       containerId = am.containerId;
-      const nm = cluster.nodes[0]!;
+      const nm = cluster.nodes[0];
       const stdout = join(nm.containerLogDir(am.containerId), 'stdout');
       await waitFor(() => existsSync(stdout) && readFileSync(stdout, 'utf8') === 'application', 'the container to write its log');
       fs.close();
     });
     const c = cluster!;
-    const work = c.nodes[0]!.containerWorkDir(containerId)!.slice(dir.length + 1);
-    const logs = c.nodes[0]!.containerLogDir(containerId).slice(dir.length + 1);
+    const work = c.nodes[0].containerWorkDir(containerId)!.slice(dir.length + 1);
+    const logs = c.nodes[0].containerLogDir(containerId).slice(dir.length + 1);
     expect(appId).not.toBe('');
 
     const running = walkAccess(dir);
@@ -117,38 +127,67 @@ describe('local files of the mini cluster', () => {
       appLogDir: modes.get(logs.slice(0, logs.lastIndexOf('/'))),
       containerLogDir: modes.get(logs),
     }).toEqual({
-      hdfs: '700', blocks: '700', fsimage: '600', edits: '600', blockFiles: ['600'],
-      local: '755', logRoot: '755', nmPrivate: '700', usercache: '755', userDir: '750', userFilecache: '710', appcache: '710',
-      appDir: '710', containerDir: '710', containerTmp: '710', tokens: '600', launchScript: '700', wrapper: '700', session: '700',
-      appLogDir: '710', containerLogDir: '710',
+      hdfs: '700',
+      blocks: '700',
+      fsimage: '600',
+      edits: '600',
+      blockFiles: ['600'],
+      local: '755',
+      logRoot: '755',
+      nmPrivate: '700',
+      usercache: '755',
+      userDir: '750',
+      userFilecache: '710',
+      appcache: '710',
+      appDir: '710',
+      containerDir: '710',
+      containerTmp: '710',
+      tokens: '600',
+      launchScript: '700',
+      wrapper: '700',
+      session: '700',
+      appLogDir: '710',
+      containerLogDir: '710',
     });
 
     await c.stop(); // checkpoints the namespace: a fresh fsimage.json and an empty edits.log
     const stopped = walkAccess(dir);
     expect(exposed(stopped, openToEveryone, 'others')).toEqual([]);
     expect(exposed(stopped, openToGroup, 'group')).toEqual([]);
-    expect(stopped.filter((e) => e.path.startsWith('hdfs')).map((e) => e.mode.toString(8)).sort()).not.toContain('644');
+    expect(
+      stopped
+        .filter((e) => e.path.startsWith('hdfs'))
+        .map((e) => e.mode.toString(8))
+        .sort(),
+    ).not.toContain('644');
   });
 });
 
 describe('local files Loom writes', () => {
-  it('keeps the TaskExecutor\'s bundle cache and the session properties file to their owner (umask 000)', async () => {
+  it("keeps the TaskExecutor's bundle cache and the session properties file to their owner (umask 000)", async () => {
     parent = mkdtempSync(join(tmpdir(), 'loom-modes-'));
     const top = join(parent, 'container'); // a container work dir is 710: its group may enter
     mkdirSync(top, { mode: 0o710 });
     const server = await startWebHdfs({ dataDir: join(parent, 'hdfs'), superUser: 'root', staticUser: 'root' });
-    const client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }], user: 'root' });
+    const client = new WebHdfsClient({
+      endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }],
+      user: 'root',
+    });
     try {
       await client.create('/b/job.js', Buffer.from('export const run = () => "secret logic";\n'));
       await client.create('/b/job.tgz', await smallArchive());
-      const ref = async (url: string, kind: UploadedBundleRef["kind"], entry?: string): Promise<UploadedBundleRef> => {
+      const ref = async (url: string, kind: UploadedBundleRef['kind'], entry?: string): Promise<UploadedBundleRef> => {
         const st = await client.getFileStatus(url);
         return { url, kind, size: st.length, modificationTime: st.modificationTime, ...(entry ? { entry } : {}) };
       };
       const plain = await ref('/b/job.js', 'file');
       const archive = await ref('/b/job.tgz', 'archive', 'sub/data.txt');
       await withUmask(0, async () => {
-        const cache = new BundleCache({ dir: join(top, 'loom-bundles'), clientFor: () => client, fileSystem: { problemWith: () => undefined } });
+        const cache = new BundleCache({
+          dir: join(top, 'loom-bundles'),
+          clientFor: () => client,
+          fileSystem: { problemWith: () => undefined },
+        });
         await cache.modulePath(plain);
         await cache.modulePath(archive);
         await writeSessionProperties(join(top, '.loom-session-me'), { applicationId: 'application_1_0001', secret: 'a'.repeat(64) });

@@ -3,7 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
-import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL, CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
+import {
+  APPLICATION_CLIENT_PROTOCOL,
+  APPLICATION_MASTER_PROTOCOL,
+  CONTAINER_MANAGEMENT_PROTOCOL,
+} from '../../client/wire/codec/hadoop-protocols.js';
 import { RpcClient, type ProtocolProxy } from '../../client/wire/ipc/rpc-client.js';
 import { Credentials } from '../../client/wire/security/credentials-file.js';
 import { AMRM_TOKEN_KIND } from '../../client/wire/security/token-identifiers.js';
@@ -49,7 +53,10 @@ export function clientsFor(cluster: MiniCluster): ClusterClients {
 }
 
 /** Starts a mini cluster and clients for it; `cleanups` receives what stops both (run them in afterEach, last first). */
-export async function startClusterWithClients(options: MiniClusterOptions, cleanups: (() => Promise<void>)[]): Promise<{ c: MiniCluster; k: ClusterClients }> {
+export async function startClusterWithClients(
+  options: MiniClusterOptions,
+  cleanups: (() => Promise<void>)[],
+): Promise<{ c: MiniCluster; k: ClusterClients }> {
   const c = await startMiniCluster(options);
   cleanups.push(() => c.stop());
   const k = clientsFor(c);
@@ -97,7 +104,12 @@ export async function appReport(rm: ProtocolProxy, appId: string): Promise<Obj> 
 }
 
 /** Polls `probe` until it gives a value (not undefined/false); the last error it threw is in the timeout message. */
-export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -107,16 +119,23 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message ?? String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message ?? String(last)})` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
 export async function waitForState(rm: ProtocolProxy, appId: string, states: string[], timeoutMs = 15_000): Promise<Obj> {
-  return waitFor(async () => {
-    const r = await appReport(rm, appId);
-    return states.includes(r.yarn_application_state) ? r : undefined;
-  }, `${appId} to reach ${states.join('/')}`, timeoutMs);
+  return waitFor(
+    async () => {
+      const r = await appReport(rm, appId);
+      return states.includes(r.yarn_application_state) ? r : undefined;
+    },
+    `${appId} to reach ${states.join('/')}`,
+    timeoutMs,
+  );
 }
 
 /** The current attempt's AM container id and the node running it, once allocated. */
@@ -146,7 +165,7 @@ export function listeningPorts(): Set<number> {
     }
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
-      if (cols[3] === '0A') ports.add(Number.parseInt(cols[1]!.split(':').at(-1)!, 16));
+      if (cols[3] === '0A') ports.add(Number.parseInt(cols[1].split(':').at(-1)!, 16));
     }
   }
   return ports;
@@ -164,7 +183,10 @@ export function processGone(pid: number): boolean {
 
 /** A WebHDFS client for the cluster's file system, as the HDFS superuser (the OS user). */
 export function hdfsFor(cluster: MiniCluster): WebHdfsClient {
-  return new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: cluster.webHdfs.nameNodeAddress.port }], user: userInfo().username });
+  return new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: cluster.webHdfs.nameNodeAddress.port }],
+    user: userInfo().username,
+  });
 }
 
 /** Uploads `data` and returns the LocalResourceProto entry (map key `name`) a client would build from GETFILESTATUS. */
@@ -173,7 +195,13 @@ export async function uploadResource(
   fs: WebHdfsClient,
   path: string,
   data: Buffer,
-  opts: { name?: string; permission?: string; visibility?: 'PUBLIC' | 'PRIVATE' | 'APPLICATION'; type?: 'FILE' | 'ARCHIVE'; timestampOffset?: number } = {},
+  opts: {
+    name?: string;
+    permission?: string;
+    visibility?: 'PUBLIC' | 'PRIVATE' | 'APPLICATION';
+    type?: 'FILE' | 'ARCHIVE';
+    timestampOffset?: number;
+  } = {},
 ): Promise<Obj> {
   await fs.mkdirs(path.slice(0, path.lastIndexOf('/')) || '/', { permission: '755' });
   await fs.create(path, data, { permission: opts.permission ?? '644', overwrite: true });

@@ -53,7 +53,10 @@ afterAll(async () => {
 async function registeredAm(): Promise<{ appId: string; attemptId: string; am: ReturnType<ClusterClients['am']>; token: HadoopToken }> {
   const appId = await submitAm(clients.rm, { command: 'exec sleep 60' });
   const { containerId } = await waitFor(() => amContainerOf(cluster, appId), 'the AM container');
-  const token = await waitFor(() => amrmTokenFromFile(join(cluster.nodes[0]!.containerWorkDir(containerId)!, 'container_tokens')), 'the AM token file');
+  const token = await waitFor(
+    () => amrmTokenFromFile(join(cluster.nodes[0].containerWorkDir(containerId)!, 'container_tokens')),
+    'the AM token file',
+  );
   const am = clients.am(token);
   await am.invoke('registerApplicationMaster', { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
   return { appId, attemptId: appId.replace('application_', 'appattempt_') + '_000001', am, token };
@@ -65,7 +68,15 @@ async function allocate(am: ReturnType<ClusterClients['am']>, n: number): Promis
   let nmToken: HadoopToken | undefined;
   let responseId = 0;
   await waitFor(async () => {
-    const ask = [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 128, virtual_cores: 1 }, num_containers: n - containers.length, relax_locality: true }];
+    const ask = [
+      {
+        priority: { priority: 0 },
+        resource_name: '*',
+        capability: { memory: 128, virtual_cores: 1 },
+        num_containers: n - containers.length,
+        relax_locality: true,
+      },
+    ];
     const r = await am.invoke<Obj>('allocate', { ask, response_id: responseId, progress: 0 });
     responseId = r.response_id;
     containers.push(...(r.allocated_containers ?? []));
@@ -79,7 +90,11 @@ const startRequest = (container: Obj, command = 'exec sleep 30') => ({
   start_container_request: [{ container_launch_context: { command: [command] }, container_token: container.container_token }],
 });
 
-const failure = (p: Promise<unknown>): Promise<Obj> => p.then(() => ({ unexpected: 'success' }), (e: Obj) => e);
+const failure = (p: Promise<unknown>): Promise<Obj> =>
+  p.then(
+    () => ({ unexpected: 'success' }),
+    (e: Obj) => e,
+  );
 
 function normalize(text: string): string {
   return text
@@ -99,21 +114,30 @@ describe('ApplicationMasterProtocol refuses an AM without a valid token', () => 
     const rpc = new RpcClient({ connectMaxRetries: 0 });
     try {
       const address = hostPort(cluster.schedulerAddress);
-      const simple = await failure(rpc.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'simple', user: USER }).invoke('allocate', { response_id: 0 }));
+      const simple = await failure(
+        rpc.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'simple', user: USER }).invoke('allocate', { response_id: 0 }),
+      );
       expect(simple).toMatchObject({ className: 'org.apache.hadoop.security.AccessControlException' });
       expect(simple.message).toContain('SIMPLE authentication is not enabled.  Available:[TOKEN]');
 
       const forged = { ...token, password: randomBytes(20) };
-      const badPassword = await failure(rpc.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: forged }).invoke('allocate', { response_id: 0 }));
+      const badPassword = await failure(
+        rpc.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: forged }).invoke('allocate', { response_id: 0 }),
+      );
       expect(badPassword.className).toBe('javax.security.sasl.SaslException');
 
       const stranger: HadoopToken = {
-        identifier: encodeAMRMTokenIdentifier({ applicationAttemptId: { applicationId: { clusterTimestamp: 1, id: 99 }, attemptId: 1 }, keyId: 7 }),
+        identifier: encodeAMRMTokenIdentifier({
+          applicationAttemptId: { applicationId: { clusterTimestamp: 1, id: 99 }, attemptId: 1 },
+          keyId: 7,
+        }),
         password: randomBytes(20),
         kind: AMRM_TOKEN_KIND,
         service: '',
       };
-      const unknown = await failure(rpc.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: stranger }).invoke('allocate', { response_id: 0 }));
+      const unknown = await failure(
+        rpc.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: stranger }).invoke('allocate', { response_id: 0 }),
+      );
       expect(unknown.className).toBe('org.apache.hadoop.security.token.SecretManager$InvalidToken');
     } finally {
       await rpc.close();
@@ -127,8 +151,8 @@ describe('ContainerManagementProtocol refuses wrong NMTokens and foreign contain
     const two = await registeredAm();
     const a = await allocate(one.am, 1);
     const b = await allocate(two.am, 1);
-    const nm = cluster.nodes[0]!.address;
-    const c1 = a.containers[0]!;
+    const nm = cluster.nodes[0].address;
+    const c1 = a.containers[0];
 
     // A tampered NMToken password fails the DIGEST-MD5 exchange.
     const tampered = await failure(clients.nm(nm, { ...a.nmToken, password: randomBytes(20) }).invoke('startContainers', startRequest(c1)));
@@ -146,20 +170,26 @@ describe('ContainerManagementProtocol refuses wrong NMTokens and foreign contain
     const ok = await clients.nm(nm, a.nmToken).invoke<Obj>('startContainers', startRequest(c1));
     expect(ok.succeeded_requests).toHaveLength(1);
     const again = await clients.nm(nm, a.nmToken).invoke<Obj>('startContainers', startRequest(c1));
-    expect(again.failed_requests[0].exception.message).toMatch(/^Unauthorized request to start container.\n Attempt to relaunch the same container with id container_\w+\.$/);
+    expect(again.failed_requests[0].exception.message).toMatch(
+      /^Unauthorized request to start container.\n Attempt to relaunch the same container with id container_\w+\.$/,
+    );
 
     // Status and stop of another application's container are refused per container.
     const spy = await clients.nm(nm, b.nmToken).invoke<Obj>('getContainerStatuses', { container_id: [c1.id] });
-    expect(spy.failed_requests[0].exception.message).toMatch(new RegExp(`^${two.attemptId} attempted to get status for non-application container : container_`));
+    expect(spy.failed_requests[0].exception.message).toMatch(
+      new RegExp(`^${two.attemptId} attempted to get status for non-application container : container_`),
+    );
     const stop = await clients.nm(nm, b.nmToken).invoke<Obj>('stopContainers', { container_id: [c1.id] });
-    expect(stop.failed_requests[0].exception.message).toMatch(new RegExp(`^${two.attemptId} attempted to stop non-application container : container_`));
+    expect(stop.failed_requests[0].exception.message).toMatch(
+      new RegExp(`^${two.attemptId} attempted to stop non-application container : container_`),
+    );
     // A container this NM never saw.
-    const ghost = { ...b.containers[0]!.id, id: 999 };
+    const ghost = { ...b.containers[0].id, id: 999 };
     const unknown = await clients.nm(nm, b.nmToken).invoke<Obj>('getContainerStatuses', { container_id: [ghost] });
     expect(unknown.failed_requests[0].exception.message).toMatch(/^Container container_\w+ is not handled by this NodeManager$/);
 
     // A container token with a forged password fails the whole call with InvalidToken.
-    const forgedToken = { ...b.containers[0]!.container_token, password: randomBytes(20) };
+    const forgedToken = { ...b.containers[0].container_token, password: randomBytes(20) };
     const bad = await failure(clients.nm(nm, b.nmToken).invoke('startContainers', startRequest({ container_token: forgedToken })));
     expect(bad.className).toBe('org.apache.hadoop.security.token.SecretManager$InvalidToken');
     expect(bad.message).toContain('Invalid container token used for starting container on : localhost:');
@@ -167,7 +197,7 @@ describe('ContainerManagementProtocol refuses wrong NMTokens and foreign contain
 });
 
 describe('localization refusals', () => {
-  it('a local resource whose timestamp does not match fails the container with -1000 and Hadoop\'s text', async () => {
+  it("a local resource whose timestamp does not match fails the container with -1000 and Hadoop's text", async () => {
     const resource = await uploadResource(cluster, fs, '/loom/t/app-file.txt', Buffer.from('x'.repeat(36)), { timestampOffset: 1 });
     const appId = await submitAm(clients.rm, { command: 'cat app-file.txt', localResources: [resource] });
     const report = await waitForState(clients.rm, appId, ['FAILED']);
@@ -178,7 +208,10 @@ describe('localization refusals', () => {
   });
 
   it('a PUBLIC resource that is not world-readable is refused', async () => {
-    const resource = await uploadResource(cluster, fs, '/loom/pub/secret600.txt', Buffer.from('secret'), { permission: '600', visibility: 'PUBLIC' });
+    const resource = await uploadResource(cluster, fs, '/loom/pub/secret600.txt', Buffer.from('secret'), {
+      permission: '600',
+      visibility: 'PUBLIC',
+    });
     const appId = await submitAm(clients.rm, { command: 'cat secret600.txt', localResources: [resource] });
     const report = await waitForState(clients.rm, appId, ['FAILED']);
     const recorded = readFixture('localization/refuse-public600-final-diagnostics-exact.txt').toString('utf8');
@@ -191,7 +224,11 @@ describe('scheduler refusals', () => {
     const fresh = await clients.rm.invoke<Obj>('getNewApplication', {});
     const refused = await failure(
       clients.rm.invoke('submitApplication', {
-        application_submission_context: { application_id: fresh.application_id, am_container_spec: { command: ['true'] }, resource: { memory: 100000, virtual_cores: 1 } },
+        application_submission_context: {
+          application_id: fresh.application_id,
+          am_container_spec: { command: ['true'] },
+          resource: { memory: 100000, virtual_cores: 1 },
+        },
       }),
     );
     expect(refused.className).toBe('org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException');
@@ -222,6 +259,8 @@ describe('scheduler refusals', () => {
     const appId = await submitAm(clients.rm, { command: `${hog} 1><LOG_DIR>/stdout 2><LOG_DIR>/stderr`, memoryMb: 256 });
     const report = await waitForState(clients.rm, appId, ['FAILED'], 20_000);
     expect(report.diagnostics).toContain('exited with  exitCode: -104\n');
-    expect(report.diagnostics).toMatch(/Container \[pid=\d+,containerID=container_\w+\] is running \d+B beyond the 'PHYSICAL' memory limit. Current usage: [\d.]+ MB of 256 MB physical memory used/);
+    expect(report.diagnostics).toMatch(
+      /Container \[pid=\d+,containerID=container_\w+\] is running \d+B beyond the 'PHYSICAL' memory limit. Current usage: [\d.]+ MB of 256 MB physical memory used/,
+    );
   });
 });

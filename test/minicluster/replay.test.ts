@@ -11,7 +11,15 @@ import { tokenFromProto, type HadoopToken } from '../../client/wire/security/tok
 import { containerIdText, containerIdToProto } from '../../client/wire/codec/yarn-ids.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { fixturePath, readFixtureJson } from '../support/fixtures.js';
-import { fieldPaths, replayScenario, type Answer, type CallRewriter, type RecordedConnection, type ReplayStream, type ReplayedCall } from './ipc-replay.js';
+import {
+  fieldPaths,
+  replayScenario,
+  type Answer,
+  type CallRewriter,
+  type RecordedConnection,
+  type ReplayStream,
+  type ReplayedCall,
+} from './ipc-replay.js';
 import { amContainerOf, amrmTokenFromFile, hdfsFor, hostPort, waitFor } from './mini-cluster-kit.js';
 
 type Obj = Record<string, any>;
@@ -57,7 +65,11 @@ class MiniClusterRewriter implements CallRewriter {
     if (!v || typeof v !== 'object' || v instanceof Uint8Array) return v;
     const o = v as Obj;
     if (Number(o.cluster_timestamp) === RECORDED_TS && o.id !== undefined) {
-      return { ...o, id: this.apps.get(Number(o.id)) ?? Number(o.id), cluster_timestamp: this.c.resourceManager.core.clusterTimestamp } as T;
+      return {
+        ...o,
+        id: this.apps.get(Number(o.id)) ?? Number(o.id),
+        cluster_timestamp: this.c.resourceManager.core.clusterTimestamp,
+      } as T;
     }
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, this.ids(x)])) as T;
   }
@@ -110,10 +122,9 @@ class MiniClusterRewriter implements CallRewriter {
    * is answered in failed_requests).
    */
   private async containersStarted(recorded: Obj): Promise<void> {
-    const ids = [
-      ...((recorded.status ?? []) as Obj[]).map((st) => st.container_id),
-      ...((recorded.succeeded_requests ?? []) as Obj[]),
-    ].map((p) => containerIdText(this.ids(p)));
+    const ids = [...((recorded.status ?? []) as Obj[]).map((st) => st.container_id), ...((recorded.succeeded_requests ?? []) as Obj[])].map(
+      (p) => containerIdText(this.ids(p)),
+    );
     const known = () => new Set(this.c.nodes.flatMap((n) => n.containerStates().map((st) => st.id)));
     await waitFor(() => ids.every((id) => known().has(id)), `our NM to know ${ids.join(', ')}`, 20_000);
   }
@@ -124,7 +135,10 @@ class MiniClusterRewriter implements CallRewriter {
     for (const id of ((request.container_id ?? []) as Obj[]).map((p) => containerIdText(p))) {
       const record = core.containerRecord(id);
       if (!record?.isAm) continue;
-      await waitFor(() => core.appRecord(record.appId).attempts.find((a) => a.id === record.attemptId)?.unregisterRequested, 'the AM to unregister');
+      await waitFor(
+        () => core.appRecord(record.appId).attempts.find((a) => a.id === record.attemptId)?.unregisterRequested,
+        'the AM to unregister',
+      );
     }
   }
 
@@ -140,10 +154,12 @@ class MiniClusterRewriter implements CallRewriter {
 }
 
 function scenarioStreams(c: MiniCluster, rw: MiniClusterRewriter, scenario: string, onlyClientPort: boolean): ReplayStream[] {
-  const nodeId = () => c.nodes[0]!.nodeId;
+  const nodeId = () => c.nodes[0].nodeId;
   const nmToken = () => waitFor(() => rw.nmTokens.get(nodeId()), 'our NMToken');
   const streams: ReplayStream[] = [];
-  for (const file of readdirSync(fixturePath('ipc', scenario)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(fixturePath('ipc', scenario))
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const recording = readFixtureJson<RecordedConnection>('ipc', scenario, file);
     const name = `${scenario}/${file}`;
     if (recording.port === 8032) streams.push({ name, recording, target: () => hostPort(c.rmAddress) });
@@ -159,14 +175,17 @@ function scenarioStreams(c: MiniCluster, rw: MiniClusterRewriter, scenario: stri
             const app = c.resourceManager.core.allApps()[0];
             return app ? amContainerOf(c, app.id) : undefined;
           }, 'the AM container');
-          rw.amrmToken = await waitFor(() => amrmTokenFromFile(join(c.nodes[0]!.containerWorkDir(am.containerId)!, 'container_tokens')), 'the AM token');
+          rw.amrmToken = await waitFor(
+            () => amrmTokenFromFile(join(c.nodes[0].containerWorkDir(am.containerId)!, 'container_tokens')),
+            'the AM token',
+          );
           return rw.amrmToken;
         },
       });
     } else if (recording.port === 45454 && !file.includes('startContainers-am')) {
       // AM -> NM calls, and the RM's stop of the AM container (same attempt, so the AM's NMToken).
       // The RM's start of the AM container is not replayed: our RM makes that call itself.
-      streams.push({ name, recording, target: () => c.nodes[0]!.address, token: nmToken });
+      streams.push({ name, recording, target: () => c.nodes[0].address, token: nmToken });
     }
     // Port 9000 (NameNode RPC) streams have no counterpart: the mini cluster's HDFS is WebHDFS only.
   }
@@ -176,7 +195,12 @@ function scenarioStreams(c: MiniCluster, rw: MiniClusterRewriter, scenario: stri
 /** Per call: same status and exception class; per method: the same fields set over the conversation. */
 function compare(calls: ReplayedCall[]): { method: string; missing: string[]; extra: string[] }[] {
   for (const call of calls) {
-    expect([call.stream, call.method, call.ours.status, call.ours.exceptionClassName]).toEqual([call.stream, call.method, call.recorded.status, call.recorded.exceptionClassName]);
+    expect([call.stream, call.method, call.ours.status, call.ours.exceptionClassName]).toEqual([
+      call.stream,
+      call.method,
+      call.recorded.status,
+      call.recorded.exceptionClassName,
+    ]);
   }
   const byMethod = new Map<string, { ours: Set<string>; recorded: Set<string> }>();
   for (const call of calls.filter((c) => c.recorded.status === 'SUCCESS')) {
@@ -197,7 +221,11 @@ function compare(calls: ReplayedCall[]): { method: string; missing: string[]; ex
  * container's status once it has looked them up after the launch, so a container that ends at
  * once (distributedshell's `env`) is reported without them and a longer one (probe-am) with them.
  */
-const TIMING_DEPENDENT = new Set(['completed_container_statuses.container_attributes', 'completed_container_statuses.container_attributes.key', 'completed_container_statuses.container_attributes.value']);
+const TIMING_DEPENDENT = new Set([
+  'completed_container_statuses.container_attributes',
+  'completed_container_statuses.container_attributes.key',
+  'completed_container_statuses.container_attributes.value',
+]);
 
 const SCENARIOS: { scenario: string; onlyClientPort: boolean }[] = [
   { scenario: 'distributedshell', onlyClientPort: false },
@@ -223,7 +251,9 @@ describe('recorded IPC streams replayed against the mini cluster', () => {
       }
       if (!onlyClientPort) {
         const nmCalls = calls.filter((c) => c.stream.includes('-nm-'));
-        expect(nmCalls.map((c) => c.method).sort()).toEqual(expect.arrayContaining(['getContainerStatuses', 'startContainers', 'stopContainers']));
+        expect(nmCalls.map((c) => c.method).sort()).toEqual(
+          expect.arrayContaining(['getContainerStatuses', 'startContainers', 'stopContainers']),
+        );
       }
     });
   }

@@ -24,13 +24,16 @@ function shape(v: unknown): unknown {
 }
 
 describe('RM REST /apps/{id}/appattempts/{attempt}/containers', () => {
-  it('lists the running attempt\'s containers in the recorded shape, {} once the app is gone, 404 for an unknown attempt', async () => {
+  it("lists the running attempt's containers in the recorded shape, {} once the app is gone, 404 for an unknown attempt", async () => {
     cluster = await startMiniCluster({ nodes: 1, heartbeatMs: 20, rmConfig: { minimumAllocationMb: 128 } });
     const c = cluster;
     clients = clientsFor(c);
     const appId = await submitAm(clients.rm, { command: 'exec sleep 60' });
     const am = await waitFor(() => amContainerOf(c, appId), 'the AM container');
-    const token = await waitFor(() => amrmTokenFromFile(join(c.nodes[0]!.containerWorkDir(am.containerId)!, 'container_tokens')), 'the AM token');
+    const token = await waitFor(
+      () => amrmTokenFromFile(join(c.nodes[0].containerWorkDir(am.containerId)!, 'container_tokens')),
+      'the AM token',
+    );
     const amrm = clients.am(token);
     await amrm.invoke('registerApplicationMaster', { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     let responseId = 0;
@@ -49,9 +52,11 @@ describe('RM REST /apps/{id}/appattempts/{attempt}/containers', () => {
     const ids = running.container.map((x: Obj) => x.containerId) as string[];
     expect(ids[0]).toBe(appId.replace('application_', 'container_') + '_01_000002');
     expect(ids.at(-1)).toBe(am.containerId);
-    expect(running.container.at(-1)).toMatchObject({ allocatedMB: '128', containerState: 'RUNNING', nodeId: c.nodes[0]!.nodeId });
+    expect(running.container.at(-1)).toMatchObject({ allocatedMB: '128', containerState: 'RUNNING', nodeId: c.nodes[0].nodeId });
 
-    await clients.rm.invoke('forceKillApplication', { application_id: { id: Number(appId.split('_')[2]), cluster_timestamp: c.resourceManager.core.clusterTimestamp } });
+    await clients.rm.invoke('forceKillApplication', {
+      application_id: { id: Number(appId.split('_')[2]), cluster_timestamp: c.resourceManager.core.clusterTimestamp },
+    });
     expect(await (await fetch(url)).json()).toEqual(readFixtureJson('failed-app', 'rest', 'appattempt-1-containers.json'));
     const missing = await fetch(url.replace('_000001/containers', '_000009/containers'));
     expect(missing.status).toBe(404);

@@ -40,7 +40,11 @@ async function closedByServer(address: { host: string; port: number }, bytes: st
 describe('a client that connects and stalls', () => {
   it('is dropped by every IPC port before its handshake is done', async () => {
     const c = cluster!;
-    const ports = { 'RM client': hostPort(c.rmAddress), 'RM scheduler': hostPort(c.schedulerAddress), 'NM container manager': c.nodes[0]!.address };
+    const ports = {
+      'RM client': hostPort(c.rmAddress),
+      'RM scheduler': hostPort(c.schedulerAddress),
+      'NM container manager': c.nodes[0].address,
+    };
     const results = await Promise.all(
       Object.entries(ports).map(async ([name, address]) => [name, await closedByServer(address, 'hrpc')] as const),
     );
@@ -53,10 +57,12 @@ describe('a client that connects and stalls', () => {
       'WebHDFS NameNode': c.webHdfs.nameNodeAddress,
       'WebHDFS DataNode': c.webHdfs.dataNodeAddress,
       'RM web': hostPort(c.webAddress),
-      'NM web': { host: '127.0.0.1', port: c.nodes[0]!.httpPort },
+      'NM web': { host: '127.0.0.1', port: c.nodes[0].httpPort },
     };
     const results = await Promise.all(
-      Object.entries(ports).map(async ([name, address]) => [name, await closedByServer(address, 'GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\n')] as const),
+      Object.entries(ports).map(
+        async ([name, address]) => [name, await closedByServer(address, 'GET /ws/v1/cluster/info HTTP/1.1\r\nHost: x\r\n')] as const,
+      ),
     );
     expect(Object.fromEntries(results)).toEqual({ 'WebHDFS NameNode': true, 'WebHDFS DataNode': true, 'RM web': true, 'NM web': true });
   });
@@ -64,16 +70,21 @@ describe('a client that connects and stalls', () => {
   it('is dropped by the DataNode when its upload body stops coming; the file is completed with what arrived, as on HDFS', async () => {
     const c = cluster!;
     const user = userInfo().username;
-    const step1 = await fetch(`http://${c.webHdfs.nameNodeAddress.host}:${c.webHdfs.nameNodeAddress.port}/webhdfs/v1/tmp/stalled.bin?op=CREATE&user.name=${user}&noredirect=true`, { method: 'PUT' });
+    const step1 = await fetch(
+      `http://${c.webHdfs.nameNodeAddress.host}:${c.webHdfs.nameNodeAddress.port}/webhdfs/v1/tmp/stalled.bin?op=CREATE&user.name=${user}&noredirect=true`,
+      { method: 'PUT' },
+    );
     const location = new URL(((await step1.json()) as { Location: string }).Location);
     const request = `PUT ${location.pathname}${location.search} HTTP/1.1\r\nHost: ${location.host}\r\nContent-Length: 1000\r\n\r\nabc`;
     const closed = closedByServer({ host: location.hostname, port: Number(location.port) }, request);
     await expect.poll(() => c.webHdfs.namespace.statusOf('/tmp/stalled.bin')?.length).toBe(3); // the upload is under way
     expect(await closed).toBe(true);
     // Real WebHDFS completes a cut-off upload with the bytes that arrived (aborted-upload.test.ts).
-    await expect.poll(() => {
-      const inode = c.webHdfs.namespace.statusOf('/tmp/stalled.bin');
-      return inode && !c.webHdfs.namespace.isBeingWritten(inode) ? inode.length : undefined;
-    }).toBe(3);
+    await expect
+      .poll(() => {
+        const inode = c.webHdfs.namespace.statusOf('/tmp/stalled.bin');
+        return inode && !c.webHdfs.namespace.isBeingWritten(inode) ? inode.length : undefined;
+      })
+      .toBe(3);
   });
 });

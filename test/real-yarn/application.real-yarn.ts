@@ -12,13 +12,16 @@ const runs = Array.from({ length: REPEAT }, (_, i) => i + 1);
 describe.skipIf(missing !== undefined)('application mode on real YARN', () => {
   let providedLibDirs = '';
   const shared = useJourneys(async ({ kit }) => {
-    const upload = await kit.loom(['upload-runtime', `hdfs://${kit.conf.getTrimmed('fs.defaultFS')!.replace(/^\w+:\/\//, '')}${kit.home}/runtimes`]);
+    const upload = await kit.loom([
+      'upload-runtime',
+      `hdfs://${kit.conf.getTrimmed('fs.defaultFS')!.replace(/^\w+:\/\//, '')}${kit.home}/runtimes`,
+    ]);
     expect(upload.code, upload.stderr).toBe(0);
     providedLibDirs = /-D\s*(yarn\.provided\.lib\.dirs=\S+)/.exec(upload.stdout)?.[1] ?? '';
     expect(providedLibDirs, upload.stdout).not.toBe('');
   });
 
-  const variants: Array<{ name: string; provided: boolean; attached: boolean }> = [
+  const variants: { name: string; provided: boolean; attached: boolean }[] = [
     { name: 'detached', provided: false, attached: false },
     { name: '--attached', provided: false, attached: true },
     { name: 'detached, provided lib dirs', provided: true, attached: false },
@@ -29,7 +32,16 @@ describe.skipIf(missing !== undefined)('application mode on real YARN', () => {
       const { kit, wc, summary } = shared;
       const started = Date.now();
       const output = await freshOutput(kit, `application-${v.provided ? 'provided-' : ''}${v.attached ? 'attached-' : ''}${run}`);
-      const args = ['run-application', '-t', 'yarn-application', ...(v.provided ? ['-D', providedLibDirs] : []), ...(v.attached ? ['--attached'] : []), WORD_COUNT, wc.input, output];
+      const args = [
+        'run-application',
+        '-t',
+        'yarn-application',
+        ...(v.provided ? ['-D', providedLibDirs] : []),
+        ...(v.attached ? ['--attached'] : []),
+        WORD_COUNT,
+        wc.input,
+        output,
+      ];
       const result = await kit.loom(args);
       expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
       const appId = applicationIdIn(result.stdout);

@@ -26,8 +26,15 @@ describe.skipIf(missing !== undefined)("Apache Hadoop's clients against the mini
   /** `real-hadoop.sh run CLASS ARGS` with the mini cluster's configuration on the classpath. */
   function hadoop(...args: string[]): Promise<{ code: number; out: string }> {
     return new Promise((done) => {
-      execFile(RUNNER, ['run', ...args], { env: { ...process.env, HADOOP_HOME, HADOOP_CONF: cluster.confDir, HADOOP_CONF_DIR: cluster.confDir }, timeout: 240_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+      execFile(
+        RUNNER,
+        ['run', ...args],
+        {
+          env: { ...process.env, HADOOP_HOME, HADOOP_CONF: cluster.confDir, HADOOP_CONF_DIR: cluster.confDir },
+          timeout: 240_000,
+          maxBuffer: 64 << 20,
+        },
+        (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
       );
     });
   }
@@ -41,10 +48,18 @@ describe.skipIf(missing !== undefined)("Apache Hadoop's clients against the mini
       yarnSite: { 'yarn.nodemanager.vmem-check-enabled': 'false' },
     });
     // Distributed shell's client builds its AM's CLASSPATH from yarn.application.classpath: the cluster's conf dir and Hadoop's jars.
-    const classpath = [cluster.confDir, ...['common', 'common/lib', 'hdfs', 'hdfs/lib', 'yarn', 'yarn/lib'].map((d) => `${S}/${d}/*`)].join(',');
+    const classpath = [cluster.confDir, ...['common', 'common/lib', 'hdfs', 'hdfs/lib', 'yarn', 'yarn/lib'].map((d) => `${S}/${d}/*`)].join(
+      ',',
+    );
     const site = join(cluster.confDir, 'yarn-site.xml');
     const text = await readFile(site, 'utf8');
-    await writeFile(site, text.replace('</configuration>', `  <property><name>yarn.application.classpath</name><value>${classpath}</value></property>\n</configuration>`));
+    await writeFile(
+      site,
+      text.replace(
+        '</configuration>',
+        `  <property><name>yarn.application.classpath</name><value>${classpath}</value></property>\n</configuration>`,
+      ),
+    );
     const log4j = join(HADOOP_HOME, 'etc', 'hadoop', 'log4j.properties');
     if (existsSync(log4j)) await copyFile(log4j, join(cluster.confDir, 'log4j.properties'));
   });
@@ -66,7 +81,19 @@ describe.skipIf(missing !== undefined)("Apache Hadoop's clients against the mini
   });
 
   it('distributed shell: its Java AM runs two containers and the application SUCCEEDS; the YARN CLI lists it', async () => {
-    const ds = await hadoop('org.apache.hadoop.yarn.applications.distributedshell.Client', '-jar', DS_JAR, '-shell_command', 'echo hi', '-num_containers', '2', '-container_memory', '256', '-master_memory', '512');
+    const ds = await hadoop(
+      'org.apache.hadoop.yarn.applications.distributedshell.Client',
+      '-jar',
+      DS_JAR,
+      '-shell_command',
+      'echo hi',
+      '-num_containers',
+      '2',
+      '-container_memory',
+      '256',
+      '-master_memory',
+      '512',
+    );
     expect(ds.code, ds.out.slice(-3000)).toBe(0);
     expect(ds.out).toContain('Application completed successfully');
     const list = await hadoop('org.apache.hadoop.yarn.client.cli.ApplicationCLI', 'application', '-list', '-appStates', 'FINISHED');

@@ -50,7 +50,8 @@ export async function countsFromParts(kit: RealYarnKit, output: string): Promise
     throw err;
   }
   for (const p of parts) {
-    for (const [w, n] of Object.entries(JSON.parse(await readHdfsText(kit, `${output}/${p}`)) as Record<string, number>)) total[w] = (total[w] ?? 0) + n;
+    for (const [w, n] of Object.entries(JSON.parse(await readHdfsText(kit, `${output}/${p}`)) as Record<string, number>))
+      total[w] = (total[w] ?? 0) + n;
   }
   return total;
 }

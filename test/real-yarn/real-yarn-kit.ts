@@ -39,7 +39,8 @@ export async function realClusterMissing(): Promise<string | undefined> {
   const confDir = process.env.HADOOP_CONF_DIR;
   if (!confDir) return `real-YARN suite skipped: HADOOP_CONF_DIR is not set; ${HOW_TO_START}`;
   // Hadoop's defaults (an RM at 0.0.0.0:8032) would reach whatever listens here: a named conf dir must hold the cluster's yarn-site.xml.
-  if (!existsSync(join(confDir, 'yarn-site.xml'))) return `real-YARN suite skipped: HADOOP_CONF_DIR=${confDir} holds no yarn-site.xml; ${HOW_TO_START}`;
+  if (!existsSync(join(confDir, 'yarn-site.xml')))
+    return `real-YARN suite skipped: HADOOP_CONF_DIR=${confDir} holds no yarn-site.xml; ${HOW_TO_START}`;
   const conf = Configuration.load({ env: process.env });
   // One quick look: a dead RM must not cost Hadoop's 15 minutes of connect retries.
   conf.set('yarn.resourcemanager.connect.max-wait.ms', '3000');
@@ -100,7 +101,12 @@ export async function startRealYarnKit(loomConf: Record<string, string> = {}): P
     'yarn.properties-file.location': dir,
     ...loomConf,
   };
-  await writeFile(join(loomConfDir, 'loom.yaml'), Object.entries(conf).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''));
+  await writeFile(
+    join(loomConfDir, 'loom.yaml'),
+    Object.entries(conf)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
+      .join(''),
+  );
   const user = userInfo().username;
   const env: NodeJS.ProcessEnv = { ...process.env, LOOM_CONF_DIR: loomConfDir, HADOOP_USER_NAME: user };
   const hadoopConf = Configuration.load({ env });
@@ -110,7 +116,9 @@ export async function startRealYarnKit(loomConf: Record<string, string> = {}): P
   await fs.mkdirs(home);
   const startedAt = Date.now();
   const children = new Set<ChildProcess>();
-  const webAddress = hadoopConf.getTrimmed('yarn.resourcemanager.webapp.address') ?? `${hadoopConf.getTrimmed('yarn.resourcemanager.hostname') ?? '0.0.0.0'}:8088`;
+  const webAddress =
+    hadoopConf.getTrimmed('yarn.resourcemanager.webapp.address') ??
+    `${hadoopConf.getTrimmed('yarn.resourcemanager.hostname') ?? '0.0.0.0'}:8088`;
   const rmRest = async <T>(path: string): Promise<T> => {
     const res = await fetch(`http://${webAddress}/ws/v1/cluster${path}`, { headers: { Accept: 'application/json' } });
     if (!res.ok) throw new Error(`RM REST ${path}: HTTP ${res.status} ${await res.text()}`);
@@ -122,7 +130,9 @@ export async function startRealYarnKit(loomConf: Record<string, string> = {}): P
     pollUntil(probe, what, timeoutMs, 250);
 
   const applicationsSinceStart = async () =>
-    (await yarn.getApplications({ types: ['Loom'] })).filter((a) => a.startTime >= startedAt - 1000).sort((a, b) => a.applicationId.localeCompare(b.applicationId));
+    (await yarn.getApplications({ types: ['Loom'] }))
+      .filter((a) => a.startTime >= startedAt - 1000)
+      .sort((a, b) => a.applicationId.localeCompare(b.applicationId));
 
   const kit: RealYarnKit = {
     dir,
@@ -139,13 +149,17 @@ export async function startRealYarnKit(loomConf: Record<string, string> = {}): P
     report: (appId) => yarn.getApplicationReport(appId),
     waitFor,
     waitForEnd: (appId, timeoutMs = 120_000) =>
-      waitFor(`${appId} to end`, async () => {
-        const r = await yarn.getApplicationReport(appId);
-        return LIVE_STATES.includes(r.state) ? undefined : r;
-      }, timeoutMs),
+      waitFor(
+        `${appId} to end`,
+        async () => {
+          const r = await yarn.getApplicationReport(appId);
+          return LIVE_STATES.includes(r.state) ? undefined : r;
+        },
+        timeoutMs,
+      ),
     amContainer: (appId) =>
       waitFor(`the AM container of ${appId}`, async () => {
-        const body = await rmRest<{ appAttempts?: { appAttempt?: Array<{ id: number; containerId?: string }> } }>(`/apps/${appId}/appattempts`);
+        const body = await rmRest<{ appAttempts?: { appAttempt?: { id: number; containerId?: string }[] } }>(`/apps/${appId}/appattempts`);
         const attempts = body.appAttempts?.appAttempt ?? [];
         return attempts.sort((a, b) => a.id - b.id).at(-1)?.containerId;
       }),
@@ -153,12 +167,14 @@ export async function startRealYarnKit(loomConf: Record<string, string> = {}): P
       const app = await yarn.getApplicationReport(appId);
       const attempt = app.currentAttemptId;
       if (!attempt) return [];
-      const body = await rmRest<{ container?: Array<{ containerId: string; containerState?: string }> | { containerId: string } }>(`/apps/${appId}/appattempts/${attempt}/containers`).catch(
-        () => ({ container: [] }),
-      );
+      const body = await rmRest<{ container?: { containerId: string; containerState?: string }[] | { containerId: string } }>(
+        `/apps/${appId}/appattempts/${attempt}/containers`,
+      ).catch(() => ({ container: [] }));
       const list = Array.isArray(body.container) ? body.container : body.container ? [body.container] : [];
       const am = await kit.amContainer(appId);
-      return list.filter((c) => c.containerId !== am && (c as { containerState?: string }).containerState !== 'COMPLETE').map((c) => c.containerId);
+      return list
+        .filter((c) => c.containerId !== am && (c as { containerState?: string }).containerState !== 'COMPLETE')
+        .map((c) => c.containerId);
     },
     killContainer: (containerId) => yarn.signalToContainer(containerId, 'FORCEFUL_SHUTDOWN'),
     expectClean: async () => {
@@ -166,19 +182,30 @@ export async function startRealYarnKit(loomConf: Record<string, string> = {}): P
         const live = (await applicationsSinceStart()).filter((a) => LIVE_STATES.includes(a.state));
         return live.length === 0 ? true : undefined;
       });
-      await waitFor('no container on any node', async () => ((await yarn.getNodeReports(['RUNNING'])).every((n) => n.numContainers === 0) ? true : undefined), 60_000);
-      await waitFor('no staging dir left', async () => {
-        const left = (await stagingEntries(fs, user)).filter((name) => name !== 'runtime');
-        return left.length === 0 ? true : undefined;
-      }, 30_000);
+      await waitFor(
+        'no container on any node',
+        async () => ((await yarn.getNodeReports(['RUNNING'])).every((n) => n.numContainers === 0) ? true : undefined),
+        60_000,
+      );
+      await waitFor(
+        'no staging dir left',
+        async () => {
+          const left = (await stagingEntries(fs, user)).filter((name) => name !== 'runtime');
+          return left.length === 0 ? true : undefined;
+        },
+        30_000,
+      );
     },
     applicationsSinceStart,
     stop: async () => {
       for (const c of children) c.kill('SIGKILL');
-      await Promise.all([...children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('close', r)))));
+      await Promise.all(
+        [...children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(undefined) : c.once('close', r)))),
+      );
       // Leave the cluster as found: whatever this run started and left live is killed.
       for (const app of await applicationsSinceStart().catch(() => [])) {
-        if (LIVE_STATES.includes(app.state)) await yarn.killApplication(app.applicationId, { diagnostics: 'killed by the real-YARN suite on stop' }).catch(() => undefined);
+        if (LIVE_STATES.includes(app.state))
+          await yarn.killApplication(app.applicationId, { diagnostics: 'killed by the real-YARN suite on stop' }).catch(() => undefined);
       }
       fs.close();
       await yarn.close();
@@ -212,12 +239,16 @@ async function stagingEntries(fs: WebHdfsClient, user: string): Promise<string[]
 export function applicationIdIn(text: string): string {
   const m = /(application_\d+_\d+)/.exec(text);
   if (!m) throw new Error(`no application id in:\n${text}`);
-  return m[1]!;
+  return m[1];
 }
 
 /** Word -> count of a text, as word-count.mjs counts (lower-case runs of letters with inner apostrophes). */
 export function countWords(text: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const w of text.toLowerCase().split(/[^a-z']+/).map((s) => s.replace(/^'+|'+$/g, ''))) if (w) counts[w] = (counts[w] ?? 0) + 1;
+  for (const w of text
+    .toLowerCase()
+    .split(/[^a-z']+/)
+    .map((s) => s.replace(/^'+|'+$/g, '')))
+    if (w) counts[w] = (counts[w] ?? 0) + 1;
   return counts;
 }

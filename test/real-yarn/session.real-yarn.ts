@@ -21,7 +21,7 @@ describe.skipIf(missing !== undefined)('session mode on real YARN', () => {
     const oneJob = await kit.loom(['run', '-c', 'countWords', '-p', '4', WORD_COUNT, wc.input]);
     expect(oneJob.code, oneJob.stderr).toBe(0);
     expect(oneJob.stderr).toMatch(/FINISHED: 4 finished/);
-    const perTask = JSON.parse(oneJob.stdout) as Array<{ counts: Record<string, number> }>;
+    const perTask = JSON.parse(oneJob.stdout) as { counts: Record<string, number> }[];
     const summed: Record<string, number> = {};
     for (const t of perTask) for (const [w, n] of Object.entries(t.counts)) summed[w] = (summed[w] ?? 0) + n;
     expect(summed).toEqual(wc.expected);
@@ -47,7 +47,9 @@ describe.skipIf(missing !== undefined)('session mode on real YARN', () => {
     const sleeping = await kit.loom(['run', '-d', '-c', 'sleep', SLEEPY, '600000']);
     expect(sleeping.code, sleeping.stderr).toBe(0);
     const jobId = sleeping.stdout.trim();
-    await kit.waitFor(`job ${jobId} to run`, async () => ((await kit.loom(['list'])).stdout.includes(`${jobId}\tRUNNING`) ? true : undefined));
+    await kit.waitFor(`job ${jobId} to run`, async () =>
+      (await kit.loom(['list'])).stdout.includes(`${jobId}\tRUNNING`) ? true : undefined,
+    );
     const cancel = await kit.loom(['cancel', jobId]);
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout).toBe(`job ${jobId} is CANCELED\n`);
@@ -65,7 +67,11 @@ describe.skipIf(missing !== undefined)('session mode on real YARN', () => {
     const { kit, wc, summary } = shared;
     const started = Date.now();
     const attached = kit.spawnYarnSession([]);
-    const line = await kit.waitFor('the session to run', () => /Loom session (application_\d+_\d+) is running/.exec(attached.stdout())?.[1], 180_000);
+    const line = await kit.waitFor(
+      'the session to run',
+      () => /Loom session (application_\d+_\d+) is running/.exec(attached.stdout())?.[1],
+      180_000,
+    );
     const output = await freshOutput(kit, `attached-session-${run}`);
     const program = await kit.loom(['run', WORD_COUNT, wc.input, output]);
     expect(program.code, program.stderr).toBe(0);

@@ -16,13 +16,17 @@ function locateFixtures(): string {
   if (process.env.LOOM_FIXTURES_DIR) candidates.push(resolve(process.env.LOOM_FIXTURES_DIR));
   candidates.push(resolve(REPO, '..', RELATIVE));
   try {
-    const origin = execFileSync('git', ['config', '--get', 'remote.origin.url'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const origin = execFileSync('git', ['config', '--get', 'remote.origin.url'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     const local = origin.startsWith('file://') ? fileURLToPath(origin) : origin;
     if (local.startsWith('/')) candidates.push(resolve(local, '..', RELATIVE));
   } catch {
     // not a git checkout, or no origin: only the other places
   }
-  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
 }
 
 export const FIXTURES = locateFixtures();

@@ -29,8 +29,8 @@ export function parsePreamble(stream: Buffer): IpcPreamble {
   if (stream.length < PREAMBLE_LENGTH) throw new Error(`stream of ${stream.length} bytes is shorter than the preamble`);
   return {
     magic: stream.subarray(0, 4).toString('latin1'),
-    version: stream[4]!,
-    serviceClass: stream[5]!,
+    version: stream[4],
+    serviceClass: stream[5],
     authProtocol: stream.readInt8(6),
   };
 }

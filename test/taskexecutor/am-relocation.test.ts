@@ -42,7 +42,15 @@ describe('AmConnection and a new AM attempt', () => {
       address: first.address,
       secret,
       amTimeoutMs: 10_000,
-      registration: () => ({ taskExecutorId: 'container_1_0001_01_000002', host: '127.0.0.1', slots: 1, memoryMb: 0, pid: process.pid, attemptToken: '', running: [] }),
+      registration: () => ({
+        taskExecutorId: 'container_1_0001_01_000002',
+        host: '127.0.0.1',
+        slots: 1,
+        memoryMb: 0,
+        pid: process.pid,
+        attemptToken: '',
+        running: [],
+      }),
       heartbeat: () => ({ running: [], freeSlots: 1 }),
       onMessage: () => {},
       onGiveUp: (_kind, reason) => gaveUp.push(reason),
@@ -65,7 +73,9 @@ describe('AmConnection and a new AM attempt', () => {
     await until('registration with attempt 2', () => second.registry.has('container_1_0001_01_000002'));
     expect(connection.amTarget).toBe(`127.0.0.1:${second.address.port}`);
     expect(gaveUp).toEqual([]);
-    expect(log.filter((l) => l.includes('could not look up'))).toEqual(["could not look up the AM's address in the HA store: the NameNode is in safe mode"]);
+    expect(log.filter((l) => l.includes('could not look up'))).toEqual([
+      "could not look up the AM's address in the HA store: the NameNode is in safe mode",
+    ]);
     expect(log).toContain(`the AM now serves at 127.0.0.1:${second.address.port} (a new attempt, found in the HA store); connecting there`);
   });
 });

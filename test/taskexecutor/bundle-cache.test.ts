@@ -17,7 +17,11 @@ let opens: number;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'loom-bundle-cache-'));
   server = await startWebHdfs({ dataDir: join(dir, 'hdfs'), host: '127.0.0.1', superUser: 'root', staticUser: 'root' });
-  client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }], user: 'root', retry: { maxAttempts: 1 } });
+  client = new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }],
+    user: 'root',
+    retry: { maxAttempts: 1 },
+  });
   opens = 0;
   const open = client.open.bind(client);
   client.open = (...args: Parameters<WebHdfsClient['open']>) => {
@@ -38,8 +42,10 @@ async function put(path: string, text: string): Promise<UploadedBundleRef> {
 }
 
 /** The TaskExecutor's view of the cluster: fs.defaultFS is the test's WebHDFS server, as the kit's core-site.xml says. */
-const clusterFs = () => ClusterFileSystem.fromConf(Configuration.withDefaults({}).set('fs.defaultFS', `webhdfs://127.0.0.1:${server.nameNodeAddress.port}`));
-const cache = (clientFor: (url: string) => WebHdfsClient = () => client) => new BundleCache({ dir: join(dir, 'cache'), clientFor, fileSystem: clusterFs() });
+const clusterFs = () =>
+  ClusterFileSystem.fromConf(Configuration.withDefaults({}).set('fs.defaultFS', `webhdfs://127.0.0.1:${server.nameNodeAddress.port}`));
+const cache = (clientFor: (url: string) => WebHdfsClient = () => client) =>
+  new BundleCache({ dir: join(dir, 'cache'), clientFor, fileSystem: clusterFs() });
 
 describe('BundleCache', () => {
   it('fetches a bundle once, also for concurrent tasks, and serves later ones from the cache', async () => {
@@ -61,7 +67,9 @@ describe('BundleCache', () => {
   it('refuses a bundle whose size or modification time changed on HDFS since submission', async () => {
     const ref = await put('/b/job.mjs', 'export const run = () => 1;\n');
     await client.setTimes('/b/job.mjs', { modificationTime: ref.modificationTime + 5_000 });
-    const err = await cache().modulePath(ref).catch((e: unknown) => e);
+    const err = await cache()
+      .modulePath(ref)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BundleFetchError);
     expect((err as BundleFetchError).retryable).toBe(false);
     expect((err as Error).message).toBe(
@@ -72,14 +80,26 @@ describe('BundleCache', () => {
 
   it('tells a missing bundle or archive entry (not retryable) from an unreachable file system (retryable)', async () => {
     const missing = cache().modulePath({ url: '/b/none.mjs', kind: 'file', size: 1, modificationTime: 1 });
-    await expect(missing).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/^bundle \/b\/none\.mjs does not exist on HDFS/) });
+    await expect(missing).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(/^bundle \/b\/none\.mjs does not exist on HDFS/),
+    });
 
     const notAnArchiveEntry = { ...(await put('/b/a.tar.gz', 'x')), kind: 'archive' as const };
-    await expect(cache().modulePath(notAnArchiveEntry)).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/names no entry module/) });
+    await expect(cache().modulePath(notAnArchiveEntry)).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(/names no entry module/),
+    });
 
-    const closed = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: 1 }], user: 'root', retry: { maxAttempts: 1 } });
+    const closed = new WebHdfsClient({
+      endpoints: [{ scheme: 'http', host: '127.0.0.1', port: 1 }],
+      user: 'root',
+      retry: { maxAttempts: 1 },
+    });
     try {
-      const err = await cache(() => closed).modulePath({ url: '/b/job.mjs', kind: 'file', size: 1, modificationTime: 1 }).catch((e: unknown) => e);
+      const err = await cache(() => closed)
+        .modulePath({ url: '/b/job.mjs', kind: 'file', size: 1, modificationTime: 1 })
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ retryable: true, message: expect.stringMatching(/^bundle \/b\/job\.mjs could not be fetched: /) });
     } finally {
       closed.close();
@@ -93,20 +113,28 @@ describe('BundleCache', () => {
     expect(await readFile(await c.modulePath(ref), 'utf8')).toBe('export const x = 1;');
   });
 
-  it('refuses a bundle that is not on the cluster\'s file system before contacting anything (defence in depth behind the AM\'s check)', async () => {
+  it("refuses a bundle that is not on the cluster's file system before contacting anything (defence in depth behind the AM's check)", async () => {
     const contacted: string[] = [];
     const c = cache((url) => {
       contacted.push(url);
       return client;
     });
     const port = server.nameNodeAddress.port;
-    for (const url of ['webhdfs://169.254.169.254:80/x.mjs', 'hdfs://127.0.0.1:22/x.mjs', `webhdfs://127.0.0.1:${port + 1}/x.mjs`, 'viewfs://cluster/x.mjs', 'hdfs:///x.mjs']) {
+    for (const url of [
+      'webhdfs://169.254.169.254:80/x.mjs',
+      'hdfs://127.0.0.1:22/x.mjs',
+      `webhdfs://127.0.0.1:${port + 1}/x.mjs`,
+      'viewfs://cluster/x.mjs',
+      'hdfs:///x.mjs',
+    ]) {
       const err = await c.modulePath({ url, kind: 'file', size: 1, modificationTime: 1 }).catch((e: unknown) => e);
       expect(err, url).toBeInstanceOf(BundleFetchError);
       expect((err as BundleFetchError).retryable, url).toBe(false);
       expect((err as Error).message, url).toMatch(/^bundle "[^"]+"[ :].*; this TaskExecutor does not fetch it$/);
     }
-    const err = await c.modulePath({ url: 'webhdfs://169.254.169.254:80/x.mjs', kind: 'file', size: 1, modificationTime: 1 }).catch((e: unknown) => e);
+    const err = await c
+      .modulePath({ url: 'webhdfs://169.254.169.254:80/x.mjs', kind: 'file', size: 1, modificationTime: 1 })
+      .catch((e: unknown) => e);
     expect((err as Error).message).toBe(
       `bundle "webhdfs://169.254.169.254:80/x.mjs" is not on this cluster's file system: 169.254.169.254:80 is neither fs.defaultFS (webhdfs://127.0.0.1:${port}), ` +
         `a NameNode's RPC or WebHDFS address nor a nameservice in dfs.nameservices, and TaskExecutors fetch only from the cluster's file system; ` +
@@ -116,7 +144,12 @@ describe('BundleCache', () => {
     expect(opens).toBe(0);
     // The cluster's own forms are fetched.
     const ref = await put('/b/ok.mjs', 'export const ok = 1;');
-    for (const url of ['/b/ok.mjs', 'webhdfs:///b/ok.mjs', `webhdfs://127.0.0.1:${port}/b/ok.mjs`, `WEBHDFS://127.0.0.1:${port}/b/ok.mjs`]) {
+    for (const url of [
+      '/b/ok.mjs',
+      'webhdfs:///b/ok.mjs',
+      `webhdfs://127.0.0.1:${port}/b/ok.mjs`,
+      `WEBHDFS://127.0.0.1:${port}/b/ok.mjs`,
+    ]) {
       expect(await readFile(await c.modulePath({ ...ref, url }), 'utf8'), url).toBe('export const ok = 1;');
     }
   });

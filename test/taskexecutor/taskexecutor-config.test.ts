@@ -49,13 +49,23 @@ describe('taskExecutorConfigFromEnv', () => {
 
   it('defaults: one slot, the AM timeout, USER as the identity, the secret itself outside YARN; IPv6 AM address', () => {
     const secret = newClusterSecret();
-    const config = taskExecutorConfigFromEnv({ LOOM_AM_ADDRESS: '[::1]:9000', LOOM_CLUSTER_SECRET: secret, USER: 'bob', NM_HOST: 'h' }, dir);
-    expect(config).toMatchObject({ amAddress: { host: '::1', port: 9000 }, secret, slots: 1, amTimeoutMs: DEFAULT_AM_TIMEOUT_MS, hdfsUser: 'bob', taskExecutorId: `local_h_${process.pid}` });
+    const config = taskExecutorConfigFromEnv(
+      { LOOM_AM_ADDRESS: '[::1]:9000', LOOM_CLUSTER_SECRET: secret, USER: 'bob', NM_HOST: 'h' },
+      dir,
+    );
+    expect(config).toMatchObject({
+      amAddress: { host: '::1', port: 9000 },
+      secret,
+      slots: 1,
+      amTimeoutMs: DEFAULT_AM_TIMEOUT_MS,
+      hdfsUser: 'bob',
+      taskExecutorId: `local_h_${process.pid}`,
+    });
   });
 
   it('names every problem at once', () => {
     expect(() => taskExecutorConfigFromEnv({ LOOM_SLOTS: '0', LOOM_CLUSTER_SECRET: 'short' }, dir)).toThrow(
-      'the TaskExecutor cannot start: LOOM_AM_ADDRESS is not set: it must hold the AM\'s gateway address as host:port; ' +
+      "the TaskExecutor cannot start: LOOM_AM_ADDRESS is not set: it must hold the AM's gateway address as host:port; " +
         'LOOM_CLUSTER_SECRET does not hold a Loom cluster secret; it is written by yarn-session, do not edit it; ' +
         'LOOM_SLOTS="0" is not a whole number of at least 1',
     );

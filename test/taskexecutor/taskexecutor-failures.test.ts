@@ -20,7 +20,11 @@ afterEach(async () => {
 });
 
 /** One raw Connect stream; resolves with the status it ends with and the messages it got. */
-function rawConnect(address: string, secret: string | undefined, first: TaskExecutorMessage): Promise<{ code: number; details: string; messages: AmMessage[] }> {
+function rawConnect(
+  address: string,
+  secret: string | undefined,
+  first: TaskExecutorMessage,
+): Promise<{ code: number; details: string; messages: AmMessage[] }> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   clients.push(client);
   const md = new grpc.Metadata();
@@ -53,8 +57,12 @@ export async function run(task) {
 }`,
     });
     const job = await kit.jobMaster.submitJob({ bundle, exportName: 'run', parallelism: 2, args: [] });
-    await waitFor(() => kit!.jobMaster.job(job.id)!.tasks[0]!.state === 'RUNNING', 'task 0 to run', () => kit!.stderrOf());
-    const victimId = kit.jobMaster.job(job.id)!.tasks[0]!.taskExecutorId!;
+    await waitFor(
+      () => kit!.jobMaster.job(job.id)!.tasks[0].state === 'RUNNING',
+      'task 0 to run',
+      () => kit!.stderrOf(),
+    );
+    const victimId = kit.jobMaster.job(job.id)!.tasks[0].taskExecutorId!;
     const victim = tes.find((t) => t.id === victimId)!;
     const survivor = tes.find((t) => t.id !== victimId)!;
     victim.process.kill('SIGKILL');
@@ -66,7 +74,7 @@ export async function run(task) {
       { index: 1, attempt: 1, pid: expect.any(Number) },
     ]);
     expect(done.tasks[0]).toMatchObject({ attempt: 2, taskExecutorId: survivor.id });
-    expect(done.tasks[0]!.error).toMatch(new RegExp(`TaskExecutor ${victimId} \\(127\\.0\\.0\\.1\\) was lost: its connection`));
+    expect(done.tasks[0].error).toMatch(new RegExp(`TaskExecutor ${victimId} \\(127\\.0\\.0\\.1\\) was lost: its connection`));
     expect(kit.registry.list().map((t) => t.id)).toEqual([survivor.id]);
     // One TaskExecutor is gone and nothing waits: the demand is what is registered.
     expect(kit.jobMaster.wantedTaskExecutors()).toBe(1);
@@ -78,14 +86,19 @@ export async function run(task) {
     const bundle = await kit.bundle({ 'hang.mjs': 'export const run = () => new Promise((r) => setTimeout(r, 120000));\n' });
     const job = await kit.jobMaster.submitJob({ bundle, exportName: 'run', parallelism: 1, args: [] });
     for (const attempt of [1, 2]) {
-      await waitFor(() => kit!.jobMaster.job(job.id)!.tasks[0]!.state === 'RUNNING' && kit!.jobMaster.job(job.id)!.tasks[0]!.attempt === attempt, `attempt ${attempt} to run`);
-      const holder = kit.jobMaster.job(job.id)!.tasks[0]!.taskExecutorId!;
+      await waitFor(
+        () => kit!.jobMaster.job(job.id)!.tasks[0].state === 'RUNNING' && kit!.jobMaster.job(job.id)!.tasks[0].attempt === attempt,
+        `attempt ${attempt} to run`,
+      );
+      const holder = kit.jobMaster.job(job.id)!.tasks[0].taskExecutorId!;
       tes.find((t) => t.id === holder)!.process.kill('SIGKILL');
     }
     const done = await kit.jobMaster.waitForJob(job.id);
     expect(done.state).toBe('FAILED');
     // Without restart-strategy.type, max-attempts 2 is fixed-delay with 1 attempt: the second loss ends the job.
-    expect(done.error).toMatch(/^restart-strategy fixed-delay with 1 attempt \(the default: restart-strategy\.type unset, loom\.task\.max-attempts=2\) exhausted after 2 failure\(s\)/);
+    expect(done.error).toMatch(
+      /^restart-strategy fixed-delay with 1 attempt \(the default: restart-strategy\.type unset, loom\.task\.max-attempts=2\) exhausted after 2 failure\(s\)/,
+    );
     for (const te of tes) expect(done.error).toContain(`TaskExecutor ${te.id} (127.0.0.1) was lost: `);
   });
 
@@ -99,7 +112,9 @@ export async function run(task) {
     expect(none.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(none.details).toMatch(/no cluster secret/);
 
-    const te = await kit.spawnTaskExecutor('container_1_0001_01_000009', { env: { LOOM_SECRET_FILE: '', LOOM_CLUSTER_SECRET: newClusterSecret() } });
+    const te = await kit.spawnTaskExecutor('container_1_0001_01_000009', {
+      env: { LOOM_SECRET_FILE: '', LOOM_CLUSTER_SECRET: newClusterSecret() },
+    });
     const exit = await te.exited;
     expect(exit.code).toBe(1);
     expect(te.stderr()).toMatch(/the AM at 127\.0\.0\.1:\d+ refused this TaskExecutor: wrong cluster secret/);
@@ -122,31 +137,38 @@ export async function run(task) {
     const [te] = await kit.startTaskExecutors(['container_1_0001_01_000002']);
     await kit.gateway!.close();
     kit.gateway = undefined;
-    const exit = await te!.exited;
+    const exit = await te.exited;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(te!.stderr()).toMatch(/lost the AM at 127\.0\.0\.1:\d+ .*reconnecting/);
-    expect(te!.stderr()).toMatch(/stopping: has not reached the AM at 127\.0\.0\.1:\d+ for \d+ ms \(loom\.taskexecutor\.am-timeout is 1000 ms\)/);
+    expect(te.stderr()).toMatch(/lost the AM at 127\.0\.0\.1:\d+ .*reconnecting/);
+    expect(te.stderr()).toMatch(
+      /stopping: has not reached the AM at 127\.0\.0\.1:\d+ for \d+ ms \(loom\.taskexecutor\.am-timeout is 1000 ms\)/,
+    );
   });
 
   it('reconnects to an AM that comes back on the same address; the attempt it still runs is cancelled and runs again', async () => {
     kit = await TaskExecutorTestKit.start();
     const [te] = await kit.startTaskExecutors(['container_1_0001_01_000002'], 1);
     const bundle = await kit.bundle({
-      'once.mjs': 'export async function run(task) { if (task.attempt === 1) await new Promise((r) => setTimeout(r, 120000)); return task.attempt; }\n',
+      'once.mjs':
+        'export async function run(task) { if (task.attempt === 1) await new Promise((r) => setTimeout(r, 120000)); return task.attempt; }\n',
     });
     const job = await kit.jobMaster.submitJob({ bundle, exportName: 'run', parallelism: 1, args: [] });
-    await waitFor(() => kit!.jobMaster.job(job.id)!.tasks[0]!.state === 'RUNNING', 'attempt 1 to run', () => kit!.stderrOf());
+    await waitFor(
+      () => kit!.jobMaster.job(job.id)!.tasks[0].state === 'RUNNING',
+      'attempt 1 to run',
+      () => kit!.stderrOf(),
+    );
     await kit.gateway!.close();
     kit.gateway = undefined;
-    await waitFor(() => !kit!.registry.has(te!.id), 'the AM to notice the stream ended');
+    await waitFor(() => !kit!.registry.has(te.id), 'the AM to notice the stream ended');
     expect(kit.jobMaster.job(job.id)!.tasks[0]).toMatchObject({ state: 'SCHEDULED', attempt: 2 });
 
     kit.gateway = await kit.startGateway(kit.amPort);
     const done = await kit.jobMaster.waitForJob(job.id);
     expect(done.state, done.error ?? kit.stderrOf()).toBe('FINISHED');
     expect(done.results).toEqual([2]);
-    expect(te!.process.exitCode).toBeNull();
-    expect(te!.stderr().match(/registered with the AM/g)).toHaveLength(2);
+    expect(te.process.exitCode).toBeNull();
+    expect(te.stderr().match(/registered with the AM/g)).toHaveLength(2);
   });
 
   it('a TaskExecutor that cannot reach any AM gives up after LOOM_AM_TIMEOUT_MS; bad settings stop it at once with code 2', async () => {
@@ -157,7 +179,9 @@ export async function run(task) {
     expect((await te.exited).code).toBe(0);
     expect(te.stderr()).toMatch(/am-timeout is 500 ms/);
 
-    const bad = await kit.spawnTaskExecutor('container_1_0001_01_000003', { env: { LOOM_AM_ADDRESS: 'nohost', LOOM_SLOTS: 'two', LOOM_SECRET_FILE: 'missing-secret' } });
+    const bad = await kit.spawnTaskExecutor('container_1_0001_01_000003', {
+      env: { LOOM_AM_ADDRESS: 'nohost', LOOM_SLOTS: 'two', LOOM_SECRET_FILE: 'missing-secret' },
+    });
     expect((await bad.exited).code).toBe(2);
     expect(bad.stderr()).toMatch(/LOOM_AM_ADDRESS=nohost has no port/);
     expect(bad.stderr()).toMatch(/LOOM_SECRET_FILE: cannot read .*missing-secret \(ENOENT\)/);

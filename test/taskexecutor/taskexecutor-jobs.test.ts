@@ -24,7 +24,12 @@ describe('TaskExecutor processes run jobs from bundles on WebHDFS', () => {
     kit = await TaskExecutorTestKit.start();
     const tes = await kit.startTaskExecutors(['container_1_0001_01_000002', 'container_1_0001_01_000003']);
     const pids = new Set(tes.map((t) => t.process.pid));
-    expect(kit.registry.list().map((t) => [t.id, t.slots, t.freeSlots, t.host]).sort()).toEqual([
+    expect(
+      kit.registry
+        .list()
+        .map((t) => [t.id, t.slots, t.freeSlots, t.host])
+        .sort(),
+    ).toEqual([
       ['container_1_0001_01_000002', 2, 2, '127.0.0.1'],
       ['container_1_0001_01_000003', 2, 2, '127.0.0.1'],
     ]);
@@ -61,7 +66,12 @@ describe('TaskExecutor processes run jobs from bundles on WebHDFS', () => {
     expect((done2.results as string[]).map((r) => r.split('@')[0])).toEqual(['hello from 0', 'hello from 1', 'hello from 2']);
     expect((done2.results as string[]).every((r) => pids.has(Number(r.split('@')[1])))).toBe(true);
     // Same TaskExecutors (no new registration), and each fetched the bundle once.
-    expect(kit.registry.list().map((t) => t.id).sort()).toEqual(tes.map((t) => t.id).sort());
+    expect(
+      kit.registry
+        .list()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(tes.map((t) => t.id).sort());
     for (const te of tes) expect(await readdir(te.cacheDir)).toHaveLength(1);
     expect(tes.every((t) => t.process.exitCode === null)).toBe(true);
   });
@@ -95,21 +105,33 @@ export async function explode(task) {
 export function bigint() { return 10n; }
 `,
     });
-    const thrown = await kit.jobMaster.waitForJob((await kit.jobMaster.submitJob({ bundle, exportName: 'explode', parallelism: 4, args: [] })).id);
+    const thrown = await kit.jobMaster.waitForJob(
+      (await kit.jobMaster.submitJob({ bundle, exportName: 'explode', parallelism: 4, args: [] })).id,
+    );
     expect(thrown.state).toBe('FAILED');
     // The bundle's frames name its file as uploaded, not the TaskExecutor's cache path (the client maps it to the user's name).
-    expect(thrown.error).toMatch(/^task 2 \(attempt 1\) failed on TaskExecutor container_1_0001_01_00000[23]: Error: bad input at index 2\n\s+at explode \(faulty-[0-9a-f]{12}\.mjs:3:\d+\)\n/);
+    expect(thrown.error).toMatch(
+      /^task 2 \(attempt 1\) failed on TaskExecutor container_1_0001_01_00000[23]: Error: bad input at index 2\n\s+at explode \(faulty-[0-9a-f]{12}\.mjs:3:\d+\)\n/,
+    );
     expect(thrown.error).not.toContain('loom-bundles');
     expect(thrown.tasks[2]).toMatchObject({ state: 'FAILED', attempt: 1 });
     // The task still sleeping is stopped on its TaskExecutor: every slot comes back.
-    await waitFor(() => kit!.registry.list().every((t) => t.freeSlots === 2), 'the other tasks to be cancelled', () => JSON.stringify(kit!.jobMaster.job(thrown.id)));
+    await waitFor(
+      () => kit!.registry.list().every((t) => t.freeSlots === 2),
+      'the other tasks to be cancelled',
+      () => JSON.stringify(kit!.jobMaster.job(thrown.id)),
+    );
     expect(kit.jobMaster.job(thrown.id)!.tasks[0]).toMatchObject({ state: 'CANCELED', attempt: 1 });
 
-    const notJson = await kit.jobMaster.waitForJob((await kit.jobMaster.submitJob({ bundle, exportName: 'bigint', parallelism: 1, args: [] })).id);
+    const notJson = await kit.jobMaster.waitForJob(
+      (await kit.jobMaster.submitJob({ bundle, exportName: 'bigint', parallelism: 1, args: [] })).id,
+    );
     expect(notJson.state).toBe('FAILED');
     expect(notJson.error).toMatch(/task 0 returned a value that is not JSON-serialisable \(.*BigInt.*\); return plain data/);
 
-    const missing = await kit.jobMaster.waitForJob((await kit.jobMaster.submitJob({ bundle, exportName: 'nope', parallelism: 1, args: [] })).id);
+    const missing = await kit.jobMaster.waitForJob(
+      (await kit.jobMaster.submitJob({ bundle, exportName: 'nope', parallelism: 1, args: [] })).id,
+    );
     expect(missing.state).toBe('FAILED');
     expect(missing.error).toMatch(/the bundle exports no function named "nope" \(its exported functions: bigint, explode\)/);
   });
@@ -118,16 +140,23 @@ export function bigint() { return 10n; }
     kit = await TaskExecutorTestKit.start();
     await kit.startTaskExecutors(['container_1_0001_01_000002']);
     const bundle = await kit.bundle({
-      'slow.mjs': 'export const sleep = () => new Promise((r) => setTimeout(() => r("woke"), 60000));\nexport const quick = (t) => t.index;\n',
+      'slow.mjs':
+        'export const sleep = () => new Promise((r) => setTimeout(() => r("woke"), 60000));\nexport const quick = (t) => t.index;\n',
     });
     const job = await kit.jobMaster.submitJob({ bundle, exportName: 'sleep', parallelism: 3, args: [] });
-    await waitFor(() => kit!.jobMaster.job(job.id)!.tasks.filter((t) => t.state === 'RUNNING').length === 2, 'two tasks running', () => kit!.stderrOf());
-    expect(kit.jobMaster.job(job.id)!.tasks[2]!.state).toBe('SCHEDULED');
+    await waitFor(
+      () => kit!.jobMaster.job(job.id)!.tasks.filter((t) => t.state === 'RUNNING').length === 2,
+      'two tasks running',
+      () => kit!.stderrOf(),
+    );
+    expect(kit.jobMaster.job(job.id)!.tasks[2].state).toBe('SCHEDULED');
     const cancelled = await kit.jobMaster.cancelJob(job.id);
     expect(cancelled.state).toBe('CANCELED');
     expect(cancelled.tasks.map((t) => t.state)).toEqual(['CANCELED', 'CANCELED', 'CANCELED']);
-    expect(kit.registry.list()[0]!.freeSlots).toBe(2);
-    const next = await kit.jobMaster.waitForJob((await kit.jobMaster.submitJob({ bundle, exportName: 'quick', parallelism: 2, args: [] })).id);
+    expect(kit.registry.list()[0].freeSlots).toBe(2);
+    const next = await kit.jobMaster.waitForJob(
+      (await kit.jobMaster.submitJob({ bundle, exportName: 'quick', parallelism: 2, args: [] })).id,
+    );
     expect(next.results).toEqual([0, 1]);
   });
 });

@@ -136,9 +136,11 @@ export class TaskExecutorTestKit {
       },
     });
     let err = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (s: string) => (err += s));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => (err += s));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      child.once('exit', (code, signal) => r({ code, signal })),
+    );
     const te = { id, process: child, stderr: () => err, exited, cacheDir: join(workDir, 'loom-bundles') };
     this.spawned.push(te);
     return te;
@@ -147,7 +149,11 @@ export class TaskExecutorTestKit {
   /** Spawns and waits until all have registered. */
   async startTaskExecutors(ids: string[], slots = 2): Promise<SpawnedTaskExecutor[]> {
     const tes = await Promise.all(ids.map((id) => this.spawnTaskExecutor(id, { slots })));
-    await waitFor(() => ids.every((id) => this.registry.has(id)), `TaskExecutors ${ids.join(', ')} to register`, () => this.stderrOf(tes));
+    await waitFor(
+      () => ids.every((id) => this.registry.has(id)),
+      `TaskExecutors ${ids.join(', ')} to register`,
+      () => this.stderrOf(tes),
+    );
     return tes;
   }
 
@@ -160,10 +166,10 @@ export class TaskExecutorTestKit {
     const names = Object.keys(files);
     const local = join(this.dir, 'src', String(Math.random()).slice(2));
     let path: string;
-    if (names.length === 1 && !names[0]!.includes('/') && !opts.entry) {
+    if (names.length === 1 && !names[0].includes('/') && !opts.entry) {
       await mkdir(local, { recursive: true });
-      path = join(local, names[0]!);
-      await writeFile(path, files[names[0]!]!);
+      path = join(local, names[0]);
+      await writeFile(path, files[names[0]]);
     } else {
       for (const [name, text] of Object.entries(files)) {
         await mkdir(dirname(join(local, name)), { recursive: true });

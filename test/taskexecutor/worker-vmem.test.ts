@@ -27,12 +27,15 @@ function vmSizeWithWorkers(slots: number, containerMb: number): { idleMb: number
     for (const w of workers) await w.terminate();
     console.log(JSON.stringify({ idleMb, busyMb }));
   `;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', MALLOC_ARENA_MAX: '4' } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', MALLOC_ARENA_MAX: '4' },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
 
-describe('TaskExecutor worker threads under YARN\'s virtual memory check', () => {
+describe("TaskExecutor worker threads under YARN's virtual memory check", () => {
   it('keeps a 1 GiB TaskExecutor with 4 busy slots under 2.1 x its memory', () => {
     const { idleMb, busyMb } = vmSizeWithWorkers(4, 1024);
     expect((busyMb - idleMb) / 4).toBeLessThan(200);

@@ -38,7 +38,7 @@ export class ChmodMode {
   private parseOctal(text: string): boolean {
     const m = /^\s*\+?([01]?)([0-7]{3})\s*$/.exec(text);
     if (!m) return false;
-    const digits = m[2]!;
+    const digits = m[2];
     this.sticky.type = this.user.type = this.group.type = this.others.type = '=';
     this.sticky.mode = m[1] ? Number(m[1]) : 0;
     this.user.mode = Number(digits[0]);
@@ -63,12 +63,12 @@ export class ChmodMode {
       }
       first = false;
       pos = clause.lastIndex;
-      const ops = m[2]!;
+      const ops = m[2];
       const type = ops[ops.length - 1] as Segment['type'];
       let u = false;
       let g = false;
       let o = false;
-      for (const c of m[1]!) {
+      for (const c of m[1]) {
         if (c === 'u') u = true;
         else if (c === 'g') g = true;
         else if (c === 'o') o = true;
@@ -76,7 +76,7 @@ export class ChmodMode {
       if (!u && !g && !o) u = g = o = true; // none (or only 'a') means all
       let mode = 0;
       let stickyBit = false;
-      for (const c of m[3]!) {
+      for (const c of m[3]) {
         if (c === 'r') mode |= 4;
         else if (c === 'w') mode |= 2;
         else if (c === 'x') mode |= 1;
@@ -89,7 +89,7 @@ export class ChmodMode {
         Object.assign(this.others, { type, mode });
         Object.assign(this.sticky, { type, mode: stickyBit ? 1 : 0 });
       }
-      commaSeparated = m[4]!.includes(',');
+      commaSeparated = m[4].includes(',');
     }
     return true;
   }

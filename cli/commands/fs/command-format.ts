@@ -34,7 +34,7 @@ export function parseCommandFormat(args: string[], spec: CommandFormatSpec): Par
   const values = new Map<string, string>();
   let pos = 0;
   while (pos < args.length) {
-    const arg = args[pos]!;
+    const arg = args[pos];
     if (!arg.startsWith('-') || arg === '-') break;
     if (arg === '--') {
       args.splice(pos, 1);
@@ -48,10 +48,10 @@ export function parseCommandFormat(args: string[], spec: CommandFormatSpec): Par
       args.splice(pos, 1);
       // CommandFormat takes the next word as the value only when it is no option and enough arguments remain.
       let value = '';
-      if (pos < args.length && args.length > spec.min && !args[pos]!.startsWith('-')) value = args.splice(pos, 1)[0]!;
+      if (pos < args.length && args.length > spec.min && !args[pos].startsWith('-')) value = args.splice(pos, 1)[0]!;
       values.set(opt, value);
     } else if (spec.unsupported && opt in spec.unsupported) {
-      throw unsupportedFlag(spec.command, arg, spec.unsupported[opt]!);
+      throw unsupportedFlag(spec.command, arg, spec.unsupported[opt]);
     } else if (spec.ignoreUnknown) {
       pos++;
     } else {

@@ -3,10 +3,30 @@
  * the flags it implements; Hadoop's other flags are refused by name), and the `hdfs dfs`
  * commands it does not have, so that those are named as such.
  */
-import { APPEND_USAGE, AppendToFileCommand, CP_USAGE, CpCommand, GET_USAGE, GetCommand, MV_USAGE, MvCommand, PUT_USAGE, PutCommand } from './copy-commands.js';
+import {
+  APPEND_USAGE,
+  AppendToFileCommand,
+  CP_USAGE,
+  CpCommand,
+  GET_USAGE,
+  GetCommand,
+  MV_USAGE,
+  MvCommand,
+  PUT_USAGE,
+  PutCommand,
+} from './copy-commands.js';
 import { COUNT_USAGE, CountCommand } from './count-command.js';
 import { RM_USAGE, RMDIR_USAGE, RmCommand, RmdirCommand } from './delete-commands.js';
-import { CAT_USAGE, CatCommand, CHECKSUM_USAGE, ChecksumCommand, HEAD_USAGE, HeadCommand, TAIL_USAGE, TailCommand } from './display-commands.js';
+import {
+  CAT_USAGE,
+  CatCommand,
+  CHECKSUM_USAGE,
+  ChecksumCommand,
+  HEAD_USAGE,
+  HeadCommand,
+  TAIL_USAGE,
+  TailCommand,
+} from './display-commands.js';
 import { DU_USAGE, DuCommand } from './du-command.js';
 import type { FsCommand } from './fs-command.js';
 import type { FsShellContext } from './fs-shell-context.js';
@@ -26,7 +46,11 @@ export interface CommandEntry {
 
 /** Keyed by the command without its dash, sorted as `hdfs dfs` lists them. */
 export const COMMANDS: Record<string, CommandEntry> = {
-  appendToFile: { usage: APPEND_USAGE, description: 'append local files (or stdin, "-") to an HDFS file', create: (s, n) => new AppendToFileCommand(s, n) },
+  appendToFile: {
+    usage: APPEND_USAGE,
+    description: 'append local files (or stdin, "-") to an HDFS file',
+    create: (s, n) => new AppendToFileCommand(s, n),
+  },
   cat: { usage: CAT_USAGE, description: 'print files', create: (s, n) => new CatCommand(s, n) },
   checksum: { usage: CHECKSUM_USAGE, description: 'print the HDFS checksum of files', create: (s, n) => new ChecksumCommand(s, n) },
   chgrp: { usage: CHGRP_USAGE, description: 'change the group', create: (s, n) => new ChgrpCommand(s, n) },
@@ -46,9 +70,21 @@ export const COMMANDS: Record<string, CommandEntry> = {
   rm: { usage: RM_USAGE, description: 'delete (to the trash when fs.trash.interval > 0)', create: (s, n) => new RmCommand(s, n) },
   rmdir: { usage: RMDIR_USAGE, description: 'delete empty directories', create: (s, n) => new RmdirCommand(s, n) },
   setrep: { usage: SETREP_USAGE, description: 'set the replication of files', create: (s, n) => new SetrepCommand(s, n) },
-  stat: { usage: STAT_USAGE, description: 'print file details in a format (%a %A %b %F %g %n %o %r %u %x %X %y %Y)', create: (s, n) => new StatCommand(s, n) },
-  tail: { usage: TAIL_USAGE, description: 'print the last kilobyte of a file (-f: and follow it)', create: (s, n) => new TailCommand(s, n) },
-  test: { usage: TEST_USAGE, description: 'exit 0 if the path is a directory/exists/a file/non-empty/writable/readable/empty', create: (s, n) => new TestCommand(s, n) },
+  stat: {
+    usage: STAT_USAGE,
+    description: 'print file details in a format (%a %A %b %F %g %n %o %r %u %x %X %y %Y)',
+    create: (s, n) => new StatCommand(s, n),
+  },
+  tail: {
+    usage: TAIL_USAGE,
+    description: 'print the last kilobyte of a file (-f: and follow it)',
+    create: (s, n) => new TailCommand(s, n),
+  },
+  test: {
+    usage: TEST_USAGE,
+    description: 'exit 0 if the path is a directory/exists/a file/non-empty/writable/readable/empty',
+    create: (s, n) => new TestCommand(s, n),
+  },
   touch: { usage: TOUCH_USAGE, description: 'set times, creating missing files', create: (s, n) => new TouchCommand(s, n) },
   touchz: { usage: TOUCHZ_USAGE, description: 'create empty files', create: (s, n) => new TouchzCommand(s, n) },
 };
@@ -77,6 +113,6 @@ export const NOT_IN_LOOM: Record<string, string | undefined> = {
 };
 
 export function usageLine(name: string): string {
-  const entry = COMMANDS[name]!;
+  const entry = COMMANDS[name];
   return `-${name} ${entry.usage}`;
 }

@@ -66,7 +66,9 @@ export abstract class CommandWithDestination extends FsCommand {
       throw pathNotFound(
         dst.display,
         dst.fs.qualify(dst.path),
-        dst.representsDirectory() ? `a destination ending in / is a directory that must exist: ${create}, or drop the / to name a new file` : `its parent directory must exist: ${create}`,
+        dst.representsDirectory()
+          ? `a destination ending in / is a directory that must exist: ${create}, or drop the / to name a new file`
+          : `its parent directory must exist: ${create}`,
       );
     }
     await super.processArguments(items);

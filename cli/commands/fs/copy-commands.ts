@@ -46,9 +46,9 @@ export class PutCommand extends CommandWithDestination {
   }
 
   protected override async processArguments(items: PathData[]): Promise<void> {
-    if (items.length === 1 && items[0]!.display === '-') {
+    if (items.length === 1 && items[0].display === '-') {
       // Put.processArguments: "-" is standard input, written to the target without the destination checks.
-      await this.copyStreamToTarget(this.shell.io.stdin ?? process.stdin, await this.targetPath(items[0]!), undefined, '-');
+      await this.copyStreamToTarget(this.shell.io.stdin ?? process.stdin, await this.targetPath(items[0]), undefined, '-');
       return;
     }
     await super.processArguments(items);
@@ -99,7 +99,7 @@ export class CpCommand extends CommandWithDestination {
   /** Cp.popPreserveOption: the first `-p[topax]` anywhere before "--". */
   private popPreserveOption(args: string[]): void {
     for (let i = 0; i < args.length && args[i] !== '--'; i++) {
-      const arg = args[i]!;
+      const arg = args[i];
       if (!arg.startsWith('-p')) continue;
       args.splice(i, 1);
       if (arg.length === 2) {
@@ -110,7 +110,8 @@ export class CpCommand extends CommandWithDestination {
       for (const letter of arg.slice(2)) {
         const attribute = byLetter[letter.toLowerCase()];
         if (attribute) this.preserve.add(attribute);
-        else if ('ax'.includes(letter.toLowerCase())) throw unsupportedFlag('-cp', `-p${letter}`, 'ACLs and extended attributes are not copied');
+        else if ('ax'.includes(letter.toLowerCase()))
+          throw unsupportedFlag('-cp', `-p${letter}`, 'ACLs and extended attributes are not copied');
         else throw new ShellUsageError(`No attribute for ${letter}`);
       }
       return;

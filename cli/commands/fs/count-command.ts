@@ -17,7 +17,7 @@ import type { HdfsContentSummary } from '../../../client/hadoop/hdfs/webhdfs-jso
 
 export const COUNT_USAGE = '[-q] [-h] [-v] [-u] [-x] [-e] [-s] <path> ...';
 
-const pad = (widths: number[], values: string[]) => values.map((v, i) => `${v.padStart(widths[i]!)} `).join('');
+const pad = (widths: number[], values: string[]) => values.map((v, i) => `${v.padStart(widths[i])} `).join('');
 const QUOTA_WIDTHS = [12, 15, 15, 15];
 const SUMMARY_WIDTHS = [12, 12, 18];
 const SNAPSHOT_WIDTHS = [18, 24, 24, 28];

@@ -55,6 +55,6 @@ export class DuCommand extends FsCommand {
 /** FsUsage.TableBuilder without right-aligned columns: `%-w0s  %-w1s  %s`. */
 export function formatTable(rows: string[][]): string {
   const columns = rows[0]?.length ?? 0;
-  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => `${r.map((cell, c) => (c === columns - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}\n`).join('');
+  const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => `${r.map((cell, c) => (c === columns - 1 ? cell : cell.padEnd(widths[c]))).join('  ')}\n`).join('');
 }

@@ -71,9 +71,7 @@ export class FsShellContext {
       if (err instanceof GlobSyntaxError) throw new ShellUsageError(err.message);
       throw err;
     }
-    return [...matches]
-      .map(([path, status]) => new PathData(this.hdfs, display(path, status), path, status))
-      .sort(comparePaths);
+    return [...matches].map(([path, status]) => new PathData(this.hdfs, display(path, status), path, status)).sort(comparePaths);
   }
 
   /** Globber: literal components are appended, wildcard ones matched against the listing of each candidate directory. */
@@ -123,7 +121,7 @@ export class FsShellContext {
   /** The first line of what the file system said (FsShell prints a remote exception's message, not its class). */
   static messageOf(err: unknown): string {
     if (err && typeof err === 'object' && 'remoteMessage' in err && typeof err.remoteMessage === 'string') {
-      return err.remoteMessage.split('\n')[0]!;
+      return err.remoteMessage.split('\n')[0];
     }
     return err instanceof Error ? (err.message.split('\n')[0] ?? String(err)) : String(err);
   }

@@ -36,7 +36,12 @@ export class LsCommand extends FsCommand {
   private maxEc = 0;
 
   protected processOptions(args: string[]): void {
-    const { flags } = parseCommandFormat(args, { command: '-ls', min: 0, max: UNLIMITED, flags: ['C', 'd', 'h', 'q', 'R', 'r', 't', 'S', 'u', 'e'] });
+    const { flags } = parseCommandFormat(args, {
+      command: '-ls',
+      min: 0,
+      max: UNLIMITED,
+      flags: ['C', 'd', 'h', 'q', 'R', 'r', 't', 'S', 'u', 'e'],
+    });
     this.pathOnly = flags.has('C');
     this.dirRecurse = !flags.has('d');
     this.recursive = flags.has('R') && this.dirRecurse;

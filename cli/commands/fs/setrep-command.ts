@@ -33,7 +33,8 @@ export class SetrepCommand extends FsCommand {
     try {
       await this.shell.client.setReplication(item.path, this.replication);
     } catch (err) {
-      if (err instanceof Error && err.name === 'WebHdfsOperationFailedError') throw new Error(`Could not set replication for: ${item.display}`);
+      if (err instanceof Error && err.name === 'WebHdfsOperationFailedError')
+        throw new Error(`Could not set replication for: ${item.display}`);
       throw err;
     }
     await this.shell.out(`Replication ${this.replication} set: ${item.display}\n`);

@@ -244,7 +244,11 @@ export class LocalShellFs implements ShellFs {
 
   async setTimes(path: string, modificationTime: number, accessTime: number): Promise<void> {
     const current = await stat(path);
-    await utimes(path, (accessTime === -1 ? current.atimeMs : accessTime) / 1000, (modificationTime === -1 ? current.mtimeMs : modificationTime) / 1000);
+    await utimes(
+      path,
+      (accessTime === -1 ? current.atimeMs : accessTime) / 1000,
+      (modificationTime === -1 ? current.mtimeMs : modificationTime) / 1000,
+    );
   }
 
   async setPermission(path: string, permission: number): Promise<void> {

@@ -17,7 +17,7 @@ export class StatCommand extends FsCommand {
   protected processOptions(args: string[]): void {
     const { flags } = parseCommandFormat(args, { command: '-stat', min: 1, max: UNLIMITED, flags: ['R'] });
     this.recursive = flags.has('R');
-    if (args[0]!.includes('%')) this.format = args.shift()!;
+    if (args[0].includes('%')) this.format = args.shift()!;
     checkArgumentCount(args, 1, UNLIMITED);
   }
 
@@ -25,28 +25,55 @@ export class StatCommand extends FsCommand {
     const s = item.status!;
     let line = '';
     for (let i = 0; i < this.format.length; i++) {
-      const c = this.format[i]!;
+      const c = this.format[i];
       if (c !== '%') {
         line += c;
         continue;
       }
       if (i + 1 === this.format.length) break;
-      const spec = this.format[++i]!;
+      const spec = this.format[++i];
       switch (spec) {
-        case 'a': line += octalDigits(s.permission); break;
-        case 'A': line += permissionString(s.permission); break;
-        case 'b': line += String(s.length); break;
-        case 'F': line += s.type === 'DIRECTORY' ? 'directory' : s.type === 'FILE' ? 'regular file' : 'symlink'; break;
-        case 'g': line += s.group; break;
-        case 'n': line += item.name; break;
-        case 'o': line += String(s.blockSize); break;
-        case 'r': line += String(s.replication); break;
-        case 'u': line += s.owner; break;
-        case 'x': line += utcSecond(s.accessTime); break;
-        case 'X': line += String(s.accessTime); break;
-        case 'y': line += utcSecond(s.modificationTime); break;
-        case 'Y': line += String(s.modificationTime); break;
-        default: line += spec;
+        case 'a':
+          line += octalDigits(s.permission);
+          break;
+        case 'A':
+          line += permissionString(s.permission);
+          break;
+        case 'b':
+          line += String(s.length);
+          break;
+        case 'F':
+          line += s.type === 'DIRECTORY' ? 'directory' : s.type === 'FILE' ? 'regular file' : 'symlink';
+          break;
+        case 'g':
+          line += s.group;
+          break;
+        case 'n':
+          line += item.name;
+          break;
+        case 'o':
+          line += String(s.blockSize);
+          break;
+        case 'r':
+          line += String(s.replication);
+          break;
+        case 'u':
+          line += s.owner;
+          break;
+        case 'x':
+          line += utcSecond(s.accessTime);
+          break;
+        case 'X':
+          line += String(s.accessTime);
+          break;
+        case 'y':
+          line += utcSecond(s.modificationTime);
+          break;
+        case 'Y':
+          line += String(s.modificationTime);
+          break;
+        default:
+          line += spec;
       }
     }
     await this.shell.out(`${line}\n`);

@@ -51,7 +51,9 @@ export async function checkBundle(packed: PackedBundle, userPath: string, opts: 
     const layout = await layOut(packed, userPath, work);
     const outcome = await loadInChild(layout, opts.exportName, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     if (outcome.kind === 'timeout') {
-      opts.log?.(`warning: the bundle ${userPath} could not be checked within ${Math.round((opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s; submitting it unchecked`);
+      opts.log?.(
+        `warning: the bundle ${userPath} could not be checked within ${Math.round((opts.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s; submitting it unchecked`,
+      );
       return;
     }
     if (outcome.kind !== 'ok') throw new BundleError(problem(outcome, layout, opts.exportRole ?? 'task'), { detail: outcome.raw });
@@ -161,9 +163,15 @@ try {
 `;
 
 function loadInChild(layout: Layout, exportName: string | undefined, timeoutMs: number): Promise<Outcome> {
-  const input = JSON.stringify({ entry: pathToFileURL(layout.entry).href, ...(exportName !== undefined && !layout.commonJsEntry ? { exportName } : {}) });
+  const input = JSON.stringify({
+    entry: pathToFileURL(layout.entry).href,
+    ...(exportName !== undefined && !layout.commonJsEntry ? { exportName } : {}),
+  });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '--eval', CHILD_SOURCE, input], { cwd: layout.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '--eval', CHILD_SOURCE, input], {
+      cwd: layout.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -179,19 +187,35 @@ function loadInChild(layout: Layout, exportName: string | undefined, timeoutMs: 
     });
     child.on('close', () => {
       clearTimeout(timer);
-      if (timedOut) return resolve({ kind: 'timeout' });
+      if (timedOut) {
+        resolve({ kind: 'timeout' });
+        return;
+      }
       const said = stdout.trim().split('\n').at(-1);
       if (said) {
         try {
           const o = JSON.parse(said) as { kind: string; name?: string; code?: string; message?: string };
-          if (o.kind === 'ok') return resolve({ kind: 'ok' });
-          if (o.kind === 'missing-export') return resolve({ kind: 'missing-export', name: o.name!, raw: said });
-          return resolve({ kind: 'load', ...(o.code ? { code: o.code } : {}), message: o.message ?? 'unknown', raw: said });
+          if (o.kind === 'ok') {
+            resolve({ kind: 'ok' });
+            return;
+          }
+          if (o.kind === 'missing-export') {
+            resolve({ kind: 'missing-export', name: o.name!, raw: said });
+            return;
+          }
+          resolve({ kind: 'load', ...(o.code ? { code: o.code } : {}), message: o.message ?? 'unknown', raw: said });
+          return;
         } catch {
           // fall through to stderr
         }
       }
-      resolve(syntaxErrorIn(stderr) ?? { kind: 'load', message: lastErrorLine(stderr) || `the check ended without an answer (stdout: ${stdout.slice(0, 200)})`, raw: stderr });
+      resolve(
+        syntaxErrorIn(stderr) ?? {
+          kind: 'load',
+          message: lastErrorLine(stderr) || `the check ended without an answer (stdout: ${stdout.slice(0, 200)})`,
+          raw: stderr,
+        },
+      );
     });
   });
 }
@@ -204,15 +228,22 @@ function syntaxErrorIn(stderr: string): Outcome | undefined {
   const lines = stderr.split('\n');
   const at = lines.findIndex((l) => /^\S+:\d+$/.test(l));
   if (at < 0) return undefined;
-  const [, file, line] = /^(\S+):(\d+)$/.exec(lines[at]!)!;
-  const caret = lines[at + 2] !== undefined ? lines[at + 2]!.indexOf('^') : -1;
+  const [, file, line] = /^(\S+):(\d+)$/.exec(lines[at])!;
+  const caret = lines[at + 2] !== undefined ? lines[at + 2].indexOf('^') : -1;
   const error = lines.slice(at + 3).find((l) => /^\w*Error\b/.test(l));
   if (!error) return undefined;
-  return { kind: 'syntax', file: file!, line: Number(line), ...(caret >= 0 ? { column: caret + 1 } : {}), message: error, raw: stderr };
+  return { kind: 'syntax', file: file, line: Number(line), ...(caret >= 0 ? { column: caret + 1 } : {}), message: error, raw: stderr };
 }
 
 function lastErrorLine(stderr: string): string {
-  return stderr.split('\n').filter((l) => /^\w*Error\b/.test(l)).at(-1) ?? stderr.trim().split('\n')[0] ?? '';
+  return (
+    stderr
+      .split('\n')
+      .filter((l) => /^\w*Error\b/.test(l))
+      .at(-1) ??
+    stderr.trim().split('\n')[0] ??
+    ''
+  );
 }
 
 /** One line in the user's terms: their file, and what to do. */
@@ -225,7 +256,10 @@ function problem(outcome: Exclude<Outcome, { kind: 'ok' } | { kind: 'timeout' }>
       if (role === 'main' && name === 'default') {
         return `${entry} has no default export, so it is not a program: add \`export default async function main(ctx) { ... }\`, or name the export holding main with -c`;
       }
-      const fix = role === 'main' ? `export async function ${identifierOr(name)}(ctx) { ... }` : `export function ${identifierOr(name)}(task) { ... }`;
+      const fix =
+        role === 'main'
+          ? `export async function ${identifierOr(name)}(ctx) { ... }`
+          : `export function ${identifierOr(name)}(task) { ... }`;
       return `${entry} has no export named "${name}" (-c ${name}): add \`${fix}\`, or give -c an export it has`;
     }
     case 'syntax': {
@@ -238,7 +272,7 @@ function problem(outcome: Exclude<Outcome, { kind: 'ok' } | { kind: 'timeout' }>
 }
 
 function loadProblem(outcome: { code?: string; message: string }, layout: Layout, bundle: string): string {
-  const message = layout.userText(outcome.message.split('\n')[0]!);
+  const message = layout.userText(outcome.message.split('\n')[0]);
   if (outcome.code === 'ERR_MODULE_NOT_FOUND') {
     const pkg = /Cannot find package '([^']+)' imported from (.+)$/.exec(message);
     const file = /Cannot find module '([^']+)' imported from (.+)$/.exec(message);
@@ -246,14 +280,15 @@ function loadProblem(outcome: { code?: string; message: string }, layout: Layout
     const entryName = basename(layout.entry);
     if (pkg && layout.single) {
       const dir = dirname(layout.userPath);
-      const which = !existsSync(join(dir, 'node_modules', pkg[1]!))
+      const which = !existsSync(join(dir, 'node_modules', pkg[1]))
         ? `a directory holding ${entryName} and node_modules/${pkg[1]}`
         : dir === '.'
           ? 'the current directory (.)'
           : `the directory ${dir}`;
       return `${importer} imports the package "${pkg[1]}", which a single-file bundle does not carry: pass ${which} as the bundle instead, naming the module with --entry ${entryName}`;
     }
-    if (pkg) return `${importer} imports the package "${pkg[1]}", which ${bundle} does not hold in its node_modules: install it there (npm install ${pkg[1]} in ${layout.userPath})`;
+    if (pkg)
+      return `${importer} imports the package "${pkg[1]}", which ${bundle} does not hold in its node_modules: install it there (npm install ${pkg[1]} in ${layout.userPath})`;
     if (file && layout.single) {
       return `${importer} imports ${file[1]}, which a single-file bundle does not carry: pass the directory holding both as the bundle instead, naming the module with --entry ${entryName}`;
     }

@@ -103,12 +103,15 @@ async function resolveEntry(dir: string, given: string | undefined): Promise<str
     }
     const st = await stat(full).catch(() => undefined);
     if (st?.isFile()) {
-      if (!MODULE_EXTENSIONS.has(extname(full))) throw new BundleError(`bundle entry ${candidate} in ${dir} is not a JavaScript module (.mjs, .js or .cjs)`);
+      if (!MODULE_EXTENSIONS.has(extname(full)))
+        throw new BundleError(`bundle entry ${candidate} in ${dir} is not a JavaScript module (.mjs, .js or .cjs)`);
       return rel.split(sep).join('/');
     }
     if (given) throw new BundleError(`bundle entry ${given} does not exist in ${dir}`);
   }
-  throw new BundleError(`bundle directory ${dir} has no entry module: add index.mjs, set "main" in its package.json, or name the entry explicitly`);
+  throw new BundleError(
+    `bundle directory ${dir} has no entry module: add index.mjs, set "main" in its package.json, or name the entry explicitly`,
+  );
 }
 
 async function packageEntry(dir: string): Promise<string | undefined> {
@@ -129,7 +132,7 @@ async function packageEntry(dir: string): Promise<string | undefined> {
   if (typeof dot === 'string') return dot;
   if (typeof dot === 'object' && dot !== null) {
     const conditions = dot as Record<string, unknown>;
-    for (const c of ['import', 'node', 'default']) if (typeof conditions[c] === 'string') return conditions[c] as string;
+    for (const c of ['import', 'node', 'default']) if (typeof conditions[c] === 'string') return conditions[c];
   }
   return typeof pkg.main === 'string' ? pkg.main : undefined;
 }

@@ -37,7 +37,7 @@ export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadedB
       targetName: packed.uploadName,
       ...(opts.permission ? { permission: opts.permission } : {}),
     });
-    status = await client.getFileStatus(staged!.hdfsPath);
+    status = await client.getFileStatus(staged.hdfsPath);
   }
   const prefix = opts.fsUri ? opts.fsUri.replace(/\/+$/, '') : '';
   return {

@@ -81,17 +81,22 @@ export async function followAm(cluster: LocatableCluster, opts: FollowAmOptions)
     try {
       const at = await locateAm(cluster);
       state = at.report.state;
-      if (at.state === 'ended') throw endedError(at.report, `job ${opts.jobId} (its ApplicationMaster at ${from} stopped answering: ${opts.lost.message})`);
+      if (at.state === 'ended')
+        throw endedError(at.report, `job ${opts.jobId} (its ApplicationMaster at ${from} stopped answering: ${opts.lost.message})`);
       if (at.state === 'serving' && (await restReady(at.report, cluster.secret))) {
         const where = `${at.report.host}:${at.report.rpcPort}${at.attempt !== undefined ? ` (attempt ${at.attempt})` : ''}`;
         const verb = at.restUrl === from ? 'answers again at' : 'moved to';
         opts.log?.(`the ApplicationMaster ${verb} ${where}; ${opts.thenWhat ?? `following job ${opts.jobId} there`}`);
         return at;
       }
-      problem = at.state === 'starting' ? `YARN reports no ApplicationMaster address (${at.report.state})` : `the ApplicationMaster at ${at.restUrl} does not answer yet`;
+      problem =
+        at.state === 'starting'
+          ? `YARN reports no ApplicationMaster address (${at.report.state})`
+          : `the ApplicationMaster at ${at.restUrl} does not answer yet`;
     } catch (err) {
       // An ended application or a refused secret is final; a ResourceManager that does not answer is asked again.
-      if (!(err instanceof Error) || err.name === 'ApplicationEndedError' || (err instanceof DispatcherError && err.status !== undefined)) throw err;
+      if (!(err instanceof Error) || err.name === 'ApplicationEndedError' || (err instanceof DispatcherError && err.status !== undefined))
+        throw err;
       problem = `the application report could not be read: ${err.message}`;
     }
     tries++;

@@ -43,8 +43,13 @@ export function amRegistered(r: ApplicationReport): boolean {
 /** `waitingFor`: what the caller was waiting for, e.g. "its ApplicationMaster to register". */
 export function endedError(r: ApplicationReport, waitingFor: string): ApplicationEndedError {
   const diagnostics = r.diagnostics.trim() !== '' ? `:\n${r.diagnostics.trim()}` : ' (YARN gave no diagnostics)';
-  const hints = amFailureHints(r.diagnostics).map((h) => `\nHint: ${h}.`).join('');
-  return new ApplicationEndedError(`application ${r.applicationId} ended ${r.state}/${r.finalStatus} while waiting for ${waitingFor}${diagnostics}${hints}`, r);
+  const hints = amFailureHints(r.diagnostics)
+    .map((h) => `\nHint: ${h}.`)
+    .join('');
+  return new ApplicationEndedError(
+    `application ${r.applicationId} ended ${r.state}/${r.finalStatus} while waiting for ${waitingFor}${diagnostics}${hints}`,
+    r,
+  );
 }
 
 /** Resolves with the report once the AM has registered; rejects if the application ends or time runs out. */
@@ -56,11 +61,17 @@ export async function waitUntilAmRegistered(opts: WaitOptions): Promise<Applicat
  * After registration: resolves once `ready()` says the REST endpoint answers, checking between
  * tries that the application is still alive.
  */
-export async function waitUntilRestReady(opts: WaitOptions & { ready: (report: ApplicationReport) => Promise<boolean> }): Promise<ApplicationReport> {
+export async function waitUntilRestReady(
+  opts: WaitOptions & { ready: (report: ApplicationReport) => Promise<boolean> },
+): Promise<ApplicationReport> {
   return poll(opts, 'its REST endpoint to answer', async (r) => (amRegistered(r) && (await opts.ready(r)) ? r : undefined));
 }
 
-async function poll(opts: WaitOptions, waitingFor: string, done: (r: ApplicationReport) => Promise<ApplicationReport | undefined>): Promise<ApplicationReport> {
+async function poll(
+  opts: WaitOptions,
+  waitingFor: string,
+  done: (r: ApplicationReport) => Promise<ApplicationReport | undefined>,
+): Promise<ApplicationReport> {
   const deadline = Date.now() + opts.timeoutMs;
   const pollMs = opts.pollMs ?? 200;
   let lastState: YarnApplicationState | undefined;

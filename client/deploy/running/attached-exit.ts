@@ -72,7 +72,13 @@ export class AttachedWork {
     try {
       const results = await Promise.all(
         entries.map(async ({ what, cleanup }) => {
-          const outcome = await Promise.race([cleanup(why).then((done) => ({ done }), (err: unknown) => ({ err })), late]);
+          const outcome = await Promise.race([
+            cleanup(why).then(
+              (done) => ({ done }),
+              (err: unknown) => ({ err }),
+            ),
+            late,
+          ]);
           if (outcome === 'late') return { done: [], unfinished: [`${what} (not done within ${Math.round(timeoutMs / 100) / 10} s)`] };
           if ('err' in outcome) return { done: [], unfinished: [`${what} (${describe(outcome.err)})`] };
           return { done: outcome.done, unfinished: [] };

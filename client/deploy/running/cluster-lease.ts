@@ -65,7 +65,8 @@ export class ClusterLease {
   private readonly log: (line: string) => void;
 
   private constructor(private readonly opts: ClusterLeaseOptions) {
-    if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs <= 0) throw new Error(`the client heartbeat timeout must be more than 0 ms; got ${opts.timeoutMs}`);
+    if (!Number.isFinite(opts.timeoutMs) || opts.timeoutMs <= 0)
+      throw new Error(`the client heartbeat timeout must be more than 0 ms; got ${opts.timeoutMs}`);
     this.baseUrl = opts.restUrl.replace(/\/+$/, '');
     this.intervalMs = Math.max(50, opts.intervalMs ?? Math.floor(opts.timeoutMs / 4));
     this.log = opts.log ?? (() => {});
@@ -109,7 +110,9 @@ export class ClusterLease {
       })
       .catch((err: unknown) => {
         if (!this.failing && !this.stopped) {
-          this.log(`warning: lease heartbeat to ${this.baseUrl} failed (${describeFetchError(err)}); retrying every ${this.intervalMs} ms, the cluster shuts down after ${this.opts.timeoutMs} ms without one`);
+          this.log(
+            `warning: lease heartbeat to ${this.baseUrl} failed (${describeFetchError(err)}); retrying every ${this.intervalMs} ms, the cluster shuts down after ${this.opts.timeoutMs} ms without one`,
+          );
         }
         this.failing = true;
         return this.relocate();
@@ -143,7 +146,8 @@ export class ClusterLease {
       signal: AbortSignal.timeout(Math.max(1000, this.intervalMs)),
     });
     const text = await res.text().catch(() => '');
-    if (!res.ok) throw new Error(`${method} ${CLUSTER_LEASE_PATH} answered HTTP ${res.status}: ${text.trim().slice(0, 300) || res.statusText}`);
+    if (!res.ok)
+      throw new Error(`${method} ${CLUSTER_LEASE_PATH} answered HTTP ${res.status}: ${text.trim().slice(0, 300) || res.statusText}`);
     return JSON.parse(text) as ClusterLeaseJson;
   }
 }

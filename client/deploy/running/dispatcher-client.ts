@@ -81,7 +81,8 @@ export class DispatcherClient {
 
   constructor(private readonly opts: DispatcherClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    if (!/^https?:\/\/[^/]+$/.test(this.baseUrl)) throw new DispatcherError(`the dispatcher address ${JSON.stringify(opts.baseUrl)} is not http://host:port`);
+    if (!/^https?:\/\/[^/]+$/.test(this.baseUrl))
+      throw new DispatcherError(`the dispatcher address ${JSON.stringify(opts.baseUrl)} is not http://host:port`);
   }
 
   async overview(): Promise<DispatcherOverview> {
@@ -168,7 +169,9 @@ export class DispatcherClient {
       }
       if (TERMINAL_JOB_STATES.has(job.state)) return job;
       if (Date.now() + pollMs > deadline) {
-        throw new DispatcherError(`job ${id} did not end within ${opts.timeoutMs} ms (it is ${job.state}); cancel it with cancelJob("${id}") or wait longer`);
+        throw new DispatcherError(
+          `job ${id} did not end within ${opts.timeoutMs} ms (it is ${job.state}); cancel it with cancelJob("${id}") or wait longer`,
+        );
       }
       await sleep(pollMs);
     }
@@ -192,7 +195,10 @@ export class DispatcherClient {
         const status = err instanceof DispatcherError ? err.status : undefined;
         if (status === 401 || status === 404) throw err;
         if (Date.now() + pollMs > deadline) {
-          throw new DispatcherError(`the dispatcher at ${this.baseUrl} was not ready within ${timeoutMs} ms: ${(err as Error).message}`, status);
+          throw new DispatcherError(
+            `the dispatcher at ${this.baseUrl} was not ready within ${timeoutMs} ms: ${(err as Error).message}`,
+            status,
+          );
         }
       }
       await sleep(pollMs);
@@ -227,7 +233,10 @@ export class DispatcherClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new DispatcherError(`${method} ${path} at ${this.baseUrl} answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`, res.status);
+      throw new DispatcherError(
+        `${method} ${path} at ${this.baseUrl} answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
+        res.status,
+      );
     }
   }
 }
@@ -267,8 +276,10 @@ function serverErrors(text: string): string[] {
 function connectionProblem(baseUrl: string, method: string, path: string, err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   const code = e.cause?.code ?? (e as { code?: string }).code;
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `the Loom dispatcher at ${baseUrl} did not answer ${method} ${path} in time`;
-  if (code === 'ECONNREFUSED') return `cannot connect to the Loom dispatcher at ${baseUrl}: connection refused. Is the cluster still running? (yarn application -status <applicationId>)`;
+  if (e.name === 'TimeoutError' || e.name === 'AbortError')
+    return `the Loom dispatcher at ${baseUrl} did not answer ${method} ${path} in time`;
+  if (code === 'ECONNREFUSED')
+    return `cannot connect to the Loom dispatcher at ${baseUrl}: connection refused. Is the cluster still running? (yarn application -status <applicationId>)`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve the host of the Loom dispatcher at ${baseUrl} (${code})`;
   return `cannot reach the Loom dispatcher at ${baseUrl}: ${e.cause?.message ?? e.message}${code ? ` (${code})` : ''}`;
 }

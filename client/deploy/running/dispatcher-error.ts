@@ -35,7 +35,7 @@ export function restCallFailed(call: RestCall, status: number, errors: string[],
 
 /** What a REST route does, in a person's words. */
 function whatTheCallDoes(method: string, path: string): string {
-  const route = path.split('?')[0]!;
+  const route = path.split('?')[0];
   const job = /^\/jobs\/([^/]+)$/.exec(route)?.[1];
   if (job !== undefined && method === 'PATCH') return `cancelling job ${decodeURIComponent(job)}`;
   if (job !== undefined && job !== 'overview') return `reading job ${decodeURIComponent(job)}`;
@@ -57,7 +57,8 @@ function forPerson(call: RestCall, status: number, errors: string[], answer: str
     const shape = /^[0-9a-f]{32}$/.test(id) ? '' : ' (job ids are 32 hex digits)';
     return `${cluster} has no job ${id}${shape}: loom list${yid} shows its jobs, loom list-clusters the other clusters`;
   }
-  if (status === 404) return `${call.baseUrl} is not the REST endpoint of a Loom cluster (it does not know ${what}): check -yid, or see loom list-clusters`;
+  if (status === 404)
+    return `${call.baseUrl} is not the REST endpoint of a Loom cluster (it does not know ${what}): check -yid, or see loom list-clusters`;
   if (status === 409 && call.method === 'POST') {
     const chosen = new URLSearchParams(call.path.split('?')[1] ?? '').get('jobid');
     return `${cluster} has a job ${chosen ?? 'with the id this client chose'} already: loom list${yid} shows it`;

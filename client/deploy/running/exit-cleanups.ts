@@ -21,7 +21,9 @@ export function perJobFinalStatus(state: string): 'SUCCEEDED' | 'FAILED' | 'KILL
 }
 
 function goneBecause(why: ClientExitReason): string {
-  return why === 'EPIPE' ? 'the attached Loom client lost its output (EPIPE) and went away' : `the attached Loom client was interrupted (${why})`;
+  return why === 'EPIPE'
+    ? 'the attached Loom client lost its output (EPIPE) and went away'
+    : `the attached Loom client was interrupted (${why})`;
 }
 
 /** What cancelling did, in a few words. */
@@ -40,7 +42,12 @@ export function cancelSessionJob(cluster: FollowedCluster, jobId: Promise<string
 }
 
 /** A per-job cluster: its job cancelled (if it still runs), then the cluster stopped with the status that follows. */
-export async function stopPerJobCluster(cluster: SessionCluster, lease: ClusterLease, jobId: string, why: ClientExitReason): Promise<string[]> {
+export async function stopPerJobCluster(
+  cluster: SessionCluster,
+  lease: ClusterLease,
+  jobId: string,
+  why: ClientExitReason,
+): Promise<string[]> {
   let job: JobDetails | undefined;
   let cancelError: string | undefined;
   try {
@@ -52,7 +59,10 @@ export async function stopPerJobCluster(cluster: SessionCluster, lease: ClusterL
   const diagnostics = `job ${jobId} ${job?.state ?? `could not be cancelled (${cancelError})`}: ${goneBecause(why)}`;
   try {
     const ended = await cluster.stop({ finalStatus, diagnostics, timeoutMs: STOP_WAIT_MS });
-    return [job ? cancelPhrase(jobId, job) : `could not cancel job ${jobId} (${cancelError})`, `stopped cluster ${cluster.applicationId} (${ended.finalStatus})`];
+    return [
+      job ? cancelPhrase(jobId, job) : `could not cancel job ${jobId} (${cancelError})`,
+      `stopped cluster ${cluster.applicationId} (${ended.finalStatus})`,
+    ];
   } finally {
     lease.stop();
   }
@@ -66,7 +76,11 @@ export function stopApplicationCluster(cluster: SessionCluster, lease: ClusterLe
       () => [] as string[],
     );
     try {
-      const ended = await cluster.stop({ finalStatus: 'KILLED', diagnostics: `${goneBecause(why)}: main() was stopped and its running jobs cancelled`, timeoutMs: STOP_WAIT_MS });
+      const ended = await cluster.stop({
+        finalStatus: 'KILLED',
+        diagnostics: `${goneBecause(why)}: main() was stopped and its running jobs cancelled`,
+        timeoutMs: STOP_WAIT_MS,
+      });
       return [...running.map((id) => `cancelled job ${id}`), `stopped cluster ${cluster.applicationId} (${ended.finalStatus})`];
     } finally {
       lease.stop();
@@ -75,14 +89,23 @@ export function stopApplicationCluster(cluster: SessionCluster, lease: ClusterLe
 }
 
 /** A cluster whose AM has not registered yet (no REST API to ask): killed through YARN, its staging dir removed. */
-export async function killUnregisteredCluster(ctx: DeployContext, cluster: { applicationId: string; stagingDir: string }, why: ClientExitReason): Promise<string[]> {
+export async function killUnregisteredCluster(
+  ctx: DeployContext,
+  cluster: { applicationId: string; stagingDir: string },
+  why: ClientExitReason,
+): Promise<string[]> {
   await ctx.yarn.killApplication(cluster.applicationId, { diagnostics: goneBecause(why), timeoutMs: STOP_WAIT_MS });
   await ctx.fs.delete(cluster.stagingDir, { recursive: true, ignoreMissing: true });
   return [`killed cluster ${cluster.applicationId} (its ApplicationMaster had not started yet)`];
 }
 
 /** A deployment still under way: abandoned through its AbortSignal (the deployer kills what it submitted and removes the staging dir). */
-export async function abandonDeployment(abort: AbortController, deploying: Promise<unknown>, what: string, why: ClientExitReason): Promise<string[]> {
+export async function abandonDeployment(
+  abort: AbortController,
+  deploying: Promise<unknown>,
+  what: string,
+  why: ClientExitReason,
+): Promise<string[]> {
   abort.abort(new Error(goneBecause(why)));
   await deploying.catch(() => undefined);
   return [`stopped deploying ${what}`];

@@ -48,7 +48,7 @@ function taskFailures(failed: TaskView[], names: BundleNames): string {
 /** A task's error as one line: its message, and where in the user's own files (not their node_modules, when it passed through them) it was thrown. */
 export function taskErrorLine(error: string, names: BundleNames = UPLOADED_NAMES): string {
   const lines = error.split('\n');
-  const message = names.text(lines.find((l) => l.trim() !== '' && !isFrame(l)) ?? lines[0]!);
+  const message = names.text(lines.find((l) => l.trim() !== '' && !isFrame(l)) ?? lines[0]);
   const inBundle = lines
     .filter(isFrame)
     .map(frameLocation)
@@ -61,7 +61,7 @@ export function taskErrorLine(error: string, names: BundleNames = UPLOADED_NAMES
 function jobError(error: string | undefined, names: BundleNames): string {
   if (!error) return 'no reason given';
   const lines = error.split('\n').map((l) => l.trim());
-  const head = names.text(lines[0]!);
+  const head = names.text(lines[0]);
   const first = lines[1]?.replace(/^- /, '');
   return head.endsWith(':') && first ? `${head} ${names.text(first)}` : head;
 }
@@ -75,7 +75,7 @@ function frameLocation(frame: string): { file: string; line: number; column: num
   const body = frame.replace(/^\s+at\s+(async\s+)?/, '').trim();
   const where = /\(([^()]*)\)$/.exec(body)?.[1] ?? (/^[^()\s]+$/.test(body) ? body : undefined);
   const m = where === undefined ? null : /^(.+):(\d+):(\d+)$/.exec(where);
-  return m ? { file: m[1]!, line: Number(m[2]), column: Number(m[3]) } : undefined;
+  return m ? { file: m[1], line: Number(m[2]), column: Number(m[3]) } : undefined;
 }
 
 /** A location inside the bundle as TaskExecutors report it: a relative path, no URL scheme, not Node's own. */
@@ -84,5 +84,5 @@ function isBundleRelative(file: string): boolean {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
+  return text.split('\n')[0].trim();
 }

@@ -54,7 +54,9 @@ export async function waitForJobAcrossAttempts(cluster: FollowedCluster, jobId: 
         // over, an AM not yet past its start). Never a reason to give the cluster up by itself.
         if (unknownSince === undefined) {
           unknownSince = Date.now();
-          opts.log?.(`the ApplicationMaster of ${cluster.applicationId} does not know job ${jobId} yet; waiting up to ${Math.round(opts.recoveryTimeoutMs / 1000)} s for it`);
+          opts.log?.(
+            `the ApplicationMaster of ${cluster.applicationId} does not know job ${jobId} yet; waiting up to ${Math.round(opts.recoveryTimeoutMs / 1000)} s for it`,
+          );
         }
         await waitForUnknownJob(cluster, jobId, err as DispatcherError, unknownSince, opts);
         continue;
@@ -76,7 +78,13 @@ function isJobUnknown(err: unknown): boolean {
  * Ended: its final status and diagnostics are the answer (the AM could not start the job).
  * Still running: ask again, for at most the recovery timeout counted from the first 404.
  */
-async function waitForUnknownJob(cluster: FollowedCluster, jobId: string, notFound: DispatcherError, since: number, opts: FollowJobOptions): Promise<void> {
+async function waitForUnknownJob(
+  cluster: FollowedCluster,
+  jobId: string,
+  notFound: DispatcherError,
+  since: number,
+  opts: FollowJobOptions,
+): Promise<void> {
   const at = await locateAm(cluster);
   if (at.state === 'ended') throw endedError(at.report, `job ${jobId}`);
   const waited = Date.now() - since;

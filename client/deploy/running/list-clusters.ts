@@ -39,7 +39,9 @@ export async function listClusters(yarn: YarnClient, opts: ListClustersOptions =
   const now = (opts.now ?? Date.now)();
   const apps = await yarn.getApplications({ types: [APPLICATION_TYPE], states: LISTED_STATES });
   return apps
-    .filter((a) => a.applicationType === APPLICATION_TYPE && LISTED_STATES.includes(a.state) && (opts.user === undefined || a.user === opts.user))
+    .filter(
+      (a) => a.applicationType === APPLICATION_TYPE && LISTED_STATES.includes(a.state) && (opts.user === undefined || a.user === opts.user),
+    )
     .map((a) => ({
       applicationId: a.applicationId,
       name: a.name,
@@ -79,9 +81,17 @@ export function formatAge(ms: number): string {
 /** A table with a header line, columns padded to their widest cell; the dashboard last, as it is long. */
 export function formatClusterTable(clusters: readonly LoomClusterInfo[]): string {
   const header = ['APPLICATION ID', 'NAME', 'MODE', 'STATE', 'AGE', 'QUEUE', 'DASHBOARD'];
-  const rows = clusters.map((c) => [c.applicationId, oneLine(c.name), c.mode, c.state, formatAge(c.ageMs), oneLine(c.queue), c.dashboardUrl || '(not registered yet)']);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
+  const rows = clusters.map((c) => [
+    c.applicationId,
+    oneLine(c.name),
+    c.mode,
+    c.state,
+    formatAge(c.ageMs),
+    oneLine(c.queue),
+    c.dashboardUrl || '(not registered yet)',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 

@@ -60,7 +60,9 @@ export async function attachToSession(ctx: DeployContext, opts: AttachOptions = 
 async function attachToRunningSession(ctx: DeployContext, opts: AttachOptions, why: string): Promise<SessionCluster> {
   const sessions = (await listClusters(ctx.yarn, { user: ctx.user })).filter((c) => c.mode === 'session');
   if (sessions.length === 0) {
-    throw new SessionNotFoundError(`no Loom session to use (${why}), and none of yours is running: start one with yarn-session, or name a cluster with -yid <applicationId>`);
+    throw new SessionNotFoundError(
+      `no Loom session to use (${why}), and none of yours is running: start one with yarn-session, or name a cluster with -yid <applicationId>`,
+    );
   }
   if (sessions.length > 1) {
     throw new SessionNotFoundError(
@@ -68,7 +70,7 @@ async function attachToRunningSession(ctx: DeployContext, opts: AttachOptions, w
         'name one with -yid <applicationId>; loom list-clusters lists them',
     );
   }
-  const only = sessions[0]!.applicationId;
+  const only = sessions[0].applicationId;
   ctx.log(`using session ${only}, the only Loom session of yours that is running (${why}); name another with -yid <applicationId>`);
   return attachById(ctx, only, undefined, opts);
 }
@@ -84,7 +86,12 @@ class SessionGoneError extends SessionNotFoundError {
   }
 }
 
-async function attachById(ctx: DeployContext, applicationId: string, recorded: SessionProperties | undefined, opts: AttachOptions): Promise<SessionCluster> {
+async function attachById(
+  ctx: DeployContext,
+  applicationId: string,
+  recorded: SessionProperties | undefined,
+  opts: AttachOptions,
+): Promise<SessionCluster> {
   const propertiesFile = ctx.propertiesFile();
   try {
     parseApplicationId(applicationId);
@@ -99,12 +106,18 @@ async function attachById(ctx: DeployContext, applicationId: string, recorded: S
   } catch (err) {
     if (!isRemoteException(err, 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException')) throw err;
     await removeSessionProperties(propertiesFile, applicationId);
-    throw new SessionGoneError(`the ResourceManager does not know ${applicationId}; start a session with yarn-session`, 'the ResourceManager does not know');
+    throw new SessionGoneError(
+      `the ResourceManager does not know ${applicationId}; start a session with yarn-session`,
+      'the ResourceManager does not know',
+    );
   }
   if (ENDED_STATES.has(report.state)) {
     await removeSessionProperties(propertiesFile, applicationId);
     const restart = modeOf(report) === 'session' ? '; start a new one with yarn-session' : '';
-    throw new SessionGoneError(`${describeCluster(report)} has ended (${report.state}/${report.finalStatus})${restart}`, `has ended (${report.state}/${report.finalStatus})`);
+    throw new SessionGoneError(
+      `${describeCluster(report)} has ended (${report.state}/${report.finalStatus})${restart}`,
+      `has ended (${report.state}/${report.finalStatus})`,
+    );
   }
   if (report.applicationType !== 'Loom') {
     throw new SessionNotFoundError(`${applicationId} is a ${report.applicationType || 'YARN'} application, not a Loom cluster`);
@@ -117,7 +130,8 @@ async function attachById(ctx: DeployContext, applicationId: string, recorded: S
     });
   }
   const stagingDir = applicationStagingDir(await ctx.stagingRoot(), applicationId);
-  const secret = recorded?.applicationId === applicationId ? recorded.secret : await secretFromStagingDir(ctx, stagingDir, describeCluster(report));
+  const secret =
+    recorded?.applicationId === applicationId ? recorded.secret : await secretFromStagingDir(ctx, stagingDir, describeCluster(report));
   return new SessionCluster(ctx, { applicationId, secret, report, stagingDir });
 }
 
@@ -129,6 +143,8 @@ async function secretFromStagingDir(ctx: DeployContext, stagingDir: string, clus
     return parseClusterSecret(Buffer.concat(chunks).toString('utf8'), qualifiedUri(ctx.fsUri, path));
   } catch (err) {
     const why = err instanceof FileNotFoundError ? 'it is not there' : (err as Error).message;
-    throw new SessionNotFoundError(`cannot read the secret of ${cluster}, ${qualifiedUri(ctx.fsUri, path)} (${why}); attach as the user who started it`);
+    throw new SessionNotFoundError(
+      `cannot read the secret of ${cluster}, ${qualifiedUri(ctx.fsUri, path)} (${why}); attach as the user who started it`,
+    );
   }
 }

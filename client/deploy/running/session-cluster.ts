@@ -63,7 +63,8 @@ export class SessionCluster {
 
   /** The REST client of the AM the last report names: after report() sees a new attempt registered, calls go there. */
   get dispatcher(): DispatcherClient {
-    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl) this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
+    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl)
+      this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
     return this.client;
   }
 
@@ -86,10 +87,15 @@ export class SessionCluster {
    * YARN says it ended, and makes sure the staging dir is gone. If the AM does not end in time,
    * the application is killed.
    */
-  async stop(opts: { timeoutMs?: number; diagnostics?: string; finalStatus?: 'SUCCEEDED' | 'FAILED' | 'KILLED' } = {}): Promise<ApplicationReport> {
+  async stop(
+    opts: { timeoutMs?: number; diagnostics?: string; finalStatus?: 'SUCCEEDED' | 'FAILED' | 'KILLED' } = {},
+  ): Promise<ApplicationReport> {
     const timeoutMs = opts.timeoutMs ?? 60_000;
     try {
-      await this.dispatcher.shutdownCluster({ finalStatus: opts.finalStatus ?? 'SUCCEEDED', diagnostics: opts.diagnostics ?? 'stopped by the Loom client' });
+      await this.dispatcher.shutdownCluster({
+        finalStatus: opts.finalStatus ?? 'SUCCEEDED',
+        diagnostics: opts.diagnostics ?? 'stopped by the Loom client',
+      });
     } catch (err) {
       const r = await this.report();
       if (!ENDED_STATES.has(r.state)) {
@@ -123,7 +129,8 @@ export class SessionCluster {
       opts.signal?.throwIfAborted();
       const r = await this.report();
       if (ENDED_STATES.has(r.state)) return r;
-      if (Date.now() >= deadline) throw new SessionEndTimeoutError(`${this.applicationId} is still ${r.state} after ${Math.round(opts.timeoutMs / 1000)} s`);
+      if (Date.now() >= deadline)
+        throw new SessionEndTimeoutError(`${this.applicationId} is still ${r.state} after ${Math.round(opts.timeoutMs / 1000)} s`);
       await pause(opts.pollMs ?? 250, opts.signal);
     }
   }

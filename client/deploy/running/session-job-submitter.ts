@@ -24,7 +24,13 @@ import { amRecoveryTimeoutMs, followJob, type FollowedCluster } from './job-foll
 import type { SessionCluster } from './session-cluster.js';
 import { jobsDir } from '../submit/staging-dir.js';
 
-export function sessionJobSubmitter(ctx: DeployContext, cluster: SessionCluster, packed: PackedBundle, onProgress?: (job: JobDetails) => void, names?: BundleNames): JobSubmitter {
+export function sessionJobSubmitter(
+  ctx: DeployContext,
+  cluster: SessionCluster,
+  packed: PackedBundle,
+  onProgress?: (job: JobDetails) => void,
+  names?: BundleNames,
+): JobSubmitter {
   let bundle: Promise<UploadedBundleRef> | undefined;
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), ctx.log);
   return {
@@ -44,7 +50,13 @@ export function sessionJobSubmitter(ctx: DeployContext, cluster: SessionCluster,
       return {
         id: jobId,
         applicationId: cluster.applicationId,
-        result: () => followJob(cluster, jobId, { recoveryTimeoutMs: submitter.recoveryTimeoutMs, log: ctx.log, ...(onProgress ? { onProgress } : {}), ...(names ? { names } : {}) }).finally(unregister),
+        result: () =>
+          followJob(cluster, jobId, {
+            recoveryTimeoutMs: submitter.recoveryTimeoutMs,
+            log: ctx.log,
+            ...(onProgress ? { onProgress } : {}),
+            ...(names ? { names } : {}),
+          }).finally(unregister),
       };
     },
   };
@@ -69,7 +81,13 @@ export class SessionSubmitter {
     } catch (err) {
       if (!isConnectionLost(err)) throw err;
       const lost = err as Error;
-      await followAm(this.cluster, { lost, jobId: id, thenWhat: `looking up job ${id} there`, timeoutMs: this.recoveryTimeoutMs, log: this.log });
+      await followAm(this.cluster, {
+        lost,
+        jobId: id,
+        thenWhat: `looking up job ${id} there`,
+        timeoutMs: this.recoveryTimeoutMs,
+        log: this.log,
+      });
       try {
         return (await this.cluster.dispatcher.getJob(id)).id;
       } catch (lookup) {

@@ -67,7 +67,7 @@ export function binaryKind(header: Buffer): BinaryKind {
     if (header.length < 20) return { description: 'a truncated ELF file' };
     const is64 = header[4] === 2;
     const little = header[5] === 1;
-    const abi = header[7]!;
+    const abi = header[7];
     const type = little ? header.readUInt16LE(16) : header.readUInt16BE(16);
     const machine = little ? header.readUInt16LE(18) : header.readUInt16BE(18);
     const m = ELF_MACHINES[machine] ?? { name: `machine ${machine}` };
@@ -127,11 +127,15 @@ export async function nodeBinaryForCluster(opts: NodeBinaryOptions = {}): Promis
     size = st.size;
     mtimeMs = Math.trunc(st.mtimeMs);
   } catch (err) {
-    throw new NodeBinaryError(`${what} cannot be read: ${(err as Error).message}; give the path of a Linux node executable`, { cause: err });
+    throw new NodeBinaryError(`${what} cannot be read: ${(err as Error).message}; give the path of a Linux node executable`, {
+      cause: err,
+    });
   }
   const kind = binaryKind(await readHeader(path));
   if (!kind.platform) {
-    throw new NodeBinaryError(`${what} is ${kind.description}; YARN nodes need a Linux ELF 64-bit executable for x86-64 or AArch64, from ${NODE_DOWNLOADS}`);
+    throw new NodeBinaryError(
+      `${what} is ${kind.description}; YARN nodes need a Linux ELF 64-bit executable for x86-64 or AArch64, from ${NODE_DOWNLOADS}`,
+    );
   }
   const hash = await cachedHash(path, size, mtimeMs, join(opts.cacheDir ?? defaultCacheDir(opts.env), 'node'));
   const version = opts.given === undefined ? process.version : kind.platform === own ? await versionOf(path) : undefined;

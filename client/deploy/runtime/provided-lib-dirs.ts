@@ -60,7 +60,11 @@ interface EntryFs {
   owned: boolean;
 }
 
-export async function resolveProvidedLibDirs(ctx: DeployContext, entries: readonly string[], opts: ProvidedLibDirsOptions): Promise<ProvidedRuntime> {
+export async function resolveProvidedLibDirs(
+  ctx: DeployContext,
+  entries: readonly string[],
+  opts: ProvidedLibDirsOptions,
+): Promise<ProvidedRuntime> {
   const problems: string[] = [];
   const files: FoundFile[] = [];
   const manifests: { entry: string; file: FoundFile; fs: EntryFs }[] = [];
@@ -95,15 +99,17 @@ export async function resolveProvidedLibDirs(ctx: DeployContext, entries: readon
           `name one versioned directory (loom-<version>-<hash>) in ${PROVIDED_LIB_DIRS_KEY}`,
       );
     }
-    const manifest = problems.length === 0 ? await runtimeOf(manifests[0]!, files, problems) : undefined;
-    const localResources = manifest && problems.length === 0 ? linkAll(files, manifest, manifests[0]!.file.path, opts, problems) : {};
+    const manifest = problems.length === 0 ? await runtimeOf(manifests[0], files, problems) : undefined;
+    const localResources = manifest && problems.length === 0 ? linkAll(files, manifest, manifests[0].file.path, opts, problems) : {};
     if (problems.length > 0 || !manifest) {
       throw new ProvidedLibDirError(
         // One line (the CLI prints the first line of an error), each problem numbered.
-        problems.length === 1 ? problems[0]! : `${problems.length} problems with the provided lib dirs (${PROVIDED_LIB_DIRS_KEY}): ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`,
+        problems.length === 1
+          ? problems[0]
+          : `${problems.length} problems with the provided lib dirs (${PROVIDED_LIB_DIRS_KEY}): ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`,
       );
     }
-    return { localResources, manifest, runtimeDir: qualifiedUri(manifests[0]!.fs.fsUri, hdfsParent(manifests[0]!.file.path)) };
+    return { localResources, manifest, runtimeDir: qualifiedUri(manifests[0].fs.fsUri, hdfsParent(manifests[0].file.path)) };
   } finally {
     for (const o of opened) o.fs.close();
   }
@@ -120,7 +126,8 @@ function entryFs(ctx: DeployContext, scheme: string | undefined, authority: stri
 async function scanEntry(efs: EntryFs, entry: string, path: string, problems: string[]): Promise<FoundFile[]> {
   const dirs = new Map<string, HdfsFileStatus>();
   const out: FoundFile[] = [];
-  const add = (p: string, status: HdfsFileStatus, link: string, type: 'FILE' | 'ARCHIVE') => out.push({ link, path: p, uri: uriOf(efs, p), status, type });
+  const add = (p: string, status: HdfsFileStatus, link: string, type: 'FILE' | 'ARCHIVE') =>
+    out.push({ link, path: p, uri: uriOf(efs, p), status, type });
   let top: HdfsFileStatus;
   try {
     top = await efs.fs.getFileStatus(path);
@@ -145,7 +152,10 @@ async function scanEntry(efs: EntryFs, entry: string, path: string, problems: st
     throw err;
   }
   if (top.type === 'DIRECTORY') {
-    if (out.length === 0) problems.push(`provided lib dir ${entry} (${PROVIDED_LIB_DIRS_KEY}) holds no files: put Loom's runtime there with "loom upload-runtime ${uriOf(efs, path)}"`);
+    if (out.length === 0)
+      problems.push(
+        `provided lib dir ${entry} (${PROVIDED_LIB_DIRS_KEY}) holds no files: put Loom's runtime there with "loom upload-runtime ${uriOf(efs, path)}"`,
+      );
   } else {
     const name = hdfsBaseName(path);
     const ext = ARCHIVE_EXTENSIONS.find((e) => name.toLowerCase().endsWith(e) && name.length > e.length);
@@ -154,13 +164,20 @@ async function scanEntry(efs: EntryFs, entry: string, path: string, problems: st
 
   const unreadable = out.filter((f) => (permissionBits(f.status) & 0o004) === 0);
   if (unreadable.length > 0) {
-    const list = unreadable.slice(0, 3).map((f) => `${f.path} (${f.status.permission})`).join(', ');
+    const list = unreadable
+      .slice(0, 3)
+      .map((f) => `${f.path} (${f.status.permission})`)
+      .join(', ');
     problems.push(
       `provided lib dir ${entry} is not readable by all users: ${list}${unreadable.length > 3 ? ` and ${unreadable.length - 3} more` : ''}; ` +
         `YARN localizes provided lib dirs as PUBLIC resources, which every user must be able to read: run "hdfs dfs -chmod -R o+rX ${path}"`,
     );
   }
-  const closed = await closedAncestors(efs.fs, out.map((f) => hdfsParent(f.path)), dirs);
+  const closed = await closedAncestors(
+    efs.fs,
+    out.map((f) => hdfsParent(f.path)),
+    dirs,
+  );
   for (const d of closed) {
     problems.push(
       `directory ${d.path} (permission ${d.permission}) is not executable by all users, so NodeManagers cannot reach the provided lib dir ${entry} through it ` +
@@ -191,7 +208,11 @@ async function walk(
 }
 
 /** Directories on the way from `/` to each of `leaves` (inclusive) that others may not traverse. */
-async function closedAncestors(fs: WebHdfsClient, leaves: string[], known: Map<string, HdfsFileStatus>): Promise<{ path: string; permission: string }[]> {
+async function closedAncestors(
+  fs: WebHdfsClient,
+  leaves: string[],
+  known: Map<string, HdfsFileStatus>,
+): Promise<{ path: string; permission: string }[]> {
   const closed = new Map<string, string>();
   const seen = new Set<string>();
   for (const leaf of leaves) {
@@ -210,7 +231,11 @@ async function closedAncestors(fs: WebHdfsClient, leaves: string[], known: Map<s
 }
 
 /** The manifest's runtime: listed files present next to it with the listed sizes. */
-async function runtimeOf(m: { entry: string; file: FoundFile; fs: EntryFs }, files: FoundFile[], problems: string[]): Promise<RuntimeManifest | undefined> {
+async function runtimeOf(
+  m: { entry: string; file: FoundFile; fs: EntryFs },
+  files: FoundFile[],
+  problems: string[],
+): Promise<RuntimeManifest | undefined> {
   const dir = hdfsParent(m.file.path);
   const reupload = `upload it again with "loom upload-runtime ${uriOf(m.fs, hdfsParent(dir))}"`;
   let manifest: RuntimeManifest;
@@ -227,14 +252,22 @@ async function runtimeOf(m: { entry: string; file: FoundFile; fs: EntryFs }, fil
     const f = files.find((x) => x.path === joinHdfsPath(dir, listed.name));
     if (!f) problems.push(`the Loom runtime in ${m.entry} is incomplete: ${joinHdfsPath(dir, listed.name)} is missing; ${reupload}`);
     else if (f.status.length !== listed.size) {
-      problems.push(`the Loom runtime in ${m.entry} is damaged: ${f.path} has ${f.status.length} bytes, its manifest says ${listed.size}; ${reupload}`);
+      problems.push(
+        `the Loom runtime in ${m.entry} is damaged: ${f.path} has ${f.status.length} bytes, its manifest says ${listed.size}; ${reupload}`,
+      );
     }
   }
   return manifest;
 }
 
 /** Link names: the runtime's files by role, the rest by their path; two files may not share one. */
-function linkAll(files: FoundFile[], manifest: RuntimeManifest, manifestPath: string, opts: ProvidedLibDirsOptions, problems: string[]): Record<string, LocalResourceSpec> {
+function linkAll(
+  files: FoundFile[],
+  manifest: RuntimeManifest,
+  manifestPath: string,
+  opts: ProvidedLibDirsOptions,
+  problems: string[],
+): Record<string, LocalResourceSpec> {
   const dir = hdfsParent(manifestPath);
   const roleOf = new Map(manifest.files.map((f) => [joinHdfsPath(dir, f.name), f.role]));
   const reserved = new Set<string>([LocalResourceNames.config, LocalResourceNames.secret]);
@@ -243,7 +276,14 @@ function linkAll(files: FoundFile[], manifest: RuntimeManifest, manifestPath: st
   for (const f of files) {
     const role = roleOf.get(f.path);
     if (role === 'node' && !opts.shipNode) continue;
-    const link = f.path === manifestPath ? MANIFEST_FILE_NAME : role === 'runtime' ? LocalResourceNames.runtime : role === 'node' ? NODE_LINK_NAME : f.link;
+    const link =
+      f.path === manifestPath
+        ? MANIFEST_FILE_NAME
+        : role === 'runtime'
+          ? LocalResourceNames.runtime
+          : role === 'node'
+            ? NODE_LINK_NAME
+            : f.link;
     const type = role === 'runtime' ? 'ARCHIVE' : role === 'node' ? 'FILE' : f.type;
     if (reserved.has(link)) {
       problems.push(`provided lib file ${f.uri} would be linked as ${link}, the name of a file Loom writes for each cluster: rename it`);

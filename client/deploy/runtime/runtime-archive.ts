@@ -75,7 +75,7 @@ export async function loomVersion(root: string = loomInstallRoot()): Promise<str
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env['LOOM_CACHE_DIR'] && env['LOOM_CACHE_DIR'].trim() !== '' ? env['LOOM_CACHE_DIR'] : join(homedir(), '.cache', 'loom');
+  return env.LOOM_CACHE_DIR && env.LOOM_CACHE_DIR.trim() !== '' ? env.LOOM_CACHE_DIR : join(homedir(), '.cache', 'loom');
 }
 
 /** The runtime archive for the Loom at `loomRoot`, from the cache when its inputs did not change. */
@@ -203,12 +203,12 @@ export async function productionPackages(root: string): Promise<ProductionPackag
   const placed = new Map<string, string>();
   const visit = async (fromDir: string): Promise<void> => {
     const manifest = JSON.parse(await readFile(join(fromDir, 'package.json'), 'utf8')) as Record<string, unknown>;
-    const names = [...Object.keys(asRecord(manifest['dependencies'])), ...Object.keys(asRecord(manifest['optionalDependencies']))];
+    const names = [...Object.keys(asRecord(manifest.dependencies)), ...Object.keys(asRecord(manifest.optionalDependencies))];
     for (const name of names) {
       if (name.startsWith('@types/')) continue;
       const found = await resolvePackage(fromDir, name);
       if (!found) {
-        if (name in asRecord(manifest['optionalDependencies'])) continue;
+        if (name in asRecord(manifest.optionalDependencies)) continue;
         throw new RuntimeArchiveError(`dependency ${name} of ${fromDir} is not installed; run npm ci`);
       }
       if (visitedDirs.has(found.real)) continue;

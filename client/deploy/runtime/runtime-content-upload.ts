@@ -49,7 +49,13 @@ export async function statOrUndefined(fs: WebHdfsClient, path: string): Promise<
 }
 
 /** `localPath` as `<dir>/<fileName>`, uploaded only when no file of that name is there yet. `dir` must exist. */
-export async function placeContentAddressed(fs: WebHdfsClient, localPath: string, dir: string, fileName: string, opts: PlaceOptions = {}): Promise<PlacedFile> {
+export async function placeContentAddressed(
+  fs: WebHdfsClient,
+  localPath: string,
+  dir: string,
+  fileName: string,
+  opts: PlaceOptions = {},
+): Promise<PlacedFile> {
   const finalPath = joinHdfsPath(dir, fileName);
   const size = (await stat(localPath)).size;
   const existing = await statOrUndefined(fs, finalPath);
@@ -57,10 +63,17 @@ export async function placeContentAddressed(fs: WebHdfsClient, localPath: string
 
   const tempPath = joinHdfsPath(dir, `.${fileName}.${randomBytes(6).toString('hex')}._COPYING_`);
   try {
-    await fs.create(tempPath, createReadStream(localPath), { overwrite: false, contentLength: size, ...(opts.permission ? { permission: opts.permission } : {}) });
+    await fs.create(tempPath, createReadStream(localPath), {
+      overwrite: false,
+      contentLength: size,
+      ...(opts.permission ? { permission: opts.permission } : {}),
+    });
   } catch (err) {
     await fs.delete(tempPath, { ignoreMissing: true }).catch(() => false);
-    throw new RuntimeUploadError(`upload of ${localPath} to ${finalPath} failed, nothing was left under that name: ${(err as Error).message}`, { cause: err });
+    throw new RuntimeUploadError(
+      `upload of ${localPath} to ${finalPath} failed, nothing was left under that name: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   try {
     await fs.rename(tempPath, finalPath);
@@ -76,15 +89,25 @@ export async function placeContentAddressed(fs: WebHdfsClient, localPath: string
   }
   const placed = await fs.getFileStatus(finalPath);
   if (placed.length !== size) {
-    throw new RuntimeUploadError(`upload of ${localPath} to ${finalPath}: HDFS reports ${placed.length} bytes but the local file has ${size} (was it changed during the upload?)`);
+    throw new RuntimeUploadError(
+      `upload of ${localPath} to ${finalPath}: HDFS reports ${placed.length} bytes but the local file has ${size} (was it changed during the upload?)`,
+    );
   }
-  return { path: finalPath, size: placed.length, modificationTime: placed.modificationTime, permission: placed.permission, bytesSent: size };
+  return {
+    path: finalPath,
+    size: placed.length,
+    modificationTime: placed.modificationTime,
+    permission: placed.permission,
+    bytesSent: size,
+  };
 }
 
 /** An existing file of the right name must also have the right size, else it is not what its name says. */
 function kept(path: string, status: HdfsFileStatus, expectedSize: number, bytesSent: number): PlacedFile {
   if (status.type !== 'FILE') {
-    throw new RuntimeUploadError(`${path} exists but is a ${status.type.toLowerCase()}, not the file Loom put there: remove it (hdfs dfs -rm -r ${path})`);
+    throw new RuntimeUploadError(
+      `${path} exists but is a ${status.type.toLowerCase()}, not the file Loom put there: remove it (hdfs dfs -rm -r ${path})`,
+    );
   }
   if (status.length !== expectedSize) {
     throw new RuntimeUploadError(

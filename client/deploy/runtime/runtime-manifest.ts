@@ -53,7 +53,10 @@ export function parseManifest(text: string, where: string): RuntimeManifest {
   }
   const m = (raw ?? {}) as Record<string, unknown>;
   const bad = (what: string) => new RuntimeManifestError(`${where} ${what}`);
-  if (m.format !== FORMAT) throw bad(`has format ${JSON.stringify(m.format)}; this Loom reads format ${FORMAT} (upload the runtime again with this Loom's loom upload-runtime)`);
+  if (m.format !== FORMAT)
+    throw bad(
+      `has format ${JSON.stringify(m.format)}; this Loom reads format ${FORMAT} (upload the runtime again with this Loom's loom upload-runtime)`,
+    );
   if (typeof m.loomVersion !== 'string' || m.loomVersion === '') throw bad('has no loomVersion');
   if (typeof m.hash !== 'string' || !/^[0-9a-f]{64}$/.test(m.hash)) throw bad('has no valid hash');
   const node = (m.node ?? {}) as Record<string, unknown>;

@@ -62,7 +62,11 @@ export async function publishRuntime(opts: PublishRuntimeOptions): Promise<Publi
   const log = opts.log ?? (() => {});
   const root = opts.loomRoot ?? loomInstallRoot();
   // Everything local first, the quick checks before the archive is built: a bad --node fails at once and before HDFS is touched.
-  const node = await nodeBinaryForCluster({ ...(opts.nodeBinary ? { given: opts.nodeBinary } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.env ? { env: opts.env } : {}) });
+  const node = await nodeBinaryForCluster({
+    ...(opts.nodeBinary ? { given: opts.nodeBinary } : {}),
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const archive = await runtimeArchive({ ...opts, loomRoot: root });
   const manifest: RuntimeManifest = {
     format: 1,
@@ -81,7 +85,9 @@ export async function publishRuntime(opts: PublishRuntimeOptions): Promise<Publi
   const existing = await existingManifest(fs, path, uri);
   if (existing) {
     if (existing.hash !== manifest.hash) {
-      throw new RuntimePublishError(`${uri} already holds another runtime (hash ${existing.hash.slice(0, 12)}); it is never changed in place: remove it if no application uses it, or choose another directory`);
+      throw new RuntimePublishError(
+        `${uri} already holds another runtime (hash ${existing.hash.slice(0, 12)}); it is never changed in place: remove it if no application uses it, or choose another directory`,
+      );
     }
     await checkComplete(fs, path, uri, existing);
     return { uri, path, created: false, uploadedBytes: 0, uploadedFiles: [], manifest };
@@ -124,7 +130,8 @@ async function checkParents(fs: WebHdfsClient, dir: string): Promise<void> {
   for (const d of chain) {
     const st = await statOrUndefined(fs, d);
     if (!st) break;
-    if (st.type !== 'DIRECTORY') throw new RuntimePublishError(`${d} is a ${st.type.toLowerCase()}, not a directory: choose a directory for the runtime`);
+    if (st.type !== 'DIRECTORY')
+      throw new RuntimePublishError(`${d} is a ${st.type.toLowerCase()}, not a directory: choose a directory for the runtime`);
     if ((Number.parseInt(st.permission, 8) & 0o001) === 0) closed.push(`${d} (${st.permission})`);
   }
   if (closed.length > 0) {
@@ -147,7 +154,9 @@ async function checkComplete(fs: WebHdfsClient, path: string, uri: string, m: Ru
   for (const f of m.files) {
     const st = await statOrUndefined(fs, joinHdfsPath(path, f.name));
     if (!st || st.length !== f.size) {
-      throw new RuntimePublishError(`${uri} is damaged: ${f.name} is ${st ? `${st.length} bytes, not ${f.size}` : 'missing'}; remove the directory if no application uses it, and run upload-runtime again`);
+      throw new RuntimePublishError(
+        `${uri} is damaged: ${f.name} is ${st ? `${st.length} bytes, not ${f.size}` : 'missing'}; remove the directory if no application uses it, and run upload-runtime again`,
+      );
     }
   }
 }

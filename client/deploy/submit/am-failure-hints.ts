@@ -15,9 +15,9 @@ export function amFailureHints(diagnostics: string): string[] {
         'for provided lib dirs), e.g. an unofficial-builds linux-x64-glibc-217 Node.js, or run a node installed on the nodes with -Dloom.node.path=<path>',
     );
   }
-  if (/beyond the 'VIRTUAL' memory limit/.test(diagnostics)) {
+  if (diagnostics.includes("beyond the 'VIRTUAL' memory limit")) {
     hints.push(
-      "YARN killed a container for its virtual memory (yarn.nodemanager.vmem-check-enabled, limit yarn.nodemanager.vmem-pmem-ratio x its memory): " +
+      'YARN killed a container for its virtual memory (yarn.nodemanager.vmem-check-enabled, limit yarn.nodemanager.vmem-pmem-ratio x its memory): ' +
         'a Node.js process reserves about 0.9 GiB, so give it at least 512m (-jm / jobmanager.memory.process.size for the AM, ' +
         '-tm / taskmanager.memory.process.size for TaskExecutors), or ask the cluster admin to raise the ratio or turn the check off',
     );
@@ -27,7 +27,10 @@ export function amFailureHints(diagnostics: string): string[] {
 
 /** The highest `GLIBC_x.y` the diagnostics name: the version the nodes would need. */
 function newestGlibc(text: string): string | undefined {
-  const versions = [...text.matchAll(/\bGLIBC_(\d+)\.(\d+)(?:\.(\d+))?/g)].map((m) => ({ name: m[0], key: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] }));
-  versions.sort((a, b) => b.key[0]! - a.key[0]! || b.key[1]! - a.key[1]! || b.key[2]! - a.key[2]!);
+  const versions = [...text.matchAll(/\bGLIBC_(\d+)\.(\d+)(?:\.(\d+))?/g)].map((m) => ({
+    name: m[0],
+    key: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)],
+  }));
+  versions.sort((a, b) => b.key[0] - a.key[0] || b.key[1] - a.key[1] || b.key[2] - a.key[2]);
   return versions[0]?.name;
 }

@@ -36,15 +36,33 @@ export async function deployApplication(ctx: DeployContext, opts: ApplicationDep
       let resource: LocalResourceSpec;
       if (opts.bundle.where === 'hdfs') {
         bundle = opts.bundle.ref;
-        resource = { uri: bundle.url, size: bundle.size, timestamp: bundle.modificationTime, type: bundle.kind === 'archive' ? 'ARCHIVE' : 'FILE', visibility: 'APPLICATION' };
+        resource = {
+          uri: bundle.url,
+          size: bundle.size,
+          timestamp: bundle.modificationTime,
+          type: bundle.kind === 'archive' ? 'ARCHIVE' : 'FILE',
+          visibility: 'APPLICATION',
+        };
       } else {
         const { packed } = opts.bundle;
-        resource = await staging.stageFile(packed.localFile, packed.uploadName, packed.description.kind === 'archive' ? 'ARCHIVE' : 'FILE', 'APPLICATION');
+        resource = await staging.stageFile(
+          packed.localFile,
+          packed.uploadName,
+          packed.description.kind === 'archive' ? 'ARCHIVE' : 'FILE',
+          'APPLICATION',
+        );
         bundle = { ...packed.description, url: resource.uri, size: resource.size, modificationTime: resource.timestamp };
       }
       return {
         resources: { [programLinkName(bundle)]: resource },
-        environment: { [PROGRAM_ENV]: encodeApplicationProgram({ bundle, entryExport: opts.entryExport ?? 'default', args: opts.args, bundleName: displayName(opts.bundle) }) },
+        environment: {
+          [PROGRAM_ENV]: encodeApplicationProgram({
+            bundle,
+            entryExport: opts.entryExport ?? 'default',
+            args: opts.args,
+            bundleName: displayName(opts.bundle),
+          }),
+        },
       };
     },
   });

@@ -44,7 +44,13 @@ export interface ModeStaging {
   /** A local temporary directory for generated files (removed afterwards). */
   localDir: string;
   /** Uploads a local file into the staging dir and describes it as a local resource. */
-  stageFile(localPath: string, targetName: string, type: LocalResourceType, visibility: LocalResourceVisibility, permission?: string): Promise<LocalResourceSpec>;
+  stageFile(
+    localPath: string,
+    targetName: string,
+    type: LocalResourceType,
+    visibility: LocalResourceVisibility,
+    permission?: string,
+  ): Promise<LocalResourceSpec>;
 }
 
 export interface ModeFiles {
@@ -95,7 +101,12 @@ export interface DeployedCluster {
 }
 
 /** Link names Loom gives files in every container's working dir: a ship file (-t) must not take one. */
-const RESERVED_NAMES = new Set<string>([...Object.values(LocalResourceNames), ...Object.values(ProgramResourceNames), NODE_LINK_NAME, MANIFEST_FILE_NAME]);
+const RESERVED_NAMES = new Set<string>([
+  ...Object.values(LocalResourceNames),
+  ...Object.values(ProgramResourceNames),
+  NODE_LINK_NAME,
+  MANIFEST_FILE_NAME,
+]);
 
 export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptions): Promise<DeployedCluster> {
   const started = Date.now();
@@ -119,9 +130,9 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
   const local = await mkdtemp(join(tmpdir(), 'loom-deploy-'));
   const stageFile: ModeStaging['stageFile'] = async (localPath, targetName, type, visibility, permission) => {
     const [staged] = await uploadToStaging({ client: ctx.fs, localPath, stagingDir, targetName, ...(permission ? { permission } : {}) });
-    const uri = qualifiedUri(ctx.fsUri, staged!.hdfsPath);
-    uploadedFiles.push({ path: uri, size: staged!.size });
-    return { uri, size: staged!.size, timestamp: staged!.modificationTime, type, visibility };
+    const uri = qualifiedUri(ctx.fsUri, staged.hdfsPath);
+    uploadedFiles.push({ path: uri, size: staged.size });
+    return { uri, size: staged.size, timestamp: staged.modificationTime, type, visibility };
   };
   try {
     ctx.log(`deploying ${applicationId} (${opts.mode}): staging files in ${qualifiedUri(ctx.fsUri, stagingDir)}`);
@@ -146,7 +157,9 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
         resources[ship.name] = await stageFile(ship.path, ship.name, 'FILE', 'APPLICATION');
       }
     }
-    const modeFiles = opts.stageModeFiles ? await opts.stageModeFiles({ applicationId, stagingDir, localDir: local, stageFile }) : { resources: {} };
+    const modeFiles = opts.stageModeFiles
+      ? await opts.stageModeFiles({ applicationId, stagingDir, localDir: local, stageFile })
+      : { resources: {} };
     Object.assign(resources, modeFiles.resources);
     const uploaded = Date.now();
     opts.signal?.throwIfAborted();
@@ -187,7 +200,11 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
     };
     await waitUntilAmRegistered({ ...wait, timeoutMs });
     timings.amRegistered = Date.now();
-    const report = await waitUntilRestReady({ ...wait, timeoutMs: Math.max(1000, deadline - Date.now()), ready: (r) => restReady(r, secret) });
+    const report = await waitUntilRestReady({
+      ...wait,
+      timeoutMs: Math.max(1000, deadline - Date.now()),
+      ready: (r) => restReady(r, secret),
+    });
     timings.restReady = Date.now();
     return { ...result, report };
   } catch (err) {
@@ -211,7 +228,8 @@ export async function checkShipFiles(paths: readonly string[]): Promise<ShipFile
   for (const p of paths) {
     const path = resolve(p);
     const st = await stat(path).catch(() => undefined);
-    if (!st || !(st.isFile() || st.isDirectory())) throw new DeploymentError(`ship file ${p} (-t) does not exist or is not a file or directory`);
+    if (!st || !(st.isFile() || st.isDirectory()))
+      throw new DeploymentError(`ship file ${p} (-t) does not exist or is not a file or directory`);
     const name = basename(path);
     if (RESERVED_NAMES.has(name)) throw new DeploymentError(`ship file ${p} (-t) has the name ${name}, which Loom uses itself; rename it`);
     if (names.has(name)) throw new DeploymentError(`two ship files (-t) are named ${name}; containers see them by name, so rename one`);
@@ -222,12 +240,17 @@ export async function checkShipFiles(paths: readonly string[]): Promise<ShipFile
 }
 
 /** A ship file may not take the name of a provided lib file (or the top dir of a nested one): containers see both by that name. */
-export function checkShipFilesAgainstRuntime(shipFiles: readonly { path: string; name: string }[], runtimeResources: Record<string, LocalResourceSpec>): void {
+export function checkShipFilesAgainstRuntime(
+  shipFiles: readonly { path: string; name: string }[],
+  runtimeResources: Record<string, LocalResourceSpec>,
+): void {
   const problems: string[] = [];
   for (const f of shipFiles) {
     const clash = Object.entries(runtimeResources).find(([link]) => link === f.name || link.startsWith(`${f.name}/`));
     if (clash) {
-      problems.push(`ship file ${f.path} (-t) has the name ${f.name}, which the containers' working dirs hold already: the provided lib file ${clash[1].uri} (${LoomOptions.providedLibDirs.key}) is linked as ${clash[0]}; rename the ship file`);
+      problems.push(
+        `ship file ${f.path} (-t) has the name ${f.name}, which the containers' working dirs hold already: the provided lib file ${clash[1].uri} (${LoomOptions.providedLibDirs.key}) is linked as ${clash[0]}; rename the ship file`,
+      );
     }
   }
   if (problems.length) throw new DeploymentError(problems.join('\n'));

@@ -40,17 +40,28 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       if (detached) {
         const deployed = await deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: false });
         onDeployed?.({ jobId, applicationId: deployed.applicationId });
-        return { id: jobId, applicationId: deployed.applicationId, result: () => Promise.reject(new DetachedResultError(jobId, deployed.applicationId)) };
+        return {
+          id: jobId,
+          applicationId: deployed.applicationId,
+          result: () => Promise.reject(new DetachedResultError(jobId, deployed.applicationId)),
+        };
       }
       // Attached: from the first step, a client that goes away takes the cluster with it (attached-exit.ts).
       const abort = new AbortController();
       let followed: { cluster: SessionCluster; lease: ClusterLease } | undefined;
       let leaving = false;
-      const deploying = deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: true, signal: abort.signal }).then((deployed) => {
-        const cluster = new SessionCluster(ctx, { applicationId: deployed.applicationId, secret: deployed.secret, report: deployed.report, stagingDir: deployed.stagingDir });
-        followed = { cluster, lease: holdClusterLease(ctx.conf, cluster, ctx.log) };
-        return followed;
-      });
+      const deploying = deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: true, signal: abort.signal }).then(
+        (deployed) => {
+          const cluster = new SessionCluster(ctx, {
+            applicationId: deployed.applicationId,
+            secret: deployed.secret,
+            report: deployed.report,
+            stagingDir: deployed.stagingDir,
+          });
+          followed = { cluster, lease: holdClusterLease(ctx.conf, cluster, ctx.log) };
+          return followed;
+        },
+      );
       const unregister = attachedWork.register(`job ${jobId}`, async (why) => {
         leaving = true;
         if (!followed) {
@@ -70,14 +81,25 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       }
       const { applicationId } = cluster;
       onDeployed?.({ jobId, applicationId });
-      const follow = { recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf), log: ctx.log, ...(onProgress ? { onProgress } : {}), ...(names ? { names } : {}) };
+      const follow = {
+        recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
+        log: ctx.log,
+        ...(onProgress ? { onProgress } : {}),
+        ...(names ? { names } : {}),
+      };
       return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow, () => leaving).finally(unregister) };
     },
   };
 }
 
 /** The job's end, then its cluster's: the lease dropped, the cluster stopped with the status that matches, staging dir removed. */
-async function followAndStop(cluster: SessionCluster, lease: ClusterLease, jobId: string, follow: FollowJobOptions, clientLeaving: () => boolean): Promise<unknown[]> {
+async function followAndStop(
+  cluster: SessionCluster,
+  lease: ClusterLease,
+  jobId: string,
+  follow: FollowJobOptions,
+  clientLeaving: () => boolean,
+): Promise<unknown[]> {
   let job: JobDetails;
   try {
     job = await waitForJobAcrossAttempts(cluster, jobId, follow);

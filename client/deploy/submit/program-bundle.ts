@@ -19,9 +19,7 @@ export class ProgramBundleError extends LoomError {
   override name = 'ProgramBundleError';
 }
 
-export type ProgramBundle =
-  | { where: 'local'; path: string; packed: PackedBundle }
-  | { where: 'hdfs'; ref: UploadedBundleRef };
+export type ProgramBundle = { where: 'local'; path: string; packed: PackedBundle } | { where: 'hdfs'; ref: UploadedBundleRef };
 
 /** The entry of an archive on HDFS when --entry is not given (it cannot be looked into without fetching it). */
 export const DEFAULT_ARCHIVE_ENTRY = 'index.mjs';
@@ -72,7 +70,9 @@ async function describeRemoteBundle(ctx: DeployContext, bundle: string, entry: s
   const name = posix.basename(parsed.path);
   const archive = archiveKind(name) !== undefined;
   if (!archive && !MODULE_FILE.test(name)) {
-    throw new ProgramBundleError(`bundle ${bundle} is neither a JavaScript module (.mjs, .js, .cjs) nor an archive (.tar.gz, .tgz, .zip) of a bundle directory`);
+    throw new ProgramBundleError(
+      `bundle ${bundle} is neither a JavaScript module (.mjs, .js, .cjs) nor an archive (.tar.gz, .tgz, .zip) of a bundle directory`,
+    );
   }
   if (!archive && entry) throw new ProgramBundleError(`bundle ${bundle} is a single module; --entry (${entry}) only applies to an archive`);
   const fsUri = parsed.authority ? `${parsed.scheme}://${parsed.authority}` : stagingFileSystemUri(ctx.hadoopConf, undefined);
@@ -80,12 +80,16 @@ async function describeRemoteBundle(ctx: DeployContext, bundle: string, entry: s
   try {
     const status = await client.getFileStatus(parsed.path).catch((err: unknown) => {
       if (err instanceof FileNotFoundError) {
-        throw new ProgramBundleError(`bundle ${bundle} does not exist on HDFS: upload it first (loom fs -put <file> ${parsed.path}), or give the local file`);
+        throw new ProgramBundleError(
+          `bundle ${bundle} does not exist on HDFS: upload it first (loom fs -put <file> ${parsed.path}), or give the local file`,
+        );
       }
       throw new ProgramBundleError(`cannot look at bundle ${bundle} on HDFS: ${(err as Error).message}`, { cause: err });
     });
     if (status.type !== 'FILE') {
-      throw new ProgramBundleError(`bundle ${bundle} is a ${status.type.toLowerCase()} on HDFS; give a module file, or a .tar.gz of the bundle directory with --entry`);
+      throw new ProgramBundleError(
+        `bundle ${bundle} is a ${status.type.toLowerCase()} on HDFS; give a module file, or a .tar.gz of the bundle directory with --entry`,
+      );
     }
     return {
       url: qualifiedUri(fsUri, parsed.path),

@@ -41,7 +41,10 @@ export function checkPropertiesFileLocation(location: string | undefined, origin
     isDirectory = statSync(dir).isDirectory();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigurationError(`${what} ${code === 'ENOENT' ? 'does not exist' : `cannot be used (${code ?? (err as Error).message})`}: ${fix}`, 'yarn.properties-file.location');
+    throw new ConfigurationError(
+      `${what} ${code === 'ENOENT' ? 'does not exist' : `cannot be used (${code ?? (err as Error).message})`}: ${fix}`,
+      'yarn.properties-file.location',
+    );
   }
   if (!isDirectory) throw new ConfigurationError(`${what} is not a directory: ${fix}`, 'yarn.properties-file.location');
 }
@@ -86,7 +89,8 @@ export async function readSessionProperties(path: string): Promise<SessionProper
   }
   const applicationId = values.get('applicationID');
   const secret = values.get('secret');
-  if (!applicationId || !secret) throw new PropertiesFileError(`${path} lacks applicationID or secret; remove it and attach with -id <applicationId>`);
+  if (!applicationId || !secret)
+    throw new PropertiesFileError(`${path} lacks applicationID or secret; remove it and attach with -id <applicationId>`);
   return { applicationId, secret: parseClusterSecret(secret, path) };
 }
 

@@ -36,7 +36,8 @@ export async function removeLeftoverStagingDirs(opts: StagingCleanupOptions): Pr
   try {
     entries = await opts.client.listStatus(opts.root);
   } catch (err) {
-    if (!(err instanceof FileNotFoundError)) opts.onWarning?.(`could not list ${opts.root} for leftover staging dirs: ${(err as Error).message}`);
+    if (!(err instanceof FileNotFoundError))
+      opts.onWarning?.(`could not list ${opts.root} for leftover staging dirs: ${(err as Error).message}`);
     return removed;
   }
   for (const entry of entries) {

@@ -47,9 +47,11 @@ export function isApplicationDirName(name: string): boolean {
 export function stagingFileSystemUri(hadoopConf: Configuration, stagingDirectory: string | undefined): string {
   for (const candidate of [stagingDirectory?.trim(), hadoopConf.getTrimmed('fs.defaultFS')]) {
     const m = candidate ? /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/]+)/.exec(candidate) : null;
-    if (m) return `${m[1]!.toLowerCase()}://${m[2]}`;
+    if (m) return `${m[1].toLowerCase()}://${m[2]}`;
   }
-  throw new Error('fs.defaultFS is not an hdfs:// or webhdfs:// URI: set it in core-site.xml (HADOOP_CONF_DIR), or give yarn.staging-directory as a full URI');
+  throw new Error(
+    'fs.defaultFS is not an hdfs:// or webhdfs:// URI: set it in core-site.xml (HADOOP_CONF_DIR), or give yarn.staging-directory as a full URI',
+  );
 }
 
 /** A fully qualified URL for an absolute HDFS path. */

@@ -75,10 +75,13 @@ export function amSubmission(input: AmSubmissionInput): ApplicationSubmission {
     [AmEnv.user]: input.user,
     ...input.environment,
   };
-  for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]!);
+  for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]);
   const priority = conf.get(LoomOptions.applicationPriority);
   const queue = conf.get(LoomOptions.applicationQueue);
-  const tags = [...conf.get(LoomOptions.applicationTags).filter((t) => !t.toLowerCase().startsWith(MODE_TAG_PREFIX)), `${MODE_TAG_PREFIX}${input.mode}`];
+  const tags = [
+    ...conf.get(LoomOptions.applicationTags).filter((t) => !t.toLowerCase().startsWith(MODE_TAG_PREFIX)),
+    `${MODE_TAG_PREFIX}${input.mode}`,
+  ];
   const attempts = conf.get(LoomOptions.applicationAttempts);
   return {
     applicationId: input.applicationId,
@@ -97,7 +100,10 @@ export function amSubmission(input: AmSubmissionInput): ApplicationSubmission {
     // As Flink with HA: a new AM attempt takes the running TaskExecutors back instead of starting
     // over, and only failures within the validity interval count against the attempts.
     ...(attempts > 1
-      ? { keepContainersAcrossApplicationAttempts: true, attemptFailuresValidityIntervalMs: conf.get(LoomOptions.attemptFailuresValidityInterval) }
+      ? {
+          keepContainersAcrossApplicationAttempts: true,
+          attemptFailuresValidityIntervalMs: conf.get(LoomOptions.attemptFailuresValidityInterval),
+        }
       : {}),
   };
 }

@@ -93,7 +93,13 @@ async function* tarBlocks(entries: PackEntry[]): AsyncGenerator<Buffer> {
       yield header({ name: 'PaxHeader', size: record.length, mode: 0o644, mtimeSeconds: e.mtimeSeconds, typeflag: 'x' });
       yield padded(record);
     }
-    yield header({ name: truncateUtf8(name, 100), size: e.size, mode: e.mode, mtimeSeconds: e.mtimeSeconds, typeflag: e.type === 'dir' ? '5' : '0' });
+    yield header({
+      name: truncateUtf8(name, 100),
+      size: e.size,
+      mode: e.mode,
+      mtimeSeconds: e.mtimeSeconds,
+      typeflag: e.type === 'dir' ? '5' : '0',
+    });
     if (e.type === 'file') {
       let written = 0;
       for await (const chunk of createReadStream(e.absolute)) {
@@ -128,7 +134,12 @@ function padded(data: Buffer): Buffer {
 
 function truncateUtf8(s: string, bytes: number): string {
   const buf = Buffer.from(s);
-  return buf.length <= bytes ? s : buf.subarray(0, bytes).toString('utf8').replace(/\uFFFD$/, '');
+  return buf.length <= bytes
+    ? s
+    : buf
+        .subarray(0, bytes)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
 }
 
 function header(h: { name: string; size: number; mode: number; mtimeSeconds: number; typeflag: string }): Buffer {

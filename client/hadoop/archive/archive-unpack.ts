@@ -122,15 +122,16 @@ function zipEntries(name: string, buf: Buffer): Entry[] {
     else throw new ArchiveError(`archive ${name}: entry "${raw}" uses compression method ${method}; only stored and deflate are supported`);
     const isSymlink = ((externalAttrs >>> 16) & 0o170000) === 0o120000;
     const mode = (externalAttrs >>> 16) & 0o777;
-    entries.push(isSymlink ? { path, type: 'symlink', linkTarget: data.toString('utf8') } : { path, type: 'file', data, ...(mode ? { mode } : {}) });
+    entries.push(
+      isSymlink ? { path, type: 'symlink', linkTarget: data.toString('utf8') } : { path, type: 'file', data, ...(mode ? { mode } : {}) },
+    );
   }
   return entries;
 }
 
 /** Unpack `data` (the archive's bytes) into `destDir`; returns the relative paths written. */
 export async function unpackArchive(name: string, kind: ArchiveKind, data: Buffer, destDir: string): Promise<string[]> {
-  const entries =
-    kind === 'zip' ? zipEntries(name, data) : tarEntries(name, kind === 'tar.gz' ? gunzipSync(data) : data);
+  const entries = kind === 'zip' ? zipEntries(name, data) : tarEntries(name, kind === 'tar.gz' ? gunzipSync(data) : data);
   await mkdir(destDir, { recursive: true });
   for (const e of entries) {
     const target = join(destDir, e.path);

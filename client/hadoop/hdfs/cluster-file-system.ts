@@ -70,7 +70,8 @@ export class ClusterFileSystem {
     // WebHDFS of the default file system (throws for a file:/// default or a broken HA setting: nothing to add then).
     const webOf = (uri?: string) => {
       try {
-        for (const ep of webHdfsEndpoints(conf, uri)) add(ep.scheme === 'https' ? 'swebhdfs' : 'webhdfs', `${bracketed(ep.host)}:${ep.port}`);
+        for (const ep of webHdfsEndpoints(conf, uri))
+          add(ep.scheme === 'https' ? 'swebhdfs' : 'webhdfs', `${bracketed(ep.host)}:${ep.port}`);
       } catch {
         // Not served by WebHDFS: no address to allow.
       }
@@ -104,7 +105,9 @@ export class ClusterFileSystem {
     const { scheme, authority, path } = parsed;
     const noHost = this.defaultScheme ? `${path} or ${this.defaultScheme}://${path}` : path;
     if (scheme === undefined) {
-      return this.defaultScheme ? undefined : `${what} ${JSON.stringify(url)} names no file system and fs.defaultFS is ${this.defaultFs}, not HDFS: give an hdfs:// or webhdfs:// URL`;
+      return this.defaultScheme
+        ? undefined
+        : `${what} ${JSON.stringify(url)} names no file system and fs.defaultFS is ${this.defaultFs}, not HDFS: give an hdfs:// or webhdfs:// URL`;
     }
     if (!SCHEMES.includes(scheme)) {
       return `${what} ${JSON.stringify(url)}: ${scheme}:// is not served by WebHDFS, which TaskExecutors fetch from; use ${this.allowed(path)}`;
@@ -139,7 +142,7 @@ export class ClusterFileSystem {
 
 function schemeAndAuthority(uri: string): { scheme: string; authority: string } | undefined {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?/.exec(uri.trim());
-  return m ? { scheme: m[1]!.toLowerCase(), authority: m[2] ?? '' } : undefined;
+  return m ? { scheme: m[1].toLowerCase(), authority: m[2] ?? '' } : undefined;
 }
 
 /** `host:port` with the host in lower case and the scheme's default port filled in; undefined when it does not parse or is a wildcard. */

@@ -13,7 +13,7 @@ export class GlobSyntaxError extends Error {
 /** True when the pattern has an unquoted `*`, `?`, `[` or `{` (GlobPattern.hasWildcard). */
 export function hasWildcard(pattern: string): boolean {
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern[i];
     if (c === '\\') i++;
     else if (c === '*' || c === '?' || c === '[' || c === '{') return true;
   }
@@ -36,7 +36,7 @@ export function expandBraces(pattern: string): string[] {
   const commas: number[] = [];
   let close = -1;
   for (let i = open; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern[i];
     if (c === '\\') {
       i++;
       continue;
@@ -56,7 +56,7 @@ export function expandBraces(pattern: string): string[] {
   const bounds = [open, ...commas, close];
   const out: string[] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
-    for (const expanded of expandBraces(`${head}${pattern.slice(bounds[k]! + 1, bounds[k + 1])}${tail}`)) out.push(expanded);
+    for (const expanded of expandBraces(`${head}${pattern.slice(bounds[k] + 1, bounds[k + 1])}${tail}`)) out.push(expanded);
   }
   return out;
 }
@@ -73,10 +73,10 @@ function findUnquoted(s: string, ch: string, from: number): number {
 export function componentMatcher(component: string): RegExp {
   let re = '';
   for (let i = 0; i < component.length; i++) {
-    const c = component[i]!;
+    const c = component[i];
     if (c === '\\') {
       if (i + 1 >= component.length) throw new GlobSyntaxError(`Illegal file pattern: Missing escaped character at ${i}`);
-      re += escapeRegExp(component[++i]!);
+      re += escapeRegExp(component[++i]);
     } else if (c === '*') re += '.*';
     else if (c === '?') re += '.';
     else if (c === '[') {
@@ -90,8 +90,8 @@ export function componentMatcher(component: string): RegExp {
       }
       let cls = '';
       for (let j = 0; j < body.length; j++) {
-        const ch = body[j]!;
-        if (ch === '\\' && j + 1 < body.length) cls += escapeInClass(body[++j]!);
+        const ch = body[j];
+        if (ch === '\\' && j + 1 < body.length) cls += escapeInClass(body[++j]);
         else cls += ch === '-' ? '-' : escapeInClass(ch);
       }
       re += `[${negate ? '^' : ''}${cls}]`;

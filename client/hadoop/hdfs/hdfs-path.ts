@@ -30,12 +30,14 @@ export function parseHdfsPath(input: string, homeDirectory = '/'): ParsedHdfsPat
   }
   if (input.includes('\0')) throw new HdfsPathError(`HDFS path ${JSON.stringify(input)} contains a NUL character`);
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(input);
-  if (m && m[1]!.length > 1) {
-    const scheme = m[1]!.toLowerCase();
+  if (m && m[1].length > 1) {
+    const scheme = m[1].toLowerCase();
     if (!SCHEMES.has(scheme)) {
-      throw new HdfsPathError(`unsupported file system scheme "${scheme}:" in ${input}: use hdfs://, webhdfs://, swebhdfs:// or a plain path`);
+      throw new HdfsPathError(
+        `unsupported file system scheme "${scheme}:" in ${input}: use hdfs://, webhdfs://, swebhdfs:// or a plain path`,
+      );
     }
-    const rest = m[2]!;
+    const rest = m[2];
     if (!rest.startsWith('//')) {
       return { scheme, path: normalise(rest.startsWith('/') ? rest : `/${rest}`, input) };
     }

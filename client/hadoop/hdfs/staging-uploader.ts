@@ -58,7 +58,9 @@ const TEMP_SUFFIX = '._COPYING_';
 export async function uploadToStaging(opts: UploadToStagingOptions): Promise<StagedFile[]> {
   const { client, stagingDir } = opts;
   if (opts.targetName !== undefined && !/^[^/]+$/.test(opts.targetName)) {
-    throw new StagingUploadError(`cannot upload ${opts.localPath} as "${opts.targetName}": the target name must be a file name, without "/"`);
+    throw new StagingUploadError(
+      `cannot upload ${opts.localPath} as "${opts.targetName}": the target name must be a file name, without "/"`,
+    );
   }
   if (opts.targetName === '.' || opts.targetName === '..') {
     throw new StagingUploadError(`cannot upload ${opts.localPath} as "${opts.targetName}": "." and ".." name directories, not files`);
@@ -94,7 +96,9 @@ async function uploadOneFile(
     throw err;
   });
   if (existing?.type === 'DIRECTORY') {
-    throw new StagingUploadError(`cannot upload ${localPath} to ${finalPath}: that is a directory on HDFS; upload into it under a file name, or remove it`);
+    throw new StagingUploadError(
+      `cannot upload ${localPath} to ${finalPath}: that is a directory on HDFS; upload into it under a file name, or remove it`,
+    );
   }
   const tempPath = joinHdfsPath(hdfsParent(finalPath), `.${hdfsBaseName(finalPath)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
@@ -110,9 +114,12 @@ async function uploadOneFile(
     await client.rename(tempPath, finalPath, { overwrite: true });
   } catch (err) {
     await client.delete(tempPath, { ignoreMissing: true }).catch(() => false);
-    throw new StagingUploadError(`upload of ${localPath} to ${finalPath} failed, nothing was left under that name: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new StagingUploadError(
+      `upload of ${localPath} to ${finalPath} failed, nothing was left under that name: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   const status = await client.getFileStatus(finalPath);
   if (status.length !== size) {
@@ -135,7 +142,9 @@ async function localFiles(localPath: string, targetName?: string): Promise<Local
   try {
     st = await stat(localPath);
   } catch (err) {
-    throw new StagingUploadError(`cannot upload ${localPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+    throw new StagingUploadError(
+      `cannot upload ${localPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`,
+    );
   }
   const top = targetName ?? basename(localPath);
   if (st.isFile()) return [{ localPath, relative: top, size: st.size }];

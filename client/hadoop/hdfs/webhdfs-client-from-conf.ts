@@ -23,7 +23,7 @@ export interface WebHdfsClientFromConfOptions {
 
 /** SIMPLE auth identity as Hadoop's UserGroupInformation chooses it: HADOOP_USER_NAME, else the OS user. */
 export function simpleAuthUser(env: NodeJS.ProcessEnv = process.env): string {
-  return env['HADOOP_USER_NAME'] || userInfo().username;
+  return env.HADOOP_USER_NAME || userInfo().username;
 }
 
 const MAX_ATTEMPTS_KEY = 'dfs.http.client.failover.max.attempts';
@@ -33,7 +33,8 @@ export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFr
   if (maxAttempts < 1) throw new RangeError(`${MAX_ATTEMPTS_KEY} must be at least 1, got ${maxAttempts}`);
   // The address comes from fs.defaultFS unless the caller named another file system.
   const defaultFs = conf.getTrimmed('fs.defaultFS') ?? '';
-  const fromDefaultFs = opts.uri === undefined || (opts.uri !== '' && defaultFs.replace(/\/+$/, '').startsWith(opts.uri.replace(/\/+$/, '')));
+  const fromDefaultFs =
+    opts.uri === undefined || (opts.uri !== '' && defaultFs.replace(/\/+$/, '').startsWith(opts.uri.replace(/\/+$/, '')));
   const options: WebHdfsClientOptions = {
     endpoints: webHdfsEndpoints(conf, opts.uri),
     retry: {

@@ -9,13 +9,15 @@
  */
 import type { Readable } from 'node:stream';
 import { webHdfsUrlPath } from './hdfs-path.js';
-import { HttpTransport, discardBody, readBodyText, type HttpResponse, type HttpTransportOptions, type RequestBody } from './webhdfs-http.js';
 import {
-  WebHdfsConnectionError,
-  WebHdfsOperationFailedError,
-  WebHdfsProtocolError,
-  remoteErrorFor,
-} from './webhdfs-errors.js';
+  HttpTransport,
+  discardBody,
+  readBodyText,
+  type HttpResponse,
+  type HttpTransportOptions,
+  type RequestBody,
+} from './webhdfs-http.js';
+import { WebHdfsConnectionError, WebHdfsOperationFailedError, WebHdfsProtocolError, remoteErrorFor } from './webhdfs-errors.js';
 import {
   parseBoolean,
   parseContentSummary,
@@ -117,7 +119,7 @@ export class WebHdfsClient {
 
   /** The NameNode currently believed active. */
   get activeEndpoint(): WebHdfsEndpoint {
-    return this.endpoints[this.active]!;
+    return this.endpoints[this.active];
   }
 
   close(): void {
@@ -131,7 +133,9 @@ export class WebHdfsClient {
   }
 
   async mkdirs(path: string, opts: { permission?: string | number } = {}): Promise<void> {
-    const ok = parseBoolean(await this.json({ op: 'MKDIRS', method: 'PUT', path, params: [['permission', octal(opts.permission)]], idempotent: true }));
+    const ok = parseBoolean(
+      await this.json({ op: 'MKDIRS', method: 'PUT', path, params: [['permission', octal(opts.permission)]], idempotent: true }),
+    );
     if (!ok) throw new WebHdfsOperationFailedError(`MKDIRS ${path}: the NameNode answered false (directory not created)`, 'MKDIRS');
   }
 
@@ -155,7 +159,9 @@ export class WebHdfsClient {
       if (page.remainingEntries <= 0) return;
       const last = page.entries[page.entries.length - 1];
       if (!last || last.pathSuffix === '') {
-        throw new WebHdfsProtocolError(`LISTSTATUS_BATCH ${path}: ${page.remainingEntries} entries remain but the page gave no name to continue after`);
+        throw new WebHdfsProtocolError(
+          `LISTSTATUS_BATCH ${path}: ${page.remainingEntries} entries remain but the page gave no name to continue after`,
+        );
       }
       startAfter = last.pathSuffix;
     }
@@ -218,7 +224,13 @@ export class WebHdfsClient {
   /** DELETE. `{"boolean": false}` (nothing deleted, e.g. the path does not exist) throws unless `ignoreMissing`. */
   async delete(path: string, opts: { recursive?: boolean; ignoreMissing?: boolean } = {}): Promise<boolean> {
     const ok = parseBoolean(
-      await this.json({ op: 'DELETE', method: 'DELETE', path, params: [['recursive', opts.recursive ? true : undefined]], idempotent: false }),
+      await this.json({
+        op: 'DELETE',
+        method: 'DELETE',
+        path,
+        params: [['recursive', opts.recursive ? true : undefined]],
+        idempotent: false,
+      }),
     );
     if (!ok && !opts.ignoreMissing) {
       throw new WebHdfsOperationFailedError(`DELETE ${path} failed: the NameNode answered false (no such file or directory)`, 'DELETE');
@@ -232,12 +244,24 @@ export class WebHdfsClient {
 
   async setOwner(path: string, owner: { owner?: string; group?: string }): Promise<void> {
     if (!owner.owner && !owner.group) throw new Error(`SETOWNER ${path}: give an owner, a group or both`);
-    await this.json({ op: 'SETOWNER', method: 'PUT', path, params: [['owner', owner.owner], ['group', owner.group]], idempotent: true });
+    await this.json({
+      op: 'SETOWNER',
+      method: 'PUT',
+      path,
+      params: [
+        ['owner', owner.owner],
+        ['group', owner.group],
+      ],
+      idempotent: true,
+    });
   }
 
   async setReplication(path: string, replication: number): Promise<void> {
-    const ok = parseBoolean(await this.json({ op: 'SETREPLICATION', method: 'PUT', path, params: [['replication', replication]], idempotent: true }));
-    if (!ok) throw new WebHdfsOperationFailedError(`SETREPLICATION ${path} failed: the NameNode answered false (not a file?)`, 'SETREPLICATION');
+    const ok = parseBoolean(
+      await this.json({ op: 'SETREPLICATION', method: 'PUT', path, params: [['replication', replication]], idempotent: true }),
+    );
+    if (!ok)
+      throw new WebHdfsOperationFailedError(`SETREPLICATION ${path} failed: the NameNode answered false (not a file?)`, 'SETREPLICATION');
   }
 
   /** Times in ms since the epoch; -1 (or undefined) leaves that time unchanged. */
@@ -246,19 +270,26 @@ export class WebHdfsClient {
       op: 'SETTIMES',
       method: 'PUT',
       path,
-      params: [['modificationtime', times.modificationTime], ['accesstime', times.accessTime]],
+      params: [
+        ['modificationtime', times.modificationTime],
+        ['accesstime', times.accessTime],
+      ],
       idempotent: true,
     });
   }
 
   /** The token's urlString, or null when the cluster runs SIMPLE auth and issues none. */
   async getDelegationToken(renewer?: string): Promise<string | null> {
-    return parseTokenAnswer(await this.json({ op: 'GETDELEGATIONTOKEN', method: 'GET', path: '/', params: [['renewer', renewer]], idempotent: true }));
+    return parseTokenAnswer(
+      await this.json({ op: 'GETDELEGATIONTOKEN', method: 'GET', path: '/', params: [['renewer', renewer]], idempotent: true }),
+    );
   }
 
   /** Returns the new expiry time (ms since the epoch). */
   async renewDelegationToken(tokenUrlString: string): Promise<number> {
-    return parseLongAnswer(await this.json({ op: 'RENEWDELEGATIONTOKEN', method: 'PUT', path: '/', params: [['token', tokenUrlString]], idempotent: true }));
+    return parseLongAnswer(
+      await this.json({ op: 'RENEWDELEGATIONTOKEN', method: 'PUT', path: '/', params: [['token', tokenUrlString]], idempotent: true }),
+    );
   }
 
   async cancelDelegationToken(tokenUrlString: string): Promise<void> {
@@ -298,7 +329,11 @@ export class WebHdfsClient {
       op: 'OPEN',
       method: 'GET',
       path,
-      params: [['offset', opts.offset], ['length', opts.length], ['buffersize', opts.bufferSize]],
+      params: [
+        ['offset', opts.offset],
+        ['length', opts.length],
+        ['buffersize', opts.bufferSize],
+      ],
       idempotent: true,
     };
     const first = await this.nameNode(req);
@@ -312,11 +347,20 @@ export class WebHdfsClient {
   private async upload(req: OpRequest, body: RequestBody, opts: CreateOptions | AppendOptions, okStatus: number): Promise<void> {
     const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
     if (opts.contentLength !== undefined) headers['Content-Length'] = String(opts.contentLength);
-    const send = { headers, body, ...(opts.onProgress ? { onBodyProgress: opts.onProgress } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    const send = {
+      headers,
+      body,
+      ...(opts.onProgress ? { onBodyProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
     let res: HttpResponse;
     if (this.opts.httpFs) {
       // HttpFS takes the data in the first request; the body cannot be replayed, so no retry.
-      res = await this.transport.send({ url: this.url(this.activeEndpoint, { ...req, params: [...(req.params ?? []), ['data', true]] }), method: req.method, ...send });
+      res = await this.transport.send({
+        url: this.url(this.activeEndpoint, { ...req, params: [...(req.params ?? []), ['data', true]] }),
+        method: req.method,
+        ...send,
+      });
     } else {
       const first = await this.nameNode(req);
       if (first.status !== 307) {
@@ -379,7 +423,8 @@ export class WebHdfsClient {
         const decision = decideRetry(err, req.idempotent, attempt, this.retry, this.endpoints.length);
         const address = hostPort(endpoint);
         if (decision.action === 'fail') {
-          const exhausted = attempt + 1 >= this.retry.maxAttempts && err instanceof WebHdfsConnectionError && (err.beforeRequestSent || req.idempotent);
+          const exhausted =
+            attempt + 1 >= this.retry.maxAttempts && err instanceof WebHdfsConnectionError && (err.beforeRequestSent || req.idempotent);
           if (!exhausted) throw err;
           const where = this.endpoints.length > 1 ? this.endpoints.map(hostPort).join(' and ') : address;
           const gaveUp = describeGiveUp(this.retryTarget(), where, shortReason(err), attempt + 1, Date.now() - started);
@@ -403,7 +448,12 @@ export class WebHdfsClient {
   }
 
   private retryTarget(): RetryTarget {
-    return this.opts.retryTarget ?? { server: 'NameNode', bound: { setting: 'dfs.http.client.failover.max.attempts', value: String(this.retry.maxAttempts) } };
+    return (
+      this.opts.retryTarget ?? {
+        server: 'NameNode',
+        bound: { setting: 'dfs.http.client.failover.max.attempts', value: String(this.retry.maxAttempts) },
+      }
+    );
   }
 
   /** Turns an error answer into the typed error and throws it. */

@@ -46,7 +46,15 @@ export interface HttpTransportOptions {
 }
 
 /** Errors that mean the request never reached a server, so it is safe to send it elsewhere. */
-const CONNECT_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+const CONNECT_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'ETIMEDOUT',
+]);
 
 export class HttpTransport {
   private readonly httpAgent: http.Agent;
@@ -88,7 +96,9 @@ export class HttpTransport {
           return;
         }
         const timer = setTimeout(() => {
-          const err = Object.assign(new Error(`connect timed out after ${this.connectTimeoutMs} ms (dfs.webhdfs.socket.connect-timeout)`), { code: 'ETIMEDOUT' });
+          const err = Object.assign(new Error(`connect timed out after ${this.connectTimeoutMs} ms (dfs.webhdfs.socket.connect-timeout)`), {
+            code: 'ETIMEDOUT',
+          });
           outgoing.destroy(err);
         }, this.connectTimeoutMs);
         timer.unref();
@@ -138,7 +148,12 @@ export class HttpTransport {
   }
 }
 
-function connectionError(err: NodeJS.ErrnoException, where: string, beforeSent: boolean, bytesSent: number | undefined): WebHdfsConnectionError {
+function connectionError(
+  err: NodeJS.ErrnoException,
+  where: string,
+  beforeSent: boolean,
+  bytesSent: number | undefined,
+): WebHdfsConnectionError {
   const sent = bytesSent !== undefined && !beforeSent ? ` after ${bytesSent} body bytes` : '';
   const what = err.code ? `${err.code}: ${err.message}` : err.message;
   return new WebHdfsConnectionError(`${where}: connection ${beforeSent ? 'failed' : 'broke'}${sent} (${what})`, beforeSent, { cause: err });

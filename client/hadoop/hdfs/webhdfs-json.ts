@@ -91,12 +91,12 @@ function str(o: Json, key: string, optional = false): string | undefined {
 /** `{"RemoteException": {...}}` or undefined when the body is not one. */
 export function parseRemoteException(body: unknown): RemoteExceptionBody | undefined {
   if (body === null || typeof body !== 'object') return undefined;
-  const re = (body as Json)['RemoteException'];
+  const re = (body as Json).RemoteException;
   if (re === null || typeof re !== 'object') return undefined;
   const r = re as Json;
-  const exception = typeof r['exception'] === 'string' ? r['exception'] : '';
-  const javaClassName = typeof r['javaClassName'] === 'string' ? r['javaClassName'] : '';
-  const message = typeof r['message'] === 'string' ? r['message'] : '';
+  const exception = typeof r.exception === 'string' ? r.exception : '';
+  const javaClassName = typeof r.javaClassName === 'string' ? r.javaClassName : '';
+  const message = typeof r.message === 'string' ? r.message : '';
   if (!exception && !javaClassName) return undefined;
   return { exception, javaClassName, message };
 }
@@ -122,7 +122,7 @@ export function fileStatusFromJson(o: Json): HdfsFileStatus {
   }
   const symlink = str(o, 'symlink', true);
   if (symlink !== undefined) status.symlink = symlink;
-  if (o['aclBit'] === true) status.aclBit = true;
+  if (o.aclBit === true) status.aclBit = true;
   return status;
 }
 
@@ -131,7 +131,7 @@ export function parseFileStatus(body: unknown): HdfsFileStatus {
 }
 
 function statusArray(container: Json): HdfsFileStatus[] {
-  const list = container['FileStatus'];
+  const list = container.FileStatus;
   if (!Array.isArray(list)) fail('"FileStatus" is not a list', container);
   return list.map((e) => {
     if (e === null || typeof e !== 'object') fail('a FileStatus entry is not an object', e);
@@ -168,7 +168,7 @@ export function parseContentSummary(body: unknown): HdfsContentSummary {
   }
   const ecPolicy = str(o, 'ecPolicy', true);
   if (ecPolicy !== undefined) summary.ecPolicy = ecPolicy;
-  const typeQuota = o['typeQuota'];
+  const typeQuota = o.typeQuota;
   if (typeQuota && typeof typeQuota === 'object') summary.typeQuota = typeQuota as Record<string, unknown>;
   return summary;
 }
@@ -189,27 +189,27 @@ export function parseFileChecksum(body: unknown): HdfsFileChecksum {
 }
 
 export function parseBoolean(body: unknown): boolean {
-  if (body === null || typeof body !== 'object' || typeof (body as Json)['boolean'] !== 'boolean') {
+  if (body === null || typeof body !== 'object' || typeof (body as Json).boolean !== 'boolean') {
     fail('expected {"boolean": true|false}', body);
   }
-  return (body as Json)['boolean'] as boolean;
+  return (body as Json).boolean as boolean;
 }
 
 export function parsePathAnswer(body: unknown): string {
-  if (body === null || typeof body !== 'object' || typeof (body as Json)['Path'] !== 'string') fail('expected {"Path": ...}', body);
-  return (body as Json)['Path'] as string;
+  if (body === null || typeof body !== 'object' || typeof (body as Json).Path !== 'string') fail('expected {"Path": ...}', body);
+  return (body as Json).Path as string;
 }
 
 /** `{"Location": url}` from `noredirect=true`. */
 export function parseLocationAnswer(body: unknown): string {
-  if (body === null || typeof body !== 'object' || typeof (body as Json)['Location'] !== 'string') fail('expected {"Location": ...}', body);
-  return (body as Json)['Location'] as string;
+  if (body === null || typeof body !== 'object' || typeof (body as Json).Location !== 'string') fail('expected {"Location": ...}', body);
+  return (body as Json).Location as string;
 }
 
 /** `{"long": n}` from RENEWDELEGATIONTOKEN (the new expiry time, ms since the epoch). */
 export function parseLongAnswer(body: unknown): number {
-  if (body === null || typeof body !== 'object' || typeof (body as Json)['long'] !== 'number') fail('expected {"long": ...}', body);
-  return (body as Json)['long'] as number;
+  if (body === null || typeof body !== 'object' || typeof (body as Json).long !== 'number') fail('expected {"long": ...}', body);
+  return (body as Json).long as number;
 }
 
 /**
@@ -218,7 +218,7 @@ export function parseLongAnswer(body: unknown): number {
  */
 export function parseTokenAnswer(body: unknown): string | null {
   if (body === null || typeof body !== 'object' || !('Token' in (body as Json))) fail('expected {"Token": ...}', body);
-  const token = (body as Json)['Token'];
+  const token = (body as Json).Token;
   if (token === null) return null;
   return str(objectField(body, 'Token'), 'urlString')!;
 }

@@ -36,16 +36,18 @@ export const ALLOCATE_ERRORS: Readonly<Record<string, AllocateErrorClass>> = {
   [`${YARN}InvalidResourceRequestException`]: {
     kind: 'ask-refused',
     hadoop:
-      'DefaultAMSProcessor.allocate -> RMServerUtils.normalizeAndValidateRequests: a capability below 0 or above the queue\'s maximum allowed allocation (also in an ask of 0 containers). ' +
+      "DefaultAMSProcessor.allocate -> RMServerUtils.normalizeAndValidateRequests: a capability below 0 or above the queue's maximum allowed allocation (also in an ask of 0 containers). " +
       'AMRMClientImpl.allocate puts the ask back for the next call, so it fails forever; AMRMClientAsync reports it to onError (Flink then ends the JobManager).',
   },
   [`${YARN}InvalidLabelResourceRequestException`]: {
     kind: 'ask-refused',
-    hadoop: 'SchedulerUtils.validateResourceRequest: a node label expression that is not enabled, not allowed for the queue, or unknown (a subclass of InvalidResourceRequestException).',
+    hadoop:
+      'SchedulerUtils.validateResourceRequest: a node label expression that is not enabled, not allowed for the queue, or unknown (a subclass of InvalidResourceRequestException).',
   },
   [`${YARN}InvalidContainerReleaseException`]: {
     kind: 'release-refused',
-    hadoop: 'RMServerUtils.validateContainerReleaseRequest: a container of another attempt while the application does not keep containers across attempts.',
+    hadoop:
+      'RMServerUtils.validateContainerReleaseRequest: a container of another attempt while the application does not keep containers across attempts.',
   },
   [`${YARN}InvalidResourceBlacklistRequestException`]: {
     kind: 'blacklist-refused',
@@ -53,23 +55,26 @@ export const ALLOCATE_ERRORS: Readonly<Record<string, AllocateErrorClass>> = {
   },
   [`${YARN}ApplicationMasterNotRegisteredException`]: {
     kind: 'resync',
-    hadoop: 'ApplicationMasterService.allocate after an RM restart or failover; AMRMClientImpl.allocate catches it, re-registers and resends every ask, release and blacklist entry.',
+    hadoop:
+      'ApplicationMasterService.allocate after an RM restart or failover; AMRMClientImpl.allocate catches it, re-registers and resends every ask, release and blacklist entry.',
   },
   [`${YARN}ApplicationAttemptNotFoundException`]: {
     kind: 'attempt-over',
-    hadoop: 'ApplicationMasterService.allocate: the attempt is not in its cache (finished, killed, failed, expired); AMRMClientAsyncImpl\'s heartbeat thread calls onShutdownRequest.',
+    hadoop:
+      "ApplicationMasterService.allocate: the attempt is not in its cache (finished, killed, failed, expired); AMRMClientAsyncImpl's heartbeat thread calls onShutdownRequest.",
   },
   'org.apache.hadoop.security.token.SecretManager$InvalidToken': {
     kind: 'attempt-over',
-    hadoop: 'The RM no longer accepts this attempt\'s AMRMToken (its master key is gone): no heartbeat of this attempt can succeed again.',
+    hadoop: "The RM no longer accepts this attempt's AMRMToken (its master key is gone): no heartbeat of this attempt can succeed again.",
   },
   [`${YARN}InvalidApplicationMasterRequestException`]: {
     kind: 'fatal',
-    hadoop: 'ApplicationMasterService.allocate: a responseId that is neither the last nor the one before it (AMRMClientUtils.assembleInvalidResponseIdExceptionMessage); AMRMClientAsync reports it to onError.',
+    hadoop:
+      'ApplicationMasterService.allocate: a responseId that is neither the last nor the one before it (AMRMClientUtils.assembleInvalidResponseIdExceptionMessage); AMRMClientAsync reports it to onError.',
   },
   'org.apache.hadoop.ipc.StandbyException': {
     kind: 'transient',
-    hadoop: 'A standby RM of an HA pair: RMProxy\'s failover policy tries the next RM.',
+    hadoop: "A standby RM of an HA pair: RMProxy's failover policy tries the next RM.",
   },
   'org.apache.hadoop.ipc.RetriableException': {
     kind: 'transient',
@@ -84,7 +89,8 @@ export const ALLOCATE_ERRORS: Readonly<Record<string, AllocateErrorClass>> = {
 
 /** The class of an error thrown by AMRMClient.allocate (a RemoteException, or the client's own errors built from one). */
 export function allocateErrorKind(err: unknown): AllocateErrorKind {
-  if (err instanceof AllocateRefusedError) return err.refused === 'ask' ? 'ask-refused' : err.refused === 'release' ? 'release-refused' : 'blacklist-refused';
+  if (err instanceof AllocateRefusedError)
+    return err.refused === 'ask' ? 'ask-refused' : err.refused === 'release' ? 'release-refused' : 'blacklist-refused';
   if (err instanceof AttemptOverError) return 'attempt-over';
   if (err instanceof RemoteException) return ALLOCATE_ERRORS[err.className]?.kind ?? 'transient';
   return 'transient';

@@ -63,7 +63,7 @@ export class AskTable {
     if (index < 0) index = this.requests.findIndex((r) => sameRequest(r, req));
     if (index < 0) return false;
     const [found] = this.requests.splice(index, 1);
-    for (const [name, relax] of locations(found!)) this.adjust(found!, name, relax, -1);
+    for (const [name, relax] of locations(found)) this.adjust(found, name, relax, -1);
     return true;
   }
 
@@ -181,9 +181,12 @@ export class AskTable {
 function validate(req: ContainerRequest): void {
   const { memoryMb, vcores } = req.capability ?? ({} as Resource);
   if (!Number.isInteger(memoryMb) || memoryMb < 0 || !Number.isInteger(vcores) || vcores < 0) {
-    throw new TypeError(`container request capability must be whole non-negative memoryMb and vcores, got ${JSON.stringify(req.capability)}`);
+    throw new TypeError(
+      `container request capability must be whole non-negative memoryMb and vcores, got ${JSON.stringify(req.capability)}`,
+    );
   }
-  if (!Number.isInteger(req.priority) || req.priority < 0) throw new TypeError(`container request priority must be a non-negative integer, got ${req.priority}`);
+  if (!Number.isInteger(req.priority) || req.priority < 0)
+    throw new TypeError(`container request priority must be a non-negative integer, got ${req.priority}`);
   if (req.relaxLocality === false && !req.nodes?.length && !req.racks?.length) {
     throw new TypeError('a container request with relaxLocality false must name nodes or racks, or it can never be satisfied');
   }
@@ -199,7 +202,14 @@ function locations(req: ContainerRequest): [string, boolean][] {
 }
 
 function keyOf(req: ContainerRequest, resourceName: string): string {
-  return [req.priority, resourceName, req.capability.memoryMb, req.capability.vcores, req.allocationRequestId ?? 0, req.executionType ?? 'GUARANTEED'].join('|');
+  return [
+    req.priority,
+    resourceName,
+    req.capability.memoryMb,
+    req.capability.vcores,
+    req.allocationRequestId ?? 0,
+    req.executionType ?? 'GUARANTEED',
+  ].join('|');
 }
 
 function sameRequest(a: ContainerRequest, b: ContainerRequest): boolean {

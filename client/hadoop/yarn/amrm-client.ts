@@ -120,7 +120,10 @@ export class AMRMClient {
    * Scheduler address(es) from yarn.resourcemanager.scheduler.address (or the HA rm-ids); the
    * AMRMToken given, or the one in the credentials file named by HADOOP_TOKEN_FILE_LOCATION.
    */
-  static createFromConf(conf: Configuration, opts: { token?: HadoopToken; env?: NodeJS.ProcessEnv; nmTokens?: NMTokenCache; onRetry?: RetryReporter } = {}): AMRMClient {
+  static createFromConf(
+    conf: Configuration,
+    opts: { token?: HadoopToken; env?: NodeJS.ProcessEnv; nmTokens?: NMTokenCache; onRetry?: RetryReporter } = {},
+  ): AMRMClient {
     const { addresses, haEnabled: _ha, ...failover } = rmProxyOptionsFromConf(conf, 'scheduler');
     const token = opts.token ?? amrmTokenFromEnvironment(opts.env ?? process.env);
     return new AMRMClient({
@@ -191,7 +194,8 @@ export class AMRMClient {
 
   /** One heartbeat: sends changed asks, releases and blacklist changes; `progress` in [0, 1]. */
   allocate(progress: number): Promise<AllocateResult> {
-    if (!Number.isFinite(progress) || progress < 0 || progress > 1) return Promise.reject(new RangeError(`allocate progress must be between 0 and 1, got ${progress}`));
+    if (!Number.isFinite(progress) || progress < 0 || progress > 1)
+      return Promise.reject(new RangeError(`allocate progress must be between 0 and 1, got ${progress}`));
     return this.exclusive(() => this.allocateNow(progress, 0));
   }
 
@@ -201,7 +205,7 @@ export class AMRMClient {
     if (diagnostics !== undefined) request.diagnostics = diagnostics;
     if (trackingUrl !== undefined) request.tracking_url = trackingUrl;
     return this.exclusive(async () => {
-      for (let resyncs = 0; ; ) {
+      for (let resyncs = 0; ;) {
         try {
           for (;;) {
             const r = await this.call('finishApplicationMaster', request);
@@ -236,9 +240,16 @@ export class AMRMClient {
       containersFromPreviousAttempts: ((r.containers_from_previous_attempts as Obj[] | undefined) ?? []).map(containerFromProto),
       nmTokensFromPreviousAttempts: previousTokens,
       schedulerResourceTypes: ((r.scheduler_resource_types as unknown[] | undefined) ?? []).map(String),
-      resourceTypes: ((r.resource_types as Obj[] | undefined) ?? []).map((t) => ({ name: t.name, units: t.units ?? '', type: String(t.type ?? 'COUNTABLE') })),
+      resourceTypes: ((r.resource_types as Obj[] | undefined) ?? []).map((t) => ({
+        name: t.name,
+        units: t.units ?? '',
+        type: String(t.type ?? 'COUNTABLE'),
+      })),
       clientToAmTokenMasterKey: r.client_to_am_token_master_key ? Buffer.from(r.client_to_am_token_master_key) : undefined,
-      applicationAcls: ((r.application_ACLs as Obj[] | undefined) ?? []).map((a) => ({ accessType: String(a.accessType), acl: a.acl ?? ' ' })),
+      applicationAcls: ((r.application_ACLs as Obj[] | undefined) ?? []).map((a) => ({
+        accessType: String(a.accessType),
+        acl: a.acl ?? ' ',
+      })),
     };
   }
 
@@ -268,7 +279,8 @@ export class AMRMClient {
       for (const n of additions) if (!this.blacklistRemovals.has(n)) this.blacklistAdditions.add(n);
       for (const n of removals) if (!this.blacklistAdditions.has(n)) this.blacklistRemovals.add(n);
       const kind = remoteAllocateErrorKind(err);
-      if (kind === 'ask-refused' || kind === 'release-refused' || kind === 'blacklist-refused') throw this.takeBack(kind, err as RemoteException, keys, release);
+      if (kind === 'ask-refused' || kind === 'release-refused' || kind === 'blacklist-refused')
+        throw this.takeBack(kind, err as RemoteException, keys, release);
       if (!isRemoteException(err, NOT_REGISTERED) || resyncs >= MAX_RESYNCS) throw err;
       // The RM restarted and forgot us: re-register, then resend the whole table, releases and blacklist.
       for (const id of this.pendingRelease) this.release.add(id);
@@ -288,7 +300,12 @@ export class AMRMClient {
    * refused for another reason (a node label) takes back the requests this call sent. A refused
    * release drops the container the message names (else every release of this call).
    */
-  private takeBack(kind: 'ask-refused' | 'release-refused' | 'blacklist-refused', err: RemoteException, keys: string[], release: string[]): AllocateRefusedError {
+  private takeBack(
+    kind: 'ask-refused' | 'release-refused' | 'blacklist-refused',
+    err: RemoteException,
+    keys: string[],
+    release: string[],
+  ): AllocateRefusedError {
     const message = err.remoteMessage;
     if (kind === 'ask-refused') {
       const named = /Requested resource=<memory:(-?\d+), vCores:(-?\d+)/.exec(message);
@@ -296,7 +313,9 @@ export class AMRMClient {
       const gone = this.asks.discard((r) =>
         named ? r.capability.memoryMb === Number(named[1]) && r.capability.vcores === Number(named[2]) : sent.has(this.asks.anyKeyOf(r)),
       );
-      const what = gone.length ? `${gone.length} container request(s) of ${describeCapability(gone[0]!.capability)}` : 'no outstanding request';
+      const what = gone.length
+        ? `${gone.length} container request(s) of ${describeCapability(gone[0].capability)}`
+        : 'no outstanding request';
       return new AllocateRefusedError('ask', err.className, message, what);
     }
     if (kind === 'release-refused') {
@@ -332,7 +351,10 @@ export class AMRMClient {
       (this.asks.matchAllocated(c) ? allocated : surplus).push(c);
     }
     const preempt = r.preempt as Obj | undefined;
-    const preempted = [...((preempt?.strictContract?.container as Obj[] | undefined) ?? []), ...((preempt?.contract?.container as Obj[] | undefined) ?? [])];
+    const preempted = [
+      ...((preempt?.strictContract?.container as Obj[] | undefined) ?? []),
+      ...((preempt?.contract?.container as Obj[] | undefined) ?? []),
+    ];
     return {
       responseId: this.lastResponseId,
       allocated,
@@ -402,7 +424,8 @@ export function amrmTokenFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
     );
   }
   const token = Credentials.readFile(path).findToken(AMRM_TOKEN_KIND);
-  if (!token) throw new YarnClientError(`${path} holds no ${AMRM_TOKEN_KIND} token; the ResourceManager puts it into the AM container's credentials`);
+  if (!token)
+    throw new YarnClientError(`${path} holds no ${AMRM_TOKEN_KIND} token; the ResourceManager puts it into the AM container's credentials`);
   return token;
 }
 

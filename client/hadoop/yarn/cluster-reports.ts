@@ -167,7 +167,8 @@ export function applicationReportFromProto(p: Obj): ApplicationReport {
     applicationTags: [...((p.applicationTags as string[] | undefined) ?? [])],
     priority: num(p.priority?.priority),
     unmanaged: Boolean(p.unmanaged_application),
-    logAggregationStatus: p.log_aggregation_status === undefined ? undefined : stripEnumPrefix<string>(p.log_aggregation_status, 'LOG_', ''),
+    logAggregationStatus:
+      p.log_aggregation_status === undefined ? undefined : stripEnumPrefix<string>(p.log_aggregation_status, 'LOG_', ''),
     appNodeLabelExpression: p.appNodeLabelExpression,
     amNodeLabelExpression: p.amNodeLabelExpression,
     resourceUsage: resourceUsageFromProto(p.app_resource_Usage),

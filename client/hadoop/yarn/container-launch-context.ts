@@ -61,12 +61,14 @@ export function urlProtoFromUri(uri: string, what = 'local resource'): UrlProto 
   }
   const url: UrlProto = { scheme, port: parsed.port === '' ? -1 : Number(parsed.port), file: decodeURIComponent(parsed.pathname) };
   if (parsed.hostname !== '') url.host = parsed.hostname;
-  if (parsed.username !== '') url.userInfo = decodeURIComponent(parsed.password !== '' ? `${parsed.username}:${parsed.password}` : parsed.username);
+  if (parsed.username !== '')
+    url.userInfo = decodeURIComponent(parsed.password !== '' ? `${parsed.username}:${parsed.password}` : parsed.username);
   return url;
 }
 
 export function localResourceProto(spec: LocalResourceSpec, name = 'local resource'): Record<string, unknown> {
-  if (!Number.isSafeInteger(spec.size) || spec.size < 0) throw new TypeError(`${name}: size must be a non-negative integer, got ${spec.size}`);
+  if (!Number.isSafeInteger(spec.size) || spec.size < 0)
+    throw new TypeError(`${name}: size must be a non-negative integer, got ${spec.size}`);
   if (!Number.isSafeInteger(spec.timestamp) || spec.timestamp <= 0) {
     throw new TypeError(`${name}: timestamp must be the file's modification time in ms (from GETFILESTATUS), got ${spec.timestamp}`);
   }

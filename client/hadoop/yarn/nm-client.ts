@@ -91,7 +91,8 @@ export class NMClient {
     const { host, port } = parseNodeId(nodeId);
     const auth = { kind: 'token' as const, token };
     const m = methodOf(CONTAINER_MANAGEMENT_PROTOCOL, method);
-    if (this.pool) return this.pool.connection(host, port, CONTAINER_MANAGEMENT_PROTOCOL.name, auth).call<Obj>(method, m.request, request, m.response);
+    if (this.pool)
+      return this.pool.connection(host, port, CONTAINER_MANAGEMENT_PROTOCOL.name, auth).call<Obj>(method, m.request, request, m.response);
     const conn = new RpcConnection({ ...this.options.connection, host, port, protocol: CONTAINER_MANAGEMENT_PROTOCOL.name, auth });
     try {
       return await conn.call<Obj>(method, m.request, request, m.response);
@@ -107,6 +108,11 @@ function throwFailed(operation: Operation, containerId: string, r: Obj): void {
     const id = f.container_id ? containerIdText(f.container_id) : containerId;
     if (id !== containerId) continue;
     const ex = (f.exception ?? {}) as Obj;
-    throw new ContainerRequestFailedError(operation, id, ex.class_name ?? 'org.apache.hadoop.yarn.exceptions.YarnException', ex.message ?? '');
+    throw new ContainerRequestFailedError(
+      operation,
+      id,
+      ex.class_name ?? 'org.apache.hadoop.yarn.exceptions.YarnException',
+      ex.message ?? '',
+    );
   }
 }

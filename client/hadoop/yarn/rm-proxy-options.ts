@@ -9,7 +9,11 @@ import type { RpcClientDefaults } from '../../wire/ipc/rpc-client.js';
 import type { RetryTarget } from '../../retry/retry-report.js';
 import { rpcConnectionDefaultsFromConf } from './ipc-connection-from-conf.js';
 
-export type RmProxyOptions = Omit<FailoverOptions, 'protocol' | 'auth' | 'onRetry'> & { addresses: RmAddress[]; haEnabled: boolean; target: RetryTarget };
+export type RmProxyOptions = Omit<FailoverOptions, 'protocol' | 'auth' | 'onRetry'> & {
+  addresses: RmAddress[];
+  haEnabled: boolean;
+  target: RetryTarget;
+};
 
 const MAX_WAIT_KEY = 'yarn.resourcemanager.connect.max-wait.ms';
 const RETRY_INTERVAL_KEY = 'yarn.resourcemanager.connect.retry-interval.ms';
@@ -47,7 +51,11 @@ export function rmProxyOptionsFromConf(conf: Configuration, kind: 'client' | 'sc
     // An explicit attempt count replaces the wait in Hadoop's RMProxy; then it is the bound.
     const target: RetryTarget =
       configured >= 0
-        ? { server: 'ResourceManager', addressSetting: `${addressSetting}.<rm-id>`, bound: { setting: 'yarn.client.failover-max-attempts', value: String(configured) } }
+        ? {
+            server: 'ResourceManager',
+            addressSetting: `${addressSetting}.<rm-id>`,
+            bound: { setting: 'yarn.client.failover-max-attempts', value: String(configured) },
+          }
         : { server: 'ResourceManager', addressSetting: `${addressSetting}.<rm-id>`, bound: waitBound };
     return { addresses, haEnabled, maxAttempts, sleepBaseMs, sleepMaxMs, connection, target, ...(configured >= 0 ? {} : waitLimit) };
   }

@@ -39,7 +39,9 @@ export class AllocateRefusedError extends YarnClientError {
     readonly remoteMessage: string,
     readonly withdrawn: string,
   ) {
-    super(`the ResourceManager refused the ${refused} (${remoteClassName.slice(remoteClassName.lastIndexOf('.') + 1)}: ${remoteMessage}); withdrawn: ${withdrawn}`);
+    super(
+      `the ResourceManager refused the ${refused} (${remoteClassName.slice(remoteClassName.lastIndexOf('.') + 1)}: ${remoteMessage}); withdrawn: ${withdrawn}`,
+    );
   }
 
   get simpleClassName(): string {

@@ -253,11 +253,13 @@ function submissionContextProto(s: ApplicationSubmission): Obj {
   if (s.unmanagedAm !== undefined) ctx.unmanaged_am = s.unmanagedAm;
   if (s.maxAppAttempts !== undefined) ctx.maxAppAttempts = s.maxAppAttempts;
   if (s.type !== undefined) ctx.applicationType = s.type;
-  if (s.keepContainersAcrossApplicationAttempts !== undefined) ctx.keep_containers_across_application_attempts = s.keepContainersAcrossApplicationAttempts;
+  if (s.keepContainersAcrossApplicationAttempts !== undefined)
+    ctx.keep_containers_across_application_attempts = s.keepContainersAcrossApplicationAttempts;
   if (s.tags?.length) ctx.applicationTags = s.tags;
   if (s.attemptFailuresValidityIntervalMs !== undefined) ctx.attempt_failures_validity_interval = s.attemptFailuresValidityIntervalMs;
   if (s.nodeLabelExpression !== undefined) ctx.node_label_expression = s.nodeLabelExpression;
-  if (s.lifetimeSeconds !== undefined) ctx.application_timeouts = [{ application_timeout_type: 'APP_TIMEOUT_LIFETIME', timeout: s.lifetimeSeconds }];
+  if (s.lifetimeSeconds !== undefined)
+    ctx.application_timeouts = [{ application_timeout_type: 'APP_TIMEOUT_LIFETIME', timeout: s.lifetimeSeconds }];
   return ctx;
 }
 

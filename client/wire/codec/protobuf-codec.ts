@@ -84,7 +84,7 @@ export function readVarint32(buf: Uint8Array, offset: number): { value: number; 
   let pos = offset;
   while (true) {
     if (pos >= buf.length) throw new CodecError('truncated varint length prefix');
-    const b = buf[pos++]!;
+    const b = buf[pos++];
     if (shift < 28) result |= (b & 0x7f) << shift;
     else if (shift === 28) result += (b & 0x0f) * 2 ** 28;
     else if (shift > 63) throw new CodecError('varint length prefix longer than 10 bytes');

@@ -74,7 +74,7 @@ export class WritableReader {
 
   readByte(field: string): number {
     if (this.pos >= this.buf.length) throw this.truncated(field, 1);
-    return this.buf[this.pos++]!;
+    return this.buf[this.pos++];
   }
 
   readVLong(field: string): bigint {
@@ -84,9 +84,10 @@ export class WritableReader {
     const size = negative ? -120 - first : -112 - first;
     if (this.remaining < size) throw this.truncated(field, size);
     let v = 0n;
-    for (let i = 0; i < size; i++) v = (v << 8n) | BigInt(this.buf[this.pos++]!);
+    for (let i = 0; i < size; i++) v = (v << 8n) | BigInt(this.buf[this.pos++]);
     // An 8-byte magnitude can exceed 63 bits only in corrupt data; Java would silently wrap.
-    if (v > INT64_MAX) throw new CodecError(`${this.what}: ${field} is not a valid vlong (magnitude over 63 bits) at offset ${this.pos - size - 1}`);
+    if (v > INT64_MAX)
+      throw new CodecError(`${this.what}: ${field} is not a valid vlong (magnitude over 63 bits) at offset ${this.pos - size - 1}`);
     return negative ? ~v : v;
   }
 
@@ -105,7 +106,9 @@ export class WritableReader {
     const len = this.readVInt(`${field} length`);
     if (len < 0) throw new CodecError(`${this.what}: ${field} length at offset ${start} is negative (${len}); the data is corrupt`);
     if (len > this.remaining) {
-      throw new CodecError(`${this.what}: truncated ${field}: length at offset ${start} says ${len} bytes but only ${this.remaining} remain`);
+      throw new CodecError(
+        `${this.what}: truncated ${field}: length at offset ${start} says ${len} bytes but only ${this.remaining} remain`,
+      );
     }
     return len;
   }
@@ -127,6 +130,8 @@ export class WritableReader {
   }
 
   private truncated(field: string, wanted: number): CodecError {
-    return new CodecError(`${this.what}: truncated ${field}: needs ${wanted} byte(s) at offset ${this.pos} but only ${this.remaining} remain`);
+    return new CodecError(
+      `${this.what}: truncated ${field}: needs ${wanted} byte(s) at offset ${this.pos} but only ${this.remaining} remain`,
+    );
   }
 }

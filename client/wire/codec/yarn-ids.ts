@@ -108,8 +108,8 @@ export function parseApplicationId(text: string): ApplicationId {
     throw new YarnIdError(`not a YARN application id: '${text}' (expected ${APP_EXPECTED})`);
   }
   const kind = 'application id';
-  const clusterTimestamp = parseNumber(parts[1]!, text, APP_EXPECTED, kind);
-  const id = parseNumber(parts[2]!, text, APP_EXPECTED, kind);
+  const clusterTimestamp = parseNumber(parts[1], text, APP_EXPECTED, kind);
+  const id = parseNumber(parts[2], text, APP_EXPECTED, kind);
   if (id > 0x7fffffff) throw new YarnIdError(`not a YARN application id: '${text}' (sequence exceeds int32)`);
   return { clusterTimestamp, id };
 }
@@ -120,9 +120,9 @@ export function parseApplicationAttemptId(text: string): ApplicationAttemptId {
     throw new YarnIdError(`not a YARN application attempt id: '${text}' (expected ${ATTEMPT_EXPECTED})`);
   }
   const kind = 'application attempt id';
-  const clusterTimestamp = parseNumber(parts[1]!, text, ATTEMPT_EXPECTED, kind);
-  const id = parseNumber(parts[2]!, text, ATTEMPT_EXPECTED, kind);
-  const attemptId = parseNumber(parts[3]!, text, ATTEMPT_EXPECTED, kind);
+  const clusterTimestamp = parseNumber(parts[1], text, ATTEMPT_EXPECTED, kind);
+  const id = parseNumber(parts[2], text, ATTEMPT_EXPECTED, kind);
+  const attemptId = parseNumber(parts[3], text, ATTEMPT_EXPECTED, kind);
   if (id > 0x7fffffff || attemptId > 0x7fffffff) {
     throw new YarnIdError(`not a YARN application attempt id: '${text}' (number exceeds int32)`);
   }
@@ -144,12 +144,7 @@ export function parseContainerId(text: string): ContainerId {
   }
   if (rest.length !== 4) throw bad('');
   const kind = 'container id';
-  const [ts, app, attempt, seq] = rest.map((p) => parseNumber(p, text, CONTAINER_EXPECTED, kind)) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [ts, app, attempt, seq] = rest.map((p) => parseNumber(p, text, CONTAINER_EXPECTED, kind)) as [number, number, number, number];
   if (seq >= EPOCH_SHIFT) throw bad('; container sequence exceeds 40 bits');
   if (app > 0x7fffffff || attempt > 0x7fffffff) throw bad('; number exceeds int32');
   return { applicationAttemptId: { applicationId: { clusterTimestamp: ts, id: app }, attemptId: attempt }, epoch, sequence: seq };
@@ -172,7 +167,7 @@ export function applicationIdToProto(app: ApplicationId): ApplicationIdProto {
 }
 
 export function applicationIdFromProto(p: ApplicationIdProto | undefined): ApplicationId {
-  if (!p || p.id === undefined || p.cluster_timestamp === undefined) {
+  if (p?.id === undefined || p.cluster_timestamp === undefined) {
     throw new YarnIdError(`ApplicationIdProto needs both id and cluster_timestamp, got ${JSON.stringify(p)}`);
   }
   return { clusterTimestamp: p.cluster_timestamp, id: p.id };
@@ -183,7 +178,7 @@ export function applicationAttemptIdToProto(a: ApplicationAttemptId): Applicatio
 }
 
 export function applicationAttemptIdFromProto(p: ApplicationAttemptIdProto | undefined): ApplicationAttemptId {
-  if (!p || p.attemptId === undefined) {
+  if (p?.attemptId === undefined) {
     throw new YarnIdError(`ApplicationAttemptIdProto needs application_id and attemptId, got ${JSON.stringify(p)}`);
   }
   return { applicationId: applicationIdFromProto(p.application_id), attemptId: p.attemptId };
@@ -199,7 +194,7 @@ export function containerIdToProto(c: ContainerId): ContainerIdProto {
 }
 
 export function containerIdFromProto(p: ContainerIdProto | undefined): ContainerId {
-  if (!p || p.id === undefined || !p.app_attempt_id) {
+  if (p?.id === undefined || !p.app_attempt_id) {
     throw new YarnIdError(`ContainerIdProto needs app_attempt_id and id, got ${JSON.stringify(p)}`);
   }
   const id = Number(p.id);
@@ -216,7 +211,7 @@ export function nodeIdToProto(n: NodeId): NodeIdProto {
 }
 
 export function nodeIdFromProto(p: NodeIdProto | undefined): NodeId {
-  if (!p || p.host === undefined || p.port === undefined) {
+  if (p?.host === undefined || p.port === undefined) {
     throw new YarnIdError(`NodeIdProto needs host and port, got ${JSON.stringify(p)}`);
   }
   return { host: p.host, port: p.port };

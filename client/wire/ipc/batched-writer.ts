@@ -23,6 +23,6 @@ export class BatchedWriter {
     const queue = this.queue;
     this.queue = [];
     if (queue.length === 0 || this.socket.destroyed) return;
-    this.socket.write(queue.length === 1 ? queue[0]! : Buffer.concat(queue));
+    this.socket.write(queue.length === 1 ? queue[0] : Buffer.concat(queue));
   }
 }

@@ -53,7 +53,11 @@ export class FailoverRpcClient {
     return this.current;
   }
 
-  async invoke<T = Record<string, unknown>>(method: string, request: object, opts?: { timeoutMs?: number; idempotent?: boolean }): Promise<T> {
+  async invoke<T = Record<string, unknown>>(
+    method: string,
+    request: object,
+    opts?: { timeoutMs?: number; idempotent?: boolean },
+  ): Promise<T> {
     const m = methodOf(this.options.protocol, method);
     const idempotent = opts?.idempotent ?? m.idempotent ?? false;
     const n = this.options.addresses.length;
@@ -71,11 +75,17 @@ export class FailoverRpcClient {
       if (delayMs > 0) await sleep(delayMs, this.closing.signal);
       this.throwIfClosed(method);
       const index = this.current;
-      const address = this.options.addresses[index]!;
+      const address = this.options.addresses[index];
       const conn = this.client.connection(address.host, address.port, this.options.protocol.name, this.options.auth);
       attempts++;
       try {
-        return await conn.call<T>(method, m.request, request, m.response, opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined);
+        return await conn.call<T>(
+          method,
+          m.request,
+          request,
+          m.response,
+          opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined,
+        );
       } catch (err) {
         // close() failed the call: the owner is done with this client, so nothing is retried.
         this.throwIfClosed(method, err);
@@ -104,9 +114,12 @@ export class FailoverRpcClient {
     const reason = last ? (isRemoteException(last.err, STANDBY_EXCEPTION) ? 'StandbyException' : shortReason(last.err)) : 'no attempt made';
     // With HA every address was tried: name them all.
     const where = n > 1 ? this.options.addresses.map((a) => describePeer(a.host, a.port)).join(' and ') : (last?.address ?? '?');
-    throw new IpcConnectionError(`${describeGiveUp(target, where, reason, attempts, Date.now() - started)} (${shortProtocol(this.options.protocol.name)}.${method})`, {
-      cause: last?.err,
-    });
+    throw new IpcConnectionError(
+      `${describeGiveUp(target, where, reason, attempts, Date.now() - started)} (${shortProtocol(this.options.protocol.name)}.${method})`,
+      {
+        cause: last?.err,
+      },
+    );
   }
 
   /** The configured target, or one named after the protocol, bounded by the attempt count. */
@@ -126,7 +139,10 @@ export class FailoverRpcClient {
 
   private throwIfClosed(method: string, cause?: unknown): void {
     if (!this.closing.signal.aborted) return;
-    throw new IpcClientClosedError(`${this.options.protocol.name}.${method}: the client was closed`, cause !== undefined ? { cause } : undefined);
+    throw new IpcClientClosedError(
+      `${this.options.protocol.name}.${method}: the client was closed`,
+      cause !== undefined ? { cause } : undefined,
+    );
   }
 }
 

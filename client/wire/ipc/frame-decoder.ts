@@ -80,13 +80,13 @@ export class FrameDecoder {
   }
 
   private peekLength(): number {
-    const first = this.chunks[0]!;
+    const first = this.chunks[0];
     if (first.length >= 4) return first.readUInt32BE(0);
     return this.take(4, true).readUInt32BE(0);
   }
 
   private take(n: number, peek = false): Buffer {
-    const first = this.chunks[0]!;
+    const first = this.chunks[0];
     let out: Buffer;
     if (first.length >= n) {
       out = first.subarray(0, n);

@@ -69,7 +69,7 @@ export function isRemoteException(err: unknown, className?: string): err is Remo
 
 /** Finds a RemoteException in an error or its `cause` chain. */
 export function unwrapRemoteException(err: unknown): RemoteException | undefined {
-  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = (e as Error).cause, depth++) {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
     if (e instanceof RemoteException) return e;
   }
   return undefined;

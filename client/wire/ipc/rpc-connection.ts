@@ -5,7 +5,15 @@ import { shortReason, type RetryReporter } from '../../retry/retry-report.js';
 import { BatchedWriter } from './batched-writer.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { DEFAULT_IPC_TUNING, type RpcProtection } from './ipc-options.js';
-import { describePeer, IpcConfigError, IpcConnectFailedError, IpcConnectionError, IpcError, IpcProtocolError, IpcTimeoutError } from './ipc-errors.js';
+import {
+  describePeer,
+  IpcConfigError,
+  IpcConnectFailedError,
+  IpcConnectionError,
+  IpcError,
+  IpcProtocolError,
+  IpcTimeoutError,
+} from './ipc-errors.js';
 import { AuthProtocol, buildPreamble } from './preamble.js';
 import { RemoteException } from './remote-exception.js';
 import {
@@ -84,11 +92,13 @@ export class RpcConnection {
     this.clientId = options.clientId ?? randomBytes(16);
     if (this.clientId.length !== 16) throw new TypeError(`clientId must be 16 bytes, got ${this.clientId.length}`);
     let counter = 0;
-    this.nextCallId = options.nextCallId ?? (() => {
-      const id = counter;
-      counter = counter >= 0x7fffffff ? 0 : counter + 1;
-      return id;
-    });
+    this.nextCallId =
+      options.nextCallId ??
+      (() => {
+        const id = counter;
+        counter = counter >= 0x7fffffff ? 0 : counter + 1;
+        return id;
+      });
   }
 
   /** Number of calls waiting for an answer on the current TCP connection. */
@@ -240,7 +250,8 @@ class Wire {
     const outcome = await new Promise<'token' | 'simple'>((resolve, reject) => {
       this.handshakeFailed = reject;
       this.handshakeFrame = (header, rest) => {
-        if (header.callId !== CallId.SASL) throw new IpcProtocolError(`expected a SASL reply from ${this.where}, got call id ${header.callId}`);
+        if (header.callId !== CallId.SASL)
+          throw new IpcProtocolError(`expected a SASL reply from ${this.where}, got call id ${header.callId}`);
         const step = session.receive(parseSaslMessage(rest));
         if (step.kind === 'send') this.write(buildSaslFrame(step.message));
         else resolve(step.kind === 'done' ? 'token' : 'simple');
@@ -251,7 +262,7 @@ class Wire {
       this.handshakeFailed = undefined;
     });
     // After SASL the token names the user, so userInfo stays empty; a switch to SIMPLE names it.
-    const user = outcome === 'simple' ? (process.env['HADOOP_USER_NAME'] ?? userInfo().username) : undefined;
+    const user = outcome === 'simple' ? (process.env.HADOOP_USER_NAME ?? userInfo().username) : undefined;
     this.write(buildContextFrame(this.clientId, protocol, user));
   }
 
@@ -262,7 +273,7 @@ class Wire {
       this.idleTimer = undefined;
     }
     return new Promise<T>((resolve, reject) => {
-      const entry: PendingCall = { method, responseType, resolve: resolve as (v: unknown) => void, reject, timer: undefined };
+      const entry: PendingCall = { method, responseType, resolve: resolve, reject, timer: undefined };
       if (timeoutMs > 0) {
         entry.timer = setTimeout(() => {
           // Only this call fails; a late answer finds no entry and is dropped.

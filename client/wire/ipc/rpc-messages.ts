@@ -96,7 +96,11 @@ export function buildCallFrame(call: {
 }): Buffer {
   return encodeFrame([
     requestHeader(call.callId, call.clientId, call.retryCount ?? 0),
-    encodeDelimited(T.callHeader, { methodName: call.method, declaringClassProtocolName: call.protocol, clientProtocolVersion: RPC_PROTOCOL_VERSION }),
+    encodeDelimited(T.callHeader, {
+      methodName: call.method,
+      declaringClassProtocolName: call.protocol,
+      clientProtocolVersion: RPC_PROTOCOL_VERSION,
+    }),
     withVarintPrefix(call.body),
   ]);
 }
@@ -168,7 +172,7 @@ function readLength(buf: Buffer): { value: number; next: number } {
   let value = 0;
   for (let i = 0; i < 5; i++) {
     if (i >= buf.length) throw new CodecError('truncated varint length prefix');
-    const b = buf[i]!;
+    const b = buf[i];
     value += (b & 0x7f) * 2 ** (7 * i);
     if ((b & 0x80) === 0) return { value, next: i + 1 };
   }

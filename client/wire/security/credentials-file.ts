@@ -55,12 +55,16 @@ export class Credentials {
     const head = Buffer.from(bytes.subarray(0, MAGIC.length));
     if (!head.equals(MAGIC.subarray(0, head.length))) throw notCredentials(source, bytes);
     if (bytes.length < MAGIC.length + 1) {
-      throw new CodecError(`${source}: truncated Hadoop credentials file: ${bytes.length} byte(s), expected at least 5 (magic HDTS and a format byte)`);
+      throw new CodecError(
+        `${source}: truncated Hadoop credentials file: ${bytes.length} byte(s), expected at least 5 (magic HDTS and a format byte)`,
+      );
     }
-    const format = bytes[4]!;
+    const format = bytes[4];
     if (format === FORMAT_BYTE.writable) return parseWritable(bytes, source);
     if (format === FORMAT_BYTE.protobuf) return parseProtobuf(bytes, source);
-    throw new CodecError(`${source}: unknown format byte ${format} in Hadoop credentials file (0 = WRITABLE and 1 = PROTOBUF are known); it was written by an unsupported Hadoop version or is corrupt`);
+    throw new CodecError(
+      `${source}: unknown format byte ${format} in Hadoop credentials file (0 = WRITABLE and 1 = PROTOBUF are known); it was written by an unsupported Hadoop version or is corrupt`,
+    );
   }
 
   static readFile(path: string): Credentials {
@@ -68,7 +72,9 @@ export class Credentials {
     try {
       bytes = readFileSync(path);
     } catch (err) {
-      throw new Error(`cannot read Hadoop credentials file ${path}: ${(err as Error).message}; check HADOOP_TOKEN_FILE_LOCATION`, { cause: err });
+      throw new Error(`cannot read Hadoop credentials file ${path}: ${(err as Error).message}; check HADOOP_TOKEN_FILE_LOCATION`, {
+        cause: err,
+      });
     }
     return Credentials.parse(bytes, path);
   }
@@ -127,7 +133,9 @@ function readCount(reader: WritableReader, field: string, source: string): numbe
   const start = reader.offset;
   const n = reader.readVInt(field);
   if (n < 0 || n > reader.remaining) {
-    throw new CodecError(`${source}: ${field} at offset ${start} is ${n}, impossible with ${reader.remaining} byte(s) left; the file is corrupt or truncated`);
+    throw new CodecError(
+      `${source}: ${field} at offset ${start} is ${n}, impossible with ${reader.remaining} byte(s) left; the file is corrupt or truncated`,
+    );
   }
   return n;
 }

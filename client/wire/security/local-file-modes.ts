@@ -39,7 +39,7 @@ export function writeFileWithModeSync(path: string, data: string | Uint8Array, m
   try {
     fchmodSync(fd, mode);
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
   } finally {
     closeSync(fd);
   }

@@ -53,22 +53,22 @@ export function parseDirectives(text: string, what: string): Directives {
     throw new SaslError(`DIGEST-MD5: malformed ${what}: ${why} at position ${i}`);
   };
   while (i < n) {
-    while (i < n && (isSpace(text[i]!) || text[i] === ',')) i++;
+    while (i < n && (isSpace(text[i]) || text[i] === ',')) i++;
     if (i >= n) break;
     const nameStart = i;
-    while (i < n && TOKEN_CHAR.test(text[i]!)) i++;
+    while (i < n && TOKEN_CHAR.test(text[i])) i++;
     if (i === nameStart) fail(`unexpected character ${JSON.stringify(text[i])} where a directive name should start`);
     const name = text.slice(nameStart, i).toLowerCase();
-    while (i < n && isSpace(text[i]!)) i++;
+    while (i < n && isSpace(text[i])) i++;
     if (text[i] !== '=') fail(`directive "${name}" has no "=" and value`);
     i++;
-    while (i < n && isSpace(text[i]!)) i++;
+    while (i < n && isSpace(text[i])) i++;
     let value = '';
     if (text[i] === '"') {
       i++;
       let closed = false;
       while (i < n) {
-        const c = text[i++]!;
+        const c = text[i++];
         if (c === '"') {
           closed = true;
           break;
@@ -81,13 +81,13 @@ export function parseDirectives(text: string, what: string): Directives {
       if (!closed) fail(`unterminated quoted value of "${name}"`);
     } else {
       const valueStart = i;
-      while (i < n && text[i] !== ',' && !isSpace(text[i]!)) {
+      while (i < n && text[i] !== ',' && !isSpace(text[i])) {
         if (text[i] === '"') fail(`stray quote in the value of "${name}"`);
         i++;
       }
       value = text.slice(valueStart, i);
     }
-    while (i < n && isSpace(text[i]!)) i++;
+    while (i < n && isSpace(text[i])) i++;
     if (i < n && text[i] !== ',') fail(`expected "," after the value of "${name}"`);
     const list = out.get(name);
     if (list) list.push(value);
@@ -229,12 +229,14 @@ export class DigestMd5Client {
 
   /** Check the server's final token `rspauth=<hex>`; throws SaslError if it does not match. */
   verifyServerFinal(token: string): void {
-    if (!this.inputs) throw new SaslError('DIGEST-MD5: got the server\'s final token before answering its challenge');
+    if (!this.inputs) throw new SaslError("DIGEST-MD5: got the server's final token before answering its challenge");
     const what = 'server final token';
     const d = parseDirectives(token, what);
     const rspauth = required(d, 'rspauth', what);
     if (!sameHex(rspauth, digest(this.inputs, ''))) {
-      throw new SaslError('DIGEST-MD5: the server\'s rspauth does not match; the server does not know the token password (wrong server or forged reply)');
+      throw new SaslError(
+        "DIGEST-MD5: the server's rspauth does not match; the server does not know the token password (wrong server or forged reply)",
+      );
     }
   }
 }
@@ -293,7 +295,8 @@ export class DigestMd5Server {
     const realm = single(d, 'realm', what) ?? '';
     if (realm !== this.realm) throw new SaslError(`DIGEST-MD5: client response realm "${realm}" is not the offered realm "${this.realm}"`);
     const nonce = required(d, 'nonce', what);
-    if (nonce !== this.nonce) throw new SaslError('DIGEST-MD5: nonce mismatch: the client response does not answer this server\'s challenge');
+    if (nonce !== this.nonce)
+      throw new SaslError("DIGEST-MD5: nonce mismatch: the client response does not answer this server's challenge");
     const cnonce = required(d, 'cnonce', what);
     checkQopAuth(single(d, 'qop', what) ?? 'auth', what);
     const digestUri = required(d, 'digest-uri', what);
@@ -305,7 +308,8 @@ export class DigestMd5Server {
       throw new SaslError('DIGEST-MD5: client asks to act as another user (authzid); token authentication does not allow that');
     }
     const maxbuf = single(d, 'maxbuf', what);
-    if (maxbuf !== undefined && !/^[0-9]{1,10}$/.test(maxbuf)) throw new SaslError(`DIGEST-MD5: client response maxbuf "${maxbuf}" is not a number`);
+    if (maxbuf !== undefined && !/^[0-9]{1,10}$/.test(maxbuf))
+      throw new SaslError(`DIGEST-MD5: client response maxbuf "${maxbuf}" is not a number`);
     const received = required(d, 'response', what);
     if (!/^[0-9a-fA-F]{32}$/.test(received)) throw new SaslError('DIGEST-MD5: client response "response" is not 32 hex digits');
 
@@ -326,7 +330,9 @@ export class DigestMd5Server {
       throw new SaslError(`DIGEST-MD5: cannot check the token: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
     if (password === undefined) {
-      throw new SaslError('DIGEST-MD5: unknown token: this server holds no password for the token identifier (the token expired, belongs to a finished application attempt, or was issued by another server)');
+      throw new SaslError(
+        'DIGEST-MD5: unknown token: this server holds no password for the token identifier (the token expired, belongs to a finished application attempt, or was issued by another server)',
+      );
     }
     return password;
   }

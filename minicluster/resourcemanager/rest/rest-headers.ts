@@ -10,7 +10,11 @@ export function httpDate(ms: number): string {
  * The no-cache + security header block of REST answers and proxied pages (Date appears twice).
  * REST (Jersey) writes Content-Type after the security headers, the proxy servlet before them.
  */
-export function rmNoCacheHeaders(now: number, contentType: string, opts: { leadingDate?: boolean; contentTypeLast?: boolean } = {}): RawHeaders {
+export function rmNoCacheHeaders(
+  now: number,
+  contentType: string,
+  opts: { leadingDate?: boolean; contentTypeLast?: boolean } = {},
+): RawHeaders {
   const date = httpDate(now);
   const security: RawHeaders = [
     ['X-Content-Type-Options', 'nosniff'],

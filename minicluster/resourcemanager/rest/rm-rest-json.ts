@@ -9,7 +9,8 @@ const LONG_MAX = new RawNumber('9223372036854775807');
 
 export const RM_VERSION_INFO = {
   resourceManagerVersion: '3.3.6',
-  resourceManagerBuildVersion: '3.3.6 from 1be78238728da9266a4f88195058f08fd012bf9c by ubuntu source checksum d42eb795a5eadb0febf5e44a7f87a9',
+  resourceManagerBuildVersion:
+    '3.3.6 from 1be78238728da9266a4f88195058f08fd012bf9c by ubuntu source checksum d42eb795a5eadb0febf5e44a7f87a9',
   resourceManagerVersionBuiltOn: '2023-06-18T08:31Z',
   hadoopVersion: '3.3.6',
   hadoopBuildVersion: '3.3.6 from 1be78238728da9266a4f88195058f08fd012bf9c by ubuntu source checksum 5652179ad55f76cb287d9c633bb53bbd',
@@ -22,8 +23,24 @@ export function resourceInfo(r: Res): object {
     vCores: r.virtual_cores,
     resourceInformations: {
       resourceInformation: [
-        { attributes: {}, maximumAllocation: LONG_MAX, minimumAllocation: 0, name: 'memory-mb', resourceType: 'COUNTABLE', units: 'Mi', value: r.memory },
-        { attributes: {}, maximumAllocation: LONG_MAX, minimumAllocation: 0, name: 'vcores', resourceType: 'COUNTABLE', units: '', value: r.virtual_cores },
+        {
+          attributes: {},
+          maximumAllocation: LONG_MAX,
+          minimumAllocation: 0,
+          name: 'memory-mb',
+          resourceType: 'COUNTABLE',
+          units: 'Mi',
+          value: r.memory,
+        },
+        {
+          attributes: {},
+          maximumAllocation: LONG_MAX,
+          minimumAllocation: 0,
+          name: 'vcores',
+          resourceType: 'COUNTABLE',
+          units: '',
+          value: r.virtual_cores,
+        },
       ],
     },
   };
@@ -43,7 +60,8 @@ export function clusterInfoJson(rm: ResourceManagerCore): object {
   };
 }
 
-const sum = (rs: Res[]): Res => rs.reduce((a, r) => ({ memory: a.memory + r.memory, virtual_cores: a.virtual_cores + r.virtual_cores }), { memory: 0, virtual_cores: 0 });
+const sum = (rs: Res[]): Res =>
+  rs.reduce((a, r) => ({ memory: a.memory + r.memory, virtual_cores: a.virtual_cores + r.virtual_cores }), { memory: 0, virtual_cores: 0 });
 
 function liveContainers(rm: ResourceManagerCore, nodeFilter?: (n: NodeRecord) => boolean) {
   return rm
@@ -158,7 +176,12 @@ export function appJson(rm: ResourceManagerCore, app: AppRecord): object {
   const amNode = am ? rm.allNodes().find((n) => n.nodeId === am.nodeId) : undefined;
   const live = rm.allApps().length ? liveContainers(rm).filter((c) => c.appId === app.id) : [];
   const used = sum(live.map((c) => c.resource));
-  const cluster = sum(rm.allNodes().filter((n) => n.state === 'RUNNING').map((n) => n.capability));
+  const cluster = sum(
+    rm
+      .allNodes()
+      .filter((n) => n.state === 'RUNNING')
+      .map((n) => n.capability),
+  );
   const usage = cluster.memory > 0 && !finished ? (used.memory / cluster.memory) * 100 : 0;
   const now = rm.config.now();
   const endOr = (v: number) => (finished ? -1 : v);

@@ -7,7 +7,15 @@ import { createTimedHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from 
 import type { ResourceManagerCore } from '../resource-manager-core.js';
 import { toJavaJson } from './java-json.js';
 import { flat, rmNoCacheHeaders } from './rest-headers.js';
-import { appAttemptContainersJson, appAttemptsJson, appJson, clusterInfoJson, clusterMetricsJson, clusterNodesJson, remoteExceptionJson } from './rm-rest-json.js';
+import {
+  appAttemptContainersJson,
+  appAttemptsJson,
+  appJson,
+  clusterInfoJson,
+  clusterMetricsJson,
+  clusterNodesJson,
+  remoteExceptionJson,
+} from './rm-rest-json.js';
 import { handleProxyRequest } from './web-proxy.js';
 
 export interface RmRestServerOptions {
@@ -33,13 +41,23 @@ export class RmRestServer {
   }
 
   async start(): Promise<AddressInfo> {
-    const server = createTimedHttpServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        // A handler bug must not take the RM down; answer 500 if nothing was sent yet.
-        if (!res.headersSent) this.json(res, 500, { RemoteException: { exception: 'WebApplicationException', message: String(err), javaClassName: 'javax.ws.rs.WebApplicationException' } });
-        else res.destroy();
-      });
-    }, { ...DEFAULT_HTTP_TIMEOUTS, ...this.opts.httpTimeouts });
+    const server = createTimedHttpServer(
+      (req, res) => {
+        this.handle(req, res).catch((err: unknown) => {
+          // A handler bug must not take the RM down; answer 500 if nothing was sent yet.
+          if (!res.headersSent)
+            this.json(res, 500, {
+              RemoteException: {
+                exception: 'WebApplicationException',
+                message: String(err),
+                javaClassName: 'javax.ws.rs.WebApplicationException',
+              },
+            });
+          else res.destroy();
+        });
+      },
+      { ...DEFAULT_HTTP_TIMEOUTS, ...this.opts.httpTimeouts },
+    );
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -58,7 +76,10 @@ export class RmRestServer {
 
   private json(res: ServerResponse, status: number, body: unknown): void {
     res.sendDate = false;
-    res.writeHead(status, flat(rmNoCacheHeaders(this.rm.config.now(), 'application/json;charset=utf-8', { leadingDate: true, contentTypeLast: true })));
+    res.writeHead(
+      status,
+      flat(rmNoCacheHeaders(this.rm.config.now(), 'application/json;charset=utf-8', { leadingDate: true, contentTypeLast: true })),
+    );
     res.end(toJavaJson(body));
   }
 
@@ -66,45 +87,95 @@ export class RmRestServer {
     const url = new URL(req.url ?? '/', 'http://rm');
     if (url.pathname.startsWith('/proxy/')) return handleProxyRequest(this.rm, req, res);
     const parts = url.pathname.replace(/\/+$/, '').split('/').filter(Boolean);
-    if (parts[0] !== 'ws' || parts[1] !== 'v1' || parts[2] !== 'cluster') return this.notFound(res, `no resource at ${url.pathname}`);
+    if (parts[0] !== 'ws' || parts[1] !== 'v1' || parts[2] !== 'cluster') {
+      this.notFound(res, `no resource at ${url.pathname}`);
+      return;
+    }
     const [, , , what, appIdText, sub, attemptIdText, attemptSub] = parts;
     const method = req.method ?? 'GET';
 
     if (!appIdText) {
-      if (method !== 'GET') return this.notFound(res, `${method} is not supported on ${url.pathname}`);
-      if (what === undefined || what === 'info') return this.json(res, 200, clusterInfoJson(this.rm));
-      if (what === 'metrics') return this.json(res, 200, clusterMetricsJson(this.rm));
-      if (what === 'nodes') return this.json(res, 200, clusterNodesJson(this.rm));
-      if (what === 'apps') {
-        const states = (url.searchParams.get('states') ?? '').split(',').filter(Boolean).map((s) => s.toUpperCase());
-        const apps = this.rm.allApps().filter((a) => !states.length || states.includes(this.rm.reportedState(a)));
-        return this.json(res, 200, { apps: apps.length ? { app: apps.map((a) => appJson(this.rm, a)) } : null });
+      if (method !== 'GET') {
+        this.notFound(res, `${method} is not supported on ${url.pathname}`);
+        return;
       }
-      return this.notFound(res, `no resource at ${url.pathname}`);
+      if (what === undefined || what === 'info') {
+        this.json(res, 200, clusterInfoJson(this.rm));
+        return;
+      }
+      if (what === 'metrics') {
+        this.json(res, 200, clusterMetricsJson(this.rm));
+        return;
+      }
+      if (what === 'nodes') {
+        this.json(res, 200, clusterNodesJson(this.rm));
+        return;
+      }
+      if (what === 'apps') {
+        const states = (url.searchParams.get('states') ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((s) => s.toUpperCase());
+        const apps = this.rm.allApps().filter((a) => !states.length || states.includes(this.rm.reportedState(a)));
+        this.json(res, 200, { apps: apps.length ? { app: apps.map((a) => appJson(this.rm, a)) } : null });
+        return;
+      }
+      this.notFound(res, `no resource at ${url.pathname}`);
+      return;
     }
-    if (what !== 'apps') return this.notFound(res, `no resource at ${url.pathname}`);
+    if (what !== 'apps') {
+      this.notFound(res, `no resource at ${url.pathname}`);
+      return;
+    }
     if (!appIdText.startsWith('application_')) {
-      return this.json(res, 400, remoteExceptionJson('BadRequestException', `java.lang.IllegalArgumentException: Invalid ApplicationId prefix: ${appIdText}. The valid ApplicationId should start with prefix application`));
+      this.json(
+        res,
+        400,
+        remoteExceptionJson(
+          'BadRequestException',
+          `java.lang.IllegalArgumentException: Invalid ApplicationId prefix: ${appIdText}. The valid ApplicationId should start with prefix application`,
+        ),
+      );
+      return;
     }
     try {
       parseApplicationId(appIdText);
     } catch {
-      return this.json(res, 400, remoteExceptionJson('BadRequestException', `java.lang.IllegalArgumentException: Invalid ApplicationId: ${appIdText}`));
+      this.json(
+        res,
+        400,
+        remoteExceptionJson('BadRequestException', `java.lang.IllegalArgumentException: Invalid ApplicationId: ${appIdText}`),
+      );
+      return;
     }
     const app = this.rm.allApps().find((a) => a.id === appIdText);
-    if (!app) return this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: app with id: ${appIdText} not found`));
+    if (!app) {
+      this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: app with id: ${appIdText} not found`));
+      return;
+    }
 
-    if (sub === undefined && method === 'GET') return this.json(res, 200, { app: appJson(this.rm, app) });
-    if (sub === 'appattempts' && method === 'GET' && !attemptIdText) return this.json(res, 200, appAttemptsJson(this.rm, app));
+    if (sub === undefined && method === 'GET') {
+      this.json(res, 200, { app: appJson(this.rm, app) });
+      return;
+    }
+    if (sub === 'appattempts' && method === 'GET' && !attemptIdText) {
+      this.json(res, 200, appAttemptsJson(this.rm, app));
+      return;
+    }
     if (sub === 'appattempts' && attemptSub === 'containers' && method === 'GET') {
       if (!app.attempts.some((a) => a.id === attemptIdText)) {
-        return this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: attempt with id: ${attemptIdText} not found`));
+        this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: attempt with id: ${attemptIdText} not found`));
+        return;
       }
-      return this.json(res, 200, appAttemptContainersJson(this.rm, app, attemptIdText!));
+      this.json(res, 200, appAttemptContainersJson(this.rm, app, attemptIdText));
+      return;
     }
-    if (sub === 'state' && method === 'GET') return this.json(res, 200, { state: this.rm.reportedState(app) });
+    if (sub === 'state' && method === 'GET') {
+      this.json(res, 200, { state: this.rm.reportedState(app) });
+      return;
+    }
     if (sub === 'state' && method === 'PUT') return this.putState(req, res, app.id);
-    return this.notFound(res, `no resource at ${url.pathname}`);
+    this.notFound(res, `no resource at ${url.pathname}`);
   }
 
   /** PUT .../apps/{id}/state {"state":"KILLED"}: 202 while the kill is under way, 200 once final. */
@@ -123,12 +194,20 @@ export class RmRestServer {
       target = undefined;
     }
     if (target !== 'KILLED') {
-      return this.json(res, 400, remoteExceptionJson('BadRequestException', `java.lang.IllegalArgumentException: Only KILLED is accepted as the target state; send {"state":"KILLED"}`));
+      this.json(
+        res,
+        400,
+        remoteExceptionJson(
+          'BadRequestException',
+          `java.lang.IllegalArgumentException: Only KILLED is accepted as the target state; send {"state":"KILLED"}`,
+        ),
+      );
+      return;
     }
     const remote = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
     const { is_kill_completed } = this.rm.killApplication(appId, this.opts.user ?? 'root', remote);
     const app = this.rm.appRecord(appId);
-    return this.json(res, is_kill_completed ? 200 : 202, { state: this.rm.reportedState(app) });
+    this.json(res, is_kill_completed ? 200 : 202, { state: this.rm.reportedState(app) });
   }
 
   private notFound(res: ServerResponse, message: string): void {

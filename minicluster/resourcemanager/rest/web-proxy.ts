@@ -8,7 +8,16 @@ import type { ResourceManagerCore } from '../resource-manager-core.js';
 import { flat, rmNoCacheHeaders, SECURITY_ONLY_HEADERS, type RawHeaders } from './rest-headers.js';
 
 /** Client headers the proxy passes on, in the order the AM received them. */
-const PASS_THROUGH = ['accept', 'user-agent', 'accept-language', 'accept-charset', 'origin', 'access-control-request-method', 'access-control-request-headers', 'content-type'];
+const PASS_THROUGH = [
+  'accept',
+  'user-agent',
+  'accept-language',
+  'accept-charset',
+  'origin',
+  'access-control-request-method',
+  'access-control-request-headers',
+  'content-type',
+];
 const CANONICAL: Record<string, string> = { 'content-type': 'Content-Type', 'set-cookie': 'Set-Cookie' };
 /** AM response headers the proxy replaces with its own. */
 const NOT_COPIED = new Set(['date', 'content-type', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
@@ -27,7 +36,8 @@ function send(res: ServerResponse, status: number, headers: RawHeaders, body: st
 const movedBody = (url: string): string =>
   `<html>\n  <head>\n    <title>\n      Moved\n    </title>\n  </head>\n  <body>\n    <h1>\n      Moved\n    </h1>\n    <div>\n      Content has moved \n      <a href="${url}">here</a>\n    </div>\n  </body>\n</html>\n`;
 
-const notFoundBody = (appId: string): string => `<html>\n  <h1>\n    Application ${appId} could not be found in RM or history server\n  </h1>\n</html>\n`;
+const notFoundBody = (appId: string): string =>
+  `<html>\n  <h1>\n    Application ${appId} could not be found in RM or history server\n  </h1>\n</html>\n`;
 
 export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://rm');
@@ -42,20 +52,30 @@ export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingM
   if (method === 'POST' || method === 'DELETE') {
     req.resume();
     const headers: RawHeaders = [...SECURITY_ONLY_HEADERS];
-    if (method === 'DELETE') return send(res, 405, headers);
+    if (method === 'DELETE') {
+      send(res, 405, headers);
+      return;
+    }
     const body = `{\n"servlet":"proxy",\n"message":"HTTP method POST is not supported by this URL",\n"url":${JSON.stringify(url.pathname)},\n"status":"405"\n}`;
-    headers.push(['Cache-Control', 'must-revalidate,no-cache,no-store'], ['Content-Type', 'application/json'], ['Content-Length', String(Buffer.byteLength(body))]);
-    return send(res, 405, headers, body);
+    headers.push(
+      ['Cache-Control', 'must-revalidate,no-cache,no-store'],
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(Buffer.byteLength(body))],
+    );
+    send(res, 405, headers, body);
+    return;
   }
   if (method === 'OPTIONS') {
     req.resume();
     const headers = rmNoCacheHeaders(now, 'text/plain;charset=utf-8', { leadingDate: true });
     headers.push(['Allow', 'GET, HEAD, PUT, TRACE, OPTIONS'], ['Content-Length', '0']);
-    return send(res, 200, headers);
+    send(res, 200, headers);
+    return;
   }
   if (method !== 'GET' && method !== 'PUT' && method !== 'HEAD') {
     req.resume();
-    return send(res, 405, [...SECURITY_ONLY_HEADERS]);
+    send(res, 405, [...SECURITY_ONLY_HEADERS]);
+    return;
   }
 
   let app;
@@ -70,7 +90,8 @@ export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingM
     const body = notFoundBody(appIdText);
     const headers = rmNoCacheHeaders(now, 'text/html;charset=utf-8', { leadingDate: true });
     headers.push(['Content-Length', String(Buffer.byteLength(body))]);
-    return send(res, 404, headers, body);
+    send(res, 404, headers, body);
+    return;
   }
   const state = rm.reportedState(app);
   const target = app.originalTrackingUrl;
@@ -80,7 +101,8 @@ export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingM
     const body = movedBody(location);
     const headers = rmNoCacheHeaders(now, 'text/html;charset=utf-8', { leadingDate: true });
     headers.push(['Location', location], ['Content-Length', String(Buffer.byteLength(body))]);
-    return send(res, 302, headers, body);
+    send(res, 302, headers, body);
+    return;
   }
 
   const body = method === 'PUT' ? await readBody(req) : (req.resume(), Buffer.alloc(0));
@@ -113,16 +135,17 @@ export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingM
     const msg = `Error connecting to the ApplicationMaster at ${target}: ${upstream.message}`;
     const headers = rmNoCacheHeaders(now, 'text/plain;charset=utf-8', { leadingDate: true });
     headers.push(['Content-Length', String(Buffer.byteLength(msg))]);
-    return send(res, 502, headers, msg);
+    send(res, 502, headers, msg);
+    return;
   }
   let contentType = '';
   const extra: RawHeaders = [];
   for (let i = 0; i < upstream.raw.length; i += 2) {
-    const name = upstream.raw[i]!;
+    const name = upstream.raw[i];
     const lower = name.toLowerCase();
     if (lower === 'content-type') contentType = upstream.raw[i + 1]!;
     if (NOT_COPIED.has(lower)) continue;
-    extra.push([CANONICAL[lower] ?? name, upstream.raw[i + 1]!]);
+    extra.push([CANONICAL[lower] ?? name, upstream.raw[i + 1]]);
   }
   if (contentType && !/charset=/i.test(contentType)) contentType = `${contentType};charset=utf-8`;
   const headers = rmNoCacheHeaders(now, contentType || 'text/html;charset=utf-8');
@@ -131,7 +154,7 @@ export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingM
 }
 
 function rawName(req: IncomingMessage, lower: string): string {
-  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === lower) return req.rawHeaders[i]!;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === lower) return req.rawHeaders[i];
   return lower;
 }
 

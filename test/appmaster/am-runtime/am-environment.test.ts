@@ -16,15 +16,31 @@ function recordedAmEnv(): NodeJS.ProcessEnv {
 
 /** LOOM_LOCAL_RESOURCES as the client writes it (`url`), and as the AM decodes it (client/hadoop/yarn's `uri`). */
 const resources = {
-  'loom-runtime': { url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-runtime.tar.gz', size: 10, timestamp: 1795461074000, type: 'ARCHIVE', visibility: 'APPLICATION' },
-  'loom-conf.yaml': { url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-conf.yaml', size: 3, timestamp: 1795461074001, type: 'FILE', visibility: 'APPLICATION' },
+  'loom-runtime': {
+    url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-runtime.tar.gz',
+    size: 10,
+    timestamp: 1795461074000,
+    type: 'ARCHIVE',
+    visibility: 'APPLICATION',
+  },
+  'loom-conf.yaml': {
+    url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-conf.yaml',
+    size: 3,
+    timestamp: 1795461074001,
+    type: 'FILE',
+    visibility: 'APPLICATION',
+  },
 };
 
 const decoded = Object.fromEntries(Object.entries(resources).map(([name, { url, ...rest }]) => [name, { uri: url, ...rest }]));
 
 describe('readAmEnvironment', () => {
   it('reads the recorded AM container environment plus the client contract variables', () => {
-    const env: NodeJS.ProcessEnv = { ...recordedAmEnv(), LOOM_LOCAL_RESOURCES: JSON.stringify(resources), LOOM_STAGING_DIR: 'hdfs://127.0.0.1:9000/user/root/.loom/a' };
+    const env: NodeJS.ProcessEnv = {
+      ...recordedAmEnv(),
+      LOOM_LOCAL_RESOURCES: JSON.stringify(resources),
+      LOOM_STAGING_DIR: 'hdfs://127.0.0.1:9000/user/root/.loom/a',
+    };
     const am = readAmEnvironment(env);
     expect(am.containerId).toBe('container_1795460840938_0003_02_000001');
     expect(am.attemptIdText).toBe('appattempt_1795460840938_0003_000002');
@@ -53,7 +69,9 @@ describe('readAmEnvironment', () => {
     expect(() => readAmEnvironment({ LOOM_MODE: 'cluster' })).toThrow(
       /CONTAINER_ID is not set.*NM_HOST is not set.*HADOOP_TOKEN_FILE_LOCATION is not set.*LOOM_MODE is 'cluster', expected one of session, per-job, application.*LOOM_LOCAL_RESOURCES is not set/,
     );
-    expect(() => readAmEnvironment({ ...recordedAmEnv(), CONTAINER_ID: 'container_bad', LOOM_LOCAL_RESOURCES: '{}' })).toThrow(/CONTAINER_ID: not a YARN container id/);
+    expect(() => readAmEnvironment({ ...recordedAmEnv(), CONTAINER_ID: 'container_bad', LOOM_LOCAL_RESOURCES: '{}' })).toThrow(
+      /CONTAINER_ID: not a YARN container id/,
+    );
   });
 });
 
@@ -67,8 +85,14 @@ describe('decodeLocalResourcesEnv', () => {
   it('names the resource and the field that is wrong', () => {
     expect(() => decodeLocalResourcesEnv('{loom-runtime:{url:x}}')).toThrow(/neither JSON nor base64-encoded JSON/);
     expect(() => decodeLocalResourcesEnv('[]')).toThrow(/must be a JSON object/);
-    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], size: -1 } }))).toThrow(/resource "a" has no valid size/);
-    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], type: 'DIR' } }))).toThrow(/resource "a" has type "DIR"/);
-    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], visibility: 'x' } }))).toThrow(/visibility "x"/);
+    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], size: -1 } }))).toThrow(
+      /resource "a" has no valid size/,
+    );
+    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], type: 'DIR' } }))).toThrow(
+      /resource "a" has type "DIR"/,
+    );
+    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], visibility: 'x' } }))).toThrow(
+      /visibility "x"/,
+    );
   });
 });

@@ -56,7 +56,9 @@ describe('readClusterFiles', () => {
 
   it('names the missing local resource and who provides it', () => {
     dir = mkdtempSync(join(tmpdir(), 'loom-am-files-'));
-    expect(() => readClusterFiles({ workDir: dir! })).toThrow(/cannot read the local resource loom-conf.yaml at .*the submitting client registers it/);
+    expect(() => readClusterFiles({ workDir: dir! })).toThrow(
+      /cannot read the local resource loom-conf.yaml at .*the submitting client registers it/,
+    );
     writeFileSync(join(dir, 'loom-conf.yaml'), 'taskmanager.numberOfTaskSlots: zero\n');
     expect(() => readClusterFiles({ workDir: dir! })).toThrow(/taskmanager.numberOfTaskSlots/);
   });

@@ -35,7 +35,11 @@ afterEach(async () => {
 
 async function am() {
   const registry = new TaskExecutorRegistry({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 10_000, amTimeoutMs: 30_000 });
-  const master = new JobMaster(registry, { slotsPerTaskExecutor: 1, cancelTimeoutMs: 50, fileSystem: ClusterFileSystem.fromConf(hadoopConf(), [STAGING]) });
+  const master = new JobMaster(registry, {
+    slotsPerTaskExecutor: 1,
+    cancelTimeoutMs: 50,
+    fileSystem: ClusterFileSystem.fromConf(hadoopConf(), [STAGING]),
+  });
   const jobs = new DurableJobs(master, undefined, () => {});
   const control: ClusterControl = {
     overview: () => master.overview({ mode: 'session', startedAt: 0 }),
@@ -49,17 +53,25 @@ async function am() {
   const secret = newClusterSecret();
   const server = new DispatcherServer({ control, secret, host: '127.0.0.1', port: 0, log: () => {} });
   const { port } = await server.start();
-  stops.push(() => server.stop(), () => master.close('test over'));
+  stops.push(
+    () => server.stop(),
+    () => master.close('test over'),
+  );
   const submit = (url: string) =>
     http(port, 'POST', '/jobs', {
       headers: { ...bearer(secret), 'Content-Type': 'application/json' },
-      body: JSON.stringify({ bundle: { url, kind: 'file', size: 10, modificationTime: 1 }, exportName: 'run', parallelism: 1, args: ['not/a/url/check'] }),
+      body: JSON.stringify({
+        bundle: { url, kind: 'file', size: 10, modificationTime: 1 },
+        exportName: 'run',
+        parallelism: 1,
+        args: ['not/a/url/check'],
+      }),
     });
   return { port, secret, submit, master };
 }
 
 describe('bundle URLs at submission', () => {
-  it('refuses every URL off the cluster\'s file system with a 400 naming it and the allowed forms; nothing is recorded', async () => {
+  it("refuses every URL off the cluster's file system with a 400 naming it and the allowed forms; nothing is recorded", async () => {
     const { submit, master } = await am();
     const bad: Record<string, RegExp> = {
       'webhdfs://169.254.169.254:80/x.mjs': /169\.254\.169\.254:80 is neither fs\.defaultFS \(hdfs:\/\/nn\.example\.com:8020\)/,
@@ -67,7 +79,8 @@ describe('bundle URLs at submission', () => {
       'hdfs://nn.example.com:9/x.mjs': /nn\.example\.com:9 is neither/,
       'hdfs://ns2/x.mjs': /ns2 is neither .* nor a nameservice in dfs\.nameservices/,
       'hdfs://alice@nn.example.com:8020/x.mjs': /alice@nn\.example\.com:8020 is neither/,
-      'webhdfs:///x.mjs': /names no NameNode and fs\.defaultFS \(hdfs:\/\/nn\.example\.com:8020\) is not webhdfs:\/\/, so it is on no known file system; write \/x\.mjs or hdfs:\/\/\/x\.mjs$/,
+      'webhdfs:///x.mjs':
+        /names no NameNode and fs\.defaultFS \(hdfs:\/\/nn\.example\.com:8020\) is not webhdfs:\/\/, so it is on no known file system; write \/x\.mjs or hdfs:\/\/\/x\.mjs$/,
       'viewfs://cluster/x.mjs': /viewfs:\/\/ is not served by WebHDFS/,
     };
     for (const [url, why] of Object.entries(bad)) {
@@ -80,14 +93,22 @@ describe('bundle URLs at submission', () => {
     }
     // The allowed forms are named, with the path the user gave.
     const one = (await submit('webhdfs://169.254.169.254:80/data/x.mjs')).json().errors[0] as string;
-    expect(one).toMatch(/TaskExecutors fetch only from the cluster's file system; use \/data\/x\.mjs, hdfs:\/\/\/data\/x\.mjs, hdfs:\/\/nn\.example\.com:8020\/data\/x\.mjs, /);
-    for (const form of ['webhdfs://nn.example.com:9870/data/x.mjs', 'hdfs://nn1.example.com:8020/data/x.mjs', 'webhdfs://nn2.example.com:9870/data/x.mjs', 'webhdfs://127.0.0.1:50070/data/x.mjs', 'hdfs://ns1/data/x.mjs']) {
+    expect(one).toMatch(
+      /TaskExecutors fetch only from the cluster's file system; use \/data\/x\.mjs, hdfs:\/\/\/data\/x\.mjs, hdfs:\/\/nn\.example\.com:8020\/data\/x\.mjs, /,
+    );
+    for (const form of [
+      'webhdfs://nn.example.com:9870/data/x.mjs',
+      'hdfs://nn1.example.com:8020/data/x.mjs',
+      'webhdfs://nn2.example.com:9870/data/x.mjs',
+      'webhdfs://127.0.0.1:50070/data/x.mjs',
+      'hdfs://ns1/data/x.mjs',
+    ]) {
       expect(one).toContain(form);
     }
     expect(master.jobs()).toEqual([]);
   });
 
-  it('accepts the cluster\'s own forms: no host, fs.defaultFS, the NameNodes\' WebHDFS and RPC addresses, the nameservice, the staging file system', async () => {
+  it("accepts the cluster's own forms: no host, fs.defaultFS, the NameNodes' WebHDFS and RPC addresses, the nameservice, the staging file system", async () => {
     const { submit, master } = await am();
     const good = [
       '/user/alice/x.mjs',

@@ -60,7 +60,7 @@ export interface DashboardRun {
  * with `fetch` resolving its relative URLs against that page. Resolves after the first full poll.
  */
 export async function runDashboard(pageUrl: string): Promise<DashboardRun> {
-  const script = /<script>([\s\S]*)<\/script>/.exec(DASHBOARD_HTML)![1]!;
+  const script = /<script>([\s\S]*)<\/script>/.exec(DASHBOARD_HTML)![1];
   const root = new FakeElement('body');
   for (const id of ['app', 'mode', 'status', 'problem', 'cards', 'taskexecutors', 'jobs']) {
     const e = new FakeElement('div');

@@ -51,7 +51,15 @@ export function http(
     // Node frames DELETE/GET bodies only with an explicit Content-Length.
     const length = opts.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(opts.body)) } : {};
     const req = request(
-      { host: '127.0.0.1', port, method, path, headers: { ...length, ...opts.headers }, agent: false, ...(opts.localAddress ? { localAddress: opts.localAddress } : {}) },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { ...length, ...opts.headers },
+        agent: false,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -9,7 +9,7 @@ afterEach(() => kit.stopAll());
 const json = (secret: string) => ({ ...bearer(secret), 'Content-Type': 'application/json' });
 
 describe('dispatcher REST routes (with the secret)', () => {
-  it('GET /overview, /taskmanagers, /config in Flink\'s shapes', async () => {
+  it("GET /overview, /taskmanagers, /config in Flink's shapes", async () => {
     const { control, secret, port } = await kit.start();
     control.addTaskExecutor('container_1795460840938_0010_01_000002', 2, 1);
     control.addTaskExecutor('container_1795460840938_0010_01_000003', 2, 2);
@@ -59,7 +59,12 @@ describe('dispatcher REST routes (with the secret)', () => {
     expect(control.submitted).toEqual([
       {
         name: 'word count',
-        bundle: { url: 'hdfs://localhost:9000/user/root/.loom/app/bundle.mjs', kind: 'file', size: 1234, modificationTime: 1_795_461_000_000 },
+        bundle: {
+          url: 'hdfs://localhost:9000/user/root/.loom/app/bundle.mjs',
+          kind: 'file',
+          size: 1234,
+          modificationTime: 1_795_461_000_000,
+        },
         exportName: 'count',
         parallelism: 4,
         args: ['hdfs:///in', { limit: 3 }],
@@ -72,7 +77,14 @@ describe('dispatcher REST routes (with the secret)', () => {
 
     expect((await http(port, 'GET', '/jobs', { headers: bearer(secret) })).json()).toEqual({ jobs: [{ id: 'job-1', status: 'RUNNING' }] });
     const overview = (await http(port, 'GET', '/jobs/overview', { headers: bearer(secret) })).json();
-    expect(overview.jobs[0]).toMatchObject({ jid: 'job-1', name: 'word count', state: 'RUNNING', 'start-time': 1_795_461_201_000, 'end-time': -1, parallelism: 4 });
+    expect(overview.jobs[0]).toMatchObject({
+      jid: 'job-1',
+      name: 'word count',
+      state: 'RUNNING',
+      'start-time': 1_795_461_201_000,
+      'end-time': -1,
+      parallelism: 4,
+    });
     expect(overview.jobs[0].tasks).toEqual({ total: 4, scheduled: 1, deploying: 0, running: 1, finished: 1, failed: 1, canceled: 0 });
     expect(overview.jobs[0].duration).toBeGreaterThan(0);
 
@@ -114,10 +126,16 @@ describe('dispatcher REST routes (with the secret)', () => {
     const { control, secret, port } = await kit.start();
     const bad = await http(port, 'DELETE', '/cluster', { headers: json(secret), body: '{"finalStatus":"DONE","x":1}' });
     expect(bad.status).toBe(400);
-    expect(bad.json().errors).toEqual(['unknown field x; the fields are finalStatus, diagnostics', 'finalStatus must be "SUCCEEDED", "FAILED" or "KILLED"; got "DONE"']);
+    expect(bad.json().errors).toEqual([
+      'unknown field x; the fields are finalStatus, diagnostics',
+      'finalStatus must be "SUCCEEDED", "FAILED" or "KILLED"; got "DONE"',
+    ]);
     expect(control.shutdowns).toEqual([]);
 
-    const ok = await http(port, 'DELETE', '/cluster', { headers: json(secret), body: '{"finalStatus":"KILLED","diagnostics":"stopped by test"}' });
+    const ok = await http(port, 'DELETE', '/cluster', {
+      headers: json(secret),
+      body: '{"finalStatus":"KILLED","diagnostics":"stopped by test"}',
+    });
     expect(ok.status).toBe(202);
     await expect.poll(() => control.shutdowns).toEqual([{ finalStatus: 'KILLED', diagnostics: 'stopped by test' }]);
     expect((await http(port, 'DELETE', '/cluster', { headers: bearer(secret) })).status).toBe(202);
@@ -129,10 +147,12 @@ describe('dispatcher REST routes (with the secret)', () => {
   it('an empty DELETE /cluster body means SUCCEEDED', async () => {
     const { control, secret, port } = await kit.start();
     expect((await http(port, 'DELETE', '/cluster', { headers: bearer(secret) })).status).toBe(202);
-    await expect.poll(() => control.shutdowns).toEqual([{ finalStatus: 'SUCCEEDED', diagnostics: 'Stopped through the REST API (DELETE /cluster)' }]);
+    await expect
+      .poll(() => control.shutdowns)
+      .toEqual([{ finalStatus: 'SUCCEEDED', diagnostics: 'Stopped through the REST API (DELETE /cluster)' }]);
   });
 
-  it('unknown routes are 404 and wrong methods 405 with Allow, in Flink\'s error shape', async () => {
+  it("unknown routes are 404 and wrong methods 405 with Allow, in Flink's error shape", async () => {
     const { secret, port } = await kit.start();
     const nf = await http(port, 'GET', '/jars', { headers: bearer(secret) });
     expect(nf.status).toBe(404);
@@ -153,7 +173,9 @@ describe('dispatcher REST routes (with the secret)', () => {
     const conflict = await http(port, 'POST', '/jobs', { headers: json(secret), body: JSON.stringify(jobBody()) });
     expect(conflict.status).toBe(409);
     expect(conflict.json()).toEqual({ errors: ['not enough slots: the cluster allows at most 8 TaskExecutors'] });
-    control.failNextSubmit = Object.assign(new Error('invalid job: args take 5000000 bytes as JSON'), { problems: ['args take 5000000 bytes as JSON; the limit is 4194304'] });
+    control.failNextSubmit = Object.assign(new Error('invalid job: args take 5000000 bytes as JSON'), {
+      problems: ['args take 5000000 bytes as JSON; the limit is 4194304'],
+    });
     const refused = await http(port, 'POST', '/jobs', { headers: json(secret), body: JSON.stringify(jobBody()) });
     expect(refused.status).toBe(400);
     expect(refused.json()).toEqual({ errors: ['args take 5000000 bytes as JSON; the limit is 4194304'] });
@@ -174,17 +196,39 @@ describe('POST /jobs validation', () => {
     ['parallelism 0', jobBody({ parallelism: 0 }), ['parallelism must be a whole number from 1 to 10000; got 0']],
     ['parallelism as text', jobBody({ parallelism: '4' }), ['parallelism must be a whole number from 1 to 10000; got "4"']],
     ['parallelism fractional', jobBody({ parallelism: 1.5 }), ['parallelism must be a whole number from 1 to 10000; got 1.5']],
-    ['no exportName', jobBody({ exportName: undefined }), ['exportName must name an exported function (a JavaScript identifier, or "default"); got nothing']],
-    ['exportName not an identifier', jobBody({ exportName: 'my-fn' }), ['exportName must name an exported function (a JavaScript identifier, or "default"); got "my-fn"']],
+    [
+      'no exportName',
+      jobBody({ exportName: undefined }),
+      ['exportName must name an exported function (a JavaScript identifier, or "default"); got nothing'],
+    ],
+    [
+      'exportName not an identifier',
+      jobBody({ exportName: 'my-fn' }),
+      ['exportName must name an exported function (a JavaScript identifier, or "default"); got "my-fn"'],
+    ],
     ['args an object', jobBody({ args: { a: 1 } }), ['args must be a JSON array (each task gets it as task.args); got an object']],
     ['name empty', jobBody({ name: '' }), ['name must be a string of 1 to 256 printable characters; got ""']],
-    ['a typo in a field', jobBody({ paralellism: 4 }), ['unknown field paralellism; the fields are name, bundle, exportName, parallelism, args']],
-    ['no bundle', jobBody({ bundle: undefined }), ['bundle is required: {"url": "hdfs://...", "kind": "file"|"archive", "size": N, "modificationTime": N}']],
-    ['bundle a string', jobBody({ bundle: 'hdfs:///b.mjs' }), ['bundle must be an object {"url", "kind", "size", "modificationTime"}; got "hdfs:///b.mjs"']],
+    [
+      'a typo in a field',
+      jobBody({ paralellism: 4 }),
+      ['unknown field paralellism; the fields are name, bundle, exportName, parallelism, args'],
+    ],
+    [
+      'no bundle',
+      jobBody({ bundle: undefined }),
+      ['bundle is required: {"url": "hdfs://...", "kind": "file"|"archive", "size": N, "modificationTime": N}'],
+    ],
+    [
+      'bundle a string',
+      jobBody({ bundle: 'hdfs:///b.mjs' }),
+      ['bundle must be an object {"url", "kind", "size", "modificationTime"}; got "hdfs:///b.mjs"'],
+    ],
     [
       'bundle on the local disk',
       jobBody({ bundle: { url: 'file:///tmp/b.mjs', kind: 'file', size: 1, modificationTime: 1 } }),
-      ['bundle.url must be on the cluster\'s file system (hdfs://, webhdfs://, swebhdfs://, viewfs:// or an absolute path), so every TaskExecutor can fetch it; got "file:///tmp/b.mjs"'],
+      [
+        'bundle.url must be on the cluster\'s file system (hdfs://, webhdfs://, swebhdfs://, viewfs:// or an absolute path), so every TaskExecutor can fetch it; got "file:///tmp/b.mjs"',
+      ],
     ],
     [
       'bundle url with a space',
@@ -197,7 +241,7 @@ describe('POST /jobs validation', () => {
       [
         'unknown field bundle.sha; the fields are bundle.url, bundle.kind, bundle.entry, bundle.size, bundle.modificationTime',
         'bundle.entry must be the module to import, relative to the archive root without "..", e.g. "index.js"; got nothing',
-        'bundle.size must be a whole number >= 0 from the file\'s status on HDFS (GETFILESTATUS length); got -1',
+        "bundle.size must be a whole number >= 0 from the file's status on HDFS (GETFILESTATUS length); got -1",
       ],
     ],
     [
@@ -213,7 +257,11 @@ describe('POST /jobs validation', () => {
         'bundle.modificationTime must be a whole number >= 0 from the file\'s status on HDFS (GETFILESTATUS modificationTime); got "1"',
       ],
     ],
-    ['entry on a file bundle', jobBody({ bundle: { url: 'hdfs:///b.mjs', kind: 'file', entry: 'x.js', size: 1, modificationTime: 1 } }), ['bundle.entry is only used with bundle.kind "archive"; remove it for a single-file bundle']],
+    [
+      'entry on a file bundle',
+      jobBody({ bundle: { url: 'hdfs:///b.mjs', kind: 'file', entry: 'x.js', size: 1, modificationTime: 1 } }),
+      ['bundle.entry is only used with bundle.kind "archive"; remove it for a single-file bundle'],
+    ],
     ['a JSON array', [1, 2], ['the request body must be a JSON object (a JobSpec), not an array']],
     ['JSON null', null, ['the request body must be a JSON object (a JobSpec), not null']],
   ];
@@ -228,9 +276,19 @@ describe('POST /jobs validation', () => {
 
   it('accepts an archive bundle with an entry and no args (args default to [])', async () => {
     const { control, secret, port } = await kit.start();
-    const body = jobBody({ args: undefined, name: undefined, exportName: 'default', bundle: { url: 'webhdfs://nn:9870/b.tgz', kind: 'archive', entry: 'dist/main.js', size: 0, modificationTime: 0 } });
+    const body = jobBody({
+      args: undefined,
+      name: undefined,
+      exportName: 'default',
+      bundle: { url: 'webhdfs://nn:9870/b.tgz', kind: 'archive', entry: 'dist/main.js', size: 0, modificationTime: 0 },
+    });
     expect((await http(port, 'POST', '/jobs', { headers: json(secret), body: JSON.stringify(body) })).status).toBe(202);
-    expect(control.submitted[0]).toEqual({ bundle: { url: 'webhdfs://nn:9870/b.tgz', kind: 'archive', entry: 'dist/main.js', size: 0, modificationTime: 0 }, exportName: 'default', parallelism: 4, args: [] });
+    expect(control.submitted[0]).toEqual({
+      bundle: { url: 'webhdfs://nn:9870/b.tgz', kind: 'archive', entry: 'dist/main.js', size: 0, modificationTime: 0 },
+      exportName: 'default',
+      parallelism: 4,
+      args: [],
+    });
   });
 });
 
@@ -256,7 +314,9 @@ describe('authentication', () => {
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="loom"');
       const [message] = res.json().errors;
-      expect(message).toMatch(/^this request needs the cluster secret: send "Authorization: Bearer <secret>"\. The client that started the cluster holds the secret: yarn-session writes it to the session properties file \.loom-session-<user>/);
+      expect(message).toMatch(
+        /^this request needs the cluster secret: send "Authorization: Bearer <secret>"\. The client that started the cluster holds the secret: yarn-session writes it to the session properties file \.loom-session-<user>/,
+      );
     }
     expect(control.submitted).toEqual([]);
     expect(control.shutdowns).toEqual([]);
@@ -265,10 +325,21 @@ describe('authentication', () => {
   it('a wrong secret, a secret of another length, or another scheme are refused alike', async () => {
     const { control, secret, port } = await kit.start();
     const wrongSameLength = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
-    for (const header of [`Bearer ${wrongSameLength}`, `Bearer ${secret}x`, 'Bearer ', `Basic ${Buffer.from(`root:${secret}`).toString('base64')}`, secret]) {
-      const res = await http(port, 'POST', '/jobs', { headers: { Authorization: header, 'Content-Type': 'application/json' }, body: JSON.stringify(jobBody()) });
+    for (const header of [
+      `Bearer ${wrongSameLength}`,
+      `Bearer ${secret}x`,
+      'Bearer ',
+      `Basic ${Buffer.from(`root:${secret}`).toString('base64')}`,
+      secret,
+    ]) {
+      const res = await http(port, 'POST', '/jobs', {
+        headers: { Authorization: header, 'Content-Type': 'application/json' },
+        body: JSON.stringify(jobBody()),
+      });
       expect(res.status, header).toBe(401);
-      expect(res.json().errors[0]).toMatch(/^the cluster secret in the Authorization header is wrong \(expected "Authorization: Bearer <secret>"\)\. The client that started/);
+      expect(res.json().errors[0]).toMatch(
+        /^the cluster secret in the Authorization header is wrong \(expected "Authorization: Bearer <secret>"\)\. The client that started/,
+      );
     }
     expect(control.submitted).toEqual([]);
     expect((await http(port, 'GET', '/overview', { headers: { Authorization: `bearer  ${secret}` } })).status).toBe(200);
@@ -287,7 +358,9 @@ describe('bad input never takes the server down', () => {
 
     const big = await http(port, 'POST', '/jobs', { headers: json(secret), body: JSON.stringify(jobBody({ args: ['x'.repeat(10_000)] })) });
     expect(big.status).toBe(413);
-    expect(big.json().errors[0]).toBe('the request body is larger than 4096 bytes; job arguments belong in a file on HDFS, or raise rest.server.max-content-length');
+    expect(big.json().errors[0]).toBe(
+      'the request body is larger than 4096 bytes; job arguments belong in a file on HDFS, or raise rest.server.max-content-length',
+    );
 
     // Chunked (no Content-Length): the limit applies while streaming.
     const chunked = await rawExchange(

@@ -15,8 +15,16 @@ describe('dispatcherSettings', () => {
   });
 
   it('rest.bind-address 0.0.0.0 listens everywhere but still advertises NM_HOST', () => {
-    const config = LoomConfig.fromYaml('rest:\n  bind-address: 0.0.0.0\n  port: 40123\nrest.server.max-content-length: 64k\nweb.refresh-interval: 10 s\n');
-    expect(dispatcherSettings(config, { NM_HOST: 'node7' })).toEqual({ host: '0.0.0.0', port: 40123, advertisedHost: 'node7', maxBodyBytes: 65536, refreshIntervalMs: 10_000 });
+    const config = LoomConfig.fromYaml(
+      'rest:\n  bind-address: 0.0.0.0\n  port: 40123\nrest.server.max-content-length: 64k\nweb.refresh-interval: 10 s\n',
+    );
+    expect(dispatcherSettings(config, { NM_HOST: 'node7' })).toEqual({
+      host: '0.0.0.0',
+      port: 40123,
+      advertisedHost: 'node7',
+      maxBodyBytes: 65536,
+      refreshIntervalMs: 10_000,
+    });
     expect(dispatcherSettings(config, {}).advertisedHost).toBe(hostname());
   });
 

@@ -36,20 +36,40 @@ async function clusterWithDispatcher(env: Record<string, string> = { APPLICATION
   d.control.addTaskExecutor(`container_${TS}_0001_01_000003`, 2, 1);
 
   const node = rm.registerNode({ port: 45454, httpPort: 8042, capability: { memory: 8192, virtual_cores: 8 } });
-  rm.submitApplication({ application_id: { id: 1, cluster_timestamp: TS }, application_name: 'loom', queue: 'default', resource: { memory: 1024, virtual_cores: 1 }, applicationType: 'Loom' }, 'root');
+  rm.submitApplication(
+    {
+      application_id: { id: 1, cluster_timestamp: TS },
+      application_name: 'loom',
+      queue: 'default',
+      resource: { memory: 1024, virtual_cores: 1 },
+      applicationType: 'Loom',
+    },
+    'root',
+  );
   rm.nodeHeartbeat(node);
   rm.amContainerLaunched(`container_${TS}_0001_01_000001`);
-  rm.registerApplicationMaster(`appattempt_${TS}_0001_000001`, { host: '127.0.0.1', rpc_port: d.port, tracking_url: `http://127.0.0.1:${d.port}/` });
+  rm.registerApplicationMaster(`appattempt_${TS}_0001_000001`, {
+    host: '127.0.0.1',
+    rpc_port: d.port,
+    tracking_url: `http://127.0.0.1:${d.port}/`,
+  });
   return { ...d, rmPort, filter, proxied: (path: string) => `/proxy/${APP}${path}` };
 }
 
-describe('the dashboard through the mini cluster\'s web proxy', () => {
+describe("the dashboard through the mini cluster's web proxy", () => {
   it('loads read-only without the secret: the page and the GET routes it polls', async () => {
     const c = await clusterWithDispatcher();
-    const { jobid } = (await http(c.port, 'POST', '/jobs', { headers: { ...bearer(c.secret), 'Content-Type': 'application/json' }, body: JSON.stringify(jobBody()) })).json();
+    const { jobid } = (
+      await http(c.port, 'POST', '/jobs', {
+        headers: { ...bearer(c.secret), 'Content-Type': 'application/json' },
+        body: JSON.stringify(jobBody()),
+      })
+    ).json();
     c.control.setTask(jobid, 0, 'RUNNING', { taskExecutorId: `container_${TS}_0001_01_000002` });
 
-    const page = await http(c.rmPort, 'GET', c.proxied('/'), { headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0', Accept: 'text/html' } });
+    const page = await http(c.rmPort, 'GET', c.proxied('/'), {
+      headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0', Accept: 'text/html' },
+    });
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toBe(DASHBOARD_HTML);
@@ -68,14 +88,21 @@ describe('the dashboard through the mini cluster\'s web proxy', () => {
     expect((await http(c.rmPort, 'GET', `/proxy/${APP}`)).body).toBe(DASHBOARD_HTML);
   });
 
-  it('the page\'s own script, run at the proxy URL, lists the TaskExecutors and jobs with their tasks', async () => {
+  it("the page's own script, run at the proxy URL, lists the TaskExecutors and jobs with their tasks", async () => {
     const c = await clusterWithDispatcher();
-    const submit = (await http(c.port, 'POST', '/jobs', { headers: { ...bearer(c.secret), 'Content-Type': 'application/json' }, body: JSON.stringify(jobBody({ name: '<b>not html</b>' })) })).json();
+    const submit = (
+      await http(c.port, 'POST', '/jobs', {
+        headers: { ...bearer(c.secret), 'Content-Type': 'application/json' },
+        body: JSON.stringify(jobBody({ name: '<b>not html</b>' })),
+      })
+    ).json();
     c.control.setTask(submit.jobid, 1, 'FAILED', { error: 'Error: boom' });
 
     for (const pageUrl of [`http://localhost:${c.rmPort}/proxy/${APP}/`, `http://localhost:${c.rmPort}/proxy/${APP}`]) {
       const run = await runDashboard(pageUrl);
-      expect(new Set(run.requested)).toEqual(new Set(['config', 'overview', 'taskmanagers', 'jobs/overview', `jobs/${submit.jobid}`].map((p) => `/proxy/${APP}/${p}`)));
+      expect(new Set(run.requested)).toEqual(
+        new Set(['config', 'overview', 'taskmanagers', 'jobs/overview', `jobs/${submit.jobid}`].map((p) => `/proxy/${APP}/${p}`)),
+      );
       expect(run.element('problem').textContent).toBe('');
       expect(run.element('app').textContent).toBe('application_1795460840938_0010');
       expect(run.element('taskexecutors').rows()).toEqual([
@@ -84,19 +111,25 @@ describe('the dashboard through the mini cluster\'s web proxy', () => {
         [`container_${TS}_0001_01_000003`, 'localhost', '1 / 2', '1024 MiB', expect.stringMatching(/ago$/)],
       ]);
       const [, job] = run.element('jobs').rows();
-      expect(job!.slice(0, 4)).toEqual([submit.jobid, '<b>not html</b>', 'RUNNING', '4']);
-      expect(job![6]).toBe('0 1 2 3 task 1: Error: boom');
+      expect(job.slice(0, 4)).toEqual([submit.jobid, '<b>not html</b>', 'RUNNING', '4']);
+      expect(job[6]).toBe('0 1 2 3 task 1: Error: boom');
     }
   });
 
   it('nothing mutating is reachable through the proxy: POST and DELETE get 405 there, PUT reaches no route', async () => {
     const c = await clusterWithDispatcher();
-    const post = await http(c.rmPort, 'POST', c.proxied('/jobs'), { headers: { ...bearer(c.secret), 'Content-Type': 'application/json' }, body: JSON.stringify(jobBody()) });
+    const post = await http(c.rmPort, 'POST', c.proxied('/jobs'), {
+      headers: { ...bearer(c.secret), 'Content-Type': 'application/json' },
+      body: JSON.stringify(jobBody()),
+    });
     expect(post.status).toBe(405);
     expect(post.json().message).toBe('HTTP method POST is not supported by this URL');
     const del = await http(c.rmPort, 'DELETE', c.proxied('/cluster'), { headers: bearer(c.secret) });
     expect(del.status).toBe(405);
-    const put = await http(c.rmPort, 'PUT', c.proxied('/jobs'), { headers: { ...bearer(c.secret), 'Content-Type': 'application/json' }, body: JSON.stringify(jobBody()) });
+    const put = await http(c.rmPort, 'PUT', c.proxied('/jobs'), {
+      headers: { ...bearer(c.secret), 'Content-Type': 'application/json' },
+      body: JSON.stringify(jobBody()),
+    });
     expect(put.status).toBe(405);
     expect(put.json()).toEqual({ errors: ['PUT is not allowed on /jobs; allowed: GET, HEAD, POST'] });
     expect((await http(c.rmPort, 'PUT', c.proxied('/cluster'), { body: '{}' })).status).toBe(405);
@@ -108,14 +141,25 @@ describe('the dashboard through the mini cluster\'s web proxy', () => {
   it('a direct browser GET without the secret (not from the proxy) is redirected to the proxy, as AmIpFilter does', async () => {
     const c = await clusterWithDispatcher();
     // 127.0.0.2 is this machine too, but not the proxy's address (localhost resolves to 127.0.0.1).
-    const res = await http(c.port, 'GET', '/jobs/overview?refresh=1', { localAddress: '127.0.0.2', headers: { 'User-Agent': 'Mozilla/5.0' } });
+    const res = await http(c.port, 'GET', '/jobs/overview?refresh=1', {
+      localAddress: '127.0.0.2',
+      headers: { 'User-Agent': 'Mozilla/5.0' },
+    });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(`http://localhost:${c.rmPort}/proxy/redirect/${APP}/jobs/overview?refresh=1`);
-    expect(res.body).toContain(`Content has moved <a href="http://localhost:${c.rmPort}/proxy/redirect/${APP}/jobs/overview?refresh=1">here</a>`);
-    expect((await http(c.port, 'GET', '/', { localAddress: '127.0.0.2' })).headers.location).toBe(`http://localhost:${c.rmPort}/proxy/redirect/${APP}/`);
+    expect(res.body).toContain(
+      `Content has moved <a href="http://localhost:${c.rmPort}/proxy/redirect/${APP}/jobs/overview?refresh=1">here</a>`,
+    );
+    expect((await http(c.port, 'GET', '/', { localAddress: '127.0.0.2' })).headers.location).toBe(
+      `http://localhost:${c.rmPort}/proxy/redirect/${APP}/`,
+    );
 
     // Mutating requests are not redirected: they need the secret.
-    const post = await http(c.port, 'POST', '/jobs', { localAddress: '127.0.0.2', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(jobBody()) });
+    const post = await http(c.port, 'POST', '/jobs', {
+      localAddress: '127.0.0.2',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(jobBody()),
+    });
     expect(post.status).toBe(401);
     // With the secret, a program reaches everything directly from anywhere.
     expect((await http(c.port, 'GET', '/overview', { localAddress: '127.0.0.2', headers: bearer(c.secret) })).status).toBe(200);
@@ -156,9 +200,14 @@ const THROUGH_PROXY: Record<string, 200 | 401> = {
 };
 
 describe('what the proxy path serves without the secret', () => {
-  it('every route answers a secretless request from the proxy\'s address as the table above says: the dashboard\'s data yes, results and the lease no', async () => {
+  it("every route answers a secretless request from the proxy's address as the table above says: the dashboard's data yes, results and the lease no", async () => {
     const c = await clusterWithDispatcher();
-    const { jobid } = (await http(c.port, 'POST', '/jobs', { headers: { ...bearer(c.secret), 'Content-Type': 'application/json' }, body: JSON.stringify(jobBody()) })).json();
+    const { jobid } = (
+      await http(c.port, 'POST', '/jobs', {
+        headers: { ...bearer(c.secret), 'Content-Type': 'application/json' },
+        body: JSON.stringify(jobBody()),
+      })
+    ).json();
     c.control.finishJob(jobid);
     // The route table declares each route's access; every one of them is classified above, and nothing else exists.
     const declared = c.server.routeAccess().map((r) => `${r.method} ${r.path}`);
@@ -169,7 +218,12 @@ describe('what the proxy path serves without the secret', () => {
       const [method, path] = key.split(' ') as [string, string];
       const concrete = path.replace(':id', jobid);
       // From 127.0.0.1: the address `localhost` (the RM web address, so the proxy host) resolves to, as any local process.
-      const direct = await http(c.port, method, concrete, method === 'GET' ? {} : { headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const direct = await http(
+        c.port,
+        method,
+        concrete,
+        method === 'GET' ? {} : { headers: { 'Content-Type': 'application/json' }, body: '{}' },
+      );
       answers[key] = direct.status;
       if (direct.status === 401) expect(direct.json().errors[0], key).toMatch(/needs the cluster secret/);
       if (method === 'GET') {
@@ -195,16 +249,22 @@ describe('what the proxy path serves without the secret', () => {
     const lease = await http(c.port, 'GET', '/cluster/lease', { localAddress: '127.0.0.2' });
     expect(lease.status).toBe(401);
     expect(lease.json().errors[0]).toMatch(/^GET \/cluster\/lease needs the cluster secret, also through YARN's web proxy/);
-    expect((await http(c.port, 'GET', '/cluster/lease', { headers: bearer(c.secret) })).json()).toEqual({ attached: false, 'timeout-ms': 0 });
+    expect((await http(c.port, 'GET', '/cluster/lease', { headers: bearer(c.secret) })).json()).toEqual({
+      attached: false,
+      'timeout-ms': 0,
+    });
   });
 });
 
 describe('AmIpFilter settings and decisions', () => {
   const base = { APPLICATION_WEB_PROXY_BASE: `/proxy/${APP}` };
 
-  it('uses yarn.web-proxy.address when set, else every RM web address (HA), with the http policy\'s scheme', () => {
+  it("uses yarn.web-proxy.address when set, else every RM web address (HA), with the http policy's scheme", () => {
     const proxy = Configuration.withDefaults({}).set('yarn.web-proxy.address', 'proxy.example.com:9046');
-    expect(amIpFilterSettings(proxy, base)).toEqual({ proxyHosts: ['proxy.example.com'], proxyUriBases: [`http://proxy.example.com:9046/proxy/${APP}`] });
+    expect(amIpFilterSettings(proxy, base)).toEqual({
+      proxyHosts: ['proxy.example.com'],
+      proxyUriBases: [`http://proxy.example.com:9046/proxy/${APP}`],
+    });
 
     const ha = Configuration.withDefaults({})
       .set('yarn.resourcemanager.ha.enabled', 'true')
@@ -239,7 +299,9 @@ describe('AmIpFilter settings and decisions', () => {
     expect(await filter.isFromProxy('10.0.0.7')).toBe(false);
     expect(await filter.isFromProxy(undefined)).toBe(false);
     expect(lookups).toEqual(['rm.example.com', 'gone.example.com']);
-    expect(logs).toEqual(['dispatcher: cannot resolve the web proxy host gone.example.com (ENOTFOUND); requests from it will not be recognised']);
+    expect(logs).toEqual([
+      'dispatcher: cannot resolve the web proxy host gone.example.com (ENOTFOUND); requests from it will not be recognised',
+    ]);
     t += 5 * 60_000;
     expect(await filter.isFromProxy('10.0.0.5')).toBe(false);
     expect(await filter.isFromProxy('10.0.0.6')).toBe(true);
@@ -248,7 +310,10 @@ describe('AmIpFilter settings and decisions', () => {
 
   it('with several proxies (RM HA) redirects to the one that answers, and to none when none does', async () => {
     const active = new Set(['http://rm2:8088/proxy/app']);
-    const filter = new AmIpFilter({ proxyHosts: ['rm1', 'rm2'], proxyUriBases: ['http://rm1:8088/proxy/app', 'http://rm2:8088/proxy/app'] }, { isActive: async (u) => active.has(u) });
+    const filter = new AmIpFilter(
+      { proxyHosts: ['rm1', 'rm2'], proxyUriBases: ['http://rm1:8088/proxy/app', 'http://rm2:8088/proxy/app'] },
+      { isActive: async (u) => active.has(u) },
+    );
     expect(await filter.redirectTarget('/x?y=1')).toBe('http://rm2:8088/proxy/redirect/app/x?y=1');
     active.clear();
     expect(await filter.redirectTarget('/x')).toBeUndefined();

@@ -62,7 +62,7 @@ export class FakeClusterControl implements ClusterControl {
       parallelism: spec.parallelism,
       exportName: spec.exportName,
       submittedAt: this.startedAt + this.seq * 1000,
-      tasks: Array.from({ length: spec.parallelism }, (_, index) => ({ index, state: 'SCHEDULED' as TaskState, attempt: 0 })),
+      tasks: Array.from({ length: spec.parallelism }, (_, index) => ({ index, state: 'SCHEDULED', attempt: 0 })),
     };
     this.jobList.push(job);
     return clone(job);
@@ -82,11 +82,19 @@ export class FakeClusterControl implements ClusterControl {
   }
 
   addTaskExecutor(id: string, slots: number, freeSlots = slots): void {
-    this.executors.push({ id, host: 'localhost', slots, freeSlots, registeredAt: this.startedAt, lastHeartbeatAt: this.startedAt + 5000, memoryMb: 1024 });
+    this.executors.push({
+      id,
+      host: 'localhost',
+      slots,
+      freeSlots,
+      registeredAt: this.startedAt,
+      lastHeartbeatAt: this.startedAt + 5000,
+      memoryMb: 1024,
+    });
   }
 
   setTask(jobId: string, index: number, state: TaskState, extra: { result?: unknown; error?: string; taskExecutorId?: string } = {}): void {
-    const t = this.jobList.find((x) => x.id === jobId)!.tasks[index]!;
+    const t = this.jobList.find((x) => x.id === jobId)!.tasks[index];
     t.state = state;
     Object.assign(t, extra);
   }

@@ -16,7 +16,14 @@ afterEach(async () => {
 
 async function dispatcher(lease?: ClientLease) {
   const secret = newClusterSecret();
-  const server = new DispatcherServer({ control: new FakeClusterControl(), secret, host: '127.0.0.1', port: 0, log: () => {}, ...(lease ? { lease } : {}) });
+  const server = new DispatcherServer({
+    control: new FakeClusterControl(),
+    secret,
+    host: '127.0.0.1',
+    port: 0,
+    log: () => {},
+    ...(lease ? { lease } : {}),
+  });
   servers.push(server);
   const { port } = await server.start();
   return { secret, port, restUrl: `http://127.0.0.1:${port}` };
@@ -36,11 +43,15 @@ const until = (what: string, probe: () => boolean, timeoutMs = 10_000) => waitFo
 /** Resolves once `lease` has taken heartbeats for `spanMs` (first to last), however long the client took to send them. */
 async function heartbeatsSpanning(lease: ClientLease, spanMs: number): Promise<void> {
   let first: number | undefined;
-  await until(`heartbeats spanning ${spanMs} ms`, () => {
-    const last = lease.state()['last-heartbeat'];
-    first ??= last;
-    return first !== undefined && last !== undefined && last - first >= spanMs;
-  }, spanMs + 20_000);
+  await until(
+    `heartbeats spanning ${spanMs} ms`,
+    () => {
+      const last = lease.state()['last-heartbeat'];
+      first ??= last;
+      return first !== undefined && last !== undefined && last - first >= spanMs;
+    },
+    spanMs + 20_000,
+  );
 }
 
 describe('/cluster/lease route and the client heartbeat', () => {
@@ -106,14 +117,35 @@ describe('/cluster/lease route and the client heartbeat', () => {
     const first = amLease(60_000);
     const second = amLease(1000);
     const secret = newClusterSecret();
-    const old = new DispatcherServer({ control: new FakeClusterControl(), secret, host: '127.0.0.1', port: 0, log: () => {}, lease: first.lease });
-    const next = new DispatcherServer({ control: new FakeClusterControl(), secret, host: '127.0.0.1', port: 0, log: () => {}, lease: second.lease });
+    const old = new DispatcherServer({
+      control: new FakeClusterControl(),
+      secret,
+      host: '127.0.0.1',
+      port: 0,
+      log: () => {},
+      lease: first.lease,
+    });
+    const next = new DispatcherServer({
+      control: new FakeClusterControl(),
+      secret,
+      host: '127.0.0.1',
+      port: 0,
+      log: () => {},
+      lease: second.lease,
+    });
     servers.push(old, next);
     const oldUrl = `http://127.0.0.1:${(await old.start()).port}`;
     const nextUrl = `http://127.0.0.1:${(await next.start()).port}`;
     let current = oldUrl;
     const logs: string[] = [];
-    const client = ClusterLease.start({ restUrl: oldUrl, secret, timeoutMs: 1000, intervalMs: 100, locate: async () => current, log: (l) => logs.push(l) });
+    const client = ClusterLease.start({
+      restUrl: oldUrl,
+      secret,
+      timeoutMs: 1000,
+      intervalMs: 100,
+      locate: async () => current,
+      log: (l) => logs.push(l),
+    });
     leases.push(client);
     await until('a heartbeat on the first attempt', () => first.lease.state()['last-heartbeat'] !== undefined);
     await old.stop();
@@ -133,12 +165,21 @@ describe('/cluster/lease route and the client heartbeat', () => {
     // The client asks locate() after every failed heartbeat: it counts them (no new address: it stays).
     let failed = 0;
     const locate = async () => void failed++;
-    const client = ClusterLease.start({ restUrl, secret: 'not-the-secret', timeoutMs: 400, intervalMs: 50, locate, log: (l) => logs.push(l) });
+    const client = ClusterLease.start({
+      restUrl,
+      secret: 'not-the-secret',
+      timeoutMs: 400,
+      intervalMs: 50,
+      locate,
+      log: (l) => logs.push(l),
+    });
     leases.push(client);
     await until('several failed heartbeats', () => failed >= 5);
     client.stop();
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatch(/^warning: lease heartbeat to http:\/\/127\.0\.0\.1:\d+ failed \(POST \/cluster\/lease answered HTTP 401: .*secret/);
+    expect(logs[0]).toMatch(
+      /^warning: lease heartbeat to http:\/\/127\.0\.0\.1:\d+ failed \(POST \/cluster\/lease answered HTTP 401: .*secret/,
+    );
     await expect(ClusterLease.start({ restUrl: 'http://127.0.0.1:1', secret: 's', timeoutMs: 400 }).release()).rejects.toThrow();
   });
 });

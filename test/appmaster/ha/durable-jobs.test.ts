@@ -17,7 +17,12 @@ const STORE = '/user/alice/app/ha';
 let hdfs: StoreWebHdfs;
 let client: WebHdfsClient;
 
-const spec = (args: unknown[]): JobSpec => ({ bundle: { url: 'hdfs://nn/b.mjs', kind: 'file', size: 1, modificationTime: 1 }, exportName: 'run', parallelism: 1, args });
+const spec = (args: unknown[]): JobSpec => ({
+  bundle: { url: 'hdfs://nn/b.mjs', kind: 'file', size: 1, modificationTime: 1 },
+  exportName: 'run',
+  parallelism: 1,
+  args,
+});
 
 function attempt(): { registry: TaskExecutorRegistry; master: JobMaster; jobs: DurableJobs; log: string[] } {
   const registry = new TaskExecutorRegistry({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 10_000, amTimeoutMs: 30_000 });
@@ -45,7 +50,7 @@ describe('DurableJobs', () => {
     const done = await one.jobs.submit(spec(['done']));
     const pending = await one.jobs.submit(spec(['pending']));
     const te = new FakeTaskExecutor(one.registry, 'c1', 1).register();
-    te.update(te.deployed()[0]!.task, 'FINISHED', { resultJson: '{"r":1}' });
+    te.update(te.deployed()[0].task, 'FINISHED', { resultJson: '{"r":1}' });
     const stored = await endRecorded(done.id);
     expect(stored.jobs.map((j) => [j.seq, j.id])).toEqual([
       [1, done.id],
@@ -63,7 +68,7 @@ describe('DurableJobs', () => {
     const third = await two.jobs.submit(spec(['third']));
     expect(await two.jobs.submit(spec(['done']), { id: done.id, resume: true })).toMatchObject({ id: done.id, state: 'FINISHED' });
     const te2 = new FakeTaskExecutor(two.registry, 'c2', 1).register();
-    te2.update(te2.deployed()[0]!.task, 'FINISHED', { resultJson: '2' });
+    te2.update(te2.deployed()[0].task, 'FINISHED', { resultJson: '2' });
     const after = await endRecorded(pending.id);
     expect(after.jobs.map((j) => [j.seq, j.id])).toEqual([
       [1, done.id],
@@ -88,7 +93,9 @@ describe('DurableJobs', () => {
     const master = new JobMaster(registry, { slotsPerTaskExecutor: 1, cancelTimeoutMs: 50 });
     const nowhere = clientAt(1, 'alice');
     const jobs = new DurableJobs(master, new HaStore(nowhere, 'webhdfs://127.0.0.1:1/app/ha'), () => {});
-    await expect(jobs.submit(spec([]))).rejects.toThrow(/^the job could not be recorded in the HA store webhdfs:\/\/127\.0\.0\.1:1\/app\/ha \(.+\); it was not started$/);
+    await expect(jobs.submit(spec([]))).rejects.toThrow(
+      /^the job could not be recorded in the HA store webhdfs:\/\/127\.0\.0\.1:1\/app\/ha \(.+\); it was not started$/,
+    );
     expect(master.jobs()).toEqual([]);
     nowhere.close();
   });

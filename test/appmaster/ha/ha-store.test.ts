@@ -2,7 +2,13 @@
 // readable after a crash at any step (a leftover temp file is skipped), never overwritten (the
 // NameNode's {"boolean": false} for an existing destination surfaces as an error), owner-only.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { haStorageRoot, haStoreUrl, readCurrentAmAddress, TEMP_MARK, type AmAddressRecord } from '../../../client/contracts/ha-store-layout.js';
+import {
+  haStorageRoot,
+  haStoreUrl,
+  readCurrentAmAddress,
+  TEMP_MARK,
+  type AmAddressRecord,
+} from '../../../client/contracts/ha-store-layout.js';
 import type { WebHdfsClient } from '../../../client/hadoop/hdfs/webhdfs-client.js';
 import { HaStore, HaStoreError } from '../../../appmaster/ha/ha-store.js';
 import type { JobSpec, JobStatus } from '../../../appmaster/cluster-api.js';
@@ -51,7 +57,13 @@ describe('HA store', () => {
   it('reads back what was written: cluster, jobs in submission order, ended jobs, the newest AM address', async () => {
     const store = new HaStore(client, `webhdfs://127.0.0.1:${server.nameNodeAddress.port}${STORE}`);
     expect(await store.read()).toMatchObject({ cluster: undefined, jobs: [], masters: [], leftovers: [] });
-    await store.writeCluster({ applicationId: 'application_1_0001', secret: 's3cret-s3cret-s3cret', configYaml: 'a: 1\n', writtenBy: 'x', writtenAt: 1 });
+    await store.writeCluster({
+      applicationId: 'application_1_0001',
+      secret: 's3cret-s3cret-s3cret',
+      configYaml: 'a: 1\n',
+      writtenBy: 'x',
+      writtenAt: 1,
+    });
     await store.writeJob({ seq: 2, id: 'b'.repeat(32), spec: spec(2), submittedAt: 20 });
     await store.writeJob({ seq: 1, id: 'a'.repeat(32), spec: spec(1), submittedAt: 10 });
     await store.writeEnded(ended('a'.repeat(32)));
@@ -85,7 +97,10 @@ describe('HA store', () => {
     expect(state.masters.map((m) => m.attempt)).toEqual([1]);
     expect(state.jobs).toEqual([]);
     expect(state.unreadable).toEqual([]);
-    expect(state.leftovers.sort()).toEqual([`${STORE}/jobs/000001-${'c'.repeat(32)}.json${TEMP_MARK}def`, `${STORE}/masters/000002.json${TEMP_MARK}abc`]);
+    expect(state.leftovers.sort()).toEqual([
+      `${STORE}/jobs/000001-${'c'.repeat(32)}.json${TEMP_MARK}def`,
+      `${STORE}/masters/000002.json${TEMP_MARK}abc`,
+    ]);
     expect(await readCurrentAmAddress(client, STORE)).toMatchObject({ attempt: 1 });
 
     // Writing the same records again works, and the leftovers can go.
@@ -144,8 +159,12 @@ describe('HA store', () => {
   it('lives under the staging dir, or under high-availability.storageDir per application', () => {
     const staging = 'webhdfs://nn:9870/user/alice/.loom/application_1_0001';
     expect(haStoreUrl({ stagingDirUrl: staging, storageDir: undefined, applicationId: 'application_1_0001' })).toBe(`${staging}/ha`);
-    expect(haStoreUrl({ stagingDirUrl: staging, storageDir: '/loom/ha/', applicationId: 'application_1_0001' })).toBe('webhdfs://nn:9870/loom/ha/application_1_0001');
-    expect(haStoreUrl({ stagingDirUrl: staging, storageDir: 'hdfs://other:8020/ha', applicationId: 'application_1_0001' })).toBe('hdfs://other:8020/ha/application_1_0001');
+    expect(haStoreUrl({ stagingDirUrl: staging, storageDir: '/loom/ha/', applicationId: 'application_1_0001' })).toBe(
+      'webhdfs://nn:9870/loom/ha/application_1_0001',
+    );
+    expect(haStoreUrl({ stagingDirUrl: staging, storageDir: 'hdfs://other:8020/ha', applicationId: 'application_1_0001' })).toBe(
+      'hdfs://other:8020/ha/application_1_0001',
+    );
     expect(() => haStoreUrl({ stagingDirUrl: staging, storageDir: 'ha', applicationId: 'application_1_0001' })).toThrow(
       /high-availability.storageDir="ha" is a relative path; give an absolute path \(e.g. \/loom\/ha\) or an hdfs:\/\/ URI/,
     );

@@ -11,13 +11,18 @@ import { TaskExecutorRegistry } from '../../../appmaster/taskexecutors/taskexecu
 import { FakeTaskExecutor } from '../jobs/fake-taskexecutors.js';
 
 const ID = 'c0ffee'.padEnd(32, '0');
-const spec: JobSpec = { bundle: { url: 'hdfs://nn/user/alice/wc.mjs', kind: 'file', size: 1, modificationTime: 1 }, exportName: 'count', parallelism: 2, args: [] };
+const spec: JobSpec = {
+  bundle: { url: 'hdfs://nn/user/alice/wc.mjs', kind: 'file', size: 1, modificationTime: 1 },
+  exportName: 'count',
+  parallelism: 2,
+  args: [],
+};
 
 /** A store whose job writes wait until release() (or fail with fail()). */
 class HeldStore {
   readonly url = 'webhdfs://nn/user/alice/.loom/app/ha';
   readonly written: StoredJob[] = [];
-  private pending: Array<{ job: StoredJob; resolve: () => void; reject: (e: Error) => void }> = [];
+  private pending: { job: StoredJob; resolve: () => void; reject: (e: Error) => void }[] = [];
 
   writeJob(job: StoredJob): Promise<void> {
     return new Promise((resolve, reject) => this.pending.push({ job, resolve, reject }));
@@ -58,7 +63,14 @@ describe('jobs accepted but not yet recorded', () => {
     const { jobs, store } = am();
     const submitted = jobs.submit(spec, { id: ID });
     // Synchronously visible: a GET that comes in the same tick as the POST finds the job.
-    expect(jobs.job(ID)).toMatchObject({ id: ID, state: 'INITIALIZING', parallelism: 2, exportName: 'count', name: 'count (wc.mjs)', tasks: [] });
+    expect(jobs.job(ID)).toMatchObject({
+      id: ID,
+      state: 'INITIALIZING',
+      parallelism: 2,
+      exportName: 'count',
+      name: 'count (wc.mjs)',
+      tasks: [],
+    });
     expect(jobs.jobs().map((j) => [j.id, j.state])).toEqual([[ID, 'INITIALIZING']]);
     expect(jobs.initializingCount).toBe(1);
     await untilWriting(store);
@@ -97,7 +109,9 @@ describe('jobs accepted but not yet recorded', () => {
     const submitted = jobs.submit(spec, { id: ID });
     await untilWriting(store);
     store.fail('Connection refused');
-    await expect(submitted).rejects.toThrow(/could not be recorded in the HA store webhdfs:\/\/nn\/user\/alice\/\.loom\/app\/ha \(Connection refused\); it was not started/);
+    await expect(submitted).rejects.toThrow(
+      /could not be recorded in the HA store webhdfs:\/\/nn\/user\/alice\/\.loom\/app\/ha \(Connection refused\); it was not started/,
+    );
     expect(jobs.job(ID)).toMatchObject({ state: 'FAILED', error: expect.stringContaining('Connection refused') });
     expect(master.job(ID)).toBeUndefined();
     expect(jobs.initializingCount).toBe(0);
@@ -113,7 +127,17 @@ describe('jobs accepted but not yet recorded', () => {
     store.release();
     expect(await submitted).toMatchObject({ id: ID, state: 'CANCELED' });
     // Deployed and cancelled in the same turn at most: nothing stays running.
-    expect(te.deployed().map((d) => d.task.taskIndex).sort()).toEqual(te.cancelled().map((t) => t.taskIndex).sort());
+    expect(
+      te
+        .deployed()
+        .map((d) => d.task.taskIndex)
+        .sort(),
+    ).toEqual(
+      te
+        .cancelled()
+        .map((t) => t.taskIndex)
+        .sort(),
+    );
   });
 
   it('the AM ending while a job initializes ends it CANCELED with the reason', async () => {

@@ -1,5 +1,11 @@
 /** In-memory TaskExecutors for job master tests: each is a link that records what the AM sent. */
-import { taskKey, type AmMessage, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../../../client/contracts/taskexecutor-protocol.js';
+import {
+  taskKey,
+  type AmMessage,
+  type DeployTaskMessage,
+  type TaskRef,
+  type TaskUpdateMessage,
+} from '../../../client/contracts/taskexecutor-protocol.js';
 import type { TaskExecutorLink, TaskExecutorRegistry } from '../../../appmaster/taskexecutors/taskexecutor-registry.js';
 import type { TaskExecutorOrigin } from '../../../appmaster/taskexecutors/taskexecutor-admission.js';
 
@@ -23,7 +29,11 @@ export class FakeTaskExecutor implements TaskExecutorLink {
 
   /** `origin`: as the gateway's admission would say (`taken-over`: a previous AM attempt's container). */
   register(running: TaskRef[] = [], origin: TaskExecutorOrigin = 'launched'): this {
-    this.registry.register({ taskExecutorId: this.id, host: `host-${this.id}`, slots: this.slots, memoryMb: 1024, pid: 1, attemptToken: '', running }, this, origin);
+    this.registry.register(
+      { taskExecutorId: this.id, host: `host-${this.id}`, slots: this.slots, memoryMb: 1024, pid: 1, attemptToken: '', running },
+      this,
+      origin,
+    );
     return this;
   }
 

@@ -30,7 +30,12 @@ const container = (n: number) => `container_1700000000000_0001_01_00000${n}`;
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_700_000_000_000 });
-  registry = new TaskExecutorRegistry({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 10_000, amTimeoutMs: 30_000, now: () => Date.now() });
+  registry = new TaskExecutorRegistry({
+    heartbeatIntervalMs: 1_000,
+    heartbeatTimeoutMs: 10_000,
+    amTimeoutMs: 30_000,
+    now: () => Date.now(),
+  });
 });
 
 afterEach(() => {
@@ -67,7 +72,9 @@ describe('fixed-delay on a job master', () => {
         `  - TaskExecutor ${container(n)} (host-${container(n)}) was lost: its connection was lost [task 0]; its container exited with 137: Container killed on request. Exit code is 137`,
       );
     }
-    expect(lines[4]).toBe(`  - TaskExecutor ${container(4)} (host-${container(4)}) was lost: no heartbeat for more than 10000 ms [task 0]; its container's exit is not reported yet`);
+    expect(lines[4]).toBe(
+      `  - TaskExecutor ${container(4)} (host-${container(4)}) was lost: no heartbeat for more than 10000 ms [task 0]; its container's exit is not reported yet`,
+    );
     // A lost TaskExecutor whose container end comes later is not a start failure.
     expect(jm.recentStartFailures()).toEqual([]);
   });
@@ -90,7 +97,9 @@ describe('fixed-delay on a job master', () => {
     expect(jm.job(second.id)!.state).toBe('RUNNING');
     c.disconnect(); // `first`'s second failure: past 1 attempt
     expect(jm.job(first.id)!.state).toBe('FAILED');
-    expect(jm.job(first.id)!.error).toMatch(/^restart-strategy fixed-delay with 1 attempt exhausted after 2 failure\(s\) of the job:\n {2}- TaskExecutor a .*\[tasks 0, 1\]/);
+    expect(jm.job(first.id)!.error).toMatch(
+      /^restart-strategy fixed-delay with 1 attempt exhausted after 2 failure\(s\) of the job:\n {2}- TaskExecutor a .*\[tasks 0, 1\]/,
+    );
   });
 
   it('without a strategy: fixed-delay from loom.task.max-attempts, no delay', async () => {
@@ -101,7 +110,9 @@ describe('fixed-delay on a job master', () => {
     expect(b.deployed().map((d) => d.task.attempt)).toEqual([2]); // at once
     b.disconnect();
     expect(jm.job(job.id)!.state).toBe('FAILED');
-    expect(jm.job(job.id)!.error).toMatch(/^restart-strategy fixed-delay with 1 attempt \(the default: restart-strategy\.type unset, loom\.task\.max-attempts=2\) exhausted/);
+    expect(jm.job(job.id)!.error).toMatch(
+      /^restart-strategy fixed-delay with 1 attempt \(the default: restart-strategy\.type unset, loom\.task\.max-attempts=2\) exhausted/,
+    );
   });
 });
 
@@ -116,7 +127,15 @@ describe('other strategies on a job master', () => {
 
   it('exponential-delay: the restarts wait 100 ms, then 200 ms', async () => {
     const jm = start({
-      restartStrategy: { type: 'exponential-delay', initialBackoffMs: 100, maxBackoffMs: 1_000, multiplier: 2, resetThresholdMs: 60_000, jitter: 0, attempts: 5 },
+      restartStrategy: {
+        type: 'exponential-delay',
+        initialBackoffMs: 100,
+        maxBackoffMs: 1_000,
+        multiplier: 2,
+        resetThresholdMs: 60_000,
+        jitter: 0,
+        attempts: 5,
+      },
     });
     const job = await jm.submitJob(spec(1));
     let holder = te('a');
@@ -141,7 +160,7 @@ describe('user errors', () => {
     const jm = start({ restartStrategy: { type: 'fixed-delay', attempts: 5, delayMs: 0 } });
     const job = await jm.submitJob(spec(1));
     const a = te('a');
-    a.update(a.deployed()[0]!.task, 'FAILED', thrown);
+    a.update(a.deployed()[0].task, 'FAILED', thrown);
     expect(jm.job(job.id)!.state).toBe('FAILED');
     expect(jm.job(job.id)!.error).toBe('task 0 (attempt 1) failed on TaskExecutor a: Error: boom\n    at run (file:///job.mjs:1:7)');
   });
@@ -150,9 +169,9 @@ describe('user errors', () => {
     const jm = start({ restartStrategy: { type: 'fixed-delay', attempts: 1, delayMs: 0 }, retryUserErrors: true });
     const job = await jm.submitJob(spec(1));
     const a = te('a', 2);
-    a.update(a.deployed()[0]!.task, 'FAILED', thrown);
+    a.update(a.deployed()[0].task, 'FAILED', thrown);
     expect(jm.job(job.id)!.state).toBe('RUNNING');
-    const retry = a.deployed()[1]!.task;
+    const retry = a.deployed()[1].task;
     expect(retry.attempt).toBe(2);
     a.update(retry, 'FAILED', thrown);
     const failed = jm.job(job.id)!;
@@ -166,10 +185,25 @@ describe('user errors', () => {
 describe('restartOptionsFrom', () => {
   const from = (conf: Record<string, string>) => restartOptionsFrom((k) => conf[k]);
 
-  it('reads the strategy and retry-user-errors the way LoomConfig does, Flink\'s older key too', () => {
-    expect(from({})).toEqual({ restartStrategy: { type: 'fixed-delay', attempts: 2, delayMs: 0, fromTaskMaxAttempts: true }, retryUserErrors: false });
-    expect(from({ 'loom.task.max-attempts': '4' }).restartStrategy).toEqual({ type: 'fixed-delay', attempts: 3, delayMs: 0, fromTaskMaxAttempts: true });
-    expect(from({ 'restart-strategy': 'fixed-delay', 'restart-strategy.fixed-delay.attempts': '3', 'restart-strategy.fixed-delay.delay': '200 ms', 'loom.task.retry-user-errors': 'true' })).toEqual({
+  it("reads the strategy and retry-user-errors the way LoomConfig does, Flink's older key too", () => {
+    expect(from({})).toEqual({
+      restartStrategy: { type: 'fixed-delay', attempts: 2, delayMs: 0, fromTaskMaxAttempts: true },
+      retryUserErrors: false,
+    });
+    expect(from({ 'loom.task.max-attempts': '4' }).restartStrategy).toEqual({
+      type: 'fixed-delay',
+      attempts: 3,
+      delayMs: 0,
+      fromTaskMaxAttempts: true,
+    });
+    expect(
+      from({
+        'restart-strategy': 'fixed-delay',
+        'restart-strategy.fixed-delay.attempts': '3',
+        'restart-strategy.fixed-delay.delay': '200 ms',
+        'loom.task.retry-user-errors': 'true',
+      }),
+    ).toEqual({
       restartStrategy: { type: 'fixed-delay', attempts: 3, delayMs: 200 },
       retryUserErrors: true,
     });
@@ -184,9 +218,15 @@ describe('restartOptionsFrom', () => {
   it('a bad value names its key; settings that cannot work together fail before any job runs', () => {
     expect(() => from({ 'restart-strategy.fixed-delay.attempts': 'three' })).toThrow(ConfigurationError);
     expect(() => from({ 'restart-strategy.fixed-delay.attempts': 'three' })).toThrow(/restart-strategy\.fixed-delay\.attempts="three"/);
-    expect(() => from({ 'loom.task.retry-user-errors': 'yes' })).toThrow(/^loom\.task\.retry-user-errors="yes" \(from the cluster configuration\) is not/);
+    expect(() => from({ 'loom.task.retry-user-errors': 'yes' })).toThrow(
+      /^loom\.task\.retry-user-errors="yes" \(from the cluster configuration\) is not/,
+    );
     expect(() =>
-      from({ 'restart-strategy.type': 'exponential-delay', 'restart-strategy.exponential-delay.initial-backoff': '2 min', 'restart-strategy.exponential-delay.max-backoff': '1 min' }),
+      from({
+        'restart-strategy.type': 'exponential-delay',
+        'restart-strategy.exponential-delay.initial-backoff': '2 min',
+        'restart-strategy.exponential-delay.max-backoff': '1 min',
+      }),
     ).toThrow(/max-backoff must not be below initial-backoff/);
   });
 });

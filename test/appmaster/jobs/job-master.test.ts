@@ -55,7 +55,7 @@ describe('JobMaster scheduling and slot demand', () => {
     expect(c.deployed().map((d) => d.task.taskIndex)).toEqual([4]);
     expect(master.wantedTaskExecutors()).toBe(3);
 
-    const d = a.deployed()[0]!;
+    const d = a.deployed()[0];
     expect(d).toEqual({
       task: { jobId: job.id, taskIndex: 0, attempt: 1 },
       parallelism: 5,
@@ -81,7 +81,7 @@ describe('JobMaster scheduling and slot demand', () => {
     expect(a.deployed().map((d) => d.task.taskIndex)).toEqual([0, 2]);
     expect(b.deployed().map((d) => d.task.taskIndex)).toEqual([1, 3]);
     expect(master.idleTaskExecutors(0)).toEqual([]);
-    a.update(a.deployed()[0]!.task, 'FINISHED', { resultJson: '"zero"' });
+    a.update(a.deployed()[0].task, 'FINISHED', { resultJson: '"zero"' });
     expect(a.deployed().map((d) => d.task.taskIndex)).toEqual([0, 2, 4]);
     a.finishAll();
     b.finishAll();
@@ -116,7 +116,9 @@ describe('JobMaster scheduling and slot demand', () => {
       'args must be a JSON array (each task gets it as task.args); got "x"',
     ]);
     const archiveWithoutEntry = spec(1, { bundle: { url: '/b.tar.gz', kind: 'archive', size: 1, modificationTime: 1 } });
-    await expect(master.submitJob(archiveWithoutEntry)).rejects.toThrow(/bundle\.entry must be the module to import, relative to the archive root/);
+    await expect(master.submitJob(archiveWithoutEntry)).rejects.toThrow(
+      /bundle\.entry must be the module to import, relative to the archive root/,
+    );
     await expect(master.submitJob(spec(1, { args: [10n] }))).rejects.toThrow(/args must be JSON-serialisable/);
     expect(master.jobs()).toEqual([]);
   });
@@ -128,15 +130,20 @@ describe('JobMaster failures', () => {
     clock.advance(1);
     const b = te('c3').register();
     const job = await master.submitJob(spec(2));
-    const onA = a.deployed()[0]!.task;
+    const onA = a.deployed()[0].task;
     a.update(onA, 'RUNNING');
     a.disconnect();
     expect(b.deployed().map((d) => d.task)).toEqual([
       { jobId: job.id, taskIndex: 1, attempt: 1 },
       { jobId: job.id, taskIndex: 0, attempt: 2 },
     ]);
-    const task0 = master.job(job.id)!.tasks[0]!;
-    expect(task0).toMatchObject({ state: 'DEPLOYING', attempt: 2, taskExecutorId: 'c3', error: 'TaskExecutor c2 (host-c2) was lost: its connection was lost' });
+    const task0 = master.job(job.id)!.tasks[0];
+    expect(task0).toMatchObject({
+      state: 'DEPLOYING',
+      attempt: 2,
+      taskExecutorId: 'c3',
+      error: 'TaskExecutor c2 (host-c2) was lost: its connection was lost',
+    });
     // A late result of attempt 1 over a connection that came back changes nothing: the TaskExecutor reports the
     // attempt it still runs when it registers again and is told to stop it; its end frees the slot, nothing else.
     // Without that report the result is for an attempt never deployed on this connection: refused.
@@ -163,26 +170,29 @@ describe('JobMaster failures', () => {
     expect(failed.error).toBe(
       [
         'restart-strategy fixed-delay with 2 attempts (the default: restart-strategy.type unset, loom.task.max-attempts=3) exhausted after 3 failure(s) of the job:',
-        ...[0, 1, 2].map((i) => `  - TaskExecutor c${i + 2} (host-c${i + 2}) was lost: no heartbeat (${i}) [task 0]; its container's exit is not reported yet`),
+        ...[0, 1, 2].map(
+          (i) =>
+            `  - TaskExecutor c${i + 2} (host-c${i + 2}) was lost: no heartbeat (${i}) [task 0]; its container's exit is not reported yet`,
+        ),
       ].join('\n'),
     );
     const keeper = registry.get('keeper')!;
     expect(keeper.freeSlots).toBe(0); // task 1 is being cancelled there
-    expect(master.job(job.id)!.tasks[1]!.state).toBe('DEPLOYING');
+    expect(master.job(job.id)!.tasks[1].state).toBe('DEPLOYING');
   });
 
   it('fails the job at once when a task throws, with message and stack, and cancels the others', async () => {
     const a = te('c2').register();
     const job = await master.submitJob(spec(3));
     const [t0, t1] = a.deployed().map((d) => d.task);
-    a.update(t1!, 'FAILED', { error: 'boom', errorStack: 'Error: boom\n    at run (file:///b/job.mjs:2:9)' });
+    a.update(t1, 'FAILED', { error: 'boom', errorStack: 'Error: boom\n    at run (file:///b/job.mjs:2:9)' });
     const failed = master.job(job.id)!;
     expect(failed.state).toBe('FAILED');
     expect(failed.error).toBe('task 1 (attempt 1) failed on TaskExecutor c2: Error: boom\n    at run (file:///b/job.mjs:2:9)');
     expect(failed.tasks.map((t) => t.state)).toEqual(['DEPLOYING', 'FAILED', 'CANCELED']);
     expect(a.cancelled()).toEqual([t0]);
-    a.update(t0!, 'CANCELED');
-    expect(master.job(job.id)!.tasks[0]!.state).toBe('CANCELED');
+    a.update(t0, 'CANCELED');
+    expect(master.job(job.id)!.tasks[0].state).toBe('CANCELED');
     expect(registry.get('c2')!.freeSlots).toBe(2);
     expect(master.wantedTaskExecutors()).toBe(1);
   });
@@ -191,7 +201,7 @@ describe('JobMaster failures', () => {
     const a = te('c2', 1).register();
     const b = te('c3', 1).register();
     const job = await master.submitJob(spec(1));
-    const first = [...a.deployed(), ...b.deployed()][0]!;
+    const first = [...a.deployed(), ...b.deployed()][0];
     const [holder, other] = a.deployed().length ? [a, b] : [b, a];
     holder.update(first.task, 'FAILED', { error: 'bundle ... could not be fetched: ECONNRESET', retryable: true });
     expect(other.deployed().map((d) => d.task.attempt)).toEqual([2]);
@@ -199,15 +209,17 @@ describe('JobMaster failures', () => {
     expect(master.job(job.id)!.state).toBe('FINISHED');
   });
 
-  it('a container that ends under a registered TaskExecutor loses it with YARN\'s reason; start failures are kept', async () => {
+  it("a container that ends under a registered TaskExecutor loses it with YARN's reason; start failures are kept", async () => {
     const a = te('container_2').register();
     await master.submitJob(spec(1));
     master.containerFailedToStart('container_9', 'Container launch failed: exit code 127');
-    expect(master.recentStartFailures()).toEqual([{ containerId: 'container_9', reason: 'Container launch failed: exit code 127', at: clock.t }]);
+    expect(master.recentStartFailures()).toEqual([
+      { containerId: 'container_9', reason: 'Container launch failed: exit code 127', at: clock.t },
+    ]);
     master.containerFailedToStart('container_2', 'Container killed on request. Exit code is 143');
     expect(a.closedWith).toBe('its container ended: Container killed on request. Exit code is 143');
     expect(registry.size).toBe(0);
-    expect(master.jobs()[0]!.tasks[0]).toMatchObject({ state: 'SCHEDULED', attempt: 2 });
+    expect(master.jobs()[0].tasks[0]).toMatchObject({ state: 'SCHEDULED', attempt: 2 });
     expect(master.wantedTaskExecutors()).toBe(1);
   });
 });
@@ -248,10 +260,10 @@ describe('JobMaster cancel', () => {
     const job = await master.submitJob(spec(1));
     const done = await master.cancelJob(job.id);
     expect(done.state).toBe('CANCELED');
-    expect(done.tasks[0]!.error).toBe('cancelled; its TaskExecutor did not confirm within 50 ms');
+    expect(done.tasks[0].error).toBe('cancelled; its TaskExecutor did not confirm within 50 ms');
     // The slot stays taken until the TaskExecutor confirms or is lost.
     expect(registry.get('c2')!.freeSlots).toBe(1);
-    a.update(a.deployed()[0]!.task, 'CANCELED');
+    a.update(a.deployed()[0].task, 'CANCELED');
     expect(registry.get('c2')!.freeSlots).toBe(2);
   });
 

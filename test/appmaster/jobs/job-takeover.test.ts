@@ -62,7 +62,7 @@ describe('jobs taken over by a new AM attempt', () => {
     // The adopted attempts' ends count as the tasks' ends.
     a.update({ jobId: id, taskIndex: 0, attempt: 1 }, 'FINISHED', { resultJson: '"r0"' });
     a.update({ jobId: id, taskIndex: 1, attempt: 2 }, 'FINISHED', { resultJson: '"r1"' });
-    b.update(b.deployed()[0]!.task, 'FINISHED', { resultJson: '"r2"' });
+    b.update(b.deployed()[0].task, 'FINISHED', { resultJson: '"r2"' });
     expect(master.job(id)).toMatchObject({ state: 'FINISHED', results: ['r0', 'r1', 'r2'] });
   });
 

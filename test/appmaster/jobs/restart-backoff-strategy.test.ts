@@ -84,12 +84,12 @@ describe('restart-strategy failure-rate', () => {
   });
 
   it('refuses settings that cannot work', () => {
-    expect(() => restartBackoffStrategy({ type: 'failure-rate', maxFailuresPerInterval: 0, intervalMs: 1_000, delayMs: 0 }, { now: () => 0 })).toThrow(
-      RestartStrategyError,
-    );
-    expect(() => restartBackoffStrategy({ type: 'failure-rate', maxFailuresPerInterval: 1, intervalMs: 0, delayMs: 0 }, { now: () => 0 })).toThrow(
-      /failure-rate-interval must be at least 1 ms/,
-    );
+    expect(() =>
+      restartBackoffStrategy({ type: 'failure-rate', maxFailuresPerInterval: 0, intervalMs: 1_000, delayMs: 0 }, { now: () => 0 }),
+    ).toThrow(RestartStrategyError);
+    expect(() =>
+      restartBackoffStrategy({ type: 'failure-rate', maxFailuresPerInterval: 1, intervalMs: 0, delayMs: 0 }, { now: () => 0 }),
+    ).toThrow(/failure-rate-interval must be at least 1 ms/);
   });
 });
 
@@ -138,7 +138,10 @@ describe('restart-strategy exponential-delay', () => {
 
   it('jitter moves the delay by up to jitter-factor x backoff either way, never past max-backoff', () => {
     const at = (random: number, over: Partial<Exponential> = {}) =>
-      restartBackoffStrategy(exponential({ initialBackoffMs: 1_000, maxBackoffMs: 1_100, jitter: 0.2, ...over }), { now: () => 0, random: () => random }).onFailure();
+      restartBackoffStrategy(exponential({ initialBackoffMs: 1_000, maxBackoffMs: 1_100, jitter: 0.2, ...over }), {
+        now: () => 0,
+        random: () => random,
+      }).onFailure();
     expect(at(0)).toEqual(restart(800));
     expect(at(0.5)).toEqual(restart(1_000));
     expect(at(0.999999)).toEqual(restart(1_100)); // 1 200 capped
@@ -148,7 +151,9 @@ describe('restart-strategy exponential-delay', () => {
   it('refuses settings that cannot work together, naming every key', () => {
     const err = (() => {
       try {
-        restartBackoffStrategy(exponential({ initialBackoffMs: 2_000, maxBackoffMs: 1_000, multiplier: 0.5, jitter: 1.5 }), { now: () => 0 });
+        restartBackoffStrategy(exponential({ initialBackoffMs: 2_000, maxBackoffMs: 1_000, multiplier: 0.5, jitter: 1.5 }), {
+          now: () => 0,
+        });
       } catch (e) {
         return e as Error;
       }

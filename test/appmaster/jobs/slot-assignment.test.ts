@@ -18,7 +18,10 @@ describe('assignSlots', () => {
 
 describe('jobMasterOptionsFrom', () => {
   it('reads the keys, keeps defaults for unset ones and names bad values', () => {
-    const conf = new Map([['loom.task.max-attempts', '5'], ['taskmanager.numberOfTaskSlots', ' 4 ']]);
+    const conf = new Map([
+      ['loom.task.max-attempts', '5'],
+      ['taskmanager.numberOfTaskSlots', ' 4 '],
+    ]);
     expect(jobMasterOptionsFrom((k) => conf.get(k))).toEqual({ slotsPerTaskExecutor: 4, maxTaskAttempts: 5, cancelTimeoutMs: 10_000 });
     expect(() => jobMasterOptionsFrom((k) => (k === 'loom.task.max-attempts' ? '0' : undefined))).toThrow(
       'loom.task.max-attempts="0" is not a whole number of at least 1 (e.g. loom.task.max-attempts: 3)',

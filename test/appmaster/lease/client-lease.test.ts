@@ -16,7 +16,12 @@ describe('ClientLease (AM side)', () => {
     const { l, expired } = lease(3000);
     l.start();
     vi.advanceTimersByTime(2000);
-    expect(l.renew()).toMatchObject({ attached: true, 'timeout-ms': 3000, 'last-heartbeat': Date.parse('2030-01-01T10:00:02.000Z'), expires: Date.parse('2030-01-01T10:00:05.000Z') });
+    expect(l.renew()).toMatchObject({
+      attached: true,
+      'timeout-ms': 3000,
+      'last-heartbeat': Date.parse('2030-01-01T10:00:02.000Z'),
+      expires: Date.parse('2030-01-01T10:00:05.000Z'),
+    });
     vi.advanceTimersByTime(2999);
     expect(expired).toEqual([]);
     vi.advanceTimersByTime(1);
@@ -99,7 +104,10 @@ describe('a lapsed lease ends the cluster without its client', () => {
     const am = amWith({ a: 'FINISHED', b: 'RUNNING', c: 'INITIALIZING', d: 'FAILED' });
     await endWithoutClient(am.host, 'Loom client lease expired: ...');
     expect(am.events).toEqual(['client lost', 'cancel b', 'cancel c', 'finish KILLED']);
-    expect(am.end()).toEqual({ finalStatus: 'KILLED', diagnostics: 'Loom client lease expired: ... Its running job(s) b, c were cancelled.' });
+    expect(am.end()).toEqual({
+      finalStatus: 'KILLED',
+      diagnostics: 'Loom client lease expired: ... Its running job(s) b, c were cancelled.',
+    });
   });
 
   it('the mode names the end from the jobs once the running ones were cancelled', async () => {

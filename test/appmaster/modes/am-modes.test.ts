@@ -35,7 +35,16 @@ function fakeHost(end: (spec: JobSpec, id: string) => Partial<JobStatus>) {
     async submitJob(spec, opts) {
       const id = opts?.id ?? String(submitted.length + 1).padStart(32, '0');
       submitted.push({ spec, id });
-      statuses.set(id, { id, name: spec.name ?? '', state: 'RUNNING', parallelism: spec.parallelism, exportName: spec.exportName, submittedAt: 0, tasks: [], ...end(spec, id) } as JobStatus);
+      statuses.set(id, {
+        id,
+        name: spec.name ?? '',
+        state: 'RUNNING',
+        parallelism: spec.parallelism,
+        exportName: spec.exportName,
+        submittedAt: 0,
+        tasks: [],
+        ...end(spec, id),
+      });
       return statuses.get(id)!;
     },
     waitForJob: async (id) => statuses.get(id)!,
@@ -56,7 +65,7 @@ const config = (yaml = '') => LoomConfig.fromYaml(yaml, 'test');
 describe('per-job mode', () => {
   const job = { name: 'wc', bundle: BUNDLE, exportName: 'countWords', parallelism: 2, args: ['/in'] };
 
-  it('runs the shipped job under the client\'s id and ends the application with its outcome at once when detached', async () => {
+  it("runs the shipped job under the client's id and ends the application with its outcome at once when detached", async () => {
     const workDir = await perJobDir({ jobId: JOB_ID, job, attached: false });
     const runner = preparePerJobMode({ workDir }, config());
     const { host, submitted, finishedOnce } = fakeHost(() => ({ state: 'FAILED', error: 'task 1: boom' }));
@@ -70,7 +79,10 @@ describe('per-job mode', () => {
     const runner = preparePerJobMode({ workDir }, config('loom.client.heartbeat-timeout: 300ms\n'));
     const { host, logs, finishedOnce } = fakeHost(() => ({ state: 'CANCELED' }));
     runner.start(host);
-    expect(await finishedOnce).toEqual({ status: 'KILLED', diagnostics: `job ${JOB_ID} was cancelled (the attached client did not stop the cluster)` });
+    expect(await finishedOnce).toEqual({
+      status: 'KILLED',
+      diagnostics: `job ${JOB_ID} was cancelled (the attached client did not stop the cluster)`,
+    });
     expect(logs.join('\n')).toContain('waiting up to 300 ms for the attached client');
   });
 
@@ -91,7 +103,10 @@ describe('per-job mode', () => {
     });
     expect(runner.endWithoutClient!(status('CANCELED'), 'lost').finalStatus).toBe('KILLED');
     expect(runner.endWithoutClient!(status('FAILED'), 'lost').finalStatus).toBe('FAILED');
-    expect(runner.endWithoutClient!(status('RUNNING'), 'lost')).toEqual({ finalStatus: 'KILLED', diagnostics: `job ${JOB_ID} RUNNING when its client went away: lost` });
+    expect(runner.endWithoutClient!(status('RUNNING'), 'lost')).toEqual({
+      finalStatus: 'KILLED',
+      diagnostics: `job ${JOB_ID} RUNNING when its client went away: lost`,
+    });
     // Its own wait for the client (50 ms) no longer ends the application.
     await new Promise((r) => setTimeout(r, 150));
     expect(ended).toEqual([]);
@@ -102,7 +117,9 @@ describe('per-job mode', () => {
     dir = await mkdtemp(join(tmpdir(), 'loom-modes-'));
     expect(() => preparePerJobMode({ workDir: dir! }, config())).toThrow(/per-job mode needs the job description loom-job\.json \(ENOENT/);
     await writeFile(join(dir, 'loom-job.json'), JSON.stringify({ jobId: 'x', attached: 'yes', job: { ...job, parallelism: 0 } }));
-    expect(() => preparePerJobMode({ workDir: dir! }, config())).toThrow(/does not describe a per-job job: jobId must be 32 lower-case hex digits; attached must be true or false/);
+    expect(() => preparePerJobMode({ workDir: dir! }, config())).toThrow(
+      /does not describe a per-job job: jobId must be 32 lower-case hex digits; attached must be true or false/,
+    );
     await writeFile(join(dir, 'loom-job.json'), JSON.stringify({ jobId: JOB_ID, attached: true, job: { ...job, parallelism: 0 } }));
     expect(() => preparePerJobMode({ workDir: dir! }, config())).toThrow(/parallelism must be a whole number from 1/);
   });
@@ -134,32 +151,44 @@ describe('application mode', () => {
     const { host, submitted, logs, finishedOnce } = fakeHost(() => ({ state: 'FINISHED', results: [0, 1, 4] }));
     runner.start(host);
     expect(await finishedOnce).toEqual({ status: 'SUCCEEDED', diagnostics: 'main() returned; its 1 job(s) ended' });
-    expect(submitted.map((s) => s.spec)).toEqual([{ name: 'square (prog-0123456789ab.js)', bundle: BUNDLE, exportName: 'square', parallelism: 3, args: ['7'] }]);
+    expect(submitted.map((s) => s.spec)).toEqual([
+      { name: 'square (prog-0123456789ab.js)', bundle: BUNDLE, exportName: 'square', parallelism: 3, args: ['7'] },
+    ]);
     expect(submitted.map((s) => s.id)).toEqual([applicationJobId('application_1_0001', 1)]);
     expect(logs).toContain('[main] mode application args 7');
     await runner.stop('test over');
   });
 
   it("main()'s error, and a job's failure it awaited, end the application FAILED with the message and the stack head", async () => {
-    const workDir = await applicationDir('export default async function main(ctx) {\n  await ctx.run({ exportName: "square" });\n}\nexport function square() {}\n');
+    const workDir = await applicationDir(
+      'export default async function main(ctx) {\n  await ctx.run({ exportName: "square" });\n}\nexport function square() {}\n',
+    );
     const runner = prepareApplicationMode(am(workDir), config(), env([]), { workerUrl: WORKER });
     const { host, finishedOnce } = fakeHost(() => ({ state: 'FAILED', error: 'task 0: no such file' }));
     runner.start(host);
     const { status, diagnostics } = await finishedOnce;
     expect(status).toBe('FAILED');
     // Application mode names main()'s jobs by their order, the same in every AM attempt.
-    expect(diagnostics).toMatch(new RegExp(`^main\\(\\) failed: JobFailedError: job ${applicationJobId('application_1_0001', 1)} FAILED: task 0: no such file\\n\\s+at `));
+    expect(diagnostics).toMatch(
+      new RegExp(
+        `^main\\(\\) failed: JobFailedError: job ${applicationJobId('application_1_0001', 1)} FAILED: task 0: no such file\\n\\s+at `,
+      ),
+    );
     await runner.stop('test over');
   });
 
-  it("a job whose export the bundle lacks is refused by ctx.submit() in main(), before it reaches the job master", async () => {
-    const workDir = await applicationDir('export default async function main(ctx) {\n  await ctx.run({ exportName: "sqaure" });\n}\nexport function square() {}\n');
+  it('a job whose export the bundle lacks is refused by ctx.submit() in main(), before it reaches the job master', async () => {
+    const workDir = await applicationDir(
+      'export default async function main(ctx) {\n  await ctx.run({ exportName: "sqaure" });\n}\nexport function square() {}\n',
+    );
     const runner = prepareApplicationMode(am(workDir), config(), env([]), { workerUrl: WORKER });
     const { host, submitted, finishedOnce } = fakeHost(() => ({ state: 'FINISHED', results: [] }));
     runner.start(host);
     const { status, diagnostics } = await finishedOnce;
     expect(status).toBe('FAILED');
-    expect(diagnostics).toMatch(/^main\(\) failed: ProgramError: ctx\.submit\(\{ exportName: "sqaure" \}\): prog-0123456789ab\.js exports no function named "sqaure" \(its exported functions: default, square\)/);
+    expect(diagnostics).toMatch(
+      /^main\(\) failed: ProgramError: ctx\.submit\(\{ exportName: "sqaure" \}\): prog-0123456789ab\.js exports no function named "sqaure" \(its exported functions: default, square\)/,
+    );
     expect(submitted).toEqual([]);
     await runner.stop('test over');
   });
@@ -169,7 +198,11 @@ describe('application mode', () => {
     expect(() => prepareApplicationMode(am(dir!), config(), {})).toThrow(`application mode needs ${PROGRAM_ENV}`);
     const archive = { ...BUNDLE, url: 'hdfs://nn:8020/b/wc.tar.gz', kind: 'archive' as const, entry: 'lib/main.mjs' };
     const archiveEnv = { [PROGRAM_ENV]: encodeApplicationProgram({ bundle: archive, entryExport: 'default', args: [] }) };
-    expect(() => prepareApplicationMode(am(dir!), config(), archiveEnv)).toThrow(/the program is not in the container: .*loom-program\/lib\/main\.mjs is missing \(the entry module lib\/main\.mjs in the archive hdfs:\/\/nn:8020\/b\/wc\.tar\.gz\); give the module inside the archive with --entry/);
-    expect(() => prepareApplicationMode(am(dir!), config(), { [PROGRAM_ENV]: 'bm90IGpzb24=' })).toThrow(/LOOM_PROGRAM is not base64-encoded JSON/);
+    expect(() => prepareApplicationMode(am(dir!), config(), archiveEnv)).toThrow(
+      /the program is not in the container: .*loom-program\/lib\/main\.mjs is missing \(the entry module lib\/main\.mjs in the archive hdfs:\/\/nn:8020\/b\/wc\.tar\.gz\); give the module inside the archive with --entry/,
+    );
+    expect(() => prepareApplicationMode(am(dir!), config(), { [PROGRAM_ENV]: 'bm90IGpzb24=' })).toThrow(
+      /LOOM_PROGRAM is not base64-encoded JSON/,
+    );
   });
 });

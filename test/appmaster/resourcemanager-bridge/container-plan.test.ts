@@ -23,7 +23,9 @@ describe('ContainerPlan: asks', () => {
     expect(d.start.map((x) => x.id)).toEqual([c(2).id, c(3).id]);
     expect(d.release.map((x) => x.id)).toEqual([c(4).id]);
     // The released container's completion (-100) is expected, not a failure.
-    expect(plan.onCompleted({ id: c(4).id, exitStatus: ContainerExitStatus.ABORTED, diagnostics: 'Container released by application' }).kind).toBe('expected');
+    expect(
+      plan.onCompleted({ id: c(4).id, exitStatus: ContainerExitStatus.ABORTED, diagnostics: 'Container released by application' }).kind,
+    ).toBe('expected');
     expect(plan.failureCount).toBe(0);
   });
 
@@ -53,7 +55,9 @@ describe('ContainerPlan: completions and replacement counting', () => {
     expect(first).toEqual({ kind: 'replace', containerId: c(2).id, counted: true });
     expect(plan.outstandingAsk(3)).toBe(1);
 
-    expect(plan.onCompleted({ id: c(3).id, exitStatus: ContainerExitStatus.KILLED_EXCEEDED_PMEM, diagnostics: 'beyond physical memory' }).kind).toBe('replace');
+    expect(
+      plan.onCompleted({ id: c(3).id, exitStatus: ContainerExitStatus.KILLED_EXCEEDED_PMEM, diagnostics: 'beyond physical memory' }).kind,
+    ).toBe('replace');
     const third = plan.onCompleted({ id: c(4).id, exitStatus: 137, diagnostics: '' });
     expect(third.kind).toBe('fail-application');
     if (third.kind !== 'fail-application') return;
@@ -146,6 +150,7 @@ describe('ContainerPlan: default failure limit', () => {
     expect(plan.onCompleted({ id: c(3).id, exitStatus: 1, diagnostics: 'b' }).kind).toBe('replace');
     const third = plan.onCompleted({ id: c(4).id, exitStatus: 1, diagnostics: 'c' });
     expect(third.kind).toBe('fail-application');
-    if (third.kind === 'fail-application') expect(third.diagnostics).toContain('the default limit of 2 (yarn.maximum-failed-containers unset');
+    if (third.kind === 'fail-application')
+      expect(third.diagnostics).toContain('the default limit of 2 (yarn.maximum-failed-containers unset');
   });
 });

@@ -26,14 +26,22 @@ describe('ContainerPlan with containers from a previous attempt', () => {
     expect(plan.chooseIdleReleases([cid(2)])).toEqual([]);
 
     // cid(2) ended while no AM was there (its AM timeout: exit 0): replaced, not a failure.
-    expect(plan.onCompleted({ id: cid(2), exitStatus: 0, diagnostics: 'exited' })).toEqual({ kind: 'replace', containerId: cid(2), counted: false });
+    expect(plan.onCompleted({ id: cid(2), exitStatus: 0, diagnostics: 'exited' })).toEqual({
+      kind: 'replace',
+      containerId: cid(2),
+      counted: false,
+    });
     expect(plan.failureCount).toBe(0);
     // cid(3) came back: an ordinary running TaskExecutor, whose later crash counts.
     plan.onRecovered(cid(3));
     expect(plan.giveUpRecovering([cid(3), cid(4)])).toEqual([cid(4)]);
     expect(plan.onCompleted({ id: cid(4), exitStatus: -100, diagnostics: 'released' })).toEqual({ kind: 'expected', containerId: cid(4) });
     expect(plan.heldIds()).toEqual([cid(3)]);
-    expect(plan.onCompleted({ id: cid(3), exitStatus: 1, diagnostics: 'crashed' })).toEqual({ kind: 'replace', containerId: cid(3), counted: true });
+    expect(plan.onCompleted({ id: cid(3), exitStatus: 1, diagnostics: 'crashed' })).toEqual({
+      kind: 'replace',
+      containerId: cid(3),
+      counted: true,
+    });
     expect(plan.failureCount).toBe(1);
   });
 
@@ -42,7 +50,12 @@ describe('ContainerPlan with containers from a previous attempt', () => {
     const demand: SlotDemand = { wantedTaskExecutors: () => 2, onChange: () => () => {}, idleTaskExecutors: () => [] };
     const held: string[][] = [];
     const bridge = new ResourceManagerBridge<GrantedContainer>({
-      scheduler: { allocate: async (round) => (rounds.push({ ask: round.ask, release: [...round.release] }), { allocated: [], completed: [], shutdownRequested: false }) },
+      scheduler: {
+        allocate: async (round) => (
+          rounds.push({ ask: round.ask, release: [...round.release] }),
+          { allocated: [], completed: [], shutdownRequested: false }
+        ),
+      },
       launcher: { start: async () => {}, stop: async () => {} },
       demand,
       launch: { nodePath: 'node', amAddress: '127.0.0.1:1', slots: 2, amTimeoutMs: 1_000, user: 'u', localResources: {} },
@@ -72,7 +85,13 @@ describe('TaskExecutorTakeover', () => {
   it('settles once every expected TaskExecutor is back or its container ended', () => {
     const log: string[] = [];
     let settled = 0;
-    const t = new TaskExecutorTakeover({ expected: [cid(2), cid(3)], deadlineMs: 5_000, onSettled: () => settled++, onGiveUp: () => {}, log: (l) => log.push(l) });
+    const t = new TaskExecutorTakeover({
+      expected: [cid(2), cid(3)],
+      deadlineMs: 5_000,
+      onSettled: () => settled++,
+      onGiveUp: () => {},
+      log: (l) => log.push(l),
+    });
     t.start();
     expect(t.registered(cid(9))).toBe(false); // one this attempt started itself
     expect(t.registered(cid(2))).toBe(true);
@@ -80,14 +99,22 @@ describe('TaskExecutorTakeover', () => {
     t.ended(cid(3));
     expect(settled).toBe(1);
     expect(t.takenBack).toEqual([cid(2)]);
-    expect(log.join('\n')).toMatch(/TaskExecutor container_1_0001_01_000002 of the previous attempt is back after \d+ ms \(1 still expected\)/);
+    expect(log.join('\n')).toMatch(
+      /TaskExecutor container_1_0001_01_000002 of the previous attempt is back after \d+ ms \(1 still expected\)/,
+    );
   });
 
   it('gives up on the stragglers at the deadline', () => {
     vi.useFakeTimers();
     const given: string[][] = [];
     let settled = 0;
-    const t = new TaskExecutorTakeover({ expected: [cid(2), cid(3)], deadlineMs: 5_000, onSettled: () => settled++, onGiveUp: (ids) => given.push(ids), log: () => {} });
+    const t = new TaskExecutorTakeover({
+      expected: [cid(2), cid(3)],
+      deadlineMs: 5_000,
+      onSettled: () => settled++,
+      onGiveUp: (ids) => given.push(ids),
+      log: () => {},
+    });
     t.start();
     t.registered(cid(3));
     vi.advanceTimersByTime(4_999);

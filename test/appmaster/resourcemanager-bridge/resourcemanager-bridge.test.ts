@@ -1,14 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SlotDemand } from '../../../appmaster/cluster-api.js';
 import { ResourceManagerBridge } from '../../../appmaster/resourcemanager-bridge/resourcemanager-bridge.js';
-import type { AllocateAnswer, AllocateRound, FinishedContainer, GrantedContainer } from '../../../appmaster/resourcemanager-bridge/scheduler-ports.js';
+import type {
+  AllocateAnswer,
+  AllocateRound,
+  FinishedContainer,
+  GrantedContainer,
+} from '../../../appmaster/resourcemanager-bridge/scheduler-ports.js';
 import type { TaskExecutorLaunchSpec } from '../../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
 import { waitFor } from '../../minicluster/mini-cluster-kit.js';
 import { RemoteException } from '../../../client/wire/ipc/remote-exception.js';
 import { AllocateRefusedError } from '../../../client/hadoop/yarn/yarn-client-errors.js';
 
 const cid = (n: number) => `container_1_0001_01_${String(n).padStart(6, '0')}`;
-const granted = (n: number, memoryMb = 1024): GrantedContainer => ({ id: cid(n), nodeId: '127.0.0.1:45454', resource: { memoryMb, vcores: 2 } });
+const granted = (n: number, memoryMb = 1024): GrantedContainer => ({
+  id: cid(n),
+  nodeId: '127.0.0.1:45454',
+  resource: { memoryMb, vcores: 2 },
+});
 
 class FakeDemand implements SlotDemand {
   wanted = 0;
@@ -119,7 +128,7 @@ describe('ResourceManagerBridge', () => {
     expect(scheduler.rounds[0]).toEqual({ ask: 2, release: [] });
     expect(launcher.started.map((s) => s.id)).toEqual([cid(2), cid(3)]);
     // The heap follows the memory YARN granted, not the ask.
-    expect(launcher.started[1]!.spec.command).not.toBe(launcher.started[0]!.spec.command);
+    expect(launcher.started[1].spec.command).not.toBe(launcher.started[0].spec.command);
     expect(await bridge.heartbeat()).toBe(3000);
     expect(scheduler.rounds[1]).toEqual({ ask: 0, release: [cid(4)] });
     expect(bridge.heldContainerIds).toEqual([cid(2), cid(3)]);
@@ -136,7 +145,7 @@ describe('ResourceManagerBridge', () => {
     expect(await bridge.heartbeat()).toBe(200); // a replacement is asked for at once
     expect(ended).toEqual([cid(2)]);
     await bridge.heartbeat();
-    expect(scheduler.rounds[2]!.ask).toBe(1);
+    expect(scheduler.rounds[2].ask).toBe(1);
     expect(fatal).toEqual([]);
 
     scheduler.next.push({ allocated: [granted(3)] });
@@ -208,8 +217,14 @@ describe('ResourceManagerBridge', () => {
 
   it('an ask YARN refuses for good fails what needed it, is not sent again until more is wanted, and never counts against the heartbeat budget', async () => {
     const { demand, scheduler, bridge, fatal, refusals, onRefusal, shutdowns } = setup();
-    const message = 'Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. Requested resource type=[vcores]';
-    const refusal = new AllocateRefusedError('ask', 'org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException', message, '1 container request(s) of <memory:1024, vCores:9>');
+    const message =
+      'Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. Requested resource type=[vcores]';
+    const refusal = new AllocateRefusedError(
+      'ask',
+      'org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException',
+      message,
+      '1 container request(s) of <memory:1024, vCores:9>',
+    );
     for (let i = 0; i < 5; i++) {
       demand.wanted = 1; // a new job each time
       scheduler.failWith = refusal;
@@ -218,7 +233,7 @@ describe('ResourceManagerBridge', () => {
       await bridge.heartbeat();
     }
     expect(refusals).toHaveLength(5);
-    expect(refusals[0]!.remoteMessage).toBe(message);
+    expect(refusals[0].remoteMessage).toBe(message);
     expect(fatal).toEqual([]); // 5 refusals, a budget of 3 failed heartbeats in a row
     expect(shutdowns()).toBe(0);
     expect(scheduler.rounds.map((r) => r.ask)).toEqual([1, 0, 1, 0, 1, 0, 1, 0, 1, 0]);
@@ -240,20 +255,32 @@ describe('ResourceManagerBridge', () => {
 
   it('acts on each class of allocate error: a refused release is dropped, the attempt being over exits, a protocol out of step ends the application at once', async () => {
     const { scheduler, bridge, fatal, shutdowns } = setup();
-    const remote = (className: string, remoteMessage: string) => new RemoteException({ className: `org.apache.hadoop.yarn.exceptions.${className}`, remoteMessage, status: 'ERROR' });
+    const remote = (className: string, remoteMessage: string) =>
+      new RemoteException({ className: `org.apache.hadoop.yarn.exceptions.${className}`, remoteMessage, status: 'ERROR' });
     scheduler.next.push({ allocated: [granted(2)] });
     await bridge.heartbeat(); // wanted 0: surplus, released next round
-    scheduler.failWith = new AllocateRefusedError('release', 'org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException', 'Cannot release container : x', 'the release of x');
+    scheduler.failWith = new AllocateRefusedError(
+      'release',
+      'org.apache.hadoop.yarn.exceptions.InvalidContainerReleaseException',
+      'Cannot release container : x',
+      'the release of x',
+    );
     await bridge.heartbeat();
     scheduler.failWith = undefined;
     await bridge.heartbeat();
     expect(scheduler.rounds.map((r) => r.release)).toEqual([[], [cid(2)], []]);
 
-    scheduler.failWith = remote('ApplicationAttemptNotFoundException', 'Application attempt appattempt_1_0001_000001 doesn\'t exist in ApplicationMasterService cache.');
+    scheduler.failWith = remote(
+      'ApplicationAttemptNotFoundException',
+      "Application attempt appattempt_1_0001_000001 doesn't exist in ApplicationMasterService cache.",
+    );
     await bridge.heartbeat();
     expect(shutdowns()).toBe(1);
     expect(fatal).toEqual([]);
-    scheduler.failWith = remote('InvalidApplicationMasterRequestException', 'Invalid responseId in AllocateRequest from application attempt: appattempt_1_0001_000001, expect responseId to be 7, but get 3');
+    scheduler.failWith = remote(
+      'InvalidApplicationMasterRequestException',
+      'Invalid responseId in AllocateRequest from application attempt: appattempt_1_0001_000001, expect responseId to be 7, but get 3',
+    );
     await bridge.heartbeat();
     expect(fatal).toEqual([
       "the ResourceManager refused the ApplicationMaster's heartbeat, which no retry can mend: org.apache.hadoop.yarn.exceptions.InvalidApplicationMasterRequestException: Invalid responseId in AllocateRequest from application attempt: appattempt_1_0001_000001, expect responseId to be 7, but get 3",
@@ -277,7 +304,7 @@ describe('ResourceManagerBridge', () => {
     await waitFor(() => scheduler.rounds.length === 1, 'the first round');
     demand.set(1);
     await waitFor(() => scheduler.rounds.length === 2, 'the round the demand woke');
-    expect(scheduler.rounds[1]!.ask).toBe(1);
+    expect(scheduler.rounds[1].ask).toBe(1);
   });
 
   it('stop() stops every TaskExecutor container through its NodeManager', async () => {

@@ -9,8 +9,20 @@ import { taskExecutorLaunchSpec } from '../../../appmaster/resourcemanager-bridg
 import { renderLaunchScript } from '../../../minicluster/nodemanager/launch-script.js';
 
 const resources = {
-  'loom-runtime': { uri: 'hdfs://127.0.0.1:9000/x/loom-runtime.tar.gz', size: 10, timestamp: 1, type: 'ARCHIVE' as const, visibility: 'APPLICATION' as const },
-  'loom-secret': { uri: 'hdfs://127.0.0.1:9000/x/loom-secret', size: 44, timestamp: 2, type: 'FILE' as const, visibility: 'APPLICATION' as const },
+  'loom-runtime': {
+    uri: 'hdfs://127.0.0.1:9000/x/loom-runtime.tar.gz',
+    size: 10,
+    timestamp: 1,
+    type: 'ARCHIVE' as const,
+    visibility: 'APPLICATION' as const,
+  },
+  'loom-secret': {
+    uri: 'hdfs://127.0.0.1:9000/x/loom-secret',
+    size: 44,
+    timestamp: 2,
+    type: 'FILE' as const,
+    visibility: 'APPLICATION' as const,
+  },
 };
 
 let dir: string | undefined;
@@ -45,7 +57,10 @@ describe('taskExecutorLaunchSpec', () => {
   });
 
   /** Renders the TaskExecutor's launch_container.sh as the NM would and runs it with a fake node that records its arguments and environment. */
-  function runThroughLaunchScript(user: string, adminEnv?: [string, string][]): { args: string[]; env: Record<string, string>; logs: string } {
+  function runThroughLaunchScript(
+    user: string,
+    adminEnv?: [string, string][],
+  ): { args: string[]; env: Record<string, string>; logs: string } {
     dir = mkdtempSync(join(tmpdir(), 'loom-te-launch-'));
     const work = join(dir, 'work');
     const logs = join(dir, 'logs');
@@ -113,8 +128,8 @@ describe('taskExecutorLaunchSpec', () => {
   });
 
   it('caps malloc arenas at 4 under the default admin env (MALLOC_ARENA_MAX=""), and keeps a value the admin set', () => {
-    expect(runThroughLaunchScript('u').env['MALLOC_ARENA_MAX']).toBe('4');
+    expect(runThroughLaunchScript('u').env.MALLOC_ARENA_MAX).toBe('4');
     rmSync(dir!, { recursive: true, force: true });
-    expect(runThroughLaunchScript('u', [['MALLOC_ARENA_MAX', '2']]).env['MALLOC_ARENA_MAX']).toBe('2');
+    expect(runThroughLaunchScript('u', [['MALLOC_ARENA_MAX', '2']]).env.MALLOC_ARENA_MAX).toBe('2');
   });
 });

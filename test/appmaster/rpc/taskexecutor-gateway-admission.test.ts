@@ -41,24 +41,48 @@ afterEach(async () => {
 /** The AM side: registry, job master, a ResourceManager bridge over a scripted RM, and the gateway. */
 async function am(opts: { heartbeatIntervalMs?: number } = {}) {
   const secret = newClusterSecret();
-  const registry = new TaskExecutorRegistry({ heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 1_000, heartbeatTimeoutMs: 20_000, amTimeoutMs: 30_000 });
+  const registry = new TaskExecutorRegistry({
+    heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 1_000,
+    heartbeatTimeoutMs: 20_000,
+    amTimeoutMs: 30_000,
+  });
   const events: TaskExecutorEvent[] = [];
   registry.on((e) => events.push(e));
   const jobMaster = new JobMaster(registry, { slotsPerTaskExecutor: 1, cancelTimeoutMs: 100 });
   const admission = new ContainerAdmission(ATTEMPT);
   const gatewayLog: string[] = [];
-  const gateway = await startTaskExecutorGateway({ host: '127.0.0.1', port: 0, secret, registry, admission, log: (l) => gatewayLog.push(l) });
-  cleanups.push(() => gateway.close(), () => jobMaster.close('test over'), () => registry.stop('test over'));
+  const gateway = await startTaskExecutorGateway({
+    host: '127.0.0.1',
+    port: 0,
+    secret,
+    registry,
+    admission,
+    log: (l) => gatewayLog.push(l),
+  });
+  cleanups.push(
+    () => gateway.close(),
+    () => jobMaster.close('test over'),
+    () => registry.stop('test over'),
+  );
 
   // The RM grants `allocated` on the next heartbeat; the bridge launches them (the launcher does nothing).
   const allocated: GrantedContainer[] = [];
   let wanted = 0;
   const demand: SlotDemand = { wantedTaskExecutors: () => wanted, onChange: () => () => {}, idleTaskExecutors: () => [] };
   const bridge = new ResourceManagerBridge({
-    scheduler: { allocate: async (): Promise<AllocateAnswer> => ({ allocated: allocated.splice(0), completed: [], shutdownRequested: false }) },
+    scheduler: {
+      allocate: async (): Promise<AllocateAnswer> => ({ allocated: allocated.splice(0), completed: [], shutdownRequested: false }),
+    },
     launcher: { start: async () => {}, stop: async () => {} },
     demand,
-    launch: { nodePath: 'node', amAddress: `127.0.0.1:${gateway.address.port}`, slots: 1, amTimeoutMs: 30_000, user: 'u', localResources: {} },
+    launch: {
+      nodePath: 'node',
+      amAddress: `127.0.0.1:${gateway.address.port}`,
+      slots: 1,
+      amTimeoutMs: 30_000,
+      user: 'u',
+      localResources: {},
+    },
     maxFailedContainers: 10,
     pacing: { fastMs: 60_000, slowMs: 60_000 },
     idleTimeoutMs: 60_000,
@@ -92,12 +116,17 @@ class RawPeer {
     this.call = this.client.makeBidiStreamRequest(CONNECT_METHOD_PATH, encodeTaskExecutorMessage, decodeAmMessage, md);
     this.call.on('data', (m: AmMessage) => this.messages.push(m));
     this.call.on('error', () => {});
-    this.ended = new Promise((resolve) => this.call.on('status', (s: grpc.StatusObject) => resolve((this.status = { code: s.code, details: s.details }))));
+    this.ended = new Promise((resolve) =>
+      this.call.on('status', (s: grpc.StatusObject) => resolve((this.status = { code: s.code, details: s.details }))),
+    );
     cleanups.push(() => this.close());
   }
 
   register(id: string, running: TaskRef[] = []): this {
-    this.call.write({ kind: 'register', register: { taskExecutorId: id, host: '127.0.0.1', slots: 1, memoryMb: 0, pid: 1, attemptToken: '', running } });
+    this.call.write({
+      kind: 'register',
+      register: { taskExecutorId: id, host: '127.0.0.1', slots: 1, memoryMb: 0, pid: 1, attemptToken: '', running },
+    });
     return this;
   }
 
@@ -124,7 +153,12 @@ class RawPeer {
   }
 }
 
-const spec = (parallelism = 1) => ({ bundle: { url: '/user/u/b.mjs', kind: 'file' as const, size: 1, modificationTime: 1 }, exportName: 'run', parallelism, args: [] });
+const spec = (parallelism = 1) => ({
+  bundle: { url: '/user/u/b.mjs', kind: 'file' as const, size: 1, modificationTime: 1 },
+  exportName: 'run',
+  parallelism,
+  args: [],
+});
 
 describe('TaskExecutor gateway admission', () => {
   it('refuses an id that is no container of this attempt (PERMISSION_DENIED), and any id until the AM knows its containers (UNAVAILABLE)', async () => {
@@ -132,7 +166,9 @@ describe('TaskExecutor gateway admission', () => {
     // Before the AM has registered with the RM, not even its own containers can be told apart: try again later.
     const early = await new RawPeer(a.address, a.secret).register(cid(2)).ended;
     expect(early.code).toBe(grpc.status.UNAVAILABLE);
-    expect(early.details).toBe(`the ApplicationMaster ${ATTEMPT} is still starting (it does not yet know which containers are its own); try again`);
+    expect(early.details).toBe(
+      `the ApplicationMaster ${ATTEMPT} is still starting (it does not yet know which containers are its own); try again`,
+    );
 
     await a.knowContainers([cid(2)], [prev(5)]);
     for (const stranger of [cid(9), 'local_attacker_1', prev(6)]) {
@@ -150,7 +186,12 @@ describe('TaskExecutor gateway admission', () => {
     const back = new RawPeer(a.address, a.secret).register(prev(5));
     await own.next('registered');
     await back.next('registered');
-    expect(a.registry.list().map((t) => t.id).sort()).toEqual([prev(5), cid(2)].sort());
+    expect(
+      a.registry
+        .list()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([prev(5), cid(2)].sort());
     // A container that ended is forgotten: its id is refused from then on.
     await a.bridge.stop(100);
     expect((await new RawPeer(a.address, a.secret).register(cid(2)).ended).code).toBe(grpc.status.PERMISSION_DENIED);
@@ -170,7 +211,9 @@ describe('TaskExecutor gateway admission', () => {
     const refused = await impostor.ended;
     expect(refused.code).toBe(grpc.status.ALREADY_EXISTS);
     expect(refused.details).toMatch(
-      new RegExp(`^TaskExecutor ${cid(2)} is registered already on a live connection \\(last heartbeat \\d+ ms ago\\); a second registration under its id is refused`),
+      new RegExp(
+        `^TaskExecutor ${cid(2)} is registered already on a live connection \\(last heartbeat \\d+ ms ago\\); a second registration under its id is refused`,
+      ),
     );
     expect(impostor.messages).toEqual([]);
 
@@ -250,7 +293,15 @@ describe('TaskExecutor gateway admission', () => {
       address: { host: '127.0.0.1', port: a.gateway.address.port },
       secret: a.secret,
       amTimeoutMs: 30_000,
-      registration: () => ({ taskExecutorId: cid(2), host: '127.0.0.1', slots: 1, memoryMb: 0, pid: process.pid, attemptToken: '', running: [] }),
+      registration: () => ({
+        taskExecutorId: cid(2),
+        host: '127.0.0.1',
+        slots: 1,
+        memoryMb: 0,
+        pid: process.pid,
+        attemptToken: '',
+        running: [],
+      }),
       heartbeat: () => ({ running: [], freeSlots: 1 }),
       onMessage: () => {},
       onGiveUp: (_kind, reason) => gaveUp.push(reason),
@@ -263,7 +314,9 @@ describe('TaskExecutor gateway admission', () => {
     await until('the reconnected TaskExecutor to register', () => connection.isRegistered);
     expect(gaveUp).toEqual([]);
     expect(a.gatewayLog.some((l) => l.includes(`refused a connection`) && l.includes('(ALREADY_EXISTS)'))).toBe(true);
-    expect(log[0]).toMatch(new RegExp(`^lost the AM at 127\\.0\\.0\\.1:\\d+ \\(TaskExecutor ${cid(2)} is registered already on a live connection`));
+    expect(log[0]).toMatch(
+      new RegExp(`^lost the AM at 127\\.0\\.0\\.1:\\d+ \\(TaskExecutor ${cid(2)} is registered already on a live connection`),
+    );
     expect(await second.ended).toMatchObject({ code: grpc.status.OK });
     expect(a.events.filter((e) => e.type === 'lost').map((e) => e.type === 'lost' && e.reason)).toEqual([
       expect.stringMatching(/^its connection (was lost|was closed)$/),

@@ -32,7 +32,9 @@ describe('TaskExecutorRegistry', () => {
   it('answers a registration with the heartbeat settings and lists the TaskExecutor', () => {
     const a = new FakeTaskExecutor(registry, 'c2', 3).register();
     expect(a.sent).toEqual([{ kind: 'registered', registered: { heartbeatIntervalMs: 1_000, amTimeoutMs: 30_000 } }]);
-    expect(registry.list()).toEqual([{ id: 'c2', host: 'host-c2', slots: 3, freeSlots: 3, registeredAt: clock.t, lastHeartbeatAt: clock.t, memoryMb: 1024 }]);
+    expect(registry.list()).toEqual([
+      { id: 'c2', host: 'host-c2', slots: 3, freeSlots: 3, registeredAt: clock.t, lastHeartbeatAt: clock.t, memoryMb: 1024 },
+    ]);
     expect(events.map((e) => e.type)).toEqual(['registered']);
   });
 
@@ -49,13 +51,25 @@ describe('TaskExecutorRegistry', () => {
     registry.checkHeartbeats();
     expect(registry.size).toBe(0);
     expect(a.closedWith).toBe('no heartbeat for more than 5000 ms');
-    expect(events.at(-1)).toEqual({ type: 'lost', id: 'c2', host: 'host-c2', reason: 'no heartbeat for more than 5000 ms', tasks: [{ jobId: 'j', taskIndex: 0, attempt: 1 }] });
+    expect(events.at(-1)).toEqual({
+      type: 'lost',
+      id: 'c2',
+      host: 'host-c2',
+      reason: 'no heartbeat for more than 5000 ms',
+      tasks: [{ jobId: 'j', taskIndex: 0, attempt: 1 }],
+    });
   });
 
   it('cancels work a TaskExecutor runs that the AM did not give it (heartbeat or a new registration)', () => {
     const a = new FakeTaskExecutor(registry, 'c2').register();
     registry.deploy('c2', deploy('j', 0));
-    registry.heartbeat('c2', a, { running: [{ jobId: 'j', taskIndex: 0, attempt: 1 }, { jobId: 'old', taskIndex: 3, attempt: 2 }], freeSlots: 0 });
+    registry.heartbeat('c2', a, {
+      running: [
+        { jobId: 'j', taskIndex: 0, attempt: 1 },
+        { jobId: 'old', taskIndex: 3, attempt: 2 },
+      ],
+      freeSlots: 0,
+    });
     expect(a.cancelled()).toEqual([{ jobId: 'old', taskIndex: 3, attempt: 2 }]);
     // Its slot counts as taken until the TaskExecutor confirms the cancel.
     expect(registry.get('c2')!.freeSlots).toBe(0);
@@ -109,7 +123,9 @@ describe('TaskExecutorRegistry', () => {
     expect(() => registry.register({ ...reg, taskExecutorId: '' }, link, 'launched')).toThrow(/without a TaskExecutor id/);
     expect(() => registry.register({ ...reg, host: '' }, link, 'launched')).toThrow(/without a host \(NM_HOST\)/);
     expect(() => registry.register({ ...reg, slots: 2.5 }, link, 'launched')).toThrow(/offers 2.5 slots/);
-    expect(() => new TaskExecutorRegistry({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 1_000, amTimeoutMs: 1 })).toThrow(/must be longer/);
+    expect(() => new TaskExecutorRegistry({ heartbeatIntervalMs: 1_000, heartbeatTimeoutMs: 1_000, amTimeoutMs: 1 })).toThrow(
+      /must be longer/,
+    );
 
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     registry.on(() => {

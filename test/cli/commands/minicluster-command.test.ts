@@ -27,8 +27,12 @@ describe('loom minicluster', () => {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    await waitFor(() => out.includes('Serving until interrupted') || (child!.exitCode !== null && Promise.reject(new Error(err))), 'the mini cluster to start', 20_000);
-    const confDir = /^HADOOP_CONF_DIR=(.*)$/m.exec(out)![1]!;
+    await waitFor(
+      () => out.includes('Serving until interrupted') || (child!.exitCode !== null && Promise.reject(new Error(err))),
+      'the mini cluster to start',
+      20_000,
+    );
+    const confDir = /^HADOOP_CONF_DIR=(.*)$/m.exec(out)![1];
 
     // The written configuration is what a Hadoop client reads, and says what the cluster does.
     const conf = Configuration.load({ confDir, env: {} });
@@ -36,9 +40,12 @@ describe('loom minicluster', () => {
     expect(conf.get('yarn.resourcemanager.address')).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(conf.get('yarn.nodemanager.vmem-check-enabled')).toBe('true');
     expect(conf.get('yarn.nodemanager.vmem-pmem-ratio')).toBe('2.1');
-    const ports = ['yarn.resourcemanager.address', 'yarn.resourcemanager.scheduler.address', 'yarn.resourcemanager.webapp.address', 'dfs.namenode.http-address'].map(
-      (k) => Number(conf.get(k)!.split(':')[1]),
-    );
+    const ports = [
+      'yarn.resourcemanager.address',
+      'yarn.resourcemanager.scheduler.address',
+      'yarn.resourcemanager.webapp.address',
+      'dfs.namenode.http-address',
+    ].map((k) => Number(conf.get(k)!.split(':')[1]));
     for (const p of ports) expect(listeningPorts().has(p)).toBe(true);
 
     const env = { ...process.env, HADOOP_CONF_DIR: confDir };
@@ -114,7 +121,9 @@ describe('loom minicluster', () => {
       );
       expect(code).toBe(0);
       expect(confDir).toBe(join(dir, 'conf'));
-      expect(readFileSync(join(confDir, 'yarn-site.xml'), 'utf8')).toContain('<name>yarn.nodemanager.container-monitor.interval-ms</name><value>500</value>');
+      expect(readFileSync(join(confDir, 'yarn-site.xml'), 'utf8')).toContain(
+        '<name>yarn.nodemanager.container-monitor.interval-ms</name><value>500</value>',
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

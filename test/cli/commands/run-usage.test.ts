@@ -19,7 +19,10 @@ describe('run and run-application usage', () => {
       code: 2,
       err: "loom run: -d without -c: a program's main() runs in this process, so it cannot detach from a session; use -t yarn-per-job -d, or loom run-application\n",
     });
-    expect(await run(runApplication, ['-p', 'many', 'wc.mjs'])).toEqual({ code: 2, err: 'loom run-application: -p "many" is not a parallelism: give a whole number from 1 to 10000, e.g. -p 4\n' });
+    expect(await run(runApplication, ['-p', 'many', 'wc.mjs'])).toEqual({
+      code: 2,
+      err: 'loom run-application: -p "many" is not a parallelism: give a whole number from 1 to 10000, e.g. -p 4\n',
+    });
     expect((await run(runApplication, ['-t', 'yarn-application'])).err).toMatch(/missing required argument 'bundle'/);
   });
 

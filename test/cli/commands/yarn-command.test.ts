@@ -37,8 +37,8 @@ async function loom(...args: string[]): Promise<{ code: number; out: string; err
     else err += text;
     return true;
   };
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture('out') as typeof process.stdout.write);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture('err') as typeof process.stderr.write);
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture('out'));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture('err'));
   try {
     const code = await main(args);
     return { code, out, err };
@@ -54,16 +54,25 @@ async function twoApplications(): Promise<{ running: string; accepted: string }>
   const yc = YarnClient.createFromConf(confWith(rmConfValues(rm)), { user: 'alice' });
   try {
     const ids: string[] = [];
-    for (const [name, type] of [['wordcount', 'LOOM'], ['other', 'OTHER']] as const) {
+    for (const [name, type] of [
+      ['wordcount', 'LOOM'],
+      ['other', 'OTHER'],
+    ] as const) {
       const { applicationId } = await yc.getNewApplication();
-      await yc.submitApplication({ applicationId, name, type, amResource: { memoryMb: 512, vcores: 1 }, amContainer: buildContainerLaunchContext({ commands: ['true'] }) });
+      await yc.submitApplication({
+        applicationId,
+        name,
+        type,
+        amResource: { memoryMb: 512, vcores: 1 },
+        amContainer: buildContainerLaunchContext({ commands: ['true'] }),
+      });
       ids.push(applicationId);
     }
     rm.core.nodeHeartbeat(rm.nodeId);
-    const attempt = rm.core.appRecord(ids[0]!).attempts[0]!;
+    const attempt = rm.core.appRecord(ids[0]).attempts[0];
     rm.core.amContainerLaunched(attempt.amContainerId!);
     rm.core.registerApplicationMaster(attempt.id, { host: 'am-host', rpc_port: 8081, tracking_url: 'http://am-host:8081/' });
-    return { running: ids[0]!, accepted: ids[1]! };
+    return { running: ids[0], accepted: ids[1] };
   } finally {
     await yc.close();
   }
@@ -73,7 +82,7 @@ const APP_HEADER =
   '                Application-Id\t    Application-Name\t    Application-Type\t      User\t     Queue\t             State\t       Final-State\t       Progress\t                       Tracking-URL';
 
 describe('loom yarn application', () => {
-  it('-list prints Hadoop\'s header and tab-separated columns, filtered by -appStates / -appTypes', async () => {
+  it("-list prints Hadoop's header and tab-separated columns, filtered by -appStates / -appTypes", async () => {
     const { running, accepted } = await twoApplications();
     const all = await loom('yarn', 'application', '-list');
     expect(all.code).toBe(0);
@@ -83,16 +92,20 @@ describe('loom yarn application', () => {
     const rows = lines.slice(2, 4).map((l) => l.split('\t').map((c) => c.trim()));
     expect(rows).toContainEqual([running, 'wordcount', 'LOOM', 'alice', 'default', 'RUNNING', 'UNDEFINED', '0%', 'http://am-host:8081/']);
     expect(rows).toContainEqual([accepted, 'other', 'OTHER', 'alice', 'default', 'ACCEPTED', 'UNDEFINED', '0%', 'N/A']);
-    expect(lines[2]!.split('\t')[0]).toBe(running.padStart(30));
+    expect(lines[2].split('\t')[0]).toBe(running.padStart(30));
 
     const filtered = await loom('yarn', 'application', '-list', '-appStates', 'running,accepted', '-appTypes', 'loom');
-    expect(filtered.out.split('\n')[0]).toBe('Total number of applications (application-types: [LOOM], states: [ACCEPTED, RUNNING] and tags: []):1');
+    expect(filtered.out.split('\n')[0]).toBe(
+      'Total number of applications (application-types: [LOOM], states: [ACCEPTED, RUNNING] and tags: []):1',
+    );
     expect(filtered.out.split('\n')[2]).toContain(running);
 
     const finished = await loom('yarn', 'application', '--list', '--appStates', 'FINISHED');
     expect(finished.out).toBe(`Total number of applications (application-types: [], states: [FINISHED] and tags: []):0\n${APP_HEADER}\n`);
     const every = await loom('yarn', 'application', '-list', '-appStates', 'ALL');
-    expect(every.out.split('\n')[0]).toMatch(/states: \[NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED\] and tags: \[\]\):2$/);
+    expect(every.out.split('\n')[0]).toMatch(
+      /states: \[NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED\] and tags: \[\]\):2$/,
+    );
   });
 
   it('-status prints the Application Report block', async () => {
@@ -114,7 +127,9 @@ describe('loom yarn application', () => {
     expect(lines).toContain('\tRPC Port : 8081');
     expect(lines).toContain('\tAM Host : am-host');
     expect(lines).toContain('\tUnmanaged Application : false');
-    expect(lines.find((l) => l.startsWith('\tAggregate Resource Allocation : '))).toMatch(/^\tAggregate Resource Allocation : \d+ MB-seconds, \d+ vcore-seconds$/);
+    expect(lines.find((l) => l.startsWith('\tAggregate Resource Allocation : '))).toMatch(
+      /^\tAggregate Resource Allocation : \d+ MB-seconds, \d+ vcore-seconds$/,
+    );
     expect(lines).toContain('\tTimeoutType : LIFETIME\tExpiryTime : UNLIMITED\tRemainingTime : -1seconds');
     expect(r.out.endsWith('seconds\n\n')).toBe(true);
   });
@@ -124,25 +139,40 @@ describe('loom yarn application', () => {
     const kill = await loom('yarn', 'application', '-kill', running);
     expect(kill).toMatchObject({ code: 0, out: `Killing application ${running}\n` });
     expect(rm.core.appRecord(running).state).toBe('KILLED');
-    expect(await loom('yarn', 'application', '-kill', running)).toMatchObject({ code: 0, out: `Application ${running} has already finished \n` });
+    expect(await loom('yarn', 'application', '-kill', running)).toMatchObject({
+      code: 0,
+      out: `Application ${running} has already finished \n`,
+    });
   });
 
   it('reports a missing application, a malformed id and bad usage in one line with a non-zero exit', async () => {
     const missing = `application_${CLUSTER_TS}_0042`;
     const status = await loom('yarn', 'application', '-status', missing);
-    expect(status).toEqual({ code: 1, out: '', err: `loom yarn application -status: Application with id '${missing}' doesn't exist in RM or Timeline Server.\n` });
+    expect(status).toEqual({
+      code: 1,
+      out: '',
+      err: `loom yarn application -status: Application with id '${missing}' doesn't exist in RM or Timeline Server.\n`,
+    });
     const kill = await loom('yarn', 'application', '-kill', missing);
     expect(kill).toEqual({ code: 1, out: '', err: `loom yarn application -kill: Application with id '${missing}' doesn't exist in RM.\n` });
     // A malformed id is bad usage (exit 2), refused before the ResourceManager is asked.
     const bad = await loom('yarn', 'application', '-status', 'app_1');
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/^loom yarn: -status "app_1" is not a YARN application id: write application_<clusterTimestamp>_<sequence>, .* \(see loom yarn -help\)\n$/);
+    expect(bad.err).toMatch(
+      /^loom yarn: -status "app_1" is not a YARN application id: write application_<clusterTimestamp>_<sequence>, .* \(see loom yarn -help\)\n$/,
+    );
 
     const state = await loom('yarn', 'application', '-list', '-appStates', 'SLEEPING');
     expect(state.code).toBe(2);
-    expect(state.err).toBe('loom yarn: "SLEEPING" is not a valid application state (or ALL); valid values: NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED (see loom yarn -help)\n');
-    expect((await loom('yarn', 'application', '-status')).err).toBe('loom yarn: Missing argument for option -status (see loom yarn -help)\n');
-    expect((await loom('yarn', 'application')).err).toBe('loom yarn: application needs exactly one of -list, -status, -kill (see loom yarn -help)\n');
+    expect(state.err).toBe(
+      'loom yarn: "SLEEPING" is not a valid application state (or ALL); valid values: NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED (see loom yarn -help)\n',
+    );
+    expect((await loom('yarn', 'application', '-status')).err).toBe(
+      'loom yarn: Missing argument for option -status (see loom yarn -help)\n',
+    );
+    expect((await loom('yarn', 'application')).err).toBe(
+      'loom yarn: application needs exactly one of -list, -status, -kill (see loom yarn -help)\n',
+    );
     expect((await loom('yarn', 'bogus')).code).toBe(2);
     expect((await loom('yarn')).code).toBe(2);
     expect((await loom('yarn', '-help')).code).toBe(0);
@@ -155,19 +185,29 @@ describe('loom yarn application', () => {
     expect(r.code).toBe(1);
     // a retry line per attempt, then one line naming the address and the setting that bounded the wait
     const lines = r.err.trimEnd().split('\n');
-    expect(lines.slice(0, -1).every((l) => l.startsWith(`Retrying connect to the ResourceManager at 127.0.0.1:${port} (connection refused). Already tried `))).toBe(true);
-    expect(lines.at(-1)).toMatch(new RegExp(`^loom yarn application -list: cannot reach the ResourceManager at 127\\.0\\.0\\.1:${port} .*yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=200`));
+    expect(
+      lines
+        .slice(0, -1)
+        .every((l) => l.startsWith(`Retrying connect to the ResourceManager at 127.0.0.1:${port} (connection refused). Already tried `)),
+    ).toBe(true);
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^loom yarn application -list: cannot reach the ResourceManager at 127\\.0\\.0\\.1:${port} .*yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=200`,
+      ),
+    );
   });
 });
 
 describe('loom yarn node and queue', () => {
-  it('node -list prints the running nodes in Hadoop\'s columns', async () => {
+  it("node -list prints the running nodes in Hadoop's columns", async () => {
     const r = await loom('yarn', 'node', '-list');
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toBe(
       `Total Nodes:1\n         Node-Id\t     Node-State\tNode-Http-Address\tNumber-of-Running-Containers\n${rm.nodeId.padStart(16)}\t        RUNNING\t   localhost:8042\t                           0\n`,
     );
-    expect((await loom('yarn', 'node', '-list', '-states', 'LOST')).out).toBe('Total Nodes:0\n         Node-Id\t     Node-State\tNode-Http-Address\tNumber-of-Running-Containers\n');
+    expect((await loom('yarn', 'node', '-list', '-states', 'LOST')).out).toBe(
+      'Total Nodes:0\n         Node-Id\t     Node-State\tNode-Http-Address\tNumber-of-Running-Containers\n',
+    );
   });
 
   it('queue -status prints the Queue Information block, and an unknown queue is an error', async () => {
@@ -188,6 +228,13 @@ describe('loom yarn node and queue', () => {
     for (const extra of lines.slice(8, -1)) expect(extra).toMatch(/^\t(Preemption|Intra-queue Preemption) : (enabled|disabled)$/);
     expect(lines.at(-1)).toBe('');
     const unknown = await loom('yarn', 'queue', '-status', 'nope');
-    expect(unknown).toEqual({ code: 1, out: '', err: 'loom yarn queue -status: java.io.IOException: Unknown queue: nope [127.0.0.1:' + rm.clientPort + ' (ApplicationClientProtocolPB.getQueueInfo)]\n' });
+    expect(unknown).toEqual({
+      code: 1,
+      out: '',
+      err:
+        'loom yarn queue -status: java.io.IOException: Unknown queue: nope [127.0.0.1:' +
+        rm.clientPort +
+        ' (ApplicationClientProtocolPB.getQueueInfo)]\n',
+    });
   });
 });

@@ -40,7 +40,10 @@ afterEach(async () => {
   dirs.cleanup();
 });
 
-type Command = (argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env?: NodeJS.ProcessEnv; cwd?: string }) => Promise<number>;
+type Command = (
+  argv: string[],
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env?: NodeJS.ProcessEnv; cwd?: string },
+) => Promise<number>;
 
 async function run(fn: Command, argv: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
@@ -70,12 +73,32 @@ describe('a mistyped key is an error before anything reaches the cluster', () =>
   it('-D with loom run, -yD with loom run, -D with yarn-session and run-application', async () => {
     const job = join(work, 'job.mjs');
     const cases: [Command, string[], string][] = [
-      [runJob, ['-D', 'loom.task.max-attemps=5', '-c', 'f', job], `loom run: ${typo('-D', 'loom.task.max-attemps', 'loom.task.max-attempts')}`],
+      [
+        runJob,
+        ['-D', 'loom.task.max-attemps=5', '-c', 'f', job],
+        `loom run: ${typo('-D', 'loom.task.max-attemps', 'loom.task.max-attempts')}`,
+      ],
       [runJob, ['-Dloom.task.max-attemps=5', job], `loom run: ${typo('-D', 'loom.task.max-attemps', 'loom.task.max-attempts')}`],
-      [runJob, ['-m', 'yarn-cluster', '-yD', 'taskmanager.numberOfTaskSlot=2', job], `loom run: ${typo('-D', 'taskmanager.numberOfTaskSlot', 'taskmanager.numberOfTaskSlots')}`],
-      [runYarnSession, ['-D', 'taskmanager.numberOfTaskSlot=2', '-d'], `yarn-session: ${typo('-D', 'taskmanager.numberOfTaskSlot', 'taskmanager.numberOfTaskSlots')}`],
-      [runApplication, ['-t', 'yarn-application', '-D', 'yarn.application-atempts=3', job], `loom run-application: ${typo('-D', 'yarn.application-atempts', 'yarn.application-attempts')}`],
-      [runJob, ['-D', 'loom.task.retries=5', '-c', 'f', job], 'loom run: -D loom.task.retries is not a key Loom knows; Loom\'s own keys are '],
+      [
+        runJob,
+        ['-m', 'yarn-cluster', '-yD', 'taskmanager.numberOfTaskSlot=2', job],
+        `loom run: ${typo('-D', 'taskmanager.numberOfTaskSlot', 'taskmanager.numberOfTaskSlots')}`,
+      ],
+      [
+        runYarnSession,
+        ['-D', 'taskmanager.numberOfTaskSlot=2', '-d'],
+        `yarn-session: ${typo('-D', 'taskmanager.numberOfTaskSlot', 'taskmanager.numberOfTaskSlots')}`,
+      ],
+      [
+        runApplication,
+        ['-t', 'yarn-application', '-D', 'yarn.application-atempts=3', job],
+        `loom run-application: ${typo('-D', 'yarn.application-atempts', 'yarn.application-attempts')}`,
+      ],
+      [
+        runJob,
+        ['-D', 'loom.task.retries=5', '-c', 'f', job],
+        "loom run: -D loom.task.retries is not a key Loom knows; Loom's own keys are ",
+      ],
     ];
     for (const [fn, argv, line] of cases) {
       const r = await run(fn, argv);
@@ -92,15 +115,26 @@ describe('a mistyped key is an error before anything reaches the cluster', () =>
     const confDir = dirs.make({ 'loom.yaml': 'taskmanager.numberOfTaskSlots: 2\nloom:\n  task:\n    max-attemps: 5\n' });
     const r = await run(runJob, ['-c', 'f', join(work, 'job.mjs')], { LOOM_CONF_DIR: confDir });
     expect(r.code).toBe(2);
-    expect(r.err).toBe(`loom run: ${join(confDir, 'loom.yaml')}:4: loom.task.max-attemps is not a key Loom knows; did you mean loom.task.max-attempts? (correct it, or Loom runs without the setting)\n`);
+    expect(r.err).toBe(
+      `loom run: ${join(confDir, 'loom.yaml')}:4: loom.task.max-attemps is not a key Loom knows; did you mean loom.task.max-attempts? (correct it, or Loom runs without the setting)\n`,
+    );
     expect(nn.requests).toEqual([]);
     expect(await applications()).toBe(0);
   });
 });
 
 describe('keys that are not typos', () => {
-  it('a Flink option Loom does not support is a warning, and the command goes on; Hadoop and the user\'s own keys pass silently', async () => {
-    const r = await run(runListClusters, ['-D', 'state.backend.type=rocksdb', '-D', 'dfs.replication=2', '-D', 'my.own.setting=1', '-D', 'yarn.ship-archives=a.zip']);
+  it("a Flink option Loom does not support is a warning, and the command goes on; Hadoop and the user's own keys pass silently", async () => {
+    const r = await run(runListClusters, [
+      '-D',
+      'state.backend.type=rocksdb',
+      '-D',
+      'dfs.replication=2',
+      '-D',
+      'my.own.setting=1',
+      '-D',
+      'yarn.ship-archives=a.zip',
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toBe('no running Loom sessions or other Loom clusters of alice\n');
     expect(r.err).toBe(
@@ -109,17 +143,25 @@ describe('keys that are not typos', () => {
     );
   });
 
-  it('a Hadoop key given with -D (or as Flink\'s flink.hadoop.<key>) sets the Hadoop configuration', async () => {
+  it("a Hadoop key given with -D (or as Flink's flink.hadoop.<key>) sets the Hadoop configuration", async () => {
     // The site files name a dead ResourceManager; -D points at the live one.
     const dead = await closedPort();
     const confDir = dirs.make({
       'core-site.xml': siteXml({ 'fs.defaultFS': `webhdfs://127.0.0.1:${nn.port}` }),
-      'yarn-site.xml': siteXml({ ...rmConfValues(rm), 'yarn.resourcemanager.address': `127.0.0.1:${dead}`, 'yarn.resourcemanager.connect.max-wait.ms': '0' }),
+      'yarn-site.xml': siteXml({
+        ...rmConfValues(rm),
+        'yarn.resourcemanager.address': `127.0.0.1:${dead}`,
+        'yarn.resourcemanager.connect.max-wait.ms': '0',
+      }),
     });
-    const direct = await run(runListClusters, ['-D', `yarn.resourcemanager.address=127.0.0.1:${rm.clientPort}`], { HADOOP_CONF_DIR: confDir });
+    const direct = await run(runListClusters, ['-D', `yarn.resourcemanager.address=127.0.0.1:${rm.clientPort}`], {
+      HADOOP_CONF_DIR: confDir,
+    });
     expect(direct.code, direct.err).toBe(0);
     expect(direct.err).toBe('');
-    const flinkStyle = await run(runListClusters, ['-D', `flink.hadoop.yarn.resourcemanager.address=127.0.0.1:${rm.clientPort}`], { HADOOP_CONF_DIR: confDir });
+    const flinkStyle = await run(runListClusters, ['-D', `flink.hadoop.yarn.resourcemanager.address=127.0.0.1:${rm.clientPort}`], {
+      HADOOP_CONF_DIR: confDir,
+    });
     expect(flinkStyle.code, flinkStyle.err).toBe(0);
     const without = await run(runListClusters, [], { HADOOP_CONF_DIR: confDir });
     expect(without.code).toBe(1);

@@ -86,7 +86,9 @@ describe('final', () => {
     expect(conf.sourceOf('locked.key')).toBe('core-site.xml');
     expect(conf.get('open.key')).toBe('two');
     expect(conf.sourceOf('open.key')).toBe('yarn-site.xml');
-    expect(conf.warnings()).toEqual(['yarn-site.xml:3: an attempt to override final parameter locked.key ignored (final in core-site.xml)']);
+    expect(conf.warnings()).toEqual([
+      'yarn-site.xml:3: an attempt to override final parameter locked.key ignored (final in core-site.xml)',
+    ]);
   });
 
   it('refuses set() and unset() of a final key from code, recording a warning', () => {
@@ -157,30 +159,41 @@ describe('load', () => {
     const missing = join(dirs.make(), 'does-not-exist');
     const empty = dirs.make({ 'log4j.properties': 'x', 'capacity-scheduler.xml': siteXml({}) });
     const file = join(dirs.make({ 'core-site.xml': siteXml({}) }), 'core-site.xml');
-    const fix = "point HADOOP_CONF_DIR at the directory holding your cluster's core-site.xml, hdfs-site.xml, yarn-site.xml (or unset it to use Hadoop's defaults)";
+    const fix =
+      "point HADOOP_CONF_DIR at the directory holding your cluster's core-site.xml, hdfs-site.xml, yarn-site.xml (or unset it to use Hadoop's defaults)";
     expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: missing } })).toThrow(`HADOOP_CONF_DIR=${missing} does not exist: ${fix}`);
-    expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: empty } })).toThrow(`HADOOP_CONF_DIR=${empty} holds none of core-site.xml, hdfs-site.xml, yarn-site.xml: ${fix}`);
+    expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: empty } })).toThrow(
+      `HADOOP_CONF_DIR=${empty} holds none of core-site.xml, hdfs-site.xml, yarn-site.xml: ${fix}`,
+    );
     expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: file } })).toThrow(`HADOOP_CONF_DIR=${file} is not a directory: ${fix}`);
     // YARN_CONF_DIR and HADOOP_HOME when they are the ones that name it; an unusable one is not skipped for the next
-    expect(() => Configuration.load({ env: { YARN_CONF_DIR: missing, HADOOP_HOME: dirs.make() } })).toThrow(`YARN_CONF_DIR=${missing} does not exist: point YARN_CONF_DIR at`);
+    expect(() => Configuration.load({ env: { YARN_CONF_DIR: missing, HADOOP_HOME: dirs.make() } })).toThrow(
+      `YARN_CONF_DIR=${missing} does not exist: point YARN_CONF_DIR at`,
+    );
     const home = dirs.make();
     expect(() => Configuration.load({ env: { HADOOP_HOME: home } })).toThrow(
       `HADOOP_HOME's configuration directory ${join(home, 'etc', 'hadoop')} does not exist: point HADOOP_CONF_DIR at the directory holding`,
     );
-    expect(() => Configuration.load({ confDir: empty, confDirNamedBy: '--conf', env: {} })).toThrow(`--conf=${empty} holds none of core-site.xml, hdfs-site.xml, yarn-site.xml`);
+    expect(() => Configuration.load({ confDir: empty, confDirNamedBy: '--conf', env: {} })).toThrow(
+      `--conf=${empty} holds none of core-site.xml, hdfs-site.xml, yarn-site.xml`,
+    );
     expect(() => Configuration.load({ env: { HADOOP_CONF_DIR: missing } })).toThrow(ConfigurationError);
   });
 
   it('fails on a malformed site file, naming the file and line', () => {
     const dir = dirs.make({ 'hdfs-site.xml': '<configuration>\n  <property>\n    <name>x</name>\n  </prop>\n</configuration>' });
-    expect(() => Configuration.load({ confDir: dir, env: {} })).toThrow(`${join(dir, 'hdfs-site.xml')}:4: malformed XML: </prop> does not match <property> opened on line 2`);
+    expect(() => Configuration.load({ confDir: dir, env: {} })).toThrow(
+      `${join(dir, 'hdfs-site.xml')}:4: malformed XML: </prop> does not match <property> opened on line 2`,
+    );
   });
 
   it('fails on an unreadable site file, naming it', () => {
     // A directory in place of the file is unreadable even for root (who ignores permission bits).
     const dir = dirs.make();
     mkdirSync(join(dir, 'yarn-site.xml'));
-    expect(() => Configuration.load({ confDir: dir, env: {} })).toThrow(`cannot read Hadoop configuration file ${join(dir, 'yarn-site.xml')}: EISDIR`);
+    expect(() => Configuration.load({ confDir: dir, env: {} })).toThrow(
+      `cannot read Hadoop configuration file ${join(dir, 'yarn-site.xml')}: EISDIR`,
+    );
   });
 
   it('reads deprecated key names into the current key', () => {
@@ -248,7 +261,7 @@ describe('typed getters', () => {
 describe('toXml, clone, keys', () => {
   it('writes a document that reads back to the same raw values, finals and special characters', () => {
     const conf = Configuration.withDefaults({})
-      .addResource(inline({ 'locked': 'L' }, ['locked']))
+      .addResource(inline({ locked: 'L' }, ['locked']))
       .set('weird', 'a<b>&"c"\'\r\n\ttab ]]> ${env.HOME}')
       .set('yarn.resourcemanager.hostname', 'rm.example');
     const xml = conf.toXml();
@@ -263,7 +276,9 @@ describe('toXml, clone, keys', () => {
   });
 
   it('refuses to write a value XML cannot hold', () => {
-    expect(() => Configuration.withDefaults({}).set('ctl', 'a\u0001b').toXml()).toThrow('ctl: the value contains character U+0001, which XML 1.0 cannot represent');
+    expect(() => Configuration.withDefaults({}).set('ctl', 'a\u0001b').toXml()).toThrow(
+      'ctl: the value contains character U+0001, which XML 1.0 cannot represent',
+    );
   });
 
   it('clone is independent of the original', () => {

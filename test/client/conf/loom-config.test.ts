@@ -91,7 +91,11 @@ describe('LoomConfig from loom.yaml', () => {
 
   it('a bad value in the file is fine when -D replaces it; a bad -D is an error naming -D', () => {
     const dir = dirs.make({ 'loom.yaml': 'taskmanager.memory.process.size: lots\n' });
-    expect(LoomConfig.load({ confDir: dir, env: {}, dynamicProperties: { 'taskmanager.memory.process.size': '2g' } }).get(LoomOptions.taskManagerMemory).mebibytes).toBe(2048);
+    expect(
+      LoomConfig.load({ confDir: dir, env: {}, dynamicProperties: { 'taskmanager.memory.process.size': '2g' } }).get(
+        LoomOptions.taskManagerMemory,
+      ).mebibytes,
+    ).toBe(2048);
     const err = errorOf(() => LoomConfig.load({ confDir: dir, env: {}, dynamicProperties: ['taskmanager.memory.process.size=4x'] }));
     expect(err.message).toBe(
       'taskmanager.memory.process.size="4x" (from -D) has an unknown unit "x": write a number with a unit, e.g. 1024m, 4g or 1.5g (units b, k, m, g, t; kb, mb, gb also accepted; a number alone means MiB)',
@@ -106,11 +110,19 @@ describe('LoomConfig from loom.yaml', () => {
       `taskmanager.memory.process.size="256m" (from ${join(dir, 'loom.yaml')}:1) is 256 MiB, less than the 512 MiB a Loom TaskExecutor needs (Node.js does not fit in less under YARN's virtual memory check): give taskmanager.memory.process.size=512m or more`,
     );
     expect(fromFile.key).toBe('taskmanager.memory.process.size');
-    expect(errorOf(() => LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['rest.server.max-content-length=0'] })).message).toMatch(
+    expect(
+      errorOf(() => LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['rest.server.max-content-length=0'] })).message,
+    ).toMatch(
       /^rest\.server\.max-content-length="0" \(from -D\) is 0 bytes, less than the 1 byte a request body needs .*: give rest\.server\.max-content-length=1b or more$/,
     );
-    expect(LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['jobmanager.memory.process.size=0.5g'] }).get(LoomOptions.jobManagerMemory).mebibytes).toBe(512);
-    expect(() => LoomOptions.jobManagerMemory.parseFlag('-yjm', '511m')).toThrow(/^-yjm="511m" is 511 MiB, less than the 512 MiB a Loom ApplicationMaster needs .*: give -yjm 512m or more$/);
+    expect(
+      LoomConfig.load({ env: {}, cwd: dirs.make(), dynamicProperties: ['jobmanager.memory.process.size=0.5g'] }).get(
+        LoomOptions.jobManagerMemory,
+      ).mebibytes,
+    ).toBe(512);
+    expect(() => LoomOptions.jobManagerMemory.parseFlag('-yjm', '511m')).toThrow(
+      /^-yjm="511m" is 511 MiB, less than the 512 MiB a Loom ApplicationMaster needs .*: give -yjm 512m or more$/,
+    );
   });
 
   it('finds loom.yaml through LOOM_CONF_DIR, then ./conf; a missing explicit file is an error', () => {
@@ -127,7 +139,11 @@ describe('LoomConfig from loom.yaml', () => {
   it('bad YAML: the error names the file, line and column', () => {
     const dir = dirs.make({ 'loom.yaml': 'taskmanager.numberOfTaskSlots: 2\nyarn.provided.lib.dirs: [a, b\nparallelism.default: 1\n' });
     const err = errorOf(() => LoomConfig.load({ confDir: dir, env: {} }));
-    expect(err.message).toMatch(new RegExp(`^${join(dir, 'loom.yaml').replace(/[.]/g, '\\.')}:3:1: invalid YAML: .*\\(line 3, column 1\\); fix the file or move it aside$`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^${join(dir, 'loom.yaml').replace(/[.]/g, '\\.')}:3:1: invalid YAML: .*\\(line 3, column 1\\); fix the file or move it aside$`,
+      ),
+    );
   });
 
   it.each([
@@ -142,7 +158,10 @@ describe('LoomConfig from loom.yaml', () => {
 
   it('checks every known key at load and lists all bad values at once', () => {
     const err = errorOf(() =>
-      LoomConfig.fromYaml('taskmanager.numberOfTaskSlots: two\nloom.taskexecutor.am-timeout: soon\nrestart-strategy: sometimes\nyarn.application-attempts: 0\n', 'loom.yaml'),
+      LoomConfig.fromYaml(
+        'taskmanager.numberOfTaskSlots: two\nloom.taskexecutor.am-timeout: soon\nrestart-strategy: sometimes\nyarn.application-attempts: 0\n',
+        'loom.yaml',
+      ),
     );
     expect(err.message.split('\n')).toEqual([
       '4 configuration values are invalid:',
@@ -155,7 +174,10 @@ describe('LoomConfig from loom.yaml', () => {
 
   it('refuses likely typos of the keys Loom reads, naming the file, the line and the key meant', () => {
     const err = errorOf(() =>
-      LoomConfig.fromYaml('taskmanager.numberOfTaskslots: 2\nyarn.aplication-attempts: 3\nmy.setting: x\ntaskmanager.number_of_task_slots: 3\n', 'loom.yaml'),
+      LoomConfig.fromYaml(
+        'taskmanager.numberOfTaskslots: 2\nyarn.aplication-attempts: 3\nmy.setting: x\ntaskmanager.number_of_task_slots: 3\n',
+        'loom.yaml',
+      ),
     );
     expect(err.message).toBe(
       '3 unknown keys: ' +
@@ -171,7 +193,7 @@ describe('LoomConfig from loom.yaml', () => {
     );
   });
 
-  it('keeps the user\'s own keys and Hadoop\'s silently, and warns about Flink options Loom does not support', () => {
+  it("keeps the user's own keys and Hadoop's silently, and warns about Flink options Loom does not support", () => {
     const c = LoomConfig.fromYaml(
       'my.setting: x\nyarn.resourcemanager.connect.max-wait.ms: 5000\ndfs.replication: 2\nflink.hadoop.dfs.blocksize: 64m\nstate.backend.type: rocksdb\nyarn.ship-archives: a.zip\n',
       'loom.yaml',
@@ -194,10 +216,14 @@ describe('LoomConfig from loom.yaml', () => {
     ]);
   });
 
-  it('reads restart strategies in Flink\'s shapes, new key over old', () => {
-    const fixed = LoomConfig.fromYaml('restart-strategy: fixed-delay\nrestart-strategy.fixed-delay.attempts: 3\nrestart-strategy.fixed-delay.delay: 2 s\n');
+  it("reads restart strategies in Flink's shapes, new key over old", () => {
+    const fixed = LoomConfig.fromYaml(
+      'restart-strategy: fixed-delay\nrestart-strategy.fixed-delay.attempts: 3\nrestart-strategy.fixed-delay.delay: 2 s\n',
+    );
     expect(fixed.restartStrategy()).toEqual({ type: 'fixed-delay', attempts: 3, delayMs: 2000 });
-    const expo = LoomConfig.fromYaml('restart-strategy:\n  type: exponential-delay\n  exponential-delay:\n    max-backoff: 10 s\n    backoff-multiplier: 2.0\n');
+    const expo = LoomConfig.fromYaml(
+      'restart-strategy:\n  type: exponential-delay\n  exponential-delay:\n    max-backoff: 10 s\n    backoff-multiplier: 2.0\n',
+    );
     expect(expo.restartStrategy()).toEqual({
       type: 'exponential-delay',
       initialBackoffMs: 1000,
@@ -209,13 +235,22 @@ describe('LoomConfig from loom.yaml', () => {
     });
     expect(LoomConfig.fromYaml('restart-strategy: fixed-delay\nrestart-strategy.type: none\n').restartStrategy()).toEqual({ type: 'none' });
     expect(LoomConfig.fromYaml('restart-strategy: off\n').restartStrategy()).toEqual({ type: 'none' });
-    const rate = LoomConfig.fromYaml('restart-strategy.type: failure-rate\nrestart-strategy.failure-rate.max-failures-per-interval: 3\nrestart-strategy.failure-rate.failure-rate-interval: 5 min\n');
+    const rate = LoomConfig.fromYaml(
+      'restart-strategy.type: failure-rate\nrestart-strategy.failure-rate.max-failures-per-interval: 3\nrestart-strategy.failure-rate.failure-rate-interval: 5 min\n',
+    );
     expect(rate.restartStrategy()).toEqual({ type: 'failure-rate', maxFailuresPerInterval: 3, intervalMs: 300_000, delayMs: 1000 });
-    expect(LoomConfig.fromYaml('loom.task.max-attempts: 5\n').restartStrategy()).toEqual({ type: 'fixed-delay', attempts: 4, delayMs: 0, fromTaskMaxAttempts: true });
+    expect(LoomConfig.fromYaml('loom.task.max-attempts: 5\n').restartStrategy()).toEqual({
+      type: 'fixed-delay',
+      attempts: 4,
+      delayMs: 0,
+      fromTaskMaxAttempts: true,
+    });
   });
 
   it('serialises the effective config to YAML that reads back to the same values', () => {
-    const c = LoomConfig.fromYaml('taskmanager:\n  numberOfTaskSlots: 2\nmy.key: "0x1F"\nodd: "a: b # c"\nnum: 1.50\nyarn.provided.lib.dirs: [hdfs:///a, hdfs:///b]\n');
+    const c = LoomConfig.fromYaml(
+      'taskmanager:\n  numberOfTaskSlots: 2\nmy.key: "0x1F"\nodd: "a: b # c"\nnum: 1.50\nyarn.provided.lib.dirs: [hdfs:///a, hdfs:///b]\n',
+    );
     c.addDynamicProperties(['loom.client.heartbeat-timeout=90 s', 'empty.value=']);
     const yaml = c.toYaml();
     const back = LoomConfig.fromYaml(yaml, 'shipped.yaml');
@@ -233,11 +268,17 @@ describe('LoomConfig from loom.yaml', () => {
 
   it('set() checks known keys; parseDynamicProperty refuses text without key=value', () => {
     const c = LoomConfig.empty();
-    expect(errorOf(() => c.set('rest.port', '-3')).message).toBe('rest.port="-3" (from programmatically) is not allowed: it must be at least 0');
-    expect(errorOf(() => c.set('restart-strategy', 'sometimes')).message).toBe('restart-strategy="sometimes" (from programmatically) is not one of none, fixed-delay, exponential-delay, failure-rate');
+    expect(errorOf(() => c.set('rest.port', '-3')).message).toBe(
+      'rest.port="-3" (from programmatically) is not allowed: it must be at least 0',
+    );
+    expect(errorOf(() => c.set('restart-strategy', 'sometimes')).message).toBe(
+      'restart-strategy="sometimes" (from programmatically) is not one of none, fixed-delay, exponential-delay, failure-rate',
+    );
     expect(c.keys()).toEqual([]);
     expect(parseDynamicProperty(' a.b = c=d ')).toEqual(['a.b', 'c=d']);
-    expect(errorOf(() => parseDynamicProperty('novalue')).message).toBe('-D "novalue" is not key=value: write e.g. -Dtaskmanager.numberOfTaskSlots=2');
+    expect(errorOf(() => parseDynamicProperty('novalue')).message).toBe(
+      '-D "novalue" is not key=value: write e.g. -Dtaskmanager.numberOfTaskSlots=2',
+    );
     expect(errorOf(() => parseDynamicProperty('=x')).message).toMatch(/is not key=value/);
   });
 });

@@ -25,7 +25,7 @@ describe('parseMemorySize', () => {
     expect(parseMemorySize(text)).toEqual({ bytes, mebibytes });
   });
 
-  it('reads a bare number in the unit asked for (bytes, as Flink\'s MemorySize does)', () => {
+  it("reads a bare number in the unit asked for (bytes, as Flink's MemorySize does)", () => {
     expect(parseMemorySize('4096', { defaultUnit: 'b' }).bytes).toBe(4096);
     expect(parseMemorySize(2, { defaultUnit: 'g' }).mebibytes).toBe(2048);
   });

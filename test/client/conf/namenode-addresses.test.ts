@@ -27,7 +27,9 @@ describe('webHdfsEndpoints', () => {
     expect(webHdfsEndpoints(conf({ 'dfs.namenode.http-address': 'web.example:1234' }), 'hdfs://nn.example:8020')).toEqual([
       { scheme: 'http', host: 'web.example', port: 1234 },
     ]);
-    expect(webHdfsEndpoints(conf({ 'dfs.http.policy': 'HTTPS_ONLY' }), 'hdfs://nn.example:8020')).toEqual([{ scheme: 'https', host: 'nn.example', port: 9871 }]);
+    expect(webHdfsEndpoints(conf({ 'dfs.http.policy': 'HTTPS_ONLY' }), 'hdfs://nn.example:8020')).toEqual([
+      { scheme: 'https', host: 'nn.example', port: 9871 },
+    ]);
   });
 
   it('resolves a path, an empty argument and hdfs:///path through fs.defaultFS', () => {
@@ -36,7 +38,9 @@ describe('webHdfsEndpoints', () => {
     expect(webHdfsEndpoints(c)).toEqual(expected);
     expect(webHdfsEndpoints(c, '/user/root/x')).toEqual(expected);
     expect(webHdfsEndpoints(c, 'hdfs:///user/root/x')).toEqual(expected);
-    expect(webHdfsEndpoints(conf({ 'fs.defaultFS': 'webhdfs://mini:41234' }), '/x')).toEqual([{ scheme: 'http', host: 'mini', port: 41234 }]);
+    expect(webHdfsEndpoints(conf({ 'fs.defaultFS': 'webhdfs://mini:41234' }), '/x')).toEqual([
+      { scheme: 'http', host: 'mini', port: 41234 },
+    ]);
   });
 
   it('resolves an HA nameservice to its NameNodes in dfs.ha.namenodes order', () => {
@@ -63,20 +67,30 @@ describe('webHdfsEndpoints', () => {
 
   it('names the missing keys of an HA nameservice', () => {
     const base = { 'dfs.nameservices': 'ns', 'fs.defaultFS': 'hdfs://ns' };
-    expect(() => webHdfsEndpoints(conf(base))).toThrow(/^nameservice ns \(in dfs\.nameservices\) has no NameNodes: set dfs\.ha\.namenodes\.ns/);
+    expect(() => webHdfsEndpoints(conf(base))).toThrow(
+      /^nameservice ns \(in dfs\.nameservices\) has no NameNodes: set dfs\.ha\.namenodes\.ns/,
+    );
     expect(() => webHdfsEndpoints(conf({ ...base, 'dfs.ha.namenodes.ns': 'a,b', 'dfs.namenode.http-address.ns.a': 'h:1' }))).toThrow(
       'NameNode b of nameservice ns (listed in dfs.ha.namenodes.ns) has no HTTP address: set dfs.namenode.http-address.ns.b',
     );
-    expect(webHdfsEndpoints(conf({ ...base, 'dfs.namenode.http-address.ns': 'fed.example:9870' }))).toEqual([{ scheme: 'http', host: 'fed.example', port: 9870 }]);
+    expect(webHdfsEndpoints(conf({ ...base, 'dfs.namenode.http-address.ns': 'fed.example:9870' }))).toEqual([
+      { scheme: 'http', host: 'fed.example', port: 9870 },
+    ]);
   });
 
   it('explains a file:/// default file system and other unusable URIs', () => {
     const dir = dirs.make({ 'core-site.xml': siteXml({ 'hadoop.tmp.dir': '/tmp/x' }) });
     const loaded = Configuration.load({ env: { HADOOP_CONF_DIR: dir } });
-    expect(() => webHdfsEndpoints(loaded, '/x')).toThrow(`fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR=${dir})`);
-    expect(() => webHdfsEndpoints(Configuration.withDefaults({}))).toThrow('fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR is not set)');
+    expect(() => webHdfsEndpoints(loaded, '/x')).toThrow(
+      `fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR=${dir})`,
+    );
+    expect(() => webHdfsEndpoints(Configuration.withDefaults({}))).toThrow(
+      'fs.defaultFS is file:///; set it to an hdfs:// or webhdfs:// URI (HADOOP_CONF_DIR is not set)',
+    );
     expect(() => webHdfsEndpoints(conf({}), 'file:///tmp/x')).toThrow(/local file URI, not HDFS/);
-    expect(() => webHdfsEndpoints(conf({}), 's3a://bucket/x')).toThrow('s3a://bucket/x: scheme "s3a" is not served by WebHDFS; use hdfs://, webhdfs:// or swebhdfs://');
+    expect(() => webHdfsEndpoints(conf({}), 's3a://bucket/x')).toThrow(
+      's3a://bucket/x: scheme "s3a" is not served by WebHDFS; use hdfs://, webhdfs:// or swebhdfs://',
+    );
     expect(() => webHdfsEndpoints(conf({ 'fs.defaultFS': 'file:///' }), 'hdfs:///x')).toThrow(/names no NameNode host/);
   });
 });

@@ -23,7 +23,7 @@ const portOf = (file: string) => readFixtureJson<{ port: number }>('ipc', file).
 const webhdfsIndex = readFixtureJson<{ name: string; url: string }[]>('webhdfs', 'index.json');
 const nnHttp = new URL(webhdfsIndex.find((e) => e.name === 'GETHOMEDIRECTORY')!.url);
 const nnRpcAddress = new URL(webhdfsIndex.find((e) => e.url.includes('namenoderpcaddress='))!.url).searchParams.get('namenoderpcaddress')!;
-const rmWeb = new URL(readFixtureJson<{ url: string }[]>('rm-rest', 'index.json')[0]!.url);
+const rmWeb = new URL(readFixtureJson<{ url: string }[]>('rm-rest', 'index.json')[0].url);
 const rmClientPort = portOf('yarnclient-probe/01-client-rm-8032-yarnclient.json');
 const rmSchedulerPort = portOf('distributedshell/05-am-rm-8030-scheduler.json');
 const nnRpcPort = portOf('distributedshell/02-client-nn-9000-upload.json');
@@ -55,7 +55,9 @@ describe('the recorded Hadoop 3.3.6 cluster, rebuilt from its site files', () =>
   });
 
   it('resolves fs.defaultFS to the NameNode HTTP address WebHDFS was recorded on', () => {
-    expect(webHdfsEndpoints(recordedClusterConf())).toEqual([{ scheme: nnHttp.protocol.replace(':', ''), host: nnHttp.hostname, port: Number(nnHttp.port) }]);
+    expect(webHdfsEndpoints(recordedClusterConf())).toEqual([
+      { scheme: nnHttp.protocol.replace(':', ''), host: nnHttp.hostname, port: Number(nnHttp.port) },
+    ]);
     expect(webHdfsEndpoints(recordedClusterConf(), '/fixtures/dir1')).toEqual(webHdfsEndpoints(recordedClusterConf()));
   });
 
@@ -67,7 +69,7 @@ describe('the recorded Hadoop 3.3.6 cluster, rebuilt from its site files', () =>
     expect(conf.get('hadoop.security.authentication')).toBe('simple');
   });
 
-  it("matches the scheduler maximum the RM sent to the AM (yarn.scheduler.maximum-allocation-*, left at default)", () => {
+  it('matches the scheduler maximum the RM sent to the AM (yarn.scheduler.maximum-allocation-*, left at default)', () => {
     const decoded = fixtureText('ipc', 'distributedshell', '05-am-rm-8030-scheduler.decoded.txt');
     const m = /maximumCapability \(1\) \{\s*memory \(1\): (\d+)\s*virtual_cores \(2\): (\d+)/.exec(decoded)!;
     const conf = recordedClusterConf();
@@ -88,7 +90,7 @@ describe('the recorded Hadoop 3.3.6 cluster, rebuilt from its site files', () =>
 
   it('whitelists, in order, every variable the NodeManager passed through to the AM container', () => {
     // Whitelisted variables appear in launch_container.sh as export X=${X:-"<NM value>"}, in whitelist order.
-    const passedThrough = [...amLaunchScript.matchAll(/^export (\w+)=\$\{\1:-/gm)].map((m) => m[1]!);
+    const passedThrough = [...amLaunchScript.matchAll(/^export (\w+)=\$\{\1:-/gm)].map((m) => m[1]);
     expect(passedThrough.length).toBeGreaterThan(5);
     const whitelist = recordedClusterConf().getTrimmedStrings('yarn.nodemanager.env-whitelist');
     const positions = passedThrough.map((name) => whitelist.indexOf(name));

@@ -14,7 +14,11 @@ describe('resourceManagerAddresses without HA', () => {
   });
 
   it('uses an explicit address, its default port when none is written, and https for HTTPS_ONLY', () => {
-    const c = conf({ 'yarn.resourcemanager.address': 'a.example:18032', 'yarn.resourcemanager.scheduler.address': 'b.example', 'yarn.http.policy': 'HTTPS_ONLY' });
+    const c = conf({
+      'yarn.resourcemanager.address': 'a.example:18032',
+      'yarn.resourcemanager.scheduler.address': 'b.example',
+      'yarn.http.policy': 'HTTPS_ONLY',
+    });
     expect(resourceManagerAddresses(c, 'client')).toEqual([{ host: 'a.example', port: 18032 }]);
     expect(resourceManagerAddresses(c, 'scheduler')).toEqual([{ host: 'b.example', port: 8030 }]);
     expect(resourceManagerAddresses(c, 'webapp')).toEqual([{ host: '0.0.0.0', port: 8090, scheme: 'https' }]);
@@ -69,7 +73,11 @@ describe('resourceManagerAddresses with HA', () => {
   });
 
   it('names the missing keys of an id without an address', () => {
-    const c = conf({ 'yarn.resourcemanager.ha.enabled': 'true', 'yarn.resourcemanager.ha.rm-ids': 'rm1,rm2', 'yarn.resourcemanager.hostname.rm1': 'one' });
+    const c = conf({
+      'yarn.resourcemanager.ha.enabled': 'true',
+      'yarn.resourcemanager.ha.rm-ids': 'rm1,rm2',
+      'yarn.resourcemanager.hostname.rm1': 'one',
+    });
     expect(() => resourceManagerAddresses(c, 'scheduler')).toThrow(
       'ResourceManager rm2 (listed in yarn.resourcemanager.ha.rm-ids) has no address: set yarn.resourcemanager.scheduler.address.rm2 or yarn.resourcemanager.hostname.rm2',
     );

@@ -23,7 +23,10 @@ export class TempConfDirs {
 /** A configuration document with the given properties in element form. */
 export function siteXml(props: Record<string, string>, finals: string[] = []): string {
   const body = Object.entries(props)
-    .map(([k, v]) => `  <property>\n    <name>${k}</name>\n    <value>${v}</value>${finals.includes(k) ? '\n    <final>true</final>' : ''}\n  </property>`)
+    .map(
+      ([k, v]) =>
+        `  <property>\n    <name>${k}</name>\n    <value>${v}</value>${finals.includes(k) ? '\n    <final>true</final>' : ''}\n  </property>`,
+    )
     .join('\n');
   return `<?xml version="1.0"?>\n<configuration>\n${body}\n</configuration>\n`;
 }

@@ -62,14 +62,21 @@ describe('Hadoop configuration XML', () => {
   });
 
   it('keeps document order, so a later duplicate is seen last', () => {
-    expect(props('<configuration><property><name>x</name><value>1</value></property><property><name>x</name><value>2</value></property></configuration>')).toEqual([
+    expect(
+      props(
+        '<configuration><property><name>x</name><value>1</value></property><property><name>x</name><value>2</value></property></configuration>',
+      ),
+    ).toEqual([
       ['x', '1', false],
       ['x', '2', false],
     ]);
   });
 
   it('warns about a property without a name and ignores it', () => {
-    const parsed = parseConfigurationSource({ xml: '<configuration>\n<property><value>1</value></property></configuration>', name: 'n.xml' });
+    const parsed = parseConfigurationSource({
+      xml: '<configuration>\n<property><value>1</value></property></configuration>',
+      name: 'n.xml',
+    });
     expect(parsed.properties).toEqual([]);
     expect(parsed.warnings).toEqual(['n.xml:2: <property> without a <name> ignored']);
   });
@@ -83,7 +90,10 @@ describe('Hadoop configuration XML', () => {
       });
       const sub = join(dir, 'sub');
       mkdirSync(sub);
-      writeFileSync(join(sub, 'extra.xml'), `<configuration ${XI}><property><name>included</name><value>2</value></property><xi:include href="../leaf.xml"/></configuration>`);
+      writeFileSync(
+        join(sub, 'extra.xml'),
+        `<configuration ${XI}><property><name>included</name><value>2</value></property><xi:include href="../leaf.xml"/></configuration>`,
+      );
       writeFileSync(join(dir, 'leaf.xml'), '<configuration><property><name>leaf</name><value>4</value></property></configuration>');
       const parsed = parseConfigurationSource(join(dir, 'core-site.xml'));
       expect(parsed.properties.map((p) => [p.name, p.value, p.resource])).toEqual([
@@ -120,10 +130,25 @@ describe('Hadoop configuration XML', () => {
 
   describe('malformed documents name the file and line', () => {
     const cases: [string, string, number, RegExp][] = [
-      ['mismatched end tag', '<configuration>\n<property>\n<name>a</name>\n</propety>\n</configuration>', 4, /<\/propety> does not match <property> opened on line 2/],
+      [
+        'mismatched end tag',
+        '<configuration>\n<property>\n<name>a</name>\n</propety>\n</configuration>',
+        4,
+        /<\/propety> does not match <property> opened on line 2/,
+      ],
       ['unclosed root', '<configuration>\n<property><name>a</name></property>\n', 3, /<configuration> opened on line 1 is never closed/],
-      ['unknown entity', '<configuration>\n<property>\n<name>a</name><value>x &nbsp; y</value></property></configuration>', 3, /unknown entity &nbsp;/],
-      ['bare ampersand', '<configuration><property><name>a</name>\n<value>a & b</value></property></configuration>', 2, /"&" not part of an entity reference/],
+      [
+        'unknown entity',
+        '<configuration>\n<property>\n<name>a</name><value>x &nbsp; y</value></property></configuration>',
+        3,
+        /unknown entity &nbsp;/,
+      ],
+      [
+        'bare ampersand',
+        '<configuration><property><name>a</name>\n<value>a & b</value></property></configuration>',
+        2,
+        /"&" not part of an entity reference/,
+      ],
       ['unquoted attribute', '<configuration>\n\n<property name=a/></configuration>', 3, /must be quoted/],
       ['duplicate attribute', '<configuration><property name="a"\n name="b"/></configuration>', 2, /duplicate attribute "name"/],
       ['two roots', '<configuration/>\n<configuration/>', 2, /only one root element/],
@@ -132,7 +157,12 @@ describe('Hadoop configuration XML', () => {
       ['unterminated comment', '<configuration>\n<!-- never ends\n</configuration>', 2, /unterminated comment/],
       ['double dash in comment', '<configuration>\n\n<!-- a -- b --></configuration>', 3, /"--" inside a comment/],
       ['late XML declaration', '<configuration>\n<?xml version="1.0"?></configuration>', 2, /XML declaration must be at the very start/],
-      ['illegal character reference', '<configuration><property><name>a</name><value>&#0;</value></property></configuration>', 1, /not a legal XML character/],
+      [
+        'illegal character reference',
+        '<configuration><property><name>a</name><value>&#0;</value></property></configuration>',
+        1,
+        /not a legal XML character/,
+      ],
       ['wrong root element', '<?xml version="1.0"?>\n<conf><property/></conf>', 2, /root element is <conf>/],
     ];
     for (const [what, xml, line, message] of cases) {
@@ -148,6 +178,8 @@ describe('Hadoop configuration XML', () => {
 
   it('names an unreadable file', () => {
     const dir = dirs.make();
-    expect(() => parseConfigurationSource(join(dir, 'absent.xml'))).toThrow(`cannot read Hadoop configuration file ${join(dir, 'absent.xml')}: no such file`);
+    expect(() => parseConfigurationSource(join(dir, 'absent.xml'))).toThrow(
+      `cannot read Hadoop configuration file ${join(dir, 'absent.xml')}: no such file`,
+    );
   });
 });

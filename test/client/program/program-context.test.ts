@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { JobPlan } from '../../../client/program/job-request.js';
 import { createProgramContext, type JobSubmitter } from '../../../client/program/program-context.js';
-import { DetachedResultError, describeMainFailure, describeProgramError, JobFailedError, ProgramError } from '../../../client/program/program-errors.js';
+import {
+  DetachedResultError,
+  describeMainFailure,
+  describeProgramError,
+  JobFailedError,
+  ProgramError,
+} from '../../../client/program/program-errors.js';
 import { ApplicationEndedError } from '../../../client/deploy/running/application-waiter.js';
 import type { ApplicationReport } from '../../../client/hadoop/yarn/cluster-reports.js';
 import { programMainOf } from '../../../client/program/program-loader.js';
@@ -19,7 +25,11 @@ function fakeSubmitter(outcomes: Record<string, unknown[] | Error>): JobSubmitte
       plans.push(plan);
       const id = String(plans.length).padStart(32, '0');
       const outcome = outcomes[plan.exportName];
-      return { id, applicationId: 'application_1_0001', result: async () => (outcome instanceof Error ? Promise.reject(outcome) : (outcome ?? [])) };
+      return {
+        id,
+        applicationId: 'application_1_0001',
+        result: async () => (outcome instanceof Error ? Promise.reject(outcome) : (outcome ?? [])),
+      };
     },
   };
 }
@@ -57,7 +67,9 @@ describe('ctx.submit / ctx.run', () => {
   it('refuses a bad request with every problem named, before the submitter sees it', async () => {
     const submitter = fakeSubmitter({});
     const { ctx } = context(submitter);
-    const err = await ctx.submit({ exportName: ' ', parallelism: 0, args: 'x' as unknown as unknown[], name: 5 as unknown as string }).catch((e: unknown) => e);
+    const err = await ctx
+      .submit({ exportName: ' ', parallelism: 0, args: 'x' as unknown as unknown[], name: 5 as unknown as string })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProgramError);
     expect((err as Error).message).toBe(
       'ctx.submit(): exportName must name the bundle export every task calls (e.g. "countWords"); parallelism must be a whole number from 1 to 10000 (got 0); ' +
@@ -65,31 +77,42 @@ describe('ctx.submit / ctx.run', () => {
     );
     await expect(ctx.submit({ exportName: 'f', args: [10n] })).rejects.toThrow(/args must be JSON-serialisable/);
     // The AM's own limit (MAX_PARALLELISM), checked here before anything is uploaded.
-    await expect(ctx.submit({ exportName: 'f', parallelism: 10_001 })).rejects.toThrow('parallelism must be a whole number from 1 to 10000 (got 10001)');
+    await expect(ctx.submit({ exportName: 'f', parallelism: 10_001 })).rejects.toThrow(
+      'parallelism must be a whole number from 1 to 10000 (got 10001)',
+    );
     expect(submitter.plans).toEqual([]);
   });
 
   it('a failed job main() never asked about fails the program after main() returns; one main() awaited and caught does not', async () => {
     const failure = new JobFailedError('f'.repeat(32), 'FAILED', 'task 0: boom');
-    const unobserved = runProgram(async (ctx: ProgramContext) => {
-      await ctx.submit({ exportName: 'bad' });
-      return 'returned';
-    }, context(fakeSubmitter({ bad: failure })));
+    const unobserved = runProgram(
+      async (ctx: ProgramContext) => {
+        await ctx.submit({ exportName: 'bad' });
+        return 'returned';
+      },
+      context(fakeSubmitter({ bad: failure })),
+    );
     await expect(unobserved).rejects.toBe(failure);
 
-    const handled = await runProgram(async (ctx: ProgramContext) => {
-      const job = await ctx.submit({ exportName: 'bad' });
-      return job.result().catch((e: Error) => `handled: ${e.message}`);
-    }, context(fakeSubmitter({ bad: failure })));
+    const handled = await runProgram(
+      async (ctx: ProgramContext) => {
+        const job = await ctx.submit({ exportName: 'bad' });
+        return job.result().catch((e: Error) => `handled: ${e.message}`);
+      },
+      context(fakeSubmitter({ bad: failure })),
+    );
     expect(handled.value).toBe(`handled: job ${'f'.repeat(32)} FAILED: task 0: boom`);
   });
 
   it('detached: handles carry the ids, result() says why there is none, the runner waits for nothing', async () => {
-    const outcome = await runProgram(async (ctx: ProgramContext) => {
-      const job = await ctx.submit({ exportName: 'countWords', parallelism: 2 });
-      const err = await job.result().catch((e: unknown) => e);
-      return { id: job.id, app: job.applicationId, detached: ctx.detached, err };
-    }, context(fakeSubmitter({ countWords: new Error('never followed') }), true));
+    const outcome = await runProgram(
+      async (ctx: ProgramContext) => {
+        const job = await ctx.submit({ exportName: 'countWords', parallelism: 2 });
+        const err = await job.result().catch((e: unknown) => e);
+        return { id: job.id, app: job.applicationId, detached: ctx.detached, err };
+      },
+      context(fakeSubmitter({ countWords: new Error('never followed') }), true),
+    );
     const value = outcome.value as { id: string; app: string; detached: boolean; err: unknown };
     expect(value).toMatchObject({ id: '0'.repeat(31) + '1', app: 'application_1_0001', detached: true });
     expect(value.err).toBeInstanceOf(DetachedResultError);
@@ -105,8 +128,12 @@ describe('finding main() and describing its error', () => {
     expect(() => programMainOf({ countWords: main }, 'default', 'wc.mjs')).toThrow(
       'wc.mjs has no default export, so it is not a program: add `export default async function main(ctx) { ... }`, or name the export holding main with -c (its exported functions: countWords)',
     );
-    expect(() => programMainOf({ countWords: main }, 'mian', 'wc.mjs')).toThrow('wc.mjs exports no function named "mian" (its exported functions: countWords)');
-    expect(() => programMainOf({ default: 42 }, 'default', 'wc.mjs')).toThrow('wc.mjs: the export "default" is a number, not a main(ctx) function');
+    expect(() => programMainOf({ countWords: main }, 'mian', 'wc.mjs')).toThrow(
+      'wc.mjs exports no function named "mian" (its exported functions: countWords)',
+    );
+    expect(() => programMainOf({ default: 42 }, 'default', 'wc.mjs')).toThrow(
+      'wc.mjs: the export "default" is a number, not a main(ctx) function',
+    );
   });
 
   it('keeps the message and the first stack frames, not the whole stack', () => {
@@ -131,9 +158,15 @@ describe('finding main() and describing its error', () => {
     internal.stack = 'Error: only Node frames\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)';
     expect(describeMainFailure(internal)).toBe('main() failed: only Node frames');
 
-    const failed = new JobFailedError('f'.repeat(32), 'FAILED', 'task 0 ...\n    at x (y.mjs:1:1)', { summary: `job ${'f'.repeat(32)} FAILED: task 0 (attempt 1) failed: Error: no (wc.mjs:3:4)`, detail: '...' });
+    const failed = new JobFailedError('f'.repeat(32), 'FAILED', 'task 0 ...\n    at x (y.mjs:1:1)', {
+      summary: `job ${'f'.repeat(32)} FAILED: task 0 (attempt 1) failed: Error: no (wc.mjs:3:4)`,
+      detail: '...',
+    });
     expect(describeMainFailure(failed)).toBe(`job ${'f'.repeat(32)} FAILED: task 0 (attempt 1) failed: Error: no (wc.mjs:3:4)`);
-    const ended = new ApplicationEndedError('application_1_0001 ended FAILED/FAILED:\nAM exited\n    at Object.<anonymous> (/am/x.js:1:1)', {} as ApplicationReport);
+    const ended = new ApplicationEndedError(
+      'application_1_0001 ended FAILED/FAILED:\nAM exited\n    at Object.<anonymous> (/am/x.js:1:1)',
+      {} as ApplicationReport,
+    );
     expect(describeMainFailure(ended)).toBe('application_1_0001 ended FAILED/FAILED:\n  AM exited');
   });
 });

@@ -34,7 +34,8 @@ export interface SubmittedAm {
 export function requireBuild(): void {
   const root = loomInstallRoot();
   for (const entry of [RuntimeEntryPoints.appMaster, RuntimeEntryPoints.taskExecutor]) {
-    if (!existsSync(join(root, entry))) throw new Error(`${entry} is missing: run \`npx tsc -p tsconfig.build.json\` (npm test does) before this test`);
+    if (!existsSync(join(root, entry)))
+      throw new Error(`${entry} is missing: run \`npx tsc -p tsconfig.build.json\` (npm test does) before this test`);
   }
 }
 
@@ -57,8 +58,14 @@ export async function submitLoomAm(cluster: MiniCluster, settings: Record<string
     const stagingPath = `/user/${USER}/.loom/${app.applicationId}`;
     const fsUri = cluster.defaultFs;
     const upload = async (localPath: string, name: string, type: 'FILE' | 'ARCHIVE', permission?: string): Promise<LocalResourceSpec> => {
-      const [staged] = await uploadToStaging({ client: hdfs, localPath, stagingDir: stagingPath, targetName: name, ...(permission ? { permission } : {}) });
-      return { uri: `${fsUri}${staged!.hdfsPath}`, size: staged!.size, timestamp: staged!.modificationTime, type, visibility: 'APPLICATION' };
+      const [staged] = await uploadToStaging({
+        client: hdfs,
+        localPath,
+        stagingDir: stagingPath,
+        targetName: name,
+        ...(permission ? { permission } : {}),
+      });
+      return { uri: `${fsUri}${staged.hdfsPath}`, size: staged.size, timestamp: staged.modificationTime, type, visibility: 'APPLICATION' };
     };
     const localResources: Record<string, LocalResourceSpec> = {
       [LocalResourceNames.runtime]: await upload(runtime.path, runtime.fileName, 'ARCHIVE'),
@@ -66,7 +73,14 @@ export async function submitLoomAm(cluster: MiniCluster, settings: Record<string
       [LocalResourceNames.secret]: await upload(join(local, LocalResourceNames.secret), LocalResourceNames.secret, 'FILE', '600'),
     };
     await yarn.submitApplication(
-      amSubmission({ applicationId: app.applicationId, conf, mode: 'session', localResources, stagingDirUri: `${fsUri}${stagingPath}`, user: USER }),
+      amSubmission({
+        applicationId: app.applicationId,
+        conf,
+        mode: 'session',
+        localResources,
+        stagingDirUri: `${fsUri}${stagingPath}`,
+        user: USER,
+      }),
     );
     return {
       applicationId: app.applicationId,

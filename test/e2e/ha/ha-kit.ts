@@ -53,7 +53,9 @@ export function restOf(report: ApplicationReport, secret: string): DispatcherCli
 /** Every `allocated` event of the RM's log for the application (the current RM core's log). */
 export function allocations(kit: SessionKit, appId: string): Extract<RmEvent, { type: 'allocated' }>[] {
   const prefix = appId.replace('application_', 'appattempt_');
-  return kit.cluster.resourceManager.core.events.filter((e): e is Extract<RmEvent, { type: 'allocated' }> => e.type === 'allocated' && e.attemptId.startsWith(prefix));
+  return kit.cluster.resourceManager.core.events.filter(
+    (e): e is Extract<RmEvent, { type: 'allocated' }> => e.type === 'allocated' && e.attemptId.startsWith(prefix),
+  );
 }
 
 /** Mark files per job name (`job1-task0-<uuid>` -> job1). */
@@ -68,7 +70,7 @@ export async function marksByJob(kit: SessionKit, dir: string): Promise<Record<s
   const counts: Record<string, number> = {};
   for (const n of names) {
     const m = /^(job\d+)-task\d+-/.exec(n);
-    if (m) counts[m[1]!] = (counts[m[1]!] ?? 0) + 1;
+    if (m) counts[m[1]] = (counts[m[1]] ?? 0) + 1;
   }
   return counts;
 }
@@ -77,7 +79,8 @@ export async function marksByJob(kit: SessionKit, dir: string): Promise<Record<s
 export function livePids(kit: SessionKit, appId: string): Map<string, number> {
   const prefix = appId.replace('application_', 'container_');
   const out = new Map<string, number>();
-  for (const nm of kit.cluster.nodes) for (const [id, pid] of nm.livePids()) if (id.replace(/_e\d+_/, '_').startsWith(prefix)) out.set(id, pid);
+  for (const nm of kit.cluster.nodes)
+    for (const [id, pid] of nm.livePids()) if (id.replace(/_e\d+_/, '_').startsWith(prefix)) out.set(id, pid);
   return out;
 }
 
@@ -127,10 +130,14 @@ export async function withSession<T>(kit: SessionKit, body: (session: StartedSes
   const started = await kit.loom(['yarn-session', '-d']);
   if (started.code !== 0) throw new Error(`yarn-session -d exited with ${started.code}:\n${started.stderr}`);
   const id = applicationIdIn(started.stdout);
-  return withLogs(kit, () => id, async () => {
-    const report = await attemptServing(kit, id, 1);
-    const props = await readSessionProperties(sessionPropertiesPath(kit.user, kit.dir));
-    if (props?.applicationId !== id) throw new Error(`the properties file does not name ${id}`);
-    return body({ id, report, secret: props.secret });
-  });
+  return withLogs(
+    kit,
+    () => id,
+    async () => {
+      const report = await attemptServing(kit, id, 1);
+      const props = await readSessionProperties(sessionPropertiesPath(kit.user, kit.dir));
+      if (props?.applicationId !== id) throw new Error(`the properties file does not name ${id}`);
+      return body({ id, report, secret: props.secret });
+    },
+  );
 }

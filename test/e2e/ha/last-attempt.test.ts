@@ -28,7 +28,10 @@ describe('the AM killed on its last attempt', () => {
       await k.cluster.faults.failAmAttempt(id);
       await attemptServing(k, id, 2);
       // Attempt 2 took the store over and kept everything: it cannot tell it is the last.
-      await k.waitFor('attempt 2 to record itself in the HA store', async () => (await k.fs.listStatus(`${staging}/ha/masters`)).length === 2);
+      await k.waitFor(
+        'attempt 2 to record itself in the HA store',
+        async () => (await k.fs.listStatus(`${staging}/ha/masters`)).length === 2,
+      );
       await k.cluster.faults.failAmAttempt(id);
 
       const ended = await k.waitFor('the application to end', async () => {

@@ -27,7 +27,11 @@ describe('loom run across an AM restart', () => {
         const job2 = /submitted job ([0-9a-f]{32}) \(job 2\)/.exec(run.stderr())?.[1];
         expect(job2, run.stderr()).toBeDefined();
         // Killed once attempt 1 knows both tasks run (a task still deploying at the kill may run again).
-        await k.waitFor('job 2 running on attempt 1', async () => (await restOf(first, secret).getJob(job2!)).tasks.every((t) => t.state === 'RUNNING'), 10_000);
+        await k.waitFor(
+          'job 2 running on attempt 1',
+          async () => (await restOf(first, secret).getJob(job2!)).tasks.every((t) => t.state === 'RUNNING'),
+          10_000,
+        );
 
         await k.cluster.faults.failAmAttempt(id);
         const second = await attemptServing(k, id, 2);
@@ -38,7 +42,11 @@ describe('loom run across an AM restart', () => {
 
         // Released once attempt 2 has the TaskExecutor back with job 2's tasks: a task that ends while
         // no AM listens is run again (the takeover's business, not the client's).
-        await k.waitFor('job 2 running on attempt 2', async () => (await restOf(second, secret).getJob(job2!)).tasks.every((t) => t.state === 'RUNNING' && t.taskExecutorId), 20_000);
+        await k.waitFor(
+          'job 2 running on attempt 2',
+          async () => (await restOf(second, secret).getJob(job2!)).tasks.every((t) => t.state === 'RUNNING' && t.taskExecutorId),
+          20_000,
+        );
         await k.fs.create(release, Buffer.from('go'));
         const done = await run.exited;
         expect(done.code, done.stderr).toBe(0);
@@ -66,11 +74,19 @@ describe('loom run across an AM restart', () => {
         await k.waitFor('both tasks marked', async () => (await marksByJob(k, marks)).job7 === 2, 30_000);
         const jobId = /submitted job ([0-9a-f]{32})/.exec(run.stderr())?.[1];
         expect(jobId, run.stderr()).toBeDefined();
-        await k.waitFor('running on attempt 1', async () => (await restOf(first, secret).getJob(jobId!)).tasks.every((t) => t.state === 'RUNNING'), 10_000);
+        await k.waitFor(
+          'running on attempt 1',
+          async () => (await restOf(first, secret).getJob(jobId!)).tasks.every((t) => t.state === 'RUNNING'),
+          10_000,
+        );
         await k.cluster.faults.failAmAttempt(id);
         const second = await attemptServing(k, id, 2);
         await k.waitFor('the move line', () => run.stderr().includes(`(attempt 2); following job ${jobId} there`), 20_000);
-        await k.waitFor('running on attempt 2', async () => (await restOf(second, secret).getJob(jobId!)).tasks.every((t) => t.state === 'RUNNING' && t.taskExecutorId), 20_000);
+        await k.waitFor(
+          'running on attempt 2',
+          async () => (await restOf(second, secret).getJob(jobId!)).tasks.every((t) => t.state === 'RUNNING' && t.taskExecutorId),
+          20_000,
+        );
         await k.fs.create(release, Buffer.from('go'));
         const done = await run.exited;
         expect(done.code, done.stderr).toBe(0);

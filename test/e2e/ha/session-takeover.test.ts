@@ -20,16 +20,31 @@ describe('a session across an AM restart', () => {
     const marks = `/user/${k.user}/ha-session/marks`;
     const release = `/user/${k.user}/ha-session/release`;
     await withSession(k, async ({ id, report: first, secret }) => {
-
       // Before the kill: one job finished, one running on all four slots of two TaskExecutors.
       const finished = await k.loom(['run', '-c', 'mark', '-p', '2', '--name', 'finished before', THREE_JOBS, marks, 'job1']);
       expect(finished.code, finished.stderr).toBe(0);
       const finishedResults = JSON.parse(finished.stdout) as unknown[];
-      const running = await k.loom(['run', '-d', '-c', 'markAndWait', '-p', '4', '--name', 'running at the kill', THREE_JOBS, marks, 'job2', release]);
+      const running = await k.loom([
+        'run',
+        '-d',
+        '-c',
+        'markAndWait',
+        '-p',
+        '4',
+        '--name',
+        'running at the kill',
+        THREE_JOBS,
+        marks,
+        'job2',
+        release,
+      ]);
       expect(running.code, running.stderr).toBe(0);
       const runningId = running.stdout.trim();
       await k.waitFor('the running job on every slot', async () => (await marksByJob(k, marks)).job2 === 4, 30_000);
-      const taskExecutors = allocations(k, id).filter((a) => !a.isAm).map((a) => a.containerId).sort();
+      const taskExecutors = allocations(k, id)
+        .filter((a) => !a.isAm)
+        .map((a) => a.containerId)
+        .sort();
       expect(taskExecutors).toHaveLength(2);
 
       await k.cluster.faults.failAmAttempt(id);
@@ -71,7 +86,11 @@ describe('a session across an AM restart', () => {
       const after = await k.loom(['run', '-c', 'mark', '-p', '2', THREE_JOBS, marks, 'job3']);
       expect(after.code, after.stderr).toBe(0);
       expect(await marksByJob(k, marks)).toEqual({ job1: 2, job2: 4, job3: 2 });
-      expect(allocations(k, id).filter((a) => a.attemptId.endsWith('_000002')).map((a) => a.isAm)).toEqual([true]);
+      expect(
+        allocations(k, id)
+          .filter((a) => a.attemptId.endsWith('_000002'))
+          .map((a) => a.isAm),
+      ).toEqual([true]);
 
       const staging = stagingDirOf(k, id);
       expect(await exists(k, `${staging}/ha`)).toBe(true);

@@ -74,7 +74,11 @@ describe('client lease on the mini cluster', () => {
 
     // Attached, then `detach`: the client releases the lease and exits; the cluster runs on.
     const detaching = k.spawnLoom(['yarn-session', '-nm', 'detached later']);
-    const detachedLaterId = await k.waitFor('the second session to run', () => /Loom session \S+ is running/.test(detaching.stdout()) && applicationIdIn(detaching.stdout()), 60_000);
+    const detachedLaterId = await k.waitFor(
+      'the second session to run',
+      () => /Loom session \S+ is running/.test(detaching.stdout()) && applicationIdIn(detaching.stdout()),
+      60_000,
+    );
     const detachedLaterSecret = await secretOf(k, detachedLaterId);
     const detachedLaterReport = await k.report(detachedLaterId);
     expect((await leaseOf(detachedLaterReport, detachedLaterSecret)).attached).toBe(true);
@@ -86,7 +90,11 @@ describe('client lease on the mini cluster', () => {
 
     // An attached session, with a TaskExecutor running a job's worth of containers.
     const client = k.spawnLoom(['yarn-session', '-nm', 'attached one']);
-    const attachedId = await k.waitFor('the attached session to run', () => /Loom session \S+ is running/.test(client.stdout()) && applicationIdIn(client.stdout()), 60_000);
+    const attachedId = await k.waitFor(
+      'the attached session to run',
+      () => /Loom session \S+ is running/.test(client.stdout()) && applicationIdIn(client.stdout()),
+      60_000,
+    );
     const secret = await secretOf(k, attachedId);
     const job = await k.loom(['run', '-c', 'square', '-p', '2', JOBS]);
     expect(job.code, job.stderr).toBe(0);
@@ -117,35 +125,64 @@ describe('client lease on the mini cluster', () => {
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(running.map(([id]) => id)); // oldest first
     for (const [id, name, report] of running) {
       const line = lines.find((l) => l.startsWith(id));
-      expect(line, listed.stdout).toMatch(new RegExp(`^${id}\\s+${name}\\s+session\\s+RUNNING\\s+(\\d+s|\\d+m \\d\\ds)\\s+default\\s+\\S+$`));
+      expect(line, listed.stdout).toMatch(
+        new RegExp(`^${id}\\s+${name}\\s+session\\s+RUNNING\\s+(\\d+s|\\d+m \\d\\ds)\\s+default\\s+\\S+$`),
+      );
       expect(line!.endsWith(report.trackingUrl)).toBe(true);
       expect(report.trackingUrl).toMatch(/^http:\/\/.+\/proxy\/application_/);
     }
     const viaSession = await k.loom(['yarn-session', '--list']);
-    expect(viaSession.stdout.split('\n').filter((l) => l.startsWith('application_')).map((l) => l.split(/\s+/)[0])).toEqual(running.map(([id]) => id));
+    expect(
+      viaSession.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('application_'))
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(running.map(([id]) => id));
 
     // SIGKILL: no chance to stop anything. The lease ends the cluster.
     client.child.kill('SIGKILL');
     const killedAt = Date.now();
     const deadline = HEARTBEAT_TIMEOUT_MS + 10_000;
-    const ended = await k.waitFor('the attached cluster to end', async () => {
-      const r = await k.report(attachedId);
-      return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) && r;
-    }, deadline);
+    const ended = await k.waitFor(
+      'the attached cluster to end',
+      async () => {
+        const r = await k.report(attachedId);
+        return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) && r;
+      },
+      deadline,
+    );
     expect(ended).toMatchObject({ state: 'FINISHED', finalStatus: 'KILLED' });
     expect(ended.diagnostics).toMatch(/Loom client lease expired: the attached client went silent \(its last lease heartbeat came at \S+Z/);
     expect(ended.diagnostics).toContain('loom.client.heartbeat-timeout is 3 s');
-    const left = await k.waitFor('no container of the attached cluster to be left', async () => (await leftovers(k, attachedId)).length === 0, Math.max(1, killedAt + deadline - Date.now()));
+    const left = await k.waitFor(
+      'no container of the attached cluster to be left',
+      async () => (await leftovers(k, attachedId)).length === 0,
+      Math.max(1, killedAt + deadline - Date.now()),
+    );
     expect(left).toBe(true);
     // The AM ended it on purpose, so it removed its staging dir.
-    await k.waitFor('the staging dir to go', async () => !(await k.fs.getFileStatus(`/user/${k.user}/.loom/${attachedId}`).then(() => true, () => false)), 10_000);
+    await k.waitFor(
+      'the staging dir to go',
+      async () =>
+        !(await k.fs.getFileStatus(`/user/${k.user}/.loom/${attachedId}`).then(
+          () => true,
+          () => false,
+        )),
+      10_000,
+    );
 
     // The detached clusters have been without any client far longer than the timeout, and live.
     expect(Date.now() - detachedSince).toBeGreaterThan(2 * HEARTBEAT_TIMEOUT_MS);
     expect((await k.report(detachedId)).state).toBe('RUNNING');
     expect((await k.report(detachedLaterId)).state).toBe('RUNNING');
     const after = await k.loom(['list-clusters']);
-    expect(after.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0])).toEqual([detachedId, detachedLaterId]);
+    expect(
+      after.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual([detachedId, detachedLaterId]);
 
     for (const id of [detachedId, detachedLaterId]) {
       const stopped = await k.loom(['yarn-session', '-id', id], { stdin: 'stop\n' });

@@ -19,10 +19,17 @@ describe('application mode (run-application -t yarn-application)', () => {
     expect(run.code, run.stderr).toBe(0);
     const appId = loomApplicationId(run.stdout);
     expect(run.stdout).toContain(`application ${appId} ended FINISHED/SUCCEEDED`);
-    expect(run.stderr).toMatch(new RegExp(`wrote \\d+ file\\(s\\) to HDFS: .*/\\.loom/${appId}/word-count-[0-9a-f]{12}\\.mjs \\(\\d+ bytes\\)`));
+    expect(run.stderr).toMatch(
+      new RegExp(`wrote \\d+ file\\(s\\) to HDFS: .*/\\.loom/${appId}/word-count-[0-9a-f]{12}\\.mjs \\(\\d+ bytes\\)`),
+    );
     expect(JSON.parse(await readHdfsText(kit, `${output}/counts.json`))).toEqual(await expectedCounts());
     // -p 3 reached main()'s job through parallelism.default: one part per task.
-    expect((await kit.fs.listStatus(output)).map((s) => s.pathSuffix).filter((n) => n.startsWith('part-')).sort()).toEqual(['part-0.json', 'part-1.json', 'part-2.json']);
+    expect(
+      (await kit.fs.listStatus(output))
+        .map((s) => s.pathSuffix)
+        .filter((n) => n.startsWith('part-'))
+        .sort(),
+    ).toEqual(['part-0.json', 'part-1.json', 'part-2.json']);
     const report = await kit.report(appId);
     expect(report).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED', applicationType: 'Loom' });
     expect(report.name).toBe('Loom application: word-count.mjs');
@@ -41,15 +48,25 @@ describe('application mode (run-application -t yarn-application)', () => {
     const appId = loomApplicationId(run.stdout);
     expect(run.stdout).toMatch(/Dashboard: http:\/\/\S+/);
     expect(run.stdout).not.toContain('ended');
-    const ended = await kit.waitFor('the application to end', async () => {
-      const r = await kit!.report(appId);
-      return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) ? r : undefined;
-    }, 45_000);
+    const ended = await kit.waitFor(
+      'the application to end',
+      async () => {
+        const r = await kit!.report(appId);
+        return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) ? r : undefined;
+      },
+      45_000,
+    );
     expect(ended).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED' });
     expect(JSON.parse(await readHdfsText(kit, `${output}/counts.json`))).toEqual(await expectedCounts());
     // The client wrote the configuration and the secret, and no copy of the bundle.
-    const written = /this submission wrote \d+ file\(s\) to HDFS: (.*)/.exec(run.stderr)![1]!.split(', ').map((f) => f.replace(/^.*\//, ''));
-    expect(written.map((f) => f.replace(/ \(\d+ bytes\)$/, '')).filter((f) => !f.startsWith('loom-runtime-'))).toEqual(['loom-conf.yaml', 'loom-secret']);
+    const written = /this submission wrote \d+ file\(s\) to HDFS: (.*)/
+      .exec(run.stderr)![1]
+      .split(', ')
+      .map((f) => f.replace(/^.*\//, ''));
+    expect(written.map((f) => f.replace(/ \(\d+ bytes\)$/, '')).filter((f) => !f.startsWith('loom-runtime-'))).toEqual([
+      'loom-conf.yaml',
+      'loom-secret',
+    ]);
     expect((await kit.fs.listStatus(`/user/${kit.user}/bundles`)).map((s) => s.pathSuffix)).toEqual(['word-count.mjs']);
     await kit.waitFor('the staging dir to be gone', async () => JSON.stringify(await stagingRootEntries(kit!)) === '["runtime"]', 10_000);
   }, 60_000);

@@ -23,7 +23,9 @@ describe('failing programs and bad input', () => {
     expect(run.stdout).toContain('main() failed: word-count needs the HDFS path of a text file');
     const report = await kit.report(appId);
     expect(report).toMatchObject({ state: 'FINISHED', finalStatus: 'FAILED' });
-    expect(report.diagnostics).toMatch(/^main\(\) failed: word-count needs the HDFS path of a text file: word-count\.mjs <input> \[<output dir>\]\n\s+at main \(file:\/\/\S+\/word-count-[0-9a-f]{12}\.mjs:\d+:\d+\)/);
+    expect(report.diagnostics).toMatch(
+      /^main\(\) failed: word-count needs the HDFS path of a text file: word-count\.mjs <input> \[<output dir>\]\n\s+at main \(file:\/\/\S+\/word-count-[0-9a-f]{12}\.mjs:\d+:\d+\)/,
+    );
     expect(await stagingRootEntries(kit)).toEqual(['runtime']);
   }, 60_000);
 
@@ -36,7 +38,7 @@ describe('failing programs and bad input', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
     const [app] = await kit.yarn.getApplications();
     expect(app).toMatchObject({ state: 'FINISHED', finalStatus: 'FAILED' });
-    expect(app!.diagnostics).toMatch(/no-such-input\.txt/);
+    expect(app.diagnostics).toMatch(/no-such-input\.txt/);
     expect(await stagingRootEntries(kit)).toEqual(['runtime']);
   }, 60_000);
 
@@ -45,17 +47,38 @@ describe('failing programs and bad input', () => {
     const { input } = await uploadInput(kit, 'wc-bad');
     const missing = join(kit.dir, 'no-such-bundle.mjs');
     const cases: { args: string[]; code: number; message: RegExp }[] = [
-      { args: ['run-application', '-t', 'yarn-application', missing, input], code: 1, message: /bundle .*no-such-bundle\.mjs does not exist: give an \.mjs\/\.js file or a directory holding one/ },
+      {
+        args: ['run-application', '-t', 'yarn-application', missing, input],
+        code: 1,
+        message: /bundle .*no-such-bundle\.mjs does not exist: give an \.mjs\/\.js file or a directory holding one/,
+      },
       { args: ['run', '-t', 'yarn-per-job', missing, input], code: 1, message: /bundle .*no-such-bundle\.mjs does not exist/ },
       {
         args: ['run-application', '-t', 'yarn-application', hdfsUri(kit, `/user/${kit.user}/bundles/nope.mjs`), input],
         code: 1,
-        message: /bundle hdfs:\/\/\S+\/user\/\S+\/bundles\/nope\.mjs does not exist on HDFS: upload it first \(loom fs -put <file> \/user\/\S+\/bundles\/nope\.mjs\), or give the local file/,
+        message:
+          /bundle hdfs:\/\/\S+\/user\/\S+\/bundles\/nope\.mjs does not exist on HDFS: upload it first \(loom fs -put <file> \/user\/\S+\/bundles\/nope\.mjs\), or give the local file/,
       },
-      { args: ['run', '-t', 'yarn-perjob', WORD_COUNT, input], code: 2, message: /unknown target -t yarn-perjob: use one of remote, yarn-session, yarn-per-job/ },
-      { args: ['run-application', '-t', 'yarn-per-job', WORD_COUNT, input], code: 2, message: /unknown target -t yarn-per-job: use one of yarn-application/ },
-      { args: ['run', '-m', 'localhost:8081', WORD_COUNT, input], code: 2, message: /-m localhost:8081 is not supported: the only -m Loom knows is yarn-cluster/ },
-      { args: ['run', '-m', 'yarn-cluster', '-yjq', '1', WORD_COUNT, input], code: 2, message: /unknown flag -yjq: the -y flags Loom knows are -yjm, -ytm, -ys, -ynm, -yqu, -yid, -yt, -yD/ },
+      {
+        args: ['run', '-t', 'yarn-perjob', WORD_COUNT, input],
+        code: 2,
+        message: /unknown target -t yarn-perjob: use one of remote, yarn-session, yarn-per-job/,
+      },
+      {
+        args: ['run-application', '-t', 'yarn-per-job', WORD_COUNT, input],
+        code: 2,
+        message: /unknown target -t yarn-per-job: use one of yarn-application/,
+      },
+      {
+        args: ['run', '-m', 'localhost:8081', WORD_COUNT, input],
+        code: 2,
+        message: /-m localhost:8081 is not supported: the only -m Loom knows is yarn-cluster/,
+      },
+      {
+        args: ['run', '-m', 'yarn-cluster', '-yjq', '1', WORD_COUNT, input],
+        code: 2,
+        message: /unknown flag -yjq: the -y flags Loom knows are -yjm, -ytm, -ys, -ynm, -yqu, -yid, -yt, -yD/,
+      },
       { args: ['run-application', '-ytm', '2x', WORD_COUNT, input], code: 2, message: /-ytm="2x" has an unknown unit "x"/ },
     ];
     for (const c of cases) {

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 describe('per-job mode (run -t yarn-per-job)', () => {
-  it('attached: main() gets the results back, the job\'s cluster ends FINISHED/SUCCEEDED and leaves no staging dir', async () => {
+  it("attached: main() gets the results back, the job's cluster ends FINISHED/SUCCEEDED and leaves no staging dir", async () => {
     kit = await startSessionKit();
     const { input, output } = await uploadInput(kit, 'wc-per-job');
     const run = await kit.loom(['run', '-t', 'yarn-per-job', '-p', '2', WORD_COUNT, input, output]);
@@ -26,26 +26,48 @@ describe('per-job mode (run -t yarn-per-job)', () => {
 
     const apps = await kit.yarn.getApplications();
     expect(apps).toHaveLength(1);
-    const appId = apps[0]!.applicationId;
+    const appId = apps[0].applicationId;
     expect(run.stderr).toMatch(new RegExp(`job [0-9a-f]{32} runs in its own cluster ${appId}`));
-    expect(await kit.report(appId)).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED', name: 'Loom per-job: word count of ' + input });
+    expect(await kit.report(appId)).toMatchObject({
+      state: 'FINISHED',
+      finalStatus: 'SUCCEEDED',
+      name: 'Loom per-job: word count of ' + input,
+    });
     expect(await stagingRootEntries(kit)).toEqual(['runtime']);
   }, 60_000);
 
   it('detached (-d): the command prints the job and application ids and exits; the cluster runs the job and ends SUCCEEDED by itself', async () => {
     kit = await startSessionKit();
     const { input, output } = await uploadInput(kit, 'wc-per-job-d');
-    const run = await kit.loom(['run', '-m', 'yarn-cluster', '-d', '-ys', '1', '-ynm', 'wc detached', '-yD', 'yarn.application-attempts=1', WORD_COUNT, input, output]);
+    const run = await kit.loom([
+      'run',
+      '-m',
+      'yarn-cluster',
+      '-d',
+      '-ys',
+      '1',
+      '-ynm',
+      'wc detached',
+      '-yD',
+      'yarn.application-attempts=1',
+      WORD_COUNT,
+      input,
+      output,
+    ]);
     expect(run.code, run.stderr).toBe(0);
-    const [jobId, appId] = run.stdout.split('\n')[0]!.split('\t');
+    const [jobId, appId] = run.stdout.split('\n')[0].split('\t');
     expect(jobId).toMatch(/^[0-9a-f]{32}$/);
     expect(appId).toMatch(/^application_\d+_\d+$/);
     // main() returned the ids without waiting for the job.
     expect(JSON.parse(run.stdout.slice(run.stdout.indexOf('{')))).toEqual({ job: jobId, applicationId: appId });
-    const ended = await kit.waitFor('the per-job cluster to end', async () => {
-      const r = await kit!.report(appId!);
-      return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) ? r : undefined;
-    }, 45_000);
+    const ended = await kit.waitFor(
+      'the per-job cluster to end',
+      async () => {
+        const r = await kit!.report(appId);
+        return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) ? r : undefined;
+      },
+      45_000,
+    );
     expect(ended).toMatchObject({ state: 'FINISHED', finalStatus: 'SUCCEEDED', name: 'wc detached' });
     expect(ended.diagnostics).toContain(`job ${jobId} FINISHED`);
     expect(await countsFromParts(kit, output)).toEqual(await expectedCounts());

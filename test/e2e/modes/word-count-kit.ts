@@ -36,7 +36,8 @@ export async function countsFromParts(kit: SessionKit, output: string): Promise<
   const parts = (await kit.fs.listStatus(output)).filter((s) => /^part-\d+\.json$/.test(s.pathSuffix));
   if (parts.length === 0) throw new Error(`no part files in ${output}`);
   for (const p of parts) {
-    for (const [w, n] of Object.entries(JSON.parse(await readHdfsText(kit, `${output}/${p.pathSuffix}`)) as Record<string, number>)) total[w] = (total[w] ?? 0) + n;
+    for (const [w, n] of Object.entries(JSON.parse(await readHdfsText(kit, `${output}/${p.pathSuffix}`)) as Record<string, number>))
+      total[w] = (total[w] ?? 0) + n;
   }
   return total;
 }
@@ -61,5 +62,5 @@ export function hdfsUri(kit: SessionKit, path: string): string {
 export function loomApplicationId(text: string): string {
   const m = /Loom application (application_\d+_\d+)/.exec(text);
   if (!m) throw new Error(`no "Loom application <id>" line in:\n${text}`);
-  return m[1]!;
+  return m[1];
 }

@@ -55,7 +55,7 @@ describe('restart-strategy fixed-delay on the mini cluster', () => {
     const result = await run.exited;
     expect(result.code).toBe(1);
     const [job] = await rest.listJobs();
-    const details = await rest.getJob(job!.id);
+    const details = await rest.getJob(job.id);
     expect(details.state).toBe('FAILED');
     expect(details.tasks[0]).toMatchObject({ state: 'FAILED', attempt: 4 });
     const lines = details.error!.split('\n');

@@ -6,7 +6,15 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedCounts, loomApplicationId, readHdfsText, uploadInput, WORD_COUNT } from '../modes/word-count-kit.js';
-import { amContainerId, editLogOffset, hdfsWritesSince, launchScripts, localizationCounters, publicCache, useShippedNodeKit } from './runtime-e2e-kit.js';
+import {
+  amContainerId,
+  editLogOffset,
+  hdfsWritesSince,
+  launchScripts,
+  localizationCounters,
+  publicCache,
+  useShippedNodeKit,
+} from './runtime-e2e-kit.js';
 
 const kit = useShippedNodeKit();
 
@@ -15,13 +23,15 @@ describe('application mode on provided lib dirs', () => {
     const k = kit();
     const upload = await k.loom(['upload-runtime', `${k.cluster.defaultFs}/apps/loom`], { timeoutMs: 120_000 });
     expect(upload.code, upload.stderr).toBe(0);
-    const libDirs = /^ {2}(-Dyarn\.provided\.lib\.dirs=\S+)$/m.exec(upload.stdout)![1]!;
+    const libDirs = /^ {2}(-Dyarn\.provided\.lib\.dirs=\S+)$/m.exec(upload.stdout)![1];
 
     let cached: string[] | undefined;
     for (const run of [1, 2]) {
       const { input, output } = await uploadInput(k, `wc-${run}`);
       const offset = await editLogOffset(k);
-      const r = await k.loom(['run-application', '-t', 'yarn-application', '--attached', libDirs, WORD_COUNT, input, output], { timeoutMs: 90_000 });
+      const r = await k.loom(['run-application', '-t', 'yarn-application', '--attached', libDirs, WORD_COUNT, input, output], {
+        timeoutMs: 90_000,
+      });
       expect(r.code, r.stderr).toBe(0);
       const appId = loomApplicationId(r.stdout);
       expect(JSON.parse(await readHdfsText(k, `${output}/counts.json`))).toEqual(await expectedCounts());
@@ -44,7 +54,9 @@ describe('application mode on provided lib dirs', () => {
       const publicDir = join(k.cluster.dir, 'nm-0', 'local', 'filecache');
       for (const script of scripts.values()) {
         expect(script).toMatch(new RegExp(`^ln -sf -- "${publicDir}/\\d+/loom-node-[0-9a-f]{20}" "loom-node"$`, 'm'));
-        expect(script).toMatch(/^exec \/bin\/bash -c "MALLOC_ARENA_MAX=\\\$\{MALLOC_ARENA_MAX:-4\} \.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/(appmaster|taskexecutor)\/main\.js /m);
+        expect(script).toMatch(
+          /^exec \/bin\/bash -c "MALLOC_ARENA_MAX=\\\$\{MALLOC_ARENA_MAX:-4\} \.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/(appmaster|taskexecutor)\/main\.js /m,
+        );
       }
 
       if (run === 1) {

@@ -29,9 +29,11 @@ describe("Loom's runtime provided on HDFS", () => {
     const target = `${k.cluster.defaultFs}/apps/loom`;
     const upload = await k.loom(['upload-runtime', target], { timeoutMs: 120_000 });
     expect(upload.code, upload.stderr).toBe(0);
-    expect(upload.stdout).toMatch(/^Uploaded Loom 0\.1\.0's runtime with Node\.js v\d+\.\d+\.\d+ \(linux-(x64|arm64)\) to webhdfs:\/\/\S+ \(3 files, \d+ bytes\)\.$/m);
+    expect(upload.stdout).toMatch(
+      /^Uploaded Loom 0\.1\.0's runtime with Node\.js v\d+\.\d+\.\d+ \(linux-(x64|arm64)\) to webhdfs:\/\/\S+ \(3 files, \d+ bytes\)\.$/m,
+    );
     const libDirs = /^ {2}(-Dyarn\.provided\.lib\.dirs=(\S+))$/m.exec(upload.stdout)!;
-    const runtimeDir = libDirs[2]!;
+    const runtimeDir = libDirs[2];
     expect(runtimeDir).toMatch(new RegExp(`^${target}/loom-0\\.1\\.0-[0-9a-f]{12}$`));
 
     // Again: same content, nothing uploaded, HDFS unchanged.
@@ -67,7 +69,15 @@ describe("Loom's runtime provided on HDFS", () => {
       expect.stringMatching(/^loom-runtime-[0-9a-f]{20}\.tar\.gz$/),
       'loom-runtime.json',
     ]);
-    const nodeInCache = await realpath(join(k.cluster.dir, 'nm-0', 'local', 'filecache', cached.find((c) => c.includes('/loom-node-'))!));
+    const nodeInCache = await realpath(
+      join(
+        k.cluster.dir,
+        'nm-0',
+        'local',
+        'filecache',
+        cached.find((c) => c.includes('/loom-node-'))!,
+      ),
+    );
 
     // A job starts a TaskExecutor: it and the AM run the shipped binary, by relative path, with no node on PATH.
     const job = await k.loom(['run', '-c', 'readShipped', '-p', '1', JOBS, 'lib/deep/a.txt']);
@@ -75,15 +85,17 @@ describe("Loom's runtime provided on HDFS", () => {
     expect(JSON.parse(job.stdout)).toEqual([['from a provided dir']]);
     const slow = k.spawnLoom(['run', '-c', 'slow', '-p', '1', JOBS, '4000']);
     const te = await k.waitFor('a running TaskExecutor', async () => (await loomProcesses(k, 'taskexecutor/main.js'))[0]);
-    const am = (await loomProcesses(k, 'appmaster/main.js'))[0]!;
+    const am = (await loomProcesses(k, 'appmaster/main.js'))[0];
     for (const p of [am, te]) {
       expect(p.exe).toBe(nodeInCache);
       expect(p.exe).not.toBe(await realpath(process.execPath));
       // Not what the container's PATH (bash's default on the mini NM) would find, if it finds one at all.
       expect(p.exe).not.toBe(await nodeOnPath(p.path));
     }
-    const amScript = await readFile(join(k.cluster.nodes[0]!.containerLogDir(amContainerId(appId)), 'launch_container.sh'), 'utf8');
-    expect(amScript).toMatch(/^exec \/bin\/bash -c "MALLOC_ARENA_MAX=\\\$\{MALLOC_ARENA_MAX:-4\} \.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/appmaster\/main\.js /m);
+    const amScript = await readFile(join(k.cluster.nodes[0].containerLogDir(amContainerId(appId)), 'launch_container.sh'), 'utf8');
+    expect(amScript).toMatch(
+      /^exec \/bin\/bash -c "MALLOC_ARENA_MAX=\\\$\{MALLOC_ARENA_MAX:-4\} \.\/loom-node --max-old-space-size=\d+ loom-runtime\/dist\/appmaster\/main\.js /m,
+    );
     expect((await slow.exited).code).toBe(0);
     await stopSession(k, appId);
 
@@ -92,7 +104,10 @@ describe("Loom's runtime provided on HDFS", () => {
     const second = await k.loom(['yarn-session', '-d', `-Dyarn.provided.lib.dirs=${dirs}`]);
     expect(second.code, second.stderr).toBe(0);
     const appId2 = applicationIdIn(second.stdout);
-    expect(written(before2, await hdfsFiles(k)).map(([p]) => p)).toEqual([`/user/${k.user}/.loom/${appId2}/loom-conf.yaml`, `/user/${k.user}/.loom/${appId2}/loom-secret`]);
+    expect(written(before2, await hdfsFiles(k)).map(([p]) => p)).toEqual([
+      `/user/${k.user}/.loom/${appId2}/loom-conf.yaml`,
+      `/user/${k.user}/.loom/${appId2}/loom-secret`,
+    ]);
     expect(await publicCache(k)).toEqual(cached);
     // 4 PUBLIC resources cached, 2 APPLICATION ones (configuration, secret) fetched.
     expect(await localizationCounters(k, amContainerId(appId2))).toEqual({ filesMissed: 2, filesCached: 4 });
@@ -106,9 +121,18 @@ describe("Loom's runtime provided on HDFS", () => {
     await k.fs.mkdirs('/apps/closed', { permission: '755' });
     await k.fs.create('/apps/closed/loom-runtime.json', Buffer.from('{}'), { permission: '600' });
     const cases: [string, RegExp][] = [
-      ['/apps/missing', /provided lib dir \/apps\/missing \(yarn\.provided\.lib\.dirs\) does not exist: check the path, or put Loom's runtime there with "loom upload-runtime webhdfs:\/\/[^"]+\/apps"/],
-      ['/apps/no-runtime', /none of the provided lib dirs \(\/apps\/no-runtime\) holds Loom's runtime .*: put it on HDFS with "loom upload-runtime hdfs:\/\/<dir>"/],
-      ['/apps/closed', /provided lib dir \/apps\/closed is not readable by all users: \/apps\/closed\/loom-runtime\.json \(600\); .* run "hdfs dfs -chmod -R o\+rX \/apps\/closed"/],
+      [
+        '/apps/missing',
+        /provided lib dir \/apps\/missing \(yarn\.provided\.lib\.dirs\) does not exist: check the path, or put Loom's runtime there with "loom upload-runtime webhdfs:\/\/[^"]+\/apps"/,
+      ],
+      [
+        '/apps/no-runtime',
+        /none of the provided lib dirs \(\/apps\/no-runtime\) holds Loom's runtime .*: put it on HDFS with "loom upload-runtime hdfs:\/\/<dir>"/,
+      ],
+      [
+        '/apps/closed',
+        /provided lib dir \/apps\/closed is not readable by all users: \/apps\/closed\/loom-runtime\.json \(600\); .* run "hdfs dfs -chmod -R o\+rX \/apps\/closed"/,
+      ],
     ];
     const apps = (await k.yarn.getApplications()).length;
     const before = await hdfsFiles(k);

@@ -11,7 +11,13 @@ export async function startShippedNodeKit(): Promise<SessionKit> {
   const kit = await startSessionKit({ nodes: 1 });
   const loomYaml = join(kit.dir, 'loom-conf', 'loom.yaml');
   const text = await readFile(loomYaml, 'utf8');
-  await writeFile(loomYaml, text.split('\n').filter((l) => !l.startsWith('loom.node.path:')).join('\n'));
+  await writeFile(
+    loomYaml,
+    text
+      .split('\n')
+      .filter((l) => !l.startsWith('loom.node.path:'))
+      .join('\n'),
+  );
   return kit;
 }
 
@@ -36,7 +42,8 @@ export function amContainerId(appId: string): string {
 /** A file localized into a cache dir of the node (`filecache/<n>/<name>`), resolved. */
 export async function cachedFile(cacheRoot: string, pattern: RegExp): Promise<string | undefined> {
   for (const n of await readdir(cacheRoot).catch(() => [] as string[])) {
-    for (const f of await readdir(join(cacheRoot, n)).catch(() => [] as string[])) if (pattern.test(f)) return realpath(join(cacheRoot, n, f));
+    for (const f of await readdir(join(cacheRoot, n)).catch(() => [] as string[]))
+      if (pattern.test(f)) return realpath(join(cacheRoot, n, f));
   }
   return undefined;
 }
@@ -87,9 +94,9 @@ export async function publicCache(k: SessionKit): Promise<string[]> {
 
 /** LOCALIZATION_COUNTERS (bytesMissed,bytesCached,filesMissed,filesCached,ms) of a container, from its launch script copy. */
 export async function localizationCounters(k: SessionKit, containerId: string): Promise<{ filesMissed: number; filesCached: number }> {
-  const script = await readFile(join(k.cluster.nodes[0]!.containerLogDir(containerId), 'launch_container.sh'), 'utf8');
-  const [, , filesMissed, filesCached] = /export LOCALIZATION_COUNTERS="([^"]*)"/.exec(script)![1]!.split(',').map(Number);
-  return { filesMissed: filesMissed!, filesCached: filesCached! };
+  const script = await readFile(join(k.cluster.nodes[0].containerLogDir(containerId), 'launch_container.sh'), 'utf8');
+  const [, , filesMissed, filesCached] = /export LOCALIZATION_COUNTERS="([^"]*)"/.exec(script)![1].split(',').map(Number);
+  return { filesMissed: filesMissed, filesCached: filesCached };
 }
 
 /** Pid, executable and command line of the processes running an entry point of Loom's runtime. */
@@ -99,7 +106,11 @@ export async function loomProcesses(k: SessionKit, entry: string): Promise<{ pid
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
     if (!cmdline.split('\0').some((a) => a.endsWith(entry))) continue;
     const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    const path = environ.split('\0').find((e) => e.startsWith('PATH='))?.slice(5) ?? '';
+    const path =
+      environ
+        .split('\0')
+        .find((e) => e.startsWith('PATH='))
+        ?.slice(5) ?? '';
     out.push({ pid, exe: await readlink(`/proc/${pid}/exe`), path });
   }
   return out;
@@ -133,7 +144,14 @@ export interface HdfsWrite {
  */
 export async function hdfsWritesSince(k: SessionKit, offset: number): Promise<HdfsWrite[]> {
   const log = await readFile(editLogPath(k));
-  type Put = { id: number; parentId: number; name: string; type: string; length: number; modificationTime: number };
+  interface Put {
+    id: number;
+    parentId: number;
+    name: string;
+    type: string;
+    length: number;
+    modificationTime: number;
+  }
   const inodes = new Map<number, Put>();
   const touched = new Set<number>();
   let at = 0;
@@ -149,16 +167,18 @@ export async function hdfsWritesSince(k: SessionKit, offset: number): Promise<Hd
     const n = inodes.get(id);
     return !n || n.parentId === 0 ? '' : `${pathOf(n.parentId)}/${n.name}`;
   };
-  return [...touched].map((id) => ({ path: pathOf(id), size: inodes.get(id)!.length, modificationTime: inodes.get(id)!.modificationTime })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  return [...touched]
+    .map((id) => ({ path: pathOf(id), size: inodes.get(id)!.length, modificationTime: inodes.get(id)!.modificationTime }))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** Launch scripts (NodeManager copies) of every container of an application on the kit's node. */
 export async function launchScripts(k: SessionKit, appId: string): Promise<Map<string, string>> {
   const prefix = appId.replace('application_', 'container_') + '_';
   const out = new Map<string, string>();
-  for (const c of k.cluster.nodes[0]!.containerStates()) {
+  for (const c of k.cluster.nodes[0].containerStates()) {
     if (!c.id.startsWith(prefix)) continue;
-    out.set(c.id, await readFile(join(k.cluster.nodes[0]!.containerLogDir(c.id), 'launch_container.sh'), 'utf8'));
+    out.set(c.id, await readFile(join(k.cluster.nodes[0].containerLogDir(c.id), 'launch_container.sh'), 'utf8'));
   }
   return out;
 }

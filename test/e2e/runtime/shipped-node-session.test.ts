@@ -6,7 +6,17 @@ import { realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applicationIdIn } from '../session-kit.js';
-import { amContainerId, cachedFile, hdfsFiles, localizationCounters, loomProcesses, nodeOnPath, useShippedNodeKit, stopSession, written } from './runtime-e2e-kit.js';
+import {
+  amContainerId,
+  cachedFile,
+  hdfsFiles,
+  localizationCounters,
+  loomProcesses,
+  nodeOnPath,
+  useShippedNodeKit,
+  stopSession,
+  written,
+} from './runtime-e2e-kit.js';
 
 const kit = useShippedNodeKit();
 
@@ -33,15 +43,18 @@ describe('a session with loom.node.path unset and no provided lib dirs', () => {
     const shipped = await cachedFile(privateCache, /^loom-node-[0-9a-f]{20}$/);
     expect(shipped).toBeDefined();
     const [am] = await loomProcesses(k, 'appmaster/main.js');
-    expect(am!.exe).toBe(shipped);
-    expect(am!.exe).not.toBe(await nodeOnPath(am!.path));
+    expect(am.exe).toBe(shipped);
+    expect(am.exe).not.toBe(await nodeOnPath(am.path));
     await stopSession(k, appId);
 
     const before2 = await hdfsFiles(k);
     const second = await k.loom(['yarn-session', '-d']);
     expect(second.code, second.stderr).toBe(0);
     const appId2 = applicationIdIn(second.stdout);
-    expect(written(before2, await hdfsFiles(k)).map(([p]) => p)).toEqual([`${home}/${appId2}/loom-conf.yaml`, `${home}/${appId2}/loom-secret`]);
+    expect(written(before2, await hdfsFiles(k)).map(([p]) => p)).toEqual([
+      `${home}/${appId2}/loom-conf.yaml`,
+      `${home}/${appId2}/loom-secret`,
+    ]);
     expect(second.stderr).toMatch(/reusing Node\.js v\S+ \(linux-\w+\) /);
     // Runtime archive and node from the PRIVATE cache; configuration and secret fetched.
     expect(await localizationCounters(k, amContainerId(appId2))).toEqual({ filesMissed: 2, filesCached: 2 });

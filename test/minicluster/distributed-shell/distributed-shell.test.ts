@@ -34,23 +34,33 @@ describe('distributed shell on the mini cluster', () => {
       // node's idle VmSize (~0.7 GiB) needs 512 MiB under the vmem check (2.1 x).
       amResource: { memoryMb: 512, vcores: 1 },
       amContainer: buildContainerLaunchContext({
-        commands: [`${process.execPath} ${AM_SCRIPT} --command 'echo hello-from-ds-task' --containers 3 --memory 128 1><LOG_DIR>/am.stdout 2><LOG_DIR>/am.stderr`],
+        commands: [
+          `${process.execPath} ${AM_SCRIPT} --command 'echo hello-from-ds-task' --containers 3 --memory 128 1><LOG_DIR>/am.stdout 2><LOG_DIR>/am.stderr`,
+        ],
       }),
       maxAppAttempts: 1,
     });
     const am = await waitFor(() => amContainerOf(c, app.applicationId), 'the AM container');
     const amNode = c.nodes.find((n) => n.nodeId === am.nodeId)!;
 
-    const report = await waitFor(async () => {
-      const r = await yarn!.getApplicationReport(app.applicationId);
-      return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) ? r : undefined;
-    }, 'the application to end', 30_000);
+    const report = await waitFor(
+      async () => {
+        const r = await yarn!.getApplicationReport(app.applicationId);
+        return ['FINISHED', 'FAILED', 'KILLED'].includes(r.state) ? r : undefined;
+      },
+      'the application to end',
+      30_000,
+    );
     const amStdout = await readFile(join(amNode.containerLogDir(am.containerId), 'am.stdout'), 'utf8');
     const amStderr = await readFile(join(amNode.containerLogDir(am.containerId), 'am.stderr'), 'utf8');
-    expect({ state: report.state, finalStatus: report.finalStatus, amStderr }).toEqual({ state: 'FINISHED', finalStatus: 'SUCCEEDED', amStderr: '' });
+    expect({ state: report.state, finalStatus: report.finalStatus, amStderr }).toEqual({
+      state: 'FINISHED',
+      finalStatus: 'SUCCEEDED',
+      amStderr: '',
+    });
     expect(report.diagnostics).toBe('all 3 containers exited 0');
 
-    const completed = [...amStdout.matchAll(/^completed (container_\S+) exit (-?\d+)$/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+    const completed = [...amStdout.matchAll(/^completed (container_\S+) exit (-?\d+)$/gm)].map((m) => [m[1], Number(m[2])] as const);
     expect(completed).toHaveLength(3);
     for (const [id, code] of completed) {
       expect(code).toBe(0);

@@ -20,7 +20,10 @@ const rmClientProtocol = {
     name: ACP,
     methods: {
       getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' },
-      getApplicationReport: { request: 'hadoop.yarn.GetApplicationReportRequestProto', response: 'hadoop.yarn.GetApplicationReportResponseProto' },
+      getApplicationReport: {
+        request: 'hadoop.yarn.GetApplicationReportRequestProto',
+        response: 'hadoop.yarn.GetApplicationReportResponseProto',
+      },
     },
   },
   handlers: {
@@ -72,8 +75,8 @@ describe('server answers the recorded raw clients like Hadoop 3.3.6', () => {
     server = started.server;
     const rec = recording('errors/02-raw-sasl-negotiate-on-8032');
     const answer = await exchangeRaw(started.port, streamBytes(rec, 'c2s'), 1);
-    const ours = parseResponseFrame(answer.frames[0]!);
-    const theirs = parseResponseFrame(framesOf(rec, 's2c')[0]!);
+    const ours = parseResponseFrame(answer.frames[0]);
+    const theirs = parseResponseFrame(framesOf(rec, 's2c')[0]);
     expect(comparable(ours.header)).toEqual(comparable(theirs.header));
     // Same message layout; only the nonce in the challenge differs (40 characters each).
     expect(ours.rest.length).toBe(theirs.rest.length);

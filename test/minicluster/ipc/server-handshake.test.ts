@@ -17,7 +17,9 @@ const PREAMBLE_SIMPLE = Buffer.from('68727063090000', 'hex'); // "hrpc", version
 const rmClientProtocol = {
   protocol: {
     name: ACP,
-    methods: { getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' } },
+    methods: {
+      getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' },
+    },
   },
   handlers: { getClusterMetrics: async () => ({ cluster_metrics: { num_node_managers: 1 } }) },
 };
@@ -56,7 +58,7 @@ function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 /** The recorded SIMPLE client's connection context and its call (errors/04: an unknown method, answered with an ERROR). */
 function recordedContextAndCall(): { context: Buffer; call: Buffer } {
   const [context, call] = framesOf(recording('errors/04-raw-unknown-method'), 'c2s');
-  return { context: context!, call: call! };
+  return { context: context, call: call };
 }
 
 describe('IPC server handshake deadline', () => {
@@ -86,7 +88,10 @@ describe('IPC server handshake deadline', () => {
     const before = c.received().length;
     c.socket.write(encodeFrame([call]));
     await expect.poll(() => c.received().length).toBeGreaterThan(before);
-    expect(parseResponseFrame(c.received().subarray(before + 4)).header).toMatchObject({ status: 'ERROR', errorDetail: 'ERROR_NO_SUCH_METHOD' });
+    expect(parseResponseFrame(c.received().subarray(before + 4)).header).toMatchObject({
+      status: 'ERROR',
+      errorDetail: 'ERROR_NO_SUCH_METHOD',
+    });
   });
 });
 
@@ -105,7 +110,10 @@ describe('IPC server frame limits', () => {
     const tooBig = Buffer.alloc(4);
     tooBig.writeUInt32BE(2 * 1024 * 1024);
     expect(MAX_HANDSHAKE_FRAME_BYTES).toBeLessThan(2 * 1024 * 1024);
-    expect(await exchangeRaw(port, Buffer.concat([PREAMBLE_SIMPLE, tooBig]), Infinity, 10_000)).toEqual({ frames: [], closedByServer: true });
+    expect(await exchangeRaw(port, Buffer.concat([PREAMBLE_SIMPLE, tooBig]), Infinity, 10_000)).toEqual({
+      frames: [],
+      closedByServer: true,
+    });
 
     // 2 MiB of padding after the call's headers: above the handshake limit, within ipc.maximum.data.length.
     const bigCall = encodeFrame([call, Buffer.alloc(2 * 1024 * 1024)]);

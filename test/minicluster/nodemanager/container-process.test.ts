@@ -50,7 +50,11 @@ function spec(command: string, environment: [string, string][] = []): ContainerL
 }
 
 function launch(s: ContainerLaunchSpec) {
-  return executor.launch({ spec: s, tokens: Buffer.from('HDTS\x00\x00\x00', 'latin1'), nmPrivateDir: join(root, 'nm-local/nmPrivate', APP, s.containerId) });
+  return executor.launch({
+    spec: s,
+    tokens: Buffer.from('HDTS\x00\x00\x00', 'latin1'),
+    nmPrivateDir: join(root, 'nm-local/nmPrivate', APP, s.containerId),
+  });
 }
 
 /** Recorded diagnostics with timestamps and ids made comparable. */
@@ -94,7 +98,9 @@ describe('container process', () => {
 
   it('reproduces the CLASSPATH inheritance quirk (CLC value already in the process env)', async () => {
     const s = spec('printenv CLASSPATH 1><LOG_DIR>/stdout', [['CLASSPATH', '{{CLASSPATH}}<CPS>./*']]);
-    await (await launch(s)).completion;
+    await (
+      await launch(s)
+    ).completion;
     // Recorded (am-restart/am-attempt1-env.txt): the literal `$CLASSPATH:./*...` first, then the expansion.
     expect(await readFile(join(s.logDir, 'stdout'), 'utf8')).toBe('$CLASSPATH:./*:./*\n');
   });
@@ -122,18 +128,24 @@ describe('container process', () => {
     const s = spec('sleep 300 & echo \\$! 1><LOG_DIR>/grandchild.pid; sleep 300');
     const c = await launch(s);
     const pidFile = join(s.logDir, 'grandchild.pid');
-    const grandchild = await waitFor(async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined, 'the grandchild pid file');
+    const grandchild = await waitFor(
+      async () => Number((await readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined,
+      'the grandchild pid file',
+    );
     await waitFor(() => c.pid() !== undefined, 'the container pid');
     const done = await c.stop();
     expect(done.exitStatus).toBe(-105);
-    const line = readFixture('am-restart/am-attempt2-stdout.txt').toString('utf8').split('\n').find((l) => l.includes('killed by the ApplicationMaster'))!;
+    const line = readFixture('am-restart/am-attempt2-stdout.txt')
+      .toString('utf8')
+      .split('\n')
+      .find((l) => l.includes('killed by the ApplicationMaster'))!;
     const recorded = JSON.parse(line.slice(line.indexOf('"'))) as string;
     expect(normalize(done.diagnostics, s.containerId)).toBe(normalize(recorded, ''));
     expect(processGone(grandchild)).toBe(true);
     expect(processGone(c.pid()!)).toBe(true);
   });
 
-  it('memory overuse -> -104 with Hadoop\'s message', async () => {
+  it("memory overuse -> -104 with Hadoop's message", async () => {
     monitor = new MemoryMonitor({ intervalMs: 100, vmemCheckEnabled: false });
     const limit = 64 * 1024 * 1024;
     const s = spec(`${process.execPath} -e 'const b = Buffer.alloc(300e6, 1); setInterval(() => b[0]++, 1000)'`);
@@ -149,6 +161,8 @@ describe('container process', () => {
           `Dump of the process-tree for ${id} :\\n\\t\\|- PID PPID PGRPID SESSID CMD_NAME USER_MODE_TIME\\(MILLIS\\) SYSTEM_TIME\\(MILLIS\\) VMEM_USAGE\\(BYTES\\) RSSMEM_USAGE\\(PAGES\\) FULL_CMD_LINE\\n`,
       ),
     );
-    expect(done.diagnostics).toMatch(/Container killed on request\. Exit code is 143\n\[[^\]]+\]Container exited with a non-zero exit code 143\. \n$/);
+    expect(done.diagnostics).toMatch(
+      /Container killed on request\. Exit code is 143\n\[[^\]]+\]Container exited with a non-zero exit code 143\. \n$/,
+    );
   });
 });

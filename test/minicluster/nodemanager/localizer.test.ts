@@ -21,7 +21,10 @@ function recordedNamespace(): Map<string, { status: SourceFileStatus; data?: Buf
   const dir = (p: string, perm = '755') =>
     ns.set(p, { status: { length: 0, modificationTime: MTIME, permission: perm, owner: 'root', group: 'root', type: 'DIRECTORY' } });
   const file = (p: string, data: Buffer, perm = '644') =>
-    ns.set(p, { status: { length: data.length, modificationTime: MTIME, permission: perm, owner: 'root', group: 'root', type: 'FILE' }, data });
+    ns.set(p, {
+      status: { length: data.length, modificationTime: MTIME, permission: perm, owner: 'root', group: 'root', type: 'FILE' },
+      data,
+    });
   for (const d of ['/', '/fxpub', '/user', '/user/root', '/user/root/fx', '/user/root/fx/loc']) dir(d);
   file('/fxpub/pub-file.txt', Buffer.alloc(20, 'p'));
   file('/fxpub/pub.zip', readFixture('localization/resources/pub.zip'));
@@ -49,7 +52,12 @@ function sourceOf(ns: ReturnType<typeof recordedNamespace>): LocalizationSource 
   return src;
 }
 
-function res(file: string, type: LocalResource['type'], visibility: LocalResource['visibility'], extra: Partial<LocalResource> = {}): LocalResource {
+function res(
+  file: string,
+  type: LocalResource['type'],
+  visibility: LocalResource['visibility'],
+  extra: Partial<LocalResource> = {},
+): LocalResource {
   return { url: { scheme: 'hdfs', host: '127.0.0.1', port: 9000, file }, size: 0, timestamp: MTIME, type, visibility, ...extra };
 }
 
@@ -106,7 +114,12 @@ const APP2 = 'application_1795460840938_0005';
 describe('localizer', () => {
   it('lays out app 1 as recorded (paths, modes, sizes) with the recorded counters', async () => {
     const loc = new Localizer(root, sourceOf(recordedNamespace()));
-    const r = await loc.localize({ user: 'root', appId: APP1, containerId: `container_1795460840938_0004_01_000001`, resources: APP1_RESOURCES });
+    const r = await loc.localize({
+      user: 'root',
+      appId: APP1,
+      containerId: `container_1795460840938_0004_01_000001`,
+      resources: APP1_RESOURCES,
+    });
     expect(await tree(root)).toEqual(recordedTree('localization/nm-local-tree-after-app1.txt'));
     const c = formatLocalizationCounters(r.counters).split(',');
     expect(c.slice(0, 4).join(',')).toBe('8332,0,6,0'); // recorded LOCALIZATION_COUNTERS of app 1
@@ -149,21 +162,29 @@ describe('localizer', () => {
   it('refuses a changed timestamp with the recorded text', async () => {
     const loc = new Localizer(root, sourceOf(recordedNamespace()));
     const bad = res('/user/root/fx/loc/app-file.txt', 'FILE', 'APPLICATION', { timestamp: MTIME + 1 });
-    const err = await loc.localize({ user: 'root', appId: APP1, containerId: 'c1', resources: [['app-file.txt', bad]] }).catch((e: unknown) => e);
+    const err = await loc
+      .localize({ user: 'root', appId: APP1, containerId: 'c1', resources: [['app-file.txt', bad]] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalizationError);
     const recorded = readFixture('localization/refuse-timestamp-plus1ms-final-diagnostics-exact.txt').toString('utf8');
     const recordedMessage = /\]([^\n]*)\n/.exec(recorded)![1];
     const currentTime = /current time: "([^"]+)"/;
     expect((err as LocalizationError).message.replace(currentTime, '')).toBe(recordedMessage.replace(currentTime, ''));
     expect((err as LocalizationError).message).toMatch(/current time: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000"$/);
-    expect((err as LocalizationError).diagnostics.startsWith(`${(err as LocalizationError).message}\njava.io.IOException: ${(err as LocalizationError).message}\n`)).toBe(true);
+    expect(
+      (err as LocalizationError).diagnostics.startsWith(
+        `${(err as LocalizationError).message}\njava.io.IOException: ${(err as LocalizationError).message}\n`,
+      ),
+    ).toBe(true);
   });
 
   it('refuses a non-public PUBLIC resource with the recorded text', async () => {
     const loc = new Localizer(root, sourceOf(recordedNamespace()));
     const secret = res('/fxpub/secret600.txt', 'FILE', 'PUBLIC', { timestamp: MTIME });
     const cid = 'container_1795460840938_0006_01_000001';
-    const err = (await loc.localize({ user: 'root', appId: APP1, containerId: cid, resources: [['s', secret]] }).catch((e: unknown) => e)) as LocalizationError;
+    const err = (await loc
+      .localize({ user: 'root', appId: APP1, containerId: cid, resources: [['s', secret]] })
+      .catch((e: unknown) => e)) as LocalizationError;
     const recorded = readFixture('localization/refuse-public600-final-diagnostics-exact.txt').toString('utf8');
     const entry = /Diagnostics: \[[^\]]+\](.*)\n/.exec(recorded)![1];
     expect(err.kind).toBe('NOT_PUBLIC');
@@ -176,8 +197,12 @@ describe('localizer', () => {
     const ns = recordedNamespace();
     ns.get('/fxpub')!.status.permission = '750';
     const loc = new Localizer(root, sourceOf(ns));
-    const err = (await loc.localize({ user: 'root', appId: APP1, containerId: 'c', resources: [APP1_RESOURCES[4]] }).catch((e: unknown) => e)) as LocalizationError;
-    expect(err.message).toBe('Resource hdfs://127.0.0.1:9000/fxpub/pub-file.txt is not publicly accessible and as such cannot be part of the public cache.');
+    const err = (await loc
+      .localize({ user: 'root', appId: APP1, containerId: 'c', resources: [APP1_RESOURCES[4]] })
+      .catch((e: unknown) => e)) as LocalizationError;
+    expect(err.message).toBe(
+      'Resource hdfs://127.0.0.1:9000/fxpub/pub-file.txt is not publicly accessible and as such cannot be part of the public cache.',
+    );
   });
 
   it('accepts a wrong size (size + 1), as Hadoop 3.3.6 does', async () => {

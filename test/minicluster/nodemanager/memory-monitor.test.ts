@@ -37,10 +37,15 @@ describe('memory monitor', () => {
     m.watch({ containerId: 'container_1_0001_01_000001', pid: () => child!.pid, pmemLimitBytes: 64 * 1024 * 1024, kill: () => {} });
     expect(m.peakUsage('container_1_0001_01_000001')).toMatchObject({ samples: 0, processes: [] });
     // Sample (by hand: the interval is a minute) until both processes of the tree were seen.
-    await waitFor(() => {
-      m.checkAll();
-      return m.peakUsage('container_1_0001_01_000001')!.processes.length >= 2;
-    }, 'a sample with both processes of the tree', 15_000, 20);
+    await waitFor(
+      () => {
+        m.checkAll();
+        return m.peakUsage('container_1_0001_01_000001')!.processes.length >= 2;
+      },
+      'a sample with both processes of the tree',
+      15_000,
+      20,
+    );
     m.unwatch('container_1_0001_01_000001');
     const peaks = monitor.peakUsage('container_1_0001_01_000001')!;
     expect(peaks.samples).toBeGreaterThan(0);

@@ -32,36 +32,50 @@ describe('AM containers started by the RM over ContainerManagementProtocol', () 
     }, 'the attempt to be LAUNCHED');
     expect(report.yarn_application_state).toBe('ACCEPTED');
     const am = amContainerOf(c, appId)!;
-    const nm = c.nodes[0]!;
+    const nm = c.nodes[0];
 
     // One start, from a real client connection (not the NM's own port), with the RM's NMToken for attempt 1.
     const starts = nm.acceptedStarts();
     expect(starts.map((s) => [s.containerId, s.nmTokenAttemptId])).toEqual([[am.containerId, attemptOf(appId)]]);
-    const [host, port] = [starts[0]!.remoteAddress.slice(0, starts[0]!.remoteAddress.lastIndexOf(':')), Number(starts[0]!.remoteAddress.split(':').at(-1))];
+    const [host, port] = [
+      starts[0].remoteAddress.slice(0, starts[0].remoteAddress.lastIndexOf(':')),
+      Number(starts[0].remoteAddress.split(':').at(-1)),
+    ];
     expect(host).toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
     expect(port).toBeGreaterThan(0);
     expect(port).not.toBe(nm.port);
 
     // ALLOCATED on a heartbeat, LAUNCHED afterwards by the launcher.
-    const events = c.resourceManager.core.events.filter((e) => e.type === 'attempt-state' && e.attemptId === attemptOf(appId)).map((e) => (e.type === 'attempt-state' ? e.state : ''));
+    const events = c.resourceManager.core.events
+      .filter((e) => e.type === 'attempt-state' && e.attemptId === attemptOf(appId))
+      .map((e) => (e.type === 'attempt-state' ? e.state : ''));
     expect(events).toEqual(['SCHEDULED', 'ALLOCATED', 'LAUNCHED']);
   });
 
-  it('fail the attempt with AMLauncher\'s diagnostics when the NM refuses the launch context', async () => {
+  it("fail the attempt with AMLauncher's diagnostics when the NM refuses the launch context", async () => {
     const { c, k } = await cluster();
     // A local resource without a visibility: ContainerManagerImpl refuses the start per container.
-    const resource = { key: 'data.txt', value: { resource: { scheme: 'webhdfs', host: '127.0.0.1', port: 1, file: '/x' }, size: 1, timestamp: 1, type: 'FILE' } };
+    const resource = {
+      key: 'data.txt',
+      value: { resource: { scheme: 'webhdfs', host: '127.0.0.1', port: 1, file: '/x' }, size: 1, timestamp: 1, type: 'FILE' },
+    };
     const appId = await submitAm(k.rm, { command: 'exec sleep 60', localResources: [resource], maxAppAttempts: 1 });
     const report = await waitForState(k.rm, appId, ['FAILED']);
     const attemptId = attemptOf(appId);
-    const attempt = c.resourceManager.core.appRecord(appId).attempts[0]!;
+    const attempt = c.resourceManager.core.appRecord(appId).attempts[0];
     const launchFailure = attempt.diagnostics;
-    expect(launchFailure.startsWith(`Error launching ${attemptId}. Got exception: org.apache.hadoop.yarn.exceptions.YarnException: Null resource visibility for local resource data.txt : {`)).toBe(true);
+    expect(
+      launchFailure.startsWith(
+        `Error launching ${attemptId}. Got exception: org.apache.hadoop.yarn.exceptions.YarnException: Null resource visibility for local resource data.txt : {`,
+      ),
+    ).toBe(true);
     expect(launchFailure.endsWith('}\n')).toBe(true);
     expect([attempt.state, attempt.exitStatus]).toEqual(['FAILED', -1000]);
-    expect(report.diagnostics).toBe(`Application ${appId} failed 1 times (global limit =2; local limit is =1) due to ${launchFailure}. Failing the application.`);
-    expect(c.nodes[0]!.acceptedStarts()).toEqual([]);
-    expect(c.nodes[0]!.livePids().size).toBe(0);
+    expect(report.diagnostics).toBe(
+      `Application ${appId} failed 1 times (global limit =2; local limit is =1) due to ${launchFailure}. Failing the application.`,
+    );
+    expect(c.nodes[0].acceptedStarts()).toEqual([]);
+    expect(c.nodes[0].livePids().size).toBe(0);
   });
 });
 
@@ -86,7 +100,10 @@ describe('an NMToken the NodeManager does not accept', () => {
       tracker,
       localDir: join(dir, 'local'),
       logDir: join(dir, 'logs'),
-      source: { stat: () => Promise.reject(new Error('no file system here')), open: () => Promise.reject(new Error('no file system here')) },
+      source: {
+        stat: () => Promise.reject(new Error('no file system here')),
+        open: () => Promise.reject(new Error('no file system here')),
+      },
       nameNodePort: 1,
       memoryMb: 4096,
       vcores: 4,
@@ -96,12 +113,22 @@ describe('an NMToken the NodeManager does not accept', () => {
 
     const core = rm.core;
     const appIdProto = core.getNewApplication().application_id;
-    core.submitApplication({ application_id: appIdProto, resource: { memory: 128, virtual_cores: 1 }, am_container_spec: { command: ['exec sleep 60'] }, maxAppAttempts: 1 }, 'alice');
-    const appId = core.allApps()[0]!.id;
+    core.submitApplication(
+      {
+        application_id: appIdProto,
+        resource: { memory: 128, virtual_cores: 1 },
+        am_container_spec: { command: ['exec sleep 60'] },
+        maxAppAttempts: 1,
+      },
+      'alice',
+    );
+    const appId = core.allApps()[0].id;
     await waitFor(() => core.appRecord(appId).state === 'FAILED', `${appId} to fail`);
-    const attempt = core.appRecord(appId).attempts[0]!;
+    const attempt = core.appRecord(appId).attempts[0];
     expect(attempt.diagnostics).toMatch(
-      new RegExp(`^Error launching ${attemptOf(appId)}\\. Got exception: org\\.apache\\.hadoop\\.security\\.token\\.SecretManager\\$InvalidToken: .+\\n$`),
+      new RegExp(
+        `^Error launching ${attemptOf(appId)}\\. Got exception: org\\.apache\\.hadoop\\.security\\.token\\.SecretManager\\$InvalidToken: .+\\n$`,
+      ),
     );
     expect(nm.acceptedStarts()).toEqual([]);
   });

@@ -14,15 +14,30 @@ function core(opts: { nodeMb?: number; minimumAllocationMb?: number; percent?: n
   let t = 1795461074678;
   const clock = { now: () => t, advance: (ms: number) => (t += ms) };
   const rm = new ResourceManagerCore({
-    config: { clusterTimestamp: TS, now: clock.now, minimumAllocationMb: opts.minimumAllocationMb ?? 1024, ...(opts.percent !== undefined ? { maximumAmResourcePercent: opts.percent } : {}) },
+    config: {
+      clusterTimestamp: TS,
+      now: clock.now,
+      minimumAllocationMb: opts.minimumAllocationMb ?? 1024,
+      ...(opts.percent !== undefined ? { maximumAmResourcePercent: opts.percent } : {}),
+    },
   });
   const nodes: string[] = [];
-  for (let i = 0; i < (opts.nodes ?? 1); i++) nodes.push(rm.registerNode({ port: 45454 + i, httpPort: 8042, capability: { memory: opts.nodeMb ?? 8192, virtual_cores: 8 } }));
-  return { rm, node: nodes[0]!, clock };
+  for (let i = 0; i < (opts.nodes ?? 1); i++)
+    nodes.push(rm.registerNode({ port: 45454 + i, httpPort: 8042, capability: { memory: opts.nodeMb ?? 8192, virtual_cores: 8 } }));
+  return { rm, node: nodes[0], clock };
 }
 
 function submit(rm: ResourceManagerCore, seq: number, amMb = 1024): string {
-  rm.submitApplication({ application_id: { id: seq, cluster_timestamp: TS }, queue: 'default', resource: { memory: amMb, virtual_cores: 1 }, am_container_spec: {}, maxAppAttempts: 1 }, 'root');
+  rm.submitApplication(
+    {
+      application_id: { id: seq, cluster_timestamp: TS },
+      queue: 'default',
+      resource: { memory: amMb, virtual_cores: 1 },
+      am_container_spec: {},
+      maxAppAttempts: 1,
+    },
+    'root',
+  );
   return `application_${TS}_${String(seq).padStart(4, '0')}`;
 }
 
@@ -30,7 +45,10 @@ const amContainer = (seq: number) => `container_${TS}_${String(seq).padStart(4, 
 
 /** One heartbeat; the AM containers it allocated, by application sequence number. */
 function heartbeat(rm: ResourceManagerCore, node: string, done: string[] = []): string[] {
-  rm.nodeHeartbeat(node, done.map((id) => ({ container_id: containerIdToProto(parseContainerId(id)), state: 'C_COMPLETE', exit_status: 0, diagnostics: '' })));
+  rm.nodeHeartbeat(
+    node,
+    done.map((id) => ({ container_id: containerIdToProto(parseContainerId(id)), state: 'C_COMPLETE', exit_status: 0, diagnostics: '' })),
+  );
   return rm.takeAmLaunches().map((l) => l.attemptId);
 }
 
@@ -73,12 +91,14 @@ describe('the AM resource limit (LeafQueue.calculateAndGetAMResourceLimitPerPart
       deferred: [{ attempt: 'big', amUsedThen: res(512) }],
     });
     // Active applications holding no AM resource (unmanaged AMs) do not enforce the limit.
-    expect(activateApplications([{ attempt: 'x', amResource: res(2048) }], { count: 3, amUsed: res(0, 0) }, res(1024)).activated).toEqual(['x']);
+    expect(activateApplications([{ attempt: 'x', amResource: res(2048) }], { count: 3, amUsed: res(0, 0) }, res(1024)).activated).toEqual([
+      'x',
+    ]);
   });
 });
 
 describe('ResourceManagerCore with maximum-am-resource-percent 0.1 (the default)', () => {
-  it('keeps a second AM that does not fit ACCEPTED with the scheduler\'s text until the first AM ends', () => {
+  it("keeps a second AM that does not fit ACCEPTED with the scheduler's text until the first AM ends", () => {
     const { rm, node, clock } = core(); // 8192 MB, minimum allocation 1024: the AM limit is 1024 MB
     const first = submit(rm, 1);
     expect(heartbeat(rm, node)).toEqual([`appattempt_${TS}_0001_000001`]);
@@ -93,7 +113,7 @@ describe('ResourceManagerCore with maximum-am-resource-percent 0.1 (the default)
         'Details : AM Partition = <DEFAULT_PARTITION>; AM Resource Request = <memory:1024, vCores:1>; Queue Resource Limit for AM = <memory:1024, vCores:1>; ' +
         'User AM Resource Limit of the queue = <memory:1024, vCores:1>; Queue AM Resource Usage = <memory:1024, vCores:1>; ',
     );
-    expect(rm.appRecord(second).attempts[0]!.state).toBe('SCHEDULED');
+    expect(rm.appRecord(second).attempts[0].state).toBe('SCHEDULED');
     // There is room on the node, but no AM container for it.
     expect(heartbeat(rm, node)).toEqual([]);
     expect(heartbeat(rm, node)).toEqual([]);
@@ -107,7 +127,9 @@ describe('ResourceManagerCore with maximum-am-resource-percent 0.1 (the default)
     clock.advance(500);
     expect(heartbeat(rm, node, [amContainer(1)])).toEqual([]);
     expect(rm.getApplicationReport(first).yarn_application_state).toBe('FINISHED');
-    expect(rm.getApplicationReport(second).diagnostics).toMatch(/^\[.*\] Application is Activated, waiting for resources to be assigned for AM\. {2}Details : /);
+    expect(rm.getApplicationReport(second).diagnostics).toMatch(
+      /^\[.*\] Application is Activated, waiting for resources to be assigned for AM\. {2}Details : /,
+    );
     expect(heartbeat(rm, node)).toEqual([`appattempt_${TS}_0002_000001`]);
   });
 
@@ -117,7 +139,9 @@ describe('ResourceManagerCore with maximum-am-resource-percent 0.1 (the default)
     expect(heartbeat(rm, node)).toEqual([`appattempt_${TS}_0001_000001`]);
     runAm(rm, 1);
     const small = submit(rm, 2, 256); // normalized to 1024
-    expect(rm.getApplicationReport(small).diagnostics).toContain('AM Resource Request = <memory:1024, vCores:1>; Queue Resource Limit for AM = <memory:1024, vCores:1>; ');
+    expect(rm.getApplicationReport(small).diagnostics).toContain(
+      'AM Resource Request = <memory:1024, vCores:1>; Queue Resource Limit for AM = <memory:1024, vCores:1>; ',
+    );
     expect(rm.getApplicationReport(small).diagnostics).toContain('Queue AM Resource Usage = <memory:4096, vCores:1>; ');
     expect(heartbeat(rm, node)).toEqual([]);
   });
@@ -170,7 +194,10 @@ describe('mini cluster settings for the AM limit', () => {
     expect(plain.capacityScheduler['yarn.scheduler.capacity.maximum-am-resource-percent']).toBe('0.1');
     expect(plain.capacityScheduler['yarn.scheduler.capacity.root.queues']).toBe('default');
 
-    expect(resolveSettings({ capacityScheduler: { 'yarn.scheduler.capacity.maximum-am-resource-percent': '0.5' } }).rmConfig.maximumAmResourcePercent).toBe(0.5);
+    expect(
+      resolveSettings({ capacityScheduler: { 'yarn.scheduler.capacity.maximum-am-resource-percent': '0.5' } }).rmConfig
+        .maximumAmResourcePercent,
+    ).toBe(0.5);
     const both = resolveSettings({
       rmConfig: { maximumAmResourcePercent: 0.3 },
       capacityScheduler: { 'yarn.scheduler.capacity.root.default.maximum-am-resource-percent': '0.8' },
@@ -179,7 +206,12 @@ describe('mini cluster settings for the AM limit', () => {
     expect(both.capacityScheduler['yarn.scheduler.capacity.maximum-am-resource-percent']).toBe('0.3');
     // `loom minicluster -D ...` puts it in yarn-site; it reaches capacity-scheduler.xml too.
     const defined = resolveSettings({ yarnSite: { 'yarn.scheduler.capacity.maximum-am-resource-percent': '0.25' } });
-    expect([defined.rmConfig.maximumAmResourcePercent, defined.capacityScheduler['yarn.scheduler.capacity.maximum-am-resource-percent']]).toEqual([0.25, '0.25']);
-    expect(() => resolveSettings({ capacityScheduler: { 'yarn.scheduler.capacity.maximum-am-resource-percent': '10' } })).toThrow(/from 0 to 1/);
+    expect([
+      defined.rmConfig.maximumAmResourcePercent,
+      defined.capacityScheduler['yarn.scheduler.capacity.maximum-am-resource-percent'],
+    ]).toEqual([0.25, '0.25']);
+    expect(() => resolveSettings({ capacityScheduler: { 'yarn.scheduler.capacity.maximum-am-resource-percent': '10' } })).toThrow(
+      /from 0 to 1/,
+    );
   });
 });

@@ -16,9 +16,14 @@ afterEach(async () => {
 describe('the AM resource limit on the mini cluster (default 0.1)', () => {
   it('runs the first AM though it exceeds the limit, holds the second ACCEPTED, and runs it once the first ends', async () => {
     // One 2048 MB node, 128 MB minimum allocation: the AM limit is 10 % = 204.8 -> 256 MB.
-    const { c, k } = await startClusterWithClients({ nodes: 1, nodeMemoryMb: 2048, heartbeatMs: 40, rmConfig: { minimumAllocationMb: 128 } }, stops);
+    const { c, k } = await startClusterWithClients(
+      { nodes: 1, nodeMemoryMb: 2048, heartbeatMs: 40, rmConfig: { minimumAllocationMb: 128 } },
+      stops,
+    );
     const rm = k.rm;
-    expect(await readFile(join(c.confDir, 'capacity-scheduler.xml'), 'utf8')).toContain('yarn.scheduler.capacity.maximum-am-resource-percent');
+    expect(await readFile(join(c.confDir, 'capacity-scheduler.xml'), 'utf8')).toContain(
+      'yarn.scheduler.capacity.maximum-am-resource-percent',
+    );
 
     const first = await submitAm(rm, { command: 'exec sleep 60', memoryMb: 512 });
     await waitFor(async () => (await appReport(rm, first)).diagnostics === AM_LAUNCHED_WAITING_FOR_REGISTER, 'the first AM to be launched');
@@ -35,12 +40,15 @@ describe('the AM resource limit on the mini cluster (default 0.1)', () => {
     );
     // Heartbeats go on, the node has room, and still no AM container for it.
     await new Promise((r) => setTimeout(r, 300));
-    expect(c.resourceManager.core.appRecord(second).attempts[0]!.state).toBe('SCHEDULED');
-    expect(c.nodes[0]!.acceptedStarts()).toHaveLength(1);
+    expect(c.resourceManager.core.appRecord(second).attempts[0].state).toBe('SCHEDULED');
+    expect(c.nodes[0].acceptedStarts()).toHaveLength(1);
 
     const id = parseApplicationId(first);
     await rm.invoke('forceKillApplication', { application_id: { id: id.id, cluster_timestamp: id.clusterTimestamp } });
-    await waitFor(async () => (await appReport(rm, second)).diagnostics === AM_LAUNCHED_WAITING_FOR_REGISTER, 'the second AM to be launched');
-    expect(c.nodes[0]!.acceptedStarts().map((s) => s.containerId)).toHaveLength(2);
+    await waitFor(
+      async () => (await appReport(rm, second)).diagnostics === AM_LAUNCHED_WAITING_FOR_REGISTER,
+      'the second AM to be launched',
+    );
+    expect(c.nodes[0].acceptedStarts().map((s) => s.containerId)).toHaveLength(2);
   });
 });

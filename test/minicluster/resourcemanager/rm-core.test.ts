@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAMRMTokenIdentifier, decodeContainerTokenIdentifier, decodeNMTokenIdentifier } from '../../../client/wire/security/token-identifiers.js';
-import { formatApplicationAttemptId, formatContainerId, containerIdFromProto, parseContainerId, containerIdToProto } from '../../../client/wire/codec/yarn-ids.js';
+import {
+  decodeAMRMTokenIdentifier,
+  decodeContainerTokenIdentifier,
+  decodeNMTokenIdentifier,
+} from '../../../client/wire/security/token-identifiers.js';
+import {
+  formatApplicationAttemptId,
+  formatContainerId,
+  containerIdFromProto,
+  parseContainerId,
+  containerIdToProto,
+} from '../../../client/wire/codec/yarn-ids.js';
 import { ResourceManagerCore } from '../../../minicluster/resourcemanager/resource-manager-core.js';
 import { readFixture, readFixtureJson } from '../../support/fixtures.js';
 
@@ -37,13 +47,13 @@ function launchAm(rm: ResourceManagerCore, node: string): string {
   rm.nodeHeartbeat(node);
   const amLaunches = rm.takeAmLaunches();
   expect(amLaunches).toHaveLength(1);
-  const id = cid(amLaunches[0]!.container.id);
+  const id = cid(amLaunches[0].container.id);
   rm.amContainerLaunched(id);
   return formatApplicationAttemptId(parseContainerId(id).applicationAttemptId);
 }
 
 function recordedSummaryDiagnostics(line: number): string {
-  const text = readFixture('am-restart', 'report-timeline-summary.txt').toString('utf8').split('\n')[line]!;
+  const text = readFixture('am-restart', 'report-timeline-summary.txt').toString('utf8').split('\n')[line];
   return text.slice(text.indexOf('diagnostics="') + 'diagnostics="'.length, -1);
 }
 
@@ -57,7 +67,7 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     expect(r.trackingUrl).toBe(`http://localhost:8088/proxy/${appId}/`);
     // The fixture's line is cut at 200 characters; the full text is in client-timeline.txt.
     const timeline = readFixture('am-restart', 'client-timeline.txt').toString('utf8');
-    const recorded = /diagnostics: "(\[Mon Nov 23 19:11:14[^"]*)"/.exec(timeline)![1]!.replace(/\\'/g, "'");
+    const recorded = /diagnostics: "(\[Mon Nov 23 19:11:14[^"]*)"/.exec(timeline)![1].replace(/\\'/g, "'");
     expect(r.diagnostics).toBe(recorded);
     expect(recordedSummaryDiagnostics(0).startsWith(r.diagnostics.slice(0, 150))).toBe(true);
 
@@ -66,7 +76,7 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     rm.nodeHeartbeat(node);
     const amLaunches = rm.takeAmLaunches();
     expect(amLaunches).toHaveLength(1);
-    const launch = amLaunches[0]!;
+    const launch = amLaunches[0];
     expect(cid(launch.container.id)).toBe(`container_${TS}_0003_01_000001`);
     expect(launch.container.resource.memory).toBe(1024); // 256 MB rounded up to the 1024 MB minimum
     expect(launch.launchContext.environment).toContainEqual({ key: 'APPLICATION_WEB_PROXY_BASE', value: `/proxy/${appId}` });
@@ -83,7 +93,9 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     expect(r.launchTime).toBe(clock.now());
 
     const attempt = `appattempt_${TS}_0003_000001`;
-    expect(() => rm.allocate(attempt, { response_id: 0 })).toThrow(expect.objectContaining({ className: 'org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException' }));
+    expect(() => rm.allocate(attempt, { response_id: 0 })).toThrow(
+      expect.objectContaining({ className: 'org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException' }),
+    );
     const reg = rm.registerApplicationMaster(attempt, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     expect(reg.queue).toBe('default');
     expect(reg.maximumCapability.memory).toBe(8192);
@@ -91,7 +103,16 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     r = rm.getApplicationReport(appId);
     expect([r.yarn_application_state, r.host, r.diagnostics]).toEqual(['RUNNING', '127.0.0.1', '']);
 
-    const ask = [{ priority: { priority: 1 }, resource_name: '*', capability: { memory: 128, virtual_cores: 1 }, num_containers: 2, relax_locality: true, allocation_request_id: 0 }];
+    const ask = [
+      {
+        priority: { priority: 1 },
+        resource_name: '*',
+        capability: { memory: 128, virtual_cores: 1 },
+        num_containers: 2,
+        relax_locality: true,
+        allocation_request_id: 0,
+      },
+    ];
     let a = rm.allocate(attempt, { response_id: 0, ask });
     expect(a.response_id).toBe(1);
     expect(a.allocated_containers).toEqual([]);
@@ -125,7 +146,12 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
       [`container_${TS}_0003_01_000004`, -100, 'Container released by application'],
     ]);
     const hb = rm.nodeHeartbeat(node, [
-      { container_id: containerIdToProto(parseContainerId(`container_${TS}_0003_01_000002`)), state: 'C_COMPLETE', exit_status: 0, diagnostics: '' },
+      {
+        container_id: containerIdToProto(parseContainerId(`container_${TS}_0003_01_000002`)),
+        state: 'C_COMPLETE',
+        exit_status: 0,
+        diagnostics: '',
+      },
     ]);
     expect(hb.containersToCleanup.map(cid)).toEqual([`container_${TS}_0003_01_000004`]);
     a = rm.allocate(attempt, { response_id: 4 });
@@ -133,11 +159,19 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
       [`container_${TS}_0003_01_000002`, 0, ''],
     ]);
 
-    expect(rm.finishApplicationMaster(attempt, { final_application_status: 'APP_SUCCEEDED', diagnostics: 'fx restart done attempt 2' })).toEqual({ isUnregistered: false });
-    expect(rm.finishApplicationMaster(attempt, { final_application_status: 'APP_SUCCEEDED', diagnostics: 'fx restart done attempt 2' })).toEqual({ isUnregistered: true });
+    expect(
+      rm.finishApplicationMaster(attempt, { final_application_status: 'APP_SUCCEEDED', diagnostics: 'fx restart done attempt 2' }),
+    ).toEqual({ isUnregistered: false });
+    expect(
+      rm.finishApplicationMaster(attempt, { final_application_status: 'APP_SUCCEEDED', diagnostics: 'fx restart done attempt 2' }),
+    ).toEqual({ isUnregistered: true });
     expect(rm.lookupAmrmPassword(launch.amrmToken.identifier)).toBeUndefined();
     r = rm.getApplicationReport(appId);
-    expect([r.yarn_application_state, r.final_application_status, r.diagnostics]).toEqual(['FINISHED', 'APP_SUCCEEDED', 'fx restart done attempt 2']);
+    expect([r.yarn_application_state, r.final_application_status, r.diagnostics]).toEqual([
+      'FINISHED',
+      'APP_SUCCEEDED',
+      'fx restart done attempt 2',
+    ]);
 
     // The AM container exits; the RM stops the app's remaining container.
     const end = rm.nodeHeartbeat(node, [{ container_id: launch.container.id, state: 'C_COMPLETE', exit_status: 0, diagnostics: '' }]);
@@ -151,7 +185,10 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
 
 describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () => {
   const crashOf = (fixtureText: string) =>
-    fixtureText.slice(fixtureText.indexOf('Failing this attempt.Diagnostics: ') + 'Failing this attempt.Diagnostics: '.length, fixtureText.indexOf('For more detailed output'));
+    fixtureText.slice(
+      fixtureText.indexOf('Failing this attempt.Diagnostics: ') + 'Failing this attempt.Diagnostics: '.length,
+      fixtureText.indexOf('For more detailed output'),
+    );
 
   it('fails the application after max attempts with the recorded text (two spaces and all)', () => {
     const { rm, node } = cluster();
@@ -161,7 +198,9 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     for (const n of [1, 2]) {
       launchAm(rm, node);
       const am = `container_${TS}_0009_0${n}_000001`;
-      rm.nodeHeartbeat(node, [{ container_id: containerIdToProto(parseContainerId(am)), state: 'C_COMPLETE', exit_status: 3, diagnostics: nmText }]);
+      rm.nodeHeartbeat(node, [
+        { container_id: containerIdToProto(parseContainerId(am)), state: 'C_COMPLETE', exit_status: 3, diagnostics: nmText },
+      ]);
       expect(rm.takeAmLaunches()).toEqual([]); // the next attempt is scheduled from the next heartbeat on
       const r = rm.getApplicationReport(appId);
       if (n === 1) expect([r.yarn_application_state, r.currentApplicationAttemptId.attemptId]).toEqual(['ACCEPTED', 2]);
@@ -178,7 +217,14 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     const expected = readFixture('localization', 'refuse-public600-final-diagnostics-exact.txt').toString('utf8');
     const appId = submit(rm, 6, { maxAppAttempts: 1 });
     launchAm(rm, node);
-    rm.nodeHeartbeat(node, [{ container_id: containerIdToProto(parseContainerId(`container_${TS}_0006_01_000001`)), state: 'C_COMPLETE', exit_status: -1000, diagnostics: crashOf(expected) }]);
+    rm.nodeHeartbeat(node, [
+      {
+        container_id: containerIdToProto(parseContainerId(`container_${TS}_0006_01_000001`)),
+        state: 'C_COMPLETE',
+        exit_status: -1000,
+        diagnostics: crashOf(expected),
+      },
+    ]);
     expect(rm.getApplicationReport(appId).diagnostics).toBe(expected);
   });
 
@@ -193,33 +239,49 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     rm.nodeHeartbeat(node);
     const a = rm.allocate(att1, { response_id: 1, ask: [{ ...ask[0], num_containers: 0 }] });
     expect(a.allocated_containers).toHaveLength(2);
-    rm.nodeHeartbeat(node, [{ container_id: containerIdToProto(parseContainerId(`container_${TS}_0003_01_000001`)), state: 'C_COMPLETE', exit_status: 1, diagnostics: 'x\n' }]);
+    rm.nodeHeartbeat(node, [
+      {
+        container_id: containerIdToProto(parseContainerId(`container_${TS}_0003_01_000001`)),
+        state: 'C_COMPLETE',
+        exit_status: 1,
+        diagnostics: 'x\n',
+      },
+    ]);
     const r = rm.getApplicationReport(`application_${TS}_0003`);
-    expect([r.yarn_application_state, r.currentApplicationAttemptId.attemptId, r.app_resource_Usage.num_used_containers]).toEqual(['ACCEPTED', 2, 2]);
+    expect([r.yarn_application_state, r.currentApplicationAttemptId.attemptId, r.app_resource_Usage.num_used_containers]).toEqual([
+      'ACCEPTED',
+      2,
+      2,
+    ]);
     expect(r.diagnostics).toMatch(/^\[.*\] Application is Activated, waiting for resources to be assigned for AM\. {2}Details : /);
     const att2 = launchAm(rm, node);
     expect(att2).toBe(`appattempt_${TS}_0003_000002`);
     const reg = rm.registerApplicationMaster(att2, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     // Recorded: both containers, _000003 before _000002, tokens byte-identical to attempt 1's.
-    expect(reg.containers_from_previous_attempts.map((c: any) => cid(c.id))).toEqual([`container_${TS}_0003_01_000003`, `container_${TS}_0003_01_000002`]);
+    expect(reg.containers_from_previous_attempts.map((c: any) => cid(c.id))).toEqual([
+      `container_${TS}_0003_01_000003`,
+      `container_${TS}_0003_01_000002`,
+    ]);
     expect(reg.containers_from_previous_attempts[1].container_token).toEqual(a.allocated_containers[0].container_token);
     expect(reg.nm_tokens_from_previous_attempts).toHaveLength(1);
     expect(reg.nm_tokens_from_previous_attempts[0].token).toEqual(a.nm_tokens[0].token);
-    expect(formatApplicationAttemptId(decodeNMTokenIdentifier(reg.nm_tokens_from_previous_attempts[0].token.identifier).applicationAttemptId)).toBe(att1);
+    expect(
+      formatApplicationAttemptId(decodeNMTokenIdentifier(reg.nm_tokens_from_previous_attempts[0].token.identifier).applicationAttemptId),
+    ).toBe(att1);
     // Attempt 2's allocate response ids start again at 1, and its AMRMToken differs only in the attempt.
     expect(rm.allocate(att2, { response_id: 0 }).response_id).toBe(1);
   });
 
-  it('rounds asks up to the minimum allocation and refuses above the maximum with Hadoop\'s text', () => {
+  it("rounds asks up to the minimum allocation and refuses above the maximum with Hadoop's text", () => {
     const { rm } = cluster();
     const decoded = readFixture('ipc', 'errors', '01-client-rm-8032-yarnclient-errors.decoded.txt').toString('utf8');
-    const recorded = /errorMsg \(5\): "(Invalid resource request![^\\]*)\\n\\tat/.exec(decoded)![1]!;
+    const recorded = /errorMsg \(5\): "(Invalid resource request![^\\]*)\\n\\tat/.exec(decoded)![1];
     expect(() => submit(rm, 1, { resource: { memory: 100000, virtual_cores: 1 } })).toThrow(recorded);
     const small = new ResourceManagerCore({ config: { clusterTimestamp: TS, minimumAllocationMb: 128 } });
     const n = small.registerNode({ port: 1, httpPort: 2, capability: { memory: 4096, virtual_cores: 4 } });
     submit(small, 1, { resource: { memory: 200, virtual_cores: 1 } });
     small.nodeHeartbeat(n);
-    expect(small.takeAmLaunches()[0]!.container.resource.memory).toBe(256);
+    expect(small.takeAmLaunches()[0].container.resource.memory).toBe(256);
   });
 
   // Answers of the real Hadoop 3.3.6 RM (8192 MB / 4 vcores maximum) to submitApplication, recorded for this test.
@@ -230,7 +292,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
   const overMax = (type: string, requested: string, allowed: string, configured: string) =>
     `Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. Requested resource type=[${type}], Requested resource=${requested}, maximum allowed allocation=${allowed}, please note that maximum allowed allocation is calculated by scheduler based on maximum resource of registered NodeManagers, which might be less than configured maximum allocation=${configured}`;
 
-  it('names only the first resource type over the maximum (memory-mb before vcores) and refuses negative sizes with 3.3.6\'s text', () => {
+  it("names only the first resource type over the maximum (memory-mb before vcores) and refuses negative sizes with 3.3.6's text", () => {
     const { rm } = cluster();
     const refusal = (resource: object) => {
       try {
@@ -242,8 +304,14 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     };
     const cls = 'org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException';
     const max = '<memory:8192, vCores:4>';
-    expect(refusal({ memory: 100000, virtual_cores: 99 })).toEqual({ className: cls, message: overMax('memory-mb', '<memory:100000, vCores:99>', max, max) });
-    expect(refusal({ memory: 1024, virtual_cores: 99 })).toEqual({ className: cls, message: overMax('vcores', '<memory:1024, vCores:99>', max, max) });
+    expect(refusal({ memory: 100000, virtual_cores: 99 })).toEqual({
+      className: cls,
+      message: overMax('memory-mb', '<memory:100000, vCores:99>', max, max),
+    });
+    expect(refusal({ memory: 1024, virtual_cores: 99 })).toEqual({
+      className: cls,
+      message: overMax('vcores', '<memory:1024, vCores:99>', max, max),
+    });
     expect(refusal({ memory: -1, virtual_cores: 1 })).toEqual({ className: cls, message: REAL_LESS_THAN_ZERO_MEMORY });
     expect(refusal({ memory: 1024, virtual_cores: -2 })).toEqual({ className: cls, message: REAL_LESS_THAN_ZERO_VCORES });
   });
@@ -257,7 +325,9 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     const reg = rm.registerApplicationMaster(attempt, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     expect(reg.maximumCapability).toMatchObject({ memory: 8192, virtual_cores: 1 });
 
-    const ask = (count: number) => [{ priority: { priority: 1 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 2 }, num_containers: count }];
+    const ask = (count: number) => [
+      { priority: { priority: 1 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 2 }, num_containers: count },
+    ];
     const refused = overMax('vcores', '<memory:1024, vCores:2>', '<memory:8192, vCores:1>', '<memory:8192, vCores:4>');
     expect(() => rm.allocate(attempt, { response_id: 0, ask: ask(1) })).toThrow(refused);
     expect(rm.getApplicationReport(appId).diagnostics).toBe(refused); // DefaultAMSProcessor.handleInvalidResourceException
@@ -277,7 +347,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     expect(rm.allocate(attempt, { response_id: 2 }).allocated_containers).toHaveLength(1);
   });
 
-  it('refuses a release of another attempt\'s container (without keep-containers) and * in the blacklist, applying nothing', () => {
+  it("refuses a release of another attempt's container (without keep-containers) and * in the blacklist, applying nothing", () => {
     const { rm, node } = cluster();
     submit(rm, 1);
     const attempt = launchAm(rm, node);
@@ -287,8 +357,10 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     expect(() => rm.allocate(attempt, { response_id: 0, ask, release: [containerIdToProto(parseContainerId(foreign))] })).toThrow(
       `Cannot release container : ${foreign} not belonging to this application attempt : ${attempt}`,
     );
-    expect(() => rm.allocate(attempt, { response_id: 0, ask, blacklist_request: { blacklist_additions: ['*'] } })).toThrow('Cannot add * to the blacklist!');
-    expect(rm.appRecord(`application_${TS}_0001`).attempts[0]!.asks).toEqual({});
+    expect(() => rm.allocate(attempt, { response_id: 0, ask, blacklist_request: { blacklist_additions: ['*'] } })).toThrow(
+      'Cannot add * to the blacklist!',
+    );
+    expect(rm.appRecord(`application_${TS}_0001`).attempts[0].asks).toEqual({});
   });
 
   it('kills: first answer false, then true, with the recorded diagnostics', () => {
@@ -302,7 +374,9 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     expect(r.diagnostics).toBe(recorded.diagnostics.replace(recorded.id, appId));
     expect(r.trackingUrl).toBe(recorded.trackingUrl.replace(recorded.id, appId));
     expect(rm.nodeHeartbeat(node).containersToCleanup.map(cid)).toEqual([`container_${TS}_0001_01_000001`]);
-    expect(() => rm.killApplication(`application_${TS}_0099`, 'root')).toThrow(`Trying to kill an absent application application_${TS}_0099`);
+    expect(() => rm.killApplication(`application_${TS}_0099`, 'root')).toThrow(
+      `Trying to kill an absent application application_${TS}_0099`,
+    );
     expect(() => rm.getApplicationReport(`application_${TS}_0099`)).toThrow(/doesn't exist in RM/);
   });
 
@@ -321,12 +395,20 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     submit(rm, 1);
     const att = launchAm(rm, node);
     rm.registerApplicationMaster(att, { host: 'h', rpc_port: 1 });
-    rm.allocate(att, { response_id: 0, ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 1 }, num_containers: 1 }] });
+    rm.allocate(att, {
+      response_id: 0,
+      ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 1 }, num_containers: 1 }],
+    });
     rm.nodeHeartbeat(other);
-    rm.allocate(att, { response_id: 1, ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 1 }, num_containers: 0 }] });
+    rm.allocate(att, {
+      response_id: 1,
+      ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 1 }, num_containers: 0 }],
+    });
     rm.loseNode(other);
     const a = rm.allocate(att, { response_id: 2 });
-    expect(a.completed_container_statuses.map((s: any) => [s.exit_status, s.diagnostics])).toEqual([[-100, 'Container released on a *lost* node']]);
+    expect(a.completed_container_statuses.map((s: any) => [s.exit_status, s.diagnostics])).toEqual([
+      [-100, 'Container released on a *lost* node'],
+    ]);
     expect(a.num_cluster_nodes).toBe(1);
   });
 
@@ -341,7 +423,10 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
       expect.objectContaining({ className: 'org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException' }),
     );
     restarted.registerApplicationMaster(att, { host: 'h', rpc_port: 1 });
-    restarted.allocate(att, { response_id: 0, ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 1 }, num_containers: 1 }] });
+    restarted.allocate(att, {
+      response_id: 0,
+      ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 1024, virtual_cores: 1 }, num_containers: 1 }],
+    });
     restarted.nodeHeartbeat(node);
     const a = restarted.allocate(att, { response_id: 1 });
     expect(cid(a.allocated_containers[0].id)).toBe(`container_e01_${TS}_0001_01_000002`);

@@ -61,7 +61,7 @@ describe('ApplicationClientProtocol over the IPC server', () => {
       frames(bytes, 0).map((f) => {
         const { header, rest } = parseResponseFrame(f);
         const method = methodOf.get(header.callId)!;
-        const type = APPLICATION_CLIENT_PROTOCOL.methods[method]!.response;
+        const type = APPLICATION_CLIENT_PROTOCOL.methods[method].response;
         const body = header.status === 'SUCCESS' ? decodeDelimitedBody<Record<string, any>>(type, rest, method) : undefined;
         return { callId: header.callId, method, status: header.status, body };
       });
@@ -75,7 +75,18 @@ describe('ApplicationClientProtocol over the IPC server', () => {
     expect(pick(ours, 'forceKillApplication')).toEqual(pick(recorded, 'forceKillApplication'));
     const lastReport = (rs: typeof ours) => pick(rs, 'getApplicationReport').at(-1)!.application_report;
     const [o, r] = [lastReport(ours), lastReport(recorded)];
-    for (const k of ['applicationId', 'user', 'queue', 'name', 'yarn_application_state', 'final_application_status', 'diagnostics', 'trackingUrl', 'applicationType', 'applicationTags']) {
+    for (const k of [
+      'applicationId',
+      'user',
+      'queue',
+      'name',
+      'yarn_application_state',
+      'final_application_status',
+      'diagnostics',
+      'trackingUrl',
+      'applicationType',
+      'applicationTags',
+    ]) {
       expect(o[k], k).toEqual(r[k]);
     }
     expect(pick(ours, 'getClusterNodes')[0]!.nodeReports[0].nodeId).toEqual(pick(recorded, 'getClusterNodes')[0]!.nodeReports[0].nodeId);
@@ -83,12 +94,15 @@ describe('ApplicationClientProtocol over the IPC server', () => {
 });
 
 describe('ApplicationMasterProtocol over the IPC server', () => {
-  it('authenticates with the attempt\'s AMRMToken, serves register/allocate/finish, and refuses the token afterwards', async () => {
+  it("authenticates with the attempt's AMRMToken, serves register/allocate/finish, and refuses the token afterwards", async () => {
     const rm = new ResourceManagerCore({ config: { clusterTimestamp: 1795373400808 } });
     const node = rm.registerNode({ port: 45454, httpPort: 8042, capability: { memory: 8192, virtual_cores: 8 } });
-    rm.submitApplication({ application_id: { id: 1, cluster_timestamp: 1795373400808 }, resource: { memory: 512, virtual_cores: 1 } }, 'root');
+    rm.submitApplication(
+      { application_id: { id: 1, cluster_timestamp: 1795373400808 }, resource: { memory: 512, virtual_cores: 1 } },
+      'root',
+    );
     rm.nodeHeartbeat(node);
-    const launch = rm.takeAmLaunches()[0]!;
+    const launch = rm.takeAmLaunches()[0];
     rm.amContainerLaunched('container_1795373400808_0001_01_000001');
     const server = new RpcServer({ host: '127.0.0.1', port: 0, protocols: [applicationMasterService(rm)], auth: amrmTokenAuth(rm) });
     const address = await server.listen();
@@ -104,14 +118,21 @@ describe('ApplicationMasterProtocol over the IPC server', () => {
     expect(reg.queue).toBe('default');
     const alloc = await am.invoke<Record<string, any>>('allocate', { response_id: 0 });
     expect(alloc.response_id).toBe(1);
-    expect((await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered).toBe(false);
-    expect((await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered).toBe(true);
+    expect(
+      (await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered,
+    ).toBe(false);
+    expect(
+      (await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered,
+    ).toBe(true);
 
     // The finished attempt's token no longer authenticates a new connection.
     const fresh = new RpcClient();
     stops.push(() => fresh.close());
     const again = fresh.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: tokenProto(launch.amrmToken) });
-    const refused = await again.invoke('allocate', { response_id: 1 }).then(() => undefined, (e: Error) => e);
+    const refused = await again.invoke('allocate', { response_id: 1 }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(refused).toMatchObject({ className: 'org.apache.hadoop.security.token.SecretManager$InvalidToken' });
   });
 });

@@ -33,7 +33,11 @@ describe('ResourceManager restart during a running job', () => {
 
       await k.cluster.faults.restartResourceManager();
       // The AM heartbeats into the restarted RM, is told it is not registered, and registers again.
-      await k.waitFor('the AM to register with the restarted RM', () => k.cluster.resourceManager.core.appRecord(id).attempts.at(-1)!.registered || undefined, 20_000);
+      await k.waitFor(
+        'the AM to register with the restarted RM',
+        () => k.cluster.resourceManager.core.appRecord(id).attempts.at(-1)!.registered || undefined,
+        20_000,
+      );
 
       await k.fs.create(release, Buffer.from('go'));
       const done = await rest.waitForJob(jobId, { timeoutMs: 30_000, pollMs: 200 });
@@ -60,10 +64,18 @@ describe('ResourceManager restart during a running job', () => {
       );
       expect(allocated.map((a) => a.isAm)).toEqual([true, false, false, false]);
       expect(new Set(allocated.map((a) => a.containerId)).size).toBe(4);
-      expect(allocations(k, id).map((a) => a.containerId)).toEqual([allocated[3]!.containerId]); // the restarted RM's one
+      expect(allocations(k, id).map((a) => a.containerId)).toEqual([allocated[3].containerId]); // the restarted RM's one
       // The AM's view matches the RM's: the three TaskExecutors allocated, all registered (the third may still be starting).
-      const expected = JSON.stringify(allocated.filter((a) => !a.isAm).map((a) => a.containerId).sort());
-      await k.waitFor('the third TaskExecutor to register', async () => JSON.stringify((await rest.taskExecutors()).map((t) => t.id).sort()) === expected);
+      const expected = JSON.stringify(
+        allocated
+          .filter((a) => !a.isAm)
+          .map((a) => a.containerId)
+          .sort(),
+      );
+      await k.waitFor(
+        'the third TaskExecutor to register',
+        async () => JSON.stringify((await rest.taskExecutors()).map((t) => t.id).sort()) === expected,
+      );
     });
   }, 90_000);
 });

@@ -21,23 +21,30 @@ describe('signalToContainer', () => {
     const yarn = YarnClient.createFromConf(Configuration.load({ confDir: c.confDir }), { user: USER });
     stops.push(() => yarn.close());
     const appId = await submitAm(k.rm, { command: 'exec sleep 600' });
-    await waitFor(async () => ((await waitForState(k.rm, appId, ['ACCEPTED'])).diagnostics === AM_LAUNCHED_WAITING_FOR_REGISTER ? true : undefined), 'the AM to be launched');
+    await waitFor(
+      async () => ((await waitForState(k.rm, appId, ['ACCEPTED'])).diagnostics === AM_LAUNCHED_WAITING_FOR_REGISTER ? true : undefined),
+      'the AM to be launched',
+    );
     const am = amContainerOf(c, appId)!;
     // As on a NodeManager, a container whose process has not started yet is not signalled, and until
     // the session leader has exec'd the command its process group may not exist (the pid file comes
     // before `exec setsid`): wait for the command itself.
     await waitFor(() => {
-      const pid = c.nodes[0]!.livePids().get(am.containerId);
+      const pid = c.nodes[0].livePids().get(am.containerId);
       return pid !== undefined && commandOf(pid) === 'sleep';
-    }, 'the AM container\'s command');
+    }, "the AM container's command");
 
     await yarn.signalToContainer(am.containerId, 'FORCEFUL_SHUTDOWN');
     const report = await waitForState(k.rm, appId, ['FAILED']);
-    expect(report.diagnostics).toContain(`AM Container for ${appId.replace('application_', 'appattempt_')}_000001 exited with  exitCode: 137`);
+    expect(report.diagnostics).toContain(
+      `AM Container for ${appId.replace('application_', 'appattempt_')}_000001 exited with  exitCode: 137`,
+    );
 
     const gone = yarn.signalToContainer(am.containerId, 'FORCEFUL_SHUTDOWN');
     await expect(gone).rejects.toMatchObject({ className: 'org.apache.hadoop.yarn.exceptions.YarnException' });
     await expect(gone).rejects.toThrow(`Trying to signal an absent container ${am.containerId}`);
-    await expect(yarn.signalToContainer('container_1_0099_01_000001', 'GRACEFUL_SHUTDOWN')).rejects.toThrow('Trying to signal an absent container container_1_0099_01_000001');
+    await expect(yarn.signalToContainer('container_1_0099_01_000001', 'GRACEFUL_SHUTDOWN')).rejects.toThrow(
+      'Trying to signal an absent container container_1_0099_01_000001',
+    );
   });
 });

@@ -46,8 +46,11 @@ describe('an upload that does not reach its end', () => {
 
   const fileStatus = (path: string) => send('GET', c.nn(`${path}?op=GETFILESTATUS&user.name=root`));
   const listing = async (dir: string) =>
-    json(await send('GET', c.nn(`${dir}?op=LISTSTATUS&user.name=root`))).FileStatuses.FileStatus.map((s: { pathSuffix: string; length: number }) => [s.pathSuffix, s.length]);
-  const read = async (path: string) => (await send('GET', String((await send('GET', c.nn(`${path}?op=OPEN&user.name=root`))).headers.location))).body;
+    json(await send('GET', c.nn(`${dir}?op=LISTSTATUS&user.name=root`))).FileStatuses.FileStatus.map(
+      (s: { pathSuffix: string; length: number }) => [s.pathSuffix, s.length],
+    );
+  const read = async (path: string) =>
+    (await send('GET', String((await send('GET', c.nn(`${path}?op=OPEN&user.name=root`))).headers.location))).body;
   /** The writer's lease is gone: the file is complete or no longer there. */
   const leaseReleased = (path: string) => () => {
     const inode = c.server.namespace.statusOf(path);
@@ -58,7 +61,14 @@ describe('an upload that does not reach its end', () => {
    * Step 2 of CREATE/APPEND as raw HTTP on a socket the test controls: the headers (with the given
    * framing) and `body`, and nothing after. Resolves once the server has written `visibleLength` bytes.
    */
-  async function startUpload(path: string, op: 'CREATE' | 'APPEND', framing: string, body: string, visibleLength: number, query = ''): Promise<Socket> {
+  async function startUpload(
+    path: string,
+    op: 'CREATE' | 'APPEND',
+    framing: string,
+    body: string,
+    visibleLength: number,
+    query = '',
+  ): Promise<Socket> {
     const method = op === 'CREATE' ? 'PUT' : 'POST';
     const step1 = await send(method, c.nn(`${path}?op=${op}&user.name=root${query}`));
     expect(step1.status).toBe(307);
@@ -113,7 +123,9 @@ describe('an upload that does not reach its end', () => {
     const socket = await startUpload('/up/log.txt', 'APPEND', 'Content-Length: 99999999999', 'abc', 8);
     socket.destroy();
     await completedWith('/up/log.txt', 'helloabc');
-    const append = await send('POST', String((await send('POST', c.nn('/up/log.txt?op=APPEND&user.name=root'))).headers.location), { body: ' world' });
+    const append = await send('POST', String((await send('POST', c.nn('/up/log.txt?op=APPEND&user.name=root'))).headers.location), {
+      body: ' world',
+    });
     expect(append.status).toBe(200);
     expect((await read('/up/log.txt')).toString()).toBe('helloabc world');
   });

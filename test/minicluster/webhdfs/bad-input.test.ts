@@ -13,12 +13,24 @@ describe('WebHDFS bad input', () => {
 
   const cases: [string, string, string, string][] = [
     ['GET', '/a/b:c?op=GETFILESTATUS&user.name=root', 'InvalidPathException', 'Invalid path name Invalid file name: /a/b:c'],
-    ['GET', '/x?op=GETFILESTATUS&user.name=no%20spaces', 'IllegalArgumentException',
-      'Invalid value for webhdfs parameter "user.name": Invalid value: "no spaces" does not belong to the domain ^[A-Za-z_][A-Za-z0-9._-]*[$]?$'],
-    ['PUT', '/x?op=CREATE&blocksize=abc&user.name=root', 'IllegalArgumentException',
-      'Invalid value for webhdfs parameter "blocksize": Failed to parse "abc" as a radix-10 long integer.'],
-    ['PUT', '/x?op=SETPERMISSION&permission=2000&user.name=root', 'IllegalArgumentException',
-      'Invalid value for webhdfs parameter "permission": Invalid parameter range: permission = 2000 > 1777'],
+    [
+      'GET',
+      '/x?op=GETFILESTATUS&user.name=no%20spaces',
+      'IllegalArgumentException',
+      'Invalid value for webhdfs parameter "user.name": Invalid value: "no spaces" does not belong to the domain ^[A-Za-z_][A-Za-z0-9._-]*[$]?$',
+    ],
+    [
+      'PUT',
+      '/x?op=CREATE&blocksize=abc&user.name=root',
+      'IllegalArgumentException',
+      'Invalid value for webhdfs parameter "blocksize": Failed to parse "abc" as a radix-10 long integer.',
+    ],
+    [
+      'PUT',
+      '/x?op=SETPERMISSION&permission=2000&user.name=root',
+      'IllegalArgumentException',
+      'Invalid value for webhdfs parameter "permission": Invalid parameter range: permission = 2000 > 1777',
+    ],
     ['PUT', '/x?op=RENAME&user.name=root', 'IllegalArgumentException', 'Required param destination for op: RENAME is null or empty'],
     ['PATCH', '/x?op=OPEN&user.name=root', 'UnsupportedOperationException', 'HTTP method PATCH is not supported by WebHDFS'],
   ];

@@ -21,7 +21,8 @@ const index = readFixtureJson<{ file: string; name: string }[]>('webhdfs', 'inde
 function mask(text: string): string {
   return text
     .replace(/"(accessTime|modificationTime)":(\d+)/g, (m, k: string, v: string) =>
-      ['0', '1700000000000', '1700000001000'].includes(v) ? m : `"${k}":"<time>"`)
+      ['0', '1700000000000', '1700000001000'].includes(v) ? m : `"${k}":"<time>"`,
+    )
     .replace(/"fileId":\d+/g, '"fileId":"<id>"')
     .replace(/(\\n\\tat [^"]*)"/g, '<stack>"');
 }
@@ -79,7 +80,7 @@ describe('WebHDFS server replays the Hadoop 3.3.6 recordings', () => {
   });
 
   for (const entry of index) {
-    it(`${entry.file}`, () => {
+    it(entry.file, () => {
       const x = readFixtureJson<Exchange>('webhdfs', entry.file);
       const got = answers.get(entry.name)!;
       const rec = x.response;

@@ -35,7 +35,9 @@ describe('HDFS latency model', () => {
     const b = new HdfsLatency({ scale: 1, seed: 5 });
     draws(b, 'namenode-read', 17); // draws of another step do not shift this one's
     expect(draws(a, 'write-completion', 20)).toEqual(draws(b, 'write-completion', 20));
-    expect(draws(new HdfsLatency({ scale: 1, seed: 6 }), 'write-pipeline', 5)).not.toEqual(draws(new HdfsLatency({ scale: 1, seed: 5 }), 'write-pipeline', 5));
+    expect(draws(new HdfsLatency({ scale: 1, seed: 6 }), 'write-pipeline', 5)).not.toEqual(
+      draws(new HdfsLatency({ scale: 1, seed: 5 }), 'write-pipeline', 5),
+    );
   });
 
   it('scales every delay, and none waits for nothing', async () => {
@@ -51,7 +53,8 @@ describe('HDFS latency model', () => {
 
   it('gives RENAME its own figures and namespace changes the edit log sync', () => {
     expect(nameNodeStep('RENAME')).toBe('namenode-rename');
-    for (const op of ['MKDIRS', 'DELETE', 'SETPERMISSION', 'SETOWNER', 'SETREPLICATION', 'SETTIMES']) expect(nameNodeStep(op)).toBe('namenode-write');
+    for (const op of ['MKDIRS', 'DELETE', 'SETPERMISSION', 'SETOWNER', 'SETREPLICATION', 'SETTIMES'])
+      expect(nameNodeStep(op)).toBe('namenode-write');
     for (const op of ['GETFILESTATUS', 'LISTSTATUS', 'CREATE', 'OPEN', '']) expect(nameNodeStep(op)).toBe('namenode-read');
   });
 });

@@ -25,7 +25,8 @@ async function remote(method: string, url: string): Promise<{ status: number; ex
   return { status: a.status, exception: body.exception, message: body.message };
 }
 
-const rename = (src: string, dst: string, options: string) => c.nn(`${src}?op=RENAME&destination=${dst}&renameoptions=${options}&user.name=root`);
+const rename = (src: string, dst: string, options: string) =>
+  c.nn(`${src}?op=RENAME&destination=${dst}&renameoptions=${options}&user.name=root`);
 
 describe('RENAME with renameoptions (rename2)', () => {
   it('OVERWRITE replaces an existing file and answers 200 with an empty octet-stream body', async () => {
@@ -33,7 +34,9 @@ describe('RENAME with renameoptions (rename2)', () => {
     expect(a.status).toBe(200);
     expect(a.headers['content-type']).toBe('application/octet-stream');
     expect(a.body.length).toBe(0);
-    const listing = json(await send('GET', c.nn('/s/a?op=LISTSTATUS&user.name=root'))).FileStatuses.FileStatus.map((s: { pathSuffix: string }) => s.pathSuffix);
+    const listing = json(await send('GET', c.nn('/s/a?op=LISTSTATUS&user.name=root'))).FileStatuses.FileStatus.map(
+      (s: { pathSuffix: string }) => s.pathSuffix,
+    );
     expect(listing).toEqual(['b', 'f2']);
     const opened = await send('GET', c.nn('/s/a/f2?op=OPEN&user.name=root'));
     expect((await send('GET', String(opened.headers.location))).body.toString()).toBe('one');
@@ -50,8 +53,14 @@ describe('RENAME with renameoptions (rename2)', () => {
       exception: 'IOException',
       message: 'Source /s/a/f1 and destination /s/dir must both be directories',
     });
-    expect(await remote('PUT', rename('/s/dir', '/s/a/f1', 'OVERWRITE'))).toMatchObject({ message: 'Source /s/dir and destination /s/a/f1 must both be directories' });
-    expect(await remote('PUT', rename('/s/dir', '/s/a', 'OVERWRITE'))).toEqual({ status: 403, exception: 'IOException', message: 'rename destination directory is not empty: /s/a' });
+    expect(await remote('PUT', rename('/s/dir', '/s/a/f1', 'OVERWRITE'))).toMatchObject({
+      message: 'Source /s/dir and destination /s/a/f1 must both be directories',
+    });
+    expect(await remote('PUT', rename('/s/dir', '/s/a', 'OVERWRITE'))).toEqual({
+      status: 403,
+      exception: 'IOException',
+      message: 'rename destination directory is not empty: /s/a',
+    });
     expect(await remote('PUT', rename('/s/a/f1', '/s/nodir/x', 'OVERWRITE'))).toEqual({
       status: 404,
       exception: 'FileNotFoundException',
@@ -72,7 +81,11 @@ describe('RENAME with renameoptions (rename2)', () => {
       exception: 'IOException',
       message: 'Rename destination /s/a/zz is a directory or file under source /s/a',
     });
-    expect(await remote('PUT', rename('/s/a/f1', '/', 'OVERWRITE'))).toEqual({ status: 403, exception: 'IOException', message: 'rename destination cannot be the root' });
+    expect(await remote('PUT', rename('/s/a/f1', '/', 'OVERWRITE'))).toEqual({
+      status: 403,
+      exception: 'IOException',
+      message: 'rename destination cannot be the root',
+    });
     expect(await remote('PUT', rename('/s/a/f1', '/s/a/f2/x', 'OVERWRITE'))).toEqual({
       status: 403,
       exception: 'ParentNotDirectoryException',
@@ -96,7 +109,8 @@ describe('RENAME with renameoptions (rename2)', () => {
       expect((await send('PUT', c.nn(step))).status, step).toBe(200);
     }
     expect((await createFile(c, '/pub/e/sub/f', 'x', '', 'root')).status).toBe(201);
-    const asAlice = (src: string, dst: string, options: string) => c.nn(`${src}?op=RENAME&destination=${dst}&renameoptions=${options}&user.name=alice`);
+    const asAlice = (src: string, dst: string, options: string) =>
+      c.nn(`${src}?op=RENAME&destination=${dst}&renameoptions=${options}&user.name=alice`);
     expect((await send('PUT', asAlice('/pub/d', '/pub/d2', 'TO_TRASH'))).status).toBe(200);
     expect(await remote('PUT', asAlice('/pub/e', '/pub/e2', 'TO_TRASH'))).toEqual({
       status: 403,
@@ -122,7 +136,11 @@ describe('CHECKACCESS and GETSERVERDEFAULTS', () => {
       exception: 'AccessControlException',
       message: 'Permission denied: user=alice, access=ALL, inode="/s":root:supergroup:drwxr-xr-x',
     });
-    expect(await remote('GET', c.nn('/s/zz?op=CHECKACCESS&fsaction=r--&user.name=alice'))).toEqual({ status: 404, exception: 'FileNotFoundException', message: 'Path not found' });
+    expect(await remote('GET', c.nn('/s/zz?op=CHECKACCESS&fsaction=r--&user.name=alice'))).toEqual({
+      status: 404,
+      exception: 'FileNotFoundException',
+      message: 'Path not found',
+    });
     expect(await remote('GET', c.nn('/s?op=CHECKACCESS&user.name=root'))).toEqual({
       status: 400,
       exception: 'IllegalArgumentException',

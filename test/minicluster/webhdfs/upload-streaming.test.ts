@@ -86,7 +86,9 @@ describe('WebHDFS uploads stream to disk', () => {
     };
     const empty = await read('/empty', '');
     expect([empty.status, empty.headers['content-length'], empty.body.length]).toEqual([200, '0', 0]);
-    const created = await send('PUT', String((await send('PUT', c.nn('/five?op=CREATE&user.name=root'))).headers.location), { body: '12345' });
+    const created = await send('PUT', String((await send('PUT', c.nn('/five?op=CREATE&user.name=root'))).headers.location), {
+      body: '12345',
+    });
     expect(created.status).toBe(201);
     expect((await read('/five', '&offset=5')).body.length).toBe(0);
     const past = await read('/five', '&offset=6');

@@ -42,11 +42,18 @@ describe('a file being created, seen by another reader', () => {
     do seen.push({ length: await lengthOf('/jobs/job_1.json'), answered });
     while (seen.at(-1)!.length !== record.length && seen.length < 1000);
     const firstFound = seen.find((s) => s.length !== undefined);
-    expect({ firstFound, whole: seen.at(-1) }).toEqual({ firstFound: { length: 0, answered: false }, whole: { length: record.length, answered: false } });
+    expect({ firstFound, whole: seen.at(-1) }).toEqual({
+      firstFound: { length: 0, answered: false },
+      whole: { length: record.length, answered: false },
+    });
 
     const append = await send('POST', c.nn('/jobs/job_1.json?op=APPEND&user.name=root'));
     const appendAtDataNode = await send('POST', String(append.headers.location), { body: 'x' });
-    expect([appendAtDataNode.status, json(appendAtDataNode).RemoteException?.exception, answered]).toEqual([403, 'AlreadyBeingCreatedException', false]);
+    expect([appendAtDataNode.status, json(appendAtDataNode).RemoteException?.exception, answered]).toEqual([
+      403,
+      'AlreadyBeingCreatedException',
+      false,
+    ]);
 
     await creating;
     await expect(writer.append('/jobs/job_1.json', Buffer.from('\n'))).resolves.toBeUndefined();

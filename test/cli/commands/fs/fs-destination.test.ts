@@ -54,14 +54,20 @@ describe('a destination ending in "/" is a directory', () => {
     expect((await kit.fs('-test', '-e', '/t/a/b/c')).code).toBe(1);
     const several = await kit.fs('-put', join(kit.local, 'a.txt'), join(kit.local, 'tree'), '/t/newdir');
     expect(several).toMatchObject({ code: 1, err: "loom fs -put: `/t/newdir': No such file or directory\n" });
-    expect((await kit.fs('-put', join(kit.local, 'a.txt'), join(kit.local, 'tree'), '/t/a.txt')).err).toBe("loom fs -put: `/t/a.txt': Is not a directory\n");
+    expect((await kit.fs('-put', join(kit.local, 'a.txt'), join(kit.local, 'tree'), '/t/a.txt')).err).toBe(
+      "loom fs -put: `/t/a.txt': Is not a directory\n",
+    );
   });
 
   it('-cp, -mv, -copyFromLocal, -touchz and -get follow the same rule', async () => {
     const q = (p: string) => `${kit.fsUri}${p}`;
     const hint = '(a destination ending in / is a directory that must exist: create it with -mkdir -p, or drop the / to name a new file)';
-    expect((await kit.fs('-cp', '/t/a.txt', '/nodir/')).err).toBe(`loom fs -cp: \`/nodir/': No such file or directory: \`${q('/nodir')}' ${hint}\n`);
-    expect((await kit.fs('-mv', '/t/a.txt', '/nodir/')).err).toBe(`loom fs -mv: \`/nodir/': No such file or directory: \`${q('/nodir')}' ${hint}\n`);
+    expect((await kit.fs('-cp', '/t/a.txt', '/nodir/')).err).toBe(
+      `loom fs -cp: \`/nodir/': No such file or directory: \`${q('/nodir')}' ${hint}\n`,
+    );
+    expect((await kit.fs('-mv', '/t/a.txt', '/nodir/')).err).toBe(
+      `loom fs -mv: \`/nodir/': No such file or directory: \`${q('/nodir')}' ${hint}\n`,
+    );
     expect((await kit.fs('-copyFromLocal', join(kit.local, 'a.txt'), '/nodir/')).code).toBe(1);
     expect((await kit.fs('-touchz', '/nodir/')).err).toBe(`loom fs -touchz: \`/nodir/': No such file or directory: \`${q('/nodir')}'\n`);
     expect((await kit.fs('-test', '-e', '/nodir')).code).toBe(1);
@@ -93,7 +99,9 @@ describe("Loom's staging uploads never put a file where a directory is", () => {
     await kit.client.mkdirs('/staging/bundle.mjs');
     const local = join(kit.local, 'bundle.mjs');
     await writeFile(local, 'export default 1;\n');
-    const err = await uploadToStaging({ client: kit.client, localPath: local, stagingDir: '/staging', targetName: 'bundle.mjs' }).catch((e: unknown) => e);
+    const err = await uploadToStaging({ client: kit.client, localPath: local, stagingDir: '/staging', targetName: 'bundle.mjs' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StagingUploadError);
     expect((err as Error).message).toBe(
       `cannot upload ${local} to /staging/bundle.mjs: that is a directory on HDFS; upload into it under a file name, or remove it`,
@@ -106,7 +114,9 @@ describe("Loom's staging uploads never put a file where a directory is", () => {
   it('a target name with a slash (a path, or a directory) is refused', async () => {
     const local = join(kit.local, 'a.txt');
     for (const targetName of ['dir/', 'a/b', '..']) {
-      await expect(uploadToStaging({ client: kit.client, localPath: local, stagingDir: '/staging2', targetName })).rejects.toThrow(StagingUploadError);
+      await expect(uploadToStaging({ client: kit.client, localPath: local, stagingDir: '/staging2', targetName })).rejects.toThrow(
+        StagingUploadError,
+      );
     }
     expect((await kit.fs('-test', '-e', '/staging2')).code).toBe(1);
   });

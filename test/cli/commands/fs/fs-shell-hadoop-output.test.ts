@@ -56,11 +56,17 @@ describe('loom fs -ls', () => {
     );
     // -R with -d lists only the directory; a trailing slash or a doubled one prints normalised.
     expect((await kit.fs('-ls', '-R', '-d', '-C', '/t/')).out).toBe(lines('/t'));
-    expect(withoutDates((await kit.fs('-ls', '/t//a')).out)).toBe(lines('Found 1 items', 'drwxr-xr-x   - root supergroup          0 DATE /t/a/b'));
+    expect(withoutDates((await kit.fs('-ls', '/t//a')).out)).toBe(
+      lines('Found 1 items', 'drwxr-xr-x   - root supergroup          0 DATE /t/a/b'),
+    );
   });
 
   it('-S sorts by size (stable, name order within equal sizes), -r reverses, -t newest first', async () => {
-    const names = async (...args: string[]) => (await kit.fs('-ls', ...args, '/t')).out.split('\n').slice(1, -1).map((l) => l.split(' ').at(-1));
+    const names = async (...args: string[]) =>
+      (await kit.fs('-ls', ...args, '/t')).out
+        .split('\n')
+        .slice(1, -1)
+        .map((l) => l.split(' ').at(-1));
     expect(await names('-S')).toEqual(['/t/a.txt', '/t/a', '/t/tree']);
     expect(await names('-S', '-r')).toEqual(['/t/a', '/t/tree', '/t/a.txt']);
     await kit.client.setTimes('/t/a', { modificationTime: Date.now() + 120_000 });
@@ -81,14 +87,22 @@ describe('loom fs -ls', () => {
         'drwxr-xr-x   - root supergroup          0 DATE /t/tree/sub',
       ),
     );
-    expect(await kit.fs('-ls', '/t/nomatch*')).toEqual({ code: 1, out: '', err: "loom fs -ls: `/t/nomatch*': No such file or directory\n" });
+    expect(await kit.fs('-ls', '/t/nomatch*')).toEqual({
+      code: 1,
+      out: '',
+      err: "loom fs -ls: `/t/nomatch*': No such file or directory\n",
+    });
   });
 
   it('relative paths print relative to the home directory, children of "." by name', async () => {
     await kit.client.mkdirs('/user/root/rel/d');
     await kit.put('/user/root/rel/a.txt', 'hello');
     expect(withoutDates((await kit.fs('-ls', 'rel')).out)).toBe(
-      lines('Found 2 items', '-rw-r--r--   1 root supergroup          5 DATE rel/a.txt', 'drwxr-xr-x   - root supergroup          0 DATE rel/d'),
+      lines(
+        'Found 2 items',
+        '-rw-r--r--   1 root supergroup          5 DATE rel/a.txt',
+        'drwxr-xr-x   - root supergroup          0 DATE rel/d',
+      ),
     );
     expect(withoutDates((await kit.fs('-ls')).out)).toBe(lines('Found 1 items', 'drwxr-xr-x   - root supergroup          0 DATE rel'));
     expect((await kit.fs('-ls', '-C', '../../t/a')).out).toBe(lines('../../t/a/b'));
@@ -110,12 +124,24 @@ describe('loom fs -ls', () => {
 
 describe('loom fs -du, -count', () => {
   it('-du lists the children of a directory; -s -h -v summarises with a header; the table is padded', async () => {
-    expect((await kit.fs('-du', '/t')).out).toBe(lines('3147305  3147305  /t/a', '5        5        /t/a.txt', '2000     2000     /t/tree'));
-    expect((await kit.fs('-du', '-h', '/t/a/b')).out).toBe(lines('3.0 M  3.0 M  /t/a/b/big.bin', '0      0      /t/a/b/empty', '1.5 K  1.5 K  /t/a/b/tail.txt'));
-    expect((await kit.fs('-du', '-s', '-h', '-v', '/t', '/t/a')).out).toBe(
-      lines('SIZE   DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS  FULL_PATH_NAME', '3.0 M  3.0 M                                  /t', '3.0 M  3.0 M                                  /t/a'),
+    expect((await kit.fs('-du', '/t')).out).toBe(
+      lines('3147305  3147305  /t/a', '5        5        /t/a.txt', '2000     2000     /t/tree'),
     );
-    expect(await kit.fs('-du', '/t/nothere', '/t/a.txt')).toEqual({ code: 1, out: lines('5  5  /t/a.txt'), err: "loom fs -du: `/t/nothere': No such file or directory\n" });
+    expect((await kit.fs('-du', '-h', '/t/a/b')).out).toBe(
+      lines('3.0 M  3.0 M  /t/a/b/big.bin', '0      0      /t/a/b/empty', '1.5 K  1.5 K  /t/a/b/tail.txt'),
+    );
+    expect((await kit.fs('-du', '-s', '-h', '-v', '/t', '/t/a')).out).toBe(
+      lines(
+        'SIZE   DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS  FULL_PATH_NAME',
+        '3.0 M  3.0 M                                  /t',
+        '3.0 M  3.0 M                                  /t/a',
+      ),
+    );
+    expect(await kit.fs('-du', '/t/nothere', '/t/a.txt')).toEqual({
+      code: 1,
+      out: lines('5  5  /t/a.txt'),
+      err: "loom fs -du: `/t/nothere': No such file or directory\n",
+    });
   });
 
   it('-count columns, -q/-u quotas, -h, -v headers, -e and -s', async () => {
@@ -130,11 +156,16 @@ describe('loom fs -du, -count', () => {
       ),
     );
     expect((await kit.fs('-count', '-u', '-v', '/t')).out).toBe(
-      lines('       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA PATHNAME', '        none             inf            none             inf /t'),
+      lines(
+        '       QUOTA       REM_QUOTA     SPACE_QUOTA REM_SPACE_QUOTA PATHNAME',
+        '        none             inf            none             inf /t',
+      ),
     );
     expect((await kit.fs('-count', '-e', '/t')).out).toBe(lines('           5            5            3149310 EC: /t'));
     expect((await kit.fs('-count', '-s', '/t')).out).toBe(
-      lines('           5            5            3149310                  0                        0                        0                            0 /t'),
+      lines(
+        '           5            5            3149310                  0                        0                        0                            0 /t',
+      ),
     );
   });
 });
@@ -144,7 +175,11 @@ describe('loom fs -tail, -head, -cat, -checksum', () => {
     expect((await kit.fs('-tail', '/t/a/b/tail.txt')).out).toBe(`${'x'.repeat(1019)}line\n`);
     expect((await kit.fs('-head', '/t/a/b/tail.txt')).out).toBe('x'.repeat(1024));
     expect(await kit.fs('-tail', '/t/a/b')).toEqual({ code: 1, out: '', err: "loom fs -tail: `/t/a/b': Is a directory\n" });
-    expect(await kit.fs('-cat', '/t/a.txt', '/t/nothere', '/t/a.txt')).toEqual({ code: 1, out: 'hellohello', err: "loom fs -cat: `/t/nothere': No such file or directory\n" });
+    expect(await kit.fs('-cat', '/t/a.txt', '/t/nothere', '/t/a.txt')).toEqual({
+      code: 1,
+      out: 'hellohello',
+      err: "loom fs -cat: `/t/nothere': No such file or directory\n",
+    });
   });
 
   it('-tail -f follows the file as it grows, every -s milliseconds, until stopped', async () => {
@@ -197,7 +232,11 @@ describe('loom fs -test', () => {
   });
 
   it('takes exactly one flag, as Hadoop', async () => {
-    expect(await kit.fs('-test', '/t')).toEqual({ code: 255, out: '', err: 'loom fs -test: No test flag given (usage: loom fs -usage -test)\n' });
+    expect(await kit.fs('-test', '/t')).toEqual({
+      code: 255,
+      out: '',
+      err: 'loom fs -test: No test flag given (usage: loom fs -usage -test)\n',
+    });
     expect((await kit.fs('-test', '-d', '-e', '/t')).err.split(' (usage: ')[0]).toBe('loom fs -test: Only one test flag is allowed');
     expect((await kit.fs('-test', '-ed', '/t')).err.split(' (usage: ')[0]).toBe('loom fs -test: Illegal option -ed');
   });
@@ -210,7 +249,10 @@ describe('loom fs -setrep, -chmod, -chown, -chgrp, -stat, -touchz, -touch', () =
       lines('Replication 1 set: /t/a/b/big.bin', 'Replication 1 set: /t/a/b/empty', 'Replication 1 set: /t/a/b/tail.txt'),
     );
     expect((await kit.client.getFileStatus('/t/a.txt')).replication).toBe(2);
-    expect(await kit.fs('-setrep', '0', '/t/a.txt')).toMatchObject({ code: 255, err: 'loom fs -setrep: replication must be >= 1 (usage: loom fs -usage -setrep)\n' });
+    expect(await kit.fs('-setrep', '0', '/t/a.txt')).toMatchObject({
+      code: 255,
+      err: 'loom fs -setrep: replication must be >= 1 (usage: loom fs -usage -setrep)\n',
+    });
     expect((await kit.fs('-setrep', 'x', '/t/a.txt')).err).toBe(
       'loom fs -setrep: Illegal replication, a positive integer expected: For input string: "x" (usage: loom fs -usage -setrep)\n',
     );
@@ -258,7 +300,11 @@ describe('loom fs -setrep, -chmod, -chown, -chgrp, -stat, -touchz, -touch', () =
       /^644\|rw-r--r--\|5\|regular file\|supergroup\|a\.txt\|134217728\|1\|root\|2020-01-02 03:04:06\|1577934246000\|2020-01-02 03:04:05\|1577934245000\|z\|\n755\|rwxr-xr-x\|0\|directory\|supergroup\|a\|0\|0\|root\|1970-01-01 00:00:00\|0\|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\|\d+\|z\|\n$/,
     );
     expect((await kit.fs('-stat', '-R', '%n', '/t/tree')).out).toBe(lines('tree', 'sub', 'c.bin'));
-    expect(await kit.fs('-touchz', '/t/newz', '/t/a.txt')).toEqual({ code: 1, out: '', err: "loom fs -touchz: `/t/a.txt': Not a zero-length file\n" });
+    expect(await kit.fs('-touchz', '/t/newz', '/t/a.txt')).toEqual({
+      code: 1,
+      out: '',
+      err: "loom fs -touchz: `/t/a.txt': Not a zero-length file\n",
+    });
     expect((await kit.client.getFileStatus('/t/newz')).length).toBe(0);
     expect((await kit.fs('-touchz', '/t/a')).err).toBe("loom fs -touchz: `/t/a': Is a directory\n");
     expect((await kit.fs('-touch', '-c', '/t/notouched')).code).toBe(0);
@@ -274,13 +320,19 @@ describe('loom fs -setrep, -chmod, -chown, -chgrp, -stat, -touchz, -touch', () =
 describe('loom fs -mkdir, -rm, -rmdir', () => {
   it('report what Hadoop reports, with the fully qualified parent', async () => {
     expect((await kit.fs('-mkdir', '/t/a')).err).toBe("loom fs -mkdir: `/t/a': File exists\n");
-    expect((await kit.fs('-mkdir', '/t/x/y')).err).toBe(`loom fs -mkdir: \`${kit.fsUri}/t/x': No such file or directory (use -p to create parent directories)\n`);
+    expect((await kit.fs('-mkdir', '/t/x/y')).err).toBe(
+      `loom fs -mkdir: \`${kit.fsUri}/t/x': No such file or directory (use -p to create parent directories)\n`,
+    );
     expect((await kit.fs('-mkdir', '/t/a.txt/y')).err).toBe('loom fs -mkdir: /t/a.txt (is not a directory)\n');
     expect((await kit.fs('-mkdir', '-p', '/t/a.txt')).err).toBe("loom fs -mkdir: `/t/a.txt': Is not a directory\n");
     expect((await kit.fs('-mkdir', '-p', '/t/a/')).code).toBe(0);
     expect((await kit.fs('-rm', '/t/a')).err).toBe("loom fs -rm: `/t/a': Is a directory (use -r to delete a directory and its contents)\n");
     expect(await kit.fs('-rm', '-f', '/t/nothere', '/t/nomatch*')).toEqual({ code: 0, out: '', err: '' });
-    expect(await kit.fs('-rm', '-r', '/t/tree', '/t/nothere')).toEqual({ code: 1, out: 'Deleted /t/tree\n', err: "loom fs -rm: `/t/nothere': No such file or directory\n" });
+    expect(await kit.fs('-rm', '-r', '/t/tree', '/t/nothere')).toEqual({
+      code: 1,
+      out: 'Deleted /t/tree\n',
+      err: "loom fs -rm: `/t/nothere': No such file or directory\n",
+    });
     expect((await kit.fs('-rmdir', '/t/a')).err).toBe("loom fs -rmdir: `/t/a': Directory is not empty\n");
     expect((await kit.fs('-rmdir', '--ignore-fail-on-non-empty', '/t/a')).code).toBe(0);
     expect((await kit.fs('-rmdir', '/t/a.txt')).err).toBe("loom fs -rmdir: `/t/a.txt': Is not a directory\n");
@@ -288,16 +340,34 @@ describe('loom fs -mkdir, -rm, -rmdir', () => {
 
   it('-rm moves to the trash when fs.trash.interval is set, and -skipTrash deletes', async () => {
     const moved = await kit.fs('-D', 'fs.trash.interval=1', '-rm', '-r', '/t/tree');
-    expect(moved).toEqual({ code: 0, out: '', err: `Moved: '${kit.fsUri}/t/tree' to trash at: ${kit.fsUri}/user/root/.Trash/Current/t/tree\n` });
+    expect(moved).toEqual({
+      code: 0,
+      out: '',
+      err: `Moved: '${kit.fsUri}/t/tree' to trash at: ${kit.fsUri}/user/root/.Trash/Current/t/tree\n`,
+    });
     expect((await kit.fs('-ls', '-C', '-R', '/user/root/.Trash')).out).toBe(
-      lines('/user/root/.Trash/Current', '/user/root/.Trash/Current/t', '/user/root/.Trash/Current/t/tree', '/user/root/.Trash/Current/t/tree/sub', '/user/root/.Trash/Current/t/tree/sub/c.bin'),
+      lines(
+        '/user/root/.Trash/Current',
+        '/user/root/.Trash/Current/t',
+        '/user/root/.Trash/Current/t/tree',
+        '/user/root/.Trash/Current/t/tree/sub',
+        '/user/root/.Trash/Current/t/tree/sub/c.bin',
+      ),
     );
     expect((await kit.fs('-stat', '%a', '/user/root/.Trash/Current/t')).out).toBe('700\n');
     // The same name again gets a timestamp; what is in the trash is deleted for good.
     await kit.client.mkdirs('/t/tree');
-    expect((await kit.fs('-D', 'fs.trash.interval=1', '-rm', '-r', '/t/tree')).err).toMatch(/to trash at: \S+\/user\/root\/\.Trash\/Current\/t\/tree\d{13}\n$/);
-    expect((await kit.fs('-D', 'fs.trash.interval=1', '-rm', '-r', '/user/root/.Trash/Current/t')).out).toBe('Deleted /user/root/.Trash/Current/t\n');
-    expect(await kit.fs('-D', 'fs.trash.interval=1', '-rm', '-skipTrash', '/t/a.txt')).toEqual({ code: 0, out: 'Deleted /t/a.txt\n', err: '' });
+    expect((await kit.fs('-D', 'fs.trash.interval=1', '-rm', '-r', '/t/tree')).err).toMatch(
+      /to trash at: \S+\/user\/root\/\.Trash\/Current\/t\/tree\d{13}\n$/,
+    );
+    expect((await kit.fs('-D', 'fs.trash.interval=1', '-rm', '-r', '/user/root/.Trash/Current/t')).out).toBe(
+      'Deleted /user/root/.Trash/Current/t\n',
+    );
+    expect(await kit.fs('-D', 'fs.trash.interval=1', '-rm', '-skipTrash', '/t/a.txt')).toEqual({
+      code: 0,
+      out: 'Deleted /t/a.txt\n',
+      err: '',
+    });
   });
 });
 
@@ -313,12 +383,18 @@ describe('loom fs -put, -get, -cp, -mv', () => {
     expect((await kit.fs('-put', join(kit.local, 'tree'), '/t/tree3')).code).toBe(0);
     expect((await kit.fs('-ls', '-C', '-R', '/t/tree3')).out).toBe(lines('/t/tree3/sub', '/t/tree3/sub/c.bin'));
     expect((await kit.fs('-cp', '/t/tree', '/t/tree3')).code).toBe(0);
-    expect((await kit.fs('-ls', '-C', '-R', '/t/tree3')).out).toBe(lines('/t/tree3/sub', '/t/tree3/sub/c.bin', '/t/tree3/tree', '/t/tree3/tree/sub', '/t/tree3/tree/sub/c.bin'));
-    expect((await kit.fs('-cp', '/t/tree3', '/t/tree3/sub')).err).toBe("loom fs -cp: `/t/tree3' to `/t/tree3/sub/tree3': is a subdirectory of itself\n");
+    expect((await kit.fs('-ls', '-C', '-R', '/t/tree3')).out).toBe(
+      lines('/t/tree3/sub', '/t/tree3/sub/c.bin', '/t/tree3/tree', '/t/tree3/tree/sub', '/t/tree3/tree/sub/c.bin'),
+    );
+    expect((await kit.fs('-cp', '/t/tree3', '/t/tree3/sub')).err).toBe(
+      "loom fs -cp: `/t/tree3' to `/t/tree3/sub/tree3': is a subdirectory of itself\n",
+    );
     expect((await kit.fs('-mv', '/t/a', '/t/a/b')).err).toBe("loom fs -mv: `/t/a' to `/t/a/b/a': is a subdirectory of itself\n");
     expect((await kit.fs('-get', '/t/tree', join(kit.local, 'got'))).code).toBe(0);
     expect(await readFile(join(kit.local, 'got', 'sub', 'c.bin'), 'utf8')).toBe('z'.repeat(2000));
-    expect((await kit.fs('-get', '/t/a.txt', kit.local)).err).toBe(`loom fs -get: \`${join(kit.local, 'a.txt')}': File exists (use -f to overwrite)\n`);
+    expect((await kit.fs('-get', '/t/a.txt', kit.local)).err).toBe(
+      `loom fs -get: \`${join(kit.local, 'a.txt')}': File exists (use -f to overwrite)\n`,
+    );
   });
 
   it('-put - reads standard input; -appendToFile appends', async () => {
@@ -334,7 +410,8 @@ describe('loom fs refuses what it does not know, by name', () => {
     for (const name of Object.keys(COMMANDS)) {
       const r = await kit.fs(`-${name}`, '-Z', '/t/a.txt', '/t/zz');
       expect(r.code, name).toBe(255);
-      const first = name === 'chmod' ? "loom fs -chmod: chmod : mode '-Z' does not match the expected pattern." : `loom fs -${name}: Illegal option -Z`;
+      const first =
+        name === 'chmod' ? "loom fs -chmod: chmod : mode '-Z' does not match the expected pattern." : `loom fs -${name}: Illegal option -Z`;
       expect(r.err, name).toBe(`${first} (usage: loom fs -usage -${name})\n`);
     }
     expect((await kit.fs('-test', '-e', '/t/zz')).code).toBe(1);
@@ -357,17 +434,29 @@ describe('loom fs refuses what it does not know, by name', () => {
     for (const args of cases) {
       const r = await kit.fs(...args);
       expect(r.code, args.join(' ')).toBe(255);
-      expect(r.err.split(' (usage: ')[0], args.join(' ')).toMatch(new RegExp(`^loom fs ${args[0]}: -\\S+ is not supported by loom fs ${args[0]} \\(.+\\)$`));
+      expect(r.err.split(' (usage: ')[0], args.join(' ')).toMatch(
+        new RegExp(`^loom fs ${args[0]}: -\\S+ is not supported by loom fs ${args[0]} \\(.+\\)$`),
+      );
     }
     expect((await kit.fs('-test', '-e', '/t/l')).code).toBe(1);
     expect((await kit.fs('-test', '-e', '/t/a.txt')).code).toBe(0);
   });
 
   it('unknown commands, and hdfs dfs commands loom fs does not have, are named', async () => {
-    expect(await kit.fs('-frob')).toEqual({ code: 255, out: '', err: 'loom fs: -frob: Unknown command (loom fs -help lists the commands)\n' });
-    expect((await kit.fs('-lsr', '/t')).err).toBe("loom fs: -lsr: Unknown command (an hdfs dfs command loom fs does not have: use -ls -R; loom fs -help lists the ones it has)\n");
+    expect(await kit.fs('-frob')).toEqual({
+      code: 255,
+      out: '',
+      err: 'loom fs: -frob: Unknown command (loom fs -help lists the commands)\n',
+    });
+    expect((await kit.fs('-lsr', '/t')).err).toBe(
+      'loom fs: -lsr: Unknown command (an hdfs dfs command loom fs does not have: use -ls -R; loom fs -help lists the ones it has)\n',
+    );
     expect((await kit.fs('ls', '/t')).err).toBe('loom fs: ls: Unknown command (did you mean -ls? Commands begin with a dash)\n');
-    expect((await kit.fs('-mkdir')).err).toBe('loom fs -mkdir: Not enough arguments: expected 1 but got 0 (usage: loom fs -usage -mkdir)\n');
-    expect((await kit.fs('-tail', '/t/a.txt', '/t/a.txt')).err.split(' (usage: ')[0]).toBe('loom fs -tail: Too many arguments: expected 1 but got 2');
+    expect((await kit.fs('-mkdir')).err).toBe(
+      'loom fs -mkdir: Not enough arguments: expected 1 but got 0 (usage: loom fs -usage -mkdir)\n',
+    );
+    expect((await kit.fs('-tail', '/t/a.txt', '/t/a.txt')).err.split(' (usage: ')[0]).toBe(
+      'loom fs -tail: Too many arguments: expected 1 but got 2',
+    );
   });
 });

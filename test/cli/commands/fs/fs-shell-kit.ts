@@ -36,9 +36,19 @@ export async function startFsShellKit(): Promise<FsShellKit> {
   const dir = await mkdtemp(join(tmpdir(), 'loom-fs-shell-'));
   const local = join(dir, 'local');
   await mkdir(local);
-  const server = await startWebHdfs({ dataDir: join(dir, 'hdfs'), host: '127.0.0.1', superUser: 'root', staticUser: 'root', userGroups: { alice: ['users'] } });
+  const server = await startWebHdfs({
+    dataDir: join(dir, 'hdfs'),
+    host: '127.0.0.1',
+    superUser: 'root',
+    staticUser: 'root',
+    userGroups: { alice: ['users'] },
+  });
   const fsUri = `webhdfs://127.0.0.1:${server.nameNodeAddress.port}`;
-  const client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }], user: 'root', retry: { maxAttempts: 1 } });
+  const client = new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }],
+    user: 'root',
+    retry: { maxAttempts: 1 },
+  });
   const fsWith = async (io: Partial<FsIo> & { user?: string }, ...args: string[]): Promise<FsResult> => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();

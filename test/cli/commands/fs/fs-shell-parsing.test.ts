@@ -26,7 +26,9 @@ describe('CommandFormat', () => {
     expect(() => parseCommandFormat(['-Rs', 'a'], spec)).toThrow(new ShellUsageError('Illegal option -Rs'));
     expect(() => parseCommandFormat(['-R'], spec)).toThrow('Not enough arguments: expected 1 but got 0');
     expect(() => parseCommandFormat(['a', 'b', 'c'], spec)).toThrow('Too many arguments: expected 2 but got 3');
-    expect(() => parseCommandFormat(['-w', 'a'], { ...spec, unsupported: { w: 'why' } })).toThrow('-w is not supported by loom fs -x (why)');
+    expect(() => parseCommandFormat(['-w', 'a'], { ...spec, unsupported: { w: 'why' } })).toThrow(
+      '-w is not supported by loom fs -x (why)',
+    );
   });
 });
 
@@ -58,7 +60,17 @@ describe('ChmodParser', () => {
 describe('TraditionalBinaryPrefix.long2String', () => {
   it('prints as hdfs dfs -h does', () => {
     expect([0, 5, 1023, 1024, 1536, 2000, 3145800, 1048575, 1073741824, 5 * 2 ** 40 + 2 ** 39, -2048].map(humanSize)).toEqual([
-      '0', '5', '1023', '1 K', '1.5 K', '2.0 K', '3.0 M', '1.0 M', '1 G', '5.5 T', '-2 K',
+      '0',
+      '5',
+      '1023',
+      '1 K',
+      '1.5 K',
+      '2.0 K',
+      '3.0 M',
+      '1.0 M',
+      '1 G',
+      '5.5 T',
+      '-2 K',
     ]);
   });
 });

@@ -50,12 +50,19 @@ describe('checkBundle', () => {
       'app/index.mjs': 'import { helper } from "./lib/helper.mjs";\nexport function run() { return helper(); }\n',
       'app/lib/helper.mjs': 'export function helper() {\n  return {a: 1,, b: 2};\n}\n',
     });
-    expect(await check('syntax.mjs', { exportName: 'ok' })).toBe(`bundle ${join(dir, 'syntax.mjs')} does not load: ${join(dir, 'syntax.mjs')}:4:13: SyntaxError: Unexpected number`);
-    expect(await check('app', { exportName: 'run' })).toBe(`bundle ${join(dir, 'app')} does not load: ${join(dir, 'app', 'lib', 'helper.mjs')}:2:16: SyntaxError: Unexpected token ','`);
+    expect(await check('syntax.mjs', { exportName: 'ok' })).toBe(
+      `bundle ${join(dir, 'syntax.mjs')} does not load: ${join(dir, 'syntax.mjs')}:4:13: SyntaxError: Unexpected number`,
+    );
+    expect(await check('app', { exportName: 'run' })).toBe(
+      `bundle ${join(dir, 'app')} does not load: ${join(dir, 'app', 'lib', 'helper.mjs')}:2:16: SyntaxError: Unexpected token ','`,
+    );
   });
 
   it('a single-file bundle that imports a package says to pass its directory, naming the entry; the directory passes', async () => {
-    await files({ ...LEFTPAD, 'job.mjs': 'import pad from "leftpadx";\nexport function padded(task) { return pad(String(task.index)); }\n' });
+    await files({
+      ...LEFTPAD,
+      'job.mjs': 'import pad from "leftpadx";\nexport function padded(task) { return pad(String(task.index)); }\n',
+    });
     // The package resolves next to the file on this machine, but the single file travels alone.
     expect(await check('job.mjs', { exportName: 'padded' })).toBe(
       `${join(dir, 'job.mjs')} imports the package "leftpadx", which a single-file bundle does not carry: pass the directory ${dir} as the bundle instead, naming the module with --entry job.mjs`,
@@ -64,7 +71,10 @@ describe('checkBundle', () => {
   });
 
   it('a relative import of a file that a single-file bundle does not carry', async () => {
-    await files({ 'lib/util.mjs': 'export const u = 1;\n', 'lib/job.mjs': 'import { u } from "./util.mjs";\nexport function f() { return u; }\n' });
+    await files({
+      'lib/util.mjs': 'export const u = 1;\n',
+      'lib/job.mjs': 'import { u } from "./util.mjs";\nexport function f() { return u; }\n',
+    });
     expect(await check('lib/job.mjs', { exportName: 'f' })).toBe(
       `${join(dir, 'lib', 'job.mjs')} imports ${join(dir, 'lib', 'util.mjs')}, which a single-file bundle does not carry: pass the directory holding both as the bundle instead, naming the module with --entry job.mjs`,
     );

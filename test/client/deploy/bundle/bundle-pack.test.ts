@@ -93,7 +93,12 @@ describe('uploadBundle', () => {
     const fsUri = `webhdfs://127.0.0.1:${server.nameNodeAddress.port}`;
     const ref = await uploadBundle({ client, packed: p, dir: '/user/root/bundles', fsUri });
     const status = await client.getFileStatus(`/user/root/bundles/${p.uploadName}`);
-    expect(ref).toEqual({ kind: 'file', size: status.length, modificationTime: status.modificationTime, url: `${fsUri}/user/root/bundles/${p.uploadName}` });
+    expect(ref).toEqual({
+      kind: 'file',
+      size: status.length,
+      modificationTime: status.modificationTime,
+      url: `${fsUri}/user/root/bundles/${p.uploadName}`,
+    });
     const again = await uploadBundle({ client, packed: p, dir: '/user/root/bundles' });
     expect(again.modificationTime).toBe(ref.modificationTime);
     expect(again.url).toBe(`/user/root/bundles/${p.uploadName}`);

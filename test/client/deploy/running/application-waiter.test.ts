@@ -47,7 +47,7 @@ function report(over: Partial<ApplicationReport>): ApplicationReport {
 /** Reports in order, the last one repeated. */
 function sequence(...reports: ApplicationReport[]): () => Promise<ApplicationReport> {
   let i = 0;
-  return async () => reports[Math.min(i++, reports.length - 1)]!;
+  return async () => reports[Math.min(i++, reports.length - 1)];
 }
 
 describe('waiting for a submitted application', () => {
@@ -55,7 +55,12 @@ describe('waiting for a submitted application', () => {
     const states: string[] = [];
     const r = await waitUntilAmRegistered({
       applicationId: APP,
-      report: sequence(report({}), report({}), report({ state: 'RUNNING' }), report({ state: 'RUNNING', host: '127.0.0.1', rpcPort: 4321 })),
+      report: sequence(
+        report({}),
+        report({}),
+        report({ state: 'RUNNING' }),
+        report({ state: 'RUNNING', host: '127.0.0.1', rpcPort: 4321 }),
+      ),
       timeoutMs: 5000,
       pollMs: 1,
       onState: (s) => states.push(s),
@@ -65,12 +70,24 @@ describe('waiting for a submitted application', () => {
   });
 
   it("fails with YARN's diagnostics when the application ends first", async () => {
-    const failed = report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics: 'AM Container exited with  exitCode: 3\nLast 4096 bytes of appmaster.stderr :\nboom' });
-    const err = await waitUntilAmRegistered({ applicationId: APP, report: sequence(report({}), failed), timeoutMs: 5000, pollMs: 1 }).catch((e) => e);
+    const failed = report({
+      state: 'FAILED',
+      finalStatus: 'FAILED',
+      diagnostics: 'AM Container exited with  exitCode: 3\nLast 4096 bytes of appmaster.stderr :\nboom',
+    });
+    const err = await waitUntilAmRegistered({ applicationId: APP, report: sequence(report({}), failed), timeoutMs: 5000, pollMs: 1 }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(ApplicationEndedError);
-    expect(err.message).toMatch(/^application application_1_0001 ended FAILED\/FAILED while waiting for its ApplicationMaster to register:\nAM Container/);
+    expect(err.message).toMatch(
+      /^application application_1_0001 ended FAILED\/FAILED while waiting for its ApplicationMaster to register:\nAM Container/,
+    );
     expect(err.message).toContain('boom');
-    const killed = await waitUntilAmRegistered({ applicationId: APP, report: sequence(report({ state: 'KILLED', finalStatus: 'KILLED' })), timeoutMs: 5000 }).catch((e) => e);
+    const killed = await waitUntilAmRegistered({
+      applicationId: APP,
+      report: sequence(report({ state: 'KILLED', finalStatus: 'KILLED' })),
+      timeoutMs: 5000,
+    }).catch((e) => e);
     expect(killed.message).toMatch(/ended KILLED\/KILLED .*\(YARN gave no diagnostics\)/);
   });
 
@@ -84,7 +101,11 @@ describe('waiting for a submitted application', () => {
     const diagnostics =
       `Application ${APP} failed 2 times due to AM Container for appattempt_1795460840938_0009_000002 exited with  exitCode: 1\n` +
       `Failing this attempt.Diagnostics: ${attempt(2)}${attempt(2)}For more detailed output, check the application tracking page: http://localhost:8088/cluster/app/${APP} Then click on links to logs of each attempt.\n. Failing the application.`;
-    const err = await waitUntilAmRegistered({ applicationId: APP, report: async () => report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics }), timeoutMs: 1000 }).catch((e: Error) => e);
+    const err = await waitUntilAmRegistered({
+      applicationId: APP,
+      report: async () => report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics }),
+      timeoutMs: 1000,
+    }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(ApplicationEndedError);
     const hints = (err as Error).message.split('\n').filter((l) => l.startsWith('Hint: '));
     expect(hints).toHaveLength(1);
@@ -94,7 +115,9 @@ describe('waiting for a submitted application', () => {
   });
 
   it('adds a hint for a container YARN killed for its virtual memory', () => {
-    const hints = amFailureHints("exited with  exitCode: -103\nFailing this attempt.Diagnostics: [2026-11-29 22:32:45.167]Container [pid=1,containerID=container_1_0001_01_000001] is running 1B beyond the 'VIRTUAL' memory limit.");
+    const hints = amFailureHints(
+      "exited with  exitCode: -103\nFailing this attempt.Diagnostics: [2026-11-29 22:32:45.167]Container [pid=1,containerID=container_1_0001_01_000001] is running 1B beyond the 'VIRTUAL' memory limit.",
+    );
     expect(hints).toHaveLength(1);
     expect(hints[0]).toMatch(/at least 512m \(-jm/);
   });
@@ -102,13 +125,21 @@ describe('waiting for a submitted application', () => {
   it('times out naming the state and where to look', async () => {
     const err = await waitUntilAmRegistered({ applicationId: APP, report: sequence(report({})), timeoutMs: 20, pollMs: 5 }).catch((e) => e);
     expect(err).toBeInstanceOf(ApplicationWaitTimeoutError);
-    expect(err.message).toMatch(/still ACCEPTED after 0 s of waiting for its ApplicationMaster to register \(is the queue full.*see http:\/\/localhost:8088\/proxy/);
+    expect(err.message).toMatch(
+      /still ACCEPTED after 0 s of waiting for its ApplicationMaster to register \(is the queue full.*see http:\/\/localhost:8088\/proxy/,
+    );
   });
 
   it('waits for the REST endpoint, and fails if the application dies meanwhile', async () => {
     const running = report({ state: 'RUNNING', host: '127.0.0.1', rpcPort: 4321 });
     let tries = 0;
-    const ok = await waitUntilRestReady({ applicationId: APP, report: sequence(running), timeoutMs: 5000, pollMs: 1, ready: async () => ++tries >= 3 });
+    const ok = await waitUntilRestReady({
+      applicationId: APP,
+      report: sequence(running),
+      timeoutMs: 5000,
+      pollMs: 1,
+      ready: async () => ++tries >= 3,
+    });
     expect(ok.rpcPort).toBe(4321);
     expect(tries).toBe(3);
     const died = await waitUntilRestReady({

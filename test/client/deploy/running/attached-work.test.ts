@@ -15,7 +15,10 @@ describe('AttachedWork', () => {
     work.register('cluster c', async () => ['cancelled job c', 'stopped cluster c (KILLED)']);
     done();
     expect(work.size).toBe(2);
-    expect(await work.runAll('SIGINT', 1000)).toEqual({ done: ['cancelled job a', 'cancelled job c', 'stopped cluster c (KILLED)'], unfinished: [] });
+    expect(await work.runAll('SIGINT', 1000)).toEqual({
+      done: ['cancelled job a', 'cancelled job c', 'stopped cluster c (KILLED)'],
+      unfinished: [],
+    });
     expect(reasons).toEqual(['SIGINT']);
     expect(work.size).toBe(0);
     expect(await work.runAll('SIGTERM', 1000)).toEqual({ done: [], unfinished: [] });

@@ -1,7 +1,12 @@
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DispatcherClient, DispatcherError, type JobDetails, type JobSubmission } from '../../../../client/deploy/running/dispatcher-client.js';
+import {
+  DispatcherClient,
+  DispatcherError,
+  type JobDetails,
+  type JobSubmission,
+} from '../../../../client/deploy/running/dispatcher-client.js';
 import { DispatcherKit } from '../../../appmaster/dispatcher/dispatcher-kit.js';
 import { jobBody } from '../../../appmaster/dispatcher/fake-cluster-control.js';
 
@@ -52,12 +57,20 @@ describe('DispatcherClient against the real dispatcher', () => {
       loomVersion: '0.1.0-test',
     });
     expect(await client.taskExecutors()).toEqual([
-      { id: 'container_e1_1_01_000002', host: 'localhost', slots: 2, freeSlots: 1, registeredAt: 1_795_461_200_000, lastHeartbeatAt: 1_795_461_205_000, memoryMb: 1024 },
+      {
+        id: 'container_e1_1_01_000002',
+        host: 'localhost',
+        slots: 2,
+        freeSlots: 1,
+        registeredAt: 1_795_461_200_000,
+        lastHeartbeatAt: 1_795_461_205_000,
+        memoryMb: 1024,
+      },
     ]);
 
     const id = await client.submitJob(submission);
     expect(id).toBe('job-1');
-    expect(control.submitted[0]!.args).toEqual(['hdfs:///in', { limit: 3 }]);
+    expect(control.submitted[0].args).toEqual(['hdfs:///in', { limit: 3 }]);
     const second = await client.submitJob({ ...submission, name: 'second' });
 
     const list = await client.listJobs();
@@ -65,7 +78,7 @@ describe('DispatcherClient against the real dispatcher', () => {
       ['job-1', 'word count', 'RUNNING', 4, undefined],
       ['job-2', 'second', 'RUNNING', 4, undefined],
     ]);
-    expect(list[0]!.taskCounts).toMatchObject({ total: 4, scheduled: 4 });
+    expect(list[0].taskCounts).toMatchObject({ total: 4, scheduled: 4 });
     expect(await client.jobIds()).toEqual([
       { id: 'job-1', state: 'RUNNING' },
       { id: 'job-2', state: 'RUNNING' },
@@ -93,7 +106,7 @@ describe('DispatcherClient against the real dispatcher', () => {
     await expect.poll(() => control.shutdowns).toEqual([{ finalStatus: 'FAILED', diagnostics: 'test over' }]);
   });
 
-  it('HTTP errors become DispatcherErrors carrying the server\'s messages', async () => {
+  it("HTTP errors become DispatcherErrors carrying the server's messages", async () => {
     const { secret, baseUrl } = await kit.start();
     const client = new DispatcherClient({ baseUrl, secret });
 
@@ -101,13 +114,17 @@ describe('DispatcherClient against the real dispatcher', () => {
     expect(invalid.status).toBe(400);
     expect(invalid.errors).toEqual(['parallelism must be a whole number from 1 to 10000; got 0']);
     // The message is for the person (no REST route); the route and the server's answer are the detail (--verbose).
-    expect(invalid.message).toBe(`the Loom cluster at ${baseUrl} refused the job: parallelism must be a whole number from 1 to 10000; got 0`);
+    expect(invalid.message).toBe(
+      `the Loom cluster at ${baseUrl} refused the job: parallelism must be a whole number from 1 to 10000; got 0`,
+    );
     expect(invalid.detail).toBe(`POST /jobs at ${baseUrl} answered HTTP 400: parallelism must be a whole number from 1 to 10000; got 0`);
 
     const missing = await rejection(client.getJob('job-42'));
     expect(missing.status).toBe(404);
     expect(missing.errors[0]).toContain('job job-42 not found');
-    expect(missing.message).toBe(`the Loom cluster at ${baseUrl} has no job job-42 (job ids are 32 hex digits): loom list shows its jobs, loom list-clusters the other clusters`);
+    expect(missing.message).toBe(
+      `the Loom cluster at ${baseUrl} has no job job-42 (job ids are 32 hex digits): loom list shows its jobs, loom list-clusters the other clusters`,
+    );
 
     const wrong = await rejection(new DispatcherClient({ baseUrl, secret: 'wrong-secret-wrong-secret' }).overview());
     expect(wrong.status).toBe(401);
@@ -118,7 +135,9 @@ describe('DispatcherClient against the real dispatcher', () => {
     const port = await closedPort();
     const err = await rejection(new DispatcherClient({ baseUrl: `http://127.0.0.1:${port}`, secret: 's'.repeat(43) }).overview());
     expect(err.status).toBeUndefined();
-    expect(err.message).toBe(`cannot connect to the Loom dispatcher at http://127.0.0.1:${port}: connection refused. Is the cluster still running? (yarn application -status <applicationId>)`);
+    expect(err.message).toBe(
+      `cannot connect to the Loom dispatcher at http://127.0.0.1:${port}: connection refused. Is the cluster still running? (yarn application -status <applicationId>)`,
+    );
   });
 
   it('a server that never answers times out with a clear message', async () => {
@@ -129,7 +148,9 @@ describe('DispatcherClient against the real dispatcher', () => {
     silent.on('connection', (s) => sockets.add(s));
     cleanups.push(() => sockets.forEach((s) => s.destroy()));
     const { port } = silent.address() as AddressInfo;
-    const err = await rejection(new DispatcherClient({ baseUrl: `http://127.0.0.1:${port}`, secret: 's'.repeat(43), requestTimeoutMs: 200 }).overview());
+    const err = await rejection(
+      new DispatcherClient({ baseUrl: `http://127.0.0.1:${port}`, secret: 's'.repeat(43), requestTimeoutMs: 200 }).overview(),
+    );
     expect(err.message).toBe(`the Loom dispatcher at http://127.0.0.1:${port} did not answer GET /overview in time`);
   });
 
@@ -187,11 +208,17 @@ describe('DispatcherClient against the real dispatcher', () => {
     up = true;
     expect((await ready).mode).toBe('session');
 
-    const wrong = await rejection(new DispatcherClient({ baseUrl: `http://127.0.0.1:${port}`, secret: 'x'.repeat(43) }).waitUntilReady(10_000, 20));
+    const wrong = await rejection(
+      new DispatcherClient({ baseUrl: `http://127.0.0.1:${port}`, secret: 'x'.repeat(43) }).waitUntilReady(10_000, 20),
+    );
     expect(wrong.status).toBe(401);
 
-    const never = await rejection(new DispatcherClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, secret }).waitUntilReady(100, 20));
-    expect(never.message).toMatch(/^the dispatcher at http:\/\/127\.0\.0\.1:\d+ was not ready within 100 ms: cannot connect to the Loom dispatcher/);
+    const never = await rejection(
+      new DispatcherClient({ baseUrl: `http://127.0.0.1:${await closedPort()}`, secret }).waitUntilReady(100, 20),
+    );
+    expect(never.message).toMatch(
+      /^the dispatcher at http:\/\/127\.0\.0\.1:\d+ was not ready within 100 ms: cannot connect to the Loom dispatcher/,
+    );
   });
 });
 

@@ -34,7 +34,14 @@ const names = bundleNames({ description: { kind: 'file', size: 1 }, uploadName: 
 
 describe('describeJobEnd', () => {
   it("a task that threw: one line with the user's file and line, no Loom frames; the stack is the detail", () => {
-    const failed = job('FAILED', [{ state: 'FAILED', error: THROWN }, { state: 'CANCELED', error: 'job failed: task 0 ...' }], `task 0 (attempt 1) failed on TaskExecutor ${TE}: ${THROWN}`);
+    const failed = job(
+      'FAILED',
+      [
+        { state: 'FAILED', error: THROWN },
+        { state: 'CANCELED', error: 'job failed: task 0 ...' },
+      ],
+      `task 0 (attempt 1) failed on TaskExecutor ${TE}: ${THROWN}`,
+    );
     const end = describeJobEnd(failed, names);
     expect(end.summary).toBe(`job ${ID} FAILED: task 0 (attempt 1) failed: Error: bad input 0 (jobs/throws.mjs:6:31)`);
     expect(end.summary).not.toContain('\n');
@@ -46,27 +53,47 @@ describe('describeJobEnd', () => {
 
   it('the same error on several tasks is said once, naming the tasks; a different one is counted, not repeated', () => {
     const missing = 'the bundle exports no function named "nope" (its exported functions: boom)';
-    const end = describeJobEnd(job('FAILED', [{ state: 'FAILED', error: missing }, { state: 'FAILED', error: missing }, { state: 'FAILED', error: THROWN }], `task 1 (attempt 1) failed on TaskExecutor ${TE}: ${missing}`), names);
+    const end = describeJobEnd(
+      job(
+        'FAILED',
+        [
+          { state: 'FAILED', error: missing },
+          { state: 'FAILED', error: missing },
+          { state: 'FAILED', error: THROWN },
+        ],
+        `task 1 (attempt 1) failed on TaskExecutor ${TE}: ${missing}`,
+      ),
+      names,
+    );
     expect(end.summary).toBe(`job ${ID} FAILED: tasks 0, 1 (attempt 1) failed: ${missing}; task 2 failed too (--verbose shows how)`);
   });
 
   it("a directory bundle's frames are paths inside it, shown under the user's directory; the user's own code before its node_modules", () => {
-    const archive = bundleNames({ description: { kind: 'archive', entry: 'index.mjs', size: 1 }, uploadName: 'app-0123456789ab.tar.gz' }, 'app');
-    const error = 'TypeError: x is not a function\n    at parse (node_modules/dep/index.js:1:5)\n    at parse (lib/parse.mjs:3:9)';
-    expect(describeJobEnd(job('FAILED', [{ state: 'FAILED', error }], `task 0 (attempt 1) failed on TaskExecutor ${TE}: ${error}`), archive).summary).toBe(
-      `job ${ID} FAILED: task 0 (attempt 1) failed: TypeError: x is not a function (app/lib/parse.mjs:3:9)`,
+    const archive = bundleNames(
+      { description: { kind: 'archive', entry: 'index.mjs', size: 1 }, uploadName: 'app-0123456789ab.tar.gz' },
+      'app',
     );
+    const error = 'TypeError: x is not a function\n    at parse (node_modules/dep/index.js:1:5)\n    at parse (lib/parse.mjs:3:9)';
+    expect(
+      describeJobEnd(job('FAILED', [{ state: 'FAILED', error }], `task 0 (attempt 1) failed on TaskExecutor ${TE}: ${error}`), archive)
+        .summary,
+    ).toBe(`job ${ID} FAILED: task 0 (attempt 1) failed: TypeError: x is not a function (app/lib/parse.mjs:3:9)`);
   });
 
   it('a job the AM gave up on names its reason and the first failure it lists', () => {
-    const error = 'the restart strategy gave up after 2 failure(s) of the job:\n  - TaskExecutor container_1 (h) was lost: gone [task 0]\n  - TaskExecutor container_2 (h) was lost: gone [task 0]';
+    const error =
+      'the restart strategy gave up after 2 failure(s) of the job:\n  - TaskExecutor container_1 (h) was lost: gone [task 0]\n  - TaskExecutor container_2 (h) was lost: gone [task 0]';
     const end = describeJobEnd(job('FAILED', [{ state: 'FAILED', error: 'TaskExecutor container_2 (h) was lost: gone' }], error));
-    expect(end.summary).toBe(`job ${ID} FAILED: the restart strategy gave up after 2 failure(s) of the job: TaskExecutor container_1 (h) was lost: gone [task 0]`);
+    expect(end.summary).toBe(
+      `job ${ID} FAILED: the restart strategy gave up after 2 failure(s) of the job: TaskExecutor container_1 (h) was lost: gone [task 0]`,
+    );
   });
 
   it('a cancelled job is one line, with the cause when it was not a person', () => {
     expect(describeJobEnd(job('CANCELED', [{}, {}])).summary).toBe(`job ${ID} was cancelled`);
-    expect(describeJobEnd(job('CANCELED', [{}], 'the cluster is shutting down')).summary).toBe(`job ${ID} was cancelled (the cluster is shutting down)`);
+    expect(describeJobEnd(job('CANCELED', [{}], 'the cluster is shutting down')).summary).toBe(
+      `job ${ID} was cancelled (the cluster is shutting down)`,
+    );
   });
 
   it("a program's result(): a JobFailedError whose message is that one line, the job's error kept for programs", () => {

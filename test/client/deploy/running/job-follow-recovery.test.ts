@@ -24,7 +24,16 @@ async function deadPort(): Promise<number> {
 
 /** The fields locating reads; the rest of a report does not matter here. */
 function report(over: Partial<ApplicationReport>): ApplicationReport {
-  const base = { applicationId: APP, host: 'N/A', rpcPort: -1, state: 'RUNNING', finalStatus: 'UNDEFINED', diagnostics: '', trackingUrl: '', currentAttemptId: undefined };
+  const base = {
+    applicationId: APP,
+    host: 'N/A',
+    rpcPort: -1,
+    state: 'RUNNING',
+    finalStatus: 'UNDEFINED',
+    diagnostics: '',
+    trackingUrl: '',
+    currentAttemptId: undefined,
+  };
   return { ...base, ...over } as ApplicationReport;
 }
 
@@ -37,7 +46,7 @@ async function lostCluster(reports: ApplicationReport[]): Promise<FollowedCluste
     asked: 0,
     dispatcher: new DispatcherClient({ baseUrl: restUrl, secret: 'not-used', requestTimeoutMs: 2_000 }),
     async report() {
-      const r = reports[Math.min(cluster.asked, reports.length - 1)]!;
+      const r = reports[Math.min(cluster.asked, reports.length - 1)];
       cluster.asked++;
       return r;
     },
@@ -47,10 +56,13 @@ async function lostCluster(reports: ApplicationReport[]): Promise<FollowedCluste
 
 describe('following a job whose AM stopped answering', () => {
   it('fails with the final status and diagnostics when the application ended meanwhile', async () => {
-    const diagnostics = 'Application application_1700000000000_0007 failed 2 times due to AM Container for appattempt_1700000000000_0007_000002 exited with exitCode: 137';
+    const diagnostics =
+      'Application application_1700000000000_0007 failed 2 times due to AM Container for appattempt_1700000000000_0007_000002 exited with exitCode: 137';
     const cluster = await lostCluster([report({ state: 'ACCEPTED' }), report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics })]);
     const logs: string[] = [];
-    const err = await waitForJobAcrossAttempts(cluster, JOB, { recoveryTimeoutMs: 10_000, log: (l) => logs.push(l) }).catch((e: unknown) => e);
+    const err = await waitForJobAcrossAttempts(cluster, JOB, { recoveryTimeoutMs: 10_000, log: (l) => logs.push(l) }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ApplicationEndedError);
     const message = (err as Error).message;
     expect(message).toContain(`application ${APP} ended FAILED/FAILED while waiting for job ${JOB}`);
@@ -69,7 +81,9 @@ describe('following a job whose AM stopped answering', () => {
     // look slowed down on a loaded machine leaves room for the second one the test counts.
     const err = await waitForJobAcrossAttempts(cluster, JOB, { recoveryTimeoutMs: 1400 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmRecoveryTimeoutError);
-    expect((err as Error).message).toMatch(/found none answering within 1 s \(application RUNNING; last: YARN reports no ApplicationMaster address/);
+    expect((err as Error).message).toMatch(
+      /found none answering within 1 s \(application RUNNING; last: YARN reports no ApplicationMaster address/,
+    );
     expect((err as Error).message).toContain('loom.client.heartbeat-timeout');
     expect(cluster.asked).toBeGreaterThan(1);
   });

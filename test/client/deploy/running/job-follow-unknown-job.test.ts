@@ -13,13 +13,27 @@ import { DispatcherKit } from '../../../appmaster/dispatcher/dispatcher-kit.js';
 
 const APP = 'application_1700000000000_0009';
 const JOB = 'cd'.repeat(16);
-const spec = { bundle: { url: 'hdfs://nn/wc.mjs', kind: 'file' as const, size: 1, modificationTime: 1 }, exportName: 'count', parallelism: 2, args: [] };
+const spec = {
+  bundle: { url: 'hdfs://nn/wc.mjs', kind: 'file' as const, size: 1, modificationTime: 1 },
+  exportName: 'count',
+  parallelism: 2,
+  args: [],
+};
 
 const kit = new DispatcherKit();
 afterEach(() => kit.stopAll());
 
 function report(over: Partial<ApplicationReport>): ApplicationReport {
-  const base = { applicationId: APP, host: '127.0.0.1', rpcPort: 1, state: 'RUNNING', finalStatus: 'UNDEFINED', diagnostics: '', trackingUrl: '', currentAttemptId: undefined };
+  const base = {
+    applicationId: APP,
+    host: '127.0.0.1',
+    rpcPort: 1,
+    state: 'RUNNING',
+    finalStatus: 'UNDEFINED',
+    diagnostics: '',
+    trackingUrl: '',
+    currentAttemptId: undefined,
+  };
   return { ...base, ...over } as ApplicationReport;
 }
 
@@ -69,6 +83,8 @@ describe('following a job the AM does not know (yet)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     expect(err).toBeInstanceOf(DispatcherError);
     expect((err as DispatcherError).status).toBe(404);
-    expect((err as Error).message).toMatch(new RegExp(`has not known job ${JOB} for \\d+ s .*has no job ${JOB}.*the application is RUNNING.*loom\\.client\\.heartbeat-timeout`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`has not known job ${JOB} for \\d+ s .*has no job ${JOB}.*the application is RUNNING.*loom\\.client\\.heartbeat-timeout`),
+    );
   });
 });

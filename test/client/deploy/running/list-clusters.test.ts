@@ -40,7 +40,15 @@ describe('list-clusters', () => {
       getApplications: async (filter: unknown) => {
         asked = filter;
         return [
-          report({ applicationId: 'application_1_0003', startTime: 1_030_000, applicationTags: ['loom-mode:application'], name: 'etl', queue: 'q1', state: 'ACCEPTED', trackingUrl: '' }),
+          report({
+            applicationId: 'application_1_0003',
+            startTime: 1_030_000,
+            applicationTags: ['loom-mode:application'],
+            name: 'etl',
+            queue: 'q1',
+            state: 'ACCEPTED',
+            trackingUrl: '',
+          }),
           report({ applicationId: 'application_1_0001' }),
           report({ applicationId: 'application_1_0002', user: 'bob' }),
           report({ applicationId: 'application_1_0004', applicationType: 'MAPREDUCE' }),
@@ -62,22 +70,50 @@ describe('list-clusters', () => {
         ageMs: 90_000,
         dashboardUrl: 'http://rm:8088/proxy/application_1_0001/',
       },
-      { applicationId: 'application_1_0003', name: 'etl', mode: 'application', state: 'ACCEPTED', user: 'alice', queue: 'q1', startedAt: 1_030_000, ageMs: 60_000, dashboardUrl: '' },
+      {
+        applicationId: 'application_1_0003',
+        name: 'etl',
+        mode: 'application',
+        state: 'ACCEPTED',
+        user: 'alice',
+        queue: 'q1',
+        startedAt: 1_030_000,
+        ageMs: 60_000,
+        dashboardUrl: '',
+      },
     ]);
-    expect((await listClusters(yarn, {})).map((c) => c.applicationId)).toEqual(['application_1_0001', 'application_1_0002', 'application_1_0003']);
+    expect((await listClusters(yarn, {})).map((c) => c.applicationId)).toEqual([
+      'application_1_0001',
+      'application_1_0002',
+      'application_1_0003',
+    ]);
 
     const table = formatClusterTable(clusters).split('\n');
     expect(table[0]).toMatch(/^APPLICATION ID\s+NAME\s+MODE\s+STATE\s+AGE\s+QUEUE\s+DASHBOARD$/);
-    expect(table[1]).toMatch(/^application_1_0001\s+Loom session cluster\s+session\s+RUNNING\s+1m 30s\s+default\s+http:\/\/rm:8088\/proxy\/application_1_0001\/$/);
+    expect(table[1]).toMatch(
+      /^application_1_0001\s+Loom session cluster\s+session\s+RUNNING\s+1m 30s\s+default\s+http:\/\/rm:8088\/proxy\/application_1_0001\/$/,
+    );
     expect(table[2]).toMatch(/^application_1_0003\s+etl\s+application\s+ACCEPTED\s+1m 00s\s+q1\s+\(not registered yet\)$/);
     // Columns line up: every cell of a column starts at the header's offset.
-    expect(table[1]!.slice(table[0]!.indexOf('MODE'))).toMatch(/^session /);
-    expect(table[2]!.slice(table[0]!.indexOf('AGE'))).toMatch(/^1m 00s /);
-    expect(table[2]!.slice(table[0]!.indexOf('DASHBOARD'))).toBe('(not registered yet)');
+    expect(table[1].slice(table[0].indexOf('MODE'))).toMatch(/^session /);
+    expect(table[2].slice(table[0].indexOf('AGE'))).toMatch(/^1m 00s /);
+    expect(table[2].slice(table[0].indexOf('DASHBOARD'))).toBe('(not registered yet)');
   });
 
   it('a name with control characters cannot break the table', () => {
-    const [c] = [{ applicationId: 'a', name: 'x\n\ty', mode: 'session' as const, state: 'RUNNING', user: 'u', queue: 'q', startedAt: 0, ageMs: 0, dashboardUrl: 'd' }];
-    expect(formatClusterTable([c!]).split('\n')).toHaveLength(3);
+    const [c] = [
+      {
+        applicationId: 'a',
+        name: 'x\n\ty',
+        mode: 'session' as const,
+        state: 'RUNNING',
+        user: 'u',
+        queue: 'q',
+        startedAt: 0,
+        ageMs: 0,
+        dashboardUrl: 'd',
+      },
+    ];
+    expect(formatClusterTable([c]).split('\n')).toHaveLength(3);
   });
 });

@@ -58,7 +58,7 @@ describe('nodeBinaryForCluster', () => {
     // The hash is cached (path, size, mtime): the second call reads it back.
     const cached = await readdir(join(dir, 'node'));
     expect(cached).toHaveLength(1);
-    expect(JSON.parse(await readFile(join(dir, 'node', cached[0]!), 'utf8')).hash).toBe(b.hash);
+    expect(JSON.parse(await readFile(join(dir, 'node', cached[0]), 'utf8')).hash).toBe(b.hash);
   });
 
   it('hashes a given binary; its version stays unknown when it does not run here', async () => {
@@ -80,12 +80,16 @@ describe('nodeBinaryForCluster', () => {
     header.writeUInt32BE(0xcffaedfe, 0);
     await writeFile(macho, header);
     await expect(nodeBinaryForCluster({ given: macho, cacheDir: dir })).rejects.toThrow(
-      new RegExp(`the Node.js binary ${macho} \\(--node / loom.node.binary\\) is a macOS Mach-O binary; YARN nodes need a Linux ELF 64-bit executable for x86-64 or AArch64, from https://nodejs.org/dist/`),
+      new RegExp(
+        `the Node.js binary ${macho} \\(--node / loom.node.binary\\) is a macOS Mach-O binary; YARN nodes need a Linux ELF 64-bit executable for x86-64 or AArch64, from https://nodejs.org/dist/`,
+      ),
     );
     const script = join(dir, 'node.sh');
     await writeFile(script, '#!/bin/sh\nexec node "$@"\n');
     await expect(nodeBinaryForCluster({ given: script, cacheDir: dir })).rejects.toThrow(/is a script \(#!\), not a Node.js binary/);
-    await expect(nodeBinaryForCluster({ given: join(dir, 'nope'), cacheDir: dir })).rejects.toThrow(/nope \(--node \/ loom.node.binary\) cannot be read: .*ENOENT/);
+    await expect(nodeBinaryForCluster({ given: join(dir, 'nope'), cacheDir: dir })).rejects.toThrow(
+      /nope \(--node \/ loom.node.binary\) cannot be read: .*ENOENT/,
+    );
     await expect(nodeBinaryForCluster({ given: dir, cacheDir: dir })).rejects.toThrow(/cannot be read: not a file/);
   });
 });

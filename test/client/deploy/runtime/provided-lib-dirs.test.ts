@@ -48,7 +48,13 @@ describe('provided lib dirs', () => {
     const ctx = kit.context({ 'yarn.provided.lib.dirs': `${kit.fsUri}${RT};/apps/extra;/apps/tools.tar.gz;hdfs:///apps/notes.txt` });
     const runtime = await resolveRuntime(ctx);
     const u = (p: string) => `${kit.fsUri}${p}`;
-    const pub = async (p: string, size: number, type: 'FILE' | 'ARCHIVE' = 'FILE') => ({ uri: u(p), size, timestamp: await mtime(p), type, visibility: 'PUBLIC' });
+    const pub = async (p: string, size: number, type: 'FILE' | 'ARCHIVE' = 'FILE') => ({
+      uri: u(p),
+      size,
+      timestamp: await mtime(p),
+      type,
+      visibility: 'PUBLIC',
+    });
     expect(runtime.localResources).toEqual({
       'loom-runtime': await pub(`${RT}/loom-runtime-aaaa.tar.gz`, 7, 'ARCHIVE'),
       'loom-node': await pub(`${RT}/loom-node-aaaa`, 4),

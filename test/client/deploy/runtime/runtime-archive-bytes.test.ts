@@ -25,7 +25,7 @@ async function install(root: string, fileMode: number): Promise<void> {
 }
 
 describe('runtime archive bytes', () => {
-  it('the same content packs to the same bytes, whatever the files\' times and non-executable mode bits', async () => {
+  it("the same content packs to the same bytes, whatever the files' times and non-executable mode bits", async () => {
     const a = join(dir, 'a');
     const b = join(dir, 'b');
     await install(a, 0o644);

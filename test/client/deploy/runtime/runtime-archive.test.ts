@@ -22,7 +22,10 @@ async function put(path: string, content: string): Promise<void> {
 async function fakeInstall(): Promise<string> {
   const proj = join(dir, 'proj');
   const loom = join(proj, 'node_modules', 'loom');
-  await put(join(loom, 'package.json'), JSON.stringify({ name: 'loom', dependencies: { a: '1', '@s/c': '1', '@types/x': '1' }, devDependencies: { dev: '1' } }));
+  await put(
+    join(loom, 'package.json'),
+    JSON.stringify({ name: 'loom', dependencies: { a: '1', '@s/c': '1', '@types/x': '1' }, devDependencies: { dev: '1' } }),
+  );
   await put(join(loom, 'dist', 'appmaster', 'main.js'), 'console.log("am")');
   await put(join(loom, 'dist', 'test', 't.js'), 'test');
   await put(join(loom, 'dist', 'bench', 'b.js'), 'bench');
@@ -43,7 +46,11 @@ async function fakeInstall(): Promise<string> {
 describe('runtime archive contents', () => {
   it('holds package.json, proto, dist without test/bench, and the production closure wherever npm put it', async () => {
     const loom = await fakeInstall();
-    expect((await productionPackages(loom)).map((p) => p.archivePath).sort()).toEqual(['node_modules/@s/c', 'node_modules/a', 'node_modules/a/node_modules/b']);
+    expect((await productionPackages(loom)).map((p) => p.archivePath).sort()).toEqual([
+      'node_modules/@s/c',
+      'node_modules/a',
+      'node_modules/a/node_modules/b',
+    ]);
     expect((await runtimeFiles(loom)).map((f) => f.archivePath)).toEqual([
       'dist/appmaster/main.js',
       'node_modules/@s/c/index.js',

@@ -34,7 +34,7 @@ describe('placeContentAddressed', () => {
     // No temporary copies left behind, one file under the final name.
     expect(listing.map((s) => s.pathSuffix)).toEqual(['loom-node-abc']);
     // Every caller got the same file: the modification time a container's LocalResource carries.
-    expect(new Set(results.map((r) => r.modificationTime))).toEqual(new Set([listing[0]!.modificationTime]));
+    expect(new Set(results.map((r) => r.modificationTime))).toEqual(new Set([listing[0].modificationTime]));
     expect(results.every((r) => r.size === 256 * 1024)).toBe(true);
     // The losers say so (or found it already there), they never overwrote it.
     expect(results.filter((r) => r.bytesSent > 0).length - 1).toBe(logs.length);
@@ -55,7 +55,7 @@ describe('placeContentAddressed', () => {
     const local = join(kit.dir, 'a.bin');
     await writeFile(local, 'the whole runtime');
     await expect(placeContentAddressed(kit.admin, local, '/r', 'loom-runtime-abc.tar.gz')).rejects.toThrow(
-      '/r/loom-runtime-abc.tar.gz has 9 bytes but its name says it holds content of 17 bytes: it is damaged or not Loom\'s; remove it (hdfs dfs -rm /r/loom-runtime-abc.tar.gz) so that the next command uploads it again',
+      "/r/loom-runtime-abc.tar.gz has 9 bytes but its name says it holds content of 17 bytes: it is damaged or not Loom's; remove it (hdfs dfs -rm /r/loom-runtime-abc.tar.gz) so that the next command uploads it again",
     );
   });
 });

@@ -41,7 +41,7 @@ describe('publishRuntime (loom upload-runtime)', () => {
     expect(listing.map((s) => [s.pathSuffix, s.permission, s.length]).sort()).toEqual(
       [
         [archive.fileName, '644', archive.size],
-        [first.manifest.files[1]!.name, '644', 72],
+        [first.manifest.files[1].name, '644', 72],
         ['loom-runtime.json', '644', listing.find((s) => s.pathSuffix === 'loom-runtime.json')!.length],
       ].sort(),
     );
@@ -64,7 +64,9 @@ describe('publishRuntime (loom upload-runtime)', () => {
   it('refuses, before uploading anything, a parent directory others cannot traverse', async () => {
     await kit.admin.mkdirs('/private', { permission: '750' });
     const before = await kit.snapshot();
-    await expect(publishRuntime({ fs: kit.admin, fsUri: kit.fsUri, dir: '/private/loom', nodeBinary: fakeNode, cacheDir: CACHE })).rejects.toThrow(
+    await expect(
+      publishRuntime({ fs: kit.admin, fsUri: kit.fsUri, dir: '/private/loom', nodeBinary: fakeNode, cacheDir: CACHE }),
+    ).rejects.toThrow(
       '/private (750) is not executable by all users, so NodeManagers could not localize the runtime below as a PUBLIC resource; nothing was uploaded. Run "hdfs dfs -chmod o+x /private", or choose a directory all users can traverse',
     );
     expect(await kit.snapshot()).toEqual(before);
@@ -85,7 +87,7 @@ describe('publishRuntime (loom upload-runtime)', () => {
 });
 
 describe('resolveRuntime without provided lib dirs', () => {
-  it("uploads the archive and the node binary to .loom/runtime once; the next application reuses both", async () => {
+  it('uploads the archive and the node binary to .loom/runtime once; the next application reuses both', async () => {
     const ctx = kit.context();
     const first = await resolveRuntime(ctx, { nodeBinary: fakeNode, cacheDir: CACHE });
     expect(first.nodeCommand).toBe('./loom-node');
@@ -93,10 +95,16 @@ describe('resolveRuntime without provided lib dirs', () => {
       ['loom-runtime', 'ARCHIVE', 'PRIVATE'],
       ['loom-node', 'FILE', 'PRIVATE'],
     ]);
-    expect(first.uploadedFiles.map((f) => f.path)).toEqual([first.localResources['loom-runtime']!.uri, first.localResources['loom-node']!.uri]);
-    expect(first.uploadedBytes).toBe(first.localResources['loom-runtime']!.size + 72);
+    expect(first.uploadedFiles.map((f) => f.path)).toEqual([
+      first.localResources['loom-runtime'].uri,
+      first.localResources['loom-node'].uri,
+    ]);
+    expect(first.uploadedBytes).toBe(first.localResources['loom-runtime'].size + 72);
     // Owner-only, as the staging dirs next to it (and as Flink's .flink).
-    expect([(await kit.admin.getFileStatus('/user/alice/.loom')).permission, (await kit.admin.getFileStatus('/user/alice/.loom/runtime')).permission]).toEqual(['700', '700']);
+    expect([
+      (await kit.admin.getFileStatus('/user/alice/.loom')).permission,
+      (await kit.admin.getFileStatus('/user/alice/.loom/runtime')).permission,
+    ]).toEqual(['700', '700']);
     const second = await resolveRuntime(kit.context(), { nodeBinary: fakeNode, cacheDir: CACHE });
     expect(second).toEqual({ ...first, uploadedBytes: 0, uploadedFiles: [] });
   });

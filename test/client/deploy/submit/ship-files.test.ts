@@ -18,17 +18,26 @@ function file(name: string): string {
 }
 
 describe('ship files (-t)', () => {
-  it.each(['loom-node', 'loom-runtime.json', 'loom-runtime', 'loom-conf.yaml', 'loom-secret'])('refuses one named %s, a name Loom links itself', async (name) => {
-    const err = await checkShipFiles([file(name)]).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DeploymentError);
-    expect((err as Error).message).toBe(`ship file ${join(dir!, name)} (-t) has the name ${name}, which Loom uses itself; rename it`);
-  });
+  it.each(['loom-node', 'loom-runtime.json', 'loom-runtime', 'loom-conf.yaml', 'loom-secret'])(
+    'refuses one named %s, a name Loom links itself',
+    async (name) => {
+      const err = await checkShipFiles([file(name)]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeploymentError);
+      expect((err as Error).message).toBe(`ship file ${join(dir!, name)} (-t) has the name ${name}, which Loom uses itself; rename it`);
+    },
+  );
 
   it('refuses one named like a provided lib file, or like the top dir of a nested one, naming both', async () => {
     dir = mkdtempSync(join(tmpdir(), 'loom-ship-'));
     mkdirSync(join(dir, 'lib'));
     const ship = await checkShipFiles([file('b.txt'), join(dir, 'lib'), file('own.txt')]);
-    const provided = (p: string) => ({ uri: `hdfs://nn:8020/apps/extra/${p}`, size: 1, timestamp: 1, type: 'FILE' as const, visibility: 'PUBLIC' as const });
+    const provided = (p: string) => ({
+      uri: `hdfs://nn:8020/apps/extra/${p}`,
+      size: 1,
+      timestamp: 1,
+      type: 'FILE' as const,
+      visibility: 'PUBLIC' as const,
+    });
     const runtime = { 'b.txt': provided('b.txt'), 'lib/deep/a.js': provided('lib/deep/a.js'), 'other.txt': provided('other.txt') };
     const err = (() => {
       try {

@@ -15,8 +15,16 @@ let client: WebHdfsClient;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'loom-cleanup-'));
   server = await startWebHdfs({ dataDir: join(dir, 'data'), host: '127.0.0.1', superUser: 'root', staticUser: 'root' });
-  client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }], user: 'alice', retry: { maxAttempts: 1 } });
-  const admin = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }], user: 'root', retry: { maxAttempts: 1 } });
+  client = new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }],
+    user: 'alice',
+    retry: { maxAttempts: 1 },
+  });
+  const admin = new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }],
+    user: 'root',
+    retry: { maxAttempts: 1 },
+  });
   await admin.mkdirs('/user/alice');
   await admin.setOwner('/user/alice', { owner: 'alice' });
   admin.close();
@@ -65,7 +73,7 @@ describe('leftover staging dirs', () => {
       keep: 'application_1_0004',
       liveness: async (id) => {
         asked.push(id);
-        return apps[id]!;
+        return apps[id];
       },
     });
     expect(removed).toEqual([`${root}/application_1_0001`]);
@@ -74,7 +82,7 @@ describe('leftover staging dirs', () => {
     expect(left).toEqual(['application_1_0002', 'application_1_0003', 'application_1_0004', 'runtime']);
 
     // An unknown application's dir past the grace period is a leftover too.
-    const later = await removeLeftoverStagingDirs({ client, root, liveness: async (id) => apps[id]!, now: () => Date.now() + 2 * 3600_000 });
+    const later = await removeLeftoverStagingDirs({ client, root, liveness: async (id) => apps[id], now: () => Date.now() + 2 * 3600_000 });
     expect(later).toEqual([`${root}/application_1_0003`, `${root}/application_1_0004`]);
   });
 

@@ -6,7 +6,14 @@ import { amSubmission } from '../../../../client/deploy/submit/submission-contex
 
 function submit(props: string[], mode: 'session' | 'per-job' | 'application' = 'session') {
   const conf = LoomConfig.load({ env: {}, cwd: '/nonexistent', dynamicProperties: props });
-  return amSubmission({ applicationId: 'application_1_0001', conf, mode, localResources: {}, stagingDirUri: 'webhdfs://x/y', user: 'alice' });
+  return amSubmission({
+    applicationId: 'application_1_0001',
+    conf,
+    mode,
+    localResources: {},
+    stagingDirUri: 'webhdfs://x/y',
+    user: 'alice',
+  });
 }
 
 describe('submission: attempts, kept containers, mode tag', () => {
@@ -46,8 +53,8 @@ describe('loom.client.attached in the shipped configuration', () => {
     expect(shipped.get(LoomOptions.clientHeartbeatTimeout)).toBe(3000);
     markAttached(conf, false);
     expect(LoomConfig.fromYaml(conf.toYaml()).get(LoomOptions.clientAttached)).toBe(false);
-    expect(() => LoomConfig.load({ env: {}, cwd: '/nonexistent', dynamicProperties: ['loom.client.attached=yes'] }).get(LoomOptions.clientAttached)).toThrow(
-      /loom.client.attached="yes".* is not one of true, false/,
-    );
+    expect(() =>
+      LoomConfig.load({ env: {}, cwd: '/nonexistent', dynamicProperties: ['loom.client.attached=yes'] }).get(LoomOptions.clientAttached),
+    ).toThrow(/loom.client.attached="yes".* is not one of true, false/);
   });
 });

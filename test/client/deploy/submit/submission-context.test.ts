@@ -7,8 +7,20 @@ import { decodeLocalResourcesEnv } from '../../../../appmaster/am-runtime/local-
 import type { LocalResourceSpec } from '../../../../client/hadoop/yarn/container-launch-context.js';
 
 const resources: Record<string, LocalResourceSpec> = {
-  'loom-runtime': { uri: 'webhdfs://127.0.0.1:9870/user/a/.loom/runtime/loom-runtime-abc.tar.gz', size: 10, timestamp: 1700000000000, type: 'ARCHIVE', visibility: 'PRIVATE' },
-  'loom-conf.yaml': { uri: 'webhdfs://127.0.0.1:9870/user/a/.loom/application_1_0001/loom-conf.yaml', size: 3, timestamp: 1700000000001, type: 'FILE', visibility: 'APPLICATION' },
+  'loom-runtime': {
+    uri: 'webhdfs://127.0.0.1:9870/user/a/.loom/runtime/loom-runtime-abc.tar.gz',
+    size: 10,
+    timestamp: 1700000000000,
+    type: 'ARCHIVE',
+    visibility: 'PRIVATE',
+  },
+  'loom-conf.yaml': {
+    uri: 'webhdfs://127.0.0.1:9870/user/a/.loom/application_1_0001/loom-conf.yaml',
+    size: 3,
+    timestamp: 1700000000001,
+    type: 'FILE',
+    visibility: 'APPLICATION',
+  },
 };
 
 function envOf(submission: ReturnType<typeof amSubmission>): Record<string, string> {
@@ -32,7 +44,14 @@ describe('AM submission context', () => {
         'loom.node.path=/opt/node 20/bin/node',
       ],
     });
-    const s = amSubmission({ applicationId: 'application_1_0001', conf, mode: 'session', localResources: resources, stagingDirUri: 'webhdfs://x/y', user: 'alice' });
+    const s = amSubmission({
+      applicationId: 'application_1_0001',
+      conf,
+      mode: 'session',
+      localResources: resources,
+      stagingDirUri: 'webhdfs://x/y',
+      user: 'alice',
+    });
     expect(s).toMatchObject({
       applicationId: 'application_1_0001',
       name: 'my session',
@@ -50,10 +69,17 @@ describe('AM submission context', () => {
     const env = envOf(s);
     expect(env).toMatchObject({ LOOM_MODE: 'session', LOOM_STAGING_DIR: 'webhdfs://x/y', HADOOP_USER_NAME: 'alice' });
     // The AM reads the resources back in its own format: the contract holds end to end.
-    const decoded = decodeLocalResourcesEnv(env['LOOM_LOCAL_RESOURCES']!);
-    expect(decoded['loom-runtime']).toEqual({ uri: resources['loom-runtime']!.uri, size: 10, timestamp: 1700000000000, type: 'ARCHIVE', visibility: 'PRIVATE' });
+    const decoded = decodeLocalResourcesEnv(env.LOOM_LOCAL_RESOURCES);
+    expect(decoded['loom-runtime']).toEqual({
+      uri: resources['loom-runtime'].uri,
+      size: 10,
+      timestamp: 1700000000000,
+      type: 'ARCHIVE',
+      visibility: 'PRIVATE',
+    });
     expect(Object.keys(decoded)).toEqual(['loom-runtime', 'loom-conf.yaml']);
-    const local = (s.amContainer as { localResources: { key: string; value: { resource: { scheme: string; file: string } } }[] }).localResources;
+    const local = (s.amContainer as { localResources: { key: string; value: { resource: { scheme: string; file: string } } }[] })
+      .localResources;
     expect(local.map((l) => [l.key, l.value.resource.scheme, l.value.resource.file])).toEqual([
       ['loom-runtime', 'webhdfs', '/user/a/.loom/runtime/loom-runtime-abc.tar.gz'],
       ['loom-conf.yaml', 'webhdfs', '/user/a/.loom/application_1_0001/loom-conf.yaml'],
@@ -62,7 +88,14 @@ describe('AM submission context', () => {
 
   it('leaves YARN defaults alone when nothing is set', () => {
     const conf = LoomConfig.load({ env: {}, cwd: '/nonexistent' });
-    const s = amSubmission({ applicationId: 'application_1_0001', conf, mode: 'session', localResources: resources, stagingDirUri: 'webhdfs://x/y', user: 'alice' });
+    const s = amSubmission({
+      applicationId: 'application_1_0001',
+      conf,
+      mode: 'session',
+      localResources: resources,
+      stagingDirUri: 'webhdfs://x/y',
+      user: 'alice',
+    });
     expect(s.name).toBe('Loom session cluster');
     expect(s.queue).toBeUndefined();
     expect(s.priority).toBeUndefined();
@@ -72,7 +105,9 @@ describe('AM submission context', () => {
   });
 
   it('escapes what the NodeManager pastes unescaped into launch_container.sh', () => {
-    expect(amCommand('node', 1024)).toBe(`${MALLOC_ARENA_MAX_ASSIGNMENT} node --max-old-space-size=768 loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr`);
+    expect(amCommand('node', 1024)).toBe(
+      `${MALLOC_ARENA_MAX_ASSIGNMENT} node --max-old-space-size=768 loom-runtime/dist/appmaster/main.js 1><LOG_DIR>/appmaster.stdout 2><LOG_DIR>/appmaster.stderr`,
+    );
     expect(shellWord('/usr/bin/node')).toBe('/usr/bin/node');
     expect(shellWord("it's")).toBe(`'it'\\''s'`);
     expect(escapeForDoubleQuotes('a "b" $c `d` \\e')).toBe('a \\"b\\" \\$c \\`d\\` \\\\e');

@@ -44,14 +44,21 @@ export class FakeWebHdfsServer {
     this.requests.push({ method: req.method, op, path: p, datanode: url.searchParams.has('namenoderpcaddress'), query: url.search });
     if (url.searchParams.has('namenoderpcaddress')) return this.dataNode(req, res, op, p, url);
     if (this.standby) {
-      return remote(res, 403, 'StandbyException', 'org.apache.hadoop.ipc.StandbyException', 'Operation category READ is not supported in state standby');
+      return remote(
+        res,
+        403,
+        'StandbyException',
+        'org.apache.hadoop.ipc.StandbyException',
+        'Operation category READ is not supported in state standby',
+      );
     }
     req.resume();
     switch (op) {
       case 'CREATE':
       case 'APPEND':
       case 'OPEN': {
-        if (op !== 'CREATE' && !this.files.has(p)) return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `File ${p} not found.`);
+        if (op !== 'CREATE' && !this.files.has(p))
+          return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `File ${p} not found.`);
         const rest = url.search.replace(/^\?op=[A-Z]+&?/, '');
         const loc = `http://127.0.0.1:${this.port}${url.pathname}?op=${op}&namenoderpcaddress=127.0.0.1:9000${rest ? `&${rest}` : ''}`;
         res.writeHead(307, { Location: loc, 'Content-Type': 'application/octet-stream', 'Content-Length': '0' });
@@ -67,7 +74,8 @@ export class FakeWebHdfsServer {
       }
       case 'LISTSTATUS':
       case 'LISTSTATUS_BATCH': {
-        if (!this.files.has(p)) return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `File ${p} does not exist.`);
+        if (!this.files.has(p))
+          return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `File ${p} does not exist.`);
         const children = [...this.files.entries()]
           .filter(([k]) => k !== p && parent(k) === p)
           .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -77,14 +85,17 @@ export class FakeWebHdfsServer {
         const after = url.searchParams.get('startAfter');
         const rest = after === null ? children : children.filter((c) => c.pathSuffix > after);
         const page = rest.slice(0, 2);
-        return json(res, { DirectoryListing: { partialListing: { FileStatuses: { FileStatus: page } }, remainingEntries: rest.length - page.length } });
+        return json(res, {
+          DirectoryListing: { partialListing: { FileStatuses: { FileStatus: page } }, remainingEntries: rest.length - page.length },
+        });
       }
       case 'RENAME': {
         const dst = url.searchParams.get('destination');
         const overwrite = url.searchParams.get('renameoptions') === 'OVERWRITE';
         const f = this.files.get(p);
         if (!f || (this.files.has(dst) && !overwrite) || !this.files.has(parent(dst))) {
-          if (overwrite) return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `rename source ${p} is not found.`);
+          if (overwrite)
+            return remote(res, 404, 'FileNotFoundException', 'java.io.FileNotFoundException', `rename source ${p} is not found.`);
           return json(res, { boolean: false });
         }
         this.files.delete(p);
@@ -103,7 +114,13 @@ export class FakeWebHdfsServer {
       case 'GETHOMEDIRECTORY':
         return json(res, { Path: `/user/${url.searchParams.get('user.name') ?? 'root'}` });
       default:
-        return remote(res, 400, 'IllegalArgumentException', 'java.lang.IllegalArgumentException', `Invalid value for webhdfs parameter "op": ${op} is not a valid ${req.method} operation.`);
+        return remote(
+          res,
+          400,
+          'IllegalArgumentException',
+          'java.lang.IllegalArgumentException',
+          `Invalid value for webhdfs parameter "op": ${op} is not a valid ${req.method} operation.`,
+        );
     }
   }
 
@@ -123,7 +140,11 @@ export class FakeWebHdfsServer {
       const before = op === 'APPEND' ? (this.files.get(p)?.length ?? 0) : 0;
       this.files.set(p, { type: 'FILE', length: before + received, modificationTime: Date.now() });
       this.uploadedBytes = received;
-      res.writeHead(op === 'CREATE' ? 201 : 200, { ...(op === 'CREATE' ? { Location: `hdfs://127.0.0.1:9000${p}` } : {}), 'Content-Length': '0', Connection: 'close' });
+      res.writeHead(op === 'CREATE' ? 201 : 200, {
+        ...(op === 'CREATE' ? { Location: `hdfs://127.0.0.1:9000${p}` } : {}),
+        'Content-Length': '0',
+        Connection: 'close',
+      });
       res.end();
     });
   }

@@ -53,7 +53,12 @@ export class FixtureReplayServer {
 
   /** Queue a made-up answer (for paging cases the recording does not cover). */
   expectRaw(name: string, responseBytes: Buffer): void {
-    this.queue.push({ name, request: { request_line: '', headers: [], body: null }, response: { status: 0, headers: [], body: null, body_json: null }, raw: { s2c_hex: responseBytes.toString('hex') } });
+    this.queue.push({
+      name,
+      request: { request_line: '', headers: [], body: null },
+      response: { status: 0, headers: [], body: null, body_json: null },
+      raw: { s2c_hex: responseBytes.toString('hex') },
+    });
   }
 
   get pending(): number {
@@ -82,7 +87,10 @@ export class FixtureReplayServer {
           socket.end('HTTP/1.1 500 No Fixture\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
           return;
         }
-        const bytes = Buffer.from(Buffer.from(fx.raw.s2c_hex, 'hex').toString('latin1').replaceAll('127.0.0.1:9864', `127.0.0.1:${this.port}`), 'latin1');
+        const bytes = Buffer.from(
+          Buffer.from(fx.raw.s2c_hex, 'hex').toString('latin1').replaceAll('127.0.0.1:9864', `127.0.0.1:${this.port}`),
+          'latin1',
+        );
         if (/\r\nConnection: close\r\n/i.test(bytes.toString('latin1'))) socket.end(bytes);
         else socket.write(bytes);
       }
@@ -94,7 +102,7 @@ function parseRequest(buf: Buffer): { request: ReceivedRequest; consumed: number
   const end = buf.indexOf('\r\n\r\n');
   if (end < 0) return undefined;
   const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
-  const [method, target] = lines[0]!.split(' ');
+  const [method, target] = lines[0].split(' ');
   const headers: Record<string, string> = {};
   for (const line of lines.slice(1)) {
     const i = line.indexOf(':');
@@ -120,5 +128,5 @@ function parseRequest(buf: Buffer): { request: ReceivedRequest; consumed: number
     }
     body = Buffer.concat(parts);
   }
-  return { request: { method: method!, target: target!, headers, body: Buffer.from(body) }, consumed: pos };
+  return { request: { method: method, target: target, headers, body: Buffer.from(body) }, consumed: pos };
 }

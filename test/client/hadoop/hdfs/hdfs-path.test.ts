@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HdfsPathError, encodePathSegment, parseHdfsPath, resolveHdfsPath, webHdfsUrlPath } from '../../../../client/hadoop/hdfs/hdfs-path.js';
+import {
+  HdfsPathError,
+  encodePathSegment,
+  parseHdfsPath,
+  resolveHdfsPath,
+  webHdfsUrlPath,
+} from '../../../../client/hadoop/hdfs/hdfs-path.js';
 
 describe('HDFS paths', () => {
   it('parses URIs and bare paths, normalising . and .. and duplicate slashes', () => {

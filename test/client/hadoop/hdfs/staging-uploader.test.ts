@@ -23,7 +23,11 @@ afterEach(async () => {
 
 async function start(options: ConstructorParameters<typeof FakeWebHdfsServer>[0] = {}): Promise<void> {
   server = await new FakeWebHdfsServer(options).start();
-  client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.port }], user: 'loom', retry: { maxAttempts: 1 } });
+  client = new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.port }],
+    user: 'loom',
+    retry: { maxAttempts: 1 },
+  });
 }
 
 describe('uploadToStaging', () => {
@@ -34,9 +38,18 @@ describe('uploadToStaging', () => {
     for (const [rel, n] of Object.entries(sizes)) await writeFile(join(localDir, rel), Buffer.alloc(n, 7));
     const events: UploadProgress[] = [];
 
-    const staged = await uploadToStaging({ client, localPath: join(localDir, 'bundle'), stagingDir: '/user/loom/.loom/app_1', onProgress: (p) => events.push(p) });
+    const staged = await uploadToStaging({
+      client,
+      localPath: join(localDir, 'bundle'),
+      stagingDir: '/user/loom/.loom/app_1',
+      onProgress: (p) => events.push(p),
+    });
 
-    const expectedPaths = ['/user/loom/.loom/app_1/bundle/lib/a.js', '/user/loom/.loom/app_1/bundle/lib/b.js', '/user/loom/.loom/app_1/bundle/main.js'];
+    const expectedPaths = [
+      '/user/loom/.loom/app_1/bundle/lib/a.js',
+      '/user/loom/.loom/app_1/bundle/lib/b.js',
+      '/user/loom/.loom/app_1/bundle/main.js',
+    ];
     expect(staged.map((s) => s.hdfsPath)).toEqual(expectedPaths);
     for (const s of staged) {
       const onServer = server.files.get(s.hdfsPath)!;
@@ -67,7 +80,9 @@ describe('uploadToStaging', () => {
     const err = await uploadToStaging({ client, localPath: local, stagingDir: '/staging' }).catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(StagingUploadError);
-    expect((err as Error).message).toMatch(/^upload of .*job\.bundle\.js to \/staging\/job\.bundle\.js failed, nothing was left under that name: PUT 127\.0\.0\.1:\d+\/webhdfs\/v1\/staging\/\.job\.bundle\.js\.[0-9a-f]+\._COPYING_: connection broke/);
+    expect((err as Error).message).toMatch(
+      /^upload of .*job\.bundle\.js to \/staging\/job\.bundle\.js failed, nothing was left under that name: PUT 127\.0\.0\.1:\d+\/webhdfs\/v1\/staging\/\.job\.bundle\.js\.[0-9a-f]+\._COPYING_: connection broke/,
+    );
     expect((err as Error).cause).toBeInstanceOf(WebHdfsConnectionError);
     expect(server.files.has('/staging/job.bundle.js')).toBe(false);
     expect([...server.files.keys()].filter((k) => k.startsWith('/staging/'))).toEqual([]);
@@ -77,7 +92,9 @@ describe('uploadToStaging', () => {
 
   it('a missing local file is a clear error before any request', async () => {
     await start();
-    await expect(uploadToStaging({ client, localPath: join(localDir, 'nope.js'), stagingDir: '/s' })).rejects.toThrow(/cannot upload .*nope\.js: no such file or directory/);
+    await expect(uploadToStaging({ client, localPath: join(localDir, 'nope.js'), stagingDir: '/s' })).rejects.toThrow(
+      /cannot upload .*nope\.js: no such file or directory/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { startWebHdfs, type WebHdfsServer } from '../../../../minicluster/webhdfs/webhdfs-server.js';
 import { WebHdfsClient } from '../../../../client/hadoop/hdfs/webhdfs-client.js';
-import { AccessControlError, DirectoryNotEmptyError, FileAlreadyExistsError, FileNotFoundError, StandbyError, WebHdfsOperationFailedError } from '../../../../client/hadoop/hdfs/webhdfs-errors.js';
+import {
+  AccessControlError,
+  DirectoryNotEmptyError,
+  FileAlreadyExistsError,
+  FileNotFoundError,
+  StandbyError,
+  WebHdfsOperationFailedError,
+} from '../../../../client/hadoop/hdfs/webhdfs-errors.js';
 import { uploadToStaging } from '../../../../client/hadoop/hdfs/staging-uploader.js';
 
 let dir: string;
@@ -23,7 +30,13 @@ afterEach(async () => {
 });
 
 function client(user = 'root', extra: Partial<ConstructorParameters<typeof WebHdfsClient>[0]> = {}): WebHdfsClient {
-  const c = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }], user, retry: { maxAttempts: 2 }, sleep: async () => {}, ...extra });
+  const c = new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.nameNodeAddress.port }],
+    user,
+    retry: { maxAttempts: 2 },
+    sleep: async () => {},
+    ...extra,
+  });
   clients.push(c);
   return c;
 }
@@ -46,7 +59,11 @@ describe('WebHdfsClient against the mini cluster WebHDFS server', () => {
     expect(st.length).toBe(200_004);
     expect(st.type).toBe('FILE');
     const whole = await readAll(await fs.open('/t/a/f.bin'));
-    expect(createHash('sha256').update(whole).digest('hex')).toBe(createHash('sha256').update(Buffer.concat([data, Buffer.from('tail')])).digest('hex'));
+    expect(createHash('sha256').update(whole).digest('hex')).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([data, Buffer.from('tail')]))
+        .digest('hex'),
+    );
     expect((await readAll(await fs.open('/t/a/f.bin', { offset: 200_000, length: 4 }))).toString()).toBe('tail');
     expect((await fs.listStatus('/t/a')).map((s) => s.pathSuffix)).toEqual(['f.bin']);
     const iter = [];
@@ -77,7 +94,7 @@ describe('WebHdfsClient against the mini cluster WebHDFS server', () => {
       ['/user/root/.loom/app_1/bundle/main.js', 14],
     ]);
     const listing = await client().listStatus('/user/root/.loom/app_1/bundle/lib');
-    expect(listing.map((s) => [s.pathSuffix, s.modificationTime])).toEqual([['x.js', staged[0]!.modificationTime]]);
+    expect(listing.map((s) => [s.pathSuffix, s.modificationTime])).toEqual([['x.js', staged[0].modificationTime]]);
   });
 
   it('a standby NameNode is reported by name when there is nowhere to fail over to', async () => {

@@ -81,7 +81,11 @@ describe('NameNode HA failover', () => {
 
   it('gives up after maxAttempts with the last error', async () => {
     const standby = await server({ standby: true });
-    const client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: standby.port }], retry: { maxAttempts: 3 }, sleep: async () => {} });
+    const client = new WebHdfsClient({
+      endpoints: [{ scheme: 'http', host: '127.0.0.1', port: standby.port }],
+      retry: { maxAttempts: 3 },
+      sleep: async () => {},
+    });
     clients.push(client);
     await expect(client.getHomeDirectory()).rejects.toBeInstanceOf(StandbyError);
     expect(standby.requests).toHaveLength(3);
@@ -96,7 +100,11 @@ describe('reporting retries', () => {
     const client = new WebHdfsClient({
       endpoints: [{ scheme: 'http', host: '127.0.0.1', port }],
       retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 100 },
-      retryTarget: { server: 'NameNode', addressSetting: 'fs.defaultFS', bound: { setting: 'dfs.http.client.failover.max.attempts', value: '3' } },
+      retryTarget: {
+        server: 'NameNode',
+        addressSetting: 'fs.defaultFS',
+        bound: { setting: 'dfs.http.client.failover.max.attempts', value: '3' },
+      },
       onRetry: (e) => events.push(e),
       sleep: async (ms) => void sleeps.push(ms),
     });
@@ -104,16 +112,32 @@ describe('reporting retries', () => {
     const err = await client.getFileStatus('/x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WebHdfsConnectionError);
     expect((err as Error).message).toMatch(
-      new RegExp(`^cannot reach the NameNode at 127\\.0\\.0\\.1:${port} \\(connection refused\\) after 3 attempt\\(s\\) .*dfs\\.http\\.client\\.failover\\.max\\.attempts=3.*fs\\.defaultFS.* \\(GETFILESTATUS /x\\)$`),
+      new RegExp(
+        `^cannot reach the NameNode at 127\\.0\\.0\\.1:${port} \\(connection refused\\) after 3 attempt\\(s\\) .*dfs\\.http\\.client\\.failover\\.max\\.attempts=3.*fs\\.defaultFS.* \\(GETFILESTATUS /x\\)$`,
+      ),
     );
     const bound = { setting: 'dfs.http.client.failover.max.attempts', value: '3' };
-    expect(events).toEqual([1, 2].map((n, i) => ({ server: 'NameNode', address: `127.0.0.1:${port}`, failedAttempts: n, reason: 'connection refused', delayMs: sleeps[i], bound })));
+    expect(events).toEqual(
+      [1, 2].map((n, i) => ({
+        server: 'NameNode',
+        address: `127.0.0.1:${port}`,
+        failedAttempts: n,
+        reason: 'connection refused',
+        delayMs: sleeps[i],
+        bound,
+      })),
+    );
   });
 
   it('is silent without a reporter, and a NameNode error that is not retried is not reported', async () => {
     const active = await server();
     const events: RetryEvent[] = [];
-    const client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: active.port }], user: 'loom', onRetry: (e) => events.push(e), sleep: async () => {} });
+    const client = new WebHdfsClient({
+      endpoints: [{ scheme: 'http', host: '127.0.0.1', port: active.port }],
+      user: 'loom',
+      onRetry: (e) => events.push(e),
+      sleep: async () => {},
+    });
     clients.push(client);
     await expect(client.getFileStatus('/missing')).rejects.toThrow(/File does not exist|FileNotFound/);
     expect(events).toEqual([]);

@@ -28,7 +28,12 @@ afterEach(async () => {
 });
 
 function client(opts: Partial<WebHdfsClientOptions> = {}): WebHdfsClient {
-  const c = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.port }], user: 'root', retry: { maxAttempts: 1 }, ...opts });
+  const c = new WebHdfsClient({
+    endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.port }],
+    user: 'root',
+    retry: { maxAttempts: 1 },
+    ...opts,
+  });
   clients.push(c);
   return c;
 }
@@ -57,7 +62,7 @@ function expectRecordedRequests(fixtures: WebHdfsExchangeFixture[]): void {
   expect(server.received).toHaveLength(fixtures.length);
   fixtures.forEach((fx, i) => {
     const [method, target] = fx.request.request_line.split(' ');
-    const got = server.received[i]!;
+    const got = server.received[i];
     expect(`${got.method} ${got.target}`, fx.name).toBe(`${method} ${target}`);
     expect(got.body.equals(recordedRequestBody(fx)), `${fx.name}: body`).toBe(true);
     if (fx.request.body) expect(got.headers['content-type']).toBe('application/octet-stream');
@@ -88,7 +93,9 @@ function expectRemote(err: unknown, type: new (...a: any[]) => WebHdfsRemoteErro
 
 describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () => {
   it('GETHOMEDIRECTORY with and without user.name', async () => {
-    expect((await replay(['01-GETHOMEDIRECTORY.json'], () => client().getHomeDirectory())).result).toBe(bodyJson('01-GETHOMEDIRECTORY.json').Path);
+    expect((await replay(['01-GETHOMEDIRECTORY.json'], () => client().getHomeDirectory())).result).toBe(
+      bodyJson('01-GETHOMEDIRECTORY.json').Path,
+    );
     const anon = client({ user: undefined });
     expect((await replay(['02-GETHOMEDIRECTORY-no-user.json'], () => anon.getHomeDirectory())).result).toBe('/user/root');
   });
@@ -101,7 +108,9 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
 
   it('CREATE: empty NameNode step, then the body to the DataNode Location verbatim (through its 100 Continue)', async () => {
     const body = recordedRequestBody(webHdfsFixture('06-CREATE-step2-datanode.json'));
-    await replay(['05-CREATE-step1-namenode.json', '06-CREATE-step2-datanode.json'], () => client().create('/fixtures/dir1/file1.txt', body));
+    await replay(['05-CREATE-step1-namenode.json', '06-CREATE-step2-datanode.json'], () =>
+      client().create('/fixtures/dir1/file1.txt', body),
+    );
   });
 
   it('CREATE with overwrite, permission, replication, block size and buffer size, streamed body', async () => {
@@ -123,11 +132,15 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
 
   it('APPEND: POST to the NameNode, 307, POST the bytes to the DataNode', async () => {
     const body = recordedRequestBody(webHdfsFixture('11-APPEND-step2-datanode.json'));
-    await replay(['10-APPEND-step1-namenode.json', '11-APPEND-step2-datanode.json'], () => client().append('/fixtures/dir1/file1.txt', body));
+    await replay(['10-APPEND-step1-namenode.json', '11-APPEND-step2-datanode.json'], () =>
+      client().append('/fixtures/dir1/file1.txt', body),
+    );
   });
 
   it('OPEN whole file and with offset/length', async () => {
-    const whole = await replay(['12-OPEN-step1-namenode.json', '13-OPEN-step2-datanode.json'], async () => readAll(await client().open('/fixtures/dir1/file1.txt')));
+    const whole = await replay(['12-OPEN-step1-namenode.json', '13-OPEN-step2-datanode.json'], async () =>
+      readAll(await client().open('/fixtures/dir1/file1.txt')),
+    );
     expect(whole.result.toString()).toBe(webHdfsFixture('13-OPEN-step2-datanode.json').response.body!.text);
     const range = await replay(['14-OPEN-range-step1-namenode.json', '15-OPEN-range-step2-datanode.json'], async () =>
       readAll(await client().open('/fixtures/dir1/file1.txt', { offset: 6, length: 7 })),
@@ -170,12 +183,17 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
 
     // A first page that says one entry remains (as a NameNode with dfs.ls.limit=1 would), then the recorded startAfter page.
     const firstEntry = bodyJson('21-LISTSTATUS_BATCH.json').DirectoryListing.partialListing.FileStatuses.FileStatus[0];
-    const page = JSON.stringify({ DirectoryListing: { partialListing: { FileStatuses: { FileStatus: [firstEntry] } }, remainingEntries: 1 } });
-    server.expectRaw('page1', Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(page)}\r\n\r\n${page}`));
+    const page = JSON.stringify({
+      DirectoryListing: { partialListing: { FileStatuses: { FileStatus: [firstEntry] } }, remainingEntries: 1 },
+    });
+    server.expectRaw(
+      'page1',
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(page)}\r\n\r\n${page}`),
+    );
     const fixtures = server.expect('22-LISTSTATUS_BATCH-startAfter.json');
     const names = (await collect('/fixtures/dir1')).map((s) => s.pathSuffix);
     expect(names).toEqual(['file1.txt', 'file2.bin']);
-    expect(server.received[0]!.target).toBe(webHdfsFixture('21-LISTSTATUS_BATCH.json').request.request_line.split(' ')[1]);
+    expect(server.received[0].target).toBe(webHdfsFixture('21-LISTSTATUS_BATCH.json').request.request_line.split(' ')[1]);
     server.received.shift();
     expectRecordedRequests(fixtures);
   });
@@ -195,12 +213,16 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
 
   it('SETPERMISSION and SETTIMES (200, empty body)', async () => {
     await replay(['26-SETPERMISSION.json'], () => client().setPermission('/fixtures/dir1/file1.txt', '600'));
-    await replay(['27-SETTIMES.json'], () => client().setTimes('/fixtures/dir1/file1.txt', { modificationTime: 1700000000000, accessTime: 1700000001000 }));
+    await replay(['27-SETTIMES.json'], () =>
+      client().setTimes('/fixtures/dir1/file1.txt', { modificationTime: 1700000000000, accessTime: 1700000001000 }),
+    );
   });
 
   it('RENAME: true is success, {"boolean": false} is an error', async () => {
     await replay(['29-RENAME.json'], () => client().rename('/fixtures/dir1/file1.txt', '/fixtures/dir1/renamed.txt'));
-    const err = await replayError(['30-RENAME-missing-source.json'], () => client().rename('/fixtures/dir1/nope.txt', '/fixtures/dir1/x.txt'));
+    const err = await replayError(['30-RENAME-missing-source.json'], () =>
+      client().rename('/fixtures/dir1/nope.txt', '/fixtures/dir1/x.txt'),
+    );
     expect(err).toBeInstanceOf(WebHdfsOperationFailedError);
     expect((err as Error).message).toMatch(/RENAME \/fixtures\/dir1\/nope.txt -> \/fixtures\/dir1\/x.txt failed/);
   });
@@ -209,7 +231,9 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
     expect((await replay(['31-DELETE-file.json'], () => client().delete('/fixtures/dir1/renamed.txt'))).result).toBe(true);
     const err = await replayError(['32-DELETE-missing.json'], () => client().delete('/fixtures/dir1/renamed.txt'));
     expect(err).toBeInstanceOf(WebHdfsOperationFailedError);
-    expect((await replay(['32-DELETE-missing.json'], () => client().delete('/fixtures/dir1/renamed.txt', { ignoreMissing: true }))).result).toBe(false);
+    expect(
+      (await replay(['32-DELETE-missing.json'], () => client().delete('/fixtures/dir1/renamed.txt', { ignoreMissing: true }))).result,
+    ).toBe(false);
   });
 
   it('GETDELEGATIONTOKEN on a SIMPLE cluster answers null', async () => {
@@ -217,9 +241,21 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
   });
 
   it('missing files: typed FileNotFoundError keeping class name, message and status', async () => {
-    expectRemote(await replayError(['34-ERR-GETFILESTATUS-missing.json'], () => client().getFileStatus('/fixtures/no/such/file')), FileNotFoundError, '34-ERR-GETFILESTATUS-missing.json');
-    expectRemote(await replayError(['35-ERR-OPEN-missing.json'], () => client().open('/fixtures/no/such/file')), FileNotFoundError, '35-ERR-OPEN-missing.json');
-    expectRemote(await replayError(['36-ERR-LISTSTATUS-missing.json'], () => client().listStatus('/fixtures/no/such/dir')), FileNotFoundError, '36-ERR-LISTSTATUS-missing.json');
+    expectRemote(
+      await replayError(['34-ERR-GETFILESTATUS-missing.json'], () => client().getFileStatus('/fixtures/no/such/file')),
+      FileNotFoundError,
+      '34-ERR-GETFILESTATUS-missing.json',
+    );
+    expectRemote(
+      await replayError(['35-ERR-OPEN-missing.json'], () => client().open('/fixtures/no/such/file')),
+      FileNotFoundError,
+      '35-ERR-OPEN-missing.json',
+    );
+    expectRemote(
+      await replayError(['36-ERR-LISTSTATUS-missing.json'], () => client().listStatus('/fixtures/no/such/dir')),
+      FileNotFoundError,
+      '36-ERR-LISTSTATUS-missing.json',
+    );
     expectRemote(
       await replayError(['50-ERR-APPEND-missing.json'], () => client().append('/fixtures/dir1/missing.txt', Buffer.from('x'))),
       FileNotFoundError,
@@ -229,7 +265,11 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
 
   it('permission denied at the NameNode (MKDIRS) and at the DataNode step (CREATE)', async () => {
     const alice = client({ user: 'alice' });
-    expectRemote(await replayError(['38-ERR-MKDIRS-permission-denied.json'], () => alice.mkdirs('/fixtures/protected/sub')), AccessControlError, '38-ERR-MKDIRS-permission-denied.json');
+    expectRemote(
+      await replayError(['38-ERR-MKDIRS-permission-denied.json'], () => alice.mkdirs('/fixtures/protected/sub')),
+      AccessControlError,
+      '38-ERR-MKDIRS-permission-denied.json',
+    );
     const err = await replayError(['39-ERR-CREATE-permission-denied-step1.json', '40-ERR-CREATE-permission-denied-step2.json'], () =>
       alice.create('/fixtures/protected/f.txt', recordedRequestBody(webHdfsFixture('40-ERR-CREATE-permission-denied-step2.json'))),
     );
@@ -240,17 +280,27 @@ describe('WebHDFS requests and answers match the Hadoop 3.3.6 recordings', () =>
 
   it('CREATE over an existing file without overwrite: FileAlreadyExistsError from the DataNode', async () => {
     const err = await replayError(['41-ERR-CREATE-exists-step1.json', '42-ERR-CREATE-exists-step2.json'], () =>
-      client().create('/fixtures/dir1/file2.bin', recordedRequestBody(webHdfsFixture('42-ERR-CREATE-exists-step2.json')), { overwrite: false }),
+      client().create('/fixtures/dir1/file2.bin', recordedRequestBody(webHdfsFixture('42-ERR-CREATE-exists-step2.json')), {
+        overwrite: false,
+      }),
     );
     expectRemote(err, FileAlreadyExistsError, '42-ERR-CREATE-exists-step2.json');
   });
 
   it('bad parameter values come back as IllegalArgumentError', async () => {
-    expectRemote(await replayError(['46-ERR-bad-offset-value.json'], () => client().open('/fixtures/dir1/file2.bin', { offset: -5 })), IllegalArgumentError, '46-ERR-bad-offset-value.json');
+    expectRemote(
+      await replayError(['46-ERR-bad-offset-value.json'], () => client().open('/fixtures/dir1/file2.bin', { offset: -5 })),
+      IllegalArgumentError,
+      '46-ERR-bad-offset-value.json',
+    );
   });
 
   it('non-recursive DELETE of a non-empty directory: DirectoryNotEmptyError', async () => {
-    expectRemote(await replayError(['48-ERR-DELETE-nonempty-nonrecursive.json'], () => client().delete('/fixtures/dir1')), DirectoryNotEmptyError, '48-ERR-DELETE-nonempty-nonrecursive.json');
+    expectRemote(
+      await replayError(['48-ERR-DELETE-nonempty-nonrecursive.json'], () => client().delete('/fixtures/dir1')),
+      DirectoryNotEmptyError,
+      '48-ERR-DELETE-nonempty-nonrecursive.json',
+    );
   });
 
   it('every recorded error body parses into its typed error', () => {

@@ -27,7 +27,13 @@ async function startHttpFs(): Promise<{ port: number; seen: Seen[]; files: Map<s
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const path = decodeURIComponent(url.pathname.replace(/^\/webhdfs\/v1/, ''));
-    seen.push({ method: req.method ?? '', path, params: url.searchParams, contentType: req.headers['content-type'], bodyBytes: body.length });
+    seen.push({
+      method: req.method ?? '',
+      path,
+      params: url.searchParams,
+      contentType: req.headers['content-type'],
+      bodyBytes: body.length,
+    });
     const op = url.searchParams.get('op');
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -38,16 +44,37 @@ async function startHttpFs(): Promise<{ port: number; seen: Seen[]; files: Map<s
       res.writeHead(201, { Location: `webhdfs://127.0.0.1${url.pathname}`, 'Content-Length': '0' });
       res.end();
     } else if (op === 'CREATE') {
-      json(400, { RemoteException: { exception: 'IllegalArgumentException', javaClassName: 'java.lang.IllegalArgumentException', message: 'Data upload requests must have content-type set to \'application/octet-stream\'' } });
+      json(400, {
+        RemoteException: {
+          exception: 'IllegalArgumentException',
+          javaClassName: 'java.lang.IllegalArgumentException',
+          message: "Data upload requests must have content-type set to 'application/octet-stream'",
+        },
+      });
     } else if (op === 'OPEN') {
       const data = files.get(path);
-      if (!data) return json(404, { RemoteException: { exception: 'FileNotFoundException', javaClassName: 'java.io.FileNotFoundException', message: `File does not exist: ${path}` } });
+      if (!data) {
+        json(404, {
+          RemoteException: {
+            exception: 'FileNotFoundException',
+            javaClassName: 'java.io.FileNotFoundException',
+            message: `File does not exist: ${path}`,
+          },
+        });
+        return;
+      }
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(data.length) });
       res.end(data);
     } else if (op === 'GETHOMEDIRECTORY') {
       json(200, { Path: `/user/${url.searchParams.get('doas') ?? url.searchParams.get('user.name') ?? 'token-user'}` });
     } else {
-      json(400, { RemoteException: { exception: 'IllegalArgumentException', javaClassName: 'java.lang.IllegalArgumentException', message: `unsupported op ${op}` } });
+      json(400, {
+        RemoteException: {
+          exception: 'IllegalArgumentException',
+          javaClassName: 'java.lang.IllegalArgumentException',
+          message: `unsupported op ${op}`,
+        },
+      });
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -74,14 +101,16 @@ describe('HttpFS gateway mode', () => {
     const client = new WebHdfsClient({ endpoints: [{ scheme: 'http', host: '127.0.0.1', port: gw.port }], user: 'alice', httpFs: true });
     clients.push(client);
     const payload = Buffer.alloc(300_000, 7);
-    await client.create('/user/alice/blob.bin', Readable.from([payload.subarray(0, 100_000), payload.subarray(100_000)]), { overwrite: true });
+    await client.create('/user/alice/blob.bin', Readable.from([payload.subarray(0, 100_000), payload.subarray(100_000)]), {
+      overwrite: true,
+    });
     const created = gw.seen.filter((s) => s.params.get('op') === 'CREATE');
     expect(created).toHaveLength(1);
-    expect(created[0]!.method).toBe('PUT');
-    expect(created[0]!.params.get('data')).toBe('true');
-    expect(created[0]!.params.get('overwrite')).toBe('true');
-    expect(created[0]!.contentType).toBe('application/octet-stream');
-    expect(created[0]!.bodyBytes).toBe(payload.length);
+    expect(created[0].method).toBe('PUT');
+    expect(created[0].params.get('data')).toBe('true');
+    expect(created[0].params.get('overwrite')).toBe('true');
+    expect(created[0].contentType).toBe('application/octet-stream');
+    expect(created[0].bodyBytes).toBe(payload.length);
     expect(gw.files.get('/user/alice/blob.bin')?.equals(payload)).toBe(true);
 
     const back = await readAll(await client.open('/user/alice/blob.bin'));

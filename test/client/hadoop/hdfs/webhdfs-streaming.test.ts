@@ -63,7 +63,7 @@ describe('streaming through a WebHDFS server on 127.0.0.1', () => {
 
     // Warm up sockets, JIT and buffers so the baseline is the steady state of an idle client.
     await client.create('/big/warmup.bin', generatedBytes(16 * MiB), { overwrite: true });
-    for await (const _ of await client.open('/big/generated.bin', { length: 16 * MiB })) void _;
+    for await (const _ of await client.open('/big/generated.bin', { length: 16 * MiB })) _;
     const baseline = process.memoryUsage.rss();
 
     const upSampler = sampleRss();
@@ -85,7 +85,9 @@ describe('streaming through a WebHDFS server on 127.0.0.1', () => {
 
     const upGrowth = (upPeak - baseline) / MiB;
     const downGrowth = (downPeak - baseline) / MiB;
-    console.log(`[webhdfs streaming] baseline RSS ${(baseline / MiB).toFixed(1)} MiB; peak growth: upload 1 GiB ${upGrowth.toFixed(1)} MiB, download 1 GiB ${downGrowth.toFixed(1)} MiB`);
+    console.log(
+      `[webhdfs streaming] baseline RSS ${(baseline / MiB).toFixed(1)} MiB; peak growth: upload 1 GiB ${upGrowth.toFixed(1)} MiB, download 1 GiB ${downGrowth.toFixed(1)} MiB`,
+    );
     expect(upGrowth).toBeLessThan(64);
     expect(downGrowth).toBeLessThan(64);
   }, 240_000);

@@ -3,8 +3,13 @@ import { AskTable, type ContainerRequest } from '../../../../client/hadoop/yarn/
 
 type Obj = Record<string, any>;
 
-const req = (extra: Partial<ContainerRequest> = {}): ContainerRequest => ({ capability: { memoryMb: 128, vcores: 1 }, priority: 1, ...extra });
-const brief = (asks: Obj[]) => asks.map((a) => `${a.priority.priority}/${a.resource_name}/${a.capability.memory}/${a.allocation_request_id}=${a.num_containers}`).sort();
+const req = (extra: Partial<ContainerRequest> = {}): ContainerRequest => ({
+  capability: { memoryMb: 128, vcores: 1 },
+  priority: 1,
+  ...extra,
+});
+const brief = (asks: Obj[]) =>
+  asks.map((a) => `${a.priority.priority}/${a.resource_name}/${a.capability.memory}/${a.allocation_request_id}=${a.num_containers}`).sort();
 const arrived = (extra: Partial<{ nodeId: string; memoryMb: number; priority: number; allocationRequestId: number }> = {}) => ({
   nodeId: extra.nodeId ?? 'node1:45454',
   resource: { memoryMb: extra.memoryMb ?? 1024, vcores: 1 },
@@ -13,7 +18,7 @@ const arrived = (extra: Partial<{ nodeId: string; memoryMb: number; priority: nu
   executionType: 'GUARANTEED' as const,
 });
 
-describe('AskTable (the AM\'s absolute ask table)', () => {
+describe("AskTable (the AM's absolute ask table)", () => {
   it('holds absolute counts per location and sends only what changed since the last commit', () => {
     const t = new AskTable();
     t.add(req());
@@ -64,7 +69,7 @@ describe('AskTable (the AM\'s absolute ask table)', () => {
     expect(brief(t.takeChanged().asks)).toEqual(['1/*/128/1=0', '1/*/2048/2=0']);
   });
 
-  it('prefers a request naming the container\'s host, then any that fits', () => {
+  it("prefers a request naming the container's host, then any that fits", () => {
     const t = new AskTable();
     const anywhere = req();
     const onNode2 = req({ nodes: ['node2'] });

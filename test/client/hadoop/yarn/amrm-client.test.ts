@@ -51,7 +51,11 @@ function amrmClient(rm: MiniRm, token: Parameters<typeof writeContainerTokens>[1
 function anyAsks(rm: MiniRm): [number, number][][] {
   return rm.amCalls
     .filter((c) => c.method === 'allocate')
-    .map((c) => ((c.request.ask ?? []) as Obj[]).filter((a) => a.resource_name === '*').map((a) => [a.priority.priority, a.num_containers] as [number, number]));
+    .map((c) =>
+      ((c.request.ask ?? []) as Obj[])
+        .filter((a) => a.resource_name === '*')
+        .map((a) => [a.priority.priority, a.num_containers] as [number, number]),
+    );
 }
 
 const small = { capability: { memoryMb: 128, vcores: 1 }, priority: 1 };
@@ -87,10 +91,15 @@ describe('AMRMClient against the mini RM over TCP', () => {
     expect(allocated.every((c) => c.resource.memoryMb === 1024 && c.priority === 1)).toBe(true);
     expect(client.outstandingAsks()).toEqual([]);
 
-    client.releaseAssignedContainer(surplus[0]!.id);
+    client.releaseAssignedContainer(surplus[0].id);
     const afterRelease = await client.allocate(0.5); // ask 0 and the release
     expect(afterRelease.completed).toEqual([
-      expect.objectContaining({ containerId: surplus[0]!.id, state: 'COMPLETE', exitStatus: -100, diagnostics: 'Container released by application' }),
+      expect.objectContaining({
+        containerId: surplus[0].id,
+        state: 'COMPLETE',
+        exitStatus: -100,
+        diagnostics: 'Container released by application',
+      }),
     ]);
 
     // what went over the wire: absolute counts, only when changed; responseIds echo the last answer
@@ -99,19 +108,19 @@ describe('AMRMClient against the mini RM over TCP', () => {
     expect(allocs.map((r) => r.response_id ?? 0)).toEqual([0, 1, 2, 3, 4]);
     expect([...results, afterRelease].map((r) => r.responseId)).toEqual([1, 2, 3, 4, 5]);
     expect(allocs.map((r) => r.blacklist_request?.blacklist_additions ?? [])).toEqual([[], [], [], ['badhost.example'], []]);
-    expect(allocs[4]!.release).toHaveLength(1);
-    expect(rm.core.appRecord(am.appId).attempts[0]!.asks).toEqual({});
+    expect(allocs[4].release).toHaveLength(1);
+    expect(rm.core.appRecord(am.appId).attempts[0].asks).toEqual({});
 
     // the NMToken for the node arrived with the first container, keyed by node id
     const nmToken = client.nmTokens.getToken(rm.nodeId)!;
     expect(nmToken.kind).toBe('NMToken');
     expect(formatApplicationAttemptId(decodeNMTokenIdentifier(nmToken.identifier).applicationAttemptId)).toBe(am.attemptId);
-    expect(results[1]!.nmTokens.map((t) => t.nodeId)).toEqual([rm.nodeId]);
+    expect(results[1].nmTokens.map((t) => t.nodeId)).toEqual([rm.nodeId]);
 
     await client.unregister('SUCCEEDED', 'all done', 'http://127.0.0.1:12345/history');
     const finishes = rm.amCalls.filter((c) => c.method === 'finishApplicationMaster');
     expect(finishes.length).toBe(2); // first answer isUnregistered=false, repeated
-    expect(finishes[0]!.request).toMatchObject({ final_application_status: 'APP_SUCCEEDED', diagnostics: 'all done' });
+    expect(finishes[0].request).toMatchObject({ final_application_status: 'APP_SUCCEEDED', diagnostics: 'all done' });
     expect(rm.core.appRecord(am.appId).finalStatus).toBe('APP_SUCCEEDED');
   });
 
@@ -126,7 +135,12 @@ describe('AMRMClient against the mini RM over TCP', () => {
       onAllocate: (response, _req, index) => {
         if (index !== 1) return;
         // the RM rolled its AMRMToken master key: the answer carries the attempt's new token
-        const token = mintToken({ kind: AMRM_TOKEN_KIND, service: '', identifier: encodeAMRMTokenIdentifier({ applicationAttemptId: attempt!, keyId: 4242 }), masterKey: randomBytes(8) });
+        const token = mintToken({
+          kind: AMRM_TOKEN_KIND,
+          service: '',
+          identifier: encodeAMRMTokenIdentifier({ applicationAttemptId: attempt!, keyId: 4242 }),
+          masterKey: randomBytes(8),
+        });
         rolled.set(token.identifier.toString('base64'), token.password.toString('base64'));
         response.am_rm_token = token;
       },
@@ -143,7 +157,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
     const calls = rm.amCalls.map((c) => ({ keyId: decodeAMRMTokenIdentifier(c.tokenIdentifier!).keyId, from: c.remoteAddress }));
     const originalKey = decodeAMRMTokenIdentifier(am.amrmToken.identifier).keyId;
     expect(calls.map((c) => c.keyId)).toEqual([originalKey, originalKey, originalKey, 4242]);
-    expect(calls[3]!.from).not.toBe(calls[2]!.from); // a new connection, authenticated with the new token
+    expect(calls[3].from).not.toBe(calls[2].from); // a new connection, authenticated with the new token
   });
 
   it('re-registers after an RM restart and resends the whole ask table and blacklist', async () => {
@@ -159,7 +173,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
     rm1.core.nodeHeartbeat(rm1.nodeId);
     const got = await client.allocate(0.2);
     expect(got.allocated).toHaveLength(1);
-    expect(got.allocated[0]!.priority).toBe(1);
+    expect(got.allocated[0].priority).toBe(1);
 
     // work-preserving restart: a new RM from the stored state on the same ports
     const snapshot = rm1.core.snapshot();
@@ -169,8 +183,12 @@ describe('AMRMClient against the mini RM over TCP', () => {
     const after = await client.allocate(0.3);
     expect(after.responseId).toBe(1); // the new RM's sequence, after register reset it to 0
     const methods = rm2.amCalls.map((c) => `${c.method}:${c.outcome}`);
-    expect(methods).toEqual(['allocate:org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException', 'registerApplicationMaster:ok', 'allocate:ok']);
-    const resent = rm2.amCalls[2]!.request;
+    expect(methods).toEqual([
+      'allocate:org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException',
+      'registerApplicationMaster:ok',
+      'allocate:ok',
+    ]);
+    const resent = rm2.amCalls[2].request;
     const asks = (resent.ask as Obj[]).map((a) => [a.priority.priority, a.resource_name, a.capability.memory, a.num_containers]);
     expect(asks.sort()).toEqual([
       [1, '*', 128, 1],
@@ -178,9 +196,13 @@ describe('AMRMClient against the mini RM over TCP', () => {
       [2, 'localhost', 2048, 1],
     ]);
     expect(resent.blacklist_request.blacklist_additions).toEqual(['flaky.example']);
-    expect(rm2.amCalls[1]!.request).toMatchObject({ host: '127.0.0.1', rpc_port: 4040, tracking_url: 'http://127.0.0.1:4040/' });
+    expect(rm2.amCalls[1].request).toMatchObject({ host: '127.0.0.1', rpc_port: 4040, tracking_url: 'http://127.0.0.1:4040/' });
     // the new RM's scheduler holds the outstanding asks again (capabilities normalized)
-    const outstanding = Object.values(rm2.core.appRecord(am.appId).attempts[0]!.asks).map((e) => [e.priority, e.resourceName, e.numContainers]);
+    const outstanding = Object.values(rm2.core.appRecord(am.appId).attempts[0].asks).map((e) => [
+      e.priority,
+      e.resourceName,
+      e.numContainers,
+    ]);
     expect(outstanding.sort()).toEqual([
       [1, '*', 1],
       [2, '*', 1],
@@ -189,7 +211,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
     // and a container allocated now carries the new epoch
     rm2.core.nodeHeartbeat(rm2.nodeId);
     const next = await client.allocate(0.4);
-    expect(next.allocated[0]!.id).toMatch(/^container_e01_/);
+    expect(next.allocated[0].id).toMatch(/^container_e01_/);
   });
 
   it('turns ApplicationAttemptNotFoundException into AttemptOverError, also in the heartbeat loop', async () => {
@@ -302,10 +324,14 @@ describe('AMRMClient against the mini RM over TCP', () => {
       remoteClassName: 'org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException',
       withdrawn: '2 container request(s) of <memory:1024, vCores:2>',
     });
-    expect((refused as AllocateRefusedError).remoteMessage).toMatch(/^Invalid resource request! .* Requested resource type=\[vcores\], Requested resource=<memory:1024, vCores:2>, maximum allowed allocation=<memory:8192, vCores:1>/);
+    expect((refused as AllocateRefusedError).remoteMessage).toMatch(
+      /^Invalid resource request! .* Requested resource type=\[vcores\], Requested resource=<memory:1024, vCores:2>, maximum allowed allocation=<memory:8192, vCores:1>/,
+    );
     expect(client.outstandingRequests()).toEqual([small]);
     await client.allocate(0); // the small ask alone: accepted
-    expect(Object.values(rm.core.appRecord(am.appId).attempts[0]!.asks).map((a) => a.capability)).toEqual([{ memory: 1024, virtual_cores: 1 }]);
+    expect(Object.values(rm.core.appRecord(am.appId).attempts[0].asks).map((a) => a.capability)).toEqual([
+      { memory: 1024, virtual_cores: 1 },
+    ]);
 
     const foreign = am.amContainerId.replace('_01_', '_02_');
     client.releaseAssignedContainer(foreign);

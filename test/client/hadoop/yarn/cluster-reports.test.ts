@@ -25,7 +25,7 @@ function recordedAnswers(...path: string[]): { method: string; body: Obj }[] {
     const { header, rest } = parseResponseFrame(f.body);
     const method = methods.get(header.callId);
     if (!method || header.status !== 'SUCCESS') continue;
-    answers.push({ method, body: decodeDelimitedBody<Obj>(APPLICATION_CLIENT_PROTOCOL.methods[method]!.response, rest, method) });
+    answers.push({ method, body: decodeDelimitedBody<Obj>(APPLICATION_CLIENT_PROTOCOL.methods[method].response, rest, method) });
   }
   return answers;
 }

@@ -11,12 +11,12 @@ const CLC = 'hadoop.yarn.ContainerLaunchContextProto';
 function recordedLaunchContextBytes(): Buffer {
   const conn = readFixtureJson<IpcConnectionFixture>('ipc', 'probe-am', '06-am-nm-45454-startContainers-c2.json');
   const frames = splitFrames(streamBytes(conn, 'c2s'), 7);
-  const call = frames.find((f) => f.messages.length === 3 && f.messages[1]!.includes(Buffer.from('startContainers')))!;
-  const request = decodeMessage<Record<string, any>>('hadoop.yarn.StartContainersRequestProto', call.messages[2]!);
+  const call = frames.find((f) => f.messages.length === 3 && f.messages[1].includes(Buffer.from('startContainers')))!;
+  const request = decodeMessage<Record<string, any>>('hadoop.yarn.StartContainersRequestProto', call.messages[2]);
   const clc = request.start_container_request[0].container_launch_context;
   // protobufjs re-encodes what it decoded byte for byte; the check below guards that assumption
   const bytes = Buffer.from(encodeMessage(CLC, clc));
-  expect(call.messages[2]!.includes(bytes)).toBe(true);
+  expect(call.messages[2].includes(bytes)).toBe(true);
   return bytes;
 }
 
@@ -25,7 +25,13 @@ describe('buildContainerLaunchContext', () => {
     const secrets = new Credentials().addSecret('probe.secret', Buffer.from('s3cr3t'));
     const ours = buildContainerLaunchContext({
       localResources: {
-        'resource.txt': { uri: 'hdfs://127.0.0.1:9000/user/root/probeam/resource.txt', size: 29, timestamp: 1795373944042, type: 'FILE', visibility: 'APPLICATION' },
+        'resource.txt': {
+          uri: 'hdfs://127.0.0.1:9000/user/root/probeam/resource.txt',
+          size: 29,
+          timestamp: 1795373944042,
+          type: 'FILE',
+          visibility: 'APPLICATION',
+        },
       },
       credentials: secrets,
       environment: { TASK_NAME: 'A', CLASSPATH: './*:{{PWD}}/resource.txt' },
@@ -50,7 +56,12 @@ describe('buildContainerLaunchContext', () => {
 
 describe('urlProtoFromUri (Hadoop URL.fromURI)', () => {
   it('splits scheme, host, port and the decoded path; the port is -1 when absent', () => {
-    expect(urlProtoFromUri('hdfs://127.0.0.1:9000/user/root/a%20b.jar')).toEqual({ scheme: 'hdfs', host: '127.0.0.1', port: 9000, file: '/user/root/a b.jar' });
+    expect(urlProtoFromUri('hdfs://127.0.0.1:9000/user/root/a%20b.jar')).toEqual({
+      scheme: 'hdfs',
+      host: '127.0.0.1',
+      port: 9000,
+      file: '/user/root/a b.jar',
+    });
     expect(urlProtoFromUri('hdfs://nameservice1/apps/lib')).toEqual({ scheme: 'hdfs', host: 'nameservice1', port: -1, file: '/apps/lib' });
     expect(urlProtoFromUri('file:///tmp/x.txt')).toEqual({ scheme: 'file', port: -1, file: '/tmp/x.txt' });
     expect(urlProtoFromUri('webhdfs://alice@nn:9870/x')).toMatchObject({ userInfo: 'alice', host: 'nn', port: 9870 });
@@ -59,6 +70,8 @@ describe('urlProtoFromUri (Hadoop URL.fromURI)', () => {
   it('refuses paths without a scheme and names the fix', () => {
     expect(() => urlProtoFromUri('/user/root/x.jar')).toThrow(/is not a URI; give a fully qualified one such as hdfs:\/\//);
     expect(() => urlProtoFromUri('C:/x.jar')).toThrow(/has no scheme/);
-    expect(() => buildContainerLaunchContext({ localResources: { a: { uri: 'hdfs://nn/a', size: 1, timestamp: 0 } } })).toThrow(/local resource "a": timestamp must be/);
+    expect(() => buildContainerLaunchContext({ localResources: { a: { uri: 'hdfs://nn/a', size: 1, timestamp: 0 } } })).toThrow(
+      /local resource "a": timestamp must be/,
+    );
   });
 });

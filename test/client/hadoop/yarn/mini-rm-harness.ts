@@ -57,7 +57,13 @@ export async function startMiniRm(opts: MiniRmOptions = {}): Promise<MiniRm> {
       Object.entries(base.handlers).map(([method, handler]) => [
         method,
         async (req: Obj, ctx: RpcCallContext) => {
-          const call: RecordedAmCall = { method, request: req, tokenIdentifier: ctx.tokenIdentifier, remoteAddress: ctx.remoteAddress, outcome: 'ok' };
+          const call: RecordedAmCall = {
+            method,
+            request: req,
+            tokenIdentifier: ctx.tokenIdentifier,
+            remoteAddress: ctx.remoteAddress,
+            outcome: 'ok',
+          };
           amCalls.push(call);
           try {
             const res = (await handler(req, ctx)) as Obj;
@@ -71,7 +77,12 @@ export async function startMiniRm(opts: MiniRmOptions = {}): Promise<MiniRm> {
       ]),
     ),
   };
-  const clientServer = new RpcServer({ host: '127.0.0.1', port: opts.clientPort ?? 0, protocols: [applicationClientService(core)], auth: { simple: true } });
+  const clientServer = new RpcServer({
+    host: '127.0.0.1',
+    port: opts.clientPort ?? 0,
+    protocols: [applicationClientService(core)],
+    auth: { simple: true },
+  });
   const amServer = new RpcServer({
     host: '127.0.0.1',
     port: opts.schedulerPort ?? 0,

@@ -42,7 +42,10 @@ async function startTestNodeManager(opts: { refuseStart?: Set<string> } = {}) {
   const running = new Map<string, Obj>();
   const calls: { method: string; remoteAddress: string; request: Obj }[] = [];
   let nodeId = '';
-  const failed = (id: Obj, message: string, className = YARN_EXCEPTION) => ({ container_id: id, exception: { message, class_name: className, trace: `${className}: ${message}\n\tat ...` } });
+  const failed = (id: Obj, message: string, className = YARN_EXCEPTION) => ({
+    container_id: id,
+    exception: { message, class_name: className, trace: `${className}: ${message}\n\tat ...` },
+  });
 
   const handlers = {
     async startContainers(req: Obj, ctx: RpcCallContext) {
@@ -55,14 +58,25 @@ async function startTestNodeManager(opts: { refuseStart?: Set<string> } = {}) {
         const id = formatContainerId(ident.containerId);
         const wireId = containerIdToWire(id);
         const good = Buffer.from(token.password).equals(createTokenPassword(token.identifier, containerKey));
-        if (!good) failures.push(failed(wireId, `Given Container ${id} seems to have an illegally generated token.`, 'org.apache.hadoop.yarn.exceptions.InvalidToken'));
+        if (!good)
+          failures.push(
+            failed(
+              wireId,
+              `Given Container ${id} seems to have an illegally generated token.`,
+              'org.apache.hadoop.yarn.exceptions.InvalidToken',
+            ),
+          );
         else if (opts.refuseStart?.has(id)) failures.push(failed(wireId, `Container ${id} rejected: localization failed`));
         else {
           running.set(id, r.container_launch_context);
           succeeded.push(wireId);
         }
       }
-      return { succeeded_requests: succeeded, failed_requests: failures, services_meta_data: [{ key: 'mapreduce_shuffle', value: Buffer.from([0, 0, 0x35, 0x11]) }] };
+      return {
+        succeeded_requests: succeeded,
+        failed_requests: failures,
+        services_meta_data: [{ key: 'mapreduce_shuffle', value: Buffer.from([0, 0, 0x35, 0x11]) }],
+      };
     },
     async stopContainers(req: Obj, ctx: RpcCallContext) {
       calls.push({ method: 'stopContainers', remoteAddress: ctx.remoteAddress, request: req });
@@ -127,7 +141,12 @@ async function startTestNodeManager(opts: { refuseStart?: Set<string> } = {}) {
     mintToken({
       kind: NM_TOKEN_KIND,
       service: nodeId,
-      identifier: encodeNMTokenIdentifier({ applicationAttemptId: parseApplicationAttemptId(ATTEMPT), nodeId: { host: '127.0.0.1', port }, appSubmitter: 'alice', keyId: 7 }),
+      identifier: encodeNMTokenIdentifier({
+        applicationAttemptId: parseApplicationAttemptId(ATTEMPT),
+        nodeId: { host: '127.0.0.1', port },
+        appSubmitter: 'alice',
+        keyId: 7,
+      }),
       masterKey: key,
     });
   const container = (id: string): Container => {
@@ -141,7 +160,13 @@ async function startTestNodeManager(opts: { refuseStart?: Set<string> } = {}) {
       containerToken: mintToken({
         kind: CONTAINER_TOKEN_KIND,
         service: nodeId,
-        identifier: encodeContainerTokenIdentifier({ containerId, nmHostAddr: nodeId, appSubmitter: 'alice', resource: { memory: 1024, virtual_cores: 1 }, masterKeyId: 3 }),
+        identifier: encodeContainerTokenIdentifier({
+          containerId,
+          nmHostAddr: nodeId,
+          appSubmitter: 'alice',
+          resource: { memory: 1024, virtual_cores: 1 },
+          masterKeyId: 3,
+        }),
         masterKey: containerKey,
       }),
       executionType: 'GUARANTEED',
@@ -160,7 +185,7 @@ function nmClient(tokens: NMTokenCache, cacheConnections = false): NMClient {
 }
 
 describe('NMClient against a ContainerManagementProtocol server over TCP', () => {
-  it('starts, inspects and stops a container with an epoch in its id, authenticating with the node\'s NMToken', async () => {
+  it("starts, inspects and stops a container with an epoch in its id, authenticating with the node's NMToken", async () => {
     const nm = await startTestNodeManager();
     const tokens = new NMTokenCache();
     tokens.setToken(nm.nodeId, nm.nmToken());
@@ -174,7 +199,13 @@ describe('NMClient against a ContainerManagementProtocol server over TCP', () =>
     expect(nm.running.get(c.id)).toMatchObject({ command: ['./run.sh 1><LOG_DIR>/stdout'], environment: [{ key: 'TASK', value: 'A' }] });
 
     const status = await client.getContainerStatus(c.id, c.nodeId);
-    expect(status).toMatchObject({ containerId: c.id, state: 'RUNNING', exitStatus: -1000, subState: 'RUNNING', attributes: { HOST: 'localhost' } });
+    expect(status).toMatchObject({
+      containerId: c.id,
+      state: 'RUNNING',
+      exitStatus: -1000,
+      subState: 'RUNNING',
+      attributes: { HOST: 'localhost' },
+    });
 
     await client.stopContainer(c.id, c.nodeId);
     expect(nm.running.size).toBe(0);
@@ -193,13 +224,26 @@ describe('NMClient against a ContainerManagementProtocol server over TCP', () =>
     tokens.setToken(nm.nodeId, nm.nmToken());
     const client = nmClient(tokens);
 
-    const err = await client.startContainer(nm.container(refused), buildContainerLaunchContext({ commands: ['true'] })).catch((e: unknown) => e);
+    const err = await client
+      .startContainer(nm.container(refused), buildContainerLaunchContext({ commands: ['true'] }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContainerRequestFailedError);
-    expect(err).toMatchObject({ operation: 'startContainers', containerId: refused, remoteClassName: YARN_EXCEPTION, remoteMessage: `Container ${refused} rejected: localization failed` });
+    expect(err).toMatchObject({
+      operation: 'startContainers',
+      containerId: refused,
+      remoteClassName: YARN_EXCEPTION,
+      remoteMessage: `Container ${refused} rejected: localization failed`,
+    });
 
     const stopUnknown = await client.stopContainer('container_1795373400808_0005_01_000009', nm.nodeId).catch((e: unknown) => e);
-    expect(stopUnknown).toMatchObject({ operation: 'stopContainers', containerId: 'container_1795373400808_0005_01_000009', simpleClassName: 'YarnException' });
-    await expect(client.getContainerStatus('container_1795373400808_0005_01_000009', nm.nodeId)).rejects.toBeInstanceOf(ContainerRequestFailedError);
+    expect(stopUnknown).toMatchObject({
+      operation: 'stopContainers',
+      containerId: 'container_1795373400808_0005_01_000009',
+      simpleClassName: 'YarnException',
+    });
+    await expect(client.getContainerStatus('container_1795373400808_0005_01_000009', nm.nodeId)).rejects.toBeInstanceOf(
+      ContainerRequestFailedError,
+    );
   });
 
   it('is refused with an NMToken the node did not issue, and names the missing token when there is none', async () => {

@@ -15,12 +15,28 @@ function loadConf(core: Record<string, string>, yarn: Record<string, string>): C
 describe('rmProxyOptionsFromConf (IPC tuning and RM retries from a real Configuration)', () => {
   it('reads the IPC keys with their suffixes and the RM connect budget from the site files', () => {
     const conf = loadConf(
-      { 'ipc.client.rpc-timeout.ms': '5s', 'ipc.client.connect.timeout': '3000', 'ipc.client.connection.maxidletime': '2s', 'ipc.maximum.response.length': '1048576' },
-      { 'yarn.resourcemanager.address': 'rm.example:8032', 'yarn.resourcemanager.connect.max-wait.ms': '10s', 'yarn.resourcemanager.connect.retry-interval.ms': '500' },
+      {
+        'ipc.client.rpc-timeout.ms': '5s',
+        'ipc.client.connect.timeout': '3000',
+        'ipc.client.connection.maxidletime': '2s',
+        'ipc.maximum.response.length': '1048576',
+      },
+      {
+        'yarn.resourcemanager.address': 'rm.example:8032',
+        'yarn.resourcemanager.connect.max-wait.ms': '10s',
+        'yarn.resourcemanager.connect.retry-interval.ms': '500',
+      },
     );
     const client = rmProxyOptionsFromConf(conf, 'client');
     expect(client.addresses).toEqual([{ host: 'rm.example', port: 8032 }]);
-    expect(client.connection).toMatchObject({ callTimeoutMs: 5000, connectTimeoutMs: 3000, idleCloseMs: 2000, maxResponseBytes: 1048576, connectMaxRetries: 0, rpcProtection: 'authentication' });
+    expect(client.connection).toMatchObject({
+      callTimeoutMs: 5000,
+      connectTimeoutMs: 3000,
+      idleCloseMs: 2000,
+      maxResponseBytes: 1048576,
+      connectMaxRetries: 0,
+      rpcProtection: 'authentication',
+    });
     // fixed sleep of retry-interval for at most max-wait
     expect(client).toMatchObject({ haEnabled: false, maxAttempts: 21, sleepBaseMs: 500, sleepMaxMs: 500 });
     // the scheduler address follows yarn.resourcemanager.hostname's default with its own port
@@ -48,7 +64,11 @@ describe('rmProxyOptionsFromConf (IPC tuning and RM retries from a real Configur
   });
 
   it('names the key of a bad value', () => {
-    expect(() => rmProxyOptionsFromConf(loadConf({ 'hadoop.rpc.protection': 'paranoid' }, {}), 'client')).toThrow(/hadoop\.rpc\.protection is "paranoid"/);
-    expect(() => rmProxyOptionsFromConf(loadConf({ 'ipc.client.connect.timeout': 'soon' }, {}), 'client')).toThrow(/ipc\.client\.connect\.timeout="soon".*core-site\.xml/);
+    expect(() => rmProxyOptionsFromConf(loadConf({ 'hadoop.rpc.protection': 'paranoid' }, {}), 'client')).toThrow(
+      /hadoop\.rpc\.protection is "paranoid"/,
+    );
+    expect(() => rmProxyOptionsFromConf(loadConf({ 'ipc.client.connect.timeout': 'soon' }, {}), 'client')).toThrow(
+      /ipc\.client\.connect\.timeout="soon".*core-site\.xml/,
+    );
   });
 });

@@ -48,7 +48,14 @@ describe('YarnClient against the mini RM over TCP', () => {
     expect(first.maximumCapability).toEqual({ memoryMb: 8192, vcores: 4 });
     const submitted = await yc.submitApplication(submission(first.applicationId, { maxAppAttempts: 1 }));
     // submit returns once the application left NEW/NEW_SAVING/SUBMITTED
-    expect(submitted).toMatchObject({ applicationId: first.applicationId, state: 'ACCEPTED', user: 'alice', name: 'first', applicationType: 'LOOM', queue: 'default' });
+    expect(submitted).toMatchObject({
+      applicationId: first.applicationId,
+      state: 'ACCEPTED',
+      user: 'alice',
+      name: 'first',
+      applicationType: 'LOOM',
+      queue: 'default',
+    });
     // what arrived on the wire is what the builder made
     const stored = rm.core.appRecord(first.applicationId);
     expect((stored.amContainerSpec as any).environment).toEqual([{ key: 'LOOM_MODE', value: 'session' }]);
@@ -60,14 +67,20 @@ describe('YarnClient against the mini RM over TCP', () => {
 
     // the first one's AM comes up and registers: RUNNING
     rm.core.nodeHeartbeat(rm.nodeId);
-    const launch = rm.core.takeAmLaunches()[0]!;
+    const launch = rm.core.takeAmLaunches()[0];
     expect(launch).toBeDefined();
-    const attempt = rm.core.appRecord(first.applicationId).attempts[0]!;
+    const attempt = rm.core.appRecord(first.applicationId).attempts[0];
     rm.core.amContainerLaunched(attempt.amContainerId!);
     rm.core.registerApplicationMaster(attempt.id, { host: 'am-host', rpc_port: 4040, tracking_url: 'http://am-host:4040/' });
 
     const report = await yc.getApplicationReport(first.applicationId);
-    expect(report).toMatchObject({ state: 'RUNNING', finalStatus: 'UNDEFINED', host: 'am-host', rpcPort: 4040, originalTrackingUrl: 'http://am-host:4040/' });
+    expect(report).toMatchObject({
+      state: 'RUNNING',
+      finalStatus: 'UNDEFINED',
+      host: 'am-host',
+      rpcPort: 4040,
+      originalTrackingUrl: 'http://am-host:4040/',
+    });
     expect(report.currentAttemptId).toBe(attempt.id);
 
     const ids = (list: { applicationId: string }[]) => list.map((a) => a.applicationId).sort();
@@ -85,7 +98,7 @@ describe('YarnClient against the mini RM over TCP', () => {
     expect(ids(await yc.getApplications({ states: ['KILLED'] }))).toEqual([first.applicationId]);
   });
 
-  it('surfaces ApplicationNotFoundException with Hadoop\'s class name, and a failed submission with the RM\'s diagnostics', async () => {
+  it("surfaces ApplicationNotFoundException with Hadoop's class name, and a failed submission with the RM's diagnostics", async () => {
     const rm = await miniRm();
     const yc = yarnClient(rmConfValues(rm));
     const missing = `application_${CLUSTER_TS}_0099`;
@@ -109,7 +122,12 @@ describe('YarnClient against the mini RM over TCP', () => {
     expect((await yc.getClusterMetrics()).numNodeManagers).toBe(1);
     const nodes = await yc.getNodeReports(['RUNNING']);
     expect(nodes).toHaveLength(1);
-    expect(nodes[0]).toMatchObject({ nodeId: rm.nodeId, state: 'RUNNING', httpAddress: 'localhost:8042', capability: { memoryMb: 8192, vcores: 8 } });
+    expect(nodes[0]).toMatchObject({
+      nodeId: rm.nodeId,
+      state: 'RUNNING',
+      httpAddress: 'localhost:8042',
+      capability: { memoryMb: 8192, vcores: 8 },
+    });
     expect(await yc.getNodeReports(['LOST'])).toEqual([]);
     const queue = await yc.getQueueInfo('default');
     expect(queue).toMatchObject({ queueName: 'default', state: 'RUNNING', capacity: 1, maximumCapacity: 1 });
@@ -130,7 +148,12 @@ describe('YarnClient with ResourceManager HA', () => {
         },
       ]),
     );
-    const server = new RpcServer({ host: '127.0.0.1', port: 0, protocols: [{ protocol: APPLICATION_CLIENT_PROTOCOL, handlers }], auth: { simple: true } });
+    const server = new RpcServer({
+      host: '127.0.0.1',
+      port: 0,
+      protocols: [{ protocol: APPLICATION_CLIENT_PROTOCOL, handlers }],
+      auth: { simple: true },
+    });
     const { port } = await server.listen();
     stops.push(() => server.close());
     return { port, calls };
@@ -172,7 +195,9 @@ describe('YarnClient with ResourceManager HA', () => {
 
     const nowhere = yarnClient(haConf(deadPort, deadPort));
     await expect(nowhere.getClusterMetrics()).rejects.toThrow(
-      new RegExp(`cannot reach the ResourceManager at 127\\.0\\.0\\.1:${deadPort} and 127\\.0\\.0\\.1:${deadPort} \\(connection refused\\) after 6 attempt\\(s\\).*yarn\\.client\\.failover-max-attempts=6`),
+      new RegExp(
+        `cannot reach the ResourceManager at 127\\.0\\.0\\.1:${deadPort} and 127\\.0\\.0\\.1:${deadPort} \\(connection refused\\) after 6 attempt\\(s\\).*yarn\\.client\\.failover-max-attempts=6`,
+      ),
     );
   });
 });

@@ -52,8 +52,8 @@ export function readTranscript(path: string): TranscriptFrame[] {
     }
     const m = MESSAGE.exec(raw);
     if (m) {
-      msg = { type: m[1]!, hex: '' };
-      frames[frames.length - 1]!.messages.push(msg);
+      msg = { type: m[1], hex: '' };
+      frames[frames.length - 1].messages.push(msg);
       stack = undefined;
       continue;
     }
@@ -62,18 +62,18 @@ export function readTranscript(path: string): TranscriptFrame[] {
     else if (line === 'named:') stack = [(msg.named = [])];
     else if (line === 'decode_raw:') stack = undefined;
     else if (stack) {
-      const top = stack[stack.length - 1]!;
+      const top = stack[stack.length - 1];
       let g: RegExpExecArray | null;
       if (line.startsWith('!! parse error')) msg.parseError = line;
       else if ((g = OPEN.exec(line))) {
-        const node: NamedField = { name: g[1]!, num: Number(g[2]), children: [] };
+        const node: NamedField = { name: g[1], num: Number(g[2]), children: [] };
         top.push(node);
         stack.push(node.children!);
       } else if ((g = PARSED.exec(line)) && lastLeaf) {
-        lastLeaf.parsedAs = { type: g[1]!, children: [] };
+        lastLeaf.parsedAs = { type: g[1], children: [] };
         stack.push(lastLeaf.parsedAs.children);
       } else if ((g = LEAF.exec(line))) {
-        lastLeaf = { name: g[1]!, num: Number(g[2]), value: g[3]! };
+        lastLeaf = { name: g[1], num: Number(g[2]), value: g[3] };
         top.push(lastLeaf);
       } else if (line === '}') stack.pop();
     }

@@ -22,9 +22,7 @@ export function connectionFiles(): string[] {
     }
   };
   walk(join(FIXTURES, 'ipc'));
-  return out
-    .sort()
-    .filter((f) => YARN_PORTS.has(readFixtureJson<IpcConnectionFixture>(relative(FIXTURES, f)).port));
+  return out.sort().filter((f) => YARN_PORTS.has(readFixtureJson<IpcConnectionFixture>(relative(FIXTURES, f)).port));
 }
 
 export interface DecodedMessage {
@@ -54,27 +52,37 @@ export function classify(conn: IpcConnectionFixture): { frames: DecodedFrame[]; 
   const calls = new Map<number, Call>();
   const callTypes = new Map<number, string | null>();
   for (const f of splitFrames(c2s, PREAMBLE_LENGTH)) {
-    const header = decodeMessage<any>('hadoop.common.RpcRequestHeaderProto', f.messages[0]!);
+    const header = decodeMessage<any>('hadoop.common.RpcRequestHeaderProto', f.messages[0]);
     const types: (string | null)[] = ['hadoop.common.RpcRequestHeaderProto'];
     if (header.callId === SASL_CALL_ID) types.push('hadoop.common.RpcSaslProto');
     else if (header.callId === CONTEXT_CALL_ID) types.push('hadoop.common.IpcConnectionContextProto');
     else {
-      const rh = decodeMessage<any>('hadoop.common.RequestHeaderProto', f.messages[1]!);
+      const rh = decodeMessage<any>('hadoop.common.RequestHeaderProto', f.messages[1]);
       const method = protocolByName(rh.declaringClassProtocolName)?.methods[rh.methodName];
       types.push('hadoop.common.RequestHeaderProto', method?.request ?? null);
       callTypes.set(header.callId, method?.response ?? null);
       calls.set(header.callId, { method: rh.methodName });
     }
-    frames.push({ dir: 'c2s', offset: f.offset, callId: header.callId, messages: f.messages.map((bytes, i) => ({ type: types[i] ?? null, bytes })) });
+    frames.push({
+      dir: 'c2s',
+      offset: f.offset,
+      callId: header.callId,
+      messages: f.messages.map((bytes, i) => ({ type: types[i] ?? null, bytes })),
+    });
   }
   for (const f of splitFrames(s2c)) {
-    const header = decodeMessage<any>('hadoop.common.RpcResponseHeaderProto', f.messages[0]!);
+    const header = decodeMessage<any>('hadoop.common.RpcResponseHeaderProto', f.messages[0]);
     const types: (string | null)[] = ['hadoop.common.RpcResponseHeaderProto'];
     if (header.callId === SASL_REPLY_ID) types.push('hadoop.common.RpcSaslProto');
     else if (header.status === 'SUCCESS') types.push(callTypes.get(header.callId) ?? null);
     const call = calls.get(header.callId);
     if (call) call.status = header.status;
-    frames.push({ dir: 's2c', offset: f.offset, callId: header.callId, messages: f.messages.map((bytes, i) => ({ type: types[i] ?? null, bytes })) });
+    frames.push({
+      dir: 's2c',
+      offset: f.offset,
+      callId: header.callId,
+      messages: f.messages.map((bytes, i) => ({ type: types[i] ?? null, bytes })),
+    });
   }
   return { frames, calls };
 }
@@ -88,7 +96,6 @@ export function roundTrip(type: string, bytes: Buffer): any {
   }
   return value;
 }
-
 
 /** The calls of one recorded connection with their decoded request and (SUCCESS) response. */
 export function decodedCalls(relPath: string): Call[] {

@@ -61,6 +61,8 @@ describe('Text', () => {
 
   it('refuses negative and absurd lengths', () => {
     expect(() => new WritableReader(Buffer.from('ff', 'hex')).readText('alias')).toThrow(/alias length .* negative/);
-    expect(() => new WritableReader(Buffer.from('8c7fffffff41', 'hex')).readText('alias')).toThrow(/truncated alias: length .* says 2147483647 bytes but only 1 remain/);
+    expect(() => new WritableReader(Buffer.from('8c7fffffff41', 'hex')).readText('alias')).toThrow(
+      /truncated alias: length .* says 2147483647 bytes but only 1 remain/,
+    );
   });
 });

@@ -20,7 +20,11 @@ describe('YARN ids', () => {
     expect(formatApplicationAttemptId({ applicationId: app, attemptId: 2 })).toBe('appattempt_1795460840938_0003_000002');
     expect(parseApplicationAttemptId('appattempt_1795460840938_0003_000002')).toEqual({ applicationId: app, attemptId: 2 });
     const c = parseContainerId('container_1795460840938_0009_02_000001');
-    expect(c).toEqual({ applicationAttemptId: { applicationId: { clusterTimestamp: 1795460840938, id: 9 }, attemptId: 2 }, epoch: 0, sequence: 1 });
+    expect(c).toEqual({
+      applicationAttemptId: { applicationId: { clusterTimestamp: 1795460840938, id: 9 }, attemptId: 2 },
+      epoch: 0,
+      sequence: 1,
+    });
     expect(formatContainerId(c)).toBe('container_1795460840938_0009_02_000001');
   });
 

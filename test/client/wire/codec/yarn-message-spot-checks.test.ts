@@ -18,11 +18,11 @@ function calls(rel: string, method: string): Call[] {
 describe('named fields of recorded YARN messages', () => {
   it('register response: maximumCapability 8192 MB / 4 vcores, queue default', () => {
     const [reg] = calls('distributedshell/05-am-rm-8030-scheduler.json', 'registerApplicationMaster');
-    expect(reg!.request).toEqual({ host: 'vm/127.0.0.1', rpc_port: -1, tracking_url: '' });
-    expect(reg!.response.maximumCapability.memory).toBe(8192);
-    expect(reg!.response.maximumCapability.virtual_cores).toBe(4);
-    expect(reg!.response.queue).toBe('default');
-    expect(reg!.response.scheduler_resource_types).toEqual(['MEMORY']);
+    expect(reg.request).toEqual({ host: 'vm/127.0.0.1', rpc_port: -1, tracking_url: '' });
+    expect(reg.response.maximumCapability.memory).toBe(8192);
+    expect(reg.response.maximumCapability.virtual_cores).toBe(4);
+    expect(reg.response.queue).toBe('default');
+    expect(reg.response.scheduler_resource_types).toEqual(['MEMORY']);
   });
 
   it('allocate response: allocated container, ContainerToken and the NMToken for 127.0.0.1:45454', () => {
@@ -71,15 +71,16 @@ describe('named fields of recorded YARN messages', () => {
 
   it('getDelegationToken returns an RM_DELEGATION_TOKEN with empty service', () => {
     const [dt] = calls('delegation-token/01-client-rm-8032-getDelegationToken.json', 'getDelegationToken');
-    expect(dt!.response.token.kind).toBe('RM_DELEGATION_TOKEN');
-    expect(dt!.response.token.service).toBe('');
-    const id = roundTrip('hadoop.yarn.YARNDelegationTokenIdentifierProto', dt!.response.token.identifier);
+    expect(dt.response.token.kind).toBe('RM_DELEGATION_TOKEN');
+    expect(dt.response.token.service).toBe('');
+    const id = roundTrip('hadoop.yarn.YARNDelegationTokenIdentifierProto', dt.response.token.identifier);
     expect(id).toMatchObject({ owner: 'root', renewer: 'root' });
   });
 });
 
 describe('AM restart: register responses of both attempts', () => {
-  const hex = (n: number) => readFixture(`am-restart/capture-_0013/register-response-attempt${n}.wire.hex`).toString('utf8').replace(/\s+/g, '');
+  const hex = (n: number) =>
+    readFixture(`am-restart/capture-_0013/register-response-attempt${n}.wire.hex`).toString('utf8').replace(/\s+/g, '');
 
   it('attempt 1 round-trips', () => {
     const value = roundTrip('hadoop.yarn.RegisterApplicationMasterResponseProto', Buffer.from(hex(1), 'hex'));
@@ -91,7 +92,7 @@ describe('AM restart: register responses of both attempts', () => {
     const bytes = Buffer.from(hex(2), 'hex');
     expect(bytes.length).toBe(803);
     const value = roundTrip('hadoop.yarn.RegisterApplicationMasterResponseProto', bytes);
-    const ids = Object.keys(value).map((k) => messageType('hadoop.yarn.RegisterApplicationMasterResponseProto').fields[k]!.id);
+    const ids = Object.keys(value).map((k) => messageType('hadoop.yarn.RegisterApplicationMasterResponseProto').fields[k].id);
     expect(ids.sort((a, b) => a - b)).toEqual([1, 4, 5, 6, 7, 9]);
     expect(value.containers_from_previous_attempts.length).toBeGreaterThan(0);
     expect(value.nm_tokens_from_previous_attempts[0].token.kind).toBe('NMToken');
@@ -108,7 +109,7 @@ describe('token identifiers of the SASL vectors', () => {
   };
   for (const c of vectors.cases) {
     it(`${c.name} round-trips as ${c.token_kind}`, () => {
-      const value = roundTrip(typeOf[c.token_kind]!, Buffer.from(c.token_identifier_hex, 'hex'));
+      const value = roundTrip(typeOf[c.token_kind], Buffer.from(c.token_identifier_hex, 'hex'));
       expect(value.appAttemptId.application_id.cluster_timestamp).toBe(1795373400808);
       expect(typeof value.keyId).toBe('number');
     });
@@ -128,16 +129,27 @@ describe('protocol descriptors', () => {
 
   it('cover the methods listed in the fixtures README', () => {
     const seen = {
-      [APPLICATION_CLIENT_PROTOCOL.name]: ['getNewApplication', 'submitApplication', 'getApplicationReport', 'getApplications',
-        'forceKillApplication', 'getClusterMetrics', 'getClusterNodes', 'getQueueInfo', 'getQueueUserAcls',
-        'getResourceTypeInfo', 'getResourceProfiles', 'getDelegationToken'],
+      [APPLICATION_CLIENT_PROTOCOL.name]: [
+        'getNewApplication',
+        'submitApplication',
+        'getApplicationReport',
+        'getApplications',
+        'forceKillApplication',
+        'getClusterMetrics',
+        'getClusterNodes',
+        'getQueueInfo',
+        'getQueueUserAcls',
+        'getResourceTypeInfo',
+        'getResourceProfiles',
+        'getDelegationToken',
+      ],
       [APPLICATION_MASTER_PROTOCOL.name]: ['registerApplicationMaster', 'allocate', 'finishApplicationMaster'],
       [CONTAINER_MANAGEMENT_PROTOCOL.name]: ['startContainers', 'getContainerStatuses', 'stopContainers'],
     };
     for (const [name, methods] of Object.entries(seen)) {
       for (const m of methods) expect(protocolByName(name)!.methods[m], `${name}.${m}`).toBeDefined();
     }
-    expect(APPLICATION_CLIENT_PROTOCOL.methods.getDelegationToken!.request).toBe('hadoop.common.GetDelegationTokenRequestProto');
+    expect(APPLICATION_CLIENT_PROTOCOL.methods.getDelegationToken.request).toBe('hadoop.common.GetDelegationTokenRequestProto');
   });
 
   it('an empty request still decodes (GetClusterMetricsRequestProto is a zero-length message)', () => {

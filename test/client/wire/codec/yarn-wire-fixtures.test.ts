@@ -47,7 +47,7 @@ function compareScalar(field: protobuf.Field, printed: string, value: unknown, w
   if (field.resolvedType instanceof protobuf.Enum) {
     const m = /^(\w+) \((-?\d+)\)$/.exec(printed)!;
     expect(value, where).toBe(m[1]);
-    expect(field.resolvedType.values[m[1]!], `enum value of ${where}`).toBe(Number(m[2]));
+    expect(field.resolvedType.values[m[1]], `enum value of ${where}`).toBe(Number(m[2]));
   } else if (field.type === 'bytes') {
     const m = /^bytes\[(\d+)\] hex ?([0-9a-f]*)/.exec(printed)!;
     expect(Buffer.from(value as Uint8Array).toString('hex'), where).toBe(m[2]);
@@ -91,7 +91,7 @@ describe('YARN IPC fixtures decode and re-encode byte for byte', () => {
         const expected = byKey.get(key(frame))!;
         expect(frame.messages.length, `message count in ${key(frame)}`).toBe(expected.messages.length);
         frame.messages.forEach((m, i) => {
-          const t = expected.messages[i]!;
+          const t = expected.messages[i];
           const where = `${rel} ${key(frame)} message ${i + 1}`;
           expect(m.bytes.toString('hex'), where).toBe(t.hex);
           if (m.type === null) {

@@ -3,7 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFixtureJson } from '../../../support/fixtures.js';
 import { encodeDelimited } from '../../../../client/wire/codec/protobuf-codec.js';
 import { FailoverRpcClient } from '../../../../client/wire/ipc/failover-rpc-client.js';
-import { IpcClientClosedError, IpcConfigError, IpcConnectionError, IpcProtocolError, IpcTimeoutError } from '../../../../client/wire/ipc/ipc-errors.js';
+import {
+  IpcClientClosedError,
+  IpcConfigError,
+  IpcConnectionError,
+  IpcProtocolError,
+  IpcTimeoutError,
+} from '../../../../client/wire/ipc/ipc-errors.js';
 import { isRemoteException, RemoteException } from '../../../../client/wire/ipc/remote-exception.js';
 import { RpcClient } from '../../../../client/wire/ipc/rpc-client.js';
 import { RpcConnection, type RpcAuth } from '../../../../client/wire/ipc/rpc-connection.js';
@@ -57,7 +63,11 @@ async function appServer(opts: { simple?: boolean; token?: boolean; onReport?: (
             opts.onReport ??
             (async (req: any, ctx) => {
               seen.push(ctx);
-              if (req.application_id?.id === 404) throw new RpcServerException('org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException', 'Application with id 404 doesn\'t exist in RM.');
+              if (req.application_id?.id === 404)
+                throw new RpcServerException(
+                  'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException',
+                  "Application with id 404 doesn't exist in RM.",
+                );
               if (req.application_id?.id === 500) throw new Error('handler bug');
               return { application_report: { applicationId: req.application_id, user: ctx.user ?? '' } };
             }),
@@ -71,7 +81,11 @@ async function appServer(opts: { simple?: boolean; token?: boolean; onReport?: (
   return { port: started.port, seen };
 }
 
-function connection(port: number, auth: RpcAuth = { kind: 'simple', user: 'alice' }, extra: Partial<ConstructorParameters<typeof RpcConnection>[0]> = {}) {
+function connection(
+  port: number,
+  auth: RpcAuth = { kind: 'simple', user: 'alice' },
+  extra: Partial<ConstructorParameters<typeof RpcConnection>[0]> = {},
+) {
   const c = new RpcConnection({ host: '127.0.0.1', port, protocol: ACP, auth, connectMaxRetries: 0, ...extra });
   clients.push(c);
   return c;
@@ -99,7 +113,7 @@ describe('client <-> server over TCP', () => {
     const answers = await Promise.all(ids.map((id) => report(c, id)));
     expect(answers.map((a) => a.application_report.applicationId.id)).toEqual(ids);
     expect(new Set(seen.map((s) => s.remoteAddress)).size).toBe(1);
-    expect(seen[0]!.user).toBe('alice');
+    expect(seen[0].user).toBe('alice');
   });
 
   it('authenticates with a token (DIGEST-MD5) and the handler sees the token identifier', async () => {
@@ -107,7 +121,7 @@ describe('client <-> server over TCP', () => {
     const c = connection(port, { kind: 'token', token: TOKEN });
     const a = await report(c, 7);
     expect(a.application_report.user).toBe(TOKEN.identifier.toString('base64'));
-    expect(seen[0]!.tokenIdentifier!.equals(TOKEN.identifier)).toBe(true);
+    expect(seen[0].tokenIdentifier!.equals(TOKEN.identifier)).toBe(true);
   });
 
   it('refuses a wrong token password with the SASL error, and an unknown token as InvalidToken', async () => {
@@ -154,10 +168,10 @@ describe('client <-> server over TCP', () => {
   it('unknown method and protocol are ERRORs with Hadoop class names', async () => {
     const { port } = await appServer();
     const c = connection(port);
-    const e: any = await c.call("noSuchMethod", OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
+    const e: any = await c.call('noSuchMethod', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
     expect(e.className).toBe('org.apache.hadoop.ipc.RpcNoSuchMethodException');
     const other = connection(port, undefined, { protocol: 'org.example.NoSuchProtocolPB' });
-    const e2: any = await other.call("x", OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
+    const e2: any = await other.call('x', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
     expect(e2.className).toBe('org.apache.hadoop.ipc.RpcNoSuchProtocolException');
   });
 
@@ -193,7 +207,12 @@ describe('client <-> server over TCP', () => {
       if (data.subarray(0, 4).toString() === 'hrpc') connections++;
       if (connections === 1 && data.length > 200) {
         // FATAL for call 0 (recorded errors/07 answer shape) once both calls arrived.
-        s.write(Buffer.from('0000005b5a08001002180922286f72672e6170616368652e6861646f6f702e6970632e527063536572766572457863657074696f6e2a22436f6e6e656374696f6e20636f6e74657874206e6f742065737461626c6973686564300c3a004000', 'hex'));
+        s.write(
+          Buffer.from(
+            '0000005b5a08001002180922286f72672e6170616368652e6861646f6f702e6970632e527063536572766572457863657074696f6e2a22436f6e6e656374696f6e20636f6e74657874206e6f742065737461626c6973686564300c3a004000',
+            'hex',
+          ),
+        );
       }
     });
     const c = connection(port);
@@ -261,7 +280,10 @@ describe('client <-> server over TCP', () => {
     const port = await rawServer((s) => {
       // SASL NEGOTIATE offering only KERBEROS.
       const header = Buffer.from('08dfffffff0f100018093a004001', 'hex');
-      const sasl = encodeDelimited('hadoop.common.RpcSaslProto', { state: 'NEGOTIATE', auths: [{ method: 'KERBEROS', mechanism: 'GSSAPI', protocol: 'rm', serverId: 'vm' }] });
+      const sasl = encodeDelimited('hadoop.common.RpcSaslProto', {
+        state: 'NEGOTIATE',
+        auths: [{ method: 'KERBEROS', mechanism: 'GSSAPI', protocol: 'rm', serverId: 'vm' }],
+      });
       const body = Buffer.concat([Buffer.from([header.length]), header, sasl]);
       const len = Buffer.alloc(4);
       len.writeUInt32BE(body.length);
@@ -366,17 +388,32 @@ describe('failover', () => {
       maxAttempts: 4,
       sleepBaseMs: 5,
       sleepMaxMs: 5,
-      target: { server: 'ResourceManager', addressSetting: 'yarn.resourcemanager.address', bound: { setting: 'yarn.resourcemanager.connect.max-wait.ms', value: '15' } },
+      target: {
+        server: 'ResourceManager',
+        addressSetting: 'yarn.resourcemanager.address',
+        bound: { setting: 'yarn.resourcemanager.connect.max-wait.ms', value: '15' },
+      },
       onRetry: (e) => events.push(e),
     });
     clients.push(client);
     const err = await client.invoke('getApplicationReport', { application_id: { id: 1 } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IpcConnectionError);
     expect((err as Error).message).toMatch(
-      new RegExp(`^cannot reach the ResourceManager at 127\\.0\\.0\\.1:${dead} \\(connection refused\\) after 4 attempt\\(s\\) over [0-9.]+ s, all that yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=15 allows: check that it runs and that yarn\\.resourcemanager\\.address names it, or raise yarn\\.resourcemanager\\.connect\\.max-wait\\.ms to wait longer`),
+      new RegExp(
+        `^cannot reach the ResourceManager at 127\\.0\\.0\\.1:${dead} \\(connection refused\\) after 4 attempt\\(s\\) over [0-9.]+ s, all that yarn\\.resourcemanager\\.connect\\.max-wait\\.ms=15 allows: check that it runs and that yarn\\.resourcemanager\\.address names it, or raise yarn\\.resourcemanager\\.connect\\.max-wait\\.ms to wait longer`,
+      ),
     );
     const bound = { setting: 'yarn.resourcemanager.connect.max-wait.ms', value: '15' };
-    expect(events).toEqual([1, 2, 3].map((n) => ({ server: 'ResourceManager', address: `127.0.0.1:${dead}`, failedAttempts: n, reason: 'connection refused', delayMs: 5, bound })));
+    expect(events).toEqual(
+      [1, 2, 3].map((n) => ({
+        server: 'ResourceManager',
+        address: `127.0.0.1:${dead}`,
+        failedAttempts: n,
+        reason: 'connection refused',
+        delayMs: 5,
+        bound,
+      })),
+    );
   });
 
   it('stops once maxWaitMs has passed, whatever attempts are left', async () => {
@@ -405,9 +442,23 @@ describe('connect retries of one connection', () => {
     const dead = await rawServer(() => {});
     await new Promise((r) => rawServers.pop()!.close(r));
     const events: RetryEvent[] = [];
-    const c = connection(dead, undefined, { connectMaxRetries: 2, connectRetryIntervalMs: 10, serverName: 'NodeManager', onRetry: (e) => events.push(e) });
+    const c = connection(dead, undefined, {
+      connectMaxRetries: 2,
+      connectRetryIntervalMs: 10,
+      serverName: 'NodeManager',
+      onRetry: (e) => events.push(e),
+    });
     await expect(report(c, 1)).rejects.toThrow(/after 3 attempt\(s\)/);
     const bound = { setting: 'ipc.client.connect.max.retries', value: '2' };
-    expect(events).toEqual([1, 2].map((n) => ({ server: 'NodeManager', address: `127.0.0.1:${dead}`, failedAttempts: n, reason: 'connection refused', delayMs: 10, bound })));
+    expect(events).toEqual(
+      [1, 2].map((n) => ({
+        server: 'NodeManager',
+        address: `127.0.0.1:${dead}`,
+        failedAttempts: n,
+        reason: 'connection refused',
+        delayMs: 10,
+        bound,
+      })),
+    );
   });
 });

@@ -31,7 +31,12 @@ function mutate(frame: Buffer, r: () => number): Buffer {
   return r() < 0.3 ? out.subarray(0, Math.floor(r() * out.length)) : out;
 }
 
-const sources = ['yarnclient-probe/01-client-rm-8032-yarnclient', 'distributedshell/05-am-rm-8030-scheduler', 'errors/03-raw-simple-on-8030', 'errors/04-raw-unknown-method'];
+const sources = [
+  'yarnclient-probe/01-client-rm-8032-yarnclient',
+  'distributedshell/05-am-rm-8030-scheduler',
+  'errors/03-raw-simple-on-8030',
+  'errors/04-raw-unknown-method',
+];
 const responses = sources.flatMap((p) => framesOf(recording(p), 's2c'));
 const requests = sources.flatMap((p) => framesOf(recording(p), 'c2s'));
 
@@ -47,12 +52,12 @@ describe('fuzzing the decoders', () => {
   it('5000 mutated response and request frames and random byte streams', () => {
     const r = rng(12345);
     for (let i = 0; i < 5000; i++) {
-      const resp = mutate(responses[i % responses.length]!, r);
+      const resp = mutate(responses[i % responses.length], r);
       onlyOurErrors(() => {
         const { rest } = parseResponseFrame(resp);
         if (rest.length) parseSaslMessage(rest);
       });
-      onlyOurErrors(() => parseRequestFrame(mutate(requests[i % requests.length]!, r)));
+      onlyOurErrors(() => parseRequestFrame(mutate(requests[i % requests.length], r)));
       const random = Buffer.from(Array.from({ length: Math.floor(r() * 64) }, () => Math.floor(r() * 256)));
       onlyOurErrors(() => parsePreamble(random));
       onlyOurErrors(() => {
@@ -75,7 +80,15 @@ describe('fuzzing the server', () => {
     const started = await startServer(
       [
         {
-          protocol: { name: ACP, methods: { getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' } } },
+          protocol: {
+            name: ACP,
+            methods: {
+              getClusterMetrics: {
+                request: 'hadoop.yarn.GetClusterMetricsRequestProto',
+                response: 'hadoop.yarn.GetClusterMetricsResponseProto',
+              },
+            },
+          },
           handlers: { getClusterMetrics: async () => ({ cluster_metrics: { num_node_managers: 2 } }) },
         },
       ],
@@ -91,9 +104,20 @@ describe('fuzzing the server', () => {
       const bytes = i % 5 === 0 ? Buffer.from(Array.from({ length: 200 }, () => Math.floor(r() * 256))) : mutate(base, r);
       await exchangeRaw(started.port, bytes, Infinity, 50);
     }
-    const client = new RpcConnection({ host: '127.0.0.1', port: started.port, protocol: ACP, auth: { kind: 'simple', user: 'x' }, connectMaxRetries: 0 });
+    const client = new RpcConnection({
+      host: '127.0.0.1',
+      port: started.port,
+      protocol: ACP,
+      auth: { kind: 'simple', user: 'x' },
+      connectMaxRetries: 0,
+    });
     try {
-      const m = await client.call<any>('getClusterMetrics', 'hadoop.yarn.GetClusterMetricsRequestProto', {}, 'hadoop.yarn.GetClusterMetricsResponseProto');
+      const m = await client.call<any>(
+        'getClusterMetrics',
+        'hadoop.yarn.GetClusterMetricsRequestProto',
+        {},
+        'hadoop.yarn.GetClusterMetricsResponseProto',
+      );
       expect(m.cluster_metrics.num_node_managers).toBe(2);
     } finally {
       await client.close();

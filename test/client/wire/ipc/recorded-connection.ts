@@ -35,7 +35,7 @@ export class ReplayServer {
       let expected = 0;
       const pump = () => {
         while (segment < this.conn.segments.length) {
-          const s = this.conn.segments[segment]!;
+          const s = this.conn.segments[segment];
           if (s.dir === 'c2s') {
             if (this.received.length < expected + s.hex.length / 2) return;
             expected += s.hex.length / 2;
@@ -58,7 +58,10 @@ export class ReplayServer {
 
   stop(): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.server) return resolve();
+      if (!this.server) {
+        resolve();
+        return;
+      }
       for (const s of this.sockets) s.destroy();
       this.server.close(() => resolve());
     });

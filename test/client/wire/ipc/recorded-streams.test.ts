@@ -25,7 +25,7 @@ function recordedFrameCount(path: string, dir: 'c2s' | 's2c'): number {
 function chunks(bytes: Buffer, seed: number): Buffer[] {
   const out: Buffer[] = [];
   let x = seed;
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
     const n = 1 + (x % 300);
     out.push(bytes.subarray(at, at + n));
@@ -55,14 +55,32 @@ describe('frame decoder over every recorded connection', () => {
 
 describe('recorded FATAL answers map to RemoteException', () => {
   const cases: [string, number, string, string, string][] = [
-    ['errors/03-raw-simple-on-8030', -1, 'org.apache.hadoop.security.AccessControlException', 'SIMPLE authentication is not enabled.  Available:[TOKEN]', 'FATAL_UNAUTHORIZED'],
-    ['errors/06-raw-bad-version', -1, 'org.apache.hadoop.ipc.RPC$VersionMismatch', 'Server IPC version 9 cannot communicate with client version 10', 'FATAL_VERSION_MISMATCH'],
-    ['errors/07-raw-call-without-connection-context', 0, 'org.apache.hadoop.ipc.RpcServerException', 'Connection context not established', 'FATAL_INVALID_RPC_HEADER'],
+    [
+      'errors/03-raw-simple-on-8030',
+      -1,
+      'org.apache.hadoop.security.AccessControlException',
+      'SIMPLE authentication is not enabled.  Available:[TOKEN]',
+      'FATAL_UNAUTHORIZED',
+    ],
+    [
+      'errors/06-raw-bad-version',
+      -1,
+      'org.apache.hadoop.ipc.RPC$VersionMismatch',
+      'Server IPC version 9 cannot communicate with client version 10',
+      'FATAL_VERSION_MISMATCH',
+    ],
+    [
+      'errors/07-raw-call-without-connection-context',
+      0,
+      'org.apache.hadoop.ipc.RpcServerException',
+      'Connection context not established',
+      'FATAL_INVALID_RPC_HEADER',
+    ],
   ];
   it.each(cases)('%s', (path, callId, className, message, detail) => {
     const frames = new FrameDecoder(1 << 20).push(streamBytes(recording(path), 's2c'));
     expect(frames.length).toBe(1);
-    const { header } = parseResponseFrame(frames[0]!);
+    const { header } = parseResponseFrame(frames[0]);
     const e = RemoteException.fromHeader(header);
     expect(e.status).toBe('FATAL');
     expect(e.callId).toBe(callId);
@@ -74,7 +92,7 @@ describe('recorded FATAL answers map to RemoteException', () => {
 
   it('an ERROR keeps the first line as message and the Java trace apart (errors/04)', () => {
     const frames = new FrameDecoder(1 << 20).push(streamBytes(recording('errors/04-raw-unknown-method'), 's2c'));
-    const e = RemoteException.fromHeader(parseResponseFrame(frames[0]!).header);
+    const e = RemoteException.fromHeader(parseResponseFrame(frames[0]).header);
     expect(e.status).toBe('ERROR');
     expect(e.className).toBe('org.apache.hadoop.ipc.RpcNoSuchMethodException');
     expect(e.remoteMessage).toBe('Unknown method noSuchMethod called on org.apache.hadoop.yarn.api.ApplicationClientProtocolPB protocol.');

@@ -18,7 +18,12 @@ export async function startServer(protocols: ProtocolHandlers[], auth: SaslServe
  * `frames` frames arrived (then we close). Never waits longer than `timeoutMs`: a deadline for
  * those events, generous so that a loaded machine does not cut an answer short.
  */
-export function exchangeRaw(port: number, bytes: Buffer, frames = Infinity, timeoutMs = 20_000): Promise<{ frames: Buffer[]; closedByServer: boolean }> {
+export function exchangeRaw(
+  port: number,
+  bytes: Buffer,
+  frames = Infinity,
+  timeoutMs = 20_000,
+): Promise<{ frames: Buffer[]; closedByServer: boolean }> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     const decoder = new FrameDecoder(1 << 26);

@@ -28,15 +28,24 @@ afterEach(async () => {
 function recordedCalls(path: string) {
   return framesOf(recording(path), 'c2s')
     .map((f) => parseRequestFrame(f))
-    .flatMap((r) => (r.kind === 'call' ? [{ method: r.method, callId: r.header.callId, body: r.body.subarray(1 + (r.body[0]! >= 0x80 ? 1 : 0)) }] : []));
+    .flatMap((r) =>
+      r.kind === 'call' ? [{ method: r.method, callId: r.header.callId, body: r.body.subarray(1 + (r.body[0] >= 0x80 ? 1 : 0)) }] : [],
+    );
 }
 
 function contextClientId(path: string): Buffer {
-  const first = framesOf(recording(path), 'c2s').map((f) => parseRequestFrame(f)).find((r) => r.kind === 'context');
+  const first = framesOf(recording(path), 'c2s')
+    .map((f) => parseRequestFrame(f))
+    .find((r) => r.kind === 'context');
   return first!.header.clientId;
 }
 
-async function replayCalls(path: string, auth: ConstructorParameters<typeof RpcConnection>[0]['auth'], protocol: string, saslCnonce?: string) {
+async function replayCalls(
+  path: string,
+  auth: ConstructorParameters<typeof RpcConnection>[0]['auth'],
+  protocol: string,
+  saslCnonce?: string,
+) {
   const rec = recording(path);
   replay = new ReplayServer(rec);
   const port = await replay.start();
@@ -67,20 +76,20 @@ describe('client bytes equal the recorded Hadoop client bytes', () => {
       'org.apache.hadoop.yarn.api.ApplicationClientProtocolPB',
     );
     expect(calls.length).toBe(13);
-    expect(calls[0]!.method).toBe('getClusterMetrics');
+    expect(calls[0].method).toBe('getClusterMetrics');
     expect(sent.toString('hex')).toBe(c2s.toString('hex'));
     // Each answer is the recorded response body of the same call.
     const answers = framesOf(recording('yarnclient-probe/01-client-rm-8032-yarnclient'), 's2c').map((f) => parseResponseFrame(f));
     results.forEach((r, i) => {
       expect(r.status).toBe('fulfilled');
-      const rest = answers[i]!.rest;
-      expect((r as PromiseFulfilledResult<Buffer>).value.toString('hex')).toBe(rest.subarray(rest[0]! >= 0x80 ? 2 : 1).toString('hex'));
+      const rest = answers[i].rest;
+      expect((r as PromiseFulfilledResult<Buffer>).value.toString('hex')).toBe(rest.subarray(rest[0] >= 0x80 ? 2 : 1).toString('hex'));
     });
   });
 
   it('TOKEN: SASL NEGOTIATE/INITIATE with the AMRMToken, context and the AM calls (distributedshell/05)', async () => {
     const vector = readFixtureJson('ipc', 'sasl-digest-md5-vectors.json').cases[0];
-    const cnonce = /cnonce="([^"]+)"/.exec(vector.client_initiate_token)![1]!;
+    const cnonce = /cnonce="([^"]+)"/.exec(vector.client_initiate_token)![1];
     const { c2s, sent, results } = await replayCalls(
       'distributedshell/05-am-rm-8030-scheduler',
       {
@@ -104,10 +113,10 @@ describe('client bytes equal the recorded Hadoop client bytes', () => {
     const ours = Buffer.concat([buildPreamble(AuthProtocol.SASL), buildSaslFrame({ state: 'NEGOTIATE' })]);
     expect(ours.toString('hex')).toBe(streamBytes(rec, 'c2s').toString('hex'));
     const [answer] = framesOf(rec, 's2c').map((f) => parseResponseFrame(f));
-    expect(answer!.header.callId).toBe(-33);
-    const sasl = parseSaslMessage(answer!.rest);
+    expect(answer.header.callId).toBe(-33);
+    const sasl = parseSaslMessage(answer.rest);
     expect(sasl.auths!.map((a) => a.method)).toEqual(['TOKEN', 'SIMPLE']);
-    expect(sasl.auths![0]!.serverId).toBe('default');
+    expect(sasl.auths![0].serverId).toBe('default');
   });
 
   it('the SIMPLE context frame equals the README example byte for byte', () => {

@@ -7,8 +7,18 @@ import { Credentials } from '../../../../client/wire/security/credentials-file.j
 import { decodeTokenFromUrlString, encodeTokenToUrlString } from '../../../../client/wire/security/token.js';
 import { fixturePath, readFixture } from '../../../support/fixtures.js';
 
-interface ExpectedToken { alias: string; kind: string; service: string; identifier: string; password: string; url?: string }
-interface ExpectedFile { tokens: ExpectedToken[]; secrets: [string, string][] }
+interface ExpectedToken {
+  alias: string;
+  kind: string;
+  service: string;
+  identifier: string;
+  password: string;
+  url?: string;
+}
+interface ExpectedFile {
+  tokens: ExpectedToken[];
+  secrets: [string, string][];
+}
 
 /** Parses container_tokens.credentials-dump.txt (written by Hadoop's own Credentials class). */
 function loadDump(): Map<string, ExpectedFile> {
@@ -18,19 +28,19 @@ function loadDump(): Map<string, ExpectedFile> {
   let token: ExpectedToken | undefined;
   for (const line of text.split('\n')) {
     let m: RegExpMatchArray | null;
-    if ((m = line.match(/^file: (\S+)/))) {
+    if ((m = /^file: (\S+)/.exec(line))) {
       current = { tokens: [], secrets: [] };
-      files.set(m[1]!, current);
-    } else if ((m = line.match(/^\s+token alias="(.*)"$/))) {
-      token = { alias: m[1]!, kind: '', service: '', identifier: '', password: '' };
+      files.set(m[1], current);
+    } else if ((m = /^\s+token alias="(.*)"$/.exec(line))) {
+      token = { alias: m[1], kind: '', service: '', identifier: '', password: '' };
       current!.tokens.push(token);
-    } else if ((m = line.match(/^\s+kind="(.*)" service="(.*)"$/))) {
+    } else if ((m = /^\s+kind="(.*)" service="(.*)"$/.exec(line))) {
       token!.kind = m[1]!;
       token!.service = m[2]!;
-    } else if ((m = line.match(/^\s+identifier\(hex\)=(\w+)/))) token!.identifier = m[1]!;
-    else if ((m = line.match(/^\s+password\(hex\)=(\w+)/))) token!.password = m[1]!;
-    else if ((m = line.match(/^\s+encodeToUrlString\(\)=(\S+)/))) token!.url = m[1]!;
-    else if ((m = line.match(/^\s+secretKey alias="(.*)" value\(hex\)=(\w*)/))) current!.secrets.push([m[1]!, m[2]!]);
+    } else if ((m = /^\s+identifier\(hex\)=(\w+)/.exec(line))) token!.identifier = m[1]!;
+    else if ((m = /^\s+password\(hex\)=(\w+)/.exec(line))) token!.password = m[1]!;
+    else if ((m = /^\s+encodeToUrlString\(\)=(\S+)/.exec(line))) token!.url = m[1]!;
+    else if ((m = /^\s+secretKey alias="(.*)" value\(hex\)=(\w*)/.exec(line))) current!.secrets.push([m[1], m[2]]);
   }
   return files;
 }
@@ -38,14 +48,18 @@ function loadDump(): Map<string, ExpectedFile> {
 /** The am-restart AMs logged each token Hadoop's Credentials read from their file. */
 function loadAmRestartTokens(dir: string, attempt: number): ExpectedToken {
   const log = readFileSync(fixturePath(dir, `am-attempt${attempt}-stdout.txt`), 'utf8');
-  const m = log.match(/ TOKEN kind=(\S*) service=(\S*) id=(\w+) pw=(\w+)/)!;
-  return { alias: '', kind: m[1]!, service: m[2]!, identifier: m[3]!, password: m[4]! };
+  const m = / TOKEN kind=(\S*) service=(\S*) id=(\w+) pw=(\w+)/.exec(log)!;
+  return { alias: '', kind: m[1], service: m[2], identifier: m[3], password: m[4] };
 }
 
 function actual(creds: Credentials): ExpectedFile {
   return {
     tokens: [...creds.tokens].map(([alias, t]) => ({
-      alias, kind: t.kind, service: t.service, identifier: t.identifier.toString('hex'), password: t.password.toString('hex'),
+      alias,
+      kind: t.kind,
+      service: t.service,
+      identifier: t.identifier.toString('hex'),
+      password: t.password.toString('hex'),
     })),
     secrets: [...creds.secrets].map(([alias, v]) => [alias, v.toString('hex')]),
   };
@@ -170,7 +184,7 @@ describe('Credentials file: bad input', () => {
 
   it('random byte flips never throw anything but CodecError', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 3000; i++) {
       const src = i % 2 ? good : goodProto;
       const b = Buffer.from(src);

@@ -26,10 +26,10 @@ function setup(c: VectorCase) {
     identifier: Buffer.from(c.token_identifier_hex, 'hex'),
     password: Buffer.from(c.token_password_hex, 'hex'),
   });
-  const auth = c.server_negotiate_auths[0]!;
+  const auth = c.server_negotiate_auths[0];
   const initiate = parseDirectives(c.client_initiate_token, 'recorded initiate');
-  const nonce = parseDirectives(auth.challenge, 'recorded challenge').get('nonce')![0]!;
-  const cnonce = initiate.get('cnonce')![0]!;
+  const nonce = parseDirectives(auth.challenge, 'recorded challenge').get('nonce')![0];
+  const cnonce = initiate.get('cnonce')![0];
   return { creds, auth, nonce, cnonce };
 }
 
@@ -71,11 +71,12 @@ describe('DIGEST-MD5 against the recorded Hadoop exchanges', () => {
 });
 
 describe('DIGEST-MD5 client and server together', () => {
-  const base = vectors[0]!;
+  const base = vectors[0];
   const { creds } = setup(base);
   const mkServer = (lookupPassword: (u: string) => string | undefined = () => creds.password) =>
     new DigestMd5Server({ protocol: '', serverId: 'default', lookupPassword });
-  const mkClient = (password = creds.password) => new DigestMd5Client({ username: creds.username, password, protocol: '', serverId: 'default' });
+  const mkClient = (password = creds.password) =>
+    new DigestMd5Client({ username: creds.username, password, protocol: '', serverId: 'default' });
 
   it('complete a fresh exchange with generated nonces', () => {
     const server = mkServer();
@@ -100,8 +101,12 @@ describe('DIGEST-MD5 client and server together', () => {
   });
 
   it('uses the realm option and falls back to serverId', () => {
-    expect(new DigestMd5Server({ protocol: 'p', serverId: 'sid', nonce: 'n', lookupPassword: () => 'x' }).challenge()).toMatch(/^realm="sid",/);
-    expect(new DigestMd5Server({ protocol: 'p', serverId: 'sid', realm: 'r', nonce: 'n', lookupPassword: () => 'x' }).challenge()).toMatch(/^realm="r",/);
+    expect(new DigestMd5Server({ protocol: 'p', serverId: 'sid', nonce: 'n', lookupPassword: () => 'x' }).challenge()).toMatch(
+      /^realm="sid",/,
+    );
+    expect(new DigestMd5Server({ protocol: 'p', serverId: 'sid', realm: 'r', nonce: 'n', lookupPassword: () => 'x' }).challenge()).toMatch(
+      /^realm="r",/,
+    );
   });
 
   it('refuses a wrong password with the documented message', () => {
@@ -120,7 +125,13 @@ describe('DIGEST-MD5 client and server together', () => {
   });
 
   it('turns a failing password lookup into SaslError', () => {
-    const server = new DigestMd5Server({ protocol: '', serverId: 'default', lookupPassword: () => { throw new Error('store offline'); } });
+    const server = new DigestMd5Server({
+      protocol: '',
+      serverId: 'default',
+      lookupPassword: () => {
+        throw new Error('store offline');
+      },
+    });
     const e = thrown(() => server.verifyResponse(mkClient().respond(server.challenge())));
     expect(e).toBeInstanceOf(SaslError);
     expect(e.message).toMatch(/store offline/);
@@ -153,7 +164,9 @@ describe('DIGEST-MD5 client and server together', () => {
       expect(e.message).toMatch(/hadoop\.rpc\.protection/);
     }
     // A list that includes auth is fine (a server allowing several protections).
-    expect(mkClient().respond('realm="default",nonce="abc",qop="auth-conf,auth-int,auth",charset=utf-8,algorithm=md5-sess')).toMatch(/qop=auth$/);
+    expect(mkClient().respond('realm="default",nonce="abc",qop="auth-conf,auth-int,auth",charset=utf-8,algorithm=md5-sess')).toMatch(
+      /qop=auth$/,
+    );
   });
 
   it('refuses a server final token with a bad rspauth', () => {
@@ -198,8 +211,13 @@ describe('directive parsing', () => {
   });
 
   it('refuses duplicates (except multiple realms offered in a challenge)', () => {
-    expect(thrown(() => new DigestMd5Client({ username: 'u', password: 'p', protocol: '', serverId: 'd' }).respond(
-      'realm="d",nonce="a",nonce="b",qop="auth",charset=utf-8,algorithm=md5-sess')).message).toMatch(/"nonce" 2 times/);
+    expect(
+      thrown(() =>
+        new DigestMd5Client({ username: 'u', password: 'p', protocol: '', serverId: 'd' }).respond(
+          'realm="d",nonce="a",nonce="b",qop="auth",charset=utf-8,algorithm=md5-sess',
+        ),
+      ).message,
+    ).toMatch(/"nonce" 2 times/);
     const client = new DigestMd5Client({ username: 'u', password: 'p', protocol: '', serverId: 'd' });
     expect(client.respond('realm="r1",realm="r2",nonce="a",qop="auth",charset=utf-8,algorithm=md5-sess')).toContain('realm="r1"');
     const server = new DigestMd5Server({ protocol: '', serverId: 'd', lookupPassword: () => 'p' });
@@ -222,8 +240,8 @@ describe('directive parsing', () => {
 
 describe('fuzz: random and mutated input never throws anything but SaslError', () => {
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const ALPHABET = 'abcnoqrz=,"\\ \t-_/+01AUTH\u00e9\u0000';
   const mutate = (s: string): string => {
     let out = s;
@@ -246,7 +264,7 @@ describe('fuzz: random and mutated input never throws anything but SaslError', (
   };
 
   it('5000 challenges, responses and final tokens', () => {
-    const c = vectors[0]!;
+    const c = vectors[0];
     const { creds, auth, nonce } = setup(c);
     for (let i = 0; i < 5000; i++) {
       const challenge = i % 3 === 0 ? randomText() : mutate(auth.challenge);
@@ -259,6 +277,8 @@ describe('fuzz: random and mutated input never throws anything but SaslError', (
       onlySaslError(() => server.verifyResponse(i % 3 === 0 ? randomText() : mutate(c.client_initiate_token)));
     }
     onlySaslError(() => new DigestMd5Client({ ...creds, protocol: '', serverId: 'd' }).respond('x'.repeat(5000)));
-    onlySaslError(() => new DigestMd5Server({ protocol: '', serverId: 'd', lookupPassword: () => 'p' }).verifyResponse('x=y,'.repeat(2000)));
+    onlySaslError(() =>
+      new DigestMd5Server({ protocol: '', serverId: 'd', lookupPassword: () => 'p' }).verifyResponse('x=y,'.repeat(2000)),
+    );
   });
 });

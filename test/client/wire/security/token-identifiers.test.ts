@@ -21,7 +21,12 @@ import {
 import { formatApplicationAttemptId, formatContainerId, formatNodeId } from '../../../../client/wire/codec/yarn-ids.js';
 import { fixturePath, readFixture, readFixtureJson } from '../../../support/fixtures.js';
 
-interface ParsedIdentifier { file: string; type: string; hex: string; block: string }
+interface ParsedIdentifier {
+  file: string;
+  type: string;
+  hex: string;
+  block: string;
+}
 
 /** Every token identifier the fixture decoder printed with Hadoop's own descriptors. */
 function identifiersInTranscripts(): ParsedIdentifier[] {
@@ -31,13 +36,13 @@ function identifiersInTranscripts(): ParsedIdentifier[] {
     for (const f of readdirSync(join(ipc, dir.name)).filter((n) => n.endsWith('.decoded.txt'))) {
       const text = readFileSync(join(ipc, dir.name, f), 'utf8');
       const re = /identifier \(1\): bytes\[\d+\] hex (\w+)\n(\s+)\[identifier parsed as hadoop\.yarn\.(\w+)\] \{\n([\s\S]*?)\n\2\}/g;
-      for (const m of text.matchAll(re)) out.push({ file: `${dir.name}/${f}`, hex: m[1]!, type: m[3]!, block: m[4]! });
+      for (const m of text.matchAll(re)) out.push({ file: `${dir.name}/${f}`, hex: m[1], type: m[3], block: m[4] });
     }
   }
   return out;
 }
 
-const field = (block: string, name: string): string | undefined => block.match(new RegExp(`\\b${name} \\(\\d+\\): "?([^"\\n]*)"?`))?.[1];
+const field = (block: string, name: string): string | undefined => new RegExp(`\\b${name} \\(\\d+\\): "?([^"\\n]*)"?`).exec(block)?.[1];
 const num = (block: string, name: string): number | undefined => {
   const v = field(block, name);
   return v === undefined ? undefined : Number(v);
@@ -65,7 +70,17 @@ describe('token identifiers in the recorded transcripts', () => {
         expect(encodeNMTokenIdentifier(id).toString('hex')).toBe(f.hex);
       } else {
         const id = decodeContainerTokenIdentifier(bytes);
-        for (const name of ['nmHostAddr', 'memory', 'expiryTimeStamp', 'masterKeyId', 'rmIdentifier', 'creationTime', 'containerType', 'executionType', 'allocation_request_id']) {
+        for (const name of [
+          'nmHostAddr',
+          'memory',
+          'expiryTimeStamp',
+          'masterKeyId',
+          'rmIdentifier',
+          'creationTime',
+          'containerType',
+          'executionType',
+          'allocation_request_id',
+        ]) {
           expect(field(f.block, name), `${name} printed by the fixture decoder`).toBeDefined();
         }
         // containerId { app_attempt_id { application_id { id, cluster_timestamp }, attemptId }, id }
@@ -94,14 +109,17 @@ describe('AMRMToken identifiers from the container token files', () => {
     // distributedshell: decodeIdentifier() printed in the credentials dump
     const ds = Credentials.parse(readFixture('containers', 'distributedshell', 'am-container_tokens.bin')).findToken('YARN_AM_RM_TOKEN')!;
     const id = decodeAMRMTokenIdentifier(ds.identifier);
-    expect(id).toEqual({ applicationAttemptId: { applicationId: { id: 2, clusterTimestamp: 1795373400808 }, attemptId: 1 }, keyId: -84017934 });
+    expect(id).toEqual({
+      applicationAttemptId: { applicationId: { id: 2, clusterTimestamp: 1795373400808 }, attemptId: 1 },
+      keyId: -84017934,
+    });
     expect(encodeAMRMTokenIdentifier(id).equals(ds.identifier)).toBe(true);
     // am-restart: the AMs logged the attempt id and key id from AMRMTokenIdentifier
     for (const dir of ['am-restart', 'am-restart/capture-_0013']) {
       for (const attempt of [1, 2]) {
         const token = Credentials.parse(readFixture(dir, `am-attempt${attempt}-container_tokens.bin`)).findToken('YARN_AM_RM_TOKEN')!;
         const log = readFileSync(fixturePath(dir, `am-attempt${attempt}-stdout.txt`), 'utf8');
-        const [, attemptId, keyId] = log.match(/AMRMTOKEN_IDENTIFIER attemptId=(\S+) keyId=(-?\d+)/)!;
+        const [, attemptId, keyId] = /AMRMTOKEN_IDENTIFIER attemptId=(\S+) keyId=(-?\d+)/.exec(log)!;
         const decoded = decodeTokenIdentifier(token);
         expect(decoded?.kind).toBe('YARN_AM_RM_TOKEN');
         const amrm = decodeAMRMTokenIdentifier(token.identifier);
@@ -128,14 +146,18 @@ describe('AMRMToken identifiers from the container token files', () => {
   it('garbage and missing fields give CodecError naming the identifier', () => {
     expect(() => decodeAMRMTokenIdentifier(Buffer.from('0a0d0a09', 'hex'))).toThrow(CodecError);
     expect(() => decodeAMRMTokenIdentifier(Buffer.from('1001', 'hex'))).toThrow(/AMRM token identifier has no appAttemptId/);
-    expect(() => decodeNMTokenIdentifier(Buffer.from('0a0d0a09080210e885e0a4a0341001', 'hex'))).toThrow(/NMToken token identifier has no nodeId/);
+    expect(() => decodeNMTokenIdentifier(Buffer.from('0a0d0a09080210e885e0a4a0341001', 'hex'))).toThrow(
+      /NMToken token identifier has no nodeId/,
+    );
     expect(() => decodeContainerTokenIdentifier(Buffer.from('ff', 'hex'))).toThrow(/cannot decode ContainerToken token identifier/);
   });
 });
 
 describe('minting tokens', () => {
   it('password = HMAC-SHA1(key, identifier) (RFC 2202 test case 1)', () => {
-    expect(createTokenPassword(Buffer.from('Hi There'), Buffer.alloc(20, 0x0b)).toString('hex')).toBe('b617318655057264e28bc0b6fb378c8ef146be00');
+    expect(createTokenPassword(Buffer.from('Hi There'), Buffer.alloc(20, 0x0b)).toString('hex')).toBe(
+      'b617318655057264e28bc0b6fb378c8ef146be00',
+    );
   });
 
   it('a minted NMToken round-trips and authenticates through DIGEST-MD5 credentials', () => {
@@ -155,10 +177,16 @@ describe('minting tokens', () => {
   });
 
   it('the recorded NMToken identifier in the SASL vectors re-encodes exactly', () => {
-    const cases = readFixtureJson<{ cases: { token_kind: string; token_identifier_hex: string }[] }>('ipc', 'sasl-digest-md5-vectors.json').cases;
+    const cases = readFixtureJson<{ cases: { token_kind: string; token_identifier_hex: string }[] }>(
+      'ipc',
+      'sasl-digest-md5-vectors.json',
+    ).cases;
     for (const c of cases) {
       const bytes = Buffer.from(c.token_identifier_hex, 'hex');
-      const again = c.token_kind === 'NMToken' ? encodeNMTokenIdentifier(decodeNMTokenIdentifier(bytes)) : encodeAMRMTokenIdentifier(decodeAMRMTokenIdentifier(bytes));
+      const again =
+        c.token_kind === 'NMToken'
+          ? encodeNMTokenIdentifier(decodeNMTokenIdentifier(bytes))
+          : encodeAMRMTokenIdentifier(decodeAMRMTokenIdentifier(bytes));
       expect(again.toString('hex')).toBe(c.token_identifier_hex);
     }
   });

@@ -27,7 +27,7 @@ function rawExchange(port: number, request: string): Promise<RawResponse> {
       const end = text.indexOf('\r\n\r\n');
       const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
       resolve({
-        statusLine: statusLine!,
+        statusLine: statusLine,
         headers: lines.map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)] as [string, string]),
         body: text.slice(end + 4),
       });
@@ -58,9 +58,18 @@ async function startRm() {
 }
 
 function submitAndRegister(rm: ResourceManagerCore, node: string, seq: number, trackingUrl: string) {
-  rm.submitApplication({ application_id: { id: seq, cluster_timestamp: TS }, application_name: 'fx', queue: 'default', resource: { memory: 256, virtual_cores: 1 }, applicationType: 'FX' }, 'root');
+  rm.submitApplication(
+    {
+      application_id: { id: seq, cluster_timestamp: TS },
+      application_name: 'fx',
+      queue: 'default',
+      resource: { memory: 256, virtual_cores: 1 },
+      applicationType: 'FX',
+    },
+    'root',
+  );
   rm.nodeHeartbeat(node);
-  const launch = rm.takeAmLaunches()[0]!;
+  const launch = rm.takeAmLaunches()[0];
   const am = `container_${TS}_${String(seq).padStart(4, '0')}_01_000001`;
   rm.amContainerLaunched(am);
   const attempt = `appattempt_${TS}_${String(seq).padStart(4, '0')}_000001`;
@@ -72,7 +81,10 @@ describe('RM REST API', () => {
   it('answers in the recorded shapes: key order, types, headers and the duplicate-key quirk', async () => {
     const { rm, node, port, advance } = await startRm();
     const { attempt, am } = submitAndRegister(rm, node, 6, '');
-    rm.allocate(attempt, { response_id: 0, ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 128, virtual_cores: 1 }, num_containers: 1 }] });
+    rm.allocate(attempt, {
+      response_id: 0,
+      ask: [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 128, virtual_cores: 1 }, num_containers: 1 }],
+    });
     rm.nodeHeartbeat(node);
     advance(13_000);
 
@@ -104,13 +116,17 @@ describe('RM REST API', () => {
       const recorded = index.find((e) => e.file === file)!;
       expect(res.statusLine, file).toBe(recorded.status_line);
       const names = (hs: string[]) => hs.filter((n) => !['connection', 'keep-alive'].includes(n.toLowerCase()));
-      expect(names(res.headers.map(([n]) => n)), file).toEqual(names(recorded.response_headers.map((h: string) => h.slice(0, h.indexOf(':')))));
+      expect(names(res.headers.map(([n]) => n)), file).toEqual(
+        names(recorded.response_headers.map((h: string) => h.slice(0, h.indexOf(':')))),
+      );
       const body = decodeChunked(res.body);
       const expected = readFixture('rm-rest', file).toString('utf8');
       expect(shape(JSON.parse(body)), file).toEqual(shape(JSON.parse(expected)));
       if (file.startsWith('err-')) expect(body).toBe(expected.replace('application_1795373400808_9999', `application_${TS}_9999`));
       if (file === 'running-app.json') {
-        expect(body).toMatch(/"resourceSecondsMap":\{"entry":\{"key":"memory-mb","value":"\d+"\},"entry":\{"key":"vcores","value":"\d+"\}\}/);
+        expect(body).toMatch(
+          /"resourceSecondsMap":\{"entry":\{"key":"memory-mb","value":"\d+"\},"entry":\{"key":"vcores","value":"\d+"\}\}/,
+        );
         expect(body).toContain('"progress":0.0,');
         expect(body).toContain('"maximumAllocation":9223372036854775807,');
         expect(JSON.parse(body).app.amContainerLogs).toBe(`http://localhost:8042/node/containerlogs/${am}/root`);
@@ -121,20 +137,33 @@ describe('RM REST API', () => {
 
   it('matches the FAILED bad-queue app and kills through PUT .../state', async () => {
     const { rm, node, port } = await startRm();
-    rm.submitApplication({ application_id: { id: 4, cluster_timestamp: TS }, application_name: 'bad-queue', queue: 'nosuchqueue', resource: { memory: 256, virtual_cores: 1 } }, 'root');
+    rm.submitApplication(
+      {
+        application_id: { id: 4, cluster_timestamp: TS },
+        application_name: 'bad-queue',
+        queue: 'nosuchqueue',
+        resource: { memory: 256, virtual_cores: 1 },
+      },
+      'root',
+    );
     const bad = await rawExchange(port, `GET /ws/v1/cluster/apps/application_${TS}_0004 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
     const body = JSON.parse(bad.body.slice(bad.body.indexOf('{'), bad.body.lastIndexOf('}') + 1));
     expect(shape(body)).toEqual(shape(readFixtureJson('rm-rest', 'failed-app-bad-queue.json')));
 
     submitAndRegister(rm, node, 5, '');
     const put = (b: string) =>
-      rawExchange(port, `PUT /ws/v1/cluster/apps/application_${TS}_0005/state HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${b.length}\r\nConnection: close\r\n\r\n${b}`);
+      rawExchange(
+        port,
+        `PUT /ws/v1/cluster/apps/application_${TS}_0005/state HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${b.length}\r\nConnection: close\r\n\r\n${b}`,
+      );
     expect((await put('{"state":"RUNNING"}')).statusLine).toBe('HTTP/1.1 400 Bad Request');
     expect((await put('not json')).statusLine).toBe('HTTP/1.1 400 Bad Request');
     expect((await put('{"state":"KILLED"}')).statusLine).toBe('HTTP/1.1 202 Accepted');
     const again = await put('{"state":"KILLED"}');
     expect(again.statusLine).toBe('HTTP/1.1 200 OK');
-    expect(rm.getApplicationReport(`application_${TS}_0005`).diagnostics).toBe(`Application application_${TS}_0005 was killed by user root at 127.0.0.1`);
+    expect(rm.getApplicationReport(`application_${TS}_0005`).diagnostics).toBe(
+      `Application application_${TS}_0005 was killed by user root at 127.0.0.1`,
+    );
   });
 });
 
@@ -150,7 +179,16 @@ describe('RM web proxy', () => {
         bodies.push(Buffer.concat(chunks));
         const body = JSON.stringify({ method: req.method, uri: req.url, receivedBodyLength: Buffer.concat(chunks).length });
         // Header names as the JDK HttpServer writes them (see web-proxy/tcp-streams.txt).
-        res.writeHead(req.method === 'POST' ? 201 : 200, ['Content-type', 'application/json', 'X-fx-am', 'am-header-value', 'Set-cookie', 'fxam=1; Path=/some', 'Content-length', String(body.length)]);
+        res.writeHead(req.method === 'POST' ? 201 : 200, [
+          'Content-type',
+          'application/json',
+          'X-fx-am',
+          'am-header-value',
+          'Set-cookie',
+          'fxam=1; Path=/some',
+          'Content-length',
+          String(body.length),
+        ]);
         res.end(body);
       });
     });
@@ -191,11 +229,14 @@ describe('RM web proxy', () => {
       expect(res.body, n).toBe(ex.response_body_raw);
       if (amServer.received.length > before) {
         const got = amServer.received.at(-1)!;
-        const want = recordedLegs[leg++]!;
+        const want = recordedLegs[leg++];
         expect(`${got.method} ${got.url} HTTP/1.1`, n).toBe(want.line);
         const gotHeaders = [];
-        for (let i = 0; i < got.rawHeaders.length; i += 2) gotHeaders.push([got.rawHeaders[i]!.toLowerCase(), got.rawHeaders[i + 1]!]);
-        expect(gotHeaders.map(([k]) => k), n).toEqual(want.headers.map(([k]) => k));
+        for (let i = 0; i < got.rawHeaders.length; i += 2) gotHeaders.push([got.rawHeaders[i].toLowerCase(), got.rawHeaders[i + 1]]);
+        expect(
+          gotHeaders.map(([k]) => k),
+          n,
+        ).toEqual(want.headers.map(([k]) => k));
         for (const [k, v] of want.headers) if (k !== 'host') expect(gotHeaders.find(([x]) => x === k)?.[1], `${n} ${k}`).toBe(v);
         expect(gotHeaders.find(([x]) => x === 'host')?.[1]).toBe(`127.0.0.1:${amServer.port}`);
       }
