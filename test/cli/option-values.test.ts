@@ -75,12 +75,10 @@ describe('the other typed values', () => {
 describe("commander's usage errors as one line", () => {
   function errorOf(cmd: Command, argv: string[]): string {
     let written = '';
-    cmd
-      .exitOverride()
-      .configureOutput({
-        writeErr: () => {},
-        outputError: (text) => (written = commanderErrorLine(text, cmd, 'yarn-session', { '-jm': '--jobManagerMemory' })),
-      });
+    cmd.exitOverride().configureOutput({
+      writeErr: () => {},
+      outputError: (text) => (written = commanderErrorLine(text, cmd, 'yarn-session', { '-jm': '--jobManagerMemory' })),
+    });
     expect(() => cmd.parse(argv, { from: 'user' })).toThrow();
     return written;
   }
