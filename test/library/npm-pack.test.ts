@@ -52,11 +52,24 @@ beforeAll(async () => {
     await symlink(join(ROOT, 'node_modules', name), link, 'dir');
   }
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'loom-consumer', private: true, type: 'module' }));
-  await writeFile(join(project, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
+  const examples = await readmeExamples();
+  for (const [i, code] of examples.entries()) await writeFile(join(project, `readme-example-${i + 1}.ts`), code);
+  const tsconfig = { ...CONSUMER_TSCONFIG, files: [...CONSUMER_TSCONFIG.files, ...examples.map((_, i) => `readme-example-${i + 1}.ts`)] };
+  await writeFile(join(project, 'tsconfig.json'), JSON.stringify(tsconfig));
   await writeFile(join(project, 'consumer.ts'), CONSUMER_TS);
   await writeFile(join(project, 'internal.ts'), INTERNAL_TS);
   await writeFile(join(project, 'jobs.mjs'), JOBS_MJS);
 }, 120_000);
+
+/** The README's Library API section's TypeScript examples: type-checked with the consumer, so they stay true. */
+async function readmeExamples(): Promise<string[]> {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const section = /\n## Library API\n([\s\S]*?)\n## /.exec(readme)?.[1];
+  if (section === undefined) throw new Error('README.md has no "## Library API" section');
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  expect(blocks.length).toBeGreaterThanOrEqual(5);
+  return blocks;
+}
 
 /** Where Node finds `name` from the package at `dir`: its node_modules, then each parent's, up to this repository's root. */
 function lookUp(dir: string, name: string): string | undefined {
@@ -112,7 +125,7 @@ describe('npm pack round trip', () => {
     expect(unwanted).toEqual([]);
   });
 
-  it('type-checks a consumer against the installed .d.ts through the package exports, and hides the internals', async () => {
+  it('type-checks a consumer and the README examples against the installed .d.ts through the package exports, and hides the internals', async () => {
     // tsc prints its findings on stdout and exits 2; none is expected.
     const result = await run(process.execPath, [TSC, '-p', project], { cwd: project }).catch((err: unknown) => err as { stdout: string });
     expect(result.stdout).toBe('');
