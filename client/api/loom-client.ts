@@ -9,7 +9,7 @@ import { Configuration } from '../conf/configuration.js';
 import { defaultsInUseNotice } from '../conf/hadoop-conf-dir.js';
 import { applyHadoopKeys } from '../conf/hadoop-keys-in-loom-config.js';
 import { LoomConfig } from '../conf/loom-config.js';
-import { holdClusterLease, markAttached } from '../deploy/running/cluster-lease.js';
+import { holdClusterLease, markAttached, type ClusterLease } from '../deploy/running/cluster-lease.js';
 import { attachToSession } from '../deploy/running/session-attach.js';
 import { DeployContext } from '../deploy/submit/deploy-context.js';
 import { deploySession } from '../deploy/submit/session-deployer.js';
@@ -30,9 +30,10 @@ export interface LoomClientOptions {
 
 export interface DeploySessionOptions {
   /**
-   * Keep the session only while this client lives: it heartbeats the ApplicationMaster, which ends
-   * the session once the heartbeats stop for loom.client.heartbeat-timeout (`yarn-session` without
-   * -d). Default false: the session runs until stop() (`yarn-session -d`).
+   * Keep the session only while this client lives: it heartbeats the ApplicationMaster until
+   * close() or detach(), and the AM ends the session once the heartbeats stop for
+   * loom.client.heartbeat-timeout (`yarn-session` without -d). Default false: the session runs
+   * until stop() (`yarn-session -d`).
    */
   attached?: boolean;
   /** Aborting it kills the application being deployed and removes its staging dir. */
@@ -45,6 +46,9 @@ export interface AttachSessionOptions {
 }
 
 export class LoomClient {
+  /** The heartbeats of the sessions deployed attached: close() stops them. */
+  private readonly leases = new Set<ClusterLease>();
+
   private constructor(private readonly ctx: DeployContext) {}
 
   /** Reads both configurations; a bad value or an unusable HADOOP_CONF_DIR throws a ConfigurationError here, before any network call. */
@@ -79,7 +83,10 @@ export class LoomClient {
     const attached = opts.attached ?? false;
     markAttached(this.ctx.conf, attached);
     const cluster = await deploySession(this.ctx, opts.signal ? { signal: opts.signal } : {});
-    return loomSession(this.ctx, cluster, attached ? holdClusterLease(this.ctx.conf, cluster, this.ctx.log) : undefined);
+    if (!attached) return loomSession(this.ctx, cluster);
+    const lease = holdClusterLease(this.ctx.conf, cluster, this.ctx.log);
+    this.leases.add(lease);
+    return loomSession(this.ctx, cluster, lease);
   }
 
   /** A running session (or per-job / application cluster) found as `loom run` finds it. */
@@ -87,8 +94,14 @@ export class LoomClient {
     return loomSession(this.ctx, await attachToSession(this.ctx, opts.applicationId ? { applicationId: opts.applicationId } : {}));
   }
 
-  /** Closes the YARN and WebHDFS connections; sessions keep running (stop them first to end them). */
+  /**
+   * Closes the YARN and WebHDFS connections. Detached sessions keep running (stop them first to end
+   * them); attached ones lose their heartbeats and end after loom.client.heartbeat-timeout, as when
+   * the client process goes away.
+   */
   async close(): Promise<void> {
+    for (const lease of this.leases) lease.stop();
+    this.leases.clear();
     await this.ctx.close();
   }
 }
