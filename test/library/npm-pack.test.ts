@@ -103,6 +103,11 @@ afterAll(async () => {
 });
 
 describe('npm pack round trip', () => {
+  it('builds before packing (npm pack runs prepare and prepack)', async () => {
+    const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string | undefined> };
+    expect([scripts.prepare, scripts.prepack]).toContain('tsc -p tsconfig.build.json');
+  });
+
   it('packs the built library, its .d.ts, proto, conf, bin and README, and no tests or sources', () => {
     for (const f of [
       'package.json',
