@@ -9,6 +9,7 @@ import { Configuration } from '../client/conf/configuration.js';
 import { webHdfsClientFromConf } from '../client/hadoop/hdfs/webhdfs-client-from-conf.js';
 import { findTaskExport } from '../client/program/task-export.js';
 import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
+import type { Task } from '../client/program/program-api.js';
 import { relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
@@ -18,7 +19,7 @@ class TaskCodeError extends Error {
 
 async function runTask(input: TaskWorkerInput): Promise<TaskWorkerOutput> {
   let hdfs: WebHdfsClient | undefined;
-  const task = {
+  const task: Task = {
     jobId: input.task.jobId,
     jobName: input.task.jobName,
     index: input.task.index,

@@ -1,12 +1,14 @@
 /**
  * The user-program API: what a bundle's `export default async function main(ctx)` receives. The
  * same bundle runs unchanged in all three modes; only where main() runs (client or AM) and who
- * starts the clusters differ. Types only, so programs written in TypeScript can import them:
+ * starts the clusters differ. Types only (the package entry `loom/program`), so programs written
+ * in TypeScript can import them:
  *
- *   import type { ProgramContext } from 'loom/client/program/program-api.js';
+ *   import type { ProgramContext, Task } from 'loom/program';
  *   export default async function main(ctx: ProgramContext) {
  *     const results = await ctx.run({ exportName: 'countWords', parallelism: 4, args: [ctx.args[0]] });
  *   }
+ *   export async function countWords(task: Task) { ... }
  *
  * A job's tasks are exports of the same bundle: each task calls `bundle[exportName](task)`.
  */
@@ -55,3 +57,24 @@ export interface ProgramContext {
 
 /** What a bundle's default export (or the export named with -c) must be. */
 export type ProgramMain = (ctx: ProgramContext) => unknown;
+
+/**
+ * What each task function gets: `export async function countWords(task: Task)`. Built by the
+ * TaskExecutor (taskexecutor/task-worker.ts); its result must be JSON-serialisable.
+ */
+export interface Task {
+  /** The job's id (32 hex digits). */
+  readonly jobId: string;
+  /** The job's name (JobRequest.name, or `<exportName> (<bundle>)`). */
+  readonly jobName: string;
+  /** This task's index, 0 to parallelism - 1; results come back in this order. */
+  readonly index: number;
+  /** The job's number of tasks. */
+  readonly parallelism: number;
+  /** 1 for the first run of this task, higher when it is retried. */
+  readonly attempt: number;
+  /** JobRequest.args, the same for every task. */
+  readonly args: unknown[];
+  /** A WebHDFS client acting as the application's user (built on first use). */
+  readonly hdfs: WebHdfsClient;
+}

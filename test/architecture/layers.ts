@@ -37,6 +37,8 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/contracts', mayImport: HADOOP },
   { dir: 'client/program', mayImport: CONTRACTS },
   { dir: 'client/deploy', mayImport: IN_CLUSTER },
+  /** The programmatic client (`loom`): a facade over the deployers, as the CLI is. */
+  { dir: 'client/api', mayImport: ['client'] },
   { dir: 'client/index.ts', mayImport: ['client'] },
   { dir: 'appmaster', mayImport: IN_CLUSTER },
   { dir: 'taskexecutor', mayImport: IN_CLUSTER },

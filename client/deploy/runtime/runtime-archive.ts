@@ -2,7 +2,8 @@
  * Loom's own code as ONE tar.gz local resource (`loom-runtime`), so a container localizes one file
  * instead of thousands of modules.
  *
- * Contents: `package.json`, `proto/`, `dist/` without `dist/test`, `dist/bench` and `dist/cli`, and the
+ * Contents: `package.json`, `proto/`, `dist/` without `dist/test`, `dist/bench`, `dist/cli` and the
+ * declaration files (`.d.ts`, for the package's users; nothing loads them at run time), and the
  * production dependencies, found by walking `dependencies`/`optionalDependencies` from Loom's
  * package.json through the installed packages' own package.json files with Node's lookup rules
  * (so it works from a checkout and when Loom is installed, hoisted, inside another project).
@@ -172,7 +173,7 @@ export async function runtimeFiles(root: string): Promise<RuntimeFile[]> {
   }
   const files: RuntimeFile[] = [await fileAt(pkgFile, 'package.json')];
   const skipDist = new Set(['test', 'bench', 'cli'].map((d) => join(distDir, d)));
-  await walk(distDir, 'dist', files, (p) => !skipDist.has(p));
+  await walk(distDir, 'dist', files, (p, isDir) => (isDir ? !skipDist.has(p) : !p.endsWith('.d.ts')));
   await walk(join(root, 'proto'), 'proto', files, () => true);
   for (const pkg of await productionPackages(root)) {
     await walk(pkg.dir, pkg.archivePath, files, (p, isDir) => (isDir ? !p.endsWith(`${sep}node_modules`) : keepInNodeModules(p)));

@@ -27,6 +27,7 @@ async function fakeInstall(): Promise<string> {
     JSON.stringify({ name: 'loom', dependencies: { a: '1', '@s/c': '1', '@types/x': '1' }, devDependencies: { dev: '1' } }),
   );
   await put(join(loom, 'dist', 'appmaster', 'main.js'), 'console.log("am")');
+  await put(join(loom, 'dist', 'appmaster', 'main.d.ts'), 'export {};');
   await put(join(loom, 'dist', 'test', 't.js'), 'test');
   await put(join(loom, 'dist', 'bench', 'b.js'), 'bench');
   await put(join(loom, 'proto', 'cluster', 'x.proto'), 'syntax = "proto3";');
@@ -44,7 +45,7 @@ async function fakeInstall(): Promise<string> {
 }
 
 describe('runtime archive contents', () => {
-  it('holds package.json, proto, dist without test/bench, and the production closure wherever npm put it', async () => {
+  it('holds package.json, proto, dist without test/bench or declarations, and the production closure wherever npm put it', async () => {
     const loom = await fakeInstall();
     expect((await productionPackages(loom)).map((p) => p.archivePath).sort()).toEqual([
       'node_modules/@s/c',

@@ -1,0 +1,13 @@
+/**
+ * `loom`: the programmatic client. Deploy a session cluster (or attach to one), submit jobs and
+ * follow them, run programs, stop the session. The program API is `loom/program`, the Hadoop
+ * clients `loom/yarn` and `loom/hdfs`, the embedded cluster `loom/minicluster`.
+ */
+export { LoomClient, type AttachSessionOptions, type DeploySessionOptions, type LoomClientOptions } from './api/loom-client.js';
+export type { JobSpec, LoomSession, RunProgramOptions } from './api/loom-session.js';
+export type { JobResultOptions, LoomJob } from './api/loom-job.js';
+export type { JobDetails, JobSummary, TaskView } from './deploy/running/dispatcher-client.js';
+export type { ApplicationReport } from './hadoop/yarn/cluster-reports.js';
+export { LoomError } from './errors/loom-error.js';
+export { ConfigurationError } from './conf/configuration-error.js';
+export { JobFailedError } from './program/program-errors.js';
