@@ -59,7 +59,8 @@ async function packFile(path: string, size: number, opts: PackBundleOptions): Pr
     localFile: path,
     uploadName: `${basename(path, ext)}-${sha256.slice(0, 12)}${ext}`,
     sha256,
-    cleanup: async () => {},
+    // The user's own file: nothing to remove.
+    cleanup: () => Promise.resolve(),
   };
 }
 

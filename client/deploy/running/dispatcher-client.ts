@@ -32,7 +32,7 @@ export interface JobSummary {
   durationMs: number;
   parallelism: number;
   /** Tasks per lower-case state, and `total`. */
-  taskCounts: Record<string, number>;
+  taskCounts: Partial<Record<string, number>>;
 }
 
 export interface TaskView {

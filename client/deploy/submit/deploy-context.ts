@@ -16,6 +16,7 @@ import { checkPropertiesFileLocation, sessionPropertiesPath } from './properties
 import { haStorageRoot } from '../../contracts/ha-store-layout.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
 import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
+import { noLog } from '../no-log.js';
 
 const APPLICATION_NOT_FOUND = 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException';
 
@@ -45,7 +46,7 @@ export class DeployContext {
     this.hadoopConf = opts.hadoopConf;
     this.conf = opts.conf;
     this.env = opts.env ?? process.env;
-    this.log = opts.log ?? (() => {});
+    this.log = opts.log ?? noLog;
     const location = LoomOptions.propertiesFileLocation.key;
     checkPropertiesFileLocation(this.conf.get(LoomOptions.propertiesFileLocation), this.conf.sourceOf(location));
     this.onRetry = (event) => this.log(describeRetry(event));
