@@ -8,7 +8,8 @@ import { ConfigurationError } from '../../client/conf/configuration-error.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
-import { simpleAuthUser, webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { hadoopUser } from '../../client/wire/security/hadoop-user.js';
 import { NODE_BINARY_KEY, describeNodeBinary } from '../../client/deploy/runtime/node-binary.js';
 import { providedLibDirsOption, publishRuntime } from '../../client/deploy/runtime/runtime-publish.js';
 import { stagingFileSystemUri } from '../../client/deploy/submit/staging-dir.js';
@@ -39,7 +40,7 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     const target = parseHdfsPath(dirArg);
     const fsUri =
       target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
-    fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env, onRetry: retryLinesTo(io.stderr) });
+    fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: hadoopUser(env), env, onRetry: retryLinesTo(io.stderr) });
     // Only a relative directory needs the NameNode now (the home directory); everything local is checked first.
     const relative = target.scheme === undefined && !dirArg.startsWith('/');
     const dir = relative ? parseHdfsPath(dirArg, await fs.getHomeDirectory()).path : target.path;

@@ -4,7 +4,7 @@
 // over to the next ResourceManager on connection failure or StandbyException.
 import type { Configuration } from '../../conf/configuration.js';
 import { APPLICATION_CLIENT_PROTOCOL } from '../../wire/codec/hadoop-protocols.js';
-import { simpleAuthUser } from '../hdfs/webhdfs-client-from-conf.js';
+import { hadoopUser } from '../../wire/security/hadoop-user.js';
 import { FailoverRpcClient, type FailoverOptions } from '../../wire/ipc/failover-rpc-client.js';
 import { isRemoteException } from '../../wire/ipc/remote-exception.js';
 import type { RetryReporter } from '../../retry/retry-report.js';
@@ -111,7 +111,7 @@ export class YarnClient {
     const pollIntervalMs = conf.getTimeDuration('yarn.client.application-client-protocol.poll-interval-ms', 200, 'ms');
     return new YarnClient({
       addresses,
-      user: opts.user ?? simpleAuthUser(opts.env),
+      user: opts.user ?? hadoopUser(opts.env),
       failover: { ...failover, ...(opts.onRetry ? { onRetry: opts.onRetry } : {}) },
       pollIntervalMs,
       submitPollIntervalMs: conf.getTimeDuration('yarn.client.app-submission.poll-interval', pollIntervalMs, 'ms'),
