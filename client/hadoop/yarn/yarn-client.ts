@@ -2,6 +2,7 @@
 // like Hadoop's YarnClientImpl: submit waits until the application left NEW/NEW_SAVING/SUBMITTED,
 // kill repeats forceKillApplication until the RM says the kill is stored, and every call fails
 // over to the next ResourceManager on connection failure or StandbyException.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Configuration } from '../../conf/configuration.js';
 import { APPLICATION_CLIENT_PROTOCOL } from '../../wire/codec/hadoop-protocols.js';
 import { hadoopUser } from '../../wire/security/hadoop-user.js';
@@ -261,8 +262,4 @@ function submissionContextProto(s: ApplicationSubmission): Obj {
   if (s.lifetimeSeconds !== undefined)
     ctx.application_timeouts = [{ application_timeout_type: 'APP_TIMEOUT_LIFETIME', timeout: s.lifetimeSeconds }];
   return ctx;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { shortReason, type RetryReporter } from '../../retry/retry-report.js';
 import { hadoopUser } from '../security/hadoop-user.js';
 import { BatchedWriter } from './batched-writer.js';
@@ -389,8 +390,4 @@ function asIpcError(err: unknown, where: string): Error {
 
 export function shortProtocol(protocol: string): string {
   return protocol.slice(protocol.lastIndexOf('.') + 1);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
