@@ -181,7 +181,10 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
   return { argv: [...rest, ...argv.slice(i)], properties };
 }
 
-/** Flink's -sae (--shutdownOnAttachedExit) of run and run-application: what Loom always does for an attached run (client/deploy/running/attached-exit.ts). */
+/**
+ * Flink's -sae (--shutdownOnAttachedExit) of run and run-application: what Loom always does for an attached run
+ * (client/deploy/running/attached-exit.ts).
+ */
 export const SAE_HELP = "-sae: shut down on attached exit (Flink's flag); Loom's default for every attached run, so it changes nothing";
 
 /** Options of run, run-application, list, cancel and info that take a value: what follows them is not the bundle. */

@@ -29,7 +29,9 @@ export interface PackedBundle {
 }
 
 export interface PackBundleOptions {
-  /** Directory bundles: the module to import, relative to the directory. Default: package.json `exports`/`main`, then index.mjs, index.js. */
+  /**
+   * Directory bundles: the module to import, relative to the directory. Default: package.json `exports`/`main`, then index.mjs, index.js.
+   */
   entry?: string;
   /** Where the temporary archive goes (default: the OS temp dir). */
   tmpDir?: string;

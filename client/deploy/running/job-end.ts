@@ -49,7 +49,10 @@ function taskFailures(failed: FailedTask[], names: BundleNames): string {
   return `${which} failed: ${line}${others}`;
 }
 
-/** A task's error as one line: its message, and where in the user's own files (not their node_modules, when it passed through them) it was thrown. */
+/**
+ * A task's error as one line: its message, and where in the user's own files (not their node_modules, when it passed through them) it was
+ * thrown.
+ */
 export function taskErrorLine(error: string, names: BundleNames = UPLOADED_NAMES): string {
   const lines = error.split('\n');
   const message = names.text(lines.find((l) => l.trim() !== '' && !isFrame(l)) ?? lines[0]);
