@@ -22,7 +22,8 @@ function serve(): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!url.searchParams.has('namenoderpcaddress')) {
       req.resume();
-      const location = `http://127.0.0.1:${(server.address() as { port: number }).port}${url.pathname}${url.search}&namenoderpcaddress=127.0.0.1:9000`;
+      const { port } = server.address() as { port: number };
+      const location = `http://127.0.0.1:${port}${url.pathname}${url.search}&namenoderpcaddress=127.0.0.1:9000`;
       res.writeHead(307, { Location: location, 'Content-Type': 'application/octet-stream', 'Content-Length': '0' });
       res.end();
       return;

@@ -50,7 +50,9 @@ export function memorySizeOption(value: string, flag: string): MemorySize {
   }
 }
 
-/** A YARN application id (`application_<clusterTimestamp>_<sequence>`), in Hadoop's text form (`application_1_1` -> `application_1_0001`). */
+/**
+ * A YARN application id (`application_<clusterTimestamp>_<sequence>`), in Hadoop's text form (`application_1_1` -> `application_1_0001`).
+ */
 export function applicationIdOption(value: string, flag: string): string {
   try {
     return formatApplicationId(parseApplicationId(value.trim()));

@@ -56,10 +56,11 @@ export function parseGenericOptions(argv: string[]): GenericOptions {
   const overrides: [string, string][] = [];
   let confDir: string | undefined;
   let fsUri: string | undefined;
-  while (rest[0] !== undefined && GENERIC_FLAGS.includes(rest[0])) {
-    const flag = rest.shift()!;
-    const value = rest.shift();
+  while (rest.length > 0 && GENERIC_FLAGS.includes(rest[0])) {
+    const flag = rest[0];
+    const value = rest.at(1);
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    rest.splice(0, 2);
     if (flag === '-fs') {
       fsUri = value;
       continue;
@@ -119,7 +120,8 @@ export function parseToolLine(
   } catch (err) {
     return { code: usageError(name, usage, io, (err as Error).message) };
   }
-  const [command, ...args] = generic.rest;
+  const command = generic.rest.at(0);
+  const args = generic.rest.slice(1);
   if (command === undefined) return { code: usageError(name, usage, io, `no command given: use one of ${commandsIn(usage).join(', ')}`) };
   if (HELP_WORDS.includes(command)) {
     io.stdout.write(usage);

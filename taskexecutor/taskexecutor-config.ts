@@ -6,12 +6,13 @@
  * YARN. Every problem is reported at once, naming the variable.
  */
 import { readFileSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parseHadoopAddress, type HostPort } from '../client/conf/hadoop-address.js';
 import { TaskExecutorEnv } from '../client/contracts/am-container-contract.js';
 import { parseClusterSecret } from '../client/contracts/cluster-secret.js';
 import { HA_STORE_ENV } from '../client/contracts/ha-store-layout.js';
+import { containerUser, hadoopUser } from '../client/wire/security/hadoop-user.js';
 
 export interface TaskExecutorConfig {
   amAddress: HostPort;
@@ -124,7 +125,7 @@ export function taskExecutorConfigFromEnv(env: Env = process.env, cwd = process.
     memoryMb,
     attemptToken: value(TaskExecutorExtraEnv.attempt) ?? '',
     hadoopConfDir: inWorkDir(value(TaskExecutorExtraEnv.hadoopConf) ?? value('HADOOP_CONF_DIR')),
-    hdfsUser: value(TaskExecutorEnv.user) ?? value('USER') ?? userInfo().username,
+    hdfsUser: containerUser(env) ?? hadoopUser(env),
     bundleCacheDir: inWorkDir(value(TaskExecutorExtraEnv.bundleCache)) ?? join(cwd, 'loom-bundles'),
     haStoreUrl: value(HA_STORE_ENV),
     stagingDir: value(TaskExecutorEnv.stagingDir),

@@ -7,6 +7,7 @@ import {
   type ApplicationAttemptId,
 } from '../../client/wire/codec/yarn-ids.js';
 import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
+import { containerUser } from '../../client/wire/security/hadoop-user.js';
 import { decodeLocalResourcesEnv } from './local-resources-env.js';
 
 export type ClusterMode = 'session' | 'per-job' | 'application';
@@ -83,7 +84,7 @@ export function readAmEnvironment(env: NodeJS.ProcessEnv, cwd: string = process.
     }
   }
 
-  const user = env[AmEnv.user] || env.USER || '';
+  const user = containerUser(env) ?? '';
   if (!user) problems.push(`neither ${AmEnv.user} nor USER is set (the client sets ${AmEnv.user}; the NodeManager sets USER)`);
 
   if (problems.length > 0 || !attemptId) {

@@ -115,7 +115,7 @@ export function checkTarget(
 }
 
 /** Flink's older `-y` flags of `run`, as configuration keys (-yid and -yt are handled the same way); `check` returns the value to use. */
-const YARN_FLAGS: Readonly<Record<string, { key: string; check?: (v: string, flag: string) => string; list?: boolean }>> = {
+const YARN_FLAGS: Readonly<Partial<Record<string, { key: string; check?: (v: string, flag: string) => string; list?: boolean }>>> = {
   '-yjm': { key: LoomOptions.jobManagerMemory.key, check: (v, f) => (LoomOptions.jobManagerMemory.parseFlag(f, v), v) },
   '-ytm': { key: LoomOptions.taskManagerMemory.key, check: (v, f) => (LoomOptions.taskManagerMemory.parseFlag(f, v), v) },
   '-ys': { key: 'taskmanager.numberOfTaskSlots', check: (v, f) => String(slotsOption(v, f)) },
@@ -169,7 +169,7 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
     const spec = YARN_FLAGS[flag];
     if (!spec)
       throw new UsageError(`unknown flag ${arg}: the -y flags Loom knows are ${KNOWN_YARN_FLAGS.join(', ')} (or use -D <key>=<value>)`);
-    const value = glued ?? argv[++i];
+    const value = glued ?? argv.at(++i);
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === '-yD') {
       keyValueOption(value, '-yD', 'taskmanager.numberOfTaskSlots=2');
@@ -181,7 +181,10 @@ export function extractYarnFlags(argv: readonly string[], valueOptions: Readonly
   return { argv: [...rest, ...argv.slice(i)], properties };
 }
 
-/** Flink's -sae (--shutdownOnAttachedExit) of run and run-application: what Loom always does for an attached run (client/deploy/running/attached-exit.ts). */
+/**
+ * Flink's -sae (--shutdownOnAttachedExit) of run and run-application: what Loom always does for an attached run
+ * (client/deploy/running/attached-exit.ts).
+ */
 export const SAE_HELP = "-sae: shut down on attached exit (Flink's flag); Loom's default for every attached run, so it changes nothing";
 
 /** Options of run, run-application, list, cancel and info that take a value: what follows them is not the bundle. */
@@ -222,16 +225,19 @@ function noteVerbose(cmd: Command): void {
   if (cmd.opts().verbose === true) setVerboseErrors(true);
 }
 
-/** Parses argv (Flink aliases rewritten), or the exit code when commander already answered: 0 for help, 2 for bad usage (one line on stderr). */
-export function parseCommand<F extends object>(
+/**
+ * Parses argv (Flink aliases rewritten) into cmd, whose `opts<Flags>()` then holds the flags; or the exit code when commander
+ * already answered: 0 for help, 2 for bad usage (one line on stderr).
+ */
+export function parseCommand(
   cmd: Command,
   argv: readonly string[],
   aliases: Readonly<Record<string, string>> = {},
-): { flags: F; args: string[] } | { code: number } {
+): { args: string[] } | { code: number } {
   try {
     oneLineCommanderErrors(cmd, cmd.name(), aliases).parse(normalizeFlags(argv, aliases), { from: 'user' });
     noteVerbose(cmd);
-    return { flags: cmd.opts() as F, args: cmd.args };
+    return { args: cmd.args };
   } catch (err) {
     if (err instanceof CommanderError) return { code: commanderExitCode(err) };
     throw err;
@@ -249,20 +255,23 @@ export function clusterCommand(name: string, io: ClusterCommandIo): Command {
     .option('--applicationId <id>', '-yid: the cluster to use (default: the session yarn-session started last)');
 }
 
-/** Parses argv (Flink's -y flags first), or the exit code when commander or the flags already answered. */
-export function parseClusterArgs<F extends object>(
+/**
+ * Parses argv (Flink's -y flags first) into cmd, whose `opts<Flags>()` then holds the flags (the application id checked); or the
+ * exit code when commander or the flags already answered.
+ */
+export function parseClusterArgs(
   name: string,
   cmd: Command,
   argv: string[],
   io: ClusterCommandIo,
-): { flags: F; args: string[]; properties: string[] } | { code: number } {
+): { args: string[]; properties: string[] } | { code: number } {
   try {
     const { argv: rest, properties } = extractYarnFlags(argv, VALUE_OPTIONS);
     oneLineCommanderErrors(cmd, cmd.name()).parse(normalizeFlags(rest, {}), { from: 'user' });
     noteVerbose(cmd);
-    const flags = cmd.opts() as F & ClusterFlags;
-    if (flags.applicationId !== undefined) flags.applicationId = applicationIdOption(flags.applicationId, '--applicationId');
-    return { flags, args: cmd.args, properties };
+    const { applicationId } = cmd.opts<ClusterFlags>();
+    if (applicationId !== undefined) cmd.setOptionValue('applicationId', applicationIdOption(applicationId, '--applicationId'));
+    return { args: cmd.args, properties };
   } catch (err) {
     if (err instanceof CommanderError) return { code: commanderExitCode(err) };
     if (err instanceof UsageError || err instanceof ConfigurationError) {
@@ -308,9 +317,10 @@ export async function withCluster(
   cmd: Command,
   fn: (cluster: SessionCluster, ctx: DeployContext, args: string[]) => Promise<number>,
 ): Promise<number> {
-  const parsed = parseClusterArgs<ClusterFlags>(name, cmd, argv, io);
+  const parsed = parseClusterArgs(name, cmd, argv, io);
   if ('code' in parsed) return parsed.code;
-  const { flags, args, properties } = parsed;
+  const { args, properties } = parsed;
+  const flags = cmd.opts<ClusterFlags>();
   try {
     checkTarget(flags.target, undefined, ANY_CLUSTER, 'yarn-session');
   } catch (err) {

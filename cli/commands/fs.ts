@@ -34,7 +34,8 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
     io.stderr.write(`loom fs: ${(err as Error).message} (see loom fs -help)\n`);
     return USAGE_EXIT_CODE;
   }
-  const [dashed, ...args] = generic.rest;
+  const dashed = generic.rest.at(0);
+  const args = generic.rest.slice(1);
   if (dashed === undefined) {
     io.stderr.write(`loom fs: no command given: name one, e.g. loom fs -ls / (loom fs -help lists them all)\n`);
     return USAGE_EXIT_CODE;
@@ -90,7 +91,7 @@ function help(io: FsIo, describe: boolean, names: string[]): number {
       code = USAGE_EXIT_CODE;
       continue;
     }
-    io.stdout.write(describe ? `${usageLine(name)} :\n  ${entry.description}\n` : `Usage: loom fs ${usageLine(name)}\n`);
+    io.stdout.write(describe ? `${usageLine(name, entry)} :\n  ${entry.description}\n` : `Usage: loom fs ${usageLine(name, entry)}\n`);
   }
   if (names.length === 0 && !describe) io.stdout.write(`Generic options: ${GENERIC}\n`);
   return code;

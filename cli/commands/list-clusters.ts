@@ -15,9 +15,9 @@ export async function runListClusters(argv: string[], io: ClusterCommandIo): Pro
   const cmd = loomCommand('loom list-clusters', io).description(
     'List the running Loom clusters (sessions, per-job and application clusters) of the current user.',
   );
-  const parsed = parseCommand<ListClustersFlags>(cmd, argv);
+  const parsed = parseCommand(cmd, argv);
   if ('code' in parsed) return parsed.code;
-  return withContext('list-clusters', io, parsed.flags, [], (ctx) => printClusters(ctx, io));
+  return withContext('list-clusters', io, cmd.opts<ListClustersFlags>(), [], (ctx) => printClusters(ctx, io));
 }
 
 /** Prints the table (or says there is none); shared with `yarn-session --list`. */

@@ -76,7 +76,7 @@ export async function forgetDetachedChild(dir: string): Promise<void> {
 
 /** Reports to the parent that started this detached child and lets the IPC channel go. */
 export function reportToParent(report: DetachedChildReport): void {
-  process.send?.(report, () => process.disconnect?.());
+  process.send?.(report, () => process.disconnect());
 }
 
 /** `loom minicluster -d`: starts the cluster in the background; returns the exit code. */
@@ -123,7 +123,8 @@ export async function startDetached(dir: string | undefined, childArgs: string[]
     io.stderr.write(`loom minicluster: could not start in the background: ${report.failed}; see ${logPath}\n`);
     return 1;
   }
-  child.disconnect?.();
+  // The child may have let the channel go first (reportToParent); disconnecting twice is an 'error' event.
+  if (child.connected) child.disconnect();
   child.unref();
   io.stdout.write(
     report.ready.replace(/Serving until interrupted \(Ctrl-C\)\./, `Serving in the background (pid ${child.pid}, log ${logPath}).`),

@@ -117,6 +117,7 @@ export async function runMiniCluster(raw: RawOptions, io: MiniClusterCommandIo):
   if (raw.detach) return startDetached(raw.dir, childArgsOf(raw), io);
   const detachedChild = process.env[DETACHED_CHILD_ENV] === '1' && options.dir !== undefined && process.send !== undefined;
   // Not inherited by the containers this cluster starts.
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- process.env is Node's variable table; delete is how Node unsets one
   delete process.env[DETACHED_CHILD_ENV];
   let cluster: MiniCluster;
   try {

@@ -12,7 +12,7 @@
  */
 import { ENDED_STATES, amRegistered } from '../../client/deploy/running/application-waiter.js';
 import { deployApplication, type DeployedApplication } from '../../client/deploy/submit/application-deployer.js';
-import { attachedWork } from '../../client/deploy/running/attached-exit.js';
+import { attachedWork, nothingToUnregister } from '../../client/deploy/running/attached-exit.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../../client/deploy/running/cluster-lease.js';
 import type { DeployContext } from '../../client/deploy/submit/deploy-context.js';
 import { abandonDeployment, killUnregisteredCluster, stopApplicationCluster } from '../../client/deploy/running/exit-cleanups.js';
@@ -56,9 +56,10 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
       '\nFlink-style -y flags work too (-yjm -ytm -ys -ynm -yqu -yD k=v -yt). Example: loom run-application -t yarn-application wc.mjs /in.txt',
     )
     .passThroughOptions();
-  const parsed = parseClusterArgs<RunApplicationFlags>('run-application', cmd, argv, io);
+  const parsed = parseClusterArgs('run-application', cmd, argv, io);
   if ('code' in parsed) return parsed.code;
-  const { flags, args, properties } = parsed;
+  const { args, properties } = parsed;
+  const flags = cmd.opts<RunApplicationFlags>();
   const [bundlePath, ...programArgs] = args;
   let parallelism: string[];
   try {
@@ -89,13 +90,16 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
       signal: abort.signal,
     }).then((d) => (submitted = d));
     const unregister = !flags.attached
-      ? () => {}
+      ? nothingToUnregister
       : attachedWork.register('the application cluster', async (why) => {
-          if (!submitted) {
+          let application = submitted;
+          if (!application) {
             const stopped = await abandonDeployment(abort, deploying, 'the application cluster', why);
-            if (!submitted) return stopped;
+            // A deployment that finished before it saw the abort left a cluster to stop like any other.
+            application = await deploying.catch(() => undefined);
+            if (!application) return stopped;
           }
-          if (!followed) return killUnregisteredCluster(ctx, submitted, why);
+          if (!followed) return killUnregisteredCluster(ctx, application, why);
           return stopApplicationCluster(followed.cluster, followed.lease)(why);
         });
     let deployed;

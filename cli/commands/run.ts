@@ -21,7 +21,7 @@ import { bundleNames, type BundleNames } from '../../client/deploy/bundle/bundle
 import type { PackedBundle } from '../../client/deploy/bundle/bundle-pack.js';
 import { uploadBundle } from '../../client/deploy/bundle/bundle-upload.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
-import { attachedWork } from '../../client/deploy/running/attached-exit.js';
+import { attachedWork, nothingToUnregister } from '../../client/deploy/running/attached-exit.js';
 import type { DeployContext } from '../../client/deploy/submit/deploy-context.js';
 import type { JobDetails } from '../../client/deploy/running/dispatcher-client.js';
 import { cancelSessionJob } from '../../client/deploy/running/exit-cleanups.js';
@@ -82,9 +82,10 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     )
     // Whatever follows the bundle belongs to the program, even when it looks like an option.
     .passThroughOptions();
-  const parsed = parseClusterArgs<RunFlags>('run', cmd, argv, io);
+  const parsed = parseClusterArgs('run', cmd, argv, io);
   if ('code' in parsed) return parsed.code;
-  const { flags, args, properties } = parsed;
+  const { args, properties } = parsed;
+  const flags = cmd.opts<RunFlags>();
   const [bundlePath, ...programArgs] = args;
   let target: ExecutionTarget;
   let parallelism: number | undefined;
@@ -100,10 +101,11 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     io.stderr.write(`loom run: ${(err as Error).message}\n`);
     return 2;
   }
-  const oneJob = target !== 'yarn-per-job' && flags.class !== undefined;
-  const programProperties = !oneJob && parallelism !== undefined ? [`parallelism.default=${parallelism}`] : [];
+  // -c on a session submits that export as one job; without it (or per-job) the program's main() runs.
+  const oneJobExport = target !== 'yarn-per-job' ? flags.class : undefined;
+  const programProperties = oneJobExport === undefined && parallelism !== undefined ? [`parallelism.default=${parallelism}`] : [];
   return withContext('run', io, flags, [...properties, ...programProperties], async (ctx) => {
-    if (oneJob) return submitOneJob(ctx, io, flags, parallelism, bundlePath, programArgs);
+    if (oneJobExport !== undefined) return submitOneJob(ctx, io, flags, oneJobExport, parallelism, bundlePath, programArgs);
     return runProgramHere(ctx, io, flags, target, bundlePath, programArgs);
   });
 }
@@ -113,6 +115,7 @@ async function submitOneJob(
   ctx: DeployContext,
   io: ClusterCommandIo,
   flags: RunFlags,
+  exportName: string,
   p: number | undefined,
   bundlePath: string,
   jobArgs: string[],
@@ -120,7 +123,7 @@ async function submitOneJob(
   // Checked before the session is looked up: a bundle that cannot run is never uploaded.
   const packed = await packCheckedBundle(bundlePath, {
     ...(flags.entry ? { entry: flags.entry } : {}),
-    exportName: flags.class!,
+    exportName,
     exportRole: 'task',
     log: ctx.log,
   });
@@ -141,14 +144,16 @@ async function submitOneJob(
   const parallelism = p ?? ctx.conf.get(LoomOptions.defaultParallelism);
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), (line) => io.stderr.write(`${line}\n`));
   const submitting = submitter.submit({
-    name: flags.name ?? `${flags.class} (${bundlePath})`,
+    name: flags.name ?? `${exportName} (${bundlePath})`,
     bundle,
-    exportName: flags.class!,
+    exportName,
     parallelism,
     args: jobArgs,
   });
   // Attached: a client that goes away cancels the job, also one still being submitted (attached-exit.ts).
-  const unregister = flags.detached ? () => {} : attachedWork.register(`job ${flags.class}`, cancelSessionJob(cluster, submitting));
+  const unregister = flags.detached
+    ? nothingToUnregister
+    : attachedWork.register(`job ${exportName}`, cancelSessionJob(cluster, submitting));
   try {
     const jobId = await submitting;
     io.stderr.write(`submitted job ${jobId} to ${cluster.applicationId} (parallelism ${parallelism})\n`);

@@ -6,8 +6,10 @@
  */
 import { ConfigurationError } from '../../client/conf/configuration-error.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
+import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
-import { simpleAuthUser, webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { hadoopUser } from '../../client/wire/security/hadoop-user.js';
 import { NODE_BINARY_KEY, describeNodeBinary } from '../../client/deploy/runtime/node-binary.js';
 import { providedLibDirsOption, publishRuntime } from '../../client/deploy/runtime/runtime-publish.js';
 import { stagingFileSystemUri } from '../../client/deploy/submit/staging-dir.js';
@@ -27,19 +29,18 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     )
     .argument('<dir>', 'HDFS directory (hdfs://..., webhdfs://... or a path) that holds the versioned runtime directories')
     .option('--node <path>', `Linux Node.js binary to ship (default: this one, on linux-x64/arm64; also -D${NODE_BINARY_KEY}=<path>)`);
-  const parsed = parseCommand<UploadRuntimeFlags>(cmd, argv);
+  const parsed = parseCommand(cmd, argv);
   if ('code' in parsed) return parsed.code;
-  const { flags } = parsed;
+  const flags = cmd.opts<UploadRuntimeFlags>();
   const dirArg = parsed.args[0];
   const env = io.env ?? process.env;
-  let close = () => {};
+  let fs: WebHdfsClient | undefined;
   try {
     const { hadoopConf, conf } = loadConfigs(io, flags.D ?? []);
     const target = parseHdfsPath(dirArg);
     const fsUri =
       target.scheme && target.authority ? `${target.scheme}://${target.authority}` : stagingFileSystemUri(hadoopConf, undefined);
-    const fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: simpleAuthUser(env), env, onRetry: retryLinesTo(io.stderr) });
-    close = () => fs.close();
+    fs = webHdfsClientFromConf(hadoopConf, { uri: fsUri, user: hadoopUser(env), env, onRetry: retryLinesTo(io.stderr) });
     // Only a relative directory needs the NameNode now (the home directory); everything local is checked first.
     const relative = target.scheme === undefined && !dirArg.startsWith('/');
     const dir = relative ? parseHdfsPath(dirArg, await fs.getHomeDirectory()).path : target.path;
@@ -64,6 +65,6 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     io.stderr.write(`loom upload-runtime: ${describeClusterError(err)}\n`);
     return err instanceof ConfigurationError ? 2 : 1;
   } finally {
-    close();
+    fs?.close();
   }
 }

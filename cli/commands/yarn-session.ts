@@ -71,9 +71,10 @@ function sessionCommand(io: ClusterCommandIo): Command {
 
 /** Runs one yarn-session invocation; returns the exit code. */
 export async function runYarnSession(argv: string[], io: ClusterCommandIo): Promise<number> {
-  const parsed = parseCommand<YarnSessionFlags>(sessionCommand(io), argv, FLINK_FLAGS);
+  const cmd = sessionCommand(io);
+  const parsed = parseCommand(cmd, argv, FLINK_FLAGS);
   if ('code' in parsed) return parsed.code;
-  const { flags } = parsed;
+  const flags = cmd.opts<YarnSessionFlags>();
   let ctx: DeployContext | undefined;
   try {
     // Every value is checked before anything is uploaded: a bad -jm fails here.

@@ -106,6 +106,13 @@ function action(opts: Map<string, string[]>, actions: string[], group: string): 
   return given[0];
 }
 
+/** The value of a 'one' option: a value of commas and blanks only leaves none (Hadoop's CLI: "Missing argument"). */
+function oneValue(opts: Map<string, string[]>, name: string): string {
+  const value = opts.get(name)?.[0];
+  if (value === undefined) throw new UsageError(`Missing argument for option -${name}`);
+  return value;
+}
+
 function enumValues<T extends string>(values: string[], valid: readonly T[], what: string): T[] {
   try {
     return values.map((v) => parseEnumName(v, valid, what));
@@ -114,17 +121,17 @@ function enumValues<T extends string>(values: string[], valid: readonly T[], wha
   }
 }
 
-const GROUPS: Record<string, Group> = {
+const GROUPS: Readonly<Partial<Record<string, Group>>> = {
   application(args) {
     const opts = parseOptions(args, { list: 'flag', status: 'one', kill: 'one', appStates: 'list', appTypes: 'list', appTags: 'list' });
     const act = action(opts, ['list', 'status', 'kill'], 'application');
     // A malformed id is bad usage, refused before the ResourceManager is asked (Hadoop: ApplicationId.fromString).
     if (act === 'status') {
-      const appId = applicationIdOption(opts.get('status')![0], '-status');
+      const appId = applicationIdOption(oneValue(opts, 'status'), '-status');
       return (ctx) => applicationStatus(ctx, appId);
     }
     if (act === 'kill') {
-      const appId = applicationIdOption(opts.get('kill')![0], '-kill');
+      const appId = applicationIdOption(oneValue(opts, 'kill'), '-kill');
       return (ctx) => killApplication(ctx, appId);
     }
     const stateArgs = opts.get('appStates') ?? [];
@@ -148,7 +155,7 @@ const GROUPS: Record<string, Group> = {
     const states: readonly NodeState[] = opts.has('all')
       ? NODE_STATES
       : opts.has('states')
-        ? enumValues(opts.get('states')!, NODE_STATES, 'node state')
+        ? enumValues(opts.get('states') ?? [], NODE_STATES, 'node state')
         : ['RUNNING'];
     return (ctx) => listNodes(ctx, states);
   },
@@ -156,7 +163,7 @@ const GROUPS: Record<string, Group> = {
   queue(args) {
     const opts = parseOptions(args, { status: 'one' });
     action(opts, ['status'], 'queue');
-    return (ctx) => queueStatus(ctx, opts.get('status')![0]);
+    return (ctx) => queueStatus(ctx, oneValue(opts, 'status'));
   },
 };
 
@@ -257,7 +264,7 @@ async function killApplication(ctx: Ctx, appId: string): Promise<number> {
 }
 
 /** "1234 MB-seconds, 5 vcore-seconds" plus any other resource types, as Hadoop's StringHelper prints it. */
-function resourceSeconds(map: Record<string, number>, memory: number, vcores: number): string {
+function resourceSeconds(map: Readonly<Partial<Record<string, number>>>, memory: number, vcores: number): string {
   const parts = [`${map['memory-mb'] ?? memory} MB-seconds`, `${map.vcores ?? vcores} vcore-seconds`];
   for (const [name, value] of Object.entries(map)) if (name !== 'memory-mb' && name !== 'vcores') parts.push(`${value} ${name}-seconds`);
   return parts.join(', ');

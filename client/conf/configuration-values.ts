@@ -34,7 +34,8 @@ function bad(key: string, value: string, origin: string | undefined, expected: s
 function parseInteger(text: string): bigint | undefined {
   const m = /^([+-]?)(?:0[xX]([0-9A-Fa-f]+)|([0-9]+))$/.exec(text);
   if (!m) return undefined;
-  const magnitude = m[2] !== undefined ? BigInt('0x' + m[2]) : BigInt(m[3]);
+  const hex = m.at(2);
+  const magnitude = hex !== undefined ? BigInt(`0x${hex}`) : BigInt(m[3]);
   return m[1] === '-' ? -magnitude : magnitude;
 }
 

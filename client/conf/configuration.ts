@@ -255,7 +255,8 @@ function safeUserName(): string | undefined {
 
 function escapeXml(key: string, text: string): string {
   for (const ch of text) {
-    const code = ch.codePointAt(0)!;
+    // `ch` is one whole code point (iterating a string yields them), so there is always one to read.
+    const code = ch.codePointAt(0) ?? 0;
     if (!isXmlChar(code)) {
       throw new ConfigurationError(
         `${key}: the value contains character U+${code.toString(16).padStart(4, '0')}, which XML 1.0 cannot represent`,

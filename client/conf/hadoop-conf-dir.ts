@@ -24,7 +24,8 @@ export interface HadoopConfDir {
 /** The directory to read, or undefined when nothing names one. */
 export function findHadoopConfDir(env: Env, explicit?: { dir: string | undefined; namedBy: string }): HadoopConfDir | undefined {
   const set = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
-  if (explicit && set(explicit.dir)) return { dir: explicit.dir!, namedBy: explicit.namedBy };
+  const explicitDir = explicit && set(explicit.dir);
+  if (explicit && explicitDir) return { dir: explicitDir, namedBy: explicit.namedBy };
   const hadoopConfDir = set(env.HADOOP_CONF_DIR);
   if (hadoopConfDir) return { dir: hadoopConfDir, namedBy: 'HADOOP_CONF_DIR' };
   const yarnConfDir = set(env.YARN_CONF_DIR);

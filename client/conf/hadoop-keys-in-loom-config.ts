@@ -12,8 +12,9 @@ export function applyHadoopKeys(loomConf: LoomConfig, hadoopConf: Configuration)
   let applied = 0;
   for (const key of loomConf.keys()) {
     const kind = classifyKey(key);
-    if (kind.kind !== 'hadoop') continue;
-    hadoopConf.set(kind.hadoopKey, loomConf.getString(key)!, loomConf.sourceOf(key) ?? 'loom configuration');
+    const value = loomConf.getString(key);
+    if (kind.kind !== 'hadoop' || value === undefined) continue;
+    hadoopConf.set(kind.hadoopKey, value, loomConf.sourceOf(key) ?? 'loom configuration');
     applied++;
   }
   return applied;

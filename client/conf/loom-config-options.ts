@@ -14,7 +14,7 @@ export interface LoomOption<T> {
   fallbackKeys?: readonly string[];
   defaultValue: T;
   /** Parse a written value; throws a ConfigurationError that names the key and an example. */
-  parse(value: string, origin?: string): T;
+  parse: (value: string, origin?: string) => T;
   /** The default as it would be written in loom.yaml (absent for options without a default). */
   defaultText?: string;
 }
@@ -68,7 +68,7 @@ function stringOption(key: string, description: string, defaultValue?: string): 
 function enumOption<V extends string>(
   key: string,
   defaultValue: V,
-  values: Record<string, V>,
+  values: Readonly<Partial<Record<string, V>>>,
   description: string,
   fallbackKeys?: string[],
 ): LoomOption<V> {

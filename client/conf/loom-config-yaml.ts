@@ -24,7 +24,7 @@ export interface YamlReadResult {
 export function readLoomYaml(text: string, fileName: string): YamlReadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const first = doc.errors[0];
+  const first = doc.errors.at(0);
   if (first) {
     const { line, col } = lines.linePos(first.pos[0]);
     const reason = first.message.replace(/ at line \d+, column \d+[\s\S]*$/, '');

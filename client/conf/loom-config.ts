@@ -41,7 +41,9 @@ export class LoomConfig {
   /** The loom.yaml that was read, if any. */
   file: string | undefined;
 
-  private constructor() {}
+  private constructor() {
+    // Made by LoomConfig.empty() and LoomConfig.load().
+  }
 
   static empty(): LoomConfig {
     return new LoomConfig();

@@ -23,5 +23,5 @@ export function loomYamlTemplate(options: readonly LoomOption<unknown>[] = ALL_L
 
 /** YAML would read some texts as another type or as syntax (e.g. `none`, `1:2`, a leading `*`). */
 function quoteIfNeeded(text: string): string {
-  return /^[A-Za-z0-9._\/-]+$/.test(text) ? text : JSON.stringify(text);
+  return /^[A-Za-z0-9._/-]+$/.test(text) ? text : JSON.stringify(text);
 }

@@ -20,16 +20,16 @@ const MiB = 1024 * 1024;
 const UNIT_FACTORS: Record<MemoryUnit, number> = { b: 1, k: 1024, m: MiB, g: 1024 * MiB, t: 1024 * 1024 * MiB };
 
 /** Every spelling accepted, lower-case, mapped to its unit. */
-const UNIT_SPELLINGS: Record<string, MemoryUnit> = {};
-for (const [unit, words] of Object.entries({
-  b: ['b', 'byte', 'bytes'],
-  k: ['k', 'kb', 'kib', 'kibibyte', 'kibibytes'],
-  m: ['m', 'mb', 'mib', 'mebibyte', 'mebibytes'],
-  g: ['g', 'gb', 'gib', 'gibibyte', 'gibibytes'],
-  t: ['t', 'tb', 'tib', 'tebibyte', 'tebibytes'],
-}) as [MemoryUnit, string[]][]) {
-  for (const w of words) UNIT_SPELLINGS[w] = unit;
-}
+const SPELLINGS_BY_UNIT: readonly (readonly [MemoryUnit, readonly string[]])[] = [
+  ['b', ['b', 'byte', 'bytes']],
+  ['k', ['k', 'kb', 'kib', 'kibibyte', 'kibibytes']],
+  ['m', ['m', 'mb', 'mib', 'mebibyte', 'mebibytes']],
+  ['g', ['g', 'gb', 'gib', 'gibibyte', 'gibibytes']],
+  ['t', ['t', 'tb', 'tib', 'tebibyte', 'tebibytes']],
+];
+const UNIT_SPELLINGS: ReadonlyMap<string, MemoryUnit> = new Map(
+  SPELLINGS_BY_UNIT.flatMap(([unit, words]) => words.map((word) => [word, unit] as const)),
+);
 
 export interface ParseMemorySizeOptions {
   /** The option or flag being read, named in errors (`jobmanager.memory.process.size`, `-jm`). */
@@ -54,7 +54,7 @@ export function parseMemorySize(value: string | number, opts: ParseMemorySizeOpt
   const text = String(value).trim();
   const m = /^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*([a-zA-Z]*)$/.exec(text);
   const unitWord = m?.[2]?.toLowerCase() ?? '';
-  const unit = unitWord === '' ? (opts.defaultUnit ?? 'm') : UNIT_SPELLINGS[unitWord];
+  const unit = unitWord === '' ? (opts.defaultUnit ?? 'm') : UNIT_SPELLINGS.get(unitWord);
   if (!m || unit === undefined) {
     const problem = !m ? 'is not a memory size' : `has an unknown unit "${m[2]}"`;
     throw memoryError(text, opts, problem);

@@ -61,7 +61,7 @@ function resolveUri(conf: Configuration, uri: string | undefined): ParsedUri {
   if (parsed.authority === '') {
     // hdfs:///path takes its NameNode from fs.defaultFS when the schemes agree, as Hadoop's FileSystem does.
     const fallback = fromDefault ? undefined : parseUri(defaultFs, 'fs.defaultFS');
-    if (fallback && fallback.scheme === parsed.scheme && fallback.authority !== '') return fallback;
+    if (fallback?.scheme === parsed.scheme && fallback.authority !== '') return fallback;
     throw new ConfigurationError(
       `${fromDefault ? `fs.defaultFS=${defaultFs}` : uri} names no NameNode host (expected ${parsed.scheme}://host:port/...)`,
     );
@@ -72,7 +72,7 @@ function resolveUri(conf: Configuration, uri: string | undefined): ParsedUri {
 function parseUri(text: string, what: string): ParsedUri {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?/.exec(text);
   if (!m) throw new ConfigurationError(`${what} ${JSON.stringify(text)} is not a URI (expected scheme://host:port/path)`);
-  return { scheme: m[1].toLowerCase(), authority: m[2] ?? '' };
+  return { scheme: m[1].toLowerCase(), authority: m.at(2) ?? '' };
 }
 
 /** The authority is an HA/federated nameservice when it has no port and is listed in dfs.nameservices. */

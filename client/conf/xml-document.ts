@@ -33,7 +33,13 @@ export class XmlSyntaxError extends Error {
   }
 }
 
-const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const PREDEFINED_ENTITIES: ReadonlyMap<string, string> = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 const NAME_START = /[A-Za-z_:\u00C0-\uFFFF]/;
 const NAME_CHAR = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
 
@@ -184,7 +190,7 @@ class XmlReader {
   private content(parent: string, parentLine: number): XmlNode[] {
     const children: XmlNode[] = [];
     const pushText = (text: string, line: number) => {
-      const last = children[children.length - 1];
+      const last = children.at(-1);
       if (last?.kind === 'text') last.text += text;
       else children.push({ kind: 'text', text, line });
     };
@@ -225,10 +231,12 @@ class XmlReader {
     return raw.replace(/&([^;&\s]*);?/g, (whole, ref: string, offset: number) => {
       const line = startLine + (raw.slice(0, offset).match(/\n/g)?.length ?? 0);
       if (!whole.endsWith(';')) this.fail(`"&" not part of an entity reference (write &amp;): ${JSON.stringify(whole)}`, line);
-      if (ref in PREDEFINED_ENTITIES) return PREDEFINED_ENTITIES[ref];
+      const predefined = PREDEFINED_ENTITIES.get(ref);
+      if (predefined !== undefined) return predefined;
       const numeric = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(ref);
       if (!numeric) this.fail(`unknown entity &${ref}; (only &lt; &gt; &amp; &quot; &apos; and &#N; are defined)`, line);
-      const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
+      const hex = numeric.at(1);
+      const code = hex !== undefined ? parseInt(hex, 16) : parseInt(numeric[2], 10);
       if (!isXmlChar(code)) this.fail(`character reference &${ref}; is not a legal XML character`, line);
       return String.fromCodePoint(code);
     });

@@ -7,6 +7,7 @@
 //
 // Each task's stdout/stderr go to its container log dir; one line per task goes to our stdout.
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Configuration } from '../../client/conf/configuration.js';
 import { AMRMClient } from '../../client/hadoop/yarn/amrm-client.js';
 import { buildContainerLaunchContext } from '../../client/hadoop/yarn/container-launch-context.js';
@@ -32,8 +33,6 @@ function parseArgs(argv: string[]): Args {
   if (!Number.isInteger(memoryMb) || memoryMb < 1) throw new Error(`--memory needs a positive integer (MB), got ${value('--memory')}`);
   return { command, containers, memoryMb };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));

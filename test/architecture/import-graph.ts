@@ -20,7 +20,7 @@ export function importEdges(root: string, dirs: readonly string[]): ImportEdge[]
     for (const file of walk(join(root, dir))) {
       const from = relative(root, file).split('\\').join('/');
       for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-        const spec = m[1] ?? m[2] ?? m[3];
+        const spec = m.at(1) ?? m.at(2) ?? m.at(3);
         if (spec === undefined) continue;
         if (spec.startsWith('.'))
           edges.push({ from, to: posix.normalize(posix.join(posix.dirname(from), spec)).replace(/\.js$/, '.ts'), relative: true });

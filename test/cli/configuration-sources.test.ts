@@ -127,7 +127,7 @@ describe("Loom's own configuration sources", () => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let err = '';
-    stderr.on('data', (d) => (err += d));
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
     const cwd = dirs.make();
     const code = await fn(argv, { stdout, stderr, env: { HADOOP_USER_NAME: 'alice', ...env }, cwd });
     return { code, err };

@@ -29,27 +29,39 @@ export interface ComposeService {
 
 /** Reads a compose file; `<<:` merge keys (x- anchors) are applied, as Compose does. */
 export function readComposeFile(path: string): Map<string, ComposeService> {
-  const doc = parse(readFileSync(path, 'utf8'), { merge: true }) as { services?: Record<string, Record<string, unknown>> };
-  if (!doc?.services) throw new Error(`${path} has no services`);
+  const doc: unknown = parse(readFileSync(path, 'utf8'), { merge: true });
+  const services = isRecord(doc) ? doc.services : undefined;
+  if (!isRecord(services)) throw new Error(`${path} has no services`);
   const out = new Map<string, ComposeService>();
-  for (const [name, s] of Object.entries(doc.services)) {
+  for (const [name, s] of Object.entries(services)) {
+    if (!isRecord(s)) throw new Error(`${path}: service ${name} is not a mapping`);
     out.set(name, {
       name,
       hostname: typeof s.hostname === 'string' ? s.hostname : undefined,
       image: typeof s.image === 'string' ? s.image : undefined,
       command: Array.isArray(s.command) ? s.command.map(String) : typeof s.command === 'string' ? s.command.split(/\s+/) : [],
-      mounts: ((s.volumes as unknown[]) ?? []).map((v) => parseMount(name, v)),
-      ports: ((s.ports as unknown[]) ?? []).flatMap((p) => parsePorts(name, p)),
+      mounts: listOf(s.volumes).map((v) => parseMount(name, v)),
+      ports: listOf(s.ports).flatMap((p) => parsePorts(name, p)),
     });
   }
   return out;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A YAML sequence, or none when the key is absent. */
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
 function parseMount(service: string, spec: unknown): BindMount {
   if (typeof spec !== 'string') throw new Error(`service ${service}: only short volume syntax is read here, got ${JSON.stringify(spec)}`);
-  const [source, target, mode] = spec.split(':');
+  const [source, target] = spec.split(':');
+  const mode = spec.split(':').at(2) ?? '';
   if (!source || !target) throw new Error(`service ${service}: volume ${spec} is not source:target[:mode]`);
-  return { source, target, readOnly: (mode ?? '').split(',').includes('ro') };
+  return { source, target, readOnly: mode.split(',').includes('ro') };
 }
 
 /** `[ip:]hostPort[-end]:containerPort[-end][/proto]`, one entry per port of a range. */
@@ -69,6 +81,7 @@ function range(service: string, text: string): number[] {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
   if (!m) throw new Error(`service ${service}: ${text} is not a port or port range`);
   const first = Number(m[1]);
-  const last = m[2] === undefined ? first : Number(m[2]);
+  const lastText = m.at(2);
+  const last = lastText === undefined ? first : Number(lastText);
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }

@@ -18,6 +18,7 @@ beforeAll(async () => {
   });
 }, 60_000);
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined when beforeAll failed before assigning it
   await kit?.stop();
 });
 

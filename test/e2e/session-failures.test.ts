@@ -36,7 +36,7 @@ describe('failures in a Loom session', () => {
     const gate = join(kit.dir, 'gate-open');
     const run = kit.spawnLoom(['run', '-c', 'gated', '-p', '4', JOBS, gate]);
     const running = await kit.waitFor('4 tasks running on 2 TaskExecutors', async () => {
-      const [job] = await rest.listJobs();
+      const job = (await rest.listJobs()).at(0);
       const details = job && (await rest.getJob(job.id));
       return details && details.tasks.every((t) => t.state === 'RUNNING') && new Set(details.tasks.map((t) => t.taskExecutorId)).size === 2
         ? details

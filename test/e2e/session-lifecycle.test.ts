@@ -59,7 +59,7 @@ describe('a Loom session on the mini cluster', () => {
     const gate = join(kit.dir, 'gate-open');
     const firstRun = kit.spawnLoom(['run', '-c', 'gated', '-p', '4', JOBS, gate]);
     await kit.waitFor('4 tasks running on 2 TaskExecutors', async () => {
-      const [job] = await rest.listJobs();
+      const job = (await rest.listJobs()).at(0);
       const details = job && (await rest.getJob(job.id));
       return details && details.tasks.every((t) => t.state === 'RUNNING') && new Set(details.tasks.map((t) => t.taskExecutorId)).size === 2;
     });

@@ -44,6 +44,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined when beforeAll failed before assigning it
   await kit?.stop();
 });
 

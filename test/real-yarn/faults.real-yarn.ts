@@ -23,6 +23,7 @@ describe.skipIf(missing !== undefined)('faults on real YARN', () => {
   });
   afterAll(async () => {
     console.log(summary.join('\n'));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined when beforeAll failed before assigning it
     await kit?.stop();
   });
 

@@ -64,6 +64,7 @@ describe.skipIf(missing !== undefined)("Apache Hadoop's clients against the mini
     if (existsSync(log4j)) await copyFile(log4j, join(cluster.confDir, 'log4j.properties'));
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined when beforeAll failed before assigning it
     await cluster?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

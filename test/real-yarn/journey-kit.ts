@@ -78,6 +78,7 @@ export function useJourneys(prepare?: (j: Journeys) => Promise<void>): Journeys 
   });
   afterAll(async () => {
     console.log(j.summary.join('\n'));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined when beforeAll failed before assigning it
     await j.kit?.stop();
   });
   return j;

@@ -39,6 +39,7 @@ export function readFixture(...parts: string[]): Buffer {
   return readFileSync(fixturePath(...parts));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- recorded JSON: the test names the shape it reads
 export function readFixtureJson<T = any>(...parts: string[]): T {
   return JSON.parse(readFileSync(fixturePath(...parts), 'utf8')) as T;
 }

@@ -28,6 +28,13 @@ export interface ParsedOptions {
   values: Map<string, string>;
 }
 
+/** Takes the first argument out of `args`, where parseCommandFormat has checked that there is one. */
+export function shiftArgument(args: string[]): string {
+  const first = args.shift();
+  if (first === undefined) throw new ShellUsageError('Not enough arguments: expected 1 but got 0');
+  return first;
+}
+
 /** Removes the options from `args` (in place, as CommandFormat.parse does) and returns them. */
 export function parseCommandFormat(args: string[], spec: CommandFormatSpec): ParsedOptions {
   const flags = new Set<string>();
@@ -47,9 +54,10 @@ export function parseCommandFormat(args: string[], spec: CommandFormatSpec): Par
     } else if (spec.valued?.includes(opt)) {
       args.splice(pos, 1);
       // CommandFormat takes the next word as the value only when it is no option and enough arguments remain.
-      let value = '';
-      if (pos < args.length && args.length > spec.min && !args[pos].startsWith('-')) value = args.splice(pos, 1)[0]!;
-      values.set(opt, value);
+      const next = args.at(pos);
+      const takesNext = next !== undefined && args.length > spec.min && !next.startsWith('-');
+      if (takesNext) args.splice(pos, 1);
+      values.set(opt, takesNext ? next : '');
     } else if (spec.unsupported && opt in spec.unsupported) {
       throw unsupportedFlag(spec.command, arg, spec.unsupported[opt]);
     } else if (spec.ignoreUnknown) {

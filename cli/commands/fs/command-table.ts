@@ -45,7 +45,7 @@ export interface CommandEntry {
 }
 
 /** Keyed by the command without its dash, sorted as `hdfs dfs` lists them. */
-export const COMMANDS: Record<string, CommandEntry> = {
+export const COMMANDS: Readonly<Partial<Record<string, CommandEntry>>> = {
   appendToFile: {
     usage: APPEND_USAGE,
     description: 'append local files (or stdin, "-") to an HDFS file',
@@ -90,7 +90,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
 };
 
 /** `hdfs dfs` commands loom fs does not have, with what to use instead when there is something. */
-export const NOT_IN_LOOM: Record<string, string | undefined> = {
+export const NOT_IN_LOOM: Readonly<Record<string, string | undefined>> = {
   lsr: 'use -ls -R',
   rmr: 'use -rm -r',
   dus: 'use -du -s',
@@ -112,7 +112,7 @@ export const NOT_IN_LOOM: Record<string, string | undefined> = {
   renameSnapshot: undefined,
 };
 
-export function usageLine(name: string): string {
-  const entry = COMMANDS[name];
+/** The command and its usage, as `hdfs dfs -usage` prints it. */
+export function usageLine(name: string, entry: CommandEntry): string {
   return `-${name} ${entry.usage}`;
 }

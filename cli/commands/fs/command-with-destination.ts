@@ -38,20 +38,17 @@ export abstract class CommandWithDestination extends FsCommand {
 
   /** CommandWithDestination.getRemoteDestination: the last argument, glob-expanded to one HDFS path (default "."). */
   protected async remoteDestination(args: string[]): Promise<void> {
-    if (args.length < 2) {
-      this.dst = (await this.shell.expand('.'))[0]!;
-      return;
-    }
-    const typed = args.pop()!;
+    const typed = (args.length < 2 ? undefined : args.pop()) ?? '.';
     const items = await this.shell.expand(typed);
-    if (items.length === 0) throw pathNotFound(typed);
+    const dst = items.at(0);
+    if (dst === undefined) throw pathNotFound(typed);
     if (items.length > 1) throw new PathError(typed, 'Too many matches');
-    this.dst = items[0]!;
+    this.dst = dst;
   }
 
   /** CommandWithDestination.getLocalDestination: the last argument as a local path (default "."). */
   protected async localDestination(args: string[]): Promise<void> {
-    this.dst = await this.shell.localPathData(args.length < 2 ? '.' : args.pop()!);
+    this.dst = await this.shell.localPathData((args.length < 2 ? undefined : args.pop()) ?? '.');
   }
 
   protected override async processArguments(items: PathData[]): Promise<void> {
@@ -93,7 +90,7 @@ export abstract class CommandWithDestination extends FsCommand {
   }
 
   protected async processPathTo(src: PathData, target: PathData): Promise<void> {
-    if (src.status!.type === 'SYMLINK') throw new PathError(src.display, 'Operation not supported');
+    if (src.existingStatus.type === 'SYMLINK') throw new PathError(src.display, 'Operation not supported');
     if (src.isFile) await this.copyFileToTarget(src, target);
     else if (src.isDirectory && !this.recursive) throw pathIsDirectory(src.display);
   }
@@ -128,7 +125,7 @@ export abstract class CommandWithDestination extends FsCommand {
   }
 
   protected async copyFileToTarget(src: PathData, target: PathData): Promise<void> {
-    await this.copyStreamToTarget(await src.fs.openRead(src.path), target, src.status!.length, src.name);
+    await this.copyStreamToTarget(await src.fs.openRead(src.path), target, src.existingStatus.length, src.name);
     await this.preserveAttributes(src, target);
   }
 
@@ -138,11 +135,12 @@ export abstract class CommandWithDestination extends FsCommand {
       throw pathExists(target.display, target.isDirectory ? undefined : this.overwriteHint());
     }
     const temp = this.direct ? target : target.suffix('._COPYING_');
+    const onProgress = this.onProgress;
     try {
       await target.fs.write(temp.path, body, {
         overwrite: true,
         ...(length !== undefined ? { contentLength: length } : {}),
-        ...(this.onProgress ? { onProgress: (sent: number) => this.onProgress!(sent, length ?? sent, name) } : {}),
+        ...(onProgress ? { onProgress: (sent: number) => onProgress(sent, length ?? sent, name) } : {}),
       });
       if (!this.direct) await this.renameIntoPlace(temp, target);
     } catch (err) {
@@ -159,7 +157,7 @@ export abstract class CommandWithDestination extends FsCommand {
   }
 
   protected async preserveAttributes(src: PathData, target: PathData): Promise<void> {
-    const s = src.status!;
+    const s = src.existingStatus;
     const fs: ShellFs = target.fs;
     if (this.preserve.has('TIMESTAMPS')) await fs.setTimes(target.path, s.modificationTime, s.accessTime);
     if (this.preserve.has('OWNERSHIP')) await fs.setOwner(target.path, s.owner, s.group);

@@ -35,8 +35,9 @@ export class PutCommand extends CommandWithDestination {
     await this.remoteDestination(args);
     this.recursive = true;
     if (this.shell.io.stderr.isTTY) {
-      this.bar = progressBar(this.shell.io.stderr);
-      this.onProgress = (sent, total, name) => this.bar!.update(sent, total, name);
+      const bar = progressBar(this.shell.io.stderr);
+      this.bar = bar;
+      this.onProgress = (sent, total, name) => bar.update(sent, total, name);
     }
   }
 
@@ -106,7 +107,7 @@ export class CpCommand extends CommandWithDestination {
         this.setPreserve(true);
         return;
       }
-      const byLetter: Record<string, PreservedAttribute> = { t: 'TIMESTAMPS', o: 'OWNERSHIP', p: 'PERMISSION' };
+      const byLetter: Partial<Record<string, PreservedAttribute>> = { t: 'TIMESTAMPS', o: 'OWNERSHIP', p: 'PERMISSION' };
       for (const letter of arg.slice(2)) {
         const attribute = byLetter[letter.toLowerCase()];
         if (attribute) this.preserve.add(attribute);

@@ -79,11 +79,10 @@ export class RmdirCommand extends FsCommand {
 
   protected async processPath(item: PathData): Promise<void> {
     if (!item.isDirectory) throw pathIsNotDirectory(item.display);
-    let empty = true;
-    for await (const _ of item.fs.list(item.path)) {
-      empty = false;
-      break;
-    }
+    // One entry is enough to know: the rest of the listing is never asked for.
+    const entries = item.fs.list(item.path)[Symbol.asyncIterator]();
+    const empty = (await entries.next()).done === true;
+    await entries.return?.();
     if (!empty) {
       if (!this.ignoreNonEmpty) throw pathIsNotEmptyDirectory(item.display);
       return;

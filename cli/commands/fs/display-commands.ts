@@ -111,6 +111,6 @@ export class ChecksumCommand extends FsCommand {
     const c = await this.shell.client.getFileChecksum(item.path);
     // The JSON's hex may run past the checksum; Hadoop prints `length` bytes (byteToHexString(bytes, 0, length)).
     const line = `${item.display}\t${c.algorithm}\t${c.bytes.slice(0, c.length * 2)}`;
-    await this.shell.out(this.showBlockSize ? `${line}\tBlockSize=${item.status!.blockSize}\n` : `${line}\n`);
+    await this.shell.out(this.showBlockSize ? `${line}\tBlockSize=${item.existingStatus.blockSize}\n` : `${line}\n`);
   }
 }

@@ -83,7 +83,8 @@ export abstract class FsCommand {
     await this.processPaths(undefined, [item]);
   }
 
-  protected async processNonexistentPath(item: PathData): Promise<void> {
+  /** Command.processNonexistentPath; a command that checks nothing remote may answer at once (void). */
+  protected processNonexistentPath(item: PathData): Promise<void> | void {
     throw pathNotFound(item.display);
   }
 
@@ -92,7 +93,6 @@ export abstract class FsCommand {
       try {
         await this.processPath(item);
         if (this.recursive && this.isPathRecursable(item)) await this.recursePath(item);
-        await this.postProcessPath(item);
       } catch (err) {
         if (err instanceof ShellUsageError) throw err;
         this.displayError(err);
@@ -104,9 +104,8 @@ export abstract class FsCommand {
     return item.isDirectory;
   }
 
-  protected abstract processPath(item: PathData): Promise<void>;
-
-  protected async postProcessPath(_item: PathData): Promise<void> {}
+  /** Command.processPath, awaited; a command that checks nothing remote may answer at once (void). */
+  protected abstract processPath(item: PathData): Promise<void> | void;
 
   /** Whether children are listed whole and sorted by path before being processed (else streamed in listing order). */
   protected isSorted(): boolean {

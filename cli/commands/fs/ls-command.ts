@@ -83,7 +83,7 @@ export class LsCommand extends FsCommand {
       await this.shell.out(`${item.display}\n`);
       return;
     }
-    const s = item.status!;
+    const s = item.existingStatus;
     const time = this.useAtime ? s.accessTime : s.modificationTime;
     const columns = [
       `${s.type === 'DIRECTORY' ? 'd' : '-'}${permissionString(s.permission)}${s.aclBit ? '+' : ' '}`,
@@ -102,7 +102,7 @@ export class LsCommand extends FsCommand {
 
   private async adjustColumnWidths(items: PathData[]): Promise<void> {
     for (const item of items) {
-      const s = item.status!;
+      const s = item.existingStatus;
       this.maxRepl = Math.max(this.maxRepl, String(s.replication).length);
       this.maxLen = Math.max(this.maxLen, String(s.length).length);
       this.maxOwner = Math.max(this.maxOwner, s.owner.length);
@@ -123,10 +123,10 @@ export class LsCommand extends FsCommand {
   private compare(a: PathData, b: PathData): number {
     const sign = this.reverse ? -1 : 1;
     if (this.byTime) {
-      const time = (p: PathData) => (this.useAtime ? p.status!.accessTime : p.status!.modificationTime);
+      const time = (p: PathData) => (this.useAtime ? p.existingStatus.accessTime : p.existingStatus.modificationTime);
       return Math.sign(time(b) - time(a)) * sign;
     }
-    if (this.bySize) return Math.sign(b.status!.length - a.status!.length) * sign;
+    if (this.bySize) return Math.sign(b.existingStatus.length - a.existingStatus.length) * sign;
     return comparePaths(a, b) * sign;
   }
 }

@@ -18,7 +18,7 @@ export class MkdirCommand extends FsCommand {
     this.createParents = flags.has('p');
   }
 
-  protected async processPath(item: PathData): Promise<void> {
+  protected processPath(item: PathData): void {
     if (!item.isDirectory) throw pathIsNotDirectory(item.display);
     if (!this.createParents) throw pathExists(item.display);
   }

@@ -7,6 +7,7 @@
  * authority when typed with them); a missing path as typed; children as the parent's string
  * plus "/" and their name (only the name under ".").
  */
+import { pathNotFound } from './shell-errors.js';
 import type { ShellFs, ShellStatus } from './shell-fs.js';
 
 export class PathData {
@@ -18,6 +19,12 @@ export class PathData {
     readonly path: string,
     public status: ShellStatus | undefined,
   ) {}
+
+  /** The status of a path the command found to exist (Hadoop's PathData.stat); a missing one is "No such file or directory". */
+  get existingStatus(): ShellStatus {
+    if (this.status === undefined) throw pathNotFound(this.display);
+    return this.status;
+  }
 
   get exists(): boolean {
     return this.status !== undefined;

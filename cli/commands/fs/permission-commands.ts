@@ -4,7 +4,7 @@
  * (SETPERMISSION / SETOWNER), a failure names the path and the NameNode's reason.
  */
 import { ChmodMode } from './chmod-mode.js';
-import { parseCommandFormat, UNLIMITED } from './command-format.js';
+import { parseCommandFormat, shiftArgument, UNLIMITED } from './command-format.js';
 import { FsCommand } from './fs-command.js';
 import { FsShellContext } from './fs-shell-context.js';
 import type { PathData } from './path-data.js';
@@ -24,7 +24,7 @@ export class ChmodCommand extends FsCommand {
     // Unknown options stay in place, as in Hadoop: "-w" is the mode "remove write".
     const { flags } = parseCommandFormat(args, { command: '-chmod', min: 2, max: UNLIMITED, flags: ['R'], ignoreUnknown: true });
     this.recursive = flags.has('R');
-    const text = args.shift()!;
+    const text = shiftArgument(args);
     try {
       this.mode = new ChmodMode(text);
     } catch {
@@ -33,7 +33,7 @@ export class ChmodCommand extends FsCommand {
   }
 
   protected async processPath(item: PathData): Promise<void> {
-    const s = item.status!;
+    const s = item.existingStatus;
     const permission = this.mode.apply(s.permission, s.type === 'DIRECTORY');
     if (permission === s.permission) return;
     try {
@@ -51,19 +51,19 @@ export class ChownCommand extends FsCommand {
   protected processOptions(args: string[]): void {
     const { flags } = parseCommandFormat(args, { command: `-${this.name}`, min: 2, max: UNLIMITED, flags: ['R'] });
     this.recursive = flags.has('R');
-    this.parseOwnerGroup(args.shift()!);
+    this.parseOwnerGroup(shiftArgument(args));
   }
 
   protected parseOwnerGroup(text: string): void {
     const m = new RegExp(`^\\s*(${NAME}+)?([:](${NAME}*))?\\s*$`).exec(text);
     if (!m) throw new ShellUsageError(`'${text}' does not match expected pattern for [owner][:group].`);
-    this.owner = m[1];
-    this.group = m[3] ? m[3] : undefined;
+    this.owner = m.at(1);
+    this.group = m.at(3) || undefined;
     if (this.owner === undefined && this.group === undefined) throw new ShellUsageError(`'${text}' does not specify owner or group.`);
   }
 
   protected async processPath(item: PathData): Promise<void> {
-    const s = item.status!;
+    const s = item.existingStatus;
     const owner = this.owner === undefined || this.owner === s.owner ? undefined : this.owner;
     const group = this.group === undefined || this.group === s.group ? undefined : this.group;
     if (owner === undefined && group === undefined) return;

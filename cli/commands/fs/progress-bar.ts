@@ -9,7 +9,8 @@ export function progressBar(out: Writable): { update: (sent: number, total: numb
       const pct = total === 0 ? 100 : Math.min(100, Math.floor((sent / total) * 100));
       const width = 30;
       const filled = Math.round((pct / 100) * width);
-      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${mib(sent)}/${mib(total)} ${basename(name)}`;
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+      const line = `${bar} ${String(pct).padStart(3)}% ${mib(sent)}/${mib(total)} ${basename(name)}`;
       if (line !== last) out.write(`\r${line}\x1b[K`);
       last = line;
     },

@@ -4,7 +4,7 @@
  * "Replication <n> set: <path>" per file. -w (wait until the blocks have that many replicas)
  * needs block locations, which loom fs does not read: it is refused by name.
  */
-import { parseCommandFormat, UNLIMITED } from './command-format.js';
+import { parseCommandFormat, shiftArgument, UNLIMITED } from './command-format.js';
 import { FsCommand } from './fs-command.js';
 import type { PathData } from './path-data.js';
 import { PathError, ShellUsageError } from './shell-errors.js';
@@ -23,13 +23,13 @@ export class SetrepCommand extends FsCommand {
       unsupported: { w: 'waiting for the replicas needs block locations, which loom fs does not read' },
     });
     this.recursive = true;
-    this.replication = parseShort(args.shift()!);
+    this.replication = parseShort(shiftArgument(args));
     if (this.replication < 1) throw new ShellUsageError('replication must be >= 1');
   }
 
   protected async processPath(item: PathData): Promise<void> {
-    if (item.status!.type === 'SYMLINK') throw new PathError(item.display, 'Symlinks unsupported');
-    if (item.status!.type !== 'FILE') return;
+    if (item.existingStatus.type === 'SYMLINK') throw new PathError(item.display, 'Symlinks unsupported');
+    if (item.existingStatus.type !== 'FILE') return;
     try {
       await this.shell.client.setReplication(item.path, this.replication);
     } catch (err) {

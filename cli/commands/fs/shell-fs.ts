@@ -200,9 +200,8 @@ export class LocalShellFs implements ShellFs {
     return `file://${path}`;
   }
 
-  async absolute(typed: string): Promise<string> {
-    const abs = resolveLocal(typed);
-    return abs;
+  absolute(typed: string): Promise<string> {
+    return Promise.resolve(resolveLocal(typed));
   }
 
   parent(path: string): string {

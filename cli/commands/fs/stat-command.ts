@@ -4,7 +4,7 @@
  * %g group, %n name, %o block size, %r replication, %u owner, %x / %X access time, %y / %Y
  * modification time (date / ms). Any other `%c` prints `c`.
  */
-import { checkArgumentCount, parseCommandFormat, UNLIMITED } from './command-format.js';
+import { checkArgumentCount, parseCommandFormat, shiftArgument, UNLIMITED } from './command-format.js';
 import { FsCommand } from './fs-command.js';
 import type { PathData } from './path-data.js';
 import { octalDigits, permissionString } from './permission-string.js';
@@ -17,12 +17,12 @@ export class StatCommand extends FsCommand {
   protected processOptions(args: string[]): void {
     const { flags } = parseCommandFormat(args, { command: '-stat', min: 1, max: UNLIMITED, flags: ['R'] });
     this.recursive = flags.has('R');
-    if (args[0].includes('%')) this.format = args.shift()!;
+    if (args[0].includes('%')) this.format = shiftArgument(args);
     checkArgumentCount(args, 1, UNLIMITED);
   }
 
   protected async processPath(item: PathData): Promise<void> {
-    const s = item.status!;
+    const s = item.existingStatus;
     let line = '';
     for (let i = 0; i < this.format.length; i++) {
       const c = this.format[i];

@@ -3,7 +3,7 @@
  * when it does not (or the path is missing). -w and -r ask the NameNode (CHECKACCESS), as
  * FileSystem.access does.
  */
-import { parseCommandFormat } from './command-format.js';
+import { parseCommandFormat, shiftArgument } from './command-format.js';
 import { FsCommand } from './fs-command.js';
 import type { PathData } from './path-data.js';
 import { ShellUsageError } from './shell-errors.js';
@@ -18,11 +18,11 @@ export class TestCommand extends FsCommand {
     const { flags } = parseCommandFormat(args, { command: '-test', min: 1, max: 1, flags: ['e', 'd', 'f', 's', 'z', 'w', 'r'] });
     if (flags.size === 0) throw new ShellUsageError('No test flag given');
     if (flags.size > 1) throw new ShellUsageError('Only one test flag is allowed');
-    this.flag = [...flags][0]!;
+    this.flag = shiftArgument([...flags]);
   }
 
   protected async processPath(item: PathData): Promise<void> {
-    const s = item.status!;
+    const s = item.existingStatus;
     let holds: boolean;
     switch (this.flag) {
       case 'd':
@@ -49,7 +49,7 @@ export class TestCommand extends FsCommand {
     if (!holds) this.exitCode = 1;
   }
 
-  protected override async processNonexistentPath(): Promise<void> {
+  protected override processNonexistentPath(): void {
     this.exitCode = 1;
   }
 

@@ -25,7 +25,7 @@ export class TouchzCommand extends FsCommand {
 
   protected async processPath(item: PathData): Promise<void> {
     if (item.isDirectory) throw pathIsDirectory(item.display);
-    if (item.status!.length !== 0) throw new PathError(item.display, 'Not a zero-length file');
+    if (item.existingStatus.length !== 0) throw new PathError(item.display, 'Not a zero-length file');
     await createEmpty(item);
   }
 

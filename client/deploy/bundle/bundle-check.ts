@@ -87,7 +87,9 @@ async function layOut(packed: PackedBundle, userPath: string, work: string): Pro
     userRoot = dirname(userPath);
     await unpackSingle(packed.localFile, root, entryRel);
   } else {
-    entryRel = packed.description.entry!;
+    const { entry } = packed.description;
+    if (entry === undefined) throw new Error(`the packed bundle ${packed.localFile} is an archive that names no entry`);
+    entryRel = entry;
     userRoot = userPath.replace(/[/\\]+$/, '') || userPath;
     await unpackArchive(basename(packed.localFile), 'tar.gz', await readFile(packed.localFile), root);
   }
@@ -199,8 +201,8 @@ function loadInChild(layout: Layout, exportName: string | undefined, timeoutMs: 
             resolve({ kind: 'ok' });
             return;
           }
-          if (o.kind === 'missing-export') {
-            resolve({ kind: 'missing-export', name: o.name!, raw: said });
+          if (o.kind === 'missing-export' && o.name !== undefined) {
+            resolve({ kind: 'missing-export', name: o.name, raw: said });
             return;
           }
           resolve({ kind: 'load', ...(o.code ? { code: o.code } : {}), message: o.message ?? 'unknown', raw: said });
@@ -227,9 +229,10 @@ function loadInChild(layout: Layout, exportName: string | undefined, timeoutMs: 
 function syntaxErrorIn(stderr: string): Outcome | undefined {
   const lines = stderr.split('\n');
   const at = lines.findIndex((l) => /^\S+:\d+$/.test(l));
-  if (at < 0) return undefined;
-  const [, file, line] = /^(\S+):(\d+)$/.exec(lines[at])!;
-  const caret = lines[at + 2] !== undefined ? lines[at + 2].indexOf('^') : -1;
+  const location = at < 0 ? null : /^(\S+):(\d+)$/.exec(lines[at]);
+  if (!location) return undefined;
+  const [, file, line] = location;
+  const caret = lines.at(at + 2)?.indexOf('^') ?? -1;
   const error = lines.slice(at + 3).find((l) => /^\w*Error\b/.test(l));
   if (!error) return undefined;
   return { kind: 'syntax', file: file, line: Number(line), ...(caret >= 0 ? { column: caret + 1 } : {}), message: error, raw: stderr };
@@ -240,9 +243,7 @@ function lastErrorLine(stderr: string): string {
     stderr
       .split('\n')
       .filter((l) => /^\w*Error\b/.test(l))
-      .at(-1) ??
-    stderr.trim().split('\n')[0] ??
-    ''
+      .at(-1) ?? stderr.trim().split('\n')[0]
   );
 }
 

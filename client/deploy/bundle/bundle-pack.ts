@@ -29,7 +29,9 @@ export interface PackedBundle {
 }
 
 export interface PackBundleOptions {
-  /** Directory bundles: the module to import, relative to the directory. Default: package.json `exports`/`main`, then index.mjs, index.js. */
+  /**
+   * Directory bundles: the module to import, relative to the directory. Default: package.json `exports`/`main`, then index.mjs, index.js.
+   */
   entry?: string;
   /** Where the temporary archive goes (default: the OS temp dir). */
   tmpDir?: string;
@@ -59,7 +61,8 @@ async function packFile(path: string, size: number, opts: PackBundleOptions): Pr
     localFile: path,
     uploadName: `${basename(path, ext)}-${sha256.slice(0, 12)}${ext}`,
     sha256,
-    cleanup: async () => {},
+    // The user's own file: nothing to remove.
+    cleanup: () => Promise.resolve(),
   };
 }
 

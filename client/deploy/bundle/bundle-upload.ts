@@ -29,7 +29,7 @@ export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadedB
     if (err instanceof FileNotFoundError) return undefined;
     throw err;
   });
-  if (!status || status.type !== 'FILE' || status.length !== packed.description.size) {
+  if (status?.type !== 'FILE' || status.length !== packed.description.size) {
     const [staged] = await uploadToStaging({
       client,
       localPath: packed.localFile,

@@ -54,7 +54,7 @@ export function endedError(r: ApplicationReport, waitingFor: string): Applicatio
 
 /** Resolves with the report once the AM has registered; rejects if the application ends or time runs out. */
 export async function waitUntilAmRegistered(opts: WaitOptions): Promise<ApplicationReport> {
-  return poll(opts, 'its ApplicationMaster to register', async (r) => (amRegistered(r) ? r : undefined));
+  return poll(opts, 'its ApplicationMaster to register', (r) => Promise.resolve(amRegistered(r) ? r : undefined));
 }
 
 /**

@@ -17,6 +17,11 @@
  * work ended; the CLI runs what is registered when the client goes away (cli/client-exit.ts).
  */
 
+/** What a detached run calls where an attached one unregisters its cleanup: it registered none. */
+export function nothingToUnregister(): void {
+  // Detached work leaves nothing to undo when the client goes away.
+}
+
 /** Undoes one attached piece of work; resolves with what it did, in a few words each ("cancelled job <id>"). */
 export type ExitCleanup = (why: ClientExitReason) => Promise<string[]>;
 

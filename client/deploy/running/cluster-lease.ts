@@ -11,6 +11,7 @@ import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
 import { CLUSTER_LEASE_PATH, type ClusterLeaseJson } from '../../contracts/dispatcher-rest-types.js';
 import { locateAm } from './am-locator.js';
+import { noLog } from '../no-log.js';
 
 /** Records in the configuration the cluster ships with whether this client stays attached (and heartbeats). */
 export function markAttached(conf: LoomConfig, attached: boolean): void {
@@ -69,7 +70,7 @@ export class ClusterLease {
       throw new Error(`the client heartbeat timeout must be more than 0 ms; got ${opts.timeoutMs}`);
     this.baseUrl = opts.restUrl.replace(/\/+$/, '');
     this.intervalMs = Math.max(50, opts.intervalMs ?? Math.floor(opts.timeoutMs / 4));
-    this.log = opts.log ?? (() => {});
+    this.log = opts.log ?? noLog;
   }
 
   /** Sends the first heartbeat at once and keeps heartbeating until stop() or release(). */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DispatcherError, restCallFailed } from './dispatcher-error.js';
 import {
   TERMINAL_JOB_STATES,
@@ -32,7 +33,7 @@ export interface JobSummary {
   durationMs: number;
   parallelism: number;
   /** Tasks per lower-case state, and `total`. */
-  taskCounts: Record<string, number>;
+  taskCounts: Partial<Record<string, number>>;
 }
 
 export interface TaskView {
@@ -282,8 +283,4 @@ function connectionProblem(baseUrl: string, method: string, path: string, err: u
     return `cannot connect to the Loom dispatcher at ${baseUrl}: connection refused. Is the cluster still running? (yarn application -status <applicationId>)`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve the host of the Loom dispatcher at ${baseUrl} (${code})`;
   return `cannot reach the Loom dispatcher at ${baseUrl}: ${e.cause?.message ?? e.message}${code ? ` (${code})` : ''}`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -68,7 +68,10 @@ export async function stopPerJobCluster(
   }
 }
 
-/** An application cluster: stopped KILLED; the AM's shutdown cancels main()'s running jobs (cancelling them first would let main() fail the application). */
+/**
+ * An application cluster: stopped KILLED; the AM's shutdown cancels main()'s running jobs (cancelling them first would let main() fail the
+ * application).
+ */
 export function stopApplicationCluster(cluster: SessionCluster, lease: ClusterLease): ExitCleanup {
   return async (why) => {
     const running = await cluster.dispatcher.jobIds().then(

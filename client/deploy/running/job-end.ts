@@ -20,20 +20,24 @@ export function describeJobEnd(job: JobDetails, names: BundleNames = UPLOADED_NA
     const why = job.error ? ` (${firstLine(job.error)})` : '';
     return { summary: `job ${job.id} was cancelled${why}` };
   }
-  const failed = job.tasks.filter((t) => t.state === 'FAILED' && t.error);
+  const failed = job.tasks.filter((t): t is FailedTask => t.state === 'FAILED' && !!t.error);
+  const amError = job.error;
   const detail = [
-    ...failed.map((t) => `task ${t.index} (attempt ${t.attempt}): ${names.text(t.error!)}`),
-    ...(job.error && !failed.some((t) => job.error!.includes(t.error!)) ? [`the ApplicationMaster: ${names.text(job.error)}`] : []),
+    ...failed.map((t) => `task ${t.index} (attempt ${t.attempt}): ${names.text(t.error)}`),
+    ...(amError && !failed.some((t) => amError.includes(t.error)) ? [`the ApplicationMaster: ${names.text(amError)}`] : []),
   ].join('\n');
   const what = failed.length > 0 && (!job.error || /^tasks? \d/.test(job.error)) ? taskFailures(failed, names) : jobError(job.error, names);
   return { summary: `job ${job.id} ${job.state}: ${what}`, ...(detail ? { detail } : {}) };
 }
 
+/** A task that failed with an error. */
+type FailedTask = TaskView & { error: string };
+
 /** The first distinct task error, once, with every task that failed with it. */
-function taskFailures(failed: TaskView[], names: BundleNames): string {
+function taskFailures(failed: FailedTask[], names: BundleNames): string {
   const groups = new Map<string, TaskView[]>();
   for (const t of failed) {
-    const key = taskErrorLine(t.error!, names);
+    const key = taskErrorLine(t.error, names);
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   const [[line, tasks]] = [...groups] as [[string, TaskView[]]];
@@ -45,7 +49,10 @@ function taskFailures(failed: TaskView[], names: BundleNames): string {
   return `${which} failed: ${line}${others}`;
 }
 
-/** A task's error as one line: its message, and where in the user's own files (not their node_modules, when it passed through them) it was thrown. */
+/**
+ * A task's error as one line: its message, and where in the user's own files (not their node_modules, when it passed through them) it was
+ * thrown.
+ */
 export function taskErrorLine(error: string, names: BundleNames = UPLOADED_NAMES): string {
   const lines = error.split('\n');
   const message = names.text(lines.find((l) => l.trim() !== '' && !isFrame(l)) ?? lines[0]);
@@ -53,7 +60,7 @@ export function taskErrorLine(error: string, names: BundleNames = UPLOADED_NAMES
     .filter(isFrame)
     .map(frameLocation)
     .filter((loc): loc is NonNullable<typeof loc> => loc !== undefined && isBundleRelative(loc.file));
-  const where = inBundle.find((loc) => !/(^|\/)node_modules\//.test(loc.file)) ?? inBundle[0];
+  const where = inBundle.find((loc) => !/(^|\/)node_modules\//.test(loc.file)) ?? inBundle.at(0);
   return where ? `${message} (${names.path(where.file)}:${where.line}:${where.column})` : message;
 }
 

@@ -23,6 +23,7 @@ import { cancelSessionJob } from './exit-cleanups.js';
 import { amRecoveryTimeoutMs, followJob, type FollowedCluster } from './job-follow.js';
 import type { SessionCluster } from './session-cluster.js';
 import { jobsDir } from '../submit/staging-dir.js';
+import { noLog } from '../no-log.js';
 
 export function sessionJobSubmitter(
   ctx: DeployContext,
@@ -70,7 +71,7 @@ export class SessionSubmitter {
   constructor(
     private readonly cluster: FollowedCluster,
     readonly recoveryTimeoutMs: number,
-    private readonly log: (line: string) => void = () => {},
+    private readonly log: (line: string) => void = noLog,
   ) {}
 
   /** Resolves with the job's id once an AM (this attempt or the next) has it. */

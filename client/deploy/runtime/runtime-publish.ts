@@ -22,6 +22,7 @@ import { placeContentAddressed, statOrUndefined } from './runtime-content-upload
 import { formatManifest, MANIFEST_FILE_NAME, parseManifest, runtimeDirName, type RuntimeManifest } from './runtime-manifest.js';
 import type { UploadedFile } from './runtime-resources.js';
 import { qualifiedUri } from '../submit/staging-dir.js';
+import { noLog } from '../no-log.js';
 
 const FILE_PERMISSION = '644';
 const DIR_PERMISSION = '755';
@@ -59,7 +60,7 @@ export function providedLibDirsOption(published: Pick<PublishedRuntime, 'uri'>):
 
 export async function publishRuntime(opts: PublishRuntimeOptions): Promise<PublishedRuntime> {
   const { fs, dir } = opts;
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? noLog;
   const root = opts.loomRoot ?? loomInstallRoot();
   // Everything local first, the quick checks before the archive is built: a bad --node fails at once and before HDFS is touched.
   const node = await nodeBinaryForCluster({
@@ -153,7 +154,7 @@ async function existingManifest(fs: WebHdfsClient, path: string, uri: string): P
 async function checkComplete(fs: WebHdfsClient, path: string, uri: string, m: RuntimeManifest): Promise<void> {
   for (const f of m.files) {
     const st = await statOrUndefined(fs, joinHdfsPath(path, f.name));
-    if (!st || st.length !== f.size) {
+    if (st?.length !== f.size) {
       throw new RuntimePublishError(
         `${uri} is damaged: ${f.name} is ${st ? `${st.length} bytes, not ${f.size}` : 'missing'}; remove the directory if no application uses it, and run upload-runtime again`,
       );

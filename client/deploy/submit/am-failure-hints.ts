@@ -29,7 +29,7 @@ export function amFailureHints(diagnostics: string): string[] {
 function newestGlibc(text: string): string | undefined {
   const versions = [...text.matchAll(/\bGLIBC_(\d+)\.(\d+)(?:\.(\d+))?/g)].map((m) => ({
     name: m[0],
-    key: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)],
+    key: [Number(m[1]), Number(m[2]), Number(m.at(3) ?? 0)],
   }));
   versions.sort((a, b) => b.key[0] - a.key[0] || b.key[1] - a.key[1] || b.key[2] - a.key[2]);
   return versions[0]?.name;

@@ -66,7 +66,8 @@ export async function deployApplication(ctx: DeployContext, opts: ApplicationDep
       };
     },
   });
-  return { ...deployed, bundle: bundle! };
+  if (bundle === undefined) throw new Error(`the deployment of ${deployed.applicationId} staged no bundle`);
+  return { ...deployed, bundle };
 }
 
 function displayName(b: ProgramBundle): string {

@@ -208,7 +208,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
     timings.restReady = Date.now();
     return { ...result, report };
   } catch (err) {
-    await abandon(ctx, applicationId, stagingDir, submitted, err as Error);
+    await abandon(ctx, applicationId, stagingDir, submitted, err);
     throw err;
   } finally {
     await rm(local, { recursive: true, force: true });
@@ -263,13 +263,18 @@ function checkFits(conf: DeployContext['conf'], max: { memoryMb: number; vcores:
 }
 
 /** A failed deployment: kill what was submitted, remove what was uploaded; the original error wins. */
-async function abandon(ctx: DeployContext, applicationId: string, stagingDir: string, submitted: boolean, cause: Error): Promise<void> {
+async function abandon(ctx: DeployContext, applicationId: string, stagingDir: string, submitted: boolean, cause: unknown): Promise<void> {
   if (submitted) {
     await ctx.yarn
-      .killApplication(applicationId, { diagnostics: `Loom client gave up on the deployment: ${cause.message}`, timeoutMs: 10_000 })
-      .catch((err: Error) => ctx.log(`warning: could not kill ${applicationId}: ${err.message}`));
+      .killApplication(applicationId, { diagnostics: `Loom client gave up on the deployment: ${messageOf(cause)}`, timeoutMs: 10_000 })
+      .catch((err: unknown) => ctx.log(`warning: could not kill ${applicationId}: ${messageOf(err)}`));
   }
   await ctx.fs
     .delete(stagingDir, { recursive: true, ignoreMissing: true })
-    .catch((err: Error) => ctx.log(`warning: could not remove the staging dir ${stagingDir}: ${err.message}`));
+    .catch((err: unknown) => ctx.log(`warning: could not remove the staging dir ${stagingDir}: ${messageOf(err)}`));
+}
+
+/** An error's message, or the thrown value as text when it is no Error. */
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

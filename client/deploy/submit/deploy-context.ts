@@ -7,7 +7,8 @@ import type { Configuration } from '../../conf/configuration.js';
 import type { LoomConfig } from '../../conf/loom-config.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { WebHdfsClient } from '../../hadoop/hdfs/webhdfs-client.js';
-import { simpleAuthUser, webHdfsClientFromConf } from '../../hadoop/hdfs/webhdfs-client-from-conf.js';
+import { webHdfsClientFromConf } from '../../hadoop/hdfs/webhdfs-client-from-conf.js';
+import { hadoopUser } from '../../wire/security/hadoop-user.js';
 import { isRemoteException } from '../../wire/ipc/remote-exception.js';
 import { describeRetry, type RetryReporter } from '../../retry/retry-report.js';
 import { YarnClient } from '../../hadoop/yarn/yarn-client.js';
@@ -16,6 +17,7 @@ import { checkPropertiesFileLocation, sessionPropertiesPath } from './properties
 import { haStorageRoot } from '../../contracts/ha-store-layout.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
 import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
+import { noLog } from '../no-log.js';
 
 const APPLICATION_NOT_FOUND = 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException';
 
@@ -45,11 +47,11 @@ export class DeployContext {
     this.hadoopConf = opts.hadoopConf;
     this.conf = opts.conf;
     this.env = opts.env ?? process.env;
-    this.log = opts.log ?? (() => {});
+    this.log = opts.log ?? noLog;
     const location = LoomOptions.propertiesFileLocation.key;
     checkPropertiesFileLocation(this.conf.get(LoomOptions.propertiesFileLocation), this.conf.sourceOf(location));
     this.onRetry = (event) => this.log(describeRetry(event));
-    this.user = simpleAuthUser(this.env);
+    this.user = hadoopUser(this.env);
     this.fsUri = stagingFileSystemUri(this.hadoopConf, this.conf.get(LoomOptions.stagingDirectory));
     this.yarn = YarnClient.createFromConf(this.hadoopConf, { user: this.user, env: this.env, onRetry: this.onRetry });
     this.fs = this.webHdfs(this.fsUri);

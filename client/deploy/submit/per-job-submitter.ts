@@ -64,12 +64,14 @@ export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: 
       );
       const unregister = attachedWork.register(`job ${jobId}`, async (why) => {
         leaving = true;
-        if (!followed) {
+        let following = followed;
+        if (!following) {
           const stopped = await abandonDeployment(abort, deploying, `the cluster of job ${jobId}`, why);
           // Deployed just before the abort: followed by now.
-          if (!followed) return stopped;
+          following = await deploying.catch(() => undefined);
+          if (!following) return stopped;
         }
-        return stopPerJobCluster(followed.cluster, followed.lease, jobId, why);
+        return stopPerJobCluster(following.cluster, following.lease, jobId, why);
       });
       let cluster: SessionCluster;
       let lease: ClusterLease;

@@ -28,7 +28,10 @@ export async function deploySession(ctx: DeployContext, opts: DeploySessionOptio
   const deployed = await deployCluster(ctx, { ...opts, mode: 'session', defaultName: DEFAULT_SESSION_NAME, waitFor: 'rest' });
   const { applicationId, secret, report, stagingDir, timings } = deployed;
   const cluster = new SessionCluster(ctx, { applicationId, secret, report, stagingDir });
-  cluster.timings = { ...timings, amRegistered: timings.amRegistered!, restReady: timings.restReady! };
+  const { amRegistered, restReady } = timings;
+  if (amRegistered === undefined || restReady === undefined)
+    throw new Error(`the deployment of ${applicationId} did not wait for its REST API`);
+  cluster.timings = { ...timings, amRegistered, restReady };
   await writeSessionProperties(ctx.propertiesFile(), { applicationId, secret });
   return cluster;
 }

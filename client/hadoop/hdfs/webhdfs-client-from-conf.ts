@@ -3,10 +3,10 @@
  * given URI, HA nameservices, https) from client/conf, the user as Hadoop's SIMPLE auth picks it,
  * and the failover/timeout settings under their Hadoop names.
  */
-import { userInfo } from 'node:os';
 import type { Configuration } from '../../conf/configuration.js';
 import { webHdfsEndpoints } from '../../conf/namenode-addresses.js';
 import type { RetryReporter } from '../../retry/retry-report.js';
+import { hadoopUser } from '../../wire/security/hadoop-user.js';
 import { WebHdfsClient, type WebHdfsClientOptions } from './webhdfs-client.js';
 
 export interface WebHdfsClientFromConfOptions {
@@ -21,10 +21,6 @@ export interface WebHdfsClientFromConfOptions {
   onRetry?: RetryReporter;
 }
 
-/** SIMPLE auth identity as Hadoop's UserGroupInformation chooses it: HADOOP_USER_NAME, else the OS user. */
-export function simpleAuthUser(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HADOOP_USER_NAME || userInfo().username;
-}
 
 const MAX_ATTEMPTS_KEY = 'dfs.http.client.failover.max.attempts';
 
@@ -51,7 +47,7 @@ export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFr
     },
     socketTimeoutMs: conf.getTimeDuration('dfs.webhdfs.socket.read-timeout', 60_000, 'ms'),
     connectTimeoutMs: conf.getTimeDuration('dfs.webhdfs.socket.connect-timeout', 60_000, 'ms'),
-    ...(opts.delegation ? { delegation: opts.delegation } : { user: opts.user ?? simpleAuthUser(opts.env) }),
+    ...(opts.delegation ? { delegation: opts.delegation } : { user: opts.user ?? hadoopUser(opts.env) }),
     ...(opts.doAs ? { doAs: opts.doAs } : {}),
     ...(opts.httpFs ? { httpFs: true } : {}),
     ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),

@@ -8,6 +8,7 @@
  * then talk to the DataNode `Location` verbatim.
  */
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { webHdfsUrlPath } from './hdfs-path.js';
 import {
   HttpTransport,
@@ -98,8 +99,6 @@ interface OpRequest {
   idempotent: boolean;
 }
 
-const sleepFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class WebHdfsClient {
   private readonly transport: HttpTransport;
   private readonly endpoints: WebHdfsEndpoint[];
@@ -113,7 +112,7 @@ export class WebHdfsClient {
     }
     this.endpoints = [...opts.endpoints];
     this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
-    this.sleep = opts.sleep ?? sleepFor;
+    this.sleep = opts.sleep ?? ((ms) => sleep(ms));
     this.transport = new HttpTransport(opts);
   }
 

@@ -6,6 +6,7 @@
 // Unlike AMRMClientImpl, a part of a call the RM refuses for good (an invalid ask, a foreign
 // release; allocate-errors.ts) is taken back and reported as AllocateRefusedError, so one bad ask
 // does not make every later heartbeat fail.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Configuration } from '../../conf/configuration.js';
 import { APPLICATION_MASTER_PROTOCOL } from '../../wire/codec/hadoop-protocols.js';
 import { FailoverRpcClient, type FailoverOptions } from '../../wire/ipc/failover-rpc-client.js';
@@ -427,10 +428,6 @@ export function amrmTokenFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
   if (!token)
     throw new YarnClientError(`${path} holds no ${AMRM_TOKEN_KIND} token; the ResourceManager puts it into the AM container's credentials`);
   return token;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describeCapability(r: Resource): string {

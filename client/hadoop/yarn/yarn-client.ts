@@ -2,9 +2,10 @@
 // like Hadoop's YarnClientImpl: submit waits until the application left NEW/NEW_SAVING/SUBMITTED,
 // kill repeats forceKillApplication until the RM says the kill is stored, and every call fails
 // over to the next ResourceManager on connection failure or StandbyException.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Configuration } from '../../conf/configuration.js';
 import { APPLICATION_CLIENT_PROTOCOL } from '../../wire/codec/hadoop-protocols.js';
-import { simpleAuthUser } from '../hdfs/webhdfs-client-from-conf.js';
+import { hadoopUser } from '../../wire/security/hadoop-user.js';
 import { FailoverRpcClient, type FailoverOptions } from '../../wire/ipc/failover-rpc-client.js';
 import { isRemoteException } from '../../wire/ipc/remote-exception.js';
 import type { RetryReporter } from '../../retry/retry-report.js';
@@ -111,7 +112,7 @@ export class YarnClient {
     const pollIntervalMs = conf.getTimeDuration('yarn.client.application-client-protocol.poll-interval-ms', 200, 'ms');
     return new YarnClient({
       addresses,
-      user: opts.user ?? simpleAuthUser(opts.env),
+      user: opts.user ?? hadoopUser(opts.env),
       failover: { ...failover, ...(opts.onRetry ? { onRetry: opts.onRetry } : {}) },
       pollIntervalMs,
       submitPollIntervalMs: conf.getTimeDuration('yarn.client.app-submission.poll-interval', pollIntervalMs, 'ms'),
@@ -261,8 +262,4 @@ function submissionContextProto(s: ApplicationSubmission): Obj {
   if (s.lifetimeSeconds !== undefined)
     ctx.application_timeouts = [{ application_timeout_type: 'APP_TIMEOUT_LIFETIME', timeout: s.lifetimeSeconds }];
   return ctx;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../../retry/retry-report.js';
 import { describePeer, IpcClientClosedError, IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
 import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
@@ -72,7 +73,8 @@ export class FailoverRpcClient {
     let last: { err: unknown; address: string } | undefined;
     let delayMs = 0;
     while (attempts < maxAttempts) {
-      if (delayMs > 0) await sleep(delayMs, this.closing.signal);
+      // close() ends the wait early (an AbortError), and throwIfClosed says why.
+      if (delayMs > 0) await sleep(delayMs, undefined, { signal: this.closing.signal }).catch(() => undefined);
       this.throwIfClosed(method);
       const index = this.current;
       const address = this.options.addresses[index];
@@ -144,18 +146,4 @@ export class FailoverRpcClient {
       cause !== undefined ? { cause } : undefined,
     );
   }
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (its timer then no longer holds the process). */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
-import { userInfo } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { shortReason, type RetryReporter } from '../../retry/retry-report.js';
+import { hadoopUser } from '../security/hadoop-user.js';
 import { BatchedWriter } from './batched-writer.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { DEFAULT_IPC_TUNING, type RpcProtection } from './ipc-options.js';
@@ -262,7 +263,7 @@ class Wire {
       this.handshakeFailed = undefined;
     });
     // After SASL the token names the user, so userInfo stays empty; a switch to SIMPLE names it.
-    const user = outcome === 'simple' ? (process.env.HADOOP_USER_NAME ?? userInfo().username) : undefined;
+    const user = outcome === 'simple' ? hadoopUser() : undefined;
     this.write(buildContextFrame(this.clientId, protocol, user));
   }
 
@@ -389,8 +390,4 @@ function asIpcError(err: unknown, where: string): Error {
 
 export function shortProtocol(protocol: string): string {
   return protocol.slice(protocol.lastIndexOf('.') + 1);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

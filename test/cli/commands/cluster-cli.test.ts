@@ -10,8 +10,8 @@ async function run(fn: typeof runJob, argv: string[]): Promise<{ code: number; o
   const stderr = new PassThrough();
   let out = '';
   let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
   const code = await fn(argv, { stdout, stderr, env: { LOOM_CACHE_DIR: '/nonexistent' }, cwd: '/nonexistent' });
   return { code, out, err };
 }

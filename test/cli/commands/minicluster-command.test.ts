@@ -16,7 +16,7 @@ const run = promisify(execFile);
 
 let child: ChildProcess | undefined;
 afterEach(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (child?.exitCode === null) child.kill('SIGKILL');
   child = undefined;
 });
 

@@ -8,7 +8,7 @@ import { runApplication } from '../../../cli/commands/run-application.js';
 async function run(fn: typeof runJob, argv: string[]): Promise<{ code: number; err: string }> {
   const stderr = new PassThrough();
   let err = '';
-  stderr.on('data', (d) => (err += d));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
   const code = await fn(argv, { stdout: new PassThrough(), stderr, env: { LOOM_CACHE_DIR: '/nonexistent' }, cwd: '/nonexistent' });
   return { code, err };
 }

@@ -20,6 +20,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
   process.exitCode = undefined;
   for (const [k, v] of Object.entries(savedEnv)) {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- process.env is Node's variable table; delete unsets one
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -232,8 +233,7 @@ describe('loom yarn node and queue', () => {
       code: 1,
       out: '',
       err:
-        'loom yarn queue -status: java.io.IOException: Unknown queue: nope [127.0.0.1:' +
-        rm.clientPort +
+        `loom yarn queue -status: java.io.IOException: Unknown queue: nope [127.0.0.1:${rm.clientPort}` +
         ' (ApplicationClientProtocolPB.getQueueInfo)]\n',
     });
   });

@@ -2,7 +2,6 @@
 // of a key Loom reads is an error naming the key and the one meant, before anything reaches the
 // cluster; a Flink option Loom does not support is a warning and the command goes on; Hadoop's
 // keys pass silently and apply to the Hadoop configuration.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,8 +49,8 @@ async function run(fn: Command, argv: string[], extraEnv: NodeJS.ProcessEnv = {}
   const stderr = new PassThrough();
   let out = '';
   let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
   const code = await fn(argv, { stdout, stderr, env: { ...env, ...extraEnv }, cwd: work });
   return { code, out, err };
 }

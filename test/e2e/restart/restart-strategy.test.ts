@@ -42,9 +42,9 @@ describe('restart-strategy fixed-delay on the mini cluster', () => {
     const killed: string[] = [];
     for (let attempt = 1; attempt <= 4; attempt++) {
       const task = await k.waitFor(`attempt ${attempt} of the task to run`, async () => {
-        const [job] = await rest.listJobs();
-        const t = job && (await rest.getJob(job.id)).tasks[0];
-        return t && t.state === 'RUNNING' && t.attempt === attempt ? t : undefined;
+        const job = (await rest.listJobs()).at(0);
+        const t = job && (await rest.getJob(job.id)).tasks.at(0);
+        return t?.state === 'RUNNING' && t.attempt === attempt ? t : undefined;
       });
       const container = task.taskExecutorId!;
       expect(killed).not.toContain(container); // each attempt runs in a new TaskExecutor

@@ -6,6 +6,7 @@ import {
   waitUntilRestReady,
 } from '../../../../client/deploy/running/application-waiter.js';
 import { amFailureHints } from '../../../../client/deploy/submit/am-failure-hints.js';
+import { rejectionOf } from '../../../support/rejection-of.js';
 import type { ApplicationReport } from '../../../../client/hadoop/yarn/cluster-reports.js';
 
 const APP = 'application_1_0001';
@@ -75,19 +76,21 @@ describe('waiting for a submitted application', () => {
       finalStatus: 'FAILED',
       diagnostics: 'AM Container exited with  exitCode: 3\nLast 4096 bytes of appmaster.stderr :\nboom',
     });
-    const err = await waitUntilAmRegistered({ applicationId: APP, report: sequence(report({}), failed), timeoutMs: 5000, pollMs: 1 }).catch(
-      (e) => e,
+    const err = await rejectionOf(
+      waitUntilAmRegistered({ applicationId: APP, report: sequence(report({}), failed), timeoutMs: 5000, pollMs: 1 }),
     );
     expect(err).toBeInstanceOf(ApplicationEndedError);
     expect(err.message).toMatch(
       /^application application_1_0001 ended FAILED\/FAILED while waiting for its ApplicationMaster to register:\nAM Container/,
     );
     expect(err.message).toContain('boom');
-    const killed = await waitUntilAmRegistered({
-      applicationId: APP,
-      report: sequence(report({ state: 'KILLED', finalStatus: 'KILLED' })),
-      timeoutMs: 5000,
-    }).catch((e) => e);
+    const killed = await rejectionOf(
+      waitUntilAmRegistered({
+        applicationId: APP,
+        report: sequence(report({ state: 'KILLED', finalStatus: 'KILLED' })),
+        timeoutMs: 5000,
+      }),
+    );
     expect(killed.message).toMatch(/ended KILLED\/KILLED .*\(YARN gave no diagnostics\)/);
   });
 
@@ -101,13 +104,15 @@ describe('waiting for a submitted application', () => {
     const diagnostics =
       `Application ${APP} failed 2 times due to AM Container for appattempt_1795460840938_0009_000002 exited with  exitCode: 1\n` +
       `Failing this attempt.Diagnostics: ${attempt(2)}${attempt(2)}For more detailed output, check the application tracking page: http://localhost:8088/cluster/app/${APP} Then click on links to logs of each attempt.\n. Failing the application.`;
-    const err = await waitUntilAmRegistered({
-      applicationId: APP,
-      report: async () => report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics }),
-      timeoutMs: 1000,
-    }).catch((e: Error) => e);
+    const err = await rejectionOf(
+      waitUntilAmRegistered({
+        applicationId: APP,
+        report: async () => report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics }),
+        timeoutMs: 1000,
+      }),
+    );
     expect(err).toBeInstanceOf(ApplicationEndedError);
-    const hints = (err as Error).message.split('\n').filter((l) => l.startsWith('Hint: '));
+    const hints = err.message.split('\n').filter((l) => l.startsWith('Hint: '));
     expect(hints).toHaveLength(1);
     expect(hints[0]).toContain('GLIBC_2.28 not found');
     expect(hints[0]).toMatch(/-Dloom\.node\.binary=<path>.*linux-x64-glibc-217.*-Dloom\.node\.path=<path>/);
@@ -123,7 +128,7 @@ describe('waiting for a submitted application', () => {
   });
 
   it('times out naming the state and where to look', async () => {
-    const err = await waitUntilAmRegistered({ applicationId: APP, report: sequence(report({})), timeoutMs: 20, pollMs: 5 }).catch((e) => e);
+    const err = await rejectionOf(waitUntilAmRegistered({ applicationId: APP, report: sequence(report({})), timeoutMs: 20, pollMs: 5 }));
     expect(err).toBeInstanceOf(ApplicationWaitTimeoutError);
     expect(err.message).toMatch(
       /still ACCEPTED after 0 s of waiting for its ApplicationMaster to register \(is the queue full.*see http:\/\/localhost:8088\/proxy/,
@@ -142,13 +147,15 @@ describe('waiting for a submitted application', () => {
     });
     expect(ok.rpcPort).toBe(4321);
     expect(tries).toBe(3);
-    const died = await waitUntilRestReady({
-      applicationId: APP,
-      report: sequence(running, report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics: 'gone' })),
-      timeoutMs: 5000,
-      pollMs: 1,
-      ready: async () => false,
-    }).catch((e) => e);
+    const died = await rejectionOf(
+      waitUntilRestReady({
+        applicationId: APP,
+        report: sequence(running, report({ state: 'FAILED', finalStatus: 'FAILED', diagnostics: 'gone' })),
+        timeoutMs: 5000,
+        pollMs: 1,
+        ready: async () => false,
+      }),
+    );
     expect(died.message).toMatch(/while waiting for its REST endpoint to answer:\ngone/);
   });
 });
