@@ -6,5 +6,6 @@ import { LoomError } from '../client/errors/loom-error.js';
  * as one line and exit with 2, as commander does for its own usage errors.
  */
 export class UsageError extends LoomError {
+  static override readonly code: string = 'COMMAND_LINE_INVALID';
   override name = 'UsageError';
 }

@@ -1,3 +1,4 @@
+import { LoomError } from '../../../client/errors/loom-error.js';
 import { UsageError } from '../../usage-error.js';
 
 /**
@@ -11,6 +12,7 @@ import { UsageError } from '../../usage-error.js';
  */
 
 export class ShellUsageError extends UsageError {
+  static override readonly code: string = 'FS_COMMAND_LINE_INVALID';
   override name = 'ShellUsageError';
   constructor(
     message: string,
@@ -37,7 +39,8 @@ export interface PathErrorOptions {
   hint?: string;
 }
 
-export class PathError extends Error {
+export class PathError extends LoomError {
+  static override readonly code: string = 'FS_PATH_FAILED';
   override name = 'PathError';
   constructor(
     readonly path: string,
