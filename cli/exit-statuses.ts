@@ -1,6 +1,6 @@
 /**
  * How the CLIs end for an error, in one table keyed by the error's code (LoomError.code): the exit
- * status, and the line a person reads where it is not the message's first line. An error whose
+ * status, and the lines a person reads where they are not the message's first line. An error whose
  * class has no row takes its nearest ancestor's row; anything else (a LoomError without a row, a
  * plain Error) ends with status 1 and describeError's one line (everything with --verbose).
  *
@@ -42,8 +42,7 @@ function row<E extends LoomError>(errorClass: LoomErrorClass<E>, status: number,
 export const ERROR_EXITS: ReadonlyMap<string, ErrorExit> = new Map([
   row(UsageError, EXIT_STATUS.usage),
   row(ConfigurationError, EXIT_STATUS.usage),
-  // FsShell prints the warnings, the message and the usage on lines of their own; Loom on one.
-  row(ShellUsageError, EXIT_STATUS.fsUsage, (err) => [...err.warnings, err.message].join(': ')),
+  row(ShellUsageError, EXIT_STATUS.fsUsage),
   // The application's end keeps YARN's diagnostics (several lines), indented.
   row(ApplicationEndedError, EXIT_STATUS.failure, (err) => withoutStackFrames(err.message).split('\n').join('\n  ')),
 ]);

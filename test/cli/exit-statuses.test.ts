@@ -37,11 +37,9 @@ describe('the CLI exit-status table, by error code', () => {
     );
   });
 
-  it('gives one line per error: the first line of the message, FsShell warnings before it, an application end with its diagnostics', () => {
+  it('gives one line per error: the first line of the message, an application end with its diagnostics', () => {
     expect(errorLine(new LoomError('first\nsecond', { detail: 'more' }))).toBe('first');
-    expect(errorLine(new ShellUsageError('For input string: "x"', ['Warning: setrep -w may take a long time']))).toBe(
-      'Warning: setrep -w may take a long time: For input string: "x"',
-    );
+    expect(errorLine(new ShellUsageError('Illegal option -q'))).toBe('Illegal option -q');
     const ended = new ApplicationEndedError('application_1_0001 FAILED:\nAM exited with 1\n    at x (y.js:1)', {} as ApplicationReport);
     expect(errorLine(ended)).toBe('application_1_0001 FAILED:\n  AM exited with 1');
   });
