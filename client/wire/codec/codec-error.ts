@@ -8,7 +8,4 @@ import { LoomError } from '../../errors/loom-error.js';
 export class CodecError extends LoomError {
   static override readonly code: string = 'CODEC_DATA_INVALID';
   override readonly name = 'CodecError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }

@@ -1,5 +1,5 @@
 import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../../retry/retry-report.js';
-import { describePeer, IpcClientClosedError, IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
+import { describePeer, IpcClientClosedError, IpcConnectionError } from './ipc-errors.js';
 import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
 import { RemoteException } from './remote-exception.js';
 import { RpcClient, type RpcClientDefaults } from './rpc-client.js';

@@ -13,9 +13,6 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export class SaslError extends LoomError {
   static override readonly code: string = 'SASL_FAILED';
   override readonly name = 'SaslError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 // RFC 2831 size limits (the JDK enforces the same ones).
