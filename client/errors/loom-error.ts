@@ -53,11 +53,6 @@ export interface LoomErrorOptions {
   retryable?: boolean | undefined;
 }
 
-/** The code of an error: a LoomError's, or undefined for anything else. */
-export function errorCode(err: unknown): string | undefined {
-  return err instanceof LoomError ? err.code : undefined;
-}
-
 /** Whether `err` says the same request may be made again (LoomError.retryable); false for anything else. */
 export function isRetryable(err: unknown): boolean {
   return err instanceof LoomError && err.retryable;
