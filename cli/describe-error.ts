@@ -27,7 +27,7 @@ export function verboseFromEnv(env: NodeJS.ProcessEnv): boolean {
 export function describeError(err: unknown, opts: { verbose?: boolean } = {}): string {
   if (opts.verbose ?? verbose) return describeErrorVerbosely(err);
   if (err instanceof Error) return firstLine(err.message) || err.name;
-  return firstLine(String(err));
+  return firstLine(thrownValueText(err));
 }
 
 /** The message, the detail, the stack frames, then each cause the same way. */
@@ -39,7 +39,7 @@ export function describeErrorVerbosely(err: unknown): string {
     seen.add(current);
     const prefix = depth === 0 ? '' : 'caused by: ';
     if (!(current instanceof Error)) {
-      parts.push(`${prefix}${String(current)}`);
+      parts.push(`${prefix}${thrownValueText(current)}`);
       break;
     }
     const heading = current.name && current.name !== 'Error' ? `${current.name}: ${current.message}` : current.message;
@@ -64,6 +64,19 @@ export function withoutStackFrames(text: string, opts: { verbose?: boolean } = {
     .split('\n')
     .filter((l) => !/^\s+at /.test(l))
     .join('\n');
+}
+
+/** Something thrown that is not an Error, as text: a string as it is, an object as JSON rather than "[object Object]". */
+function thrownValueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    // undefined for undefined, a function or a symbol, whatever its declared type says.
+    const json = JSON.stringify(value) as string | undefined;
+    return json ?? typeof value;
+  } catch {
+    return typeof value;
+  }
 }
 
 function firstLine(text: string): string {

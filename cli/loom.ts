@@ -4,6 +4,7 @@ import { registerCommands } from './commands.js';
 import { handleClientExit } from './client-exit.js';
 import { dropDefaultsNotice, flushDefaultsNotice } from './defaults-notice.js';
 import { describeError, setVerboseErrors, verboseFromEnv } from './describe-error.js';
+import { errorLine, EXIT_STATUS, exitStatusFor } from './exit-statuses.js';
 
 /** The global flag; only before the command, so a program's own `--verbose` argument stays its own. */
 export const VERBOSE_FLAG = '--verbose';
@@ -26,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCommands(program);
   if (argv.length === 0) {
     process.stderr.write(`loom: no command given: use one of ${program.commands.map((c) => c.name()).join(', ')} (see loom --help)\n`);
-    return 2;
+    return EXIT_STATUS.usage;
   }
   try {
     await program.parseAsync(rest, { from: 'user' });
@@ -39,10 +40,12 @@ export async function main(argv: string[]): Promise<number> {
     dropDefaultsNotice();
     if (err instanceof CommanderError) {
       // Help and version are not errors.
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? 0 : 2;
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help'
+        ? EXIT_STATUS.success
+        : EXIT_STATUS.usage;
     }
-    process.stderr.write(`loom: ${describeError(err)}\n`);
-    return 1;
+    process.stderr.write(`loom: ${errorLine(err)}\n`);
+    return exitStatusFor(err);
   }
 }
 

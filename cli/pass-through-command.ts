@@ -4,6 +4,7 @@ import { keyValueOption } from './option-values.js';
 import { UsageError } from './usage-error.js';
 import { defaultsInUseNotice } from '../client/conf/hadoop-conf-dir.js';
 import { holdDefaultsNotice } from './defaults-notice.js';
+import { EXIT_STATUS } from './exit-statuses.js';
 
 /**
  * Plumbing for sub-commands in the shape of Hadoop's tools, whose single-dash long options
@@ -94,7 +95,7 @@ export function loadCommandConfiguration(
 /** `<name>: <problem> (see <name> -help)`, one line on stderr; exit code 2. `usage` is what -help prints. */
 export function usageError(name: string, _usage: string, io: Pick<CommandIo, 'stderr'>, problem: string): number {
   io.stderr.write(`${name}: ${problem} (see ${name} -help)\n`);
-  return 2;
+  return EXIT_STATUS.usage;
 }
 
 /** The commands a usage text lists: the first word of each line indented by two spaces. */

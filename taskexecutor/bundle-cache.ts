@@ -7,6 +7,7 @@
  * the user's code and may hold data: the cache dir is 700 and every file fetched 600, whatever
  * the container's umask, so only the application's user reads it (the container dir above is 710).
  */
+import { LoomError } from '../client/errors/loom-error.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
@@ -19,15 +20,16 @@ import { makeDirWithMode, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithMode } f
 import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError, WebHdfsRemoteError } from '../client/hadoop/hdfs/webhdfs-errors.js';
 
-export class BundleFetchError extends Error {
+export class BundleFetchError extends LoomError {
+  static override readonly code: string = 'BUNDLE_FETCH_FAILED';
   override name = 'BundleFetchError';
   constructor(
     message: string,
     /** True when another attempt (elsewhere, later) may succeed: I/O trouble, not a wrong bundle. */
-    readonly retryable: boolean,
+    retryable: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { ...options, retryable });
   }
 }
 

@@ -5,6 +5,7 @@
  * the task before it starts.
  */
 import { Worker } from 'node:worker_threads';
+import { isRetryable } from '../client/errors/loom-error.js';
 import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/contracts/taskexecutor-protocol.js';
 import type { UploadedBundleRef } from '../client/contracts/bundle-ref.js';
 import { workerThreadLimits, type WorkerThreadLimits } from '../client/contracts/am-container-contract.js';
@@ -100,7 +101,7 @@ export class TaskRunner {
     try {
       modulePath = await this.opts.bundles.modulePath(d.bundle);
     } catch (err) {
-      const retryable = (err as { retryable?: unknown }).retryable === true;
+      const retryable = isRetryable(err);
       this.end(rt, { state: 'FAILED', error: (err as Error).message, ...(retryable ? { retryable } : {}) });
       return;
     }

@@ -3,6 +3,7 @@
  * and posts back the JSON of its result or its error. Cancelling a task terminates the thread, so
  * user code needs no cooperation to be stopped. Compiled to dist/taskexecutor/task-worker.js.
  */
+import { LoomError } from '../client/errors/loom-error.js';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Configuration } from '../client/conf/configuration.js';
@@ -13,7 +14,8 @@ import type { Task } from '../client/program/program-api.js';
 import { relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
-class TaskCodeError extends Error {
+class TaskCodeError extends LoomError {
+  static override readonly code: string = 'TASK_CODE_FAILED';
   override name = 'TaskCodeError';
 }
 

@@ -5,6 +5,7 @@
  * launch_container.sh); LOOM_CLUSTER_SECRET holding the secret itself is accepted for runs outside
  * YARN. Every problem is reported at once, naming the variable.
  */
+import { LoomError } from '../client/errors/loom-error.js';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -49,7 +50,8 @@ export const TaskExecutorExtraEnv = {
 
 export const DEFAULT_AM_TIMEOUT_MS = 60_000;
 
-export class TaskExecutorConfigError extends Error {
+export class TaskExecutorConfigError extends LoomError {
+  static override readonly code: string = 'TASKEXECUTOR_CONFIG_INVALID';
   override name = 'TaskExecutorConfigError';
 }
 

@@ -1,3 +1,4 @@
+import { LoomError } from '../../client/errors/loom-error.js';
 import { join } from 'node:path';
 import { AmEnv } from '../../client/contracts/am-container-contract.js';
 import {
@@ -40,7 +41,8 @@ export interface AmEnvironment {
   hadoopConfDir?: string;
 }
 
-export class AmEnvironmentError extends Error {
+export class AmEnvironmentError extends LoomError {
+  static override readonly code: string = 'AM_ENVIRONMENT_INVALID';
   override name = 'AmEnvironmentError';
 }
 

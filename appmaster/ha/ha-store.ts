@@ -5,6 +5,7 @@
  * WebHDFS client checks ({"boolean": false} throws). So a crash at any moment leaves either the
  * whole record or none of it, and readers skip leftover temporary files.
  */
+import { LoomError } from '../../client/errors/loom-error.js';
 import { randomBytes } from 'node:crypto';
 import type { Configuration } from '../../client/conf/configuration.js';
 import {
@@ -53,7 +54,8 @@ export interface HaState {
   unreadable: string[];
 }
 
-export class HaStoreError extends Error {
+export class HaStoreError extends LoomError {
+  static override readonly code: string = 'HA_STORE_FAILED';
   override name = 'HaStoreError';
 }
 

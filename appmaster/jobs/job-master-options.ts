@@ -2,6 +2,7 @@
  * The job master's settings and the configuration keys they come from. Read through a plain
  * key -> text lookup, so any configuration source (LoomConfig.getString, a Map, -D pairs) works.
  */
+import { LoomError } from '../../client/errors/loom-error.js';
 import { LoomConfig, LoomOptions, type RestartStrategy } from '../../client/conf/loom-config.js';
 import { ALL_LOOM_OPTIONS } from '../../client/conf/loom-config-options.js';
 import { restartBackoffStrategy } from './restart-backoff-strategy.js';
@@ -44,7 +45,8 @@ export const JOB_MASTER_KEYS = {
   cancelTimeoutMs: 'loom.job.cancel-timeout-ms',
 } as const;
 
-export class JobMasterOptionsError extends Error {
+export class JobMasterOptionsError extends LoomError {
+  static override readonly code: string = 'JOB_MASTER_OPTIONS_INVALID';
   override name = 'JobMasterOptionsError';
 }
 

@@ -12,6 +12,7 @@
  * loom.task.retry-user-errors puts it under the restart strategy too. Other tasks of a failed or
  * cancelled job are cancelled on their TaskExecutors.
  */
+import { LoomError } from '../../client/errors/loom-error.js';
 import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
 import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
@@ -27,7 +28,8 @@ import type { JobTask } from './job-task.js';
 import { restartBackoffStrategy } from './restart-backoff-strategy.js';
 import { assignSlots } from './slot-assignment.js';
 
-export class JobNotFoundError extends Error {
+export class JobNotFoundError extends LoomError {
+  static override readonly code: string = 'JOB_NOT_FOUND';
   override name = 'JobNotFoundError';
 }
 

@@ -3,11 +3,13 @@
  * application mode's main(), the HA store): every problem at once, each naming its field and what
  * a good value looks like.
  */
+import { LoomError } from '../../client/errors/loom-error.js';
 import { MAX_PARALLELISM } from '../../client/program/job-limits.js';
 import type { JobSpec } from '../cluster-api.js';
 import type { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.js';
 
-export class JobSpecError extends Error {
+export class JobSpecError extends LoomError {
+  static override readonly code: string = 'JOB_SPEC_INVALID';
   override name = 'JobSpecError';
   constructor(readonly problems: string[]) {
     super(`invalid job: ${problems.join('; ')}`);

@@ -13,6 +13,7 @@
  * The decisions read time from an injected clock and jitter from an injected random source, so
  * every rule is unit tested without waiting.
  */
+import { LoomError } from '../../client/errors/loom-error.js';
 import type { RestartStrategy } from '../../client/conf/loom-config-options.js';
 import { formatLoomDuration } from '../../client/conf/loom-config-duration.js';
 
@@ -35,7 +36,8 @@ export interface StrategyClock {
   random?: () => number;
 }
 
-export class RestartStrategyError extends Error {
+export class RestartStrategyError extends LoomError {
+  static override readonly code: string = 'RESTART_STRATEGY_INVALID';
   override name = 'RestartStrategyError';
 }
 

@@ -211,7 +211,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
         this.opts.onFatal(`the ResourceManager refused the ApplicationMaster's heartbeat, which no retry can mend: ${why}`);
         return this.opts.pacing.slowMs;
       default: {
-        // transient, or resync after the AMRMClient re-registered as often as it will
+        // retryable, or resync after the AMRMClient re-registered as often as it will
         this.consecutiveErrors++;
         const limit = this.opts.maxConsecutiveAllocateErrors ?? 10;
         this.log(`allocate failed (${this.consecutiveErrors}/${limit}): ${why}`);

@@ -5,6 +5,7 @@
  * listeners then learn which task attempts it held, so the job master can run them elsewhere.
  * The registry knows nothing about jobs: it moves messages and counts slots.
  */
+import { LoomError } from '../../client/errors/loom-error.js';
 import type {
   AmMessage,
   DeployTaskMessage,
@@ -50,17 +51,20 @@ export const TASK_EXECUTOR_REGISTRY_DEFAULTS: Omit<TaskExecutorRegistryOptions, 
   amTimeoutMs: 60_000,
 };
 
-export class TaskExecutorRegistrationError extends Error {
+export class TaskExecutorRegistrationError extends LoomError {
+  static override readonly code: string = 'TASKEXECUTOR_REGISTRATION_REFUSED';
   override name = 'TaskExecutorRegistrationError';
 }
 
 /** A second registration under the id of a TaskExecutor whose connection is still live: refused, the live one stays. */
 export class TaskExecutorAlreadyRegisteredError extends TaskExecutorRegistrationError {
+  static override readonly code: string = 'TASKEXECUTOR_ALREADY_REGISTERED';
   override name = 'TaskExecutorAlreadyRegisteredError';
 }
 
 /** A TaskExecutor reported the end of a task attempt the AM never gave it (a forged or misrouted result). */
-export class TaskUpdateRefusedError extends Error {
+export class TaskUpdateRefusedError extends LoomError {
+  static override readonly code: string = 'TASK_UPDATE_REFUSED';
   override name = 'TaskUpdateRefusedError';
 }
 

@@ -13,17 +13,17 @@ import { defaultsInUseNotice } from '../../client/conf/hadoop-conf-dir.js';
 import { holdDefaultsNotice } from '../defaults-notice.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { LoomConfig } from '../../client/conf/loom-config.js';
-import { ApplicationEndedError } from '../../client/deploy/running/application-waiter.js';
 import { attachedWork } from '../../client/deploy/running/attached-exit.js';
 import { DeployContext } from '../../client/deploy/submit/deploy-context.js';
 import { attachToSession } from '../../client/deploy/running/session-attach.js';
 import type { SessionCluster } from '../../client/deploy/running/session-cluster.js';
 import { MAX_PARALLELISM } from '../../client/program/job-limits.js';
 import { oneLineCommanderErrors } from '../commander-errors.js';
-import { describeError, setVerboseErrors, withoutStackFrames } from '../describe-error.js';
+import { setVerboseErrors } from '../describe-error.js';
 import { applicationIdOption, keyValueOption, wholeNumberOption } from '../option-values.js';
 import type { CommandIo } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
+import { errorLine, EXIT_STATUS, exitStatusFor } from '../exit-statuses.js';
 
 export { UsageError };
 
@@ -81,11 +81,8 @@ export function deployContext(io: ClusterCommandIo, configs: LoadedConfigs): Dep
   return new DeployContext({ ...configs, env: io.env ?? process.env, log: (line) => io.stderr.write(`${line}\n`) });
 }
 
-/** One line for a person; an application's end keeps YARN's diagnostics (several lines), indented. */
-export function describeClusterError(err: unknown): string {
-  if (err instanceof ApplicationEndedError) return withoutStackFrames(err.message).split('\n').join('\n  ');
-  return describeError(err);
-}
+/** One line for a person; an application's end keeps YARN's diagnostics (several lines), indented (cli/exit-statuses.ts). */
+export const describeClusterError = errorLine;
 
 /** Where a command sends its work (`-t`, Flink's execution.target); `-m yarn-cluster` is Flink's older per-job spelling. */
 export type ExecutionTarget = 'remote' | 'yarn-session' | 'yarn-per-job' | 'yarn-application';
@@ -245,7 +242,7 @@ export function parseCommand(
 }
 
 function commanderExitCode(err: CommanderError): number {
-  return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
+  return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? EXIT_STATUS.success : EXIT_STATUS.usage;
 }
 
 /** A cluster command with -D, -t and -yid/--applicationId. */
@@ -276,7 +273,7 @@ export function parseClusterArgs(
     if (err instanceof CommanderError) return { code: commanderExitCode(err) };
     if (err instanceof UsageError || err instanceof ConfigurationError) {
       io.stderr.write(`loom ${name}: ${err.message}\n`);
-      return { code: 2 };
+      return { code: exitStatusFor(err) };
     }
     throw err;
   }
@@ -301,7 +298,7 @@ export async function withContext(
     return await fn(ctx);
   } catch (err) {
     io.stderr.write(`loom ${name}: ${describeClusterError(err)}\n`);
-    return err instanceof ConfigurationError || err instanceof UsageError ? 2 : 1;
+    return exitStatusFor(err);
   } finally {
     // A client going away ends this flow too (its job cancelled): the cleanup still uses ctx.
     await attachedWork.untilCleanedUp();
@@ -325,7 +322,7 @@ export async function withCluster(
     checkTarget(flags.target, undefined, ANY_CLUSTER, 'yarn-session');
   } catch (err) {
     io.stderr.write(`loom ${name}: ${(err as Error).message}\n`);
-    return 2;
+    return EXIT_STATUS.usage;
   }
   return withContext(name, io, flags, properties, async (ctx) => fn(await attachToSession(ctx), ctx, args));
 }

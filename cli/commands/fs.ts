@@ -10,18 +10,18 @@
  */
 import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
 import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
-import { describeError } from '../describe-error.js';
 import { loadCommandConfiguration, parseGenericOptions, type GenericOptions } from '../pass-through-command.js';
 import { COMMANDS, NOT_IN_LOOM, usageLine } from './fs/command-table.js';
 import { FsShellContext, type FsIo } from './fs/fs-shell-context.js';
 import { ShellUsageError } from './fs/shell-errors.js';
 import { HdfsShellFs, LocalShellFs } from './fs/shell-fs.js';
 import { retryLinesTo } from '../retry-lines.js';
+import { errorLine, EXIT_STATUS, exitStatusFor } from '../exit-statuses.js';
 
 export type { FsIo };
 
 /** FsShell's exit code for a bad command line (-1 as a process exit code). */
-export const USAGE_EXIT_CODE = 255;
+export const USAGE_EXIT_CODE = EXIT_STATUS.fsUsage;
 
 const GENERIC = '[-D <property=value>]... [-conf <dir>] [-fs <hdfs://namenode:port | webhdfs://host:port>]';
 
@@ -58,14 +58,11 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
     const shell = new FsShellContext(io, conf, new HdfsShellFs(client, uriPrefix), new LocalShellFs());
     return await entry.create(shell, name).run([...args]);
   } catch (err) {
-    if (err instanceof ShellUsageError) {
-      // One line: FsShell prints its warnings, the message and the usage on lines of their own.
-      const said = [...err.warnings, err.message].join(': ');
-      io.stderr.write(`${prefix}${said} (usage: loom fs -usage -${name})\n`);
-      return USAGE_EXIT_CODE;
-    }
-    io.stderr.write(`${prefix}${describeError(err)}\n`);
-    return 1;
+    // A usage error ends with the way to the command's usage.
+    const usage = err instanceof ShellUsageError ? ` (usage: loom fs -usage -${name})` : '';
+    io.stderr.write(`${prefix}${errorLine(err)}${usage}\n`);
+    // FsShell ends every other failure with 1, a configuration it cannot use included.
+    return err instanceof ShellUsageError ? exitStatusFor(err) : EXIT_STATUS.failure;
   } finally {
     client?.close();
   }

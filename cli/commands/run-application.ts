@@ -30,6 +30,7 @@ import {
   type ClusterCommandIo,
   type ClusterFlags,
 } from './cluster-options.js';
+import { EXIT_STATUS } from '../exit-statuses.js';
 
 interface RunApplicationFlags extends ClusterFlags {
   class?: string;
@@ -67,7 +68,7 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
     parallelism = flags.parallelism === undefined ? [] : [`parallelism.default=${parallelismOption(flags.parallelism)}`];
   } catch (err) {
     io.stderr.write(`loom run-application: ${(err as Error).message}\n`);
-    return 2;
+    return EXIT_STATUS.usage;
   }
   return withContext('run-application', io, flags, [...properties, ...parallelism], async (ctx) => {
     // Checked before anything is uploaded or asked of YARN: a missing bundle leaves nothing behind.

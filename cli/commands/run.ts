@@ -53,6 +53,7 @@ import {
   type ClusterFlags,
   type ExecutionTarget,
 } from './cluster-options.js';
+import { EXIT_STATUS } from '../exit-statuses.js';
 
 interface RunFlags extends ClusterFlags {
   class?: string;
@@ -99,7 +100,7 @@ export async function runJob(argv: string[], io: ClusterCommandIo): Promise<numb
     }
   } catch (err) {
     io.stderr.write(`loom run: ${(err as Error).message}\n`);
-    return 2;
+    return EXIT_STATUS.usage;
   }
   // -c on a session submits that export as one job; without it (or per-job) the program's main() runs.
   const oneJobExport = target !== 'yarn-per-job' ? flags.class : undefined;

@@ -4,7 +4,6 @@
  * and uploads nothing), and prints the `-Dyarn.provided.lib.dirs=...` that submissions then use so
  * that they upload none of Loom and NodeManagers localize it once for all applications.
  */
-import { ConfigurationError } from '../../client/conf/configuration-error.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import type { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
@@ -15,6 +14,7 @@ import { providedLibDirsOption, publishRuntime } from '../../client/deploy/runti
 import { stagingFileSystemUri } from '../../client/deploy/submit/staging-dir.js';
 import { retryLinesTo } from '../retry-lines.js';
 import { describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
+import { exitStatusFor } from '../exit-statuses.js';
 
 interface UploadRuntimeFlags {
   node?: string;
@@ -63,7 +63,7 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     return 0;
   } catch (err) {
     io.stderr.write(`loom upload-runtime: ${describeClusterError(err)}\n`);
-    return err instanceof ConfigurationError ? 2 : 1;
+    return exitStatusFor(err);
   } finally {
     fs?.close();
   }

@@ -13,14 +13,12 @@
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
-import { ConfigurationError } from '../../client/conf/configuration-error.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../../client/deploy/running/cluster-lease.js';
 import { attachToSession } from '../../client/deploy/running/session-attach.js';
 import type { SessionCluster } from '../../client/deploy/running/session-cluster.js';
 import { deploySession } from '../../client/deploy/submit/session-deployer.js';
 import type { DeployContext } from '../../client/deploy/submit/deploy-context.js';
 import { applicationIdOption } from '../option-values.js';
-import { UsageError } from '../usage-error.js';
 import { printClusters } from './list-clusters.js';
 import {
   collect,
@@ -32,6 +30,7 @@ import {
   slotsOption,
   type ClusterCommandIo,
 } from './cluster-options.js';
+import { exitStatusFor } from '../exit-statuses.js';
 
 const FLINK_FLAGS: Readonly<Record<string, string>> = {
   '-jm': '--jobManagerMemory',
@@ -86,7 +85,7 @@ export async function runYarnSession(argv: string[], io: ClusterCommandIo): Prom
     return await (applicationId ? attachMode(ctx, io, flags, applicationId) : deployMode(ctx, io, flags));
   } catch (err) {
     io.stderr.write(`yarn-session: ${describeClusterError(err)}\n`);
-    return err instanceof ConfigurationError || err instanceof UsageError ? 2 : 1;
+    return exitStatusFor(err);
   } finally {
     await ctx?.close();
   }

@@ -1,3 +1,4 @@
+import { LoomError } from '../errors/loom-error.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseXmlDocument, XmlSyntaxError, type XmlElement } from './xml-document.js';
@@ -25,7 +26,8 @@ export interface ParsedConfiguration {
 
 export type ConfigurationSource = string | { xml: string; name: string };
 
-export class ConfigurationFileError extends Error {
+export class ConfigurationFileError extends LoomError {
+  static override readonly code: string = 'CONFIGURATION_FILE_INVALID';
   constructor(message: string) {
     super(message);
     this.name = 'ConfigurationFileError';

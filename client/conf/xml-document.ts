@@ -5,6 +5,7 @@
  * DOCTYPE declarations are skipped (no custom entities), as Hadoop's own parser never needs them.
  */
 
+import { LoomError } from '../errors/loom-error.js';
 export interface XmlElement {
   kind: 'element';
   /** Qualified name as written, e.g. `xi:include`. */
@@ -22,7 +23,8 @@ export interface XmlText {
 
 export type XmlNode = XmlElement | XmlText;
 
-export class XmlSyntaxError extends Error {
+export class XmlSyntaxError extends LoomError {
+  static override readonly code: string = 'XML_SYNTAX_INVALID';
   constructor(
     readonly resource: string,
     readonly line: number,

@@ -3,6 +3,7 @@
  * the staging dir or the properties file) gets it. The REST API and TaskExecutor registration
  * check it; YARN's web proxy never sees it, so the dashboard behind the proxy stays read-only.
  */
+import { LoomError } from '../errors/loom-error.js';
 import { randomBytes } from 'node:crypto';
 
 /** 32 random bytes, base64url: safe in HTTP headers, file contents and properties files as is. */
@@ -10,7 +11,8 @@ export function newClusterSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export class ClusterSecretError extends Error {
+export class ClusterSecretError extends LoomError {
+  static override readonly code: string = 'CLUSTER_SECRET_INVALID';
   override name = 'ClusterSecretError';
 }
 

@@ -4,6 +4,7 @@
  * TaskExecutor's connection, so both sides encode exactly the same way. The .proto is loaded at
  * runtime (protobufjs) from the proto/ directory that ships with Loom; no code generation.
  */
+import { LoomError } from '../errors/loom-error.js';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import type { ServiceDefinition } from '@grpc/grpc-js';
@@ -67,7 +68,8 @@ export type AmMessage =
   | { kind: 'cancelTask'; cancelTask: { task: TaskRef } }
   | { kind: 'shutdown'; shutdown: { reason: string } };
 
-export class ClusterProtocolError extends Error {
+export class ClusterProtocolError extends LoomError {
+  static override readonly code: string = 'CLUSTER_PROTOCOL_VIOLATED';
   override name = 'ClusterProtocolError';
 }
 

@@ -5,6 +5,7 @@ import { LoomError } from '../errors/loom-error.js';
 
 /** A bad ctx.submit() request or a bundle without a usable main(). */
 export class ProgramError extends LoomError {
+  static override readonly code: string = 'PROGRAM_INVALID';
   override name = 'ProgramError';
 }
 
@@ -14,6 +15,7 @@ export class ProgramError extends LoomError {
  * failed tasks' errors and stacks its detail.
  */
 export class JobFailedError extends LoomError {
+  static override readonly code: string = 'JOB_FAILED';
   override name = 'JobFailedError';
   constructor(
     readonly jobId: string,
@@ -30,6 +32,7 @@ export class JobFailedError extends LoomError {
 
 /** result() when the program runs detached (per-job -d): nobody follows the job. */
 export class DetachedResultError extends LoomError {
+  static override readonly code: string = 'JOB_RESULT_DETACHED';
   override name = 'DetachedResultError';
   constructor(
     readonly jobId: string,

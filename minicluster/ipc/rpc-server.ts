@@ -1,3 +1,4 @@
+import { LoomError } from '../../client/errors/loom-error.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { BatchedWriter } from '../../client/wire/ipc/batched-writer.js';
 import { DEFAULT_MAX_REQUEST_BYTES, FrameDecoder } from '../../client/wire/ipc/frame-decoder.js';
@@ -84,7 +85,8 @@ const TRUNCATED_MESSAGE =
   'While parsing a protocol message, the input ended unexpectedly in the middle of a field.  This could mean either that the input has been truncated or that an embedded message misreported its own length.';
 
 /** A FATAL answer to send before closing the connection. */
-class FatalAnswer extends Error {
+class FatalAnswer extends LoomError {
+  static override readonly code: string = 'MINICLUSTER_RPC_FATAL';
   constructor(
     readonly className: string,
     message: string,

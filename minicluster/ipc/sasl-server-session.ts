@@ -1,3 +1,4 @@
+import { LoomError } from '../../client/errors/loom-error.js';
 import { DigestMd5Server, SaslError } from '../../client/wire/security/sasl-digest-md5.js';
 import type { RpcSaslMessage, SaslAuth } from '../../client/wire/ipc/rpc-messages.js';
 
@@ -11,7 +12,8 @@ export interface SaslServerAuthOptions {
 }
 
 /** A refusal in Hadoop's shape: sent as FATAL with call id -1, then the connection closes. */
-export class SaslRefusal extends Error {
+export class SaslRefusal extends LoomError {
+  static override readonly code: string = 'MINICLUSTER_SASL_REFUSED';
   constructor(
     readonly className: string,
     message: string,

@@ -3,6 +3,7 @@
 // the container token's password, node, master key and RM identifier, "one start per container",
 // and per-container `failed_requests` with YARN's texts. Whole-call errors are what YARN throws
 // out of the loop (an invalid container token, a malformed request).
+import { LoomError } from '../../client/errors/loom-error.js';
 import { timingSafeEqual } from 'node:crypto';
 import type { ProtocolHandlers, RpcCallContext } from '../ipc/rpc-server.js';
 import type { SaslServerAuthOptions } from '../ipc/sasl-server-session.js';
@@ -69,7 +70,8 @@ function serialized(className: string, message: string): Obj {
   return { message, trace: `${className}: ${message}\n`, class_name: className.replace('$', '.') };
 }
 
-class PerContainerFailure extends Error {
+class PerContainerFailure extends LoomError {
+  static override readonly code: string = 'MINICLUSTER_CONTAINER_FAILED';
   constructor(
     readonly className: string,
     message: string,

@@ -3,6 +3,7 @@
 // timestamp, and a PUBLIC resource must be world-readable under world-executable directories.
 // The size is NOT checked (Hadoop accepts a wrong size: fixtures localization/size-plus1-accepted).
 
+import { LoomError } from '../../client/errors/loom-error.js';
 import { chmod, readdir, lstat } from 'node:fs/promises';
 import { OWNER_ONLY_FILE, writeFileWithMode } from '../../client/wire/security/local-file-modes.js';
 import { basename, join, posix } from 'node:path';
@@ -31,7 +32,8 @@ export interface LocalizationSource {
 export type LocalizationFailure = 'CHANGED_ON_SOURCE' | 'NOT_PUBLIC' | 'DOWNLOAD_FAILED';
 
 /** A refused or failed resource; `diagnostics` is the container diagnostics entry's text. */
-export class LocalizationError extends Error {
+export class LocalizationError extends LoomError {
+  static override readonly code: string = 'MINICLUSTER_LOCALIZATION_FAILED';
   override name = 'LocalizationError';
   constructor(
     readonly kind: LocalizationFailure,

@@ -6,6 +6,7 @@
 // restart() is YARN's work-preserving recovery: servers stop, the core is rebuilt from its
 // snapshot, the same ports open again; NodeManagers re-register on their next heartbeat and AMs
 // get ApplicationMasterNotRegisteredException until they register again.
+import { LoomError } from '../../client/errors/loom-error.js';
 import { RpcServer } from '../ipc/rpc-server.js';
 import { AmLauncher } from './am-launcher.js';
 import { amrmTokenAuth, applicationMasterService } from './am-service.js';
@@ -37,7 +38,8 @@ export interface ResourceManagerOptions {
   httpTimeouts?: Partial<HttpTimeouts>;
 }
 
-export class ResourceManagerUnavailable extends Error {
+export class ResourceManagerUnavailable extends LoomError {
+  static override readonly code: string = 'MINICLUSTER_RM_UNAVAILABLE';
   override name = 'ResourceManagerUnavailable';
 }
 

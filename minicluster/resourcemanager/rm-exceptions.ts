@@ -1,7 +1,10 @@
+import { LoomError } from '../../client/errors/loom-error.js';
+
 // Errors the ResourceManager answers with. `className` is the Java class the client expects in the
 // RPC error header (the IPC adapter turns these into RpcServerException).
 
-export class RmException extends Error {
+export class RmException extends LoomError {
+  static override readonly code: string = 'MINICLUSTER_RM_EXCEPTION';
   constructor(
     readonly className: string,
     message: string,

@@ -1,10 +1,13 @@
+import { LoomError } from '../../client/errors/loom-error.js';
+
 /**
  * Errors the mini cluster's WebHDFS answers, in the shape Hadoop puts on the wire:
  * `{"RemoteException":{"exception","javaClassName","message"}}` with the HTTP status Hadoop's
  * ExceptionHandler picks for that class (400 for argument errors, 404 for missing files,
  * 403 for every other IOException).
  */
-export class HdfsError extends Error {
+export class HdfsError extends LoomError {
+  static override readonly code: string = 'MINICLUSTER_HDFS_EXCEPTION';
   constructor(
     readonly status: number,
     readonly javaClassName: string,

@@ -43,9 +43,10 @@ export class SetrepCommand extends FsCommand {
 
 /** Java's Short.parseShort, with its NumberFormatException messages. */
 function parseShort(s: string): number {
+  // FsShell prints its warning on a line of its own before the message; Loom on the same line.
   const warning = 'Illegal replication, a positive integer expected';
-  if (!/^[+-]?\d+$/.test(s)) throw new ShellUsageError(`For input string: "${s}"`, [warning]);
+  if (!/^[+-]?\d+$/.test(s)) throw new ShellUsageError(`${warning}: For input string: "${s}"`);
   const n = Number(s);
-  if (n < -32768 || n > 32767) throw new ShellUsageError(`Value out of range. Value:"${s}" Radix:10`, [warning]);
+  if (n < -32768 || n > 32767) throw new ShellUsageError(`${warning}: Value out of range. Value:"${s}" Radix:10`);
   return n;
 }

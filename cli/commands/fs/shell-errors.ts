@@ -1,24 +1,20 @@
+import { LoomError } from '../../../client/errors/loom-error.js';
 import { UsageError } from '../../usage-error.js';
 
 /**
  * The errors `loom fs` reports, worded as Hadoop's FsShell words them.
  *
  * - ShellUsageError: a bad command line (Hadoop's IllegalArgumentException out of CommandFormat
- *   or a command's processOptions). FsShell prints it with the command's usage and exits -1 (255).
+ *   or a command's processOptions). A UsageError that differs only in its code: FsShell prints it
+ *   with the command's usage and exits -1 (255), not 2 (cli/exit-statuses.ts).
  * - PathError: Hadoop's PathIOException family: "`<path>': <problem>", optionally
  *   "`<src>' to `<target>'" and the fully qualified path after it
  *   (PathIOException.getMessage). One per path; the command goes on and exits 1.
  */
 
 export class ShellUsageError extends UsageError {
+  static override readonly code: string = 'FS_COMMAND_LINE_INVALID';
   override name = 'ShellUsageError';
-  constructor(
-    message: string,
-    /** Lines printed before the error line (SetReplication's warning). */
-    readonly warnings: string[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /** A flag Hadoop's command has but `loom fs` does not implement: refused by name, as a usage error. */
@@ -37,7 +33,8 @@ export interface PathErrorOptions {
   hint?: string;
 }
 
-export class PathError extends Error {
+export class PathError extends LoomError {
+  static override readonly code: string = 'FS_PATH_FAILED';
   override name = 'PathError';
   constructor(
     readonly path: string,

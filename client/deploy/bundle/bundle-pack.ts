@@ -14,6 +14,7 @@ import { LoomError } from '../../errors/loom-error.js';
 import type { BundleDescription } from '../../contracts/bundle-ref.js';
 
 export class BundleError extends LoomError {
+  static override readonly code: string = 'BUNDLE_INVALID';
   override name = 'BundleError';
 }
 

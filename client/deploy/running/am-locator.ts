@@ -49,6 +49,7 @@ export function isConnectionLost(err: unknown): boolean {
 }
 
 export class AmRecoveryTimeoutError extends LoomError {
+  static override readonly code: string = 'AM_RECOVERY_TIMED_OUT';
   override name = 'AmRecoveryTimeoutError';
 }
 

@@ -11,6 +11,7 @@ import { amFailureHints } from '../submit/am-failure-hints.js';
 export const ENDED_STATES: ReadonlySet<YarnApplicationState> = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
 export class ApplicationEndedError extends LoomError {
+  static override readonly code: string = 'APPLICATION_ENDED';
   override name = 'ApplicationEndedError';
   constructor(
     message: string,
@@ -21,6 +22,7 @@ export class ApplicationEndedError extends LoomError {
 }
 
 export class ApplicationWaitTimeoutError extends LoomError {
+  static override readonly code: string = 'APPLICATION_WAIT_TIMED_OUT';
   override name = 'ApplicationWaitTimeoutError';
 }
 

@@ -8,6 +8,7 @@
 import { LoomError } from '../../errors/loom-error.js';
 
 export class DispatcherError extends LoomError {
+  static override readonly code: string = 'DISPATCHER_CALL_FAILED';
   override name = 'DispatcherError';
   constructor(
     message: string,

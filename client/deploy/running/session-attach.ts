@@ -7,6 +7,7 @@
  * `loom-secret` in the application's staging dir (readable by the user who started it, and nobody
  * else but HDFS superusers).
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
 import { FileNotFoundError } from '../../hadoop/hdfs/webhdfs-errors.js';
@@ -21,7 +22,8 @@ import { readSessionProperties, removeSessionProperties, type SessionProperties 
 import { SessionCluster } from './session-cluster.js';
 import { applicationStagingDir, qualifiedUri } from '../submit/staging-dir.js';
 
-export class SessionNotFoundError extends Error {
+export class SessionNotFoundError extends LoomError {
+  static override readonly code: string = 'SESSION_NOT_FOUND';
   override name = 'SessionNotFoundError';
 }
 
@@ -77,6 +79,7 @@ async function attachToRunningSession(ctx: DeployContext, opts: AttachOptions, w
 
 /** The session is gone (ended, or unknown to the ResourceManager). */
 class SessionGoneError extends SessionNotFoundError {
+  static override readonly code: string = 'SESSION_GONE';
   constructor(
     message: string,
     /** `has ended (FINISHED/SUCCEEDED)`, `the ResourceManager does not know`. */

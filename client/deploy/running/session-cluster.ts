@@ -21,6 +21,7 @@ export interface SessionClusterInit {
 }
 
 export class SessionEndTimeoutError extends LoomError {
+  static override readonly code: string = 'SESSION_END_TIMED_OUT';
   override name = 'SessionEndTimeoutError';
 }
 

@@ -11,6 +11,7 @@
  * the small archive; and YARN localizes FILEs with mode r-x (FSDownload: 0500 private, 0555
  * public), so it runs as it lands. Its name carries a hash of its bytes: uploaded once.
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -40,7 +41,8 @@ export interface NodeBinary {
   version?: string;
 }
 
-export class NodeBinaryError extends Error {
+export class NodeBinaryError extends LoomError {
+  static override readonly code: string = 'NODE_BINARY_INVALID';
   override name = 'NodeBinaryError';
 }
 

@@ -14,6 +14,7 @@
  * of a PUBLIC resource, else the container fails to localize), the runtime is there and whole.
  * All problems are reported at once, each naming the path and what to run.
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { hdfsBaseName, hdfsParent, joinHdfsPath, parseHdfsPath } from '../../hadoop/hdfs/hdfs-path.js';
 import type { WebHdfsClient } from '../../hadoop/hdfs/webhdfs-client.js';
 import { AccessControlError, FileNotFoundError } from '../../hadoop/hdfs/webhdfs-errors.js';
@@ -28,7 +29,8 @@ import { qualifiedUri } from '../submit/staging-dir.js';
 export const PROVIDED_LIB_DIRS_KEY = 'yarn.provided.lib.dirs';
 const ARCHIVE_EXTENSIONS = ['.tar.gz', '.tgz', '.tar', '.zip', '.jar'];
 
-export class ProvidedLibDirError extends Error {
+export class ProvidedLibDirError extends LoomError {
+  static override readonly code: string = 'PROVIDED_LIB_DIR_INVALID';
   override name = 'ProvidedLibDirError';
 }
 

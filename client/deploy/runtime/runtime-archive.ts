@@ -17,6 +17,7 @@
  * fingerprint of the input files' paths, sizes and modification times finds the cached archive
  * without reading them.
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, realpath, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
@@ -52,7 +53,8 @@ export interface RuntimeFile {
   mode: number;
 }
 
-export class RuntimeArchiveError extends Error {
+export class RuntimeArchiveError extends LoomError {
+  static override readonly code: string = 'RUNTIME_ARCHIVE_FAILED';
   override name = 'RuntimeArchiveError';
 }
 

@@ -9,6 +9,7 @@
  * would change its modification time and make the NodeManager refuse it ("changed on src
  * filesystem").
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -28,7 +29,8 @@ export interface PlacedFile {
   bytesSent: number;
 }
 
-export class RuntimeUploadError extends Error {
+export class RuntimeUploadError extends LoomError {
+  static override readonly code: string = 'RUNTIME_UPLOAD_FAILED';
   override name = 'RuntimeUploadError';
 }
 

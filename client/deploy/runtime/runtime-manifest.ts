@@ -4,6 +4,7 @@
  * with a manifest is complete; it names the runtime archive and the Node.js binary next to it.
  * No times in it: the same Loom and node always give the same bytes, so racing uploads agree.
  */
+import { LoomError } from '../../errors/loom-error.js';
 export const MANIFEST_FILE_NAME = 'loom-runtime.json';
 const FORMAT = 1;
 
@@ -27,7 +28,8 @@ export interface RuntimeManifest {
   files: RuntimeManifestFile[];
 }
 
-export class RuntimeManifestError extends Error {
+export class RuntimeManifestError extends LoomError {
+  static override readonly code: string = 'RUNTIME_MANIFEST_INVALID';
   override name = 'RuntimeManifestError';
 }
 

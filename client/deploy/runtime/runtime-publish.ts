@@ -9,6 +9,7 @@
  * requires; a parent directory that others cannot traverse fails the command before any upload.
  * The manifest goes in last (by rename without overwrite): a directory with one is complete.
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,8 @@ export interface PublishedRuntime {
   manifest: RuntimeManifest;
 }
 
-export class RuntimePublishError extends Error {
+export class RuntimePublishError extends LoomError {
+  static override readonly code: string = 'RUNTIME_PUBLISH_FAILED';
   override name = 'RuntimePublishError';
 }
 

@@ -33,6 +33,7 @@ import { amSubmission } from './submission-context.js';
 export type ClusterMode = 'session' | 'per-job' | 'application';
 
 export class DeploymentError extends LoomError {
+  static override readonly code: string = 'DEPLOYMENT_FAILED';
   override name = 'DeploymentError';
 }
 

@@ -16,6 +16,7 @@ import type { DeployContext } from './deploy-context.js';
 import { qualifiedUri, stagingFileSystemUri } from './staging-dir.js';
 
 export class ProgramBundleError extends LoomError {
+  static override readonly code: string = 'PROGRAM_BUNDLE_INVALID';
   override name = 'ProgramBundleError';
 }
 

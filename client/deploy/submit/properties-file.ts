@@ -4,6 +4,7 @@
  * directory `yarn.properties-file.location` (default: the OS temp dir) and is named
  * `.loom-session-<user>`; it is written with mode 600 because it holds the cluster secret.
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +18,8 @@ export interface SessionProperties {
   secret: string;
 }
 
-export class PropertiesFileError extends Error {
+export class PropertiesFileError extends LoomError {
+  static override readonly code: string = 'PROPERTIES_FILE_INVALID';
   override name = 'PropertiesFileError';
 }
 

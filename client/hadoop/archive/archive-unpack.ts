@@ -2,11 +2,13 @@
 // a small ustar/GNU/pax tar reader and a zip central-directory reader (stored + deflate).
 // Entries with absolute paths or `..` are refused: an archive must not write outside its dir.
 
+import { LoomError } from '../../errors/loom-error.js';
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 
-export class ArchiveError extends Error {
+export class ArchiveError extends LoomError {
+  static override readonly code: string = 'ARCHIVE_INVALID';
   override name = 'ArchiveError';
 }
 

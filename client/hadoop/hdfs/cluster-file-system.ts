@@ -39,6 +39,7 @@ const DEFAULT_PORTS: Record<string, number> = { hdfs: 8020, webhdfs: 9870, swebh
 const SCHEMES = Object.keys(DEFAULT_PORTS);
 
 export class ForeignFileSystemError extends LoomError {
+  static override readonly code: string = 'FILE_SYSTEM_FOREIGN';
   override name = 'ForeignFileSystemError';
 }
 

@@ -1,3 +1,5 @@
+import { LoomError } from '../../errors/loom-error.js';
+
 /**
  * Hadoop's file patterns (org.apache.hadoop.fs.GlobPattern, GlobExpander): `*` any run of
  * characters within a path component, `?` one character, `[abc]` / `[a-z]` a class (`[^a]` or
@@ -6,7 +8,8 @@
  * caller's.
  */
 
-export class GlobSyntaxError extends Error {
+export class GlobSyntaxError extends LoomError {
+  static override readonly code: string = 'HDFS_GLOB_INVALID';
   override name = 'GlobSyntaxError';
 }
 

@@ -1,3 +1,5 @@
+import { LoomError } from '../../errors/loom-error.js';
+
 /**
  * HDFS path handling for the WebHDFS client: parse `hdfs://`, `webhdfs://`, `swebhdfs://`,
  * absolute and relative paths, normalise them to an absolute slash-separated path, and encode
@@ -5,7 +7,8 @@
  * percent-encoded, slashes kept).
  */
 
-export class HdfsPathError extends Error {
+export class HdfsPathError extends LoomError {
+  static override readonly code: string = 'HDFS_PATH_INVALID';
   override name = 'HdfsPathError';
 }
 

@@ -7,6 +7,7 @@
  * modification time that YARN local resources need come from GETFILESTATUS after the rename:
  * the NodeManager refuses a resource whose timestamp differs from the file on HDFS.
  */
+import { LoomError } from '../../errors/loom-error.js';
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
@@ -48,7 +49,8 @@ export interface UploadToStagingOptions {
   signal?: AbortSignal;
 }
 
-export class StagingUploadError extends Error {
+export class StagingUploadError extends LoomError {
+  static override readonly code: string = 'STAGING_UPLOAD_FAILED';
   override name = 'StagingUploadError';
 }
 

@@ -423,7 +423,7 @@ export class WebHdfsClient {
         const address = hostPort(endpoint);
         if (decision.action === 'fail') {
           const exhausted =
-            attempt + 1 >= this.retry.maxAttempts && err instanceof WebHdfsConnectionError && (err.beforeRequestSent || req.idempotent);
+            attempt + 1 >= this.retry.maxAttempts && err instanceof WebHdfsConnectionError && (err.retryable || req.idempotent);
           if (!exhausted) throw err;
           const where = this.endpoints.length > 1 ? this.endpoints.map(hostPort).join(' and ') : address;
           const gaveUp = describeGiveUp(this.retryTarget(), where, shortReason(err), attempt + 1, Date.now() - started);

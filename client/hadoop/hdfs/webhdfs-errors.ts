@@ -5,6 +5,8 @@
  * or on `kind` and people still see Hadoop's own words.
  */
 
+import { hadoopRetryOf, type HadoopRetry } from '../../errors/hadoop-retryable-exceptions.js';
+import { LoomError } from '../../errors/loom-error.js';
 /** What went wrong, independent of which Java class said so. */
 export type WebHdfsErrorKind =
   | 'file-not-found'
@@ -13,7 +15,7 @@ export type WebHdfsErrorKind =
   | 'parent-not-directory'
   | 'directory-not-empty'
   | 'standby'
-  | 'retriable'
+  | 'retry-later'
   | 'safe-mode'
   | 'invalid-token'
   | 'quota-exceeded'
@@ -27,7 +29,8 @@ export interface RemoteExceptionBody {
   message: string;
 }
 
-export class WebHdfsRemoteError extends Error {
+export class WebHdfsRemoteError extends LoomError {
+  static override readonly code: string = 'HDFS_REMOTE_EXCEPTION';
   override name = 'WebHdfsRemoteError';
   readonly kind: WebHdfsErrorKind = 'remote';
 
@@ -38,8 +41,13 @@ export class WebHdfsRemoteError extends Error {
     readonly operation: string,
   ) {
     // Only the first line: DataNode messages carry the server's stack trace after it.
-    super(`${operation}: ${remote.exception}: ${firstLine(remote.message)}`);
+    const hadoopRetry = hadoopRetryOf(remote.exception || simpleClassName(remote.javaClassName));
+    super(`${operation}: ${remote.exception}: ${firstLine(remote.message)}`, { retryable: hadoopRetry !== undefined });
+    this.hadoopRetry = hadoopRetry;
   }
+
+  /** How Hadoop's clients retry this exception (client/errors/hadoop-retryable-exceptions.ts); undefined: they do not. */
+  readonly hadoopRetry: HadoopRetry | undefined;
 
   /** Hadoop's short class name, e.g. `FileNotFoundException`. */
   get exception(): string {
@@ -57,25 +65,34 @@ export class WebHdfsRemoteError extends Error {
   }
 }
 
-function remoteErrorClass(errorName: string, errorKind: WebHdfsErrorKind) {
+function remoteErrorClass(errorName: string, errorKind: WebHdfsErrorKind, errorCode: string) {
   return class extends WebHdfsRemoteError {
+    static override readonly code: string = errorCode;
     override name = errorName;
     override readonly kind = errorKind;
   };
 }
 
-export class FileNotFoundError extends remoteErrorClass('FileNotFoundError', 'file-not-found') {}
-export class AccessControlError extends remoteErrorClass('AccessControlError', 'access-denied') {}
-export class FileAlreadyExistsError extends remoteErrorClass('FileAlreadyExistsError', 'file-already-exists') {}
-export class ParentNotDirectoryError extends remoteErrorClass('ParentNotDirectoryError', 'parent-not-directory') {}
-export class DirectoryNotEmptyError extends remoteErrorClass('DirectoryNotEmptyError', 'directory-not-empty') {}
-export class StandbyError extends remoteErrorClass('StandbyError', 'standby') {}
-export class RetriableError extends remoteErrorClass('RetriableError', 'retriable') {}
-export class SafeModeError extends remoteErrorClass('SafeModeError', 'safe-mode') {}
-export class InvalidTokenError extends remoteErrorClass('InvalidTokenError', 'invalid-token') {}
-export class QuotaExceededError extends remoteErrorClass('QuotaExceededError', 'quota-exceeded') {}
-export class IllegalArgumentError extends remoteErrorClass('IllegalArgumentError', 'illegal-argument') {}
-export class UnsupportedOperationError extends remoteErrorClass('UnsupportedOperationError', 'unsupported-operation') {}
+export class FileNotFoundError extends remoteErrorClass('FileNotFoundError', 'file-not-found', 'HDFS_FILE_NOT_FOUND') {}
+export class AccessControlError extends remoteErrorClass('AccessControlError', 'access-denied', 'HDFS_ACCESS_DENIED') {}
+export class FileAlreadyExistsError extends remoteErrorClass('FileAlreadyExistsError', 'file-already-exists', 'HDFS_FILE_ALREADY_EXISTS') {}
+export class ParentNotDirectoryError extends remoteErrorClass(
+  'ParentNotDirectoryError',
+  'parent-not-directory',
+  'HDFS_PARENT_NOT_DIRECTORY',
+) {}
+export class DirectoryNotEmptyError extends remoteErrorClass('DirectoryNotEmptyError', 'directory-not-empty', 'HDFS_DIRECTORY_NOT_EMPTY') {}
+export class StandbyError extends remoteErrorClass('StandbyError', 'standby', 'HDFS_NAMENODE_STANDBY') {}
+export class RetriableError extends remoteErrorClass('RetriableError', 'retry-later', 'HDFS_NAMENODE_RETRY_LATER') {}
+export class SafeModeError extends remoteErrorClass('SafeModeError', 'safe-mode', 'HDFS_NAMENODE_IN_SAFE_MODE') {}
+export class InvalidTokenError extends remoteErrorClass('InvalidTokenError', 'invalid-token', 'HDFS_TOKEN_INVALID') {}
+export class QuotaExceededError extends remoteErrorClass('QuotaExceededError', 'quota-exceeded', 'HDFS_QUOTA_EXCEEDED') {}
+export class IllegalArgumentError extends remoteErrorClass('IllegalArgumentError', 'illegal-argument', 'HDFS_ARGUMENT_ILLEGAL') {}
+export class UnsupportedOperationError extends remoteErrorClass(
+  'UnsupportedOperationError',
+  'unsupported-operation',
+  'HDFS_OPERATION_UNSUPPORTED',
+) {}
 
 type RemoteErrorClass = new (remote: RemoteExceptionBody, httpStatus: number, operation: string) => WebHdfsRemoteError;
 
@@ -107,7 +124,8 @@ export function remoteErrorFor(remote: RemoteExceptionBody, httpStatus: number, 
 }
 
 /** The server answered something this client cannot interpret (bad JSON, missing fields, odd status). */
-export class WebHdfsProtocolError extends Error {
+export class WebHdfsProtocolError extends LoomError {
+  static override readonly code: string = 'WEBHDFS_PROTOCOL_VIOLATED';
   override name = 'WebHdfsProtocolError';
   constructor(
     message: string,
@@ -119,7 +137,8 @@ export class WebHdfsProtocolError extends Error {
 }
 
 /** RENAME / DELETE / SETREPLICATION answered 200 `{"boolean": false}`: nothing happened. */
-export class WebHdfsOperationFailedError extends Error {
+export class WebHdfsOperationFailedError extends LoomError {
+  static override readonly code: string = 'HDFS_OPERATION_FAILED';
   override name = 'WebHdfsOperationFailedError';
   constructor(
     message: string,
@@ -130,16 +149,21 @@ export class WebHdfsOperationFailedError extends Error {
 }
 
 /** The TCP connection failed or broke (refused, reset, closed mid-body). */
-export class WebHdfsConnectionError extends Error {
+export class WebHdfsConnectionError extends LoomError {
+  static override readonly code: string = 'WEBHDFS_CONNECTION_FAILED';
   override name = 'WebHdfsConnectionError';
   constructor(
     message: string,
-    /** True when the request never reached the server (safe to send elsewhere). */
+    /** True when the request never reached the server (safe to send elsewhere): such an error is `retryable`. */
     readonly beforeRequestSent: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { ...options, retryable: beforeRequestSent });
   }
+}
+
+function simpleClassName(javaClassName: string): string {
+  return javaClassName.split(/[.$]/).pop() ?? javaClassName;
 }
 
 function firstLine(s: string): string {

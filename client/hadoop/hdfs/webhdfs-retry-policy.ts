@@ -1,16 +1,18 @@
 /**
- * When a NameNode request may be sent again, and where. Decided by Hadoop exception name (the
- * NameNode sends StandbyException, RetriableException and SafeModeException as HTTP 403, so the
- * status alone says nothing) and by whether the request could have had an effect:
+ * When a NameNode request may be sent again, and where. Decided by the error's `retryable` (for a
+ * NameNode's RemoteException, by Hadoop's exception class: the NameNode sends StandbyException,
+ * RetriableException and SafeModeException as HTTP 403, so the status alone says nothing; see
+ * client/errors/hadoop-retryable-exceptions.ts) and by whether the request could have had an effect:
  *
- * - StandbyException, or a connection that was never established: the NameNode did nothing, so
- *   fail over to the next NameNode for every operation (Hadoop's own failover policy does the same).
+ * - StandbyException (or ObserverRetryOnActiveException), or a connection that was never
+ *   established: the NameNode did nothing, so fail over to the next NameNode for every operation
+ *   (Hadoop's own failover policy does the same).
  * - RetriableException / SafeModeException: retry the same NameNode after a backoff, only for
  *   idempotent operations.
  * - A connection that broke after the request was sent: fail over, only for idempotent operations.
  * - Anything else: fail.
  */
-import { RetriableError, SafeModeError, StandbyError, WebHdfsConnectionError } from './webhdfs-errors.js';
+import { WebHdfsConnectionError, WebHdfsRemoteError } from './webhdfs-errors.js';
 
 export interface RetryPolicy {
   /** Total attempts including the first (default 10). */
@@ -31,11 +33,13 @@ export function decideRetry(err: unknown, idempotent: boolean, attempt: number, 
   const delayMs = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   // Moving to another NameNode needs no wait the first time round the list.
   const failoverDelay = attempt + 1 < endpointCount ? 0 : delayMs;
-  if (err instanceof StandbyError) return { action: 'failover', delayMs: failoverDelay };
+  if (err instanceof WebHdfsRemoteError && err.retryable) {
+    if (err.hadoopRetry === 'failover') return { action: 'failover', delayMs: failoverDelay };
+    return idempotent ? { action: 'retry', delayMs } : { action: 'fail' };
+  }
   if (err instanceof WebHdfsConnectionError) {
-    if (err.beforeRequestSent || idempotent) return { action: 'failover', delayMs: failoverDelay };
+    if (err.retryable || idempotent) return { action: 'failover', delayMs: failoverDelay };
     return { action: 'fail' };
   }
-  if ((err instanceof RetriableError || err instanceof SafeModeError) && idempotent) return { action: 'retry', delayMs };
   return { action: 'fail' };
 }

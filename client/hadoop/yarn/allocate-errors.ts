@@ -2,7 +2,7 @@
 // RemoteExceptions a 3.3.6 ResourceManager answers ApplicationMasterProtocol.allocate with
 // (ApplicationMasterService.allocate, DefaultAMSProcessor.allocate, the IPC layer), each with what
 // Hadoop's clients do about it and what Loom does. Anything not listed (a connection refused or
-// reset, a timeout, an unknown class) is transient: retried within the AM's budget of failed
+// reset, a timeout, an unknown class) is retryable: retried within the AM's budget of failed
 // heartbeats in a row.
 import { RemoteException } from '../../wire/ipc/remote-exception.js';
 import { AllocateRefusedError, AttemptOverError } from './yarn-client-errors.js';
@@ -21,7 +21,7 @@ export type AllocateErrorKind =
   /** The AM and the RM are out of step in a way retrying cannot mend: end the application with the reason. */
   | 'fatal'
   /** The RM (or the way to it) failed this time: retry, within the AM's budget of failed heartbeats in a row. */
-  | 'transient';
+  | 'retryable';
 
 export interface AllocateErrorClass {
   kind: AllocateErrorKind;
@@ -73,15 +73,15 @@ export const ALLOCATE_ERRORS: Readonly<Record<string, AllocateErrorClass>> = {
       'ApplicationMasterService.allocate: a responseId that is neither the last nor the one before it (AMRMClientUtils.assembleInvalidResponseIdExceptionMessage); AMRMClientAsync reports it to onError.',
   },
   'org.apache.hadoop.ipc.StandbyException': {
-    kind: 'transient',
+    kind: 'retryable',
     hadoop: "A standby RM of an HA pair: RMProxy's failover policy tries the next RM.",
   },
   'org.apache.hadoop.ipc.RetriableException': {
-    kind: 'transient',
+    kind: 'retryable',
     hadoop: 'The server asks to be called again later.',
   },
   [`${YARN}YarnException`]: {
-    kind: 'transient',
+    kind: 'retryable',
     hadoop:
       'DefaultAMSProcessor.allocate wraps SchedulerInvalidResoureRequestException (a SchedulingRequest the placement processor refuses) in a plain YarnException; Loom sends no SchedulingRequests, so one is counted like any unknown failure.',
   },
@@ -92,8 +92,8 @@ export function allocateErrorKind(err: unknown): AllocateErrorKind {
   if (err instanceof AllocateRefusedError)
     return err.refused === 'ask' ? 'ask-refused' : err.refused === 'release' ? 'release-refused' : 'blacklist-refused';
   if (err instanceof AttemptOverError) return 'attempt-over';
-  if (err instanceof RemoteException) return ALLOCATE_ERRORS[err.className]?.kind ?? 'transient';
-  return 'transient';
+  if (err instanceof RemoteException) return ALLOCATE_ERRORS[err.className]?.kind ?? 'retryable';
+  return 'retryable';
 }
 
 /** The listed class of a RemoteException the RM sent (undefined for anything else). */

@@ -2,8 +2,10 @@
 // RemoteException (client/wire/ipc) with Hadoop's class name, except where YARN gives them a meaning the
 // caller must act on (the attempt is over; one container of a bulk NodeManager call failed).
 
+import { LoomError } from '../../errors/loom-error.js';
 /** A client-side YARN failure: submission ended FAILED/KILLED, a poll timed out, a record was missing. */
-export class YarnClientError extends Error {
+export class YarnClientError extends LoomError {
+  static override readonly code: string = 'YARN_CLIENT_FAILED';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -16,6 +18,7 @@ export class YarnClientError extends Error {
  * (if any) runs elsewhere.
  */
 export class AttemptOverError extends YarnClientError {
+  static override readonly code: string = 'YARN_ATTEMPT_OVER';
   constructor(
     readonly remoteClassName: string,
     readonly remoteMessage: string,
@@ -33,6 +36,7 @@ export class AttemptOverError extends YarnClientError {
  * rest and succeeds. Hadoop's AMRMClientImpl would send the refused part again forever.
  */
 export class AllocateRefusedError extends YarnClientError {
+  static override readonly code: string = 'YARN_ALLOCATE_REFUSED';
   constructor(
     readonly refused: 'ask' | 'release' | 'blacklist',
     readonly remoteClassName: string,
@@ -54,6 +58,7 @@ export class AllocateRefusedError extends YarnClientError {
  * failed for it with the Java exception `remoteClassName`.
  */
 export class ContainerRequestFailedError extends YarnClientError {
+  static override readonly code: string = 'YARN_CONTAINER_REQUEST_FAILED';
   constructor(
     readonly operation: 'startContainers' | 'stopContainers' | 'getContainerStatuses',
     readonly containerId: string,

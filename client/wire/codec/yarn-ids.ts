@@ -2,6 +2,7 @@
 // Text rules follow ApplicationId / ApplicationAttemptId / ContainerId.toString in Hadoop 3.3.6:
 // minimum digit counts pad with zeros, larger numbers simply get more digits.
 
+import { LoomError } from '../../errors/loom-error.js';
 export interface ApplicationId {
   clusterTimestamp: number;
   id: number;
@@ -44,7 +45,8 @@ export interface NodeIdProto {
   port?: number;
 }
 
-export class YarnIdError extends Error {
+export class YarnIdError extends LoomError {
+  static override readonly code: string = 'YARN_ID_INVALID';
   override name = 'YarnIdError';
 }
 

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../../retry/retry-report.js';
-import { describePeer, IpcClientClosedError, IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
+import { describePeer, IpcClientClosedError, IpcConnectionError } from './ipc-errors.js';
 import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
-import { isRemoteException, STANDBY_EXCEPTION } from './remote-exception.js';
+import { RemoteException } from './remote-exception.js';
 import { RpcClient, type RpcClientDefaults } from './rpc-client.js';
 import { shortProtocol, type RpcAuth } from './rpc-connection.js';
 
@@ -35,8 +35,9 @@ export interface FailoverOptions {
  * Calls a protocol on the first address that answers (ResourceManager HA): fails over to the
  * next address on a connection failure or a StandbyException, backs off between rounds, and
  * sticks to the address that last worked. A call that broke mid-flight is resent only when the
- * method is idempotent (descriptor flag or `opts.idempotent`); StandbyException means the call
- * was not executed, so it is always retried.
+ * method is idempotent (descriptor flag or `opts.idempotent`); an exception Hadoop retries
+ * (`RemoteException.retryable`) means the call was not executed, so it is always retried:
+ * StandbyException on the next address, RetriableException on the same one after a pause.
  */
 export class FailoverRpcClient {
   private readonly client: RpcClient;
@@ -91,29 +92,33 @@ export class FailoverRpcClient {
       } catch (err) {
         // close() failed the call: the owner is done with this client, so nothing is retried.
         this.throwIfClosed(method, err);
-        const standby = isRemoteException(err, STANDBY_EXCEPTION);
+        // The server asked for the call again (Hadoop's RetryPolicies.FailoverOnNetworkExceptionRetry):
+        // StandbyException on the next address, RetriableException on the same one.
+        const remoteRetry = err instanceof RemoteException && err.retryable ? err.hadoopRetry : undefined;
+        // A connection that never opened is retryable: no call reached the server. Once it was
+        // open the call may have reached the server: only resend idempotent calls.
         const connectionFailure = err instanceof IpcConnectionError;
-        // Once the connection was open the call may have reached the server: only resend idempotent calls.
-        const mayHaveRun = connectionFailure && !(err instanceof IpcConnectFailedError);
-        if (!standby && !(connectionFailure && (!mayHaveRun || idempotent))) throw err;
+        if (remoteRetry === undefined && !(connectionFailure && (err.retryable || idempotent))) throw err;
         last = { err, address: describePeer(address.host, address.port) };
         firstFailure ??= Date.now();
-        this.current = (index + 1) % n;
-        // Moving on to the next address of a round needs no pause; after a full round, back off.
-        delayMs = attempts % n === 0 ? Math.min(base * 2 ** (attempts / n - 1), cap) : 0;
+        const failover = remoteRetry !== 'same-server';
+        if (failover) this.current = (index + 1) % n;
+        // Moving on to the next address of a round needs no pause; after a full round, or to call
+        // the same address again, back off.
+        delayMs = failover && attempts % n !== 0 ? 0 : Math.min(base * 2 ** (Math.ceil(attempts / n) - 1), cap);
         if (attempts >= maxAttempts) break;
         if (maxWaitMs >= 0 && Date.now() - firstFailure + delayMs > maxWaitMs) break;
         this.options.onRetry?.({
           server: target.server,
           address: last.address,
           failedAttempts: attempts,
-          reason: standby ? 'StandbyException' : shortReason(err),
+          reason: retryReason(err),
           delayMs,
           bound: target.bound,
         });
       }
     }
-    const reason = last ? (isRemoteException(last.err, STANDBY_EXCEPTION) ? 'StandbyException' : shortReason(last.err)) : 'no attempt made';
+    const reason = last ? retryReason(last.err) : 'no attempt made';
     // With HA every address was tried: name them all.
     const where = n > 1 ? this.options.addresses.map((a) => describePeer(a.host, a.port)).join(' and ') : (last?.address ?? '?');
     throw new IpcConnectionError(
@@ -146,4 +151,9 @@ export class FailoverRpcClient {
       cause !== undefined ? { cause } : undefined,
     );
   }
+}
+
+/** Why an attempt failed, short: the Hadoop exception's simple name when the server asked for a retry, else the socket error. */
+function retryReason(err: unknown): string {
+  return err instanceof RemoteException ? err.simpleClassName : shortReason(err);
 }

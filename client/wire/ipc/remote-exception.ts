@@ -1,12 +1,17 @@
+import { hadoopRetryOf, type HadoopRetry } from '../../errors/hadoop-retryable-exceptions.js';
+import { LoomError } from '../../errors/loom-error.js';
 import type { RpcResponseHeader } from './rpc-messages.js';
 
 /**
  * An exception the Hadoop server sent back (ERROR or FATAL response). Keeps Hadoop's class name
- * so callers can react to specific failures (StandbyException, ApplicationNotFoundException...).
- * Hadoop's errorMsg is the message followed by the server's Java stack trace; the first line is
- * the message, the rest is kept apart in `javaStackTrace`.
+ * so callers can react to specific failures (StandbyException, ApplicationNotFoundException...);
+ * `retryable` comes from that class as Hadoop's RetryPolicies treat it
+ * (client/errors/hadoop-retryable-exceptions.ts). Hadoop's errorMsg is the message followed by
+ * the server's Java stack trace; the first line is the message, the rest is kept apart in
+ * `javaStackTrace`.
  */
-export class RemoteException extends Error {
+export class RemoteException extends LoomError {
+  static override readonly code: string = 'HADOOP_REMOTE_EXCEPTION';
   override readonly name = 'RemoteException';
   readonly className: string;
   readonly remoteMessage: string;
@@ -14,6 +19,8 @@ export class RemoteException extends Error {
   readonly status: 'ERROR' | 'FATAL';
   readonly javaStackTrace: string | undefined;
   readonly callId: number;
+  /** How Hadoop's clients retry this exception: on the next server of an HA pair, or on the same one; undefined: they do not. */
+  readonly hadoopRetry: HadoopRetry | undefined;
 
   constructor(fields: {
     className: string;
@@ -26,7 +33,9 @@ export class RemoteException extends Error {
     context?: string;
   }) {
     const where = fields.context ? ` [${fields.context}]` : '';
-    super(`${fields.className}: ${fields.remoteMessage}${where}`);
+    const hadoopRetry = hadoopRetryOf(fields.className);
+    super(`${fields.className}: ${fields.remoteMessage}${where}`, { retryable: hadoopRetry !== undefined });
+    this.hadoopRetry = hadoopRetry;
     this.className = fields.className;
     this.remoteMessage = fields.remoteMessage;
     this.errorDetail = fields.errorDetail;

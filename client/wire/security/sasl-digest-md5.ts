@@ -1,3 +1,4 @@
+import { LoomError } from '../../errors/loom-error.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -9,11 +10,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
  * Pure computation: the IPC engine moves these strings in SaslAuth/SaslMessage frames.
  */
 
-export class SaslError extends Error {
+export class SaslError extends LoomError {
+  static override readonly code: string = 'SASL_FAILED';
   override readonly name = 'SaslError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 // RFC 2831 size limits (the JDK enforces the same ones).

@@ -331,6 +331,48 @@ describe('failover', () => {
     expect(active.seen.length).toBe(2);
   });
 
+  it("calls the same server again after a RetriableException, even when the method is not idempotent, as Hadoop's RetryPolicies do", async () => {
+    let calls = 0;
+    const busy = await appServer({
+      onReport: async (req: any) => {
+        calls++;
+        if (calls === 1) throw new RpcServerException('org.apache.hadoop.ipc.RetriableException', 'the server is starting up');
+        return { application_report: { applicationId: req.application_id, user: 'u' } };
+      },
+    });
+    const other = await appServer();
+    const events: RetryEvent[] = [];
+    const client = new FailoverRpcClient({
+      addresses: [busy.port, other.port].map((port) => ({ host: '127.0.0.1', port })),
+      protocol: descriptor,
+      auth: { kind: 'simple', user: 'u' },
+      sleepBaseMs: 1,
+      onRetry: (e) => events.push(e),
+    });
+    clients.push(client);
+    const a = await client.invoke<any>('getApplicationReport', { application_id: { id: 13 } }, { idempotent: false });
+    expect(a.application_report.applicationId.id).toBe(13);
+    expect(calls).toBe(2);
+    expect(client.activeIndex).toBe(0);
+    expect(other.seen.length).toBe(0);
+    expect(events.map((e) => e.reason)).toEqual(['RetriableException']);
+    expect(events[0]?.delayMs).toBeGreaterThan(0);
+  });
+
+  it('fails at once on a RemoteException Hadoop does not retry', async () => {
+    const port = (await appServer()).port;
+    const client = new FailoverRpcClient({
+      addresses: [{ host: '127.0.0.1', port }],
+      protocol: descriptor,
+      auth: { kind: 'simple', user: 'u' },
+      sleepBaseMs: 1,
+    });
+    clients.push(client);
+    const err = await client.invoke('getApplicationReport', { application_id: { id: 404 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteException);
+    expect((err as RemoteException).retryable).toBe(false);
+  });
+
   it('does not resend a non-idempotent call that broke mid-flight', async () => {
     let calls = 0;
     const port = await rawServer((s, d) => {
