@@ -106,9 +106,9 @@ function setup(opts: { maxFailedContainers?: number; slowMs?: number } = {}) {
       refusals.push(r);
       if (onRefusal.failsJobs) demand.wanted = 0;
     },
-    onContainerEnded: (id) => ended.push(id),
     onHeldChanged: (ids) => heldChanges.push(ids),
   });
+  bridge.onContainerEnded((id) => ended.push(id));
   bridges.push(bridge);
   return { demand, scheduler, launcher, bridge, fatal, refusals, onRefusal, ended, heldChanges, shutdowns: () => shutdowns };
 }
