@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AmEnv } from '../../client/contracts/am-container-contract.js';
+import { readAmEnv, type ClusterMode } from '../../client/contracts/am-env.js';
 import {
   formatApplicationAttemptId,
   formatApplicationId,
@@ -7,10 +7,8 @@ import {
   type ApplicationAttemptId,
 } from '../../client/wire/codec/yarn-ids.js';
 import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
-import { decodeLocalResourcesEnv } from './local-resources-env.js';
 
-export type ClusterMode = 'session' | 'per-job' | 'application';
-const MODES: readonly ClusterMode[] = ['session', 'per-job', 'application'];
+export type { ClusterMode };
 
 /** What the AM learns from its container's environment (set by the NodeManager, the RM and the client). */
 export interface AmEnvironment {
@@ -68,23 +66,8 @@ export function readAmEnvironment(env: NodeJS.ProcessEnv, cwd: string = process.
     }
   }
 
-  const modeText = env[AmEnv.mode] || 'session';
-  if (!MODES.includes(modeText as ClusterMode)) problems.push(`${AmEnv.mode} is '${modeText}', expected one of ${MODES.join(', ')}`);
-
-  let localResources: Record<string, LocalResourceSpec> = {};
-  const resourcesText = env[AmEnv.localResources];
-  if (resourcesText === undefined || resourcesText === '') {
-    problems.push(`${AmEnv.localResources} is not set (the submitting client lists the AM's local resources there for the TaskExecutors)`);
-  } else {
-    try {
-      localResources = decodeLocalResourcesEnv(resourcesText);
-    } catch (err) {
-      problems.push((err as Error).message);
-    }
-  }
-
-  const user = env[AmEnv.user] || env.USER || '';
-  if (!user) problems.push(`neither ${AmEnv.user} nor USER is set (the client sets ${AmEnv.user}; the NodeManager sets USER)`);
+  const loom = readAmEnv(env);
+  problems.push(...loom.problems);
 
   if (problems.length > 0 || !attemptId) {
     throw new AmEnvironmentError(
@@ -107,10 +90,7 @@ export function readAmEnvironment(env: NodeJS.ProcessEnv, cwd: string = process.
     nmHttpPort: optionalPort('NM_HTTP_PORT'),
     tokenFile,
     webProxyBase: env.APPLICATION_WEB_PROXY_BASE || undefined,
-    mode: modeText as ClusterMode,
-    stagingDir: env[AmEnv.stagingDir] || undefined,
-    localResources,
-    user,
+    ...loom.values,
     logDir: env.LOG_DIRS ? env.LOG_DIRS.split(',')[0] : undefined,
     workDir,
     hadoopConfDir: env.HADOOP_CONF_DIR || undefined,

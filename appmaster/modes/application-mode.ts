@@ -12,12 +12,8 @@ import { Worker } from 'node:worker_threads';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { heapMbForContainer, workerThreadLimits, type WorkerThreadLimits } from '../../client/contracts/am-container-contract.js';
-import {
-  decodeApplicationProgram,
-  PROGRAM_ENV,
-  programLinkName,
-  type ApplicationProgram,
-} from '../../client/contracts/program-contract.js';
+import { readApplicationProgram } from '../../client/contracts/am-env.js';
+import { programLinkName, type ApplicationProgram } from '../../client/contracts/program-contract.js';
 import { describeProgramError } from '../../client/program/program-errors.js';
 import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
 import { applicationJobId } from '../jobs/job-ids.js';
@@ -35,9 +31,7 @@ export function prepareApplicationMode(
   env: NodeJS.ProcessEnv,
   opts: ApplicationModeOptions = {},
 ): ModeRunner {
-  const text = env[PROGRAM_ENV];
-  if (!text) throw new Error(`application mode needs ${PROGRAM_ENV} (the program's description); the submitting client sets it`);
-  const program = decodeApplicationProgram(text);
+  const program = readApplicationProgram(env);
   const linked = localResourcePath(am, programLinkName(program.bundle));
   let modulePath = program.bundle.kind === 'archive' ? localResourcePath({ workDir: linked }, program.bundle.entry!) : linked;
   if (!existsSync(modulePath)) {

@@ -18,8 +18,6 @@ import type { WebHdfsClient } from '../hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError } from '../hadoop/hdfs/webhdfs-errors.js';
 
 export const HA_STORE_KEY = 'high-availability.storageDir';
-/** TaskExecutor environment: the store's URL, where a TaskExecutor that lost its AM finds the new attempt's gateway. */
-export const HA_STORE_ENV = 'LOOM_HA_STORE';
 /** Below the staging dir when high-availability.storageDir is not set. */
 export const HA_DIR_IN_STAGING = 'ha';
 

@@ -1,6 +1,6 @@
 /**
  * What the client ships for the per-job and application modes, and how the AM finds it: the
- * program's bundle as a local resource with its description in LOOM_PROGRAM (application mode),
+ * program's bundle as a local resource with its description in LOOM_PROGRAM (application mode, see am-env.ts),
  * and the one job's description as a local resource file (per-job). Both sides use these names
  * and codecs, so they cannot drift apart. No I/O here.
  */
@@ -12,9 +12,6 @@ export const ProgramResourceNames = {
   /** Per-job mode: the job description (JSON of PerJobDescription). */
   job: 'loom-job.json',
 } as const;
-
-/** Application mode: base64 JSON of ApplicationProgram (base64: the NodeManager does not escape env values). */
-export const PROGRAM_ENV = 'LOOM_PROGRAM';
 
 export interface ApplicationProgram {
   /** The bundle on HDFS: the jobs' tasks fetch it from there. */
@@ -51,24 +48,26 @@ export function programLinkName(bundle: Pick<UploadedBundleRef, 'kind' | 'url'>)
   return `${ProgramResourceNames.program}${/\.cjs$/i.test(bundle.url) ? '.cjs' : '.mjs'}`;
 }
 
+/** Base64 JSON: the NodeManager writes env values into launch_container.sh without escaping. */
 export function encodeApplicationProgram(program: ApplicationProgram): string {
   return Buffer.from(JSON.stringify(program)).toString('base64');
 }
 
-export function decodeApplicationProgram(text: string): ApplicationProgram {
+/** `source`: where the text came from, for messages (the variable's name). */
+export function decodeApplicationProgram(text: string, source: string): ApplicationProgram {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(text.trim(), 'base64').toString('utf8'));
   } catch (err) {
     throw new Error(
-      `${PROGRAM_ENV} is not base64-encoded JSON (${(err as Error).message}); the submitting client writes it, check that its Loom version matches the AM's`,
+      `${source} is not base64-encoded JSON (${(err as Error).message}); the submitting client writes it, check that its Loom version matches the AM's`,
     );
   }
   const p = value as Partial<ApplicationProgram>;
   const problems = bundleProblems(p?.bundle);
   if (typeof p?.entryExport !== 'string' || p.entryExport === '') problems.push('entryExport must name the export holding main()');
   if (!Array.isArray(p?.args) || !p.args.every((a) => typeof a === 'string')) problems.push('args must be an array of strings');
-  if (problems.length) throw new Error(`${PROGRAM_ENV} does not describe a program: ${problems.join('; ')}`);
+  if (problems.length) throw new Error(`${source} does not describe a program: ${problems.join('; ')}`);
   return p as ApplicationProgram;
 }
 

@@ -26,7 +26,6 @@ export interface RegisterMessage {
   slots: number;
   memoryMb: number;
   pid: number;
-  attemptToken: string;
   running: TaskRef[];
 }
 
@@ -131,7 +130,6 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
           slots: Number(r.slots),
           memoryMb: Number(r.memoryMb),
           pid: Number(r.pid),
-          attemptToken: String(r.attemptToken),
           running: ((r.running as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
         },
       };

@@ -10,7 +10,8 @@ import type { LocalResourceSpec } from '../../hadoop/yarn/container-launch-conte
 import { deployCluster, type ClusterDeployOptions, type DeployedCluster } from './cluster-deployer.js';
 import type { DeployContext } from './deploy-context.js';
 import type { ProgramBundle } from './program-bundle.js';
-import { encodeApplicationProgram, PROGRAM_ENV, programLinkName } from '../../contracts/program-contract.js';
+import { writeApplicationProgram } from '../../contracts/am-env.js';
+import { programLinkName } from '../../contracts/program-contract.js';
 
 export interface ApplicationDeployOptions extends Pick<ClusterDeployOptions, 'shipFiles' | 'timeoutMs' | 'pollMs' | 'signal' | 'runtime'> {
   bundle: ProgramBundle;
@@ -55,14 +56,12 @@ export async function deployApplication(ctx: DeployContext, opts: ApplicationDep
       }
       return {
         resources: { [programLinkName(bundle)]: resource },
-        environment: {
-          [PROGRAM_ENV]: encodeApplicationProgram({
-            bundle,
-            entryExport: opts.entryExport ?? 'default',
-            args: opts.args,
-            bundleName: displayName(opts.bundle),
-          }),
-        },
+        environment: writeApplicationProgram({
+          bundle,
+          entryExport: opts.entryExport ?? 'default',
+          args: opts.args,
+          bundleName: displayName(opts.bundle),
+        }),
       };
     },
   });

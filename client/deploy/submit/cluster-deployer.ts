@@ -7,6 +7,7 @@
  * (REST answering, or only accepted). On any failure after the application id was obtained, the
  * application is killed and its staging dir removed, so a failed deployment leaves nothing behind.
  */
+import type { ClusterMode } from '../../contracts/am-env.js';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -30,7 +31,7 @@ import { restReady } from '../running/session-cluster.js';
 import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
 import { amSubmission } from './submission-context.js';
 
-export type ClusterMode = 'session' | 'per-job' | 'application';
+export type { ClusterMode };
 
 export class DeploymentError extends LoomError {
   override name = 'DeploymentError';

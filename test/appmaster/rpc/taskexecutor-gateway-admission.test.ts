@@ -125,7 +125,7 @@ class RawPeer {
   register(id: string, running: TaskRef[] = []): this {
     this.call.write({
       kind: 'register',
-      register: { taskExecutorId: id, host: '127.0.0.1', slots: 1, memoryMb: 0, pid: 1, attemptToken: '', running },
+      register: { taskExecutorId: id, host: '127.0.0.1', slots: 1, memoryMb: 0, pid: 1, running },
     });
     return this;
   }
@@ -299,7 +299,7 @@ describe('TaskExecutor gateway admission', () => {
         slots: 1,
         memoryMb: 0,
         pid: process.pid,
-        attemptToken: '',
+
         running: [],
       }),
       heartbeat: () => ({ running: [], freeSlots: 1 }),

@@ -13,7 +13,8 @@ import { readClusterSetup } from '../../../appmaster/startup/cluster-setup.js';
 import type { YarnConnection } from '../../../appmaster/startup/yarn-connection.js';
 import { Configuration } from '../../../client/conf/configuration.js';
 import { LoomConfig } from '../../../client/conf/loom-config.js';
-import { AmEnv, LocalResourceNames } from '../../../client/contracts/am-container-contract.js';
+import { LocalResourceNames } from '../../../client/contracts/am-container-contract.js';
+import { AmEnvNames } from '../../../client/contracts/am-env.js';
 import { newClusterSecret } from '../../../client/contracts/cluster-secret.js';
 import type { AMRMClient } from '../../../client/hadoop/yarn/amrm-client.js';
 import type { NMClient } from '../../../client/hadoop/yarn/nm-client.js';
@@ -37,8 +38,8 @@ function containerWith(files: Partial<Record<'config' | 'secret', string>> = {})
     NM_HOST: '127.0.0.1',
     HADOOP_TOKEN_FILE_LOCATION: join(workDir, 'container_tokens'),
     PWD: workDir,
-    [AmEnv.localResources]: '{}',
-    [AmEnv.user]: 'alice',
+    [AmEnvNames.localResources]: '{}',
+    [AmEnvNames.user]: 'alice',
   };
   const rm: string[] = [];
   const amrm = {
