@@ -6,14 +6,14 @@
  */
 import { Worker } from 'node:worker_threads';
 import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/contracts/taskexecutor-protocol.js';
-import type { UploadedBundleRef } from '../client/contracts/bundle-ref.js';
+import type { BundleRef } from '../client/contracts/bundle-ref.js';
 import { workerThreadLimits, type WorkerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { bundleRoot, relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
 export interface TaskRunnerOptions {
   slots: number;
-  bundles: { modulePath(bundle: UploadedBundleRef): Promise<string> };
+  bundles: { modulePath(bundle: BundleRef): Promise<string> };
   /** dist/taskexecutor/task-worker.js */
   workerScript: URL | string;
   hdfs: TaskWorkerInput['hdfs'];

@@ -5,6 +5,7 @@
  * WebHDFS client checks ({"boolean": false} throws). So a crash at any moment leaves either the
  * whole record or none of it, and readers skip leftover temporary files.
  */
+import { isTerminalJobState } from '../../client/contracts/job-states.js';
 import { randomBytes } from 'node:crypto';
 import type { Configuration } from '../../client/conf/configuration.js';
 import {
@@ -224,7 +225,7 @@ function parseJob(v: unknown, path: string): StoredJob {
 
 function parseEnded(v: unknown, path: string): JobStatus {
   const r = v as Partial<JobStatus> | null;
-  if (!r || typeof r.id !== 'string' || !['FINISHED', 'FAILED', 'CANCELED'].includes(String(r.state)) || !Array.isArray(r.tasks)) {
+  if (!r || typeof r.id !== 'string' || !isTerminalJobState(String(r.state)) || !Array.isArray(r.tasks)) {
     throw new HaStoreError(`${path} is not an ended job's status (id, state, tasks)`);
   }
   return r as JobStatus;

@@ -4,7 +4,7 @@
  * and the one job's description as a local resource file (per-job). Both sides use these names
  * and codecs, so they cannot drift apart. No I/O here.
  */
-import type { UploadedBundleRef } from './bundle-ref.js';
+import type { BundleRef } from './bundle-ref.js';
 
 export const ProgramResourceNames = {
   /** Application mode: the user bundle. A module file is linked as `loom-program.mjs` (`.cjs` kept), an archive unpacked into `loom-program/`. */
@@ -15,7 +15,7 @@ export const ProgramResourceNames = {
 
 export interface ApplicationProgram {
   /** The bundle on HDFS: the jobs' tasks fetch it from there. */
-  bundle: UploadedBundleRef;
+  bundle: BundleRef;
   /** The export holding main(); `default` unless -c named another. */
   entryExport: string;
   /** The arguments after the bundle: ctx.args. */
@@ -29,7 +29,7 @@ export interface PerJobDescription {
   jobId: string;
   job: {
     name: string;
-    bundle: UploadedBundleRef;
+    bundle: BundleRef;
     exportName: string;
     parallelism: number;
     args: unknown[];
@@ -42,7 +42,7 @@ export interface PerJobDescription {
 }
 
 /** The link name of the program in the AM's working dir, by the bundle's kind and file name. */
-export function programLinkName(bundle: Pick<UploadedBundleRef, 'kind' | 'url'>): string {
+export function programLinkName(bundle: Pick<BundleRef, 'kind' | 'url'>): string {
   if (bundle.kind === 'archive') return ProgramResourceNames.program;
   // .js and .mjs both load as ES modules (as TaskExecutors load them); CommonJS says so with .cjs.
   return `${ProgramResourceNames.program}${/\.cjs$/i.test(bundle.url) ? '.cjs' : '.mjs'}`;
@@ -90,7 +90,7 @@ export function parsePerJobDescription(text: string, source: string): PerJobDesc
 }
 
 function bundleProblems(b: unknown): string[] {
-  const r = (b ?? {}) as Partial<UploadedBundleRef>;
+  const r = (b ?? {}) as Partial<BundleRef>;
   const out: string[] = [];
   if (typeof r.url !== 'string' || r.url === '') out.push('bundle.url must be the bundle on HDFS');
   if (r.kind !== 'file' && r.kind !== 'archive') out.push('bundle.kind must be "file" or "archive"');

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import type { UploadedBundleRef } from './bundle-ref.js';
+import type { BundleRef } from './bundle-ref.js';
 import { protoDirectory } from '../wire/codec/proto-root.js';
 
 /** Call metadata key that carries the cluster secret. */
@@ -53,7 +53,7 @@ export type TaskExecutorMessage =
 export interface DeployTaskMessage {
   task: TaskRef;
   parallelism: number;
-  bundle: UploadedBundleRef;
+  bundle: BundleRef;
   exportName: string;
   argsJson: string;
   jobName: string;
@@ -186,7 +186,7 @@ export function decodeAmMessage(buf: Buffer): AmMessage {
       const kind = String(b.kind);
       if (kind !== 'file' && kind !== 'archive')
         throw new ClusterProtocolError(`deploy message with bundle kind "${kind}" (expected file or archive)`);
-      const bundle: UploadedBundleRef = { url: String(b.url), kind, size: Number(b.size), modificationTime: Number(b.modificationTime) };
+      const bundle: BundleRef = { url: String(b.url), kind, size: Number(b.size), modificationTime: Number(b.modificationTime) };
       const entry = optional(b.entry);
       if (entry !== undefined) bundle.entry = entry;
       return {

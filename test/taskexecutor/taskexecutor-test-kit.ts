@@ -15,7 +15,7 @@ import { JobMaster } from '../../appmaster/jobs/job-master.js';
 import type { JobMasterOptions } from '../../appmaster/jobs/job-master-options.js';
 import { TaskExecutorRegistry, type TaskExecutorRegistryOptions } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import { ContainerAdmission } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
-import type { BundleRef } from '../../appmaster/cluster-api.js';
+import type { BundleRef } from '../../client/contracts/bundle-ref.js';
 import { packBundle } from '../../client/deploy/bundle/bundle-pack.js';
 import { uploadBundle } from '../../client/deploy/bundle/bundle-upload.js';
 import { newClusterSecret } from '../../client/contracts/cluster-secret.js';

@@ -1,9 +1,7 @@
 import { DispatcherError, restCallFailed } from './dispatcher-error.js';
 import {
-  TERMINAL_JOB_STATES,
   type JobDetailsJson,
   type JobIdsJson,
-  type JobStateName,
   type JobSubmission,
   type JobSubmitResponseJson,
   type JobsOverviewJson,
@@ -11,22 +9,21 @@ import {
   type TaskExecutorInfo,
   type OverviewJson,
   type TaskManagersJson,
-  type TaskStateName,
 } from '../../contracts/dispatcher-rest-types.js';
+import { TERMINAL_JOB_STATES, type JobState, type TaskState } from '../../contracts/job-states.js';
 
 export { DispatcherError } from './dispatcher-error.js';
-export type { JobStateName, JobSubmission, TaskStateName } from '../../contracts/dispatcher-rest-types.js';
+export type { JobSubmission } from '../../contracts/dispatcher-rest-types.js';
+export type { JobState, TaskState } from '../../contracts/job-states.js';
 
 export interface DispatcherOverview extends ClusterOverview {
   loomVersion: string;
 }
 
-export type TaskExecutorView = TaskExecutorInfo;
-
 export interface JobSummary {
   id: string;
   name: string;
-  state: JobStateName;
+  state: JobState;
   submittedAt: number;
   endedAt?: number;
   durationMs: number;
@@ -37,7 +34,7 @@ export interface JobSummary {
 
 export interface TaskView {
   index: number;
-  state: TaskStateName;
+  state: TaskState;
   attempt: number;
   taskExecutorId?: string;
   result?: unknown;
@@ -47,7 +44,7 @@ export interface TaskView {
 export interface JobDetails {
   id: string;
   name: string;
-  state: JobStateName;
+  state: JobState;
   parallelism: number;
   exportName: string;
   submittedAt: number;
@@ -102,7 +99,7 @@ export class DispatcherClient {
     };
   }
 
-  async taskExecutors(): Promise<TaskExecutorView[]> {
+  async taskExecutors(): Promise<TaskExecutorInfo[]> {
     const { taskmanagers } = await this.call<TaskManagersJson>('GET', '/taskmanagers');
     return taskmanagers.map((t) => ({
       id: t.id,
@@ -130,7 +127,7 @@ export class DispatcherClient {
   }
 
   /** Ids and states only (Flink's GET /jobs). */
-  async jobIds(): Promise<{ id: string; state: JobStateName }[]> {
+  async jobIds(): Promise<{ id: string; state: JobState }[]> {
     const { jobs } = await this.call<JobIdsJson>('GET', '/jobs');
     return jobs.map((j) => ({ id: j.id, state: j.status }));
   }

@@ -5,7 +5,7 @@
  * description in LOOM_PROGRAM. Returns once YARN accepted the application: following it is the
  * caller's choice (run-application --attached).
  */
-import type { UploadedBundleRef } from '../../contracts/bundle-ref.js';
+import type { BundleRef } from '../../contracts/bundle-ref.js';
 import type { LocalResourceSpec } from '../../hadoop/yarn/container-launch-context.js';
 import { deployCluster, type ClusterDeployOptions, type DeployedCluster } from './cluster-deployer.js';
 import type { DeployContext } from './deploy-context.js';
@@ -23,11 +23,11 @@ export interface ApplicationDeployOptions extends Pick<ClusterDeployOptions, 'sh
 
 export interface DeployedApplication extends DeployedCluster {
   /** Where the program's jobs fetch the bundle from. */
-  bundle: UploadedBundleRef;
+  bundle: BundleRef;
 }
 
 export async function deployApplication(ctx: DeployContext, opts: ApplicationDeployOptions): Promise<DeployedApplication> {
-  let bundle: UploadedBundleRef | undefined;
+  let bundle: BundleRef | undefined;
   const deployed = await deployCluster(ctx, {
     ...opts,
     mode: 'application',

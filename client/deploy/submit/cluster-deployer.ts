@@ -79,8 +79,8 @@ export interface ClusterDeployOptions {
   runtime?: RuntimeResourceOptions;
 }
 
-/** When each step ended, ms since the epoch (the AM steps only when waited for). */
-export interface ClusterDeployTimings {
+/** When each step ended, ms since the epoch (the AM steps only when waited for); the demo and the startup benchmark print them. */
+export interface DeployTimings {
   started: number;
   runtimeReady: number;
   uploaded: number;
@@ -98,7 +98,7 @@ export interface DeployedCluster {
   report: ApplicationReport;
   /** Everything this deployment wrote to HDFS, with sizes (the runtime only when it was not there yet). */
   uploadedFiles: UploadedFile[];
-  timings: ClusterDeployTimings;
+  timings: DeployTimings;
 }
 
 /** Link names Loom gives files in every container's working dir: a ship file (-t) must not take one. */
@@ -179,7 +179,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
       }),
     );
     const submittedAt = Date.now();
-    const timings: ClusterDeployTimings = { started, runtimeReady, uploaded, submitted: submittedAt };
+    const timings: DeployTimings = { started, runtimeReady, uploaded, submitted: submittedAt };
     const result = { applicationId, secret, stagingDir, uploadedFiles, timings };
     if (opts.waitFor === 'submitted') {
       ctx.log(`submitted ${applicationId} (${accepted.state})`);
