@@ -52,8 +52,12 @@ export class TaskRunner {
     }
     const rt: RunningTask = { ref: d.task, cancelled: false, ended: false };
     this.tasks.set(key, rt);
-    this.run(rt, d).catch((err: Error) =>
-      this.end(rt, { state: 'FAILED', error: `the TaskExecutor could not run the task: ${err.message}`, retryable: true }),
+    this.run(rt, d).catch((err: unknown) =>
+      this.end(rt, {
+        state: 'FAILED',
+        error: `the TaskExecutor could not run the task: ${err instanceof Error ? err.message : String(err)}`,
+        retryable: true,
+      }),
     );
   }
 
@@ -85,7 +89,7 @@ export class TaskRunner {
       void rt.worker?.terminate();
     }
     this.tasks.clear();
-    await Promise.all(all.map((rt) => rt.exited));
+    await Promise.all(all.flatMap((rt) => rt.exited ?? []));
   }
 
   private async run(rt: RunningTask, d: DeployTaskMessage): Promise<void> {

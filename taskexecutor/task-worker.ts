@@ -12,6 +12,9 @@ import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
 import { relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
+/** JSON.stringify returns undefined for a function or a symbol, which the lib's type leaves out. */
+const stringifyResult: (value: unknown) => string | undefined = JSON.stringify;
+
 class TaskCodeError extends Error {
   override name = 'TaskCodeError';
 }
@@ -60,7 +63,7 @@ function exportedFunction(mod: Record<string, unknown>, name: string): (task: un
 function resultJson(value: unknown, input: TaskWorkerInput): string {
   let json: string | undefined;
   try {
-    json = JSON.stringify(value === undefined ? null : value);
+    json = stringifyResult(value === undefined ? null : value);
   } catch (err) {
     throw new TaskCodeError(
       `task ${input.task.index} returned a value that is not JSON-serialisable (${(err as Error).message}); return plain data: objects, arrays, strings, numbers, booleans or null`,

@@ -202,25 +202,32 @@ export class HaStore {
   }
 }
 
+/** A record read back as JSON: its fields, each checked before use. */
+function fieldsOf(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
 function parseCluster(v: unknown, path: string): StoredCluster {
-  const r = v as Partial<StoredCluster> | null;
+  const r = fieldsOf(v);
   if (!r || typeof r.secret !== 'string' || typeof r.configYaml !== 'string')
     throw new HaStoreError(`${path} holds no secret and configuration`);
   return {
-    applicationId: String(r.applicationId ?? ''),
+    applicationId: typeof r.applicationId === 'string' ? r.applicationId : '',
     secret: r.secret,
     configYaml: r.configYaml,
-    writtenBy: String(r.writtenBy ?? ''),
-    writtenAt: Number(r.writtenAt ?? 0),
+    writtenBy: typeof r.writtenBy === 'string' ? r.writtenBy : '',
+    writtenAt: typeof r.writtenAt === 'number' ? r.writtenAt : 0,
   };
 }
 
 function parseJob(v: unknown, path: string): StoredJob {
-  const r = v as Partial<StoredJob> | null;
-  if (!r || !Number.isInteger(r.seq) || typeof r.id !== 'string' || typeof r.spec !== 'object' || r.spec === null) {
+  const r = fieldsOf(v);
+  const spec = fieldsOf(r?.spec);
+  if (!r || typeof r.seq !== 'number' || !Number.isInteger(r.seq) || typeof r.id !== 'string' || !spec) {
     throw new HaStoreError(`${path} is not a job record (seq, id, spec)`);
   }
-  return { seq: r.seq!, id: r.id, spec: r.spec, submittedAt: Number(r.submittedAt ?? 0) };
+  // The spec is checked again when the job is resubmitted (job-spec-validation.ts).
+  return { seq: r.seq, id: r.id, spec: spec as unknown as JobSpec, submittedAt: typeof r.submittedAt === 'number' ? r.submittedAt : 0 };
 }
 
 function parseEnded(v: unknown, path: string): JobStatus {

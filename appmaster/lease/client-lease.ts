@@ -50,7 +50,7 @@ export class ClientLease implements LeaseEndpoint {
       throw new Error(`loom.client.heartbeat-timeout must be more than 0 ms for an attached cluster; got ${opts.timeoutMs}`);
     }
     this.now = opts.now ?? Date.now;
-    this.log = opts.log ?? (() => {});
+    this.log = opts.log ?? (() => undefined);
   }
 
   /** Starts the clock (the AM serves from now on). */

@@ -33,7 +33,9 @@ export function prepareApplicationMode(
 ): ModeRunner {
   const program = readApplicationProgram(env);
   const linked = localResourcePath(am, programLinkName(program.bundle));
-  let modulePath = program.bundle.kind === 'archive' ? localResourcePath({ workDir: linked }, program.bundle.entry!) : linked;
+  // An archive's entry is there (readApplicationProgram checks it).
+  const entry = program.bundle.kind === 'archive' ? program.bundle.entry : undefined;
+  let modulePath = entry !== undefined ? localResourcePath({ workDir: linked }, entry) : linked;
   if (!existsSync(modulePath)) {
     const what =
       program.bundle.kind === 'archive'
@@ -116,7 +118,9 @@ class ApplicationMode implements ModeRunner {
               { id, resume: true },
             )
             .then((job) => reply({ type: 'submitted', requestId: m.requestId, jobId: job.id }))
-            .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
+            .catch((err: unknown) =>
+              reply({ type: 'failed', requestId: m.requestId, message: err instanceof Error ? err.message : String(err) }),
+            );
           return;
         }
         case 'awaitJob':
@@ -131,7 +135,9 @@ class ApplicationMode implements ModeRunner {
                 ...(job.error ? { error: job.error } : {}),
               }),
             )
-            .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
+            .catch((err: unknown) =>
+              reply({ type: 'failed', requestId: m.requestId, message: err instanceof Error ? err.message : String(err) }),
+            );
           return;
         case 'done':
           void worker.terminate();

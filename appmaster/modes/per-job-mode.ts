@@ -89,8 +89,9 @@ class PerJobMode implements ModeRunner {
       );
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     clearTimeout(this.timer);
+    return Promise.resolve();
   }
 
   clientLost(): void {

@@ -63,12 +63,12 @@ export function decodeApplicationProgram(text: string, source: string): Applicat
       `${source} is not base64-encoded JSON (${(err as Error).message}); the submitting client writes it, check that its Loom version matches the AM's`,
     );
   }
-  const p = value as Partial<ApplicationProgram>;
-  const problems = bundleProblems(p?.bundle);
-  if (typeof p?.entryExport !== 'string' || p.entryExport === '') problems.push('entryExport must name the export holding main()');
-  if (!Array.isArray(p?.args) || !p.args.every((a) => typeof a === 'string')) problems.push('args must be an array of strings');
+  const p = fieldsOf(value);
+  const problems = bundleProblems(p.bundle);
+  if (typeof p.entryExport !== 'string' || p.entryExport === '') problems.push('entryExport must name the export holding main()');
+  if (!Array.isArray(p.args) || !p.args.every((a) => typeof a === 'string')) problems.push('args must be an array of strings');
   if (problems.length) throw new Error(`${source} does not describe a program: ${problems.join('; ')}`);
-  return p as ApplicationProgram;
+  return p as unknown as ApplicationProgram;
 }
 
 export function parsePerJobDescription(text: string, source: string): PerJobDescription {
@@ -78,15 +78,20 @@ export function parsePerJobDescription(text: string, source: string): PerJobDesc
   } catch (err) {
     throw new Error(`${source} is not JSON (${(err as Error).message}); the submitting client writes it, do not edit it`);
   }
-  const d = value as Partial<PerJobDescription>;
+  const d = fieldsOf(value);
   const problems: string[] = [];
-  if (typeof d?.jobId !== 'string' || !/^[0-9a-f]{32}$/.test(d.jobId)) problems.push('jobId must be 32 lower-case hex digits');
-  if (typeof d?.attached !== 'boolean') problems.push('attached must be true or false');
+  if (typeof d.jobId !== 'string' || !/^[0-9a-f]{32}$/.test(d.jobId)) problems.push('jobId must be 32 lower-case hex digits');
+  if (typeof d.attached !== 'boolean') problems.push('attached must be true or false');
   // The job itself is checked by the AM's job spec validation, with its field-by-field messages.
-  if (typeof d?.job !== 'object' || d.job === null)
+  if (typeof d.job !== 'object' || d.job === null)
     problems.push('job must describe the job: {name, bundle, exportName, parallelism, args}');
   if (problems.length) throw new Error(`${source} does not describe a per-job job: ${problems.join('; ')}`);
-  return d as PerJobDescription;
+  return d as unknown as PerJobDescription;
+}
+
+/** A JSON value's fields (none for anything but an object), each to be checked before use. */
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 function bundleProblems(b: unknown): string[] {

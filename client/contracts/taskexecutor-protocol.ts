@@ -104,7 +104,7 @@ function encodeWith(type: protobuf.Type, value: Obj): Buffer {
 
 function taskRef(o: unknown, what: string): TaskRef {
   const r = (o ?? {}) as Obj;
-  const jobId = String(r.jobId ?? '');
+  const jobId = typeof r.jobId === 'string' ? r.jobId : '';
   if (!jobId) throw new ClusterProtocolError(`${what} names no job`);
   return { jobId, taskIndex: Number(r.taskIndex ?? 0), attempt: Number(r.attempt ?? 0) };
 }
@@ -112,8 +112,7 @@ function taskRef(o: unknown, what: string): TaskRef {
 const optional = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
 
 export function encodeTaskExecutorMessage(m: TaskExecutorMessage): Buffer {
-  const { kind, ...rest } = m;
-  kind;
+  const { kind: _kind, ...rest } = m;
   return encodeWith(messageTypes().te, rest);
 }
 
@@ -130,7 +129,7 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
           slots: Number(r.slots),
           memoryMb: Number(r.memoryMb),
           pid: Number(r.pid),
-          running: ((r.running as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+          running: ((r.running as unknown[] | undefined) ?? []).map((t) => taskRef(t, 'a running task')),
         },
       };
     }
@@ -139,7 +138,7 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
       return {
         kind: 'heartbeat',
         heartbeat: {
-          running: ((h.running as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+          running: ((h.running as unknown[] | undefined) ?? []).map((t) => taskRef(t, 'a running task')),
           freeSlots: Number(h.freeSlots),
         },
       };
@@ -166,8 +165,7 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
 }
 
 export function encodeAmMessage(m: AmMessage): Buffer {
-  const { kind, ...rest } = m;
-  kind;
+  const { kind: _kind, ...rest } = m;
   return encodeWith(messageTypes().am, rest);
 }
 

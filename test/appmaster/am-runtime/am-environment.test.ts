@@ -53,7 +53,7 @@ describe('readAmEnvironment', () => {
     expect(am.workDir).toBe(env.PWD);
     expect(am.hadoopConfDir).toBe('/etc/hadoop/conf');
     expect(am.stagingDir).toBe('hdfs://127.0.0.1:9000/user/root/.loom/a');
-    expect(am.localResources['loom-runtime']?.type).toBe('ARCHIVE');
+    expect(am.localResources['loom-runtime'].type).toBe('ARCHIVE');
   });
 
   it('takes the attempt from an epoch-prefixed container id after an RM restart', () => {

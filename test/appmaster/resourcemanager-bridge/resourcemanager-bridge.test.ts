@@ -288,7 +288,7 @@ describe('ResourceManagerBridge', () => {
   });
 
   it('keeps releases that did not reach the RM for the next round', async () => {
-    const { demand, scheduler, bridge } = setup();
+    const { scheduler, bridge } = setup();
     scheduler.next.push({ allocated: [granted(2)] });
     await bridge.heartbeat(); // wanted 0: surplus
     scheduler.failWith = new Error('timeout');
