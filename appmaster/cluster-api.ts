@@ -4,20 +4,9 @@
  * (which turns slot demand into YARN containers). Types only, so each part can be built and tested
  * against it on its own.
  */
+import type { BundleRef } from '../client/contracts/bundle-ref.js';
 import type { ClusterOverview, TaskExecutorInfo } from '../client/contracts/dispatcher-rest-types.js';
-
-/** Where a job's code lives. The bundle is on HDFS so that any TaskExecutor on any node can fetch it. */
-export interface BundleRef {
-  /** `hdfs://...` or `webhdfs://...` URL (or a path on the cluster's default file system). */
-  url: string;
-  /** `file`: one ES module; `archive`: a .tar.gz of a directory holding the module and its dependencies. */
-  kind: 'file' | 'archive';
-  /** Inside an archive: the module to import, relative to the archive root. */
-  entry?: string;
-  /** Size and modification time from GETFILESTATUS, so a changed bundle is detected, not half-used. */
-  size: number;
-  modificationTime: number;
-}
+import type { JobState, TaskState } from '../client/contracts/job-states.js';
 
 export interface JobSpec {
   name?: string;
@@ -28,13 +17,6 @@ export interface JobSpec {
   /** JSON-serialisable arguments handed to every task as `task.args`. */
   args: unknown[];
 }
-
-/**
- * INITIALIZING (Flink's name): accepted by the AM but not yet running, while its record is being
- * written to the HA store; it is visible (GET /jobs/<id>) from the moment the AM accepts it.
- */
-export type JobState = 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELLING' | 'CANCELED';
-export type TaskState = 'SCHEDULED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
 
 export interface TaskStatus {
   index: number;

@@ -2,7 +2,8 @@
  * The ApplicationMaster process (dist/appmaster/main.js), started by the NodeManager through
  * launch_container.sh with stdout/stderr redirected into the container's log dir.
  */
-import { amLog, startApplicationMaster } from './cluster-entrypoint.js';
+import { startApplicationMaster } from './cluster-entrypoint.js';
+import { amLog } from './startup/am-process.js';
 
 startApplicationMaster().catch((err: unknown) => {
   // Before the RM could be told (or after telling it): the stderr tail reaches YARN's diagnostics.

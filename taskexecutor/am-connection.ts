@@ -160,7 +160,8 @@ export class AmConnection {
   private async reconnect(): Promise<void> {
     if (this.stopped) return;
     if (this.opts.locate) {
-      const found = await this.located();
+      const found = await this.located(this.opts.locate);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may have run while the lookup was awaited
       if (this.stopped) return;
       const target = found && targetOf(found);
       if (target && target !== this.target) {
@@ -173,11 +174,11 @@ export class AmConnection {
   }
 
   /** `locate`'s answer; undefined when it fails or takes too long (the known address is tried meanwhile). */
-  private async located(): Promise<HostPort | undefined> {
+  private async located(locate: () => Promise<HostPort | undefined>): Promise<HostPort | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.opts.locateTimeoutMs ?? 5_000)));
     try {
-      return await Promise.race([this.opts.locate!(), timeout]);
+      return await Promise.race([locate(), timeout]);
     } catch (err) {
       if (this.failures <= 1) this.opts.log(`could not look up the AM's address in the HA store: ${(err as Error).message}`);
       return undefined;

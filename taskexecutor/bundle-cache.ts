@@ -14,7 +14,7 @@ import { readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { archiveKind, unpackArchive } from '../client/hadoop/archive/archive-unpack.js';
-import type { UploadedBundleRef } from '../client/contracts/bundle-ref.js';
+import type { BundleRef } from '../client/contracts/bundle-ref.js';
 import { parseHdfsPath } from '../client/hadoop/hdfs/hdfs-path.js';
 import { makeDirWithMode, OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeFileWithMode } from '../client/wire/security/local-file-modes.js';
 import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
@@ -50,7 +50,7 @@ export class BundleCache {
   constructor(private readonly opts: BundleCacheOptions) {}
 
   /** The absolute path of the module to import for `bundle`, fetching it on first use. */
-  modulePath(bundle: UploadedBundleRef): Promise<string> {
+  modulePath(bundle: BundleRef): Promise<string> {
     const key = cacheKey(bundle);
     let p = this.inFlight.get(key);
     if (!p) {
@@ -62,7 +62,7 @@ export class BundleCache {
     return p;
   }
 
-  private async fetch(bundle: UploadedBundleRef, key: string): Promise<string> {
+  private async fetch(bundle: BundleRef, key: string): Promise<string> {
     const foreign = this.opts.fileSystem.problemWith(bundle.url, 'bundle');
     if (foreign) throw new BundleFetchError(`${foreign}; this TaskExecutor does not fetch it`, false);
     const dir = join(this.opts.dir, key);
@@ -122,7 +122,7 @@ export class BundleCache {
     }
   }
 
-  private async checkUnchanged(client: WebHdfsClient, path: string, bundle: UploadedBundleRef): Promise<void> {
+  private async checkUnchanged(client: WebHdfsClient, path: string, bundle: BundleRef): Promise<void> {
     const status = await client.getFileStatus(path);
     if (status.length !== bundle.size || status.modificationTime !== bundle.modificationTime) {
       throw new BundleFetchError(
@@ -134,12 +134,12 @@ export class BundleCache {
   }
 }
 
-function cacheKey(b: UploadedBundleRef): string {
+function cacheKey(b: BundleRef): string {
   return createHash('sha256').update(`${b.url}\n${b.modificationTime}\n${b.size}\n${b.kind}`).digest('hex').slice(0, 24);
 }
 
 /** Relative path of the module inside the cache entry. */
-function moduleInBundle(b: UploadedBundleRef): string {
+function moduleInBundle(b: BundleRef): string {
   if (b.kind === 'archive') {
     const entry = posix.normalize(b.entry ?? '');
     if (!b.entry || entry.startsWith('..') || entry.startsWith('/')) {
@@ -153,7 +153,7 @@ function moduleInBundle(b: UploadedBundleRef): string {
 
 const PERMANENT_KINDS = new Set(['access-denied', 'parent-not-directory', 'illegal-argument', 'unsupported-operation', 'invalid-token']);
 
-function classify(bundle: UploadedBundleRef, err: unknown): BundleFetchError {
+function classify(bundle: BundleRef, err: unknown): BundleFetchError {
   if (err instanceof BundleFetchError) return err;
   const message = (err as Error).message;
   if (err instanceof FileNotFoundError)

@@ -75,7 +75,6 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       slots: config.slots,
       memoryMb: config.memoryMb,
       pid: process.pid,
-      attemptToken: config.attemptToken,
       running: runner.running(),
     }),
     heartbeat: () => ({ running: runner.running(), freeSlots: runner.freeSlots() }),

@@ -7,14 +7,14 @@
 import { Worker } from 'node:worker_threads';
 import { isRetryable } from '../client/errors/loom-error.js';
 import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/contracts/taskexecutor-protocol.js';
-import type { UploadedBundleRef } from '../client/contracts/bundle-ref.js';
+import type { BundleRef } from '../client/contracts/bundle-ref.js';
 import { workerThreadLimits, type WorkerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { bundleRoot, relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
 export interface TaskRunnerOptions {
   slots: number;
-  bundles: { modulePath(bundle: UploadedBundleRef): Promise<string> };
+  bundles: { modulePath(bundle: BundleRef): Promise<string> };
   /** dist/taskexecutor/task-worker.js */
   workerScript: URL | string;
   hdfs: TaskWorkerInput['hdfs'];
@@ -53,8 +53,12 @@ export class TaskRunner {
     }
     const rt: RunningTask = { ref: d.task, cancelled: false, ended: false };
     this.tasks.set(key, rt);
-    this.run(rt, d).catch((err: Error) =>
-      this.end(rt, { state: 'FAILED', error: `the TaskExecutor could not run the task: ${err.message}`, retryable: true }),
+    this.run(rt, d).catch((err: unknown) =>
+      this.end(rt, {
+        state: 'FAILED',
+        error: `the TaskExecutor could not run the task: ${err instanceof Error ? err.message : String(err)}`,
+        retryable: true,
+      }),
     );
   }
 
@@ -86,7 +90,7 @@ export class TaskRunner {
       void rt.worker?.terminate();
     }
     this.tasks.clear();
-    await Promise.all(all.map((rt) => rt.exited));
+    await Promise.all(all.flatMap((rt) => rt.exited ?? []));
   }
 
   private async run(rt: RunningTask, d: DeployTaskMessage): Promise<void> {

@@ -14,6 +14,9 @@ import type { Task } from '../client/program/program-api.js';
 import { relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
 
+/** JSON.stringify returns undefined for a function or a symbol, which the lib's type leaves out. */
+const stringifyResult: (value: unknown) => string | undefined = JSON.stringify;
+
 class TaskCodeError extends LoomError {
   static override readonly code: string = 'TASK_CODE_FAILED';
   override name = 'TaskCodeError';
@@ -63,7 +66,7 @@ function exportedFunction(mod: Record<string, unknown>, name: string): (task: un
 function resultJson(value: unknown, input: TaskWorkerInput): string {
   let json: string | undefined;
   try {
-    json = JSON.stringify(value === undefined ? null : value);
+    json = stringifyResult(value === undefined ? null : value);
   } catch (err) {
     throw new TaskCodeError(
       `task ${input.task.index} returned a value that is not JSON-serialisable (${(err as Error).message}); return plain data: objects, arrays, strings, numbers, booleans or null`,

@@ -1,6 +1,6 @@
 import { LoomError } from '../../client/errors/loom-error.js';
 import { join } from 'node:path';
-import { AmEnv } from '../../client/contracts/am-container-contract.js';
+import { readAmEnv, type ClusterMode } from '../../client/contracts/am-env.js';
 import {
   formatApplicationAttemptId,
   formatApplicationId,
@@ -8,11 +8,8 @@ import {
   type ApplicationAttemptId,
 } from '../../client/wire/codec/yarn-ids.js';
 import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
-import { containerUser } from '../../client/wire/security/hadoop-user.js';
-import { decodeLocalResourcesEnv } from './local-resources-env.js';
 
-export type ClusterMode = 'session' | 'per-job' | 'application';
-const MODES: readonly ClusterMode[] = ['session', 'per-job', 'application'];
+export type { ClusterMode };
 
 /** What the AM learns from its container's environment (set by the NodeManager, the RM and the client). */
 export interface AmEnvironment {
@@ -71,23 +68,8 @@ export function readAmEnvironment(env: NodeJS.ProcessEnv, cwd: string = process.
     }
   }
 
-  const modeText = env[AmEnv.mode] || 'session';
-  if (!MODES.includes(modeText as ClusterMode)) problems.push(`${AmEnv.mode} is '${modeText}', expected one of ${MODES.join(', ')}`);
-
-  let localResources: Record<string, LocalResourceSpec> = {};
-  const resourcesText = env[AmEnv.localResources];
-  if (resourcesText === undefined || resourcesText === '') {
-    problems.push(`${AmEnv.localResources} is not set (the submitting client lists the AM's local resources there for the TaskExecutors)`);
-  } else {
-    try {
-      localResources = decodeLocalResourcesEnv(resourcesText);
-    } catch (err) {
-      problems.push((err as Error).message);
-    }
-  }
-
-  const user = containerUser(env) ?? '';
-  if (!user) problems.push(`neither ${AmEnv.user} nor USER is set (the client sets ${AmEnv.user}; the NodeManager sets USER)`);
+  const loom = readAmEnv(env);
+  problems.push(...loom.problems);
 
   if (problems.length > 0 || !attemptId) {
     throw new AmEnvironmentError(
@@ -110,10 +92,7 @@ export function readAmEnvironment(env: NodeJS.ProcessEnv, cwd: string = process.
     nmHttpPort: optionalPort('NM_HTTP_PORT'),
     tokenFile,
     webProxyBase: env.APPLICATION_WEB_PROXY_BASE || undefined,
-    mode: modeText as ClusterMode,
-    stagingDir: env[AmEnv.stagingDir] || undefined,
-    localResources,
-    user,
+    ...loom.values,
     logDir: env.LOG_DIRS ? env.LOG_DIRS.split(',')[0] : undefined,
     workDir,
     hadoopConfDir: env.HADOOP_CONF_DIR || undefined,

@@ -267,10 +267,8 @@ export class DispatcherServer {
     if (method !== 'POST' && method !== 'PATCH' && method !== 'DELETE') req.resume();
     let params: string[];
     try {
-      params = route.pattern
-        .exec(path)!
-        .slice(1)
-        .map((p) => decodeURIComponent(p));
+      // The route was found by this pattern, so it matches.
+      params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
     } catch {
       throw new HttpError(400, [`the path ${url.pathname} is not validly percent-encoded`]);
     }
@@ -377,7 +375,7 @@ export class DispatcherServer {
     res.once('finish', () => {
       this.opts.control
         .shutdown({ finalStatus, diagnostics })
-        .catch((err: unknown) => this.log(`dispatcher: cluster shutdown failed: ${(err as Error)?.stack ?? String(err)}`));
+        .catch((err: unknown) => this.log(`dispatcher: cluster shutdown failed: ${stackOf(err)}`));
     });
   }
 
@@ -389,12 +387,12 @@ export class DispatcherServer {
     try {
       return await call();
     } catch (err) {
-      const status = (err as { httpStatus?: unknown })?.httpStatus;
-      const problems = (err as { problems?: unknown })?.problems;
-      const message = (err as Error)?.message ?? String(err);
+      const { httpStatus: status, problems } =
+        typeof err === 'object' && err !== null ? (err as { httpStatus?: unknown; problems?: unknown }) : {};
+      const message = err instanceof Error ? err.message : String(err);
       if (typeof status === 'number' && status >= 400 && status < 500) throw new HttpError(status, [message]);
       if (Array.isArray(problems) && problems.length && problems.every((p) => typeof p === 'string')) throw new HttpError(400, problems);
-      this.log(`dispatcher: ${what} failed: ${(err as Error)?.stack ?? message}`);
+      this.log(`dispatcher: ${what} failed: ${stackOf(err)}`);
       throw new HttpError(500, [`${what} failed: ${message}`]);
     }
   }
@@ -447,13 +445,13 @@ export class DispatcherServer {
 
   private fail(res: ServerResponse, err: unknown): void {
     const http = err instanceof HttpError ? err : undefined;
-    if (!http) this.log(`dispatcher: request failed: ${(err as Error)?.stack ?? String(err)}`);
+    if (!http) this.log(`dispatcher: request failed: ${stackOf(err)}`);
     if (res.headersSent) {
       res.destroy();
       return;
     }
     const status = http?.status ?? 500;
-    const errors = http?.errors ?? [`internal error: ${(err as Error)?.message ?? String(err)}`];
+    const errors = http?.errors ?? [`internal error: ${err instanceof Error ? err.message : String(err)}`];
     this.json(res, status, { errors }, http?.headers);
   }
 }
@@ -478,7 +476,11 @@ function parseShutdownBody(body: unknown): Required<ClusterShutdownJson> {
   }
   if (problems.length) throw new HttpError(400, problems);
   return {
-    finalStatus: (b.finalStatus as Required<ClusterShutdownJson>['finalStatus']) ?? fallback.finalStatus,
+    finalStatus: (b.finalStatus as ClusterShutdownJson['finalStatus']) ?? fallback.finalStatus,
     diagnostics: (b.diagnostics as string | undefined) ?? fallback.diagnostics,
   };
+}
+
+function stackOf(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }

@@ -6,7 +6,7 @@ import type {
   TaskJson,
   TaskManagerJson,
 } from '../../client/contracts/dispatcher-rest-types.js';
-import { TASK_STATE_NAMES } from '../../client/contracts/dispatcher-rest-types.js';
+import { TASK_STATES } from '../../client/contracts/job-states.js';
 import type { ClusterOverview, JobStatus, TaskExecutorInfo } from '../cluster-api.js';
 
 /** The AM's own records (cluster-api.ts) written in the REST shapes (dispatcher-rest-types.ts). */
@@ -53,7 +53,7 @@ function times(j: JobStatus, now: number) {
 
 export function jobOverviewJson(j: JobStatus, now: number): JobOverviewJson {
   const tasks: Record<string, number> = { total: j.tasks.length };
-  for (const s of TASK_STATE_NAMES) tasks[s.toLowerCase()] = 0;
+  for (const s of TASK_STATES) tasks[s.toLowerCase()] = 0;
   for (const t of j.tasks) tasks[t.state.toLowerCase()] = (tasks[t.state.toLowerCase()] ?? 0) + 1;
   return { jid: j.id, name: j.name, state: j.state, ...times(j, now), parallelism: j.parallelism, tasks };
 }

@@ -6,6 +6,7 @@
  * whole record or none of it, and readers skip leftover temporary files.
  */
 import { LoomError } from '../../client/errors/loom-error.js';
+import { isTerminalJobState } from '../../client/contracts/job-states.js';
 import { randomBytes } from 'node:crypto';
 import type { Configuration } from '../../client/conf/configuration.js';
 import {
@@ -203,30 +204,37 @@ export class HaStore {
   }
 }
 
+/** A record read back as JSON: its fields, each checked before use. */
+function fieldsOf(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
 function parseCluster(v: unknown, path: string): StoredCluster {
-  const r = v as Partial<StoredCluster> | null;
+  const r = fieldsOf(v);
   if (!r || typeof r.secret !== 'string' || typeof r.configYaml !== 'string')
     throw new HaStoreError(`${path} holds no secret and configuration`);
   return {
-    applicationId: String(r.applicationId ?? ''),
+    applicationId: typeof r.applicationId === 'string' ? r.applicationId : '',
     secret: r.secret,
     configYaml: r.configYaml,
-    writtenBy: String(r.writtenBy ?? ''),
-    writtenAt: Number(r.writtenAt ?? 0),
+    writtenBy: typeof r.writtenBy === 'string' ? r.writtenBy : '',
+    writtenAt: typeof r.writtenAt === 'number' ? r.writtenAt : 0,
   };
 }
 
 function parseJob(v: unknown, path: string): StoredJob {
-  const r = v as Partial<StoredJob> | null;
-  if (!r || !Number.isInteger(r.seq) || typeof r.id !== 'string' || typeof r.spec !== 'object' || r.spec === null) {
+  const r = fieldsOf(v);
+  const spec = fieldsOf(r?.spec);
+  if (!r || typeof r.seq !== 'number' || !Number.isInteger(r.seq) || typeof r.id !== 'string' || !spec) {
     throw new HaStoreError(`${path} is not a job record (seq, id, spec)`);
   }
-  return { seq: r.seq!, id: r.id, spec: r.spec, submittedAt: Number(r.submittedAt ?? 0) };
+  // The spec is checked again when the job is resubmitted (job-spec-validation.ts).
+  return { seq: r.seq, id: r.id, spec: spec as unknown as JobSpec, submittedAt: typeof r.submittedAt === 'number' ? r.submittedAt : 0 };
 }
 
 function parseEnded(v: unknown, path: string): JobStatus {
   const r = v as Partial<JobStatus> | null;
-  if (!r || typeof r.id !== 'string' || !['FINISHED', 'FAILED', 'CANCELED'].includes(String(r.state)) || !Array.isArray(r.tasks)) {
+  if (!r || typeof r.id !== 'string' || !isTerminalJobState(String(r.state)) || !Array.isArray(r.tasks)) {
     throw new HaStoreError(`${path} is not an ended job's status (id, state, tasks)`);
   }
   return r as JobStatus;

@@ -57,8 +57,7 @@ export class InitializingJobs {
 
   /** The AM ends: every job still initializing is CANCELED with the reason. */
   close(reason: string): void {
-    for (const id of [...this.pending.keys()]) {
-      const job = this.pending.get(id)!;
+    for (const [id, job] of [...this.pending]) {
       this.pending.delete(id);
       this.failed.set(id, { ...this.view(id, job), state: 'CANCELED', endedAt: this.now(), error: reason });
     }
@@ -71,7 +70,7 @@ export class InitializingJobs {
   }
 
   list(): JobStatus[] {
-    return [...this.pending.keys(), ...this.failed.keys()].map((id) => this.get(id)!);
+    return [...this.pending.keys(), ...this.failed.keys()].flatMap((id) => this.get(id) ?? []);
   }
 
   /** Counted with the running jobs in the overview. */

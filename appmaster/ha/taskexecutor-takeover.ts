@@ -112,12 +112,13 @@ export interface TakeOverOptions<C extends GrantedContainer> {
   registry: TaskExecutorRegistry;
   /** The TaskExecutors' AM timeout. */
   deadlineMs: number;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 /**
  * Wires a new attempt's takeover (before the bridge starts): the bridge holds the kept containers,
- * each TaskExecutor that registers again becomes an ordinary running one, the job master's
+ * each TaskExecutor that registers again becomes an ordinary running one, one whose container ends
+ * is no longer waited for, the job master's
  * resubmitted tasks stop waiting once nobody is outstanding, and stragglers are released.
  */
 export function takeOverTaskExecutors<C extends GrantedContainer>(o: TakeOverOptions<C>): TaskExecutorTakeover {
@@ -134,6 +135,10 @@ export function takeOverTaskExecutors<C extends GrantedContainer>(o: TakeOverOpt
   };
   o.jobMaster.onTaskExecutorEvent((e) => {
     if (e.type === 'registered') back(e.id);
+  });
+  // An expected container that ends is no longer waited for.
+  o.bridge.onContainerEnded((id) => {
+    takeover.ended(id);
   });
   // One may have found this attempt's gateway before the bridge knew of it.
   for (const c of o.previous) if (o.registry.has(c.id)) back(c.id);

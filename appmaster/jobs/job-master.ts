@@ -113,6 +113,7 @@ export class JobMaster implements SlotDemand {
     return validateJobSpec(input, 'the job spec', this.fileSystem);
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a refused submission is a rejected promise, as every caller awaits it
   async submitJob(input: JobSpec, opts: SubmitOptions = {}): Promise<JobStatus> {
     if (this.closed) throw new Error('the cluster is shutting down and accepts no more jobs');
     const { spec, argsJson } = this.validate(input);
@@ -322,7 +323,7 @@ export class JobMaster implements SlotDemand {
     const hit = new Map<Job, JobTask[]>();
     for (const ref of tasks) {
       const found = this.find(ref);
-      if (!found || found.task.taskExecutorId !== teId || !found.task.active) continue;
+      if (found?.task.taskExecutorId !== teId || !found.task.active) continue;
       const { job, task } = found;
       if (job.state !== 'RUNNING') {
         task.state = 'CANCELED';
@@ -335,7 +336,7 @@ export class JobMaster implements SlotDemand {
 
   private onTaskUpdate(teId: string, u: TaskUpdateMessage): void {
     const found = this.find(u.task);
-    if (!found || found.task.taskExecutorId !== teId) return;
+    if (found?.task.taskExecutorId !== teId) return;
     const { job, task } = found;
     const now = this.now();
     switch (u.state) {
@@ -394,7 +395,8 @@ export class JobMaster implements SlotDemand {
 
   /** One failure of `job` that hit `tasks`: they run again after the strategy's delay, or the job fails. */
   private restartOrFail(job: Job, tasks: JobTask[], failure: Omit<JobFailure, 'tasks'>, avoid?: string): void {
-    const restarts = this.restarts.get(job.id)!;
+    const restarts = this.restarts.get(job.id);
+    if (!restarts) throw new Error(`job ${job.id} has no restart strategy`);
     const decision = restarts.onFailure({ ...failure, tasks: tasks.map((t) => t.index) });
     if (decision.restart) {
       const at = this.now() + decision.delayMs;
@@ -416,12 +418,12 @@ export class JobMaster implements SlotDemand {
     const how =
       exitStatus === undefined ? `its container ended: ${line}` : `its container exited with ${describeExitStatus(exitStatus)}: ${line}`;
     this.containerEnds.set(containerId, how);
-    if (this.containerEnds.size > KEPT_CONTAINER_ENDS) this.containerEnds.delete(this.containerEnds.keys().next().value!);
+    if (this.containerEnds.size > KEPT_CONTAINER_ENDS) dropOldest(this.containerEnds);
   }
 
   private rememberLost(teId: string): void {
     this.lostBeforeEnd.add(teId);
-    if (this.lostBeforeEnd.size > KEPT_CONTAINER_ENDS) this.lostBeforeEnd.delete(this.lostBeforeEnd.values().next().value!);
+    if (this.lostBeforeEnd.size > KEPT_CONTAINER_ENDS) dropOldest(this.lostBeforeEnd);
   }
 
   private failJob(job: Job, error: string): void {
@@ -470,7 +472,7 @@ export class JobMaster implements SlotDemand {
       this.restartTimerAt = Number.POSITIVE_INFINITY;
       if (!this.closed) this.schedule();
     }, next - now);
-    this.restartTimer.unref?.();
+    this.restartTimer.unref();
   }
 
   private deploy(job: Job, task: JobTask, teId: string): void {
@@ -558,4 +560,10 @@ function describeFailure(u: TaskUpdateMessage): string {
   const message = u.error ?? 'failed without a message';
   if (!u.errorStack) return message;
   return u.errorStack.includes(message) ? u.errorStack : `${message}\n${u.errorStack}`;
+}
+
+/** Maps and sets keep insertion order: the first key is the oldest. */
+function dropOldest(kept: Map<string, unknown> | Set<string>): void {
+  const oldest = kept.keys().next();
+  if (!oldest.done) kept.delete(oldest.value);
 }

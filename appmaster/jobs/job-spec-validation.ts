@@ -103,7 +103,7 @@ export function validateJobSpec(
 function bundleProblems(b: Record<string, unknown>, fileSystem: Pick<ClusterFileSystem, 'problemWith'> | undefined): string[] {
   const problems = unknownFields(b, BUNDLE_FIELDS, 'bundle.');
   const url = b.url;
-  if (typeof url !== 'string' || url.length === 0 || url.length > 4096 || /[\s\u0000-\u001f]/.test(url)) {
+  if (typeof url !== 'string' || url.length === 0 || url.length > 4096 || /\s/.test(url) || hasControlChars(url)) {
     problems.push(`bundle.url must be a URL on HDFS without spaces (hdfs://..., webhdfs://... or an absolute path); got ${describe(url)}`);
   } else {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
@@ -156,8 +156,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** C0 controls and DEL. */
 function hasControlChars(s: string): boolean {
-  return /[\u0000-\u001f\u007f]/.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** A short rendering of a bad value for messages. */

@@ -4,7 +4,8 @@
  * that still arrive for an older attempt are recognised and dropped.
  */
 import type { TaskRef } from '../../client/contracts/taskexecutor-protocol.js';
-import type { TaskState, TaskStatus } from '../cluster-api.js';
+import type { TaskState } from '../../client/contracts/job-states.js';
+import type { TaskStatus } from '../cluster-api.js';
 
 export class JobTask {
   state: TaskState = 'SCHEDULED';

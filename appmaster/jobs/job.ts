@@ -3,7 +3,8 @@
  * the methods here keep the state rules in one place (a job ends once, results only when every
  * task finished, waiters learn the end).
  */
-import type { JobSpec, JobState, JobStatus } from '../cluster-api.js';
+import type { JobState } from '../../client/contracts/job-states.js';
+import type { JobSpec, JobStatus } from '../cluster-api.js';
 import { JobTask } from './job-task.js';
 
 export class Job {

@@ -9,6 +9,7 @@ import { formatLoomDuration } from '../../client/conf/loom-config-duration.js';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import type { ClusterLeaseJson } from '../../client/contracts/dispatcher-rest-types.js';
+import { isTerminalJobState } from '../../client/contracts/job-states.js';
 import type { JobStatus } from '../cluster-api.js';
 import type { FinalStatus } from '../session/am-shutdown.js';
 
@@ -49,7 +50,7 @@ export class ClientLease implements LeaseEndpoint {
       throw new Error(`loom.client.heartbeat-timeout must be more than 0 ms for an attached cluster; got ${opts.timeoutMs}`);
     }
     this.now = opts.now ?? Date.now;
-    this.log = opts.log ?? (() => {});
+    this.log = opts.log ?? (() => undefined);
   }
 
   /** Starts the clock (the AM serves from now on). */
@@ -176,8 +177,6 @@ export interface LostClientHost {
   log(line: string): void;
 }
 
-const ENDED_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED']);
-
 /**
  * The client's lease lapsed: the work it was attached to goes, as a client that exits cancels
  * its job (Flink's -sae, shutdown on attached exit). Only the jobs still running are cancelled;
@@ -188,7 +187,7 @@ const ENDED_JOB_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CA
  */
 export async function endWithoutClient(host: LostClientHost, lost: string): Promise<void> {
   host.clientLost?.();
-  const running = host.jobs().filter((j) => !ENDED_JOB_STATES.has(j.state));
+  const running = host.jobs().filter((j) => !isTerminalJobState(j.state));
   if (running.length > 0) host.log(`client lease: cancelling ${running.length} running job(s): ${running.map((j) => j.id).join(', ')}`);
   const cancelled = await Promise.allSettled(running.map((j) => host.cancelJob(j.id)));
   cancelled.forEach((r, i) => {

@@ -12,12 +12,8 @@ import { Worker } from 'node:worker_threads';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { heapMbForContainer, workerThreadLimits, type WorkerThreadLimits } from '../../client/contracts/am-container-contract.js';
-import {
-  decodeApplicationProgram,
-  PROGRAM_ENV,
-  programLinkName,
-  type ApplicationProgram,
-} from '../../client/contracts/program-contract.js';
+import { readApplicationProgram } from '../../client/contracts/am-env.js';
+import { programLinkName, type ApplicationProgram } from '../../client/contracts/program-contract.js';
 import { describeProgramError } from '../../client/program/program-errors.js';
 import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environment.js';
 import { applicationJobId } from '../jobs/job-ids.js';
@@ -35,11 +31,11 @@ export function prepareApplicationMode(
   env: NodeJS.ProcessEnv,
   opts: ApplicationModeOptions = {},
 ): ModeRunner {
-  const text = env[PROGRAM_ENV];
-  if (!text) throw new Error(`application mode needs ${PROGRAM_ENV} (the program's description); the submitting client sets it`);
-  const program = decodeApplicationProgram(text);
+  const program = readApplicationProgram(env);
   const linked = localResourcePath(am, programLinkName(program.bundle));
-  let modulePath = program.bundle.kind === 'archive' ? localResourcePath({ workDir: linked }, program.bundle.entry!) : linked;
+  // An archive's entry is there (readApplicationProgram checks it).
+  const entry = program.bundle.kind === 'archive' ? program.bundle.entry : undefined;
+  let modulePath = entry !== undefined ? localResourcePath({ workDir: linked }, entry) : linked;
   if (!existsSync(modulePath)) {
     const what =
       program.bundle.kind === 'archive'
@@ -122,7 +118,9 @@ class ApplicationMode implements ModeRunner {
               { id, resume: true },
             )
             .then((job) => reply({ type: 'submitted', requestId: m.requestId, jobId: job.id }))
-            .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
+            .catch((err: unknown) =>
+              reply({ type: 'failed', requestId: m.requestId, message: err instanceof Error ? err.message : String(err) }),
+            );
           return;
         }
         case 'awaitJob':
@@ -137,7 +135,9 @@ class ApplicationMode implements ModeRunner {
                 ...(job.error ? { error: job.error } : {}),
               }),
             )
-            .catch((err: Error) => reply({ type: 'failed', requestId: m.requestId, message: err.message }));
+            .catch((err: unknown) =>
+              reply({ type: 'failed', requestId: m.requestId, message: err instanceof Error ? err.message : String(err) }),
+            );
           return;
         case 'done':
           void worker.terminate();

@@ -45,8 +45,8 @@ export interface ModeRunner {
 /** A session runs nothing of its own: it ends when stopped or killed. */
 const SESSION_MODE: ModeRunner = {
   mode: 'session',
-  start: () => {},
-  stop: async () => {},
+  start: () => undefined,
+  stop: () => Promise.resolve(),
 };
 
 export function prepareModeRunner(am: AmEnvironment, config: LoomConfig, env: NodeJS.ProcessEnv): ModeRunner {

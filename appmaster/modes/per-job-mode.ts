@@ -7,6 +7,7 @@
  * When the attached client's lease lapses, the job is cancelled if it still runs, and the cluster
  * ends with the job's outcome all the same (a job that had FINISHED ends it SUCCEEDED).
  */
+import { isTerminalJobState } from '../../client/contracts/job-states.js';
 import { readFileSync } from 'node:fs';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
@@ -88,8 +89,9 @@ class PerJobMode implements ModeRunner {
       );
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     clearTimeout(this.timer);
+    return Promise.resolve();
   }
 
   clientLost(): void {
@@ -105,11 +107,9 @@ class PerJobMode implements ModeRunner {
   endWithoutClient(jobs: JobStatus[], lost: string): { finalStatus: FinalStatus; diagnostics: string } {
     const id = this.description.jobId;
     const job = jobs.find((j) => j.id === id);
-    if (!job || !ENDED_STATES.has(job.state))
+    if (!job || !isTerminalJobState(job.state))
       return { finalStatus: 'KILLED', diagnostics: `job ${id} ${job?.state ?? 'never started'} when its client went away: ${lost}` };
     const { finalStatus, diagnostics } = perJobOutcome(job);
     return { finalStatus, diagnostics: `${diagnostics}; the attached client went away before it stopped the cluster: ${lost}` };
   }
 }
-
-const ENDED_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'CANCELED']);

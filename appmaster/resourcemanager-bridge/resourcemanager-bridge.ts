@@ -8,6 +8,9 @@ import type { ContainerLauncherPort, GrantedContainer, SchedulerPort } from './s
 import type { ContainerRoster, TaskExecutorOrigin } from '../taskexecutors/taskexecutor-admission.js';
 import { taskExecutorLaunchSpec, type TaskExecutorLaunchInput, type TaskExecutorLaunchSpec } from './taskexecutor-launch.js';
 
+/** A TaskExecutor's container ended (expected or not; `exitStatus` absent when it never started). */
+export type ContainerEndedListener = (containerId: string, diagnostics: string, exitStatus?: number) => void;
+
 export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   scheduler: SchedulerPort<C>;
   launcher: ContainerLauncherPort<C, TaskExecutorLaunchSpec>;
@@ -34,8 +37,6 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   onAskRefused?(refusal: AllocateRefusedError): void;
   /** AM_SHUTDOWN from the RM: exit without unregistering (the RM has forgotten this attempt). */
   onShutdownRequest(): void;
-  /** A TaskExecutor's container ended (expected or not; `exitStatus` absent when it never started): the registry can drop it at once. */
-  onContainerEnded?(containerId: string, diagnostics: string, exitStatus?: number): void;
   /** The set of containers held (starting or running) changed: e.g. to count those not yet registered. */
   onHeldChanged?(heldIds: string[]): void;
   log?: (line: string) => void;
@@ -65,11 +66,12 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   private askRefusedAt: number | undefined;
   private unsubscribe: (() => void) | undefined;
   private lastHeld = '';
+  private readonly endedListeners = new Set<ContainerEndedListener>();
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: ResourceManagerBridgeOptions<C>) {
     this.plan = new ContainerPlan(opts.maxFailedContainers, { intervalMs: opts.failureRateIntervalMs, now: opts.now ?? Date.now });
-    this.log = opts.log ?? (() => {});
+    this.log = opts.log ?? (() => undefined);
   }
 
   /** Containers held as TaskExecutors (starting or running). */
@@ -86,6 +88,14 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
   originOf(containerId: string): TaskExecutorOrigin | undefined {
     if (!this.plan.isHeld(containerId)) return undefined;
     return this.plan.isRecovering(containerId) ? 'taken-over' : 'launched';
+  }
+
+  /** Tells `listener` of every container that ends from now on (the registry can drop its TaskExecutor at once). Returns an unsubscribe function. */
+  onContainerEnded(listener: ContainerEndedListener): () => void {
+    this.endedListeners.add(listener);
+    return () => {
+      this.endedListeners.delete(listener);
+    };
   }
 
   get failedContainerCount(): number {
@@ -264,7 +274,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
       delay = await this.heartbeat();
     } catch (err) {
       // A bug in a callback must not end the heartbeat: the RM would expire the attempt.
-      this.log(`heartbeat round failed: ${(err as Error).stack ?? err}`);
+      this.log(`heartbeat round failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       delay = this.opts.pacing.slowMs;
     }
     const wakeNow = this.wakeAfterRound;
@@ -282,7 +292,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
         const why = err instanceof Error ? err.message : String(err);
         this.log(`the NodeManager refused to start ${c.id}: ${why}`);
         this.pendingRelease.push(c.id);
-        this.opts.onContainerEnded?.(c.id, `the NodeManager refused to start it: ${why}`);
+        this.containerEnded(c.id, `the NodeManager refused to start it: ${why}`);
         this.handle(this.plan.onStartFailed(c.id, why), why);
         this.notifyHeld();
         this.wake();
@@ -290,6 +300,10 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     );
     this.starting.add(started);
     void started.finally(() => this.starting.delete(started));
+  }
+
+  private containerEnded(containerId: string, diagnostics: string, exitStatus?: number): void {
+    for (const listener of this.endedListeners) listener(containerId, diagnostics, exitStatus);
   }
 
   private notifyHeld(): void {
@@ -304,7 +318,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     const outcome = this.plan.onCompleted({ id: containerId, exitStatus, diagnostics });
     if (outcome.kind === 'unknown') return;
     this.containers.delete(containerId);
-    this.opts.onContainerEnded?.(containerId, diagnostics, exitStatus);
+    this.containerEnded(containerId, diagnostics, exitStatus);
     if (outcome.kind !== 'expected')
       this.log(`TaskExecutor ${containerId} ended with exit code ${describeExitStatus(exitStatus)}: ${diagnostics.trim()}`);
     this.handle(outcome, diagnostics);

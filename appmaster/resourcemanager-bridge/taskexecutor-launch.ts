@@ -1,5 +1,5 @@
-import { LocalResourceNames, RuntimeEntryPoints, TaskExecutorEnv } from '../../client/contracts/am-container-contract.js';
-import { HA_STORE_ENV } from '../../client/contracts/ha-store-layout.js';
+import { LocalResourceNames, RuntimeEntryPoints } from '../../client/contracts/am-container-contract.js';
+import { writeTaskExecutorEnv } from '../../client/contracts/taskexecutor-env.js';
 import { escapeForDoubleQuotes } from '../../client/hadoop/yarn/launch-escaping.js';
 import { containerNodePath, nodeProcessCommand } from '../../client/contracts/node-command.js';
 import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
@@ -43,16 +43,16 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
     stdoutFile: 'taskexecutor.out',
     stderrFile: 'taskexecutor.err',
   });
-  const environment: Record<string, string> = {
-    [TaskExecutorEnv.amAddress]: input.amAddress,
-    [TaskExecutorEnv.secretFile]: LocalResourceNames.secret,
-    [TaskExecutorEnv.slots]: String(input.slots),
-    [TaskExecutorEnv.amTimeoutMs]: String(input.amTimeoutMs),
-    [TaskExecutorEnv.user]: input.user,
-    [TaskExecutorEnv.memoryMb]: String(input.containerMemoryMb),
-  };
-  if (input.haStoreUrl) environment[HA_STORE_ENV] = input.haStoreUrl;
-  if (input.stagingDir) environment[TaskExecutorEnv.stagingDir] = input.stagingDir;
+  const environment = writeTaskExecutorEnv({
+    amAddress: input.amAddress,
+    secretFile: LocalResourceNames.secret,
+    slots: input.slots,
+    amTimeoutMs: input.amTimeoutMs,
+    user: input.user,
+    memoryMb: input.containerMemoryMb,
+    ...(input.haStoreUrl ? { haStoreUrl: input.haStoreUrl } : {}),
+    ...(input.stagingDir ? { stagingDir: input.stagingDir } : {}),
+  });
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]);
   return { command, environment, localResources: { ...input.localResources } };
 }

@@ -65,7 +65,7 @@ export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions)
   const registerTimeoutMs = opts.registerTimeoutMs ?? 10_000;
   const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const calls = new Set<ConnectCall>();
-  const log = opts.log ?? (() => {});
+  const log = opts.log ?? (() => undefined);
   const server = new grpc.Server({
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
@@ -76,7 +76,8 @@ export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions)
 
   server.addService(TASK_EXECUTOR_GATEWAY_SERVICE, {
     Connect(call: ConnectCall) {
-      const given = call.metadata.get(CLUSTER_SECRET_METADATA_KEY)[0];
+      const sent = call.metadata.get(CLUSTER_SECRET_METADATA_KEY);
+      const given = sent.length > 0 ? sent[0] : undefined;
       if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
         const details = `${given === undefined ? 'no' : 'wrong'} cluster secret: a TaskExecutor must send the secret of the cluster it belongs to (the loom-secret file named by LOOM_SECRET_FILE)`;
         log(`TaskExecutor gateway: refused a connection from ${call.getPeer()}: ${details}`);
@@ -91,9 +92,11 @@ export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions)
   const bindHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${bindHost}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
-  }).catch((err: Error) => {
+  }).catch((err: unknown) => {
     server.forceShutdown();
-    throw new Error(`the TaskExecutor gateway cannot listen on ${bindHost}:${opts.port}: ${err.message}`);
+    throw new Error(
+      `the TaskExecutor gateway cannot listen on ${bindHost}:${opts.port}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   });
 
   return {

@@ -327,7 +327,7 @@ export class TaskExecutorRegistry {
 
   private current(id: string, link: TaskExecutorLink): Entry | undefined {
     const e = this.entries.get(id);
-    return e && e.link === link ? e : undefined;
+    return e?.link === link ? e : undefined;
   }
 
   private slotsTaken(e: Entry): number {

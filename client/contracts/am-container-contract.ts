@@ -1,7 +1,8 @@
 /**
- * What the client puts into the AM's container and what the AM (and the TaskExecutors it starts)
- * find there. One place for the names, so the two sides cannot drift apart. The AM imports this
- * from client/ (layers call downward); nothing here does I/O.
+ * The files the client puts into the AM's container and what the AM (and the TaskExecutors it
+ * starts) find there: local resource names, entry points, and how a container's memory is split.
+ * The environment is in am-env.ts (client -> AM) and taskexecutor-env.ts (AM -> TaskExecutor).
+ * The AM imports this from client/ (layers call downward); nothing here does I/O.
  */
 
 /** Local resource names: the NodeManager links each under this name in the container's working dir. */
@@ -13,32 +14,6 @@ export const LocalResourceNames = {
   /** FILE, owner-readable only on HDFS: the cluster secret (REST and TaskExecutor authentication). */
   secret: 'loom-secret',
   /** Ship files (`-t`) keep their own base names; this prefix marks none of them. */
-} as const;
-
-/** Environment variables of the AM container (besides those YARN sets). */
-export const AmEnv = {
-  /** `session`, `per-job` or `application`. */
-  mode: 'LOOM_MODE',
-  /** The staging dir URL (`hdfs://.../.loom/<appId>`), removed when the application ends on purpose. */
-  stagingDir: 'LOOM_STAGING_DIR',
-  /** JSON of {url, size, timestamp, type, visibility} for every local resource the AM was given, so it can hand the same ones to TaskExecutors. */
-  localResources: 'LOOM_LOCAL_RESOURCES',
-  /** The submitting user; WebHDFS calls from the AM and TaskExecutors use it as user.name. */
-  user: 'HADOOP_USER_NAME',
-} as const;
-
-/** Environment variables of a TaskExecutor container (set by the AM). */
-export const TaskExecutorEnv = {
-  amAddress: 'LOOM_AM_ADDRESS',
-  /** Path (relative to the working dir) of the file holding the secret: never the secret itself, which would sit in launch_container.sh. */
-  secretFile: 'LOOM_SECRET_FILE',
-  slots: 'LOOM_SLOTS',
-  amTimeoutMs: 'LOOM_AM_TIMEOUT_MS',
-  user: 'HADOOP_USER_NAME',
-  /** Memory YARN granted the container: the TaskExecutor sizes its task threads' heaps from it. */
-  memoryMb: 'LOOM_TASKEXECUTOR_MEMORY_MB',
-  /** The application's staging dir URL: its file system counts as the cluster's for bundles, as on the AM. */
-  stagingDir: 'LOOM_STAGING_DIR',
 } as const;
 
 /** Entry points inside the runtime archive, relative to its root. */

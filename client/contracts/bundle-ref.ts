@@ -1,8 +1,9 @@
 /**
- * Where a job's code lives once uploaded: the same shape as appmaster/cluster-api.ts `BundleRef`
- * (client/ cannot import the AM's contract, so the shape is declared here and stays assignable).
+ * Where a job's code lives: a bundle on the cluster's file system, so that any TaskExecutor on any
+ * node can fetch it. The client uploads it and puts this in job submissions (REST, LOOM_PROGRAM,
+ * loom-job.json); the AM checks it and hands it to TaskExecutors (DeployTask).
  */
-export interface UploadedBundleRef {
+export interface BundleRef {
   /** `hdfs://...` / `webhdfs://...` URL, or an absolute path on the cluster's default file system. */
   url: string;
   /** `file`: one ES module; `archive`: a .tar.gz of a directory holding the module and its dependencies. */
@@ -15,4 +16,4 @@ export interface UploadedBundleRef {
 }
 
 /** A packed bundle before it is uploaded: no URL and no modification time yet. */
-export type BundleDescription = Omit<UploadedBundleRef, 'url' | 'modificationTime'>;
+export type BundleDescription = Omit<BundleRef, 'url' | 'modificationTime'>;

@@ -4,25 +4,14 @@
  * habits carry over. The server (appmaster/dispatcher) writes them, DispatcherClient reads them.
  */
 
-export type JobStateName = 'INITIALIZING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELLING' | 'CANCELED';
-export type TaskStateName = 'SCHEDULED' | 'DEPLOYING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
-
-export const TERMINAL_JOB_STATES: ReadonlySet<JobStateName> = new Set(['FINISHED', 'FAILED', 'CANCELED']);
-export const TASK_STATE_NAMES: readonly TaskStateName[] = ['SCHEDULED', 'DEPLOYING', 'RUNNING', 'FINISHED', 'FAILED', 'CANCELED'];
+import type { BundleRef } from './bundle-ref.js';
+import type { ClusterMode } from './am-env.js';
+import type { JobState, TaskState } from './job-states.js';
 
 /** Body of POST /jobs: where the code is, which export to call, how many tasks, their arguments. */
 export interface JobSubmission {
   name?: string;
-  bundle: {
-    /** `hdfs://...`, `webhdfs://...`, or an absolute path on the cluster's default file system. */
-    url: string;
-    kind: 'file' | 'archive';
-    /** For archives: the module to import, relative to the archive root. */
-    entry?: string;
-    /** From GETFILESTATUS after the upload, so a changed bundle is detected. */
-    size: number;
-    modificationTime: number;
-  };
+  bundle: BundleRef;
   exportName: string;
   parallelism: number;
   /** JSON-serialisable; every task gets them as `task.args`. Absent means []. */
@@ -40,11 +29,15 @@ export interface OverviewJson {
   'jobs-failed': number;
   'loom-version': string;
   'application-id'?: string;
-  mode: 'session' | 'per-job' | 'application';
+  mode: ClusterMode;
   'start-time': number;
 }
 
-/** One entry of GET /taskmanagers. As in Flink, `timeSinceLastHeartbeat` holds the time (epoch ms) of the last heartbeat. */
+/**
+ * One entry of GET /taskmanagers: a TaskExecutorInfo on the wire, in Flink's key names (Loom's
+ * TaskExecutors are Flink's TaskManagers). As in Flink, `timeSinceLastHeartbeat` holds the time
+ * (epoch ms) of the last heartbeat. appmaster/dispatcher/rest-bodies.ts writes it, DispatcherClient reads it back.
+ */
 export interface TaskManagerJson {
   id: string;
   host: string;
@@ -61,14 +54,14 @@ export interface TaskManagersJson {
 
 /** GET /jobs (Flink's id list). */
 export interface JobIdsJson {
-  jobs: { id: string; status: JobStateName }[];
+  jobs: { id: string; status: JobState }[];
 }
 
 /** What every job body starts with; `end-time` is -1 while the job runs (Flink). */
 export interface JobHeaderJson {
   jid: string;
   name: string;
-  state: JobStateName;
+  state: JobState;
   'start-time': number;
   'end-time': number;
   duration: number;
@@ -87,7 +80,7 @@ export interface JobsOverviewJson {
 
 export interface TaskJson {
   index: number;
-  state: TaskStateName;
+  state: TaskState;
   attempt: number;
   'taskmanager-id'?: string;
   result?: unknown;
@@ -125,14 +118,10 @@ export interface DashboardConfigJson {
   features: { 'web-submit': boolean; 'web-cancel': boolean };
 }
 
-export interface ErrorJson {
-  errors: string[];
-}
-
-/** The cluster's overview as the AM computes it (the dispatcher adds loomVersion on the wire). */
+/** The cluster's overview as the AM computes it and DispatcherClient returns it: the model; OverviewJson is its wire body (plus loomVersion). */
 export interface ClusterOverview {
   applicationId?: string;
-  mode: 'session' | 'per-job' | 'application';
+  mode: ClusterMode;
   taskExecutors: number;
   slotsTotal: number;
   slotsAvailable: number;
@@ -143,7 +132,10 @@ export interface ClusterOverview {
   startedAt: number;
 }
 
-/** A registered TaskExecutor as the AM reports it. */
+/**
+ * A registered TaskExecutor as the AM knows it (the registry's record) and as DispatcherClient
+ * returns it: the model, in Loom's names; TaskManagerJson is its wire body.
+ */
 export interface TaskExecutorInfo {
   /** The YARN container id it runs in (or a local id when started outside YARN). */
   id: string;

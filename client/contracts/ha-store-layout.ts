@@ -18,8 +18,6 @@ import type { WebHdfsClient } from '../hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError } from '../hadoop/hdfs/webhdfs-errors.js';
 
 export const HA_STORE_KEY = 'high-availability.storageDir';
-/** TaskExecutor environment: the store's URL, where a TaskExecutor that lost its AM finds the new attempt's gateway. */
-export const HA_STORE_ENV = 'LOOM_HA_STORE';
 /** Below the staging dir when high-availability.storageDir is not set. */
 export const HA_DIR_IN_STAGING = 'ha';
 
@@ -93,10 +91,10 @@ export async function readHdfsText(client: WebHdfsClient, path: string): Promise
 
 /** Checks a parsed masters/ record; throws naming the file when it is not one. */
 export function parseAmAddressRecord(value: unknown, source: string): AmAddressRecord {
-  const r = value as Partial<AmAddressRecord> | null;
+  const r = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (
     !r ||
-    typeof r !== 'object' ||
+    typeof r.attempt !== 'number' ||
     !Number.isInteger(r.attempt) ||
     typeof r.gatewayAddress !== 'string' ||
     typeof r.restAddress !== 'string'
@@ -104,11 +102,11 @@ export function parseAmAddressRecord(value: unknown, source: string): AmAddressR
     throw new Error(`${source} is not an AM address record (attempt, restAddress, gatewayAddress)`);
   }
   return {
-    attempt: r.attempt!,
-    attemptId: String(r.attemptId ?? ''),
+    attempt: r.attempt,
+    attemptId: typeof r.attemptId === 'string' ? r.attemptId : '',
     restAddress: r.restAddress,
     gatewayAddress: r.gatewayAddress,
-    writtenAt: Number(r.writtenAt ?? 0),
+    writtenAt: typeof r.writtenAt === 'number' ? r.writtenAt : 0,
   };
 }
 

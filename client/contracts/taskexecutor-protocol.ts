@@ -8,7 +8,7 @@ import { LoomError } from '../errors/loom-error.js';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import type { ServiceDefinition } from '@grpc/grpc-js';
-import type { UploadedBundleRef } from './bundle-ref.js';
+import type { BundleRef } from './bundle-ref.js';
 import { protoDirectory } from '../wire/codec/proto-root.js';
 
 /** Call metadata key that carries the cluster secret. */
@@ -27,7 +27,6 @@ export interface RegisterMessage {
   slots: number;
   memoryMb: number;
   pid: number;
-  attemptToken: string;
   running: TaskRef[];
 }
 
@@ -55,7 +54,7 @@ export type TaskExecutorMessage =
 export interface DeployTaskMessage {
   task: TaskRef;
   parallelism: number;
-  bundle: UploadedBundleRef;
+  bundle: BundleRef;
   exportName: string;
   argsJson: string;
   jobName: string;
@@ -107,7 +106,7 @@ function encodeWith(type: protobuf.Type, value: Obj): Buffer {
 
 function taskRef(o: unknown, what: string): TaskRef {
   const r = (o ?? {}) as Obj;
-  const jobId = String(r.jobId ?? '');
+  const jobId = typeof r.jobId === 'string' ? r.jobId : '';
   if (!jobId) throw new ClusterProtocolError(`${what} names no job`);
   return { jobId, taskIndex: Number(r.taskIndex ?? 0), attempt: Number(r.attempt ?? 0) };
 }
@@ -115,8 +114,7 @@ function taskRef(o: unknown, what: string): TaskRef {
 const optional = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
 
 export function encodeTaskExecutorMessage(m: TaskExecutorMessage): Buffer {
-  const { kind, ...rest } = m;
-  kind;
+  const { kind: _kind, ...rest } = m;
   return encodeWith(messageTypes().te, rest);
 }
 
@@ -133,8 +131,7 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
           slots: Number(r.slots),
           memoryMb: Number(r.memoryMb),
           pid: Number(r.pid),
-          attemptToken: String(r.attemptToken),
-          running: ((r.running as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+          running: ((r.running as unknown[] | undefined) ?? []).map((t) => taskRef(t, 'a running task')),
         },
       };
     }
@@ -143,7 +140,7 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
       return {
         kind: 'heartbeat',
         heartbeat: {
-          running: ((h.running as unknown[]) ?? []).map((t) => taskRef(t, 'a running task')),
+          running: ((h.running as unknown[] | undefined) ?? []).map((t) => taskRef(t, 'a running task')),
           freeSlots: Number(h.freeSlots),
         },
       };
@@ -170,8 +167,7 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
 }
 
 export function encodeAmMessage(m: AmMessage): Buffer {
-  const { kind, ...rest } = m;
-  kind;
+  const { kind: _kind, ...rest } = m;
   return encodeWith(messageTypes().am, rest);
 }
 
@@ -190,7 +186,7 @@ export function decodeAmMessage(buf: Buffer): AmMessage {
       const kind = String(b.kind);
       if (kind !== 'file' && kind !== 'archive')
         throw new ClusterProtocolError(`deploy message with bundle kind "${kind}" (expected file or archive)`);
-      const bundle: UploadedBundleRef = { url: String(b.url), kind, size: Number(b.size), modificationTime: Number(b.modificationTime) };
+      const bundle: BundleRef = { url: String(b.url), kind, size: Number(b.size), modificationTime: Number(b.modificationTime) };
       const entry = optional(b.entry);
       if (entry !== undefined) bundle.entry = entry;
       return {

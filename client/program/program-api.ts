@@ -12,9 +12,11 @@
  *
  * A job's tasks are exports of the same bundle: each task calls `bundle[exportName](task)`.
  */
+import type { ClusterMode } from '../contracts/am-env.js';
 import type { WebHdfsClient } from '../hadoop/hdfs/webhdfs-client.js';
 
-export type ProgramMode = 'session' | 'per-job' | 'application';
+/** The mode of the cluster the program runs on. */
+export type ProgramMode = ClusterMode;
 
 /** One job for ctx.submit / ctx.run. */
 export interface JobRequest {

@@ -97,6 +97,7 @@ export function createProgramContext(opts: ProgramContextOptions): TrackedProgra
       hdfs ??= opts.hdfs();
       return hdfs;
     },
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- a bundle author's JavaScript may log any value
     log: (line) => opts.log(String(line)),
   };
   return {

@@ -46,5 +46,7 @@ export function programMainOf(mod: Record<string, unknown>, exportName: string, 
 
 /** The module to import for a local bundle: the file itself, or the entry inside the directory. */
 export function localModulePath(bundlePath: string, description: { kind: 'file' | 'archive'; entry?: string }): string {
-  return description.kind === 'archive' ? join(resolve(bundlePath), description.entry!) : resolve(bundlePath);
+  if (description.kind === 'file') return resolve(bundlePath);
+  if (description.entry === undefined) throw new Error(`the archive bundle ${bundlePath} needs its entry module (--entry)`);
+  return join(resolve(bundlePath), description.entry);
 }

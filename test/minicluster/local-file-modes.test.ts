@@ -12,7 +12,7 @@ import { writeSessionProperties } from '../../client/deploy/submit/properties-fi
 import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs } from '../../minicluster/webhdfs/webhdfs-server.js';
 import { BundleCache } from '../../taskexecutor/bundle-cache.js';
-import type { UploadedBundleRef } from '../../client/contracts/bundle-ref.js';
+import type { BundleRef } from '../../client/contracts/bundle-ref.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import { exposed, walkAccess, withUmask, type LocalEntry } from '../support/local-access.js';
 import { amContainerOf, clientsFor, hdfsFor, submitAm, uploadResource, USER, waitFor, type ClusterClients } from './mini-cluster-kit.js';
@@ -176,7 +176,7 @@ describe('local files Loom writes', () => {
     try {
       await client.create('/b/job.js', Buffer.from('export const run = () => "secret logic";\n'));
       await client.create('/b/job.tgz', await smallArchive());
-      const ref = async (url: string, kind: UploadedBundleRef['kind'], entry?: string): Promise<UploadedBundleRef> => {
+      const ref = async (url: string, kind: BundleRef['kind'], entry?: string): Promise<BundleRef> => {
         const st = await client.getFileStatus(url);
         return { url, kind, size: st.length, modificationTime: st.modificationTime, ...(entry ? { entry } : {}) };
       };

@@ -48,7 +48,6 @@ describe('AmConnection and a new AM attempt', () => {
         slots: 1,
         memoryMb: 0,
         pid: process.pid,
-        attemptToken: '',
         running: [],
       }),
       heartbeat: () => ({ running: [], freeSlots: 1 }),

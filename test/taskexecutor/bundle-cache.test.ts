@@ -7,7 +7,7 @@ import { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.
 import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
 import { startWebHdfs, type WebHdfsServer } from '../../minicluster/webhdfs/webhdfs-server.js';
 import { BundleCache, BundleFetchError } from '../../taskexecutor/bundle-cache.js';
-import type { UploadedBundleRef } from '../../client/contracts/bundle-ref.js';
+import type { BundleRef } from '../../client/contracts/bundle-ref.js';
 
 let dir: string;
 let server: WebHdfsServer;
@@ -35,7 +35,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function put(path: string, text: string): Promise<UploadedBundleRef> {
+async function put(path: string, text: string): Promise<BundleRef> {
   await client.create(path, Buffer.from(text), { overwrite: true });
   const st = await client.getFileStatus(path);
   return { url: path, kind: 'file', size: st.length, modificationTime: st.modificationTime };

@@ -40,7 +40,6 @@ describe('taskExecutorConfigFromEnv', () => {
       host: 'node3.example.com',
       amTimeoutMs: 90_000,
       memoryMb: 0,
-      attemptToken: '',
       hadoopConfDir: join(dir, 'conf-shipped'),
       hdfsUser: 'alice',
       bundleCacheDir: join(dir, 'loom-bundles'),

@@ -41,7 +41,7 @@ function rawConnect(
 
 const register = (id: string, slots = 2): TaskExecutorMessage => ({
   kind: 'register',
-  register: { taskExecutorId: id, host: '127.0.0.1', slots, memoryMb: 0, pid: 1, attemptToken: '', running: [] },
+  register: { taskExecutorId: id, host: '127.0.0.1', slots, memoryMb: 0, pid: 1, running: [] },
 });
 
 describe('TaskExecutor failures', () => {

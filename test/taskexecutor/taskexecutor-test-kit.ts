@@ -15,7 +15,7 @@ import { JobMaster } from '../../appmaster/jobs/job-master.js';
 import type { JobMasterOptions } from '../../appmaster/jobs/job-master-options.js';
 import { TaskExecutorRegistry, type TaskExecutorRegistryOptions } from '../../appmaster/taskexecutors/taskexecutor-registry.js';
 import { ContainerAdmission } from '../../appmaster/taskexecutors/taskexecutor-admission.js';
-import type { BundleRef } from '../../appmaster/cluster-api.js';
+import type { BundleRef } from '../../client/contracts/bundle-ref.js';
 import { packBundle } from '../../client/deploy/bundle/bundle-pack.js';
 import { uploadBundle } from '../../client/deploy/bundle/bundle-upload.js';
 import { newClusterSecret } from '../../client/contracts/cluster-secret.js';
@@ -191,11 +191,13 @@ export class TaskExecutorTestKit {
       if (te.process.exitCode === null && te.process.signalCode === null) te.process.kill('SIGKILL');
     }
     await Promise.all(this.spawned.map((t) => t.exited));
-    this.jobMaster?.close('test over');
-    this.registry?.stop('test over');
+    // close() runs (afterEach) also when start() failed before assigning them.
+    const started = this as Partial<Pick<this, 'jobMaster' | 'registry' | 'hdfs' | 'webHdfs'>>;
+    started.jobMaster?.close('test over');
+    started.registry?.stop('test over');
     await this.gateway?.close();
-    this.hdfs?.close();
-    await this.webHdfs?.close();
+    started.hdfs?.close();
+    await started.webHdfs?.close();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }
 }

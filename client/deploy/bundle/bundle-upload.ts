@@ -9,7 +9,7 @@ import { uploadToStaging } from '../../hadoop/hdfs/staging-uploader.js';
 import type { WebHdfsClient } from '../../hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError } from '../../hadoop/hdfs/webhdfs-errors.js';
 import type { PackedBundle } from './bundle-pack.js';
-import type { UploadedBundleRef } from '../../contracts/bundle-ref.js';
+import type { BundleRef } from '../../contracts/bundle-ref.js';
 
 export interface UploadBundleOptions {
   client: WebHdfsClient;
@@ -22,7 +22,7 @@ export interface UploadBundleOptions {
   permission?: string;
 }
 
-export async function uploadBundle(opts: UploadBundleOptions): Promise<UploadedBundleRef> {
+export async function uploadBundle(opts: UploadBundleOptions): Promise<BundleRef> {
   const { client, packed } = opts;
   const path = joinHdfsPath(opts.dir, packed.uploadName);
   let status = await client.getFileStatus(path).catch((err: unknown) => {

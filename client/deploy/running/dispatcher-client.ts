@@ -1,10 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DispatcherError, restCallFailed } from './dispatcher-error.js';
 import {
-  TERMINAL_JOB_STATES,
   type JobDetailsJson,
   type JobIdsJson,
-  type JobStateName,
   type JobSubmission,
   type JobSubmitResponseJson,
   type JobsOverviewJson,
@@ -12,22 +10,21 @@ import {
   type TaskExecutorInfo,
   type OverviewJson,
   type TaskManagersJson,
-  type TaskStateName,
 } from '../../contracts/dispatcher-rest-types.js';
+import { TERMINAL_JOB_STATES, type JobState, type TaskState } from '../../contracts/job-states.js';
 
 export { DispatcherError } from './dispatcher-error.js';
-export type { JobStateName, JobSubmission, TaskStateName } from '../../contracts/dispatcher-rest-types.js';
+export type { JobSubmission } from '../../contracts/dispatcher-rest-types.js';
+export type { JobState, TaskState } from '../../contracts/job-states.js';
 
 export interface DispatcherOverview extends ClusterOverview {
   loomVersion: string;
 }
 
-export type TaskExecutorView = TaskExecutorInfo;
-
 export interface JobSummary {
   id: string;
   name: string;
-  state: JobStateName;
+  state: JobState;
   submittedAt: number;
   endedAt?: number;
   durationMs: number;
@@ -38,7 +35,7 @@ export interface JobSummary {
 
 export interface TaskView {
   index: number;
-  state: TaskStateName;
+  state: TaskState;
   attempt: number;
   taskExecutorId?: string;
   result?: unknown;
@@ -48,7 +45,7 @@ export interface TaskView {
 export interface JobDetails {
   id: string;
   name: string;
-  state: JobStateName;
+  state: JobState;
   parallelism: number;
   exportName: string;
   submittedAt: number;
@@ -103,7 +100,7 @@ export class DispatcherClient {
     };
   }
 
-  async taskExecutors(): Promise<TaskExecutorView[]> {
+  async taskExecutors(): Promise<TaskExecutorInfo[]> {
     const { taskmanagers } = await this.call<TaskManagersJson>('GET', '/taskmanagers');
     return taskmanagers.map((t) => ({
       id: t.id,
@@ -131,7 +128,7 @@ export class DispatcherClient {
   }
 
   /** Ids and states only (Flink's GET /jobs). */
-  async jobIds(): Promise<{ id: string; state: JobStateName }[]> {
+  async jobIds(): Promise<{ id: string; state: JobState }[]> {
     const { jobs } = await this.call<JobIdsJson>('GET', '/jobs');
     return jobs.map((j) => ({ id: j.id, state: j.status }));
   }

@@ -11,7 +11,7 @@ import { ENDED_STATES, amRegistered } from './application-waiter.js';
 import type { DeployContext } from '../submit/deploy-context.js';
 import { DispatcherClient, DispatcherError } from './dispatcher-client.js';
 import { removeSessionProperties } from '../submit/properties-file.js';
-import type { DeployTimings } from '../submit/session-deployer.js';
+import type { DeployTimings } from '../submit/cluster-deployer.js';
 
 export interface SessionClusterInit {
   applicationId: string;
@@ -47,7 +47,8 @@ export class SessionCluster {
   readonly secret: string;
   readonly stagingDir: string;
   /** Set by deploySession: when each deployment step ended. */
-  timings: DeployTimings | undefined;
+  /** A session waits for its REST API, so all its steps are known. */
+  timings: Required<DeployTimings> | undefined;
   private lastReport: ApplicationReport;
   private client: DispatcherClient;
 

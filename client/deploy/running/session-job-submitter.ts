@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BundleNames } from '../bundle/bundle-names.js';
 import type { PackedBundle } from '../bundle/bundle-pack.js';
-import type { UploadedBundleRef } from '../../contracts/bundle-ref.js';
+import type { BundleRef } from '../../contracts/bundle-ref.js';
 import { uploadBundle } from '../bundle/bundle-upload.js';
 import type { JobSubmitter } from '../../program/program-context.js';
 import { followAm, isConnectionLost } from './am-locator.js';
@@ -32,7 +32,7 @@ export function sessionJobSubmitter(
   onProgress?: (job: JobDetails) => void,
   names?: BundleNames,
 ): JobSubmitter {
-  let bundle: Promise<UploadedBundleRef> | undefined;
+  let bundle: Promise<BundleRef> | undefined;
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), ctx.log);
   return {
     async submit(plan) {

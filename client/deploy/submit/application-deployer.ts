@@ -5,12 +5,13 @@
  * description in LOOM_PROGRAM. Returns once YARN accepted the application: following it is the
  * caller's choice (run-application --attached).
  */
-import type { UploadedBundleRef } from '../../contracts/bundle-ref.js';
+import type { BundleRef } from '../../contracts/bundle-ref.js';
 import type { LocalResourceSpec } from '../../hadoop/yarn/container-launch-context.js';
 import { deployCluster, type ClusterDeployOptions, type DeployedCluster } from './cluster-deployer.js';
 import type { DeployContext } from './deploy-context.js';
 import type { ProgramBundle } from './program-bundle.js';
-import { encodeApplicationProgram, PROGRAM_ENV, programLinkName } from '../../contracts/program-contract.js';
+import { writeApplicationProgram } from '../../contracts/am-env.js';
+import { programLinkName } from '../../contracts/program-contract.js';
 
 export interface ApplicationDeployOptions extends Pick<ClusterDeployOptions, 'shipFiles' | 'timeoutMs' | 'pollMs' | 'signal' | 'runtime'> {
   bundle: ProgramBundle;
@@ -22,11 +23,11 @@ export interface ApplicationDeployOptions extends Pick<ClusterDeployOptions, 'sh
 
 export interface DeployedApplication extends DeployedCluster {
   /** Where the program's jobs fetch the bundle from. */
-  bundle: UploadedBundleRef;
+  bundle: BundleRef;
 }
 
 export async function deployApplication(ctx: DeployContext, opts: ApplicationDeployOptions): Promise<DeployedApplication> {
-  let bundle: UploadedBundleRef | undefined;
+  let bundle: BundleRef | undefined;
   const deployed = await deployCluster(ctx, {
     ...opts,
     mode: 'application',
@@ -55,14 +56,12 @@ export async function deployApplication(ctx: DeployContext, opts: ApplicationDep
       }
       return {
         resources: { [programLinkName(bundle)]: resource },
-        environment: {
-          [PROGRAM_ENV]: encodeApplicationProgram({
-            bundle,
-            entryExport: opts.entryExport ?? 'default',
-            args: opts.args,
-            bundleName: displayName(opts.bundle),
-          }),
-        },
+        environment: writeApplicationProgram({
+          bundle,
+          entryExport: opts.entryExport ?? 'default',
+          args: opts.args,
+          bundleName: displayName(opts.bundle),
+        }),
       };
     },
   });

@@ -7,6 +7,7 @@
  * (REST answering, or only accepted). On any failure after the application id was obtained, the
  * application is killed and its staging dir removed, so a failed deployment leaves nothing behind.
  */
+import type { ClusterMode } from '../../contracts/am-env.js';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -30,7 +31,7 @@ import { restReady } from '../running/session-cluster.js';
 import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
 import { amSubmission } from './submission-context.js';
 
-export type ClusterMode = 'session' | 'per-job' | 'application';
+export type { ClusterMode };
 
 export class DeploymentError extends LoomError {
   static override readonly code: string = 'DEPLOYMENT_FAILED';
@@ -79,8 +80,8 @@ export interface ClusterDeployOptions {
   runtime?: RuntimeResourceOptions;
 }
 
-/** When each step ended, ms since the epoch (the AM steps only when waited for). */
-export interface ClusterDeployTimings {
+/** When each step ended, ms since the epoch (the AM steps only when waited for); the demo and the startup benchmark print them. */
+export interface DeployTimings {
   started: number;
   runtimeReady: number;
   uploaded: number;
@@ -98,7 +99,7 @@ export interface DeployedCluster {
   report: ApplicationReport;
   /** Everything this deployment wrote to HDFS, with sizes (the runtime only when it was not there yet). */
   uploadedFiles: UploadedFile[];
-  timings: ClusterDeployTimings;
+  timings: DeployTimings;
 }
 
 /** Link names Loom gives files in every container's working dir: a ship file (-t) must not take one. */
@@ -179,7 +180,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
       }),
     );
     const submittedAt = Date.now();
-    const timings: ClusterDeployTimings = { started, runtimeReady, uploaded, submitted: submittedAt };
+    const timings: DeployTimings = { started, runtimeReady, uploaded, submitted: submittedAt };
     const result = { applicationId, secret, stagingDir, uploadedFiles, timings };
     if (opts.waitFor === 'submitted') {
       ctx.log(`submitted ${applicationId} (${accepted.state})`);

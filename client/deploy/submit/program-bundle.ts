@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { archiveKind } from '../../hadoop/archive/archive-unpack.js';
 import { checkBundle } from '../bundle/bundle-check.js';
 import { packBundle, type PackedBundle } from '../bundle/bundle-pack.js';
-import type { UploadedBundleRef } from '../../contracts/bundle-ref.js';
+import type { BundleRef } from '../../contracts/bundle-ref.js';
 import { LoomError } from '../../errors/loom-error.js';
 import { parseHdfsPath } from '../../hadoop/hdfs/hdfs-path.js';
 import { FileNotFoundError } from '../../hadoop/hdfs/webhdfs-errors.js';
@@ -20,7 +20,7 @@ export class ProgramBundleError extends LoomError {
   override name = 'ProgramBundleError';
 }
 
-export type ProgramBundle = { where: 'local'; path: string; packed: PackedBundle } | { where: 'hdfs'; ref: UploadedBundleRef };
+export type ProgramBundle = { where: 'local'; path: string; packed: PackedBundle } | { where: 'hdfs'; ref: BundleRef };
 
 /** The entry of an archive on HDFS when --entry is not given (it cannot be looked into without fetching it). */
 export const DEFAULT_ARCHIVE_ENTRY = 'index.mjs';
@@ -66,7 +66,7 @@ export async function resolveProgramBundle(ctx: DeployContext, bundle: string, o
   return { where: 'hdfs', ref: await describeRemoteBundle(ctx, bundle, opts.entry) };
 }
 
-async function describeRemoteBundle(ctx: DeployContext, bundle: string, entry: string | undefined): Promise<UploadedBundleRef> {
+async function describeRemoteBundle(ctx: DeployContext, bundle: string, entry: string | undefined): Promise<BundleRef> {
   const parsed = parseHdfsPath(bundle);
   const name = posix.basename(parsed.path);
   const archive = archiveKind(name) !== undefined;

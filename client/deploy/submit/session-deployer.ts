@@ -14,16 +14,6 @@ export { DeploymentError };
 
 export type DeploySessionOptions = Pick<ClusterDeployOptions, 'shipFiles' | 'timeoutMs' | 'pollMs' | 'signal' | 'runtime'>;
 
-/** When each step ended, ms since the epoch: the demo and the startup benchmark print them. */
-export interface DeployTimings {
-  started: number;
-  runtimeReady: number;
-  uploaded: number;
-  submitted: number;
-  amRegistered: number;
-  restReady: number;
-}
-
 export async function deploySession(ctx: DeployContext, opts: DeploySessionOptions = {}): Promise<SessionCluster> {
   const deployed = await deployCluster(ctx, { ...opts, mode: 'session', defaultName: DEFAULT_SESSION_NAME, waitFor: 'rest' });
   const { applicationId, secret, report, stagingDir, timings } = deployed;

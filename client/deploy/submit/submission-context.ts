@@ -8,7 +8,8 @@ import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { LocalResourceSpec } from '../../hadoop/yarn/container-launch-context.js';
 import { buildContainerLaunchContext } from '../../hadoop/yarn/container-launch-context.js';
 import type { ApplicationSubmission } from '../../hadoop/yarn/yarn-client.js';
-import { AmEnv, RuntimeEntryPoints, LocalResourceNames } from '../../contracts/am-container-contract.js';
+import { RuntimeEntryPoints, LocalResourceNames } from '../../contracts/am-container-contract.js';
+import { writeAmEnv } from '../../contracts/am-env.js';
 import { escapeForDoubleQuotes } from '../../hadoop/yarn/launch-escaping.js';
 import { containerNodePath, nodeProcessCommand } from '../../contracts/node-command.js';
 
@@ -46,33 +47,11 @@ export function amCommand(nodePath: string, containerMemoryMb: number): string {
   });
 }
 
-/**
- * LOOM_LOCAL_RESOURCES in the AM's format ({url, size, timestamp, type, visibility}), base64
- * encoded: JSON's quotes would not survive the NodeManager's unescaped launch script.
- */
-export function encodeLocalResourcesEnv(resources: Record<string, LocalResourceSpec>): string {
-  const forAm: Record<string, unknown> = {};
-  for (const [name, r] of Object.entries(resources)) {
-    forAm[name] = {
-      url: r.uri,
-      size: r.size,
-      timestamp: r.timestamp,
-      type: r.type ?? 'FILE',
-      visibility: r.visibility ?? 'APPLICATION',
-      ...(r.pattern !== undefined ? { pattern: r.pattern } : {}),
-    };
-  }
-  return Buffer.from(JSON.stringify(forAm)).toString('base64');
-}
-
 export function amSubmission(input: AmSubmissionInput): ApplicationSubmission {
   const { conf } = input;
   const memoryMb = conf.get(LoomOptions.jobManagerMemory).mebibytes;
   const environment: Record<string, string> = {
-    [AmEnv.mode]: input.mode,
-    [AmEnv.stagingDir]: input.stagingDirUri,
-    [AmEnv.localResources]: encodeLocalResourcesEnv(input.localResources),
-    [AmEnv.user]: input.user,
+    ...writeAmEnv({ mode: input.mode, stagingDir: input.stagingDirUri, localResources: input.localResources, user: input.user }),
     ...input.environment,
   };
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readAmEnvironment } from '../../../appmaster/am-runtime/am-environment.js';
-import { decodeLocalResourcesEnv } from '../../../appmaster/am-runtime/local-resources-env.js';
 import { fixturePath } from '../../support/fixtures.js';
 
 /** The environment a real 3.3.6 NodeManager gave an AM (attempt 2 of an application). */
@@ -14,7 +13,7 @@ function recordedAmEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** LOOM_LOCAL_RESOURCES as the client writes it (`url`), and as the AM decodes it (client/hadoop/yarn's `uri`). */
+/** LOOM_LOCAL_RESOURCES as the client writes it (`url`; client/contracts/am-env.ts). */
 const resources = {
   'loom-runtime': {
     url: 'hdfs://127.0.0.1:9000/user/root/.loom/a/loom-runtime.tar.gz',
@@ -31,8 +30,6 @@ const resources = {
     visibility: 'APPLICATION',
   },
 };
-
-const decoded = Object.fromEntries(Object.entries(resources).map(([name, { url, ...rest }]) => [name, { uri: url, ...rest }]));
 
 describe('readAmEnvironment', () => {
   it('reads the recorded AM container environment plus the client contract variables', () => {
@@ -56,7 +53,7 @@ describe('readAmEnvironment', () => {
     expect(am.workDir).toBe(env.PWD);
     expect(am.hadoopConfDir).toBe('/etc/hadoop/conf');
     expect(am.stagingDir).toBe('hdfs://127.0.0.1:9000/user/root/.loom/a');
-    expect(am.localResources['loom-runtime']?.type).toBe('ARCHIVE');
+    expect(am.localResources['loom-runtime'].type).toBe('ARCHIVE');
   });
 
   it('takes the attempt from an epoch-prefixed container id after an RM restart', () => {
@@ -71,28 +68,6 @@ describe('readAmEnvironment', () => {
     );
     expect(() => readAmEnvironment({ ...recordedAmEnv(), CONTAINER_ID: 'container_bad', LOOM_LOCAL_RESOURCES: '{}' })).toThrow(
       /CONTAINER_ID: not a YARN container id/,
-    );
-  });
-});
-
-describe('decodeLocalResourcesEnv', () => {
-  it('accepts JSON and base64-encoded JSON (env values are not escaped by the NodeManager)', () => {
-    const json = JSON.stringify(resources);
-    expect(decodeLocalResourcesEnv(json)).toEqual(decoded);
-    expect(decodeLocalResourcesEnv(Buffer.from(json).toString('base64'))).toEqual(decoded);
-  });
-
-  it('names the resource and the field that is wrong', () => {
-    expect(() => decodeLocalResourcesEnv('{loom-runtime:{url:x}}')).toThrow(/neither JSON nor base64-encoded JSON/);
-    expect(() => decodeLocalResourcesEnv('[]')).toThrow(/must be a JSON object/);
-    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], size: -1 } }))).toThrow(
-      /resource "a" has no valid size/,
-    );
-    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], type: 'DIR' } }))).toThrow(
-      /resource "a" has type "DIR"/,
-    );
-    expect(() => decodeLocalResourcesEnv(JSON.stringify({ a: { ...resources['loom-runtime'], visibility: 'x' } }))).toThrow(
-      /visibility "x"/,
     );
   });
 });

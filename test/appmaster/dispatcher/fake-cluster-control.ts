@@ -1,4 +1,5 @@
-import type { ClusterControl, ClusterOverview, JobSpec, JobStatus, TaskExecutorInfo, TaskState } from '../../../appmaster/cluster-api.js';
+import type { ClusterControl, ClusterOverview, JobSpec, JobStatus, TaskExecutorInfo } from '../../../appmaster/cluster-api.js';
+import type { TaskState } from '../../../client/contracts/job-states.js';
 
 /**
  * An in-memory ClusterControl for the dispatcher's tests: jobs start RUNNING with their tasks

@@ -30,7 +30,7 @@ export class FakeTaskExecutor implements TaskExecutorLink {
   /** `origin`: as the gateway's admission would say (`taken-over`: a previous AM attempt's container). */
   register(running: TaskRef[] = [], origin: TaskExecutorOrigin = 'launched'): this {
     this.registry.register(
-      { taskExecutorId: this.id, host: `host-${this.id}`, slots: this.slots, memoryMb: 1024, pid: 1, attemptToken: '', running },
+      { taskExecutorId: this.id, host: `host-${this.id}`, slots: this.slots, memoryMb: 1024, pid: 1, running },
       this,
       origin,
     );

@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoomConfig } from '../../../client/conf/loom-config.js';
-import { encodeApplicationProgram, PROGRAM_ENV, type PerJobDescription } from '../../../client/contracts/program-contract.js';
+import { AmEnvNames } from '../../../client/contracts/am-env.js';
+import { encodeApplicationProgram, type PerJobDescription } from '../../../client/contracts/program-contract.js';
 import type { JobSpec, JobStatus } from '../../../appmaster/cluster-api.js';
 import { applicationJobId } from '../../../appmaster/jobs/job-ids.js';
 import { prepareApplicationMode } from '../../../appmaster/modes/application-mode.js';
@@ -134,7 +135,7 @@ describe('application mode', () => {
     await symlink(join(dir, 'filecache', 'prog-0123456789ab.js'), join(dir, 'loom-program.mjs'));
     return dir;
   }
-  const env = (args: string[]) => ({ [PROGRAM_ENV]: encodeApplicationProgram({ bundle: BUNDLE, entryExport: 'default', args }) });
+  const env = (args: string[]) => ({ [AmEnvNames.program]: encodeApplicationProgram({ bundle: BUNDLE, entryExport: 'default', args }) });
   const am = (workDir: string) => ({ workDir, applicationIdText: 'application_1_0001', user: 'u' });
 
   it("runs main() of a .js bundle as an ES module in a worker; its jobs go to the AM's job master with the bundle; SUCCEEDED when main() returned", async () => {
@@ -195,13 +196,13 @@ describe('application mode', () => {
 
   it('refuses a missing program or archive entry before the AM serves', async () => {
     dir = await mkdtemp(join(tmpdir(), 'loom-modes-'));
-    expect(() => prepareApplicationMode(am(dir!), config(), {})).toThrow(`application mode needs ${PROGRAM_ENV}`);
+    expect(() => prepareApplicationMode(am(dir!), config(), {})).toThrow(`application mode needs ${AmEnvNames.program}`);
     const archive = { ...BUNDLE, url: 'hdfs://nn:8020/b/wc.tar.gz', kind: 'archive' as const, entry: 'lib/main.mjs' };
-    const archiveEnv = { [PROGRAM_ENV]: encodeApplicationProgram({ bundle: archive, entryExport: 'default', args: [] }) };
+    const archiveEnv = { [AmEnvNames.program]: encodeApplicationProgram({ bundle: archive, entryExport: 'default', args: [] }) };
     expect(() => prepareApplicationMode(am(dir!), config(), archiveEnv)).toThrow(
       /the program is not in the container: .*loom-program\/lib\/main\.mjs is missing \(the entry module lib\/main\.mjs in the archive hdfs:\/\/nn:8020\/b\/wc\.tar\.gz\); give the module inside the archive with --entry/,
     );
-    expect(() => prepareApplicationMode(am(dir!), config(), { [PROGRAM_ENV]: 'bm90IGpzb24=' })).toThrow(
+    expect(() => prepareApplicationMode(am(dir!), config(), { [AmEnvNames.program]: 'bm90IGpzb24=' })).toThrow(
       /LOOM_PROGRAM is not base64-encoded JSON/,
     );
   });

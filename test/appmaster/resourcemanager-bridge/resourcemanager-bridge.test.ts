@@ -106,9 +106,9 @@ function setup(opts: { maxFailedContainers?: number; slowMs?: number } = {}) {
       refusals.push(r);
       if (onRefusal.failsJobs) demand.wanted = 0;
     },
-    onContainerEnded: (id) => ended.push(id),
     onHeldChanged: (ids) => heldChanges.push(ids),
   });
+  bridge.onContainerEnded((id) => ended.push(id));
   bridges.push(bridge);
   return { demand, scheduler, launcher, bridge, fatal, refusals, onRefusal, ended, heldChanges, shutdowns: () => shutdowns };
 }
@@ -288,7 +288,7 @@ describe('ResourceManagerBridge', () => {
   });
 
   it('keeps releases that did not reach the RM for the next round', async () => {
-    const { demand, scheduler, bridge } = setup();
+    const { scheduler, bridge } = setup();
     scheduler.next.push({ allocated: [granted(2)] });
     await bridge.heartbeat(); // wanted 0: surplus
     scheduler.failWith = new Error('timeout');

@@ -9,7 +9,7 @@ import type { SlotDemand } from '../../../appmaster/cluster-api.js';
 import { JobMaster } from '../../../appmaster/jobs/job-master.js';
 import { ResourceManagerBridge } from '../../../appmaster/resourcemanager-bridge/resourcemanager-bridge.js';
 import type { AllocateAnswer, GrantedContainer } from '../../../appmaster/resourcemanager-bridge/scheduler-ports.js';
-import { startTaskExecutorGateway, type TaskExecutorGateway } from '../../../appmaster/rpc/taskexecutor-gateway-server.js';
+import { startTaskExecutorGateway } from '../../../appmaster/rpc/taskexecutor-gateway-server.js';
 import { ContainerAdmission } from '../../../appmaster/taskexecutors/taskexecutor-admission.js';
 import { TaskExecutorRegistry, type TaskExecutorEvent } from '../../../appmaster/taskexecutors/taskexecutor-registry.js';
 import {
@@ -125,7 +125,7 @@ class RawPeer {
   register(id: string, running: TaskRef[] = []): this {
     this.call.write({
       kind: 'register',
-      register: { taskExecutorId: id, host: '127.0.0.1', slots: 1, memoryMb: 0, pid: 1, attemptToken: '', running },
+      register: { taskExecutorId: id, host: '127.0.0.1', slots: 1, memoryMb: 0, pid: 1, running },
     });
     return this;
   }
@@ -299,7 +299,7 @@ describe('TaskExecutor gateway admission', () => {
         slots: 1,
         memoryMb: 0,
         pid: process.pid,
-        attemptToken: '',
+
         running: [],
       }),
       heartbeat: () => ({ running: [], freeSlots: 1 }),
@@ -318,7 +318,7 @@ describe('TaskExecutor gateway admission', () => {
       new RegExp(`^lost the AM at 127\\.0\\.0\\.1:\\d+ \\(TaskExecutor ${cid(2)} is registered already on a live connection`),
     );
     expect(await second.ended).toMatchObject({ code: grpc.status.OK });
-    expect(a.events.filter((e) => e.type === 'lost').map((e) => e.type === 'lost' && e.reason)).toEqual([
+    expect(a.events.flatMap((e) => (e.type === 'lost' ? [e.reason] : []))).toEqual([
       expect.stringMatching(/^its connection (was lost|was closed)$/),
       expect.stringMatching(/^it registered again on a new connection; the old one had sent no heartbeat for \d+ ms$/),
     ]);

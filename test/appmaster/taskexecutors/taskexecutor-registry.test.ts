@@ -119,7 +119,7 @@ describe('TaskExecutorRegistry', () => {
 
   it('refuses registrations without an id, host or sane slot count, and keeps going when a listener throws', () => {
     const link = new FakeTaskExecutor(registry, 'x');
-    const reg = { taskExecutorId: 'c2', host: 'h', slots: 2, memoryMb: 0, pid: 1, attemptToken: '', running: [] };
+    const reg = { taskExecutorId: 'c2', host: 'h', slots: 2, memoryMb: 0, pid: 1, running: [] };
     expect(() => registry.register({ ...reg, taskExecutorId: '' }, link, 'launched')).toThrow(/without a TaskExecutor id/);
     expect(() => registry.register({ ...reg, host: '' }, link, 'launched')).toThrow(/without a host \(NM_HOST\)/);
     expect(() => registry.register({ ...reg, slots: 2.5 }, link, 'launched')).toThrow(/offers 2.5 slots/);

@@ -24,11 +24,11 @@ function fakeSubmitter(outcomes: Record<string, unknown[] | Error>): JobSubmitte
     async submit(plan) {
       plans.push(plan);
       const id = String(plans.length).padStart(32, '0');
-      const outcome = outcomes[plan.exportName];
+      const outcome = plan.exportName in outcomes ? outcomes[plan.exportName] : [];
       return {
         id,
         applicationId: 'application_1_0001',
-        result: async () => (outcome instanceof Error ? Promise.reject(outcome) : (outcome ?? [])),
+        result: async () => (outcome instanceof Error ? Promise.reject(outcome) : outcome),
       };
     },
   };
@@ -97,7 +97,7 @@ describe('ctx.submit / ctx.run', () => {
     const handled = await runProgram(
       async (ctx: ProgramContext) => {
         const job = await ctx.submit({ exportName: 'bad' });
-        return job.result().catch((e: Error) => `handled: ${e.message}`);
+        return job.result().catch((e: unknown) => `handled: ${e instanceof Error ? e.message : String(e)}`);
       },
       context(fakeSubmitter({ bad: failure })),
     );

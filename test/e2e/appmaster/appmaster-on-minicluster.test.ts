@@ -129,7 +129,6 @@ describe('the ApplicationMaster on the mini cluster', () => {
       expect(executors).toHaveLength(PARALLELISM / SLOTS);
       // YARN's view: the NodeManager started the AM and exactly those TaskExecutors (a surplus container is released unstarted).
       const node = running.nodes[0];
-      const amContainer = /_01_000001$/;
       const startedTaskExecutors = node
         .containerStates()
         .map((c) => c.id)
@@ -184,7 +183,7 @@ describe('the ApplicationMaster on the mini cluster', () => {
       const killed: string[] = [];
       const killRunningTaskExecutor = async (): Promise<void> => {
         const te = await eventually('the task to run on a new TaskExecutor', async () => {
-          const task = (await rest.getJob(jobId)).tasks[0];
+          const task = (await rest.getJob(jobId)).tasks.at(0);
           return task?.state === 'RUNNING' && task.taskExecutorId && !killed.includes(task.taskExecutorId)
             ? task.taskExecutorId
             : undefined;

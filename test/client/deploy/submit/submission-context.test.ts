@@ -3,7 +3,7 @@ import { LoomConfig } from '../../../../client/conf/loom-config.js';
 import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../../../client/contracts/node-command.js';
 import { amCommand, amSubmission } from '../../../../client/deploy/submit/submission-context.js';
 import { escapeForDoubleQuotes, shellWord } from '../../../../client/hadoop/yarn/launch-escaping.js';
-import { decodeLocalResourcesEnv } from '../../../../appmaster/am-runtime/local-resources-env.js';
+import { decodeLocalResources } from '../../../../client/contracts/am-env.js';
 import type { LocalResourceSpec } from '../../../../client/hadoop/yarn/container-launch-context.js';
 
 const resources: Record<string, LocalResourceSpec> = {
@@ -69,7 +69,7 @@ describe('AM submission context', () => {
     const env = envOf(s);
     expect(env).toMatchObject({ LOOM_MODE: 'session', LOOM_STAGING_DIR: 'webhdfs://x/y', HADOOP_USER_NAME: 'alice' });
     // The AM reads the resources back in its own format: the contract holds end to end.
-    const decoded = decodeLocalResourcesEnv(env.LOOM_LOCAL_RESOURCES);
+    const decoded = decodeLocalResources(env.LOOM_LOCAL_RESOURCES);
     expect(decoded['loom-runtime']).toEqual({
       uri: resources['loom-runtime'].uri,
       size: 10,

@@ -1,0 +1,105 @@
+/**
+ * Start-up phase 3: the parts that run jobs (the TaskExecutor registry, the job master, the HA
+ * store's durable view of the jobs), the client lease of an attached cluster, and the control
+ * the dispatcher serves. Nothing listens yet; `recoverJobs` then takes over what an earlier
+ * attempt left and declares the jobs the mode will submit, before anyone can ask for them.
+ */
+import { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.js';
+import type { ClusterControl } from '../cluster-api.js';
+import { DurableJobs } from '../ha/durable-jobs.js';
+import { JobMaster } from '../jobs/job-master.js';
+import { jobMasterOptionsFrom } from '../jobs/job-master-options.js';
+import { clientLeaseFor, endWithoutClient, type ClientLease } from '../lease/client-lease.js';
+import type { AmEndRequests } from '../session/am-end-requests.js';
+import { TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
+import { errorMessage, type AmProcess } from './am-process.js';
+import type { ClusterSetup } from './cluster-setup.js';
+import type { YarnConnection } from './yarn-connection.js';
+
+/** TaskExecutor -> AM heartbeats; a TaskExecutor silent for the timeout is lost (its stream ending is noticed at once). */
+const TASK_EXECUTOR_HEARTBEAT_MS = 2_000;
+const TASK_EXECUTOR_HEARTBEAT_TIMEOUT_MS = 20_000;
+
+export interface ClusterJobs {
+  registry: TaskExecutorRegistry;
+  jobMaster: JobMaster;
+  jobs: DurableJobs;
+  /** The attached client's lease; undefined for a detached cluster. */
+  lease: ClientLease | undefined;
+  /** What the dispatcher serves. */
+  control: ClusterControl;
+}
+
+export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: ClusterSetup, ends: AmEndRequests): ClusterJobs {
+  const { log } = proc;
+  const { am, hadoopConf } = yarn;
+  const { config, settings, mode, ha } = setup;
+  const registry = new TaskExecutorRegistry({
+    heartbeatIntervalMs: TASK_EXECUTOR_HEARTBEAT_MS,
+    heartbeatTimeoutMs: TASK_EXECUTOR_HEARTBEAT_TIMEOUT_MS,
+    amTimeoutMs: settings.taskExecutor.amTimeoutMs,
+  });
+  const jobMaster = new JobMaster(registry, {
+    ...jobMasterOptionsFrom((key) => config.getString(key)),
+    ...setup.restarts,
+    slotsPerTaskExecutor: settings.taskExecutor.slots,
+    // Bundles only from the cluster's file system (and the application's staging dir's, where the client put them).
+    fileSystem: ClusterFileSystem.fromConf(hadoopConf, am.stagingDir ? [am.stagingDir] : []),
+  });
+  const jobs = new DurableJobs(jobMaster, ha.store, log);
+  const startedAt = Date.now();
+  const control: ClusterControl = {
+    overview: () => {
+      const o = jobMaster.overview({ mode: am.mode, applicationId: am.applicationIdText, startedAt });
+      return { ...o, jobsRunning: o.jobsRunning + jobs.initializingCount };
+    },
+    taskExecutors: () => jobMaster.taskExecutors(),
+    jobs: () => jobs.jobs(),
+    job: (id) => jobs.job(id),
+    submitJob: (spec, o) => jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {}),
+    cancelJob: (id) => jobs.cancel(id),
+    shutdown: (reason) => ends.request({ kind: 'finish', ...reason }),
+  };
+  // An attached client's cluster ends when the client goes silent (no orphans): its running jobs
+  // cancelled, the status the mode says follows from its jobs.
+  const lease = clientLeaseFor(
+    config,
+    (lost) =>
+      void endWithoutClient(
+        {
+          jobs: () => jobs.jobs(),
+          cancelJob: (id) => jobs.cancel(id),
+          clientLost: () => mode.clientLost?.(),
+          ...(mode.endWithoutClient ? { endFor: mode.endWithoutClient.bind(mode) } : {}),
+          finish: (e) => void ends.request({ kind: 'finish', ...e }),
+          log,
+        },
+        lost,
+      ).catch(
+        (err: unknown) =>
+          void ends.request({
+            kind: 'finish',
+            finalStatus: 'KILLED',
+            diagnostics: `${lost} (cancelling its jobs failed: ${errorMessage(err)})`,
+          }),
+      ),
+    log,
+  );
+  return { registry, jobMaster, jobs, lease, control };
+}
+
+/**
+ * A new attempt takes over the jobs the HA store recorded (resubmitted tasks wait, at most the
+ * TaskExecutors' AM timeout, for TaskExecutors still running them); the jobs the mode will
+ * submit under ids the client knows (per-job) become INITIALIZING before anyone can ask.
+ */
+export async function recoverJobs(proc: AmProcess, setup: ClusterSetup, cluster: ClusterJobs): Promise<void> {
+  const { ha, settings, mode } = setup;
+  if (ha.takeover) {
+    const recovered = await cluster.jobs.recover(ha.state, Date.now() + settings.taskExecutor.amTimeoutMs);
+    proc.log(
+      `took over ${recovered.resubmitted.length} unfinished job(s) [${recovered.resubmitted.join(', ')}] and ${recovered.restored.length} ended one(s) from the HA store`,
+    );
+  }
+  for (const declared of mode.declaredJobs?.() ?? []) cluster.jobs.declare(declared.id, declared.spec);
+}
