@@ -1,5 +1,12 @@
 import { CodecError } from '../codec/codec-error.js';
-import { decodeDelimited, decodeMessage, encodeDelimited, encodeMessage, withVarintPrefix } from '../codec/protobuf-codec.js';
+import {
+  decodeDelimited,
+  decodeMessage,
+  encodeDelimited,
+  encodeMessage,
+  withVarintPrefix,
+  type ProtoMessageName,
+} from '../codec/protobuf-codec.js';
 import { encodeFrame } from './frame-decoder.js';
 import { IpcProtocolError } from './ipc-errors.js';
 
@@ -77,12 +84,12 @@ export function encodeBody(typeName: string, value: unknown): Uint8Array {
     if (!(value instanceof Uint8Array)) throw new TypeError(`a ${OPAQUE_BYTES} body must be a Buffer/Uint8Array`);
     return value;
   }
-  return encodeMessage(typeName, value as object);
+  return encodeMessage(typeName as ProtoMessageName, value as never);
 }
 
 export function decodeBody<T>(typeName: string, bytes: Uint8Array): T {
   if (typeName === OPAQUE_BYTES) return Buffer.from(bytes) as T;
-  return decodeMessage<T>(typeName, bytes);
+  return decodeMessage(typeName as ProtoMessageName, bytes) as T;
 }
 
 export function buildCallFrame(call: {
@@ -133,7 +140,7 @@ export interface ParsedResponse {
 
 export function parseResponseFrame(frame: Buffer): ParsedResponse {
   try {
-    const { value, next } = decodeDelimited<RpcResponseHeader>(T.responseHeader, frame, 0);
+    const { value, next } = decodeDelimited(T.responseHeader, frame, 0) as unknown as { value: RpcResponseHeader; next: number };
     if (value.callId === undefined || value.status === undefined) {
       throw new IpcProtocolError('response header lacks its required callId/status fields');
     }
@@ -151,7 +158,7 @@ export function parseResponseFrame(frame: Buffer): ParsedResponse {
 export function decodeDelimitedBody<T>(typeName: string, rest: Buffer, what: string): T {
   try {
     if (typeName === OPAQUE_BYTES) return Buffer.from(delimitedBytes(rest, what)) as T;
-    return decodeDelimited<T>(typeName, rest, 0).value;
+    return decodeDelimited(typeName as ProtoMessageName, rest, 0).value as T;
   } catch (err) {
     throw asProtocolError(err, `cannot parse ${what}`);
   }
@@ -185,7 +192,7 @@ export function parseSaslMessage(rest: Buffer): RpcSaslMessage {
 
 export function buildResponseFrame(header: RpcResponseHeader, body?: Uint8Array): Buffer {
   // The wire type is uint32: -33 travels as 4294967263.
-  const parts: Uint8Array[] = [encodeDelimited(T.responseHeader, { ...header, callId: header.callId >>> 0 })];
+  const parts: Uint8Array[] = [encodeDelimited(T.responseHeader, { ...header, callId: header.callId >>> 0 } as never)];
   if (body) parts.push(body);
   return encodeFrame(parts);
 }
@@ -201,7 +208,7 @@ export function parseRequestFrame(frame: Buffer): ParsedRequest {
   let header: RpcRequestHeader;
   let next: number;
   try {
-    ({ value: header, next } = decodeDelimited<RpcRequestHeader>(T.requestHeader, frame, 0));
+    ({ value: header, next } = decodeDelimited(T.requestHeader, frame, 0) as unknown as { value: RpcRequestHeader; next: number });
   } catch (err) {
     throw asProtocolError(err, 'cannot parse the RPC request header');
   }

@@ -1,6 +1,10 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL } from '../../../client/wire/codec/hadoop-protocols.js';
+import {
+  APPLICATION_CLIENT_PROTOCOL,
+  APPLICATION_MASTER_PROTOCOL,
+  type ProtocolMethod,
+} from '../../../client/wire/codec/hadoop-protocols.js';
 import { RpcClient } from '../../../client/wire/ipc/rpc-client.js';
 import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../../client/wire/ipc/rpc-messages.js';
 import { RpcServer } from '../../../minicluster/ipc/rpc-server.js';
@@ -61,7 +65,7 @@ describe('ApplicationClientProtocol over the IPC server', () => {
       frames(bytes, 0).map((f) => {
         const { header, rest } = parseResponseFrame(f);
         const method = methodOf.get(header.callId)!;
-        const type = APPLICATION_CLIENT_PROTOCOL.methods[method].response;
+        const type = (APPLICATION_CLIENT_PROTOCOL.methods as Record<string, ProtocolMethod>)[method].response;
         const body = header.status === 'SUCCESS' ? decodeDelimitedBody<Record<string, any>>(type, rest, method) : undefined;
         return { callId: header.callId, method, status: header.status, body };
       });
