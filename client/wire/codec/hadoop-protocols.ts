@@ -6,17 +6,36 @@
  * Method names are Hadoop 3.3's (they travel as `methodName` in RequestHeaderProto), protocol
  * names are the `*PB` interface names sent as `declaringClassProtocolName`.
  */
-import type { ProtoMessageName } from './generated/proto-messages.js';
+import type { ProtoMessageName, ProtoMessages } from './generated/proto-messages.js';
 
-export interface ProtocolMethod<Req extends ProtoMessageName = ProtoMessageName, Res extends ProtoMessageName = ProtoMessageName> {
+/** A request/response type name meaning "opaque protobuf bytes": the body is passed through as bytes. */
+export const OPAQUE_BYTES = '*bytes';
+
+/** What a call body is: a protobuf message by its fully qualified name, or opaque bytes. */
+export type BodyName = ProtoMessageName | typeof OPAQUE_BYTES;
+/** The value of a body of that name: the generated message interface, or the bytes. */
+export type Body<N extends BodyName> = N extends ProtoMessageName ? ProtoMessages[N] : Uint8Array;
+
+export interface ProtocolMethod<Req extends BodyName = BodyName, Res extends BodyName = BodyName> {
   readonly request: Req;
   readonly response: Res;
+  /** Safe to resend after a connection failure mid-call (reads, or writes Hadoop marks @Idempotent). */
+  readonly idempotent?: boolean;
 }
 
+/**
+ * What the IPC engine needs to know about a Hadoop protocol: its PB interface name (sent as
+ * declaringClassProtocolName and in the connection context) and, per method, the request and
+ * response types. Structural, so any object of this shape works (tests declare their own).
+ */
 export interface ProtocolDescriptor {
   readonly name: string;
   readonly methods: Readonly<Record<string, ProtocolMethod>>;
 }
+
+export type MethodName<P extends ProtocolDescriptor> = Extract<keyof P['methods'], string>;
+export type RequestOf<P extends ProtocolDescriptor, M extends MethodName<P>> = Body<P['methods'][M]['request']>;
+export type ResponseOf<P extends ProtocolDescriptor, M extends MethodName<P>> = Body<P['methods'][M]['response']>;
 
 /** The stems S for which `hadoop.yarn.<S>RequestProto` (`<S>ResponseProto`) exists. */
 type YarnRequestStem = ProtoMessageName extends infer N ? (N extends `hadoop.yarn.${infer S}RequestProto` ? S : never) : never;

@@ -27,11 +27,7 @@ function recordedAnswers(...path: string[]): { method: string; body: Obj }[] {
     if (!method || header.status !== 'SUCCESS') continue;
     answers.push({
       method,
-      body: decodeDelimitedBody<Obj>(
-        (APPLICATION_CLIENT_PROTOCOL.methods as Record<string, ProtocolMethod>)[method].response,
-        rest,
-        method,
-      ),
+      body: decodeDelimitedBody((APPLICATION_CLIENT_PROTOCOL.methods as Record<string, ProtocolMethod>)[method].response, rest, method),
     });
   }
   return answers;
