@@ -140,7 +140,7 @@ function verifyContainerToken(backend: ContainerManagerBackend, token: TokenProt
   if (id.masterKeyId !== containerKey.keyId)
     throw new RmException(INVALID_TOKEN, `Given Container ${cid} seems to have an illegally generated token.`);
   const expected = createTokenPassword(identifier, keyBytes(containerKey));
-  if (!samePassword(expected, Buffer.from(token?.password ?? []))) {
+  if (!samePassword(expected, Buffer.from(token.password))) {
     throw new RmException(INVALID_TOKEN, `Invalid container token used for starting container on : ${backend.nodeId}`);
   }
   return id;
@@ -211,12 +211,13 @@ function perContainer<T>(ids: ContainerIdProto[], each: (containerId: string) =>
   return { ok, failed };
 }
 
-const unsupported = (method: string) => async (): Promise<never> => {
-  throw new RmException(
-    YARN_EXCEPTION,
-    `${method} is not supported by the Loom mini cluster's NodeManager; only startContainers, stopContainers and getContainerStatuses are`,
+const unsupported = (method: string) => (): Promise<never> =>
+  Promise.reject(
+    new RmException(
+      YARN_EXCEPTION,
+      `${method} is not supported by the Loom mini cluster's NodeManager; only startContainers, stopContainers and getContainerStatuses are`,
+    ),
   );
-};
 
 export function containerManagementService(backend: ContainerManagerBackend, now: () => number = Date.now): ProtocolHandlers {
   const h =

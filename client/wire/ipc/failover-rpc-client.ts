@@ -1,4 +1,3 @@
-import type { Body } from '../codec/hadoop-protocols.js';
 import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../../retry/retry-report.js';
 import { describePeer, IpcClientClosedError, IpcConnectFailedError, IpcConnectionError } from './ipc-errors.js';
 import { methodOf, type MethodName, type ProtocolDescriptor, type RequestOf, type ResponseOf } from './protocol-descriptor.js';
@@ -85,7 +84,7 @@ export class FailoverRpcClient<P extends ProtocolDescriptor = ProtocolDescriptor
         return (await conn.call(
           method,
           m.request,
-          request as Body<typeof m.request>,
+          request,
           m.response,
           opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined,
         )) as ResponseOf<P, M>;

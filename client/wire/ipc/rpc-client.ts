@@ -1,5 +1,4 @@
 import { IpcClientClosedError } from './ipc-errors.js';
-import type { Body } from '../codec/hadoop-protocols.js';
 import { methodOf, type MethodName, type ProtocolDescriptor, type RequestOf, type ResponseOf } from './protocol-descriptor.js';
 import { RpcConnection, type RpcAuth, type RpcConnectionOptions } from './rpc-connection.js';
 
@@ -63,7 +62,7 @@ export async function callMethod<P extends ProtocolDescriptor, M extends MethodN
 ): Promise<ResponseOf<P, M>> {
   const m = methodOf(protocol, method);
   // m is the descriptor entry of `method`, so its types are the ones RequestOf/ResponseOf name.
-  return (await connection.call(method, m.request, request as Body<typeof m.request>, m.response, opts)) as ResponseOf<P, M>;
+  return (await connection.call(method, m.request, request, m.response, opts)) as ResponseOf<P, M>;
 }
 
 function authKey(auth: RpcAuth): string {

@@ -71,12 +71,12 @@ export function encodeBody<N extends BodyName>(typeName: N, value: Body<N>): Uin
     return value;
   }
   // Not OPAQUE_BYTES, so a message name and its generated interface.
-  return encodeMessage(typeName as ProtoMessageName, value as Body<ProtoMessageName>);
+  return encodeMessage(typeName, value as Body<ProtoMessageName>);
 }
 
 export function decodeBody<N extends BodyName>(typeName: N, bytes: Uint8Array): Body<N> {
   if (typeName === OPAQUE_BYTES) return Buffer.from(bytes) as Uint8Array as Body<N>;
-  return decodeMessage(typeName as ProtoMessageName, bytes) as Body<N>;
+  return decodeMessage(typeName, bytes) as Body<N>;
 }
 
 export function buildCallFrame(call: {
@@ -145,7 +145,7 @@ export function parseResponseFrame(frame: Buffer): ParsedResponse {
 export function decodeDelimitedBody<N extends BodyName>(typeName: N, rest: Buffer, what: string): Body<N> {
   try {
     if (typeName === OPAQUE_BYTES) return Buffer.from(delimitedBytes(rest, what)) as Uint8Array as Body<N>;
-    return decodeDelimited(typeName as ProtoMessageName, rest, 0).value as Body<N>;
+    return decodeDelimited(typeName, rest, 0).value as Body<N>;
   } catch (err) {
     throw asProtocolError(err, `cannot parse ${what}`);
   }

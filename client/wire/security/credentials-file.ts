@@ -145,12 +145,12 @@ function parseProtobuf(bytes: Uint8Array, source: string): Credentials {
   }
   const creds = new Credentials();
   (decoded.tokens ?? []).forEach((kv, i) => {
-    if (!kv.token) throw new CodecError(`${source}: token entry ${i} (alias "${kv.alias ?? ''}") has no token`);
-    creds.tokens.set(kv.alias ?? '', tokenFromProto(kv.token, `${source}: token entry ${i}`));
+    if (!kv.token) throw new CodecError(`${source}: token entry ${i} (alias "${kv.alias}") has no token`);
+    creds.tokens.set(kv.alias, tokenFromProto(kv.token, `${source}: token entry ${i}`));
   });
   (decoded.secrets ?? []).forEach((kv, i) => {
-    if (!kv.secret) throw new CodecError(`${source}: secret entry ${i} (alias "${kv.alias ?? ''}") has no secret bytes`);
-    creds.secrets.set(kv.alias ?? '', Buffer.from(kv.secret));
+    if (!kv.secret) throw new CodecError(`${source}: secret entry ${i} (alias "${kv.alias}") has no secret bytes`);
+    creds.secrets.set(kv.alias, Buffer.from(kv.secret));
   });
   return creds;
 }
