@@ -1,15 +1,14 @@
 /**
  * The AM <-> TaskExecutor gRPC protocol (proto/cluster/taskexecutor.proto) as typed messages, their
  * codecs and the hand-built service definition. Shared by the AM's gateway server and the
- * TaskExecutor's connection, so both sides encode exactly the same way. The .proto is loaded at
- * runtime (protobufjs) from the proto/ directory that ships with Loom; no code generation.
+ * TaskExecutor's connection, so both sides encode exactly the same way. The root comes from
+ * proto/cluster, turned into JSON at build time (scripts/generate-protocol-types.mjs).
  */
 import { LoomError } from '../errors/loom-error.js';
-import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import type { BundleRef } from './bundle-ref.js';
-import { protoDirectory } from '../wire/codec/proto-root.js';
+import { CLUSTER_PROTO_JSON } from '../wire/codec/generated/cluster-proto-json.js';
 
 /** Call metadata key that carries the cluster secret. */
 export const CLUSTER_SECRET_METADATA_KEY = 'loom-cluster-secret';
@@ -81,9 +80,7 @@ let types: { te: protobuf.Type; am: protobuf.Type } | undefined;
 
 function messageTypes(): { te: protobuf.Type; am: protobuf.Type } {
   if (types) return types;
-  const root = new protobuf.Root();
-  root.loadSync(join(protoDirectory(), 'cluster', 'taskexecutor.proto'));
-  root.resolveAll();
+  const root = protobuf.Root.fromJSON(CLUSTER_PROTO_JSON).resolveAll();
   types = { te: root.lookupType('loom.cluster.TaskExecutorMessage'), am: root.lookupType('loom.cluster.AmMessage') };
   return types;
 }

@@ -3,7 +3,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { BatchedWriter } from '../../client/wire/ipc/batched-writer.js';
 import { DEFAULT_MAX_REQUEST_BYTES, FrameDecoder } from '../../client/wire/ipc/frame-decoder.js';
 import { AuthProtocol, IPC_VERSION, parsePreamble, PREAMBLE_LENGTH } from '../../client/wire/ipc/preamble.js';
-import type { ProtocolDescriptor } from '../../client/wire/ipc/protocol-descriptor.js';
+import type { Body } from '../../client/wire/codec/hadoop-protocols.js';
+import type { MethodName, ProtocolDescriptor, ProtocolMethod, RequestOf, ResponseOf } from '../../client/wire/ipc/protocol-descriptor.js';
 import {
   buildResponseFrame,
   CallId,
@@ -30,12 +31,23 @@ export interface RpcCallContext {
   method: string;
 }
 
-export type RpcHandler = (request: any, ctx: RpcCallContext) => Promise<object>;
+/** Answers one call; the request is decoded, and the answer encoded, with the types the descriptor names. */
+export type RpcHandler = (request: never, ctx: RpcCallContext) => Promise<unknown>;
+
+/** One handler per method of P, each taking and returning that method's generated message types. */
+export type TypedHandlers<P extends ProtocolDescriptor> = {
+  readonly [M in MethodName<P>]?: (request: RequestOf<P, M>, ctx: RpcCallContext) => Promise<ResponseOf<P, M>>;
+};
 
 /** A protocol the server answers: its descriptor (types per method) and a handler per method. */
 export interface ProtocolHandlers {
   protocol: ProtocolDescriptor;
-  handlers: Readonly<Record<string, RpcHandler>>;
+  handlers: Readonly<Record<string, RpcHandler | undefined>>;
+}
+
+/** Pairs a descriptor with handlers whose request and response types the compiler checks against it. */
+export function protocolHandlers<P extends ProtocolDescriptor>(protocol: P, handlers: TypedHandlers<P>): ProtocolHandlers {
+  return { protocol, handlers };
 }
 
 export interface RpcServerOptions {
@@ -314,8 +326,8 @@ class ServerConnection {
     try {
       const handlers = this.protocols.get(protocol);
       if (!handlers) throw new RpcServerException(EX.noSuchProtocol, `Unknown protocol: ${protocol}`, 'ERROR_NO_SUCH_PROTOCOL');
-      const descriptor = handlers.protocol.methods[method];
-      const handler = handlers.handlers[method];
+      const descriptor = handlers.protocol.methods[method] as ProtocolMethod | undefined;
+      const handler = handlers.handlers[method] as ((request: unknown, ctx: RpcCallContext) => Promise<unknown>) | undefined;
       if (!descriptor || !handler) {
         throw new RpcServerException(EX.noSuchMethod, `Unknown method ${method} called on ${protocol} protocol.`, 'ERROR_NO_SUCH_METHOD');
       }
@@ -335,7 +347,8 @@ class ServerConnection {
       const response = await handler(decoded, ctx);
       let body: Uint8Array;
       try {
-        body = encodeBody(descriptor.response, response);
+        // The handler answers with the response type the descriptor names for this method.
+        body = encodeBody(descriptor.response, response as Body<typeof descriptor.response>);
       } catch (err) {
         throw new RpcServerException(
           EX.generic,

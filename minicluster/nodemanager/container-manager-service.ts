@@ -5,7 +5,14 @@
 // out of the loop (an invalid container token, a malformed request).
 import { LoomError } from '../../client/errors/loom-error.js';
 import { timingSafeEqual } from 'node:crypto';
-import type { ProtocolHandlers, RpcCallContext } from '../ipc/rpc-server.js';
+import type {
+  ContainerExceptionMapProto,
+  ContainerLaunchContextProto,
+  ContainerStatusProto,
+  SerializedExceptionProto,
+  TokenProto,
+} from '../../client/wire/codec/generated/proto-messages.js';
+import { protocolHandlers, type ProtocolHandlers, type RpcCallContext } from '../ipc/rpc-server.js';
 import type { SaslServerAuthOptions } from '../ipc/sasl-server-session.js';
 import { CONTAINER_MANAGEMENT_PROTOCOL } from '../../client/wire/codec/hadoop-protocols.js';
 import {
@@ -29,8 +36,6 @@ import { RmException } from '../resourcemanager/rm-exceptions.js';
 import type { MasterKey } from '../resourcemanager/rm-tokens.js';
 import { asRpcAnswer } from '../resourcemanager/rpc-errors.js';
 
-type Obj = Record<string, any>;
-
 const YARN_EXCEPTION = 'org.apache.hadoop.yarn.exceptions.YarnException';
 const INVALID_TOKEN = 'org.apache.hadoop.security.token.SecretManager$InvalidToken';
 const INVALID_CONTAINER = 'org.apache.hadoop.yarn.exceptions.InvalidContainerException';
@@ -41,8 +46,7 @@ export const INVALID_CONTAINERTOKEN_MSG = 'Invalid ContainerToken';
 export interface AcceptedStart {
   containerId: string;
   token: ContainerTokenIdentifier;
-  /** ContainerLaunchContextProto as decoded. */
-  launchContext: Obj;
+  launchContext: ContainerLaunchContextProto;
   /** The attempt named by the NMToken the caller authenticated with. */
   nmTokenAttemptId: string;
   /** host:port of the caller's end of the connection. */
@@ -60,13 +64,13 @@ export interface ContainerManagerBackend {
   wasStarted(containerId: string): boolean;
   start(request: AcceptedStart): void;
   /** ContainerStatusProto of a container this NM handles, undefined if unknown. */
-  status(containerId: string): Obj | undefined;
+  status(containerId: string): ContainerStatusProto | undefined;
   /** Stop at the AM's request (no-op for a finished container). */
   stopByApplicationMaster(containerId: string): void;
 }
 
 /** A Java exception as YARN serializes it into `failed_requests` (no Java frames: we have none). */
-function serialized(className: string, message: string): Obj {
+function serialized(className: string, message: string): SerializedExceptionProto {
   return { message, trace: `${className}: ${message}\n`, class_name: className.replace('$', '.') };
 }
 
@@ -118,8 +122,8 @@ function callerToken(ctx: RpcCallContext): NMTokenIdentifier {
 }
 
 /** NMContainerTokenSecretManager.retrievePassword + ContainerManagerImpl.verifyAndGetContainerTokenIdentifier. */
-function verifyContainerToken(backend: ContainerManagerBackend, token: Obj | undefined): ContainerTokenIdentifier {
-  const identifier = token?.identifier as Uint8Array | undefined;
+function verifyContainerToken(backend: ContainerManagerBackend, token: TokenProto | undefined): ContainerTokenIdentifier {
+  const identifier = token?.identifier;
   if (!identifier || identifier.length === 0) throw new RmException(YARN_EXCEPTION, `java.io.IOException: ${INVALID_CONTAINERTOKEN_MSG}`);
   let id: ContainerTokenIdentifier;
   try {
@@ -138,7 +142,7 @@ function verifyContainerToken(backend: ContainerManagerBackend, token: Obj | und
   if (id.masterKeyId !== containerKey.keyId)
     throw new RmException(INVALID_TOKEN, `Given Container ${cid} seems to have an illegally generated token.`);
   const expected = createTokenPassword(identifier, keyBytes(containerKey));
-  if (!samePassword(expected, Buffer.from((token?.password as Uint8Array | undefined) ?? []))) {
+  if (!samePassword(expected, Buffer.from(token.password))) {
     throw new RmException(INVALID_TOKEN, `Invalid container token used for starting container on : ${backend.nodeId}`);
   }
   return id;
@@ -168,9 +172,9 @@ function authorizeStart(backend: ContainerManagerBackend, nm: NMTokenIdentifier,
 }
 
 /** ContainerManagerImpl.startContainerInternal's sanity check of local resources. */
-function checkLocalResources(launchContext: Obj): void {
-  for (const entry of (launchContext.localResources ?? []) as Obj[]) {
-    const v = entry.value as Obj | undefined;
+function checkLocalResources(launchContext: ContainerLaunchContextProto): void {
+  for (const entry of launchContext.localResources ?? []) {
+    const v = entry.value;
     const shown = JSON.stringify(v ?? null);
     if (!v?.resource) throw new PerContainerFailure(YARN_EXCEPTION, `Null resource URL for local resource ${entry.key} : ${shown}`);
     if (!v.type) throw new PerContainerFailure(YARN_EXCEPTION, `Null resource type for local resource ${entry.key} : ${shown}`);
@@ -194,13 +198,13 @@ function authorizeGetOrStop(nm: NMTokenIdentifier, containerId: string, stop: bo
 const notHandled = (containerId: string): PerContainerFailure =>
   new PerContainerFailure(YARN_EXCEPTION, `Container ${containerId} is not handled by this NodeManager`);
 
-function perContainer(ids: ContainerIdProto[], each: (containerId: string) => Obj | void): { ok: Obj[]; failed: Obj[] } {
-  const ok: Obj[] = [];
-  const failed: Obj[] = [];
+function perContainer<T>(ids: ContainerIdProto[], each: (containerId: string) => T): { ok: T[]; failed: ContainerExceptionMapProto[] } {
+  const ok: T[] = [];
+  const failed: ContainerExceptionMapProto[] = [];
   for (const proto of ids) {
     const containerId = containerIdText(proto);
     try {
-      ok.push(each(containerId) ?? containerIdToWire(containerId));
+      ok.push(each(containerId));
     } catch (err) {
       if (!(err instanceof PerContainerFailure)) throw err;
       failed.push({ container_id: proto, exception: serialized(err.className, err.message) });
@@ -209,75 +213,70 @@ function perContainer(ids: ContainerIdProto[], each: (containerId: string) => Ob
   return { ok, failed };
 }
 
-const unsupported = (method: string) => async (): Promise<object> => {
-  throw new RmException(
-    YARN_EXCEPTION,
-    `${method} is not supported by the Loom mini cluster's NodeManager; only startContainers, stopContainers and getContainerStatuses are`,
+const unsupported = (method: string) => (): Promise<never> =>
+  Promise.reject(
+    new RmException(
+      YARN_EXCEPTION,
+      `${method} is not supported by the Loom mini cluster's NodeManager; only startContainers, stopContainers and getContainerStatuses are`,
+    ),
   );
-};
 
 export function containerManagementService(backend: ContainerManagerBackend, now: () => number = Date.now): ProtocolHandlers {
-  const h = (fn: (req: Obj, nm: NMTokenIdentifier, ctx: RpcCallContext) => object) => (req: Obj, ctx: RpcCallContext) =>
-    asRpcAnswer(() => fn(req, callerToken(ctx), ctx));
-  return {
-    protocol: CONTAINER_MANAGEMENT_PROTOCOL,
-    handlers: {
-      startContainers: h((req, nm, ctx) => {
-        const succeeded: Obj[] = [];
-        const failed: Obj[] = [];
-        for (const start of (req.start_container_request ?? []) as Obj[]) {
-          const token = verifyContainerToken(backend, start.container_token as Obj | undefined);
-          const containerId = formatContainerId(token.containerId);
-          try {
-            authorizeStart(backend, nm, token, now());
-            const launchContext = (start.container_launch_context ?? {}) as Obj;
-            checkLocalResources(launchContext);
-            backend.start({
-              containerId,
-              token,
-              launchContext,
-              nmTokenAttemptId: formatApplicationAttemptId(nm.applicationAttemptId),
-              remoteAddress: ctx.remoteAddress,
-            });
-            succeeded.push(containerIdToWire(containerId));
-          } catch (err) {
-            if (!(err instanceof PerContainerFailure)) throw err;
-            failed.push({ container_id: containerIdToWire(containerId), exception: serialized(err.className, err.message) });
-          }
+  const h =
+    <Q, R>(fn: (req: Q, nm: NMTokenIdentifier, ctx: RpcCallContext) => R) =>
+    (req: Q, ctx: RpcCallContext) =>
+      asRpcAnswer(() => fn(req, callerToken(ctx), ctx));
+  return protocolHandlers(CONTAINER_MANAGEMENT_PROTOCOL, {
+    startContainers: h((req, nm, ctx) => {
+      const succeeded: ContainerIdProto[] = [];
+      const failed: ContainerExceptionMapProto[] = [];
+      for (const start of req.start_container_request ?? []) {
+        const token = verifyContainerToken(backend, start.container_token);
+        const containerId = formatContainerId(token.containerId);
+        try {
+          authorizeStart(backend, nm, token, now());
+          const launchContext = start.container_launch_context ?? {};
+          checkLocalResources(launchContext);
+          backend.start({
+            containerId,
+            token,
+            launchContext,
+            nmTokenAttemptId: formatApplicationAttemptId(nm.applicationAttemptId),
+            remoteAddress: ctx.remoteAddress,
+          });
+          succeeded.push(containerIdToWire(containerId));
+        } catch (err) {
+          if (!(err instanceof PerContainerFailure)) throw err;
+          failed.push({ container_id: containerIdToWire(containerId), exception: serialized(err.className, err.message) });
         }
-        const answer: Obj = { succeeded_requests: succeeded };
-        if (failed.length) answer.failed_requests = failed;
-        return answer;
-      }),
-      stopContainers: h((req, nm) => {
-        const { ok, failed } = perContainer(req.container_id ?? [], (containerId) => {
-          authorizeGetOrStop(nm, containerId, true);
-          if (!backend.status(containerId)) throw notHandled(containerId);
-          backend.stopByApplicationMaster(containerId);
-        });
-        const answer: Obj = { succeeded_requests: ok };
-        if (failed.length) answer.failed_requests = failed;
-        return answer;
-      }),
-      getContainerStatuses: h((req, nm) => {
-        const { ok, failed } = perContainer(req.container_id ?? [], (containerId) => {
-          authorizeGetOrStop(nm, containerId, false);
-          const status = backend.status(containerId);
-          if (!status) throw notHandled(containerId);
-          return status;
-        });
-        const answer: Obj = { status: ok };
-        if (failed.length) answer.failed_requests = failed;
-        return answer;
-      }),
-      increaseContainersResource: unsupported('increaseContainersResource'),
-      updateContainer: unsupported('updateContainer'),
-      signalToContainer: unsupported('signalToContainer'),
-      localize: unsupported('localize'),
-      reInitializeContainer: unsupported('reInitializeContainer'),
-      restartContainer: unsupported('restartContainer'),
-      rollbackLastReInitialization: unsupported('rollbackLastReInitialization'),
-      commitLastReInitialization: unsupported('commitLastReInitialization'),
-    },
-  };
+      }
+      return { succeeded_requests: succeeded, ...(failed.length ? { failed_requests: failed } : {}) };
+    }),
+    stopContainers: h((req, nm) => {
+      const { ok, failed } = perContainer(req.container_id ?? [], (containerId) => {
+        authorizeGetOrStop(nm, containerId, true);
+        if (!backend.status(containerId)) throw notHandled(containerId);
+        backend.stopByApplicationMaster(containerId);
+        return containerIdToWire(containerId);
+      });
+      return { succeeded_requests: ok, ...(failed.length ? { failed_requests: failed } : {}) };
+    }),
+    getContainerStatuses: h((req, nm) => {
+      const { ok, failed } = perContainer(req.container_id ?? [], (containerId) => {
+        authorizeGetOrStop(nm, containerId, false);
+        const status = backend.status(containerId);
+        if (!status) throw notHandled(containerId);
+        return status;
+      });
+      return { status: ok, ...(failed.length ? { failed_requests: failed } : {}) };
+    }),
+    increaseContainersResource: unsupported('increaseContainersResource'),
+    updateContainer: unsupported('updateContainer'),
+    signalToContainer: unsupported('signalToContainer'),
+    localize: unsupported('localize'),
+    reInitializeContainer: unsupported('reInitializeContainer'),
+    restartContainer: unsupported('restartContainer'),
+    rollbackLastReInitialization: unsupported('rollbackLastReInitialization'),
+    commitLastReInitialization: unsupported('commitLastReInitialization'),
+  });
 }

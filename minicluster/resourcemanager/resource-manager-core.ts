@@ -1,6 +1,7 @@
 // The mini ResourceManager's logic, without sockets: applications and attempts with YARN's state
 // machine, the scheduler (allocation only on node heartbeats), tokens, and fault injection.
 // Inputs and outputs are YARN proto object shapes so the IPC and REST adapters stay thin.
+import { ContainerExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
 import { containerIdToWire, resourceToProto } from '../../client/hadoop/yarn/yarn-records.js';
 import {
   applicationAttemptIdToProto,
@@ -131,7 +132,12 @@ const FINAL_ATTEMPT_STATES: AttemptRecord['state'][] = ['FINISHED', 'FAILED', 'K
 const NO_RESOURCE: Res = { memory: 0, virtual_cores: 0 };
 
 /** Exit statuses that do not count towards the max-attempts limit (as RMAppAttemptImpl decides). */
-const NOT_COUNTED = new Set<number>([D.EXIT.PREEMPTED, D.EXIT.ABORTED, D.EXIT.DISKS_FAILED, D.EXIT.KILLED_BY_RESOURCEMANAGER]);
+const NOT_COUNTED = new Set<number>([
+  ContainerExitStatus.PREEMPTED,
+  ContainerExitStatus.ABORTED,
+  ContainerExitStatus.DISKS_FAILED,
+  ContainerExitStatus.KILLED_BY_RESOURCEMANAGER,
+]);
 
 const RESOURCE_TYPES = [
   { name: 'memory-mb', units: 'Mi', type: 'COUNTABLE' },
@@ -417,7 +423,7 @@ export class ResourceManagerCore {
     for (const released of releases) {
       const c = this.state.containers[formatContainerId(released)];
       if (!c || c.appId !== app.id || c.state === 'COMPLETE') continue;
-      this.completeContainer(c, D.EXIT.ABORTED, D.RELEASED_CONTAINER, true);
+      this.completeContainer(c, ContainerExitStatus.ABORTED, D.RELEASED_CONTAINER, true);
     }
 
     const allocated = attempt.newlyAllocated.map((id) => this.state.containers[id]).filter((c) => c.state === 'ALLOCATED');
@@ -525,7 +531,7 @@ export class ResourceManagerCore {
       const c = this.state.containers[formatContainerId(containerIdFromAny(s.container_id))];
       if (!c || c.state === 'COMPLETE') continue;
       if (s.state === 'C_COMPLETE')
-        this.completeContainer(c, Number(s.exit_status ?? D.EXIT.INVALID), s.diagnostics ?? '', false, s.container_attributes);
+        this.completeContainer(c, Number(s.exit_status ?? ContainerExitStatus.INVALID), s.diagnostics ?? '', false, s.container_attributes);
       else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
     }
     const launches = this.allocateOnNode(node, schedulable);
@@ -573,7 +579,7 @@ export class ResourceManagerCore {
     const app = this.app(c.appId);
     const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
     if (attempt.state !== 'ALLOCATED' || attempt.amContainerId !== containerId) return;
-    this.failAttempt(app, attempt, diagnostics, D.EXIT.INVALID, true);
+    this.failAttempt(app, attempt, diagnostics, ContainerExitStatus.INVALID, true);
   }
 
   // ---------------------------------------------------------------- fault injection and monitors
@@ -604,7 +610,7 @@ export class ResourceManagerCore {
     node.state = 'LOST';
     for (const id of [...node.containers]) {
       const c = this.state.containers[id];
-      if (c && c.state !== 'COMPLETE') this.completeContainer(c, D.EXIT.ABORTED, D.LOST_CONTAINER, false);
+      if (c && c.state !== 'COMPLETE') this.completeContainer(c, ContainerExitStatus.ABORTED, D.LOST_CONTAINER, false);
     }
     this.activateApplications();
   }
@@ -618,7 +624,7 @@ export class ResourceManagerCore {
       if (!attempt || isFinal(app) || !['LAUNCHED', 'RUNNING'].includes(attempt.state)) continue;
       if (now - attempt.lastContact < this.config.amLivenessExpiryMs) continue;
       expired.push(attempt.id);
-      this.failAttempt(app, attempt, D.amLivenessExpired(attempt.id), D.EXIT.INVALID, true);
+      this.failAttempt(app, attempt, D.amLivenessExpired(attempt.id), ContainerExitStatus.INVALID, true);
     }
     return expired;
   }
@@ -747,7 +753,7 @@ export class ResourceManagerCore {
       rpcPort: -1,
       originalTrackingUrl: 'N/A',
       diagnostics: '',
-      exitStatus: D.EXIT.INVALID,
+      exitStatus: ContainerExitStatus.INVALID,
       asks: {},
       newlyAllocated: [],
       pendingCompleted: [],
@@ -957,7 +963,7 @@ export class ResourceManagerCore {
     this.tokens.revokeAmrmToken(attempt.amrmToken);
     if (attempt.amContainerId) {
       const am = this.state.containers[attempt.amContainerId];
-      if (am && am.state !== 'COMPLETE') this.killOnNode(am, D.EXIT.KILLED_BY_RESOURCEMANAGER, D.KILLED_BY_RM);
+      if (am && am.state !== 'COMPLETE') this.killOnNode(am, ContainerExitStatus.KILLED_BY_RESOURCEMANAGER, D.KILLED_BY_RM);
     }
     if (counts) app.failedAttemptTimes.push(now);
     const window = app.attemptFailuresValidityIntervalMs;
@@ -972,7 +978,7 @@ export class ResourceManagerCore {
     }
     if (!app.keepContainers) {
       for (const c of Object.values(this.state.containers)) {
-        if (c.appId === app.id && c.state !== 'COMPLETE') this.killOnNode(c, D.EXIT.KILLED_BY_RESOURCEMANAGER, D.KILLED_BY_RM);
+        if (c.appId === app.id && c.state !== 'COMPLETE') this.killOnNode(c, ContainerExitStatus.KILLED_BY_RESOURCEMANAGER, D.KILLED_BY_RM);
       }
     }
     this.setAppState(app, 'ACCEPTED');
@@ -998,7 +1004,8 @@ export class ResourceManagerCore {
     if (setFinishTime || app.finishTime === 0) app.finishTime = this.now();
     this.setAppState(app, state);
     for (const c of Object.values(this.state.containers)) {
-      if (c.appId === app.id && c.state !== 'COMPLETE') this.killOnNode(c, D.EXIT.KILLED_AFTER_APP_COMPLETION, D.COMPLETED_APPLICATION);
+      if (c.appId === app.id && c.state !== 'COMPLETE')
+        this.killOnNode(c, ContainerExitStatus.KILLED_AFTER_APP_COMPLETION, D.COMPLETED_APPLICATION);
     }
   }
 

@@ -1,10 +1,10 @@
+import type { ResourceProto } from '../../client/wire/codec/generated/proto-messages.js';
+
 // Diagnostics texts exactly as Hadoop 3.3.6's RM writes them (see fixtures am-restart/, failed-app/,
 // localization/ and rm-rest/). Clients and people grep these, so spacing quirks are kept.
 
-export interface Res {
-  memory: number;
-  virtual_cores: number;
-}
+/** A resource as the RM's texts print it: hadoop.yarn.ResourceProto with both counts present. */
+export type Res = Required<Pick<ResourceProto, 'memory' | 'virtual_cores'>>;
 
 const fmtRes = (r: Res): string => `<memory:${r.memory}, vCores:${r.virtual_cores}>`;
 
@@ -141,17 +141,7 @@ export const queueMaxAllocationDecreased = (queuePath: string, current: Res, wan
 export const queueMaxAllocationAboveCluster = (queuePath: string, queueMax: Res, clusterMax: Res): string =>
   `Queue maximum allocation cannot be larger than the cluster setting for queue ${queuePath} max allocation per queue: ${fmtRes(queueMax)} cluster setting: ${fmtRes(clusterMax)}`;
 
-/** ContainerExitStatus values and the scheduler's texts for containers the RM ends. */
-export const EXIT = {
-  SUCCESS: 0,
-  INVALID: -1000,
-  ABORTED: -100,
-  DISKS_FAILED: -101,
-  PREEMPTED: -102,
-  KILLED_BY_APPMASTER: -105,
-  KILLED_BY_RESOURCEMANAGER: -106,
-  KILLED_AFTER_APP_COMPLETION: -107,
-} as const;
+/** The scheduler's texts for containers the RM ends (their exit statuses: client/hadoop/yarn/container-exit-status.ts). */
 
 export const RELEASED_CONTAINER = 'Container released by application';
 export const LOST_CONTAINER = 'Container released on a *lost* node';

@@ -55,9 +55,6 @@ export const amNotRegisteredOnFinish = (attemptId: string): RmException =>
 export const invalidAmRequest = (message: string): RmException =>
   new RmException(`${YARN_EXC}InvalidApplicationMasterRequestException`, message);
 
-export const invalidToken = (message: string): RmException =>
-  new RmException('org.apache.hadoop.security.token.SecretManager$InvalidToken', message);
-
 export const amAlreadyRegistered = (appId: string): RmException => invalidAmRequest(`Application Master is already registered : ${appId}`);
 
 /** ClientRMService.signalToContainer for an unknown application or a container the scheduler no longer has. */

@@ -24,12 +24,7 @@ const IN_CLUSTER = [...CONTRACTS, 'client/program'];
 export const LAYERS: readonly Layer[] = [
   { dir: 'client/errors', mayImport: [] },
   { dir: 'client/retry', mayImport: ['client/errors'] },
-  {
-    dir: 'client/wire/codec',
-    mayImport: ['client/errors'],
-    noIo: true,
-    ioExceptions: { 'client/wire/codec/proto-root.ts': 'reads proto/*.proto once, until the descriptor is generated at build time' },
-  },
+  { dir: 'client/wire/codec', mayImport: ['client/errors'], noIo: true },
   { dir: 'client/conf', mayImport: BASE },
   { dir: 'client/wire/security', mayImport: [...BASE, 'client/wire/codec'] },
   { dir: 'client/wire/ipc', mayImport: [...BASE, 'client/conf', 'client/wire/codec', 'client/wire/security'] },

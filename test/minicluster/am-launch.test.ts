@@ -171,7 +171,7 @@ describe('AM container launched by the RM', () => {
 
     // The token in the file authenticates the AM at the scheduler port.
     const amProxy = clients.am(amrmTokenFromFile(join(workDir, 'container_tokens')));
-    const reg = await amProxy.invoke<Record<string, any>>('registerApplicationMaster', {
+    const reg = await amProxy.invoke('registerApplicationMaster', {
       host: '127.0.0.1',
       rpc_port: -1,
       tracking_url: '',

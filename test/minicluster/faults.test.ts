@@ -73,7 +73,7 @@ class AmLoop {
           relax_locality: true,
         },
       ];
-      const r = await this.am.invoke<Obj>('allocate', request);
+      const r = await this.am.invoke('allocate', request);
       this.responseId = r.response_id;
       this.allocated.push(...(r.allocated_containers ?? []));
       if (!steady) pending = Math.max(0, pending - (r.allocated_containers ?? []).length);
@@ -87,7 +87,7 @@ class AmLoop {
 async function startTask(c: MiniCluster, k: ClusterClients, loop: AmLoop, container: Obj, command = 'exec sleep 60'): Promise<void> {
   const nodeId = `${container.nodeId.host}:${container.nodeId.port}`;
   const nm = c.nodes.find((n) => n.nodeId === nodeId)!;
-  const r = await k.nm(nm.address, loop.nmTokens.get(nodeId)!).invoke<Obj>('startContainers', {
+  const r = await k.nm(nm.address, loop.nmTokens.get(nodeId)!).invoke('startContainers', {
     start_container_request: [{ container_launch_context: { command: [command] }, container_token: container.container_token }],
   });
   expect(r.succeeded_requests).toHaveLength(1);
@@ -139,7 +139,7 @@ describe('fault injection', () => {
     expect([status.exit_status, status.diagnostics]).toEqual([-100, 'Container released on a *lost* node']);
     expect(processGone(pid)).toBe(true);
     expect(listeningPorts().has(lost.port)).toBe(false);
-    const metrics = await k.rm.invoke<Obj>('getClusterMetrics', {});
+    const metrics = await k.rm.invoke('getClusterMetrics', {});
     expect([metrics.cluster_metrics.num_node_managers, metrics.cluster_metrics.num_lost_nms]).toEqual([1, 1]);
     expect((await appReport(k.rm, appId)).yarn_application_state).toBe('RUNNING');
   });
@@ -163,8 +163,7 @@ describe('fault injection', () => {
     // loaded machine): wait for where it rests, LAUNCHED (the stand-in AM never registers), and
     // read the states it went through from the RM's record.
     const attempts = await waitFor(async () => {
-      const all = (await k.rm.invoke<Obj>('getApplicationAttempts', { application_id: report.applicationId }))
-        .application_attempts as Obj[];
+      const all = (await k.rm.invoke('getApplicationAttempts', { application_id: report.applicationId })).application_attempts as Obj[];
       return all[1]?.yarn_application_attempt_state === 'APP_ATTEMPT_LAUNCHED' ? all : undefined;
     }, 'attempt 2 to be launched');
     expect(attempts.map((a) => a.yarn_application_attempt_state)).toEqual(['APP_ATTEMPT_FAILED', 'APP_ATTEMPT_LAUNCHED']);
@@ -214,7 +213,7 @@ describe('fault injection', () => {
     );
     expect(containerIdText(loop.allocated.at(-1)!.id)).toMatch(/^container_e01_\d+_\d+_01_\d{6}$/);
     expect(processGone(taskPid)).toBe(false);
-    const nodes = await k.rm.invoke<Obj>('getClusterNodes', {});
+    const nodes = await k.rm.invoke('getClusterNodes', {});
     expect(nodes.nodeReports).toHaveLength(1);
     const rest = await fetch(`http://${c.webAddress}/ws/v1/cluster/apps/${appId}`).then((r) => r.json() as Promise<Obj>);
     expect(rest.app.state).toBe('RUNNING');

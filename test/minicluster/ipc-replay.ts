@@ -96,7 +96,7 @@ function recordedAnswers(rec: RecordedConnection, methods: Map<number, { method:
 function decodeAnswer(protocol: string, method: string, header: ReturnType<typeof parseResponseFrame>['header'], rest: Buffer): Answer {
   if (header.status !== 'SUCCESS') return { status: header.status, exceptionClassName: header.exceptionClassName };
   const type = protocolByName(protocol)!.methods[method].response;
-  return { status: 'SUCCESS', body: decodeDelimitedBody<Obj>(type, rest, method) };
+  return { status: 'SUCCESS', body: decodeDelimitedBody(type, rest, method) };
 }
 
 /** Reads length-prefixed frames from a socket, one at a time. */
@@ -201,7 +201,7 @@ async function replayOne(stream: ReplayStream, rewriter: CallRewriter, t0: numbe
         const types = protocolByName(call.protocol)!.methods[call.method];
         const request = await rewriter.request(
           call.method,
-          decodeDelimitedBody<Obj>(types.request, call.body, call.method),
+          decodeDelimitedBody(types.request, call.body, call.method),
           recorded.get(call.callId),
         );
         const prefix = call.frame.subarray(0, call.frame.length - call.body.length);

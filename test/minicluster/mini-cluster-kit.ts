@@ -26,9 +26,9 @@ export function hostPort(text: string): { host: string; port: number } {
 
 export interface ClusterClients {
   rpc: RpcClient;
-  rm: ProtocolProxy;
-  am(token: HadoopToken): ProtocolProxy;
-  nm(address: { host: string; port: number }, token: HadoopToken): ProtocolProxy;
+  rm: ProtocolProxy<any>;
+  am(token: HadoopToken): ProtocolProxy<any>;
+  nm(address: { host: string; port: number }, token: HadoopToken): ProtocolProxy<any>;
   close(): Promise<void>;
 }
 
@@ -75,8 +75,8 @@ export interface AmSpec {
 }
 
 /** getNewApplication + submitApplication; returns the application id text. */
-export async function submitAm(rm: ProtocolProxy, spec: AmSpec): Promise<string> {
-  const fresh = await rm.invoke<Obj>('getNewApplication', {});
+export async function submitAm(rm: ProtocolProxy<any>, spec: AmSpec): Promise<string> {
+  const fresh = await rm.invoke('getNewApplication', {});
   const appId = fresh.application_id;
   await rm.invoke('submitApplication', {
     application_submission_context: {
@@ -97,9 +97,9 @@ export async function submitAm(rm: ProtocolProxy, spec: AmSpec): Promise<string>
   return applicationIdText(appId);
 }
 
-export async function appReport(rm: ProtocolProxy, appId: string): Promise<Obj> {
+export async function appReport(rm: ProtocolProxy<any>, appId: string): Promise<Obj> {
   const id = parseApplicationId(appId);
-  const r = await rm.invoke<Obj>('getApplicationReport', { application_id: { id: id.id, cluster_timestamp: id.clusterTimestamp } });
+  const r = await rm.invoke('getApplicationReport', { application_id: { id: id.id, cluster_timestamp: id.clusterTimestamp } });
   return r.application_report as Obj;
 }
 
@@ -127,7 +127,7 @@ export async function waitFor<T>(
   }
 }
 
-export async function waitForState(rm: ProtocolProxy, appId: string, states: string[], timeoutMs = 15_000): Promise<Obj> {
+export async function waitForState(rm: ProtocolProxy<any>, appId: string, states: string[], timeoutMs = 15_000): Promise<Obj> {
   return waitFor(
     async () => {
       const r = await appReport(rm, appId);

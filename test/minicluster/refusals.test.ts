@@ -77,7 +77,7 @@ async function allocate(am: ReturnType<ClusterClients['am']>, n: number): Promis
         relax_locality: true,
       },
     ];
-    const r = await am.invoke<Obj>('allocate', { ask, response_id: responseId, progress: 0 });
+    const r = await am.invoke('allocate', { ask, response_id: responseId, progress: 0 });
     responseId = r.response_id;
     containers.push(...(r.allocated_containers ?? []));
     if (r.nm_tokens?.length) nmToken = tokenFromProto(r.nm_tokens[0].token);
@@ -159,7 +159,7 @@ describe('ContainerManagementProtocol refuses wrong NMTokens and foreign contain
     expect(tampered.className).toBe('javax.security.sasl.SaslException');
 
     // Another application's NMToken: the call succeeds, the container is refused.
-    const foreign = await clients.nm(nm, b.nmToken).invoke<Obj>('startContainers', startRequest(c1));
+    const foreign = await clients.nm(nm, b.nmToken).invoke('startContainers', startRequest(c1));
     expect(foreign.succeeded_requests ?? []).toEqual([]);
     expect(foreign.failed_requests[0].exception.class_name).toBe('org.apache.hadoop.yarn.exceptions.YarnException');
     expect(foreign.failed_requests[0].exception.message).toBe(
@@ -167,25 +167,25 @@ describe('ContainerManagementProtocol refuses wrong NMTokens and foreign contain
     );
 
     // The right NMToken starts it once; a second start of the same container is refused.
-    const ok = await clients.nm(nm, a.nmToken).invoke<Obj>('startContainers', startRequest(c1));
+    const ok = await clients.nm(nm, a.nmToken).invoke('startContainers', startRequest(c1));
     expect(ok.succeeded_requests).toHaveLength(1);
-    const again = await clients.nm(nm, a.nmToken).invoke<Obj>('startContainers', startRequest(c1));
+    const again = await clients.nm(nm, a.nmToken).invoke('startContainers', startRequest(c1));
     expect(again.failed_requests[0].exception.message).toMatch(
       /^Unauthorized request to start container.\n Attempt to relaunch the same container with id container_\w+\.$/,
     );
 
     // Status and stop of another application's container are refused per container.
-    const spy = await clients.nm(nm, b.nmToken).invoke<Obj>('getContainerStatuses', { container_id: [c1.id] });
+    const spy = await clients.nm(nm, b.nmToken).invoke('getContainerStatuses', { container_id: [c1.id] });
     expect(spy.failed_requests[0].exception.message).toMatch(
       new RegExp(`^${two.attemptId} attempted to get status for non-application container : container_`),
     );
-    const stop = await clients.nm(nm, b.nmToken).invoke<Obj>('stopContainers', { container_id: [c1.id] });
+    const stop = await clients.nm(nm, b.nmToken).invoke('stopContainers', { container_id: [c1.id] });
     expect(stop.failed_requests[0].exception.message).toMatch(
       new RegExp(`^${two.attemptId} attempted to stop non-application container : container_`),
     );
     // A container this NM never saw.
     const ghost = { ...b.containers[0].id, id: 999 };
-    const unknown = await clients.nm(nm, b.nmToken).invoke<Obj>('getContainerStatuses', { container_id: [ghost] });
+    const unknown = await clients.nm(nm, b.nmToken).invoke('getContainerStatuses', { container_id: [ghost] });
     expect(unknown.failed_requests[0].exception.message).toMatch(/^Container container_\w+ is not handled by this NodeManager$/);
 
     // A container token with a forged password fails the whole call with InvalidToken.
@@ -221,7 +221,7 @@ describe('localization refusals', () => {
 
 describe('scheduler refusals', () => {
   it('an ask above the maximum allocation, at submission and in allocate', async () => {
-    const fresh = await clients.rm.invoke<Obj>('getNewApplication', {});
+    const fresh = await clients.rm.invoke('getNewApplication', {});
     const refused = await failure(
       clients.rm.invoke('submitApplication', {
         application_submission_context: {

@@ -39,7 +39,7 @@ describe('RM REST /apps/{id}/appattempts/{attempt}/containers', () => {
     let responseId = 0;
     await waitFor(async () => {
       const ask = [{ priority: { priority: 0 }, resource_name: '*', capability: { memory: 128, virtual_cores: 1 }, num_containers: 1 }];
-      const r = await amrm.invoke<Obj>('allocate', { ask, response_id: responseId });
+      const r = await amrm.invoke('allocate', { ask, response_id: responseId });
       responseId = r.response_id;
       return r.allocated_containers?.length ? true : undefined;
     }, 'a task container');

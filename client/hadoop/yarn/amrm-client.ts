@@ -8,7 +8,7 @@
 // does not make every later heartbeat fail.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Configuration } from '../../conf/configuration.js';
-import { APPLICATION_MASTER_PROTOCOL } from '../../wire/codec/hadoop-protocols.js';
+import { APPLICATION_MASTER_PROTOCOL, type MethodName, type RequestOf, type ResponseOf } from '../../wire/codec/hadoop-protocols.js';
 import { FailoverRpcClient, type FailoverOptions } from '../../wire/ipc/failover-rpc-client.js';
 import { isRemoteException, RemoteException } from '../../wire/ipc/remote-exception.js';
 import type { RetryReporter } from '../../retry/retry-report.js';
@@ -38,6 +38,7 @@ import {
 export type { ContainerRequest } from './amrm-ask-table.js';
 
 type Obj = Record<string, any>;
+type MasterProtocol = typeof APPLICATION_MASTER_PROTOCOL;
 
 const EXC = 'org.apache.hadoop.yarn.exceptions.';
 const NOT_REGISTERED = `${EXC}ApplicationMasterNotRegisteredException`;
@@ -102,7 +103,7 @@ export class AMRMClient {
   private blacklistRemovals = new Set<string>();
   private lastResponseId = 0;
   private token: HadoopToken;
-  private rpc: FailoverRpcClient;
+  private rpc: FailoverRpcClient<MasterProtocol>;
   private registration: { host: string; rpc_port: number; tracking_url: string } | undefined;
   /** RPCs run one at a time so responseIds and the ask set stay consistent. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -382,7 +383,7 @@ export class AMRMClient {
     await old.close();
   }
 
-  private newRpc(): FailoverRpcClient {
+  private newRpc(): FailoverRpcClient<MasterProtocol> {
     return new FailoverRpcClient({
       ...this.options.failover,
       addresses: this.options.addresses,
@@ -396,9 +397,12 @@ export class AMRMClient {
    * @Idempotent, the RM answers a repeated allocate responseId with its last response, and finish
    * is repeated anyway until it reports success.
    */
-  private async call(method: string, request: object): Promise<Obj> {
+  private async call<M extends MethodName<MasterProtocol>>(
+    method: M,
+    request: RequestOf<MasterProtocol, M>,
+  ): Promise<ResponseOf<MasterProtocol, M>> {
     try {
-      return await this.rpc.invoke<Obj>(method, request, { idempotent: true });
+      return await this.rpc.invoke(method, request, { idempotent: true });
     } catch (err) {
       if (remoteAllocateErrorKind(err) === 'attempt-over') {
         const remote = err as RemoteException;

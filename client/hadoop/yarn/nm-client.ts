@@ -3,9 +3,8 @@
 // AMRMClient fills) and goes to the node id's host:port. Bulk answers list per-container
 // failures in `failed_requests` under SUCCESS; those become ContainerRequestFailedError.
 import type { Configuration } from '../../conf/configuration.js';
-import { CONTAINER_MANAGEMENT_PROTOCOL } from '../../wire/codec/hadoop-protocols.js';
-import { methodOf } from '../../wire/ipc/protocol-descriptor.js';
-import { RpcClient, type RpcClientDefaults } from '../../wire/ipc/rpc-client.js';
+import { CONTAINER_MANAGEMENT_PROTOCOL, type MethodName, type RequestOf, type ResponseOf } from '../../wire/codec/hadoop-protocols.js';
+import { callMethod, RpcClient, type RpcClientDefaults } from '../../wire/ipc/rpc-client.js';
 import { RpcConnection } from '../../wire/ipc/rpc-connection.js';
 import type { RetryReporter } from '../../retry/retry-report.js';
 import { tokenToProto } from '../../wire/security/token.js';
@@ -17,6 +16,7 @@ import { parseNodeId } from '../../wire/codec/yarn-ids.js';
 import { containerIdText, containerIdToWire, containerStatusFromProto, type Container, type ContainerStatus } from './yarn-records.js';
 
 type Obj = Record<string, any>;
+type NodeProtocol = typeof CONTAINER_MANAGEMENT_PROTOCOL;
 type Operation = ContainerRequestFailedError['operation'];
 
 export interface NMClientOptions {
@@ -80,7 +80,11 @@ export class NMClient {
     await this.pool?.close();
   }
 
-  private async call(nodeId: string, method: string, request: object): Promise<Obj> {
+  private async call<M extends MethodName<NodeProtocol>>(
+    nodeId: string,
+    method: M,
+    request: RequestOf<NodeProtocol, M>,
+  ): Promise<ResponseOf<NodeProtocol, M>> {
     const token = this.options.nmTokens.getToken(nodeId);
     if (!token) {
       const known = this.options.nmTokens.nodeIds();
@@ -90,12 +94,13 @@ export class NMClient {
     }
     const { host, port } = parseNodeId(nodeId);
     const auth = { kind: 'token' as const, token };
-    const m = methodOf(CONTAINER_MANAGEMENT_PROTOCOL, method);
-    if (this.pool)
-      return this.pool.connection(host, port, CONTAINER_MANAGEMENT_PROTOCOL.name, auth).call<Obj>(method, m.request, request, m.response);
+    if (this.pool) {
+      const pooled = this.pool.connection(host, port, CONTAINER_MANAGEMENT_PROTOCOL.name, auth);
+      return callMethod(pooled, CONTAINER_MANAGEMENT_PROTOCOL, method, request);
+    }
     const conn = new RpcConnection({ ...this.options.connection, host, port, protocol: CONTAINER_MANAGEMENT_PROTOCOL.name, auth });
     try {
-      return await conn.call<Obj>(method, m.request, request, m.response);
+      return await callMethod(conn, CONTAINER_MANAGEMENT_PROTOCOL, method, request);
     } finally {
       await conn.close();
     }

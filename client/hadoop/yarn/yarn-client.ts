@@ -4,7 +4,7 @@
 // over to the next ResourceManager on connection failure or StandbyException.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Configuration } from '../../conf/configuration.js';
-import { APPLICATION_CLIENT_PROTOCOL } from '../../wire/codec/hadoop-protocols.js';
+import { APPLICATION_CLIENT_PROTOCOL, type MethodName, type RequestOf, type ResponseOf } from '../../wire/codec/hadoop-protocols.js';
 import { hadoopUser } from '../../wire/security/hadoop-user.js';
 import { FailoverRpcClient, type FailoverOptions } from '../../wire/ipc/failover-rpc-client.js';
 import { isRemoteException } from '../../wire/ipc/remote-exception.js';
@@ -29,6 +29,7 @@ import { applicationIdText, applicationIdToProto, parseApplicationId } from '../
 import { containerIdToWire, resourceFromProto, resourceToProto, type Resource } from './yarn-records.js';
 
 type Obj = Record<string, any>;
+type ClientProtocol = typeof APPLICATION_CLIENT_PROTOCOL;
 
 const APPLICATION_NOT_FOUND = 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException';
 const WAITING_STATES: readonly YarnApplicationState[] = ['NEW', 'NEW_SAVING', 'SUBMITTED'];
@@ -86,7 +87,7 @@ export interface ApplicationFilter {
 }
 
 export class YarnClient {
-  private readonly rpc: FailoverRpcClient;
+  private readonly rpc: FailoverRpcClient<ClientProtocol>;
   private readonly submitPollIntervalMs: number;
   private readonly pollIntervalMs: number;
   private readonly pollTimeoutMs: number;
@@ -217,7 +218,7 @@ export class YarnClient {
   /** Nodes in the given states; all states when none are given (as YarnClientImpl asks). */
   async getNodeReports(states: NodeState[] = []): Promise<NodeReport[]> {
     const wanted: readonly NodeState[] = states.length ? states : NODE_STATES;
-    const r = await this.call('getClusterNodes', { nodeStates: wanted.map((s) => `NS_${s}`) });
+    const r = await this.call('getClusterNodes', { nodeStates: wanted.map((s) => `NS_${s}` as const) });
     // Filtered here too, so a RM that ignores the filter still gives what was asked.
     return ((r.nodeReports as Obj[] | undefined) ?? []).map(nodeReportFromProto).filter((n) => wanted.includes(n.state));
   }
@@ -233,8 +234,11 @@ export class YarnClient {
   }
 
   /** Every ApplicationClientProtocol method Loom calls is @Idempotent in Hadoop, so a broken call may be resent. */
-  private call(method: string, request: object): Promise<Obj> {
-    return this.rpc.invoke<Obj>(method, request, { idempotent: true });
+  private call<M extends MethodName<ClientProtocol>>(
+    method: M,
+    request: RequestOf<ClientProtocol, M>,
+  ): Promise<ResponseOf<ClientProtocol, M>> {
+    return this.rpc.invoke(method, request, { idempotent: true });
   }
 }
 

@@ -1,19 +1,21 @@
 import protobuf from 'protobufjs';
 import { CodecError } from './codec-error.js';
+import type { ProtoMessageName, ProtoMessages } from './generated/proto-messages.js';
 import { protoRoot } from './proto-root.js';
 
 /**
  * Plain-object encode/decode of Hadoop protobuf messages by fully qualified name
- * (e.g. `hadoop.yarn.ApplicationIdProto`).
+ * (e.g. `hadoop.yarn.ApplicationIdProto`), typed by the interfaces generated from proto/
+ * (scripts/generate-protocol-types.mjs writes generated/proto-messages.ts in this exact shape).
  *
  * Decoded objects keep proto2 presence: absent fields are absent (no defaults filled in),
  * 64-bit integers become numbers, enums become their names, bytes stay Buffers.
  */
-export type ProtoObject = Record<string, unknown>;
+export type { ProtoMessageName, ProtoMessages } from './generated/proto-messages.js';
 
 const typeCache = new Map<string, protobuf.Type>();
 
-export function messageType(name: string): protobuf.Type {
+export function messageType(name: ProtoMessageName): protobuf.Type {
   let t = typeCache.get(name);
   if (!t) {
     try {
@@ -28,14 +30,14 @@ export function messageType(name: string): protobuf.Type {
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: false, arrays: false };
 
-export function encodeMessage(name: string, value: object): Uint8Array {
+export function encodeMessage<N extends ProtoMessageName>(name: N, value: ProtoMessages[N]): Uint8Array {
   const t = messageType(name);
   // fromObject accepts enum names and Buffers/Uint8Arrays for bytes; unknown keys are ignored.
   const msg = t.fromObject(value);
   return t.encode(msg).finish();
 }
 
-export function decodeMessage<T = ProtoObject>(name: string, bytes: Uint8Array): T {
+export function decodeMessage<N extends ProtoMessageName>(name: N, bytes: Uint8Array): ProtoMessages[N] {
   const t = messageType(name);
   let msg: protobuf.Message;
   try {
@@ -43,19 +45,24 @@ export function decodeMessage<T = ProtoObject>(name: string, bytes: Uint8Array):
   } catch (err) {
     throw new CodecError(`cannot decode ${shortName(name)}: ${(err as Error).message}`, { cause: err });
   }
-  return t.toObject(msg, TO_OBJECT) as T;
+  // The generated interfaces describe exactly what toObject builds with TO_OBJECT.
+  return t.toObject(msg, TO_OBJECT) as ProtoMessages[N];
 }
 
 /** Reads one varint-length-delimited message at `offset`; returns it and the offset after it. */
-export function decodeDelimited<T = ProtoObject>(name: string, buf: Uint8Array, offset: number): { value: T; next: number } {
+export function decodeDelimited<N extends ProtoMessageName>(
+  name: N,
+  buf: Uint8Array,
+  offset: number,
+): { value: ProtoMessages[N]; next: number } {
   const { value: len, next } = readVarint32(buf, offset);
   if (next + len > buf.length) {
     throw new CodecError(`${shortName(name)} claims ${len} bytes but only ${buf.length - next} remain in the frame`);
   }
-  return { value: decodeMessage<T>(name, buf.subarray(next, next + len)), next: next + len };
+  return { value: decodeMessage(name, buf.subarray(next, next + len)), next: next + len };
 }
 
-export function encodeDelimited(name: string, value: object): Uint8Array {
+export function encodeDelimited<N extends ProtoMessageName>(name: N, value: ProtoMessages[N]): Uint8Array {
   return withVarintPrefix(encodeMessage(name, value));
 }
 
@@ -95,6 +102,6 @@ export function readVarint32(buf: Uint8Array, offset: number): { value: number; 
   return { value: result >>> 0, next: pos };
 }
 
-function shortName(name: string): string {
+function shortName(name: ProtoMessageName): string {
   return name.slice(name.lastIndexOf('.') + 1);
 }

@@ -1,3 +1,5 @@
+import type { ApplicationAttemptIdProto, ApplicationIdProto, ContainerIdProto, NodeIdProto } from './generated/proto-messages.js';
+
 // YARN identifiers in Hadoop's text format and in the proto object shapes of yarn_protos.proto.
 // Text rules follow ApplicationId / ApplicationAttemptId / ContainerId.toString in Hadoop 3.3.6:
 // minimum digit counts pad with zeros, larger numbers simply get more digits.
@@ -26,24 +28,8 @@ export interface NodeId {
   port: number;
 }
 
-/** Proto shapes (field names exactly as in yarn_protos.proto). */
-export interface ApplicationIdProto {
-  id?: number;
-  cluster_timestamp?: number;
-}
-export interface ApplicationAttemptIdProto {
-  application_id?: ApplicationIdProto;
-  attemptId?: number;
-}
-export interface ContainerIdProto {
-  app_id?: ApplicationIdProto;
-  app_attempt_id?: ApplicationAttemptIdProto;
-  id?: number;
-}
-export interface NodeIdProto {
-  host?: string;
-  port?: number;
-}
+/** Proto shapes (field names exactly as in yarn_protos.proto), generated from proto/. */
+export type { ApplicationAttemptIdProto, ApplicationIdProto, ContainerIdProto, NodeIdProto } from './generated/proto-messages.js';
 
 export class YarnIdError extends LoomError {
   static override readonly code: string = 'YARN_ID_INVALID';

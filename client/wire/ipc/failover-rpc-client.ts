@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../../retry/retry-report.js';
 import { describePeer, IpcClientClosedError, IpcConnectionError } from './ipc-errors.js';
-import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
+import { methodOf, type MethodName, type ProtocolDescriptor, type RequestOf, type ResponseOf } from './protocol-descriptor.js';
 import { RemoteException } from './remote-exception.js';
 import { RpcClient, type RpcClientDefaults } from './rpc-client.js';
 import { shortProtocol, type RpcAuth } from './rpc-connection.js';
 
-export interface FailoverOptions {
+export interface FailoverOptions<P extends ProtocolDescriptor = ProtocolDescriptor> {
   /** Ordered candidate addresses (e.g. yarn.resourcemanager.address.rm1, rm2, ...). */
   addresses: { host: string; port: number }[];
-  protocol: ProtocolDescriptor;
+  protocol: P;
   auth: RpcAuth;
   /** yarn.client.failover-max-attempts: total attempts over all addresses. */
   maxAttempts?: number;
@@ -39,13 +39,13 @@ export interface FailoverOptions {
  * (`RemoteException.retryable`) means the call was not executed, so it is always retried:
  * StandbyException on the next address, RetriableException on the same one after a pause.
  */
-export class FailoverRpcClient {
+export class FailoverRpcClient<P extends ProtocolDescriptor = ProtocolDescriptor> {
   private readonly client: RpcClient;
   /** Aborted by close(): a call in flight ends instead of being retried, a backoff sleep ends at once. */
   private readonly closing = new AbortController();
   private current = 0;
 
-  constructor(private readonly options: FailoverOptions) {
+  constructor(private readonly options: FailoverOptions<P>) {
     if (options.addresses.length === 0) throw new TypeError('FailoverRpcClient needs at least one address');
     this.client = new RpcClient({ connectMaxRetries: 0, ...options.connection });
   }
@@ -55,11 +55,12 @@ export class FailoverRpcClient {
     return this.current;
   }
 
-  async invoke<T = Record<string, unknown>>(
-    method: string,
-    request: object,
+  /** Calls `method`: the request and the answer are the method's messages from the descriptor. */
+  async invoke<M extends MethodName<P>>(
+    method: M,
+    request: RequestOf<P, M>,
     opts?: { timeoutMs?: number; idempotent?: boolean },
-  ): Promise<T> {
+  ): Promise<ResponseOf<P, M>> {
     const m = methodOf(this.options.protocol, method);
     const idempotent = opts?.idempotent ?? m.idempotent ?? false;
     const n = this.options.addresses.length;
@@ -82,13 +83,14 @@ export class FailoverRpcClient {
       const conn = this.client.connection(address.host, address.port, this.options.protocol.name, this.options.auth);
       attempts++;
       try {
-        return await conn.call<T>(
+        // m is the descriptor entry of `method`, so its types are the ones RequestOf/ResponseOf name.
+        return (await conn.call(
           method,
           m.request,
           request,
           m.response,
           opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined,
-        );
+        )) as ResponseOf<P, M>;
       } catch (err) {
         // close() failed the call: the owner is done with this client, so nothing is retried.
         this.throwIfClosed(method, err);

@@ -1,23 +1,13 @@
+import type { ProtocolDescriptor, ProtocolMethod } from '../codec/hadoop-protocols.js';
+
 /**
- * What the IPC engine needs to know about a Hadoop protocol: its PB interface name (sent as
- * declaringClassProtocolName and in the connection context) and, per method, the fully
- * qualified protobuf request and response types. YARN's descriptors live in
- * client/wire/codec/hadoop-protocols.ts; this type is structural so any object of this shape works.
+ * The descriptor types (a protocol's PB interface name and, per method, its request and response
+ * types) live with YARN's descriptors in client/wire/codec/hadoop-protocols.ts.
  */
-export interface MethodDescriptor {
-  readonly request: string;
-  readonly response: string;
-  /** Safe to resend after a connection failure mid-call (reads, or writes Hadoop marks @Idempotent). */
-  readonly idempotent?: boolean;
-}
+export type { MethodName, ProtocolDescriptor, ProtocolMethod, RequestOf, ResponseOf } from '../codec/hadoop-protocols.js';
 
-export interface ProtocolDescriptor {
-  readonly name: string;
-  readonly methods: Readonly<Record<string, MethodDescriptor>>;
-}
-
-export function methodOf(protocol: ProtocolDescriptor, method: string): MethodDescriptor {
-  const m = protocol.methods[method];
+export function methodOf(protocol: ProtocolDescriptor, method: string): ProtocolMethod {
+  const m = protocol.methods[method] as ProtocolMethod | undefined;
   if (!m) {
     throw new TypeError(`${protocol.name} has no method ${method}; known methods: ${Object.keys(protocol.methods).sort().join(', ')}`);
   }

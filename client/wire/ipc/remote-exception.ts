@@ -76,12 +76,4 @@ export function isRemoteException(err: unknown, className?: string): err is Remo
   return className === undefined || err.className === className || err.simpleClassName === className;
 }
 
-/** Finds a RemoteException in an error or its `cause` chain. */
-export function unwrapRemoteException(err: unknown): RemoteException | undefined {
-  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
-    if (e instanceof RemoteException) return e;
-  }
-  return undefined;
-}
-
 export const STANDBY_EXCEPTION = 'org.apache.hadoop.ipc.StandbyException';

@@ -1,5 +1,5 @@
 import { IpcClientClosedError } from './ipc-errors.js';
-import { methodOf, type ProtocolDescriptor } from './protocol-descriptor.js';
+import { methodOf, type MethodName, type ProtocolDescriptor, type RequestOf, type ResponseOf } from './protocol-descriptor.js';
 import { RpcConnection, type RpcAuth, type RpcConnectionOptions } from './rpc-connection.js';
 
 /** Connection options shared by every connection of a client (everything but address, protocol, auth). */
@@ -27,8 +27,8 @@ export class RpcClient {
     return conn;
   }
 
-  /** A typed-ish proxy for one protocol at one address: `invoke(method, request)`. */
-  proxy(address: { host: string; port: number }, protocol: ProtocolDescriptor, auth: RpcAuth): ProtocolProxy {
+  /** A typed proxy for one protocol at one address: `invoke(method, request)`. */
+  proxy<P extends ProtocolDescriptor>(address: { host: string; port: number }, protocol: P, auth: RpcAuth): ProtocolProxy<P> {
     return new ProtocolProxy(this.connection(address.host, address.port, protocol.name, auth), protocol);
   }
 
@@ -41,16 +41,28 @@ export class RpcClient {
 }
 
 /** Calls methods of one protocol on one connection, looking the message types up in the descriptor. */
-export class ProtocolProxy {
+export class ProtocolProxy<P extends ProtocolDescriptor = ProtocolDescriptor> {
   constructor(
     readonly connection: RpcConnection,
-    readonly protocol: ProtocolDescriptor,
+    readonly protocol: P,
   ) {}
 
-  invoke<T = Record<string, unknown>>(method: string, request: object, opts?: { timeoutMs?: number }): Promise<T> {
-    const m = methodOf(this.protocol, method);
-    return this.connection.call<T>(method, m.request, request, m.response, opts);
+  async invoke<M extends MethodName<P>>(method: M, request: RequestOf<P, M>, opts?: { timeoutMs?: number }): Promise<ResponseOf<P, M>> {
+    return callMethod(this.connection, this.protocol, method, request, opts);
   }
+}
+
+/** Calls one method of a protocol on a connection, with the message types its descriptor names. */
+export async function callMethod<P extends ProtocolDescriptor, M extends MethodName<P>>(
+  connection: RpcConnection,
+  protocol: P,
+  method: M,
+  request: RequestOf<P, M>,
+  opts?: { timeoutMs?: number },
+): Promise<ResponseOf<P, M>> {
+  const m = methodOf(protocol, method);
+  // m is the descriptor entry of `method`, so its types are the ones RequestOf/ResponseOf name.
+  return (await connection.call(method, m.request, request, m.response, opts)) as ResponseOf<P, M>;
 }
 
 function authKey(auth: RpcAuth): string {

@@ -3,6 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { shortReason, type RetryReporter } from '../../retry/retry-report.js';
 import { hadoopUser } from '../security/hadoop-user.js';
+import type { Body, BodyName } from '../codec/hadoop-protocols.js';
 import { BatchedWriter } from './batched-writer.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { DEFAULT_IPC_TUNING, type RpcProtection } from './ipc-options.js';
@@ -64,7 +65,7 @@ export interface RpcConnectionOptions {
 
 interface PendingCall {
   method: string;
-  responseType: string;
+  responseType: BodyName;
   resolve(value: unknown): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout | undefined;
@@ -111,13 +112,21 @@ export class RpcConnection {
     return this.wire !== undefined && !this.wire.dead;
   }
 
-  async call<T>(method: string, requestType: string, request: unknown, responseType: string, opts?: { timeoutMs?: number }): Promise<T> {
+  /** One call: the request encoded as `requestType`, the answer decoded as `responseType`. */
+  async call<Req extends BodyName, Res extends BodyName>(
+    method: string,
+    requestType: Req,
+    request: Body<Req>,
+    responseType: Res,
+    opts?: { timeoutMs?: number },
+  ): Promise<Body<Res>> {
     if (this.closed) throw new IpcConnectionError(`connection to ${this.describe(method)} was closed by the caller`);
     // Encode first: a request that cannot be encoded never touches the wire.
     const body = encodeBody(requestType, request);
     const wire = await this.ensureWire();
     const timeoutMs = opts?.timeoutMs ?? this.options.callTimeoutMs ?? DEFAULT_IPC_TUNING.callTimeoutMs;
-    return wire.send<T>(this.nextCallId(), method, body, responseType, timeoutMs);
+    // The wire resolves the call with decodeDelimitedBody(responseType, ...), a Body<Res>.
+    return (await wire.send(this.nextCallId(), method, body, responseType, timeoutMs)) as Body<Res>;
   }
 
   /** Closes the TCP connection; pending calls fail with IpcConnectionError. Later calls are refused. */
@@ -267,13 +276,13 @@ class Wire {
     this.write(buildContextFrame(this.clientId, protocol, user));
   }
 
-  send<T>(callId: number, method: string, body: Uint8Array, responseType: string, timeoutMs: number): Promise<T> {
+  send(callId: number, method: string, body: Uint8Array, responseType: BodyName, timeoutMs: number): Promise<unknown> {
     if (this.dead) return Promise.reject(new IpcConnectionError(`connection to ${this.where} is closed`));
     if (this.idleTimer) {
       clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
     }
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const entry: PendingCall = { method, responseType, resolve: resolve, reject, timer: undefined };
       if (timeoutMs > 0) {
         entry.timer = setTimeout(() => {

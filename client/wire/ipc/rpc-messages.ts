@@ -1,5 +1,14 @@
 import { CodecError } from '../codec/codec-error.js';
-import { decodeDelimited, decodeMessage, encodeDelimited, encodeMessage, withVarintPrefix } from '../codec/protobuf-codec.js';
+import {
+  decodeDelimited,
+  decodeMessage,
+  encodeDelimited,
+  encodeMessage,
+  withVarintPrefix,
+  type ProtoMessageName,
+} from '../codec/protobuf-codec.js';
+import type { IpcConnectionContextProto, RpcSaslProto, RpcSaslProto_SaslAuth } from '../codec/generated/proto-messages.js';
+import { OPAQUE_BYTES, type Body, type BodyName } from '../codec/hadoop-protocols.js';
 import { encodeFrame } from './frame-decoder.js';
 import { IpcProtocolError } from './ipc-errors.js';
 
@@ -14,8 +23,7 @@ export const CallId = { AUTHORIZATION_FAILED: -1, INVALID: -2, CONNECTION_CONTEX
 export const INVALID_RETRY_COUNT = -1;
 export const RPC_PROTOCOL_VERSION = 1;
 
-/** A request/response type name meaning "opaque protobuf bytes": the body is passed through as a Buffer. */
-export const OPAQUE_BYTES = '*bytes';
+export { OPAQUE_BYTES } from '../codec/hadoop-protocols.js';
 
 const T = {
   requestHeader: 'hadoop.common.RpcRequestHeaderProto',
@@ -47,42 +55,28 @@ export interface RpcResponseHeader {
   retryCount?: number;
 }
 
-export interface SaslAuth {
-  method: string;
-  mechanism: string;
-  protocol?: string;
-  serverId?: string;
-  challenge?: Buffer;
-}
-
-export interface RpcSaslMessage {
-  version?: number;
-  state: 'SUCCESS' | 'NEGOTIATE' | 'INITIATE' | 'CHALLENGE' | 'RESPONSE' | 'WRAP';
-  token?: Buffer;
-  auths?: SaslAuth[];
-}
-
-export interface ConnectionContext {
-  userInfo?: { effectiveUser?: string; realUser?: string };
-  protocol?: string;
-}
+/** The SASL and connection-context messages as generated from proto/ (RpcHeader.proto, IpcConnectionContext.proto). */
+export type SaslAuth = RpcSaslProto_SaslAuth;
+export type RpcSaslMessage = RpcSaslProto;
+export type ConnectionContext = IpcConnectionContextProto;
 
 function requestHeader(callId: number, clientId: Uint8Array, retryCount: number): Uint8Array {
   return encodeDelimited(T.requestHeader, { rpcKind: 'RPC_PROTOCOL_BUFFER', rpcOp: 'RPC_FINAL_PACKET', callId, clientId, retryCount });
 }
 
 /** Encodes a message body (no length prefix): a protobuf type name, or OPAQUE_BYTES with a Buffer already encoded. */
-export function encodeBody(typeName: string, value: unknown): Uint8Array {
+export function encodeBody<N extends BodyName>(typeName: N, value: Body<N>): Uint8Array {
   if (typeName === OPAQUE_BYTES) {
     if (!(value instanceof Uint8Array)) throw new TypeError(`a ${OPAQUE_BYTES} body must be a Buffer/Uint8Array`);
     return value;
   }
-  return encodeMessage(typeName, value as object);
+  // Not OPAQUE_BYTES, so a message name and its generated interface.
+  return encodeMessage(typeName, value as Body<ProtoMessageName>);
 }
 
-export function decodeBody<T>(typeName: string, bytes: Uint8Array): T {
-  if (typeName === OPAQUE_BYTES) return Buffer.from(bytes) as T;
-  return decodeMessage<T>(typeName, bytes);
+export function decodeBody<N extends BodyName>(typeName: N, bytes: Uint8Array): Body<N> {
+  if (typeName === OPAQUE_BYTES) return Buffer.from(bytes) as Uint8Array as Body<N>;
+  return decodeMessage(typeName, bytes) as Body<N>;
 }
 
 export function buildCallFrame(call: {
@@ -133,7 +127,7 @@ export interface ParsedResponse {
 
 export function parseResponseFrame(frame: Buffer): ParsedResponse {
   try {
-    const { value, next } = decodeDelimited<RpcResponseHeader>(T.responseHeader, frame, 0);
+    const { value, next } = decodeDelimited(T.responseHeader, frame, 0) as unknown as { value: RpcResponseHeader; next: number };
     if (value.callId === undefined || value.status === undefined) {
       throw new IpcProtocolError('response header lacks its required callId/status fields');
     }
@@ -148,10 +142,10 @@ export function parseResponseFrame(frame: Buffer): ParsedResponse {
 }
 
 /** Decodes the varint-delimited message after a header. */
-export function decodeDelimitedBody<T>(typeName: string, rest: Buffer, what: string): T {
+export function decodeDelimitedBody<N extends BodyName>(typeName: N, rest: Buffer, what: string): Body<N> {
   try {
-    if (typeName === OPAQUE_BYTES) return Buffer.from(delimitedBytes(rest, what)) as T;
-    return decodeDelimited<T>(typeName, rest, 0).value;
+    if (typeName === OPAQUE_BYTES) return Buffer.from(delimitedBytes(rest, what)) as Uint8Array as Body<N>;
+    return decodeDelimited(typeName, rest, 0).value as Body<N>;
   } catch (err) {
     throw asProtocolError(err, `cannot parse ${what}`);
   }
@@ -180,12 +174,12 @@ function readLength(buf: Buffer): { value: number; next: number } {
 }
 
 export function parseSaslMessage(rest: Buffer): RpcSaslMessage {
-  return decodeDelimitedBody<RpcSaslMessage>(T.sasl, rest, 'SASL message');
+  return decodeDelimitedBody(T.sasl, rest, 'SASL message');
 }
 
 export function buildResponseFrame(header: RpcResponseHeader, body?: Uint8Array): Buffer {
   // The wire type is uint32: -33 travels as 4294967263.
-  const parts: Uint8Array[] = [encodeDelimited(T.responseHeader, { ...header, callId: header.callId >>> 0 })];
+  const parts: Uint8Array[] = [encodeDelimited(T.responseHeader, { ...header, callId: header.callId >>> 0 } as never)];
   if (body) parts.push(body);
   return encodeFrame(parts);
 }
@@ -201,7 +195,7 @@ export function parseRequestFrame(frame: Buffer): ParsedRequest {
   let header: RpcRequestHeader;
   let next: number;
   try {
-    ({ value: header, next } = decodeDelimited<RpcRequestHeader>(T.requestHeader, frame, 0));
+    ({ value: header, next } = decodeDelimited(T.requestHeader, frame, 0) as unknown as { value: RpcRequestHeader; next: number });
   } catch (err) {
     throw asProtocolError(err, 'cannot parse the RPC request header');
   }
@@ -210,7 +204,7 @@ export function parseRequestFrame(frame: Buffer): ParsedRequest {
   const rest = frame.subarray(next);
   switch (header.callId) {
     case CallId.CONNECTION_CONTEXT:
-      return { kind: 'context', header, context: decodeDelimitedBody<ConnectionContext>(T.context, rest, 'connection context') };
+      return { kind: 'context', header, context: decodeDelimitedBody(T.context, rest, 'connection context') };
     case CallId.SASL:
       return { kind: 'sasl', header, sasl: parseSaslMessage(rest) };
     case CallId.PING:

@@ -42,12 +42,15 @@ export class SaslClientSession {
         return this.chooseAuth(message.auths ?? []);
       case 'CHALLENGE': {
         if (!this.digest || !message.token) throw new IpcProtocolError(`unexpected SASL CHALLENGE from ${this.peer}`);
-        return { kind: 'send', message: { state: 'RESPONSE', token: Buffer.from(this.digest.respond(message.token.toString('utf8'))) } };
+        return {
+          kind: 'send',
+          message: { state: 'RESPONSE', token: Buffer.from(this.digest.respond(Buffer.from(message.token).toString('utf8'))) },
+        };
       }
       case 'SUCCESS':
         if (!this.digest) throw new IpcProtocolError(`SASL SUCCESS from ${this.peer} before any authentication was attempted`);
         // verifyServerFinal throws SaslError when rspauth does not match the token password.
-        this.digest.verifyServerFinal((message.token ?? Buffer.alloc(0)).toString('utf8'));
+        this.digest.verifyServerFinal(Buffer.from(message.token ?? []).toString('utf8'));
         return { kind: 'done' };
       default:
         throw new IpcProtocolError(`unexpected SASL ${message.state} message from ${this.peer}`);
@@ -63,7 +66,7 @@ export class SaslClientSession {
       const protocol = tokenAuth.protocol ?? '';
       const serverId = tokenAuth.serverId ?? 'default';
       this.digest = new DigestMd5Client({ username, password, protocol, serverId, ...(this.cnonce ? { cnonce: this.cnonce } : {}) });
-      const response = this.digest.respond(tokenAuth.challenge.toString('utf8'));
+      const response = this.digest.respond(Buffer.from(tokenAuth.challenge).toString('utf8'));
       // The chosen auth is echoed without its challenge.
       const chosen: SaslAuth = { method: tokenAuth.method, mechanism: tokenAuth.mechanism, protocol, serverId };
       return { kind: 'send', message: { state: 'INITIATE', token: Buffer.from(response, 'utf8'), auths: [chosen] } };

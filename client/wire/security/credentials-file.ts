@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CodecError } from '../codec/codec-error.js';
+import type { CredentialsProto } from '../codec/generated/proto-messages.js';
 import { decodeDelimited, encodeDelimited } from '../codec/protobuf-codec.js';
 import { encodeText, encodeVInt, encodeVIntBytes, WritableReader } from '../codec/writable.js';
 import { encodeTokenWritable, readTokenWritable, tokenFromProto, tokenToProto, type HadoopToken } from './token.js';
@@ -20,12 +21,6 @@ export type CredentialsFormat = 'writable' | 'protobuf';
 const MAGIC = Buffer.from('HDTS', 'latin1');
 const FORMAT_BYTE: Record<CredentialsFormat, number> = { writable: 0, protobuf: 1 };
 const CREDENTIALS_PROTO = 'hadoop.common.CredentialsProto';
-
-interface CredentialsKV {
-  alias?: string;
-  token?: Record<string, unknown>;
-  secret?: Uint8Array;
-}
 
 export class Credentials {
   /** alias -> token, in file order (a repeated alias keeps its first position, last value wins, as in Hadoop's map). */
@@ -141,21 +136,21 @@ function readCount(reader: WritableReader, field: string, source: string): numbe
 }
 
 function parseProtobuf(bytes: Uint8Array, source: string): Credentials {
-  let decoded: { tokens?: CredentialsKV[]; secrets?: CredentialsKV[] };
+  let decoded: CredentialsProto;
   try {
-    decoded = decodeDelimited<typeof decoded>(CREDENTIALS_PROTO, bytes, 5).value;
+    decoded = decodeDelimited(CREDENTIALS_PROTO, bytes, 5).value;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new CodecError(`${source}: truncated or corrupt PROTOBUF credentials file: ${why}`, { cause: err });
   }
   const creds = new Credentials();
   (decoded.tokens ?? []).forEach((kv, i) => {
-    if (!kv.token) throw new CodecError(`${source}: token entry ${i} (alias "${kv.alias ?? ''}") has no token`);
-    creds.tokens.set(kv.alias ?? '', tokenFromProto(kv.token, `${source}: token entry ${i}`));
+    if (!kv.token) throw new CodecError(`${source}: token entry ${i} (alias "${kv.alias}") has no token`);
+    creds.tokens.set(kv.alias, tokenFromProto(kv.token, `${source}: token entry ${i}`));
   });
   (decoded.secrets ?? []).forEach((kv, i) => {
-    if (!kv.secret) throw new CodecError(`${source}: secret entry ${i} (alias "${kv.alias ?? ''}") has no secret bytes`);
-    creds.secrets.set(kv.alias ?? '', Buffer.from(kv.secret));
+    if (!kv.secret) throw new CodecError(`${source}: secret entry ${i} (alias "${kv.alias}") has no secret bytes`);
+    creds.secrets.set(kv.alias, Buffer.from(kv.secret));
   });
   return creds;
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { CodecError } from '../codec/codec-error.js';
-import { decodeMessage, encodeMessage } from '../codec/protobuf-codec.js';
+import type { ContainerTokenIdentifierProto, LogAggregationContextProto, ResourceProto } from '../codec/generated/proto-messages.js';
+import { decodeMessage, encodeMessage, type ProtoMessageName, type ProtoMessages } from '../codec/protobuf-codec.js';
 import {
   applicationAttemptIdFromProto,
   applicationAttemptIdToProto,
@@ -9,11 +10,8 @@ import {
   nodeIdFromProto,
   nodeIdToProto,
   type ApplicationAttemptId,
-  type ApplicationAttemptIdProto,
   type ContainerId,
-  type ContainerIdProto,
   type NodeId,
-  type NodeIdProto,
 } from '../codec/yarn-ids.js';
 import type { HadoopToken } from './token.js';
 
@@ -28,7 +26,7 @@ export const NM_TOKEN_KIND = 'NMToken';
 export const CONTAINER_TOKEN_KIND = 'ContainerToken';
 export const RM_DELEGATION_TOKEN_KIND = 'RM_DELEGATION_TOKEN';
 
-const AMRM_PROTO = 'hadoop.yarn.AMRMTokenIdentifierProto';
+const AMRM_PROTO = 'hadoop.yarn.AMRMTokenIdentifierProto' as const;
 const NM_PROTO = 'hadoop.yarn.NMTokenIdentifierProto';
 const CONTAINER_PROTO = 'hadoop.yarn.ContainerTokenIdentifierProto';
 const DELEGATION_PROTO = 'hadoop.yarn.YARNDelegationTokenIdentifierProto';
@@ -48,25 +46,18 @@ export interface NMTokenIdentifier {
   keyId: number;
 }
 
-/** `hadoop.yarn.ResourceProto` as decoded (memory in MB). */
-export interface ResourceProtoObject {
-  memory?: number;
-  virtual_cores?: number;
-  resource_value_map?: { key: string; value?: number; units?: string; type?: string }[];
-}
-
 /** Optional fields stay absent when the token lacks them, so re-encoding reproduces the bytes. */
 export interface ContainerTokenIdentifier {
   containerId: ContainerId;
   nmHostAddr?: string;
   appSubmitter?: string;
-  resource?: ResourceProtoObject;
+  resource?: ResourceProto;
   expiryTimeStamp?: number;
   masterKeyId?: number;
   rmIdentifier?: number;
   priority?: number;
   creationTime?: number;
-  logAggregationContext?: Record<string, unknown>;
+  logAggregationContext?: LogAggregationContextProto;
   nodeLabelExpression?: string;
   containerType?: 'APPLICATION_MASTER' | 'TASK';
   executionType?: 'GUARANTEED' | 'OPPORTUNISTIC';
@@ -86,9 +77,9 @@ export interface RMDelegationTokenIdentifier {
 }
 
 /** Decodes and converts, turning any failure into a CodecError that names the identifier type. */
-function decodeAs<P, T>(typeName: string, label: string, bytes: Uint8Array, convert: (p: P) => T): T {
+function decodeAs<N extends ProtoMessageName, T>(typeName: N, label: string, bytes: Uint8Array, convert: (p: ProtoMessages[N]) => T): T {
   try {
-    return convert(decodeMessage<P>(typeName, bytes));
+    return convert(decodeMessage(typeName, bytes));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new CodecError(`cannot decode ${label} token identifier: ${why}`, { cause: err });
@@ -102,13 +93,8 @@ function need<T>(value: T | undefined, label: string, field: string): T {
 
 // ---- AMRMToken ----
 
-interface AMRMProto {
-  appAttemptId?: ApplicationAttemptIdProto;
-  keyId?: number;
-}
-
 export function decodeAMRMTokenIdentifier(bytes: Uint8Array): AMRMTokenIdentifier {
-  return decodeAs<AMRMProto, AMRMTokenIdentifier>(AMRM_PROTO, 'AMRM', bytes, (p) => ({
+  return decodeAs(AMRM_PROTO, 'AMRM', bytes, (p) => ({
     applicationAttemptId: applicationAttemptIdFromProto(need(p.appAttemptId, 'AMRM', 'appAttemptId')),
     keyId: p.keyId ?? NO_KEY,
   }));
@@ -120,15 +106,8 @@ export function encodeAMRMTokenIdentifier(id: AMRMTokenIdentifier): Buffer {
 
 // ---- NMToken ----
 
-interface NMProto {
-  appAttemptId?: ApplicationAttemptIdProto;
-  nodeId?: NodeIdProto;
-  appSubmitter?: string;
-  keyId?: number;
-}
-
 export function decodeNMTokenIdentifier(bytes: Uint8Array): NMTokenIdentifier {
-  return decodeAs<NMProto, NMTokenIdentifier>(NM_PROTO, 'NMToken', bytes, (p) => ({
+  return decodeAs(NM_PROTO, 'NMToken', bytes, (p) => ({
     applicationAttemptId: applicationAttemptIdFromProto(need(p.appAttemptId, 'NMToken', 'appAttemptId')),
     nodeId: nodeIdFromProto(need(p.nodeId, 'NMToken', 'nodeId')),
     appSubmitter: need(p.appSubmitter, 'NMToken', 'appSubmitter'),
@@ -149,32 +128,13 @@ export function encodeNMTokenIdentifier(id: NMTokenIdentifier): Buffer {
 
 // ---- ContainerToken ----
 
-interface ContainerProto {
-  containerId?: ContainerIdProto;
-  nmHostAddr?: string;
-  appSubmitter?: string;
-  resource?: ResourceProtoObject;
-  expiryTimeStamp?: number;
-  masterKeyId?: number;
-  rmIdentifier?: number;
-  priority?: { priority?: number };
-  creationTime?: number;
-  logAggregationContext?: Record<string, unknown>;
-  nodeLabelExpression?: string;
-  containerType?: ContainerTokenIdentifier['containerType'];
-  executionType?: ContainerTokenIdentifier['executionType'];
-  version?: number;
-  allocation_request_id?: number;
-  allocation_tags?: string[];
-}
-
 /** Drops undefined entries so that absent fields stay absent on the wire. */
 function present<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export function decodeContainerTokenIdentifier(bytes: Uint8Array): ContainerTokenIdentifier {
-  return decodeAs<ContainerProto, ContainerTokenIdentifier>(CONTAINER_PROTO, 'ContainerToken', bytes, (p) => {
+  return decodeAs(CONTAINER_PROTO, 'ContainerToken', bytes, (p) => {
     const id: ContainerTokenIdentifier = {
       containerId: containerIdFromProto(need(p.containerId, 'ContainerToken', 'containerId')),
       ...present({
@@ -202,7 +162,7 @@ export function decodeContainerTokenIdentifier(bytes: Uint8Array): ContainerToke
 export function encodeContainerTokenIdentifier(id: ContainerTokenIdentifier): Buffer {
   // Hadoop's ContainerTokenIdentifier writes only app_attempt_id and id inside the container id.
   const { app_id: _unused, ...containerId } = containerIdToProto(id.containerId);
-  const proto: ContainerProto = present({
+  const proto: ContainerTokenIdentifierProto = present({
     containerId,
     nmHostAddr: id.nmHostAddr,
     appSubmitter: id.appSubmitter,
@@ -226,7 +186,7 @@ export function encodeContainerTokenIdentifier(id: ContainerTokenIdentifier): Bu
 // ---- RM delegation token ----
 
 export function decodeRMDelegationTokenIdentifier(bytes: Uint8Array): RMDelegationTokenIdentifier {
-  return decodeAs<RMDelegationTokenIdentifier, RMDelegationTokenIdentifier>(DELEGATION_PROTO, 'RM delegation', bytes, (p) => p);
+  return decodeAs(DELEGATION_PROTO, 'RM delegation', bytes, (p) => p);
 }
 
 export function encodeRMDelegationTokenIdentifier(id: RMDelegationTokenIdentifier): Buffer {

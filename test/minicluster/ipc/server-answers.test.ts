@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const rmClientProtocol = {
-  protocol: {
+  protocol: <const>{
     name: ACP,
     methods: {
       getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' },

@@ -15,7 +15,7 @@ import { ACP, exchangeRaw } from '../../client/wire/ipc/server-support.js';
 const PREAMBLE_SIMPLE = Buffer.from('68727063090000', 'hex'); // "hrpc", version 9, RPC_BUILTIN, auth NONE
 
 const rmClientProtocol = {
-  protocol: {
+  protocol: <const>{
     name: ACP,
     methods: {
       getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' },

@@ -1,6 +1,10 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPLICATION_CLIENT_PROTOCOL, APPLICATION_MASTER_PROTOCOL } from '../../../client/wire/codec/hadoop-protocols.js';
+import {
+  APPLICATION_CLIENT_PROTOCOL,
+  APPLICATION_MASTER_PROTOCOL,
+  type ProtocolMethod,
+} from '../../../client/wire/codec/hadoop-protocols.js';
 import { RpcClient } from '../../../client/wire/ipc/rpc-client.js';
 import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../../client/wire/ipc/rpc-messages.js';
 import { RpcServer } from '../../../minicluster/ipc/rpc-server.js';
@@ -61,8 +65,8 @@ describe('ApplicationClientProtocol over the IPC server', () => {
       frames(bytes, 0).map((f) => {
         const { header, rest } = parseResponseFrame(f);
         const method = methodOf.get(header.callId)!;
-        const type = APPLICATION_CLIENT_PROTOCOL.methods[method].response;
-        const body = header.status === 'SUCCESS' ? decodeDelimitedBody<Record<string, any>>(type, rest, method) : undefined;
+        const type = (APPLICATION_CLIENT_PROTOCOL.methods as Record<string, ProtocolMethod>)[method].response;
+        const body = header.status === 'SUCCESS' ? (decodeDelimitedBody(type, rest, method) as any) : undefined;
         return { callId: header.callId, method, status: header.status, body };
       });
     const ours = summarize(got);
@@ -114,16 +118,12 @@ describe('ApplicationMasterProtocol over the IPC server', () => {
     await expect(am.invoke('allocate', { response_id: 0 })).rejects.toMatchObject({
       className: 'org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException',
     });
-    const reg = await am.invoke<Record<string, any>>('registerApplicationMaster', { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
+    const reg = await am.invoke('registerApplicationMaster', { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     expect(reg.queue).toBe('default');
-    const alloc = await am.invoke<Record<string, any>>('allocate', { response_id: 0 });
+    const alloc = await am.invoke('allocate', { response_id: 0 });
     expect(alloc.response_id).toBe(1);
-    expect(
-      (await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered,
-    ).toBe(false);
-    expect(
-      (await am.invoke<Record<string, any>>('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered,
-    ).toBe(true);
+    expect((await am.invoke('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered).toBe(false);
+    expect((await am.invoke('finishApplicationMaster', { final_application_status: 'APP_SUCCEEDED' })).isUnregistered).toBe(true);
 
     // The finished attempt's token no longer authenticates a new connection.
     const fresh = new RpcClient();

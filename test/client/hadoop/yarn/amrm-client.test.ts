@@ -11,7 +11,6 @@ import {
   mintToken,
 } from '../../../../client/wire/security/token-identifiers.js';
 import { AMRMClient, type AllocateResult } from '../../../../client/hadoop/yarn/amrm-client.js';
-import { AMRMHeartbeat } from '../../../../client/hadoop/yarn/amrm-heartbeat.js';
 import { allocateErrorKind } from '../../../../client/hadoop/yarn/allocate-errors.js';
 import { AllocateRefusedError, AttemptOverError } from '../../../../client/hadoop/yarn/yarn-client-errors.js';
 import { formatApplicationAttemptId, type ApplicationAttemptId } from '../../../../client/wire/codec/yarn-ids.js';
@@ -214,7 +213,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
     expect(next.allocated[0].id).toMatch(/^container_e01_/);
   });
 
-  it('turns ApplicationAttemptNotFoundException into AttemptOverError, also in the heartbeat loop', async () => {
+  it('turns ApplicationAttemptNotFoundException into AttemptOverError', async () => {
     const rm = await miniRm();
     const am = launchAm(rm);
     const client = amrmClient(rm, am.amrmToken);
@@ -222,84 +221,9 @@ describe('AMRMClient against the mini RM over TCP', () => {
     await client.allocate(0);
     rm.core.killApplication(am.appId, 'alice'); // the attempt is over; the open connection stays
 
-    const errors: Error[] = [];
-    const done = new Promise<void>((resolve) => {
-      const loop = new AMRMHeartbeat(
-        client,
-        {
-          onContainersAllocated: () => undefined,
-          onContainersCompleted: () => undefined,
-          onShutdownRequest: () => undefined,
-          onError: (err) => {
-            errors.push(err);
-            resolve();
-          },
-        },
-        { intervalMs: 5 },
-      );
-      loop.start();
-      stops.push(() => loop.stop());
-    });
-    await done;
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toBeInstanceOf(AttemptOverError);
-    expect(errors[0]).toMatchObject({ remoteClassName: 'org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException' });
-    await expect(client.allocate(0)).rejects.toBeInstanceOf(AttemptOverError);
-  });
-
-  it('the heartbeat loop delivers containers and completions, and stops on AM_SHUTDOWN', async () => {
-    let shutdown = false;
-    const rm = await miniRm({
-      onAllocate: (response) => {
-        if (shutdown) response.a_m_command = 'AM_SHUTDOWN';
-      },
-    });
-    const am = launchAm(rm);
-    const client = amrmClient(rm, am.amrmToken);
-    await client.register('127.0.0.1', -1, '');
-    client.addContainerRequest({ ...small, priority: 3 });
-    client.addContainerRequest({ ...small, priority: 3 });
-
-    const received: Container[] = [];
-    const released = new Set<string>();
-    const completed = new Set<string>();
-    let shutdownRequested!: () => void;
-    const stopped = new Promise<void>((resolve) => (shutdownRequested = resolve));
-    const loop = new AMRMHeartbeat(
-      client,
-      {
-        onContainersAllocated: (containers, surplus) => {
-          received.push(...containers);
-          // a fast node heartbeat can hand out more than is still wanted: give those back too
-          for (const c of [...containers, ...surplus]) {
-            client.releaseAssignedContainer(c.id);
-            released.add(c.id);
-          }
-        },
-        onContainersCompleted: (statuses) => {
-          for (const s of statuses) completed.add(s.containerId);
-        },
-        onHeartbeat: () => {
-          if (received.length === 2 && [...released].every((id) => completed.has(id))) shutdown = true;
-        },
-        onShutdownRequest: () => shutdownRequested(),
-        onError: (err) => {
-          throw err;
-        },
-      },
-      { intervalMs: 2, progress: () => received.length / 2 },
-    );
-    stops.push(() => loop.stop());
-    loop.start();
-    const nodeBeat = setInterval(() => rm.core.nodeHeartbeat(rm.nodeId), 2);
-    stops.push(() => clearInterval(nodeBeat));
-    await stopped;
-    expect(loop.running).toBe(false);
-    expect(received.map((c) => c.priority)).toEqual([3, 3]);
-    expect(client.outstandingAsks()).toEqual([]);
-    expect([...completed].sort()).toEqual([...released].sort());
-    const progress = rm.amCalls.filter((c) => c.method === 'allocate').map((c) => c.request.progress ?? 0);
-    expect(Math.max(...progress)).toBe(1);
+    const err = await client.allocate(0).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AttemptOverError);
+    expect(err).toMatchObject({ remoteClassName: 'org.apache.hadoop.yarn.exceptions.ApplicationAttemptNotFoundException' });
   });
 
   it('takes back an ask, a release or a blacklist entry the RM refuses for good, so the next heartbeat carries the rest (AMRMClientImpl would resend them forever)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APPLICATION_CLIENT_PROTOCOL } from '../../../../client/wire/codec/hadoop-protocols.js';
+import { APPLICATION_CLIENT_PROTOCOL, type ProtocolMethod } from '../../../../client/wire/codec/hadoop-protocols.js';
 import { decodeDelimitedBody, parseRequestFrame, parseResponseFrame } from '../../../../client/wire/ipc/rpc-messages.js';
 import {
   applicationReportFromProto,
@@ -25,7 +25,10 @@ function recordedAnswers(...path: string[]): { method: string; body: Obj }[] {
     const { header, rest } = parseResponseFrame(f.body);
     const method = methods.get(header.callId);
     if (!method || header.status !== 'SUCCESS') continue;
-    answers.push({ method, body: decodeDelimitedBody<Obj>(APPLICATION_CLIENT_PROTOCOL.methods[method].response, rest, method) });
+    answers.push({
+      method,
+      body: decodeDelimitedBody((APPLICATION_CLIENT_PROTOCOL.methods as Record<string, ProtocolMethod>)[method].response, rest, method),
+    });
   }
   return answers;
 }

@@ -12,7 +12,7 @@ function recordedLaunchContextBytes(): Buffer {
   const conn = readFixtureJson<IpcConnectionFixture>('ipc', 'probe-am', '06-am-nm-45454-startContainers-c2.json');
   const frames = splitFrames(streamBytes(conn, 'c2s'), 7);
   const call = frames.find((f) => f.messages.length === 3 && f.messages[1].includes(Buffer.from('startContainers')))!;
-  const request = decodeMessage<Record<string, any>>('hadoop.yarn.StartContainersRequestProto', call.messages[2]);
+  const request = decodeMessage('hadoop.yarn.StartContainersRequestProto', call.messages[2]) as any;
   const clc = request.start_container_request[0].container_launch_context;
   // protobufjs re-encodes what it decoded byte for byte; the check below guards that assumption
   const bytes = Buffer.from(encodeMessage(CLC, clc));
@@ -42,7 +42,7 @@ describe('buildContainerLaunchContext', () => {
 
   it('writes ACLs and service data, and leaves out what was not given', () => {
     const clc = buildContainerLaunchContext({ acls: { view: 'alice,bob ops', modify: ' ' }, serviceData: { shuffle: Buffer.from('x') } });
-    const decoded = decodeMessage<Record<string, any>>(CLC, encodeMessage(CLC, clc));
+    const decoded = decodeMessage(CLC, encodeMessage(CLC, clc));
     expect(decoded).toEqual({
       service_data: [{ key: 'shuffle', value: Buffer.from('x') }],
       application_ACLs: [

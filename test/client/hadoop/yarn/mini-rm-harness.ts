@@ -66,7 +66,7 @@ export async function startMiniRm(opts: MiniRmOptions = {}): Promise<MiniRm> {
           };
           amCalls.push(call);
           try {
-            const res = (await handler(req, ctx)) as Obj;
+            const res = (await (handler as any)(req, ctx)) as Obj;
             if (method === 'allocate') opts.onAllocate?.(res, req, allocates++);
             return res;
           } catch (err) {

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { protocolByName } from '../../../../client/wire/codec/hadoop-protocols.js';
-import { decodeMessage, encodeMessage } from '../../../../client/wire/codec/protobuf-codec.js';
+import { decodeMessage, encodeMessage, type ProtoMessageName } from '../../../../client/wire/codec/protobuf-codec.js';
 import { FIXTURES, readFixtureJson, streamBytes, type IpcConnectionFixture } from '../../../support/fixtures.js';
 import { PREAMBLE_LENGTH, splitFrames } from '../../../support/ipc-frames.js';
 
@@ -52,12 +52,12 @@ export function classify(conn: IpcConnectionFixture): { frames: DecodedFrame[]; 
   const calls = new Map<number, Call>();
   const callTypes = new Map<number, string | null>();
   for (const f of splitFrames(c2s, PREAMBLE_LENGTH)) {
-    const header = decodeMessage<any>('hadoop.common.RpcRequestHeaderProto', f.messages[0]);
+    const header = decodeMessage('hadoop.common.RpcRequestHeaderProto', f.messages[0]);
     const types: (string | null)[] = ['hadoop.common.RpcRequestHeaderProto'];
     if (header.callId === SASL_CALL_ID) types.push('hadoop.common.RpcSaslProto');
     else if (header.callId === CONTEXT_CALL_ID) types.push('hadoop.common.IpcConnectionContextProto');
     else {
-      const rh = decodeMessage<any>('hadoop.common.RequestHeaderProto', f.messages[1]);
+      const rh = decodeMessage('hadoop.common.RequestHeaderProto', f.messages[1]);
       const method = protocolByName(rh.declaringClassProtocolName)?.methods[rh.methodName];
       types.push('hadoop.common.RequestHeaderProto', method?.request ?? null);
       callTypes.set(header.callId, method?.response ?? null);
@@ -71,7 +71,7 @@ export function classify(conn: IpcConnectionFixture): { frames: DecodedFrame[]; 
     });
   }
   for (const f of splitFrames(s2c)) {
-    const header = decodeMessage<any>('hadoop.common.RpcResponseHeaderProto', f.messages[0]);
+    const header = decodeMessage('hadoop.common.RpcResponseHeaderProto', f.messages[0]);
     const types: (string | null)[] = ['hadoop.common.RpcResponseHeaderProto'];
     if (header.callId === SASL_REPLY_ID) types.push('hadoop.common.RpcSaslProto');
     else if (header.status === 'SUCCESS') types.push(callTypes.get(header.callId) ?? null);
@@ -89,8 +89,8 @@ export function classify(conn: IpcConnectionFixture): { frames: DecodedFrame[]; 
 
 /** Decodes, re-encodes and returns the object; throws if the bytes do not come back identical. */
 export function roundTrip(type: string, bytes: Buffer): any {
-  const value = decodeMessage<any>(type, bytes);
-  const again = Buffer.from(encodeMessage(type, value));
+  const value = decodeMessage(type as ProtoMessageName, bytes);
+  const again = Buffer.from(encodeMessage(type as ProtoMessageName, value));
   if (!again.equals(bytes)) {
     throw new Error(`${type} does not round-trip:\n  recorded ${bytes.toString('hex')}\n  re-encoded ${again.toString('hex')}`);
   }
@@ -105,8 +105,8 @@ export function decodedCalls(relPath: string): Call[] {
     const call = calls.get(f.callId);
     const body = f.messages[f.dir === 'c2s' ? 2 : 1];
     if (!call || !body?.type) continue;
-    if (f.dir === 'c2s') call.request = decodeMessage(body.type, body.bytes);
-    else call.response = decodeMessage(body.type, body.bytes);
+    if (f.dir === 'c2s') call.request = decodeMessage(body.type as ProtoMessageName, body.bytes);
+    else call.response = decodeMessage(body.type as ProtoMessageName, body.bytes);
   }
   return [...calls.values()];
 }

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { CodecError } from '../../../../client/wire/codec/codec-error.js';
-import { decodeMessage, encodeMessage, messageType } from '../../../../client/wire/codec/protobuf-codec.js';
+import { decodeMessage, encodeMessage, messageType, type ProtoMessageName } from '../../../../client/wire/codec/protobuf-codec.js';
 import { FIXTURES, readFixtureJson, streamBytes, type IpcConnectionFixture } from '../../../support/fixtures.js';
 import { parsePreamble } from '../../../support/ipc-frames.js';
 import { classify, connectionFiles, roundTrip } from './recorded-connection.js';
@@ -12,7 +12,7 @@ const stats = { tokenIdentifiers: 0, namedFields: 0 };
 
 /** Checks our decoded object against Hadoop's named decode: same names, numbers and values. */
 function compareNamed(typeName: string, nodes: NamedField[], obj: any, path: string): void {
-  const type = messageType(typeName);
+  const type = messageType(typeName as ProtoMessageName);
   const seen = new Map<string, number>();
   for (const node of nodes) {
     const where = `${path}.${node.name}`;
@@ -103,7 +103,7 @@ describe('YARN IPC fixtures decode and re-encode byte for byte', () => {
           expect(m.type, `type of ${where}`).toBe(t.type);
           if (t.parseError) {
             // Hadoop could not parse it either (errors/08): we must refuse it with a CodecError.
-            expect(() => decodeMessage(m.type!, m.bytes), where).toThrow(CodecError);
+            expect(() => decodeMessage(m.type as ProtoMessageName, m.bytes), where).toThrow(CodecError);
             totals.malformedBodies++;
             return;
           }

@@ -49,7 +49,7 @@ const descriptor = {
     getApplicationReport: { request: REPORT_REQ, response: REPORT_RSP, idempotent: true },
     getClusterMetrics: { request: METRICS_REQ, response: METRICS_RSP, idempotent: true },
   },
-};
+} as const;
 
 /** A server whose getApplicationReport echoes the app id back and whose behaviour the test steers. */
 async function appServer(opts: { simple?: boolean; token?: boolean; onReport?: (req: any, ctx: RpcCallContext) => Promise<object> } = {}) {
@@ -92,7 +92,7 @@ function connection(
 }
 
 const report = (c: RpcConnection, id: number, opts?: { timeoutMs?: number }) =>
-  c.call<any>('getApplicationReport', REPORT_REQ, { application_id: { id, cluster_timestamp: 1795373400808 } }, REPORT_RSP, opts);
+  c.call('getApplicationReport', REPORT_REQ, { application_id: { id, cluster_timestamp: 1795373400808 } }, REPORT_RSP, opts);
 
 /** A raw TCP server the test scripts byte by byte (for misbehaving peers). */
 async function rawServer(onSocket: (s: Socket, data: Buffer) => void): Promise<number> {
@@ -111,7 +111,7 @@ describe('client <-> server over TCP', () => {
     const c = connection(port);
     const ids = Array.from({ length: 200 }, (_, i) => i + 1);
     const answers = await Promise.all(ids.map((id) => report(c, id)));
-    expect(answers.map((a) => a.application_report.applicationId.id)).toEqual(ids);
+    expect(answers.map((a) => a.application_report!.applicationId!.id)).toEqual(ids);
     expect(new Set(seen.map((s) => s.remoteAddress)).size).toBe(1);
     expect(seen[0].user).toBe('alice');
   });
@@ -120,7 +120,7 @@ describe('client <-> server over TCP', () => {
     const { port, seen } = await appServer({ simple: false, token: true });
     const c = connection(port, { kind: 'token', token: TOKEN });
     const a = await report(c, 7);
-    expect(a.application_report.user).toBe(TOKEN.identifier.toString('base64'));
+    expect(a.application_report!.user).toBe(TOKEN.identifier.toString('base64'));
     expect(seen[0].tokenIdentifier!.equals(TOKEN.identifier)).toBe(true);
   });
 
@@ -148,7 +148,7 @@ describe('client <-> server over TCP', () => {
   it('a token client switches to SIMPLE when the server offers only SIMPLE', async () => {
     const { port } = await appServer({ simple: true, token: false });
     const a = await report(connection(port, { kind: 'token', token: TOKEN }), 3);
-    expect(a.application_report.applicationId.id).toBe(3);
+    expect(a.application_report!.applicationId!.id).toBe(3);
   });
 
   it('an ERROR fails one call; a handler crash becomes a generic ERROR; the connection goes on', async () => {
@@ -162,7 +162,7 @@ describe('client <-> server over TCP', () => {
     expect(e.errorDetail).toBe('ERROR_APPLICATION');
     expect(e.message).toContain('getApplicationReport');
     expect((crash as PromiseRejectedResult).reason.remoteMessage).toBe('handler bug');
-    expect((await report(c, 9)).application_report.applicationId.id).toBe(9);
+    expect((await report(c, 9)).application_report!.applicationId!.id).toBe(9);
   });
 
   it('unknown method and protocol are ERRORs with Hadoop class names', async () => {
@@ -180,8 +180,8 @@ describe('client <-> server over TCP', () => {
     const c = connection(port);
     // application_id { id: 5 } followed by field 99 (varint) which the request type does not define.
     const body = Buffer.from([0x0a, 0x02, 0x08, 0x05, 0x98, 0x06, 0x01]);
-    const raw = await c.call<Buffer>('getApplicationReport', OPAQUE_BYTES, body, REPORT_RSP);
-    expect((raw as any).application_report.applicationId.id).toBe(5);
+    const raw = await c.call('getApplicationReport', OPAQUE_BYTES, body, REPORT_RSP);
+    expect((raw as any).application_report!.applicationId!.id).toBe(5);
   });
 
   it('a per-call timeout fails only that call; the late answer is dropped', async () => {
@@ -198,7 +198,7 @@ describe('client <-> server over TCP', () => {
     await expect(slow).rejects.toBeInstanceOf(IpcTimeoutError);
     await expect(slow).rejects.toThrow(/getApplicationReport.*127\.0\.0\.1:\d+/);
     release();
-    expect((await report(c, 2)).application_report.applicationId.id).toBe(2);
+    expect((await report(c, 2)).application_report!.applicationId!.id).toBe(2);
   });
 
   it('a FATAL answer fails every pending call and the next call reconnects', async () => {
@@ -272,7 +272,7 @@ describe('client <-> server over TCP', () => {
     expect(http).toEqual({ frames: [], closedByServer: true });
     const huge = await exchangeRaw(port, Buffer.concat([Buffer.from('68727063090000', 'hex'), Buffer.from('7fffffff', 'hex')]));
     expect(huge.closedByServer).toBe(true);
-    expect((await report(connection(port), 8)).application_report.applicationId.id).toBe(8);
+    expect((await report(connection(port), 8)).application_report!.applicationId!.id).toBe(8);
   });
 
   it('refuses hadoop.rpc.protection integrity/privacy and KERBEROS-only servers with clear errors', async () => {
@@ -302,8 +302,8 @@ describe('client <-> server over TCP', () => {
     const b = pool.proxy({ host: '127.0.0.1', port }, descriptor, { kind: 'simple', user: 'u' });
     expect(a.connection).toBe(b.connection);
     expect(pool.proxy({ host: '127.0.0.1', port }, descriptor, { kind: 'simple', user: 'v' }).connection).not.toBe(a.connection);
-    const m = await a.invoke<any>('getClusterMetrics', {});
-    expect(m.cluster_metrics.num_node_managers).toBe(3);
+    const m = await a.invoke('getClusterMetrics', {});
+    expect(m.cluster_metrics!.num_node_managers).toBe(3);
   });
 });
 
@@ -324,8 +324,8 @@ describe('failover', () => {
       sleepBaseMs: 1,
     });
     clients.push(client);
-    const a = await client.invoke<any>('getApplicationReport', { application_id: { id: 11 } });
-    expect(a.application_report.applicationId.id).toBe(11);
+    const a = await client.invoke('getApplicationReport', { application_id: { id: 11 } });
+    expect(a.application_report!.applicationId!.id).toBe(11);
     expect(client.activeIndex).toBe(2);
     await client.invoke('getApplicationReport', { application_id: { id: 12 } });
     expect(active.seen.length).toBe(2);

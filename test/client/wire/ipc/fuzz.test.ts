@@ -112,13 +112,13 @@ describe('fuzzing the server', () => {
       connectMaxRetries: 0,
     });
     try {
-      const m = await client.call<any>(
+      const m = await client.call(
         'getClusterMetrics',
         'hadoop.yarn.GetClusterMetricsRequestProto',
         {},
         'hadoop.yarn.GetClusterMetricsResponseProto',
       );
-      expect(m.cluster_metrics.num_node_managers).toBe(2);
+      expect(m.cluster_metrics!.num_node_managers).toBe(2);
     } finally {
       await client.close();
     }

@@ -63,7 +63,7 @@ async function replayCalls(
     ...(saslCnonce ? { saslCnonce } : {}),
   });
   const c = conn;
-  const results = await Promise.allSettled(calls.map((call) => c.call<Buffer>(call.method, OPAQUE_BYTES, call.body, OPAQUE_BYTES)));
+  const results = await Promise.allSettled(calls.map((call) => c.call(call.method, OPAQUE_BYTES, call.body, OPAQUE_BYTES)));
   const c2s = streamBytes(rec, 'c2s');
   return { c2s, sent: replay.received, results, calls };
 }
