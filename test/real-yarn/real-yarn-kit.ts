@@ -23,8 +23,8 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 const LOOM_BIN = join(ROOT, 'bin', 'loom.js');
 const YARN_SESSION_BIN = join(ROOT, 'bin', 'yarn-session.js');
 export const WORD_COUNT = join(ROOT, 'examples', 'word-count', 'word-count.mjs');
-export const SLEEPY = join(ROOT, 'test', 'modes', 'programs', 'sleepy-program.mjs');
-export const THREE_JOBS = join(ROOT, 'test', 'ha', 'programs', 'three-jobs.mjs');
+export const SLEEPY = join(ROOT, 'test', 'e2e', 'modes', 'programs', 'sleepy-program.mjs');
+export const THREE_JOBS = join(ROOT, 'test', 'e2e', 'ha', 'programs', 'three-jobs.mjs');
 
 /** How often each journey runs in a row (LOOM_REAL_YARN_REPEAT), and attached per-job runs (LOOM_REAL_YARN_PER_JOB_RUNS). */
 export const REPEAT = Number(process.env.LOOM_REAL_YARN_REPEAT ?? 5);
