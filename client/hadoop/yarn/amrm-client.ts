@@ -246,7 +246,7 @@ export class AMRMClient {
       resourceTypes: (r.resource_types ?? []).map((t) => ({
         name: t.name,
         units: t.units ?? '',
-        type: String(t.type ?? 'COUNTABLE'),
+        type: t.type ?? 'COUNTABLE',
       })),
       clientToAmTokenMasterKey: r.client_to_am_token_master_key ? Buffer.from(r.client_to_am_token_master_key) : undefined,
       applicationAcls: (r.application_ACLs ?? []).map((a) => ({
@@ -338,7 +338,7 @@ export class AMRMClient {
 
   /** Applies a successful allocate response to the client's state and types it. */
   private async absorb(r: AllocateResponseProto): Promise<AllocateResult> {
-    this.lastResponseId = Number(r.response_id ?? 0);
+    this.lastResponseId = r.response_id ?? 0;
     const nmTokens = (r.nm_tokens ?? []).map(nmTokenFromProto);
     for (const t of nmTokens) this.nmTokens.setToken(t.nodeId, t.token);
     let amrmTokenRolled = false;
@@ -360,12 +360,12 @@ export class AMRMClient {
       surplus,
       completed,
       headroom: r.limit ? resourceFromProto(r.limit) : undefined,
-      numClusterNodes: Number(r.num_cluster_nodes ?? 0),
+      numClusterNodes: r.num_cluster_nodes ?? 0,
       nmTokens,
       updatedNodes: (r.updated_nodes ?? []).map(nodeReportFromProto),
       amCommand: r.a_m_command,
       amrmTokenRolled,
-      applicationPriority: r.application_priority ? Number(r.application_priority.priority ?? 0) : undefined,
+      applicationPriority: r.application_priority ? (r.application_priority.priority ?? 0) : undefined,
       containersFromPreviousAttempts: (r.containers_from_previous_attempts ?? []).map(containerFromProto),
       preemptedContainerIds: preempted.map((p) => containerIdText(p.id)),
     };

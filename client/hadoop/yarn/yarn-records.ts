@@ -77,14 +77,14 @@ export function resourceToProto(r: Resource): ResourceProto {
 export function resourceFromProto(p: ResourceProto | undefined): Resource {
   const fromMap = (key: string): number | undefined => p?.resource_value_map?.find((e) => e.key === key)?.value;
   return {
-    memoryMb: Number(p?.memory ?? fromMap('memory-mb') ?? 0),
-    vcores: Number(p?.virtual_cores ?? fromMap('vcores') ?? 0),
+    memoryMb: p?.memory ?? fromMap('memory-mb') ?? 0,
+    vcores: p?.virtual_cores ?? fromMap('vcores') ?? 0,
   };
 }
 
 /** "C_RUNNING" -> "RUNNING"; numbers (enum values this build does not know) become their text. */
-export function stripEnumPrefix<T extends string>(value: unknown, prefix: string, fallback: T): T {
-  if (value === undefined || value === null) return fallback;
+export function stripEnumPrefix<T extends string>(value: string | number | undefined, prefix: string, fallback: T): T {
+  if (value === undefined) return fallback;
   const text = String(value);
   return (text.startsWith(prefix) ? text.slice(prefix.length) : text) as T;
 }
@@ -118,11 +118,11 @@ export function containerFromProto(p: ContainerProto): Container {
     nodeId: nodeIdText(p.nodeId),
     nodeHttpAddress: p.node_http_address ?? '',
     resource: resourceFromProto(p.resource),
-    priority: Number(p.priority?.priority ?? 0),
+    priority: p.priority?.priority ?? 0,
     containerToken: optionalToken(p.container_token, `container token of ${id}`),
     executionType: stripEnumPrefix<ExecutionType>(p.execution_type, '', 'GUARANTEED'),
-    allocationRequestId: Number(p.allocation_request_id ?? -1),
-    version: Number(p.version ?? 0),
+    allocationRequestId: p.allocation_request_id ?? -1,
+    version: p.version ?? 0,
     allocationTags: [...(p.allocation_tags ?? [])],
   };
 }
@@ -133,7 +133,7 @@ export function containerStatusFromProto(p: ContainerStatusProto): ContainerStat
   return {
     containerId: containerIdText(p.container_id),
     state: stripEnumPrefix<ContainerState>(p.state, 'C_', 'NEW'),
-    exitStatus: Number(p.exit_status ?? -1000),
+    exitStatus: p.exit_status ?? -1000,
     diagnostics: p.diagnostics ?? 'N/A',
     capability: p.capability ? resourceFromProto(p.capability) : undefined,
     executionType: stripEnumPrefix<ExecutionType>(p.executionType, '', 'GUARANTEED'),
