@@ -21,7 +21,6 @@ export interface WebHdfsClientFromConfOptions {
   onRetry?: RetryReporter;
 }
 
-
 const MAX_ATTEMPTS_KEY = 'dfs.http.client.failover.max.attempts';
 
 export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFromConfOptions = {}): WebHdfsClient {

@@ -32,7 +32,7 @@ export interface AllocateErrorClass {
 const YARN = 'org.apache.hadoop.yarn.exceptions.';
 
 /** Java class name of the RemoteException -> its class. */
-export const ALLOCATE_ERRORS: Readonly<Record<string, AllocateErrorClass>> = {
+export const ALLOCATE_ERRORS: Readonly<Partial<Record<string, AllocateErrorClass>>> = {
   [`${YARN}InvalidResourceRequestException`]: {
     kind: 'ask-refused',
     hadoop:

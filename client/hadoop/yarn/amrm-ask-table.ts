@@ -53,7 +53,7 @@ export class AskTable {
 
   add(req: ContainerRequest): void {
     validate(req);
-    for (const [name, relax] of locations(req)) this.adjust(req, name, relax, +1);
+    for (const [name, relax] of locations(req)) this.adjust(req, name, relax, 1);
     this.requests.push(req);
   }
 
@@ -115,7 +115,7 @@ export class AskTable {
     const pick =
       candidates.find((r) => fits(r) && onHost(r)) ??
       candidates.find((r) => fits(r) && !(r.nodes?.length && r.relaxLocality === false)) ??
-      candidates[0];
+      candidates.at(0);
     if (pick) this.remove(pick);
     return pick;
   }
@@ -124,7 +124,13 @@ export class AskTable {
   takeChanged(): { asks: Record<string, unknown>[]; keys: string[] } {
     const keys = [...this.changed].filter((k) => this.entries.has(k));
     this.changed.clear();
-    return { asks: keys.map((k) => askProto(this.entries.get(k)!)), keys };
+    return {
+      asks: keys.flatMap((k) => {
+        const entry = this.entries.get(k);
+        return entry ? [askProto(entry)] : [];
+      }),
+      keys,
+    };
   }
 
   /** The allocate carrying `keys` succeeded: entries that reached zero are gone from the RM too. */
@@ -179,6 +185,7 @@ export class AskTable {
 }
 
 function validate(req: ContainerRequest): void {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- requests also come from untyped callers (bundle JavaScript)
   const { memoryMb, vcores } = req.capability ?? ({} as Resource);
   if (!Number.isInteger(memoryMb) || memoryMb < 0 || !Number.isInteger(vcores) || vcores < 0) {
     throw new TypeError(

@@ -35,9 +35,10 @@ import {
   type Resource,
 } from './yarn-records.js';
 
+import type { AllocateResponseProto, FinishApplicationMasterRequestProto } from '../../wire/codec/generated/proto-messages.js';
+
 export type { ContainerRequest } from './amrm-ask-table.js';
 
-type Obj = Record<string, any>;
 type MasterProtocol = typeof APPLICATION_MASTER_PROTOCOL;
 
 const EXC = 'org.apache.hadoop.yarn.exceptions.';
@@ -203,7 +204,7 @@ export class AMRMClient {
 
   /** finishApplicationMaster, repeated until the RM says the unregistration is stored. */
   unregister(finalStatus: FinalApplicationStatus, diagnostics?: string, trackingUrl?: string): Promise<void> {
-    const request: Obj = { final_application_status: `APP_${finalStatus}` };
+    const request: FinishApplicationMasterRequestProto = { final_application_status: `APP_${finalStatus}` };
     if (diagnostics !== undefined) request.diagnostics = diagnostics;
     if (trackingUrl !== undefined) request.tracking_url = trackingUrl;
     return this.exclusive(async () => {
@@ -234,21 +235,21 @@ export class AMRMClient {
     if (!this.registration) throw new YarnClientError('register() must be called before allocate or unregister');
     const r = await this.call('registerApplicationMaster', this.registration);
     this.lastResponseId = 0;
-    const previousTokens = ((r.nm_tokens_from_previous_attempts as Obj[] | undefined) ?? []).map(nmTokenFromProto);
+    const previousTokens = (r.nm_tokens_from_previous_attempts ?? []).map(nmTokenFromProto);
     for (const t of previousTokens) this.nmTokens.setToken(t.nodeId, t.token);
     return {
       maximumCapability: resourceFromProto(r.maximumCapability),
       queue: r.queue ?? '',
-      containersFromPreviousAttempts: ((r.containers_from_previous_attempts as Obj[] | undefined) ?? []).map(containerFromProto),
+      containersFromPreviousAttempts: (r.containers_from_previous_attempts ?? []).map(containerFromProto),
       nmTokensFromPreviousAttempts: previousTokens,
-      schedulerResourceTypes: ((r.scheduler_resource_types as unknown[] | undefined) ?? []).map(String),
-      resourceTypes: ((r.resource_types as Obj[] | undefined) ?? []).map((t) => ({
+      schedulerResourceTypes: (r.scheduler_resource_types ?? []).map(String),
+      resourceTypes: (r.resource_types ?? []).map((t) => ({
         name: t.name,
         units: t.units ?? '',
-        type: String(t.type ?? 'COUNTABLE'),
+        type: t.type ?? 'COUNTABLE',
       })),
       clientToAmTokenMasterKey: r.client_to_am_token_master_key ? Buffer.from(r.client_to_am_token_master_key) : undefined,
-      applicationAcls: ((r.application_ACLs as Obj[] | undefined) ?? []).map((a) => ({
+      applicationAcls: (r.application_ACLs ?? []).map((a) => ({
         accessType: String(a.accessType),
         acl: a.acl ?? ' ',
       })),
@@ -271,7 +272,7 @@ export class AMRMClient {
       response_id: this.lastResponseId,
       progress,
     };
-    let r: Obj;
+    let r: AllocateResponseProto;
     try {
       r = await this.call('allocate', request);
     } catch (err) {
@@ -336,40 +337,36 @@ export class AMRMClient {
   }
 
   /** Applies a successful allocate response to the client's state and types it. */
-  private async absorb(r: Obj): Promise<AllocateResult> {
-    this.lastResponseId = Number(r.response_id ?? 0);
-    const nmTokens = ((r.nm_tokens as Obj[] | undefined) ?? []).map(nmTokenFromProto);
+  private async absorb(r: AllocateResponseProto): Promise<AllocateResult> {
+    this.lastResponseId = r.response_id ?? 0;
+    const nmTokens = (r.nm_tokens ?? []).map(nmTokenFromProto);
     for (const t of nmTokens) this.nmTokens.setToken(t.nodeId, t.token);
     let amrmTokenRolled = false;
     if (r.am_rm_token) {
       await this.useToken(tokenFromProto(r.am_rm_token, 'rolled AMRMToken in the allocate response'));
       amrmTokenRolled = true;
     }
-    const completed = ((r.completed_container_statuses as Obj[] | undefined) ?? []).map(containerStatusFromProto);
+    const completed = (r.completed_container_statuses ?? []).map(containerStatusFromProto);
     for (const s of completed) this.pendingRelease.delete(s.containerId);
     const allocated: Container[] = [];
     const surplus: Container[] = [];
-    for (const c of ((r.allocated_containers as Obj[] | undefined) ?? []).map(containerFromProto)) {
+    for (const c of (r.allocated_containers ?? []).map(containerFromProto)) {
       (this.asks.matchAllocated(c) ? allocated : surplus).push(c);
     }
-    const preempt = r.preempt as Obj | undefined;
-    const preempted = [
-      ...((preempt?.strictContract?.container as Obj[] | undefined) ?? []),
-      ...((preempt?.contract?.container as Obj[] | undefined) ?? []),
-    ];
+    const preempted = [...(r.preempt?.strictContract?.container ?? []), ...(r.preempt?.contract?.container ?? [])];
     return {
       responseId: this.lastResponseId,
       allocated,
       surplus,
       completed,
       headroom: r.limit ? resourceFromProto(r.limit) : undefined,
-      numClusterNodes: Number(r.num_cluster_nodes ?? 0),
+      numClusterNodes: r.num_cluster_nodes ?? 0,
       nmTokens,
-      updatedNodes: ((r.updated_nodes as Obj[] | undefined) ?? []).map(nodeReportFromProto),
-      amCommand: r.a_m_command === undefined ? undefined : (String(r.a_m_command) as AllocateResult['amCommand']),
+      updatedNodes: (r.updated_nodes ?? []).map(nodeReportFromProto),
+      amCommand: r.a_m_command,
       amrmTokenRolled,
-      applicationPriority: r.application_priority ? Number(r.application_priority.priority ?? 0) : undefined,
-      containersFromPreviousAttempts: ((r.containers_from_previous_attempts as Obj[] | undefined) ?? []).map(containerFromProto),
+      applicationPriority: r.application_priority ? (r.application_priority.priority ?? 0) : undefined,
+      containersFromPreviousAttempts: (r.containers_from_previous_attempts ?? []).map(containerFromProto),
       preemptedContainerIds: preempted.map((p) => containerIdText(p.id)),
     };
   }

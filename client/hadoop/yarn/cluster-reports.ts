@@ -4,8 +4,15 @@
 import { tokenFromProto, type HadoopToken } from '../../wire/security/token.js';
 import { applicationIdText, attemptIdText } from '../../wire/codec/yarn-ids.js';
 import { nodeIdText, resourceFromProto, stripEnumPrefix, type Resource } from './yarn-records.js';
-
-type Obj = Record<string, any>;
+import type {
+  ApplicationReportProto,
+  ApplicationResourceUsageReportProto,
+  NodeReportProto,
+  QueueInfoProto,
+  ResourceProto,
+  StringLongMapProto,
+  YarnClusterMetricsProto,
+} from '../../wire/codec/generated/proto-messages.js';
 
 export const YARN_APPLICATION_STATES = ['NEW', 'NEW_SAVING', 'SUBMITTED', 'ACCEPTED', 'RUNNING', 'FINISHED', 'FAILED', 'KILLED'] as const;
 export type YarnApplicationState = (typeof YARN_APPLICATION_STATES)[number];
@@ -118,15 +125,15 @@ export interface ClusterMetrics {
 
 const num = (v: unknown, fallback = 0): number => (v === undefined || v === null ? fallback : Number(v));
 
-function usageMap(entries: Obj[] | undefined): Record<string, number> {
+function usageMap(entries: StringLongMapProto[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const e of entries ?? []) if (e.key !== undefined) out[e.key] = num(e.value);
+  for (const e of entries ?? []) out[e.key] = num(e.value);
   return out;
 }
 
-function resourceUsageFromProto(p: Obj | undefined): ApplicationResourceUsage | undefined {
+function resourceUsageFromProto(p: ApplicationResourceUsageReportProto | undefined): ApplicationResourceUsage | undefined {
   if (!p) return undefined;
-  const optionalResource = (r: Obj | undefined) => (r ? resourceFromProto(r) : undefined);
+  const optionalResource = (r: ResourceProto | undefined): Resource | undefined => (r ? resourceFromProto(r) : undefined);
   return {
     numUsedContainers: num(p.num_used_containers),
     numReservedContainers: num(p.num_reserved_containers),
@@ -142,7 +149,7 @@ function resourceUsageFromProto(p: Obj | undefined): ApplicationResourceUsage | 
   };
 }
 
-export function applicationReportFromProto(p: Obj): ApplicationReport {
+export function applicationReportFromProto(p: ApplicationReportProto): ApplicationReport {
   const id = applicationIdText(p.applicationId);
   return {
     applicationId: id,
@@ -164,7 +171,7 @@ export function applicationReportFromProto(p: Obj): ApplicationReport {
     submitTime: num(p.submitTime),
     progress: num(p.progress),
     applicationType: p.applicationType ?? '',
-    applicationTags: [...((p.applicationTags as string[] | undefined) ?? [])],
+    applicationTags: [...(p.applicationTags ?? [])],
     priority: num(p.priority?.priority),
     unmanaged: Boolean(p.unmanaged_application),
     logAggregationStatus:
@@ -172,7 +179,7 @@ export function applicationReportFromProto(p: Obj): ApplicationReport {
     appNodeLabelExpression: p.appNodeLabelExpression,
     amNodeLabelExpression: p.amNodeLabelExpression,
     resourceUsage: resourceUsageFromProto(p.app_resource_Usage),
-    timeouts: ((p.appTimeouts as Obj[] | undefined) ?? []).map((t) => ({
+    timeouts: (p.appTimeouts ?? []).map((t) => ({
       type: stripEnumPrefix<string>(t.application_timeout?.application_timeout_type ?? t.application_timeout_type, 'APP_TIMEOUT_', ''),
       expiryTime: t.application_timeout?.expire_time ?? 'UNLIMITED',
       remainingTimeSeconds: num(t.application_timeout?.remaining_time, -1),
@@ -182,7 +189,7 @@ export function applicationReportFromProto(p: Obj): ApplicationReport {
   };
 }
 
-export function nodeReportFromProto(p: Obj): NodeReport {
+export function nodeReportFromProto(p: NodeReportProto): NodeReport {
   return {
     nodeId: nodeIdText(p.nodeId),
     httpAddress: p.httpAddress ?? '',
@@ -193,27 +200,27 @@ export function nodeReportFromProto(p: Obj): NodeReport {
     capability: p.capability ? resourceFromProto(p.capability) : undefined,
     healthReport: p.health_report ?? '',
     lastHealthReportTime: num(p.last_health_report_time),
-    nodeLabels: [...((p.node_labels as string[] | undefined) ?? [])],
+    nodeLabels: [...(p.node_labels ?? [])],
   };
 }
 
-export function queueInfoFromProto(p: Obj): QueueInfo {
+export function queueInfoFromProto(p: QueueInfoProto): QueueInfo {
   return {
     queueName: p.queueName ?? '',
     capacity: num(p.capacity),
     maximumCapacity: num(p.maximumCapacity),
     currentCapacity: num(p.currentCapacity),
     state: stripEnumPrefix<QueueState>(p.state, 'Q_', 'RUNNING'),
-    childQueues: ((p.childQueues as Obj[] | undefined) ?? []).map(queueInfoFromProto),
-    applications: ((p.applications as Obj[] | undefined) ?? []).map(applicationReportFromProto),
-    accessibleNodeLabels: [...((p.accessibleNodeLabels as string[] | undefined) ?? [])],
+    childQueues: (p.childQueues ?? []).map(queueInfoFromProto),
+    applications: (p.applications ?? []).map(applicationReportFromProto),
+    accessibleNodeLabels: [...(p.accessibleNodeLabels ?? [])],
     defaultNodeLabelExpression: p.defaultNodeLabelExpression,
     preemptionDisabled: p.preemptionDisabled,
     intraQueuePreemptionDisabled: p.intraQueuePreemptionDisabled,
   };
 }
 
-export function clusterMetricsFromProto(p: Obj | undefined): ClusterMetrics {
+export function clusterMetricsFromProto(p: YarnClusterMetricsProto | undefined): ClusterMetrics {
   return {
     numNodeManagers: num(p?.num_node_managers),
     numDecommissionedNodeManagers: num(p?.num_decommissioned_nms),

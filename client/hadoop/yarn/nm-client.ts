@@ -13,9 +13,9 @@ import { rpcConnectionDefaultsFromConf } from './ipc-connection-from-conf.js';
 import { NMTokenCache } from './nm-token-cache.js';
 import { ContainerRequestFailedError, YarnClientError } from './yarn-client-errors.js';
 import { parseNodeId } from '../../wire/codec/yarn-ids.js';
+import type { ContainerExceptionMapProto } from '../../wire/codec/generated/proto-messages.js';
 import { containerIdText, containerIdToWire, containerStatusFromProto, type Container, type ContainerStatus } from './yarn-records.js';
 
-type Obj = Record<string, any>;
 type NodeProtocol = typeof CONTAINER_MANAGEMENT_PROTOCOL;
 type Operation = ContainerRequestFailedError['operation'];
 
@@ -58,7 +58,7 @@ export class NMClient {
     });
     throwFailed('startContainers', container.id, r);
     const meta = new Map<string, Buffer>();
-    for (const kv of (r.services_meta_data as Obj[] | undefined) ?? []) meta.set(kv.key, Buffer.from(kv.value ?? []));
+    for (const kv of r.services_meta_data ?? []) if (kv.key !== undefined) meta.set(kv.key, Buffer.from(kv.value ?? []));
     return meta;
   }
 
@@ -70,7 +70,7 @@ export class NMClient {
   async getContainerStatus(containerId: string, nodeId: string): Promise<ContainerStatus> {
     const r = await this.call(nodeId, 'getContainerStatuses', { container_id: [containerIdToWire(containerId)] });
     throwFailed('getContainerStatuses', containerId, r);
-    const statuses = ((r.status as Obj[] | undefined) ?? []).map(containerStatusFromProto);
+    const statuses = (r.status ?? []).map(containerStatusFromProto);
     const status = statuses.find((s) => s.containerId === containerId);
     if (!status) throw new YarnClientError(`NodeManager ${nodeId} returned no status for ${containerId}`);
     return status;
@@ -108,11 +108,11 @@ export class NMClient {
 }
 
 /** SUCCESS answers still list per-container failures; the first one for this container is thrown. */
-function throwFailed(operation: Operation, containerId: string, r: Obj): void {
-  for (const f of (r.failed_requests as Obj[] | undefined) ?? []) {
+function throwFailed(operation: Operation, containerId: string, r: { failed_requests?: ContainerExceptionMapProto[] }): void {
+  for (const f of r.failed_requests ?? []) {
     const id = f.container_id ? containerIdText(f.container_id) : containerId;
     if (id !== containerId) continue;
-    const ex = (f.exception ?? {}) as Obj;
+    const ex = f.exception ?? {};
     throw new ContainerRequestFailedError(
       operation,
       id,

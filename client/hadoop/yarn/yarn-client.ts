@@ -26,9 +26,9 @@ import type { ContainerLaunchContextProto } from './container-launch-context.js'
 import { rmProxyOptionsFromConf } from './rm-proxy-options.js';
 import { YarnClientError } from './yarn-client-errors.js';
 import { applicationIdText, applicationIdToProto, parseApplicationId } from '../../wire/codec/yarn-ids.js';
+import type { ApplicationIdProto, ApplicationSubmissionContextProto } from '../../wire/codec/generated/proto-messages.js';
 import { containerIdToWire, resourceFromProto, resourceToProto, type Resource } from './yarn-records.js';
 
-type Obj = Record<string, any>;
 type ClientProtocol = typeof APPLICATION_CLIENT_PROTOCOL;
 
 const APPLICATION_NOT_FOUND = 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException';
@@ -179,7 +179,7 @@ export class YarnClient {
       application_states: filter.states ?? [],
       applicationTags: tags,
     });
-    const reports = ((r.applications as Obj[] | undefined) ?? []).map(applicationReportFromProto);
+    const reports = (r.applications ?? []).map(applicationReportFromProto);
     // Filtered here too: not every RM honours the tag filter.
     return tags.length === 0 ? reports : reports.filter((a) => a.applicationTags.some((t) => tags.includes(t.toLowerCase())));
   }
@@ -220,7 +220,7 @@ export class YarnClient {
     const wanted: readonly NodeState[] = states.length ? states : NODE_STATES;
     const r = await this.call('getClusterNodes', { nodeStates: wanted.map((s) => `NS_${s}` as const) });
     // Filtered here too, so a RM that ignores the filter still gives what was asked.
-    return ((r.nodeReports as Obj[] | undefined) ?? []).map(nodeReportFromProto).filter((n) => wanted.includes(n.state));
+    return (r.nodeReports ?? []).map(nodeReportFromProto).filter((n) => wanted.includes(n.state));
   }
 
   async getQueueInfo(queueName: string): Promise<QueueInfo> {
@@ -242,12 +242,12 @@ export class YarnClient {
   }
 }
 
-function appIdProto(appId: string): Obj {
+function appIdProto(appId: string): ApplicationIdProto {
   return applicationIdToProto(parseApplicationId(appId));
 }
 
-function submissionContextProto(s: ApplicationSubmission): Obj {
-  const ctx: Obj = {
+function submissionContextProto(s: ApplicationSubmission): ApplicationSubmissionContextProto {
+  const ctx: ApplicationSubmissionContextProto = {
     application_id: appIdProto(s.applicationId),
     am_container_spec: s.amContainer,
     resource: resourceToProto(s.amResource),

@@ -12,8 +12,7 @@ import {
   type ContainerIdProto,
   type NodeIdProto,
 } from '../../wire/codec/yarn-ids.js';
-
-type Obj = Record<string, any>;
+import type { ContainerProto, ContainerStatusProto, NMTokenProto, ResourceProto } from '../../wire/codec/generated/proto-messages.js';
 
 /** Memory in MB and virtual cores, as YARN schedules them. */
 export interface Resource {
@@ -64,7 +63,7 @@ export interface NMToken {
 }
 
 /** Hadoop writes memory-mb and vcores into resource_value_map as well as the two legacy fields. */
-export function resourceToProto(r: Resource): Obj {
+export function resourceToProto(r: Resource): ResourceProto {
   return {
     memory: r.memoryMb,
     virtual_cores: r.vcores,
@@ -75,20 +74,17 @@ export function resourceToProto(r: Resource): Obj {
   };
 }
 
-export function resourceFromProto(p: Obj | undefined): Resource {
-  const fromMap = (key: string): number | undefined => {
-    const entry = (p?.resource_value_map as Obj[] | undefined)?.find((e) => e.key === key);
-    return entry?.value === undefined ? undefined : Number(entry.value);
-  };
+export function resourceFromProto(p: ResourceProto | undefined): Resource {
+  const fromMap = (key: string): number | undefined => p?.resource_value_map?.find((e) => e.key === key)?.value;
   return {
-    memoryMb: Number(p?.memory ?? fromMap('memory-mb') ?? 0),
-    vcores: Number(p?.virtual_cores ?? fromMap('vcores') ?? 0),
+    memoryMb: p?.memory ?? fromMap('memory-mb') ?? 0,
+    vcores: p?.virtual_cores ?? fromMap('vcores') ?? 0,
   };
 }
 
 /** "C_RUNNING" -> "RUNNING"; numbers (enum values this build does not know) become their text. */
-export function stripEnumPrefix<T extends string>(value: unknown, prefix: string, fallback: T): T {
-  if (value === undefined || value === null) return fallback;
+export function stripEnumPrefix<T extends string>(value: string | number | undefined, prefix: string, fallback: T): T {
+  if (value === undefined) return fallback;
   const text = String(value);
   return (text.startsWith(prefix) ? text.slice(prefix.length) : text) as T;
 }
@@ -115,29 +111,29 @@ function optionalToken(p: Partial<TokenProtoObject> | undefined, what: string): 
   return p ? tokenFromProto(p, what) : undefined;
 }
 
-export function containerFromProto(p: Obj): Container {
+export function containerFromProto(p: ContainerProto): Container {
   const id = containerIdText(p.id);
   return {
     id,
     nodeId: nodeIdText(p.nodeId),
     nodeHttpAddress: p.node_http_address ?? '',
     resource: resourceFromProto(p.resource),
-    priority: Number(p.priority?.priority ?? 0),
+    priority: p.priority?.priority ?? 0,
     containerToken: optionalToken(p.container_token, `container token of ${id}`),
     executionType: stripEnumPrefix<ExecutionType>(p.execution_type, '', 'GUARANTEED'),
-    allocationRequestId: Number(p.allocation_request_id ?? -1),
-    version: Number(p.version ?? 0),
-    allocationTags: [...((p.allocation_tags as string[] | undefined) ?? [])],
+    allocationRequestId: p.allocation_request_id ?? -1,
+    version: p.version ?? 0,
+    allocationTags: [...(p.allocation_tags ?? [])],
   };
 }
 
-export function containerStatusFromProto(p: Obj): ContainerStatus {
+export function containerStatusFromProto(p: ContainerStatusProto): ContainerStatus {
   const attributes: Record<string, string> = {};
-  for (const kv of (p.container_attributes as Obj[] | undefined) ?? []) if (kv.key !== undefined) attributes[kv.key] = kv.value ?? '';
+  for (const kv of p.container_attributes ?? []) if (kv.key !== undefined) attributes[kv.key] = kv.value ?? '';
   return {
     containerId: containerIdText(p.container_id),
     state: stripEnumPrefix<ContainerState>(p.state, 'C_', 'NEW'),
-    exitStatus: Number(p.exit_status ?? -1000),
+    exitStatus: p.exit_status ?? -1000,
     diagnostics: p.diagnostics ?? 'N/A',
     capability: p.capability ? resourceFromProto(p.capability) : undefined,
     executionType: stripEnumPrefix<ExecutionType>(p.executionType, '', 'GUARANTEED'),
@@ -146,7 +142,7 @@ export function containerStatusFromProto(p: Obj): ContainerStatus {
   };
 }
 
-export function nmTokenFromProto(p: Obj): NMToken {
+export function nmTokenFromProto(p: NMTokenProto): NMToken {
   const nodeId = nodeIdText(p.nodeId);
   if (!p.token) throw new TypeError(`NMTokenProto for node ${nodeId} carries no token`);
   return { nodeId, token: tokenFromProto(p.token, `NMToken for ${nodeId}`) };
