@@ -14,7 +14,6 @@ import {
   nodeIdToProto,
   parseApplicationAttemptId,
   parseApplicationId,
-  parseContainerId,
   parseNodeId,
   type ApplicationIdProto,
   type ContainerId,
@@ -41,7 +40,6 @@ import type {
   AttemptRecord,
   ContainerRecord,
   ContainerSignal,
-  ContainerStatusRecord,
   FinalStatus,
   NodeRecord,
   RmAppState,
@@ -265,7 +263,7 @@ export class ResourceManagerCore {
     const now = this.now();
     const globalMax = this.config.amMaxAttempts;
     // `maxAppAttempts` is the wire field's name (camel case in yarn_protos.proto, unlike its neighbours).
-    const asked = Number(ctx.maxAppAttempts ?? 0);
+    const asked = ctx.maxAppAttempts ?? 0;
     const app: AppRecord = {
       id: appId,
       user,
@@ -273,7 +271,7 @@ export class ResourceManagerCore {
       queue: ctx.queue ?? this.config.queueName,
       applicationType: ctx.applicationType ?? 'YARN',
       applicationTags: [...(ctx.applicationTags ?? [])],
-      priority: Number(ctx.priority?.priority ?? 0),
+      priority: ctx.priority?.priority ?? 0,
       submitTime: now,
       startTime: now,
       launchTime: 0,
@@ -283,7 +281,7 @@ export class ResourceManagerCore {
       diagnostics: '',
       maxAppAttempts: asked <= 0 || asked > globalMax ? globalMax : asked,
       keepContainers: Boolean(ctx.keep_containers_across_application_attempts),
-      attemptFailuresValidityIntervalMs: Number(ctx.attempt_failures_validity_interval ?? -1),
+      attemptFailuresValidityIntervalMs: ctx.attempt_failures_validity_interval ?? -1,
       amResource: normalizeResource(requested, this.config),
       amContainerSpec: ctx.am_container_spec ?? {},
       unmanagedAm: Boolean(ctx.unmanaged_am),
