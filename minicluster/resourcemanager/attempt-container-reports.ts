@@ -7,7 +7,6 @@ import {
   formatApplicationId,
   nodeIdToProto,
   parseApplicationAttemptId,
-  parseContainerId,
   parseNodeId,
 } from '../../client/wire/codec/yarn-ids.js';
 import { containerIdToWire } from '../../client/hadoop/yarn/yarn-records.js';

@@ -14,7 +14,6 @@ import {
   nodeIdToProto,
   parseApplicationAttemptId,
   parseApplicationId,
-  parseContainerId,
   parseNodeId,
   type ApplicationIdProto,
   type ContainerId,
@@ -41,7 +40,6 @@ import type {
   AttemptRecord,
   ContainerRecord,
   ContainerSignal,
-  ContainerStatusRecord,
   FinalStatus,
   NodeRecord,
   RmAppState,
@@ -64,7 +62,23 @@ import {
   type ResourceRequestProto,
 } from './scheduler-asks.js';
 
-type Obj = Record<string, any>;
+import type {
+  AllocateRequestProto,
+  AllocateResponseProto,
+  ApplicationReportProto,
+  ApplicationResourceUsageReportProto,
+  ApplicationSubmissionContextProto,
+  ContainerLaunchContextProto,
+  ContainerProto,
+  FinishApplicationMasterRequestProto,
+  GetNewApplicationResponseProto,
+  NMTokenProto,
+  RegisterApplicationMasterRequestProto,
+  RegisterApplicationMasterResponseProto,
+  ResourceProto,
+  ResourceTypeInfoProto,
+  YarnApplicationStateProto,
+} from '../../client/wire/codec/generated/proto-messages.js';
 
 export interface ResourceManagerCoreOptions {
   config?: Partial<ResourceManagerConfig>;
@@ -93,9 +107,9 @@ export type RmEvent =
  */
 export interface AmLaunch {
   attemptId: string;
-  container: Obj;
+  container: ContainerProto;
   /** The submitted ContainerLaunchContextProto with the RM's additions to `environment`. */
-  launchContext: Obj;
+  launchContext: ContainerLaunchContextProto;
   amrmToken: StoredToken;
   /** The NMToken the RM issues itself for this attempt and node (AMLauncher.getContainerMgrProxy). */
   nmToken: StoredToken;
@@ -139,13 +153,13 @@ const NOT_COUNTED = new Set<number>([
   ContainerExitStatus.KILLED_BY_RESOURCEMANAGER,
 ]);
 
-const RESOURCE_TYPES = [
+const RESOURCE_TYPES: ResourceTypeInfoProto[] = [
   { name: 'memory-mb', units: 'Mi', type: 'COUNTABLE' },
   { name: 'vcores', units: '', type: 'COUNTABLE' },
 ];
 
 /** ResourceProto with the value map Hadoop always writes (the client's encoding, from the core's proto-shaped Res). */
-export function resourceProto(r: Res): Obj {
+export function resourceProto(r: Res): ResourceProto {
   return resourceToProto({ memoryMb: r.memory, vcores: r.virtual_cores });
 }
 
@@ -211,7 +225,7 @@ export class ResourceManagerCore {
 
   // ---------------------------------------------------------------- ApplicationClientProtocol
 
-  getNewApplication(): Obj {
+  getNewApplication(): GetNewApplicationResponseProto {
     const id = { clusterTimestamp: this.state.clusterTimestamp, id: this.state.nextAppSeq++ };
     return {
       application_id: applicationIdToProto(id),
@@ -236,7 +250,7 @@ export class ResourceManagerCore {
   }
 
   /** submitApplication: validates like YARN, then the app goes NEW -> ... -> ACCEPTED (or FAILED for an unknown queue). */
-  submitApplication(ctx: Obj, user: string): void {
+  submitApplication(ctx: ApplicationSubmissionContextProto, user: string): void {
     const appIdObj = applicationIdFromProto(ctx.application_id as ApplicationIdProto);
     const appId = formatApplicationId(appIdObj);
     if (this.state.apps[appId]) return; // YARN treats a resubmission of a known id as a no-op
@@ -249,7 +263,7 @@ export class ResourceManagerCore {
     const now = this.now();
     const globalMax = this.config.amMaxAttempts;
     // `maxAppAttempts` is the wire field's name (camel case in yarn_protos.proto, unlike its neighbours).
-    const asked = Number(ctx.maxAppAttempts ?? 0);
+    const asked = ctx.maxAppAttempts ?? 0;
     const app: AppRecord = {
       id: appId,
       user,
@@ -257,7 +271,7 @@ export class ResourceManagerCore {
       queue: ctx.queue ?? this.config.queueName,
       applicationType: ctx.applicationType ?? 'YARN',
       applicationTags: [...(ctx.applicationTags ?? [])],
-      priority: Number(ctx.priority?.priority ?? 0),
+      priority: ctx.priority?.priority ?? 0,
       submitTime: now,
       startTime: now,
       launchTime: 0,
@@ -267,7 +281,7 @@ export class ResourceManagerCore {
       diagnostics: '',
       maxAppAttempts: asked <= 0 || asked > globalMax ? globalMax : asked,
       keepContainers: Boolean(ctx.keep_containers_across_application_attempts),
-      attemptFailuresValidityIntervalMs: Number(ctx.attempt_failures_validity_interval ?? -1),
+      attemptFailuresValidityIntervalMs: ctx.attempt_failures_validity_interval ?? -1,
       amResource: normalizeResource(requested, this.config),
       amContainerSpec: ctx.am_container_spec ?? {},
       unmanagedAm: Boolean(ctx.unmanaged_am),
@@ -294,16 +308,16 @@ export class ResourceManagerCore {
     this.startAttempt(app);
   }
 
-  getApplicationReport(appId: string): Obj {
+  getApplicationReport(appId: string): ApplicationReportProto {
     return this.report(this.app(appId));
   }
 
   /** getApplications: as recorded, a 3.3.6 RM lists applications with the dummy (-1) usage report. */
-  listApplications(filter: { states?: string[]; applicationTypes?: string[] } = {}): Obj[] {
+  listApplications(filter: { states?: string[]; applicationTypes?: string[] } = {}): ApplicationReportProto[] {
     return Object.values(this.state.apps)
-      .map((a): Obj => ({ ...this.report(a), app_resource_Usage: this.usageReport(a, true) }))
-      .filter((r) => !filter.states?.length || filter.states.includes(r.yarn_application_state))
-      .filter((r) => !filter.applicationTypes?.length || filter.applicationTypes.includes(r.applicationType));
+      .filter((a) => !filter.states?.length || filter.states.includes(this.reportedState(a)))
+      .filter((a) => !filter.applicationTypes?.length || filter.applicationTypes.includes(a.applicationType))
+      .map((a): ApplicationReportProto => ({ ...this.report(a), app_resource_Usage: this.usageReport(a, true) }));
   }
 
   /** forceKillApplication: the first answer is `false` (kill under way), a repeat once it is stored `true`. */
@@ -352,7 +366,7 @@ export class ResourceManagerCore {
     return this.tokens.nodeManagerKeys();
   }
 
-  registerApplicationMaster(attemptId: string, req: Obj): Obj {
+  registerApplicationMaster(attemptId: string, req: RegisterApplicationMasterRequestProto): RegisterApplicationMasterResponseProto {
     const { app, attempt } = this.liveAttempt(attemptId);
     if (attempt.registered) throw amAlreadyRegistered(app.id);
     attempt.registered = true;
@@ -365,7 +379,7 @@ export class ResourceManagerCore {
     if (app.state === 'ACCEPTED') this.setAppState(app, 'RUNNING');
     app.diagnostics = '';
 
-    const response: Obj = {
+    const response: RegisterApplicationMasterResponseProto = {
       // DefaultAMSProcessor.registerApplicationMaster: the queue's maximum (getNewApplication tells the cluster's).
       maximumCapability: resourceProto(queueMaximumAllocation(this.config)),
       queue: app.queue,
@@ -378,7 +392,7 @@ export class ResourceManagerCore {
       );
       if (previous.length) {
         response.containers_from_previous_attempts = previous.reverse().map((c) => this.containerProto(c));
-        const nmTokens: Obj[] = [];
+        const nmTokens: NMTokenProto[] = [];
         for (const owner of new Set(previous.map((c) => c.attemptId))) {
           const ownerAttempt = app.attempts.find((a) => a.id === owner);
           for (const [nodeId, token] of Object.entries(ownerAttempt?.nmTokens ?? {})) {
@@ -393,7 +407,7 @@ export class ResourceManagerCore {
     return response;
   }
 
-  allocate(attemptId: string, req: Obj): Obj {
+  allocate(attemptId: string, req: AllocateRequestProto): AllocateResponseProto {
     const { app, attempt } = this.liveAttempt(attemptId);
     if (!attempt.registered) throw amNotRegistered(attemptId);
     attempt.lastContact = this.now();
@@ -428,7 +442,7 @@ export class ResourceManagerCore {
 
     const allocated = attempt.newlyAllocated.map((id) => this.state.containers[id]).filter((c) => c.state === 'ALLOCATED');
     attempt.newlyAllocated = [];
-    const nmTokens: Obj[] = [];
+    const nmTokens: NMTokenProto[] = [];
     for (const c of allocated) {
       c.state = 'ACQUIRED';
       if (!attempt.nmTokens[c.nodeId]) {
@@ -444,7 +458,7 @@ export class ResourceManagerCore {
     }
     const completed = attempt.pendingCompleted.splice(0);
     attempt.lastResponseId += 1;
-    const response: Obj = {
+    const response: AllocateResponseProto = {
       response_id: attempt.lastResponseId,
       allocated_containers: allocated.map((c) => this.containerProto(c)),
       completed_container_statuses: completed.map((s) => ({
@@ -467,7 +481,7 @@ export class ResourceManagerCore {
   }
 
   /** finishApplicationMaster: `isUnregistered` is false on the first call and true on a repeat. */
-  finishApplicationMaster(attemptId: string, req: Obj): { isUnregistered: boolean } {
+  finishApplicationMaster(attemptId: string, req: FinishApplicationMasterRequestProto): { isUnregistered: boolean } {
     const { app, attempt } = this.attemptOf(attemptId);
     if (attempt.unregisterRequested) return { isUnregistered: app.finalStateStored };
     if (!attempt.registered) throw amNotRegisteredOnFinish(attemptId);
@@ -832,7 +846,7 @@ export class ResourceManagerCore {
     return c;
   }
 
-  private containerProto(c: ContainerRecord): Obj {
+  private containerProto(c: ContainerRecord): ContainerProto {
     const node = this.state.nodes[c.nodeId];
     return {
       id: containerIdToWire(c.id),
@@ -883,11 +897,14 @@ export class ResourceManagerCore {
   }
 
   private amLaunch(app: AppRecord, attempt: AttemptRecord, c: ContainerRecord, nmToken: StoredToken): AmLaunch {
-    const spec = { ...(app.amContainerSpec as Obj) };
-    const env = [...((spec.environment as Obj[] | undefined) ?? [])];
-    env.push({ key: 'APP_SUBMIT_TIME_ENV', value: String(app.submitTime) });
-    env.push({ key: 'APPLICATION_WEB_PROXY_BASE', value: `/proxy/${app.id}` });
-    spec.environment = env;
+    const spec: ContainerLaunchContextProto = {
+      ...app.amContainerSpec,
+      environment: [
+        ...(app.amContainerSpec.environment ?? []),
+        { key: 'APP_SUBMIT_TIME_ENV', value: String(app.submitTime) },
+        { key: 'APPLICATION_WEB_PROXY_BASE', value: `/proxy/${app.id}` },
+      ],
+    };
     return { attemptId: attempt.id, container: this.containerProto(c), launchContext: spec, amrmToken: attempt.amrmToken, nmToken };
   }
 
@@ -1019,22 +1036,29 @@ export class ResourceManagerCore {
   // ---------------------------------------------------------------- reports
 
   /** YARN state shown to clients (FINAL_SAVING/KILLING show the state before, FINISHING shows FINISHED). */
-  reportedState(app: AppRecord): string {
-    let s = app.state;
-    if (s === 'FINAL_SAVING' || s === 'KILLING') s = app.stateBeforeFinal ?? 'RUNNING';
-    if (s === 'FINISHING') s = 'FINISHED';
-    return s;
+  reportedState(app: AppRecord): YarnApplicationStateProto {
+    const s = app.state === 'FINAL_SAVING' || app.state === 'KILLING' ? (app.stateBeforeFinal ?? 'RUNNING') : app.state;
+    switch (s) {
+      case 'FINISHING':
+        return 'FINISHED';
+      case 'FINAL_SAVING':
+      case 'KILLING':
+        // RMAppImpl records the state before FINAL_SAVING/KILLING, which is never one of them.
+        return 'RUNNING';
+      default:
+        return s;
+    }
   }
 
   /** The single queue holds the whole cluster, so queue and cluster percentages are the same (by memory). */
-  private usagePercentages(used: Res): Obj {
+  private usagePercentages(used: Res): Pick<ApplicationResourceUsageReportProto, 'queue_usage_percentage' | 'cluster_usage_percentage'> {
     const total = this.clusterResource().memory;
     const pct = total > 0 ? (used.memory * 100) / total : 0;
     return { queue_usage_percentage: pct, cluster_usage_percentage: pct };
   }
 
   /** ApplicationResourceUsageReport; `dummy` gives the -1 report of finished (and listed) applications. */
-  private usageReport(app: AppRecord, dummy: boolean): Obj {
+  private usageReport(app: AppRecord, dummy: boolean): ApplicationResourceUsageReportProto {
     const attempt = app.attempts.at(-1);
     const live = Object.values(this.state.containers).filter((c) => c.appId === app.id && c.state !== 'COMPLETE');
     const used = live.reduce((acc, c) => addRes(acc, c.resource), { memory: 0, virtual_cores: 0 });
@@ -1061,11 +1085,11 @@ export class ResourceManagerCore {
     };
   }
 
-  private report(app: AppRecord): Obj {
+  private report(app: AppRecord): ApplicationReportProto {
     const attempt = app.attempts.at(-1);
     const state = this.reportedState(app);
     const finished = ['FINISHED', 'FAILED', 'KILLED'].includes(state);
-    const r: Obj = {
+    const r: ApplicationReportProto = {
       applicationId: applicationIdToProto(parseApplicationId(app.id)),
       user: app.user,
       queue: app.queue,

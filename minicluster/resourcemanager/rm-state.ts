@@ -1,5 +1,6 @@
 // The RM's whole state as plain JSON-able records, so that a snapshot taken before a restart can be
 // restored afterwards (work-preserving recovery). Behaviour lives in the scheduler and the core.
+import type { AllocateResponseProto, ContainerLaunchContextProto } from '../../client/wire/codec/generated/proto-messages.js';
 import type { Res } from './rm-diagnostics.js';
 import type { StoredToken, TokenState } from './rm-tokens.js';
 
@@ -100,7 +101,7 @@ export interface AttemptRecord {
   /** NMTokens this attempt received, per node id (handed again to the next attempt with keep-containers). */
   nmTokens: Record<string, StoredToken>;
   lastResponseId: number;
-  lastResponse?: unknown;
+  lastResponse?: AllocateResponseProto;
   lastContact: number;
   nextContainerSeq: number;
   unregisterRequested: boolean;
@@ -129,7 +130,7 @@ export interface AppRecord {
   attemptFailuresValidityIntervalMs: number;
   amResource: Res;
   /** The ContainerLaunchContextProto object from the submission, passed on to the AM launch. */
-  amContainerSpec: unknown;
+  amContainerSpec: ContainerLaunchContextProto;
   unmanagedAm: boolean;
   attempts: AttemptRecord[];
   failedAttemptTimes: number[];

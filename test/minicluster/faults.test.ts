@@ -14,7 +14,6 @@ import {
   processGone,
   submitAm,
   waitFor,
-  waitForState,
   type ClusterClients,
 } from './mini-cluster-kit.js';
 

@@ -10,6 +10,7 @@ import {
   containerIdFromProto,
   parseContainerId,
   containerIdToProto,
+  type ContainerIdProto,
 } from '../../../client/wire/codec/yarn-ids.js';
 import { ResourceManagerCore } from '../../../minicluster/resourcemanager/resource-manager-core.js';
 import { readFixture, readFixtureJson } from '../../support/fixtures.js';
@@ -40,7 +41,13 @@ function submit(rm: ResourceManagerCore, seq: number, extra: Record<string, unkn
   return `application_${TS}_${String(seq).padStart(4, '0')}`;
 }
 
-const cid = (p: any) => formatContainerId(containerIdFromProto(p));
+/** A field the answer must carry; absent, the test fails here naming it. */
+function given<T>(value: T | undefined, what = 'field'): T {
+  if (value === undefined) throw new Error(`expected ${what} in the RM's answer`);
+  return value;
+}
+
+const cid = (p: ContainerIdProto | undefined) => formatContainerId(containerIdFromProto(given(p, 'container id')));
 
 /** Heartbeat, launch the AM container if one is handed out, and return the attempt id. */
 function launchAm(rm: ResourceManagerCore, node: string): string {
@@ -69,7 +76,7 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     const timeline = readFixture('am-restart', 'client-timeline.txt').toString('utf8');
     const recorded = /diagnostics: "(\[Mon Nov 23 19:11:14[^"]*)"/.exec(timeline)![1].replace(/\\'/g, "'");
     expect(r.diagnostics).toBe(recorded);
-    expect(recordedSummaryDiagnostics(0).startsWith(r.diagnostics.slice(0, 150))).toBe(true);
+    expect(recordedSummaryDiagnostics(0).startsWith(given(r.diagnostics).slice(0, 150))).toBe(true);
 
     // No AM container before a node heartbeat; the AM container comes with one.
     clock.advance(700);
@@ -78,13 +85,13 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     expect(amLaunches).toHaveLength(1);
     const launch = amLaunches[0];
     expect(cid(launch.container.id)).toBe(`container_${TS}_0003_01_000001`);
-    expect(launch.container.resource.memory).toBe(1024); // 256 MB rounded up to the 1024 MB minimum
+    expect(launch.container.resource?.memory).toBe(1024); // 256 MB rounded up to the 1024 MB minimum
     expect(launch.launchContext.environment).toContainEqual({ key: 'APPLICATION_WEB_PROXY_BASE', value: `/proxy/${appId}` });
     expect(launch.amrmToken.service).toBe('');
     const amrm = decodeAMRMTokenIdentifier(Buffer.from(launch.amrmToken.identifier, 'base64'));
     expect(formatApplicationAttemptId(amrm.applicationAttemptId)).toBe(`appattempt_${TS}_0003_000001`);
     expect(rm.lookupAmrmPassword(launch.amrmToken.identifier)).toBe(launch.amrmToken.password);
-    const amToken = decodeContainerTokenIdentifier(Buffer.from(launch.container.container_token.identifier, 'base64'));
+    const amToken = decodeContainerTokenIdentifier(Buffer.from(given(launch.container.container_token).identifier));
     expect(amToken.containerType).toBe('APPLICATION_MASTER');
 
     rm.amContainerLaunched(cid(launch.container.id));
@@ -98,7 +105,7 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     );
     const reg = rm.registerApplicationMaster(attempt, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     expect(reg.queue).toBe('default');
-    expect(reg.maximumCapability.memory).toBe(8192);
+    expect(reg.maximumCapability?.memory).toBe(8192);
     expect(reg.containers_from_previous_attempts).toBeUndefined();
     r = rm.getApplicationReport(appId);
     expect([r.yarn_application_state, r.host, r.diagnostics]).toEqual(['RUNNING', '127.0.0.1', '']);
@@ -121,19 +128,22 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     // The AM repeats its unchanged ask (as AMRMClient does before removing requests): the count is
     // replaced, not decremented, so YARN grants a surplus container on the next heartbeat.
     a = rm.allocate(attempt, { response_id: 1, ask });
-    expect(a.allocated_containers.map((c: any) => cid(c.id))).toEqual([`container_${TS}_0003_01_000002`, `container_${TS}_0003_01_000003`]);
-    expect(a.allocated_containers[0].resource.memory).toBe(1024);
-    expect(a.allocated_containers[0].nodeId).toEqual({ host: 'localhost', port: 45454 });
-    expect(a.allocated_containers[0].container_token.service).toBe('127.0.0.1:45454');
+    expect(given(a.allocated_containers).map((c) => cid(c.id))).toEqual([
+      `container_${TS}_0003_01_000002`,
+      `container_${TS}_0003_01_000003`,
+    ]);
+    expect(a.allocated_containers?.[0]?.resource?.memory).toBe(1024);
+    expect(a.allocated_containers?.[0]?.nodeId).toEqual({ host: 'localhost', port: 45454 });
+    expect(a.allocated_containers?.[0]?.container_token?.service).toBe('127.0.0.1:45454');
     expect(a.nm_tokens).toHaveLength(1);
-    expect(a.nm_tokens[0].token.service).toBe('127.0.0.1:45454');
-    const nmId = decodeNMTokenIdentifier(a.nm_tokens[0].token.identifier);
+    expect(a.nm_tokens?.[0]?.token?.service).toBe('127.0.0.1:45454');
+    const nmId = decodeNMTokenIdentifier(given(a.nm_tokens?.[0]?.token).identifier);
     expect(nmId.nodeId).toEqual({ host: 'localhost', port: 45454 });
-    expect(decodeContainerTokenIdentifier(a.allocated_containers[1].container_token.identifier).containerType).toBe('TASK');
+    expect(decodeContainerTokenIdentifier(given(a.allocated_containers?.[1]?.container_token).identifier).containerType).toBe('TASK');
 
     rm.nodeHeartbeat(node);
     a = rm.allocate(attempt, { response_id: 2, ask: [{ ...ask[0], num_containers: 0 }] });
-    const surplus = a.allocated_containers.map((c: any) => cid(c.id));
+    const surplus = given(a.allocated_containers).map((c) => cid(c.id));
     expect(surplus).toEqual([`container_${TS}_0003_01_000004`]);
     expect(a.nm_tokens).toBeUndefined(); // only in the first response with a container on the node
 
@@ -141,8 +151,8 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     expect(rm.allocate(attempt, { response_id: 2 })).toBe(a);
 
     // The release is processed inside allocate, so its completed status comes in the same answer.
-    a = rm.allocate(attempt, { response_id: 3, release: [a.allocated_containers[0].id] });
-    expect(a.completed_container_statuses.map((s: any) => [cid(s.container_id), s.exit_status, s.diagnostics])).toEqual([
+    a = rm.allocate(attempt, { response_id: 3, release: [given(a.allocated_containers?.[0]?.id)] });
+    expect(given(a.completed_container_statuses).map((s) => [cid(s.container_id), s.exit_status, s.diagnostics])).toEqual([
       [`container_${TS}_0003_01_000004`, -100, 'Container released by application'],
     ]);
     const hb = rm.nodeHeartbeat(node, [
@@ -155,7 +165,7 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     ]);
     expect(hb.containersToCleanup.map(cid)).toEqual([`container_${TS}_0003_01_000004`]);
     a = rm.allocate(attempt, { response_id: 4 });
-    expect(a.completed_container_statuses.map((s: any) => [cid(s.container_id), s.exit_status, s.diagnostics])).toEqual([
+    expect(given(a.completed_container_statuses).map((s) => [cid(s.container_id), s.exit_status, s.diagnostics])).toEqual([
       [`container_${TS}_0003_01_000002`, 0, ''],
     ]);
 
@@ -174,10 +184,12 @@ describe('ResourceManagerCore: one application from submit to finish', () => {
     ]);
 
     // The AM container exits; the RM stops the app's remaining container.
-    const end = rm.nodeHeartbeat(node, [{ container_id: launch.container.id, state: 'C_COMPLETE', exit_status: 0, diagnostics: '' }]);
+    const end = rm.nodeHeartbeat(node, [
+      { container_id: given(launch.container.id), state: 'C_COMPLETE', exit_status: 0, diagnostics: '' },
+    ]);
     expect(end.containersToCleanup.map(cid)).toEqual([`container_${TS}_0003_01_000003`]);
 
-    const allocatedIds = rm.events.filter((e) => e.type === 'allocated').map((e) => (e as any).containerId);
+    const allocatedIds = rm.events.flatMap((e) => (e.type === 'allocated' ? [e.containerId] : []));
     expect(new Set(allocatedIds).size).toBe(allocatedIds.length);
     expect(allocatedIds).toHaveLength(4);
   });
@@ -203,7 +215,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
       ]);
       expect(rm.takeAmLaunches()).toEqual([]); // the next attempt is scheduled from the next heartbeat on
       const r = rm.getApplicationReport(appId);
-      if (n === 1) expect([r.yarn_application_state, r.currentApplicationAttemptId.attemptId]).toEqual(['ACCEPTED', 2]);
+      if (n === 1) expect([r.yarn_application_state, r.currentApplicationAttemptId?.attemptId]).toEqual(['ACCEPTED', 2]);
     }
     const r = rm.getApplicationReport(appId);
     expect(r.diagnostics).toBe(expected);
@@ -248,7 +260,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
       },
     ]);
     const r = rm.getApplicationReport(`application_${TS}_0003`);
-    expect([r.yarn_application_state, r.currentApplicationAttemptId.attemptId, r.app_resource_Usage.num_used_containers]).toEqual([
+    expect([r.yarn_application_state, r.currentApplicationAttemptId?.attemptId, r.app_resource_Usage?.num_used_containers]).toEqual([
       'ACCEPTED',
       2,
       2,
@@ -258,15 +270,17 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     expect(att2).toBe(`appattempt_${TS}_0003_000002`);
     const reg = rm.registerApplicationMaster(att2, { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });
     // Recorded: both containers, _000003 before _000002, tokens byte-identical to attempt 1's.
-    expect(reg.containers_from_previous_attempts.map((c: any) => cid(c.id))).toEqual([
+    expect(given(reg.containers_from_previous_attempts).map((c) => cid(c.id))).toEqual([
       `container_${TS}_0003_01_000003`,
       `container_${TS}_0003_01_000002`,
     ]);
-    expect(reg.containers_from_previous_attempts[1].container_token).toEqual(a.allocated_containers[0].container_token);
+    expect(reg.containers_from_previous_attempts?.[1]?.container_token).toEqual(a.allocated_containers?.[0]?.container_token);
     expect(reg.nm_tokens_from_previous_attempts).toHaveLength(1);
-    expect(reg.nm_tokens_from_previous_attempts[0].token).toEqual(a.nm_tokens[0].token);
+    expect(reg.nm_tokens_from_previous_attempts?.[0]?.token).toEqual(a.nm_tokens?.[0]?.token);
     expect(
-      formatApplicationAttemptId(decodeNMTokenIdentifier(reg.nm_tokens_from_previous_attempts[0].token.identifier).applicationAttemptId),
+      formatApplicationAttemptId(
+        decodeNMTokenIdentifier(given(reg.nm_tokens_from_previous_attempts?.[0]?.token).identifier).applicationAttemptId,
+      ),
     ).toBe(att1);
     // Attempt 2's allocate response ids start again at 1, and its AMRMToken differs only in the attempt.
     expect(rm.allocate(att2, { response_id: 0 }).response_id).toBe(1);
@@ -281,7 +295,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     const n = small.registerNode({ port: 1, httpPort: 2, capability: { memory: 4096, virtual_cores: 4 } });
     submit(small, 1, { resource: { memory: 200, virtual_cores: 1 } });
     small.nodeHeartbeat(n);
-    expect(small.takeAmLaunches()[0].container.resource.memory).toBe(256);
+    expect(small.takeAmLaunches()[0]?.container.resource?.memory).toBe(256);
   });
 
   // Answers of the real Hadoop 3.3.6 RM (8192 MB / 4 vcores maximum) to submitApplication, recorded for this test.
@@ -406,7 +420,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     });
     rm.loseNode(other);
     const a = rm.allocate(att, { response_id: 2 });
-    expect(a.completed_container_statuses.map((s: any) => [s.exit_status, s.diagnostics])).toEqual([
+    expect(given(a.completed_container_statuses).map((s) => [s.exit_status, s.diagnostics])).toEqual([
       [-100, 'Container released on a *lost* node'],
     ]);
     expect(a.num_cluster_nodes).toBe(1);
@@ -429,7 +443,7 @@ describe('ResourceManagerCore: failures, attempts and recorded diagnostics', () 
     });
     restarted.nodeHeartbeat(node);
     const a = restarted.allocate(att, { response_id: 1 });
-    expect(cid(a.allocated_containers[0].id)).toBe(`container_e01_${TS}_0001_01_000002`);
+    expect(cid(a.allocated_containers?.[0]?.id)).toBe(`container_e01_${TS}_0001_01_000002`);
   });
 
   it('expires an AM that stops calling allocate', () => {
