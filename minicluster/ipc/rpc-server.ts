@@ -134,7 +134,9 @@ export class RpcServer {
         resolve();
       });
     });
-    server.on('error', () => {}); // listener errors after start must not crash the process
+    server.on('error', () => {
+      // listener errors after start must not crash the process
+    });
     const address = server.address() as AddressInfo;
     return { host: this.options.host, port: address.port };
   }
@@ -222,6 +224,7 @@ class ServerConnection {
       }
       // One frame at a time: the connection context changes the limit for the frames after it.
       this.decoder.append(data);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- onFrame may close the connection
       while (!this.closing) {
         const frame = this.decoder.next();
         if (!frame) break;
@@ -282,7 +285,7 @@ class ServerConnection {
             throw new FatalAnswer(EX.accessControl, 'Connection context sent before authentication', 'FATAL_UNAUTHORIZED');
           this.authenticated = true;
         }
-        if (this.user === undefined) this.user = request.context.userInfo?.effectiveUser;
+        this.user ??= request.context.userInfo?.effectiveUser;
         this.contextRead = true;
         this.handshakeDone();
         return;
@@ -358,7 +361,8 @@ class ServerConnection {
       }
       this.write(buildResponseFrame(this.answerHeader(header, 'SUCCESS'), withVarintPrefix(body)));
     } catch (err) {
-      const e = err instanceof RpcServerException ? err : new RpcServerException(EX.generic, (err as Error)?.message ?? String(err));
+      const e =
+        err instanceof RpcServerException ? err : new RpcServerException(EX.generic, err instanceof Error ? err.message : String(err));
       this.write(
         buildResponseFrame({
           ...this.answerHeader(header, 'ERROR'),

@@ -75,7 +75,7 @@ export class SaslServerSession {
 
   private initiate(message: RpcSaslMessage): SaslServerStep {
     const chosen = message.auths?.[0];
-    if (!chosen || chosen.method !== 'TOKEN' || chosen.mechanism !== 'DIGEST-MD5' || !this.digest) {
+    if (chosen?.method !== 'TOKEN' || chosen.mechanism !== 'DIGEST-MD5' || !this.digest) {
       const offered = this.offer()
         .map((a) => a.method)
         .join(', ');

@@ -29,5 +29,5 @@ export function javaHashMapOrder(keysInInsertionOrder: readonly string[]): strin
     if (bucket) bucket.push(key);
     else buckets.set(index, [key]);
   }
-  return [...buckets.keys()].sort((a, b) => a - b).flatMap((i) => buckets.get(i)!);
+  return [...buckets.entries()].sort(([a], [b]) => a - b).flatMap(([, keys]) => keys);
 }

@@ -87,7 +87,10 @@ export function whitelistFromEnv(
   env: Record<string, string | undefined>,
   whitelist: readonly string[] = DEFAULT_ENV_WHITELIST,
 ): [string, string][] {
-  return whitelist.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!] as [string, string]);
+  return whitelist.flatMap((k): [string, string][] => {
+    const value = env[k];
+    return value === undefined ? [] : [[k, value]];
+  });
 }
 
 /** Default admin env: MALLOC_ARENA_MAX set to the NM's own value ("" when unset). */
@@ -154,7 +157,7 @@ export function orderByDependencies(env: Map<string, string>): string[] {
   const inserted: string[] = [];
   for (const name of names) {
     if (!deps.has(name)) inserted.push(name);
-    const own = javaHashMapOrder(envDependencies(env.get(name)!)).filter((d) => env.has(d));
+    const own = javaHashMapOrder(envDependencies(env.get(name) ?? '')).filter((d) => env.has(d));
     deps.set(name, own);
     for (const d of own) {
       if (!deps.has(d)) {

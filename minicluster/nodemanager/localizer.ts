@@ -142,8 +142,9 @@ export class Localizer {
   private async download(resource: LocalResource, owner: CacheOwner, containerId: string): Promise<CachedResource> {
     const url = resourceUrlString(resource);
     const path = resource.url.file;
-    const status = await this.source.stat(path).catch((err: Error) => {
-      throw this.failure('DOWNLOAD_FAILED', resource, containerId, `Resource ${url} could not be read: ${err.message}`);
+    const status = await this.source.stat(path).catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw this.failure('DOWNLOAD_FAILED', resource, containerId, `Resource ${url} could not be read: ${reason}`);
     });
     if (status.modificationTime !== resource.timestamp) {
       const message =

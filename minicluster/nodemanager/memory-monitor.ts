@@ -100,7 +100,10 @@ export class MemoryMonitor {
     this.containers.set(c.containerId, { c, previousPids: new Set() });
     this.peaks.delete(c.containerId);
     this.peaks.set(c.containerId, { containerId: c.containerId, samples: 0, treeVmemBytes: 0, treeRssBytes: 0, processes: [] });
-    if (this.peaks.size > KEPT_PEAKS) this.peaks.delete(this.peaks.keys().next().value!);
+    if (this.peaks.size > KEPT_PEAKS) {
+      const oldest = this.peaks.keys().next();
+      if (!oldest.done) this.peaks.delete(oldest.value);
+    }
   }
 
   /** Peak usage seen for a container (running or ended), undefined for one never watched. */

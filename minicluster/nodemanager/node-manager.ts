@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RpcServer } from '../ipc/rpc-server.js';
 import { Credentials } from '../../client/wire/security/credentials-file.js';
-import { containerIdText, formatApplicationId, parseContainerId } from '../../client/wire/codec/yarn-ids.js';
+import { containerIdText, formatApplicationId, parseContainerId, type ContainerIdProto } from '../../client/wire/codec/yarn-ids.js';
 import { containerIdToWire } from '../../client/hadoop/yarn/yarn-records.js';
 import type { NodeContainerStatus, NodeHeartbeatAnswer, NodeRegistration } from '../resourcemanager/resource-manager-core.js';
 import type { MasterKey } from '../resourcemanager/rm-tokens.js';
@@ -34,8 +34,13 @@ import { createAppDirs, createNodeManagerRoots } from './nm-local-dirs.js';
 import { NodeWebServer } from './node-web-server.js';
 import type { LocalResource } from './resource-cache.js';
 import { sameFileSystem } from './webhdfs-localization-source.js';
-
-type Obj = Record<string, any>;
+import type {
+  ContainerLaunchContextProto,
+  ContainerStatusProto,
+  ContainerSubStateProto,
+  LocalResourceProto,
+  ResourceProto,
+} from '../../client/wire/codec/generated/proto-messages.js';
 
 /** The ResourceManager as a NodeManager sees it (ResourceManagerCore fits). */
 /** ContainerLaunch.signalContainer's mapping of SignalContainerCommand to a POSIX signal. */
@@ -89,7 +94,7 @@ interface NmContainer {
   id: string;
   appId: string;
   user: string;
-  resource: Obj;
+  resource: ResourceProto;
   state: NmState;
   exitStatus: number;
   diagnostics: string;
@@ -108,22 +113,24 @@ const KILLED_BY_AM: KillReason = {
   diagnostics: 'Container killed by the ApplicationMaster.',
 };
 
-const SUB_STATE: Record<NmState, string> = {
+const SUB_STATE: Record<NmState, ContainerSubStateProto> = {
   LOCALIZING: 'CSS_SCHEDULED',
   RUNNING: 'CSS_RUNNING',
   KILLING: 'CSS_COMPLETING',
   DONE: 'CSS_DONE',
 };
 
-function toLocalResource(v: Obj): LocalResource {
-  const url = (v.resource ?? {}) as Obj;
+/** The CLC's local resource as the localizer takes it (checkLocalResources already refused a null URL, type or visibility). */
+function toLocalResource(key: string, v: LocalResourceProto | undefined): LocalResource {
+  const url = v?.resource;
+  if (!url || !v.type || !v.visibility) throw new Error(`local resource ${key} without URL, type or visibility`);
   return {
-    url: { scheme: url.scheme, host: url.host, port: url.port === undefined ? undefined : Number(url.port), file: String(url.file ?? '') },
-    size: Number(v.size ?? 0),
-    timestamp: Number(v.timestamp ?? 0),
+    url: { scheme: url.scheme, host: url.host, port: url.port, file: url.file ?? '' },
+    size: v.size ?? 0,
+    timestamp: v.timestamp ?? 0,
     type: v.type,
     visibility: v.visibility,
-    ...(v.pattern !== undefined ? { pattern: String(v.pattern) } : {}),
+    ...(v.pattern !== undefined ? { pattern: v.pattern } : {}),
   };
 }
 
@@ -144,7 +151,6 @@ export class NodeManager implements ContainerManagerBackend {
   private timer: NodeJS.Timeout | undefined;
   private registered = false;
   private stopped = false;
-  private beating: Promise<void> = Promise.resolve();
   private readonly running = new Set<Promise<void>>();
 
   private constructor(private readonly opts: NodeManagerOptions) {
@@ -223,7 +229,12 @@ export class NodeManager implements ContainerManagerBackend {
   /** Working directory of a container this NM started (undefined before its start was accepted). */
   containerWorkDir(containerId: string): string | undefined {
     const c = this.containers.get(containerId);
-    return c ? join(this.opts.localDir, 'usercache', c.user, 'appcache', c.appId, c.id) : undefined;
+    return c ? this.workDirOf(c) : undefined;
+  }
+
+  /** ContainerLaunch's working directory: <local-dir>/usercache/<user>/appcache/<app>/<container>. */
+  private workDirOf(c: NmContainer): string {
+    return join(this.opts.localDir, 'usercache', c.user, 'appcache', c.appId, c.id);
   }
 
   /** Fault injection: signal a container's process group as if it crashed (no kill reason recorded). */
@@ -242,7 +253,6 @@ export class NodeManager implements ContainerManagerBackend {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.beating;
     for (const c of this.containers.values())
       if (c.state === 'LOCALIZING')
         c.killReason ??= { exitStatus: ContainerExitStatus.ABORTED, diagnostics: 'Container killed on NodeManager shutdown.' };
@@ -282,16 +292,23 @@ export class NodeManager implements ContainerManagerBackend {
       reported: false,
     };
     this.containers.set(containerId, c);
-    const run = this.run(c, request.launchContext).catch((err: Error) =>
-      this.complete(c, ContainerExitStatus.INVALID, diagnosticsEntry(`Container launch failed: ${err.message}`)),
+    const run = this.run(c, request.launchContext).catch((err: unknown) =>
+      this.complete(
+        c,
+        ContainerExitStatus.INVALID,
+        diagnosticsEntry(`Container launch failed: ${err instanceof Error ? err.message : String(err)}`),
+      ),
     );
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
   }
 
-  status(containerId: string): Obj | undefined {
+  status(containerId: string): ContainerStatusProto | undefined {
     const c = this.containers.get(containerId);
-    if (!c) return undefined;
+    return c ? this.statusOf(c) : undefined;
+  }
+
+  private statusOf(c: NmContainer): ContainerStatusProto & { container_id: ContainerIdProto } {
     return {
       container_id: containerIdToWire(c.id),
       state: c.state === 'DONE' ? 'C_COMPLETE' : 'C_RUNNING',
@@ -317,10 +334,10 @@ export class NodeManager implements ContainerManagerBackend {
     c.kill?.(reason);
   }
 
-  private async run(c: NmContainer, launchContext: Obj): Promise<void> {
-    const resources: [string, LocalResource][] = ((launchContext.localResources ?? []) as Obj[]).map((e) => [
+  private async run(c: NmContainer, launchContext: ContainerLaunchContextProto): Promise<void> {
+    const resources: [string, LocalResource][] = (launchContext.localResources ?? []).map((e) => [
       String(e.key),
-      toLocalResource(e.value as Obj),
+      toLocalResource(String(e.key), e.value),
     ]);
     for (const [, r] of resources) {
       if (!sameFileSystem(r.url, this.opts.nameNodePort)) {
@@ -350,7 +367,7 @@ export class NodeManager implements ContainerManagerBackend {
       return;
     }
     const env = this.opts.env ?? process.env;
-    const workDir = this.containerWorkDir(c.id)!;
+    const workDir = this.workDirOf(c);
     const spec: ContainerLaunchSpec = {
       containerId: c.id,
       appId: c.appId,
@@ -362,24 +379,27 @@ export class NodeManager implements ContainerManagerBackend {
       nmPort: this.port,
       nmHttpPort: this.httpPort,
       localizationCounters: localized.counters,
-      environment: ((launchContext.environment ?? []) as Obj[]).map((e) => [String(e.key), String(e.value ?? '')] as const),
-      commands: ((launchContext.command ?? []) as unknown[]).map(String),
+      environment: (launchContext.environment ?? []).map((e) => [String(e.key), e.value ?? ''] as const),
+      commands: launchContext.command ?? [],
       links: localized.links,
       nmWhitelistEnv: whitelistFromEnv(env, this.opts.envWhitelist ?? DEFAULT_ENV_WHITELIST),
       adminEnv: defaultAdminEnv(env),
     };
     // The CLC's credentials verbatim; none given -> an empty credentials file, as the NM writes it.
-    const tokens = launchContext.tokens?.length ? Buffer.from(launchContext.tokens as Uint8Array) : new Credentials().serialize();
+    const tokens = launchContext.tokens?.length ? Buffer.from(launchContext.tokens) : new Credentials().serialize();
     await createAppDirs(this.opts.localDir, c.user, c.appId);
     const running = await this.executor.launch({ spec, tokens, nmPrivateDir: join(this.opts.localDir, 'nmPrivate', c.appId, c.id) });
+    // A kill may have arrived while the launch was awaited (the narrowing above predates it).
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by kill() during the awaits
     c.state = c.killReason ? 'KILLING' : 'RUNNING';
     c.kill = (reason) => running.kill(reason);
     c.pid = () => running.pid();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by kill() during the awaits
     if (c.killReason) running.kill(c.killReason);
     this.monitor.watch({
       containerId: c.id,
       pid: () => running.pid(),
-      pmemLimitBytes: Number(c.resource.memory ?? 0) * 1024 * 1024,
+      pmemLimitBytes: (c.resource.memory ?? 0) * 1024 * 1024,
       kill: (reason) => this.kill(c.id, reason),
     });
     const done = await running.completion;
@@ -421,12 +441,12 @@ export class NodeManager implements ContainerManagerBackend {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.beating = this.heartbeat().then((next) => this.schedule(next));
+      this.schedule(this.heartbeat());
     }, ms);
   }
 
   /** One heartbeat; a failure (RM restarting, node forgotten) means registering again next time. */
-  private async heartbeat(): Promise<number> {
+  private heartbeat(): number {
     const fallback = this.opts.heartbeatMs ?? 1000;
     if (this.stopped) return fallback;
     let answer: NodeHeartbeatAnswer;
@@ -437,14 +457,19 @@ export class NodeManager implements ContainerManagerBackend {
       const statuses: NodeContainerStatus[] = [];
       for (const c of this.containers.values()) {
         if (c.reported) continue;
-        const status = this.status(c.id) as NodeContainerStatus;
         // DefaultContainerExecutor records the host and IPs of a container it launched.
-        if (c.pid)
-          status.container_attributes = [
-            { key: 'HOST', value: hostname() },
-            { key: 'IPS', value: this.host },
-          ];
-        statuses.push(status);
+        const { container_attributes: _none, ...status } = this.statusOf(c);
+        statuses.push(
+          c.pid
+            ? {
+                ...status,
+                container_attributes: [
+                  { key: 'HOST', value: hostname() },
+                  { key: 'IPS', value: this.host },
+                ],
+              }
+            : status,
+        );
         if (c.state === 'DONE') reported.push(c);
       }
       answer = tracker.nodeHeartbeat(this.nodeId, statuses);

@@ -34,9 +34,9 @@ export class NodeWebServer {
                 .pipe(res);
             else res.end(body);
           },
-          (err: Error) => {
+          (err: unknown) => {
             res.writeHead(500, { 'Content-Type': 'text/plain;charset=utf-8' });
-            res.end(`${err.message}\n`);
+            res.end(`${err instanceof Error ? err.message : String(err)}\n`);
           },
         );
       },

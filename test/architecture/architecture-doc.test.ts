@@ -24,7 +24,7 @@ describe('docs/architecture.md', () => {
   });
 
   it('names only files that exist', () => {
-    const named = [...doc.matchAll(/`((?:cli|client|appmaster|taskexecutor|minicluster|test)\/[\w./-]+\.ts)`/g)].map((m) => m[1]!);
+    const named = [...doc.matchAll(/`((?:cli|client|appmaster|taskexecutor|minicluster|test)\/[\w./-]+\.ts)`/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(5);
     expect(named.filter((p) => !existsIn(p))).toEqual([]);
   });

@@ -122,6 +122,7 @@ class FrameReader {
       this.waiting = resolve;
       this.fail = reject;
       this.deliver();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- deliver() clears waiting when it delivers a frame
       if (this.waiting !== undefined && this.failed) reject(this.failed);
     });
   }

@@ -1,5 +1,6 @@
 // Test helpers for the assembled mini cluster: a SIMPLE-auth YarnClient-like proxy over Loom's IPC
 // engine, submission of a small AM, polling, and what the kernel says is listening.
+import { inspect } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { WebHdfsClient } from '../../client/hadoop/hdfs/webhdfs-client.js';
@@ -121,7 +122,7 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message ?? String(last)})` : ''}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : inspect(last)})` : ''}`,
       );
     await new Promise((r) => setTimeout(r, intervalMs));
   }

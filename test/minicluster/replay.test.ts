@@ -172,7 +172,7 @@ function scenarioStreams(c: MiniCluster, rw: MiniClusterRewriter, scenario: stri
         // The AM's token is the one our RM wrote into the stand-in AM's container_tokens.
         token: async () => {
           const am = await waitFor(() => {
-            const app = c.resourceManager.core.allApps()[0];
+            const app = c.resourceManager.core.allApps().at(0);
             return app ? amContainerOf(c, app.id) : undefined;
           }, 'the AM container');
           rw.amrmToken = await waitFor(

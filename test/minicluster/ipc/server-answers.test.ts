@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 const rmClientProtocol = {
-  protocol: <const>{
+  protocol: {
     name: ACP,
     methods: {
       getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' },
@@ -25,7 +25,7 @@ const rmClientProtocol = {
         response: 'hadoop.yarn.GetApplicationReportResponseProto',
       },
     },
-  },
+  } as const,
   handlers: {
     getClusterMetrics: async () => ({ cluster_metrics: { num_node_managers: 1 } }),
     getApplicationReport: async () => ({}),

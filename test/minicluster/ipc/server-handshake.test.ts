@@ -15,12 +15,12 @@ import { ACP, exchangeRaw } from '../../client/wire/ipc/server-support.js';
 const PREAMBLE_SIMPLE = Buffer.from('68727063090000', 'hex'); // "hrpc", version 9, RPC_BUILTIN, auth NONE
 
 const rmClientProtocol = {
-  protocol: <const>{
+  protocol: {
     name: ACP,
     methods: {
       getClusterMetrics: { request: 'hadoop.yarn.GetClusterMetricsRequestProto', response: 'hadoop.yarn.GetClusterMetricsResponseProto' },
     },
-  },
+  } as const,
   handlers: { getClusterMetrics: async () => ({ cluster_metrics: { num_node_managers: 1 } }) },
 };
 

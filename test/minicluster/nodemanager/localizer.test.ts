@@ -73,7 +73,7 @@ const APP1_RESOURCES: [string, LocalResource][] = [
 
 function modeString(mode: number, isDir: boolean): string {
   const bits = 'rwxrwxrwx';
-  return (isDir ? 'd' : '-') + [...bits].map((c, i) => (mode & (1 << (8 - i)) ? c : '-')).join('');
+  return (isDir ? 'd' : '-') + Array.from(bits, (c, i) => (mode & (1 << (8 - i)) ? c : '-')).join('');
 }
 
 /** `find` of filecache/ and usercache/ as the recorded tree files list them: mode, size, path. */

@@ -41,10 +41,9 @@ describe('an upload that does not reach its end', () => {
   });
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.destroy();
-    await c?.dispose();
+    await c.dispose();
   });
 
-  const fileStatus = (path: string) => send('GET', c.nn(`${path}?op=GETFILESTATUS&user.name=root`));
   const listing = async (dir: string) =>
     json(await send('GET', c.nn(`${dir}?op=LISTSTATUS&user.name=root`))).FileStatuses.FileStatus.map(
       (s: { pathSuffix: string; length: number }) => [s.pathSuffix, s.length],

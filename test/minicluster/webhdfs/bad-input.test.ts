@@ -8,7 +8,7 @@ describe('WebHDFS bad input', () => {
     c = await startTestCluster();
   });
   afterAll(async () => {
-    await c?.dispose();
+    await c.dispose();
   });
 
   const cases: [string, string, string, string][] = [

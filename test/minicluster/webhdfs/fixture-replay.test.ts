@@ -71,7 +71,7 @@ describe('WebHDFS server replays the Hadoop 3.3.6 recordings', () => {
   });
 
   afterAll(async () => {
-    await c?.dispose();
+    await c.dispose();
   });
 
   it('covers all 50 exchanges', () => {

@@ -14,7 +14,7 @@ describe('LISTSTATUS_BATCH over 2,500 entries', () => {
   });
 
   afterAll(async () => {
-    await c?.dispose();
+    await c.dispose();
   });
 
   it('pages 1000 + 1000 + 500 with startAfter and remainingEntries', async () => {

@@ -22,7 +22,7 @@ describe('WebHDFS permissions', () => {
   });
 
   afterEach(async () => {
-    await c?.dispose();
+    await c.dispose();
   });
 
   const remote = async (method: string, url: string) => {

@@ -17,7 +17,7 @@ describe('WebHDFS uploads stream to disk', () => {
     c = await startTestCluster();
   });
   afterEach(async () => {
-    await c?.dispose();
+    await c.dispose();
   });
 
   const status = async (path: string) => {

@@ -22,7 +22,7 @@ describe('a file being created, seen by another reader', () => {
   });
   afterEach(async () => {
     writer?.close();
-    await c?.dispose();
+    await c.dispose();
   });
 
   /** GETFILESTATUS as another user would send it: the length, or undefined while missing. */
