@@ -103,9 +103,10 @@ afterAll(async () => {
 });
 
 describe('npm pack round trip', () => {
-  it('builds before packing (npm pack runs prepare and prepack)', async () => {
+  it('builds before packing (npm pack runs prepare and prepack): the protocol types, then the compiled code', async () => {
     const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string | undefined> };
-    expect([scripts.prepare, scripts.prepack]).toContain('tsc -p tsconfig.build.json');
+    const build = [scripts.prepare, scripts.prepack].find((s) => s?.includes('tsc -p tsconfig.build.json'));
+    expect(build).toMatch(/generate-protocol-types\.mjs && tsc -p tsconfig\.build\.json/);
   });
 
   it('packs the built library, its .d.ts, proto, conf, bin and README, and no tests or sources', () => {

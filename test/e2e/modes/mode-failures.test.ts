@@ -26,7 +26,10 @@ describe('failing programs and bad input', () => {
     expect(report.diagnostics).toMatch(
       /^main\(\) failed: word-count needs the HDFS path of a text file: word-count\.mjs <input> \[<output dir>\]\n\s+at main \(file:\/\/\S+\/word-count-[0-9a-f]{12}\.mjs:\d+:\d+\)/,
     );
-    expect(await stagingRootEntries(kit)).toEqual(['runtime']);
+    // The AM deletes its staging dir once it has unregistered (as MRAppMaster does), so the client
+    // can see the application end a moment before the dir is gone.
+    const k = kit;
+    await k.waitFor('the staging dir removed by the AM', async () => JSON.stringify(await stagingRootEntries(k)) === '["runtime"]', 10_000);
   }, 60_000);
 
   it('a job that fails fails main() where it awaits the result: per-job attached exits 1 with the task error, its cluster ends FAILED', async () => {
