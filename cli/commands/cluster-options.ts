@@ -8,8 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { Configuration } from '../../client/conf/configuration.js';
 import { ConfigurationError } from '../../client/conf/configuration-error.js';
-import { applyHadoopKeys } from '../../client/conf/hadoop-keys-in-loom-config.js';
-import { defaultsInUseNotice } from '../../client/conf/hadoop-conf-dir.js';
+import { loadClientConfigs } from '../../client/conf/client-configs.js';
 import { holdDefaultsNotice } from '../defaults-notice.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { LoomConfig } from '../../client/conf/loom-config.js';
@@ -68,12 +67,13 @@ export interface LoadedConfigs {
  * Hadoop key) one line says which defaults are in use.
  */
 export function loadConfigs(io: ClusterCommandIo, dynamicProperties: readonly string[]): LoadedConfigs {
-  const env = io.env ?? process.env;
-  const conf = LoomConfig.load({ env, dynamicProperties, ...(io.cwd ? { cwd: io.cwd } : {}) });
-  for (const w of conf.warnings()) io.stderr.write(`warning: ${w}\n`);
-  const hadoopConf = Configuration.load({ env });
-  const hadoopKeysGiven = applyHadoopKeys(conf, hadoopConf);
-  if (hadoopConf.confDir === undefined && hadoopKeysGiven === 0) holdDefaultsNotice(defaultsInUseNotice(hadoopConf), io.stderr);
+  const { hadoopConf, conf, warnings, defaultsNotice } = loadClientConfigs({
+    env: io.env ?? process.env,
+    dynamicProperties,
+    ...(io.cwd ? { cwd: io.cwd } : {}),
+  });
+  for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
+  if (defaultsNotice !== undefined) holdDefaultsNotice(defaultsNotice, io.stderr);
   return { hadoopConf, conf };
 }
 

@@ -19,7 +19,6 @@
 import { basename } from 'node:path';
 import { bundleNames, type BundleNames } from '../../client/deploy/bundle/bundle-names.js';
 import type { PackedBundle } from '../../client/deploy/bundle/bundle-pack.js';
-import { uploadBundle } from '../../client/deploy/bundle/bundle-upload.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { attachedWork, nothingToUnregister } from '../../client/deploy/running/attached-exit.js';
 import type { DeployContext } from '../../client/deploy/submit/deploy-context.js';
@@ -31,9 +30,7 @@ import { perJobSubmitter } from '../../client/deploy/submit/per-job-submitter.js
 import { packCheckedBundle } from '../../client/deploy/submit/program-bundle.js';
 import type { SessionCluster } from '../../client/deploy/running/session-cluster.js';
 import { attachToSession } from '../../client/deploy/running/session-attach.js';
-import { SessionSubmitter, sessionJobSubmitter } from '../../client/deploy/running/session-job-submitter.js';
-import { jobsDir } from '../../client/deploy/submit/staging-dir.js';
-import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { SessionSubmitter, sessionJobSubmitter, uploadJobBundle } from '../../client/deploy/running/session-job-submitter.js';
 import { runClientProgram } from '../../client/program/client-program.js';
 import type { JobSubmitter } from '../../client/program/program-context.js';
 import { describeMainFailure } from '../../client/program/program-errors.js';
@@ -138,7 +135,7 @@ async function submitOneJob(
   }
   let bundle;
   try {
-    bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
+    bundle = await uploadJobBundle(ctx, cluster, packed);
   } finally {
     await packed.cleanup();
   }
@@ -222,7 +219,7 @@ async function runProgramHere(
         submitter,
         defaultParallelism: ctx.conf.get(LoomOptions.defaultParallelism),
         bundleName: basename(bundlePath),
-        hdfs: () => webHdfsClientFromConf(ctx.hadoopConf, { user: ctx.user, env: ctx.env, onRetry: ctx.onRetry }),
+        hdfs: () => ctx.programFileSystem(),
         log: (line) => io.stderr.write(`${line}\n`),
       });
     } catch (err) {

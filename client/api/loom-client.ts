@@ -5,10 +5,7 @@
  * deploys a session cluster or attaches to a running one, and closes its connections in close().
  * Flink's counterpart is YarnClusterDescriptor.deploySessionCluster plus its ClusterClient.
  */
-import { Configuration } from '../conf/configuration.js';
-import { defaultsInUseNotice } from '../conf/hadoop-conf-dir.js';
-import { applyHadoopKeys } from '../conf/hadoop-keys-in-loom-config.js';
-import { LoomConfig } from '../conf/loom-config.js';
+import { loadClientConfigs } from '../conf/client-configs.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../deploy/running/cluster-lease.js';
 import { attachToSession } from '../deploy/running/session-attach.js';
 import { DeployContext } from '../deploy/submit/deploy-context.js';
@@ -56,10 +53,13 @@ export class LoomClient {
     const env = opts.env ?? process.env;
     const log = opts.log ?? (() => undefined);
     const dynamicProperties = Object.entries(opts.properties ?? {}).map(([key, value]) => `${key}=${value}`);
-    const conf = LoomConfig.load({ env, dynamicProperties, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
-    for (const w of conf.warnings()) log(`warning: ${w}`);
-    const hadoopConf = Configuration.load({ env });
-    if (applyHadoopKeys(conf, hadoopConf) === 0 && hadoopConf.confDir === undefined) log(defaultsInUseNotice(hadoopConf));
+    const { hadoopConf, conf, warnings, defaultsNotice } = loadClientConfigs({
+      env,
+      dynamicProperties,
+      ...(opts.cwd ? { cwd: opts.cwd } : {}),
+    });
+    for (const w of warnings) log(`warning: ${w}`);
+    if (defaultsNotice !== undefined) log(defaultsNotice);
     return new LoomClient(new DeployContext({ hadoopConf, conf, env, log }));
   }
 

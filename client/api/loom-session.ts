@@ -7,16 +7,13 @@
 import { basename } from 'node:path';
 import { LoomOptions } from '../conf/loom-config-options.js';
 import { bundleNames } from '../deploy/bundle/bundle-names.js';
-import { uploadBundle } from '../deploy/bundle/bundle-upload.js';
 import type { ClusterLease } from '../deploy/running/cluster-lease.js';
 import type { JobSummary } from '../deploy/running/dispatcher-client.js';
 import { amRecoveryTimeoutMs } from '../deploy/running/job-follow.js';
 import type { SessionCluster } from '../deploy/running/session-cluster.js';
-import { SessionSubmitter, sessionJobSubmitter } from '../deploy/running/session-job-submitter.js';
+import { SessionSubmitter, sessionJobSubmitter, uploadJobBundle } from '../deploy/running/session-job-submitter.js';
 import type { DeployContext } from '../deploy/submit/deploy-context.js';
 import { packCheckedBundle } from '../deploy/submit/program-bundle.js';
-import { jobsDir } from '../deploy/submit/staging-dir.js';
-import { webHdfsClientFromConf } from '../hadoop/hdfs/webhdfs-client-from-conf.js';
 import type { ApplicationReport } from '../hadoop/yarn/cluster-reports.js';
 import { runClientProgram } from '../program/client-program.js';
 import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../program/program-loader.js';
@@ -89,7 +86,7 @@ export function loomSession(ctx: DeployContext, cluster: SessionCluster, lease?:
         log: ctx.log,
       });
       try {
-        const bundle = await uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
+        const bundle = await uploadJobBundle(ctx, cluster, packed);
         const id = await submitter.submit({
           name: job.name ?? `${job.exportName} (${job.bundle})`,
           bundle,
@@ -120,7 +117,7 @@ export function loomSession(ctx: DeployContext, cluster: SessionCluster, lease?:
           submitter: sessionJobSubmitter(ctx, cluster, packed, undefined, bundleNames(packed, bundle)),
           defaultParallelism: ctx.conf.get(LoomOptions.defaultParallelism),
           bundleName: basename(bundle),
-          hdfs: () => webHdfsClientFromConf(ctx.hadoopConf, { user: ctx.user, env: ctx.env, onRetry: ctx.onRetry }),
+          hdfs: () => ctx.programFileSystem(),
           log: ctx.log,
         });
         return outcome.value;

@@ -25,6 +25,11 @@ import type { SessionCluster } from './session-cluster.js';
 import { jobsDir } from '../submit/staging-dir.js';
 import { noLog } from '../no-log.js';
 
+/** Uploads a job's bundle to the session's staging dir, where the AM and its TaskExecutors read it. */
+export function uploadJobBundle(ctx: DeployContext, cluster: SessionCluster, packed: PackedBundle): Promise<BundleRef> {
+  return uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
+}
+
 export function sessionJobSubmitter(
   ctx: DeployContext,
   cluster: SessionCluster,
@@ -36,7 +41,7 @@ export function sessionJobSubmitter(
   const submitter = new SessionSubmitter(cluster, amRecoveryTimeoutMs(ctx.conf), ctx.log);
   return {
     async submit(plan) {
-      bundle ??= uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
+      bundle ??= uploadJobBundle(ctx, cluster, packed);
       const submitting = bundle.then((uploaded) => submitter.submit({ ...plan, bundle: uploaded }));
       // A client that goes away cancels the job, also one whose submission is still under way (attached-exit.ts).
       const unregister = attachedWork.register(`job ${plan.name}`, cancelSessionJob(cluster, submitting));

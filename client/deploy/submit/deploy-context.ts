@@ -57,6 +57,11 @@ export class DeployContext {
     this.fs = this.webHdfs(this.fsUri);
   }
 
+  /** The file system a program's `ctx.hdfs` reaches: fs.defaultFS (the staging file system may be another one). */
+  programFileSystem(): WebHdfsClient {
+    return webHdfsClientFromConf(this.hadoopConf, { user: this.user, env: this.env, onRetry: this.onRetry });
+  }
+
   /** A WebHDFS client of `fsUri` (the staging file system by default) that reports its retries like every client here. */
   webHdfs(fsUri: string = this.fsUri): WebHdfsClient {
     return webHdfsClientFromConf(this.hadoopConf, { user: this.user, env: this.env, uri: fsUri, onRetry: this.onRetry });
