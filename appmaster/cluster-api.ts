@@ -5,8 +5,7 @@
  * against it on its own.
  */
 import type { BundleRef } from '../client/contracts/bundle-ref.js';
-import type { ClusterOverview, TaskExecutorInfo } from '../client/contracts/dispatcher-rest-types.js';
-import type { JobState, TaskState } from '../client/contracts/job-states.js';
+import type { ClusterOverview, JobStatus, TaskExecutorInfo, TaskStatus } from '../client/contracts/dispatcher-rest-types.js';
 
 export interface JobSpec {
   name?: string;
@@ -18,34 +17,10 @@ export interface JobSpec {
   args: unknown[];
 }
 
-export interface TaskStatus {
-  index: number;
-  state: TaskState;
-  attempt: number;
-  taskExecutorId?: string;
-  /** JSON value the task returned (FINISHED only). */
-  result?: unknown;
-  error?: string;
-}
-
-export interface JobStatus {
-  id: string;
-  name: string;
-  state: JobState;
-  parallelism: number;
-  exportName: string;
-  submittedAt: number;
-  endedAt?: number;
-  tasks: TaskStatus[];
-  /** Results in task-index order once the job FINISHED. */
-  results?: unknown[];
-  error?: string;
-}
-
 export type { TaskExecutorInfo };
 
-/** Shared with the dispatcher's REST client (client/ may not import appmaster/). */
-export type { ClusterOverview };
+/** REST bodies, shared with the dispatcher's client (client/contracts/dispatcher-rest-types.ts). */
+export type { ClusterOverview, JobStatus, TaskStatus };
 
 /** What the dispatcher needs from the rest of the AM. */
 export interface ClusterControl {

@@ -6,7 +6,7 @@
 export { LoomClient, type AttachSessionOptions, type DeploySessionOptions, type LoomClientOptions } from './api/loom-client.js';
 export type { JobSpec, LoomSession, RunProgramOptions } from './api/loom-session.js';
 export type { JobResultOptions, LoomJob } from './api/loom-job.js';
-export type { JobDetails, JobSummary, TaskView } from './deploy/running/dispatcher-client.js';
+export type { JobStatus, JobSummary, TaskStatus } from './deploy/running/dispatcher-client.js';
 export type { ApplicationReport } from './hadoop/yarn/cluster-reports.js';
 export { LoomError } from './errors/loom-error.js';
 export { ConfigurationError } from './conf/configuration-error.js';

@@ -22,7 +22,7 @@ import type { PackedBundle } from '../../client/deploy/bundle/bundle-pack.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { attachedWork, nothingToUnregister } from '../../client/deploy/running/attached-exit.js';
 import type { DeployContext } from '../../client/deploy/submit/deploy-context.js';
-import type { JobDetails } from '../../client/deploy/running/dispatcher-client.js';
+import type { JobStatus } from '../../client/deploy/running/dispatcher-client.js';
 import { cancelSessionJob } from '../../client/deploy/running/exit-cleanups.js';
 import { describeJobEnd } from '../../client/deploy/running/job-end.js';
 import { amRecoveryTimeoutMs, waitForJobAcrossAttempts } from '../../client/deploy/running/job-follow.js';
@@ -193,7 +193,7 @@ async function runProgramHere(
   });
   const names = bundleNames(packed, bundlePath);
   try {
-    const onProgress = (job: JobDetails) => io.stderr.write(`${progressLine(job)}\n`);
+    const onProgress = (job: JobStatus) => io.stderr.write(`${progressLine(job)}\n`);
     let submitter: JobSubmitter;
     if (perJob) {
       submitter = perJobSubmitter(ctx, packed, {
@@ -233,7 +233,7 @@ async function runProgramHere(
   }
 }
 
-export function progressLine(job: JobDetails): string {
+export function progressLine(job: JobStatus): string {
   const counts = new Map<string, number>();
   for (const t of job.tasks) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
   const retried = job.tasks.filter((t) => t.attempt > 1).length;
@@ -242,7 +242,7 @@ export function progressLine(job: JobDetails): string {
 }
 
 /** Results on stdout as JSON (one value per task, in task order); a failure as one line on stderr (its tasks' stacks with --verbose). */
-function reportJob(job: JobDetails, io: ClusterCommandIo, names: BundleNames): number {
+function reportJob(job: JobStatus, io: ClusterCommandIo, names: BundleNames): number {
   if (job.state === 'FINISHED') {
     io.stdout.write(`${JSON.stringify(job.results ?? job.tasks.map((t) => t.result), null, 2)}\n`);
     return 0;

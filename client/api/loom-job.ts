@@ -4,12 +4,12 @@
  * current state, and cancelling it.
  */
 import type { BundleNames } from '../deploy/bundle/bundle-names.js';
-import type { JobDetails } from '../deploy/running/dispatcher-client.js';
+import type { JobStatus } from '../deploy/running/dispatcher-client.js';
 import { followJob, type FollowedCluster } from '../deploy/running/job-follow.js';
 
 export interface JobResultOptions {
   /** Called with the job's state each time it or one of its tasks changes. */
-  onProgress?: (job: JobDetails) => void;
+  onProgress?: (job: JobStatus) => void;
 }
 
 export interface LoomJob {
@@ -23,9 +23,9 @@ export interface LoomJob {
    */
   result(opts?: JobResultOptions): Promise<unknown[]>;
   /** The job's state now: its tasks, and its results once FINISHED. */
-  details(): Promise<JobDetails>;
+  details(): Promise<JobStatus>;
   /** Asks the cluster to cancel the job; resolves with its state after the request. */
-  cancel(): Promise<JobDetails>;
+  cancel(): Promise<JobStatus>;
 }
 
 export interface LoomJobFollowing {

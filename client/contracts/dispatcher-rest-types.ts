@@ -162,3 +162,29 @@ export interface ClusterLeaseJson {
   /** When the cluster ends without another heartbeat. */
   expires?: number;
 }
+
+/** A task of a job, in GET /jobs/<id>. */
+export interface TaskStatus {
+  index: number;
+  state: TaskState;
+  attempt: number;
+  taskExecutorId?: string;
+  /** JSON value the task returned (FINISHED only). */
+  result?: unknown;
+  error?: string;
+}
+
+/** A job as GET /jobs/<id> answers it, the job master reports it and the HA store keeps it. */
+export interface JobStatus {
+  id: string;
+  name: string;
+  state: JobState;
+  parallelism: number;
+  exportName: string;
+  submittedAt: number;
+  endedAt?: number;
+  tasks: TaskStatus[];
+  /** Results in task-index order once the job FINISHED. */
+  results?: unknown[];
+  error?: string;
+}

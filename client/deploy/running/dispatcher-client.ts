@@ -7,14 +7,15 @@ import {
   type JobSubmitResponseJson,
   type JobsOverviewJson,
   type ClusterOverview,
+  type JobStatus,
   type TaskExecutorInfo,
   type OverviewJson,
   type TaskManagersJson,
 } from '../../contracts/dispatcher-rest-types.js';
-import { TERMINAL_JOB_STATES, type JobState, type TaskState } from '../../contracts/job-states.js';
+import { TERMINAL_JOB_STATES, type JobState } from '../../contracts/job-states.js';
 
 export { DispatcherError } from './dispatcher-error.js';
-export type { JobSubmission } from '../../contracts/dispatcher-rest-types.js';
+export type { JobStatus, JobSubmission, TaskStatus } from '../../contracts/dispatcher-rest-types.js';
 export type { JobState, TaskState } from '../../contracts/job-states.js';
 
 export interface DispatcherOverview extends ClusterOverview {
@@ -33,28 +34,6 @@ export interface JobSummary {
   taskCounts: Partial<Record<string, number>>;
 }
 
-export interface TaskView {
-  index: number;
-  state: TaskState;
-  attempt: number;
-  taskExecutorId?: string;
-  result?: unknown;
-  error?: string;
-}
-
-export interface JobDetails {
-  id: string;
-  name: string;
-  state: JobState;
-  parallelism: number;
-  exportName: string;
-  submittedAt: number;
-  endedAt?: number;
-  tasks: TaskView[];
-  results?: unknown[];
-  error?: string;
-}
-
 export interface DispatcherClientOptions {
   /** `http://host:port` of the AM's REST endpoint (the host and RPC port of the application report). */
   baseUrl: string;
@@ -67,7 +46,7 @@ export interface DispatcherClientOptions {
 
 export interface WaitForJobOptions {
   /** Called with each new state of the job (any task changed), including the first and the last. */
-  onProgress?: (job: JobDetails) => void;
+  onProgress?: (job: JobStatus) => void;
   pollMs?: number;
   /** Default: wait without limit. */
   timeoutMs?: number;
@@ -133,8 +112,8 @@ export class DispatcherClient {
     return jobs.map((j) => ({ id: j.id, state: j.status }));
   }
 
-  async getJob(id: string): Promise<JobDetails> {
-    return toJobDetails(await this.call<JobDetailsJson>('GET', `/jobs/${encodeURIComponent(id)}`));
+  async getJob(id: string): Promise<JobStatus> {
+    return toJobStatus(await this.call<JobDetailsJson>('GET', `/jobs/${encodeURIComponent(id)}`));
   }
 
   /**
@@ -149,12 +128,12 @@ export class DispatcherClient {
     return jobid;
   }
 
-  async cancelJob(id: string): Promise<JobDetails> {
-    return toJobDetails(await this.call<JobDetailsJson>('PATCH', `/jobs/${encodeURIComponent(id)}?mode=cancel`));
+  async cancelJob(id: string): Promise<JobStatus> {
+    return toJobStatus(await this.call<JobDetailsJson>('PATCH', `/jobs/${encodeURIComponent(id)}?mode=cancel`));
   }
 
   /** Polls until the job is FINISHED, FAILED or CANCELED and returns its last state (it does not throw for FAILED). */
-  async waitForJob(id: string, opts: WaitForJobOptions = {}): Promise<JobDetails> {
+  async waitForJob(id: string, opts: WaitForJobOptions = {}): Promise<JobStatus> {
     const pollMs = opts.pollMs ?? 500;
     const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
     let last = '';
@@ -239,7 +218,7 @@ export class DispatcherClient {
   }
 }
 
-function toJobDetails(j: JobDetailsJson): JobDetails {
+function toJobStatus(j: JobDetailsJson): JobStatus {
   return {
     id: j.jid,
     name: j.name,

@@ -5,10 +5,11 @@
  * KILLED, which cancels main()'s running jobs; a deployment under way is abandoned (the
  * application killed, its staging dir removed).
  */
+import { isTerminalJobState } from '../../contracts/job-states.js';
 import type { ClientExitReason, ExitCleanup } from './attached-exit.js';
 import type { ClusterLease } from './cluster-lease.js';
 import type { DeployContext } from '../submit/deploy-context.js';
-import type { JobDetails } from './dispatcher-client.js';
+import type { JobStatus } from './dispatcher-client.js';
 import type { FollowedCluster } from './job-follow.js';
 import type { SessionCluster } from './session-cluster.js';
 
@@ -27,7 +28,7 @@ function goneBecause(why: ClientExitReason): string {
 }
 
 /** What cancelling did, in a few words. */
-function cancelPhrase(jobId: string, job: JobDetails): string {
+function cancelPhrase(jobId: string, job: JobStatus): string {
   return job.state === 'CANCELED' || job.state === 'CANCELLING' ? `cancelled job ${jobId}` : `job ${jobId} had ${job.state}`;
 }
 
@@ -48,7 +49,7 @@ export async function stopPerJobCluster(
   jobId: string,
   why: ClientExitReason,
 ): Promise<string[]> {
-  let job: JobDetails | undefined;
+  let job: JobStatus | undefined;
   let cancelError: string | undefined;
   try {
     job = await cluster.dispatcher.cancelJob(jobId);
@@ -75,7 +76,7 @@ export async function stopPerJobCluster(
 export function stopApplicationCluster(cluster: SessionCluster, lease: ClusterLease): ExitCleanup {
   return async (why) => {
     const running = await cluster.dispatcher.jobIds().then(
-      (jobs) => jobs.filter((j) => !['FINISHED', 'FAILED', 'CANCELED'].includes(j.state)).map((j) => j.id),
+      (jobs) => jobs.filter((j) => !isTerminalJobState(j.state)).map((j) => j.id),
       () => [] as string[],
     );
     try {

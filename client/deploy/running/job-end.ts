@@ -4,7 +4,7 @@
  * rest: every failed task's error with its stack, the AM's own account.
  */
 import { UPLOADED_NAMES, type BundleNames } from '../bundle/bundle-names.js';
-import type { JobDetails, TaskView } from './dispatcher-client.js';
+import type { JobStatus, TaskStatus } from './dispatcher-client.js';
 
 export interface JobEnd {
   /** One line: `job <id> FAILED: task 0 (attempt 1) failed: Error: bad input (throws.mjs:6:31)`. */
@@ -13,7 +13,7 @@ export interface JobEnd {
   detail?: string;
 }
 
-export function describeJobEnd(job: JobDetails, names: BundleNames = UPLOADED_NAMES): JobEnd {
+export function describeJobEnd(job: JobStatus, names: BundleNames = UPLOADED_NAMES): JobEnd {
   if (job.state === 'FINISHED') return { summary: `job ${job.id} finished` };
   if (job.state === 'CANCELED') {
     // A user's cancel leaves no error; the AM names any other cause (its shutdown, a lost client).
@@ -31,16 +31,16 @@ export function describeJobEnd(job: JobDetails, names: BundleNames = UPLOADED_NA
 }
 
 /** A task that failed with an error. */
-type FailedTask = TaskView & { error: string };
+type FailedTask = TaskStatus & { error: string };
 
 /** The first distinct task error, once, with every task that failed with it. */
 function taskFailures(failed: FailedTask[], names: BundleNames): string {
-  const groups = new Map<string, TaskView[]>();
+  const groups = new Map<string, TaskStatus[]>();
   for (const t of failed) {
     const key = taskErrorLine(t.error, names);
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
-  const [[line, tasks]] = [...groups] as [[string, TaskView[]]];
+  const [[line, tasks]] = [...groups] as [[string, TaskStatus[]]];
   const attempts = [...new Set(tasks.map((t) => t.attempt))];
   const which = `task${tasks.length === 1 ? '' : 's'} ${tasks.map((t) => t.index).join(', ')} (attempt ${attempts.join(', ')})`;
   const rest = failed.filter((t) => !tasks.includes(t)).map((t) => t.index);

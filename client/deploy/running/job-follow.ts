@@ -12,7 +12,7 @@ import { followAm, isConnectionLost, locateAm, type LocatableCluster } from './a
 import { endedError } from './application-waiter.js';
 import { DispatcherError } from './dispatcher-error.js';
 import { describeJobEnd } from './job-end.js';
-import type { DispatcherClient, JobDetails } from './dispatcher-client.js';
+import type { DispatcherClient, JobStatus } from './dispatcher-client.js';
 
 /** A cluster whose dispatcher follows its report (SessionCluster). */
 export interface FollowedCluster extends LocatableCluster {
@@ -20,7 +20,7 @@ export interface FollowedCluster extends LocatableCluster {
 }
 
 export interface FollowJobOptions {
-  onProgress?: (job: JobDetails) => void;
+  onProgress?: (job: JobStatus) => void;
   /** Where the one line about a moved AM goes. */
   log?: (line: string) => void;
   /** How long a lost AM is looked for: amRecoveryTimeoutMs(conf). */
@@ -40,7 +40,7 @@ export async function followJob(cluster: FollowedCluster, jobId: string, opts: F
 }
 
 /** The job's last state (FINISHED, FAILED or CANCELED), whichever AM attempt it ends on. */
-export async function waitForJobAcrossAttempts(cluster: FollowedCluster, jobId: string, opts: FollowJobOptions): Promise<JobDetails> {
+export async function waitForJobAcrossAttempts(cluster: FollowedCluster, jobId: string, opts: FollowJobOptions): Promise<JobStatus> {
   let unknownSince: number | undefined;
   for (;;) {
     try {
@@ -104,7 +104,7 @@ const UNKNOWN_JOB_POLL_MS = 250;
  * A FINISHED job's results in task order; any other end as a JobFailedError whose message is one
  * line naming the failed task and where in the user's files (`names`) it threw.
  */
-export function jobResults(job: JobDetails, names?: BundleNames): unknown[] {
+export function jobResults(job: JobStatus, names?: BundleNames): unknown[] {
   if (job.state === 'FINISHED') return job.results ?? job.tasks.map((t) => t.result);
   const taskErrors = job.tasks.filter((t) => t.error).map((t) => `task ${t.index} (attempt ${t.attempt}): ${t.error}`);
   const reason = [job.error, ...(job.error ? [] : taskErrors)].filter(Boolean).join('; ');

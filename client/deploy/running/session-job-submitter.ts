@@ -18,7 +18,7 @@ import type { JobSubmitter } from '../../program/program-context.js';
 import { followAm, isConnectionLost } from './am-locator.js';
 import { attachedWork } from './attached-exit.js';
 import type { DeployContext } from '../submit/deploy-context.js';
-import { DispatcherError, type JobDetails, type JobSubmission } from './dispatcher-client.js';
+import { DispatcherError, type JobStatus, type JobSubmission } from './dispatcher-client.js';
 import { cancelSessionJob } from './exit-cleanups.js';
 import { amRecoveryTimeoutMs, followJob, type FollowedCluster } from './job-follow.js';
 import type { SessionCluster } from './session-cluster.js';
@@ -34,7 +34,7 @@ export function sessionJobSubmitter(
   ctx: DeployContext,
   cluster: SessionCluster,
   packed: PackedBundle,
-  onProgress?: (job: JobDetails) => void,
+  onProgress?: (job: JobStatus) => void,
   names?: BundleNames,
 ): JobSubmitter {
   let bundle: Promise<BundleRef> | undefined;

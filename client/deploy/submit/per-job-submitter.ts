@@ -15,7 +15,7 @@ import type { ClusterDeployOptions } from './cluster-deployer.js';
 import { attachedWork } from '../running/attached-exit.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../running/cluster-lease.js';
 import type { DeployContext } from './deploy-context.js';
-import type { JobDetails } from '../running/dispatcher-client.js';
+import type { JobStatus } from '../running/dispatcher-client.js';
 import { amRecoveryTimeoutMs, jobResults, waitForJobAcrossAttempts, type FollowJobOptions } from '../running/job-follow.js';
 import { abandonDeployment, perJobFinalStatus, stopPerJobCluster } from '../running/exit-cleanups.js';
 import { deployPerJob } from './per-job-deployer.js';
@@ -23,7 +23,7 @@ import { SessionCluster } from '../running/session-cluster.js';
 
 export interface PerJobSubmitterOptions extends Pick<ClusterDeployOptions, 'shipFiles' | 'timeoutMs' | 'pollMs' | 'runtime'> {
   detached: boolean;
-  onProgress?: (job: JobDetails) => void;
+  onProgress?: (job: JobStatus) => void;
   /** The bundle's files as the user knows them, for the errors of failed tasks. */
   names?: BundleNames;
   /** Told each cluster as soon as it was submitted (the CLI prints the ids). */
@@ -102,7 +102,7 @@ async function followAndStop(
   follow: FollowJobOptions,
   clientLeaving: () => boolean,
 ): Promise<unknown[]> {
-  let job: JobDetails;
+  let job: JobStatus;
   try {
     job = await waitForJobAcrossAttempts(cluster, jobId, follow);
   } catch (err) {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DispatcherClient,
   DispatcherError,
-  type JobDetails,
+  type JobStatus,
   type JobSubmission,
 } from '../../../../client/deploy/running/dispatcher-client.js';
 import { DispatcherKit } from '../../../appmaster/dispatcher/dispatcher-kit.js';
@@ -163,7 +163,7 @@ describe('DispatcherClient against the real dispatcher', () => {
     const client = new DispatcherClient({ baseUrl, secret });
     const id = await client.submitJob(submission);
     const seen: string[] = [];
-    const onProgress = (j: JobDetails) => {
+    const onProgress = (j: JobStatus) => {
       seen.push(`${j.state}:${j.tasks.map((t) => t.state[0]).join('')}`);
       // Each report moves the fake job one step on, as a running cluster would between polls.
       if (seen.length === 1) control.setTask(id, 0, 'RUNNING');

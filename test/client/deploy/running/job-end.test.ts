@@ -2,7 +2,7 @@
 // where in the user's own file it was thrown; the stacks only in the detail (--verbose).
 import { describe, expect, it } from 'vitest';
 import { bundleNames } from '../../../../client/deploy/bundle/bundle-names.js';
-import type { JobDetails, TaskView } from '../../../../client/deploy/running/dispatcher-client.js';
+import type { JobStatus, TaskStatus } from '../../../../client/deploy/running/dispatcher-client.js';
 import { describeJobEnd } from '../../../../client/deploy/running/job-end.js';
 import { jobResults } from '../../../../client/deploy/running/job-follow.js';
 import { JobFailedError } from '../../../../client/program/program-errors.js';
@@ -17,7 +17,7 @@ const THROWN = [
   '    at async file:///nm/filecache/10/loom-runtime-1.tar.gz/dist/taskexecutor/task-worker.js:70:24',
 ].join('\n');
 
-function job(state: JobDetails['state'], tasks: Partial<TaskView>[], error?: string): JobDetails {
+function job(state: JobStatus['state'], tasks: Partial<TaskStatus>[], error?: string): JobStatus {
   return {
     id: ID,
     name: 'boom (throws.mjs)',
