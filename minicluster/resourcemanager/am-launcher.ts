@@ -34,7 +34,7 @@ export const AM_LAUNCHER_CONNECTION: RpcClientDefaults = { connectMaxRetries: 0,
 /** AMLauncher.setupTokens: the submitted credentials (if any) plus the attempt's AMRMToken under its service as alias. */
 export function amContainerLaunchContext(launch: AmLaunch): ContainerLaunchContextProto {
   const context = { ...launch.launchContext };
-  const submitted = context.tokens as Uint8Array | undefined;
+  const submitted = context.tokens;
   const credentials = submitted?.length ? Credentials.parse(submitted, 'the tokens of the submitted AM launch context') : new Credentials();
   const amrmToken = tokenProto(launch.amrmToken);
   credentials.addToken(amrmToken.service, amrmToken);

@@ -66,7 +66,10 @@ export function queueInfo(rm: ResourceManagerCore, name: string): Obj {
   const pending = sum(
     apps
       .filter((a) => !['FINISHED', 'FAILED', 'KILLED'].includes(state(a)))
-      .flatMap((a) => (a.attempts.at(-1) ? [pendingResource(a.attempts.at(-1)!)] : [])),
+      .flatMap((a) => {
+        const attempt = a.attempts.at(-1);
+        return attempt ? [pendingResource(attempt)] : [];
+      }),
   );
   const zero = resourceProto({ memory: 0, virtual_cores: 0 });
   return {

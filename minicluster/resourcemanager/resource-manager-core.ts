@@ -15,7 +15,6 @@ import {
   parseApplicationAttemptId,
   parseApplicationId,
   parseNodeId,
-  type ApplicationIdProto,
   type ContainerId,
   type ContainerIdProto,
 } from '../../client/wire/codec/yarn-ids.js';
@@ -35,16 +34,17 @@ import {
   killOfAbsentApplication,
   signalOfAbsentContainer,
 } from './rm-exceptions.js';
-import type {
-  AppRecord,
-  AttemptRecord,
-  ContainerRecord,
-  ContainerSignal,
-  FinalStatus,
-  NodeRecord,
-  RmAppState,
-  RmState,
-  SignalCommand,
+import {
+  recordsOf,
+  type AppRecord,
+  type AttemptRecord,
+  type ContainerRecord,
+  type ContainerSignal,
+  type FinalStatus,
+  type NodeRecord,
+  type RmAppState,
+  type RmState,
+  type SignalCommand,
 } from './rm-state.js';
 import { newTokenState, RmTokenIssuer, tokenProto, type MasterKey, type StoredToken } from './rm-tokens.js';
 import {
@@ -200,7 +200,7 @@ export class ResourceManagerCore {
   static recover(snapshot: RmState, opts: ResourceManagerCoreOptions = {}): ResourceManagerCore {
     const state = JSON.parse(JSON.stringify(snapshot)) as RmState;
     state.epoch += 1;
-    for (const app of Object.values(state.apps)) {
+    for (const app of recordsOf(state.apps)) {
       for (const att of app.attempts) {
         att.registered = false;
         att.lastResponse = undefined;
@@ -251,7 +251,7 @@ export class ResourceManagerCore {
 
   /** submitApplication: validates like YARN, then the app goes NEW -> ... -> ACCEPTED (or FAILED for an unknown queue). */
   submitApplication(ctx: ApplicationSubmissionContextProto, user: string): void {
-    const appIdObj = applicationIdFromProto(ctx.application_id as ApplicationIdProto);
+    const appIdObj = applicationIdFromProto(ctx.application_id);
     const appId = formatApplicationId(appIdObj);
     if (this.state.apps[appId]) return; // YARN treats a resubmission of a known id as a no-op
     if (appIdObj.clusterTimestamp !== this.state.clusterTimestamp) {
@@ -314,7 +314,7 @@ export class ResourceManagerCore {
 
   /** getApplications: as recorded, a 3.3.6 RM lists applications with the dummy (-1) usage report. */
   listApplications(filter: { states?: string[]; applicationTypes?: string[] } = {}): ApplicationReportProto[] {
-    return Object.values(this.state.apps)
+    return recordsOf(this.state.apps)
       .filter((a) => !filter.states?.length || filter.states.includes(this.reportedState(a)))
       .filter((a) => !filter.applicationTypes?.length || filter.applicationTypes.includes(a.applicationType))
       .map((a): ApplicationReportProto => ({ ...this.report(a), app_resource_Usage: this.usageReport(a, true) }));
@@ -339,11 +339,11 @@ export class ResourceManagerCore {
   }
 
   allApps(): AppRecord[] {
-    return Object.values(this.state.apps);
+    return recordsOf(this.state.apps);
   }
 
   allNodes(): NodeRecord[] {
-    return Object.values(this.state.nodes);
+    return recordsOf(this.state.nodes);
   }
 
   containerRecord(containerId: string): ContainerRecord | undefined {
@@ -351,7 +351,7 @@ export class ResourceManagerCore {
   }
 
   allContainers(): ContainerRecord[] {
-    return Object.values(this.state.containers);
+    return recordsOf(this.state.containers);
   }
 
   // ---------------------------------------------------------------- ApplicationMasterProtocol
@@ -372,8 +372,8 @@ export class ResourceManagerCore {
     attempt.registered = true;
     attempt.lastContact = this.now();
     attempt.host = req.host ?? '';
-    attempt.rpcPort = Number(req.rpc_port ?? -1);
-    attempt.originalTrackingUrl = req.tracking_url ? String(req.tracking_url) : 'N/A';
+    attempt.rpcPort = req.rpc_port ?? -1;
+    attempt.originalTrackingUrl = req.tracking_url || 'N/A';
     app.originalTrackingUrl = attempt.originalTrackingUrl;
     if (attempt.state === 'LAUNCHED' || attempt.state === 'ALLOCATED') this.setAttemptState(attempt, 'RUNNING');
     if (app.state === 'ACCEPTED') this.setAppState(app, 'RUNNING');
@@ -387,7 +387,7 @@ export class ResourceManagerCore {
       resource_types: RESOURCE_TYPES,
     };
     if (app.keepContainers && attempt.number > 1) {
-      const previous = Object.values(this.state.containers).filter(
+      const previous = recordsOf(this.state.containers).filter(
         (c) => c.appId === app.id && c.attemptId !== attempt.id && !c.isAm && c.state !== 'COMPLETE',
       );
       if (previous.length) {
@@ -396,7 +396,7 @@ export class ResourceManagerCore {
         for (const owner of new Set(previous.map((c) => c.attemptId))) {
           const ownerAttempt = app.attempts.find((a) => a.id === owner);
           for (const [nodeId, token] of Object.entries(ownerAttempt?.nmTokens ?? {})) {
-            if (previous.some((c) => c.attemptId === owner && c.nodeId === nodeId)) {
+            if (token && previous.some((c) => c.attemptId === owner && c.nodeId === nodeId)) {
               nmTokens.push({ nodeId: nodeIdToProto(parseNodeId(nodeId)), token: tokenProto(token) });
             }
           }
@@ -411,7 +411,7 @@ export class ResourceManagerCore {
     const { app, attempt } = this.liveAttempt(attemptId);
     if (!attempt.registered) throw amNotRegistered(attemptId);
     attempt.lastContact = this.now();
-    const responseId = Number(req.response_id ?? 0);
+    const responseId = req.response_id ?? 0;
     if (attempt.lastResponse && responseId + 1 === attempt.lastResponseId) return attempt.lastResponse; // a retried call
     if (responseId !== attempt.lastResponseId) {
       throw invalidAmRequest(
@@ -427,8 +427,8 @@ export class ResourceManagerCore {
       if (err instanceof Error && !app.diagnostics) app.diagnostics = err.message;
       throw err;
     }
-    if (((req.blacklist_request?.blacklist_additions ?? []) as string[]).includes(ANY)) throw invalidBlacklistRequest(D.BLACKLIST_ANY);
-    const releases = ((req.release ?? []) as ContainerIdProto[]).map((r) => containerIdFromAny(r));
+    if ((req.blacklist_request?.blacklist_additions ?? []).includes(ANY)) throw invalidBlacklistRequest(D.BLACKLIST_ANY);
+    const releases = (req.release ?? []).map((r) => containerIdFromAny(r));
     if (!app.keepContainers) {
       const foreign = releases.find((r) => formatApplicationAttemptId(r.applicationAttemptId) !== attempt.id);
       if (foreign) throw invalidContainerRelease(D.releaseOfOtherAttempt(formatContainerId(foreign), attempt.id));
@@ -436,24 +436,27 @@ export class ResourceManagerCore {
     applyAsks(attempt, asks, this.config);
     for (const released of releases) {
       const c = this.state.containers[formatContainerId(released)];
-      if (!c || c.appId !== app.id || c.state === 'COMPLETE') continue;
+      if (c?.appId !== app.id || c.state === 'COMPLETE') continue;
       this.completeContainer(c, ContainerExitStatus.ABORTED, D.RELEASED_CONTAINER, true);
     }
 
-    const allocated = attempt.newlyAllocated.map((id) => this.state.containers[id]).filter((c) => c.state === 'ALLOCATED');
+    const allocated = attempt.newlyAllocated.flatMap((id) => {
+      const c = this.state.containers[id];
+      return c?.state === 'ALLOCATED' ? [c] : [];
+    });
     attempt.newlyAllocated = [];
     const nmTokens: NMTokenProto[] = [];
     for (const c of allocated) {
       c.state = 'ACQUIRED';
       if (!attempt.nmTokens[c.nodeId]) {
-        const node = this.state.nodes[c.nodeId];
-        attempt.nmTokens[c.nodeId] = this.tokens.issueNmToken(
+        const token = this.tokens.issueNmToken(
           parseApplicationAttemptId(attempt.id),
           parseNodeId(c.nodeId),
           app.user,
-          node.tokenService,
+          this.node(c.nodeId).tokenService,
         );
-        nmTokens.push({ nodeId: nodeIdToProto(parseNodeId(c.nodeId)), token: tokenProto(attempt.nmTokens[c.nodeId]) });
+        attempt.nmTokens[c.nodeId] = token;
+        nmTokens.push({ nodeId: nodeIdToProto(parseNodeId(c.nodeId)), token: tokenProto(token) });
       }
     }
     const completed = attempt.pendingCompleted.splice(0);
@@ -485,11 +488,11 @@ export class ResourceManagerCore {
     const { app, attempt } = this.attemptOf(attemptId);
     if (attempt.unregisterRequested) return { isUnregistered: app.finalStateStored };
     if (!attempt.registered) throw amNotRegisteredOnFinish(attemptId);
-    const final = (req.final_application_status ?? 'APP_UNDEFINED') as FinalStatus;
+    const final = req.final_application_status ?? 'APP_UNDEFINED';
     attempt.unregisterRequested = true;
     attempt.finalStatusRequested = final;
     attempt.diagnostics = req.diagnostics ?? '';
-    attempt.originalTrackingUrl = req.tracking_url ? String(req.tracking_url) : 'N/A';
+    attempt.originalTrackingUrl = req.tracking_url || 'N/A';
     app.originalTrackingUrl = attempt.originalTrackingUrl;
     app.diagnostics = attempt.diagnostics;
     app.finalStatus = final === 'APP_UNDEFINED' ? 'APP_UNDEFINED' : final;
@@ -509,7 +512,7 @@ export class ResourceManagerCore {
     const host = reg.host ?? 'localhost';
     const nodeId = `${host}:${reg.port}`;
     const existing = this.state.nodes[nodeId];
-    if (existing && existing.state === 'RUNNING') return nodeId; // re-registration after an RM restart
+    if (existing?.state === 'RUNNING') return nodeId; // re-registration after an RM restart
     this.state.nodes[nodeId] = {
       nodeId,
       host,
@@ -534,7 +537,7 @@ export class ResourceManagerCore {
    */
   nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[] = []): NodeHeartbeatAnswer {
     const node = this.state.nodes[nodeId];
-    if (!node || node.state !== 'RUNNING') throw new Error(`node ${nodeId} is not registered with the ResourceManager; register it first`);
+    if (node?.state !== 'RUNNING') throw new Error(`node ${nodeId} is not registered with the ResourceManager; register it first`);
     node.lastHeartbeat = this.now();
     // Attempts created or activated while this heartbeat is processed (after an AM ended) are
     // scheduled from the next one on, as YARN adds and removes attempts in the scheduler asynchronously.
@@ -545,7 +548,7 @@ export class ResourceManagerCore {
       const c = this.state.containers[formatContainerId(containerIdFromAny(s.container_id))];
       if (!c || c.state === 'COMPLETE') continue;
       if (s.state === 'C_COMPLETE')
-        this.completeContainer(c, Number(s.exit_status ?? ContainerExitStatus.INVALID), s.diagnostics ?? '', false, s.container_attributes);
+        this.completeContainer(c, s.exit_status ?? ContainerExitStatus.INVALID, s.diagnostics ?? '', false, s.container_attributes);
       else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
     }
     const launches = this.allocateOnNode(node, schedulable);
@@ -575,7 +578,7 @@ export class ResourceManagerCore {
   amContainerLaunched(containerId: string): void {
     const c = this.container(containerId);
     const app = this.app(c.appId);
-    const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
+    const attempt = this.ownerAttempt(app, c);
     if (c.state !== 'COMPLETE') c.state = 'RUNNING';
     if (attempt.state !== 'ALLOCATED') return;
     this.setAttemptState(attempt, 'LAUNCHED');
@@ -591,7 +594,7 @@ export class ResourceManagerCore {
   amContainerLaunchFailed(containerId: string, diagnostics: string): void {
     const c = this.container(containerId);
     const app = this.app(c.appId);
-    const attempt = app.attempts.find((a) => a.id === c.attemptId)!;
+    const attempt = this.ownerAttempt(app, c);
     if (attempt.state !== 'ALLOCATED' || attempt.amContainerId !== containerId) return;
     this.failAttempt(app, attempt, diagnostics, ContainerExitStatus.INVALID, true);
   }
@@ -613,7 +616,7 @@ export class ResourceManagerCore {
     const c = this.state.containers[containerId];
     if (!c || !this.state.apps[c.appId] || c.state === 'COMPLETE') throw signalOfAbsentContainer(containerId);
     const node = this.state.nodes[c.nodeId];
-    if (!node || node.state !== 'RUNNING') throw signalOfAbsentContainer(containerId);
+    if (node?.state !== 'RUNNING') throw signalOfAbsentContainer(containerId);
     (node.toSignal ??= []).push({ containerId, command });
   }
 
@@ -655,6 +658,27 @@ export class ResourceManagerCore {
     const c = this.state.containers[containerId];
     if (!c) throw new Error(`unknown container ${containerId}`);
     return c;
+  }
+
+  /** The application's latest attempt, for an application known to have one. */
+  private currentAttempt(app: AppRecord): AttemptRecord {
+    const attempt = app.attempts.at(-1);
+    if (!attempt) throw new Error(`application ${app.id} has no attempt yet`);
+    return attempt;
+  }
+
+  /** A container's node: nodes are never removed (a lost one stays LOST), so it is always there. */
+  private node(nodeId: string): NodeRecord {
+    const node = this.state.nodes[nodeId];
+    if (!node) throw new Error(`unknown node ${nodeId}`);
+    return node;
+  }
+
+  /** The attempt that allocated `c`: attempts are never removed, so it is always there. */
+  private ownerAttempt(app: AppRecord, c: ContainerRecord): AttemptRecord {
+    const owner = app.attempts.find((a) => a.id === c.attemptId);
+    if (!owner) throw new Error(`container ${c.id} names attempt ${c.attemptId}, which application ${app.id} does not have`);
+    return owner;
   }
 
   private attemptOf(attemptId: string): { app: AppRecord; attempt: AttemptRecord } {
@@ -699,7 +723,7 @@ export class ResourceManagerCore {
    */
   private activateApplications(): void {
     const withAttempt = this.allApps().filter((a) => a.attempts.length > 0);
-    const current = (a: AppRecord): AttemptRecord => a.attempts.at(-1)!;
+    const current = (a: AppRecord): AttemptRecord => this.currentAttempt(a);
     const pending = withAttempt
       .filter((a) => !isFinal(a) && current(a).state === 'SCHEDULED' && !current(a).activated)
       .sort((a, b) => a.submitTime - b.submitTime || a.id.localeCompare(b.id));
@@ -847,7 +871,7 @@ export class ResourceManagerCore {
   }
 
   private containerProto(c: ContainerRecord): ContainerProto {
-    const node = this.state.nodes[c.nodeId];
+    const node = this.node(c.nodeId);
     return {
       id: containerIdToWire(c.id),
       nodeId: nodeIdToProto(parseNodeId(c.nodeId)),
@@ -868,7 +892,7 @@ export class ResourceManagerCore {
     // AM containers first, one per heartbeat.
     for (const app of apps) {
       const attempt = app.attempts.at(-1);
-      if (!attempt || attempt.state !== 'SCHEDULED' || !attempt.activated || !schedulable.has(attempt.id) || app.unmanagedAm) continue;
+      if (attempt?.state !== 'SCHEDULED' || !attempt.activated || !schedulable.has(attempt.id) || app.unmanagedAm) continue;
       if (!fits(node, app.amResource)) continue;
       const c = this.newContainer(app, attempt, node, app.amResource, 0, 0, true);
       attempt.amContainerId = c.id;
@@ -886,7 +910,7 @@ export class ResourceManagerCore {
     // Then at most one task container per running application.
     for (const app of apps) {
       const attempt = app.attempts.at(-1);
-      if (!attempt || attempt.state !== 'RUNNING' || !attempt.registered || !attempt.activated) continue;
+      if (attempt?.state !== 'RUNNING' || !attempt.registered || !attempt.activated) continue;
       const ask = pickAsk(attempt, node);
       if (!ask) continue;
       consumeAsk(attempt, ask, node);
@@ -927,17 +951,17 @@ export class ResourceManagerCore {
       node.containers = node.containers.filter((id) => id !== c.id);
       if (releasedByAm) node.toCleanup.push(c.id);
     }
-    const app = this.state.apps[c.appId];
+    const app = this.app(c.appId);
     const seconds = Math.floor((now - c.allocatedAt) / 1000);
     app.memorySeconds += c.resource.memory * seconds;
     app.vcoreSeconds += c.resource.virtual_cores * seconds;
     this.events.push({ type: 'completed', at: now, containerId: c.id, exitStatus, diagnostics });
-    const owner = app.attempts.find((a) => a.id === c.attemptId)!;
+    const owner = this.ownerAttempt(app, c);
     if (c.isAm && owner.amContainerId === c.id) {
       this.amContainerFinished(app, owner, exitStatus, diagnostics);
       return;
     }
-    const current = app.attempts.at(-1)!;
+    const current = app.attempts.at(-1) ?? owner;
     if (!isFinal(app) && (current === owner || app.keepContainers)) {
       current.pendingCompleted.push({
         containerId: c.id,
@@ -994,7 +1018,7 @@ export class ResourceManagerCore {
       return;
     }
     if (!app.keepContainers) {
-      for (const c of Object.values(this.state.containers)) {
+      for (const c of recordsOf(this.state.containers)) {
         if (c.appId === app.id && c.state !== 'COMPLETE') this.killOnNode(c, ContainerExitStatus.KILLED_BY_RESOURCEMANAGER, D.KILLED_BY_RM);
       }
     }
@@ -1020,7 +1044,7 @@ export class ResourceManagerCore {
     app.finalStatus = final;
     if (setFinishTime || app.finishTime === 0) app.finishTime = this.now();
     this.setAppState(app, state);
-    for (const c of Object.values(this.state.containers)) {
+    for (const c of recordsOf(this.state.containers)) {
       if (c.appId === app.id && c.state !== 'COMPLETE')
         this.killOnNode(c, ContainerExitStatus.KILLED_AFTER_APP_COMPLETION, D.COMPLETED_APPLICATION);
     }
@@ -1029,7 +1053,7 @@ export class ResourceManagerCore {
   /** The RM ends a container itself: completed now, and its NM told to stop it. */
   private killOnNode(c: ContainerRecord, exitStatus: number, diagnostics: string): void {
     const node = this.state.nodes[c.nodeId];
-    if (node && node.state === 'RUNNING') node.toCleanup.push(c.id);
+    if (node?.state === 'RUNNING') node.toCleanup.push(c.id);
     this.completeContainer(c, exitStatus, diagnostics, false);
   }
 
@@ -1060,7 +1084,7 @@ export class ResourceManagerCore {
   /** ApplicationResourceUsageReport; `dummy` gives the -1 report of finished (and listed) applications. */
   private usageReport(app: AppRecord, dummy: boolean): ApplicationResourceUsageReportProto {
     const attempt = app.attempts.at(-1);
-    const live = Object.values(this.state.containers).filter((c) => c.appId === app.id && c.state !== 'COMPLETE');
+    const live = recordsOf(this.state.containers).filter((c) => c.appId === app.id && c.state !== 'COMPLETE');
     const used = live.reduce((acc, c) => addRes(acc, c.resource), { memory: 0, virtual_cores: 0 });
     const minus = { memory: -1, virtual_cores: -1 };
     return {

@@ -10,6 +10,22 @@ export type RmAppState =
 
 export type AttemptState = 'SCHEDULED' | 'ALLOCATED' | 'LAUNCHED' | 'RUNNING' | 'FINISHING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
+/**
+ * Records by id. A plain object (not a Map) so that snapshots stay plain JSON; Partial because a
+ * lookup by an id the RM does not know finds nothing, and the compiler should make callers say so.
+ */
+export type RecordsById<T> = Partial<Record<string, T>>;
+
+/** The records of a RecordsById (Object.values types them `T | undefined`; no entry holds undefined). */
+export function recordsOf<T>(byId: RecordsById<T>): T[] {
+  return Object.values(byId).filter((r): r is T => r !== undefined);
+}
+
+/** A copy without `id`'s record (the map's `delete`, without a dynamically computed delete). */
+export function withoutRecord<T>(byId: RecordsById<T>, id: string): RecordsById<T> {
+  return Object.fromEntries(Object.entries(byId).filter(([key]) => key !== id));
+}
+
 export type FinalStatus = 'APP_UNDEFINED' | 'APP_SUCCEEDED' | 'APP_FAILED' | 'APP_KILLED' | 'APP_ENDED';
 
 export interface ContainerStatusRecord {
@@ -94,12 +110,12 @@ export interface AttemptRecord {
   originalTrackingUrl: string;
   diagnostics: string;
   exitStatus: number;
-  asks: Record<string, AskEntry>;
+  asks: RecordsById<AskEntry>;
   /** Allocated but not yet handed to the AM in an allocate response. */
   newlyAllocated: string[];
   pendingCompleted: ContainerStatusRecord[];
   /** NMTokens this attempt received, per node id (handed again to the next attempt with keep-containers). */
-  nmTokens: Record<string, StoredToken>;
+  nmTokens: RecordsById<StoredToken>;
   lastResponseId: number;
   lastResponse?: AllocateResponseProto;
   lastContact: number;
@@ -146,8 +162,8 @@ export interface RmState {
   /** Bumped at each recovery; stamped into new container ids as `e<epoch>`. */
   epoch: number;
   nextAppSeq: number;
-  apps: Record<string, AppRecord>;
-  nodes: Record<string, NodeRecord>;
-  containers: Record<string, ContainerRecord>;
+  apps: RecordsById<AppRecord>;
+  nodes: RecordsById<NodeRecord>;
+  containers: RecordsById<ContainerRecord>;
   tokens: TokenState;
 }

@@ -14,6 +14,7 @@ import {
   type ContainerTokenIdentifier,
 } from '../../client/wire/security/token-identifiers.js';
 import type { ApplicationAttemptId, NodeId } from '../../client/wire/codec/yarn-ids.js';
+import { withoutRecord, type RecordsById } from './rm-state.js';
 
 export interface MasterKey {
   keyId: number;
@@ -34,7 +35,7 @@ export interface TokenState {
   nmKey: MasterKey;
   containerKey: MasterKey;
   /** base64 AMRMToken identifier -> base64 password, for attempts that are still alive. */
-  liveAmrmTokens: Record<string, string>;
+  liveAmrmTokens: RecordsById<string>;
 }
 
 function newMasterKey(): MasterKey {
@@ -63,7 +64,7 @@ export class RmTokenIssuer {
 
   /** Attempt over: its AMRMToken no longer authenticates. */
   revokeAmrmToken(token: StoredToken | undefined): void {
-    if (token) delete this.state.liveAmrmTokens[token.identifier];
+    if (token) this.state.liveAmrmTokens = withoutRecord(this.state.liveAmrmTokens, token.identifier);
   }
 
   /** For the IPC server's DIGEST-MD5: base64 identifier -> base64 password, undefined if unknown/revoked. */

@@ -3,12 +3,13 @@ import { RpcServerException } from '../ipc/rpc-server-exception.js';
 import { YarnIdError } from '../../client/wire/codec/yarn-ids.js';
 import { RmException } from './rm-exceptions.js';
 
-export async function asRpcAnswer<T>(work: () => T): Promise<T> {
+/** Runs `work` now; its result or its translated exception becomes the answer's promise. */
+export function asRpcAnswer<T>(work: () => T): Promise<T> {
   try {
-    return work();
+    return Promise.resolve(work());
   } catch (err) {
-    if (err instanceof RmException) throw new RpcServerException(err.className, err.message);
-    if (err instanceof YarnIdError) throw new RpcServerException('java.lang.IllegalArgumentException', err.message);
-    throw err;
+    if (err instanceof RmException) return Promise.reject(new RpcServerException(err.className, err.message));
+    if (err instanceof YarnIdError) return Promise.reject(new RpcServerException('java.lang.IllegalArgumentException', err.message));
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 }

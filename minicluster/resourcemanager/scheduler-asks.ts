@@ -4,7 +4,7 @@
 import { clusterMaximumAllocation, queueMaximumAllocation, type ResourceManagerConfig } from './rm-config.js';
 import { invalidResourceRequest, type RmException } from './rm-exceptions.js';
 import { maxAllocationExceeded, negativeResourceRequest, type Res } from './rm-diagnostics.js';
-import type { AskEntry, AttemptRecord, NodeRecord } from './rm-state.js';
+import { recordsOf, withoutRecord, type AskEntry, type AttemptRecord, type NodeRecord } from './rm-state.js';
 
 export const ANY = '*';
 
@@ -18,8 +18,8 @@ export interface ResourceRequestProto {
 }
 
 export const resOf = (c: { memory?: number; virtual_cores?: number } | undefined): Res => ({
-  memory: Number(c?.memory ?? 0),
-  virtual_cores: Number(c?.virtual_cores ?? 0),
+  memory: c?.memory ?? 0,
+  virtual_cores: c?.virtual_cores ?? 0,
 });
 
 export const addRes = (a: Res, b: Res): Res => ({ memory: a.memory + b.memory, virtual_cores: a.virtual_cores + b.virtual_cores });
@@ -68,17 +68,17 @@ export function applyAsks(attempt: AttemptRecord, asks: ResourceRequestProto[], 
   for (const a of asks) {
     const requested = resOf(a.capability);
     parsed.push({
-      priority: Number(a.priority?.priority ?? 0),
+      priority: a.priority?.priority ?? 0,
       resourceName: a.resource_name ?? ANY,
       capability: normalizeResource(requested, cfg),
-      numContainers: Math.max(0, Number(a.num_containers ?? 0)),
-      allocationRequestId: Number(a.allocation_request_id ?? 0),
+      numContainers: Math.max(0, a.num_containers ?? 0),
+      allocationRequestId: a.allocation_request_id ?? 0,
       relaxLocality: a.relax_locality ?? true,
     });
   }
   for (const e of parsed) {
     const key = askKey(e.priority, e.resourceName, e.capability, e.allocationRequestId);
-    if (e.numContainers === 0) delete attempt.asks[key];
+    if (e.numContainers === 0) attempt.asks = withoutRecord(attempt.asks, key);
     else attempt.asks[key] = e;
   }
 }
@@ -86,7 +86,7 @@ export function applyAsks(attempt: AttemptRecord, asks: ResourceRequestProto[], 
 /** The highest-priority (lowest number) outstanding ask this node can satisfy now. */
 export function pickAsk(attempt: AttemptRecord, node: NodeRecord): AskEntry | undefined {
   const free = subRes(node.capability, node.used);
-  const candidates = Object.values(attempt.asks)
+  const candidates = recordsOf(attempt.asks)
     .filter((e) => e.numContainers > 0 && (e.resourceName === ANY || e.resourceName === node.host || e.resourceName === node.nodeId))
     .filter((e) => fitsIn(e.capability, free))
     .sort((a, b) => a.priority - b.priority || a.allocationRequestId - b.allocationRequestId);
@@ -100,12 +100,12 @@ export function consumeAsk(attempt: AttemptRecord, ask: AskEntry, node: NodeReco
     const e = attempt.asks[key];
     if (!e) continue;
     e.numContainers -= 1;
-    if (e.numContainers <= 0) delete attempt.asks[key];
+    if (e.numContainers <= 0) attempt.asks = withoutRecord(attempt.asks, key);
   }
 }
 
 export function pendingResource(attempt: AttemptRecord): Res {
-  return Object.values(attempt.asks)
+  return recordsOf(attempt.asks)
     .filter((e) => e.resourceName === ANY)
     .reduce(
       (acc, e) =>

@@ -67,7 +67,7 @@ function liveContainers(rm: ResourceManagerCore, nodeFilter?: (n: NodeRecord) =>
   return rm
     .allNodes()
     .filter((n) => n.state === 'RUNNING' && (!nodeFilter || nodeFilter(n)))
-    .flatMap((n) => n.containers.map((id) => rm.containerRecord(id)!));
+    .flatMap((n) => n.containers.flatMap((id) => rm.containerRecord(id) ?? []));
 }
 
 export function clusterMetricsJson(rm: ResourceManagerCore): object {

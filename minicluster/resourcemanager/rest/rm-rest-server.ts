@@ -91,7 +91,8 @@ export class RmRestServer {
       this.notFound(res, `no resource at ${url.pathname}`);
       return;
     }
-    const [, , , what, appIdText, sub, attemptIdText, attemptSub] = parts;
+    // ws/v1/cluster/<what>/<app id>/<sub>/<attempt id>/<attempt sub>, each part possibly absent.
+    const [what, appIdText, sub, attemptIdText, attemptSub] = [3, 4, 5, 6, 7].map((i) => parts.at(i));
     const method = req.method ?? 'GET';
 
     if (!appIdText) {
@@ -163,11 +164,12 @@ export class RmRestServer {
       return;
     }
     if (sub === 'appattempts' && attemptSub === 'containers' && method === 'GET') {
-      if (!app.attempts.some((a) => a.id === attemptIdText)) {
+      const attempt = app.attempts.find((a) => a.id === attemptIdText);
+      if (!attempt) {
         this.json(res, 404, remoteExceptionJson('NotFoundException', `java.lang.Exception: attempt with id: ${attemptIdText} not found`));
         return;
       }
-      this.json(res, 200, appAttemptContainersJson(this.rm, app, attemptIdText));
+      this.json(res, 200, appAttemptContainersJson(this.rm, app, attempt.id));
       return;
     }
     if (sub === 'state' && method === 'GET') {

@@ -22,11 +22,18 @@ const CANONICAL: Record<string, string> = { 'content-type': 'Content-Type', 'set
 /** AM response headers the proxy replaces with its own. */
 const NOT_COPIED = new Set(['date', 'content-type', 'content-length', 'transfer-encoding', 'connection', 'keep-alive']);
 
+/** Node's rawHeaders (name, value, name, value, ...) as [name, value] pairs. */
+function headerPairs(raw: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
+  return pairs;
+}
+
 function send(res: ServerResponse, status: number, headers: RawHeaders, body: string | Buffer = ''): void {
   const buf = Buffer.from(body);
   res.sendDate = false;
   // Jetty echoes the client's `Connection: close` as the first header.
-  const close = /\bclose\b/i.test(String(res.req.headers.connection ?? ''));
+  const close = /\bclose\b/i.test(res.req.headers.connection ?? '');
   // Without a Content-Length Jetty delimits the body by closing; stop Node adding one of its own.
   if (!headers.some(([k]) => k.toLowerCase() === 'content-length')) res.useChunkedEncodingByDefault = false;
   res.writeHead(status, flat(close ? [['Connection', 'close'], ...headers] : headers));
@@ -129,7 +136,7 @@ export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingM
     );
     r.on('error', reject);
     r.end(body.length ? body : undefined);
-  }).catch((err: Error) => err);
+  }).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
 
   if (upstream instanceof Error) {
     const msg = `Error connecting to the ApplicationMaster at ${target}: ${upstream.message}`;
@@ -140,12 +147,11 @@ export async function handleProxyRequest(rm: ResourceManagerCore, req: IncomingM
   }
   let contentType = '';
   const extra: RawHeaders = [];
-  for (let i = 0; i < upstream.raw.length; i += 2) {
-    const name = upstream.raw[i];
+  for (const [name, value] of headerPairs(upstream.raw)) {
     const lower = name.toLowerCase();
-    if (lower === 'content-type') contentType = upstream.raw[i + 1]!;
+    if (lower === 'content-type') contentType = value;
     if (NOT_COPIED.has(lower)) continue;
-    extra.push([CANONICAL[lower] ?? name, upstream.raw[i + 1]]);
+    extra.push([CANONICAL[lower] ?? name, value]);
   }
   if (contentType && !/charset=/i.test(contentType)) contentType = `${contentType};charset=utf-8`;
   const headers = rmNoCacheHeaders(now, contentType || 'text/html;charset=utf-8');

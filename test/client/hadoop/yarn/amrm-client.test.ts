@@ -14,9 +14,9 @@ import { AMRMClient, type AllocateResult } from '../../../../client/hadoop/yarn/
 import { allocateErrorKind } from '../../../../client/hadoop/yarn/allocate-errors.js';
 import { AllocateRefusedError, AttemptOverError } from '../../../../client/hadoop/yarn/yarn-client-errors.js';
 import { formatApplicationAttemptId, type ApplicationAttemptId } from '../../../../client/wire/codec/yarn-ids.js';
-import type { Container } from '../../../../client/hadoop/yarn/yarn-records.js';
 import { amrmTokenAuth } from '../../../../minicluster/resourcemanager/am-service.js';
 import { ResourceManagerCore } from '../../../../minicluster/resourcemanager/resource-manager-core.js';
+import { recordsOf } from '../../../../minicluster/resourcemanager/rm-state.js';
 import { confWith } from '../../conf/temp-conf-dir.js';
 import { launchAm, rmConfValues, startMiniRm, writeContainerTokens, type MiniRm, type MiniRmOptions } from './mini-rm-harness.js';
 
@@ -125,7 +125,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
 
   it('uses a rolled AMRMToken for its next connection', async () => {
     const rolled = new Map<string, string>();
-    let attempt: ApplicationAttemptId | undefined;
+    const launched: { attempt?: ApplicationAttemptId } = {};
     const rm = await miniRm({
       amAuth: (core) => {
         const base = amrmTokenAuth(core);
@@ -137,7 +137,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
         const token = mintToken({
           kind: AMRM_TOKEN_KIND,
           service: '',
-          identifier: encodeAMRMTokenIdentifier({ applicationAttemptId: attempt!, keyId: 4242 }),
+          identifier: encodeAMRMTokenIdentifier({ applicationAttemptId: launched.attempt!, keyId: 4242 }),
           masterKey: randomBytes(8),
         });
         rolled.set(token.identifier.toString('base64'), token.password.toString('base64'));
@@ -145,7 +145,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
       },
     });
     const am = launchAm(rm);
-    attempt = decodeAMRMTokenIdentifier(am.amrmToken.identifier).applicationAttemptId;
+    launched.attempt = decodeAMRMTokenIdentifier(am.amrmToken.identifier).applicationAttemptId;
     const client = amrmClient(rm, am.amrmToken);
     await client.register('127.0.0.1', -1, '');
     expect((await client.allocate(0)).amrmTokenRolled).toBe(false);
@@ -197,11 +197,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
     expect(resent.blacklist_request.blacklist_additions).toEqual(['flaky.example']);
     expect(rm2.amCalls[1].request).toMatchObject({ host: '127.0.0.1', rpc_port: 4040, tracking_url: 'http://127.0.0.1:4040/' });
     // the new RM's scheduler holds the outstanding asks again (capabilities normalized)
-    const outstanding = Object.values(rm2.core.appRecord(am.appId).attempts[0].asks).map((e) => [
-      e.priority,
-      e.resourceName,
-      e.numContainers,
-    ]);
+    const outstanding = recordsOf(rm2.core.appRecord(am.appId).attempts[0].asks).map((e) => [e.priority, e.resourceName, e.numContainers]);
     expect(outstanding.sort()).toEqual([
       [1, '*', 1],
       [2, '*', 1],
@@ -253,9 +249,7 @@ describe('AMRMClient against the mini RM over TCP', () => {
     );
     expect(client.outstandingRequests()).toEqual([small]);
     await client.allocate(0); // the small ask alone: accepted
-    expect(Object.values(rm.core.appRecord(am.appId).attempts[0].asks).map((a) => a.capability)).toEqual([
-      { memory: 1024, virtual_cores: 1 },
-    ]);
+    expect(recordsOf(rm.core.appRecord(am.appId).attempts[0].asks).map((a) => a.capability)).toEqual([{ memory: 1024, virtual_cores: 1 }]);
 
     const foreign = am.amContainerId.replace('_01_', '_02_');
     client.releaseAssignedContainer(foreign);

@@ -23,7 +23,8 @@ export interface RecordedAmCall {
   request: Obj;
   tokenIdentifier: Buffer | undefined;
   remoteAddress: string;
-  outcome: 'ok' | string;
+  /** 'ok', or the error's message. */
+  outcome: string;
 }
 
 export interface MiniRmOptions {
@@ -126,7 +127,7 @@ export function launchAm(rm: MiniRm, user = 'alice'): LaunchedAm {
   const appIdProto = rm.core.getNewApplication().application_id;
   rm.core.submitApplication({ application_id: appIdProto, resource: { memory: 512, virtual_cores: 1 } }, user);
   rm.core.nodeHeartbeat(rm.nodeId);
-  const launch = rm.core.takeAmLaunches()[0];
+  const launch = rm.core.takeAmLaunches().at(0);
   if (!launch) throw new Error('the mini RM launched no AM container');
   const appId = applicationIdText(appIdProto);
   const amContainerId = rm.core.appRecord(appId).attempts.at(-1)!.amContainerId!;
