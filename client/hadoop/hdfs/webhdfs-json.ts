@@ -63,8 +63,8 @@ export interface DirectoryListingPage {
 type Json = Record<string, unknown>;
 
 function fail(what: string, body: unknown): never {
-  const text = JSON.stringify(body);
-  throw new WebHdfsProtocolError(`unexpected WebHDFS answer: ${what} (got ${text === undefined ? 'nothing' : text.slice(0, 200)})`);
+  const text = body === undefined ? 'nothing' : JSON.stringify(body).slice(0, 200);
+  throw new WebHdfsProtocolError(`unexpected WebHDFS answer: ${what} (got ${text})`);
 }
 
 function objectField(body: unknown, key: string): Json {
@@ -74,18 +74,24 @@ function objectField(body: unknown, key: string): Json {
   return v as Json;
 }
 
-function num(o: Json, key: string, optional = false): number | undefined {
+function num(o: Json, key: string): number {
   const v = o[key];
-  if (v === undefined && optional) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(`"${key}" is not a number`, o);
   return v;
 }
 
-function str(o: Json, key: string, optional = false): string | undefined {
+function optionalNum(o: Json, key: string): number | undefined {
+  return o[key] === undefined ? undefined : num(o, key);
+}
+
+function str(o: Json, key: string): string {
   const v = o[key];
-  if (v === undefined && optional) return undefined;
   if (typeof v !== 'string') fail(`"${key}" is not a string`, o);
   return v;
+}
+
+function optionalStr(o: Json, key: string): string | undefined {
+  return o[key] === undefined ? undefined : str(o, key);
 }
 
 /** `{"RemoteException": {...}}` or undefined when the body is not one. */
@@ -102,25 +108,25 @@ export function parseRemoteException(body: unknown): RemoteExceptionBody | undef
 }
 
 export function fileStatusFromJson(o: Json): HdfsFileStatus {
-  const type = str(o, 'type')!;
+  const type = str(o, 'type');
   if (type !== 'FILE' && type !== 'DIRECTORY' && type !== 'SYMLINK') fail(`unknown file type "${type}"`, o);
   const status: HdfsFileStatus = {
-    pathSuffix: str(o, 'pathSuffix')!,
+    pathSuffix: str(o, 'pathSuffix'),
     type,
-    length: num(o, 'length')!,
-    owner: str(o, 'owner')!,
-    group: str(o, 'group')!,
-    permission: str(o, 'permission')!,
-    accessTime: num(o, 'accessTime')!,
-    modificationTime: num(o, 'modificationTime')!,
-    blockSize: num(o, 'blockSize')!,
-    replication: num(o, 'replication')!,
+    length: num(o, 'length'),
+    owner: str(o, 'owner'),
+    group: str(o, 'group'),
+    permission: str(o, 'permission'),
+    accessTime: num(o, 'accessTime'),
+    modificationTime: num(o, 'modificationTime'),
+    blockSize: num(o, 'blockSize'),
+    replication: num(o, 'replication'),
   };
   for (const key of ['fileId', 'childrenNum', 'storagePolicy'] as const) {
-    const v = num(o, key, true);
+    const v = optionalNum(o, key);
     if (v !== undefined) status[key] = v;
   }
-  const symlink = str(o, 'symlink', true);
+  const symlink = optionalStr(o, 'symlink');
   if (symlink !== undefined) status.symlink = symlink;
   if (o.aclBit === true) status.aclBit = true;
   return status;
@@ -148,25 +154,25 @@ export function parseDirectoryListing(body: unknown): DirectoryListingPage {
   const partial = objectField(listing, 'partialListing');
   return {
     entries: statusArray(objectField(partial, 'FileStatuses')),
-    remainingEntries: num(listing, 'remainingEntries')!,
+    remainingEntries: num(listing, 'remainingEntries'),
   };
 }
 
 export function parseContentSummary(body: unknown): HdfsContentSummary {
   const o = objectField(body, 'ContentSummary');
   const summary: HdfsContentSummary = {
-    directoryCount: num(o, 'directoryCount')!,
-    fileCount: num(o, 'fileCount')!,
-    length: num(o, 'length')!,
-    quota: num(o, 'quota')!,
-    spaceConsumed: num(o, 'spaceConsumed')!,
-    spaceQuota: num(o, 'spaceQuota')!,
+    directoryCount: num(o, 'directoryCount'),
+    fileCount: num(o, 'fileCount'),
+    length: num(o, 'length'),
+    quota: num(o, 'quota'),
+    spaceConsumed: num(o, 'spaceConsumed'),
+    spaceQuota: num(o, 'spaceQuota'),
   };
   for (const key of ['snapshotDirectoryCount', 'snapshotFileCount', 'snapshotLength', 'snapshotSpaceConsumed'] as const) {
-    const v = num(o, key, true);
+    const v = optionalNum(o, key);
     if (v !== undefined) summary[key] = v;
   }
-  const ecPolicy = str(o, 'ecPolicy', true);
+  const ecPolicy = optionalStr(o, 'ecPolicy');
   if (ecPolicy !== undefined) summary.ecPolicy = ecPolicy;
   const typeQuota = o.typeQuota;
   if (typeQuota && typeof typeQuota === 'object') summary.typeQuota = typeQuota as Record<string, unknown>;
@@ -175,9 +181,9 @@ export function parseContentSummary(body: unknown): HdfsContentSummary {
 
 export function parseServerDefaults(body: unknown): HdfsServerDefaults {
   const o = objectField(body, 'FsServerDefaults');
-  const defaults: HdfsServerDefaults = { trashInterval: num(o, 'trashInterval')! };
+  const defaults: HdfsServerDefaults = { trashInterval: num(o, 'trashInterval') };
   for (const key of ['blockSize', 'replication'] as const) {
-    const v = num(o, key, true);
+    const v = optionalNum(o, key);
     if (v !== undefined) defaults[key] = v;
   }
   return defaults;
@@ -185,7 +191,7 @@ export function parseServerDefaults(body: unknown): HdfsServerDefaults {
 
 export function parseFileChecksum(body: unknown): HdfsFileChecksum {
   const o = objectField(body, 'FileChecksum');
-  return { algorithm: str(o, 'algorithm')!, bytes: str(o, 'bytes')!, length: num(o, 'length')! };
+  return { algorithm: str(o, 'algorithm'), bytes: str(o, 'bytes'), length: num(o, 'length') };
 }
 
 export function parseBoolean(body: unknown): boolean {
@@ -220,5 +226,5 @@ export function parseTokenAnswer(body: unknown): string | null {
   if (body === null || typeof body !== 'object' || !('Token' in (body as Json))) fail('expected {"Token": ...}', body);
   const token = (body as Json).Token;
   if (token === null) return null;
-  return str(objectField(body, 'Token'), 'urlString')!;
+  return str(objectField(body, 'Token'), 'urlString');
 }
