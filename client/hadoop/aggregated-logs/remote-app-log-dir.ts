@@ -7,7 +7,6 @@
 // also look where older releases wrote: <root>/<user>/<suffix>/<appId> (3.0 to 3.2) and
 // <root>/<user>/<nm suffix>/<appId> (2.x). Measured on the real 3.3.6 cluster:
 // /tmp/logs/root/bucket-logs-tfile/0001/application_1796661065304_0001/localhost_45454.
-import type { Configuration } from '../../conf/configuration.js';
 import { parseApplicationId } from '../../wire/codec/yarn-ids.js';
 
 export const DEFAULT_REMOTE_APP_LOG_DIR = '/tmp/logs';
@@ -29,7 +28,8 @@ function pathOf(dir: string): string {
   return path.replace(/\/+$/, '') || '/';
 }
 
-export function remoteAppLogDirSettings(conf: Configuration): RemoteAppLogDirSettings {
+/** Reads the settings from a Configuration, or anything that looks keys up the same way (the mini cluster's site values). */
+export function remoteAppLogDirSettings(conf: { getTrimmed(name: string): string | undefined }): RemoteAppLogDirSettings {
   const nodeManagerSuffix = conf.getTrimmed('yarn.nodemanager.remote-app-log-dir-suffix') || DEFAULT_REMOTE_APP_LOG_DIR_SUFFIX;
   const rootDir =
     conf.getTrimmed('yarn.log-aggregation.TFile.remote-app-log-dir') ||
