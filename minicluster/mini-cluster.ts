@@ -11,6 +11,7 @@ import { siteValues, writeHadoopConfDir } from './mini-cluster-conf-dir.js';
 import { chooseHdfsLatency, hdfsLatencyOf, type HdfsLatencySetting } from './hdfs-latency-setting.js';
 import type { HttpTimeouts } from './http-timeouts.js';
 import { resolveSettings, type MiniClusterSettingsInput } from './mini-cluster-settings.js';
+import { logAggregationSettings } from './log-aggregation-setting.js';
 import { NodeManager } from './nodemanager/node-manager.js';
 import { namespaceLocalizationSource } from './nodemanager/webhdfs-localization-source.js';
 import { ResourceManager } from './resourcemanager/resource-manager.js';
@@ -102,6 +103,7 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
     });
     const rmRef = resourceManager;
     const source = namespaceLocalizationSource(webHdfs.namespace, latency);
+    const logAggregation = logAggregationSettings(settings.yarnSite, webHdfs.nameNodeAddress.port, webHdfs.namespace.superUser);
     for (let i = 0; i < count; i++) {
       nodes.push(
         await NodeManager.start({
@@ -120,6 +122,7 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
           httpTimeouts: options.httpTimeouts,
           // Containers get the cluster's HADOOP_CONF_DIR through the whitelist, as on a real node.
           env: { ...process.env, HADOOP_CONF_DIR: join(dir, 'conf') },
+          ...(logAggregation ? { logAggregation } : {}),
         }),
       );
     }

@@ -26,6 +26,7 @@ export interface AcceptedStartCall {
   remoteAddress: string;
 }
 import { ContainerExecutor } from './container-process.js';
+import { aggregateAppLogs, type LogAggregationSettings } from './app-log-aggregator.js';
 import { DEFAULT_ENV_WHITELIST, defaultAdminEnv, whitelistFromEnv, type ContainerLaunchSpec } from './launch-script.js';
 import { LocalizationError, Localizer, type LocalizationSource } from './localizer.js';
 import { MemoryMonitor, type ContainerMemoryPeaks, type MemoryMonitorOptions } from './memory-monitor.js';
@@ -86,7 +87,12 @@ export interface NodeManagerOptions {
   ipcHandshakeTimeoutMs?: number;
   /** How long a web client may stall (http-timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** yarn.log-aggregation-enable: upload each ended application's logs to HDFS (app-log-aggregator.ts); absent: logs stay local. */
+  logAggregation?: LogAggregationSettings;
 }
+
+/** LogAggregationStatus as the NM reports it for an application. */
+export type AppLogAggregationStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
 type NmState = 'LOCALIZING' | 'RUNNING' | 'KILLING' | 'DONE';
 
@@ -107,6 +113,11 @@ interface NmContainer {
 const KILLED_BY_RM: KillReason = {
   exitStatus: ContainerExitStatus.KILLED_BY_RESOURCEMANAGER,
   diagnostics: 'Container Killed by ResourceManager',
+};
+/** ApplicationImpl's FINISH_APPLICATION kills what still runs of an ended application. */
+const KILLED_AFTER_APP_COMPLETION: KillReason = {
+  exitStatus: ContainerExitStatus.KILLED_AFTER_APP_COMPLETION,
+  diagnostics: 'Container killed on application-finish event.',
 };
 const KILLED_BY_AM: KillReason = {
   exitStatus: ContainerExitStatus.KILLED_BY_APPMASTER,
@@ -152,6 +163,10 @@ export class NodeManager implements ContainerManagerBackend {
   private registered = false;
   private stopped = false;
   private readonly running = new Set<Promise<void>>();
+  /** Each container's launch-to-end promise (its run()), for waiting on an application's containers. */
+  private readonly runs = new Map<string, Promise<void>>();
+  private readonly finishedApps = new Map<string, AppLogAggregationStatus>();
+  private readonly aggregations = new Set<Promise<void>>();
 
   private constructor(private readonly opts: NodeManagerOptions) {
     this.host = opts.host ?? '127.0.0.1';
@@ -299,8 +314,55 @@ export class NodeManager implements ContainerManagerBackend {
         diagnosticsEntry(`Container launch failed: ${err instanceof Error ? err.message : String(err)}`),
       ),
     );
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    this.track(run);
+    this.runs.set(containerId, run);
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  /**
+   * The RM said `appId` ended (appsToCleanup): kill what still runs of it, wait for its containers
+   * to end, then aggregate their logs when log aggregation is on (AppLogAggregatorImpl).
+   */
+  private finishApplication(appId: string): void {
+    if (this.finishedApps.has(appId)) return;
+    const containers = [...this.containers.values()].filter((c) => c.appId === appId);
+    for (const c of containers) this.kill(c.id, KILLED_AFTER_APP_COMPLETION);
+    const settings = this.opts.logAggregation;
+    if (!settings || containers.length === 0) return;
+    this.finishedApps.set(appId, 'RUNNING');
+    const work = Promise.all(containers.flatMap((c) => this.runs.get(c.id) ?? []))
+      .then(() =>
+        aggregateAppLogs(
+          {
+            appId,
+            user: containers[0].user,
+            nodeId: this.nodeId,
+            containerIds: containers.map((c) => c.id),
+            appLogDir: join(this.opts.logDir, appId),
+          },
+          settings,
+        ),
+      )
+      .then(
+        () => void this.finishedApps.set(appId, 'SUCCEEDED'),
+        () => void this.finishedApps.set(appId, 'FAILED'),
+      );
+    this.track(work);
+    this.aggregations.add(work);
+  }
+
+  /** This node's log aggregation status of an ended application (undefined: not aggregated here). */
+  logAggregationStatus(appId: string): AppLogAggregationStatus | undefined {
+    return this.finishedApps.get(appId);
+  }
+
+  /** Resolves once every log aggregation started so far has ended. */
+  async logAggregationsSettled(): Promise<void> {
+    await Promise.all([...this.aggregations]);
   }
 
   status(containerId: string): ContainerStatusProto | undefined {
@@ -482,6 +544,7 @@ export class NodeManager implements ContainerManagerBackend {
     // ContainerLaunch.signalContainer: the signal goes to the container's process group (a container
     // whose process has not started yet is skipped: "hasn't started yet"); not recorded as a kill of ours.
     for (const s of answer.containersToSignal) this.signalContainer(s.containerId, SIGNAL_OF_COMMAND[s.command]);
+    for (const appId of answer.appsToCleanup) this.finishApplication(appId);
     return answer.nextHeartbeatIntervalMs;
   }
 }

@@ -119,6 +119,8 @@ export interface NodeHeartbeatAnswer {
   containersToCleanup: ContainerIdProto[];
   /** NodeHeartbeatResponse.containers_to_signal: signalToContainer requests for this node. */
   containersToSignal: ContainerSignal[];
+  /** NodeHeartbeatResponse.applications_to_cleanup: applications that ended and ran a container on this node. */
+  appsToCleanup: string[];
   nextHeartbeatIntervalMs: number;
 }
 
@@ -558,7 +560,27 @@ export class ResourceManagerCore {
       this.amLaunchListener?.();
     }
     const signals = node.toSignal?.splice(0) ?? [];
-    return { containersToCleanup: cleanup, containersToSignal: signals, nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs };
+    return {
+      containersToCleanup: cleanup,
+      containersToSignal: signals,
+      appsToCleanup: this.finishedAppsOn(node),
+      nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs,
+    };
+  }
+
+  /** RMAppImpl's app-finished transition tells every node that ran one of its containers (RMNodeCleanAppEvent), once. */
+  private finishedAppsOn(node: NodeRecord): string[] {
+    const told = (node.appsToldFinished ??= []);
+    const ran = new Set(
+      Object.values(this.state.containers)
+        .filter((c) => c.nodeId === node.nodeId)
+        .map((c) => c.appId),
+    );
+    const ended = [...ran].filter(
+      (id) => !told.includes(id) && id in this.state.apps && FINAL_APP_STATES.includes(this.state.apps[id].state),
+    );
+    told.push(...ended);
+    return ended;
   }
 
   /**

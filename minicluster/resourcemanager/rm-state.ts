@@ -63,6 +63,8 @@ export interface NodeRecord {
   toCleanup: string[];
   /** signalToContainer requests for this NM's containers, sent with the next heartbeat answer. */
   toSignal?: ContainerSignal[];
+  /** Ended applications this NM was told of (appsToCleanup), each once, as RMNodeImpl's finishedApplications. */
+  appsToldFinished?: string[];
 }
 
 /** SignalContainerCommandProto's names. */

@@ -29,6 +29,12 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/wire/security', mayImport: [...BASE, 'client/wire/codec'] },
   { dir: 'client/wire/ipc', mayImport: [...BASE, 'client/conf', 'client/wire/codec', 'client/wire/security'] },
   { dir: 'client/hadoop', mayImport: WIRE },
+  /** The TFile/BCFile container of YARN's aggregated logs: bytes to records and back, no I/O. */
+  {
+    dir: 'client/hadoop/aggregated-logs/tfile',
+    mayImport: ['client/errors', 'client/hadoop/aggregated-logs/aggregated-log-errors.ts'],
+    noIo: true,
+  },
   { dir: 'client/contracts', mayImport: HADOOP },
   { dir: 'client/program', mayImport: CONTRACTS },
   { dir: 'client/deploy', mayImport: IN_CLUSTER },
