@@ -1,7 +1,13 @@
 import { isJobId } from '../jobs/job-ids.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClusterShutdownJson, DashboardConfigJson, JobSubmitResponseJson } from '../../client/contracts/dispatcher-rest-types.js';
+import type {
+  ApplicationProgramJson,
+  ClusterShutdownJson,
+  DashboardConfigJson,
+  JobSubmitResponseJson,
+  ProgramOutputJson,
+} from '../../client/contracts/dispatcher-rest-types.js';
 import type { ClusterControl, JobSpec, JobStatus } from '../cluster-api.js';
 import { DETACHED_CLUSTER, type LeaseEndpoint } from '../lease/client-lease.js';
 import type { AmIpFilter } from './am-ip-filter.js';
@@ -33,6 +39,8 @@ export interface DispatcherServerOptions {
   refreshIntervalMs?: number;
   log?: (line: string) => void;
   now?: () => number;
+  /** Application mode: main()'s lines and end (appmaster/modes/program-output.ts); absent in other modes. */
+  program?: { read(after: number): ProgramOutputJson; program(): ApplicationProgramJson };
 }
 
 export const DEFAULT_SECRET_HINT =
@@ -100,6 +108,7 @@ function routePattern(path: string): RegExp {
  *   /jobs/:id                  GET      redacted: states, attempts, TaskExecutors and errors, no task results
  *                                       (errors are what the AM logs and YARN's diagnostics carry; results are the job's data)
  *   /cluster/lease             GET      no: the attached client's lease, for that client only
+ *   /application, /application/output  GET  no: main()'s end and lines (application mode), for the attached client
  *   POST, PATCH and DELETE on any route: no (the proxy does not pass them, and they change the cluster)
  *
  * The table in the constructor is the one place that says this: an Endpoint without
@@ -177,6 +186,11 @@ export class DispatcherServer {
           POST: secretOnly(leaseCall((l) => l.renew())),
           DELETE: secretOnly(leaseCall((l) => l.release())),
         },
+      },
+      { path: '/application', methods: { GET: secretOnly((_q, res) => this.json(res, 200, this.programOr404().program())) } },
+      {
+        path: '/application/output',
+        methods: { GET: secretOnly((_q, res, _p, url) => this.json(res, 200, this.programOr404().read(afterParam(url)))) },
       },
     ];
     for (const route of table) {
@@ -319,6 +333,11 @@ export class DispatcherServer {
     return new HttpError(401, [`${problem}. ${this.opts.secretHint ?? DEFAULT_SECRET_HINT}`], {
       'WWW-Authenticate': 'Bearer realm="loom"',
     });
+  }
+
+  private programOr404(): NonNullable<DispatcherServerOptions['program']> {
+    if (!this.opts.program) throw new HttpError(404, ["this cluster runs no program's main(): /application is for application mode only"]);
+    return this.opts.program;
   }
 
   private jobOr404(id: string): JobStatus {
@@ -483,4 +502,14 @@ function parseShutdownBody(body: unknown): Required<ClusterShutdownJson> {
 
 function stackOf(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+/** `?after=<seq>`: an integer of -1 or more; absent means -1 (from the first line kept). */
+function afterParam(url: URL): number {
+  const raw = url.searchParams.get('after');
+  if (raw === null) return -1;
+  const after = Number(raw);
+  if (!Number.isSafeInteger(after) || after < -1)
+    throw new HttpError(400, [`after=${raw} is not a line number; pass the "next" of the previous answer, or -1 for the first line`]);
+  return after;
 }

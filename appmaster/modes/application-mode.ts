@@ -8,6 +8,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { makeDirWithModeSync, OWNER_ONLY_DIR } from '../../client/wire/security/local-file-modes.js';
 import { join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { LoomConfig } from '../../client/conf/loom-config.js';
 import { LoomOptions } from '../../client/conf/loom-config-options.js';
@@ -19,6 +20,10 @@ import { localResourcePath, type AmEnvironment } from '../am-runtime/am-environm
 import { applicationJobId } from '../jobs/job-ids.js';
 import type { ModeHost, ModeRunner } from './mode-runner.js';
 import type { ProgramWorkerInput, ProgramWorkerReply, ProgramWorkerRequest } from './program-worker-messages.js';
+import { ProgramOutput, type ProgramEnd } from './program-output.js';
+
+/** How long an ending application waits for its attached client to read main()'s last lines and result. */
+const CLIENT_COLLECT_TIMEOUT_MS = 10_000;
 
 export interface ApplicationModeOptions {
   /** The worker's module; default: program-worker.js next to this file. */
@@ -57,7 +62,8 @@ export function prepareApplicationMode(
   };
   // main() shares the AM's heap with the AM itself; its code range stays small for YARN's vmem check.
   const limits = workerThreadLimits(heapMbForContainer(config.get(LoomOptions.jobManagerMemory).mebibytes), 1);
-  return new ApplicationMode(program, input, opts.workerUrl ?? new URL('./program-worker.js', import.meta.url), limits);
+  const attached = config.get(LoomOptions.clientAttached);
+  return new ApplicationMode(program, input, opts.workerUrl ?? new URL('./program-worker.js', import.meta.url), limits, attached);
 }
 
 /**
@@ -78,12 +84,18 @@ class ApplicationMode implements ModeRunner {
   private ended = false;
   /** main()'s submissions so far: the n-th gets the same id in every AM attempt. */
   private submitted = 0;
+  /** main()'s lines and end, for the attached client (GET /application/output, GET /application). */
+  readonly programOutput = new ProgramOutput();
+  /** main() reported its end: the thread's exit that follows is not a crash. */
+  private mainEnded = false;
 
   constructor(
     private readonly program: ApplicationProgram,
     private readonly input: ProgramWorkerInput,
     private readonly workerUrl: URL,
     private readonly limits: WorkerThreadLimits,
+    /** An attached client reads main()'s lines: the end waits (bounded) until it has read them. */
+    private readonly attached: boolean,
   ) {}
 
   start(host: ModeHost): void {
@@ -95,12 +107,32 @@ class ApplicationMode implements ModeRunner {
     host.log(
       `application: running main() of ${this.program.bundle.url} (export ${this.program.entryExport}) with ${JSON.stringify(this.program.args)}`,
     );
-    const worker = new Worker(this.workerUrl, { workerData: this.input, resourceLimits: this.limits });
+    // console.* of main() comes here as streams: into the output for the client, and the AM's log as before.
+    const worker = new Worker(this.workerUrl, { workerData: this.input, resourceLimits: this.limits, stdout: true, stderr: true });
     this.worker = worker;
+    const consoleEnded = Promise.all([
+      forwardLines(worker.stdout, (line) => {
+        this.programOutput.append('stdout', line);
+        host.log(`[main stdout] ${line}`);
+      }),
+      forwardLines(worker.stderr, (line) => {
+        this.programOutput.append('stderr', line);
+        host.log(`[main stderr] ${line}`);
+      }),
+    ]);
+    const endWith = async (end: ProgramEnd, status: 'SUCCEEDED' | 'FAILED', diagnostics: string) => {
+      this.mainEnded = true;
+      await worker.terminate();
+      await consoleEnded;
+      this.programOutput.finish(end);
+      if (this.attached) await this.programOutput.collected(CLIENT_COLLECT_TIMEOUT_MS);
+      finish(status, diagnostics);
+    };
     const reply = (message: ProgramWorkerReply) => worker.postMessage(message);
     worker.on('message', (m: ProgramWorkerRequest) => {
       switch (m.type) {
         case 'log':
+          this.programOutput.append('log', m.line);
           host.log(`[main] ${m.line}`);
           return;
         case 'submit': {
@@ -140,14 +172,23 @@ class ApplicationMode implements ModeRunner {
             );
           return;
         case 'done':
-          void worker.terminate();
-          if (m.ok) finish('SUCCEEDED', `main() returned; its ${m.jobs} job(s) ended`);
-          else finish('FAILED', `main() failed: ${m.error}`);
+          if (m.ok)
+            void endWith(
+              { ok: true, ...(m.result !== undefined ? { result: JSON.parse(m.result) as unknown } : {}) },
+              'SUCCEEDED',
+              `main() returned; its ${m.jobs} job(s) ended`,
+            );
+          else void endWith({ ok: false, error: m.error }, 'FAILED', `main() failed: ${m.error}`);
           return;
       }
     });
-    worker.on('error', (err) => finish('FAILED', `main() failed: ${describeProgramError(err)}`));
-    worker.on('exit', (code) => finish('FAILED', `main()'s thread ended (exit code ${code}) before main() returned`));
+    const crashed = (diagnostics: string) => {
+      if (this.mainEnded) return;
+      this.programOutput.finish({ ok: false, error: diagnostics });
+      finish('FAILED', diagnostics);
+    };
+    worker.on('error', (err) => crashed(`main() failed: ${describeProgramError(err)}`));
+    worker.on('exit', (code) => crashed(`main()'s thread ended (exit code ${code}) before main() returned`));
   }
 
   async stop(): Promise<void> {
@@ -159,4 +200,24 @@ class ApplicationMode implements ModeRunner {
   clientLost(): void {
     this.ended = true;
   }
+}
+
+/** Calls `onLine` with each line of a text stream (the last one also without a newline); resolves when the stream ended. */
+function forwardLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  let partial = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) onLine(line.replace(/\r$/, ''));
+  });
+  return new Promise((resolve) => {
+    const ended = () => {
+      if (partial) onLine(partial);
+      partial = '';
+      resolve();
+    };
+    stream.once('end', ended);
+    stream.once('close', ended);
+  });
 }

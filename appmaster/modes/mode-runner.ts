@@ -8,6 +8,7 @@ import type { LoomConfig } from '../../client/conf/loom-config.js';
 import type { AmEnvironment } from '../am-runtime/am-environment.js';
 import type { JobSpec, JobStatus } from '../cluster-api.js';
 import type { FinalStatus } from '../session/am-shutdown.js';
+import type { ProgramOutput } from './program-output.js';
 import { prepareApplicationMode } from './application-mode.js';
 import { preparePerJobMode } from './per-job-mode.js';
 
@@ -38,6 +39,8 @@ export interface ModeRunner {
    * mode must not end it by itself (its running jobs are about to be cancelled).
    */
   clientLost?(): void;
+  /** Application mode: main()'s lines and end, served to the attached client (GET /application, /application/output). */
+  readonly programOutput?: ProgramOutput;
   /** Then, with the running jobs cancelled: the end that follows from them (default: KILLED with `lost`). */
   endWithoutClient?(jobs: JobStatus[], lost: string): { finalStatus: FinalStatus; diagnostics: string };
 }

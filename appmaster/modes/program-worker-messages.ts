@@ -18,7 +18,8 @@ export type ProgramWorkerRequest =
   | { type: 'submit'; requestId: number; plan: JobPlan }
   | { type: 'awaitJob'; requestId: number; jobId: string }
   | { type: 'log'; line: string }
-  | { type: 'done'; ok: true; jobs: number }
+  /** `result`: what main() returned, as JSON text (absent for undefined or a value JSON cannot carry). */
+  | { type: 'done'; ok: true; jobs: number; result?: string }
   | { type: 'done'; ok: false; error: string };
 
 /** AM -> worker, answering a request by its id. */

@@ -68,11 +68,32 @@ const contextOptions: ProgramContextOptions = {
   log: (line: string) => post({ type: 'log', line }),
 };
 
+/** What main() returned as JSON text; a value JSON cannot carry (a BigInt, a cycle) is said in a line instead. */
+function resultJson(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    console.error(`main() returned a value JSON cannot carry: ${describeProgramError(err)}`);
+    return undefined;
+  }
+}
+
+/** console.* of this thread reaches the AM as stream data: flushed first, so it arrives before main()'s end. */
+async function flushConsole(): Promise<void> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+}
+
+let done: ProgramWorkerRequest;
 try {
   const { main, module } = await loadProgram(input.modulePath, input.entryExport);
   // Each job's export is looked up in the bundle before the job is submitted.
   const outcome = await runProgram(main, createProgramContext({ ...contextOptions, bundleModule: module }));
-  post({ type: 'done', ok: true, jobs: outcome.jobs.length });
+  const result = resultJson(outcome.value);
+  done = { type: 'done', ok: true, jobs: outcome.jobs.length, ...(result !== undefined ? { result } : {}) };
 } catch (err) {
-  post({ type: 'done', ok: false, error: describeProgramError(err) });
+  done = { type: 'done', ok: false, error: describeProgramError(err) };
 }
+await flushConsole();
+post(done);

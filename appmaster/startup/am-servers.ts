@@ -50,6 +50,7 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     refreshIntervalMs: setup.listen.refreshIntervalMs,
     loomVersion: loomVersion(),
     log,
+    ...(setup.mode.programOutput ? { program: setup.mode.programOutput } : {}),
   });
   const rest = await dispatcher.start().catch(async (err: unknown) => {
     await gateway.close();

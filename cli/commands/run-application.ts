@@ -9,6 +9,8 @@
  * 0 for SUCCEEDED, 1 otherwise. Attached, the application holds a client lease (it ends
  * KILLED when this client dies), and a client that goes away (Ctrl+C, SIGTERM, SIGHUP, its output
  * closed) stops it KILLED, its running jobs cancelled: Flink's -sae, always on (attached-exit.ts).
+ * Attached, main()'s ctx.log and console lines are printed as they happen and what it returned
+ * at its end, as `loom run` prints a program whose main() runs in the client (program-printing.ts).
  */
 import { ENDED_STATES, amRegistered } from '../../client/deploy/running/application-waiter.js';
 import { deployApplication, type DeployedApplication } from '../../client/deploy/submit/application-deployer.js';
@@ -19,6 +21,7 @@ import { abandonDeployment, killUnregisteredCluster, stopApplicationCluster } fr
 import { resolveProgramBundle } from '../../client/deploy/submit/program-bundle.js';
 import { SessionCluster } from '../../client/deploy/running/session-cluster.js';
 import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
+import { printProgramLine, printProgramResult } from '../../client/program/program-printing.js';
 import { withoutStackFrames } from '../describe-error.js';
 import {
   checkTarget,
@@ -129,9 +132,11 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
         const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report, stagingDir: deployed.stagingDir });
         const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
         followed = { cluster, lease };
+        const program = followProgramOutput(cluster, io);
         try {
           ended = await followToEnd(ctx, applicationId, io);
         } finally {
+          await program.stop();
           lease.stop();
         }
       }
@@ -161,6 +166,40 @@ async function untilRegisteredOrEnded(ctx: DeployContext, applicationId: string,
       );
     await new Promise((res) => setTimeout(res, POLL_MS));
   }
+}
+
+/**
+ * Prints main()'s lines as the AM serves them (GET /application/output), then, once main() ended,
+ * what it returned (GET /application; reading it tells the AM it may end). Errors are skipped: an
+ * AM between attempts answers later, and the application report says how an ended one ended.
+ */
+function followProgramOutput(cluster: SessionCluster, io: ClusterCommandIo): { stop(): Promise<void> } {
+  const stopping = new AbortController();
+  const following = (async () => {
+    let after = -1;
+    while (!stopping.signal.aborted) {
+      try {
+        const output = await cluster.dispatcher.programOutput(after);
+        if (output.dropped > 0) io.stderr.write(`(${output.dropped} line(s) of main() were dropped by the ApplicationMaster's bound)\n`);
+        for (const line of output.lines) printProgramLine(io, line.stream, line.text);
+        after = output.next;
+        if (output.ended) {
+          const program = await cluster.dispatcher.applicationProgram();
+          if (program.state === 'RETURNED') printProgramResult(io, program.result);
+          return;
+        }
+      } catch {
+        // Asked again at the next poll.
+      }
+      await new Promise((res) => setTimeout(res, POLL_MS));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping.abort();
+      await following;
+    },
+  };
 }
 
 /** Polls until the application ended. */

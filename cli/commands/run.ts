@@ -34,6 +34,7 @@ import { SessionSubmitter, sessionJobSubmitter, uploadJobBundle } from '../../cl
 import { runClientProgram } from '../../client/program/client-program.js';
 import type { JobSubmitter } from '../../client/program/program-context.js';
 import { describeMainFailure } from '../../client/program/program-errors.js';
+import { printProgramLine, printProgramResult } from '../../client/program/program-printing.js';
 import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../../client/program/program-loader.js';
 import { jobIdOption } from '../option-values.js';
 import { describeErrorVerbosely, verboseErrors } from '../describe-error.js';
@@ -220,13 +221,13 @@ async function runProgramHere(
         defaultParallelism: ctx.conf.get(LoomOptions.defaultParallelism),
         bundleName: basename(bundlePath),
         hdfs: () => ctx.programFileSystem(),
-        log: (line) => io.stderr.write(`${line}\n`),
+        log: (line) => printProgramLine(io, 'log', line),
       });
     } catch (err) {
       io.stderr.write(`loom run: ${verboseErrors() ? describeErrorVerbosely(err) : describeMainFailure(err)}\n`);
       return 1;
     }
-    if (outcome.value !== undefined) io.stdout.write(`${JSON.stringify(outcome.value, null, 2)}\n`);
+    printProgramResult(io, outcome.value);
     return 0;
   } finally {
     await packed.cleanup();

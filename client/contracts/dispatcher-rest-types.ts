@@ -188,3 +188,39 @@ export interface JobStatus {
   results?: unknown[];
   error?: string;
 }
+
+/** Application mode: where main()'s lines are served (`?after=<seq>`), and main()'s end (both need the cluster secret). */
+export const APPLICATION_PROGRAM_PATH = '/application';
+export const APPLICATION_OUTPUT_PATH = '/application/output';
+
+/** Which of main()'s channels a line came from: ctx.log, or the thread's stdout / stderr (console.*). */
+export type ProgramOutputStream = 'log' | 'stdout' | 'stderr';
+
+/** One line main() wrote, numbered in the order the AM received them. */
+export interface ProgramOutputLineJson {
+  seq: number;
+  /** ISO-8601 UTC, when the AM received it. */
+  time: string;
+  stream: ProgramOutputStream;
+  text: string;
+}
+
+/** GET /application/output?after=<seq>: the lines after `after` (default -1: from the first one kept). */
+export interface ProgramOutputJson {
+  lines: ProgramOutputLineJson[];
+  /** The seq to pass as `after` next time. */
+  next: number;
+  /** main() has ended and every line it wrote is in this answer or an earlier one. */
+  ended: boolean;
+  /** Lines after `after` that the AM's bound dropped before they were read. */
+  dropped: number;
+}
+
+/** GET /application: how main() is doing; `result` is what it returned (as JSON), once it returned. */
+export interface ApplicationProgramJson {
+  state: 'RUNNING' | 'RETURNED' | 'FAILED';
+  /** Absent when main() returned undefined (or a value JSON cannot carry). */
+  result?: unknown;
+  /** main()'s error, when it failed. */
+  error?: string;
+}

@@ -1,6 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DispatcherError, restCallFailed } from './dispatcher-error.js';
 import {
+  APPLICATION_OUTPUT_PATH,
+  APPLICATION_PROGRAM_PATH,
+  type ApplicationProgramJson,
+  type ProgramOutputJson,
   type JobDetailsJson,
   type JobIdsJson,
   type JobSubmission,
@@ -152,6 +156,16 @@ export class DispatcherClient {
       }
       await sleep(pollMs);
     }
+  }
+
+  /** Application mode: main()'s lines after `after` (the `next` of the previous answer; -1 for the first). */
+  async programOutput(after: number): Promise<ProgramOutputJson> {
+    return this.call<ProgramOutputJson>('GET', `${APPLICATION_OUTPUT_PATH}?after=${after}`);
+  }
+
+  /** Application mode: whether main() runs, returned (with its value) or failed. */
+  async applicationProgram(): Promise<ApplicationProgramJson> {
+    return this.call<ApplicationProgramJson>('GET', APPLICATION_PROGRAM_PATH);
   }
 
   /** Ends the cluster; the AM unregisters from YARN with this final status. */

@@ -197,6 +197,8 @@ const THROUGH_PROXY: Record<string, 200 | 401> = {
   'GET /cluster/lease': 401,
   'POST /cluster/lease': 401,
   'DELETE /cluster/lease': 401,
+  'GET /application': 401, // main()'s end and value: the attached client's
+  'GET /application/output': 401,
 };
 
 describe('what the proxy path serves without the secret', () => {

@@ -160,6 +160,47 @@ describe('application mode', () => {
     await runner.stop('test over');
   });
 
+  it("keeps main()'s ctx.log and console lines (also a last one without a newline) and its value; attached, the end waits until the client read it", async () => {
+    const workDir = await applicationDir(
+      'export default async function main(ctx) {\n' +
+        '  ctx.log("first log");\n' +
+        '  console.log("out 1");\n' +
+        '  console.error("err 1");\n' +
+        '  ctx.log("second log");\n' +
+        '  console.log("out 2");\n' +
+        '  process.stderr.write("no newline");\n' +
+        '  return { words: 3, top: ["a"] };\n' +
+        '}\n',
+    );
+    const runner = prepareApplicationMode(am(workDir), config('loom.client.attached: true\n'), env([]), { workerUrl: WORKER });
+    const output = runner.programOutput!;
+    const { host, logs, finishedOnce } = fakeHost(() => ({}));
+    let finished = false;
+    void finishedOnce.then(() => (finished = true));
+    runner.start(host);
+    let read = output.read(-1);
+    for (let i = 0; i < 200 && !read.ended; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      read = output.read(-1);
+    }
+    expect(read.ended).toBe(true);
+    // Each stream keeps its order (ctx.log and console reach the AM by different channels).
+    const texts = (stream: string) => read.lines.filter((l) => l.stream === stream).map((l) => l.text);
+    expect(texts('log')).toEqual(['first log', 'second log']);
+    expect(texts('stdout')).toEqual(['out 1', 'out 2']);
+    expect(texts('stderr')).toEqual(['err 1', 'no newline']);
+    expect(read.lines.map((l) => l.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(read.next).toBe(5);
+    expect(output.read(5)).toMatchObject({ lines: [], next: 5, ended: true, dropped: 0 });
+    expect(logs).toContain('[main stdout] out 1');
+    // Attached: main() ended, but the application does not until the client has read the end.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(finished).toBe(false);
+    expect(output.program()).toEqual({ state: 'RETURNED', result: { words: 3, top: ['a'] } });
+    expect(await finishedOnce).toEqual({ status: 'SUCCEEDED', diagnostics: 'main() returned; its 0 job(s) ended' });
+    await runner.stop('test over');
+  });
+
   it("main()'s error, and a job's failure it awaited, end the application FAILED with the message and the stack head", async () => {
     const workDir = await applicationDir(
       'export default async function main(ctx) {\n  await ctx.run({ exportName: "square" });\n}\nexport function square() {}\n',

@@ -2,6 +2,7 @@
 // in the AM, its job on TaskExecutors the AM starts; the application ends with main().
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { startSessionKit, type SessionKit } from '../session-kit.js';
 import { expectedCounts, hdfsUri, loomApplicationId, readHdfsText, stagingRootEntries, uploadInput, WORD_COUNT } from './word-count-kit.js';
 
@@ -35,6 +36,26 @@ describe('application mode (run-application -t yarn-application)', () => {
     expect(report.name).toBe('Loom application: word-count.mjs');
     expect(report.diagnostics).toMatch(/main\(\) returned; its 1 job\(s\) ended/);
     expect(await stagingRootEntries(kit)).toEqual(['runtime']);
+  }, 60_000);
+
+  it("attached: main()'s ctx.log and console lines reach the client, and what it returned is printed as loom run prints it", async () => {
+    kit = await startSessionKit();
+    const program = fileURLToPath(new URL('./programs/talking-program.mjs', import.meta.url));
+    const run = await kit.loom(['run-application', '-t', 'yarn-application', '--attached', program]);
+    expect(run.code, run.stderr).toBe(0);
+    const appId = loomApplicationId(run.stdout);
+    // ctx.log and console.error on stderr, console.log and the value on stdout, in main()'s order.
+    const stderrLines = run.stderr.split('\n').filter((l) => l.startsWith('talking: '));
+    expect(stderrLines).toEqual([
+      'talking: starting',
+      'talking: console.error after the job, results 0,1',
+      'talking: last line before returning',
+    ]);
+    expect(run.stdout).toContain('talking: console.log before the job\n');
+    const value = `${JSON.stringify({ squares: [0, 1], note: 'from main()' }, null, 2)}\n`;
+    expect(run.stdout).toContain(value);
+    // The value comes before the application's end line.
+    expect(run.stdout.indexOf(value)).toBeLessThan(run.stdout.indexOf(`application ${appId} ended FINISHED/SUCCEEDED`));
   }, 60_000);
 
   it('a bundle on HDFS, detached: nothing of it is uploaded, the command exits at once, the application ends SUCCEEDED by itself', async () => {
