@@ -572,13 +572,14 @@ export class ResourceManagerCore {
   private finishedAppsOn(node: NodeRecord): string[] {
     const told = (node.appsToldFinished ??= []);
     const ran = new Set(
-      Object.values(this.state.containers)
+      recordsOf(this.state.containers)
         .filter((c) => c.nodeId === node.nodeId)
         .map((c) => c.appId),
     );
-    const ended = [...ran].filter(
-      (id) => !told.includes(id) && id in this.state.apps && FINAL_APP_STATES.includes(this.state.apps[id].state),
-    );
+    const ended = [...ran].filter((id) => {
+      const app = this.state.apps[id];
+      return !told.includes(id) && app !== undefined && FINAL_APP_STATES.includes(app.state);
+    });
     told.push(...ended);
     return ended;
   }
