@@ -5,7 +5,13 @@
  * against it on its own.
  */
 import type { BundleRef } from '../client/contracts/bundle-ref.js';
-import type { ClusterOverview, JobStatus, TaskExecutorInfo, TaskStatus } from '../client/contracts/dispatcher-rest-types.js';
+import type {
+  ClusterOverview,
+  JobStatus,
+  TaskExecutorInfo,
+  TaskOutputJson,
+  TaskStatus,
+} from '../client/contracts/dispatcher-rest-types.js';
 
 export interface JobSpec {
   name?: string;
@@ -31,6 +37,12 @@ export interface ClusterControl {
   /** `id`: one the client chose (32 lower-case hex digits); otherwise the AM picks one. */
   submitJob(spec: JobSpec, opts?: { id?: string }): Promise<JobStatus>;
   cancelJob(id: string): Promise<JobStatus>;
+  /**
+   * A task attempt's output the AM keeps (appmaster/jobs/task-output-store.ts); undefined when the
+   * task has no such attempt. `attempt` absent: the latest; `after`: only lines with a greater seq.
+   * Absent: this AM keeps no task output.
+   */
+  taskOutput?(jobId: string, taskIndex: number, query: { attempt?: number; after: number }): TaskOutputJson | undefined;
   /** Ends the cluster: the application unregisters with the given final status. */
   shutdown(reason: { finalStatus: 'SUCCEEDED' | 'FAILED' | 'KILLED'; diagnostics: string }): Promise<void>;
 }

@@ -91,6 +91,11 @@ export class AmConnection {
     return true;
   }
 
+  /** Messages written to the stream that gRPC has not passed to the socket yet (0 without a stream). */
+  backlog(): number {
+    return this.call?.writableLength ?? 0;
+  }
+
   close(): void {
     this.stopped = true;
     clearInterval(this.watchdog);

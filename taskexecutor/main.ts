@@ -14,6 +14,8 @@ import { AmConnection } from './am-connection.js';
 import { amLocator } from './am-address-from-ha-store.js';
 import { BundleCache } from './bundle-cache.js';
 import { TaskRunner } from './task-runner.js';
+import { TaskOutputForwarder } from './task-output-forwarder.js';
+import type { TaskOutputLine, TaskRef } from '../client/contracts/taskexecutor-protocol.js';
 import { heapMbForContainer, workerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { taskExecutorConfigFromEnv, type TaskExecutorConfig } from './taskexecutor-config.js';
 
@@ -40,6 +42,18 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       (fileSystem ??= ClusterFileSystem.fromConf(loadHadoopConf(), config.stagingDir ? [config.stagingDir] : [])).problemWith(url, what),
   };
 
+  // Task output: each attempt's file in the container's log dir, batches to the AM, and a copy in
+  // this container's own taskexecutor.out/.err, each line prefixed with its attempt: `yarn logs`
+  // users find a task's lines where they look for a container's output, and can tell the tasks apart.
+  const forwarder = new TaskOutputForwarder({
+    send: (batch) => connection.send({ kind: 'taskOutput', taskOutput: batch }),
+    backlog: () => connection.backlog(),
+  });
+  const echoTaskLine = (task: TaskRef, line: TaskOutputLine) =>
+    (line.stream === 'stderr' ? process.stderr : process.stdout).write(
+      `[${task.jobId} task ${task.taskIndex}#${task.attempt}] ${line.text}\n`,
+    );
+
   const runner: TaskRunner = new TaskRunner({
     slots: config.slots,
     workerLimits: workerThreadLimits(config.memoryMb > 0 ? heapMbForContainer(config.memoryMb) : 0, config.slots),
@@ -48,6 +62,14 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
     hdfs: { ...(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}), user: config.hdfsUser },
     onUpdate: (update) => connection.send({ kind: 'taskUpdate', taskUpdate: update }),
     log,
+    output: {
+      logDir: config.logDir,
+      onLine: (task, line) => {
+        forwarder.add(task, line);
+        echoTaskLine(task, line);
+      },
+      attemptEnded: (task) => forwarder.attemptEnded(task),
+    },
   });
 
   let exiting = false;
@@ -55,6 +77,7 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
     if (exiting) return;
     exiting = true;
     log(message);
+    forwarder.close();
     connection.close();
     const done = () => {
       for (const c of clients.values()) c.close();

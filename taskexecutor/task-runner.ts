@@ -2,15 +2,35 @@
  * Runs the tasks the AM deploys, one worker thread each, within the TaskExecutor's slots, and
  * reports every state change (RUNNING, then FINISHED, FAILED or CANCELED) exactly once per attempt.
  * A cancel terminates the thread; one that arrives while the bundle is still being fetched stops
- * the task before it starts.
+ * the task before it starts. With `output` set, the thread's stdout and stderr come to the
+ * TaskExecutor (Worker's `stdout: true, stderr: true`) and are captured per attempt
+ * (task-output-capture.ts); the attempt's final update goes out only once its streams have ended
+ * and its last lines were handed on, so they reach the AM before the update does.
  */
+import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { isRetryable } from '../client/errors/loom-error.js';
-import { taskKey, type DeployTaskMessage, type TaskRef, type TaskUpdateMessage } from '../client/contracts/taskexecutor-protocol.js';
+import {
+  taskKey,
+  type DeployTaskMessage,
+  type TaskOutputLine,
+  type TaskRef,
+  type TaskUpdateMessage,
+} from '../client/contracts/taskexecutor-protocol.js';
 import type { BundleRef } from '../client/contracts/bundle-ref.js';
 import { workerThreadLimits, type WorkerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { bundleRoot, relativeToBundle } from './bundle-frames.js';
 import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
+import { TaskOutputCapture } from './task-output-capture.js';
+
+/** Where task attempts' output goes; without it, task threads write to the TaskExecutor's own stdout and stderr. */
+export interface TaskOutputSink {
+  /** The container's log dir: each attempt's file goes there. */
+  logDir: string;
+  onLine(task: TaskRef, line: TaskOutputLine): void;
+  /** The attempt's thread is gone and its last line was handed to onLine; its final update follows. */
+  attemptEnded(task: TaskRef): void;
+}
 
 export interface TaskRunnerOptions {
   slots: number;
@@ -24,6 +44,7 @@ export interface TaskRunnerOptions {
   maxResultBytes?: number;
   /** Per-task V8 limits: workerThreadLimits(heap, slots). */
   workerLimits?: WorkerThreadLimits;
+  output?: TaskOutputSink;
 }
 
 interface RunningTask {
@@ -131,16 +152,22 @@ export class TaskRunner {
       hdfs: this.opts.hdfs,
       maxResultBytes: this.opts.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
     };
+    const output = this.opts.output;
     const worker = new Worker(this.opts.workerScript, {
       workerData: input,
       resourceLimits: this.opts.workerLimits ?? workerThreadLimits(0, 1),
+      ...(output ? { stdout: true, stderr: true } : {}),
     });
     rt.worker = worker;
+    const capture = output && this.capture(rt.ref, worker, output);
     let crash: Error | undefined;
     rt.exited = new Promise<void>((resolve) => {
       worker.once('exit', (code) => {
-        resolve();
-        this.end(rt, this.finalUpdate(rt, crash, code));
+        // Node ends the thread's stdio streams on exit, after the last chunk it wrote.
+        void (capture ?? Promise.resolve()).then(() => {
+          resolve();
+          this.end(rt, this.finalUpdate(rt, crash, code));
+        });
       });
     });
     worker.on('message', (out: unknown) => {
@@ -154,6 +181,21 @@ export class TaskRunner {
       crash ??= err;
     });
     this.opts.onUpdate({ task: rt.ref, state: 'RUNNING' });
+  }
+
+  /** Captures the thread's stdout and stderr; resolves once both ended and the last lines were handed on. */
+  private async capture(task: TaskRef, worker: Worker, output: TaskOutputSink): Promise<void> {
+    const capture = new TaskOutputCapture({
+      task,
+      logDir: output.logDir,
+      onLine: (line) => output.onLine(task, line),
+      log: (message) => this.opts.log(message),
+    });
+    worker.stdout.on('data', (chunk: Buffer) => capture.write('stdout', chunk));
+    worker.stderr.on('data', (chunk: Buffer) => capture.write('stderr', chunk));
+    await Promise.all([finished(worker.stdout), finished(worker.stderr)]).catch(() => undefined);
+    capture.end();
+    output.attemptEnded(task);
   }
 
   private finalUpdate(rt: RunningTask, crash: Error | undefined, code: number): Omit<TaskUpdateMessage, 'task'> {

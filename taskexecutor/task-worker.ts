@@ -86,5 +86,20 @@ function resultJson(value: unknown, input: TaskWorkerInput): string {
   return json;
 }
 
+/**
+ * Resolves once what the task wrote to `stream` has reached the TaskExecutor: a worker thread's
+ * stdio travels to the parent asynchronously (each write waits for the parent to take the last),
+ * and the TaskExecutor ends the thread when the answer comes, so answering first would lose the
+ * task's last lines. Bounded, so a parent that stopped reading cannot hold the answer back.
+ */
+function flushed(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise<void>((resolve) => {
+    setTimeout(resolve, 2_000).unref();
+    stream.write('', () => resolve());
+  });
+}
+
 if (!parentPort) throw new Error('task-worker.js runs inside a TaskExecutor worker thread, not on its own');
-parentPort.postMessage(await runTask(workerData as TaskWorkerInput));
+const answer = await runTask(workerData as TaskWorkerInput);
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+parentPort.postMessage(answer);

@@ -37,6 +37,8 @@ export interface TaskExecutorConfig {
   haStoreUrl: string | undefined;
   /** The application's staging dir URL (LOOM_STAGING_DIR): its file system is the cluster's too, for bundles. */
   stagingDir: string | undefined;
+  /** The container's log dir (first of LOG_DIRS, which the NodeManager sets; the working dir outside YARN): task output files go there. */
+  logDir: string;
 }
 
 export class TaskExecutorConfigError extends LoomError {
@@ -64,6 +66,7 @@ export function taskExecutorConfigFromEnv(env: NodeJS.ProcessEnv = process.env, 
     bundleCacheDir: inWorkDir(values.bundleCacheDir) ?? join(cwd, 'loom-bundles'),
     haStoreUrl: values.haStoreUrl,
     stagingDir: values.stagingDir,
+    logDir: yarnValue('LOG_DIRS')?.split(',')[0]?.trim() || cwd,
   };
 }
 

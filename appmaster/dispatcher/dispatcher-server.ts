@@ -107,6 +107,11 @@ function routePattern(path: string): RegExp {
  *   /jobs, /jobs/overview      GET      job ids, names, states, times, task counts
  *   /jobs/:id                  GET      redacted: states, attempts, TaskExecutors and errors, no task results
  *                                       (errors are what the AM logs and YARN's diagnostics carry; results are the job's data)
+ *   /jobs/:id/tasks/:index/output
+ *                              GET      no: a task's output is the job's data, as its results are (held back above). Who
+ *                                       YARN lets view the application reads the same lines in the attempt's file through
+ *                                       the NodeManager's log pages (/node/containerlogs/<container>/<user>), where YARN's
+ *                                       own view ACLs decide, not the AM's guess of who came through the proxy
  *   /cluster/lease             GET      no: the attached client's lease, for that client only
  *   /application, /application/output  GET  no: main()'s end and lines (application mode), for the attached client
  *   POST, PATCH and DELETE on any route: no (the proxy does not pass them, and they change the cluster)
@@ -178,6 +183,10 @@ export class DispatcherServer {
         },
       },
       { path: '/jobs/:id/cancel', methods: { POST: secretOnly((_q, res, [id]) => this.cancel(res, id)) } },
+      {
+        path: '/jobs/:id/tasks/:index/output',
+        methods: { GET: secretOnly((_q, res, [id, index], url) => this.taskOutput(res, id, index, url)) },
+      },
       { path: '/cluster', methods: { DELETE: secretOnly((req, res) => this.shutdown(req, res)) } },
       {
         path: '/cluster/lease',
@@ -370,6 +379,33 @@ export class DispatcherServer {
     );
     const body: JobSubmitResponseJson = { jobid: status.id, jobUrl: `/jobs/${encodeURIComponent(status.id)}` };
     this.json(res, 202, body);
+  }
+
+  /** GET /jobs/:id/tasks/:index/output?attempt=<a>&after=<seq> (TaskOutputJson). */
+  private taskOutput(res: ServerResponse, id: string, index: string, url: URL): void {
+    const job = this.jobOr404(id);
+    const taskIndex = /^\d+$/.test(index) ? Number(index) : NaN;
+    if (!job.tasks.some((t) => t.index === taskIndex))
+      throw new HttpError(404, [`job ${id} has no task ${index}; its tasks are 0 to ${job.parallelism - 1}`]);
+    const attemptText = url.searchParams.get('attempt');
+    const afterText = url.searchParams.get('after');
+    if (attemptText !== null && !/^[1-9]\d*$/.test(attemptText))
+      throw new HttpError(400, [`attempt=${attemptText} is not an attempt number: use 1, 2, ... or leave it out for the latest`]);
+    if (afterText !== null && !/^(-1|\d+)$/.test(afterText))
+      throw new HttpError(400, [
+        `after=${afterText} is not a line number: use the "next" of the last answer, or -1 (the default) for every line`,
+      ]);
+    const query = { ...(attemptText !== null ? { attempt: Number(attemptText) } : {}), after: afterText !== null ? Number(afterText) : -1 };
+    const body = this.opts.control.taskOutput?.(id, taskIndex, query);
+    if (!body) {
+      const latest = job.tasks.find((t) => t.index === taskIndex)?.attempt ?? 0;
+      throw new HttpError(404, [
+        this.opts.control.taskOutput
+          ? `task ${taskIndex} of job ${id} has no attempt ${attemptText ?? ''}; its attempts are 1 to ${latest}`
+          : 'this ApplicationMaster keeps no task output',
+      ]);
+    }
+    this.json(res, 200, body);
   }
 
   private async patchJob(res: ServerResponse, id: string, url: URL): Promise<void> {

@@ -74,6 +74,11 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     this.log = opts.log ?? (() => undefined);
   }
 
+  /** A container held as a TaskExecutor (starting or running), as YARN granted it. */
+  container(id: string): C | undefined {
+    return this.containers.get(id);
+  }
+
   /** Containers held as TaskExecutors (starting or running). */
   get heldContainerIds(): string[] {
     return this.plan.heldIds();

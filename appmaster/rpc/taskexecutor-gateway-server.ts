@@ -179,6 +179,7 @@ function serveConnection(
         id = message.register.taskExecutorId;
       } else if (message.kind === 'heartbeat') registry.heartbeat(id, link, message.heartbeat);
       else if (message.kind === 'taskUpdate') registry.taskUpdate(id, link, message.taskUpdate);
+      else if (message.kind === 'taskOutput') registry.taskOutput(id, link, message.taskOutput);
       else refuse(grpc.status.FAILED_PRECONDITION, `TaskExecutor ${id} sent a second Register on the same stream`);
     } catch (err) {
       const code =

@@ -8,6 +8,8 @@ import { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.
 import type { ClusterControl } from '../cluster-api.js';
 import { DurableJobs } from '../ha/durable-jobs.js';
 import { JobMaster } from '../jobs/job-master.js';
+import { TaskOutputStore } from '../jobs/task-output-store.js';
+import { LoomOptions } from '../../client/conf/loom-config.js';
 import { jobMasterOptionsFrom } from '../jobs/job-master-options.js';
 import { clientLeaseFor, endWithoutClient, type ClientLease } from '../lease/client-lease.js';
 import type { AmEndRequests } from '../session/am-end-requests.js';
@@ -28,6 +30,8 @@ export interface ClusterJobs {
   lease: ClientLease | undefined;
   /** What the dispatcher serves. */
   control: ClusterControl;
+  /** Task output the TaskExecutors forward, for GET /jobs/:id/tasks/:index/output. */
+  taskOutput: TaskOutputStore;
 }
 
 export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: ClusterSetup, ends: AmEndRequests): ClusterJobs {
@@ -47,6 +51,12 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
     fileSystem: ClusterFileSystem.fromConf(hadoopConf, am.stagingDir ? [am.stagingDir] : []),
   });
   const jobs = new DurableJobs(jobMaster, ha.store, log);
+  const taskOutput = new TaskOutputStore({
+    maxBytesPerAttempt: config.get(LoomOptions.taskOutputMaxBytesPerAttempt).bytes,
+    maxLinesPerAttempt: config.get(LoomOptions.taskOutputMaxLinesPerAttempt),
+  });
+  taskOutput.locateWith((containerId) => ({ host: registry.get(containerId)?.host }));
+  registry.setTaskOutputSink((from, output) => taskOutput.append(from.id, output));
   const startedAt = Date.now();
   const control: ClusterControl = {
     overview: () => {
@@ -58,6 +68,10 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
     job: (id) => jobs.job(id),
     submitJob: (spec, o) => jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {}),
     cancelJob: (id) => jobs.cancel(id),
+    taskOutput: (id, taskIndex, query) => {
+      const job = jobs.job(id);
+      return job && taskOutput.read(job, taskIndex, query);
+    },
     shutdown: (reason) => ends.request({ kind: 'finish', ...reason }),
   };
   // An attached client's cluster ends when the client goes silent (no orphans): its running jobs
@@ -85,7 +99,7 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
       ),
     log,
   );
-  return { registry, jobMaster, jobs, lease, control };
+  return { registry, jobMaster, jobs, lease, control, taskOutput };
 }
 
 /**

@@ -91,6 +91,8 @@ export function startResourceManagerBridge(
     jobMaster.setTaskExecutorsStarting(startingCount(bridge.heldContainerIds));
   });
   servers.admission.knowContainersFrom(bridge);
+  // The NodeManager's web address of each TaskExecutor's container, for task output (where its log files are served).
+  cluster.taskOutput.locateWith((id) => ({ host: registry.get(id)?.host, nodeHttpAddress: bridge.container(id)?.nodeHttpAddress }));
   bridge.start();
   return { bridge, takeover };
 }

@@ -11,6 +11,7 @@ import type {
   DeployTaskMessage,
   HeartbeatMessage,
   RegisterMessage,
+  TaskOutputMessage,
   TaskRef,
   TaskUpdateMessage,
 } from '../../client/contracts/taskexecutor-protocol.js';
@@ -88,6 +89,7 @@ export class TaskExecutorRegistry {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private adopter: ((id: string, task: TaskRef) => boolean) | undefined;
+  private outputSink: ((from: TaskExecutorInfo, output: TaskOutputMessage) => void) | undefined;
 
   readonly options: TaskExecutorRegistryOptions;
 
@@ -123,6 +125,11 @@ export class TaskExecutorRegistry {
    */
   setAdopter(adopter: (id: string, task: TaskRef) => boolean): void {
     this.adopter = adopter;
+  }
+
+  /** Where task output goes (the AM's TaskOutputStore); not an event, so the job master is not woken by every batch. */
+  setTaskOutputSink(sink: (from: TaskExecutorInfo, output: TaskOutputMessage) => void): void {
+    this.outputSink = sink;
   }
 
   on(listener: (e: TaskExecutorEvent) => void): () => void {
@@ -239,6 +246,13 @@ export class TaskExecutorRegistry {
     }
     this.emit({ type: 'taskUpdate', id, update });
     if (final) this.emit({ type: 'slotFreed', id });
+  }
+
+  /** Output of an attempt deployed to (or adopted on) this TaskExecutor goes to the sink; any other is dropped. */
+  taskOutput(id: string, link: TaskExecutorLink, output: TaskOutputMessage): void {
+    const e = this.current(id, link);
+    if (!e?.assigned.has(taskKey(output.task))) return;
+    this.outputSink?.({ ...e.info }, output);
   }
 
   /** The gateway saw the stream end. Only the link currently registered counts. */

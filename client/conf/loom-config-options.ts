@@ -271,6 +271,19 @@ export const LoomOptions = {
     needs: "a request body needs (Flink's RestServerEndpointConfiguration refuses less too)",
   }),
   webRefreshInterval: durationOption('web.refresh-interval', 3_000, 'How often the dashboard polls.'),
+  // Task output the AM keeps (GET /jobs/:id/tasks/:index/output); the TaskExecutors' files keep all of it.
+  taskOutputMaxBytesPerAttempt: memoryOption(
+    'loom.task-output.max-bytes-per-attempt',
+    '1m',
+    "Task output the AM keeps per task attempt (the newest lines); the attempt's file in its TaskExecutor's log dir has all of it.",
+    { text: '1k', needs: 'a few lines need' },
+  ),
+  taskOutputMaxLinesPerAttempt: intOption(
+    'loom.task-output.max-lines-per-attempt',
+    10_000,
+    'Lines of task output the AM keeps per task attempt (the newest).',
+    1,
+  ),
   // High availability and restarts.
   haStorageDir: stringOption('high-availability.storageDir', "HDFS dir of the HA store; unset: under the application's staging dir."),
   restartStrategy: withoutDefault(

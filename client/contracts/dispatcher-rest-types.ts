@@ -224,3 +224,39 @@ export interface ApplicationProgramJson {
   /** main()'s error, when it failed. */
   error?: string;
 }
+
+/** One line of a task attempt's output in GET /jobs/:id/tasks/:index/output. */
+export interface TaskOutputLineJson {
+  /** From 0 per attempt, over both streams; pass the last one seen as `after` to get only newer lines. */
+  seq: number;
+  /** When the TaskExecutor read the line (ms since the epoch). */
+  time: number;
+  stream: 'stdout' | 'stderr';
+  /** Without its newline; a line longer than 64 KiB is cut and ends with a marker naming how much was cut. */
+  text: string;
+}
+
+/**
+ * GET /jobs/:id/tasks/:index/output?attempt=<a>&after=<seq>: the lines of one task attempt the AM
+ * keeps (the last loom.task-output.max-bytes-per-attempt / max-lines-per-attempt of them; the
+ * whole output is in the file task-<jobId>-<index>-<attempt>.log in the TaskExecutor container's
+ * log dir). `attempt` defaults to the task's latest, `after` to -1 (every line kept).
+ */
+export interface TaskOutputJson {
+  jobId: string;
+  taskIndex: number;
+  attempt: number;
+  /** Lines with seq > after, oldest first. */
+  lines: TaskOutputLineJson[];
+  /** What to pass as `after` next time (the last seq returned, else the `after` given). */
+  next: number;
+  /** The attempt has ended and every line the AM will get is here: a follower stops after reading them. */
+  ended: boolean;
+  /** Lines of this attempt lost before they could be read here: dropped by the AM's bound (oldest first) or by the TaskExecutor's queue to the AM. */
+  dropped: number;
+  /** The TaskExecutor's container, where the attempt ran (absent until it was deployed). */
+  containerId?: string;
+  host?: string;
+  /** The NodeManager's web address (host:port) of that container: its logs are under /node/containerlogs/<containerId>/<user>. */
+  nodeHttpAddress?: string;
+}

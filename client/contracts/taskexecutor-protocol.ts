@@ -45,10 +45,30 @@ export interface TaskUpdateMessage {
   retryable?: boolean;
 }
 
+/** Which of a task's streams a line was written to (console.log/info/debug go to stdout, console.error/warn to stderr). */
+export type TaskOutputStream = 'stdout' | 'stderr';
+
+/** One line a task attempt wrote, without its newline. */
+export interface TaskOutputLine {
+  /** From 0 per attempt, over both streams, in the order the TaskExecutor read them. */
+  seq: number;
+  timeMs: number;
+  stream: TaskOutputStream;
+  text: string;
+}
+
+/** A batch of an attempt's lines; `dropped` counts lines the TaskExecutor could not queue for the AM since its last batch. */
+export interface TaskOutputMessage {
+  task: TaskRef;
+  lines: TaskOutputLine[];
+  dropped: number;
+}
+
 export type TaskExecutorMessage =
   | { kind: 'register'; register: RegisterMessage }
   | { kind: 'heartbeat'; heartbeat: HeartbeatMessage }
-  | { kind: 'taskUpdate'; taskUpdate: TaskUpdateMessage };
+  | { kind: 'taskUpdate'; taskUpdate: TaskUpdateMessage }
+  | { kind: 'taskOutput'; taskOutput: TaskOutputMessage };
 
 export interface DeployTaskMessage {
   task: TaskRef;
@@ -111,8 +131,20 @@ function taskRef(o: unknown, what: string): TaskRef {
 const optional = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
 
 export function encodeTaskExecutorMessage(m: TaskExecutorMessage): Buffer {
+  if (m.kind === 'taskOutput') {
+    const { task, lines, dropped } = m.taskOutput;
+    const wireLines = lines.map((l) => ({ seq: l.seq, timeMs: l.timeMs, stream: l.stream.toUpperCase(), text: l.text }));
+    return encodeWith(messageTypes().te, { taskOutput: { task, lines: wireLines, dropped } });
+  }
   const { kind: _kind, ...rest } = m;
   return encodeWith(messageTypes().te, rest);
+}
+
+function taskOutputLine(o: unknown): TaskOutputLine {
+  const l = (o ?? {}) as Obj;
+  const stream = String(l.stream);
+  if (stream !== 'STDOUT' && stream !== 'STDERR') throw new ClusterProtocolError(`task output line with unknown stream ${stream}`);
+  return { seq: Number(l.seq), timeMs: Number(l.timeMs), stream: stream === 'STDOUT' ? 'stdout' : 'stderr', text: String(l.text) };
 }
 
 export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
@@ -158,8 +190,19 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
       if (u.retryable === true) update.retryable = true;
       return { kind: 'taskUpdate', taskUpdate: update };
     }
+    case 'taskOutput': {
+      const t = o.taskOutput as Obj;
+      return {
+        kind: 'taskOutput',
+        taskOutput: {
+          task: taskRef(t.task, 'a task output batch'),
+          lines: ((t.lines as unknown[] | undefined) ?? []).map(taskOutputLine),
+          dropped: Number(t.dropped ?? 0),
+        },
+      };
+    }
     default:
-      throw new ClusterProtocolError('empty TaskExecutor message (no register, heartbeat or task update)');
+      throw new ClusterProtocolError('empty TaskExecutor message (no register, heartbeat, task update or task output)');
   }
 }
 

@@ -29,6 +29,7 @@ describe('taskExecutorConfigFromEnv', () => {
         USER: 'yarn',
         HADOOP_CONF_DIR: '/etc/hadoop',
         LOOM_HADOOP_CONF: 'conf-shipped',
+        LOG_DIRS: '/data1/yarn/logs/application_1_0001/c3,/data2/yarn/logs/application_1_0001/c3',
       },
       dir,
     );
@@ -43,6 +44,8 @@ describe('taskExecutorConfigFromEnv', () => {
       hadoopConfDir: join(dir, 'conf-shipped'),
       hdfsUser: 'alice',
       bundleCacheDir: join(dir, 'loom-bundles'),
+      // The first of LOG_DIRS: task output files go there.
+      logDir: '/data1/yarn/logs/application_1_0001/c3',
     });
   });
 
@@ -58,6 +61,7 @@ describe('taskExecutorConfigFromEnv', () => {
       slots: 1,
       amTimeoutMs: DEFAULT_AM_TIMEOUT_MS,
       hdfsUser: 'bob',
+      logDir: dir,
       taskExecutorId: `local_h_${process.pid}`,
     });
   });

@@ -15,6 +15,7 @@ import {
   type TaskExecutorInfo,
   type OverviewJson,
   type TaskManagersJson,
+  type TaskOutputJson,
 } from '../../contracts/dispatcher-rest-types.js';
 import { TERMINAL_JOB_STATES, type JobState } from '../../contracts/job-states.js';
 
@@ -130,6 +131,19 @@ export class DispatcherClient {
     const query = opts.id !== undefined ? `?jobid=${encodeURIComponent(opts.id)}` : '';
     const { jobid } = await this.call<JobSubmitResponseJson>('POST', `/jobs${query}`, job);
     return jobid;
+  }
+
+  /**
+   * The output of one task attempt the AM keeps (GET /jobs/:id/tasks/:index/output): lines with a
+   * seq above `after` (default -1: all kept), of `attempt` (default: the task's latest). To follow
+   * it, pass each answer's `next` as `after` until `ended` is true.
+   */
+  async taskOutput(jobId: string, taskIndex: number, opts: { attempt?: number; after?: number } = {}): Promise<TaskOutputJson> {
+    const query = new URLSearchParams();
+    if (opts.attempt !== undefined) query.set('attempt', String(opts.attempt));
+    if (opts.after !== undefined) query.set('after', String(opts.after));
+    const q = query.size > 0 ? `?${query.toString()}` : '';
+    return this.call<TaskOutputJson>('GET', `/jobs/${encodeURIComponent(jobId)}/tasks/${taskIndex}/output${q}`);
   }
 
   async cancelJob(id: string): Promise<JobStatus> {

@@ -193,6 +193,7 @@ const THROUGH_PROXY: Record<string, 200 | 401> = {
   'GET /jobs/:id': 200, // without results
   'PATCH /jobs/:id': 401,
   'POST /jobs/:id/cancel': 401,
+  'GET /jobs/:id/tasks/:index/output': 401, // the job's data, as results are
   'DELETE /cluster': 401,
   'GET /cluster/lease': 401,
   'POST /cluster/lease': 401,
@@ -218,7 +219,7 @@ describe('what the proxy path serves without the secret', () => {
     const answers: Record<string, number> = {};
     for (const key of declared) {
       const [method, path] = key.split(' ') as [string, string];
-      const concrete = path.replace(':id', jobid);
+      const concrete = path.replace(':id', jobid).replace(':index', '0');
       // From 127.0.0.1: the address `localhost` (the RM web address, so the proxy host) resolves to, as any local process.
       const direct = await http(
         c.port,
