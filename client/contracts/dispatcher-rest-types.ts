@@ -188,3 +188,28 @@ export interface JobStatus {
   results?: unknown[];
   error?: string;
 }
+
+/** One line of a task attempt's output (GET /jobs/:id/tasks/:index/output). */
+export interface TaskOutputLineJson {
+  seq: number;
+  /** ISO-8601 UTC with milliseconds. */
+  time: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** GET /jobs/:id/tasks/:index/output?attempt=<a>&after=<seq>: lines after `after`, `next` to pass next time. */
+export interface TaskOutputJson {
+  jobId: string;
+  taskIndex: number;
+  attempt: number;
+  lines: TaskOutputLineJson[];
+  next: number;
+  /** The attempt ended and all its lines are here. */
+  ended: boolean;
+  /** Lines the AM dropped (its bound). */
+  dropped: number;
+  containerId: string;
+  host: string;
+  nodeHttpAddress: string;
+}

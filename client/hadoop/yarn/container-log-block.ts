@@ -75,3 +75,13 @@ export function formatHadoopLogTime(epochMs: number): string {
     `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone} ${String(d.getFullYear())}`
   );
 }
+
+/**
+ * The trailer `yarn logs` prints after an aggregated log's contents (LogToolUtils.outputContainerLog
+ * reading the TFile): a newline, "End of LogType:<file>", stars, a blank line (recorded in
+ * test/fixtures/nodemanager-web/ended-app/).
+ */
+export function aggregatedContainerLogTrailer(fileName: string): string {
+  const endOfFile = `End of LogType:${fileName}`;
+  return `\n${endOfFile}\n${'*'.repeat(endOfFile.length + 50)}\n\n`;
+}
