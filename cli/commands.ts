@@ -60,6 +60,12 @@ const COMMANDS: readonly { name: string; description: string; run: () => Promise
     run: async () => (await import('./commands/upload-runtime.js')).runUploadRuntime,
   },
   {
+    name: 'logs',
+    description:
+      "Container logs as `yarn logs` (-applicationId <app> [-containerId <c>] [-log_files a,b]), or a job's task output: loom logs <jobId> [--task N] [-f]",
+    run: async () => (await import('./commands/logs.js')).runLogs,
+  },
+  {
     name: 'list-clusters',
     description: 'List your running Loom clusters (every mode) with age and dashboard URL',
     run: async () => (await import('./commands/list-clusters.js')).runListClusters,

@@ -2,7 +2,7 @@
 // Values go inside double quotes WITHOUT escaping, as YARN does: `x y "quoted" $dollar` reaches
 // the process as `x y quoted ` (fixtures containers/probe-am). Launchers must escape themselves.
 
-import { javaHashMapOrder } from './java-hash-order.js';
+import { javaHashMapOrder } from '../../client/hadoop/yarn/java-hash-order.js';
 
 /** Default of yarn.nodemanager.env-whitelist in yarn-default.xml. */
 export const DEFAULT_ENV_WHITELIST = [

@@ -33,6 +33,7 @@ import { MemoryMonitor, type ContainerMemoryPeaks, type MemoryMonitorOptions } f
 import type { HttpTimeouts } from '../http-timeouts.js';
 import { createAppDirs, createNodeManagerRoots } from './nm-local-dirs.js';
 import { NodeWebServer } from './node-web-server.js';
+import type { NodeContainerView } from './nm-web-services.js';
 import type { LocalResource } from './resource-cache.js';
 import { sameFileSystem } from './webhdfs-localization-source.js';
 import type {
@@ -186,6 +187,11 @@ export class NodeManager implements ContainerManagerBackend {
       port: opts.httpPort ?? 0,
       logDir: opts.logDir,
       info: () => this.info(),
+      services: {
+        nodeId: () => this.nodeId,
+        httpAddress: () => `${this.host}:${String(this.httpPort)}`,
+        containers: () => this.webContainers(),
+      },
       httpTimeouts: opts.httpTimeouts,
     });
   }
@@ -477,6 +483,19 @@ export class NodeManager implements ContainerManagerBackend {
   }
 
   // ------------------------------------------------------------------ RM side
+
+  /** The containers /ws/v1/node/containers lists (nm-web-services.ts). */
+  private webContainers(): NodeContainerView[] {
+    return [...this.containers.values()].map((c) => ({
+      id: c.id,
+      state: c.state,
+      exitCode: c.state === 'DONE' ? c.exitStatus : -1000,
+      diagnostics: c.diagnostics,
+      user: c.user,
+      totalMemoryNeededMB: c.resource.memory ?? 0,
+      totalVCoresNeeded: c.resource.virtual_cores ?? 0,
+    }));
+  }
 
   private info(): Record<string, unknown> {
     return {

@@ -1,12 +1,15 @@
 // The NodeManager's web port (NM_HTTP_PORT, the node's http address in reports): node info at
 // /ws/v1/node/info and container logs at /node/containerlogs/<container>/<user>[/<file>], the
-// link YARN puts in container reports. Plain text, read-only, 127.0.0.1 only.
+// link YARN puts in container reports. Plain text, read-only, 127.0.0.1 only. The REST services
+// `yarn logs` reads (/ws/v1/node/containers...) are in nm-web-services.ts.
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { parseContainerId, formatApplicationId } from '../../client/wire/codec/yarn-ids.js';
+import { answerNodeWebServices, type NodeWebServicesSource } from './nm-web-services.js';
 import { createTimedHttpServer, DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../http-timeouts.js';
 
 export interface NodeWebServerOptions {
@@ -14,6 +17,8 @@ export interface NodeWebServerOptions {
   port: number;
   logDir: string;
   info: () => Record<string, unknown>;
+  /** The node's containers and ids for /ws/v1/node/containers... (absent: those paths are 404). */
+  services?: Omit<NodeWebServicesSource, 'logDir'>;
   /** How long a client may stall (http-timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
 }
@@ -26,9 +31,10 @@ export class NodeWebServer {
     this.server = createTimedHttpServer(
       (req, res) => {
         this.handle(req.url ?? '/').then(
-          ({ status, type, body, file }) => {
+          ({ status, type, body, file, stream }) => {
             res.writeHead(status, { 'Content-Type': type });
-            if (file)
+            if (stream) stream.on('error', () => res.destroy()).pipe(res);
+            else if (file)
               createReadStream(file)
                 .on('error', () => res.destroy())
                 .pipe(res);
@@ -63,12 +69,16 @@ export class NodeWebServer {
     await closed;
   }
 
-  private async handle(url: string): Promise<{ status: number; type: string; body?: string; file?: string }> {
-    const path = new URL(url, 'http://nm').pathname;
+  private async handle(url: string): Promise<{ status: number; type: string; body?: string; file?: string; stream?: Readable }> {
+    const parsed = new URL(url, 'http://nm');
+    const path = parsed.pathname;
     const text = (status: number, body: string) => ({ status, type: 'text/plain;charset=utf-8', body });
     if (path === '/ws/v1/node/info' || path === '/ws/v1/node') {
       return { status: 200, type: 'application/json', body: JSON.stringify({ nodeInfo: this.opts.info() }) };
     }
+    const services = this.opts.services;
+    const answer = services && (await answerNodeWebServices(parsed, { ...services, logDir: this.opts.logDir }));
+    if (answer) return answer;
     const m = /^\/node\/containerlogs\/([^/]+)\/[^/]+(?:\/([^/]+))?\/?$/.exec(path);
     if (!m) return text(404, `no page at ${path}; try /ws/v1/node/info or /node/containerlogs/<container>/<user>\n`);
     let appId: string;

@@ -27,6 +27,13 @@ import { rmProxyOptionsFromConf } from './rm-proxy-options.js';
 import { YarnClientError } from './yarn-client-errors.js';
 import { applicationIdText, applicationIdToProto, parseApplicationId } from '../../wire/codec/yarn-ids.js';
 import type { ApplicationIdProto, ApplicationSubmissionContextProto } from '../../wire/codec/generated/proto-messages.js';
+import {
+  applicationAttemptReportFromProto,
+  containerReportFromProto,
+  type ApplicationAttemptReport,
+  type ContainerReport,
+} from './attempt-container-records.js';
+import { applicationAttemptIdToProto, parseApplicationAttemptId } from '../../wire/codec/yarn-ids.js';
 import { containerIdToWire, resourceFromProto, resourceToProto, type Resource } from './yarn-records.js';
 
 type ClientProtocol = typeof APPLICATION_CLIENT_PROTOCOL;
@@ -209,6 +216,20 @@ export class YarnClient {
    */
   async signalToContainer(containerId: string, command: SignalContainerCommand): Promise<void> {
     await this.call('signalToContainer', { container_id: containerIdToWire(containerId), command });
+  }
+
+  /** The application's attempts (ApplicationNotFoundException when the RM does not know it). */
+  async getApplicationAttempts(appId: string): Promise<ApplicationAttemptReport[]> {
+    const r = await this.call('getApplicationAttempts', { application_id: appIdProto(appId) });
+    return (r.application_attempts ?? []).map(applicationAttemptReportFromProto);
+  }
+
+  /** The attempt's containers the RM still tracks (a 3.3.6 RM lists none once the application ended). */
+  async getContainers(attemptId: string): Promise<ContainerReport[]> {
+    const r = await this.call('getContainers', {
+      application_attempt_id: applicationAttemptIdToProto(parseApplicationAttemptId(attemptId)),
+    });
+    return (r.containers ?? []).map(containerReportFromProto);
   }
 
   async getClusterMetrics(): Promise<ClusterMetrics> {

@@ -8,7 +8,7 @@ import {
   expandContainerVariables,
   renderLaunchScript,
 } from '../../../minicluster/nodemanager/launch-script.js';
-import { javaHashMapOrder, javaStringHashCode } from '../../../minicluster/nodemanager/java-hash-order.js';
+import { javaHashMapOrder, javaStringHashCode } from '../../../client/hadoop/yarn/java-hash-order.js';
 
 function recordedScripts(): string[] {
   const out: string[] = [];

@@ -1,7 +1,9 @@
 // The NodeManager writes a container's environment in the iteration order of java.util.HashMap
 // (ContainerLaunch orders it through HashMaps of String keys). To produce byte-identical
 // launch scripts we reproduce that order: bucket = spread(String.hashCode) & (capacity - 1),
-// buckets ascending, insertion order inside a bucket (resizes keep the relative order).
+// buckets ascending, insertion order inside a bucket (resizes keep the relative order). `yarn logs`
+// prints a container's log files in the order of a java.util.HashSet of their names (LogsCLI), so
+// `loom logs` needs the same order.
 
 /** java.lang.String#hashCode over UTF-16 code units, as a signed 32-bit int. */
 export function javaStringHashCode(s: string): number {
