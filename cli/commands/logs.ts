@@ -64,6 +64,8 @@ export function aggregatedLogSource(conf: Configuration, env: NodeJS.ProcessEnv)
       } catch (err) {
         if (err instanceof AggregatedLogsNotFoundError) return [];
         throw err;
+      } finally {
+        fs.close();
       }
       return [...byContainer.values()];
     },
