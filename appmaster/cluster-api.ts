@@ -5,7 +5,13 @@
  * against it on its own.
  */
 import type { BundleRef } from '../client/contracts/bundle-ref.js';
-import type { ClusterOverview, JobStatus, TaskExecutorInfo, TaskStatus } from '../client/contracts/dispatcher-rest-types.js';
+import type {
+  ClusterOverview,
+  JobStatus,
+  TaskExecutorInfo,
+  TaskExecutorRecord,
+  TaskStatus,
+} from '../client/contracts/dispatcher-rest-types.js';
 
 export interface JobSpec {
   name?: string;
@@ -17,7 +23,7 @@ export interface JobSpec {
   args: unknown[];
 }
 
-export type { TaskExecutorInfo };
+export type { TaskExecutorInfo, TaskExecutorRecord };
 
 /** REST bodies, shared with the dispatcher's client (client/contracts/dispatcher-rest-types.ts). */
 export type { ClusterOverview, JobStatus, TaskStatus };
@@ -26,6 +32,8 @@ export type { ClusterOverview, JobStatus, TaskStatus };
 export interface ClusterControl {
   overview(): ClusterOverview;
   taskExecutors(): TaskExecutorInfo[];
+  /** Every TaskExecutor of this AM attempt, released and lost ones included, newest first (bounded). */
+  taskExecutorHistory?(): TaskExecutorRecord[];
   jobs(): JobStatus[];
   job(id: string): JobStatus | undefined;
   /** `id`: one the client chose (32 lower-case hex digits); otherwise the AM picks one. */
