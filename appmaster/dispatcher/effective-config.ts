@@ -58,7 +58,7 @@ export function effectiveConfigEntries(loom: LoomConfig, hadoop: Configuration):
   for (const [key, value] of Object.entries(loom.toRecord({ includeDefaults: true })))
     out.push({ key, value, source: 'loom', origin: loom.sourceOf(key) ?? 'default' });
   const hadoopKeys = new Set(HADOOP_KEYS_SHOWN);
-  for (const key of hadoop.keys()) if (!/-default\.xml$/.test(hadoop.sourceOf(key) ?? '')) hadoopKeys.add(key);
+  for (const key of hadoop.keys()) if (!(hadoop.sourceOf(key) ?? '').endsWith('-default.xml')) hadoopKeys.add(key);
   for (const key of [...hadoopKeys].sort()) {
     const value = hadoop.getRaw(key);
     if (value === undefined) continue;

@@ -31,7 +31,7 @@ export class TaskExecutorHistory {
   /** It went away: `released` when the AM let it go, `lost` otherwise. */
   ended(id: string, state: 'released' | 'lost', reason: string, at: number): void {
     const r = this.records.get(id);
-    if (!r || r.state !== 'running') return;
+    if (r?.state !== 'running') return;
     Object.assign(r, { state, reason, endTime: at });
   }
 
@@ -42,8 +42,9 @@ export class TaskExecutorHistory {
 
   private trim(): void {
     while (this.records.size > this.kept) {
-      const oldestEnded = [...this.records.values()].find((r) => r.state !== 'running');
-      this.records.delete(oldestEnded?.id ?? this.records.keys().next().value!);
+      const oldest = [...this.records.values()];
+      const drop = oldest.find((r) => r.state !== 'running') ?? oldest[0];
+      this.records.delete(drop.id);
     }
   }
 }

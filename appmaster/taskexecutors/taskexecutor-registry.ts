@@ -130,7 +130,8 @@ export class TaskExecutorRegistry {
   containerLaunched(containerId: string, nodeHttpAddress: string): void {
     if (!nodeHttpAddress) return;
     this.nodeHttpAddresses.set(containerId, nodeHttpAddress);
-    if (this.nodeHttpAddresses.size > this.history.kept) this.nodeHttpAddresses.delete(this.nodeHttpAddresses.keys().next().value!);
+    const oldest = this.nodeHttpAddresses.keys().next();
+    if (this.nodeHttpAddresses.size > this.history.kept && !oldest.done) this.nodeHttpAddresses.delete(oldest.value);
   }
 
   /** The AM gives `containerId` back to YARN (idle): when its TaskExecutor goes, it was released for `reason`. */
