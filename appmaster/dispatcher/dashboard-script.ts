@@ -22,15 +22,15 @@ export const DASHBOARD_SCRIPT = String.raw`
   var TERMINAL = { FINISHED: 1, FAILED: 1, CANCELED: 1 };
   var NL = String.fromCharCode(10);
 
-  function url(route) { return prefix + route; }
+  function relative(route) { return prefix + route; }
   function get(route) {
-    return fetch(url(route), { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).then(function (res) {
+    return fetch(relative(route), { headers: { Accept: 'application/json' }, credentials: 'same-origin' }).then(function (res) {
       if (!res.ok) return res.text().then(function (t) { var e = new Error(route + ': HTTP ' + res.status + ' ' + t.slice(0, 200)); e.status = res.status; throw e; });
       return res.json();
     });
   }
   function getText(route) {
-    return fetch(url(route), { credentials: 'same-origin' }).then(function (res) {
+    return fetch(relative(route), { credentials: 'same-origin' }).then(function (res) {
       return res.text().then(function (t) { if (!res.ok) throw new Error(route + ': HTTP ' + res.status + ' ' + t.slice(0, 200)); return t; });
     });
   }
@@ -193,7 +193,7 @@ export const DASHBOARD_SCRIPT = String.raw`
         el('button', { type: 'button', 'class': 'link small', 'data-key': 'out-' + t.index + '-' + a.attempt, 'aria-controls': 'output-panel',
           onclick: function () { openOutput(d.jid, t.index, a.attempt); } }, ['output']),
         ' ',
-        el('a', { 'class': 'small', href: url(outputRoute) }, ['JSON'])
+        el('a', { 'class': 'small', href: relative(outputRoute) }, ['JSON'])
       ] : []),
       el('td', {}, a.error ? [errorBlock(a.error)] : [])
     ]);
