@@ -27,7 +27,7 @@ describe('the TaskExecutor history', () => {
       state: 'released',
       nodeHttpAddress: 'node-a:8042',
       reason: 'idle for more than 30000 ms (its container ended: released by the application)',
-      endTime: byId.c2!.startTime + 1_000,
+      endTime: byId.c2.startTime + 1_000,
     });
     expect(byId.c3).toMatchObject({ state: 'lost', reason: 'no heartbeat for more than 5000 ms' });
     expect(byId.c4).toMatchObject({ state: 'released', reason: 'the cluster is shutting down' });
