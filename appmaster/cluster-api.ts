@@ -10,6 +10,7 @@ import type {
   JobStatus,
   TaskExecutorInfo,
   TaskOutputJson,
+  TaskExecutorRecord,
   TaskStatus,
 } from '../client/contracts/dispatcher-rest-types.js';
 
@@ -23,7 +24,7 @@ export interface JobSpec {
   args: unknown[];
 }
 
-export type { TaskExecutorInfo };
+export type { TaskExecutorInfo, TaskExecutorRecord };
 
 /** REST bodies, shared with the dispatcher's client (client/contracts/dispatcher-rest-types.ts). */
 export type { ClusterOverview, JobStatus, TaskStatus };
@@ -32,6 +33,8 @@ export type { ClusterOverview, JobStatus, TaskStatus };
 export interface ClusterControl {
   overview(): ClusterOverview;
   taskExecutors(): TaskExecutorInfo[];
+  /** Every TaskExecutor of this AM attempt, released and lost ones included, newest first (bounded). */
+  taskExecutorHistory?(): TaskExecutorRecord[];
   jobs(): JobStatus[];
   job(id: string): JobStatus | undefined;
   /** `id`: one the client chose (32 lower-case hex digits); otherwise the AM picks one. */

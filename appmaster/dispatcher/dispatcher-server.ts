@@ -1,12 +1,14 @@
 import { isJobId } from '../jobs/job-ids.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  ApplicationProgramJson,
-  ClusterShutdownJson,
-  DashboardConfigJson,
-  JobSubmitResponseJson,
-  ProgramOutputJson,
+import {
+  TASK_EXECUTOR_HISTORY_KEPT,
+  type ApplicationProgramJson,
+  type ClusterShutdownJson,
+  type ConfigEntryJson,
+  type DashboardConfigJson,
+  type JobSubmitResponseJson,
+  type ProgramOutputJson,
 } from '../../client/contracts/dispatcher-rest-types.js';
 import type { ClusterControl, JobSpec, JobStatus } from '../cluster-api.js';
 import { DETACHED_CLUSTER, type LeaseEndpoint } from '../lease/client-lease.js';
@@ -17,6 +19,9 @@ import { HttpError } from './http-error.js';
 import { JobSpecError, validateJobSpec } from '../jobs/job-spec-validation.js';
 import { readJsonBody } from './request-body.js';
 import { jobDetailsJson, jobIdsJson, jobOverviewJson, overviewJson, taskManagerJson } from './rest-bodies.js';
+import { jobExceptionsJson, taskExecutorHistoryJson } from './rest-bodies.js';
+import { listAmLogs, tailAmLog, tailBytesParam } from './am-log-files.js';
+import { redactConfig } from './effective-config.js';
 
 export interface DispatcherServerOptions {
   control: ClusterControl;
@@ -41,6 +46,12 @@ export interface DispatcherServerOptions {
   now?: () => number;
   /** Application mode: main()'s lines and end (appmaster/modes/program-output.ts); absent in other modes. */
   program?: { read(after: number): ProgramOutputJson; program(): ApplicationProgramJson };
+  /** The AM container's log directory (first of LOG_DIRS), served by /jobmanager/logs. */
+  amLogDir?: string;
+  /** The effective configuration, unredacted (the dispatcher redacts it): /jobmanager/config. */
+  effectiveConfig?: () => ConfigEntryJson[];
+  /** The user the containers run as, for links to the NodeManagers' container log pages. */
+  containerLogUser?: string;
 }
 
 export const DEFAULT_SECRET_HINT =
@@ -114,6 +125,15 @@ function routePattern(path: string): RegExp {
  *                                       own view ACLs decide, not the AM's guess of who came through the proxy
  *   /cluster/lease             GET      no: the attached client's lease, for that client only
  *   /application, /application/output  GET  no: main()'s end and lines (application mode), for the attached client
+ *   /taskmanagers/history      GET      every TaskExecutor of this AM attempt, released and lost ones too: container, host,
+ *                                       slots, memory, times, why it ended, its NodeManager log page (what YARN's UI lists)
+ *   /jobs/:id/exceptions       GET      the job's task and job failures with their errors (the errors /jobs/:id shows)
+ *   /jobmanager/config         GET      the effective configuration, redacted alike with and without the secret: keys
+ *                                       naming a secret, password, token, keytab or credential and any value holding the
+ *                                       cluster secret read ******
+ *   /jobmanager/logs           GET      the AM container's log files and sizes
+ *   /jobmanager/logs/:name     GET      the end of one of them (?bytes=, at most 1 MiB): what the NodeManager's container
+ *                                       log page and `yarn logs` already show the application's viewers; the AM never logs the secret
  *   POST, PATCH and DELETE on any route: no (the proxy does not pass them, and they change the cluster)
  *
  * The table in the constructor is the one place that says this: an Endpoint without
@@ -187,6 +207,37 @@ export class DispatcherServer {
         path: '/jobs/:id/tasks/:index/output',
         methods: { GET: secretOnly((_q, res, [id, index], url) => this.taskOutput(res, id, index, url)) },
       },
+      {
+        path: '/taskmanagers/history',
+        methods: {
+          GET: dashboardData((_q, res) =>
+            this.json(
+              res,
+              200,
+              taskExecutorHistoryJson(
+                this.opts.control.taskExecutorHistory?.() ?? [],
+                TASK_EXECUTOR_HISTORY_KEPT,
+                this.opts.containerLogUser,
+              ),
+            ),
+          ),
+        },
+      },
+      {
+        path: '/jobs/:id/exceptions',
+        methods: { GET: dashboardData((_q, res, [id]) => this.json(res, 200, jobExceptionsJson(this.jobOr404(id)))) },
+      },
+      {
+        path: '/jobmanager/config',
+        methods: {
+          GET: dashboardData((_q, res) => this.json(res, 200, redactConfig(this.opts.effectiveConfig?.() ?? [], this.opts.secret))),
+        },
+      },
+      {
+        path: '/jobmanager/logs',
+        methods: { GET: dashboardData(async (_q, res) => this.json(res, 200, await listAmLogs(this.opts.amLogDir))) },
+      },
+      { path: '/jobmanager/logs/:name', methods: { GET: dashboardData((_q, res, [name], url) => this.sendAmLog(res, name, url)) } },
       { path: '/cluster', methods: { DELETE: secretOnly((req, res) => this.shutdown(req, res)) } },
       {
         path: '/cluster/lease',
@@ -476,6 +527,20 @@ export class DispatcherServer {
       'Cache-Control': 'no-cache',
     });
     res.end(DASHBOARD_HTML);
+  }
+
+  /** The end of an AM log file as text (Flink's /jobmanager/logs/:name answers text too); where it starts in the file is in a header. */
+  private async sendAmLog(res: ServerResponse, name: string, url: URL): Promise<void> {
+    const { text, size, from } = await tailAmLog(this.opts.amLogDir, name, tailBytesParam(url.searchParams.get('bytes')));
+    res.writeHead(200, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Log-Size': String(size),
+      'X-Log-From': String(from),
+    });
+    res.end(text);
   }
 
   /** AmIpFilter's answer to a browser that did not come through the proxy (ProxyUtils.sendRedirect). */

@@ -1,4 +1,8 @@
 import type {
+  ExceptionEntryJson,
+  JobExceptionsJson,
+  TaskExecutorHistoryJson,
+  TaskExecutorRecord,
   JobDetailsJson,
   JobIdsJson,
   JobOverviewJson,
@@ -36,6 +40,72 @@ export function taskManagerJson(t: TaskExecutorInfo): TaskManagerJson {
     timeSinceLastHeartbeat: t.lastHeartbeatAt,
     registeredAt: t.registeredAt,
     ...(t.memoryMb !== undefined ? { memoryMb: t.memoryMb } : {}),
+    ...(t.nodeHttpAddress !== undefined ? { nodeHttpAddress: t.nodeHttpAddress } : {}),
+  };
+}
+
+/**
+ * The NodeManager's page of a container's logs, as YARN's web UI links it
+ * (`<nodeHttpAddress>/node/containerlogs/<containerId>/<user>`; the NM redirects to the log server
+ * once the logs are aggregated). The scheme follows yarn.http.policy (HTTP_ONLY by default).
+ */
+export function containerLogsUrl(nodeHttpAddress: string, containerId: string, user: string, scheme = 'http'): string {
+  return `${scheme}://${nodeHttpAddress}/node/containerlogs/${encodeURIComponent(containerId)}/${encodeURIComponent(user)}`;
+}
+
+/** `user`: whose containers they are (the NM's log page needs it); without it, no log links. */
+export function taskExecutorHistoryJson(
+  records: TaskExecutorRecord[],
+  kept: number,
+  user?: string,
+  scheme?: string,
+): TaskExecutorHistoryJson {
+  return {
+    taskmanagers: records.map((r) => ({
+      ...r,
+      ...(r.nodeHttpAddress && user ? { logs: containerLogsUrl(r.nodeHttpAddress, r.id, user, scheme) } : {}),
+    })),
+    kept,
+  };
+}
+
+/**
+ * A job's failures newest first, as Flink's Exceptions tab lists them: each failed task attempt
+ * (also those that ran again) with where and when, and the job's own failure as its root exception.
+ */
+export function jobExceptionsJson(j: JobStatus): JobExceptionsJson {
+  const entries: ExceptionEntryJson[] = [];
+  const fallback = j.endedAt ?? j.submittedAt;
+  for (const t of j.tasks) {
+    const attempts = [...(t.previousAttempts ?? [])];
+    if (t.state === 'FAILED' && t.error !== undefined)
+      attempts.push({
+        attempt: t.attempt,
+        state: t.state,
+        error: t.error,
+        ...(t.taskExecutorId !== undefined ? { containerId: t.taskExecutorId } : {}),
+        ...(t.host !== undefined ? { host: t.host } : {}),
+        ...(t.endTime !== undefined ? { endTime: t.endTime } : {}),
+      });
+    for (const a of attempts) {
+      if (a.error === undefined) continue;
+      entries.push({
+        timestamp: a.endTime ?? fallback,
+        kind: 'task',
+        taskIndex: t.index,
+        attempt: a.attempt,
+        ...(a.containerId !== undefined ? { containerId: a.containerId } : {}),
+        ...(a.host !== undefined ? { host: a.host } : {}),
+        exception: a.error,
+      });
+    }
+  }
+  if (j.error !== undefined) entries.push({ timestamp: fallback, kind: 'job', exception: j.error });
+  entries.sort((a, b) => b.timestamp - a.timestamp || (a.kind === 'job' ? -1 : b.kind === 'job' ? 1 : 0));
+  return {
+    jid: j.id,
+    ...(j.error !== undefined ? { 'root-exception': j.error, timestamp: fallback } : {}),
+    entries,
   };
 }
 
@@ -67,6 +137,12 @@ export function jobDetailsJson(j: JobStatus, now: number, { withResults = true }
     ...(t.taskExecutorId !== undefined ? { 'taskmanager-id': t.taskExecutorId } : {}),
     ...(withResults && t.result !== undefined ? { result: t.result } : {}),
     ...(t.error !== undefined ? { error: t.error } : {}),
+    ...(t.taskExecutorId !== undefined ? { containerId: t.taskExecutorId } : {}),
+    ...(t.host !== undefined ? { host: t.host } : {}),
+    ...(t.nodeHttpAddress !== undefined ? { nodeHttpAddress: t.nodeHttpAddress } : {}),
+    ...(t.startTime !== undefined ? { startTime: t.startTime } : {}),
+    ...(t.endTime !== undefined ? { endTime: t.endTime } : {}),
+    ...(t.previousAttempts?.length ? { previousAttempts: t.previousAttempts } : {}),
   }));
   return {
     jid: j.id,

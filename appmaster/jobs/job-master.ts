@@ -24,7 +24,7 @@ import { isJobId, newJobId } from './job-ids.js';
 import { JOB_MASTER_DEFAULTS, type JobMasterOptions } from './job-master-options.js';
 import { JobRestarts, type JobFailure } from './job-restarts.js';
 import { validateJobSpec } from './job-spec-validation.js';
-import type { JobTask } from './job-task.js';
+import type { JobTask, TaskExecutorPlace } from './job-task.js';
 import { restartBackoffStrategy } from './restart-backoff-strategy.js';
 import { assignSlots } from './slot-assignment.js';
 
@@ -306,7 +306,7 @@ export class JobMaster implements SlotDemand {
     const job = this.jobsById.get(ref.jobId);
     const task = job?.tasks[ref.taskIndex];
     if (!job || !task || job.state !== 'RUNNING' || task.state !== 'SCHEDULED' || !task.adoptable) return false;
-    task.adopt(teId, ref.attempt);
+    task.adopt(teId, ref.attempt, this.placeOf(teId));
     return true;
   }
 
@@ -491,8 +491,15 @@ export class JobMaster implements SlotDemand {
       argsJson: job.argsJson,
       jobName: job.name,
     };
-    task.deployedTo(teId);
+    task.deployedTo(teId, this.placeOf(teId));
     this.registry.deploy(teId, message);
+  }
+
+  /** The host and NodeManager web address of a registered TaskExecutor, for its task attempts' records. */
+  private placeOf(teId: string): TaskExecutorPlace {
+    const info = this.registry.get(teId);
+    if (!info) return {};
+    return { host: info.host, ...(info.nodeHttpAddress !== undefined ? { nodeHttpAddress: info.nodeHttpAddress } : {}) };
   }
 
   private changed(): void {

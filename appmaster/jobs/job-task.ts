@@ -3,13 +3,24 @@
  * earlier attempts did not. A retry reuses the record with the next attempt number, so updates
  * that still arrive for an older attempt are recognised and dropped.
  */
+import { TASK_ATTEMPTS_KEPT, type TaskAttempt, type TaskAttemptPlacement } from '../../client/contracts/dispatcher-rest-types.js';
 import type { TaskRef } from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskState } from '../../client/contracts/job-states.js';
 import type { TaskStatus } from '../cluster-api.js';
 
+/** Where a TaskExecutor runs, as the job master looks it up when it deploys an attempt there. */
+export interface TaskExecutorPlace {
+  host?: string;
+  nodeHttpAddress?: string;
+}
+
 export class JobTask {
-  state: TaskState = 'SCHEDULED';
+  private currentState: TaskState = 'SCHEDULED';
   attempt = 1;
+  /** Where and when the current attempt runs (reset when the next attempt is scheduled). */
+  placement: TaskAttemptPlacement = {};
+  /** Earlier attempts, oldest first, at most TASK_ATTEMPTS_KEPT. */
+  readonly previousAttempts: TaskAttempt[] = [];
   taskExecutorId: string | undefined;
   result: unknown;
   error: string | undefined;
@@ -28,7 +39,18 @@ export class JobTask {
   constructor(
     readonly jobId: string,
     readonly index: number,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  get state(): TaskState {
+    return this.currentState;
+  }
+
+  /** Setting an end state also records when the current attempt ended. */
+  set state(next: TaskState) {
+    this.currentState = next;
+    if (this.ended && this.placement.startTime !== undefined) this.placement.endTime ??= this.now();
+  }
 
   ref(): TaskRef {
     return { jobId: this.jobId, taskIndex: this.index, attempt: this.attempt };
@@ -48,16 +70,17 @@ export class JobTask {
     return ref.taskIndex === this.index && ref.attempt === this.attempt;
   }
 
-  deployedTo(taskExecutorId: string): void {
+  deployedTo(taskExecutorId: string, place: TaskExecutorPlace = {}): void {
     this.state = 'DEPLOYING';
     this.taskExecutorId = taskExecutorId;
     this.adoptable = false;
+    this.placement = { containerId: taskExecutorId, ...place, startTime: this.now() };
   }
 
   /** A TaskExecutor that came back to a new AM attempt runs `attempt` of this task: it counts as this task's current attempt. */
-  adopt(taskExecutorId: string, attempt: number): void {
+  adopt(taskExecutorId: string, attempt: number, place: TaskExecutorPlace = {}): void {
     this.attempt = attempt;
-    this.deployedTo(taskExecutorId);
+    this.deployedTo(taskExecutorId, place);
     this.state = 'RUNNING';
   }
 
@@ -69,6 +92,9 @@ export class JobTask {
     t.taskExecutorId = status.taskExecutorId;
     t.result = status.result;
     t.error = status.error;
+    const { host, nodeHttpAddress, startTime, endTime } = status;
+    t.placement = definedOnly({ containerId: status.taskExecutorId, host, nodeHttpAddress, startTime, endTime });
+    t.previousAttempts.push(...(status.previousAttempts ?? []));
     return t;
   }
 
@@ -78,6 +104,11 @@ export class JobTask {
     this.failures.push(reason);
     if (avoidTaskExecutor) this.avoid.add(avoidTaskExecutor);
     this.error = reason;
+    const ended: TaskAttempt = { attempt: this.attempt, state: 'FAILED', ...this.placement, error: reason };
+    if (ended.startTime !== undefined) ended.endTime ??= this.now();
+    this.previousAttempts.push(ended);
+    if (this.previousAttempts.length > TASK_ATTEMPTS_KEPT) this.previousAttempts.shift();
+    this.placement = {};
     this.attempt += 1;
     this.state = 'SCHEDULED';
     this.taskExecutorId = undefined;
@@ -88,6 +119,14 @@ export class JobTask {
     if (this.taskExecutorId !== undefined) s.taskExecutorId = this.taskExecutorId;
     if (this.state === 'FINISHED') s.result = this.result;
     if (this.error !== undefined) s.error = this.error;
+    const { host, nodeHttpAddress, startTime, endTime } = this.placement;
+    Object.assign(s, definedOnly({ host, nodeHttpAddress, startTime, endTime }));
+    if (this.previousAttempts.length) s.previousAttempts = this.previousAttempts.map((a) => ({ ...a }));
     return s;
   }
+}
+
+/** The object without its undefined fields (optional fields are absent, not undefined, in the JSON and the HA store). */
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

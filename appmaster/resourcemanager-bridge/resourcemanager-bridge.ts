@@ -39,6 +39,10 @@ export interface ResourceManagerBridgeOptions<C extends GrantedContainer> {
   onShutdownRequest(): void;
   /** The set of containers held (starting or running) changed: e.g. to count those not yet registered. */
   onHeldChanged?(heldIds: string[]): void;
+  /** A TaskExecutor is being started in this container (e.g. to record its NodeManager's web address). */
+  onLaunching?(container: C): void;
+  /** An idle TaskExecutor's container is given back to YARN, for `reason`. */
+  onReleasing?(containerId: string, reason: string): void;
   log?: (line: string) => void;
 }
 
@@ -157,6 +161,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
     const wanted = () => Math.max(0, this.opts.demand.wantedTaskExecutors());
     for (const id of this.plan.chooseIdleReleases(this.opts.demand.idleTaskExecutors(this.opts.idleTimeoutMs))) {
       this.log(`releasing TaskExecutor ${id}: idle for more than ${this.opts.idleTimeoutMs} ms`);
+      this.opts.onReleasing?.(id, `idle for more than ${this.opts.idleTimeoutMs} ms`);
       this.pendingRelease.push(id);
     }
     const release = this.pendingRelease;
@@ -289,6 +294,7 @@ export class ResourceManagerBridge<C extends GrantedContainer = GrantedContainer
 
   private launch(c: C): void {
     this.containers.set(c.id, c);
+    this.opts.onLaunching?.(c);
     const spec = taskExecutorLaunchSpec({ ...this.opts.launch, containerMemoryMb: c.resource.memoryMb });
     this.log(`starting TaskExecutor in ${c.id} on ${c.nodeId} (${c.resource.memoryMb} MB, ${c.resource.vcores} vcores)`);
     const started = this.opts.launcher.start(c, spec).then(

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { AmIpFilter, amIpFilterSettings } from '../dispatcher/am-ip-filter.js';
 import { DispatcherServer } from '../dispatcher/dispatcher-server.js';
+import { effectiveConfigEntries } from '../dispatcher/effective-config.js';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from '../rpc/taskexecutor-gateway-server.js';
 import { ContainerAdmission } from '../taskexecutors/taskexecutor-admission.js';
 import { hostForUrl, type AmProcess } from './am-process.js';
@@ -51,6 +52,9 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     loomVersion: loomVersion(),
     log,
     ...(setup.mode.programOutput ? { program: setup.mode.programOutput } : {}),
+    ...(yarn.am.logDir !== undefined ? { amLogDir: yarn.am.logDir } : {}),
+    effectiveConfig: () => effectiveConfigEntries(setup.config, yarn.hadoopConf),
+    containerLogUser: yarn.am.user,
   });
   const rest = await dispatcher.start().catch(async (err: unknown) => {
     await gateway.close();

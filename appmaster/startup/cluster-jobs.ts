@@ -64,6 +64,7 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
       return { ...o, jobsRunning: o.jobsRunning + jobs.initializingCount };
     },
     taskExecutors: () => jobMaster.taskExecutors(),
+    taskExecutorHistory: () => registry.history.list(),
     jobs: () => jobs.jobs(),
     job: (id) => jobs.job(id),
     submitJob: (spec, o) => jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {}),

@@ -70,6 +70,8 @@ export function startResourceManagerBridge(
     onHeldChanged: (held) => {
       jobMaster.setTaskExecutorsStarting(startingCount(held));
     },
+    onLaunching: (c) => registry.containerLaunched(c.id, c.nodeHttpAddress),
+    onReleasing: (id, reason) => registry.releasing(id, reason),
     log,
   });
   // YARN kept the previous attempt's containers: held from the first heartbeat, so none is asked for again.

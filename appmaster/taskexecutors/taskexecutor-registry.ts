@@ -18,6 +18,7 @@ import type {
 import { taskKey } from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorOrigin } from './taskexecutor-admission.js';
+import { TaskExecutorHistory } from './taskexecutor-history.js';
 
 /** One TaskExecutor's connection, as the gateway server provides it. */
 export interface TaskExecutorLink {
@@ -90,8 +91,15 @@ export class TaskExecutorRegistry {
   private timer: NodeJS.Timeout | undefined;
   private adopter: ((id: string, task: TaskRef) => boolean) | undefined;
   private outputSink: ((from: TaskExecutorInfo, output: TaskOutputMessage) => void) | undefined;
+  /** NodeManager web addresses of the containers launched for TaskExecutors (bounded like the history). */
+  private readonly nodeHttpAddresses = new Map<string, string>();
+  /** Containers the AM is giving back: their TaskExecutors' end counts as released, not lost. */
+  private readonly releaseReasons = new Map<string, string>();
+  private stopping = false;
 
   readonly options: TaskExecutorRegistryOptions;
+  /** Every TaskExecutor of this AM attempt, also the released and lost ones (the dashboard's list). */
+  readonly history = new TaskExecutorHistory();
 
   constructor(options: Partial<TaskExecutorRegistryOptions> = {}) {
     this.options = { ...TASK_EXECUTOR_REGISTRY_DEFAULTS, ...options };
@@ -116,7 +124,21 @@ export class TaskExecutorRegistry {
   stop(reason: string): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopping = true;
     for (const id of [...this.entries.keys()]) this.lose(id, reason);
+  }
+
+  /** The AM launched a TaskExecutor in `containerId` on the NodeManager at `nodeHttpAddress` (host:port of its web UI). */
+  containerLaunched(containerId: string, nodeHttpAddress: string): void {
+    if (!nodeHttpAddress) return;
+    this.nodeHttpAddresses.set(containerId, nodeHttpAddress);
+    const oldest = this.nodeHttpAddresses.keys().next();
+    if (this.nodeHttpAddresses.size > this.history.kept && !oldest.done) this.nodeHttpAddresses.delete(oldest.value);
+  }
+
+  /** The AM gives `containerId` back to YARN (idle): when its TaskExecutor goes, it was released for `reason`. */
+  releasing(containerId: string, reason: string): void {
+    if (this.entries.has(containerId)) this.releaseReasons.set(containerId, reason);
   }
 
   /**
@@ -180,6 +202,9 @@ export class TaskExecutorRegistry {
       lastHeartbeatAt: now,
       ...(reg.memoryMb > 0 ? { memoryMb: reg.memoryMb } : {}),
     };
+    const nodeHttpAddress = this.nodeHttpAddresses.get(reg.taskExecutorId);
+    if (nodeHttpAddress !== undefined) info.nodeHttpAddress = nodeHttpAddress;
+    this.history.started(info);
     const entry: Entry = { info, link, assigned: new Map(), cancelling: new Map(), idleSince: now };
     this.entries.set(reg.taskExecutorId, entry);
     link.send({
@@ -286,6 +311,10 @@ export class TaskExecutorRegistry {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
+    const released = this.releaseReasons.get(id);
+    this.releaseReasons.delete(id);
+    if (released !== undefined) this.history.ended(id, 'released', `${released} (${reason})`, this.now());
+    else this.history.ended(id, this.stopping ? 'released' : 'lost', reason, this.now());
     try {
       e.link.close(tellToStop ? reason : undefined);
     } catch {

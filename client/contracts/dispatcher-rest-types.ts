@@ -46,6 +46,7 @@ export interface TaskManagerJson {
   timeSinceLastHeartbeat: number;
   registeredAt: number;
   memoryMb?: number;
+  nodeHttpAddress?: string;
 }
 
 export interface TaskManagersJson {
@@ -78,14 +79,39 @@ export interface JobsOverviewJson {
   jobs: JobOverviewJson[];
 }
 
-export interface TaskJson {
+export interface TaskJson extends TaskAttemptPlacement {
   index: number;
   state: TaskState;
   attempt: number;
   'taskmanager-id'?: string;
   result?: unknown;
   error?: string;
+  /** Earlier attempts of this task, oldest first (bounded: the most recent TASK_ATTEMPTS_KEPT). */
+  previousAttempts?: TaskAttempt[];
 }
+
+/**
+ * Where and when one task attempt ran: its TaskExecutor's container, that container's host and
+ * NodeManager web address (for log links, as YARN's UI builds them), and its start (deployed) and
+ * end (reported ended) times in ms since the epoch. Absent until known.
+ */
+export interface TaskAttemptPlacement {
+  containerId?: string;
+  host?: string;
+  nodeHttpAddress?: string;
+  startTime?: number;
+  endTime?: number;
+}
+
+/** One ended attempt of a task, as the attempt history keeps it. */
+export interface TaskAttempt extends TaskAttemptPlacement {
+  attempt: number;
+  state: TaskState;
+  error?: string;
+}
+
+/** Earlier attempts kept per task (the oldest are dropped beyond it). */
+export const TASK_ATTEMPTS_KEPT = 20;
 
 /** GET /jobs/:id */
 export interface JobDetailsJson extends JobHeaderJson {
@@ -146,6 +172,8 @@ export interface TaskExecutorInfo {
   lastHeartbeatAt: number;
   /** Memory the container was given, for the dashboard. */
   memoryMb?: number;
+  /** The NodeManager's web address (host:port) of its container, when the AM launched it. */
+  nodeHttpAddress?: string;
 }
 
 /** The attached client's lease on its cluster: heartbeats POST here, a detach DELETEs (client/deploy/running/cluster-lease.ts). */
@@ -163,8 +191,8 @@ export interface ClusterLeaseJson {
   expires?: number;
 }
 
-/** A task of a job, in GET /jobs/<id>. */
-export interface TaskStatus {
+/** A task of a job, in GET /jobs/<id>: its current attempt (placement included) and the earlier ones. */
+export interface TaskStatus extends Omit<TaskAttemptPlacement, 'containerId'> {
   index: number;
   state: TaskState;
   attempt: number;
@@ -172,6 +200,7 @@ export interface TaskStatus {
   /** JSON value the task returned (FINISHED only). */
   result?: unknown;
   error?: string;
+  previousAttempts?: TaskAttempt[];
 }
 
 /** A job as GET /jobs/<id> answers it, the job master reports it and the HA store keeps it. */
@@ -259,4 +288,66 @@ export interface TaskOutputJson {
   host?: string;
   /** The NodeManager's web address (host:port) of that container: its logs are under /node/containerlogs/<containerId>/<user>. */
   nodeHttpAddress?: string;
+}
+
+/**
+ * A TaskExecutor as the AM's bounded history keeps it, also after it is gone: `released` when the
+ * AM let it go (idle, or the cluster stopping), `lost` when it went away by itself (stream ended,
+ * heartbeats missed, container ended), with the reason.
+ */
+export interface TaskExecutorRecord {
+  id: string;
+  host: string;
+  nodeHttpAddress?: string;
+  slots: number;
+  memoryMb?: number;
+  state: 'running' | 'released' | 'lost';
+  reason?: string;
+  startTime: number;
+  endTime?: number;
+}
+
+/** TaskExecutors the history keeps: the newest; older ended ones are dropped. */
+export const TASK_EXECUTOR_HISTORY_KEPT = 1000;
+
+/** GET /taskmanagers/history: newest first; `logs` is the NodeManager's container log page (YARN's UI link). */
+export interface TaskExecutorHistoryJson {
+  taskmanagers: (TaskExecutorRecord & { logs?: string })[];
+  kept: number;
+}
+
+/** One entry of a job's exception history (GET /jobs/:id/exceptions), in the shape of Flink's Exceptions tab. */
+export interface ExceptionEntryJson {
+  /** When it happened: the attempt's (or the job's) end, ms since the epoch. */
+  timestamp: number;
+  /** `task`: an attempt failed (the task may have run again); `job`: the job failed with this root cause. */
+  kind: 'task' | 'job';
+  taskIndex?: number;
+  attempt?: number;
+  containerId?: string;
+  host?: string;
+  /** The error as reported, stack included. */
+  exception: string;
+}
+
+/** GET /jobs/:id/exceptions: newest first; `root-exception` is the job's failure (Flink's name). */
+export interface JobExceptionsJson {
+  jid: string;
+  'root-exception'?: string;
+  timestamp?: number;
+  entries: ExceptionEntryJson[];
+}
+
+/** One entry of GET /jobmanager/config (Flink's shape: key and value), with where it came from. Secrets read `******`. */
+export interface ConfigEntryJson {
+  key: string;
+  value: string;
+  source: 'loom' | 'hadoop';
+  /** The file (or `default`, `programmatically`) that set it. */
+  origin?: string;
+}
+
+/** GET /jobmanager/logs: the AM container's log files (Flink's shape). */
+export interface AmLogListJson {
+  logs: { name: string; size: number; mtime: number }[];
 }

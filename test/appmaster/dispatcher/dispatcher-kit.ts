@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { newClusterSecret } from '../../../client/contracts/cluster-secret.js';
 import type { AmIpFilter } from '../../../appmaster/dispatcher/am-ip-filter.js';
-import { DispatcherServer } from '../../../appmaster/dispatcher/dispatcher-server.js';
+import { DispatcherServer, type DispatcherServerOptions } from '../../../appmaster/dispatcher/dispatcher-server.js';
 import { FakeClusterControl } from './fake-cluster-control.js';
 
 /** Starts dispatchers on 127.0.0.1:0 over a FakeClusterControl; `stopAll()` (afterEach) stops them. */
@@ -10,7 +10,9 @@ export class DispatcherKit {
   private readonly servers: DispatcherServer[] = [];
   readonly logs: string[] = [];
 
-  async start(opts: { proxyFilter?: AmIpFilter; maxBodyBytes?: number; control?: FakeClusterControl } = {}) {
+  async start(
+    opts: { proxyFilter?: AmIpFilter; maxBodyBytes?: number; control?: FakeClusterControl; more?: Partial<DispatcherServerOptions> } = {},
+  ) {
     const control = opts.control ?? new FakeClusterControl();
     const secret = newClusterSecret();
     const server = new DispatcherServer({
@@ -22,6 +24,7 @@ export class DispatcherKit {
       log: (line) => this.logs.push(line),
       ...(opts.proxyFilter ? { proxyFilter: opts.proxyFilter } : {}),
       ...(opts.maxBodyBytes !== undefined ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+      ...opts.more,
     });
     this.servers.push(server);
     const { port } = await server.start();

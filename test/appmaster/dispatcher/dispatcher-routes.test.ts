@@ -91,9 +91,9 @@ describe('dispatcher REST routes (with the secret)', () => {
     const details = (await http(port, 'GET', '/jobs/job-1', { headers: bearer(secret) })).json();
     expect(details).toMatchObject({ jid: 'job-1', state: 'RUNNING', 'export-name': 'count', parallelism: 4, 'end-time': -1 });
     expect(details.tasks).toEqual([
-      { index: 0, state: 'RUNNING', attempt: 0, 'taskmanager-id': 'container_1' },
-      { index: 1, state: 'FINISHED', attempt: 0, 'taskmanager-id': 'container_1', result: { words: 7 } },
-      { index: 2, state: 'FAILED', attempt: 0, 'taskmanager-id': 'container_2', error: 'Error: boom' },
+      { index: 0, state: 'RUNNING', attempt: 0, 'taskmanager-id': 'container_1', containerId: 'container_1' },
+      { index: 1, state: 'FINISHED', attempt: 0, 'taskmanager-id': 'container_1', containerId: 'container_1', result: { words: 7 } },
+      { index: 2, state: 'FAILED', attempt: 0, 'taskmanager-id': 'container_2', containerId: 'container_2', error: 'Error: boom' },
       { index: 3, state: 'SCHEDULED', attempt: 0 },
     ]);
 

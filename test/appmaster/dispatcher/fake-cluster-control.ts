@@ -1,4 +1,12 @@
-import type { ClusterControl, ClusterOverview, JobSpec, JobStatus, TaskExecutorInfo } from '../../../appmaster/cluster-api.js';
+import type {
+  ClusterControl,
+  ClusterOverview,
+  JobSpec,
+  JobStatus,
+  TaskExecutorInfo,
+  TaskExecutorRecord,
+  TaskStatus,
+} from '../../../appmaster/cluster-api.js';
 import type { TaskState } from '../../../client/contracts/job-states.js';
 
 /**
@@ -11,6 +19,8 @@ export class FakeClusterControl implements ClusterControl {
   readonly canceled: string[] = [];
   readonly shutdowns: { finalStatus: string; diagnostics: string }[] = [];
   readonly executors: TaskExecutorInfo[] = [];
+  /** What taskExecutorHistory() answers (newest first). */
+  readonly history: TaskExecutorRecord[] = [];
   private readonly jobList: JobStatus[] = [];
   private seq = 0;
   /** Make the next submitJob throw this. */
@@ -36,6 +46,10 @@ export class FakeClusterControl implements ClusterControl {
 
   taskExecutors(): TaskExecutorInfo[] {
     return this.executors.map((t) => ({ ...t }));
+  }
+
+  taskExecutorHistory(): TaskExecutorRecord[] {
+    return this.history.map((r) => ({ ...r }));
   }
 
   jobs(): JobStatus[] {
@@ -94,7 +108,7 @@ export class FakeClusterControl implements ClusterControl {
     });
   }
 
-  setTask(jobId: string, index: number, state: TaskState, extra: { result?: unknown; error?: string; taskExecutorId?: string } = {}): void {
+  setTask(jobId: string, index: number, state: TaskState, extra: Partial<TaskStatus> = {}): void {
     const t = this.jobList.find((x) => x.id === jobId)!.tasks[index];
     t.state = state;
     Object.assign(t, extra);
