@@ -14,6 +14,7 @@ import { AmConnection } from './am-connection.js';
 import { amLocator } from './am-address-from-ha-store.js';
 import { BundleCache } from './bundle-cache.js';
 import { TaskRunner } from './task-runner.js';
+import { TaskExecutorMetrics } from './taskexecutor-metrics.js';
 import { heapMbForContainer, workerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { taskExecutorConfigFromEnv, type TaskExecutorConfig } from './taskexecutor-config.js';
 
@@ -40,13 +41,17 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       (fileSystem ??= ClusterFileSystem.fromConf(loadHadoopConf(), config.stagingDir ? [config.stagingDir] : [])).problemWith(url, what),
   };
 
+  const metrics = new TaskExecutorMetrics();
   const runner: TaskRunner = new TaskRunner({
     slots: config.slots,
     workerLimits: workerThreadLimits(config.memoryMb > 0 ? heapMbForContainer(config.memoryMb) : 0, config.slots),
     bundles: new BundleCache({ dir: config.bundleCacheDir, clientFor, fileSystem: clusterFileSystem }),
     workerScript: new URL('./task-worker.js', import.meta.url),
     hdfs: { ...(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}), user: config.hdfsUser },
-    onUpdate: (update) => connection.send({ kind: 'taskUpdate', taskUpdate: update }),
+    onUpdate: (update) => {
+      metrics.observe(update);
+      connection.send({ kind: 'taskUpdate', taskUpdate: update });
+    },
     log,
   });
 
@@ -77,7 +82,7 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       pid: process.pid,
       running: runner.running(),
     }),
-    heartbeat: () => ({ running: runner.running(), freeSlots: runner.freeSlots() }),
+    heartbeat: () => ({ running: runner.running(), freeSlots: runner.freeSlots(), metrics: metrics.snapshot() }),
     onMessage: (m) => {
       if (m.kind === 'deployTask') runner.deploy(m.deployTask);
       else if (m.kind === 'cancelTask') runner.cancel(m.cancelTask.task);

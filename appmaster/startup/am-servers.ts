@@ -49,6 +49,7 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     maxBodyBytes: setup.listen.maxBodyBytes,
     refreshIntervalMs: setup.listen.refreshIntervalMs,
     loomVersion: loomVersion(),
+    metrics: cluster.metrics,
     log,
   });
   const rest = await dispatcher.start().catch(async (err: unknown) => {

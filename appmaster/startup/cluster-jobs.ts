@@ -9,6 +9,7 @@ import type { ClusterControl } from '../cluster-api.js';
 import { DurableJobs } from '../ha/durable-jobs.js';
 import { JobMaster } from '../jobs/job-master.js';
 import { jobMasterOptionsFrom } from '../jobs/job-master-options.js';
+import { AmMetrics } from '../metrics/am-metrics.js';
 import { clientLeaseFor, endWithoutClient, type ClientLease } from '../lease/client-lease.js';
 import type { AmEndRequests } from '../session/am-end-requests.js';
 import { TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
@@ -28,6 +29,8 @@ export interface ClusterJobs {
   lease: ClientLease | undefined;
   /** What the dispatcher serves. */
   control: ClusterControl;
+  /** What /metrics serves. */
+  metrics: AmMetrics;
 }
 
 export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: ClusterSetup, ends: AmEndRequests): ClusterJobs {
@@ -85,7 +88,10 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
       ),
     log,
   );
-  return { registry, jobMaster, jobs, lease, control };
+  const metrics = new AmMetrics({ control, registry, startedAt: Date.now() - process.uptime() * 1000 });
+  const haStore = ha.store;
+  if (haStore) haStore.observeWrite = (record, write) => metrics.timeHaWrite(record, write);
+  return { registry, jobMaster, jobs, lease, control, metrics };
 }
 
 /**

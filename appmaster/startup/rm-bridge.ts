@@ -40,8 +40,10 @@ export function startResourceManagerBridge(
   const { jobMaster, registry } = cluster;
   const startingCount = (held: readonly string[]): number => held.filter((id) => !registry.has(id)).length;
   const bridge = new ResourceManagerBridge<Container>({
-    scheduler: new AmRmScheduler(amrm, { memoryMb: settings.taskExecutor.memoryMb, vcores: settings.taskExecutor.vcores }),
-    launcher: new NodeManagerLauncher(nm),
+    scheduler: cluster.metrics.instrumentScheduler(
+      new AmRmScheduler(amrm, { memoryMb: settings.taskExecutor.memoryMb, vcores: settings.taskExecutor.vcores }),
+    ),
+    launcher: cluster.metrics.instrumentLauncher(new NodeManagerLauncher(nm)),
     demand: jobMaster,
     launch: {
       nodePath: settings.nodePath,
@@ -90,6 +92,7 @@ export function startResourceManagerBridge(
   jobMaster.onTaskExecutorEvent(() => {
     jobMaster.setTaskExecutorsStarting(startingCount(bridge.heldContainerIds));
   });
+  cluster.metrics.countStartingWith(() => startingCount(bridge.heldContainerIds));
   servers.admission.knowContainersFrom(bridge);
   bridge.start();
   return { bridge, takeover };
