@@ -10,6 +10,10 @@ import { DurableJobs } from '../ha/durable-jobs.js';
 import { JobMaster } from '../jobs/job-master.js';
 import { jobMasterOptionsFrom } from '../jobs/job-master-options.js';
 import { AmMetrics } from '../metrics/am-metrics.js';
+import { JobArchiver } from '../history/job-archiver.js';
+import { LoomOptions } from '../../client/conf/loom-config.js';
+import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
 import { clientLeaseFor, endWithoutClient, type ClientLease } from '../lease/client-lease.js';
 import type { AmEndRequests } from '../session/am-end-requests.js';
 import { TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
@@ -50,6 +54,15 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
     fileSystem: ClusterFileSystem.fromConf(hadoopConf, am.stagingDir ? [am.stagingDir] : []),
   });
   const jobs = new DurableJobs(jobMaster, ha.store, log);
+  const archiveDir = config.get(LoomOptions.jobArchiveDir);
+  const archiveScheme = archiveDir ? parseHdfsPath(archiveDir).scheme : undefined;
+  const archiver = new JobArchiver(
+    webHdfsClientFromConf(hadoopConf, { ...(archiveScheme && archiveDir ? { uri: archiveDir } : {}), user: am.user }),
+    archiveDir,
+    am.applicationIdText,
+    log,
+  );
+  jobs.onJobEnded((status) => archiver.archive(status));
   const startedAt = Date.now();
   const control: ClusterControl = {
     overview: () => {
