@@ -111,7 +111,7 @@ export function parseArchivedJob(text: string, source: string): ArchivedJob {
     typeof r.applicationId !== 'string' ||
     !job ||
     typeof job.id !== 'string' ||
-    !isTerminalJobState(String(job.state)) ||
+    !isTerminalJobState(job.state) ||
     !Array.isArray(job.tasks)
   )
     throw new JobArchiveError(`${source} is not an archived Loom job (applicationId, job with id, an ended state and tasks)`);
