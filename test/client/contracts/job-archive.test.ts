@@ -61,7 +61,7 @@ describe('job archive', () => {
     const read = await readArchivedJobs(hdfs.client, dir);
     expect(read.map((r) => r.job.id)).toEqual(['a'.repeat(32), 'b'.repeat(32)]);
     expect(read[0]).toEqual({ applicationId: APP, archivedAt: 101, job: job('a'.repeat(32), 5) });
-    expect(read[1]!.job.tasks[0]).toMatchObject({ attempt: 3, error: 'boom\n    at f (job.mjs:1:1)' });
+    expect(read[1].job.tasks[0]).toMatchObject({ attempt: 3, error: 'boom\n    at f (job.mjs:1:1)' });
     // Written again (a later AM attempt): replaced, still one file.
     await writeArchivedJob(hdfs.client, dir, APP, job('a'.repeat(32), 5), 102);
     expect((await readArchivedJobs(hdfs.client, dir)).find((r) => r.job.id === 'a'.repeat(32))?.archivedAt).toBe(102);

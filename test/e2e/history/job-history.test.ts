@@ -45,12 +45,12 @@ describe('job history after the application ended', () => {
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toContain(`job ${jobId} (`);
     expect(one.stdout).toMatch(/task 0\tFINISHED\tattempt 1\tcontainer_/);
-    const results = JSON.parse(/results: (.*)$/m.exec(one.stdout)![1]!) as { index: number; square: number }[];
+    const results = JSON.parse(/results: (.*)$/m.exec(one.stdout)![1]) as { index: number; square: number }[];
     expect(results.map((r) => [r.index, r.square])).toEqual([
       [0, 9],
       [1, 16],
     ]);
-    const failedId = /^([0-9a-f]{32})\tFAILED/m.exec(history.stdout)![1]!;
+    const failedId = /^([0-9a-f]{32})\tFAILED/m.exec(history.stdout)![1];
     const failed = await kit.loom(['history', appId, failedId]);
     expect(failed.stdout).toMatch(/task 0\tFAILED\tattempt 1\tcontainer_\S+\t(Error: )?task 0 is broken on purpose/);
 
@@ -62,5 +62,5 @@ describe('job history after the application ended', () => {
     const unknown = await kit.loom(['history', appId, 'f'.repeat(32)]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/is not in the archive of .*loom history application_/);
-  }, 120_000);
+  }, 180_000);
 });

@@ -84,12 +84,12 @@ describe("the AM's /metrics", () => {
     const reported = await kit.waitFor('the TaskExecutor to report its tasks', async () => {
       const m = await scrape(rest, secret);
       const tasks = m.get('loom_taskexecutor_tasks_total')?.samples.filter((s) => s.labels.state === 'finished') ?? [];
-      return tasks.length === 1 && tasks[0]!.value === 2 ? m : undefined;
+      return tasks.length === 1 && tasks[0].value === 2 ? m : undefined;
     });
     const te = reported.get('loom_taskexecutor_resident_memory_bytes')!.samples;
     expect(te).toHaveLength(1);
-    expect(te[0]!.labels.taskexecutor).toMatch(/^container_/);
-    expect(te[0]!.value).toBeGreaterThan(1024 * 1024);
+    expect(te[0].labels.taskexecutor).toMatch(/^container_/);
+    expect(te[0].value).toBeGreaterThan(1024 * 1024);
     expect(sampleValue(reported, 'loom_taskexecutor_result_bytes_total')).toBeGreaterThan(0);
     expect(sampleValue(reported, 'loom_taskexecutor_cpu_seconds_total')).toBeGreaterThan(0);
 
