@@ -44,6 +44,11 @@ const COMMANDS: readonly { name: string; description: string; run: () => Promise
     run: async () => (await import('./commands/run.js')).cancelJob,
   },
   {
+    name: 'history',
+    description: 'Jobs an application archived when they ended, also after it ended: loom history <applicationId> [jobId]',
+    run: async () => (await import('./commands/history.js')).showHistory,
+  },
+  {
     name: 'info',
     description: 'Show a Loom cluster: mode, application id, dashboard, TaskExecutors, jobs',
     run: async () => (await import('./commands/info.js')).clusterInfo,

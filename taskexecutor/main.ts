@@ -16,6 +16,7 @@ import { BundleCache } from './bundle-cache.js';
 import { TaskRunner } from './task-runner.js';
 import { TaskOutputForwarder } from './task-output-forwarder.js';
 import type { TaskOutputLine, TaskRef } from '../client/contracts/taskexecutor-protocol.js';
+import { TaskExecutorMetrics } from './taskexecutor-metrics.js';
 import { heapMbForContainer, workerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { taskExecutorConfigFromEnv, type TaskExecutorConfig } from './taskexecutor-config.js';
 
@@ -54,13 +55,17 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       `[${task.jobId} task ${task.taskIndex}#${task.attempt}] ${line.text}\n`,
     );
 
+  const metrics = new TaskExecutorMetrics();
   const runner: TaskRunner = new TaskRunner({
     slots: config.slots,
     workerLimits: workerThreadLimits(config.memoryMb > 0 ? heapMbForContainer(config.memoryMb) : 0, config.slots),
     bundles: new BundleCache({ dir: config.bundleCacheDir, clientFor, fileSystem: clusterFileSystem }),
     workerScript: new URL('./task-worker.js', import.meta.url),
     hdfs: { ...(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}), user: config.hdfsUser },
-    onUpdate: (update) => connection.send({ kind: 'taskUpdate', taskUpdate: update }),
+    onUpdate: (update) => {
+      metrics.observe(update);
+      connection.send({ kind: 'taskUpdate', taskUpdate: update });
+    },
     log,
     output: {
       logDir: config.logDir,
@@ -100,7 +105,7 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       pid: process.pid,
       running: runner.running(),
     }),
-    heartbeat: () => ({ running: runner.running(), freeSlots: runner.freeSlots() }),
+    heartbeat: () => ({ running: runner.running(), freeSlots: runner.freeSlots(), metrics: metrics.snapshot() }),
     onMessage: (m) => {
       if (m.kind === 'deployTask') runner.deploy(m.deployTask);
       else if (m.kind === 'cancelTask') runner.cancel(m.cancelTask.task);

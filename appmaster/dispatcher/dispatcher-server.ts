@@ -12,6 +12,8 @@ import {
 } from '../../client/contracts/dispatcher-rest-types.js';
 import type { ClusterControl, JobSpec, JobStatus } from '../cluster-api.js';
 import { DETACHED_CLUSTER, type LeaseEndpoint } from '../lease/client-lease.js';
+import type { AmMetrics } from '../metrics/am-metrics.js';
+import { PROMETHEUS_TEXT_CONTENT_TYPE } from '../metrics/metric-registry.js';
 import type { AmIpFilter } from './am-ip-filter.js';
 import { BearerSecret } from './bearer-secret.js';
 import { DASHBOARD_CSP, DASHBOARD_HTML } from './dashboard-page.js';
@@ -42,6 +44,8 @@ export interface DispatcherServerOptions {
   loomVersion?: string;
   /** Dashboard polling interval (web.refresh-interval). */
   refreshIntervalMs?: number;
+  /** What /metrics serves, and where each request's latency goes; without it /metrics is empty. */
+  metrics?: Pick<AmMetrics, 'render' | 'observeRequest'>;
   log?: (line: string) => void;
   now?: () => number;
   /** Application mode: main()'s lines and end (appmaster/modes/program-output.ts); absent in other modes. */
@@ -61,6 +65,8 @@ export const DEFAULT_SECRET_HINT =
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[], url: URL) => Promise<void> | void;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** Methods named in the REST latency's labels; others are `other` (a client cannot grow the label set). */
+const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** One method of one route, and who may call it. */
 interface Endpoint {
@@ -123,6 +129,10 @@ function routePattern(path: string): RegExp {
  *                                       YARN lets view the application reads the same lines in the attempt's file through
  *                                       the NodeManager's log pages (/node/containerlogs/<container>/<user>), where YARN's
  *                                       own view ACLs decide, not the AM's guess of who came through the proxy
+ *   /metrics                   GET      Prometheus text: counts and latencies of jobs, tasks, slots, containers, TaskExecutors,
+ *                                       the AM's and TaskExecutors' memory and CPU (aggregates: no job names, ids, results or
+ *                                       errors; container ids as /taskmanagers shows them). Prometheus scrapes the AM directly
+ *                                       with "Authorization: Bearer <secret>"; the proxy path lets a person read it in a browser.
  *   /cluster/lease             GET      no: the attached client's lease, for that client only
  *   /application, /application/output  GET  no: main()'s end and lines (application mode), for the attached client
  *   /taskmanagers/history      GET      every TaskExecutor of this AM attempt, released and lost ones too: container, host,
@@ -179,6 +189,7 @@ export class DispatcherServer {
         },
       },
       { path: '/config', methods: { GET: dashboardData((_q, res) => this.json(res, 200, this.dashboardConfig())) } },
+      { path: '/metrics', methods: { GET: dashboardData((_q, res) => this.sendMetrics(res)) } },
       {
         path: '/jobs',
         methods: {
@@ -280,7 +291,16 @@ export class DispatcherServer {
 
   async start(): Promise<AddressInfo> {
     const server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => this.fail(res, err));
+      const started = performance.now();
+      const matched = { route: 'unmatched' };
+      const metrics = this.opts.metrics;
+      if (metrics) {
+        res.once('finish', () => {
+          const method = KNOWN_METHODS.has(req.method ?? '') ? (req.method ?? '') : 'other';
+          metrics.observeRequest(matched.route, method, res.statusCode, (performance.now() - started) / 1000);
+        });
+      }
+      this.handle(req, res, matched).catch((err: unknown) => this.fail(res, err));
     });
     // Malformed HTTP: answer 400 and drop the connection; the server itself carries on.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -316,7 +336,8 @@ export class DispatcherServer {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `matched.route` becomes the route's pattern (the REST latency's label). */
+  private async handle(req: IncomingMessage, res: ServerResponse, matched: { route: string }): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dispatcher');
     // Flink's versioned form /v1/... is the same API.
     const path = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/(.)\/+$/, '$1');
@@ -329,6 +350,7 @@ export class DispatcherServer {
           .map((r) => r.path)
           .join(', ')}`,
       ]);
+    matched.route = route.path;
     const endpoint = route.methods[method as Method];
     if (!endpoint) {
       const allowed = Object.keys(route.methods).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
@@ -516,6 +538,17 @@ export class DispatcherServer {
       'loom-version': this.version,
       features: { 'web-submit': false, 'web-cancel': false },
     };
+  }
+
+  private sendMetrics(res: ServerResponse): void {
+    const text = this.opts.metrics?.render() ?? '';
+    res.writeHead(200, {
+      'Content-Type': PROMETHEUS_TEXT_CONTENT_TYPE,
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(text);
   }
 
   private sendDashboard(res: ServerResponse): void {

@@ -32,6 +32,8 @@ export class DurableJobs {
   private readonly initializing = new InitializingJobs();
   /** Ids a mode announced before the AM served (per-job mode's job): INITIALIZING until submitted. */
   private readonly declared = new Set<string>();
+  /** Told of each job this attempt ran when it ends (the job archive); the AM's end waits for what they return. */
+  private readonly endListeners = new Set<(status: JobStatus) => Promise<void>>();
 
   constructor(
     private readonly jobMaster: JobMaster,
@@ -145,11 +147,16 @@ export class DurableJobs {
     await Promise.allSettled([...this.writes]);
   }
 
+  /** `listener` learns of every job that ends from now on; close() waits for the promises it returns. */
+  onJobEnded(listener: (status: JobStatus) => Promise<void>): void {
+    this.endListeners.add(listener);
+  }
+
   private recordEndOf(id: string): void {
-    if (!this.store) return;
     const store = this.store;
     void this.jobMaster.waitForJob(id).then((status) => {
-      if (this.closed) return;
+      for (const listener of this.endListeners) void this.track(listener(status)).catch(() => undefined);
+      if (!store || this.closed) return;
       this.track(store.writeEnded(status)).catch((err: unknown) =>
         this.log(`could not record the end of job ${id} in the HA store (a new attempt would run it again): ${(err as Error).message}`),
       );

@@ -50,6 +50,7 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     maxBodyBytes: setup.listen.maxBodyBytes,
     refreshIntervalMs: setup.listen.refreshIntervalMs,
     loomVersion: loomVersion(),
+    metrics: cluster.metrics,
     log,
     ...(setup.mode.programOutput ? { program: setup.mode.programOutput } : {}),
     ...(yarn.am.logDir !== undefined ? { amLogDir: yarn.am.logDir } : {}),

@@ -11,6 +11,10 @@ import { JobMaster } from '../jobs/job-master.js';
 import { TaskOutputStore } from '../jobs/task-output-store.js';
 import { LoomOptions } from '../../client/conf/loom-config.js';
 import { jobMasterOptionsFrom } from '../jobs/job-master-options.js';
+import { AmMetrics } from '../metrics/am-metrics.js';
+import { JobArchiver } from '../history/job-archiver.js';
+import { webHdfsClientFromConf } from '../../client/hadoop/hdfs/webhdfs-client-from-conf.js';
+import { parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
 import { clientLeaseFor, endWithoutClient, type ClientLease } from '../lease/client-lease.js';
 import type { AmEndRequests } from '../session/am-end-requests.js';
 import { TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
@@ -32,6 +36,8 @@ export interface ClusterJobs {
   control: ClusterControl;
   /** Task output the TaskExecutors forward, for GET /jobs/:id/tasks/:index/output. */
   taskOutput: TaskOutputStore;
+  /** What /metrics serves. */
+  metrics: AmMetrics;
 }
 
 export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: ClusterSetup, ends: AmEndRequests): ClusterJobs {
@@ -57,6 +63,15 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
   });
   taskOutput.locateWith((containerId) => ({ host: registry.get(containerId)?.host }));
   registry.setTaskOutputSink((from, output) => taskOutput.append(from.id, output));
+  const archiveDir = config.get(LoomOptions.jobArchiveDir);
+  const archiveScheme = archiveDir ? parseHdfsPath(archiveDir).scheme : undefined;
+  const archiver = new JobArchiver(
+    webHdfsClientFromConf(hadoopConf, { ...(archiveScheme && archiveDir ? { uri: archiveDir } : {}), user: am.user }),
+    archiveDir,
+    am.applicationIdText,
+    log,
+  );
+  jobs.onJobEnded((status) => archiver.archive(status));
   const startedAt = Date.now();
   const control: ClusterControl = {
     overview: () => {
@@ -100,7 +115,10 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
       ),
     log,
   );
-  return { registry, jobMaster, jobs, lease, control, taskOutput };
+  const metrics = new AmMetrics({ control, registry, startedAt: Date.now() - process.uptime() * 1000 });
+  const haStore = ha.store;
+  if (haStore) haStore.observeWrite = (record, write) => metrics.timeHaWrite(record, write);
+  return { registry, jobMaster, jobs, lease, control, taskOutput, metrics };
 }
 
 /**

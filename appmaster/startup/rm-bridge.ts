@@ -40,8 +40,10 @@ export function startResourceManagerBridge(
   const { jobMaster, registry } = cluster;
   const startingCount = (held: readonly string[]): number => held.filter((id) => !registry.has(id)).length;
   const bridge = new ResourceManagerBridge<Container>({
-    scheduler: new AmRmScheduler(amrm, { memoryMb: settings.taskExecutor.memoryMb, vcores: settings.taskExecutor.vcores }),
-    launcher: new NodeManagerLauncher(nm),
+    scheduler: cluster.metrics.instrumentScheduler(
+      new AmRmScheduler(amrm, { memoryMb: settings.taskExecutor.memoryMb, vcores: settings.taskExecutor.vcores }),
+    ),
+    launcher: cluster.metrics.instrumentLauncher(new NodeManagerLauncher(nm)),
     demand: jobMaster,
     launch: {
       nodePath: settings.nodePath,
@@ -92,6 +94,7 @@ export function startResourceManagerBridge(
   jobMaster.onTaskExecutorEvent(() => {
     jobMaster.setTaskExecutorsStarting(startingCount(bridge.heldContainerIds));
   });
+  cluster.metrics.countStartingWith(() => startingCount(bridge.heldContainerIds));
   servers.admission.knowContainersFrom(bridge);
   // The NodeManager's web address of each TaskExecutor's container, for task output (where its log files are served).
   cluster.taskOutput.locateWith((id) => ({ host: registry.get(id)?.host, nodeHttpAddress: bridge.container(id)?.nodeHttpAddress }));

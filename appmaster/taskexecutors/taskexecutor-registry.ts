@@ -12,6 +12,7 @@ import type {
   HeartbeatMessage,
   RegisterMessage,
   TaskOutputMessage,
+  TaskExecutorMetricsMessage,
   TaskRef,
   TaskUpdateMessage,
 } from '../../client/contracts/taskexecutor-protocol.js';
@@ -82,6 +83,8 @@ interface Entry {
   cancelling: Map<string, TaskRef>;
   /** When it last had no task; undefined while it has some. */
   idleSince: number | undefined;
+  /** What its last heartbeat reported of itself (for /metrics). */
+  metrics?: TaskExecutorMetricsMessage;
 }
 
 export class TaskExecutorRegistry {
@@ -227,6 +230,7 @@ export class TaskExecutorRegistry {
     const e = this.current(id, link);
     if (!e) return;
     e.info.lastHeartbeatAt = this.now();
+    if (hb.metrics) e.metrics = hb.metrics;
     link.send({ kind: 'heartbeatAck', heartbeatAck: {} });
     for (const t of hb.running) {
       const key = taskKey(t);
@@ -332,6 +336,11 @@ export class TaskExecutorRegistry {
   get(id: string): TaskExecutorInfo | undefined {
     const e = this.entries.get(id);
     return e ? { ...e.info } : undefined;
+  }
+
+  /** Each registered TaskExecutor's own numbers, as its last heartbeat reported them. */
+  reportedMetrics(): { id: string; metrics: TaskExecutorMetricsMessage }[] {
+    return [...this.entries.values()].flatMap((e) => (e.metrics ? [{ id: e.info.id, metrics: e.metrics }] : []));
   }
 
   has(id: string): boolean {

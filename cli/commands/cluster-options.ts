@@ -14,7 +14,7 @@ import { LoomOptions } from '../../client/conf/loom-config-options.js';
 import { LoomConfig } from '../../client/conf/loom-config.js';
 import { attachedWork } from '../../client/deploy/running/attached-exit.js';
 import { DeployContext } from '../../client/deploy/submit/deploy-context.js';
-import { attachToSession } from '../../client/deploy/running/session-attach.js';
+import { attachToSession, SessionGoneError } from '../../client/deploy/running/session-attach.js';
 import type { SessionCluster } from '../../client/deploy/running/session-cluster.js';
 import { MAX_PARALLELISM } from '../../client/program/job-limits.js';
 import { oneLineCommanderErrors } from '../commander-errors.js';
@@ -313,6 +313,8 @@ export async function withCluster(
   argv: string[],
   cmd: Command,
   fn: (cluster: SessionCluster, ctx: DeployContext, args: string[]) => Promise<number>,
+  /** The named application has ended (its AM is gone): what to answer instead of the error, e.g. from the job archive. */
+  ended?: (ctx: DeployContext, applicationId: string, gone: SessionGoneError) => Promise<number>,
 ): Promise<number> {
   const parsed = parseClusterArgs(name, cmd, argv, io);
   if ('code' in parsed) return parsed.code;
@@ -324,5 +326,15 @@ export async function withCluster(
     io.stderr.write(`loom ${name}: ${(err as Error).message}\n`);
     return EXIT_STATUS.usage;
   }
-  return withContext(name, io, flags, properties, async (ctx) => fn(await attachToSession(ctx), ctx, args));
+  return withContext(name, io, flags, properties, async (ctx) => {
+    let cluster: SessionCluster;
+    try {
+      cluster = await attachToSession(ctx);
+    } catch (err) {
+      const named = ctx.conf.get(LoomOptions.applicationId);
+      if (ended && named && err instanceof SessionGoneError) return ended(ctx, named, err);
+      throw err;
+    }
+    return fn(cluster, ctx, args);
+  });
 }

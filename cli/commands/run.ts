@@ -255,15 +255,33 @@ function reportJob(job: JobStatus, io: ClusterCommandIo, names: BundleNames): nu
 }
 
 export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<number> {
-  return withCluster('list', io, argv, clusterCommand('list', io).description("List a Loom cluster's jobs."), async (cluster) => {
-    const [jobs, { mode }] = await Promise.all([cluster.dispatcher.listJobs(), cluster.dispatcher.overview()]);
-    io.stdout.write(`${mode} ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
-    for (const j of jobs) {
-      const done = j.taskCounts.finished ?? 0;
-      io.stdout.write(`${j.id}\t${j.state}\t${done}/${j.parallelism} tasks finished\t${(j.durationMs / 1000).toFixed(1)} s\t${j.name}\n`);
-    }
+  return withCluster(
+    'list',
+    io,
+    argv,
+    clusterCommand('list', io).description("List a Loom cluster's jobs."),
+    async (cluster) => {
+      const [jobs, { mode }] = await Promise.all([cluster.dispatcher.listJobs(), cluster.dispatcher.overview()]);
+      io.stdout.write(`${mode} ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
+      for (const j of jobs) {
+        const done = j.taskCounts.finished ?? 0;
+        io.stdout.write(`${j.id}\t${j.state}\t${done}/${j.parallelism} tasks finished\t${(j.durationMs / 1000).toFixed(1)} s\t${j.name}\n`);
+      }
+      return 0;
+    },
+    listArchivedJobs(io),
+  );
+}
+
+/** An ended application's jobs, from the job archive its AM wrote (loom history shows one in full). */
+function listArchivedJobs(io: ClusterCommandIo) {
+  return async (ctx: DeployContext, applicationId: string, gone: Error): Promise<number> => {
+    const { archivedJobs, printJobList } = await import('./history.js');
+    const jobs = await archivedJobs(ctx, applicationId);
+    if (!jobs.length) throw gone;
+    printJobList(io, `application ${applicationId} (ended; from the job archive)`, jobs);
     return 0;
-  });
+  };
 }
 
 export async function cancelJob(argv: string[], io: ClusterCommandIo): Promise<number> {

@@ -286,6 +286,10 @@ export const LoomOptions = {
   ),
   // High availability and restarts.
   haStorageDir: stringOption('high-availability.storageDir', "HDFS dir of the HA store; unset: under the application's staging dir."),
+  jobArchiveDir: stringOption(
+    'jobmanager.archive.fs.dir',
+    "HDFS dir where the AM archives each ended job (status, tasks, errors, results) as <applicationId>/<jobId>.json, for loom history and loom list after the application ended (Flink's key); unset: .loom-history/ under the user's home.",
+  ),
   restartStrategy: withoutDefault(
     enumOption<RestartStrategyName>(
       'restart-strategy.type',

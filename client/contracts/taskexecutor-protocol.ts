@@ -32,6 +32,20 @@ export interface RegisterMessage {
 export interface HeartbeatMessage {
   running: TaskRef[];
   freeSlots: number;
+  /** Absent from a TaskExecutor that measures nothing. */
+  metrics?: TaskExecutorMetricsMessage;
+}
+
+/** A TaskExecutor's own numbers (proto TaskExecutorMetrics); the AM serves them at /metrics. */
+export interface TaskExecutorMetricsMessage {
+  residentMemoryBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  cpuSeconds: number;
+  tasksFinished: number;
+  tasksFailed: number;
+  tasksCanceled: number;
+  resultBytes: number;
 }
 
 export type TaskUpdateState = 'RUNNING' | 'FINISHED' | 'FAILED' | 'CANCELED';
@@ -128,6 +142,20 @@ function taskRef(o: unknown, what: string): TaskRef {
   return { jobId, taskIndex: Number(r.taskIndex ?? 0), attempt: Number(r.attempt ?? 0) };
 }
 
+function taskExecutorMetrics(m: Obj): TaskExecutorMetricsMessage {
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return {
+    residentMemoryBytes: n(m.residentMemoryBytes),
+    heapUsedBytes: n(m.heapUsedBytes),
+    heapTotalBytes: n(m.heapTotalBytes),
+    cpuSeconds: n(m.cpuSeconds),
+    tasksFinished: n(m.tasksFinished),
+    tasksFailed: n(m.tasksFailed),
+    tasksCanceled: n(m.tasksCanceled),
+    resultBytes: n(m.resultBytes),
+  };
+}
+
 const optional = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
 
 export function encodeTaskExecutorMessage(m: TaskExecutorMessage): Buffer {
@@ -166,13 +194,12 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
     }
     case 'heartbeat': {
       const h = o.heartbeat as Obj;
-      return {
-        kind: 'heartbeat',
-        heartbeat: {
-          running: ((h.running as unknown[] | undefined) ?? []).map((t) => taskRef(t, 'a running task')),
-          freeSlots: Number(h.freeSlots),
-        },
+      const heartbeat: HeartbeatMessage = {
+        running: ((h.running as unknown[] | undefined) ?? []).map((t) => taskRef(t, 'a running task')),
+        freeSlots: Number(h.freeSlots),
       };
+      if (typeof h.metrics === 'object' && h.metrics !== null) heartbeat.metrics = taskExecutorMetrics(h.metrics as Obj);
+      return { kind: 'heartbeat', heartbeat };
     }
     case 'taskUpdate': {
       const u = o.taskUpdate as Obj;

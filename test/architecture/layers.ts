@@ -42,6 +42,19 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/api', mayImport: ['client'] },
   { dir: 'client/index.ts', mayImport: ['client'] },
   { dir: 'appmaster', mayImport: IN_CLUSTER },
+  /**
+   * The AM's metrics read the parts they count through their interfaces (ClusterControl, the
+   * scheduler ports, the TaskExecutor registry) and import nothing else of the AM.
+   */
+  {
+    dir: 'appmaster/metrics',
+    mayImport: [
+      ...IN_CLUSTER,
+      'appmaster/cluster-api.ts',
+      'appmaster/resourcemanager-bridge/scheduler-ports.ts',
+      'appmaster/taskexecutors',
+    ],
+  },
   { dir: 'taskexecutor', mayImport: IN_CLUSTER },
   { dir: 'minicluster', mayImport: HADOOP },
   { dir: 'cli', mayImport: ['client', 'minicluster'] },

@@ -210,7 +210,28 @@ export class DispatcherClient {
     }
   }
 
+  /** GET /metrics: the AM's metrics in Prometheus' text format (read with client/contracts/metric-samples.ts). */
+  metricsText(): Promise<string> {
+    return this.request('GET', '/metrics', undefined, 'text/plain');
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const { text, status } = await this.requestWithStatus(method, path, body, 'application/json');
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new DispatcherError(
+        `${method} ${path} at ${this.baseUrl} answered ${status} with a body that is not JSON: ${text.slice(0, 200)}`,
+        status,
+      );
+    }
+  }
+
+  private async request(method: string, path: string, body: unknown, accept: string): Promise<string> {
+    return (await this.requestWithStatus(method, path, body, accept)).text;
+  }
+
+  private async requestWithStatus(method: string, path: string, body: unknown, accept: string): Promise<{ text: string; status: number }> {
     const url = this.baseUrl + path;
     let res: Response;
     try {
@@ -218,7 +239,7 @@ export class DispatcherClient {
         method,
         headers: {
           Authorization: `Bearer ${this.opts.secret}`,
-          Accept: 'application/json',
+          Accept: accept,
           ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -235,14 +256,7 @@ export class DispatcherClient {
       const call = { method, path, baseUrl: this.baseUrl, ...(this.opts.applicationId ? { applicationId: this.opts.applicationId } : {}) };
       throw restCallFailed(call, res.status, errors, answer);
     }
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new DispatcherError(
-        `${method} ${path} at ${this.baseUrl} answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`,
-        res.status,
-      );
-    }
+    return { text, status: res.status };
   }
 }
 

@@ -78,7 +78,7 @@ async function attachToRunningSession(ctx: DeployContext, opts: AttachOptions, w
 }
 
 /** The session is gone (ended, or unknown to the ResourceManager). */
-class SessionGoneError extends SessionNotFoundError {
+export class SessionGoneError extends SessionNotFoundError {
   static override readonly code: string = 'SESSION_GONE';
   constructor(
     message: string,

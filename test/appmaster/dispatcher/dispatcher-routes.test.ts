@@ -304,6 +304,7 @@ describe('authentication', () => {
       ['GET', '/jobs/overview'],
       ['GET', '/jobs/job-1'],
       ['GET', '/config'],
+      ['GET', '/metrics'],
       ['POST', '/jobs'],
       ['PATCH', '/jobs/job-1?mode=cancel'],
       ['POST', '/jobs/job-1/cancel'],

@@ -166,6 +166,7 @@ const THROUGH_PROXY: Record<string, 200 | 401> = {
   'GET /overview': 200,
   'GET /taskmanagers': 200,
   'GET /config': 200,
+  'GET /metrics': 200, // aggregates only, no job data
   'GET /jobs': 200,
   'POST /jobs': 401,
   'GET /jobs/overview': 200,
