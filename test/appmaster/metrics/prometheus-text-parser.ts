@@ -41,7 +41,7 @@ export function parsePrometheusText(text: string): Map<string, ParsedFamily> {
       if (!METRIC_NAME.test(name)) throw new Error(`${where}: bad metric name ${name}`);
       if (closed.has(name)) throw new Error(`${where}: family ${name} appears again after other families`);
       let family = families.get(name);
-      if (family && family.samples.length) throw new Error(`${where}: ${kind} of ${name} after its samples`);
+      if (family?.samples.length) throw new Error(`${where}: ${kind} of ${name} after its samples`);
       if (!family) {
         family = { name, type: 'untyped', samples: [] };
         families.set(name, family);
@@ -80,7 +80,7 @@ function familyOf(sampleName: string, families: Map<string, ParsedFamily>): Pars
   const direct = families.get(sampleName);
   if (direct) return direct;
   const m = /^(.*)_(bucket|sum|count)$/.exec(sampleName);
-  const base = m ? families.get(m[1] as string) : undefined;
+  const base = m ? families.get(m[1]) : undefined;
   return base && (base.type === 'histogram' || base.type === 'summary') ? base : undefined;
 }
 
@@ -100,15 +100,15 @@ function parseSampleLine(line: string, where: string): ParsedSample {
       pos += 2;
       let value = '';
       for (;;) {
-        const c = line[pos];
-        if (c === undefined) throw new Error(`${where}: unterminated label value`);
+        const c = line.charAt(pos);
+        if (c === '') throw new Error(`${where}: unterminated label value`);
         if (c === '"') break;
         if (c === '\\') {
-          const e = line[pos + 1];
+          const e = line.charAt(pos + 1);
           if (e === '\\') value += '\\';
           else if (e === '"') value += '"';
           else if (e === 'n') value += '\n';
-          else throw new Error(`${where}: bad escape \\${e ?? ''} in a label value`);
+          else throw new Error(`${where}: bad escape \\${e} in a label value`);
           pos += 2;
         } else {
           value += c;
@@ -126,8 +126,8 @@ function parseSampleLine(line: string, where: string): ParsedSample {
   if (line[pos] !== ' ') throw new Error(`${where}: expected one space before the value`);
   const parts = line.slice(pos + 1).split(' ');
   if (parts.length > 2 || parts.some((p) => p === '')) throw new Error(`${where}: expected "value [timestamp]"`);
-  const value = parseValue(parts[0] as string, where);
-  if (parts[1] !== undefined && !/^-?\d+$/.test(parts[1])) throw new Error(`${where}: bad timestamp ${parts[1]}`);
+  const value = parseValue(parts[0], where);
+  if (parts.length === 2 && !/^-?\d+$/.test(parts.join(' ').split(' ')[1] ?? '')) throw new Error(`${where}: bad timestamp ${parts[1]}`);
   return { name, labels, value };
 }
 
@@ -147,7 +147,7 @@ function checkHistogram(f: ParsedFamily): void {
     let entry = series.get(key);
     if (!entry) series.set(key, (entry = { buckets: [] }));
     if (s.name === `${f.name}_bucket`) {
-      if (le === undefined) throw new Error(`${f.name}_bucket without le`);
+      if (!('le' in s.labels)) throw new Error(`${f.name}_bucket without le`);
       entry.buckets.push([parseValue(le, `${f.name} le`), s.value]);
     } else if (s.name === `${f.name}_sum`) entry.sum = s.value;
     else if (s.name === `${f.name}_count`) entry.count = s.value;
@@ -156,11 +156,11 @@ function checkHistogram(f: ParsedFamily): void {
   for (const [key, e] of series) {
     if (e.sum === undefined || e.count === undefined) throw new Error(`histogram ${f.name}${key} lacks _sum or _count`);
     const last = e.buckets.at(-1);
-    if (!last || last[0] !== Number.POSITIVE_INFINITY) throw new Error(`histogram ${f.name}${key} does not end with le="+Inf"`);
+    if (last?.[0] !== Number.POSITIVE_INFINITY) throw new Error(`histogram ${f.name}${key} does not end with le="+Inf"`);
     if (last[1] !== e.count) throw new Error(`histogram ${f.name}${key}: +Inf bucket ${last[1]} differs from _count ${e.count}`);
     for (let i = 1; i < e.buckets.length; i++) {
-      const [prevLe, prevN] = e.buckets[i - 1] as [number, number];
-      const [le, n] = e.buckets[i] as [number, number];
+      const [prevLe, prevN] = e.buckets[i - 1];
+      const [le, n] = e.buckets[i];
       if (!(le > prevLe)) throw new Error(`histogram ${f.name}${key}: le not increasing`);
       if (n < prevN) throw new Error(`histogram ${f.name}${key}: buckets not cumulative`);
     }
