@@ -28,7 +28,7 @@ describe('GET /jobs/:id/tasks/:index/output', () => {
         body: JSON.stringify(jobBody({ parallelism: 2 })),
       })
     ).json()) as { jobid: string };
-    control.setTask(jobid, 0, 'RUNNING', { taskExecutorId: 'container_1_0001_01_000002', attempt: 1 } as never);
+    control.setTask(jobid, 0, 'RUNNING', { taskExecutorId: 'container_1_0001_01_000002', attempt: 1 });
     control.store.append('container_1_0001_01_000002', {
       task: { jobId: jobid, taskIndex: 0, attempt: 1 },
       lines: [
