@@ -11,9 +11,14 @@ import type { JobStatus } from '../cluster-api.js';
 
 export class JobArchiver {
   private dir: Promise<string> | undefined;
+  private client: WebHdfsClient | undefined;
 
   constructor(
-    private readonly client: WebHdfsClient,
+    /**
+     * Made on the first archive, not at start-up: a configuration without a usable file system
+     * (fs.defaultFS file:/// outside YARN) then costs a warning per job, never the AM's start.
+     */
+    private readonly makeClient: () => WebHdfsClient,
     /** jobmanager.archive.fs.dir; undefined: .loom-history under the user's home. */
     private readonly configuredDir: string | undefined,
     private readonly applicationId: string,
@@ -23,8 +28,9 @@ export class JobArchiver {
   /** Writes the job's record; resolves either way (a failure is logged). */
   async archive(job: JobStatus): Promise<void> {
     try {
-      this.dir ??= jobArchiveDir(this.client, this.configuredDir, this.applicationId);
-      const path = await writeArchivedJob(this.client, await this.dir, this.applicationId, job);
+      const client = (this.client ??= this.makeClient());
+      this.dir ??= jobArchiveDir(client, this.configuredDir, this.applicationId);
+      const path = await writeArchivedJob(client, await this.dir, this.applicationId, job);
       this.log(`archived job ${job.id} (${job.state}) to ${path}`);
     } catch (err) {
       this.dir = undefined;

@@ -66,7 +66,7 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
   const archiveDir = config.get(LoomOptions.jobArchiveDir);
   const archiveScheme = archiveDir ? parseHdfsPath(archiveDir).scheme : undefined;
   const archiver = new JobArchiver(
-    webHdfsClientFromConf(hadoopConf, { ...(archiveScheme && archiveDir ? { uri: archiveDir } : {}), user: am.user }),
+    () => webHdfsClientFromConf(hadoopConf, { ...(archiveScheme && archiveDir ? { uri: archiveDir } : {}), user: am.user }),
     archiveDir,
     am.applicationIdText,
     log,

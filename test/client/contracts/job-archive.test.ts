@@ -87,11 +87,21 @@ describe('job archive', () => {
   it("the AM's archiver writes the record and only logs a warning when it cannot", async () => {
     const lines: string[] = [];
     const home = await hdfs.client.getHomeDirectory();
-    const archiver = new JobArchiver(hdfs.client, `${home}/archive`, APP, (l) => lines.push(l));
+    const archiver = new JobArchiver(
+      () => hdfs.client,
+      `${home}/archive`,
+      APP,
+      (l) => lines.push(l),
+    );
     await archiver.archive(job('a'.repeat(32), 1));
     expect(lines).toEqual([`archived job ${'a'.repeat(32)} (FINISHED) to ${home}/archive/${APP}/${'a'.repeat(32)}.json`]);
     // A dir the user may not write (the root): the archive call still resolves, with a warning.
-    const blocked = new JobArchiver(hdfs.client, '/archive', APP, (l) => lines.push(l));
+    const blocked = new JobArchiver(
+      () => hdfs.client,
+      '/archive',
+      APP,
+      (l) => lines.push(l),
+    );
     await expect(blocked.archive(job('b'.repeat(32), 1))).resolves.toBeUndefined();
     expect(lines[1]).toMatch(/^WARN could not archive job b{32} to the job archive/);
   });
