@@ -51,8 +51,9 @@ export async function printJobLogs(req: JobLogsRequest, source: TaskOutputSource
   for (const index of indexes) {
     const t = job.tasks.find((x) => x.index === index);
     const attempts =
-      req.attempt !== undefined ? [req.attempt] : req.follow ? [undefined] : Array.from({ length: (t?.attempt ?? 0) + 1 }, (_, a) => a);
+      req.attempt !== undefined ? [req.attempt] : req.follow ? [undefined] : Array.from({ length: t?.attempt ?? 0 }, (_, a) => a + 1);
     for (const attempt of attempts) {
+      // Attempts count from 1 (TaskStatus.attempt is the latest; 0: never deployed, nothing to print).
       // Without -f every attempt is printed once, in order; with -f the latest attempt is followed.
       const o = await source.taskOutput(req.jobId, index, { ...(attempt !== undefined ? { attempt } : {}), after: -1 });
       printChunk(o, true, write);

@@ -44,4 +44,20 @@ describe('loom logs <jobId>', () => {
     );
     expect(asked).toEqual(['-1', '0']);
   });
+
+  it('without -f prints every attempt of a task, counting from 1 as the AM does', async () => {
+    const asked: (number | undefined)[] = [];
+    const source: TaskOutputSource = {
+      job: async () => ({ id: JOB, state: 'FINISHED', tasks: [{ index: 0, state: 'FINISHED', attempt: 2 }] }) as never,
+      taskOutput: async (_j, index, opts) => {
+        asked.push(opts.attempt);
+        return { ...out(index, -1, true), attempt: opts.attempt ?? 0 };
+      },
+    };
+    let text = '';
+    expect(await printJobLogs({ jobId: JOB, follow: false }, source, (t) => (text += t))).toBe(0);
+    expect(asked).toEqual([1, 2]);
+    expect(text).toContain(`==> job ${JOB} task 0 attempt 1 `);
+    expect(text).toContain(`==> job ${JOB} task 0 attempt 2 `);
+  });
 });
