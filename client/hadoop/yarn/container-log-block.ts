@@ -3,6 +3,8 @@
 // answers it for a running application, and `yarn logs` prints it for aggregated logs. Recorded in
 // test/fixtures/nodemanager-web/.
 
+import { formatHadoopTime } from '../aggregated-logs/yarn-logs-text.js';
+
 /** Where a log file was read: the NodeManager's disk, or the aggregated file on HDFS. */
 export type LogAggregationType = 'LOCAL' | 'AGGREGATED';
 
@@ -55,25 +57,12 @@ export function logByteRange(length: number, size: number): { start: number; end
   return { start: 0, end: Math.min(length, size) };
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /**
- * org.apache.hadoop.yarn.util.Times.format: `EEE MMM dd HH:mm:ss Z yyyy` in the process's time zone
- * (the JVM's default zone in Hadoop), "N/A" for 0 or less.
+ * org.apache.hadoop.yarn.util.Times.format in the process's time zone (the JVM's default zone in
+ * Hadoop), "N/A" for 0 or less; the formatting itself is the aggregated-log text's, declared once.
  */
 export function formatHadoopLogTime(epochMs: number): string {
-  if (epochMs <= 0) return 'N/A';
-  const d = new Date(epochMs);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const offsetMinutes = -d.getTimezoneOffset();
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  const zone = `${sign}${two(Math.floor(abs / 60))}${two(abs % 60)}`;
-  return (
-    `${DAYS[d.getDay()] ?? ''} ${MONTHS[d.getMonth()] ?? ''} ${two(d.getDate())} ` +
-    `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone} ${String(d.getFullYear())}`
-  );
+  return epochMs <= 0 ? 'N/A' : formatHadoopTime(epochMs);
 }
 
 /**
