@@ -68,12 +68,16 @@ export class AmMetrics {
     const teRegistered = r.counter('loom_taskexecutors_registered_total', 'TaskExecutor registrations (a re-registration counts again).');
     const teLost = r.counter(
       'loom_taskexecutors_lost_total',
-      'TaskExecutors that left the AM: their stream ended (a crash, or their idle container released) or they missed heartbeats.',
+      'TaskExecutors lost without the AM asking: their stream ended (a crash, a killed container) or they missed heartbeats.',
+    );
+    const teReleased = r.counter(
+      'loom_taskexecutors_released_total',
+      'TaskExecutors that ended because the AM gave their container back (idle, or the AM stopping).',
     );
     this.unsubscribe = sources.registry.on((e) => {
       if (e.type === 'registered') teRegistered.inc();
       else if (e.type === 'lost') {
-        teLost.inc();
+        (e.released ? teReleased : teLost).inc();
         if (e.tasks.length) attemptsEnded.inc({ state: 'lost' }, e.tasks.length);
       } else if (e.type === 'taskUpdate') {
         const state = e.update.state;

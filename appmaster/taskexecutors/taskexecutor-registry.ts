@@ -30,8 +30,11 @@ export interface TaskExecutorLink {
 
 export type TaskExecutorEvent =
   | { type: 'registered'; id: string; info: TaskExecutorInfo }
-  /** `tasks`: the attempts it held; they did not finish. */
-  | { type: 'lost'; id: string; host: string; reason: string; tasks: TaskRef[] }
+  /**
+   * It left the AM. `tasks`: the attempts it held; they did not finish. `released`: the AM gave its
+   * container back (idle, or the AM is stopping), so its end was wanted, not a loss.
+   */
+  | { type: 'lost'; id: string; host: string; reason: string; tasks: TaskRef[]; released: boolean }
   /** An update from the TaskExecutor that currently holds the attempt (stale ones are dropped). */
   | { type: 'taskUpdate'; id: string; update: TaskUpdateMessage }
   /** A slot became free (a task ended or was cancelled). */
@@ -315,16 +318,17 @@ export class TaskExecutorRegistry {
     const e = this.entries.get(id);
     if (!e) return;
     this.entries.delete(id);
-    const released = this.releaseReasons.get(id);
+    const releasedFor = this.releaseReasons.get(id);
     this.releaseReasons.delete(id);
-    if (released !== undefined) this.history.ended(id, 'released', `${released} (${reason})`, this.now());
-    else this.history.ended(id, this.stopping ? 'released' : 'lost', reason, this.now());
+    const released = releasedFor !== undefined || this.stopping;
+    if (releasedFor !== undefined) this.history.ended(id, 'released', `${releasedFor} (${reason})`, this.now());
+    else this.history.ended(id, released ? 'released' : 'lost', reason, this.now());
     try {
       e.link.close(tellToStop ? reason : undefined);
     } catch {
       // The stream may already be gone; losing it is the point.
     }
-    this.emit({ type: 'lost', id, host: e.info.host, reason, tasks: [...e.assigned.values()] });
+    this.emit({ type: 'lost', id, host: e.info.host, reason, tasks: [...e.assigned.values()], released });
   }
 
   // ---- queries ---------------------------------------------------------------------------

@@ -57,6 +57,7 @@ describe('TaskExecutorRegistry', () => {
       host: 'host-c2',
       reason: 'no heartbeat for more than 5000 ms',
       tasks: [{ jobId: 'j', taskIndex: 0, attempt: 1 }],
+      released: false,
     });
   });
 
@@ -90,6 +91,7 @@ describe('TaskExecutorRegistry', () => {
         host: 'host-c2',
         reason: 'it registered again on a new connection; the old one had sent no heartbeat for 2001 ms',
         tasks: [{ jobId: 'j', taskIndex: 0, attempt: 1 }],
+        released: false,
       },
     ]);
     expect(again.cancelled()).toEqual([{ jobId: 'j', taskIndex: 0, attempt: 1 }]);
