@@ -96,14 +96,15 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
   try {
     const latency = hdfsLatencyOf(chooseHdfsLatency(options.hdfsLatency), options.hdfsLatencySeed);
     webHdfs = await startWebHdfs({ dataDir: join(dir, 'hdfs'), superUser: options.superUser, latency, httpTimeouts: options.httpTimeouts });
+    // yarn.log-aggregation-enable is read by the RM (its reports) and by each NodeManager (the uploads).
+    const logAggregation = logAggregationSettings(settings.yarnSite, webHdfs.nameNodeAddress.port, webHdfs.namespace.superUser);
     resourceManager = await ResourceManager.start({
-      config: settings.rmConfig,
+      config: { ...settings.rmConfig, logAggregationEnabled: logAggregation !== undefined },
       ipcHandshakeTimeoutMs: options.ipcHandshakeTimeoutMs,
       httpTimeouts: options.httpTimeouts,
     });
     const rmRef = resourceManager;
     const source = namespaceLocalizationSource(webHdfs.namespace, latency);
-    const logAggregation = logAggregationSettings(settings.yarnSite, webHdfs.nameNodeAddress.port, webHdfs.namespace.superUser);
     for (let i = 0; i < count; i++) {
       nodes.push(
         await NodeManager.start({

@@ -10,6 +10,7 @@ import { RpcServer } from '../ipc/rpc-server.js';
 import { Credentials } from '../../client/wire/security/credentials-file.js';
 import { containerIdText, formatApplicationId, parseContainerId, type ContainerIdProto } from '../../client/wire/codec/yarn-ids.js';
 import { containerIdToWire } from '../../client/hadoop/yarn/yarn-records.js';
+import type { NodeLogAggregationReport, NodeLogAggregationStatus } from '../resourcemanager/app-log-aggregation-status.js';
 import type { NodeContainerStatus, NodeHeartbeatAnswer, NodeRegistration } from '../resourcemanager/resource-manager-core.js';
 import type { MasterKey } from '../resourcemanager/rm-tokens.js';
 import type { SignalCommand } from '../resourcemanager/rm-state.js';
@@ -55,7 +56,7 @@ const SIGNAL_OF_COMMAND: Record<SignalCommand, NodeJS.Signals> = {
 export interface NodeTracker {
   readonly clusterTimestamp: number;
   registerNode(reg: NodeRegistration): string;
-  nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[]): NodeHeartbeatAnswer;
+  nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[], logAggregationReports?: NodeLogAggregationReport[]): NodeHeartbeatAnswer;
   nodeManagerKeys(): { nmKey: MasterKey; containerKey: MasterKey };
 }
 
@@ -91,9 +92,6 @@ export interface NodeManagerOptions {
   /** yarn.log-aggregation-enable: upload each ended application's logs to HDFS (app-log-aggregator.ts); absent: logs stay local. */
   logAggregation?: LogAggregationSettings;
 }
-
-/** LogAggregationStatus as the NM reports it for an application. */
-export type AppLogAggregationStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
 type NmState = 'LOCALIZING' | 'RUNNING' | 'KILLING' | 'DONE';
 
@@ -166,8 +164,14 @@ export class NodeManager implements ContainerManagerBackend {
   private readonly running = new Set<Promise<void>>();
   /** Each container's launch-to-end promise (its run()), for waiting on an application's containers. */
   private readonly runs = new Map<string, Promise<void>>();
-  private readonly finishedApps = new Map<string, AppLogAggregationStatus>();
+  private readonly finishedApps = new Map<string, NodeLogAggregationStatus>();
   private readonly aggregations = new Set<Promise<void>>();
+  /**
+   * Final log aggregation reports not yet sent (NodeStatusUpdaterImpl's pending
+   * logAggregationReportForApps): they ride on the next heartbeat, and stay for the one after if
+   * that heartbeat fails.
+   */
+  private pendingLogAggregationReports: NodeLogAggregationReport[] = [];
 
   private constructor(private readonly opts: NodeManagerOptions) {
     this.host = opts.host ?? '127.0.0.1';
@@ -354,15 +358,19 @@ export class NodeManager implements ContainerManagerBackend {
         ),
       )
       .then(
-        () => void this.finishedApps.set(appId, 'SUCCEEDED'),
-        () => void this.finishedApps.set(appId, 'FAILED'),
-      );
+        () => 'SUCCEEDED' as const,
+        () => 'FAILED' as const,
+      )
+      .then((status) => {
+        this.finishedApps.set(appId, status);
+        this.pendingLogAggregationReports.push({ applicationId: appId, status });
+      });
     this.track(work);
     this.aggregations.add(work);
   }
 
   /** This node's log aggregation status of an ended application (undefined: not aggregated here). */
-  logAggregationStatus(appId: string): AppLogAggregationStatus | undefined {
+  logAggregationStatus(appId: string): NodeLogAggregationStatus | undefined {
     return this.finishedApps.get(appId);
   }
 
@@ -532,6 +540,7 @@ export class NodeManager implements ContainerManagerBackend {
     if (this.stopped) return fallback;
     let answer: NodeHeartbeatAnswer;
     const reported: NmContainer[] = [];
+    const logReports = this.pendingLogAggregationReports.splice(0);
     try {
       const tracker = this.opts.tracker();
       if (!this.registered) this.register();
@@ -553,8 +562,9 @@ export class NodeManager implements ContainerManagerBackend {
         );
         if (c.state === 'DONE') reported.push(c);
       }
-      answer = tracker.nodeHeartbeat(this.nodeId, statuses);
+      answer = tracker.nodeHeartbeat(this.nodeId, statuses, logReports);
     } catch {
+      this.pendingLogAggregationReports.unshift(...logReports);
       this.registered = false;
       return fallback;
     }

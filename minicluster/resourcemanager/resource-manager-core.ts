@@ -19,6 +19,7 @@ import {
   type ContainerIdProto,
 } from '../../client/wire/codec/yarn-ids.js';
 import { activateApplications, queueAmResourceLimit, type PendingAm } from './am-resource-limit.js';
+import { appLogAggregationStatus, type NodeLogAggregationReport } from './app-log-aggregation-status.js';
 import { checkQueueMaximumAllocation, queueMaximumAllocation, resolveRmConfig, type ResourceManagerConfig } from './rm-config.js';
 import * as D from './rm-diagnostics.js';
 import type { Res } from './rm-diagnostics.js';
@@ -72,6 +73,7 @@ import type {
   ContainerProto,
   FinishApplicationMasterRequestProto,
   GetNewApplicationResponseProto,
+  LogAggregationStatusProto,
   NMTokenProto,
   RegisterApplicationMasterRequestProto,
   RegisterApplicationMasterResponseProto,
@@ -537,7 +539,11 @@ export class ResourceManagerCore {
    * allocated (at most one AM container, and one container per application); an AM container goes
    * to the AM launch queue (takeAmLaunches), not to the node.
    */
-  nodeHeartbeat(nodeId: string, statuses: NodeContainerStatus[] = []): NodeHeartbeatAnswer {
+  nodeHeartbeat(
+    nodeId: string,
+    statuses: NodeContainerStatus[] = [],
+    logAggregationReports: NodeLogAggregationReport[] = [],
+  ): NodeHeartbeatAnswer {
     const node = this.state.nodes[nodeId];
     if (node?.state !== 'RUNNING') throw new Error(`node ${nodeId} is not registered with the ResourceManager; register it first`);
     node.lastHeartbeat = this.now();
@@ -553,6 +559,10 @@ export class ResourceManagerCore {
         this.completeContainer(c, s.exit_status ?? ContainerExitStatus.INVALID, s.diagnostics ?? '', false, s.container_attributes);
       else if (c.state === 'ACQUIRED' || (c.isAm && c.state === 'ALLOCATED')) c.state = 'RUNNING';
     }
+    for (const r of logAggregationReports) {
+      const app = this.state.apps[r.applicationId];
+      if (app) (app.logAggregationReports ??= {})[nodeId] = r.status;
+    }
     const launches = this.allocateOnNode(node, schedulable);
     const cleanup = node.toCleanup.splice(0).map((id) => containerIdToWire(id));
     if (launches.length) {
@@ -566,6 +576,23 @@ export class ResourceManagerCore {
       appsToCleanup: this.finishedAppsOn(node),
       nextHeartbeatIntervalMs: this.config.nodeHeartbeatIntervalMs,
     };
+  }
+
+  /** See app-log-aggregation-status.ts: from the reports of the nodes that ran the application's containers. */
+  logAggregationStatus(app: AppRecord): LogAggregationStatusProto {
+    const ranOn = new Set(
+      recordsOf(this.state.containers)
+        .filter((c) => c.appId === app.id)
+        .map((c) => c.nodeId),
+    );
+    const status = appLogAggregationStatus({
+      enabled: this.config.logAggregationEnabled,
+      appFinal: FINAL_APP_STATES.includes(app.state),
+      nodes: [...ranOn].map((n) => app.logAggregationReports?.[n]),
+      ...(app.logAggregationSettled ? { settled: app.logAggregationSettled } : {}),
+    });
+    if (status === 'LOG_SUCCEEDED' || status === 'LOG_FAILED') app.logAggregationSettled = status;
+    return status;
   }
 
   /** RMAppImpl's app-finished transition tells every node that ran one of its containers (RMNodeCleanAppEvent), once. */
@@ -1154,7 +1181,7 @@ export class ResourceManagerCore {
       applicationType: app.applicationType,
       applicationTags: app.applicationTags,
       // Without an attempt there is no log aggregation status and no AM partition (recorded bad-queue app).
-      ...(attempt ? { log_aggregation_status: 'LOG_DISABLED' } : {}),
+      ...(attempt ? { log_aggregation_status: this.logAggregationStatus(app) } : {}),
       unmanaged_application: app.unmanagedAm,
       priority: { priority: app.priority },
       appNodeLabelExpression: '<Not set>',

@@ -34,6 +34,8 @@ export interface ResourceManagerConfig {
    * queue's resources running ApplicationMasters may hold (0.1 = 10 %).
    */
   maximumAmResourcePercent: number;
+  /** `yarn.log-aggregation-enable`: reports then say how the NodeManagers' aggregation goes (else LOG_DISABLED). */
+  logAggregationEnabled: boolean;
   /** Clock, injectable so tests need no sleeping. */
   now: () => number;
 }
@@ -49,6 +51,7 @@ export const DEFAULT_RM_CONFIG: Omit<ResourceManagerConfig, 'clusterTimestamp'> 
   nodeHeartbeatIntervalMs: 1000,
   queueName: 'default',
   maximumAmResourcePercent: 0.1,
+  logAggregationEnabled: false,
   now: () => Date.now(),
 };
 

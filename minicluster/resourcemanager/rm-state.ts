@@ -1,6 +1,11 @@
 // The RM's whole state as plain JSON-able records, so that a snapshot taken before a restart can be
 // restored afterwards (work-preserving recovery). Behaviour lives in the scheduler and the core.
-import type { AllocateResponseProto, ContainerLaunchContextProto } from '../../client/wire/codec/generated/proto-messages.js';
+import type {
+  AllocateResponseProto,
+  ContainerLaunchContextProto,
+  LogAggregationStatusProto,
+} from '../../client/wire/codec/generated/proto-messages.js';
+import type { NodeLogAggregationStatus } from './app-log-aggregation-status.js';
 import type { Res } from './rm-diagnostics.js';
 import type { StoredToken, TokenState } from './rm-tokens.js';
 
@@ -157,6 +162,10 @@ export interface AppRecord {
   originalTrackingUrl: string;
   memorySeconds: number;
   vcoreSeconds: number;
+  /** The latest log aggregation report of each node (by node id) that sent one for this application. */
+  logAggregationReports?: Record<string, NodeLogAggregationStatus>;
+  /** LOG_SUCCEEDED or LOG_FAILED once every node finished after the application ended: it stays. */
+  logAggregationSettled?: LogAggregationStatusProto;
 }
 
 export interface RmState {

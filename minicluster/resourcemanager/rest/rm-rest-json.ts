@@ -1,6 +1,7 @@
 // The RM REST API bodies (/ws/v1/cluster/...) in the key order and types recorded from Hadoop 3.3.6
 // (fixtures rm-rest/, failed-app/rest/, am-restart/rest/).
 import type { ResourceManagerCore } from '../resource-manager-core.js';
+import { logAggregationStatusRestName } from '../app-log-aggregation-status.js';
 import type { Res } from '../rm-diagnostics.js';
 import type { AppRecord, AttemptRecord, NodeRecord } from '../rm-state.js';
 import { JavaFloat, RawNumber, RepeatedKey } from './java-json.js';
@@ -230,7 +231,7 @@ export function appJson(rm: ResourceManagerCore, app: AppRecord): object {
     preemptedMemorySeconds: 0,
     preemptedVcoreSeconds: 0,
     preemptedResourceSecondsMap: {},
-    logAggregationStatus: 'DISABLED',
+    logAggregationStatus: logAggregationStatusRestName(rm.logAggregationStatus(app)),
     unmanagedApplication: app.unmanagedAm,
     amNodeLabelExpression: attempt ? '' : undefined,
     resourceInfo: finished || !attempt ? undefined : appResourceInfo(used, am?.resource),

@@ -32,6 +32,11 @@ afterEach(async () => {
   cluster = undefined;
 });
 
+async function restLogAggregationStatus(c: MiniCluster, appId: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${c.resourceManager.webAddress.port}/ws/v1/cluster/apps/${appId}`);
+  return ((await res.json()) as { app: { logAggregationStatus: string } }).app.logAggregationStatus;
+}
+
 async function runShell(c: MiniCluster, command: string): Promise<string> {
   yarn = YarnClient.createFromConf(Configuration.load({ confDir: c.confDir, env: {} }), { user: 'loomtest' });
   const app = await yarn.getNewApplication();
@@ -70,6 +75,8 @@ describe('log aggregation on the mini cluster', () => {
     const ran = c.nodes.filter((n) => n.containerStates().some((s) => s.id.includes(appId.slice('application_'.length))));
     expect(ran.length).toBeGreaterThan(0);
     await waitFor(() => ran.every((n) => n.logAggregationStatus(appId) === 'SUCCEEDED') || undefined, 'log aggregation', 20_000);
+    // The nodes tell the RM in their next heartbeats; its reports (IPC and REST) then say SUCCEEDED.
+    await waitFor(async () => (await restLogAggregationStatus(c, appId)) === 'SUCCEEDED' || undefined, 'the RM to report SUCCEEDED');
 
     const conf = Configuration.load({ confDir: c.confDir, env: {} });
     fs = webHdfsClientFromConf(conf, { user: 'loomtest' });
@@ -103,6 +110,7 @@ describe('log aggregation on the mini cluster', () => {
     await waitFor(() => node.containerStates().every((s) => s.state === 'DONE') || undefined, 'containers to end');
     await new Promise((r) => setTimeout(r, 300));
     expect(node.logAggregationStatus(appId)).toBeUndefined();
+    expect(await restLogAggregationStatus(c, appId)).toBe('DISABLED');
     expect(existsSync(join(node.containerLogDir(am), 'am.stdout'))).toBe(true);
     fs = webHdfsClientFromConf(Configuration.load({ confDir: c.confDir, env: {} }), { user: 'loomtest' });
     await expect(fs.getFileStatus('/tmp/logs')).rejects.toThrow(/not exist|FileNotFound/i);
