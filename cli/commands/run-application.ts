@@ -12,15 +12,15 @@
  * Attached, main()'s ctx.log and console lines are printed as they happen and what it returned
  * at its end, as `loom run` prints a program whose main() runs in the client (program-printing.ts).
  */
-import { ENDED_STATES, amRegistered } from '../../client/deploy/running/application-waiter.js';
+import { ENDED_STATES } from '../../client/deploy/running/application-waiter.js';
+import { followApplicationToEnd, untilRegisteredOrEnded } from '../../client/deploy/running/application-end.js';
+import { followProgramOutput } from '../../client/deploy/running/program-output-follow.js';
 import { deployApplication, type DeployedApplication } from '../../client/deploy/submit/application-deployer.js';
 import { attachedWork, nothingToUnregister } from '../../client/deploy/running/attached-exit.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../../client/deploy/running/cluster-lease.js';
-import type { DeployContext } from '../../client/deploy/submit/deploy-context.js';
 import { abandonDeployment, killUnregisteredCluster, stopApplicationCluster } from '../../client/deploy/running/exit-cleanups.js';
 import { resolveProgramBundle } from '../../client/deploy/submit/program-bundle.js';
 import { SessionCluster } from '../../client/deploy/running/session-cluster.js';
-import type { ApplicationReport } from '../../client/hadoop/yarn/cluster-reports.js';
 import { printProgramLine, printProgramResult } from '../../client/program/program-printing.js';
 import { withoutStackFrames } from '../describe-error.js';
 import {
@@ -132,9 +132,17 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
         const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report, stagingDir: deployed.stagingDir });
         const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
         followed = { cluster, lease };
-        const program = followProgramOutput(cluster, io);
+        const program = followProgramOutput(cluster, {
+          line: (line) => printProgramLine(io, line.stream, line.text),
+          dropped: (n) => io.stderr.write(`(${n} line(s) of main() were dropped by the ApplicationMaster's bound)\n`),
+          ended: (end) => {
+            if (end.state === 'RETURNED') printProgramResult(io, end.result);
+          },
+        });
         try {
-          ended = await followToEnd(ctx, applicationId, io);
+          ended = await followApplicationToEnd(ctx, applicationId, {
+            onState: (state) => io.stderr.write(`${applicationId} is ${state}\n`),
+          });
         } finally {
           await program.stop();
           lease.stop();
@@ -151,65 +159,4 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
       unregister();
     }
   });
-}
-
-const POLL_MS = 250;
-
-async function untilRegisteredOrEnded(ctx: DeployContext, applicationId: string, timeoutMs = 120_000): Promise<ApplicationReport> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await ctx.yarn.getApplicationReport(applicationId);
-    if (amRegistered(r) || ENDED_STATES.has(r.state)) return r;
-    if (Date.now() > deadline)
-      throw new Error(
-        `application ${applicationId} is still ${r.state} after ${timeoutMs / 1000} s (is the cluster short of memory for the AM?); see ${r.trackingUrl}`,
-      );
-    await new Promise((res) => setTimeout(res, POLL_MS));
-  }
-}
-
-/**
- * Prints main()'s lines as the AM serves them (GET /application/output), then, once main() ended,
- * what it returned (GET /application; reading it tells the AM it may end). Errors are skipped: an
- * AM between attempts answers later, and the application report says how an ended one ended.
- */
-function followProgramOutput(cluster: SessionCluster, io: ClusterCommandIo): { stop(): Promise<void> } {
-  const stopping = new AbortController();
-  const following = (async () => {
-    let after = -1;
-    while (!stopping.signal.aborted) {
-      try {
-        const output = await cluster.dispatcher.programOutput(after);
-        if (output.dropped > 0) io.stderr.write(`(${output.dropped} line(s) of main() were dropped by the ApplicationMaster's bound)\n`);
-        for (const line of output.lines) printProgramLine(io, line.stream, line.text);
-        after = output.next;
-        if (output.ended) {
-          const program = await cluster.dispatcher.applicationProgram();
-          if (program.state === 'RETURNED') printProgramResult(io, program.result);
-          return;
-        }
-      } catch {
-        // Asked again at the next poll.
-      }
-      await new Promise((res) => setTimeout(res, POLL_MS));
-    }
-  })();
-  return {
-    stop: async () => {
-      stopping.abort();
-      await following;
-    },
-  };
-}
-
-/** Polls until the application ended. */
-async function followToEnd(ctx: DeployContext, applicationId: string, io: ClusterCommandIo): Promise<ApplicationReport> {
-  let last = '';
-  for (;;) {
-    const r = await ctx.yarn.getApplicationReport(applicationId);
-    if (ENDED_STATES.has(r.state)) return r;
-    if (r.state !== last) io.stderr.write(`${applicationId} is ${r.state}\n`);
-    last = r.state;
-    await new Promise((res) => setTimeout(res, POLL_MS));
-  }
 }

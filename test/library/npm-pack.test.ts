@@ -138,7 +138,7 @@ describe('npm pack round trip', () => {
     expect(existsSync(join(project, 'consumer.js'))).toBe(true);
   }, 120_000);
 
-  it('runs a job and a program on a mini cluster started from loom/minicluster, through the programmatic client', async () => {
+  it('runs a job and a program on a mini cluster started from loom/minicluster, through the programmatic client: session, per-job and application mode', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOOM_CACHE_DIR: join(work, 'cache') };
     delete env.LOOM_CONF_DIR;
     delete env.HADOOP_CONF_DIR;
@@ -161,6 +161,12 @@ describe('npm pack round trip', () => {
     expect(out.hdfs).toEqual({ home: expect.stringMatching(/^\/user\//) as string, missingIsFileNotFound: true });
     expect(out.stopped).toBe('SUCCEEDED');
     expect(out.internalImport).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    expect(out.perJob).toEqual({ values: [5, 10], ended: 'SUCCEEDED', applicationId: true });
+    expect(out.application).toEqual({
+      result: { mode: 'application', detached: false, values: [3, 6], jobName: 'from main' },
+      ended: 'SUCCEEDED',
+      logged: true,
+    });
   }, 180_000);
 });
 
@@ -172,6 +178,8 @@ interface ConsumerOutput {
   yarnState: string;
   hdfs: unknown;
   stopped: string;
+  perJob: unknown;
+  application: unknown;
   internalImport: string;
 }
 
@@ -215,7 +223,16 @@ export default async function main(ctx) {
 /** The user's program: every entry point, used as its README section shows. */
 const CONSUMER_TS = `
 import { userInfo } from 'node:os';
-import { JobFailedError, LoomClient, type JobSummary, type LoomJob, type LoomSession } from 'loom';
+import {
+  JobFailedError,
+  LoomClient,
+  type JobSummary,
+  type LoomApplication,
+  type LoomJob,
+  type LoomPerJob,
+  type LoomSession,
+  type ProgramOutputLine,
+} from 'loom';
 import type { JobHandle, JobRequest, ProgramContext, ProgramMain, Task } from 'loom/program';
 import { Configuration, YarnClient, type ApplicationReport } from 'loom/yarn';
 import { FileNotFoundError, webHdfsClientFromConf } from 'loom/hdfs';
@@ -277,6 +294,20 @@ try {
 
   const stopped = await session.stop();
   session = undefined;
+
+  // Per-job mode: a cluster for the one job, ended with it.
+  const perJob: LoomPerJob = await client.runPerJob({ bundle: 'jobs.mjs', exportName: 'square', parallelism: 2, args: [5] });
+  const perJobValues = ((await perJob.result()) as { value: number }[]).map((r) => r.value);
+  const perJobEnd = await perJob.waitForEnd();
+  // Application mode: main() in the AM, its lines and result followed.
+  const lines: ProgramOutputLine[] = [];
+  const application: LoomApplication = await client.deployApplication('jobs.mjs', {
+    args: ['3'],
+    attached: true,
+    onOutput: (l) => lines.push(l),
+  });
+  const applicationResult = await application.result();
+  const applicationEnd = await application.waitForEnd();
   const internalImport = await import('loom/dist/client/index.js' as string).then(() => 'imported', (err: { code?: string }) => err.code);
   console.log(JSON.stringify({
     job: {
@@ -292,6 +323,12 @@ try {
     yarnState: report.state,
     hdfs: { home, missingIsFileNotFound },
     stopped: stopped.finalStatus,
+    perJob: { values: perJobValues, ended: perJobEnd.finalStatus, applicationId: perJob.applicationId !== report.applicationId },
+    application: {
+      result: applicationResult,
+      ended: applicationEnd.finalStatus,
+      logged: lines.some((l) => l.stream === 'log' && l.text.startsWith('submitted ')),
+    },
     internalImport,
   }));
 } finally {

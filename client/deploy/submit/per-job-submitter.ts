@@ -11,7 +11,8 @@ import type { BundleNames } from '../bundle/bundle-names.js';
 import type { PackedBundle } from '../bundle/bundle-pack.js';
 import type { JobSubmitter } from '../../program/program-context.js';
 import { DetachedResultError } from '../../program/program-errors.js';
-import type { ClusterDeployOptions } from './cluster-deployer.js';
+import type { ClusterDeployOptions, DeployedCluster } from './cluster-deployer.js';
+import type { JobPlan } from '../../program/job-request.js';
 import { attachedWork } from '../running/attached-exit.js';
 import { holdClusterLease, markAttached, type ClusterLease } from '../running/cluster-lease.js';
 import type { DeployContext } from './deploy-context.js';
@@ -31,66 +32,128 @@ export interface PerJobSubmitterOptions extends Pick<ClusterDeployOptions, 'ship
 }
 
 export function perJobSubmitter(ctx: DeployContext, packed: PackedBundle, opts: PerJobSubmitterOptions): JobSubmitter {
-  const { detached, onProgress, onDeployed, names, ...deployOptions } = opts;
-  // Attached clusters hold a lease: if this client dies, they end after loom.client.heartbeat-timeout.
-  markAttached(ctx.conf, !detached);
   return {
     async submit(plan) {
-      const jobId = randomBytes(16).toString('hex');
-      if (detached) {
-        const deployed = await deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: false });
-        onDeployed?.({ jobId, applicationId: deployed.applicationId });
-        return {
-          id: jobId,
-          applicationId: deployed.applicationId,
-          result: () => Promise.reject(new DetachedResultError(jobId, deployed.applicationId)),
-        };
-      }
-      // Attached: from the first step, a client that goes away takes the cluster with it (attached-exit.ts).
-      const abort = new AbortController();
-      let followed: { cluster: SessionCluster; lease: ClusterLease } | undefined;
-      let leaving = false;
-      const deploying = deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: true, signal: abort.signal }).then(
-        (deployed) => {
-          const cluster = new SessionCluster(ctx, {
-            applicationId: deployed.applicationId,
-            secret: deployed.secret,
-            report: deployed.report,
-            stagingDir: deployed.stagingDir,
-          });
-          followed = { cluster, lease: holdClusterLease(ctx.conf, cluster, ctx.log) };
-          return followed;
-        },
-      );
-      const unregister = attachedWork.register(`job ${jobId}`, async (why) => {
-        leaving = true;
-        let following = followed;
-        if (!following) {
-          const stopped = await abandonDeployment(abort, deploying, `the cluster of job ${jobId}`, why);
-          // Deployed just before the abort: followed by now.
-          following = await deploying.catch(() => undefined);
-          if (!following) return stopped;
-        }
-        return stopPerJobCluster(following.cluster, following.lease, jobId, why);
-      });
-      let cluster: SessionCluster;
-      let lease: ClusterLease;
-      try {
-        ({ cluster, lease } = await deploying);
-      } catch (err) {
-        unregister();
-        throw err;
-      }
-      const { applicationId } = cluster;
-      onDeployed?.({ jobId, applicationId });
-      const follow = {
-        recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
-        log: ctx.log,
-        ...(onProgress ? { onProgress } : {}),
-        ...(names ? { names } : {}),
-      };
-      return { id: jobId, applicationId, result: () => followAndStop(cluster, lease, jobId, follow, () => leaving).finally(unregister) };
+      const submitted = await submitPerJob(ctx, packed, plan, opts);
+      return { id: submitted.id, applicationId: submitted.applicationId, result: () => submitted.result() };
     },
+  };
+}
+
+/** One per-job cluster submitted: its job and application, and the job's end. */
+export interface PerJobSubmission {
+  /** The job id (32 hex digits), chosen by this client. */
+  id: string;
+  applicationId: string;
+  /** The deployment: the secret, the staging dir, and YARN's report as it was submitted (attached: registered, REST answering). */
+  deployed: DeployedCluster;
+  /** Attached: the cluster, whose REST API answers and whose lease this client holds until the job ended. Detached: none. */
+  cluster: SessionCluster | undefined;
+  /** Attached: the heartbeats that keep the cluster alive while this client lives; result() stops them once the job ended. */
+  lease: ClusterLease | undefined;
+  /**
+   * Attached: the tasks' results (or a JobFailedError) once the job ended, its cluster then
+   * stopped with the matching final status; `onProgress` replaces the submitter's. Detached: a
+   * DetachedResultError.
+   */
+  result(opts?: { onProgress?: (job: JobStatus) => void }): Promise<unknown[]>;
+}
+
+/** Deploys a cluster of its own for the job `plan` (of the bundle `packed`); resolves once YARN accepted it (detached) or its REST API answers (attached). */
+export async function submitPerJob(
+  ctx: DeployContext,
+  packed: PackedBundle,
+  plan: JobPlan,
+  opts: PerJobSubmitterOptions & Pick<ClusterDeployOptions, 'signal'>,
+): Promise<PerJobSubmission> {
+  const { detached, onProgress, onDeployed, names, signal, ...deployOptions } = opts;
+  // Attached clusters hold a lease: if this client dies, they end after loom.client.heartbeat-timeout.
+  markAttached(ctx.conf, !detached);
+  const jobId = randomBytes(16).toString('hex');
+  if (detached) {
+    const deployed = await deployPerJob(ctx, {
+      ...deployOptions,
+      ...(signal ? { signal } : {}),
+      packed,
+      job: plan,
+      jobId,
+      attached: false,
+    });
+    onDeployed?.({ jobId, applicationId: deployed.applicationId });
+    return {
+      id: jobId,
+      applicationId: deployed.applicationId,
+      deployed,
+      cluster: undefined,
+      lease: undefined,
+      result: () => Promise.reject(new DetachedResultError(jobId, deployed.applicationId)),
+    };
+  }
+  // Attached: from the first step, a client that goes away takes the cluster with it (attached-exit.ts).
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  let followed: { cluster: SessionCluster; lease: ClusterLease; deployed: DeployedCluster } | undefined;
+  let leaving = false;
+  const deploying = deployPerJob(ctx, { ...deployOptions, packed, job: plan, jobId, attached: true, signal: abort.signal }).then(
+    (deployed) => {
+      const cluster = new SessionCluster(ctx, {
+        applicationId: deployed.applicationId,
+        secret: deployed.secret,
+        report: deployed.report,
+        stagingDir: deployed.stagingDir,
+      });
+      followed = { cluster, lease: holdClusterLease(ctx.conf, cluster, ctx.log), deployed };
+      return followed;
+    },
+  );
+  const unregister = attachedWork.register(`job ${jobId}`, async (why) => {
+    leaving = true;
+    let following = followed;
+    if (!following) {
+      const stopped = await abandonDeployment(abort, deploying, `the cluster of job ${jobId}`, why);
+      // Deployed just before the abort: followed by now.
+      following = await deploying.catch(() => undefined);
+      if (!following) return stopped;
+    }
+    return stopPerJobCluster(following.cluster, following.lease, jobId, why);
+  });
+  let cluster: SessionCluster;
+  let lease: ClusterLease;
+  let deployed: DeployedCluster;
+  try {
+    ({ cluster, lease, deployed } = await deploying);
+  } catch (err) {
+    unregister();
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  const { applicationId } = cluster;
+  onDeployed?.({ jobId, applicationId });
+  const follow = {
+    recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
+    log: ctx.log,
+    ...(onProgress ? { onProgress } : {}),
+    ...(names ? { names } : {}),
+  };
+  let ending: Promise<unknown[]> | undefined;
+  return {
+    id: jobId,
+    applicationId,
+    deployed,
+    cluster,
+    lease,
+    // Once: the cluster is stopped after the first follow, so later calls share its answer.
+    result: (o = {}) =>
+      (ending ??= followAndStop(
+        cluster,
+        lease,
+        jobId,
+        { ...follow, ...(o.onProgress ? { onProgress: o.onProgress } : {}) },
+        () => leaving,
+      ).finally(unregister)),
   };
 }
 
