@@ -6,7 +6,7 @@
  * read `loom.log.level` and `loom.log.format`, and `configure` them for all its components at once.
  */
 import { DEFAULT_LOG_FORMAT, DEFAULT_LOG_LEVEL, levelEnabled, type LogFormat, type LogLevel } from './log-levels.js';
-import { formatLogRecord, type LogContext } from './log-record-format.js';
+import { formatLogRecord, type LogContext, type LogRecord } from './log-record-format.js';
 
 export interface LogSettings {
   level: LogLevel;
@@ -19,16 +19,22 @@ export interface LogSettings {
  */
 export interface LineLog {
   (line: string): void;
-  debug(line: string): void;
-  info(line: string): void;
-  warn(line: string, error?: unknown): void;
-  error(line: string, error?: unknown): void;
+  readonly debug: (line: string) => void;
+  readonly info: (line: string) => void;
+  readonly warn: (line: string, error?: unknown) => void;
+  readonly error: (line: string, error?: unknown) => void;
 }
 
 export interface LoggerOptions extends Partial<LogSettings> {
   /** Receives each formatted line, without its newline (a JSON line, or text that may span lines with a stack). */
   write: (line: string) => void;
   component?: string;
+  /**
+   * Keep the lines (as records) until the first `configure`, which writes them with the settings
+   * it gives: a process that logs before it has read its configuration writes every line in the
+   * configured format and level.
+   */
+  holdUntilConfigured?: boolean;
   /** The clock (tests). */
   now?: () => Date;
 }
@@ -37,7 +43,11 @@ interface LogOutput {
   write: (line: string) => void;
   settings: LogSettings;
   now: () => Date;
+  held: LogRecord[] | undefined;
 }
+
+/** Lines kept before the first `configure` at most (the oldest go first): a process that never configures stays bounded. */
+const MAX_HELD_RECORDS = 10_000;
 
 export class Logger {
   static create(options: LoggerOptions): Logger {
@@ -45,6 +55,7 @@ export class Logger {
       write: options.write,
       settings: { level: options.level ?? DEFAULT_LOG_LEVEL, format: options.format ?? DEFAULT_LOG_FORMAT },
       now: options.now ?? (() => new Date()),
+      held: options.holdUntilConfigured ? [] : undefined,
     };
     return new Logger(output, options.component !== undefined ? { component: options.component } : {});
   }
@@ -54,9 +65,13 @@ export class Logger {
     readonly context: Readonly<LogContext>,
   ) {}
 
-  /** Changes the level or format of this logger and of every logger of the same root. */
+  /** Changes the level or format of this logger and of every logger of the same root; writes the lines held until now. */
   configure(settings: Partial<LogSettings>): void {
-    Object.assign(this.output.settings, settings);
+    const output = this.output;
+    Object.assign(output.settings, settings);
+    const held = output.held;
+    output.held = undefined;
+    for (const record of held ?? []) this.emit(record);
   }
 
   get settings(): Readonly<LogSettings> {
@@ -89,9 +104,15 @@ export class Logger {
   }
 
   log(level: LogLevel, message: string, error?: unknown): void {
-    if (!this.isEnabled(level)) return;
-    const record = { ...this.context, time: this.output.now(), level, message };
-    this.output.write(formatLogRecord(error === undefined ? record : { ...record, error: errorText(error) }, this.output.settings.format));
+    const record: LogRecord = { ...this.context, time: this.output.now(), level, message };
+    if (error !== undefined) record.error = errorText(error);
+    const held = this.output.held;
+    if (held === undefined) this.emit(record);
+    else if (held.push(record) > MAX_HELD_RECORDS) held.shift();
+  }
+
+  private emit(record: LogRecord): void {
+    if (this.isEnabled(record.level)) this.output.write(formatLogRecord(record, this.output.settings.format));
   }
 
   /** This logger as a `log(line)` function: a plain call logs at the level `levelOfLine` reads from the line. */
