@@ -142,7 +142,9 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
     logger.error('unexpected rejection (continuing)', err);
   });
 
-  log(`TaskExecutor ${config.taskExecutorId} starting: ${config.slots} slot(s), AM ${config.amAddress.host}:${config.amAddress.port}, AM timeout ${config.amTimeoutMs} ms`);
+  log(
+    `TaskExecutor ${config.taskExecutorId} starting: ${config.slots} slot(s), AM ${config.amAddress.host}:${config.amAddress.port}, AM timeout ${config.amTimeoutMs} ms`,
+  );
   connection.start();
 }
 
