@@ -19,7 +19,7 @@ import type { ClusterControl } from './cluster-api.js';
 import { recordServingAttempt } from './ha/am-ha-store.js';
 import { AmEndRequests } from './session/am-end-requests.js';
 import { AmShutdown } from './session/am-shutdown.js';
-import { amLog, errorMessage, type AmProcess } from './startup/am-process.js';
+import { amLog, amLogger, amProcessLogger, componentLog, errorMessage, type AmProcess } from './startup/am-process.js';
 import { amShutdownSteps, type StartedParts } from './startup/am-teardown.js';
 import { startServers } from './startup/am-servers.js';
 import { createClusterJobs, recoverJobs } from './startup/cluster-jobs.js';
@@ -34,6 +34,7 @@ export { amLog };
 export interface ApplicationMasterOptions {
   env?: NodeJS.ProcessEnv;
   exit?: (code: number) => void;
+  /** Where the AM's formatted log lines go (default: stdout). */
   log?: (line: string) => void;
 }
 
@@ -52,15 +53,17 @@ export interface RunningApplicationMaster {
  * end the application FAILED with the error as diagnostics, and are thrown too.
  */
 export async function startApplicationMaster(opts: ApplicationMasterOptions = {}): Promise<RunningApplicationMaster> {
+  const logger = opts.log ? amProcessLogger(opts.log) : amLogger;
   const proc: AmProcess = {
     env: opts.env ?? process.env,
-    log: opts.log ?? amLog,
+    logger,
+    log: opts.log ? logger.lineLog() : amLog,
     exit: opts.exit ?? ((code: number) => process.exit(code)),
   };
   const yarn = connectToYarn(proc);
   const setup = await readClusterSetup(proc, yarn);
   const ends = new AmEndRequests();
-  installProcessHandlers(ends, proc.log);
+  installProcessHandlers(ends, proc.log.error);
 
   const cluster = createClusterJobs(proc, yarn, setup, ends);
   const failStarting = (parts: StartedParts) => (err: unknown) => endFailedStart(proc, ends, parts, err);
@@ -86,14 +89,14 @@ export async function startApplicationMaster(opts: ApplicationMasterOptions = {}
       gatewayAddress: servers.gatewayAddress,
       writtenAt: Date.now(),
     },
-    proc.log,
+    componentLog(proc, 'ha-store'),
   );
   try {
     setup.mode.start({
       submitJob: (spec, o) => cluster.jobs.submit(spec, o),
       waitForJob: (id) => cluster.jobMaster.waitForJob(id),
       finish: (finalStatus, diagnostics) => void ends.request({ kind: 'finish', finalStatus, diagnostics }),
-      log: proc.log,
+      log: componentLog(proc, `${setup.mode.mode}-mode`),
     });
   } catch (err) {
     await ends.request(failedStart(err));

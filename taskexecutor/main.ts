@@ -3,7 +3,8 @@
  * (taskexecutor-config.ts). It registers its slots with the AM, runs the tasks it is given in
  * worker threads, and exits with code 0 when the AM tells it to, when YARN stops its container
  * (SIGTERM), or when it has not reached the AM for the AM timeout; with code 1 when the AM refuses
- * it, and 2 when its configuration is wrong. Messages go to stderr (the container's log).
+ * it, and 2 when its configuration is wrong. Its own log lines go to stderr (taskexecutor.err) at
+ * the AM's loom.log.level, in its loom.log.format (client/logging/).
  */
 import { Configuration } from '../client/conf/configuration.js';
 import { ClusterFileSystem } from '../client/hadoop/hdfs/cluster-file-system.js';
@@ -19,9 +20,14 @@ import type { TaskOutputLine, TaskRef } from '../client/contracts/taskexecutor-p
 import { TaskExecutorMetrics } from './taskexecutor-metrics.js';
 import { heapMbForContainer, workerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { taskExecutorConfigFromEnv, type TaskExecutorConfig } from './taskexecutor-config.js';
+import { Logger } from '../client/logging/logger.js';
+import { formatLogRecord } from '../client/logging/log-record-format.js';
 
 function startTaskExecutor(config: TaskExecutorConfig): void {
-  const log = (message: string) => process.stderr.write(`${new Date().toISOString()} TaskExecutor ${config.taskExecutorId}: ${message}\n`);
+  const logger = Logger.create({ ...config.log, component: 'taskexecutor', write: (line) => process.stderr.write(`${line}\n`) });
+  const log = logger.lineLog();
+  const taskLogger = (task: TaskRef) =>
+    logger.child({ component: 'task-runner', jobId: task.jobId, taskIndex: task.taskIndex, attempt: task.attempt });
 
   let hadoopConf: Configuration | undefined;
   const loadHadoopConf = () => (hadoopConf ??= Configuration.load(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}));
@@ -50,9 +56,12 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
     send: (batch) => connection.send({ kind: 'taskOutput', taskOutput: batch }),
     backlog: () => connection.backlog(),
   });
+  // In JSON a task's line is a record too (never filtered by level: it is the task's output, not Loom's log).
   const echoTaskLine = (task: TaskRef, line: TaskOutputLine) =>
     (line.stream === 'stderr' ? process.stderr : process.stdout).write(
-      `[${task.jobId} task ${task.taskIndex}#${task.attempt}] ${line.text}\n`,
+      config.log.format === 'json'
+        ? `${formatLogRecord({ time: new Date(), level: 'info', component: `task-${line.stream}`, jobId: task.jobId, taskIndex: task.taskIndex, attempt: task.attempt, message: line.text }, 'json')}\n`
+        : `[${task.jobId} task ${task.taskIndex}#${task.attempt}] ${line.text}\n`,
     );
 
   const metrics = new TaskExecutorMetrics();
@@ -63,10 +72,13 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
     workerScript: new URL('./task-worker.js', import.meta.url),
     hdfs: { ...(config.hadoopConfDir ? { confDir: config.hadoopConfDir } : {}), user: config.hdfsUser },
     onUpdate: (update) => {
+      const { task, state } = update;
+      if (state === 'FAILED') taskLogger(task).warn(`task ${task.taskIndex} attempt ${task.attempt} FAILED: ${update.error ?? ''}`);
+      else taskLogger(task).debug(`task ${task.taskIndex} attempt ${task.attempt} ${state}`);
       metrics.observe(update);
       connection.send({ kind: 'taskUpdate', taskUpdate: update });
     },
-    log,
+    log: logger.child({ component: 'task-runner' }).lineLog(),
     output: {
       logDir: config.logDir,
       onLine: (task, line) => {
@@ -107,12 +119,15 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
     }),
     heartbeat: () => ({ running: runner.running(), freeSlots: runner.freeSlots(), metrics: metrics.snapshot() }),
     onMessage: (m) => {
-      if (m.kind === 'deployTask') runner.deploy(m.deployTask);
-      else if (m.kind === 'cancelTask') runner.cancel(m.cancelTask.task);
+      if (m.kind === 'deployTask') {
+        const { task } = m.deployTask;
+        taskLogger(task).info(`deploying task ${task.taskIndex} attempt ${task.attempt}`);
+        runner.deploy(m.deployTask);
+      } else if (m.kind === 'cancelTask') runner.cancel(m.cancelTask.task);
       else if (m.kind === 'shutdown') exit(0, `stopping: the AM asked it to (${m.shutdown.reason})`);
     },
     onGiveUp: (kind, reason) => exit(kind === 'refused' ? 1 : 0, `stopping: ${reason}`),
-    log,
+    log: logger.child({ component: 'am-connection' }).lineLog(),
     // A new AM attempt writes its gateway address to the HA store; look there, and retry often enough to be back quickly.
     ...(config.haStoreUrl ? { locate: amLocator(config.haStoreUrl, clientFor), backoff: { initialMs: 100, maxMs: 1_000 } } : {}),
   });
@@ -120,12 +135,16 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
   process.on('SIGTERM', () => exit(0, 'stopping: SIGTERM (YARN stops the container)'));
   process.on('SIGINT', () => exit(0, 'stopping: SIGINT'));
   // A bug in one code path must not take down the tasks of others; it is logged and the process goes on.
-  process.on('uncaughtException', (err) => log(`unexpected error (continuing): ${err.stack ?? err.message}`));
-  process.on('unhandledRejection', (err) =>
-    log(`unexpected rejection (continuing): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-  );
+  process.on('uncaughtException', (err) => {
+    logger.error('unexpected error (continuing)', err);
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.error('unexpected rejection (continuing)', err);
+  });
 
-  log(`starting: ${config.slots} slot(s), AM ${config.amAddress.host}:${config.amAddress.port}, AM timeout ${config.amTimeoutMs} ms`);
+  log(
+    `TaskExecutor ${config.taskExecutorId} starting: ${config.slots} slot(s), AM ${config.amAddress.host}:${config.amAddress.port}, AM timeout ${config.amTimeoutMs} ms`,
+  );
   connection.start();
 }
 

@@ -13,6 +13,7 @@ import type { HostPort } from '../client/conf/hadoop-address.js';
 import { parseClusterSecret } from '../client/contracts/cluster-secret.js';
 import { containerUser, hadoopUser } from '../client/wire/security/hadoop-user.js';
 import { readTaskExecutorEnv, TaskExecutorEnvNames } from '../client/contracts/taskexecutor-env.js';
+import type { LogSettings } from '../client/logging/logger.js';
 
 export { DEFAULT_AM_TIMEOUT_MS } from '../client/contracts/taskexecutor-env.js';
 
@@ -37,6 +38,8 @@ export interface TaskExecutorConfig {
   haStoreUrl: string | undefined;
   /** The application's staging dir URL (LOOM_STAGING_DIR): its file system is the cluster's too, for bundles. */
   stagingDir: string | undefined;
+  /** loom.log.level and loom.log.format of the AM (LOOM_LOG_LEVEL, LOOM_LOG_FORMAT). */
+  log: LogSettings;
   /** The container's log dir (first of LOG_DIRS, which the NodeManager sets; the working dir outside YARN): task output files go there. */
   logDir: string;
 }
@@ -66,6 +69,7 @@ export function taskExecutorConfigFromEnv(env: NodeJS.ProcessEnv = process.env, 
     bundleCacheDir: inWorkDir(values.bundleCacheDir) ?? join(cwd, 'loom-bundles'),
     haStoreUrl: values.haStoreUrl,
     stagingDir: values.stagingDir,
+    log: { level: values.logLevel, format: values.logFormat },
     logDir: yarnValue('LOG_DIRS')?.split(',')[0]?.trim() || cwd,
   };
 }

@@ -3,6 +3,7 @@ import { writeTaskExecutorEnv } from '../../client/contracts/taskexecutor-env.js
 import { escapeForDoubleQuotes } from '../../client/hadoop/yarn/launch-escaping.js';
 import { containerNodePath, nodeProcessCommand } from '../../client/contracts/node-command.js';
 import type { LocalResourceSpec } from '../../client/hadoop/yarn/container-launch-context.js';
+import type { LogSettings } from '../../client/logging/logger.js';
 
 export interface TaskExecutorLaunchInput {
   /** loom.node.path: the node installed on the nodes, used when the client shipped none (no `loom-node` resource). */
@@ -20,6 +21,8 @@ export interface TaskExecutorLaunchInput {
   haStoreUrl?: string;
   /** The staging dir URL: bundles on its file system are fetched, as the AM accepted them (client/hadoop/hdfs/cluster-file-system.ts). */
   stagingDir?: string;
+  /** The AM's loom.log.level and loom.log.format: its TaskExecutors log the same way. */
+  log?: LogSettings;
 }
 
 /** What goes into the TaskExecutor's ContainerLaunchContext, before the proto conversion. */
@@ -52,6 +55,7 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
     memoryMb: input.containerMemoryMb,
     ...(input.haStoreUrl ? { haStoreUrl: input.haStoreUrl } : {}),
     ...(input.stagingDir ? { stagingDir: input.stagingDir } : {}),
+    ...(input.log ? { logLevel: input.log.level, logFormat: input.log.format } : {}),
   });
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]);
   return { command, environment, localResources: { ...input.localResources } };

@@ -1,3 +1,5 @@
+import { Logger, type LineLog } from '../../client/logging/logger.js';
+
 /**
  * What the AM takes from its process: the environment the NodeManager set, where log lines go
  * (stdout, which the NodeManager redirects into the container's log dir) and how it exits.
@@ -5,12 +7,26 @@
  */
 export interface AmProcess {
   env: NodeJS.ProcessEnv;
-  log: (line: string) => void;
+  /** The AM's root logger (component `appmaster`); its level and format are set once the shipped configuration is read. */
+  logger: Logger;
+  /** The root logger as a `log(line)` function. */
+  log: LineLog;
   exit: (code: number) => void;
 }
 
-export function amLog(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+/** The AM process's logger: lines go to stdout (appmaster.stdout), held until loom.log.level and loom.log.format are read. */
+export function amProcessLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
+  return Logger.create({ component: 'appmaster', write, holdUntilConfigured: true });
+}
+
+/** The logger of the AM process (main.ts, and the AM's own default). */
+export const amLogger = amProcessLogger();
+
+export const amLog: LineLog = amLogger.lineLog();
+
+/** What one component of the AM is handed as its `log(line)`: its lines name it (`[component]`). */
+export function componentLog(proc: AmProcess, component: string): LineLog {
+  return proc.logger.child({ component }).lineLog();
 }
 
 export function errorMessage(err: unknown): string {

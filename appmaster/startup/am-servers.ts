@@ -10,7 +10,7 @@ import { DispatcherServer } from '../dispatcher/dispatcher-server.js';
 import { effectiveConfigEntries } from '../dispatcher/effective-config.js';
 import { startTaskExecutorGateway, type TaskExecutorGateway } from '../rpc/taskexecutor-gateway-server.js';
 import { ContainerAdmission } from '../taskexecutors/taskexecutor-admission.js';
-import { hostForUrl, type AmProcess } from './am-process.js';
+import { componentLog, hostForUrl, type AmProcess } from './am-process.js';
 import type { ClusterJobs } from './cluster-jobs.js';
 import type { ClusterSetup } from './cluster-setup.js';
 import type { YarnConnection } from './yarn-connection.js';
@@ -28,6 +28,8 @@ export interface AmServers {
 /** Starts both servers; when the second cannot start, the first is closed again before the error goes on. */
 export async function startServers(proc: AmProcess, yarn: YarnConnection, setup: ClusterSetup, cluster: ClusterJobs): Promise<AmServers> {
   const { env, log } = proc;
+  const gatewayLog = componentLog(proc, 'taskexecutor-gateway');
+  const dispatcherLog = componentLog(proc, 'dispatcher');
   const { host: bindHost, advertisedHost } = setup.listen;
   cluster.registry.start();
   const admission = new ContainerAdmission(yarn.am.attemptIdText);
@@ -37,7 +39,7 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     secret: setup.secret,
     registry: cluster.registry,
     admission,
-    log,
+    log: gatewayLog,
   });
   log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);
   const dispatcher = new DispatcherServer({
@@ -46,12 +48,12 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     host: bindHost,
     port: setup.listen.port,
     ...(cluster.lease ? { lease: cluster.lease } : {}),
-    proxyFilter: new AmIpFilter(amIpFilterSettings(yarn.hadoopConf, env), { log }),
+    proxyFilter: new AmIpFilter(amIpFilterSettings(yarn.hadoopConf, env), { log: componentLog(proc, 'am-ip-filter') }),
     maxBodyBytes: setup.listen.maxBodyBytes,
     refreshIntervalMs: setup.listen.refreshIntervalMs,
     loomVersion: loomVersion(),
     metrics: cluster.metrics,
-    log,
+    log: dispatcherLog,
     ...(setup.mode.programOutput ? { program: setup.mode.programOutput } : {}),
     ...(yarn.am.logDir !== undefined ? { amLogDir: yarn.am.logDir } : {}),
     effectiveConfig: () => effectiveConfigEntries(setup.config, yarn.hadoopConf),

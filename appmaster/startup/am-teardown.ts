@@ -6,7 +6,7 @@
  */
 import type { RegisterResult } from '../../client/hadoop/yarn/amrm-client.js';
 import type { AmShutdownSteps } from '../session/am-shutdown.js';
-import { withTimeout, type AmProcess } from './am-process.js';
+import { componentLog, withTimeout, type AmProcess } from './am-process.js';
 import type { AmServers } from './am-servers.js';
 import type { ClusterJobs } from './cluster-jobs.js';
 import type { ClusterSetup } from './cluster-setup.js';
@@ -30,7 +30,8 @@ export interface StartedParts {
 }
 
 export function amShutdownSteps(proc: AmProcess, parts: StartedParts): AmShutdownSteps {
-  const { log, exit } = proc;
+  const { exit } = proc;
+  const log = componentLog(proc, 'shutdown');
   const { am, amrm, nm, hadoopConf } = parts.yarn;
   const { mode, ha, listen } = parts.setup;
   const { lease, jobs, jobMaster, registry } = parts.cluster;

@@ -18,7 +18,8 @@ import { parseHdfsPath } from '../../client/hadoop/hdfs/hdfs-path.js';
 import { clientLeaseFor, endWithoutClient, type ClientLease } from '../lease/client-lease.js';
 import type { AmEndRequests } from '../session/am-end-requests.js';
 import { TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
-import { errorMessage, type AmProcess } from './am-process.js';
+import { componentLog, errorMessage, type AmProcess } from './am-process.js';
+import { logTaskEvents } from './task-event-log.js';
 import type { ClusterSetup } from './cluster-setup.js';
 import type { YarnConnection } from './yarn-connection.js';
 
@@ -41,7 +42,7 @@ export interface ClusterJobs {
 }
 
 export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: ClusterSetup, ends: AmEndRequests): ClusterJobs {
-  const { log } = proc;
+  const log = componentLog(proc, 'job-master');
   const { am, hadoopConf } = yarn;
   const { config, settings, mode, ha } = setup;
   const registry = new TaskExecutorRegistry({
@@ -69,9 +70,16 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
     () => webHdfsClientFromConf(hadoopConf, { ...(archiveScheme && archiveDir ? { uri: archiveDir } : {}), user: am.user }),
     archiveDir,
     am.applicationIdText,
-    log,
+    componentLog(proc, 'job-archiver'),
   );
-  jobs.onJobEnded((status) => archiver.archive(status));
+  const jobLogger = proc.logger.child({ component: 'job-master' });
+  logTaskEvents(registry, jobLogger);
+  jobs.onJobEnded((status) => {
+    const line = `job ${status.id} ended ${status.state}`;
+    if (status.state === 'FAILED') jobLogger.child({ jobId: status.id }).warn(line, status.error);
+    else jobLogger.child({ jobId: status.id }).info(line);
+    return archiver.archive(status);
+  });
   const startedAt = Date.now();
   const control: ClusterControl = {
     overview: () => {
@@ -82,7 +90,11 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
     taskExecutorHistory: () => registry.history.list(),
     jobs: () => jobs.jobs(),
     job: (id) => jobs.job(id),
-    submitJob: (spec, o) => jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {}),
+    submitJob: async (spec, o) => {
+      const status = await jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {});
+      jobLogger.child({ jobId: status.id }).info(`job ${status.id} submitted: ${String(status.tasks.length)} task(s)`);
+      return status;
+    },
     cancelJob: (id) => jobs.cancel(id),
     taskOutput: (id, taskIndex, query) => {
       const job = jobs.job(id);
@@ -90,6 +102,7 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
     },
     shutdown: (reason) => ends.request({ kind: 'finish', ...reason }),
   };
+  const leaseLog = componentLog(proc, 'client-lease');
   // An attached client's cluster ends when the client goes silent (no orphans): its running jobs
   // cancelled, the status the mode says follows from its jobs.
   const lease = clientLeaseFor(
@@ -102,7 +115,7 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
           clientLost: () => mode.clientLost?.(),
           ...(mode.endWithoutClient ? { endFor: mode.endWithoutClient.bind(mode) } : {}),
           finish: (e) => void ends.request({ kind: 'finish', ...e }),
-          log,
+          log: leaseLog,
         },
         lost,
       ).catch(
@@ -113,7 +126,7 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
             diagnostics: `${lost} (cancelling its jobs failed: ${errorMessage(err)})`,
           }),
       ),
-    log,
+    leaseLog,
   );
   const metrics = new AmMetrics({ control, registry, startedAt: Date.now() - process.uptime() * 1000 });
   const haStore = ha.store;
@@ -130,7 +143,10 @@ export async function recoverJobs(proc: AmProcess, setup: ClusterSetup, cluster:
   const { ha, settings, mode } = setup;
   if (ha.takeover) {
     const recovered = await cluster.jobs.recover(ha.state, Date.now() + settings.taskExecutor.amTimeoutMs);
-    proc.log(
+    componentLog(
+      proc,
+      'ha-store',
+    )(
       `took over ${recovered.resubmitted.length} unfinished job(s) [${recovered.resubmitted.join(', ')}] and ${recovered.restored.length} ended one(s) from the HA store`,
     );
   }

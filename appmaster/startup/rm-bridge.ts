@@ -13,7 +13,7 @@ import { refusedAskReason } from '../resourcemanager-bridge/refused-ask.js';
 import { ResourceManagerBridge } from '../resourcemanager-bridge/resourcemanager-bridge.js';
 import type { AmEndRequests } from '../session/am-end-requests.js';
 import { AmRmScheduler, NodeManagerLauncher } from '../session/yarn-ports.js';
-import type { AmProcess } from './am-process.js';
+import { componentLog, type AmProcess } from './am-process.js';
 import type { AmServers } from './am-servers.js';
 import type { ClusterJobs } from './cluster-jobs.js';
 import type { ClusterSetup } from './cluster-setup.js';
@@ -34,7 +34,7 @@ export function startResourceManagerBridge(
   registration: RegisterResult,
   ends: AmEndRequests,
 ): RunningBridge {
-  const { log } = proc;
+  const log = componentLog(proc, 'resourcemanager-bridge');
   const { am, amrm, nm } = yarn;
   const { config, settings, ha } = setup;
   const { jobMaster, registry } = cluster;
@@ -54,6 +54,7 @@ export function startResourceManagerBridge(
       localResources: am.localResources,
       ...(ha.store ? { haStoreUrl: ha.store.url } : {}),
       ...(am.stagingDir ? { stagingDir: am.stagingDir } : {}),
+      log: proc.logger.settings,
     },
     maxFailedContainers: settings.maxFailedContainers,
     failureRateIntervalMs: config.get(LoomOptions.containersFailureRateInterval),
@@ -65,7 +66,7 @@ export function startResourceManagerBridge(
     // One ask YARN will never grant ends the jobs that need it, never the AM.
     onAskRefused: (refusal) => {
       const failed = jobMaster.failJobsWaitingForSlots(refusedAskReason(refusal, containerSizes(config)));
-      log(
+      log.warn(
         `failed ${failed.length} job(s) waiting for slots, which YARN's refusal leaves without containers: ${failed.join(', ') || '(none)'}`,
       );
     },
@@ -84,7 +85,7 @@ export function startResourceManagerBridge(
         jobMaster,
         registry,
         deadlineMs: settings.taskExecutor.amTimeoutMs,
-        log,
+        log: componentLog(proc, 'taskexecutor-takeover'),
       })
     : undefined;
   // After the takeover's: an expected container that ended is no longer waited for when its TaskExecutor is lost.

@@ -9,7 +9,7 @@ import { AMRMClient, amrmTokenFromEnvironment } from '../../client/hadoop/yarn/a
 import { NMClient } from '../../client/hadoop/yarn/nm-client.js';
 import { describeRetry, type RetryEvent } from '../../client/retry/retry-report.js';
 import { readAmEnvironment, type AmEnvironment } from '../am-runtime/am-environment.js';
-import type { AmProcess } from './am-process.js';
+import { componentLog, type AmProcess } from './am-process.js';
 
 export interface YarnConnection {
   am: AmEnvironment;
@@ -25,13 +25,14 @@ export function connectToYarn(proc: AmProcess): YarnConnection {
   const am = readAmEnvironment(env);
   log(`Loom ApplicationMaster ${am.attemptIdText} (${am.mode} mode) in ${am.containerId} on ${am.nmHost}`);
   if (!am.hadoopConfDir) {
-    log(
+    log.warn(
       'HADOOP_CONF_DIR is not set (the NodeManager passes its own through yarn.nodemanager.env-whitelist): using Hadoop defaults, so the ResourceManager is looked for at 0.0.0.0:8030',
     );
   }
   const hadoopConf = Configuration.load({ confDir: am.hadoopConfDir, env });
+  const ipcLog = componentLog(proc, 'ipc-client');
   const onRetry = (event: RetryEvent): void => {
-    log(describeRetry(event));
+    ipcLog(describeRetry(event));
   };
   const amrm = AMRMClient.createFromConf(hadoopConf, { token: amrmTokenFromEnvironment(env), onRetry });
   const nm = NMClient.createFromConf(hadoopConf, amrm.nmTokens, onRetry);

@@ -1,6 +1,7 @@
 import { ConfigurationError } from './configuration-error.js';
 import { formatLoomDuration, parseLoomDuration } from './loom-config-duration.js';
 import { parseMemorySize, type MemoryMinimum, type MemorySize } from './memory-size.js';
+import { DEFAULT_LOG_FORMAT, DEFAULT_LOG_LEVEL, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logging/log-levels.js';
 
 /**
  * The keys Loom itself reads from conf/loom.yaml and -D, with their types and defaults. Names follow
@@ -283,6 +284,19 @@ export const LoomOptions = {
     10_000,
     'Lines of task output the AM keeps per task attempt (the newest).',
     1,
+  ),
+  // Logs of Loom's own processes (client/logging/): the AM reads them, and hands them to its TaskExecutors.
+  logLevel: enumOption<LogLevel>(
+    'loom.log.level',
+    DEFAULT_LOG_LEVEL,
+    Object.fromEntries(LOG_LEVELS.map((l) => [l, l])),
+    "Least severe level the AM, its program worker and its TaskExecutors log: debug, info, warn or error (log4j's names).",
+  ),
+  logFormat: enumOption<LogFormat>(
+    'loom.log.format',
+    DEFAULT_LOG_FORMAT,
+    Object.fromEntries(LOG_FORMATS.map((f) => [f, f])),
+    "Log lines of the AM, its program worker and its TaskExecutors: text (close to Hadoop's log4j pattern) or json (one object a line).",
   ),
   // High availability and restarts.
   haStorageDir: stringOption('high-availability.storageDir', "HDFS dir of the HA store; unset: under the application's staging dir."),

@@ -6,6 +6,16 @@
  */
 import { parseHadoopAddress, type HostPort } from '../conf/hadoop-address.js';
 import { parseClusterSecret } from './cluster-secret.js';
+import {
+  DEFAULT_LOG_FORMAT,
+  DEFAULT_LOG_LEVEL,
+  isLogFormat,
+  isLogLevel,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+} from '../logging/log-levels.js';
 
 export const TaskExecutorEnvNames = {
   /** host:port of the AM's TaskExecutor gateway, as advertised (NM_HOST, never a wildcard). */
@@ -23,6 +33,9 @@ export const TaskExecutorEnvNames = {
   stagingDir: 'LOOM_STAGING_DIR',
   /** The HA store's URL, where a TaskExecutor that lost its AM finds the next attempt's gateway (none with a single attempt). */
   haStore: 'LOOM_HA_STORE',
+  /** The AM's loom.log.level and loom.log.format: the TaskExecutor logs as the AM does. */
+  logLevel: 'LOOM_LOG_LEVEL',
+  logFormat: 'LOOM_LOG_FORMAT',
   /** Outside YARN only (a TaskExecutor started by hand): the secret itself. */
   secret: 'LOOM_CLUSTER_SECRET',
   /** Outside YARN only: the Hadoop configuration dir (else HADOOP_CONF_DIR). */
@@ -41,6 +54,9 @@ export interface TaskExecutorEnvValues {
   memoryMb: number;
   haStoreUrl?: string;
   stagingDir?: string;
+  /** Absent: the TaskExecutor's defaults (info, text). */
+  logLevel?: LogLevel;
+  logFormat?: LogFormat;
 }
 
 /** The AM's side: the variables for the launch context (values not yet escaped for the launch script). */
@@ -54,6 +70,8 @@ export function writeTaskExecutorEnv(values: TaskExecutorEnvValues): Record<stri
     [TaskExecutorEnvNames.memoryMb]: String(values.memoryMb),
     ...(values.haStoreUrl ? { [TaskExecutorEnvNames.haStore]: values.haStoreUrl } : {}),
     ...(values.stagingDir ? { [TaskExecutorEnvNames.stagingDir]: values.stagingDir } : {}),
+    ...(values.logLevel ? { [TaskExecutorEnvNames.logLevel]: values.logLevel } : {}),
+    ...(values.logFormat ? { [TaskExecutorEnvNames.logFormat]: values.logFormat } : {}),
   };
 }
 
@@ -72,6 +90,8 @@ export interface TaskExecutorEnvRead {
   stagingDir: string | undefined;
   hadoopConfDir: string | undefined;
   bundleCacheDir: string | undefined;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 export const DEFAULT_AM_TIMEOUT_MS = 60_000;
@@ -92,6 +112,14 @@ export function readTaskExecutorEnv(env: NodeJS.ProcessEnv): { values: TaskExecu
       return fallback;
     }
     return n;
+  };
+
+  const oneOf = <V extends string>(name: string, allowed: readonly V[], is: (v: string) => v is V, fallback: V): V => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    if (is(text)) return text;
+    problems.push(`${name}=${JSON.stringify(text)} is not one of ${allowed.join(', ')}`);
+    return fallback;
   };
 
   let amAddress: HostPort = { host: '', port: 0 };
@@ -132,6 +160,8 @@ export function readTaskExecutorEnv(env: NodeJS.ProcessEnv): { values: TaskExecu
       stagingDir: value(TaskExecutorEnvNames.stagingDir),
       hadoopConfDir: value(TaskExecutorEnvNames.hadoopConf) ?? value('HADOOP_CONF_DIR'),
       bundleCacheDir: value(TaskExecutorEnvNames.bundleCache),
+      logLevel: oneOf(TaskExecutorEnvNames.logLevel, LOG_LEVELS, isLogLevel, DEFAULT_LOG_LEVEL),
+      logFormat: oneOf(TaskExecutorEnvNames.logFormat, LOG_FORMATS, isLogFormat, DEFAULT_LOG_FORMAT),
     },
     problems,
   };

@@ -14,7 +14,7 @@ export interface Layer {
   ioExceptions?: Readonly<Record<string, string>>;
 }
 
-const BASE = ['client/errors', 'client/retry'];
+const BASE = ['client/errors', 'client/retry', 'client/logging'];
 const WIRE = [...BASE, 'client/conf', 'client/wire/codec', 'client/wire/security', 'client/wire/ipc'];
 const HADOOP = [...WIRE, 'client/hadoop'];
 const CONTRACTS = [...HADOOP, 'client/contracts'];
@@ -24,6 +24,8 @@ const IN_CLUSTER = [...CONTRACTS, 'client/program'];
 export const LAYERS: readonly Layer[] = [
   { dir: 'client/errors', mayImport: [] },
   { dir: 'client/retry', mayImport: ['client/errors'] },
+  /** The logger of Loom's own processes: formats lines and hands them to the sink it is given, no I/O. */
+  { dir: 'client/logging', mayImport: [], noIo: true },
   { dir: 'client/wire/codec', mayImport: ['client/errors'], noIo: true },
   { dir: 'client/conf', mayImport: BASE },
   { dir: 'client/wire/security', mayImport: [...BASE, 'client/wire/codec'] },

@@ -30,6 +30,8 @@ describe('taskExecutorConfigFromEnv', () => {
         HADOOP_CONF_DIR: '/etc/hadoop',
         LOOM_HADOOP_CONF: 'conf-shipped',
         LOG_DIRS: '/data1/yarn/logs/application_1_0001/c3,/data2/yarn/logs/application_1_0001/c3',
+        LOOM_LOG_LEVEL: 'debug',
+        LOOM_LOG_FORMAT: 'json',
       },
       dir,
     );
@@ -44,6 +46,8 @@ describe('taskExecutorConfigFromEnv', () => {
       hadoopConfDir: join(dir, 'conf-shipped'),
       hdfsUser: 'alice',
       bundleCacheDir: join(dir, 'loom-bundles'),
+      // The AM's loom.log.level and loom.log.format.
+      log: { level: 'debug', format: 'json' },
       // The first of LOG_DIRS: task output files go there.
       logDir: '/data1/yarn/logs/application_1_0001/c3',
     });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { heapMbForContainer } from '../../../client/contracts/am-container-contract.js';
 import { MALLOC_ARENA_MAX_ASSIGNMENT } from '../../../client/contracts/node-command.js';
+import { readTaskExecutorEnv } from '../../../client/contracts/taskexecutor-env.js';
 import { taskExecutorLaunchSpec } from '../../../appmaster/resourcemanager-bridge/taskexecutor-launch.js';
 import { renderLaunchScript } from '../../../minicluster/nodemanager/launch-script.js';
 
@@ -54,6 +55,21 @@ describe('taskExecutorLaunchSpec', () => {
       LOOM_TASKEXECUTOR_MEMORY_MB: '1024',
     });
     expect(spec.localResources).toEqual(resources);
+  });
+
+  it("hands the AM's loom.log.level and loom.log.format to the TaskExecutor, which reads them back", () => {
+    const spec = taskExecutorLaunchSpec({
+      nodePath: 'node',
+      containerMemoryMb: 1024,
+      amAddress: '127.0.0.1:40123',
+      slots: 1,
+      amTimeoutMs: 60000,
+      user: 'root',
+      localResources: resources,
+      log: { level: 'warn', format: 'json' },
+    });
+    expect(spec.environment).toMatchObject({ LOOM_LOG_LEVEL: 'warn', LOOM_LOG_FORMAT: 'json' });
+    expect(readTaskExecutorEnv(spec.environment).values).toMatchObject({ logLevel: 'warn', logFormat: 'json' });
   });
 
   /** Renders the TaskExecutor's launch_container.sh as the NM would and runs it with a fake node that records its arguments and environment. */

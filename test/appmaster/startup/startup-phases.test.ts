@@ -8,6 +8,7 @@ import { readAmEnvironment } from '../../../appmaster/am-runtime/am-environment.
 import { AmEndRequests } from '../../../appmaster/session/am-end-requests.js';
 import { AmShutdown } from '../../../appmaster/session/am-shutdown.js';
 import { startServers } from '../../../appmaster/startup/am-servers.js';
+import { amProcessLogger } from '../../../appmaster/startup/am-process.js';
 import { createClusterJobs } from '../../../appmaster/startup/cluster-jobs.js';
 import { readClusterSetup } from '../../../appmaster/startup/cluster-setup.js';
 import type { YarnConnection } from '../../../appmaster/startup/yarn-connection.js';
@@ -62,7 +63,8 @@ function containerWith(files: Partial<Record<'config' | 'secret', string>> = {})
   };
   const logs: string[] = [];
   const exits: number[] = [];
-  const proc = { env, log: (line: string) => logs.push(line), exit: (code: number) => exits.push(code) };
+  const logger = amProcessLogger((line) => logs.push(line));
+  const proc = { env, logger, log: logger.lineLog(), exit: (code: number) => exits.push(code) };
   return { proc, yarn, secret, rm, logs, exits };
 }
 

@@ -19,12 +19,16 @@ describe('AM -> TaskExecutor environment (client/contracts/taskexecutor-env.ts)'
       memoryMb: 2048,
       haStoreUrl: 'hdfs://nn:9000/user/alice/.loom/application_1_0001/ha',
       stagingDir: 'hdfs://nn:9000/user/alice/.loom/application_1_0001',
+      logLevel: 'debug',
+      logFormat: 'json',
     });
     expect(Object.keys(env).sort()).toEqual([
       'HADOOP_USER_NAME',
       'LOOM_AM_ADDRESS',
       'LOOM_AM_TIMEOUT_MS',
       'LOOM_HA_STORE',
+      'LOOM_LOG_FORMAT',
+      'LOOM_LOG_LEVEL',
       'LOOM_SECRET_FILE',
       'LOOM_SLOTS',
       'LOOM_STAGING_DIR',
@@ -43,6 +47,8 @@ describe('AM -> TaskExecutor environment (client/contracts/taskexecutor-env.ts)'
         stagingDir: 'hdfs://nn:9000/user/alice/.loom/application_1_0001',
         hadoopConfDir: undefined,
         bundleCacheDir: undefined,
+        logLevel: 'debug',
+        logFormat: 'json',
       },
       problems: [],
     });
@@ -53,6 +59,18 @@ describe('AM -> TaskExecutor environment (client/contracts/taskexecutor-env.ts)'
     expect(env).not.toHaveProperty(TaskExecutorEnvNames.haStore);
     expect(env).not.toHaveProperty(TaskExecutorEnvNames.stagingDir);
     expect(readTaskExecutorEnv(env).values).toMatchObject({ haStoreUrl: undefined, stagingDir: undefined });
+  });
+
+  it("without the AM's log settings the TaskExecutor logs at info as text; a value it does not know is a problem naming the allowed ones", () => {
+    const env = writeTaskExecutorEnv({ amAddress: 'h:1', secretFile: 's', slots: 1, amTimeoutMs: 1, user: 'u', memoryMb: 0 });
+    expect(env).not.toHaveProperty(TaskExecutorEnvNames.logLevel);
+    expect(env).not.toHaveProperty(TaskExecutorEnvNames.logFormat);
+    expect(readTaskExecutorEnv(env).values).toMatchObject({ logLevel: 'info', logFormat: 'text' });
+    const bad = readTaskExecutorEnv({ ...env, LOOM_LOG_LEVEL: 'verbose', LOOM_LOG_FORMAT: 'xml' });
+    expect(bad.problems).toEqual([
+      'LOOM_LOG_LEVEL="verbose" is not one of debug, info, warn, error',
+      'LOOM_LOG_FORMAT="xml" is not one of text, json',
+    ]);
   });
 
   it('outside YARN: the secret itself, defaults for what is absent, every problem named', () => {
