@@ -13,6 +13,8 @@ import {
   encodePaEncTimestamp,
 } from '../../../../client/wire/kerberos/messages/pre-authentication.js';
 import { decodeEncTicketPart, decodeTicket } from '../../../../client/wire/kerberos/messages/ticket.js';
+import { decodeCredentialCache, encodeCredentialCache } from '../../../../client/wire/kerberos/files/credential-cache.js';
+import { decodeKeytab, encodeKeytab } from '../../../../client/wire/kerberos/files/keytab.js';
 import * as sample from './sample-messages.js';
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */
@@ -51,6 +53,28 @@ export const KERBEROS_DECODERS: Record<string, { decode: (b: Buffer) => unknown;
   'METHOD-DATA': { decode: (b) => decodePaDataList(readElement(b, 'METHOD-DATA'), 'METHOD-DATA'), valid: sample.sampleMethodData },
   'ETYPE-INFO2': { decode: decodeEtypeInfo2, valid: sample.sampleEtypeInfo2 },
   'PA-ENC-TS-ENC': { decode: decodePaEncTimestamp, valid: () => encodePaEncTimestamp(sample.time) },
+  keytab: {
+    decode: decodeKeytab,
+    valid: () =>
+      encodeKeytab([
+        { realm: 'R', principal: sample.alice, timestamp: 1, kvno: 2, enctype: 18, key: Buffer.alloc(32) },
+        { realm: 'R', principal: sample.krbtgt, timestamp: 1, kvno: 2, enctype: 17, key: Buffer.alloc(16) },
+      ]),
+  },
+  'credential cache': {
+    decode: decodeCredentialCache,
+    valid: () => {
+      const client = { realm: 'R', name: sample.alice };
+      const server = { realm: 'R', name: sample.krbtgt };
+      const times = { authTime: 1, startTime: 1, endTime: 2, renewTill: 0, isSessionKeyTicket: false, flags: 0 };
+      const credential = { client, server, keyType: 18, key: Buffer.alloc(32), ...times, addresses: [], authData: [] };
+      return encodeCredentialCache({
+        defaultPrincipal: client,
+        timeOffset: { seconds: 1, microseconds: 2 },
+        credentials: [{ ...credential, ticket: sample.sampleTicket(), secondTicket: Buffer.alloc(0) }],
+      });
+    },
+  },
   Authenticator: {
     decode: decodeAuthenticator,
     valid: () => encodeAuthenticator({ crealm: 'R', cname: sample.alice, cusec: 5, ctime: sample.time, seqNumber: 9 }),
