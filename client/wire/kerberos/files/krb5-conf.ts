@@ -21,7 +21,7 @@ export interface Krb5Config {
   /** Default ticket lifetime in seconds (MIT default one day). */
   readonly ticketLifetimeSeconds: number;
   readonly renewLifetimeSeconds?: number | undefined;
-  readonly realms: Readonly<Record<string, { readonly kdcs: readonly KdcAddress[] }>>;
+  readonly realms: Readonly<Partial<Record<string, { readonly kdcs: readonly KdcAddress[] }>>>;
   /** [domain_realm]: `.example.com` (a domain) or `host.example.com` (a host) to realm. */
   readonly domainRealm: Readonly<Record<string, string>>;
   /** Every section as parsed, for keys Loom does not model. */

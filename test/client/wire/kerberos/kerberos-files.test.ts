@@ -112,12 +112,12 @@ describe('krb5.conf', () => {
       ticketLifetimeSeconds: 36000,
       renewLifetimeSeconds: 604800,
     });
-    expect(c.realms['EXAMPLE.COM'].kdcs).toEqual([
+    expect(c.realms['EXAMPLE.COM']!.kdcs).toEqual([
       { host: 'kdc1.example.com', port: 8888, protocol: undefined },
       { host: '::1', port: 750, protocol: 'tcp' },
       { host: 'kdc3.example.com', port: 88, protocol: undefined },
     ]);
-    expect(c.realms['OTHER.ORG'].kdcs).toEqual([{ host: '127.0.0.1', port: 1088, protocol: undefined }]);
+    expect(c.realms['OTHER.ORG']!.kdcs).toEqual([{ host: '127.0.0.1', port: 1088, protocol: undefined }]);
     expect(realmForHost(c, 'nn.other.org')).toBe('OTHER.ORG');
     expect(realmForHost(c, 'special.example.com')).toBe('OTHER.ORG');
     expect(realmForHost(c, 'rm.example.com')).toBe('EXAMPLE.COM');
