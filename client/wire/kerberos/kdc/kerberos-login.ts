@@ -86,7 +86,7 @@ export async function loginToKdc(options: LoginOptions): Promise<KerberosCredent
   const firstError = krbErrorOf(reply);
   if (firstError) {
     if (firstError.errorCode !== KrbErrorCode.KDC_ERR_PREAUTH_REQUIRED)
-      throw loginError(firstError, clientText, principalText(krbtgt, client.realm));
+      throw loginError(firstError, clientText, principalText(krbtgt, client.realm), now());
     etypeInfo = etypeInfoOf(firstError);
     const chosen = etypeInfo.find((e) => etypes.some((t) => t.id === e.etype));
     if (!chosen)
@@ -100,7 +100,7 @@ export async function loginToKdc(options: LoginOptions): Promise<KerberosCredent
     const encTimestamp = encodeEncryptedDataFor(type, timestamp);
     reply = await exchange([{ type: PaDataType.ENC_TIMESTAMP, value: encTimestamp }]);
     const secondError = krbErrorOf(reply);
-    if (secondError) throw loginError(secondError, clientText, principalText(krbtgt, client.realm));
+    if (secondError) throw loginError(secondError, clientText, principalText(krbtgt, client.realm), now());
   }
   const asRep = decodeKdcReply(reply, MessageType.AS_REP);
   const replyInfo = asRep.padata.filter((p) => p.type === PaDataType.ETYPE_INFO2).flatMap((p) => decodeEtypeInfo2(p.value));
@@ -185,7 +185,7 @@ export async function serviceTicket(
   const request = encodeKdcRequest(MessageType.TGS_REQ, [{ type: PaDataType.TGS_REQ, value: apReq }], body);
   const reply = await sendToKdc(config, tgt.server.realm, request, { timeoutMs: options.timeoutMs });
   const error = krbErrorOf(reply);
-  if (error) throw loginError(error, clientText, serviceText);
+  if (error) throw loginError(error, clientText, serviceText, now());
   const tgsRep = decodeKdcReply(reply, MessageType.TGS_REP);
   const part = decodeEncKdcReplyPart(type.decrypt(tgt.sessionKey.keyValue, KeyUsage.TGS_REP_ENC_PART_SESSION_KEY, tgsRep.encPart.cipher));
   if (part.nonce !== nonce)
@@ -271,8 +271,8 @@ function etypeInfoOf(error: KrbError): EtypeInfo2Entry[] {
   return methods.filter((m) => m.type === PaDataType.ETYPE_INFO2).flatMap((m) => decodeEtypeInfo2(m.value));
 }
 
-function loginError(error: KrbError, client: string, service: string): KerberosLoginError {
-  return new KerberosLoginError(krbErrorMessage(error, client, service), error.errorCode, {
+function loginError(error: KrbError, client: string, service: string, localTime: Date): KerberosLoginError {
+  return new KerberosLoginError(krbErrorMessage(error, client, service, localTime), error.errorCode, {
     detail: `KRB-ERROR ${error.errorCode}${error.eText ? ` "${error.eText}"` : ''} from realm ${error.realm} at ${error.serverTime.toISOString()}`,
   });
 }

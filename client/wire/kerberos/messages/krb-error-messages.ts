@@ -21,9 +21,9 @@ export const KrbErrorCode = {
 
 /**
  * A KRB-ERROR as one line a person can act on (MIT's texts in brackets, as kinit prints them):
- * `client` is the principal that logged in, `service` the one asked for.
+ * `client` is the principal that logged in, `service` the one asked for, `localTime` our clock.
  */
-export function krbErrorMessage(error: KrbError, client: string, service: string): string {
+export function krbErrorMessage(error: KrbError, client: string, service: string, localTime: Date = new Date()): string {
   const kdcText = error.eText ? ` (KDC: ${error.eText})` : '';
   switch (error.errorCode) {
     case KrbErrorCode.KDC_ERR_C_PRINCIPAL_UNKNOWN:
@@ -34,7 +34,7 @@ export function krbErrorMessage(error: KrbError, client: string, service: string
     case KrbErrorCode.KRB_AP_ERR_BAD_INTEGRITY:
       return `Kerberos login of ${client} failed [Password incorrect]: the password is wrong, or the keytab's key is older than the KDC's (re-export it with kadmin ktadd)`;
     case KrbErrorCode.KRB_AP_ERR_SKEW: {
-      const skew = Math.round((error.serverTime.getTime() - Date.now()) / 1000);
+      const skew = Math.round((error.serverTime.getTime() - localTime.getTime()) / 1000);
       return `Kerberos clock skew too great: this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'behind' : 'ahead of'} the KDC of ${error.realm} (${error.serverTime.toISOString()}); synchronise it (NTP) or raise clockskew in krb5.conf`;
     }
     case KrbErrorCode.KRB_AP_ERR_TKT_EXPIRED:

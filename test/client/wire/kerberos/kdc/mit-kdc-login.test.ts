@@ -77,6 +77,48 @@ describe.skipIf(!hasMitKdc)('Loom against an MIT KDC', () => {
     expect(part.key.keyValue).toEqual(ticket.sessionKey.keyValue);
   });
 
+  it('logs in over UDP when the request is under udp_preference_limit', async () => {
+    const tgt = await loginToKdc({
+      config: { ...config, udpPreferenceLimit: 1465 },
+      client: alice(),
+      secret: { password: kdc.userPassword },
+    });
+    expect(tgt.client.name.nameString).toEqual(['alice']);
+  });
+
+  it('says the clock is skewed when the KDC refuses our timestamp', async () => {
+    const hourAhead = () => new Date(Date.now() + 3600_000);
+    const err = await loginToKdc({ config, client: alice(), secret: { password: kdc.userPassword }, now: hourAhead }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as KerberosLoginError).errorCode).toBe(37);
+    expect((err as KerberosLoginError).message).toMatch(
+      /^Kerberos clock skew too great: this machine's clock is 3[56]\d\d s ahead of the KDC of LOOM.TEST/,
+    );
+  });
+
+  it('says the ticket has expired instead of sending it', async () => {
+    const tgt = await loginToKdc({ config, client: alice(), secret: { password: kdc.userPassword } });
+    const later = () => new Date(tgt.endTime.getTime() + 1000);
+    await expect(serviceTicket(config, tgt, parsePrincipal('HTTP/localhost', REALM), { now: later })).rejects.toThrow(
+      /^Kerberos ticket of alice@LOOM.TEST expired at .* \[Ticket expired\]; log in again/,
+    );
+  });
+
+  it('names the service principal the KDC does not know', async () => {
+    const tgt = await loginToKdc({ config, client: alice(), secret: { password: kdc.userPassword } });
+    await expect(serviceTicket(config, tgt, parsePrincipal('HTTP/nowhere', REALM))).rejects.toThrow(
+      /^Kerberos service principal HTTP\/nowhere@LOOM.TEST is unknown to the KDC of LOOM.TEST/,
+    );
+  });
+
+  it('names the KDCs it tried when none answers', async () => {
+    const closed = { ...config, realms: { [REALM]: { kdcs: [{ host: '127.0.0.1', port: 1, protocol: 'tcp' as const }] } } };
+    await expect(loginToKdc({ config: closed, client: alice(), secret: { password: 'x' }, timeoutMs: 2000 })).rejects.toThrow(
+      /^no KDC of realm LOOM.TEST answered \(tcp\/127.0.0.1:1: .*ECONNREFUSED/,
+    );
+  });
+
   it('reads the cache MIT kinit writes', () => {
     const cachePath = `${kdc.dir}/kinit.cc`;
     execFileSync('kinit', ['-c', `FILE:${cachePath}`, 'alice'], { env: kdc.env, input: `${kdc.userPassword}\n` });
