@@ -76,7 +76,7 @@ function int(values: SiteValues, key: string): number {
 }
 
 /** A fraction from 0 to 1, as the CapacityScheduler reads its percents (0.1 = 10 %). */
-function fraction(values: SiteValues, key: string): number {
+function fraction(values: Partial<SiteValues>, key: string): number {
   const v = Number(values[key]);
   if (values[key]?.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1)
     throw new Error(`mini cluster setting ${key} must be a number from 0 to 1 (0.1 = 10 %), got "${values[key]}"`);
@@ -121,7 +121,7 @@ export function resolveSettings(input: MiniClusterSettingsInput): MiniClusterSet
   };
   // The queue's own maximum allocation (AbstractCSQueue.setupMaximumAllocation); unset, the cluster's.
   for (const [field, key] of QUEUE_MAX_KEYS) {
-    if (capacityScheduler[key] !== undefined) rmConfig[field] = int(capacityScheduler, key);
+    if (key in capacityScheduler) rmConfig[field] = int(capacityScheduler, key);
   }
   rmConfig.maximumAmResourcePercent = fraction(
     capacityScheduler,

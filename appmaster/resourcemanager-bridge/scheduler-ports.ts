@@ -2,11 +2,13 @@
 // NodeManagers (start/stop a container). The AM's wiring adapts client/hadoop/yarn's AMRMClient and
 // NMClient to these; tests use in-memory fakes. Field names match client/hadoop/yarn's records.
 
+import type { Resource } from '../../client/hadoop/yarn/yarn-records.js';
+
 export interface GrantedContainer {
   id: string;
   /** host:port of the NodeManager. */
   nodeId: string;
-  resource: { memoryMb: number; vcores: number };
+  resource: Resource;
 }
 
 export interface FinishedContainer {

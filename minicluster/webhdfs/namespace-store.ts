@@ -43,6 +43,18 @@ interface Image {
   inodes: Inode[];
 }
 
+/** The format check of a read image: version 1 with a list of inodes (their fields are trusted, as this server wrote them). */
+function isImage(value: unknown): value is Image {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'version' in value &&
+    value.version === 1 &&
+    'inodes' in value &&
+    Array.isArray(value.inodes)
+  );
+}
+
 type Edit = { put: Inode; nextId: number } | { remove: number[] };
 
 export class NamespaceStore {
@@ -71,15 +83,15 @@ export class NamespaceStore {
     makeDirWithModeSync(this.blocksDir, OWNER_ONLY_DIR);
     if (!existsSync(this.imagePath)) return undefined;
     chmodSync(this.imagePath, OWNER_ONLY_FILE); // written by an older version with the umask's mode
-    let image: Image;
+    let image: unknown;
     try {
-      image = JSON.parse(readFileSync(this.imagePath, 'utf8')) as Image;
+      image = JSON.parse(readFileSync(this.imagePath, 'utf8'));
     } catch (err) {
       throw new Error(
         `WebHDFS namespace image ${this.imagePath} is unreadable (${(err as Error).message}): restore it or start from an empty data directory`,
       );
     }
-    if (image.version !== 1 || !Array.isArray(image.inodes)) {
+    if (!isImage(image)) {
       throw new Error(`WebHDFS namespace image ${this.imagePath} has an unknown format: start from an empty data directory`);
     }
     const inodes = new Map(image.inodes.map((i) => [i.id, i]));

@@ -14,6 +14,7 @@ import {
   eofException,
   fileAlreadyExists,
   fileNotFound,
+  internalError,
   invalidPath,
   ioException,
   parentNotDirectory,
@@ -273,7 +274,7 @@ export class Namespace {
       );
     }
     if (existing) void this.removeSubtree(existing);
-    const parent = this.inodes.get(this.idAt(r, parentIndex))!;
+    const parent = this.inode(this.idAt(r, parentIndex));
     const now = Date.now();
     const inode = this.addChild(parent, r.components[parentIndex], {
       type: 'FILE',
@@ -376,19 +377,21 @@ export class Namespace {
     if (target?.type === 'DIRECTORY') {
       destParent = target;
       destName = source.name;
-      if (this.childMap(target.id).has(destName)) return source === this.inodes.get(this.childMap(target.id).get(destName)!);
+      const existingId = this.childMap(target.id).get(destName);
+      if (existingId !== undefined) return source === this.inodes.get(existingId);
     } else {
       if (target) return false; // an existing file is never replaced by the old rename
       destParent = d.chain[d.components.length - 1];
-      destName = d.components[d.components.length - 1]!;
-      if (!destParent || destParent.type !== 'DIRECTORY') return false;
+      const name = d.components.at(-1);
+      if (name === undefined || destParent?.type !== 'DIRECTORY') return false;
+      destName = name;
     }
     for (let n: Inode | undefined = destParent; n; n = this.inodes.get(n.parentId)) {
       if (n === source) throw ioException(`Rename destination ${d.path} is a directory or file under source ${s.path}`);
     }
     this.checkPermission(user, s, { parent: WRITE });
     this.checkPermission(user, d, target ? { access: WRITE } : { parent: WRITE });
-    const oldParent = this.inodes.get(source.parentId)!;
+    const oldParent = this.inode(source.parentId);
     const now = Date.now();
     this.childMap(oldParent.id).delete(source.name);
     oldParent.modificationTime = now;
@@ -432,13 +435,13 @@ export class Namespace {
     const destParent = d.chain[d.components.length - 1];
     if (!destParent) throw fileNotFound(`rename destination parent ${d.path} not found.`);
     if (destParent.type !== 'DIRECTORY') throw parentNotDirectory(`rename destination parent ${d.path} is a file.`);
-    if (target) this.removeSubtree(target);
-    const oldParent = this.inodes.get(source.parentId)!;
+    if (target) void this.removeSubtree(target);
+    const oldParent = this.inode(source.parentId);
     const now = Date.now();
     this.childMap(oldParent.id).delete(source.name);
     oldParent.modificationTime = now;
     source.parentId = destParent.id;
-    source.name = d.components[d.components.length - 1]!;
+    source.name = this.lastName(d);
     this.childMap(destParent.id).set(source.name, source.id);
     destParent.modificationTime = now;
     this.persist(oldParent);
@@ -462,7 +465,7 @@ export class Namespace {
     const nonEmpty = this.childrenNum(inode) > 0;
     if (nonEmpty && !recursive) throw pathIsNotEmptyDirectory(`\`${r.path} is non empty': Directory is not empty`);
     this.checkPermission(user, r, nonEmpty ? { parent: WRITE, subtree: READ | WRITE | EXECUTE } : { parent: WRITE });
-    const parent = this.inodes.get(inode.parentId)!;
+    const parent = this.inode(inode.parentId);
     parent.modificationTime = Date.now();
     void this.removeSubtree(inode);
     this.persist(parent);
@@ -494,7 +497,7 @@ export class Namespace {
     const r = this.resolve(path);
     this.checkPermission(user, r, {});
     const inode = last(r);
-    if (!inode || inode.type !== 'FILE') return false;
+    if (inode?.type !== 'FILE') return false;
     this.checkPermission(user, r, { access: WRITE });
     if (replication < 1 || replication > MAX_REPLICATION) {
       throw ioException(
@@ -582,7 +585,8 @@ export class Namespace {
       const dir = r.chain[i];
       if (dir) require(i, dir, EXECUTE);
     }
-    if (c.ancestor !== undefined) require(ancestorIndex, r.chain[ancestorIndex]!, c.ancestor);
+    const ancestor = r.chain[ancestorIndex];
+    if (c.ancestor !== undefined && ancestor) require(ancestorIndex, ancestor, c.ancestor);
     const parent = n > 0 ? r.chain[n - 1] : undefined;
     if (c.parent !== undefined && parent) require(n - 1, parent, c.parent);
     const inode = r.chain[n];
@@ -606,7 +610,7 @@ export class Namespace {
   }
 
   private makeDirectories(user: string, r: Resolved, parentsPermission: number, lastPermission: number): void {
-    let parent = this.inodes.get(ROOT_ID)!;
+    let parent = this.inode(ROOT_ID);
     const now = Date.now();
     for (let i = 0; i < r.components.length; i++) {
       const existing = r.chain[i + 1];
@@ -663,11 +667,10 @@ export class Namespace {
 
   private *subtree(top: Inode): Generator<Inode> {
     const stack = [top];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
+    for (let node = stack.pop(); node; node = stack.pop()) {
       yield node;
       if (node.type === 'DIRECTORY') {
-        for (const id of this.childMap(node.id).values()) stack.push(this.inodes.get(id)!);
+        for (const id of this.childMap(node.id).values()) stack.push(this.inode(id));
       }
     }
   }
@@ -675,12 +678,26 @@ export class Namespace {
   private sortedChildren(dir: Inode): Inode[] {
     return [...this.childMap(dir.id).entries()]
       .sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-      .map(([, id]) => this.inodes.get(id)!);
+      .map(([, id]) => this.inode(id));
+  }
+
+  /** The inode `id`: every parent link and child entry names one, so a missing one is a bug (a 500), not a 404. */
+  private inode(id: number): Inode {
+    const inode = this.inodes.get(id);
+    if (!inode) throw internalError(`mini cluster WebHDFS internal error: inode ${id} is missing`);
+    return inode;
+  }
+
+  /** The name `r` gives its last inode; callers have checked it is not the root. */
+  private lastName(r: Resolved): string {
+    const name = r.components.at(-1);
+    if (name === undefined) throw internalError(`mini cluster WebHDFS internal error: ${r.path} has no last component`);
+    return name;
   }
 
   private childMap(id: number): Map<string, number> {
     let map = this.children.get(id);
-    if (!map) this.children.set(id, (map = new Map()));
+    if (!map) this.children.set(id, (map = new Map<string, number>()));
     return map;
   }
 
@@ -688,7 +705,11 @@ export class Namespace {
     if (r.chain[index]) return r.chain[index].id;
     // created just now by makeDirectories: walk again
     let id = ROOT_ID;
-    for (let i = 0; i < index; i++) id = this.childMap(id).get(r.components[i])!;
+    for (let i = 0; i < index; i++) {
+      const child = this.childMap(id).get(r.components[i]);
+      if (child === undefined) throw internalError(`mini cluster WebHDFS internal error: ${r.path} lost component ${i}`);
+      id = child;
+    }
     return id;
   }
 

@@ -9,7 +9,7 @@ import type { Namespace } from './namespace.js';
 import type { WebHdfsParams } from './webhdfs-params.js';
 
 /** Real user -> users it may impersonate with `doas` ('*' for anyone). */
-export type ProxyUsers = Record<string, readonly string[] | '*'>;
+export type ProxyUsers = Partial<Record<string, readonly string[] | '*'>>;
 
 export interface WebHdfsContext {
   ns: Namespace;

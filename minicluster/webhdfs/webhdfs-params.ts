@@ -75,6 +75,10 @@ const OPS: Record<HttpMethod, readonly string[]> = {
   DELETE: ['DELETE', 'DELETESNAPSHOT', 'NULL'],
 };
 
+function isHttpMethod(method: string): method is HttpMethod {
+  return Object.hasOwn(OPS, method);
+}
+
 const IMPLEMENTED = new Set([
   'OPEN',
   'GETFILESTATUS',
@@ -128,8 +132,8 @@ export class WebHdfsParams {
   op(method: string): string {
     const raw = this.string('op');
     const op = raw === undefined ? 'NULL' : raw.toUpperCase();
-    const known = OPS[method as HttpMethod];
-    if (!known) throw unsupportedOperation(`HTTP method ${method} is not supported by WebHDFS`);
+    if (!isHttpMethod(method)) throw unsupportedOperation(`HTTP method ${method} is not supported by WebHDFS`);
+    const known = OPS[method];
     if (!known.includes(op)) throw invalid('op', `${raw} is not a valid ${method} operation.`);
     if (op === 'NULL') throw unsupportedOperation('op=NULL is not supported');
     if (!IMPLEMENTED.has(op)) throw unsupportedOperation(`${op} is not supported by the Loom mini cluster's WebHDFS`);

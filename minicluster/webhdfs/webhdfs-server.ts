@@ -95,7 +95,7 @@ function shutdown(server: Server, sockets: Set<Socket>): Promise<void> {
 }
 
 export async function startWebHdfs(options: WebHdfsOptions): Promise<WebHdfsServer> {
-  if (!options || typeof options.dataDir !== 'string' || options.dataDir === '') {
+  if (options.dataDir === '') {
     throw new Error('startWebHdfs needs dataDir: the local directory that holds the namespace and file bytes');
   }
   const host = options.host ?? '127.0.0.1';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokenFromProto, type HadoopToken } from '../../client/wire/security/token.js';
 import { containerIdText } from '../../client/wire/codec/yarn-ids.js';
+import { RemoteException } from '../../client/wire/ipc/remote-exception.js';
 import { startMiniCluster, type MiniCluster } from '../../minicluster/mini-cluster.js';
 import {
   amContainerOf,
@@ -193,11 +194,11 @@ describe('fault injection', () => {
       () =>
         am.invoke('allocate', { response_id: loop.responseId }).then(
           () => ({ className: 'none' }),
-          (e: Obj) => (e.className ? e : undefined),
+          (e: unknown) => (e instanceof RemoteException ? e : undefined),
         ),
       'an answer from the restarted RM',
     );
-    expect(refused?.className).toBe('org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException');
+    expect(refused.className).toBe('org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException');
     expect((await appReport(k.rm, appId)).yarn_application_state).toBe('RUNNING');
 
     await am.invoke('registerApplicationMaster', { host: '127.0.0.1', rpc_port: -1, tracking_url: '' });

@@ -29,6 +29,8 @@ type Obj = Record<string, any>;
 let cluster: MiniCluster;
 let clients: ClusterClients;
 let fs: WebHdfsClient;
+/** What beforeAll started, stopped in reverse (beforeAll may fail half-way). */
+const stops: (() => unknown)[] = [];
 
 beforeAll(async () => {
   cluster = await startMiniCluster({
@@ -39,14 +41,20 @@ beforeAll(async () => {
     rmConfig: { minimumAllocationMb: 128 },
     yarnSite: { 'yarn.nodemanager.container-monitor.interval-ms': '100' },
   });
+  const started = cluster;
+  stops.push(() => started.stop());
   clients = clientsFor(cluster);
+  const opened = clients;
+  stops.push(() => opened.close());
   fs = hdfsFor(cluster);
+  const hdfs = fs;
+  stops.push(() => {
+    hdfs.close();
+  });
 });
 
 afterAll(async () => {
-  fs?.close();
-  await clients?.close();
-  await cluster?.stop();
+  for (const stop of stops.reverse()) await stop();
 });
 
 /** An AM that sleeps; the test speaks ApplicationMasterProtocol for it with its own token. */
@@ -93,7 +101,7 @@ const startRequest = (container: Obj, command = 'exec sleep 30') => ({
 const failure = (p: Promise<unknown>): Promise<Obj> =>
   p.then(
     () => ({ unexpected: 'success' }),
-    (e: Obj) => e,
+    (e: unknown) => e as Obj,
   );
 
 function normalize(text: string): string {

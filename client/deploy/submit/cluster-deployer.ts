@@ -17,6 +17,7 @@ import { LoomError } from '../../errors/loom-error.js';
 import { uploadToStaging } from '../../hadoop/hdfs/staging-uploader.js';
 import { OWNER_ONLY_FILE, writeFileWithMode } from '../../wire/security/local-file-modes.js';
 import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
+import type { Resource } from '../../hadoop/yarn/yarn-records.js';
 import type { LocalResourceSpec, LocalResourceType, LocalResourceVisibility } from '../../hadoop/yarn/container-launch-context.js';
 import { LocalResourceNames } from '../../contracts/am-container-contract.js';
 import { waitUntilAmRegistered, waitUntilRestReady } from '../running/application-waiter.js';
@@ -259,7 +260,7 @@ export function checkShipFilesAgainstRuntime(
 }
 
 /** The AM and a TaskExecutor must fit the RM's maximum allocation: the RM would refuse the AM, or every ask for TaskExecutors. */
-function checkFits(conf: DeployContext['conf'], max: { memoryMb: number; vcores: number }): void {
+function checkFits(conf: DeployContext['conf'], max: Resource): void {
   const problems = containerSizeProblems(containerSizes(conf), max);
   if (problems.length) throw new DeploymentError(problems.join('; '));
 }

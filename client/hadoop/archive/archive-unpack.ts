@@ -23,14 +23,17 @@ export function archiveKind(fileName: string): ArchiveKind | undefined {
   return undefined;
 }
 
-interface Entry {
-  path: string;
-  type: 'file' | 'dir' | 'symlink';
-  data?: Buffer;
-  linkTarget?: string;
-  /** Permission bits recorded in the archive (files only), so executables stay executable. */
-  mode?: number;
-}
+/** One archive member: a file with its bytes, a directory, or a symlink with its target. */
+type Entry =
+  | {
+      path: string;
+      type: 'file';
+      data: Buffer;
+      /** Permission bits recorded in the archive, so executables stay executable. */
+      mode?: number;
+    }
+  | { path: string; type: 'dir' }
+  | { path: string; type: 'symlink'; linkTarget: string };
 
 function safePath(archive: string, raw: string): string {
   const p = raw.replaceAll('\\', '/');
@@ -143,13 +146,13 @@ export async function unpackArchive(name: string, kind: ArchiveKind, data: Buffe
     }
     await mkdir(dirname(target), { recursive: true });
     if (e.type === 'symlink') {
-      const link = e.linkTarget ?? '';
+      const link = e.linkTarget;
       if (link.startsWith('/') || posix.normalize(posix.join(posix.dirname(e.path), link)).startsWith('..')) {
         throw new ArchiveError(`archive ${name}: symlink "${e.path}" points outside the archive ("${link}")`);
       }
       await symlink(link, target);
     } else {
-      await writeFile(target, e.data!);
+      await writeFile(target, e.data);
       // Owner keeps read/write whatever the archive says, so the unpacked tree can be cleaned up.
       if (e.mode) await chmod(target, e.mode | 0o600);
     }

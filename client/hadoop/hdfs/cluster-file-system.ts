@@ -35,7 +35,7 @@ import { isWildcardHost, parseHadoopAddress } from '../../conf/hadoop-address.js
 import { webHdfsEndpoints } from '../../conf/namenode-addresses.js';
 import { HdfsPathError, parseHdfsPath } from './hdfs-path.js';
 
-const DEFAULT_PORTS: Record<string, number> = { hdfs: 8020, webhdfs: 9870, swebhdfs: 9871 };
+const DEFAULT_PORTS: Partial<Record<string, number>> = { hdfs: 8020, webhdfs: 9870, swebhdfs: 9871 };
 const SCHEMES = Object.keys(DEFAULT_PORTS);
 
 export class ForeignFileSystemError extends LoomError {
@@ -143,7 +143,8 @@ export class ClusterFileSystem {
 
 function schemeAndAuthority(uri: string): { scheme: string; authority: string } | undefined {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):(?:\/\/([^/?#]*))?/.exec(uri.trim());
-  return m ? { scheme: m[1].toLowerCase(), authority: m[2] ?? '' } : undefined;
+  // The authority group is optional (`file:/x`); at() types the missing group as the undefined it is.
+  return m ? { scheme: m[1].toLowerCase(), authority: m.at(2) ?? '' } : undefined;
 }
 
 /** `host:port` with the host in lower case and the scheme's default port filled in; undefined when it does not parse or is a wildcard. */

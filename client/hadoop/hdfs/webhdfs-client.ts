@@ -107,7 +107,7 @@ export class WebHdfsClient {
   private active = 0;
 
   constructor(private readonly opts: WebHdfsClientOptions) {
-    if (!opts.endpoints || opts.endpoints.length === 0) {
+    if (opts.endpoints.length === 0) {
       throw new Error('WebHdfsClient needs at least one NameNode endpoint: set fs.defaultFS / dfs.namenode.http-address or pass endpoints');
     }
     this.endpoints = [...opts.endpoints];
@@ -156,7 +156,7 @@ export class WebHdfsClient {
       );
       yield* page.entries;
       if (page.remainingEntries <= 0) return;
-      const last = page.entries[page.entries.length - 1];
+      const last = page.entries.at(-1);
       if (!last || last.pathSuffix === '') {
         throw new WebHdfsProtocolError(
           `LISTSTATUS_BATCH ${path}: ${page.remainingEntries} entries remain but the page gave no name to continue after`,
@@ -304,7 +304,7 @@ export class WebHdfsClient {
       method: 'PUT',
       path,
       params: [
-        ['overwrite', opts.overwrite === undefined ? undefined : opts.overwrite],
+        ['overwrite', opts.overwrite],
         ['permission', octal(opts.permission)],
         ['replication', opts.replication],
         ['blocksize', opts.blockSize],

@@ -89,7 +89,7 @@ export function readVarint32(buf: Uint8Array, offset: number): { value: number; 
   let result = 0;
   let shift = 0;
   let pos = offset;
-  while (true) {
+  for (;;) {
     if (pos >= buf.length) throw new CodecError('truncated varint length prefix');
     const b = buf[pos++];
     if (shift < 28) result |= (b & 0x7f) << shift;

@@ -91,7 +91,7 @@ const ATTEMPT_EXPECTED = 'appattempt_<clusterTimestamp>_<sequence>_<attempt>';
 const CONTAINER_EXPECTED = 'container_[e<epoch>_]<clusterTimestamp>_<sequence>_<attempt>_<container>';
 
 export function parseApplicationId(text: string): ApplicationId {
-  const parts = String(text).split('_');
+  const parts = text.split('_');
   if (parts.length !== 3 || parts[0] !== 'application') {
     throw new YarnIdError(`not a YARN application id: '${text}' (expected ${APP_EXPECTED})`);
   }
@@ -103,7 +103,7 @@ export function parseApplicationId(text: string): ApplicationId {
 }
 
 export function parseApplicationAttemptId(text: string): ApplicationAttemptId {
-  const parts = String(text).split('_');
+  const parts = text.split('_');
   if (parts.length !== 4 || parts[0] !== 'appattempt') {
     throw new YarnIdError(`not a YARN application attempt id: '${text}' (expected ${ATTEMPT_EXPECTED})`);
   }
@@ -118,7 +118,7 @@ export function parseApplicationAttemptId(text: string): ApplicationAttemptId {
 }
 
 export function parseContainerId(text: string): ContainerId {
-  const parts = String(text).split('_');
+  const parts = text.split('_');
   const bad = (why: string) => new YarnIdError(`not a YARN container id: '${text}' (expected ${CONTAINER_EXPECTED}${why})`);
   if (parts[0] !== 'container') throw bad('');
   let epoch = 0;
@@ -139,7 +139,7 @@ export function parseContainerId(text: string): ContainerId {
 }
 
 export function parseNodeId(text: string): NodeId {
-  const i = String(text).lastIndexOf(':');
+  const i = text.lastIndexOf(':');
   const host = i > 0 ? text.slice(0, i) : '';
   const port = i > 0 ? text.slice(i + 1) : '';
   if (!host || !digitsOnly(port) || Number(port) > 65535) {
@@ -185,7 +185,7 @@ export function containerIdFromProto(p: ContainerIdProto | undefined): Container
   if (p?.id === undefined || !p.app_attempt_id) {
     throw new YarnIdError(`ContainerIdProto needs app_attempt_id and id, got ${JSON.stringify(p)}`);
   }
-  const id = Number(p.id);
+  const id = p.id;
   if (!Number.isSafeInteger(id) || id < 0) throw new YarnIdError(`ContainerIdProto id out of range: ${p.id}`);
   return {
     applicationAttemptId: applicationAttemptIdFromProto(p.app_attempt_id),

@@ -7,7 +7,12 @@ import {
   withVarintPrefix,
   type ProtoMessageName,
 } from '../codec/protobuf-codec.js';
-import type { IpcConnectionContextProto, RpcSaslProto, RpcSaslProto_SaslAuth } from '../codec/generated/proto-messages.js';
+import type {
+  IpcConnectionContextProto,
+  RpcRequestHeaderProto,
+  RpcSaslProto,
+  RpcSaslProto_SaslAuth,
+} from '../codec/generated/proto-messages.js';
 import { OPAQUE_BYTES, type Body, type BodyName } from '../codec/hadoop-protocols.js';
 import { encodeFrame } from './frame-decoder.js';
 import { IpcProtocolError } from './ipc-errors.js';
@@ -127,18 +132,42 @@ export interface ParsedResponse {
 
 export function parseResponseFrame(frame: Buffer): ParsedResponse {
   try {
-    const { value, next } = decodeDelimited(T.responseHeader, frame, 0) as unknown as { value: RpcResponseHeader; next: number };
-    if (value.callId === undefined || value.status === undefined) {
+    const { value, next } = decodeDelimited(T.responseHeader, frame, 0);
+    const header = fromWire(value);
+    if (header.callId === undefined || header.status === undefined) {
       throw new IpcProtocolError('response header lacks its required callId/status fields');
     }
-    if (typeof value.status !== 'string' || !['SUCCESS', 'ERROR', 'FATAL'].includes(value.status)) {
-      throw new IpcProtocolError(`response header has an unknown status ${String(value.status)}`);
+    if (!isRpcStatus(header.status)) {
+      throw new IpcProtocolError(`response header has an unknown status ${String(header.status)}`);
     }
-    value.callId = signedCallId(value.callId);
-    return { header: value, rest: frame.subarray(next) };
+    const { clientId } = header;
+    return {
+      header: {
+        ...header,
+        callId: signedCallId(header.callId),
+        status: header.status,
+        clientId: clientId && Buffer.from(clientId.buffer, clientId.byteOffset, clientId.byteLength),
+      },
+      rest: frame.subarray(next),
+    };
   } catch (err) {
     throw asProtocolError(err, 'cannot parse the RPC response header');
   }
+}
+
+/**
+ * A decoded header as a peer may really send it: RpcHeader.proto marks callId, status and clientId
+ * `required`, but the decoder fills in no defaults, so a broken peer's header may lack them (and an
+ * enum number Loom does not know stays a number, hence the status check below).
+ */
+function fromWire<T extends object>(decoded: T): Partial<T> {
+  return decoded;
+}
+
+const RPC_STATUSES: readonly unknown[] = ['SUCCESS', 'ERROR', 'FATAL'] satisfies RpcStatus[];
+
+function isRpcStatus(status: unknown): status is RpcStatus {
+  return RPC_STATUSES.includes(status);
 }
 
 /** Decodes the varint-delimited message after a header. */
@@ -192,15 +221,16 @@ export type ParsedRequest =
 
 /** Server side: splits a request frame. Throws IpcProtocolError for anything malformed. */
 export function parseRequestFrame(frame: Buffer): ParsedRequest {
-  let header: RpcRequestHeader;
+  let decoded: RpcRequestHeaderProto;
   let next: number;
   try {
-    ({ value: header, next } = decodeDelimited(T.requestHeader, frame, 0) as unknown as { value: RpcRequestHeader; next: number });
+    ({ value: decoded, next } = decodeDelimited(T.requestHeader, frame, 0));
   } catch (err) {
     throw asProtocolError(err, 'cannot parse the RPC request header');
   }
-  if (header.callId === undefined) throw new IpcProtocolError('RPC request header lacks its callId');
-  header.clientId = Buffer.from(header.clientId ?? Buffer.alloc(0));
+  const { callId, clientId, rpcKind, rpcOp, retryCount } = fromWire(decoded);
+  if (callId === undefined) throw new IpcProtocolError('RPC request header lacks its callId');
+  const header: RpcRequestHeader = { rpcKind, rpcOp, callId, clientId: Buffer.from(clientId ?? Buffer.alloc(0)), retryCount };
   const rest = frame.subarray(next);
   switch (header.callId) {
     case CallId.CONNECTION_CONTEXT:

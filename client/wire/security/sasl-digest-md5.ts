@@ -326,7 +326,7 @@ export class DigestMd5Server {
       password = this.opts.lookupPassword(username);
     } catch (err) {
       if (err instanceof SaslError) throw err;
-      throw new SaslError(`DIGEST-MD5: cannot check the token: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      throw new SaslError(`DIGEST-MD5: cannot check the token: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     if (password === undefined) {
       throw new SaslError(

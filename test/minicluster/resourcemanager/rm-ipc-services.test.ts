@@ -45,7 +45,7 @@ describe('ApplicationClientProtocol over the IPC server', () => {
 
     const calls = frames(c2s, 7)
       .map((f) => parseRequestFrame(f))
-      .filter((r) => r.kind === 'call') as Extract<ReturnType<typeof parseRequestFrame>, { kind: 'call' }>[];
+      .filter((r): r is Extract<ReturnType<typeof parseRequestFrame>, { kind: 'call' }> => r.kind === 'call');
     const methodOf = new Map(calls.map((c) => [c.header.callId, c.method]));
 
     const got = await new Promise<Buffer>((resolve, reject) => {
@@ -131,7 +131,7 @@ describe('ApplicationMasterProtocol over the IPC server', () => {
     const again = fresh.proxy(address, APPLICATION_MASTER_PROTOCOL, { kind: 'token', token: tokenProto(launch.amrmToken) });
     const refused = await again.invoke('allocate', { response_id: 1 }).then(
       () => undefined,
-      (e: Error) => e,
+      (e: unknown) => e,
     );
     expect(refused).toMatchObject({ className: 'org.apache.hadoop.security.token.SecretManager$InvalidToken' });
   });

@@ -27,7 +27,7 @@ export function recordedRequestBody(fx: WebHdfsExchangeFixture): Buffer {
 export interface ReceivedRequest {
   method: string;
   target: string;
-  headers: Record<string, string>;
+  headers: Partial<Record<string, string>>;
   body: Buffer;
 }
 
@@ -103,7 +103,7 @@ function parseRequest(buf: Buffer): { request: ReceivedRequest; consumed: number
   if (end < 0) return undefined;
   const lines = buf.subarray(0, end).toString('latin1').split('\r\n');
   const [method, target] = lines[0].split(' ');
-  const headers: Record<string, string> = {};
+  const headers: Partial<Record<string, string>> = {};
   for (const line of lines.slice(1)) {
     const i = line.indexOf(':');
     headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();

@@ -11,22 +11,30 @@ const MiB = 1 << 20;
 let server: FakeWebHdfsServer;
 let client: WebHdfsClient;
 let localDir: string;
+/** What start() started, stopped after each test (tests that never call start() have none). */
+let stops: (() => Promise<void> | void)[] = [];
 
 beforeEach(async () => {
   localDir = await mkdtemp(join(tmpdir(), 'loom-staging-'));
 });
 afterEach(async () => {
-  client?.close();
-  await server?.stop();
+  for (const stop of stops.reverse()) await stop();
+  stops = [];
   await rm(localDir, { recursive: true, force: true });
 });
 
 async function start(options: ConstructorParameters<typeof FakeWebHdfsServer>[0] = {}): Promise<void> {
-  server = await new FakeWebHdfsServer(options).start();
+  const started = await new FakeWebHdfsServer(options).start();
+  server = started;
+  stops.push(() => started.stop());
   client = new WebHdfsClient({
     endpoints: [{ scheme: 'http', host: '127.0.0.1', port: server.port }],
     user: 'loom',
     retry: { maxAttempts: 1 },
+  });
+  const opened = client;
+  stops.push(() => {
+    opened.close();
   });
 }
 

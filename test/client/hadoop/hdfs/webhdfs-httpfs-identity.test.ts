@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,7 +21,10 @@ interface Seen {
 async function startHttpFs(): Promise<{ port: number; seen: Seen[]; files: Map<string, Buffer>; server: Server }> {
   const seen: Seen[] = [];
   const files = new Map<string, Buffer>();
-  const server = createServer(async (req: IncomingMessage, res) => {
+  const server = createServer((req: IncomingMessage, res) => {
+    void answer(req, res);
+  });
+  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -76,7 +79,7 @@ async function startHttpFs(): Promise<{ port: number; seen: Seen[]; files: Map<s
         },
       });
     }
-  });
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { port: (server.address() as AddressInfo).port, seen, files, server };
 }

@@ -63,7 +63,9 @@ describe('streaming through a WebHDFS server on 127.0.0.1', () => {
 
     // Warm up sockets, JIT and buffers so the baseline is the steady state of an idle client.
     await client.create('/big/warmup.bin', generatedBytes(16 * MiB), { overwrite: true });
-    for await (const _ of await client.open('/big/generated.bin', { length: 16 * MiB })) _;
+    let warmedUp = 0;
+    for await (const chunk of await client.open('/big/generated.bin', { length: 16 * MiB })) warmedUp += (chunk as Buffer).length;
+    expect(warmedUp).toBe(16 * MiB);
     const baseline = process.memoryUsage.rss();
 
     const upSampler = sampleRss();

@@ -103,7 +103,7 @@ export function decodedCalls(relPath: string): Call[] {
   const { frames, calls } = classify(conn);
   for (const f of frames) {
     const call = calls.get(f.callId);
-    const body = f.messages[f.dir === 'c2s' ? 2 : 1];
+    const body = f.messages.at(f.dir === 'c2s' ? 2 : 1);
     if (!call || !body?.type) continue;
     if (f.dir === 'c2s') call.request = decodeMessage(body.type as ProtoMessageName, body.bytes);
     else call.response = decodeMessage(body.type as ProtoMessageName, body.bytes);

@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { CodecError } from '../../../../client/wire/codec/codec-error.js';
-import { decodeMessage, encodeMessage, messageType, type ProtoMessageName } from '../../../../client/wire/codec/protobuf-codec.js';
+import { decodeMessage, messageType, type ProtoMessageName } from '../../../../client/wire/codec/protobuf-codec.js';
 import { FIXTURES, readFixtureJson, streamBytes, type IpcConnectionFixture } from '../../../support/fixtures.js';
 import { parsePreamble } from '../../../support/ipc-frames.js';
 import { classify, connectionFiles, roundTrip } from './recorded-connection.js';
@@ -16,7 +16,7 @@ function compareNamed(typeName: string, nodes: NamedField[], obj: any, path: str
   const seen = new Map<string, number>();
   for (const node of nodes) {
     const where = `${path}.${node.name}`;
-    const field = type.fields[node.name];
+    const field = type.fieldsArray.find((f) => f.name === node.name);
     if (!field) throw new Error(`${typeName} has no field ${node.name} (${node.num}) at ${where}`);
     expect(field.id, `field number of ${where}`).toBe(node.num);
     const index = seen.get(node.name) ?? 0;

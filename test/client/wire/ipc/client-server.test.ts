@@ -105,6 +105,16 @@ async function rawServer(onSocket: (s: Socket, data: Buffer) => void): Promise<n
   return (server.address() as AddressInfo).port;
 }
 
+/** The error `p` rejects with, checked to be a `type` so the test can read its fields. */
+async function rejectedWith<E extends Error>(p: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof type)) throw new Error(`expected a ${type.name}, got ${String(err)}`);
+  return err;
+}
+
 describe('client <-> server over TCP', () => {
   it('multiplexes 200 concurrent calls on one connection', async () => {
     const { port, seen } = await appServer();
@@ -127,20 +137,20 @@ describe('client <-> server over TCP', () => {
   it('refuses a wrong token password with the SASL error, and an unknown token as InvalidToken', async () => {
     const { port } = await appServer({ simple: false, token: true });
     const wrong = connection(port, { kind: 'token', token: { ...TOKEN, password: Buffer.from('not-the-password') } });
-    const e1 = await report(wrong, 1).catch((e) => e);
+    const e1 = await rejectedWith(report(wrong, 1), RemoteException);
     expect(e1).toBeInstanceOf(RemoteException);
     expect(e1.className).toBe('javax.security.sasl.SaslException');
     expect(e1.status).toBe('FATAL');
     expect(e1.message).toMatch(/authentication/);
     const unknown = connection(port, { kind: 'token', token: { ...TOKEN, identifier: Buffer.from('someone-else') } });
-    const e2 = await report(unknown, 1).catch((e) => e);
+    const e2 = await rejectedWith(report(unknown, 1), RemoteException);
     expect(e2.className).toBe('org.apache.hadoop.security.token.SecretManager$InvalidToken');
     expect(e2.remoteMessage).toContain(Buffer.from('someone-else').toString('base64'));
   });
 
   it('SIMPLE on a token-only port fails with AccessControlException', async () => {
     const { port } = await appServer({ simple: false, token: true });
-    const e = await report(connection(port), 1).catch((e) => e);
+    const e = await rejectedWith(report(connection(port), 1), RemoteException);
     expect(isRemoteException(e, 'org.apache.hadoop.security.AccessControlException')).toBe(true);
     expect(e.remoteMessage).toBe('SIMPLE authentication is not enabled.  Available:[TOKEN]');
   });
@@ -168,10 +178,10 @@ describe('client <-> server over TCP', () => {
   it('unknown method and protocol are ERRORs with Hadoop class names', async () => {
     const { port } = await appServer();
     const c = connection(port);
-    const e: any = await c.call('noSuchMethod', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
+    const e = await rejectedWith(c.call('noSuchMethod', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES), RemoteException);
     expect(e.className).toBe('org.apache.hadoop.ipc.RpcNoSuchMethodException');
     const other = connection(port, undefined, { protocol: 'org.example.NoSuchProtocolPB' });
-    const e2: any = await other.call('x', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES).catch((x) => x);
+    const e2 = await rejectedWith(other.call('x', OPAQUE_BYTES, Buffer.alloc(0), OPAQUE_BYTES), RemoteException);
     expect(e2.className).toBe('org.apache.hadoop.ipc.RpcNoSuchProtocolException');
   });
 
@@ -239,7 +249,7 @@ describe('client <-> server over TCP', () => {
       }, 20),
     );
     const c = connection(port);
-    const e = await report(c, 1).catch((x) => x);
+    const e = await rejectedWith(report(c, 1), IpcConnectionError);
     const failedAt = Date.now();
     expect(e).toBeInstanceOf(IpcConnectionError);
     expect(e.message).toMatch(/closed by the server.*1 call\(s\) pending/);
@@ -254,14 +264,14 @@ describe('client <-> server over TCP', () => {
       s.write(Buffer.from('0000002e0b0800', 'hex'));
       setTimeout(() => s.end(), 10);
     });
-    const e = await report(connection(port), 1).catch((x) => x);
+    const e = await rejectedWith(report(connection(port), 1), IpcConnectionError);
     expect(e).toBeInstanceOf(IpcConnectionError);
     expect(e.message).toMatch(/truncated/);
   });
 
   it('a response length above the maximum fails the connection without buffering it', async () => {
     const port = await rawServer((s) => s.write(Buffer.from('7fffffff', 'hex')));
-    const e = await report(connection(port, undefined, { maxResponseBytes: 1024 }), 1).catch((x) => x);
+    const e = await rejectedWith(report(connection(port, undefined, { maxResponseBytes: 1024 }), 1), IpcProtocolError);
     expect(e).toBeInstanceOf(IpcProtocolError);
     expect(e.message).toMatch(/2147483647 bytes, above the maximum of 1024/);
   });
@@ -289,7 +299,7 @@ describe('client <-> server over TCP', () => {
       len.writeUInt32BE(body.length);
       s.write(Buffer.concat([len, body]));
     });
-    const e = await report(connection(port, { kind: 'token', token: TOKEN }), 1).catch((x) => x);
+    const e = await rejectedWith(report(connection(port, { kind: 'token', token: TOKEN }), 1), IpcConfigError);
     expect(e).toBeInstanceOf(IpcConfigError);
     expect(e.message).toBe(`Kerberos is not supported yet (server at 127.0.0.1:${port} offers only KERBEROS)`);
   });
