@@ -8,6 +8,7 @@
  */
 import { LoomOptions, type LoomConfig } from './loom-config.js';
 
+/** Memory in MiB and virtual cores of one container (YARN's Resource; client/hadoop/yarn's `Resource` is this type). */
 export interface ContainerSize {
   memoryMb: number;
   vcores: number;
@@ -45,7 +46,7 @@ export function containerSizes(conf: LoomConfig): ContainerSizes {
  * against the largest node before deploying. Returns one line per problem (none: everything fits);
  * a maximum of 0 or less means the RM did not say.
  */
-export function containerSizeProblems(sizes: ContainerSizes, max: { memoryMb: number; vcores: number }): string[] {
+export function containerSizeProblems(sizes: ContainerSizes, max: ContainerSize): string[] {
   const problems: string[] = [];
   const largest = (what: string) => `the cluster's largest container (${what})`;
   const check = (role: string, size: ContainerSize, memorySetting: string, vcoresSetting: string) => {

@@ -3,7 +3,7 @@
 // applications. The mini RM has one queue (root.default, 100 % of the cluster), so the queue's
 // resources are the cluster's. Arithmetic is the DefaultResourceCalculator's (memory only), the
 // CapacityScheduler's default calculator.
-import type { Res } from './rm-diagnostics.js';
+import type { WireResource } from './rm-diagnostics.js';
 
 /** ResourceCalculator.roundUp: the next multiple of `step` (`step` 0 leaves the value alone). */
 function roundUp(value: number, step: number): number {
@@ -15,7 +15,7 @@ function roundUp(value: number, step: number): number {
  * MB, then up to a multiple of the minimum allocation. The result is built with
  * Resources.createResource(memory), which gives it one vcore (none when the memory is 0).
  */
-export function multiplyAndNormalizeUp(r: Res, by: number, minimumAllocationMb: number): Res {
+export function multiplyAndNormalizeUp(r: WireResource, by: number, minimumAllocationMb: number): WireResource {
   const memory = roundUp(Math.floor(r.memory * by + 0.5), minimumAllocationMb);
   return { memory, virtual_cores: memory > 0 ? 1 : 0 };
 }
@@ -25,7 +25,7 @@ export function multiplyAndNormalizeUp(r: Res, by: number, minimumAllocationMb: 
  * cluster) times the percent, normalized up. Hadoop reads the percent as a Java float, so 0.1 is
  * 0.100000001490116... (Math.fround).
  */
-export function queueAmResourceLimit(cluster: Res, percent: number, minimumAllocationMb: number): Res {
+export function queueAmResourceLimit(cluster: WireResource, percent: number, minimumAllocationMb: number): WireResource {
   return multiplyAndNormalizeUp(cluster, Math.fround(percent), minimumAllocationMb);
 }
 
@@ -33,19 +33,19 @@ export function queueAmResourceLimit(cluster: Res, percent: number, minimumAlloc
 export interface PendingAm<T> {
   attempt: T;
   /** SchedulerApplicationAttempt.getAMResource: the normalized AM request (nothing for an unmanaged AM). */
-  amResource: Res;
+  amResource: WireResource;
 }
 
 /** What the queue holds in active applications before the pass. */
 export interface ActiveAms {
   count: number;
-  amUsed: Res;
+  amUsed: WireResource;
 }
 
 export interface ActivationPass<T> {
   activated: T[];
   /** Attempts left pending, each with the queue's AM usage at the moment it was looked at. */
-  deferred: { attempt: T; amUsedThen: Res }[];
+  deferred: { attempt: T; amUsedThen: WireResource }[];
 }
 
 /**
@@ -56,7 +56,7 @@ export interface ActivationPass<T> {
  * (Hadoop checks a per-user AM limit next; with user-limit 100 and user-limit-factor 1 in a queue
  * holding the whole cluster it equals the queue's limit, so it can never refuse what passed here.)
  */
-export function activateApplications<T>(pending: readonly PendingAm<T>[], active: ActiveAms, limit: Res): ActivationPass<T> {
+export function activateApplications<T>(pending: readonly PendingAm<T>[], active: ActiveAms, limit: WireResource): ActivationPass<T> {
   const pass: ActivationPass<T> = { activated: [], deferred: [] };
   let count = active.count;
   let amUsed = { ...active.amUsed };

@@ -3,7 +3,7 @@
 // ipc/distributedshell/01-client-rm-8032).
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { resourceProto, type ResourceManagerCore } from './resource-manager-core.js';
-import type { Res } from './rm-diagnostics.js';
+import type { WireResource } from './rm-diagnostics.js';
 import { addRes, pendingResource } from './scheduler-asks.js';
 
 type Obj = Record<string, unknown>;
@@ -50,7 +50,7 @@ export function nodeReports(rm: ResourceManagerCore): Obj[] {
     }));
 }
 
-const sum = (rs: Res[]): Res => rs.reduce(addRes, { memory: 0, virtual_cores: 0 });
+const sum = (rs: WireResource[]): WireResource => rs.reduce(addRes, { memory: 0, virtual_cores: 0 });
 
 export function queueInfo(rm: ResourceManagerCore, name: string): Obj {
   const cluster = sum(

@@ -22,7 +22,7 @@ import { activateApplications, queueAmResourceLimit, type PendingAm } from './am
 import { appLogAggregationStatus, type NodeLogAggregationReport } from './app-log-aggregation-status.js';
 import { checkQueueMaximumAllocation, queueMaximumAllocation, resolveRmConfig, type ResourceManagerConfig } from './rm-config.js';
 import * as D from './rm-diagnostics.js';
-import type { Res } from './rm-diagnostics.js';
+import type { WireResource } from './rm-diagnostics.js';
 import {
   amAlreadyRegistered,
   amNotRegistered,
@@ -97,7 +97,7 @@ export type RmEvent =
       isAm: boolean;
       priority: number;
       allocationRequestId: number;
-      resource: Res;
+      resource: WireResource;
     }
   | { type: 'completed'; at: number; containerId: string; exitStatus: number; diagnostics: string }
   | { type: 'app-state'; at: number; appId: string; state: RmAppState }
@@ -141,13 +141,13 @@ export interface NodeRegistration {
   httpPort: number;
   /** Address for token services; YARN registers `localhost` while tokens name `127.0.0.1`. */
   tokenHost?: string;
-  capability: Res;
+  capability: WireResource;
 }
 
 const FINAL_APP_STATES: RmAppState[] = ['FINISHED', 'FAILED', 'KILLED'];
 const isFinal = (a: AppRecord): boolean => FINAL_APP_STATES.includes(a.state) || a.state === 'FINISHING';
 const FINAL_ATTEMPT_STATES: AttemptRecord['state'][] = ['FINISHED', 'FAILED', 'KILLED'];
-const NO_RESOURCE: Res = { memory: 0, virtual_cores: 0 };
+const NO_RESOURCE: WireResource = { memory: 0, virtual_cores: 0 };
 
 /** Exit statuses that do not count towards the max-attempts limit (as RMAppAttemptImpl decides). */
 const NOT_COUNTED = new Set<number>([
@@ -162,8 +162,8 @@ const RESOURCE_TYPES: ResourceTypeInfoProto[] = [
   { name: 'vcores', units: '', type: 'COUNTABLE' },
 ];
 
-/** ResourceProto with the value map Hadoop always writes (the client's encoding, from the core's proto-shaped Res). */
-export function resourceProto(r: Res): ResourceProto {
+/** ResourceProto with the value map Hadoop always writes (the client's encoding, from the core's proto-shaped WireResource). */
+export function resourceProto(r: WireResource): ResourceProto {
   return resourceToProto({ memoryMb: r.memory, vcores: r.virtual_cores });
 }
 
@@ -761,7 +761,7 @@ export class ResourceManagerCore {
   }
 
   /** SchedulerApplicationAttempt.getAMResource: an unmanaged AM holds no AM resource. */
-  private amResourceOf(app: AppRecord): Res {
+  private amResourceOf(app: AppRecord): WireResource {
     return app.unmanagedAm ? NO_RESOURCE : app.amResource;
   }
 
@@ -781,7 +781,7 @@ export class ResourceManagerCore {
     const cluster = this.clusterResource();
     const limit = queueAmResourceLimit(cluster, this.config.maximumAmResourcePercent, this.config.minimumAllocationMb);
     const now = this.now();
-    const details = (app: AppRecord, queueAmUsed: Res): D.PendingAmDetails => ({
+    const details = (app: AppRecord, queueAmUsed: WireResource): D.PendingAmDetails => ({
       amRequest: this.amResourceOf(app),
       queueAmLimit: limit,
       userAmLimit: limit,
@@ -808,19 +808,19 @@ export class ResourceManagerCore {
     }
   }
 
-  private clusterResource(): Res {
+  private clusterResource(): WireResource {
     return this.allNodes()
       .filter((n) => n.state === 'RUNNING')
       .reduce((acc, n) => addRes(acc, n.capability), { memory: 0, virtual_cores: 0 });
   }
 
-  private usedResource(): Res {
+  private usedResource(): WireResource {
     return this.allNodes()
       .filter((n) => n.state === 'RUNNING')
       .reduce((acc, n) => addRes(acc, n.used), { memory: 0, virtual_cores: 0 });
   }
 
-  private headroom(): Res {
+  private headroom(): WireResource {
     const free = subRes(this.clusterResource(), this.usedResource());
     return { memory: Math.max(0, free.memory), virtual_cores: Math.max(0, free.virtual_cores) };
   }
@@ -862,7 +862,7 @@ export class ResourceManagerCore {
     app: AppRecord,
     attempt: AttemptRecord,
     node: NodeRecord,
-    resource: Res,
+    resource: WireResource,
     priority: number,
     allocationRequestId: number,
     isAm: boolean,
@@ -1125,7 +1125,9 @@ export class ResourceManagerCore {
   }
 
   /** The single queue holds the whole cluster, so queue and cluster percentages are the same (by memory). */
-  private usagePercentages(used: Res): Pick<ApplicationResourceUsageReportProto, 'queue_usage_percentage' | 'cluster_usage_percentage'> {
+  private usagePercentages(
+    used: WireResource,
+  ): Pick<ApplicationResourceUsageReportProto, 'queue_usage_percentage' | 'cluster_usage_percentage'> {
     const total = this.clusterResource().memory;
     const pct = total > 0 ? (used.memory * 100) / total : 0;
     return { queue_usage_percentage: pct, cluster_usage_percentage: pct };
@@ -1205,7 +1207,7 @@ export class ResourceManagerCore {
   }
 }
 
-function fits(node: NodeRecord, want: Res): boolean {
+function fits(node: NodeRecord, want: WireResource): boolean {
   const free = subRes(node.capability, node.used);
   return want.memory <= free.memory && want.virtual_cores <= free.virtual_cores;
 }

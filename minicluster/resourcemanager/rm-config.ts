@@ -1,5 +1,5 @@
 // Settings of the mini ResourceManager, named after the yarn-site.xml keys they mirror.
-import { queueMaxAllocationAboveCluster, type Res } from './rm-diagnostics.js';
+import { queueMaxAllocationAboveCluster, type WireResource } from './rm-diagnostics.js';
 
 export interface ResourceManagerConfig {
   /** RM start time; also the cluster timestamp in every id (Hadoop uses the RM start time). */
@@ -90,12 +90,12 @@ export function resolveRmConfig(partial: Partial<ResourceManagerConfig> = {}): R
 }
 
 /** The cluster's configured maximum allocation (yarn.scheduler.maximum-allocation-*). */
-export function clusterMaximumAllocation(cfg: ResourceManagerConfig): Res {
+export function clusterMaximumAllocation(cfg: ResourceManagerConfig): WireResource {
   return { memory: cfg.maximumAllocationMb, virtual_cores: cfg.maximumAllocationVcores };
 }
 
 /** What the scheduler allows one container of the (only) queue: the queue's maximum, else the cluster's. */
-export function queueMaximumAllocation(cfg: ResourceManagerConfig): Res {
+export function queueMaximumAllocation(cfg: ResourceManagerConfig): WireResource {
   return {
     memory: cfg.queueMaximumAllocationMb ?? cfg.maximumAllocationMb,
     virtual_cores: cfg.queueMaximumAllocationVcores ?? cfg.maximumAllocationVcores,

@@ -3,10 +3,14 @@ import type { ResourceProto } from '../../client/wire/codec/generated/proto-mess
 // Diagnostics texts exactly as Hadoop 3.3.6's RM writes them (see fixtures am-restart/, failed-app/,
 // localization/ and rm-rest/). Clients and people grep these, so spacing quirks are kept.
 
-/** A resource as the RM's texts print it: hadoop.yarn.ResourceProto with both counts present. */
-export type Res = Required<Pick<ResourceProto, 'memory' | 'virtual_cores'>>;
+/**
+ * YARN's Resource in the wire's field names (hadoop.yarn.ResourceProto with both counts present), as
+ * the mini RM keeps, compares and prints it. Not a second declaration of the client's `Resource`
+ * (client/hadoop/yarn/yarn-records.ts, memoryMb/vcores): it is derived from the generated proto type.
+ */
+export type WireResource = Required<Pick<ResourceProto, 'memory' | 'virtual_cores'>>;
 
-const fmtRes = (r: Res): string => `<memory:${r.memory}, vCores:${r.virtual_cores}>`;
+const fmtRes = (r: WireResource): string => `<memory:${r.memory}, vCores:${r.virtual_cores}>`;
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -28,7 +32,7 @@ export function javaFloat(n: number): string {
 }
 
 /** The CapacityScheduler's text while an app waits for its AM container. */
-export function activatedWaitingForAm(now: number, cluster: Res, used: Res): string {
+export function activatedWaitingForAm(now: number, cluster: WireResource, used: WireResource): string {
   const usedPct = cluster.memory > 0 ? (used.memory / cluster.memory) * 100 : 0;
   return (
     `[${javaDateString(now)}] Application is Activated, waiting for resources to be assigned for AM.  Details : ` +
@@ -45,10 +49,10 @@ export const CLUSTER_RESOURCE_EMPTY = 'Skipping AM assignment as cluster resourc
 
 /** The numbers FiCaSchedulerApp.getPendingAppDiagnosticMessage prints. */
 export interface PendingAmDetails {
-  amRequest: Res;
-  queueAmLimit: Res;
-  userAmLimit: Res;
-  queueAmUsed: Res;
+  amRequest: WireResource;
+  queueAmLimit: WireResource;
+  userAmLimit: WireResource;
+  queueAmUsed: WireResource;
 }
 
 /**
@@ -110,7 +114,7 @@ export function appFailedAfterAttempts(
  * allowed allocation (memory-mb is checked before vcores), the maximum the scheduler allows this
  * queue now, and the configured maximum (ResourceUtils.getResourceTypesMaximumAllocation).
  */
-export function maxAllocationExceeded(requested: Res, maxAllowed: Res, configuredMax: Res): string {
+export function maxAllocationExceeded(requested: WireResource, maxAllowed: WireResource, configuredMax: WireResource): string {
   const type = requested.memory > maxAllowed.memory ? 'memory-mb' : 'vcores';
   return (
     `Invalid resource request! Cannot allocate containers as requested resource is greater than maximum allowed allocation. ` +
@@ -121,7 +125,7 @@ export function maxAllocationExceeded(requested: Res, maxAllowed: Res, configure
 }
 
 /** InvalidResourceRequestException's LESS_THAN_ZERO_RESOURCE_MESSAGE_TEMPLATE (memory-mb is checked before vcores). */
-export function negativeResourceRequest(requested: Res): string {
+export function negativeResourceRequest(requested: WireResource): string {
   const type = requested.memory < 0 ? 'memory-mb' : 'vcores';
   return `Invalid resource request! Cannot allocate containers as requested resource is less than 0! Requested resource type=[${type}], Requested resource=${fmtRes(requested)}`;
 }
@@ -134,11 +138,11 @@ export const releaseOfOtherAttempt = (containerId: string, attemptId: string): s
 export const BLACKLIST_ANY = 'Cannot add * to the blacklist!';
 
 /** LeafQueue.reinitialize (yarn rmadmin -refreshQueues): a queue's maximum allocation may only grow, running AMs were told it. */
-export const queueMaxAllocationDecreased = (queuePath: string, current: Res, wanted: Res): string =>
+export const queueMaxAllocationDecreased = (queuePath: string, current: WireResource, wanted: WireResource): string =>
   `Trying to reinitialize ${queuePath} the maximum allocation size can not be decreased! Current setting: ${fmtRes(current)}, trying to set it to: ${fmtRes(wanted)}`;
 
 /** AbstractCSQueue.setupMaximumAllocation: a queue's maximum allocation above the cluster's. */
-export const queueMaxAllocationAboveCluster = (queuePath: string, queueMax: Res, clusterMax: Res): string =>
+export const queueMaxAllocationAboveCluster = (queuePath: string, queueMax: WireResource, clusterMax: WireResource): string =>
   `Queue maximum allocation cannot be larger than the cluster setting for queue ${queuePath} max allocation per queue: ${fmtRes(queueMax)} cluster setting: ${fmtRes(clusterMax)}`;
 
 /** The scheduler's texts for containers the RM ends (their exit statuses: client/hadoop/yarn/container-exit-status.ts). */

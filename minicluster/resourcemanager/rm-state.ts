@@ -6,7 +6,7 @@ import type {
   LogAggregationStatusProto,
 } from '../../client/wire/codec/generated/proto-messages.js';
 import type { NodeLogAggregationStatus } from './app-log-aggregation-status.js';
-import type { Res } from './rm-diagnostics.js';
+import type { WireResource } from './rm-diagnostics.js';
 import type { StoredToken, TokenState } from './rm-tokens.js';
 
 /** RMAppState (internal; FINAL_SAVING/FINISHING/KILLING are reported as the YARN states below). */
@@ -38,7 +38,7 @@ export interface ContainerStatusRecord {
   state: 'C_NEW' | 'C_RUNNING' | 'C_COMPLETE';
   exitStatus: number;
   diagnostics: string;
-  capability: Res;
+  capability: WireResource;
   /** HOST / IPS as the NM reported them for a container that ran. */
   attributes?: { key: string; value: string }[];
 }
@@ -46,7 +46,7 @@ export interface ContainerStatusRecord {
 export interface AskEntry {
   priority: number;
   resourceName: string;
-  capability: Res;
+  capability: WireResource;
   numContainers: number;
   allocationRequestId: number;
   relaxLocality: boolean;
@@ -59,8 +59,8 @@ export interface NodeRecord {
   httpAddress: string;
   /** Address tokens name (`127.0.0.1:<port>`) while the node id says `localhost:<port>`. */
   tokenService: string;
-  capability: Res;
-  used: Res;
+  capability: WireResource;
+  used: WireResource;
   state: 'RUNNING' | 'LOST';
   lastHeartbeat: number;
   containers: string[];
@@ -86,7 +86,7 @@ export interface ContainerRecord {
   /** The attempt that was given the container (kept across attempts with keep-containers). */
   attemptId: string;
   nodeId: string;
-  resource: Res;
+  resource: WireResource;
   priority: number;
   allocationRequestId: number;
   isAm: boolean;
@@ -151,7 +151,7 @@ export interface AppRecord {
   maxAppAttempts: number;
   keepContainers: boolean;
   attemptFailuresValidityIntervalMs: number;
-  amResource: Res;
+  amResource: WireResource;
   /** The ContainerLaunchContextProto object from the submission, passed on to the AM launch. */
   amContainerSpec: ContainerLaunchContextProto;
   unmanagedAm: boolean;

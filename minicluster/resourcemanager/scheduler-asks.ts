@@ -3,7 +3,7 @@
 // id): an AM that does not lower its ask after receiving containers gets surplus ones.
 import { clusterMaximumAllocation, queueMaximumAllocation, type ResourceManagerConfig } from './rm-config.js';
 import { invalidResourceRequest, type RmException } from './rm-exceptions.js';
-import { maxAllocationExceeded, negativeResourceRequest, type Res } from './rm-diagnostics.js';
+import { maxAllocationExceeded, negativeResourceRequest, type WireResource } from './rm-diagnostics.js';
 import { recordsOf, withoutRecord, type AskEntry, type AttemptRecord, type NodeRecord } from './rm-state.js';
 
 export const ANY = '*';
@@ -17,21 +17,28 @@ export interface ResourceRequestProto {
   allocation_request_id?: number;
 }
 
-export const resOf = (c: { memory?: number; virtual_cores?: number } | undefined): Res => ({
+export const resOf = (c: { memory?: number; virtual_cores?: number } | undefined): WireResource => ({
   memory: c?.memory ?? 0,
   virtual_cores: c?.virtual_cores ?? 0,
 });
 
-export const addRes = (a: Res, b: Res): Res => ({ memory: a.memory + b.memory, virtual_cores: a.virtual_cores + b.virtual_cores });
-export const subRes = (a: Res, b: Res): Res => ({ memory: a.memory - b.memory, virtual_cores: a.virtual_cores - b.virtual_cores });
-export const fitsIn = (want: Res, free: Res): boolean => want.memory <= free.memory && want.virtual_cores <= free.virtual_cores;
+export const addRes = (a: WireResource, b: WireResource): WireResource => ({
+  memory: a.memory + b.memory,
+  virtual_cores: a.virtual_cores + b.virtual_cores,
+});
+export const subRes = (a: WireResource, b: WireResource): WireResource => ({
+  memory: a.memory - b.memory,
+  virtual_cores: a.virtual_cores - b.virtual_cores,
+});
+export const fitsIn = (want: WireResource, free: WireResource): boolean =>
+  want.memory <= free.memory && want.virtual_cores <= free.virtual_cores;
 
 /**
  * Refuse what YARN refuses, as SchedulerUtils.checkResourceRequestAgainstAvailableResource does:
  * resource types in order (memory-mb, then vcores), each below 0 or above the queue's maximum
  * allowed allocation; returns the error or undefined.
  */
-export function checkRequestedResource(requested: Res, cfg: ResourceManagerConfig): RmException | undefined {
+export function checkRequestedResource(requested: WireResource, cfg: ResourceManagerConfig): RmException | undefined {
   const max = queueMaximumAllocation(cfg);
   for (const type of ['memory', 'virtual_cores'] as const) {
     if (requested[type] < 0) return invalidResourceRequest(negativeResourceRequest(requested));
@@ -41,7 +48,7 @@ export function checkRequestedResource(requested: Res, cfg: ResourceManagerConfi
 }
 
 /** Round up to multiples of the minimum allocation (a 128 MB ask becomes 1024 MB by default), at most the queue's maximum. */
-export function normalizeResource(requested: Res, cfg: ResourceManagerConfig): Res {
+export function normalizeResource(requested: WireResource, cfg: ResourceManagerConfig): WireResource {
   const up = (v: number, step: number) => Math.max(step, Math.ceil(v / step) * step);
   const max = queueMaximumAllocation(cfg);
   return {
@@ -50,7 +57,7 @@ export function normalizeResource(requested: Res, cfg: ResourceManagerConfig): R
   };
 }
 
-const askKey = (priority: number, resourceName: string, cap: Res, allocationRequestId: number): string =>
+const askKey = (priority: number, resourceName: string, cap: WireResource, allocationRequestId: number): string =>
   `${priority}|${resourceName}|${cap.memory}|${cap.virtual_cores}|${allocationRequestId}`;
 
 /** Every ask, also one withdrawing (0 containers): RMServerUtils.normalizeAndValidateRequests does not look at the count. */
@@ -104,7 +111,7 @@ export function consumeAsk(attempt: AttemptRecord, ask: AskEntry, node: NodeReco
   }
 }
 
-export function pendingResource(attempt: AttemptRecord): Res {
+export function pendingResource(attempt: AttemptRecord): WireResource {
   return recordsOf(attempt.asks)
     .filter((e) => e.resourceName === ANY)
     .reduce(

@@ -12,13 +12,14 @@ import {
   type ContainerIdProto,
   type NodeIdProto,
 } from '../../wire/codec/yarn-ids.js';
+import type { ContainerSize } from '../../conf/container-sizes.js';
 import type { ContainerProto, ContainerStatusProto, NMTokenProto, ResourceProto } from '../../wire/codec/generated/proto-messages.js';
 
-/** Memory in MB and virtual cores, as YARN schedules them. */
-export interface Resource {
-  memoryMb: number;
-  vcores: number;
-}
+/**
+ * Memory in MB and virtual cores, as YARN schedules them: the shape of a Loom container size
+ * (client/conf/container-sizes.ts, the one declaration; the configuration layer sits below this one).
+ */
+export type Resource = ContainerSize;
 
 export type ExecutionType = 'GUARANTEED' | 'OPPORTUNISTIC';
 

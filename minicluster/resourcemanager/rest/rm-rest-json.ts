@@ -2,7 +2,7 @@
 // (fixtures rm-rest/, failed-app/rest/, am-restart/rest/).
 import type { ResourceManagerCore } from '../resource-manager-core.js';
 import { logAggregationStatusRestName } from '../app-log-aggregation-status.js';
-import type { Res } from '../rm-diagnostics.js';
+import type { WireResource } from '../rm-diagnostics.js';
 import type { AppRecord, AttemptRecord, NodeRecord } from '../rm-state.js';
 import { JavaFloat, RawNumber, RepeatedKey } from './java-json.js';
 
@@ -18,7 +18,7 @@ export const RM_VERSION_INFO = {
   hadoopVersionBuiltOn: '2023-06-18T08:22Z',
 };
 
-export function resourceInfo(r: Res): object {
+export function resourceInfo(r: WireResource): object {
   return {
     memory: r.memory,
     vCores: r.virtual_cores,
@@ -61,7 +61,7 @@ export function clusterInfoJson(rm: ResourceManagerCore): object {
   };
 }
 
-const sum = (rs: Res[]): Res =>
+const sum = (rs: WireResource[]): WireResource =>
   rs.reduce((a, r) => ({ memory: a.memory + r.memory, virtual_cores: a.virtual_cores + r.virtual_cores }), { memory: 0, virtual_cores: 0 });
 
 function liveContainers(rm: ResourceManagerCore, nodeFilter?: (n: NodeRecord) => boolean) {
@@ -239,7 +239,7 @@ export function appJson(rm: ResourceManagerCore, app: AppRecord): object {
   };
 }
 
-function appResourceInfo(used: Res, amUsed: Res | undefined): object {
+function appResourceInfo(used: WireResource, amUsed: WireResource | undefined): object {
   const zero = { memory: 0, virtual_cores: 0 };
   return {
     resourceUsagesByPartition: [
