@@ -16,6 +16,8 @@ import { FsShellContext, type FsIo } from './fs/fs-shell-context.js';
 import { ShellUsageError } from './fs/shell-errors.js';
 import { HdfsShellFs, LocalShellFs } from './fs/shell-fs.js';
 import { retryLinesTo } from '../retry-lines.js';
+import { isQuiet } from '../terminal/quiet-mode.js';
+import { transferProgressOutput } from '../terminal/transfer-progress-output.js';
 import { errorLine, EXIT_STATUS, exitStatusFor } from '../exit-statuses.js';
 
 export type { FsIo };
@@ -55,7 +57,8 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
     const uri = generic.fsUri ?? args.find((a) => /^(hdfs|webhdfs|swebhdfs):\/\/[^/]/.test(a));
     client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}), onRetry: retryLinesTo(io.stderr) });
     const uriPrefix = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*)/.exec(uri ?? conf.get('fs.defaultFS') ?? '')?.[1] ?? '';
-    const shell = new FsShellContext(io, conf, new HdfsShellFs(client, uriPrefix), new LocalShellFs());
+    const transfers = transferProgressOutput(io.stderr, { disabled: isQuiet(), ...(io.now ? { now: io.now } : {}) });
+    const shell = new FsShellContext(io, conf, new HdfsShellFs(client, uriPrefix), new LocalShellFs(), transfers);
     return await entry.create(shell, name).run([...args]);
   } catch (err) {
     // A usage error ends with the way to the command's usage.
