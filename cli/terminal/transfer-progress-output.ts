@@ -46,10 +46,10 @@ export function transferProgressOutput(out: TerminalStream, opts: TransferProgre
       if (current) current.log(line);
       else out.write(`${line}\n`);
     },
-    begin({ name, direction }): FileTransferProgress {
+    begin({ name, direction, totalBytes: knownTotal }): FileTransferProgress {
       if (opts.disabled === true) return { progress: ignore, end: ignore };
       const meter = new TransferMeter(now());
-      let total: number | undefined;
+      let total = knownTotal;
       const text = (): string => {
         const t = now();
         return transferLine({

@@ -8,9 +8,16 @@
 
 export type TransferDirection = 'upload' | 'download' | 'copy';
 
+/** A file about to move: its name as a person knows it (a base name), which way, and its size when known. */
+export interface TransferStart {
+  name: string;
+  direction: TransferDirection;
+  totalBytes?: number;
+}
+
 export interface TransferProgressSink {
   /** A file starts to move; what it returns is told of that file until its end. */
-  begin(transfer: { name: string; direction: TransferDirection }): FileTransferProgress;
+  begin(transfer: TransferStart): FileTransferProgress;
 }
 
 export interface FileTransferProgress {
@@ -26,7 +33,7 @@ export interface FileTransferProgress {
  */
 export async function withTransferProgress<T>(
   sink: TransferProgressSink | undefined,
-  transfer: { name: string; direction: TransferDirection },
+  transfer: TransferStart,
   run: (onProgress: ((doneBytes: number, totalBytes: number | undefined) => void) | undefined) => Promise<T>,
 ): Promise<T> {
   if (!sink) return run(undefined);

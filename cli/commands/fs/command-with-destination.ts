@@ -142,12 +142,15 @@ export abstract class CommandWithDestination extends FsCommand {
     }
     const temp = this.direct ? target : target.suffix('._COPYING_');
     try {
-      await withTransferProgress(this.shell.transfers, { name, direction: transferDirection(sourceKind, target.fs.kind) }, (onProgress) =>
-        target.fs.write(temp.path, body, {
-          overwrite: true,
-          ...(length !== undefined ? { contentLength: length } : {}),
-          ...(onProgress ? { onProgress: (sent: number) => onProgress(sent, length) } : {}),
-        }),
+      await withTransferProgress(
+        this.shell.transfers,
+        { name, direction: transferDirection(sourceKind, target.fs.kind), ...(length !== undefined ? { totalBytes: length } : {}) },
+        (onProgress) =>
+          target.fs.write(temp.path, body, {
+            overwrite: true,
+            ...(length !== undefined ? { contentLength: length } : {}),
+            ...(onProgress ? { onProgress: (sent: number) => onProgress(sent, length) } : {}),
+          }),
       );
       if (!this.direct) await this.renameIntoPlace(temp, target);
     } catch (err) {

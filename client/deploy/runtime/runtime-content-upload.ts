@@ -68,7 +68,7 @@ export async function placeContentAddressed(
 
   const tempPath = joinHdfsPath(dir, `.${fileName}.${randomBytes(6).toString('hex')}._COPYING_`);
   try {
-    await withTransferProgress(opts.transfers, { name: fileName, direction: 'upload' }, (onProgress) =>
+    await withTransferProgress(opts.transfers, { name: fileName, direction: 'upload', totalBytes: size }, (onProgress) =>
       fs.create(tempPath, createReadStream(localPath), {
         overwrite: false,
         contentLength: size,
