@@ -55,9 +55,11 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
     const conf = loadCommandConfiguration(generic, env, io);
     // A fully qualified path names the file system, as in `hdfs dfs -ls hdfs://nn:8020/`.
     const uri = generic.fsUri ?? args.find((a) => /^(hdfs|webhdfs|swebhdfs):\/\/[^/]/.test(a));
-    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}), onRetry: retryLinesTo(io.stderr) });
-    const uriPrefix = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*)/.exec(uri ?? conf.get('fs.defaultFS') ?? '')?.[1] ?? '';
     const transfers = transferProgressOutput(io.stderr, { disabled: isQuiet(), ...(io.now ? { now: io.now } : {}) });
+    // Retry lines go above a live progress line instead of into it.
+    const retryLines = retryLinesTo({ write: (text: string) => transfers.log(text.replace(/\n$/, '')) });
+    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}), onRetry: retryLines });
+    const uriPrefix = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*)/.exec(uri ?? conf.get('fs.defaultFS') ?? '')?.[1] ?? '';
     const shell = new FsShellContext(io, conf, new HdfsShellFs(client, uriPrefix), new LocalShellFs(), transfers);
     return await entry.create(shell, name).run([...args]);
   } catch (err) {
