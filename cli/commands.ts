@@ -15,7 +15,7 @@ const COMMANDS: readonly { name: string; description: string; run: () => Promise
     description: 'HDFS file commands in the shape of `hdfs dfs` (-ls, -put, -get, -cat, -du, -count, -test, -chmod, ...; loom fs -help)',
     run: async () => {
       const { runFs } = await import('./commands/fs.js');
-      // fs draws its progress bar on the process's own streams.
+      // fs draws its transfer progress on the process's own streams (a live line when stderr is a TTY).
       return (argv) => runFs(argv, { stdout: process.stdout, stderr: process.stderr });
     },
   },

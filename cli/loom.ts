@@ -5,20 +5,28 @@ import { handleClientExit } from './client-exit.js';
 import { dropDefaultsNotice, flushDefaultsNotice } from './defaults-notice.js';
 import { describeError, setVerboseErrors, verboseFromEnv } from './describe-error.js';
 import { errorLine, EXIT_STATUS, exitStatusFor } from './exit-statuses.js';
+import { setQuiet } from './terminal/quiet-mode.js';
 
 /** The global flag; only before the command, so a program's own `--verbose` argument stays its own. */
 export const VERBOSE_FLAG = '--verbose';
+/**
+ * No progress output (cli/terminal/quiet-mode.ts); global, beside --verbose, because FsShell's own
+ * `-q` is a thread pool's queue size in Hadoop (`hdfs dfs -put -q`), not quiet.
+ */
+export const QUIET_FLAG = '--quiet';
 
 /**
  * Entry point of the `loom` command. Returns the exit code instead of calling process.exit, so
  * tests can drive it in-process and pending output is flushed.
  */
 export async function main(argv: string[]): Promise<number> {
-  const { verbose, rest } = takeVerboseFlag(argv);
+  const { verbose, quiet, rest } = takeGlobalFlags(argv);
   setVerboseErrors(verbose || verboseFromEnv(process.env));
+  setQuiet(quiet);
   const program = new Command('loom')
     .description('Run TypeScript jobs on Hadoop YARN')
     .option(VERBOSE_FLAG, "errors with their stack traces, causes and the servers' own answers (also LOOM_VERBOSE=1)")
+    .option(QUIET_FLAG, 'no progress output: no live line on a terminal, no progress lines in a log (errors and results stay)')
     .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError(false)
@@ -49,11 +57,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `--verbose` before the command (any number of times), and the arguments without it. */
-export function takeVerboseFlag(argv: readonly string[]): { verbose: boolean; rest: string[] } {
+/** `--verbose` and `--quiet` before the command (any number of times, in any order), and the arguments without them. */
+export function takeGlobalFlags(argv: readonly string[]): { verbose: boolean; quiet: boolean; rest: string[] } {
+  let verbose = false;
+  let quiet = false;
   let i = 0;
-  while (argv[i] === VERBOSE_FLAG) i++;
-  return { verbose: i > 0, rest: argv.slice(i) };
+  for (; i < argv.length; i++) {
+    if (argv[i] === VERBOSE_FLAG) verbose = true;
+    else if (argv[i] === QUIET_FLAG) quiet = true;
+    else break;
+  }
+  return { verbose, quiet, rest: argv.slice(i) };
 }
 
 /**

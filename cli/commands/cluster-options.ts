@@ -19,6 +19,8 @@ import type { SessionCluster } from '../../client/deploy/running/session-cluster
 import { MAX_PARALLELISM } from '../../client/program/job-limits.js';
 import { oneLineCommanderErrors } from '../commander-errors.js';
 import { setVerboseErrors } from '../describe-error.js';
+import { isQuiet, setQuiet } from '../terminal/quiet-mode.js';
+import { transferProgressOutput } from '../terminal/transfer-progress-output.js';
 import { applicationIdOption, keyValueOption, wholeNumberOption } from '../option-values.js';
 import type { CommandIo } from '../pass-through-command.js';
 import { UsageError } from '../usage-error.js';
@@ -77,8 +79,10 @@ export function loadConfigs(io: ClusterCommandIo, dynamicProperties: readonly st
   return { hadoopConf, conf };
 }
 
+/** The deploy context of a command: its lines on stderr, and the progress of its uploads there (none with --quiet). */
 export function deployContext(io: ClusterCommandIo, configs: LoadedConfigs): DeployContext {
-  return new DeployContext({ ...configs, env: io.env ?? process.env, log: (line) => io.stderr.write(`${line}\n`) });
+  const progress = transferProgressOutput(io.stderr, { disabled: isQuiet() });
+  return new DeployContext({ ...configs, env: io.env ?? process.env, log: (line) => progress.log(line), transfers: progress });
 }
 
 /** One line for a person; an application's end keeps YARN's diagnostics (several lines), indented (cli/exit-statuses.ts). */
@@ -214,12 +218,14 @@ export function loomCommand(name: string, io: ClusterCommandIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .option('-D <key=value>', 'configuration override (repeatable)', collect)
-    .option('--verbose', 'errors with their stack traces and causes (as loom --verbose)');
+    .option('--verbose', 'errors with their stack traces and causes (as loom --verbose)')
+    .option('--quiet', 'no progress output (as loom --quiet)');
 }
 
-/** A command's own --verbose turns on the global one. */
-function noteVerbose(cmd: Command): void {
+/** A command's own --verbose and --quiet turn on the global ones. */
+function noteGlobalFlags(cmd: Command): void {
   if (cmd.opts().verbose === true) setVerboseErrors(true);
+  if (cmd.opts().quiet === true) setQuiet(true);
 }
 
 /**
@@ -233,7 +239,7 @@ export function parseCommand(
 ): { args: string[] } | { code: number } {
   try {
     oneLineCommanderErrors(cmd, cmd.name(), aliases).parse(normalizeFlags(argv, aliases), { from: 'user' });
-    noteVerbose(cmd);
+    noteGlobalFlags(cmd);
     return { args: cmd.args };
   } catch (err) {
     if (err instanceof CommanderError) return { code: commanderExitCode(err) };
@@ -265,7 +271,7 @@ export function parseClusterArgs(
   try {
     const { argv: rest, properties } = extractYarnFlags(argv, VALUE_OPTIONS);
     oneLineCommanderErrors(cmd, cmd.name()).parse(normalizeFlags(rest, {}), { from: 'user' });
-    noteVerbose(cmd);
+    noteGlobalFlags(cmd);
     const { applicationId } = cmd.opts<ClusterFlags>();
     if (applicationId !== undefined) cmd.setOptionValue('applicationId', applicationIdOption(applicationId, '--applicationId'));
     return { args: cmd.args, properties };

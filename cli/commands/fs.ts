@@ -16,6 +16,8 @@ import { FsShellContext, type FsIo } from './fs/fs-shell-context.js';
 import { ShellUsageError } from './fs/shell-errors.js';
 import { HdfsShellFs, LocalShellFs } from './fs/shell-fs.js';
 import { retryLinesTo } from '../retry-lines.js';
+import { isQuiet } from '../terminal/quiet-mode.js';
+import { transferProgressOutput } from '../terminal/transfer-progress-output.js';
 import { errorLine, EXIT_STATUS, exitStatusFor } from '../exit-statuses.js';
 
 export type { FsIo };
@@ -53,9 +55,12 @@ export async function runFs(argv: string[], io: FsIo): Promise<number> {
     const conf = loadCommandConfiguration(generic, env, io);
     // A fully qualified path names the file system, as in `hdfs dfs -ls hdfs://nn:8020/`.
     const uri = generic.fsUri ?? args.find((a) => /^(hdfs|webhdfs|swebhdfs):\/\/[^/]/.test(a));
-    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}), onRetry: retryLinesTo(io.stderr) });
+    const transfers = transferProgressOutput(io.stderr, { disabled: isQuiet(), ...(io.now ? { now: io.now } : {}) });
+    // Retry lines go above a live progress line instead of into it.
+    const retryLines = retryLinesTo({ write: (text: string) => transfers.log(text.replace(/\n$/, '')) });
+    client = webHdfsClientFromConf(conf, { env, ...(uri ? { uri } : {}), onRetry: retryLines });
     const uriPrefix = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*)/.exec(uri ?? conf.get('fs.defaultFS') ?? '')?.[1] ?? '';
-    const shell = new FsShellContext(io, conf, new HdfsShellFs(client, uriPrefix), new LocalShellFs());
+    const shell = new FsShellContext(io, conf, new HdfsShellFs(client, uriPrefix), new LocalShellFs(), transfers);
     return await entry.create(shell, name).run([...args]);
   } catch (err) {
     // A usage error ends with the way to the command's usage.

@@ -13,6 +13,8 @@ import { NODE_BINARY_KEY, describeNodeBinary } from '../../client/deploy/runtime
 import { providedLibDirsOption, publishRuntime } from '../../client/deploy/runtime/runtime-publish.js';
 import { stagingFileSystemUri } from '../../client/deploy/submit/staging-dir.js';
 import { retryLinesTo } from '../retry-lines.js';
+import { isQuiet } from '../terminal/quiet-mode.js';
+import { transferProgressOutput } from '../terminal/transfer-progress-output.js';
 import { describeClusterError, loadConfigs, loomCommand, parseCommand, type ClusterCommandIo } from './cluster-options.js';
 import { exitStatusFor } from '../exit-statuses.js';
 
@@ -45,13 +47,15 @@ export async function runUploadRuntime(argv: string[], io: ClusterCommandIo): Pr
     const relative = target.scheme === undefined && !dirArg.startsWith('/');
     const dir = relative ? parseHdfsPath(dirArg, await fs.getHomeDirectory()).path : target.path;
     const nodeBinary = flags.node ?? conf.get(LoomOptions.nodeBinary);
+    const progress = transferProgressOutput(io.stderr, { disabled: isQuiet() });
     const published = await publishRuntime({
       fs,
       fsUri,
       dir,
       env,
       ...(nodeBinary ? { nodeBinary } : {}),
-      log: (line) => io.stderr.write(`${line}\n`),
+      log: (line) => progress.log(line),
+      transfers: progress,
     });
     const what = `Loom ${published.manifest.loomVersion}'s runtime with ${describeNodeBinary(published.manifest.node)}`;
     io.stdout.write(

@@ -5,7 +5,12 @@
  * lines there (`isLive` says which). Redraws are at most every `minIntervalMs` (default 100 ms),
  * except the first, so a fast transfer does not flood the terminal.
  */
-import type { Writable } from 'node:stream';
+/** What the line is drawn on: a stream's `write`, and a TTY's `isTTY` and `columns` when it is one. */
+export interface TerminalStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
 
 /** `\r` then "erase in line" (ECMA-48 EL, 2K): the cursor's line is blank again. */
 const CLEAR_LINE = '\r\x1b[2K';
@@ -28,7 +33,7 @@ export interface StatusLineOptions {
   now?: () => number;
 }
 
-export function statusLine(out: Writable & { isTTY?: boolean; columns?: number }, opts: StatusLineOptions = {}): StatusLine {
+export function statusLine(out: TerminalStream, opts: StatusLineOptions = {}): StatusLine {
   const isLive = out.isTTY === true && opts.disabled !== true;
   const minIntervalMs = opts.minIntervalMs ?? 100;
   const now = opts.now ?? Date.now;

@@ -19,6 +19,7 @@ import { FsCommand } from './fs-command.js';
 import type { PathData } from './path-data.js';
 import { PathError, pathExists, pathIoError, pathIsDirectory, pathIsNotDirectory, pathNotFound } from './shell-errors.js';
 import type { ShellFs } from './shell-fs.js';
+import { withTransferProgress, type TransferDirection } from '../../../client/deploy/transfer-progress-sink.js';
 
 /** Attributes -p keeps (CommandWithDestination.FileAttribute; ACL and XATTR are not supported). */
 export type PreservedAttribute = 'TIMESTAMPS' | 'OWNERSHIP' | 'PERMISSION';
@@ -28,8 +29,6 @@ export abstract class CommandWithDestination extends FsCommand {
   protected overwrite = false;
   protected direct = false;
   protected readonly preserve = new Set<PreservedAttribute>();
-  /** Progress of the file being written (a bar on a terminal). */
-  protected onProgress: ((sent: number, total: number, name: string) => void) | undefined;
 
   protected setPreserve(all: boolean): void {
     if (all) for (const a of ['TIMESTAMPS', 'OWNERSHIP', 'PERMISSION'] as const) this.preserve.add(a);
@@ -125,23 +124,34 @@ export abstract class CommandWithDestination extends FsCommand {
   }
 
   protected async copyFileToTarget(src: PathData, target: PathData): Promise<void> {
-    await this.copyStreamToTarget(await src.fs.openRead(src.path), target, src.existingStatus.length, src.name);
+    await this.copyStreamToTarget(await src.fs.openRead(src.path), target, src.existingStatus.length, src.name, src.fs.kind);
     await this.preserveAttributes(src, target);
   }
 
-  protected async copyStreamToTarget(body: Readable, target: PathData, length: number | undefined, name: string): Promise<void> {
+  /** Writes `body` (from a file system of `sourceKind`) to the target; its bytes are reported to the shell's transfer progress. */
+  protected async copyStreamToTarget(
+    body: Readable,
+    target: PathData,
+    length: number | undefined,
+    name: string,
+    sourceKind: ShellFs['kind'],
+  ): Promise<void> {
     if (target.exists && (target.isDirectory || !this.overwrite)) {
       body.destroy();
       throw pathExists(target.display, target.isDirectory ? undefined : this.overwriteHint());
     }
     const temp = this.direct ? target : target.suffix('._COPYING_');
-    const onProgress = this.onProgress;
     try {
-      await target.fs.write(temp.path, body, {
-        overwrite: true,
-        ...(length !== undefined ? { contentLength: length } : {}),
-        ...(onProgress ? { onProgress: (sent: number) => onProgress(sent, length ?? sent, name) } : {}),
-      });
+      await withTransferProgress(
+        this.shell.transfers,
+        { name, direction: transferDirection(sourceKind, target.fs.kind), ...(length !== undefined ? { totalBytes: length } : {}) },
+        (onProgress) =>
+          target.fs.write(temp.path, body, {
+            overwrite: true,
+            ...(length !== undefined ? { contentLength: length } : {}),
+            ...(onProgress ? { onProgress: (sent: number) => onProgress(sent, length) } : {}),
+          }),
+      );
       if (!this.direct) await this.renameIntoPlace(temp, target);
     } catch (err) {
       body.destroy();
@@ -163,4 +173,11 @@ export abstract class CommandWithDestination extends FsCommand {
     if (this.preserve.has('OWNERSHIP')) await fs.setOwner(target.path, s.owner, s.group);
     if (this.preserve.has('PERMISSION')) await fs.setPermission(target.path, s.permission);
   }
+}
+
+/** -put uploads, -get downloads, -cp copies (through this client, from HDFS to HDFS). */
+function transferDirection(from: ShellFs['kind'], to: ShellFs['kind']): TransferDirection {
+  if (from === 'local' && to === 'hdfs') return 'upload';
+  if (from === 'hdfs' && to === 'local') return 'download';
+  return 'copy';
 }

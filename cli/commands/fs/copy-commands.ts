@@ -7,7 +7,6 @@ import type { Readable } from 'node:stream';
 import { parseCommandFormat, UNLIMITED } from './command-format.js';
 import { CommandWithDestination, type PreservedAttribute } from './command-with-destination.js';
 import type { PathData } from './path-data.js';
-import { progressBar } from './progress-bar.js';
 import { PathError, pathExists, pathIoError, pathNotFound, ShellUsageError, unsupportedFlag } from './shell-errors.js';
 
 export const PUT_USAGE = '[-f] [-p] [-d] <localsrc> ... <dst>';
@@ -19,8 +18,6 @@ export const APPEND_USAGE = '<localsrc> ... <dst>';
 const THREADS = 'loom fs copies one file at a time';
 
 export class PutCommand extends CommandWithDestination {
-  private bar: ReturnType<typeof progressBar> | undefined;
-
   protected async processOptions(args: string[]): Promise<void> {
     const { flags } = parseCommandFormat(args, {
       command: `-${this.name}`,
@@ -34,11 +31,6 @@ export class PutCommand extends CommandWithDestination {
     this.direct = flags.has('d');
     await this.remoteDestination(args);
     this.recursive = true;
-    if (this.shell.io.stderr.isTTY) {
-      const bar = progressBar(this.shell.io.stderr);
-      this.bar = bar;
-      this.onProgress = (sent, total, name) => bar.update(sent, total, name);
-    }
   }
 
   /** Sources are local paths as typed; the shell has expanded any pattern already. */
@@ -49,18 +41,10 @@ export class PutCommand extends CommandWithDestination {
   protected override async processArguments(items: PathData[]): Promise<void> {
     if (items.length === 1 && items[0].display === '-') {
       // Put.processArguments: "-" is standard input, written to the target without the destination checks.
-      await this.copyStreamToTarget(this.shell.io.stdin ?? process.stdin, await this.targetPath(items[0]), undefined, '-');
+      await this.copyStreamToTarget(this.shell.io.stdin ?? process.stdin, await this.targetPath(items[0]), undefined, '-', 'local');
       return;
     }
     await super.processArguments(items);
-  }
-
-  protected override async copyFileToTarget(src: PathData, target: PathData): Promise<void> {
-    try {
-      await super.copyFileToTarget(src, target);
-    } finally {
-      this.bar?.done();
-    }
   }
 }
 

@@ -8,18 +8,22 @@ import type { Configuration } from '../../../client/conf/configuration.js';
 import { componentMatcher, expandBraces, GlobSyntaxError, hasWildcard, unescapeGlob } from '../../../client/hadoop/hdfs/hdfs-glob.js';
 import { parseHdfsPath } from '../../../client/hadoop/hdfs/hdfs-path.js';
 import type { WebHdfsClient } from '../../../client/hadoop/hdfs/webhdfs-client.js';
+import type { TransferProgressSink } from '../../../client/deploy/transfer-progress-sink.js';
 import { comparePaths, joinPath, PathData, relativize } from './path-data.js';
 import { ShellUsageError } from './shell-errors.js';
 import type { HdfsShellFs, LocalShellFs, ShellStatus } from './shell-fs.js';
 
 export interface FsIo {
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+  /** Errors, and transfer progress (a live line when it is a TTY, see cli/terminal/transfer-progress-output.ts). */
+  stderr: Writable & { isTTY?: boolean; columns?: number };
   env?: NodeJS.ProcessEnv;
   /** Read by `-put -` and `-appendToFile -` (default: process.stdin). */
   stdin?: Readable;
   /** Ends `-tail -f` (which otherwise follows the file until the process is stopped). */
   signal?: AbortSignal;
+  /** The clock of transfer rates (tests; default Date.now). */
+  now?: () => number;
 }
 
 export class FsShellContext {
@@ -28,6 +32,8 @@ export class FsShellContext {
     readonly conf: Configuration,
     readonly hdfs: HdfsShellFs,
     readonly local: LocalShellFs,
+    /** Told of each file -put, -get and -cp move. */
+    readonly transfers: TransferProgressSink,
   ) {}
 
   get client(): WebHdfsClient {

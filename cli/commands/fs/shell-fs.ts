@@ -6,7 +6,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { resolve as resolveLocal } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { hdfsParent } from '../../../client/hadoop/hdfs/hdfs-path.js';
 import type { WebHdfsClient } from '../../../client/hadoop/hdfs/webhdfs-client.js';
@@ -35,7 +35,8 @@ export interface ShellEntry {
 export interface WriteOptions {
   overwrite: boolean;
   contentLength?: number;
-  onProgress?: (bytesSent: number) => void;
+  /** Running total of the bytes written. */
+  onProgress?: (bytesWritten: number) => void;
 }
 
 export interface ShellFs {
@@ -223,7 +224,21 @@ export class LocalShellFs implements ShellFs {
   }
 
   async write(path: string, body: Readable, opts: WriteOptions): Promise<void> {
-    await pipeline(body, createWriteStream(path, { flags: opts.overwrite ? 'w' : 'wx' }));
+    const file = createWriteStream(path, { flags: opts.overwrite ? 'w' : 'wx' });
+    const onProgress = opts.onProgress;
+    if (!onProgress) {
+      await pipeline(body, file);
+      return;
+    }
+    let written = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        written += chunk.length;
+        onProgress(written);
+        done(null, chunk);
+      },
+    });
+    await pipeline(body, counted, file);
   }
 
   async rename(src: string, dst: string): Promise<boolean> {

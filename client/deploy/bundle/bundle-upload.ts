@@ -5,7 +5,8 @@
  * replacing a file that running tasks may still fetch.
  */
 import { joinHdfsPath } from '../../hadoop/hdfs/hdfs-path.js';
-import { uploadToStaging } from '../../hadoop/hdfs/staging-uploader.js';
+import { uploadToStaging, type UploadProgress } from '../../hadoop/hdfs/staging-uploader.js';
+import { type TransferProgressSink, withTransferProgress } from '../transfer-progress-sink.js';
 import type { WebHdfsClient } from '../../hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError } from '../../hadoop/hdfs/webhdfs-errors.js';
 import type { PackedBundle } from './bundle-pack.js';
@@ -20,6 +21,8 @@ export interface UploadBundleOptions {
   fsUri?: string;
   /** Octal permission for the uploaded file (default: the cluster's umask). */
   permission?: string;
+  /** Told of the upload, when there is one (progress output). */
+  transfers?: TransferProgressSink;
 }
 
 export async function uploadBundle(opts: UploadBundleOptions): Promise<BundleRef> {
@@ -30,13 +33,16 @@ export async function uploadBundle(opts: UploadBundleOptions): Promise<BundleRef
     throw err;
   });
   if (status?.type !== 'FILE' || status.length !== packed.description.size) {
-    const [staged] = await uploadToStaging({
-      client,
-      localPath: packed.localFile,
-      stagingDir: opts.dir,
-      targetName: packed.uploadName,
-      ...(opts.permission ? { permission: opts.permission } : {}),
-    });
+    const [staged] = await withTransferProgress(opts.transfers, { name: packed.uploadName, direction: 'upload' }, (onProgress) =>
+      uploadToStaging({
+        client,
+        localPath: packed.localFile,
+        stagingDir: opts.dir,
+        targetName: packed.uploadName,
+        ...(opts.permission ? { permission: opts.permission } : {}),
+        ...(onProgress ? { onProgress: (p: UploadProgress) => onProgress(p.bytesDone, p.bytesTotal) } : {}),
+      }),
+    );
     status = await client.getFileStatus(staged.hdfsPath);
   }
   const prefix = opts.fsUri ? opts.fsUri.replace(/\/+$/, '') : '';

@@ -27,7 +27,13 @@ import { noLog } from '../no-log.js';
 
 /** Uploads a job's bundle to the session's staging dir, where the AM and its TaskExecutors read it. */
 export function uploadJobBundle(ctx: DeployContext, cluster: SessionCluster, packed: PackedBundle): Promise<BundleRef> {
-  return uploadBundle({ client: ctx.fs, packed, dir: jobsDir(cluster.stagingDir), fsUri: ctx.fsUri });
+  return uploadBundle({
+    client: ctx.fs,
+    packed,
+    dir: jobsDir(cluster.stagingDir),
+    fsUri: ctx.fsUri,
+    ...(ctx.transfers ? { transfers: ctx.transfers } : {}),
+  });
 }
 
 export function sessionJobSubmitter(

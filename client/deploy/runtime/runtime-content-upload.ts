@@ -17,6 +17,7 @@ import { joinHdfsPath } from '../../hadoop/hdfs/hdfs-path.js';
 import type { WebHdfsClient } from '../../hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError } from '../../hadoop/hdfs/webhdfs-errors.js';
 import type { HdfsFileStatus } from '../../hadoop/hdfs/webhdfs-json.js';
+import { type TransferProgressSink, withTransferProgress } from '../transfer-progress-sink.js';
 
 export interface PlacedFile {
   /** Absolute HDFS path under its final name. */
@@ -38,6 +39,8 @@ export interface PlaceOptions {
   /** Octal permission for the file (e.g. `644`); directories are not created here. */
   permission?: string;
   log?: (line: string) => void;
+  /** Told of the upload, when there is one (progress output). */
+  transfers?: TransferProgressSink;
 }
 
 /** The status of `path`, or undefined when it does not exist. */
@@ -65,11 +68,14 @@ export async function placeContentAddressed(
 
   const tempPath = joinHdfsPath(dir, `.${fileName}.${randomBytes(6).toString('hex')}._COPYING_`);
   try {
-    await fs.create(tempPath, createReadStream(localPath), {
-      overwrite: false,
-      contentLength: size,
-      ...(opts.permission ? { permission: opts.permission } : {}),
-    });
+    await withTransferProgress(opts.transfers, { name: fileName, direction: 'upload', totalBytes: size }, (onProgress) =>
+      fs.create(tempPath, createReadStream(localPath), {
+        overwrite: false,
+        contentLength: size,
+        ...(opts.permission ? { permission: opts.permission } : {}),
+        ...(onProgress ? { onProgress: (sent: number) => onProgress(sent, size) } : {}),
+      }),
+    );
   } catch (err) {
     await fs.delete(tempPath, { ignoreMissing: true }).catch(() => false);
     throw new RuntimeUploadError(

@@ -24,6 +24,7 @@ import { formatManifest, MANIFEST_FILE_NAME, parseManifest, runtimeDirName, type
 import type { UploadedFile } from './runtime-resources.js';
 import { qualifiedUri } from '../submit/staging-dir.js';
 import { noLog } from '../no-log.js';
+import type { TransferProgressSink } from '../transfer-progress-sink.js';
 
 const FILE_PERMISSION = '644';
 const DIR_PERMISSION = '755';
@@ -37,6 +38,8 @@ export interface PublishRuntimeOptions extends RuntimeArchiveOptions {
   /** A Linux Node.js binary to ship (--node); default: this process's own. */
   nodeBinary?: string;
   log?: (line: string) => void;
+  /** Told of each file uploaded (progress output). */
+  transfers?: TransferProgressSink;
 }
 
 export interface PublishedRuntime {
@@ -109,7 +112,11 @@ export async function publishRuntime(opts: PublishRuntimeOptions): Promise<Publi
       [node.path, node.fileName, describeNodeBinary(node)],
       [manifestFile, MANIFEST_FILE_NAME, 'the manifest'],
     ] as const) {
-      const placed = await placeContentAddressed(fs, localPath, path, name, { permission: FILE_PERMISSION, log });
+      const placed = await placeContentAddressed(fs, localPath, path, name, {
+        permission: FILE_PERMISSION,
+        log,
+        ...(opts.transfers ? { transfers: opts.transfers } : {}),
+      });
       await makePublic(fs, placed.path, FILE_PERMISSION, 0o004, placed.permission);
       if (placed.bytesSent > 0) {
         uploadedFiles.push({ path: qualifiedUri(opts.fsUri, placed.path), size: placed.bytesSent });

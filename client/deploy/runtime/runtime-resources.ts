@@ -83,7 +83,10 @@ async function uploadRuntime(ctx: DeployContext, opts: RuntimeResourceOptions, s
   const localResources: Record<string, LocalResourceSpec> = {};
   const uploadedFiles: UploadedFile[] = [];
   const place = async (link: string, what: string, localPath: string, fileName: string, type: 'ARCHIVE' | 'FILE') => {
-    const placed = await placeContentAddressed(ctx.fs, localPath, dir, fileName, { log: ctx.log });
+    const placed = await placeContentAddressed(ctx.fs, localPath, dir, fileName, {
+      log: ctx.log,
+      ...(ctx.transfers ? { transfers: ctx.transfers } : {}),
+    });
     const uri = qualifiedUri(ctx.fsUri, placed.path);
     ctx.log(placed.bytesSent > 0 ? `uploaded ${what} to ${uri}` : `reusing ${what} ${uri}`);
     if (placed.bytesSent > 0) uploadedFiles.push({ path: uri, size: placed.bytesSent });

@@ -14,7 +14,8 @@ import { basename, join, resolve } from 'node:path';
 import { packDirectoryTarGz } from '../../hadoop/archive/archive-pack.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import { LoomError } from '../../errors/loom-error.js';
-import { uploadToStaging } from '../../hadoop/hdfs/staging-uploader.js';
+import { uploadToStaging, type UploadProgress } from '../../hadoop/hdfs/staging-uploader.js';
+import { withTransferProgress } from '../transfer-progress-sink.js';
 import { OWNER_ONLY_FILE, writeFileWithMode } from '../../wire/security/local-file-modes.js';
 import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
 import type { Resource } from '../../hadoop/yarn/yarn-records.js';
@@ -132,7 +133,16 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
   let submitted = false;
   const local = await mkdtemp(join(tmpdir(), 'loom-deploy-'));
   const stageFile: ModeStaging['stageFile'] = async (localPath, targetName, type, visibility, permission) => {
-    const [staged] = await uploadToStaging({ client: ctx.fs, localPath, stagingDir, targetName, ...(permission ? { permission } : {}) });
+    const [staged] = await withTransferProgress(ctx.transfers, { name: targetName, direction: 'upload' }, (onProgress) =>
+      uploadToStaging({
+        client: ctx.fs,
+        localPath,
+        stagingDir,
+        targetName,
+        ...(permission ? { permission } : {}),
+        ...(onProgress ? { onProgress: (p: UploadProgress) => onProgress(p.bytesDone, p.bytesTotal) } : {}),
+      }),
+    );
     const uri = qualifiedUri(ctx.fsUri, staged.hdfsPath);
     uploadedFiles.push({ path: uri, size: staged.size });
     return { uri, size: staged.size, timestamp: staged.modificationTime, type, visibility };

@@ -18,6 +18,7 @@ import { haStorageRoot } from '../../contracts/ha-store-layout.js';
 import { removeLeftoverStagingDirs, type ApplicationLiveness } from './staging-cleanup.js';
 import { stagingFileSystemUri, stagingRoot } from './staging-dir.js';
 import { noLog } from '../no-log.js';
+import type { TransferProgressSink } from '../transfer-progress-sink.js';
 
 const APPLICATION_NOT_FOUND = 'org.apache.hadoop.yarn.exceptions.ApplicationNotFoundException';
 
@@ -27,6 +28,8 @@ export interface DeployContextOptions {
   env?: NodeJS.ProcessEnv;
   /** Progress and warnings for a person (the CLI prints them on stderr). */
   log?: (line: string) => void;
+  /** Told of each file a deployment uploads, for progress output (the CLI draws it on stderr); default: none. */
+  transfers?: TransferProgressSink;
 }
 
 export class DeployContext {
@@ -39,6 +42,7 @@ export class DeployContext {
   /** `scheme://authority` of the staging file system. */
   readonly fsUri: string;
   readonly log: (line: string) => void;
+  readonly transfers: TransferProgressSink | undefined;
   /** Every client of this context reports a server that does not answer here: one line per retry, to `log`. */
   readonly onRetry: RetryReporter;
   private root: string | undefined;
@@ -48,6 +52,7 @@ export class DeployContext {
     this.conf = opts.conf;
     this.env = opts.env ?? process.env;
     this.log = opts.log ?? noLog;
+    this.transfers = opts.transfers;
     const location = LoomOptions.propertiesFileLocation.key;
     checkPropertiesFileLocation(this.conf.get(LoomOptions.propertiesFileLocation), this.conf.sourceOf(location));
     this.onRetry = (event) => this.log(describeRetry(event));

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { placeContentAddressed } from '../../../../client/deploy/runtime/runtime-content-upload.js';
+import type { TransferProgressSink } from '../../../../client/deploy/transfer-progress-sink.js';
 import { startRuntimeTestKit, type RuntimeTestKit } from './runtime-test-kit.js';
 
 let kit: RuntimeTestKit;
@@ -21,6 +22,27 @@ describe('placeContentAddressed', () => {
     expect(first).toMatchObject({ path: '/r/loom-runtime-abc.tar.gz', size: 13, bytesSent: 13, permission: '644' });
     const again = await placeContentAddressed(kit.admin, local, '/r', 'loom-runtime-abc.tar.gz');
     expect(again).toEqual({ ...first, bytesSent: 0 });
+  });
+
+  it('tells its transfers sink of an upload (name, size, bytes, end), and of nothing when the file is reused', async () => {
+    const local = join(kit.dir, 'big.bin');
+    await writeFile(local, Buffer.alloc(300 * 1024, 1));
+    const events: string[] = [];
+    const transfers: TransferProgressSink = {
+      begin: ({ name, direction, totalBytes }) => {
+        events.push(`begin ${direction} ${name} ${totalBytes}`);
+        return {
+          progress: (done, total) => events.push(`progress ${done}/${total}`),
+          end: (completed) => events.push(`end ${completed}`),
+        };
+      },
+    };
+    await placeContentAddressed(kit.admin, local, '/r', 'loom-runtime-big.tar.gz', { transfers });
+    expect(events[0]).toBe(`begin upload loom-runtime-big.tar.gz ${300 * 1024}`);
+    expect(events.slice(-2)).toEqual([`progress ${300 * 1024}/${300 * 1024}`, 'end true']);
+    events.length = 0;
+    await placeContentAddressed(kit.admin, local, '/r', 'loom-runtime-big.tar.gz', { transfers });
+    expect(events).toEqual([]);
   });
 
   it('racing uploads of the same content end with one file that none of them replaced', async () => {
