@@ -66,6 +66,7 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       metrics.observe(update);
       connection.send({ kind: 'taskUpdate', taskUpdate: update });
     },
+    onProgress: (progress) => connection.send({ kind: 'taskProgress', taskProgress: progress }),
     log,
     output: {
       logDir: config.logDir,
