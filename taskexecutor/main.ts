@@ -78,6 +78,7 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
       metrics.observe(update);
       connection.send({ kind: 'taskUpdate', taskUpdate: update });
     },
+    onProgress: (progress) => connection.send({ kind: 'taskProgress', taskProgress: progress }),
     log: logger.child({ component: 'task-runner' }).lineLog(),
     output: {
       logDir: config.logDir,

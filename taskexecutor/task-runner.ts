@@ -5,7 +5,9 @@
  * the task before it starts. With `output` set, the thread's stdout and stderr come to the
  * TaskExecutor (Worker's `stdout: true, stderr: true`) and are captured per attempt
  * (task-output-capture.ts); the attempt's final update goes out only once its streams have ended
- * and its last lines were handed on, so they reach the AM before the update does.
+ * and its last lines were handed on, so they reach the AM before the update does. With
+ * `onProgress` set, the thread's `task.progress()` reports go there coalesced per attempt
+ * (task-progress-coalescer.ts), the last one before the attempt's final update.
  */
 import { finished } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
@@ -14,14 +16,17 @@ import {
   taskKey,
   type DeployTaskMessage,
   type TaskOutputLine,
+  type TaskProgressMessage,
   type TaskRef,
   type TaskUpdateMessage,
 } from '../client/contracts/taskexecutor-protocol.js';
 import type { BundleRef } from '../client/contracts/bundle-ref.js';
 import { workerThreadLimits, type WorkerThreadLimits } from '../client/contracts/am-container-contract.js';
 import { bundleRoot, relativeToBundle } from './bundle-frames.js';
-import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
+import { TASK_WORKER_PROGRESS, type TaskWorkerInput, type TaskWorkerOutput, type TaskWorkerProgress } from './task-worker-messages.js';
 import { TaskOutputCapture } from './task-output-capture.js';
+import { TASK_PROGRESS_MESSAGE_MAX_CHARS } from '../client/program/task-progress.js';
+import { TaskProgressCoalescer, type CoalescerTimers } from './task-progress-coalescer.js';
 
 /** Where task attempts' output goes; without it, task threads write to the TaskExecutor's own stdout and stderr. */
 export interface TaskOutputSink {
@@ -45,6 +50,10 @@ export interface TaskRunnerOptions {
   /** Per-task V8 limits: workerThreadLimits(heap, slots). */
   workerLimits?: WorkerThreadLimits;
   output?: TaskOutputSink;
+  /** Where the tasks' progress goes (at most one per attempt every `progressIntervalMs`, default 250 ms); dropped without it. */
+  onProgress?(progress: TaskProgressMessage): void;
+  progressIntervalMs?: number;
+  progressTimers?: CoalescerTimers;
 }
 
 interface RunningTask {
@@ -62,8 +71,18 @@ export const DEFAULT_MAX_RESULT_BYTES = 16 * 1024 * 1024;
 
 export class TaskRunner {
   private readonly tasks = new Map<string, RunningTask>();
+  private readonly progress: TaskProgressCoalescer | undefined;
 
-  constructor(private readonly opts: TaskRunnerOptions) {}
+  constructor(private readonly opts: TaskRunnerOptions) {
+    const onProgress = opts.onProgress?.bind(opts);
+    this.progress =
+      onProgress &&
+      new TaskProgressCoalescer({
+        send: onProgress,
+        ...(opts.progressIntervalMs !== undefined ? { intervalMs: opts.progressIntervalMs } : {}),
+        ...(opts.progressTimers ? { timers: opts.progressTimers } : {}),
+      });
+  }
 
   deploy(d: DeployTaskMessage): void {
     const key = taskKey(d.task);
@@ -111,6 +130,7 @@ export class TaskRunner {
       void rt.worker?.terminate();
     }
     this.tasks.clear();
+    this.progress?.close();
     await Promise.all(all.flatMap((rt) => rt.exited ?? []));
   }
 
@@ -171,6 +191,11 @@ export class TaskRunner {
       });
     });
     worker.on('message', (out: unknown) => {
+      if (isWorkerProgress(out)) {
+        if (!rt.outcome && !rt.ended)
+          this.progress?.report({ task: rt.ref, fraction: out.fraction, message: out.message.slice(0, TASK_PROGRESS_MESSAGE_MAX_CHARS) });
+        return;
+      }
       // The first answer counts; anything else user code posts on the port is ignored.
       if (rt.outcome || !isWorkerOutput(out)) return;
       rt.outcome = out;
@@ -215,6 +240,7 @@ export class TaskRunner {
     if (rt.ended) return;
     rt.ended = true;
     this.tasks.delete(taskKey(rt.ref));
+    this.progress?.attemptEnded(rt.ref);
     this.opts.onUpdate({ task: rt.ref, ...update });
   }
 }
@@ -223,4 +249,13 @@ function isWorkerOutput(m: unknown): m is TaskWorkerOutput {
   if (typeof m !== 'object' || m === null) return false;
   const o = m as Record<string, unknown>;
   return (o.ok === true && typeof o.resultJson === 'string') || (o.ok === false && typeof o.message === 'string');
+}
+
+/** A task.progress() report from the thread, checked there; checked again, as user code may post on the port too. */
+function isWorkerProgress(m: unknown): m is TaskWorkerProgress {
+  if (typeof m !== 'object' || m === null) return false;
+  const o = m as Record<string, unknown>;
+  return (
+    o.type === TASK_WORKER_PROGRESS && typeof o.fraction === 'number' && o.fraction >= 0 && o.fraction <= 1 && typeof o.message === 'string'
+  );
 }

@@ -21,3 +21,12 @@ export interface TaskWorkerInput {
 }
 
 export type TaskWorkerOutput = { ok: true; resultJson: string } | { ok: false; message: string; stack?: string };
+
+/** task.progress() in the thread, checked there; any number of them come before the answer. */
+export interface TaskWorkerProgress {
+  type: 'loom-task-progress';
+  fraction: number;
+  message: string;
+}
+
+export const TASK_WORKER_PROGRESS = 'loom-task-progress';

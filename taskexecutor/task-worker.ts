@@ -5,14 +5,15 @@
  */
 import { LoomError } from '../client/errors/loom-error.js';
 import { pathToFileURL } from 'node:url';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Configuration } from '../client/conf/configuration.js';
 import { webHdfsClientFromConf } from '../client/hadoop/hdfs/webhdfs-client-from-conf.js';
 import { findTaskExport } from '../client/program/task-export.js';
+import { checkedTaskProgress } from '../client/program/task-progress.js';
 import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
 import type { Task } from '../client/program/program-api.js';
 import { relativeToBundle } from './bundle-frames.js';
-import type { TaskWorkerInput, TaskWorkerOutput } from './task-worker-messages.js';
+import { TASK_WORKER_PROGRESS, type TaskWorkerInput, type TaskWorkerOutput, type TaskWorkerProgress } from './task-worker-messages.js';
 
 /** JSON.stringify returns undefined for a function or a symbol, which the lib's type leaves out. */
 const stringifyResult: (value: unknown) => string | undefined = JSON.stringify;
@@ -22,7 +23,7 @@ class TaskCodeError extends LoomError {
   override name = 'TaskCodeError';
 }
 
-async function runTask(input: TaskWorkerInput): Promise<TaskWorkerOutput> {
+async function runTask(input: TaskWorkerInput, port: MessagePort): Promise<TaskWorkerOutput> {
   let hdfs: WebHdfsClient | undefined;
   const task: Task = {
     jobId: input.task.jobId,
@@ -37,6 +38,10 @@ async function runTask(input: TaskWorkerInput): Promise<TaskWorkerOutput> {
         user: input.hdfs.user,
       });
       return hdfs;
+    },
+    progress(fraction: number, message?: string): void {
+      const report: TaskWorkerProgress = { type: TASK_WORKER_PROGRESS, ...checkedTaskProgress(fraction, message) };
+      port.postMessage(report);
     },
   };
   try {
@@ -100,6 +105,6 @@ function flushed(stream: NodeJS.WritableStream): Promise<void> {
 }
 
 if (!parentPort) throw new Error('task-worker.js runs inside a TaskExecutor worker thread, not on its own');
-const answer = await runTask(workerData as TaskWorkerInput);
+const answer = await runTask(workerData as TaskWorkerInput, parentPort);
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 parentPort.postMessage(answer);

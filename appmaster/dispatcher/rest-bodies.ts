@@ -125,7 +125,14 @@ export function jobOverviewJson(j: JobStatus, now: number): JobOverviewJson {
   const tasks: Record<string, number> = { total: j.tasks.length };
   for (const s of TASK_STATES) tasks[s.toLowerCase()] = 0;
   for (const t of j.tasks) tasks[t.state.toLowerCase()] = (tasks[t.state.toLowerCase()] ?? 0) + 1;
-  return { jid: j.id, name: j.name, state: j.state, ...times(j, now), parallelism: j.parallelism, tasks };
+  return { jid: j.id, name: j.name, state: j.state, ...times(j, now), parallelism: j.parallelism, tasks, progress: jobProgress(j) };
+}
+
+/** A finished task counts 1, another its latest reported fraction (0 without one); the mean over the job's tasks. */
+function jobProgress(j: JobStatus): number {
+  if (j.tasks.length === 0) return 0;
+  const sum = j.tasks.reduce((acc, t) => acc + (t.state === 'FINISHED' ? 1 : (t.progress?.fraction ?? 0)), 0);
+  return sum / j.tasks.length;
 }
 
 /** `withResults` false: without the tasks' results (what the web proxy path gets: states and errors, not the job's data). */
@@ -143,6 +150,7 @@ export function jobDetailsJson(j: JobStatus, now: number, { withResults = true }
     ...(t.startTime !== undefined ? { startTime: t.startTime } : {}),
     ...(t.endTime !== undefined ? { endTime: t.endTime } : {}),
     ...(t.previousAttempts?.length ? { previousAttempts: t.previousAttempts } : {}),
+    ...(t.progress ? { progress: t.progress } : {}),
   }));
   return {
     jid: j.id,

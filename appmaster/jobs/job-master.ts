@@ -13,7 +13,7 @@
  * cancelled job are cancelled on their TaskExecutors.
  */
 import { LoomError } from '../../client/errors/loom-error.js';
-import type { DeployTaskMessage, TaskRef, TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
+import type { DeployTaskMessage, TaskProgressMessage, TaskRef, TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
 import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
 import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
 import type { RestartStrategy } from '../../client/conf/loom-config-options.js';
@@ -101,6 +101,7 @@ export class JobMaster implements SlotDemand {
     restartBackoffStrategy(this.restartSettings, { now: this.now }); // settings that cannot work fail here, not at a job's first failure
     this.unsubscribe = registry.on((e) => this.onRegistryEvent(e));
     registry.setAdopter((teId, ref) => this.adoptRunningTask(teId, ref));
+    registry.setTaskProgressSink((teId, progress) => this.onTaskProgress(teId, progress));
   }
 
   // ---- jobs (ClusterControl) --------------------------------------------------------------
@@ -307,6 +308,15 @@ export class JobMaster implements SlotDemand {
     const task = job?.tasks[ref.taskIndex];
     if (!job || !task || job.state !== 'RUNNING' || task.state !== 'SCHEDULED' || !task.adoptable) return false;
     task.adopt(teId, ref.attempt, this.placeOf(teId));
+    return true;
+  }
+
+  /** Kept on the task when it is the running attempt on that TaskExecutor; false (dropped) otherwise. Not an event: nothing to schedule. */
+  private onTaskProgress(teId: string, progress: TaskProgressMessage): boolean {
+    if (this.closed) return false;
+    const found = this.find(progress.task);
+    if (found?.task.taskExecutorId !== teId || !found.task.active) return false;
+    found.task.reportProgress(progress.fraction, progress.message, this.now());
     return true;
   }
 

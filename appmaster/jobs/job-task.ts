@@ -3,7 +3,12 @@
  * earlier attempts did not. A retry reuses the record with the next attempt number, so updates
  * that still arrive for an older attempt are recognised and dropped.
  */
-import { TASK_ATTEMPTS_KEPT, type TaskAttempt, type TaskAttemptPlacement } from '../../client/contracts/dispatcher-rest-types.js';
+import {
+  TASK_ATTEMPTS_KEPT,
+  type TaskAttempt,
+  type TaskAttemptPlacement,
+  type TaskProgressJson,
+} from '../../client/contracts/dispatcher-rest-types.js';
 import type { TaskRef } from '../../client/contracts/taskexecutor-protocol.js';
 import type { TaskState } from '../../client/contracts/job-states.js';
 import type { TaskStatus } from '../cluster-api.js';
@@ -22,6 +27,8 @@ export class JobTask {
   /** Earlier attempts, oldest first, at most TASK_ATTEMPTS_KEPT. */
   readonly previousAttempts: TaskAttempt[] = [];
   taskExecutorId: string | undefined;
+  /** The current attempt's latest task.progress() (none again when the next attempt is deployed). */
+  progress: TaskProgressJson | undefined;
   result: unknown;
   error: string | undefined;
   /** Why earlier attempts ended, oldest first. */
@@ -75,6 +82,12 @@ export class JobTask {
     this.taskExecutorId = taskExecutorId;
     this.adoptable = false;
     this.placement = { containerId: taskExecutorId, ...place, startTime: this.now() };
+    this.progress = undefined;
+  }
+
+  /** The current attempt reported how far it is at `time` (the job master's clock); the latest report wins. */
+  reportProgress(fraction: number, message: string, time: number): void {
+    this.progress = { fraction, message, time };
   }
 
   /** A TaskExecutor that came back to a new AM attempt runs `attempt` of this task: it counts as this task's current attempt. */
@@ -92,6 +105,7 @@ export class JobTask {
     t.taskExecutorId = status.taskExecutorId;
     t.result = status.result;
     t.error = status.error;
+    t.progress = status.progress;
     const { host, nodeHttpAddress, startTime, endTime } = status;
     t.placement = definedOnly({ containerId: status.taskExecutorId, host, nodeHttpAddress, startTime, endTime });
     t.previousAttempts.push(...(status.previousAttempts ?? []));
@@ -109,6 +123,7 @@ export class JobTask {
     this.previousAttempts.push(ended);
     if (this.previousAttempts.length > TASK_ATTEMPTS_KEPT) this.previousAttempts.shift();
     this.placement = {};
+    this.progress = undefined;
     this.attempt += 1;
     this.state = 'SCHEDULED';
     this.taskExecutorId = undefined;
@@ -122,6 +137,7 @@ export class JobTask {
     const { host, nodeHttpAddress, startTime, endTime } = this.placement;
     Object.assign(s, definedOnly({ host, nodeHttpAddress, startTime, endTime }));
     if (this.previousAttempts.length) s.previousAttempts = this.previousAttempts.map((a) => ({ ...a }));
+    if (this.progress) s.progress = { ...this.progress };
     return s;
   }
 }

@@ -124,6 +124,7 @@ function serveConnection(
 ): void {
   let id: string | undefined;
   let closed = false;
+  let progressIgnored = false;
   const link: TaskExecutorLink = {
     send(message) {
       if (!closed) call.write(message);
@@ -180,7 +181,16 @@ function serveConnection(
       } else if (message.kind === 'heartbeat') registry.heartbeat(id, link, message.heartbeat);
       else if (message.kind === 'taskUpdate') registry.taskUpdate(id, link, message.taskUpdate);
       else if (message.kind === 'taskOutput') registry.taskOutput(id, link, message.taskOutput);
-      else refuse(grpc.status.FAILED_PRECONDITION, `TaskExecutor ${id} sent a second Register on the same stream`);
+      else if (message.kind === 'taskProgress') {
+        // Progress of an attempt that ended or is not this TaskExecutor's is dropped; said once per connection.
+        if (!registry.taskProgress(id, link, message.taskProgress) && !progressIgnored) {
+          progressIgnored = true;
+          const t = message.taskProgress.task;
+          log(
+            `TaskExecutor gateway: ignored progress from TaskExecutor ${id} for attempt ${t.attempt} of task ${t.taskIndex} of job ${t.jobId} (not a running attempt of it); later ones from it are ignored silently`,
+          );
+        }
+      } else refuse(grpc.status.FAILED_PRECONDITION, `TaskExecutor ${id} sent a second Register on the same stream`);
     } catch (err) {
       const code =
         err instanceof TaskExecutorAlreadyRegisteredError

@@ -12,6 +12,7 @@ import type {
   HeartbeatMessage,
   RegisterMessage,
   TaskOutputMessage,
+  TaskProgressMessage,
   TaskExecutorMetricsMessage,
   TaskRef,
   TaskUpdateMessage,
@@ -97,6 +98,7 @@ export class TaskExecutorRegistry {
   private timer: NodeJS.Timeout | undefined;
   private adopter: ((id: string, task: TaskRef) => boolean) | undefined;
   private outputSink: ((from: TaskExecutorInfo, output: TaskOutputMessage) => void) | undefined;
+  private progressSink: ((fromId: string, progress: TaskProgressMessage) => boolean) | undefined;
   /** NodeManager web addresses of the containers launched for TaskExecutors (bounded like the history). */
   private readonly nodeHttpAddresses = new Map<string, string>();
   /** Containers the AM is giving back: their TaskExecutors' end counts as released, not lost. */
@@ -158,6 +160,11 @@ export class TaskExecutorRegistry {
   /** Where task output goes (the AM's TaskOutputStore); not an event, so the job master is not woken by every batch. */
   setTaskOutputSink(sink: (from: TaskExecutorInfo, output: TaskOutputMessage) => void): void {
     this.outputSink = sink;
+  }
+
+  /** Where task progress goes (the job master, which keeps the latest per attempt); it answers whether it kept it. */
+  setTaskProgressSink(sink: (fromId: string, progress: TaskProgressMessage) => boolean): void {
+    this.progressSink = sink;
   }
 
   on(listener: (e: TaskExecutorEvent) => void): () => void {
@@ -285,6 +292,13 @@ export class TaskExecutorRegistry {
     const e = this.current(id, link);
     if (!e?.assigned.has(taskKey(output.task))) return;
     this.outputSink?.({ ...e.info }, output);
+  }
+
+  /** Progress of an attempt deployed to (or adopted on) this TaskExecutor goes to the sink; false when it was dropped (any other attempt, or one that ended). */
+  taskProgress(id: string, link: TaskExecutorLink, progress: TaskProgressMessage): boolean {
+    const e = this.current(id, link);
+    if (!e?.assigned.has(taskKey(progress.task))) return false;
+    return this.progressSink?.(id, progress) ?? false;
   }
 
   /** The gateway saw the stream end. Only the link currently registered counts. */

@@ -34,7 +34,7 @@ import { SessionSubmitter, sessionJobSubmitter, uploadJobBundle } from '../../cl
 import { runClientProgram } from '../../client/program/client-program.js';
 import type { JobSubmitter } from '../../client/program/program-context.js';
 import { describeMainFailure } from '../../client/program/program-errors.js';
-import { printProgramLine, printProgramResult } from '../../client/program/program-printing.js';
+import { printProgramResult } from '../../client/program/program-printing.js';
 import { DEFAULT_PROGRAM_EXPORT, localModulePath } from '../../client/program/program-loader.js';
 import { jobIdOption } from '../option-values.js';
 import { describeErrorVerbosely, verboseErrors } from '../describe-error.js';
@@ -52,6 +52,7 @@ import {
   type ExecutionTarget,
 } from './cluster-options.js';
 import { EXIT_STATUS } from '../exit-statuses.js';
+import { attachedJobProgress, type AttachedJobProgress } from '../terminal/attached-job-progress.js';
 
 interface RunFlags extends ClusterFlags {
   class?: string;
@@ -161,11 +162,17 @@ async function submitOneJob(
       return 0;
     }
     // Across AM attempts: a new attempt takes the job over (HA store), so follow it there.
-    const job = await waitForJobAcrossAttempts(cluster, jobId, {
-      recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
-      log: (line) => io.stderr.write(`${line}\n`),
-      onProgress: (j) => io.stderr.write(`${progressLine(j)}\n`),
-    });
+    const progress = jobProgressReporter(ctx, io);
+    let job;
+    try {
+      job = await waitForJobAcrossAttempts(cluster, jobId, {
+        recoveryTimeoutMs: amRecoveryTimeoutMs(ctx.conf),
+        log: (line) => progress.log(line),
+        onProgress: (j) => progress.observe(j),
+      });
+    } finally {
+      progress.done();
+    }
     return reportJob(job, io, names);
   } finally {
     unregister();
@@ -193,8 +200,9 @@ async function runProgramHere(
     log: ctx.log,
   });
   const names = bundleNames(packed, bundlePath);
+  const progress = jobProgressReporter(ctx, io);
   try {
-    const onProgress = (job: JobStatus) => io.stderr.write(`${progressLine(job)}\n`);
+    const onProgress = (job: JobStatus) => progress.observe(job);
     let submitter: JobSubmitter;
     if (perJob) {
       submitter = perJobSubmitter(ctx, packed, {
@@ -221,17 +229,28 @@ async function runProgramHere(
         defaultParallelism: ctx.conf.get(LoomOptions.defaultParallelism),
         bundleName: basename(bundlePath),
         hdfs: () => ctx.programFileSystem(),
-        log: (line) => printProgramLine(io, 'log', line),
+        log: (line) => progress.log(line),
       });
     } catch (err) {
+      progress.done();
       io.stderr.write(`loom run: ${verboseErrors() ? describeErrorVerbosely(err) : describeMainFailure(err)}\n`);
       return 1;
     }
+    progress.done();
     printProgramResult(io, outcome.value);
     return 0;
   } finally {
+    progress.done();
     await packed.cleanup();
   }
+}
+
+/** State changes as lines; meanwhile a live summary on a TTY, or a line every loom.client.progress-interval otherwise. */
+function jobProgressReporter(ctx: DeployContext, io: ClusterCommandIo): AttachedJobProgress {
+  return attachedJobProgress(io.stderr, {
+    intervalMs: ctx.conf.get(LoomOptions.clientProgressInterval),
+    stateLine: progressLine,
+  });
 }
 
 export function progressLine(job: JobStatus): string {
@@ -265,7 +284,11 @@ export async function listJobs(argv: string[], io: ClusterCommandIo): Promise<nu
       io.stdout.write(`${mode} ${cluster.applicationId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'}\n`);
       for (const j of jobs) {
         const done = j.taskCounts.finished ?? 0;
-        io.stdout.write(`${j.id}\t${j.state}\t${done}/${j.parallelism} tasks finished\t${(j.durationMs / 1000).toFixed(1)} s\t${j.name}\n`);
+        // With task.progress(): `3/10 tasks, 47%` (finished tasks whole, the others' reported fractions).
+        const progress = j.progress !== undefined && j.state === 'RUNNING' ? `, ${Math.floor(j.progress * 100)}%` : '';
+        io.stdout.write(
+          `${j.id}\t${j.state}\t${done}/${j.parallelism} tasks finished${progress}\t${(j.durationMs / 1000).toFixed(1)} s\t${j.name}\n`,
+        );
       }
       return 0;
     },

@@ -256,6 +256,23 @@ export const LoomOptions = {
     60_000,
     'An attached cluster shuts down when its client has been silent this long.',
   ),
+  clientProgressInterval: {
+    key: 'loom.client.progress-interval',
+    description:
+      "An attached `loom run` whose stderr is not a terminal prints a line with each running job's elapsed time and task counts this often (on a terminal the line is live instead). At least 1 s.",
+    defaultValue: 30_000,
+    defaultText: formatLoomDuration(30_000),
+    parse: (value: string, origin?: string) => {
+      const ms = parseLoomDuration(value, 'loom.client.progress-interval', origin);
+      if (ms < 1_000) {
+        throw new ConfigurationError(
+          `loom.client.progress-interval=${JSON.stringify(value.trim())}${origin ? ` (from ${origin})` : ''} is shorter than 1 s: set 1 s or more (the default is 30 s)`,
+          'loom.client.progress-interval',
+        );
+      }
+      return ms;
+    },
+  } satisfies LoomOption<number>,
   clientAttached: booleanOption(
     'loom.client.attached',
     false,

@@ -73,6 +73,8 @@ export interface JobOverviewJson extends JobHeaderJson {
   parallelism: number;
   /** Count per lower-case task state, plus `total`. */
   tasks: Record<string, number>;
+  /** How far the job is, 0 to 1: a finished task counts 1, another its latest task.progress() fraction (0 without one). */
+  progress?: number;
 }
 
 export interface JobsOverviewJson {
@@ -88,6 +90,15 @@ export interface TaskJson extends TaskAttemptPlacement {
   error?: string;
   /** Earlier attempts of this task, oldest first (bounded: the most recent TASK_ATTEMPTS_KEPT). */
   previousAttempts?: TaskAttempt[];
+  /** The current attempt's latest task.progress(), absent until it reports one. */
+  progress?: TaskProgressJson;
+}
+
+/** What a task attempt last reported with task.progress(): `fraction` 0 to 1, `message` ('' for none), when the AM got it (ms since the epoch). */
+export interface TaskProgressJson {
+  fraction: number;
+  message: string;
+  time: number;
 }
 
 /**
@@ -201,6 +212,7 @@ export interface TaskStatus extends Omit<TaskAttemptPlacement, 'containerId'> {
   result?: unknown;
   error?: string;
   previousAttempts?: TaskAttempt[];
+  progress?: TaskProgressJson;
 }
 
 /** A job as GET /jobs/<id> answers it, the job master reports it and the HA store keeps it. */

@@ -78,11 +78,19 @@ export interface TaskOutputMessage {
   dropped: number;
 }
 
+/** How far a task attempt says it is (proto TaskProgress, flat on the wire): `fraction` 0 to 1, `message` at most 200 characters, '' for none. */
+export interface TaskProgressMessage {
+  task: TaskRef;
+  fraction: number;
+  message: string;
+}
+
 export type TaskExecutorMessage =
   | { kind: 'register'; register: RegisterMessage }
   | { kind: 'heartbeat'; heartbeat: HeartbeatMessage }
   | { kind: 'taskUpdate'; taskUpdate: TaskUpdateMessage }
-  | { kind: 'taskOutput'; taskOutput: TaskOutputMessage };
+  | { kind: 'taskOutput'; taskOutput: TaskOutputMessage }
+  | { kind: 'taskProgress'; taskProgress: TaskProgressMessage };
 
 export interface DeployTaskMessage {
   task: TaskRef;
@@ -164,6 +172,10 @@ export function encodeTaskExecutorMessage(m: TaskExecutorMessage): Buffer {
     const wireLines = lines.map((l) => ({ seq: l.seq, timeMs: l.timeMs, stream: l.stream.toUpperCase(), text: l.text }));
     return encodeWith(messageTypes().te, { taskOutput: { task, lines: wireLines, dropped } });
   }
+  if (m.kind === 'taskProgress') {
+    const { task, fraction, message } = m.taskProgress;
+    return encodeWith(messageTypes().te, { taskProgress: { ...task, fraction, message } });
+  }
   const { kind: _kind, ...rest } = m;
   return encodeWith(messageTypes().te, rest);
 }
@@ -228,8 +240,18 @@ export function decodeTaskExecutorMessage(buf: Buffer): TaskExecutorMessage {
         },
       };
     }
+    case 'taskProgress': {
+      const p = o.taskProgress as Obj;
+      const fraction = Number(p.fraction);
+      if (!(fraction >= 0 && fraction <= 1))
+        throw new ClusterProtocolError(`task progress with fraction ${String(p.fraction)} (expected 0 to 1)`);
+      return {
+        kind: 'taskProgress',
+        taskProgress: { task: taskRef(p, 'a task progress'), fraction, message: typeof p.message === 'string' ? p.message : '' },
+      };
+    }
     default:
-      throw new ClusterProtocolError('empty TaskExecutor message (no register, heartbeat, task update or task output)');
+      throw new ClusterProtocolError('empty TaskExecutor message (no register, heartbeat, task update, task output or task progress)');
   }
 }
 

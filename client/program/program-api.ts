@@ -79,4 +79,14 @@ export interface Task {
   readonly args: unknown[];
   /** A WebHDFS client acting as the application's user (built on first use). */
   readonly hdfs: WebHdfsClient;
+  /**
+   * Says how far this attempt is, as Hadoop's `Reporter.setProgress` / `setStatus`: `fraction`
+   * from 0 to 1 (anything else throws a TaskProgressError naming the value), `message` an
+   * optional short status (cut to 200 characters). Cheap to call often: the TaskExecutor sends
+   * the latest value at most every 250 ms, and the last one before the attempt ends. `loom run`
+   * (attached), `loom list`, the dashboard and `GET /jobs/:id` (`progress` of each task) show it.
+   *
+   *   for (const [i, part] of parts.entries()) { await read(part); task.progress((i + 1) / parts.length, `read ${part}`); }
+   */
+  progress(fraction: number, message?: string): void;
 }

@@ -37,6 +37,8 @@ export interface JobSummary {
   parallelism: number;
   /** Tasks per lower-case state, and `total`. */
   taskCounts: Partial<Record<string, number>>;
+  /** How far the job is, 0 to 1 (finished tasks count whole, others their task.progress()); absent from AMs before it. */
+  progress?: number;
 }
 
 export interface DispatcherClientOptions {
@@ -50,7 +52,7 @@ export interface DispatcherClientOptions {
 }
 
 export interface WaitForJobOptions {
-  /** Called with each new state of the job (any task changed), including the first and the last. */
+  /** Called with each new state of the job (any task changed state, attempt or progress), including the first and the last. */
   onProgress?: (job: JobStatus) => void;
   pollMs?: number;
   /** Default: wait without limit. */
@@ -108,6 +110,7 @@ export class DispatcherClient {
       durationMs: j.duration,
       parallelism: j.parallelism,
       taskCounts: j.tasks,
+      ...(j.progress !== undefined ? { progress: j.progress } : {}),
     }));
   }
 
@@ -157,7 +160,10 @@ export class DispatcherClient {
     let last = '';
     for (;;) {
       const job = await this.getJob(id);
-      const fingerprint = JSON.stringify([job.state, job.tasks.map((t) => [t.state, t.attempt])]);
+      const fingerprint = JSON.stringify([
+        job.state,
+        job.tasks.map((t) => [t.state, t.attempt, t.progress?.fraction, t.progress?.message]),
+      ]);
       if (fingerprint !== last) {
         last = fingerprint;
         opts.onProgress?.(job);
@@ -276,6 +282,7 @@ function toJobStatus(j: JobDetailsJson): JobStatus {
       ...(t['taskmanager-id'] !== undefined ? { taskExecutorId: t['taskmanager-id'] } : {}),
       ...('result' in t ? { result: t.result } : {}),
       ...(t.error !== undefined ? { error: t.error } : {}),
+      ...(t.progress !== undefined ? { progress: t.progress } : {}),
     })),
     ...(j.results !== undefined ? { results: j.results } : {}),
     ...(j.error !== undefined ? { error: j.error } : {}),
