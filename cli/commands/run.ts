@@ -53,6 +53,7 @@ import {
 } from './cluster-options.js';
 import { EXIT_STATUS } from '../exit-statuses.js';
 import { attachedJobProgress, type AttachedJobProgress } from '../terminal/attached-job-progress.js';
+import { isQuiet } from '../terminal/quiet-mode.js';
 
 interface RunFlags extends ClusterFlags {
   class?: string;
@@ -248,6 +249,7 @@ async function runProgramHere(
 /** State changes as lines; meanwhile a live summary on a TTY, or a line every loom.client.progress-interval otherwise. */
 function jobProgressReporter(ctx: DeployContext, io: ClusterCommandIo): AttachedJobProgress {
   return attachedJobProgress(io.stderr, {
+    disabled: isQuiet(),
     intervalMs: ctx.conf.get(LoomOptions.clientProgressInterval),
     stateLine: progressLine,
   });

@@ -10,12 +10,11 @@
  *
  *   job 0f3c… (word-count) RUNNING for 1:05: tasks 3 done, 4 running, 0 failed of 10, 47%
  */
-import type { Writable } from 'node:stream';
 import type { JobStatus } from '../../client/contracts/dispatcher-rest-types.js';
-import { statusLine, type StatusLine } from './status-line.js';
+import { statusLine, type StatusLine, type TerminalStream } from './status-line.js';
 
 export interface AttachedJobProgressOptions {
-  /** The live line (`--quiet` turns it off); plain lines otherwise. */
+  /** `--quiet`: neither the live line nor the periodic plain lines; state changes still print. */
   disabled?: boolean;
   /** Plain lines this often when the stream is not a TTY. */
   intervalMs: number;
@@ -26,9 +25,6 @@ export interface AttachedJobProgressOptions {
   setInterval?: (fn: () => void, ms: number) => unknown;
   clearInterval?: (handle: unknown) => void;
 }
-
-/** stderr as the CLI gets it; a TTY says so (and its width). */
-export type TerminalStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export interface AttachedJobProgress {
   /** A job's latest status, from each poll that found it changed. */
@@ -49,8 +45,7 @@ const TICK_MS = 1_000;
 
 export function attachedJobProgress(out: TerminalStream, opts: AttachedJobProgressOptions): AttachedJobProgress {
   const now = opts.now ?? Date.now;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- status-line.ts only writes and reads isTTY and columns, which any NodeJS.WritableStream terminal has
-  const line: StatusLine = statusLine(out as Writable & { isTTY?: boolean; columns?: number }, {
+  const line: StatusLine = statusLine(out, {
     ...(opts.disabled !== undefined ? { disabled: opts.disabled } : {}),
     now,
     minIntervalMs: 0,
@@ -68,6 +63,7 @@ export function attachedJobProgress(out: TerminalStream, opts: AttachedJobProgre
     line.update(live.map((f) => liveSummary(f.job, now() - f.firstSeen)).join('  |  '));
   };
   const tick = () => {
+    if (opts.disabled === true) return;
     if (line.isLive) {
       redraw();
       return;

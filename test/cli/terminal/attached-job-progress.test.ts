@@ -87,4 +87,16 @@ describe('attached job progress', () => {
     ]);
     expect(text()).not.toContain('\x1b');
   });
+
+  it('with --quiet: only the state lines, no live line and no periodic summary', () => {
+    for (const isTTY of [true, false]) {
+      const { out, text } = stream(isTTY);
+      const timers = fakeTimers();
+      const p = attachedJobProgress(out, { disabled: true, intervalMs: 1_000, stateLine, ...timers });
+      p.observe(job([task(0, 'RUNNING', { fraction: 0.5, message: 'half', time: 1 })]));
+      timers.advance(5_000);
+      p.done();
+      expect(text()).toBe('state RUNNING RUNNING\n');
+    }
+  });
 });
