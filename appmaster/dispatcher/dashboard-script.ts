@@ -122,6 +122,17 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
   }
 
+  // A task's or job's progress as an ARIA progressbar: the filled share, the percentage and the task's message.
+  function progressMeter(label, fraction, message) {
+    var pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+    return el('span', { 'class': 'progress' }, [
+      el('span', { 'class': 'meter', role: 'progressbar', 'aria-label': label, 'aria-valuemin': '0', 'aria-valuemax': '100',
+        'aria-valuenow': String(pct), 'aria-valuetext': pct + '%' + (message ? ', ' + message : '') },
+        [el('span', { 'class': 'fill', style: 'width:' + pct + '%' })]),
+      ' ' + pct + '%' + (message ? ' ' + message : '')
+    ]);
+  }
+
   function renderJobs() {
     var rows = jobsList.map(function (j) {
       var open = selectedJob === j.jid;
@@ -129,7 +140,8 @@ export const DASHBOARD_SCRIPT = String.raw`
         el('td', { 'class': 'mono' }, [el('button', { type: 'button', 'class': 'link', 'data-key': 'job-' + j.jid, 'aria-expanded': open ? 'true' : 'false',
           'aria-controls': 'job-detail', onclick: function () { selectJob(open ? null : j.jid); } }, [j.jid])]),
         el('td', {}, [j.name]),
-        el('td', {}, [state(j.state)]),
+        el('td', {}, j.state === 'RUNNING' && typeof j.progress === 'number'
+          ? [state(j.state), ' ', progressMeter('progress of job ' + j.name, j.progress, '')] : [state(j.state)]),
         el('td', {}, [j.parallelism]),
         el('td', {}, [time(j['start-time'])]),
         el('td', {}, [duration(j.duration)]),
@@ -189,6 +201,8 @@ export const DASHBOARD_SCRIPT = String.raw`
       el('td', { title: iso(a.startTime) }, [time(a.startTime)]),
       el('td', { title: iso(a.endTime) }, [time(a.endTime)]),
       el('td', {}, [a.startTime > 0 && end > 0 ? duration(end - a.startTime) : '']),
+      el('td', {}, current && t.progress && !TERMINAL[a.state]
+        ? [progressMeter('progress of task ' + t.index, t.progress.fraction, t.progress.message)] : (current && a.state === 'FINISHED' ? ['100%'] : [])),
       el('td', {}, a.startTime > 0 ? [
         el('button', { type: 'button', 'class': 'link small', 'data-key': 'out-' + t.index + '-' + a.attempt, 'aria-controls': 'output-panel',
           onclick: function () { openOutput(d.jid, t.index, a.attempt); } }, ['output']),
@@ -209,7 +223,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       d.error ? errorBlock(d.error) : null,
       timeline(d),
       el('h3', {}, ['Tasks and their attempts']),
-      table('Tasks of job ' + d.jid, ['task', 'state', 'attempt', 'TaskExecutor', 'host', 'started', 'ended', 'duration', 'output', 'error'], rows)
+      table('Tasks of job ' + d.jid, ['task', 'state', 'attempt', 'TaskExecutor', 'host', 'started', 'ended', 'duration', 'progress', 'output', 'error'], rows)
     ]));
   }
 

@@ -39,6 +39,9 @@ pre.stack { background: #fff1f0; color: #82071e; padding: 6px 8px; border-radius
 .lane { display: flex; align-items: center; gap: 8px; height: 22px; }
 .lane .label { width: 70px; font-size: 12px; color: #57606a; flex: none; }
 .track { position: relative; flex: 1; height: 14px; background: #eef1f4; border-radius: 3px; }
+.progress { white-space: nowrap; }
+.meter { display: inline-block; vertical-align: middle; width: 80px; height: 8px; border-radius: 4px; background: #d0d7de; overflow: hidden; }
+.meter .fill { display: block; height: 100%; background: #0969da; }
 .bar { position: absolute; top: 0; height: 14px; min-width: 3px; border-radius: 3px; background: #57606a; }
 .bar.RUNNING, .bar.DEPLOYING { background: #0969da; } .bar.FINISHED { background: #1a7f37; } .bar.FAILED { background: #cf222e; } .bar.CANCELED { background: #8250df; }
 .axis { display: flex; justify-content: space-between; font-size: 12px; color: #57606a; margin-left: 78px; }

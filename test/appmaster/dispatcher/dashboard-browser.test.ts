@@ -95,6 +95,14 @@ async function cluster() {
         body: JSON.stringify(jobBody({ name, parallelism })),
       })
     ).json().jobid as string;
+  const running = await submit('running job', 2);
+  control.setTask(running, 0, 'RUNNING', {
+    attempt: 1,
+    taskExecutorId: C(2),
+    host: 'node-a',
+    startTime: T0 + 1000,
+    progress: { fraction: 0.4, message: 'reading part-3', time: T0 + 1500 },
+  });
   const finished = await submit('<b>word count</b>', 2);
   const failed = await submit('failing job', 2);
   control.finishJob(finished);
@@ -148,7 +156,7 @@ async function cluster() {
     rpc_port: d.port,
     tracking_url: `http://127.0.0.1:${d.port}/`,
   });
-  return { ...d, rmPort, finished, failed };
+  return { ...d, rmPort, finished, failed, running };
 }
 
 /** One line of GET /jobs/:id/tasks/:index/output (the contract's TaskOutputLineJson). */
@@ -219,8 +227,12 @@ describe('the dashboard in headless Chromium', () => {
 
         // Jobs: newest first, names as text.
         const jobRows = page.locator('tr.job');
-        await expect.poll(() => jobRows.count()).toBe(2);
+        await expect.poll(() => jobRows.count()).toBe(3);
         expect(await jobRows.nth(1).textContent()).toContain('<b>word count</b>');
+        // A running job shows its progress: the mean of its tasks' (0.4 and nothing yet).
+        const jobMeter = jobRows.nth(2).locator('[role="progressbar"]');
+        expect(await jobMeter.getAttribute('aria-valuenow')).toBe('20');
+        expect(await jobMeter.getAttribute('aria-label')).toBe('progress of job running job');
 
         // The keyboard reaches the job rows: Tab from the top of the page lands on a job's button, Enter opens it.
         let focused = '';
@@ -298,6 +310,17 @@ describe('the dashboard in headless Chromium', () => {
         expect(ex[1]).toMatch(new RegExp(`task failure12node-a${C(2)}Error: boom`));
         expect(ex[2]).toMatch(new RegExp(`task failure11node-c${C(4)}TaskExecutor`));
         await shot(page, `${where}-exceptions`);
+
+        // A running task's progress (task.progress): a progress bar with the fraction and the task's message.
+        await page.click('#tab-jobs');
+        await page.locator(`[data-key="job-${c.running}"]`).click();
+        await expect.poll(() => page.textContent('#job-detail-title')).toContain('running job');
+        const taskMeter = page.locator('#job-detail [role="progressbar"]');
+        await expect.poll(() => taskMeter.count()).toBe(1);
+        expect(await taskMeter.getAttribute('aria-valuenow')).toBe('40');
+        expect(await taskMeter.getAttribute('aria-valuetext')).toBe('40%, reading part-3');
+        expect(await page.locator('#job-detail tbody tr').nth(0).textContent()).toContain('40% reading part-3');
+        await shot(page, `${where}-progress`);
 
         // The AM's own log: appmaster.stderr first.
         await page.click('#tab-amlog');
