@@ -22,5 +22,14 @@ export {
   type RemoteAppLogDirSettings,
 } from './remote-app-log-dir.js';
 export { findAggregatedLogFiles, readAggregatedLogs, type AggregatedLogEntry, type AggregatedLogsRequest } from './read-aggregated-logs.js';
-export { containerLogHeader, formatContainerLogFile, formatHadoopTime, type ContainerLogText } from './yarn-logs-text.js';
+export {
+  aggregatedContainerLogTrailer,
+  containerLogHeader,
+  formatContainerLogFile,
+  formatHadoopTime,
+  localContainerLogTrailer,
+  type ContainerLogBlockHeader,
+  type ContainerLogText,
+  type LogAggregationType,
+} from './yarn-logs-text.js';
 export { isTFileCompression, type TFileCompression } from './tfile/tfile-compression.js';
