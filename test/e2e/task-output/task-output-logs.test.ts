@@ -117,7 +117,9 @@ describe('loom logs on the mini cluster, live and aggregated', () => {
     const stopped = await k.loom(['yarn-session', '-id', appId], { stdin: 'stop\n' });
     expect(stopped.code, stopped.stderr).toBe(0);
     await k.waitFor('the application to end', async () => ['FINISHED', 'KILLED', 'FAILED'].includes((await k.report(appId)).state));
-    await k.waitFor('log aggregation to finish', () => nm.logAggregationStatus(appId) === 'SUCCEEDED', 60_000);
+    // As a user would: the RM's report says the NodeManagers finished uploading (its node heartbeat told it).
+    await k.waitFor('log aggregation to finish', async () => (await k.report(appId)).logAggregationStatus === 'SUCCEEDED', 60_000);
+    expect(nm.logAggregationStatus(appId)).toBe('SUCCEEDED');
 
     // Aggregated: the application found through the job archive, then named.
     const ended = await k.loom(['logs', jobId]);
