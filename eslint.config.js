@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // Tests may assert what they know (`!`), read JSON bodies loosely, and use `any` for bad input.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',

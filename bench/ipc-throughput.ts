@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     protocols: [
       {
         protocol: { name: PROTOCOL, methods: { getApplicationReport: { request: REQ, response: RSP } } },
-        handlers: { getApplicationReport: async () => responseObj },
+        handlers: { getApplicationReport: () => Promise.resolve(responseObj) },
       },
     ],
     auth: { simple: true },

@@ -43,7 +43,7 @@ async function median(label: string, once: () => Promise<void>): Promise<number>
   times.sort((a, b) => a - b);
   const m = times[Math.floor(times.length / 2)];
   console.log(
-    `${label.padEnd(44)} median ${m.toFixed(1).padStart(8)} ms  (min ${times[0].toFixed(1)}, max ${times.at(-1)!.toFixed(1)}, ${RUNS} runs)`,
+    `${label.padEnd(44)} median ${m.toFixed(1).padStart(8)} ms  (min ${times[0].toFixed(1)}, max ${times[times.length - 1].toFixed(1)}, ${RUNS} runs)`,
   );
   return m;
 }

@@ -68,7 +68,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const session = await deploySession(ctx, { pollMs: 10 });
       try {
-        const t = session.timings!;
+        const t = session.timings;
+        if (!t) throw new Error('deploySession returned no timings');
         await submit(ctx, session, jobFile, 1, 200);
         await until(async () => (await session.dispatcher.taskExecutors()).length > 0, 10);
         startups.push({
@@ -169,7 +170,8 @@ async function bareNode(): Promise<{ startMs: number; rssBytes: number }> {
     await new Promise((r) => child.stdout.once('data', r));
     starts.push(Date.now() - t0);
     await new Promise((r) => setTimeout(r, 500));
-    rssBytes = await vmRss(child.pid!);
+    if (child.pid === undefined) throw new Error('the AM process did not start');
+    rssBytes = await vmRss(child.pid);
     child.kill('SIGKILL');
   }
   return { startMs: median(starts), rssBytes };
