@@ -284,6 +284,12 @@ export const LoomOptions = {
     'Lines of task output the AM keeps per task attempt (the newest).',
     1,
   ),
+  taskOutputMaxBytesPerJob: memoryOption(
+    'loom.task-output.max-bytes-per-job',
+    '16m',
+    "Task output the AM keeps per job, all attempts together: past it, ended attempts' oldest lines go first.",
+    { text: '1k', needs: 'a few lines need' },
+  ),
   // High availability and restarts.
   haStorageDir: stringOption('high-availability.storageDir', "HDFS dir of the HA store; unset: under the application's staging dir."),
   jobArchiveDir: stringOption(
