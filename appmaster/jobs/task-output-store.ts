@@ -3,7 +3,9 @@
  * streams), for GET /jobs/:id/tasks/:index/output and `loom logs -f`. Bounded per attempt by
  * loom.task-output.max-bytes-per-attempt and max-lines-per-attempt: past either, the oldest lines
  * are dropped and counted (as a ring buffer; the whole output stays in the attempt's file in the
- * TaskExecutor container's log dir, which YARN serves and aggregates). Held in memory: a new AM
+ * TaskExecutor container's log dir, which YARN serves and aggregates). Bounded per job too by
+ * loom.task-output.max-bytes-per-job: past it, ended attempts' oldest lines go first (oldest
+ * attempt first), then the running attempts' oldest, each counted in its attempt's `dropped`. Held in memory: a new AM
  * attempt starts empty. Where each attempt ran (container, host, NodeManager web address) is
  * recorded with its first lines, so it stays known after the container is released.
  */
@@ -13,9 +15,17 @@ import { taskKey, type TaskOutputLine, type TaskOutputMessage, type TaskRef } fr
 export interface TaskOutputLimits {
   maxBytesPerAttempt: number;
   maxLinesPerAttempt: number;
+  /** All attempts of one job together (default DEFAULT_MAX_BYTES_PER_JOB). */
+  maxBytesPerJob?: number;
 }
 
-export const DEFAULT_TASK_OUTPUT_LIMITS: TaskOutputLimits = { maxBytesPerAttempt: 1024 * 1024, maxLinesPerAttempt: 10_000 };
+export const DEFAULT_MAX_BYTES_PER_JOB = 16 * 1024 * 1024;
+
+export const DEFAULT_TASK_OUTPUT_LIMITS: TaskOutputLimits = {
+  maxBytesPerAttempt: 1024 * 1024,
+  maxLinesPerAttempt: 10_000,
+  maxBytesPerJob: DEFAULT_MAX_BYTES_PER_JOB,
+};
 
 /** Where an attempt ran, as far as the AM knows. */
 export interface AttemptLocation {
@@ -37,6 +47,13 @@ interface AttemptOutput {
   bytes: number;
   dropped: number;
   where: AttemptLocation;
+  task: TaskRef;
+}
+
+/** One job's attempts in the order their first lines came, and their kept bytes together. */
+interface JobOutput {
+  attempts: AttemptOutput[];
+  bytes: number;
 }
 
 /** A line's weight against the byte bound: its text as UTF-8 (the fields around it are not counted). */
@@ -44,6 +61,10 @@ const weight = (line: TaskOutputLine): number => Buffer.byteLength(line.text);
 
 export class TaskOutputStore {
   private readonly attempts = new Map<string, AttemptOutput>();
+
+  private readonly jobs = new Map<string, JobOutput>();
+
+  private ended: (task: TaskRef) => boolean = () => false;
 
   private locate: (containerId: string) => AttemptLocation = () => ({});
 
@@ -54,20 +75,35 @@ export class TaskOutputStore {
     this.locate = locate;
   }
 
+  /**
+   * Whether an attempt has ended (its task went on to a later attempt, finished, failed or was
+   * cancelled): its lines go first when the job's bound is passed. An attempt with a later one
+   * here counts as ended without asking.
+   */
+  endedWith(ended: (task: TaskRef) => boolean): void {
+    this.ended = ended;
+  }
+
   /** A batch from TaskExecutor `containerId` (the registry has checked that it runs that attempt). */
   append(containerId: string, output: TaskOutputMessage): void {
     const key = taskKey(output.task);
+    let job = this.jobs.get(output.task.jobId);
+    if (!job) this.jobs.set(output.task.jobId, (job = { attempts: [], bytes: 0 }));
     let attempt = this.attempts.get(key);
     if (!attempt) {
-      attempt = { lines: [], first: 0, bytes: 0, dropped: 0, where: { ...this.locate(containerId), containerId } };
+      attempt = { lines: [], first: 0, bytes: 0, dropped: 0, where: { ...this.locate(containerId), containerId }, task: output.task };
       this.attempts.set(key, attempt);
+      job.attempts.push(attempt);
     }
     attempt.dropped += output.dropped;
+    const before = attempt.bytes;
     for (const line of output.lines) {
       attempt.lines.push(line);
       attempt.bytes += weight(line);
     }
     this.bound(attempt);
+    job.bytes += attempt.bytes - before;
+    this.boundJob(job);
   }
 
   /**
@@ -110,15 +146,42 @@ export class TaskOutputStore {
     while (
       attempt.first < attempt.lines.length &&
       (attempt.bytes > this.limits.maxBytesPerAttempt || attempt.lines.length - attempt.first > this.limits.maxLinesPerAttempt)
-    ) {
-      attempt.bytes -= weight(attempt.lines[attempt.first]);
-      attempt.first += 1;
-      attempt.dropped += 1;
+    )
+      dropOldest(attempt);
+    compact(attempt);
+  }
+
+  /** Past the job's bound: ended attempts' oldest lines first, oldest attempt first; then the others' the same way. */
+  private boundJob(job: JobOutput): void {
+    const max = this.limits.maxBytesPerJob ?? DEFAULT_MAX_BYTES_PER_JOB;
+    if (job.bytes <= max) return;
+    const latest = new Map<number, number>();
+    for (const a of job.attempts) latest.set(a.task.taskIndex, Math.max(latest.get(a.task.taskIndex) ?? 0, a.task.attempt));
+    const isEnded = (a: AttemptOutput) => a.task.attempt < (latest.get(a.task.taskIndex) ?? 0) || this.ended(a.task);
+    const ended = job.attempts.filter(isEnded);
+    const others = job.attempts.filter((a) => !isEnded(a));
+    for (const a of [...ended, ...others]) {
+      while (job.bytes > max && a.first < a.lines.length) job.bytes -= dropOldest(a);
+      compact(a);
+      if (job.bytes <= max) return;
     }
-    if (attempt.first > 1024 && attempt.first * 2 > attempt.lines.length) {
-      attempt.lines = attempt.lines.slice(attempt.first);
-      attempt.first = 0;
-    }
+  }
+}
+
+/** Drops an attempt's oldest kept line and counts it; returns its weight. */
+function dropOldest(attempt: AttemptOutput): number {
+  const w = weight(attempt.lines[attempt.first]);
+  attempt.bytes -= w;
+  attempt.first += 1;
+  attempt.dropped += 1;
+  return w;
+}
+
+/** Reclaims the dropped slots from time to time. */
+function compact(attempt: AttemptOutput): void {
+  if (attempt.first > 1024 && attempt.first * 2 > attempt.lines.length) {
+    attempt.lines = attempt.lines.slice(attempt.first);
+    attempt.first = 0;
   }
 }
 

@@ -61,8 +61,13 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
   const taskOutput = new TaskOutputStore({
     maxBytesPerAttempt: config.get(LoomOptions.taskOutputMaxBytesPerAttempt).bytes,
     maxLinesPerAttempt: config.get(LoomOptions.taskOutputMaxLinesPerAttempt),
+    maxBytesPerJob: config.get(LoomOptions.taskOutputMaxBytesPerJob).bytes,
   });
   taskOutput.locateWith((containerId) => ({ host: registry.get(containerId)?.host }));
+  taskOutput.endedWith((ref) => {
+    const t = jobs.job(ref.jobId)?.tasks.find((x) => x.index === ref.taskIndex);
+    return !t || t.attempt > ref.attempt || t.state === 'FINISHED' || t.state === 'FAILED' || t.state === 'CANCELED';
+  });
   registry.setTaskOutputSink((from, output) => taskOutput.append(from.id, output));
   const archiveDir = config.get(LoomOptions.jobArchiveDir);
   const archiveScheme = archiveDir ? parseHdfsPath(archiveDir).scheme : undefined;

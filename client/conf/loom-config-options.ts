@@ -302,6 +302,12 @@ export const LoomOptions = {
     'Lines of task output the AM keeps per task attempt (the newest).',
     1,
   ),
+  taskOutputMaxBytesPerJob: memoryOption(
+    'loom.task-output.max-bytes-per-job',
+    '16m',
+    "Task output the AM keeps per job, all attempts together: past it, ended attempts' oldest lines go first.",
+    { text: '1k', needs: 'a few lines need' },
+  ),
   // Logs of Loom's own processes (client/logging/): the AM reads them, and hands them to its TaskExecutors.
   logLevel: enumOption<LogLevel>(
     'loom.log.level',

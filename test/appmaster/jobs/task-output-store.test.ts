@@ -99,4 +99,26 @@ describe('TaskOutputStore', () => {
     expect(a?.dropped).toBe(4_900);
     expect(store.read(job(), 0, { after: -1 })?.lines).toHaveLength(100);
   });
+
+  it("keeps a job's attempts within its total bound, dropping ended attempts' oldest lines first", () => {
+    const store = new TaskOutputStore({ maxBytesPerAttempt: 1_000, maxLinesPerAttempt: 1_000, maxBytesPerJob: 30 });
+    const ended = new Set(['1/1']);
+    store.endedWith((t) => ended.has(`${String(t.taskIndex)}/${String(t.attempt)}`));
+    store.append('c1', { task: ref(0, 1), lines: [line(0, '1234567890'), line(1, '1234567890')], dropped: 0 }); // a later attempt follows
+    store.append('c3', { task: ref(1, 1), lines: [line(0, '1234567890')], dropped: 0 }); // ended (the task finished)
+    store.append('c2', { task: ref(0, 2), lines: [line(0, '1234567890')], dropped: 0 });
+    // 40 bytes: attempt 0/1 (ended: attempt 2 came) loses its oldest line.
+    expect(store.read(job(), 0, { attempt: 1, after: -1 })).toMatchObject({ dropped: 1, lines: [{ seq: 1 }] });
+    store.append('c2', { task: ref(0, 2), lines: [line(1, '12345678901234567890')], dropped: 0 });
+    // 50 bytes: the rest of 0/1, then 1/1, both ended, before the running attempt loses anything.
+    expect(store.read(job(), 0, { attempt: 1, after: -1 })).toMatchObject({ dropped: 2, lines: [] });
+    expect(store.read({ ...job(), tasks: [job().tasks[0], { index: 1, state: 'FINISHED', attempt: 1 }] }, 1, { after: -1 })).toMatchObject({
+      dropped: 1,
+      lines: [],
+    });
+    expect(store.read(job(), 0, { after: -1 })).toMatchObject({ dropped: 0, lines: [{ seq: 0 }, { seq: 1 }] });
+    // Past the bound with nothing ended left: the running attempt's oldest lines go.
+    store.append('c2', { task: ref(0, 2), lines: [line(2, '1234567890')], dropped: 0 });
+    expect(store.read(job(), 0, { after: -1 })).toMatchObject({ dropped: 1, lines: [{ seq: 1 }, { seq: 2 }] });
+  });
 });
