@@ -31,7 +31,10 @@ function fakeTime() {
     advance(ms: number) {
       const end = t + ms;
       for (;;) {
-        const due = timers.filter((x) => x.on && x.next <= end).sort((a, b) => a.next - b.next).at(0);
+        const due = timers
+          .filter((x) => x.on && x.next <= end)
+          .sort((a, b) => a.next - b.next)
+          .at(0);
         if (!due) break;
         t = due.next;
         due.next += due.ms;
