@@ -120,7 +120,7 @@ async function followJobLogs(req: JobLogsRequest, source: TaskOutputSource, prin
 }
 
 interface HeadingPrinter {
-  /** One read of an attempt's output; `first`: its first read (its heading is printed even without lines). */
+  /** One read of an attempt's output; `first`: its first read (its heading is printed even without lines, once its container is known). */
   chunk(o: TaskOutputJson, first: boolean): void;
 }
 
@@ -130,7 +130,10 @@ function headingPrinter(write: (text: string) => void): HeadingPrinter {
   return {
     chunk(o, first) {
       const heading = taskOutputHeading(o);
-      if ((first || o.lines.length > 0) && heading !== last) {
+      // A first read with no lines shows that the attempt exists, once the AM knows where it runs (or it
+      // ended): an attempt just deployed may not have its container yet, and its heading would change.
+      const announce = first && (o.ended || Boolean(o.containerId));
+      if ((announce || o.lines.length > 0) && heading !== last) {
         write(`${heading}\n`);
         last = heading;
       }

@@ -27,6 +27,31 @@ function out(taskIndex: number, after: number, ended: boolean): TaskOutputJson {
 }
 
 describe('loom logs <jobId>', () => {
+  it('-f prints an attempt just deployed, whose container the AM does not know yet, under one heading with its container', async () => {
+    let poll = 0;
+    const source: TaskOutputSource = {
+      job: async () => {
+        poll += 1;
+        return {
+          id: JOB,
+          state: poll >= 2 ? 'FINISHED' : 'RUNNING',
+          tasks: [{ index: 0, state: poll >= 2 ? 'FINISHED' : 'RUNNING', attempt: 1 }],
+        } as never;
+      },
+      taskOutput: async (_j, index, opts) => {
+        const known = out(index, opts.after ?? -1, poll >= 2);
+        // First read: no container yet and no lines; then the container and the lines.
+        if (poll === 1) return { ...known, attempt: 1, lines: [], next: -1, containerId: undefined, host: undefined } as never;
+        return { ...known, attempt: 1 };
+      },
+    };
+    let text = '';
+    expect(await printJobLogs({ jobId: JOB, follow: true, pollMs: 1 }, source, (t) => (text += t))).toBe(0);
+    expect(text).toBe(
+      `==> job ${JOB} task 0 attempt 1 (container_1_0001_01_000002, localhost) <==\n2026-12-07T16:34:15.000Z stdout hello 0\n`,
+    );
+  });
+
   it('-f follows each task from its first attempt to its last, a heading when the printing attempt changes', async () => {
     // Polls 1..3: task 0 is deployed at poll 2; task 1's attempt 1 is killed and retried as attempt 2.
     const tasks = [
