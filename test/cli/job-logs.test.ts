@@ -41,7 +41,8 @@ describe('loom logs <jobId>', () => {
       taskOutput: async (_j, index, opts) => {
         const known = out(index, opts.after ?? -1, poll >= 2);
         // First read: no container yet and no lines; then the container and the lines.
-        if (poll === 1) return { ...known, attempt: 1, lines: [], next: -1, containerId: undefined, host: undefined } as never;
+        const { containerId: _notYet, ...withoutContainer } = known;
+        if (poll === 1) return { ...withoutContainer, attempt: 1, lines: [], next: -1 };
         return { ...known, attempt: 1 };
       },
     };
