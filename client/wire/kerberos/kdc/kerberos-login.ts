@@ -17,7 +17,7 @@ import {
   type PrincipalName,
   principalText,
 } from '../messages/kerberos-types.js';
-import { decodeEncKdcReplyPart, decodeKdcReply } from '../messages/kdc-reply.js';
+import { decodeEncKdcReplyPart, decodeKdcReply, type EncKdcReplyPart, type KdcReply } from '../messages/kdc-reply.js';
 import { encodeKdcRequest, encodeKdcRequestBody } from '../messages/kdc-request.js';
 import { decodeKrbError, type KrbError } from '../messages/krb-error.js';
 import { KrbErrorCode, krbErrorMessage } from '../messages/krb-error-messages.js';
@@ -119,24 +119,9 @@ export async function loginToKdc(options: LoginOptions): Promise<KerberosCredent
       );
     throw err;
   }
-  const part = decodeEncKdcReplyPart(plain);
-  if (part.nonce !== nonce)
-    throw new KerberosLoginError(
-      `the KDC's reply for ${clientText} carries the wrong nonce; it is not an answer to this request`,
-      undefined,
-    );
-  checkClockSkew(config, part.authTime, now(), client.realm);
-  return {
-    client: { realm: asRep.crealm, name: asRep.cname },
-    server: { realm: part.srealm, name: part.sname },
-    ticket: asRep.ticket,
-    sessionKey: part.key,
-    flags: part.flags,
-    authTime: part.authTime,
-    startTime: part.startTime,
-    endTime: part.endTime,
-    renewTill: part.renewTill,
-  };
+  const credential = credentialOf(asRep, decodeEncKdcReplyPart(plain), nonce, clientText);
+  checkClockSkew(config, credential.authTime, now(), client.realm);
+  return credential;
 }
 
 /**
@@ -188,15 +173,17 @@ export async function serviceTicket(
   if (error) throw loginError(error, clientText, serviceText, now());
   const tgsRep = decodeKdcReply(reply, MessageType.TGS_REP);
   const part = decodeEncKdcReplyPart(type.decrypt(tgt.sessionKey.keyValue, KeyUsage.TGS_REP_ENC_PART_SESSION_KEY, tgsRep.encPart.cipher));
+  return credentialOf(tgsRep, part, nonce, serviceText);
+}
+
+/** An AS or TGS reply and its decrypted part as a credential, once the part answers this request (its nonce, RFC 4120 3.1.5). */
+function credentialOf(rep: KdcReply, part: EncKdcReplyPart, nonce: number, whatText: string): KerberosCredential {
   if (part.nonce !== nonce)
-    throw new KerberosLoginError(
-      `the KDC's reply for ${serviceText} carries the wrong nonce; it is not an answer to this request`,
-      undefined,
-    );
+    throw new KerberosLoginError(`the KDC's reply for ${whatText} carries the wrong nonce; it is not an answer to this request`, undefined);
   return {
-    client: { realm: tgsRep.crealm, name: tgsRep.cname },
+    client: { realm: rep.crealm, name: rep.cname },
     server: { realm: part.srealm, name: part.sname },
-    ticket: tgsRep.ticket,
+    ticket: rep.ticket,
     sessionKey: part.key,
     flags: part.flags,
     authTime: part.authTime,
