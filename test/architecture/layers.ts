@@ -28,12 +28,14 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/logging', mayImport: [], noIo: true },
   { dir: 'client/wire/codec', mayImport: ['client/errors'], noIo: true },
   { dir: 'client/conf', mayImport: BASE },
-  { dir: 'client/wire/security', mayImport: [...BASE, 'client/wire/codec'] },
-  { dir: 'client/wire/ipc', mayImport: [...BASE, 'client/conf', 'client/wire/codec', 'client/wire/security'] },
+  { dir: 'client/wire/security', mayImport: [...BASE, 'client/wire/codec', 'client/wire/kerberos'] },
+  { dir: 'client/wire/ipc', mayImport: [...BASE, 'client/conf', 'client/wire/codec', 'client/wire/security', 'client/wire/kerberos'] },
   /** The Kerberos 5 client's crypto, DER messages and file formats: bytes to values and back, no I/O. */
   { dir: 'client/wire/kerberos', mayImport: ['client/errors'], noIo: true },
   /** Kerberos files on disk (krb5.conf, keytab, credential cache) and the KDC exchanges over TCP and UDP. */
   { dir: 'client/wire/kerberos/kdc', mayImport: ['client/errors', 'client/wire/kerberos'] },
+  /** Who Loom is on a Kerberized cluster: the ticket cache or a keytab login, and the service tickets it gets. */
+  { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
   { dir: 'client/hadoop', mayImport: WIRE },
   /** The TFile/BCFile container of YARN's aggregated logs: bytes to records and back, no I/O. */
   {

@@ -1,5 +1,6 @@
 import { DigestMd5Client, tokenSaslCredentials } from '../security/sasl-digest-md5.js';
 import { IpcConfigError, IpcProtocolError } from './ipc-errors.js';
+import type { SaslSecurityLayer } from '../security/sasl-security-layer.js';
 import type { RpcSaslMessage, SaslAuth } from './rpc-messages.js';
 
 export interface SaslTokenCredential {
@@ -12,7 +13,8 @@ export interface SaslTokenCredential {
 /** What the client does after each server SASL message. */
 export type SaslStep =
   | { kind: 'send'; message: RpcSaslMessage }
-  | { kind: 'done' }
+  /** Authenticated; with qop auth-int or auth-conf every later frame goes through `securityLayer`. */
+  | { kind: 'done'; securityLayer?: SaslSecurityLayer }
   /** The server offered SIMPLE and nothing we can use otherwise: continue unauthenticated, as Hadoop does. */
   | { kind: 'simple' };
 
