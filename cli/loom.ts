@@ -6,6 +6,7 @@ import { dropDefaultsNotice, flushDefaultsNotice } from './defaults-notice.js';
 import { describeError, setVerboseErrors, verboseFromEnv } from './describe-error.js';
 import { errorLine, EXIT_STATUS, exitStatusFor } from './exit-statuses.js';
 import { setQuiet } from './terminal/quiet-mode.js';
+import { loomPackageVersion } from './loom-version.js';
 
 /** The global flag; only before the command, so a program's own `--verbose` argument stays its own. */
 export const VERBOSE_FLAG = '--verbose';
@@ -25,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   setQuiet(quiet);
   const program = new Command('loom')
     .description('Run TypeScript jobs on Hadoop YARN')
+    .version(loomPackageVersion(), '-V, --version', "Loom's version")
     .option(VERBOSE_FLAG, "errors with their stack traces, causes and the servers' own answers (also LOOM_VERBOSE=1)")
     .option(QUIET_FLAG, 'no progress output: no live line on a terminal, no progress lines in a log (errors and results stay)')
     .enablePositionalOptions()
