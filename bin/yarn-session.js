@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Thin shim: `yarn-session` is `loom yarn-session` (its --verbose, anywhere, is loom's global one).
-import { endOnClientExit, endWithOneLineOnUncaughtError, main, VERBOSE_FLAG } from '../dist/cli/loom.js';
+import { cliModule } from './cli-module.js';
+
+const { endOnClientExit, endWithOneLineOnUncaughtError, main, VERBOSE_FLAG } = await import(cliModule);
 endOnClientExit('yarn-session');
 endWithOneLineOnUncaughtError('yarn-session');
 const args = process.argv.slice(2);

@@ -123,6 +123,10 @@ describe('npm pack round trip', () => {
       'dist/client/hadoop/hdfs/index.d.ts',
       'dist/minicluster/index.d.ts',
       'dist/appmaster/main.js',
+      // One bundled file per entry point (scripts/bundle-entry-points.mjs), which bin/loom.js and the containers start.
+      'dist/bundle/cli/loom.js',
+      'dist/bundle/appmaster/main.js',
+      'dist/bundle/taskexecutor/main.js',
     ])
       expect(packedFiles).toContain(f);
     const unwanted = packedFiles.filter(

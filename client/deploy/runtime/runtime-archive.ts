@@ -2,7 +2,8 @@
  * Loom's own code as ONE tar.gz local resource (`loom-runtime`), so a container localizes one file
  * instead of thousands of modules.
  *
- * Contents: `package.json`, `proto/`, `dist/` without `dist/test`, `dist/bench`, `dist/cli` and the
+ * Contents, when dist/bundle/ holds the bundles of scripts/bundle-entry-points.mjs: `package.json`
+ * and those bundles (see bundledRuntimeFiles). Otherwise: `package.json`, `proto/`, `dist/` without `dist/test`, `dist/bench`, `dist/cli` and the
  * declaration files (`.d.ts`, for the package's users; nothing loads them at run time), and the
  * production dependencies, found by walking `dependencies`/`optionalDependencies` from Loom's
  * package.json through the installed packages' own package.json files with Node's lookup rules
@@ -25,6 +26,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packDirectoryTarGz } from '../../hadoop/archive/archive-pack.js';
+import { RuntimeEntryPoints } from '../../contracts/am-container-contract.js';
 
 export interface RuntimeArchive {
   /** Local path of the cached .tar.gz. */
@@ -174,12 +176,42 @@ export async function runtimeFiles(root: string): Promise<RuntimeFile[]> {
     throw new RuntimeArchiveError(`${distDir} is missing: build Loom first (npm run build)`);
   }
   const files: RuntimeFile[] = [await fileAt(pkgFile, 'package.json')];
+  if (await bundledRuntimeFiles(distDir, files)) return sortedUnique(files);
   const skipDist = new Set(['test', 'bench', 'cli'].map((d) => join(distDir, d)));
   await walk(distDir, 'dist', files, (p, isDir) => (isDir ? !skipDist.has(p) : !p.endsWith('.d.ts')));
   await walk(join(root, 'proto'), 'proto', files, () => true);
   for (const pkg of await productionPackages(root)) {
     await walk(pkg.dir, pkg.archivePath, files, (p, isDir) => (isDir ? !p.endsWith(`${sep}node_modules`) : keepInNodeModules(p)));
   }
+  return sortedUnique(files);
+}
+
+/**
+ * With the bundles of scripts/bundle-entry-points.mjs in dist/bundle/, the runtime is those and
+ * package.json alone (dependencies are inside them, protocol descriptors too): the bundles without
+ * the CLI's, and the one-line modules under the launch commands' paths
+ * (RuntimeEntryPoints: dist/appmaster/main.js, dist/taskexecutor/main.js) that import them.
+ * False, adding nothing, when dist/ has no bundles or they are older than tsc's output.
+ */
+async function bundledRuntimeFiles(distDir: string, files: RuntimeFile[]): Promise<boolean> {
+  const bundleDir = join(distDir, 'bundle');
+  const entryDir = join(bundleDir, 'archive-entry-points');
+  const entries = [
+    [join(entryDir, 'appmaster', 'main.js'), RuntimeEntryPoints.appMaster],
+    [join(entryDir, 'taskexecutor', 'main.js'), RuntimeEntryPoints.taskExecutor],
+  ] as const;
+  for (const [local] of entries) if (!(await isFile(local))) return false;
+  // A bundle older than tsc's output it was made from (a bare `tsc` rebuild since) is stale: not used.
+  const bundleTime = (await stat(join(bundleDir, 'appmaster', 'main.js')).catch(() => undefined))?.mtimeMs ?? 0;
+  const compiledTime = (await stat(join(distDir, 'appmaster', 'main.js')).catch(() => undefined))?.mtimeMs ?? 0;
+  if (bundleTime < compiledTime) return false;
+  for (const [local, archivePath] of entries) files.push(await fileAt(local, archivePath));
+  const skip = new Set([join(bundleDir, 'cli'), entryDir, join(bundleDir, 'meta.json')]);
+  await walk(bundleDir, 'dist/bundle', files, (p) => !skip.has(p));
+  return true;
+}
+
+function sortedUnique(files: RuntimeFile[]): RuntimeFile[] {
   const seen = new Set<string>();
   return files
     .filter((f) => (seen.has(f.archivePath) ? false : (seen.add(f.archivePath), true)))
@@ -260,6 +292,10 @@ function archivePathFor(root: string, found: ResolvedPackage, placed: Map<string
 
 function asRecord(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isFile() ?? false;
 }
 
 async function isDirectory(p: string): Promise<boolean> {

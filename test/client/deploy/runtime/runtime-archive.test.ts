@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unpackArchive } from '../../../../client/hadoop/archive/archive-unpack.js';
@@ -62,6 +62,36 @@ describe('runtime archive contents', () => {
       'package.json',
       'proto/cluster/x.proto',
     ]);
+  });
+
+  it('with the bundles of scripts/bundle-entry-points.mjs: package.json, the bundles without the CLI, and their entry modules under the launch paths', async () => {
+    const loom = await fakeInstall();
+    const bundle = join(loom, 'dist', 'bundle');
+    await put(join(bundle, 'appmaster', 'main.js'), 'am bundle');
+    await put(join(bundle, 'appmaster', 'program-worker.js'), 'program worker bundle');
+    await put(join(bundle, 'taskexecutor', 'main.js'), 'te bundle');
+    await put(join(bundle, 'runtime-chunks', 'chunk-X.js'), 'shared');
+    await put(join(bundle, 'cli', 'loom.js'), 'cli bundle');
+    await put(join(bundle, 'meta.json'), '{}');
+    await put(join(bundle, 'archive-entry-points', 'appmaster', 'main.js'), "import '../bundle/appmaster/main.js';");
+    await put(join(bundle, 'archive-entry-points', 'taskexecutor', 'main.js'), "import '../bundle/taskexecutor/main.js';");
+    const files = await runtimeFiles(loom);
+    expect(files.map((f) => f.archivePath)).toEqual([
+      'dist/appmaster/main.js',
+      'dist/bundle/appmaster/main.js',
+      'dist/bundle/appmaster/program-worker.js',
+      'dist/bundle/runtime-chunks/chunk-X.js',
+      'dist/bundle/taskexecutor/main.js',
+      'dist/taskexecutor/main.js',
+      'package.json',
+    ]);
+    expect(files.find((f) => f.archivePath === 'dist/appmaster/main.js')?.localPath).toBe(
+      join(bundle, 'archive-entry-points', 'appmaster', 'main.js'),
+    );
+
+    // tsc rebuilt dist/ after the bundles were made: they are stale, and the archive is dist/ and node_modules/ as without bundles.
+    await utimes(join(bundle, 'appmaster', 'main.js'), new Date(2000, 0, 1), new Date(2000, 0, 1));
+    expect((await runtimeFiles(loom)).map((f) => f.archivePath)).toContain('node_modules/a/a.js');
   });
 
   it('is built once into the cache, named by content, and unpacks to the same tree', async () => {
