@@ -4,8 +4,10 @@
 // the library that encodes and decodes at run time, so the types cannot drift from the codec:
 //
 //   proto-root-json.ts   the protobuf Root (proto/hadoop + proto/cluster, field names as written)
-//                        as JSON, which client/wire/codec/proto-root.ts loads with Root.fromJSON:
-//                        no .proto file is read at run time.
+//                        as JSON, cut into its top-level messages and enums, each with the others
+//                        its fields name: client/wire/codec/proto-root.ts adds to its Root only what
+//                        a message in use needs (building all of it costs a CLI start ~0.1 s).
+//                        No .proto file is read at run time.
 //   cluster-proto-json.ts  proto/cluster alone with protobufjs's default camelCase field names, the
 //                        root of the AM <-> TaskExecutor gRPC codec (client/contracts).
 //   proto-messages.ts    one TypeScript interface per message in exactly the shape
@@ -48,6 +50,43 @@ function jsonModule(exportName, what, root) {
     // protobufjs's declared INamespace predates the JSON its own toJSON writes (`edition` keys,
     // methods without comments); Root.fromJSON reads that JSON, so the literal is only re-typed.
     `export const ${exportName} = ${JSON.stringify(root.toJSON(), null, 2)} as unknown as INamespace;\n`
+  );
+}
+
+/**
+ * Every top-level message and enum (those directly in a package) by fully qualified name: its
+ * protobufjs JSON and the other top-level ones its fields (nested messages' fields too) refer to.
+ */
+function typesModule(root) {
+  const types = {};
+  const topLevelOf = (obj) => {
+    let o = obj;
+    while (!isPackage(o.parent)) o = o.parent;
+    return o;
+  };
+  const visit = (ns) => {
+    for (const obj of ns.nestedArray) {
+      if (obj instanceof protobuf.Type || obj instanceof protobuf.Enum) {
+        const uses = new Set();
+        const collectUses = (t) => {
+          if (!(t instanceof protobuf.Type)) return;
+          for (const f of t.fieldsArray) if (f.resolvedType) uses.add(fullName(topLevelOf(f.resolvedType)));
+          for (const n of t.nestedArray) collectUses(n);
+        };
+        collectUses(obj);
+        uses.delete(fullName(obj));
+        types[fullName(obj)] = { json: obj.toJSON(), uses: [...uses].sort() };
+      } else if (obj instanceof protobuf.Namespace) visit(obj);
+    }
+  };
+  visit(root);
+  return (
+    HEADER +
+    "import type { IEnum, IType } from 'protobufjs';\n\n" +
+    '/** proto/hadoop and proto/cluster (field names as written in the .proto files): every top-level message and enum by\n' +
+    ' * fully qualified name, its protobufjs JSON and the top-level messages and enums its fields name. */\n' +
+    // protobufjs's declared IType predates the JSON its own toJSON writes (`edition` keys); fromJSON reads it.
+    `export const PROTO_TYPES_JSON = ${JSON.stringify(types, null, 2)} as unknown as Record<string, { json: IType | IEnum; uses: string[] }>;\n`
   );
 }
 
@@ -164,11 +203,7 @@ function messagesModule(root) {
 const hadoopRoot = loadRoot(['hadoop', 'cluster'], true);
 const clusterRoot = loadRoot(['cluster'], false);
 const files = {
-  'proto-root-json.ts': jsonModule(
-    'PROTO_ROOT_JSON',
-    'proto/hadoop and proto/cluster as a protobufjs Root, field names as written in the .proto files.',
-    hadoopRoot,
-  ),
+  'proto-root-json.ts': typesModule(hadoopRoot),
   'cluster-proto-json.ts': jsonModule(
     'CLUSTER_PROTO_JSON',
     "proto/cluster as a protobufjs Root, field names in protobufjs's default camelCase (the gRPC codec's shape).",

@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { CodecError } from './codec-error.js';
 import type { ProtoMessageName, ProtoMessages } from './generated/proto-messages.js';
-import { protoRoot } from './proto-root.js';
+import { protoRootWith } from './proto-root.js';
 
 /**
  * Plain-object encode/decode of Hadoop protobuf messages by fully qualified name
@@ -19,7 +19,7 @@ export function messageType(name: ProtoMessageName): protobuf.Type {
   let t = typeCache.get(name);
   if (!t) {
     try {
-      t = protoRoot().lookupType(name);
+      t = protoRootWith(name).lookupType(name);
     } catch (err) {
       throw new CodecError(`unknown protobuf message type ${name}`, { cause: err });
     }
