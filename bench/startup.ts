@@ -34,6 +34,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LOOM = join(ROOT, 'bin', 'loom.js');
 const RECORDER = join(ROOT, 'scripts', 'record-module-loads.mjs');
+/** Another Loom's bin/loom.js (e.g. a checkout of the code before a change): its `yarn application -list` is measured in the same rounds. */
+const OTHER_LOOM = process.env.BENCH_STARTUP_OTHER_LOOM;
 
 /** Preloaded into the container's node: appends `{ mark, ms }` when a watched line is written. */
 const MARKER = `import { appendFileSync } from 'node:fs';
@@ -112,8 +114,8 @@ async function main(): Promise<void> {
     const cpuFile = join(dir, 'cpu.txt');
     const cpuModule = join(dir, 'cpu-at-exit.mjs');
     await writeFile(cpuModule, CPU_AT_EXIT);
-    const cli: Record<string, number[]> = { bare: [], version: [], list: [] };
-    const cpu: Record<string, number[]> = { bare: [], version: [], list: [] };
+    const cli: Record<string, number[]> = { bare: [], version: [], list: [], other: [] };
+    const cpu: Record<string, number[]> = { bare: [], version: [], list: [], other: [] };
     const measure = async (name: string, args: string[]) => {
       cli[name].push(await wallMs(args, env));
       await writeFile(cpuFile, '');
@@ -128,6 +130,10 @@ async function main(): Promise<void> {
       await measure('version', [LOOM, '--version']);
       await measure('bare', ['-e', '0']);
       await measure('list', [LOOM, 'yarn', 'application', '-list']);
+      if (OTHER_LOOM !== undefined) {
+        await measure('bare', ['-e', '0']);
+        await measure('other', [OTHER_LOOM, 'yarn', 'application', '-list']);
+      }
     }
     const modules = {
       version: await moduleCount([LOOM, '--version'], env, dir),
@@ -163,6 +169,12 @@ async function main(): Promise<void> {
         `${modules.list} modules; goal 0.1x the Java CLI's 0.87 s: 87 ms (now ${(median(cli.list) / 870).toFixed(2)}x)`,
       ),
     );
+    if (OTHER_LOOM !== undefined) console.log(row(`${OTHER_LOOM} yarn application -list`, cli.other, bareWall));
+    const bareCpu = median(cpu.bare);
+    console.log(`CLI, CPU time (user + system) of the same commands; baseline node -e 0: ${bareCpu.toFixed(0)} ms`);
+    console.log(row('loom --version', cpu.version, bareCpu));
+    console.log(row('loom yarn application -list', cpu.list, bareCpu));
+    if (OTHER_LOOM !== undefined) console.log(row(`${OTHER_LOOM} yarn application -list`, cpu.other, bareCpu));
     console.log(
       `in the containers, process (thread) start -> first useful work; baseline bare node -> first line: ${bareIn.toFixed(0)} ms`,
     );
