@@ -10,7 +10,7 @@
 //   dist/bundle/taskexecutor/main.js            the TaskExecutor
 //   dist/bundle/taskexecutor/task-worker.js     a task slot's thread
 //   dist/bundle/archive-entry-points/{appmaster,taskexecutor}/main.js
-//                                               one-line modules importing the bundles; the runtime archive ships them
+//                                               small modules importing the bundles; the runtime archive ships them
 //                                               under the launch commands' paths (dist/appmaster/main.js, ...)
 //
 // Each bundle sits as deep under dist/ as its source module did under dist/ (dist/appmaster/startup/x.js
@@ -86,7 +86,8 @@ const runtime = await build({
 for (const entry of ['appmaster', 'taskexecutor']) {
   const shim = join(OUT, 'archive-entry-points', entry, 'main.js');
   mkdirSync(dirname(shim), { recursive: true });
-  writeFileSync(shim, `import '../bundle/${entry}/main.js';\n`);
+  // V8's compile cache where Node.js has it (22.1 and later; Node.js 20 has none), as bin/cli-module.js does for the CLI.
+  writeFileSync(shim, `import module from 'node:module';\nmodule.enableCompileCache?.();\nawait import('../bundle/${entry}/main.js');\n`);
 }
 // Which inputs went into which output file: test/cli/lazy-command-loading.test.ts reads it.
 writeFileSync(join(OUT, 'meta.json'), JSON.stringify({ cli: cli.metafile, runtime: runtime.metafile }));
