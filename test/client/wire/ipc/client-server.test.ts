@@ -301,7 +301,9 @@ describe('client <-> server over TCP', () => {
     });
     const e = await rejectedWith(report(connection(port, { kind: 'token', token: TOKEN }), 1), IpcConfigError);
     expect(e).toBeInstanceOf(IpcConfigError);
-    expect(e.message).toBe(`Kerberos is not supported yet (server at 127.0.0.1:${port} offers only KERBEROS)`);
+    expect(e.message).toBe(
+      `the server at 127.0.0.1:${port} requires Kerberos (hadoop.security.authentication=kerberos) and no Kerberos login is configured for it; run kinit, or set security.kerberos.login.keytab and security.kerberos.login.principal`,
+    );
   });
 
   it('the pool shares one connection per (address, protocol, auth)', async () => {
