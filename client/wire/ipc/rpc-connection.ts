@@ -250,7 +250,12 @@ class Wire {
       this.write(Buffer.concat([buildPreamble(AuthProtocol.NONE), buildContextFrame(this.clientId, protocol, auth.user)]));
       return;
     }
-    const session = new SaslClientSession(auth.token, describePeer(this.options.host, this.options.port), this.options.saslCnonce);
+    const session = new SaslClientSession(
+      auth.token,
+      describePeer(this.options.host, this.options.port),
+      this.options.saslCnonce,
+      this.options.rpcProtection ?? DEFAULT_IPC_TUNING.rpcProtection,
+    );
     const outcome = await new Promise<'token' | 'simple'>((resolve, reject) => {
       this.handshakeFailed = reject;
       this.handshakeFrame = (header, rest) => {

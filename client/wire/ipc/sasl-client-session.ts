@@ -2,6 +2,11 @@ import { DigestMd5Client, tokenSaslCredentials } from '../security/sasl-digest-m
 import { IpcConfigError, IpcProtocolError } from './ipc-errors.js';
 import type { SaslSecurityLayer } from '../security/sasl-security-layer.js';
 import type { RpcSaslMessage, SaslAuth } from './rpc-messages.js';
+import type { RpcProtection } from './ipc-options.js';
+import type { DigestQop } from '../security/digest-md5-security-layer.js';
+
+/** Hadoop's SaslPropertiesResolver: hadoop.rpc.protection names the one qop the client accepts. */
+const QOP_OF_PROTECTION: Record<RpcProtection, DigestQop> = { authentication: 'auth', integrity: 'auth-int', privacy: 'auth-conf' };
 
 export interface SaslTokenCredential {
   identifier: Buffer;
@@ -32,6 +37,8 @@ export class SaslClientSession {
     /** host:port for error messages. */
     private readonly peer: string,
     private readonly cnonce?: string,
+    /** hadoop.rpc.protection: the qop DIGEST-MD5 must negotiate. */
+    private readonly protection: RpcProtection = 'authentication',
   ) {}
 
   start(): RpcSaslMessage {
@@ -49,11 +56,12 @@ export class SaslClientSession {
           message: { state: 'RESPONSE', token: Buffer.from(this.digest.respond(Buffer.from(message.token).toString('utf8'))) },
         };
       }
-      case 'SUCCESS':
+      case 'SUCCESS': {
         if (!this.digest) throw new IpcProtocolError(`SASL SUCCESS from ${this.peer} before any authentication was attempted`);
         // verifyServerFinal throws SaslError when rspauth does not match the token password.
-        this.digest.verifyServerFinal(Buffer.from(message.token ?? []).toString('utf8'));
-        return { kind: 'done' };
+        const securityLayer = this.digest.verifyServerFinal(Buffer.from(message.token ?? []).toString('utf8'));
+        return securityLayer ? { kind: 'done', securityLayer } : { kind: 'done' };
+      }
       default:
         throw new IpcProtocolError(`unexpected SASL ${message.state} message from ${this.peer}`);
     }
@@ -67,7 +75,14 @@ export class SaslClientSession {
       const { username, password } = tokenSaslCredentials(this.token);
       const protocol = tokenAuth.protocol ?? '';
       const serverId = tokenAuth.serverId ?? 'default';
-      this.digest = new DigestMd5Client({ username, password, protocol, serverId, ...(this.cnonce ? { cnonce: this.cnonce } : {}) });
+      this.digest = new DigestMd5Client({
+        username,
+        password,
+        protocol,
+        serverId,
+        qops: [QOP_OF_PROTECTION[this.protection]],
+        ...(this.cnonce ? { cnonce: this.cnonce } : {}),
+      });
       const response = this.digest.respond(Buffer.from(tokenAuth.challenge).toString('utf8'));
       // The chosen auth is echoed without its challenge.
       const chosen: SaslAuth = { method: tokenAuth.method, mechanism: tokenAuth.mechanism, protocol, serverId };

@@ -36,6 +36,7 @@ export function wrapRequestFrames(layer: SaslSecurityLayer, plain: Buffer): Buff
 /** Both sides: the frames carried by successive WRAP tokens, reassembled across token boundaries. */
 export class UnwrappedFrames {
   private readonly inner: FrameDecoder;
+  readonly qop: SaslSecurityLayer['qop'];
 
   constructor(
     private readonly layer: SaslSecurityLayer,
@@ -46,6 +47,7 @@ export class UnwrappedFrames {
     limitName?: string,
   ) {
     this.inner = new FrameDecoder(maxFrameBytes, `wrapped ${what}`, limitName);
+    this.qop = layer.qop;
   }
 
   /** The inner frames completed by one SASL message, which must be a WRAP; throws IpcProtocolError otherwise. */
