@@ -4,6 +4,10 @@ import type { SaslSecurityLayer } from '../security/sasl-security-layer.js';
 import type { RpcSaslMessage, SaslAuth } from './rpc-messages.js';
 import type { IpcKerberosOptions, RpcProtection } from './ipc-options.js';
 import { KerberosSaslAuth } from './kerberos-sasl-auth.js';
+import type { DigestQop } from '../security/digest-md5-security-layer.js';
+
+/** Hadoop's SaslPropertiesResolver: hadoop.rpc.protection names the one qop the client accepts. */
+const QOP_OF_PROTECTION: Record<RpcProtection, DigestQop> = { authentication: 'auth', integrity: 'auth-int', privacy: 'auth-conf' };
 
 export interface SaslTokenCredential {
   identifier: Buffer;
@@ -37,8 +41,10 @@ export class SaslClientSession {
     /** host:port for error messages. */
     private readonly peer: string,
     private readonly cnonce?: string,
-    /** KERBEROS auth: who we are, the server's configured principal and hadoop.rpc.protection. */
-    private readonly kerberos?: IpcKerberosOptions & { host: string; protection: RpcProtection },
+    /** hadoop.rpc.protection: the qop DIGEST-MD5 and GSSAPI must negotiate. */
+    private readonly protection: RpcProtection = 'authentication',
+    /** KERBEROS auth: who we are, the server's configured principal, and the host connected to (for _HOST). */
+    private readonly kerberos?: IpcKerberosOptions & { host: string },
   ) {}
 
   /**
@@ -48,7 +54,7 @@ export class SaslClientSession {
   async prepare(): Promise<void> {
     if (!this.kerberos) return;
     try {
-      this.kerberosAuth = await KerberosSaslAuth.prepare(this.kerberos, this.kerberos.host, this.kerberos.protection, this.peer);
+      this.kerberosAuth = await KerberosSaslAuth.prepare(this.kerberos, this.kerberos.host, this.protection, this.peer);
     } catch (err) {
       if (!this.token || !(err instanceof Error)) throw err;
       this.kerberosUnavailable = err;
@@ -71,15 +77,16 @@ export class SaslClientSession {
           message: { state: 'RESPONSE', token: Buffer.from(this.digest.respond(Buffer.from(message.token).toString('utf8'))) },
         };
       }
-      case 'SUCCESS':
+      case 'SUCCESS': {
         if (this.kerberosChosen) {
-          const securityLayer = this.kerberosChosen.succeed(message.token);
-          return securityLayer ? { kind: 'done', securityLayer } : { kind: 'done' };
+          const kerberosLayer = this.kerberosChosen.succeed(message.token);
+          return kerberosLayer ? { kind: 'done', securityLayer: kerberosLayer } : { kind: 'done' };
         }
         if (!this.digest) throw new IpcProtocolError(`SASL SUCCESS from ${this.peer} before any authentication was attempted`);
         // verifyServerFinal throws SaslError when rspauth does not match the token password.
-        this.digest.verifyServerFinal(Buffer.from(message.token ?? []).toString('utf8'));
-        return { kind: 'done' };
+        const securityLayer = this.digest.verifyServerFinal(Buffer.from(message.token ?? []).toString('utf8'));
+        return securityLayer ? { kind: 'done', securityLayer } : { kind: 'done' };
+      }
       default:
         throw new IpcProtocolError(`unexpected SASL ${message.state} message from ${this.peer}`);
     }
@@ -101,7 +108,14 @@ export class SaslClientSession {
       const { username, password } = tokenSaslCredentials(this.token);
       const protocol = tokenAuth.protocol ?? '';
       const serverId = tokenAuth.serverId ?? 'default';
-      this.digest = new DigestMd5Client({ username, password, protocol, serverId, ...(this.cnonce ? { cnonce: this.cnonce } : {}) });
+      this.digest = new DigestMd5Client({
+        username,
+        password,
+        protocol,
+        serverId,
+        qops: [QOP_OF_PROTECTION[this.protection]],
+        ...(this.cnonce ? { cnonce: this.cnonce } : {}),
+      });
       const response = this.digest.respond(Buffer.from(tokenAuth.challenge).toString('utf8'));
       // The chosen auth is echoed without its challenge.
       const chosen: SaslAuth = { method: tokenAuth.method, mechanism: tokenAuth.mechanism, protocol, serverId };

@@ -32,7 +32,7 @@ function setup(protection: RpcProtection, principal = 'rm/_HOST@EXAMPLE.COM', to
     },
   };
   const held = token ? { identifier: Buffer.from('id'), password: Buffer.from('pw'), kind: 'RM_DELEGATION_TOKEN', service: '' } : undefined;
-  const session = new SaslClientSession(held, 'localhost:8032', undefined, { identity, principal, host: 'localhost', protection });
+  const session = new SaslClientSession(held, 'localhost:8032', undefined, protection, { identity, principal, host: 'localhost' });
   return { session, keytab, asked };
 }
 

@@ -29,12 +29,7 @@ describe.skipIf(!confDir)('SASL KERBEROS with the real secure ResourceManager', 
     };
     const [host, port] = (process.env.LOOM_SECURE_RM ?? '127.0.0.1:8032').split(':');
     const peer = `${host}:${port}`;
-    const session = new SaslClientSession(undefined, peer, undefined, {
-      identity,
-      principal: `rm/_HOST@${client.realm}`,
-      host,
-      protection: 'privacy',
-    });
+    const session = new SaslClientSession(undefined, peer, undefined, 'privacy', { identity, principal: `rm/_HOST@${client.realm}`, host });
     await session.prepare();
     const socket = new Socket();
     const states: string[] = [];
