@@ -50,7 +50,7 @@ describe('GSS-API Kerberos context (RFC 4121)', () => {
   }
 
   it('frames the initial token as RFC 2743 InitialContextToken around an AP-REQ with the 0x8003 checksum', () => {
-    const { credential, keytab } = forgeServiceTicket(18);
+    const { credential, keytab } = forgeServiceTicket(18, new Date('2026-12-07T22:59:00Z'));
     const initiator = initiateSecurityContext(credential, { mutual: true, now: () => new Date('2026-12-07T23:00:00.123Z') });
     const token = initiator.initialToken;
     expect(token[0]).toBe(0x60);
