@@ -19,6 +19,8 @@ import {
   type RpcSaslMessage,
 } from '../../client/wire/ipc/rpc-messages.js';
 import { RpcServerException } from './rpc-server-exception.js';
+import { UnwrappedFrames, WRAP_FRAME_OVERHEAD_BYTES, wrapPieces } from '../../client/wire/ipc/sasl-wrapped-frames.js';
+import type { SaslSecurityLayer } from '../../client/wire/security/sasl-security-layer.js';
 import { SaslRefusal, SaslServerSession, type SaslServerAuthOptions } from './sasl-server-session.js';
 import { encodeDelimited, withVarintPrefix } from '../../client/wire/codec/protobuf-codec.js';
 
@@ -171,6 +173,8 @@ class ServerConnection {
   private user: string | undefined;
   private tokenIdentifier: Buffer | undefined;
   private closing = false;
+  /** Set once SASL negotiated integrity or privacy: every frame in and out is then wrapped. */
+  private unwrapped: UnwrappedFrames | undefined;
   private readonly remoteAddress: string;
   private readonly out: BatchedWriter;
   /** Closes the connection if the handshake is not done in time; cleared once it is. */
@@ -206,7 +210,7 @@ class ServerConnection {
   private handshakeDone(): void {
     clearTimeout(this.handshakeTimer);
     this.handshakeTimer = undefined;
-    this.decoder.setLimit(this.maxRequestBytes(), 'ipc.maximum.data.length');
+    this.decoder.setLimit(this.maxRequestBytes() + (this.unwrapped ? WRAP_FRAME_OVERHEAD_BYTES : 0), 'ipc.maximum.data.length');
   }
 
   private onData(chunk: Buffer): void {
@@ -271,6 +275,37 @@ class ServerConnection {
 
   private onFrame(frame: Buffer): void {
     const request = parseRequestFrame(frame); // malformed headers -> drop, as Hadoop does
+    if (this.unwrapped) {
+      this.onWrapped(request, this.unwrapped);
+      return;
+    }
+    this.onRequest(request);
+  }
+
+  /**
+   * After SASL negotiated auth-int or auth-conf, as Hadoop's Server.saslReadAndProcess: a SASL WRAP
+   * whose token unwraps to one or more frames (a frame may span tokens), processed as if they had
+   * come bare. Hadoop 3.3.6 still processes a bare frame there; the mini cluster refuses it, since
+   * accepting one would let anyone on the path inject calls into a protected connection.
+   */
+  private onWrapped(request: ParsedRequest, unwrapped: UnwrappedFrames): void {
+    if (request.kind !== 'sasl' || request.sasl.state !== 'WRAP') {
+      throw new FatalAnswer(
+        EX.accessControl,
+        `Unwrapped ${request.kind === 'sasl' ? `SASL ${request.sasl.state}` : request.kind} message on a connection that negotiated SASL ${unwrapped.qop}`,
+        'FATAL_INVALID_RPC_HEADER',
+      );
+    }
+    for (const inner of unwrapped.push(request.sasl)) {
+      if (this.closing) return;
+      const innerRequest = parseRequestFrame(inner);
+      if (innerRequest.kind === 'sasl')
+        throw new FatalAnswer(EX.accessControl, 'SASL message inside a SASL WRAP', 'FATAL_INVALID_RPC_HEADER');
+      this.onRequest(innerRequest);
+    }
+  }
+
+  private onRequest(request: ParsedRequest): void {
     switch (request.kind) {
       case 'ping':
         return;
@@ -322,6 +357,20 @@ class ServerConnection {
       retryCount: INVALID_RETRY_COUNT,
     };
     this.write(buildResponseFrame(header, encodeDelimited('hadoop.common.RpcSaslProto', reply)));
+    // As Hadoop's Server: wrapping starts only after the last SASL answer went out unwrapped.
+    if (step.kind === 'authenticated' && step.securityLayer) this.startWrapping(step.securityLayer);
+  }
+
+  private startWrapping(layer: SaslSecurityLayer): void {
+    this.unwrapped = new UnwrappedFrames(layer, this.maxRequestBytes(), `request from ${this.remoteAddress}`, 'ipc.maximum.data.length');
+    this.out.transformFromNowOn((batch) => {
+      try {
+        return Buffer.concat(wrapPieces(batch).map((piece) => wrappedResponseFrame(layer.wrap(piece))));
+      } catch {
+        this.drop();
+        return Buffer.alloc(0);
+      }
+    });
   }
 
   private async onCall(request: Extract<ParsedRequest, { kind: 'call' }>): Promise<void> {
@@ -411,6 +460,12 @@ class ServerConnection {
   private write(bytes: Buffer): void {
     if (!this.closing && !this.socket.destroyed) this.out.write(bytes);
   }
+}
+
+/** Server.wrapWithSasl: a response header with only the SASL call id and SUCCESS, then RpcSaslProto {WRAP, token}. */
+function wrappedResponseFrame(token: Buffer): Buffer {
+  const header: RpcResponseHeader = { callId: CallId.SASL, status: 'SUCCESS' };
+  return buildResponseFrame(header, encodeDelimited('hadoop.common.RpcSaslProto', { state: 'WRAP', token }));
 }
 
 function protobufMessage(err: unknown): string {

@@ -1,6 +1,8 @@
 import { LoomError } from '../../client/errors/loom-error.js';
 import { DigestMd5Server, SaslError } from '../../client/wire/security/sasl-digest-md5.js';
 import type { RpcSaslMessage, SaslAuth } from '../../client/wire/ipc/rpc-messages.js';
+import type { DigestQop } from '../../client/wire/security/digest-md5-security-layer.js';
+import type { SaslSecurityLayer } from '../../client/wire/security/sasl-security-layer.js';
 
 export interface SaslServerAuthOptions {
   simple: boolean;
@@ -9,6 +11,11 @@ export interface SaslServerAuthOptions {
     /** Password (base64 of the token password) for a user name = base64 of the token identifier. */
     lookupPassword(usernameBase64Identifier: string): string | undefined;
   };
+  /**
+   * hadoop.rpc.protection as SASL qops (authentication = auth, integrity = auth-int, privacy =
+   * auth-conf), as Hadoop's SaslPropertiesResolver hands them to the SASL server; ['auth'] by default.
+   */
+  qops?: readonly DigestQop[];
 }
 
 /** A refusal in Hadoop's shape: sent as FATAL with call id -1, then the connection closes. */
@@ -23,7 +30,15 @@ export class SaslRefusal extends LoomError {
 }
 
 export type SaslServerStep =
-  { kind: 'reply'; message: RpcSaslMessage } | { kind: 'authenticated'; reply: RpcSaslMessage; user: string; tokenIdentifier: Buffer };
+  | { kind: 'reply'; message: RpcSaslMessage }
+  | {
+      kind: 'authenticated';
+      reply: RpcSaslMessage;
+      user: string;
+      tokenIdentifier: Buffer;
+      /** With qop auth-int or auth-conf: every later frame is wrapped with it. */
+      securityLayer?: SaslSecurityLayer;
+    };
 
 const INVALID_TOKEN = 'org.apache.hadoop.security.token.SecretManager$InvalidToken';
 const SASL_EXCEPTION = 'javax.security.sasl.SaslException';
@@ -55,6 +70,7 @@ export class SaslServerSession {
       this.digest = new DigestMd5Server({
         protocol: '',
         serverId,
+        ...(this.auth.qops ? { qops: this.auth.qops } : {}),
         lookupPassword: (username) => {
           const password = token.lookupPassword(username);
           if (password === undefined) this.unknownUser = username;
@@ -82,13 +98,14 @@ export class SaslServerSession {
       throw new SaslRefusal(ACCESS_CONTROL, `Client cannot authenticate via:[${chosen?.method ?? ''}]; Available:[${offered}]`);
     }
     try {
-      const { username, rspauth } = this.digest.verifyResponse((message.token ?? Buffer.alloc(0)).toString('utf8'));
+      const { username, rspauth, securityLayer } = this.digest.verifyResponse((message.token ?? Buffer.alloc(0)).toString('utf8'));
       return {
         kind: 'authenticated',
         // Tolerate either form of the value (bare hex or already 'rspauth=...').
         reply: { state: 'SUCCESS', token: Buffer.from(rspauth.startsWith('rspauth=') ? rspauth : `rspauth=${rspauth}`, 'utf8') },
         user: username,
         tokenIdentifier: Buffer.from(username, 'base64'),
+        ...(securityLayer ? { securityLayer } : {}),
       };
     } catch (err) {
       if (this.unknownUser !== undefined) {

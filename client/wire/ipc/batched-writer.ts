@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 export class BatchedWriter {
   private queue: Buffer[] = [];
   private scheduled = false;
+  private transform: ((batch: Buffer) => Buffer) | undefined;
 
   constructor(private readonly socket: Socket) {}
 
@@ -18,11 +19,23 @@ export class BatchedWriter {
     queueMicrotask(() => this.flush());
   }
 
+  /**
+   * From now on every batch goes through `transform` before the socket (SASL wrapping once
+   * integrity or privacy is negotiated). What was written before is sent as it is, first.
+   * `transform` must not throw: it handles its own failure (and may return an empty buffer).
+   */
+  transformFromNowOn(transform: (batch: Buffer) => Buffer): void {
+    this.flush();
+    this.transform = transform;
+  }
+
   flush(): void {
     this.scheduled = false;
     const queue = this.queue;
     this.queue = [];
     if (queue.length === 0 || this.socket.destroyed) return;
-    this.socket.write(queue.length === 1 ? queue[0] : Buffer.concat(queue));
+    const batch = queue.length === 1 ? queue[0] : Buffer.concat(queue);
+    const out = this.transform ? this.transform(batch) : batch;
+    if (out.length > 0) this.socket.write(out);
   }
 }

@@ -1,3 +1,4 @@
+import type { KerberosIdentity } from '../kerberos/identity/kerberos-identity.js';
 import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './frame-decoder.js';
 
 /** The part of client/conf's Configuration that the IPC engine reads (structural, so no import). */
@@ -61,4 +62,20 @@ export function ipcOptionsFromConf(conf: ConfLike): IpcTuning {
     maxRequestBytes: conf.getInt('ipc.maximum.data.length', d.maxRequestBytes),
     rpcProtection: protection,
   };
+}
+
+/**
+ * Kerberos for one server (the IPC client's KERBEROS auth, Hadoop's SASL GSSAPI): who we are and
+ * the server's principal as configured (yarn.resourcemanager.principal, dfs.namenode.kerberos.principal).
+ */
+export interface IpcKerberosOptions {
+  readonly identity: KerberosIdentity;
+  /** The server's principal as configured; "_HOST" is replaced by the host connected to, as Hadoop's SaslRpcClient does. */
+  readonly principal: string;
+}
+
+/** Options of the IPC client beyond its tuning. */
+export interface IpcOptions {
+  /** Authenticate with Kerberos where the server offers KERBEROS (and no usable token comes first in its list). */
+  readonly kerberos?: IpcKerberosOptions;
 }

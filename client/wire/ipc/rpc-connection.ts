@@ -7,15 +7,7 @@ import type { Body, BodyName } from '../codec/hadoop-protocols.js';
 import { BatchedWriter } from './batched-writer.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { DEFAULT_IPC_TUNING, type RpcProtection } from './ipc-options.js';
-import {
-  describePeer,
-  IpcConfigError,
-  IpcConnectFailedError,
-  IpcConnectionError,
-  IpcError,
-  IpcProtocolError,
-  IpcTimeoutError,
-} from './ipc-errors.js';
+import { describePeer, IpcConnectFailedError, IpcConnectionError, IpcError, IpcProtocolError, IpcTimeoutError } from './ipc-errors.js';
 import { AuthProtocol, buildPreamble } from './preamble.js';
 import { RemoteException } from './remote-exception.js';
 import {
@@ -31,6 +23,8 @@ import {
   type RpcResponseHeader,
 } from './rpc-messages.js';
 import { SaslClientSession, type SaslTokenCredential } from './sasl-client-session.js';
+import { UnwrappedFrames, WRAP_FRAME_OVERHEAD_BYTES, wrapRequestFrames } from './sasl-wrapped-frames.js';
+import type { SaslSecurityLayer } from '../security/sasl-security-layer.js';
 
 export type RpcAuth = { kind: 'simple'; user: string } | { kind: 'token'; token: SaslTokenCredential };
 
@@ -85,12 +79,6 @@ export class RpcConnection {
 
   constructor(readonly options: RpcConnectionOptions) {
     this.peer = describePeer(options.host, options.port);
-    const protection = options.rpcProtection ?? 'authentication';
-    if (protection !== 'authentication') {
-      throw new IpcConfigError(
-        `hadoop.rpc.protection=${protection} (SASL integrity/privacy wrapping) is not supported; set hadoop.rpc.protection=authentication on the client and the cluster`,
-      );
-    }
     this.clientId = options.clientId ?? randomBytes(16);
     if (this.clientId.length !== 16) throw new TypeError(`clientId must be 16 bytes, got ${this.clientId.length}`);
     let counter = 0;
@@ -222,6 +210,8 @@ class Wire {
   private pingTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly out: BatchedWriter;
+  /** Set once SASL negotiated integrity or privacy: every frame in and out is then wrapped. */
+  private unwrapped: UnwrappedFrames | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -230,7 +220,7 @@ class Wire {
     private readonly where: string,
     private readonly onDead: (wire: Wire) => void,
   ) {
-    this.decoder = new FrameDecoder(options.maxResponseBytes ?? DEFAULT_IPC_TUNING.maxResponseBytes, `response from ${where}`);
+    this.decoder = new FrameDecoder(this.maxResponseBytes(), `response from ${where}`);
     socket.setNoDelay(true);
     this.out = new BatchedWriter(socket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -242,6 +232,10 @@ class Wire {
       this.pingTimer = setInterval(() => this.maybePing(pingMs), pingMs);
       this.pingTimer.unref();
     }
+  }
+
+  private maxResponseBytes(): number {
+    return this.options.maxResponseBytes ?? DEFAULT_IPC_TUNING.maxResponseBytes;
   }
 
   get pendingCount(): number {
@@ -256,7 +250,12 @@ class Wire {
       this.write(Buffer.concat([buildPreamble(AuthProtocol.NONE), buildContextFrame(this.clientId, protocol, auth.user)]));
       return;
     }
-    const session = new SaslClientSession(auth.token, describePeer(this.options.host, this.options.port), this.options.saslCnonce);
+    const session = new SaslClientSession(
+      auth.token,
+      describePeer(this.options.host, this.options.port),
+      this.options.saslCnonce,
+      this.options.rpcProtection ?? DEFAULT_IPC_TUNING.rpcProtection,
+    );
     const outcome = await new Promise<'token' | 'simple'>((resolve, reject) => {
       this.handshakeFailed = reject;
       this.handshakeFrame = (header, rest) => {
@@ -264,7 +263,11 @@ class Wire {
           throw new IpcProtocolError(`expected a SASL reply from ${this.where}, got call id ${header.callId}`);
         const step = session.receive(parseSaslMessage(rest));
         if (step.kind === 'send') this.write(buildSaslFrame(step.message));
-        else resolve(step.kind === 'done' ? 'token' : 'simple');
+        else {
+          // Synchronously, so that the next frame read and the connection context are already wrapped.
+          if (step.kind === 'done' && step.securityLayer) this.startWrapping(step.securityLayer);
+          resolve(step.kind === 'done' ? 'token' : 'simple');
+        }
       };
       this.write(Buffer.concat([buildPreamble(AuthProtocol.SASL), buildSaslFrame(session.start())]));
     }).finally(() => {
@@ -317,15 +320,51 @@ class Wire {
     if (!this.dead) this.out.write(bytes);
   }
 
+  /**
+   * SASL ended with qop auth-int or auth-conf: from here on, as Hadoop's SaslRpcClient does with its
+   * WrappedOutputStream/WrappedInputStream, what we send (connection context, calls, pings) leaves
+   * as SASL WRAP frames and everything the server sends must be a WRAP frame carrying ordinary ones.
+   */
+  private startWrapping(layer: SaslSecurityLayer): void {
+    const maxResponse = this.maxResponseBytes();
+    this.unwrapped = new UnwrappedFrames(layer, maxResponse, `response from ${this.where}`, 'ipc.maximum.response.length');
+    this.decoder.setLimit(maxResponse + WRAP_FRAME_OVERHEAD_BYTES, 'ipc.maximum.response.length');
+    this.out.transformFromNowOn((batch) => {
+      try {
+        return wrapRequestFrames(layer, batch);
+      } catch (err) {
+        this.fail(asIpcError(err, this.where));
+        return Buffer.alloc(0);
+      }
+    });
+  }
+
   private onData(chunk: Buffer): void {
     this.lastReceived = Date.now();
     try {
       for (const frame of this.decoder.push(chunk)) {
         if (this.dead) return;
-        this.onFrame(frame);
+        if (this.unwrapped) this.onWrappedFrame(frame, this.unwrapped);
+        else this.onFrame(frame);
       }
     } catch (err) {
       this.fail(asIpcError(err, this.where));
+    }
+  }
+
+  /** A frame from a server that wraps: a SASL WRAP whose token unwraps to zero or more ordinary frames. */
+  private onWrappedFrame(frame: Buffer, unwrapped: UnwrappedFrames): void {
+    const { header, rest } = parseResponseFrame(frame);
+    if (header.callId !== CallId.SASL) {
+      // Hadoop's WrappedInputStream fails with "Server sent non-wrapped response"; a FATAL still says why.
+      if (header.status === 'FATAL') this.onFrame(frame);
+      else
+        throw new IpcProtocolError(`${this.where} sent a non-wrapped response (call id ${header.callId}) after SASL negotiated wrapping`);
+      return;
+    }
+    for (const inner of unwrapped.push(parseSaslMessage(rest))) {
+      if (this.dead) return;
+      this.onFrame(inner);
     }
   }
 
@@ -362,6 +401,7 @@ class Wire {
     let detail = '';
     try {
       this.decoder.end();
+      this.unwrapped?.end();
     } catch (err) {
       detail = ` (${(err as Error).message})`;
     }

@@ -1,19 +1,26 @@
-import { LoomError } from '../../errors/loom-error.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  deriveDigestMd5Keys,
+  DigestMd5SecurityLayer,
+  SUPPORTED_DIGEST_CIPHERS,
+  type DigestCipher,
+  type DigestQop,
+} from './digest-md5-security-layer.js';
+import { SaslError } from './sasl-error.js';
+import type { SaslSecurityLayer } from './sasl-security-layer.js';
+
+export { SaslError } from './sasl-error.js';
 
 /**
- * SASL DIGEST-MD5 (RFC 2831) exactly as Hadoop's TOKEN authentication uses it: qop `auth` only,
- * `algorithm=md5-sess`, `charset=utf-8`, no authzid, digest-uri `<protocol>/<serverId>`
- * (`/default` on YARN). The challenge travels inside the server's NEGOTIATE, so an exchange is
- * challenge -> response -> `rspauth`, with nothing wrapped afterwards.
+ * SASL DIGEST-MD5 (RFC 2831) exactly as Hadoop's TOKEN authentication uses it: `algorithm=md5-sess`,
+ * `charset=utf-8`, no authzid, digest-uri `<protocol>/<serverId>` (`/default` on YARN), qop auth,
+ * auth-int or auth-conf as hadoop.rpc.protection says (authentication, integrity, privacy). The
+ * challenge travels inside the server's NEGOTIATE, so an exchange is challenge -> response ->
+ * `rspauth`; with auth-int or auth-conf both sides then hold a security layer that wraps every
+ * later message (digest-md5-security-layer.ts).
  *
  * Pure computation: the IPC engine moves these strings in SaslAuth/SaslMessage frames.
  */
-
-export class SaslError extends LoomError {
-  static override readonly code: string = 'SASL_FAILED';
-  override readonly name = 'SaslError';
-}
 
 // RFC 2831 size limits (the JDK enforces the same ones).
 const MAX_CHALLENGE_LENGTH = 2048;
@@ -114,18 +121,24 @@ function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-function checkQopAuth(qopList: string, what: string): void {
-  const offered = qopList.split(',').map((q) => q.trim().toLowerCase());
-  if (!offered.includes('auth')) {
-    throw new SaslError(
-      `DIGEST-MD5: ${what} offers qop "${qopList}" without "auth": integrity/privacy protection ` +
-        '(hadoop.rpc.protection = integrity or privacy) is not supported yet; set hadoop.rpc.protection to authentication on the cluster',
-    );
-  }
+const QOPS: readonly string[] = ['auth', 'auth-int', 'auth-conf'] satisfies DigestQop[];
+
+function isQop(value: string): value is DigestQop {
+  return QOPS.includes(value);
+}
+
+/** hadoop.rpc.protection's words for each qop, for messages that tell a person what to set. */
+const PROTECTION_OF_QOP: Record<DigestQop, string> = { auth: 'authentication', 'auth-int': 'integrity', 'auth-conf': 'privacy' };
+
+function splitList(list: string): string[] {
+  return list
+    .split(',')
+    .map((q) => q.trim().toLowerCase())
+    .filter((q) => q !== '');
 }
 
 // ---------------------------------------------------------------------------------------------
-// The RFC 2831 digest computations (md5-sess, qop=auth, no authzid).
+// The RFC 2831 digest computations (md5-sess, no authzid).
 
 interface DigestInputs {
   username: string;
@@ -135,6 +148,7 @@ interface DigestInputs {
   cnonce: string;
   nc: string;
   digestUri: string;
+  qop: DigestQop;
 }
 
 function md5(data: Buffer | string): Buffer {
@@ -145,15 +159,38 @@ function md5Hex(data: Buffer | string): string {
   return createHash('md5').update(data).digest('hex');
 }
 
-function sessionKeyHex(x: DigestInputs): string {
+/** H(A1): the session key, from which the response and the security layer's keys derive. */
+function sessionKey(x: DigestInputs): Buffer {
   const inner = md5(Buffer.from(`${x.username}:${x.realm}:${x.password}`, 'utf8'));
-  return md5Hex(Buffer.concat([inner, Buffer.from(`:${x.nonce}:${x.cnonce}`, 'utf8')]));
+  return md5(Buffer.concat([inner, Buffer.from(`:${x.nonce}:${x.cnonce}`, 'utf8')]));
 }
+
+/** RFC 2831 2.1.2.1: with auth-int or auth-conf, A2 ends with ":" and 32 zeros (the empty body's hash). */
+const A2_PROTECTED_SUFFIX = ':00000000000000000000000000000000';
 
 /** `response` (a2Prefix "AUTHENTICATE") or `rspauth` (a2Prefix ""). */
 function digest(x: DigestInputs, a2Prefix: 'AUTHENTICATE' | ''): string {
-  const ha2 = md5Hex(`${a2Prefix}:${x.digestUri}`);
-  return md5Hex(`${sessionKeyHex(x)}:${x.nonce}:${x.nc}:${x.cnonce}:auth:${ha2}`);
+  const ha2 = md5Hex(`${a2Prefix}:${x.digestUri}${x.qop === 'auth' ? '' : A2_PROTECTED_SUFFIX}`);
+  return md5Hex(`${sessionKey(x).toString('hex')}:${x.nonce}:${x.nc}:${x.cnonce}:${x.qop}:${ha2}`);
+}
+
+/** The layer both sides build once authenticated, or none for qop auth. */
+function securityLayer(x: DigestInputs, cipher: DigestCipher | undefined, side: 'client' | 'server'): SaslSecurityLayer | undefined {
+  if (x.qop === 'auth') return undefined;
+  return new DigestMd5SecurityLayer(x.qop, deriveDigestMd5Keys(sessionKey(x), x.qop, cipher), side);
+}
+
+/** The first of our ciphers the peer lists; a peer offering only ciphers we lack is refused by name. */
+function chooseCipher(offered: string, who: string): DigestCipher {
+  const names = splitList(offered);
+  const chosen = SUPPORTED_DIGEST_CIPHERS.find((c) => names.includes(c));
+  if (!chosen) {
+    throw new SaslError(
+      `DIGEST-MD5: ${who} offers the ciphers [${names.join(', ')}] for privacy and Loom implements only ${SUPPORTED_DIGEST_CIPHERS.join(', ')} ` +
+        "(rc4 and des need OpenSSL's legacy provider); enable 3des on the server or use hadoop.rpc.protection=integrity",
+    );
+  }
+  return chosen;
 }
 
 function sameHex(a: string, b: string): boolean {
@@ -169,12 +206,18 @@ export interface DigestMd5ClientOptions {
   password: string;
   protocol: string;
   serverId: string;
+  /**
+   * The qops we accept, preferred first (Sasl.QOP as Hadoop's SaslPropertiesResolver builds it from
+   * hadoop.rpc.protection); ['auth'] by default.
+   */
+  qops?: readonly DigestQop[];
   /** Fixed client nonce, for tests only. */
   cnonce?: string;
 }
 
 export class DigestMd5Client {
   private inputs: DigestInputs | undefined;
+  private cipher: DigestCipher | undefined;
 
   constructor(private readonly opts: DigestMd5ClientOptions) {}
 
@@ -194,7 +237,8 @@ export class DigestMd5Client {
     if (algorithm?.toLowerCase() !== 'md5-sess') {
       throw new SaslError(`DIGEST-MD5: server challenge asks for algorithm "${algorithm ?? '(none)'}"; only md5-sess is defined`);
     }
-    checkQopAuth(single(d, 'qop', what) ?? 'auth', what);
+    const qop = this.chooseQop(single(d, 'qop', what) ?? 'auth');
+    if (qop === 'auth-conf') this.cipher = chooseCipher(single(d, 'cipher', what) ?? '', 'the server');
     const charset = single(d, 'charset', what);
     if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
       throw new SaslError(`DIGEST-MD5: server challenge names charset "${charset}"; only utf-8 is allowed`);
@@ -209,6 +253,7 @@ export class DigestMd5Client {
       cnonce: this.opts.cnonce ?? generateNonce(),
       nc: FIRST_NC,
       digestUri: `${this.opts.protocol}/${this.opts.serverId}`,
+      qop,
     };
     const x = this.inputs;
     const parts = [
@@ -221,13 +266,36 @@ export class DigestMd5Client {
       `digest-uri=${quote(x.digestUri)}`,
       `maxbuf=${CLIENT_MAXBUF}`,
       `response=${digest(x, 'AUTHENTICATE')}`,
-      'qop=auth',
+      `qop=${qop}`,
+      ...(this.cipher ? [`cipher=${this.cipher}`] : []),
     ];
     return parts.join(',');
   }
 
-  /** Check the server's final token `rspauth=<hex>`; throws SaslError if it does not match. */
-  verifyServerFinal(token: string): void {
+  /**
+   * The first of our qops the server offers, as the JDK's DigestMD5Client picks; none in common is
+   * its "No common protection layer between client and server", with what to set.
+   */
+  private chooseQop(offeredList: string): DigestQop {
+    const offered = splitList(offeredList);
+    const wanted = this.opts.qops ?? ['auth'];
+    const chosen = wanted.find((q) => offered.includes(q));
+    if (!chosen) {
+      const words = (qops: readonly string[]) => qops.map((q) => (isQop(q) ? PROTECTION_OF_QOP[q] : q)).join(',');
+      throw new SaslError(
+        `DIGEST-MD5: No common protection layer between client and server: the server offers qop [${offered.join(', ')}] ` +
+          `(hadoop.rpc.protection=${words(offered)}) and the client asks for [${wanted.join(', ')}] (hadoop.rpc.protection=${words(wanted)}); ` +
+          "set the client's hadoop.rpc.protection to the cluster's",
+      );
+    }
+    return chosen;
+  }
+
+  /**
+   * Check the server's final token `rspauth=<hex>`; throws SaslError if it does not match. Returns
+   * the security layer when the negotiated qop is auth-int or auth-conf.
+   */
+  verifyServerFinal(token: string): SaslSecurityLayer | undefined {
     if (!this.inputs) throw new SaslError("DIGEST-MD5: got the server's final token before answering its challenge");
     const what = 'server final token';
     const d = parseDirectives(token, what);
@@ -237,6 +305,7 @@ export class DigestMd5Client {
         "DIGEST-MD5: the server's rspauth does not match; the server does not know the token password (wrong server or forged reply)",
       );
     }
+    return securityLayer(this.inputs, this.cipher, 'client');
   }
 }
 
@@ -247,6 +316,8 @@ export interface DigestMd5ServerOptions {
   serverId: string;
   /** Defaults to serverId, as Hadoop's servers do. */
   realm?: string;
+  /** The qops offered, preferred first (from hadoop.rpc.protection); ['auth'] by default. */
+  qops?: readonly DigestQop[];
   /** Fixed nonce, for tests only. */
   nonce?: string;
   /** base64 password for a base64-identifier username; undefined = unknown token. May throw SaslError to refuse. */
@@ -257,9 +328,11 @@ export class DigestMd5Server {
   private readonly realm: string;
   private readonly nonce: string;
   private readonly digestUri: string;
+  private readonly qops: readonly DigestQop[];
   private answered = false;
 
   constructor(private readonly opts: DigestMd5ServerOptions) {
+    this.qops = opts.qops && opts.qops.length > 0 ? opts.qops : ['auth'];
     this.realm = opts.realm ?? opts.serverId;
     this.nonce = opts.nonce ?? generateNonce();
     this.digestUri = `${opts.protocol}/${opts.serverId}`;
@@ -267,11 +340,16 @@ export class DigestMd5Server {
 
   /** The challenge text to put in the NEGOTIATE SaslAuth.challenge. */
   challenge(): string {
-    return `realm=${quote(this.realm)},nonce=${quote(this.nonce)},qop="auth",charset=utf-8,algorithm=md5-sess`;
+    // The JDK's DigestMD5Server lists the ciphers only when it offers auth-conf.
+    const cipher = this.qops.includes('auth-conf') ? `,cipher=${quote(SUPPORTED_DIGEST_CIPHERS.join(','))}` : '';
+    return `realm=${quote(this.realm)},nonce=${quote(this.nonce)},qop=${quote(this.qops.join(','))},charset=utf-8${cipher},algorithm=md5-sess`;
   }
 
-  /** Verify the client's INITIATE token; returns the username and the `rspauth=...` text for the SUCCESS token. */
-  verifyResponse(response: string): { username: string; rspauth: string } {
+  /**
+   * Verify the client's INITIATE token; returns the username, the `rspauth=...` text for the
+   * SUCCESS token and, for qop auth-int or auth-conf, the server's security layer.
+   */
+  verifyResponse(response: string): { username: string; rspauth: string; securityLayer?: SaslSecurityLayer } {
     const what = 'client response';
     if (response.length > MAX_RESPONSE_LENGTH) {
       throw new SaslError(`DIGEST-MD5: client response is ${response.length} characters, over the ${MAX_RESPONSE_LENGTH} allowed`);
@@ -297,7 +375,15 @@ export class DigestMd5Server {
     if (nonce !== this.nonce)
       throw new SaslError("DIGEST-MD5: nonce mismatch: the client response does not answer this server's challenge");
     const cnonce = required(d, 'cnonce', what);
-    checkQopAuth(single(d, 'qop', what) ?? 'auth', what);
+    const qop = (single(d, 'qop', what) ?? 'auth').toLowerCase();
+    if (!isQop(qop) || !this.qops.includes(qop)) {
+      throw new SaslError(
+        `DIGEST-MD5: digest response format violation. Invalid QOP: ${qop} (this server offers ${this.qops.join(', ')}; ` +
+          "set the client's hadoop.rpc.protection to the cluster's)",
+      );
+    }
+    let cipher: DigestCipher | undefined;
+    if (qop === 'auth-conf') cipher = chooseCipher(single(d, 'cipher', what) ?? '', 'the client');
     const digestUri = required(d, 'digest-uri', what);
     if (digestUri.toLowerCase() !== this.digestUri.toLowerCase()) {
       throw new SaslError(`DIGEST-MD5: client response digest-uri "${digestUri}" is not "${this.digestUri}"`);
@@ -313,11 +399,12 @@ export class DigestMd5Server {
     if (!/^[0-9a-fA-F]{32}$/.test(received)) throw new SaslError('DIGEST-MD5: client response "response" is not 32 hex digits');
 
     const password = this.lookup(username);
-    const x: DigestInputs = { username, realm, password, nonce, cnonce, nc, digestUri };
+    const x: DigestInputs = { username, realm, password, nonce, cnonce, nc, digestUri, qop };
     if (!sameHex(received, digest(x, 'AUTHENTICATE'))) {
       throw new SaslError('DIGEST-MD5: digest response mismatch; the token password is wrong or the token has been replaced');
     }
-    return { username, rspauth: `rspauth=${digest(x, '')}` };
+    const layer = securityLayer(x, cipher, 'server');
+    return { username, rspauth: `rspauth=${digest(x, '')}`, ...(layer ? { securityLayer: layer } : {}) };
   }
 
   private lookup(username: string): string {

@@ -156,7 +156,7 @@ describe('DIGEST-MD5 client and server together', () => {
     expect(e.message).toMatch(/nonce count 00000002.*replayed/);
   });
 
-  it('refuses a challenge that does not offer qop auth, naming hadoop.rpc.protection', () => {
+  it('a client wanting qop auth refuses a challenge without it, naming hadoop.rpc.protection', () => {
     for (const qop of ['auth-conf', 'auth-int,auth-conf']) {
       const challenge = `realm="default",nonce="abc",qop="${qop}",charset=utf-8,algorithm=md5-sess`;
       const e = thrown(() => mkClient().respond(challenge));
