@@ -36,6 +36,8 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/wire/kerberos/kdc', mayImport: ['client/errors', 'client/wire/kerberos'] },
   /** Who Loom is on a Kerberized cluster: the ticket cache or a keytab login, and the service tickets it gets. */
   { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
+  /** SPNEGO (RFC 4178) tokens inside RFC 2743's framing: bytes to values and back, no I/O. */
+  { dir: 'client/wire/kerberos/spnego', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
   { dir: 'client/hadoop', mayImport: WIRE },
   /** The TFile/BCFile container of YARN's aggregated logs: bytes to records and back, no I/O. */
   {
