@@ -35,6 +35,8 @@ export const LAYERS: readonly Layer[] = [
   /** Kerberos files on disk (krb5.conf, keytab, credential cache) and the KDC exchanges over TCP and UDP. */
   { dir: 'client/wire/kerberos/kdc', mayImport: ['client/errors', 'client/wire/kerberos'] },
   /** Who Loom is on a Kerberized cluster: the ticket cache or a keytab login, and the service tickets it gets. */
+  /** The Kerberos GSS-API mechanism (RFC 4121): context tokens, MIC and Wrap tokens; bytes to values, no I/O. */
+  { dir: 'client/wire/kerberos/gss', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
   { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
   /** SPNEGO (RFC 4178) tokens inside RFC 2743's framing: bytes to values and back, no I/O. */
   { dir: 'client/wire/kerberos/spnego', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
