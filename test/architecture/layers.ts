@@ -40,7 +40,7 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
   /** SPNEGO (RFC 4178) tokens inside RFC 2743's framing: bytes to values and back, no I/O. */
   { dir: 'client/wire/kerberos/spnego', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
-  { dir: 'client/hadoop', mayImport: WIRE },
+  { dir: 'client/hadoop', mayImport: [...WIRE, 'client/wire/kerberos'] },
   /** The TFile/BCFile container of YARN's aggregated logs: bytes to records and back, no I/O. */
   {
     dir: 'client/hadoop/aggregated-logs/tfile',
