@@ -1,3 +1,5 @@
+import { lookupService } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { KerberosIdentity } from '../../wire/kerberos/identity/kerberos-identity.js';
 import { realmForHost } from '../../wire/kerberos/files/krb5-conf.js';
 import { initiateSecurityContext, type GssInitiator } from '../../wire/kerberos/gss/gss-initiator.js';
@@ -69,9 +71,15 @@ export class SpnegoAuthenticator {
     return status === 401 && negotiateChallenge(wwwAuthenticate).offered;
   }
 
-  /** HTTP/<host>@<realm>: the principal Hadoop's AuthenticationFilter runs as for `url` (its host lower-cased, brackets of IPv6 removed). */
-  servicePrincipal(url: URL): string {
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  /**
+   * HTTP/<host>@<realm>: the principal Hadoop's AuthenticationFilter runs as for `url`, its host
+   * lower-cased. An address (http://127.0.0.1:8042, as YARN reports NodeManagers) becomes its name
+   * by a reverse lookup first, as MIT's (rdns) and Java's Kerberos do for host-based services;
+   * the address itself when it has none.
+   */
+  async servicePrincipal(url: URL): Promise<string> {
+    let host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isIP(host) !== 0) host = (await lookupService(host, 0).catch(() => ({ hostname: host }))).hostname.toLowerCase();
     return `HTTP/${host}@${this.realmOf(host)}`;
   }
 
@@ -82,7 +90,7 @@ export class SpnegoAuthenticator {
       throw new SpnegoAuthenticationError(
         `${url.origin} asks for Kerberos (HTTP Negotiate) but Loom has no Kerberos identity: run kinit (or set security.kerberos.login.keytab and security.kerberos.login.principal) and make sure the Hadoop conf says hadoop.security.authentication=kerberos`,
       );
-    const servicePrincipal = this.servicePrincipal(url);
+    const servicePrincipal = await this.servicePrincipal(url);
     let ticket: KerberosCredential;
     try {
       ticket = await kerberos.identity.serviceTicket(servicePrincipal);
