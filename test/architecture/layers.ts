@@ -38,7 +38,9 @@ export const LAYERS: readonly Layer[] = [
   /** The Kerberos GSS-API mechanism (RFC 4121): context tokens, MIC and Wrap tokens; bytes to values, no I/O. */
   { dir: 'client/wire/kerberos/gss', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
   { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
-  { dir: 'client/hadoop', mayImport: WIRE },
+  /** SPNEGO (RFC 4178) tokens inside RFC 2743's framing: bytes to values and back, no I/O. */
+  { dir: 'client/wire/kerberos/spnego', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
+  { dir: 'client/hadoop', mayImport: [...WIRE, 'client/wire/kerberos'] },
   /** The TFile/BCFile container of YARN's aggregated logs: bytes to records and back, no I/O. */
   {
     dir: 'client/hadoop/aggregated-logs/tfile',

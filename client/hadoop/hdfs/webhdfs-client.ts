@@ -10,6 +10,8 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { webHdfsUrlPath } from './hdfs-path.js';
+import { SpnegoAuthenticator, type HttpKerberosOptions } from '../http-auth/spnego-authenticator.js';
+import { NegotiatingTransport } from './webhdfs-negotiating-transport.js';
 import {
   HttpTransport,
   discardBody,
@@ -50,8 +52,13 @@ export interface WebHdfsClientOptions extends HttpTransportOptions {
   user?: string;
   /** Proxy user: act as this user (`doas`), authenticated as `user`. */
   doAs?: string;
-  /** Delegation token urlString; when set it replaces `user.name`. */
+  /** Delegation token urlString; when set it replaces `user.name` (except in the token operations, which need Kerberos). */
   delegation?: string;
+  /**
+   * Kerberos for a secure cluster: a `401 WWW-Authenticate: Negotiate` is answered with SPNEGO
+   * (RFC 4559) as Hadoop's WebHdfsFileSystem does, and the `hadoop.auth` cookie reused.
+   */
+  kerberos?: HttpKerberosOptions;
   /** Talk to an HttpFS gateway: no redirects, bodies go in the first request with `data=true`. */
   httpFs?: boolean;
   retry?: Partial<RetryPolicy>;
@@ -97,10 +104,15 @@ interface OpRequest {
   path: string;
   params?: Params;
   idempotent: boolean;
+  /**
+   * The operation must be authenticated by Kerberos, never by a delegation token
+   * (HttpOpParam.Op.getRequireAuth: GETDELEGATIONTOKEN, RENEWDELEGATIONTOKEN, CANCELDELEGATIONTOKEN).
+   */
+  requireAuth?: boolean;
 }
 
 export class WebHdfsClient {
-  private readonly transport: HttpTransport;
+  private readonly transport: NegotiatingTransport;
   private readonly endpoints: WebHdfsEndpoint[];
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -113,7 +125,7 @@ export class WebHdfsClient {
     this.endpoints = [...opts.endpoints];
     this.retry = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.sleep = opts.sleep ?? ((ms) => sleep(ms));
-    this.transport = new HttpTransport(opts);
+    this.transport = new NegotiatingTransport(new HttpTransport(opts), new SpnegoAuthenticator(opts.kerberos));
   }
 
   /** The NameNode currently believed active. */
@@ -277,22 +289,48 @@ export class WebHdfsClient {
     });
   }
 
-  /** The token's urlString, or null when the cluster runs SIMPLE auth and issues none. */
+  /**
+   * GETDELEGATIONTOKEN: an HDFS delegation token that `renewer` (a principal such as
+   * rm/host@REALM, or its short name) may renew; its urlString (decodeTokenFromUrlString reads
+   * it), or null when the cluster runs SIMPLE auth and issues none. Needs Kerberos on a secure cluster.
+   */
   async getDelegationToken(renewer?: string): Promise<string | null> {
     return parseTokenAnswer(
-      await this.json({ op: 'GETDELEGATIONTOKEN', method: 'GET', path: '/', params: [['renewer', renewer]], idempotent: true }),
+      await this.json({
+        op: 'GETDELEGATIONTOKEN',
+        method: 'GET',
+        path: '/',
+        params: [['renewer', renewer]],
+        idempotent: true,
+        requireAuth: true,
+      }),
     );
   }
 
-  /** Returns the new expiry time (ms since the epoch). */
+  /** RENEWDELEGATIONTOKEN (only the token's renewer may): returns the new expiry time (ms since the epoch). */
   async renewDelegationToken(tokenUrlString: string): Promise<number> {
     return parseLongAnswer(
-      await this.json({ op: 'RENEWDELEGATIONTOKEN', method: 'PUT', path: '/', params: [['token', tokenUrlString]], idempotent: true }),
+      await this.json({
+        op: 'RENEWDELEGATIONTOKEN',
+        method: 'PUT',
+        path: '/',
+        params: [['token', tokenUrlString]],
+        idempotent: true,
+        requireAuth: true,
+      }),
     );
   }
 
+  /** CANCELDELEGATIONTOKEN (the owner or the renewer): the token stops working at once. */
   async cancelDelegationToken(tokenUrlString: string): Promise<void> {
-    await this.json({ op: 'CANCELDELEGATIONTOKEN', method: 'PUT', path: '/', params: [['token', tokenUrlString]], idempotent: false });
+    await this.json({
+      op: 'CANCELDELEGATIONTOKEN',
+      method: 'PUT',
+      path: '/',
+      params: [['token', tokenUrlString]],
+      idempotent: false,
+      requireAuth: true,
+    });
   }
 
   // ---- data operations ------------------------------------------------------------------
@@ -476,7 +514,7 @@ export class WebHdfsClient {
       if (value !== undefined) parts.push(`${name}=${encodeQueryValue(String(value))}`);
     }
     const { user, doAs, delegation } = this.opts;
-    if (delegation) parts.push(`delegation=${encodeQueryValue(delegation)}`);
+    if (delegation && !req.requireAuth) parts.push(`delegation=${encodeQueryValue(delegation)}`);
     else {
       if (doAs) parts.push(`doas=${encodeQueryValue(doAs)}`);
       if (user) parts.push(`user.name=${encodeQueryValue(user)}`);

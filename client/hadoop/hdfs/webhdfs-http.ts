@@ -15,7 +15,8 @@ export type RequestBody = Readable | AsyncIterable<Uint8Array> | Uint8Array;
 
 export interface HttpRequest {
   url: URL;
-  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** OPTIONS only to authenticate before a streamed body (webhdfs-negotiating-transport.ts). */
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'OPTIONS';
   headers?: Record<string, string>;
   body?: RequestBody;
   /** Called with the running total of body bytes handed to the socket. */

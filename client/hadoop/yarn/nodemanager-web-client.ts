@@ -5,6 +5,9 @@
 // answers in the LogToolUtils block (container-log-block.ts). Shapes recorded in
 // test/fixtures/nodemanager-web/.
 import { YarnClientError } from './yarn-client-errors.js';
+import { negotiatingFetch } from '../http-auth/negotiating-fetch.js';
+import { SpnegoAuthenticator, type HttpKerberosOptions } from '../http-auth/spnego-authenticator.js';
+import { SpnegoAuthenticationError } from '../http-auth/spnego-errors.js';
 import type { LogAggregationType } from './container-log-block.js';
 
 /** One file of ContainerLogsInfo.containerLogInfo. */
@@ -52,13 +55,18 @@ export const WHOLE_LOG = '9223372036854775807';
 export interface NodeManagerWebClientOptions {
   /** Per request (default 30 s). */
   timeoutMs?: number;
+  /** Kerberos on a secure cluster: the web services' `401 Negotiate` is answered with SPNEGO (yarn.nodemanager.webapp.spnego-principal). */
+  kerberos?: HttpKerberosOptions;
 }
 
 export class NodeManagerWebClient {
   private readonly timeoutMs: number;
 
+  private readonly spnego: SpnegoAuthenticator;
+
   constructor(opts: NodeManagerWebClientOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.spnego = new SpnegoAuthenticator(opts.kerberos);
   }
 
   /** The containers the NodeManager at `nodeHttpAddress` (host:port or http://host:port) knows. */
@@ -134,8 +142,9 @@ export class NodeManagerWebClient {
     const url = `${nodeHttpBase(nodeHttpAddress)}${path}`;
     let res: Response;
     try {
-      res = await fetch(url, { headers: { Accept: accept }, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await negotiatingFetch(this.spnego, url, { headers: { Accept: accept }, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
+      if (err instanceof SpnegoAuthenticationError) throw err;
       throw new NodeManagerWebError(
         `the NodeManager web services at ${url} did not answer (${err instanceof Error ? err.message : String(err)}); is yarn.nodemanager.webapp.address reachable from here?`,
         undefined,

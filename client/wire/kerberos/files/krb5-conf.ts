@@ -28,14 +28,38 @@ export interface Krb5Config {
   readonly sections: Readonly<Partial<Record<string, ProfileSection>>>;
 }
 
+/** Reads what an `include FILE` or `includedir DIR` line names: the texts of the files, in MIT's order. */
+export type Krb5IncludeReader = (directive: 'include' | 'includedir', path: string, where: string) => { text: string; source: string }[];
+
+/** MIT refuses include loops by depth; so does Loom. */
+const MAX_INCLUDE_DEPTH = 10;
+
 /**
  * MIT's profile syntax: `[section]` headers, `tag = value` relations, `tag = {` ... `}`
  * sub-sections, `#` and `;` comment lines, a `*` after a tag or brace marks it final (ignored
- * here: Loom reads one file set in order and keeps the first value). `include` and `includedir`
- * directives are refused by name (not supported yet). `source` names the file in errors.
+ * here: Loom reads the files in order and keeps the first value). `include FILE` and
+ * `includedir DIR` lines (krb5.conf(5)) are read through `readInclude` where they stand, each file
+ * syntactically on its own (it starts with a section header; the including file's section goes on
+ * after it); without a reader they are refused by name. `source` names the file in errors.
  */
-export function parseKrb5Conf(text: string, source = 'krb5.conf'): Krb5Config {
+export function parseKrb5Conf(text: string, source = 'krb5.conf', readInclude?: Krb5IncludeReader): Krb5Config {
+  return parseKrb5Files([{ text, source }], readInclude);
+}
+
+/** Several krb5.conf files as one (KRB5_CONFIG's list): the first file's values come first, so they win. */
+export function parseKrb5Files(files: readonly { text: string; source: string }[], readInclude?: Krb5IncludeReader): Krb5Config {
   const sections: Partial<Record<string, Record<string, (string | ProfileSection)[]>>> = {};
+  for (const file of files) parseProfileInto(sections, file.text, file.source, readInclude, 0);
+  return modelOf(sections, files[0]?.source ?? 'krb5.conf');
+}
+
+function parseProfileInto(
+  sections: Partial<Record<string, Record<string, (string | ProfileSection)[]>>>,
+  text: string,
+  source: string,
+  readInclude: Krb5IncludeReader | undefined,
+  depth: number,
+): void {
   let current: Record<string, (string | ProfileSection)[]> | undefined;
   const stack: Record<string, (string | ProfileSection)[]>[] = [];
   const lines = text.split(/\r?\n/);
@@ -43,8 +67,18 @@ export function parseKrb5Conf(text: string, source = 'krb5.conf'): Krb5Config {
     const line = raw.trim();
     const where = `${source} line ${index + 1}`;
     if (line === '' || line.startsWith('#') || line.startsWith(';')) return;
-    if (/^(include|includedir|module)\s/.test(line))
-      throw new KerberosConfigurationError(`${where}: "${line}" is not supported by Loom yet; put the settings in ${source} itself`);
+    const directive = /^(include|includedir|module)\s+(.*)$/.exec(line);
+    if (directive) {
+      const kind = directive[1];
+      if (kind === 'module' || !readInclude)
+        throw new KerberosConfigurationError(`${where}: "${line}" is not supported by Loom yet; put the settings in ${source} itself`);
+      if (stack.length > 0) throw new KerberosConfigurationError(`${where}: "${kind}" must stand outside any { }`);
+      if (depth >= MAX_INCLUDE_DEPTH)
+        throw new KerberosConfigurationError(`${where}: includes nest deeper than ${MAX_INCLUDE_DEPTH} files; is there a loop?`);
+      for (const file of readInclude(kind === 'include' ? 'include' : 'includedir', directive[2].trim(), where))
+        parseProfileInto(sections, file.text, file.source, readInclude, depth + 1);
+      return;
+    }
     const header = /^\[([^\]]+)\]\s*\*?$/.exec(line);
     if (header) {
       if (stack.length > 0) throw new KerberosConfigurationError(`${where}: section [${header[1]}] starts inside an unclosed {`);
@@ -73,7 +107,6 @@ export function parseKrb5Conf(text: string, source = 'krb5.conf'): Krb5Config {
     values.push(unquote(value));
   });
   if (stack.length > 0) throw new KerberosConfigurationError(`${source}: a "{" is never closed`);
-  return modelOf(sections, source);
 }
 
 function unquote(value: string): string {
@@ -102,8 +135,9 @@ function modelOf(sections: Partial<Record<string, ProfileSection>>, source: stri
   };
   const realms: Record<string, { kdcs: KdcAddress[] }> = {};
   for (const [realm, entries] of Object.entries(sections.realms ?? {})) {
-    const section = entries?.find((v) => typeof v !== 'string');
-    const kdcs = (section?.kdc ?? [])
+    // A realm may be described in several files (includes, KRB5_CONFIG's list): its kdc lines add up, as MIT's profile reads them.
+    const kdcs = (entries ?? [])
+      .flatMap((section) => (typeof section === 'string' ? [] : (section.kdc ?? [])))
       .filter((v) => typeof v === 'string')
       .map((v) => parseKdcAddress(v, `${source}: [realms] ${realm} kdc`));
     realms[realm] = { kdcs };

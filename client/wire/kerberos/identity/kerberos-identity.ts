@@ -10,4 +10,9 @@ export interface KerberosIdentity {
   readonly principal: string;
   /** A ticket for a service principal such as "nn/host.example.com@REALM" (from the cache or a TGS exchange). */
   serviceTicket(servicePrincipal: string): Promise<KerberosCredential>;
+  /**
+   * The KDC's time as this identity keeps it (MIT's kdc_timesync: the local clock plus the offset
+   * learnt at login or from kinit's cache header), for the ctime of authenticators; absent: the local clock.
+   */
+  readonly now?: () => Date;
 }

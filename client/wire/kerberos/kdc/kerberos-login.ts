@@ -23,7 +23,7 @@ import { decodeKrbError, type KrbError } from '../messages/krb-error.js';
 import { KrbErrorCode, krbErrorMessage } from '../messages/krb-error-messages.js';
 import { decodeEtypeInfo2, encodePaEncTimestamp, type EtypeInfo2Entry } from '../messages/pre-authentication.js';
 import { defaultSalt } from '../messages/principal-text.js';
-import type { Ticket } from '../messages/ticket.js';
+import { decodeTicket, type Ticket } from '../messages/ticket.js';
 import { sendToKdc } from './kdc-transport.js';
 
 /** A ticket with its session key and times: what kinit puts in the cache. */
@@ -50,6 +50,12 @@ export interface LoginOptions {
   readonly timeoutMs?: number;
   /** The clock (tests move it). */
   readonly now?: () => Date;
+  /**
+   * MIT's kdc_timesync: told the KDC's time (a KRB_AP_ERR_SKEW error's stime, then the reply's
+   * authtime) so the caller's clock (`now`) follows the KDC's; the skewed pre-authentication is
+   * sent once more. Without it a skew beyond krb5.conf's clockskew is an error.
+   */
+  readonly adoptKdcTime?: (kdcTime: Date) => void;
 }
 
 /**
@@ -96,10 +102,18 @@ export async function loginToKdc(options: LoginOptions): Promise<KerberosCredent
       );
     const type = encryptionType(chosen.etype);
     const key = clientKey(secret, client, type, chosen);
-    const timestamp = type.encrypt(key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, encodePaEncTimestamp(now()));
-    const encTimestamp = encodeEncryptedDataFor(type, timestamp);
-    reply = await exchange([{ type: PaDataType.ENC_TIMESTAMP, value: encTimestamp }]);
-    const secondError = krbErrorOf(reply);
+    const withTimestamp = () => {
+      const timestamp = type.encrypt(key, KeyUsage.AS_REQ_PA_ENC_TIMESTAMP, encodePaEncTimestamp(now()));
+      return exchange([{ type: PaDataType.ENC_TIMESTAMP, value: encodeEncryptedDataFor(type, timestamp) }]);
+    };
+    reply = await withTimestamp();
+    let secondError = krbErrorOf(reply);
+    if (secondError?.errorCode === KrbErrorCode.KRB_AP_ERR_SKEW && options.adoptKdcTime) {
+      // MIT's kdc_timesync: the KRB-ERROR's stime is the KDC's clock; take it and try once more.
+      options.adoptKdcTime(secondError.serverTime);
+      reply = await withTimestamp();
+      secondError = krbErrorOf(reply);
+    }
     if (secondError) throw loginError(secondError, clientText, principalText(krbtgt, client.realm), now());
   }
   const asRep = decodeKdcReply(reply, MessageType.AS_REP);
@@ -120,7 +134,9 @@ export async function loginToKdc(options: LoginOptions): Promise<KerberosCredent
     throw err;
   }
   const credential = credentialOf(asRep, decodeEncKdcReplyPart(plain), nonce, clientText);
-  checkClockSkew(config, credential.authTime, now(), client.realm);
+  // With time sync the reply's authtime sets the offset (MIT skips its skew check then); without, a skewed clock is an error.
+  if (options.adoptKdcTime) options.adoptKdcTime(credential.authTime);
+  else checkClockSkew(config, credential.authTime, now(), client.realm);
   return credential;
 }
 
@@ -211,6 +227,22 @@ export function toCachedCredential(c: KerberosCredential): CachedCredential {
     authData: [],
     ticket: c.ticket.encoded,
     secondTicket: Buffer.alloc(0),
+  };
+}
+
+/** A cache entry (from kinit, kvno or Loom) as a credential; its ticket bytes are decoded, so a damaged entry throws KerberosFormatError. */
+export function fromCachedCredential(c: CachedCredential): KerberosCredential {
+  const date = (seconds: number) => new Date(seconds * 1000);
+  return {
+    client: c.client,
+    server: c.server,
+    ticket: decodeTicket(c.ticket),
+    sessionKey: { keyType: c.keyType, keyValue: c.key },
+    flags: c.flags,
+    authTime: date(c.authTime),
+    startTime: c.startTime === 0 ? undefined : date(c.startTime),
+    endTime: date(c.endTime),
+    renewTill: c.renewTill === 0 ? undefined : date(c.renewTill),
   };
 }
 
