@@ -36,7 +36,7 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/wire/kerberos/kdc', mayImport: ['client/errors', 'client/wire/kerberos'] },
   /** Who Loom is on a Kerberized cluster: the ticket cache or a keytab login, and the service tickets it gets. */
   { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
-  { dir: 'client/hadoop', mayImport: WIRE },
+  { dir: 'client/hadoop', mayImport: [...WIRE, 'client/wire/kerberos'] },
   /** The TFile/BCFile container of YARN's aggregated logs: bytes to records and back, no I/O. */
   {
     dir: 'client/hadoop/aggregated-logs/tfile',

@@ -39,6 +39,7 @@ import {
 import type { WebHdfsEndpoint } from '../../conf/namenode-addresses.js';
 import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../../retry/retry-report.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './webhdfs-retry-policy.js';
+import type { KerberosIdentity } from '../../wire/kerberos/identity/kerberos-identity.js';
 
 /** One NameNode (or HttpFS gateway) HTTP address, as client/conf resolves it. */
 export type { WebHdfsEndpoint };
@@ -52,6 +53,8 @@ export interface WebHdfsClientOptions extends HttpTransportOptions {
   doAs?: string;
   /** Delegation token urlString; when set it replaces `user.name`. */
   delegation?: string;
+  /** SPNEGO (HTTP Negotiate) with this identity, on a Kerberized cluster. */
+  kerberos?: { identity: KerberosIdentity };
   /** Talk to an HttpFS gateway: no redirects, bodies go in the first request with `data=true`. */
   httpFs?: boolean;
   retry?: Partial<RetryPolicy>;
