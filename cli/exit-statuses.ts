@@ -12,6 +12,7 @@
 import { ConfigurationError } from '../client/conf/configuration-error.js';
 import { ApplicationEndedError } from '../client/deploy/running/application-waiter.js';
 import { LoomError } from '../client/errors/loom-error.js';
+import { KerberosConfigurationError } from '../client/wire/kerberos/kerberos-errors.js';
 import { ShellUsageError } from './commands/fs/shell-errors.js';
 import { describeError, withoutStackFrames } from './describe-error.js';
 import { UsageError } from './usage-error.js';
@@ -42,6 +43,8 @@ function row<E extends LoomError>(errorClass: LoomErrorClass<E>, status: number,
 export const ERROR_EXITS: ReadonlyMap<string, ErrorExit> = new Map([
   row(UsageError, EXIT_STATUS.usage),
   row(ConfigurationError, EXIT_STATUS.usage),
+  // On a Kerberized cluster: no krb5.conf, no ticket cache, an expired TGT, an unusable keytab.
+  row(KerberosConfigurationError, EXIT_STATUS.usage),
   row(ShellUsageError, EXIT_STATUS.fsUsage),
   // The application's end keeps YARN's diagnostics (several lines), indented.
   row(ApplicationEndedError, EXIT_STATUS.failure, (err) => withoutStackFrames(err.message).split('\n').join('\n  ')),

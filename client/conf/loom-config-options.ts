@@ -327,6 +327,19 @@ export const LoomOptions = {
     'jobmanager.archive.fs.dir',
     "HDFS dir where the AM archives each ended job (status, tasks, errors, results) as <applicationId>/<jobId>.json, for loom history and loom list after the application ended (Flink's key); unset: .loom-history/ under the user's home.",
   ),
+  kerberosKeytab: stringOption(
+    'security.kerberos.login.keytab',
+    'Keytab to log in with on a Kerberized cluster (hadoop.security.authentication=kerberos); unset: the ticket cache of kinit.',
+  ),
+  kerberosPrincipal: stringOption(
+    'security.kerberos.login.principal',
+    "Principal of the keytab (user@REALM, or service/_HOST@REALM with _HOST this host's canonical name).",
+  ),
+  kerberosUseTicketCache: booleanOption(
+    'security.kerberos.login.use-ticket-cache',
+    true,
+    "Without a keytab, log in with kinit's ticket cache (KRB5CCNAME, else /tmp/krb5cc_<uid>).",
+  ),
   restartStrategy: withoutDefault(
     enumOption<RestartStrategyName>(
       'restart-strategy.type',

@@ -34,12 +34,12 @@ export const LAYERS: readonly Layer[] = [
   { dir: 'client/wire/kerberos', mayImport: ['client/errors'], noIo: true },
   /** Kerberos files on disk (krb5.conf, keytab, credential cache) and the KDC exchanges over TCP and UDP. */
   { dir: 'client/wire/kerberos/kdc', mayImport: ['client/errors', 'client/wire/kerberos'] },
-  /** Who Loom is on a Kerberized cluster: the ticket cache or a keytab login, and the service tickets it gets. */
   /** The Kerberos GSS-API mechanism (RFC 4121): context tokens, MIC and Wrap tokens; bytes to values, no I/O. */
   { dir: 'client/wire/kerberos/gss', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
-  { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
   /** SPNEGO (RFC 4178) tokens inside RFC 2743's framing: bytes to values and back, no I/O. */
   { dir: 'client/wire/kerberos/spnego', mayImport: ['client/errors', 'client/wire/kerberos'], noIo: true },
+  /** Who Loom is on a Kerberized cluster: the ticket cache or a keytab login, and the service tickets it gets. */
+  { dir: 'client/wire/kerberos/identity', mayImport: ['client/errors', 'client/wire/kerberos'] },
   { dir: 'client/hadoop', mayImport: [...WIRE, 'client/wire/kerberos'] },
   /** The TFile/BCFile container of YARN's aggregated logs: bytes to records and back, no I/O. */
   {

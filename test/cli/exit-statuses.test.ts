@@ -1,3 +1,4 @@
+import { KerberosConfigurationError } from '../../client/wire/kerberos/kerberos-errors.js';
 import { describe, expect, it } from 'vitest';
 import { ShellUsageError } from '../../cli/commands/fs/shell-errors.js';
 import { ERROR_EXITS, errorLine, EXIT_STATUS, exitStatusFor } from '../../cli/exit-statuses.js';
@@ -33,8 +34,12 @@ describe('the CLI exit-status table, by error code', () => {
 
   it('is keyed by the codes of the classes it names', () => {
     expect([...ERROR_EXITS.keys()].sort()).toEqual(
-      [UsageError.code, ConfigurationError.code, ShellUsageError.code, ApplicationEndedError.code].sort(),
+      [UsageError.code, ConfigurationError.code, ShellUsageError.code, ApplicationEndedError.code, KerberosConfigurationError.code].sort(),
     );
+  });
+
+  it('ends a Kerberos log-in that cannot be made (no krb5.conf, no ticket cache) like a configuration error', () => {
+    expect(exitStatusFor(new KerberosConfigurationError('no Kerberos ticket cache at /tmp/krb5cc_0: run kinit'))).toBe(2);
   });
 
   it('gives one line per error: the first line of the message, an application end with its diagnostics', () => {

@@ -12,6 +12,7 @@ import { hadoopUser } from '../../wire/security/hadoop-user.js';
 import { isRemoteException } from '../../wire/ipc/remote-exception.js';
 import { describeRetry, type RetryReporter } from '../../retry/retry-report.js';
 import { YarnClient } from '../../hadoop/yarn/yarn-client.js';
+import { kerberosIdentityFromConf } from '../../hadoop/kerberos-identity-from-conf.js';
 import { ENDED_STATES } from '../running/application-waiter.js';
 import { checkPropertiesFileLocation, sessionPropertiesPath } from './properties-file.js';
 import { haStorageRoot } from '../../contracts/ha-store-layout.js';
@@ -37,6 +38,8 @@ export class DeployContext {
   readonly conf: LoomConfig;
   readonly env: NodeJS.ProcessEnv;
   readonly user: string;
+  /** Who Loom is on a Kerberized cluster (undefined on a simple one). */
+  readonly kerberosIdentity: ReturnType<typeof kerberosIdentityFromConf>;
   readonly yarn: YarnClient;
   readonly fs: WebHdfsClient;
   /** `scheme://authority` of the staging file system. */
@@ -58,18 +61,36 @@ export class DeployContext {
     this.onRetry = (event) => this.log(describeRetry(event));
     this.user = hadoopUser(this.env);
     this.fsUri = stagingFileSystemUri(this.hadoopConf, this.conf.get(LoomOptions.stagingDirectory));
-    this.yarn = YarnClient.createFromConf(this.hadoopConf, { user: this.user, env: this.env, onRetry: this.onRetry });
+    // One identity for every client of this deployment: kinit's cache or the configured keytab.
+    this.kerberosIdentity = kerberosIdentityFromConf(this.hadoopConf, { loomConf: this.conf, env: this.env });
+    this.yarn = YarnClient.createFromConf(this.hadoopConf, {
+      user: this.user,
+      env: this.env,
+      onRetry: this.onRetry,
+      kerberosIdentity: this.kerberosIdentity,
+    });
     this.fs = this.webHdfs(this.fsUri);
   }
 
   /** The file system a program's `ctx.hdfs` reaches: fs.defaultFS (the staging file system may be another one). */
   programFileSystem(): WebHdfsClient {
-    return webHdfsClientFromConf(this.hadoopConf, { user: this.user, env: this.env, onRetry: this.onRetry });
+    return webHdfsClientFromConf(this.hadoopConf, {
+      user: this.user,
+      env: this.env,
+      onRetry: this.onRetry,
+      kerberosIdentity: this.kerberosIdentity,
+    });
   }
 
   /** A WebHDFS client of `fsUri` (the staging file system by default) that reports its retries like every client here. */
   webHdfs(fsUri: string = this.fsUri): WebHdfsClient {
-    return webHdfsClientFromConf(this.hadoopConf, { user: this.user, env: this.env, uri: fsUri, onRetry: this.onRetry });
+    return webHdfsClientFromConf(this.hadoopConf, {
+      user: this.user,
+      env: this.env,
+      uri: fsUri,
+      onRetry: this.onRetry,
+      kerberosIdentity: this.kerberosIdentity,
+    });
   }
 
   /** `<base>/.loom` (asks the NameNode for the home directory once). */

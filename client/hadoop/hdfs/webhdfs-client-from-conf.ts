@@ -1,11 +1,14 @@
 /**
  * Builds a WebHdfsClient from Hadoop configuration: NameNode endpoints (fs.defaultFS or the
- * given URI, HA nameservices, https) from client/conf, the user as Hadoop's SIMPLE auth picks it,
- * and the failover/timeout settings under their Hadoop names.
+ * given URI, HA nameservices, https) from client/conf, the user as Hadoop's SIMPLE auth picks it
+ * (and the Kerberos identity when hadoop.security.authentication is kerberos), and the
+ * failover/timeout settings under their Hadoop names.
  */
 import type { Configuration } from '../../conf/configuration.js';
 import { webHdfsEndpoints } from '../../conf/namenode-addresses.js';
 import type { RetryReporter } from '../../retry/retry-report.js';
+import type { KerberosIdentity } from '../../wire/kerberos/identity/kerberos-identity.js';
+import { kerberosIdentityFromConf } from '../kerberos-identity-from-conf.js';
 import { hadoopUser } from '../../wire/security/hadoop-user.js';
 import { WebHdfsClient, type WebHdfsClientOptions } from './webhdfs-client.js';
 
@@ -19,6 +22,11 @@ export interface WebHdfsClientFromConfOptions {
   env?: NodeJS.ProcessEnv;
   /** Hears of every retry while a NameNode does not answer; silence without it. */
   onRetry?: RetryReporter;
+  /**
+   * Who Loom is on a Kerberized cluster (SPNEGO); unset: from the configuration
+   * (kerberos-identity-from-conf.ts), none on a simple cluster or with a delegation token.
+   */
+  kerberosIdentity?: KerberosIdentity | undefined;
 }
 
 const MAX_ATTEMPTS_KEY = 'dfs.http.client.failover.max.attempts';
@@ -30,6 +38,12 @@ export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFr
   const defaultFs = conf.getTrimmed('fs.defaultFS') ?? '';
   const fromDefaultFs =
     opts.uri === undefined || (opts.uri !== '' && defaultFs.replace(/\/+$/, '').startsWith(opts.uri.replace(/\/+$/, '')));
+  // A delegation token authenticates by itself (inside the cluster); otherwise Kerberos when the cluster says so.
+  const identity = opts.delegation
+    ? undefined
+    : 'kerberosIdentity' in opts
+      ? opts.kerberosIdentity
+      : kerberosIdentityFromConf(conf, opts.env ? { env: opts.env } : {});
   const options: WebHdfsClientOptions = {
     endpoints: webHdfsEndpoints(conf, opts.uri),
     retry: {
@@ -49,6 +63,7 @@ export function webHdfsClientFromConf(conf: Configuration, opts: WebHdfsClientFr
     ...(opts.delegation ? { delegation: opts.delegation } : { user: opts.user ?? hadoopUser(opts.env) }),
     ...(opts.doAs ? { doAs: opts.doAs } : {}),
     ...(opts.httpFs ? { httpFs: true } : {}),
+    ...(identity ? { kerberos: { identity } } : {}),
     ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
   };
   return new WebHdfsClient(options);

@@ -1,12 +1,20 @@
 import type { Configuration } from '../../conf/configuration.js';
 import { ipcOptionsFromConf } from '../../wire/ipc/ipc-options.js';
 import type { RpcClientDefaults } from '../../wire/ipc/rpc-client.js';
+import type { KerberosIdentity } from '../../wire/kerberos/identity/kerberos-identity.js';
+
+/** A Kerberos (SASL GSSAPI) connection: who Loom is, and the server's principal as configured ("_HOST" allowed). */
+export interface IpcKerberos {
+  identity: KerberosIdentity;
+  principal: string;
+}
 
 /**
  * Per-connection IPC settings of the YARN clients from Hadoop configuration (timeouts, ping,
- * idle close, frame limit, rpc protection, connect retries) under Hadoop's key names.
+ * idle close, frame limit, rpc protection, connect retries) under Hadoop's key names, and the
+ * Kerberos identity and server principal when the connection is to be authenticated by Kerberos.
  */
-export function rpcConnectionDefaultsFromConf(conf: Configuration): RpcClientDefaults {
+export function rpcConnectionDefaultsFromConf(conf: Configuration, kerberos?: IpcKerberos): RpcClientDefaults & { kerberos?: IpcKerberos } {
   const tuning = ipcOptionsFromConf(conf);
   return {
     callTimeoutMs: tuning.callTimeoutMs,
@@ -17,5 +25,6 @@ export function rpcConnectionDefaultsFromConf(conf: Configuration): RpcClientDef
     connectTimeoutMs: tuning.connectTimeoutMs,
     connectRetryIntervalMs: tuning.connectRetryIntervalMs,
     connectMaxRetries: tuning.connectMaxRetries,
+    ...(kerberos ? { kerberos } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { resourceManagerAddresses, type RmAddress } from '../../conf/rm-addresse
 import type { FailoverOptions } from '../../wire/ipc/failover-rpc-client.js';
 import type { RpcClientDefaults } from '../../wire/ipc/rpc-client.js';
 import type { RetryTarget } from '../../retry/retry-report.js';
-import { rpcConnectionDefaultsFromConf } from './ipc-connection-from-conf.js';
+import { rpcConnectionDefaultsFromConf, type IpcKerberos } from './ipc-connection-from-conf.js';
 
 export type RmProxyOptions = Omit<FailoverOptions, 'protocol' | 'auth' | 'onRetry'> & {
   addresses: RmAddress[];
@@ -23,8 +23,9 @@ const RETRY_INTERVAL_KEY = 'yarn.resourcemanager.connect.retry-interval.ms';
  * the retry budget of RMProxy.createRetryPolicy: without HA a fixed sleep of retry-interval.ms for
  * up to max-wait.ms (-1: forever; less than one interval: one attempt); with HA
  * yarn.client.failover-max-attempts (unset: max-wait.ms / failover-sleep-base-ms) with backoff.
+ * `kerberos`: connections authenticate with Kerberos (a client on a Kerberized cluster).
  */
-export function rmProxyOptionsFromConf(conf: Configuration, kind: 'client' | 'scheduler'): RmProxyOptions {
+export function rmProxyOptionsFromConf(conf: Configuration, kind: 'client' | 'scheduler', kerberos?: IpcKerberos): RmProxyOptions {
   const addresses = resourceManagerAddresses(conf, kind).map((a) => (isWildcardHost(a.host) ? { ...a, host: '127.0.0.1' } : a));
   const haEnabled = conf.getBoolean('yarn.resourcemanager.ha.enabled', false);
   const retryIntervalMs = conf.getTimeDuration(RETRY_INTERVAL_KEY, 30_000, 'ms');
@@ -34,7 +35,7 @@ export function rmProxyOptionsFromConf(conf: Configuration, kind: 'client' | 'sc
   }
   if (maxWaitMs < -1) throw new RangeError(`${MAX_WAIT_KEY} can be -1 (wait forever) or a wait in ms, not ${maxWaitMs}`);
   const connection: RpcClientDefaults = {
-    ...rpcConnectionDefaultsFromConf(conf),
+    ...rpcConnectionDefaultsFromConf(conf, kerberos),
     // The failover loop below does the retrying; per-connection retries would multiply it
     // (with HA Hadoop sets ipc.client.connect.max.retries to yarn.client.failover-retries, 0).
     connectMaxRetries: haEnabled ? conf.getInt('yarn.client.failover-retries', 0) : 0,

@@ -2,6 +2,8 @@
 // like Hadoop's YarnClientImpl: submit waits until the application left NEW/NEW_SAVING/SUBMITTED,
 // kill repeats forceKillApplication until the RM says the kill is stored, and every call fails
 // over to the next ResourceManager on connection failure or StandbyException.
+import { kerberosIdentityFromConf, resourceManagerPrincipal } from '../kerberos-identity-from-conf.js';
+import type { KerberosIdentity } from '../../wire/kerberos/identity/kerberos-identity.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Configuration } from '../../conf/configuration.js';
 import { APPLICATION_CLIENT_PROTOCOL, type MethodName, type RequestOf, type ResponseOf } from '../../wire/codec/hadoop-protocols.js';
@@ -115,8 +117,19 @@ export class YarnClient {
    * RM address(es) from yarn.resourcemanager.address or the HA rm-ids, user from HADOOP_USER_NAME or
    * the OS; `onRetry` hears of every retry while the RM does not answer (silence without it).
    */
-  static createFromConf(conf: Configuration, opts: { user?: string; env?: NodeJS.ProcessEnv; onRetry?: RetryReporter } = {}): YarnClient {
-    const { addresses, haEnabled: _ha, ...failover } = rmProxyOptionsFromConf(conf, 'client');
+  static createFromConf(
+    conf: Configuration,
+    opts: {
+      user?: string;
+      env?: NodeJS.ProcessEnv;
+      onRetry?: RetryReporter;
+      /** Who Loom is on a Kerberized cluster; unset: from the configuration (kerberos-identity-from-conf.ts), none on a simple cluster. */
+      kerberosIdentity?: KerberosIdentity | undefined;
+    } = {},
+  ): YarnClient {
+    const identity = 'kerberosIdentity' in opts ? opts.kerberosIdentity : kerberosIdentityFromConf(conf, opts.env ? { env: opts.env } : {});
+    const kerberos = identity ? { identity, principal: resourceManagerPrincipal(conf) } : undefined;
+    const { addresses, haEnabled: _ha, ...failover } = rmProxyOptionsFromConf(conf, 'client', kerberos);
     const pollIntervalMs = conf.getTimeDuration('yarn.client.application-client-protocol.poll-interval-ms', 200, 'ms');
     return new YarnClient({
       addresses,
