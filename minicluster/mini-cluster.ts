@@ -12,6 +12,7 @@ import { chooseHdfsLatency, hdfsLatencyOf, type HdfsLatencySetting } from './hdf
 import type { HttpTimeouts } from './http-timeouts.js';
 import { resolveSettings, type MiniClusterSettingsInput } from './mini-cluster-settings.js';
 import { logAggregationSettings } from './log-aggregation-setting.js';
+import { RPC_PROTECTION_KEY, rpcProtectionQops } from './rpc-protection-setting.js';
 import { NodeManager } from './nodemanager/node-manager.js';
 import { namespaceLocalizationSource } from './nodemanager/webhdfs-localization-source.js';
 import { ResourceManager } from './resourcemanager/resource-manager.js';
@@ -30,6 +31,8 @@ export interface MiniClusterOptions extends MiniClusterSettingsInput {
   hdfsLatency?: HdfsLatencySetting;
   /** Seed of the WebHDFS delays (default random; `cluster.webHdfs.latency.seed` tells it). */
   hdfsLatencySeed?: number;
+  /** hadoop.rpc.protection of the token ports: authentication (default), integrity or privacy (rpc-protection-setting.ts); a `-D` value in yarnSite also sets it. */
+  rpcProtection?: 'authentication' | 'integrity' | 'privacy';
   /** IPC connections (RM and NM ports) that have not finished their handshake by then are closed (default 20 s). */
   ipcHandshakeTimeoutMs?: number;
   /** How long a client of the HTTP servers (WebHDFS, RM web, NM web) may stall (http-timeouts.ts). */
@@ -74,7 +77,10 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
   const count = options.nodes ?? 2;
   if (!Number.isInteger(count) || count < 1)
     throw new Error(`a mini cluster needs at least one NodeManager; nodes=${String(options.nodes)}`);
-  const settings = resolveSettings(options);
+  const settings = resolveSettings(
+    options.rpcProtection ? { ...options, yarnSite: { ...options.yarnSite, [RPC_PROTECTION_KEY]: options.rpcProtection } } : options,
+  );
+  const rpcQops = rpcProtectionQops(settings.yarnSite);
   const ownDir = options.dir === undefined;
   // Only the cluster's user may enter its dir (mkdtemp makes it 700; a named dir that does not
   // exist yet is made so); what is inside carries Hadoop's modes all the same.
@@ -102,6 +108,7 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
       config: { ...settings.rmConfig, logAggregationEnabled: logAggregation !== undefined },
       ipcHandshakeTimeoutMs: options.ipcHandshakeTimeoutMs,
       httpTimeouts: options.httpTimeouts,
+      rpcQops,
     });
     const rmRef = resourceManager;
     const source = namespaceLocalizationSource(webHdfs.namespace, latency);
@@ -121,6 +128,7 @@ export async function startMiniCluster(options: MiniClusterOptions = {}): Promis
           envWhitelist: settings.node.envWhitelist,
           ipcHandshakeTimeoutMs: options.ipcHandshakeTimeoutMs,
           httpTimeouts: options.httpTimeouts,
+          rpcQops,
           // Containers get the cluster's HADOOP_CONF_DIR through the whitelist, as on a real node.
           env: { ...process.env, HADOOP_CONF_DIR: join(dir, 'conf') },
           ...(logAggregation ? { logAggregation } : {}),

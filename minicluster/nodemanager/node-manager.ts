@@ -4,6 +4,7 @@
 // on the IPC port (the RM's AM launcher calls it like any AM). Each accepted container is localized, launched through the
 // DefaultContainerExecutor-style executor, watched by the memory monitor, and its end reported
 // to the RM with the next heartbeat, with YARN's exit codes and diagnostics.
+import type { DigestQop } from '../../client/wire/security/digest-md5-security-layer.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RpcServer } from '../ipc/rpc-server.js';
@@ -87,6 +88,8 @@ export interface NodeManagerOptions {
   envWhitelist?: readonly string[];
   /** IPC connections that have not finished their handshake by then are closed (rpc-server.ts). */
   ipcHandshakeTimeoutMs?: number;
+  /** hadoop.rpc.protection as SASL qops for the NM port (NMToken); ['auth'] by default. */
+  rpcQops?: readonly DigestQop[];
   /** How long a web client may stall (http-timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
   /** yarn.log-aggregation-enable: upload each ended application's logs to HDFS (app-log-aggregator.ts); absent: logs stay local. */
@@ -183,7 +186,7 @@ export class NodeManager implements ContainerManagerBackend {
       host: this.host,
       port: opts.port ?? 0,
       protocols: [containerManagementService(this)],
-      auth: nmTokenAuth(this),
+      auth: { ...nmTokenAuth(this), ...(opts.rpcQops ? { qops: opts.rpcQops } : {}) },
       handshakeTimeoutMs: opts.ipcHandshakeTimeoutMs,
     });
     this.web = new NodeWebServer({

@@ -6,9 +6,10 @@
 // restart() is YARN's work-preserving recovery: servers stop, the core is rebuilt from its
 // snapshot, the same ports open again; NodeManagers re-register on their next heartbeat and AMs
 // get ApplicationMasterNotRegisteredException until they register again.
+import type { DigestQop } from '../../client/wire/security/digest-md5-security-layer.js';
 import { LoomError } from '../../client/errors/loom-error.js';
 import { RpcServer } from '../ipc/rpc-server.js';
-import { AmLauncher } from './am-launcher.js';
+import { AM_LAUNCHER_CONNECTION, AmLauncher } from './am-launcher.js';
 import { amrmTokenAuth, applicationMasterService } from './am-service.js';
 import { applicationClientService } from './client-service.js';
 import { ResourceManagerCore } from './resource-manager-core.js';
@@ -34,6 +35,8 @@ export interface ResourceManagerOptions {
   livenessCheckMs?: number;
   /** IPC connections that have not finished their handshake by then are closed (rpc-server.ts). */
   ipcHandshakeTimeoutMs?: number;
+  /** hadoop.rpc.protection as SASL qops for the scheduler port (AMRMToken); ['auth'] by default. */
+  rpcQops?: readonly DigestQop[];
   /** How long a web client may stall (http-timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
 }
@@ -51,10 +54,14 @@ export class ResourceManager {
   private servers: { client?: RpcServer; scheduler?: RpcServer; web?: RpcRestHandle } = {};
   private liveness: NodeJS.Timeout | undefined;
   private readonly host: string;
-  private readonly launcher = new AmLauncher(() => this.current);
+  private readonly launcher: AmLauncher;
 
   private constructor(private readonly opts: ResourceManagerOptions) {
     this.host = opts.host ?? '127.0.0.1';
+    // The RM starts AMs over the NMs' token ports, so it speaks the cluster's hadoop.rpc.protection too.
+    const qop = opts.rpcQops?.[0] ?? 'auth';
+    const rpcProtection = qop === 'auth-conf' ? 'privacy' : qop === 'auth-int' ? 'integrity' : 'authentication';
+    this.launcher = new AmLauncher(() => this.current, { ...AM_LAUNCHER_CONNECTION, rpcProtection });
   }
 
   static async start(opts: ResourceManagerOptions = {}): Promise<ResourceManager> {
@@ -150,7 +157,7 @@ export class ResourceManager {
       host: this.host,
       port: schedulerPort,
       protocols: [applicationMasterService(core)],
-      auth: amrmTokenAuth(core),
+      auth: { ...amrmTokenAuth(core), ...(this.opts.rpcQops ? { qops: this.opts.rpcQops } : {}) },
       handshakeTimeoutMs: this.opts.ipcHandshakeTimeoutMs,
     });
     this.servers.scheduler = scheduler;
