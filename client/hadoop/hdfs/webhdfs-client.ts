@@ -55,16 +55,11 @@ export interface WebHdfsClientOptions extends HttpTransportOptions {
   doAs?: string;
   /** Delegation token urlString; when set it replaces `user.name` (except in the token operations, which need Kerberos). */
   delegation?: string;
-<<<<<<< HEAD
   /**
    * Kerberos for a secure cluster: a `401 WWW-Authenticate: Negotiate` is answered with SPNEGO
    * (RFC 4559) as Hadoop's WebHdfsFileSystem does, and the `hadoop.auth` cookie reused.
    */
   kerberos?: HttpKerberosOptions;
-=======
-  /** SPNEGO (HTTP Negotiate) with this identity, on a Kerberized cluster. */
-  kerberos?: { identity: KerberosIdentity };
->>>>>>> kid
   /** Talk to an HttpFS gateway: no redirects, bodies go in the first request with `data=true`. */
   httpFs?: boolean;
   retry?: Partial<RetryPolicy>;
