@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import { once } from 'node:events';
@@ -11,6 +11,7 @@ import { Configuration } from '../client/conf/configuration.js';
 import { webHdfsEndpoints } from '../client/conf/namenode-addresses.js';
 import { webHdfsClientFromConf } from '../client/hadoop/hdfs/webhdfs-client-from-conf.js';
 import type { WebHdfsClient } from '../client/hadoop/hdfs/webhdfs-client.js';
+import { localFileReader, localFileWriter } from '../client/hadoop/hdfs/local-file-streams.js';
 import { startMiniCluster } from '../minicluster/mini-cluster.js';
 import { parseHdfsLatencySetting } from '../minicluster/hdfs-latency-setting.js';
 
@@ -53,20 +54,36 @@ async function serve(): Promise<void> {
   const cluster = await startMiniCluster({ nodes: 1, hdfsLatency: latency });
   const { host, port } = cluster.webHdfs.nameNodeAddress;
   process.send?.({ confDir: cluster.confDir, nameNode: `http://${host}:${port}`, latency: String(latency) });
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuSeconds: (user + system) / 1e6 });
+  });
   process.on('disconnect', () => void cluster.stop().finally(() => process.exit(0)));
 }
 
+/** CPU seconds (user + system) of the processes run() started: curl, the CLI. */
+let childCpuSeconds = 0;
+
+/** Runs a program to its end; its CPU time (from the shell's `times`) is added to childCpuSeconds. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', '"$@"; s=$?; times >&2; exit $s', 'sh', command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.trim() || out.trim()}`)),
-    );
+    child.on('close', (code) => {
+      const lines = err.trimEnd().split('\n');
+      const [user = 0, system = 0] = (lines.pop() ?? '').split(' ').map((t) => {
+        const m = /^(\d+)m([\d.]+)s$/.exec(t);
+        return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+      });
+      lines.pop(); // the shell's own times
+      childCpuSeconds += user + system;
+      if (code === 0) resolve(out);
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${lines.join('\n').trim() || out.trim()}`));
+    });
   });
 }
 
@@ -104,10 +121,27 @@ async function nodePut(t: Target, file: string, path: string, agent: http.Agent)
   if (second.statusCode !== 201) throw new Error(`node PUT to the DataNode: ${second.statusCode}`);
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
+interface Sample {
+  wallSeconds: number;
+  /** CPU seconds of the client (this process or the programs it ran) plus the server's. */
+  cpuSeconds: number;
+  /** The server's part of cpuSeconds. */
+  serverCpuSeconds: number;
+}
+
+/** The server's CPU seconds so far (the mini cluster child answers; a real cluster's are unknown: 0). */
+type ServerCpu = () => Promise<number>;
+
+async function timed(serverCpu: ServerCpu, run: () => Promise<unknown>): Promise<Sample> {
+  const server = await serverCpu();
+  const children = childCpuSeconds;
+  const own = process.cpuUsage();
   const start = process.hrtime.bigint();
   await run();
-  return Number(process.hrtime.bigint() - start) / 1e9;
+  const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const { user, system } = process.cpuUsage(own);
+  const serverCpuSeconds = (await serverCpu()) - server;
+  return { wallSeconds, cpuSeconds: (user + system) / 1e6 + (childCpuSeconds - children) + serverCpuSeconds, serverCpuSeconds };
 }
 
 const median = (xs: number[]): number => {
@@ -126,7 +160,7 @@ async function writeSource(file: string): Promise<void> {
   }
 }
 
-async function benchTarget(t: Target, local: string, client: WebHdfsClient): Promise<void> {
+async function benchTarget(t: Target, local: string, client: WebHdfsClient, serverCpu: ServerCpu): Promise<void> {
   const env = { ...process.env, HADOOP_CONF_DIR: t.confDir, HADOOP_USER_NAME: t.user };
   const src = join(local, 'source.bin');
   const out = join(local, 'download.bin');
@@ -145,7 +179,7 @@ async function benchTarget(t: Target, local: string, client: WebHdfsClient): Pro
   const uploads: Record<string, () => Promise<void>> = {
     'curl -T (two steps)': () => curlPut(t, src, remote('curl.bin')),
     'node:http PUT (two steps)': () => nodePut(t, src, remote('node.bin'), agent),
-    'WebHdfsClient.create': () => client.create(remote('loom.bin'), createReadStream(src), { overwrite: true, contentLength: BYTES }),
+    'WebHdfsClient.create': () => client.create(remote('loom.bin'), localFileReader(src), { overwrite: true, contentLength: BYTES }),
     'loom fs -put -f': () => run(process.execPath, [LOOM_BIN, 'fs', '-put', '-f', src, remote('cli.bin')], env).then(() => undefined),
   };
   const uploadTarget: Record<string, string> = {
@@ -156,39 +190,52 @@ async function benchTarget(t: Target, local: string, client: WebHdfsClient): Pro
   };
   const downloads: Record<string, () => Promise<void>> = {
     'curl -L -o': () => run('curl', ['-sS', '-f', '-L', '-o', out, opUrl(t, remote('curl.bin'), 'OPEN')]).then(() => undefined),
-    'WebHdfsClient.open': async () => pipeline(await client.open(remote('curl.bin')), createWriteStream(out)),
+    'WebHdfsClient.open': async () => pipeline(await client.open(remote('curl.bin')), localFileWriter(out)),
     'loom fs -get -f': () => run(process.execPath, [LOOM_BIN, 'fs', '-get', '-f', remote('curl.bin'), out], env).then(() => undefined),
   };
-  const times: Record<string, number[]> = { 'node -e 0': [] };
-  for (const name of [...Object.keys(uploads), ...Object.keys(downloads)]) times[name] = [];
+  const samples: Record<string, Sample[]> = { 'node -e 0': [] };
+  for (const name of [...Object.keys(uploads), ...Object.keys(downloads)]) samples[name] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const rotate = <T>(xs: T[]): T[] => xs.map((_, i) => xs[(i + round) % xs.length]);
     for (const name of rotate(Object.keys(uploads))) {
-      times[name].push(await timed(uploads[name]));
+      samples[name].push(await timed(serverCpu, uploads[name]));
       if (round === 0) await checkLength(remote(uploadTarget[name]));
     }
     for (const name of rotate(Object.keys(downloads))) {
-      times[name].push(await timed(downloads[name]));
+      samples[name].push(await timed(serverCpu, downloads[name]));
       await checkDownload();
     }
-    times['node -e 0'].push(await timed(() => run(process.execPath, ['-e', '0'])));
+    samples['node -e 0'].push(await timed(serverCpu, () => run(process.execPath, ['-e', '0'])));
   }
   agent.destroy();
   await client.delete(t.dir, { recursive: true, ignoreMissing: true });
 
+  const wall = (name: string) => samples[name].map((x) => x.wallSeconds);
+  const cpu = (name: string) => samples[name].map((x) => x.cpuSeconds);
   const row = (name: string, baseline: string) => {
-    const m = median(times[name]);
-    const paired = median(times[name].map((s, i) => s / times[baseline][i]));
+    const m = median(wall(name));
+    const c = median(cpu(name));
+    const server = median(samples[name].map((x) => x.serverCpuSeconds));
+    const paired = median(wall(name).map((w, i) => w / wall(baseline)[i]));
     const rate = `${(BYTES / MiB / m).toFixed(0).padStart(5)} MiB/s`;
-    const ratio = name === baseline ? 'baseline' : `${(m / median(times[baseline])).toFixed(2)}x curl (paired ${paired.toFixed(2)}x)`;
-    return `  ${name.padEnd(27)} ${m.toFixed(3)} s ${rate}  ${ratio}   [${times[name].map((s) => s.toFixed(2)).join(' ')}]`;
+    const ratio = name === baseline ? 'baseline'.padEnd(21) : `${(m / median(wall(baseline))).toFixed(2)}x (paired ${paired.toFixed(2)}x)`;
+    const cpuRatio = name === baseline ? '' : ` ${(c / median(cpu(baseline))).toFixed(2)}x`;
+    return `  ${name.padEnd(27)} ${m.toFixed(3)} s ${rate}  ${ratio}  cpu ${c.toFixed(2)} s${cpuRatio} (server ${server.toFixed(2)} s)   [${wall(
+      name,
+    )
+      .map((w) => w.toFixed(2))
+      .join(' ')}]`;
   };
-  console.log(`${t.name}: ${(BYTES / MiB).toFixed(0)} MiB, median of ${ROUNDS} interleaved rounds (wall time; ratio = Loom / curl)`);
+  console.log(
+    `${t.name}: ${(BYTES / MiB).toFixed(0)} MiB, median of ${ROUNDS} interleaved rounds; wall time, ratio Loom / curl; cpu = client + server CPU seconds`,
+  );
   console.log(' upload (CREATE):');
   for (const name of Object.keys(uploads)) console.log(row(name, 'curl -T (two steps)'));
   console.log(' download (OPEN):');
   for (const name of Object.keys(downloads)) console.log(row(name, 'curl -L -o'));
-  console.log(`  process start: node -e 0 ${median(times['node -e 0']).toFixed(3)} s (paid by each CLI run)`);
+  console.log(
+    `  process start: node -e 0 ${median(wall('node -e 0')).toFixed(3)} s, cpu ${median(cpu('node -e 0')).toFixed(2)} s (paid by each CLI run)`,
+  );
 }
 
 function realTarget(): Target | undefined {
@@ -224,13 +271,19 @@ async function main(): Promise<void> {
     const targets: Target[] = [
       { name: `mini cluster WebHDFS (latency ${mini.latency})`, confDir: mini.confDir, user, nameNode: mini.nameNode, dir: '/bench' },
     ];
+    const miniCpu: ServerCpu = async () => {
+      const answer = once(child, 'message');
+      child.send('cpu');
+      const [{ cpuSeconds }] = (await answer) as [{ cpuSeconds: number }];
+      return cpuSeconds;
+    };
     const real = realTarget();
     if (real) targets.push(real);
     for (const t of targets) {
       const conf = Configuration.load({ confDir: t.confDir });
       const client = webHdfsClientFromConf(conf, { user: t.user });
       try {
-        await benchTarget(t, local, client);
+        await benchTarget(t, local, client, t.name.startsWith('mini') ? miniCpu : () => Promise.resolve(0));
       } finally {
         client.close();
       }
