@@ -37,6 +37,8 @@ export interface ClusterControl {
   taskExecutorHistory?(): TaskExecutorRecord[];
   jobs(): JobStatus[];
   job(id: string): JobStatus | undefined;
+  /** Why a job this AM knew is gone (it ended and left memory under jobstore.max-capacity / jobstore.expiration-time), or undefined. */
+  expiredJob?(id: string): string | undefined;
   /** `id`: one the client chose (32 lower-case hex digits); otherwise the AM picks one. */
   submitJob(spec: JobSpec, opts?: { id?: string }): Promise<JobStatus>;
   cancelJob(id: string): Promise<JobStatus>;

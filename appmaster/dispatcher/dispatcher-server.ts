@@ -424,7 +424,8 @@ export class DispatcherServer {
 
   private jobOr404(id: string): JobStatus {
     const job = this.opts.control.job(id);
-    if (!job) throw new HttpError(404, [`job ${id} not found; GET /jobs lists the jobs of this cluster`]);
+    if (!job)
+      throw new HttpError(404, [this.opts.control.expiredJob?.(id) ?? `job ${id} not found; GET /jobs lists the jobs of this cluster`]);
     return job;
   }
 

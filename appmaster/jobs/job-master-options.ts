@@ -5,6 +5,7 @@
 import { LoomError } from '../../client/errors/loom-error.js';
 import { LoomConfig, LoomOptions, type RestartStrategy } from '../../client/conf/loom-config.js';
 import { ALL_LOOM_OPTIONS } from '../../client/conf/loom-config-options.js';
+import { JOB_STORE_DEFAULTS } from './finished-job-history.js';
 import { restartBackoffStrategy } from './restart-backoff-strategy.js';
 import type { ClusterFileSystem } from '../../client/hadoop/hdfs/cluster-file-system.js';
 
@@ -30,6 +31,10 @@ export interface JobMasterOptions {
    * fetch it on the submitter's behalf). The AM always sets it; without it only the URL's form is checked.
    */
   fileSystem?: Pick<ClusterFileSystem, 'problemWith'>;
+  /** jobstore.max-capacity: ended jobs kept in memory at most, the oldest leave first (finished-job-history.ts). */
+  jobStoreMaxCapacity: number;
+  /** jobstore.expiration-time: seconds an ended job stays in memory. */
+  jobStoreExpirationSeconds: number;
   now?: () => number;
 }
 
@@ -37,12 +42,16 @@ export const JOB_MASTER_DEFAULTS: Omit<JobMasterOptions, 'now' | 'random' | 'res
   slotsPerTaskExecutor: 1,
   maxTaskAttempts: 3,
   cancelTimeoutMs: 10_000,
+  jobStoreMaxCapacity: JOB_STORE_DEFAULTS.maxCapacity,
+  jobStoreExpirationSeconds: JOB_STORE_DEFAULTS.expirationMs / 1000,
 };
 
 export const JOB_MASTER_KEYS = {
   slotsPerTaskExecutor: 'taskmanager.numberOfTaskSlots',
   maxTaskAttempts: 'loom.task.max-attempts',
   cancelTimeoutMs: 'loom.job.cancel-timeout-ms',
+  jobStoreMaxCapacity: 'jobstore.max-capacity',
+  jobStoreExpirationSeconds: 'jobstore.expiration-time',
 } as const;
 
 export class JobMasterOptionsError extends LoomError {

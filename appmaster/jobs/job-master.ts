@@ -15,10 +15,12 @@
 import { LoomError } from '../../client/errors/loom-error.js';
 import type { DeployTaskMessage, TaskProgressMessage, TaskRef, TaskUpdateMessage } from '../../client/contracts/taskexecutor-protocol.js';
 import type { ClusterOverview, JobSpec, JobStatus, SlotDemand, TaskExecutorInfo } from '../cluster-api.js';
+import type { JobState } from '../../client/contracts/job-states.js';
 import type { TaskExecutorEvent, TaskExecutorRegistry } from '../taskexecutors/taskexecutor-registry.js';
 import type { RestartStrategy } from '../../client/conf/loom-config-options.js';
 import { describeExitStatus } from '../../client/hadoop/yarn/container-exit-status.js';
 import { firstDiagnosticsLine } from '../resourcemanager-bridge/failure-budget.js';
+import { FinishedJobHistory } from './finished-job-history.js';
 import { Job } from './job.js';
 import { isJobId, newJobId } from './job-ids.js';
 import { JOB_MASTER_DEFAULTS, type JobMasterOptions } from './job-master-options.js';
@@ -68,6 +70,8 @@ export class JobMaster implements SlotDemand {
   private readonly retryUserErrors: boolean;
   private readonly fileSystem: JobMasterOptions['fileSystem'];
   private readonly jobsById = new Map<string, Job>();
+  /** jobstore.max-capacity / jobstore.expiration-time: which ended jobs leave jobsById. */
+  private readonly finished: FinishedJobHistory;
   private readonly restarts = new Map<string, JobRestarts>();
   /** Container id -> how it ended (exit status and YARN's first diagnostics line). */
   private readonly containerEnds = new Map<string, string>();
@@ -98,6 +102,10 @@ export class JobMaster implements SlotDemand {
       fromTaskMaxAttempts: true,
     };
     this.retryUserErrors = retryUserErrors ?? false;
+    this.finished = new FinishedJobHistory(
+      { maxCapacity: this.options.jobStoreMaxCapacity, expirationMs: this.options.jobStoreExpirationSeconds * 1000 },
+      this.now,
+    );
     restartBackoffStrategy(this.restartSettings, { now: this.now }); // settings that cannot work fail here, not at a job's first failure
     this.unsubscribe = registry.on((e) => this.onRegistryEvent(e));
     registry.setAdopter((teId, ref) => this.adoptRunningTask(teId, ref));
@@ -120,6 +128,8 @@ export class JobMaster implements SlotDemand {
     const { spec, argsJson } = this.validate(input);
     const id = opts.id ?? newJobId();
     if (!isJobId(id)) throw new Error(`job id ${JSON.stringify(id)} is not 32 lower-case hex digits`);
+    const gone = this.finished.describeExpired(id);
+    if (gone) throw new JobNotFoundError(`${gone}: it is not run again`);
     const existing = this.jobsById.get(id);
     if (existing && opts.resume) return this.resumed(existing, spec, argsJson);
     if (existing) throw new Error(`a job with id ${id} was submitted already`);
@@ -132,6 +142,7 @@ export class JobMaster implements SlotDemand {
     }
     this.jobsById.set(job.id, job);
     this.restarts.set(job.id, new JobRestarts(restartBackoffStrategy(this.restartSettings, { now: this.now, random: this.random })));
+    void job.whenEnded().then(() => this.jobEnded(job));
     this.schedule();
     return job.status();
   }
@@ -142,7 +153,9 @@ export class JobMaster implements SlotDemand {
     if (this.jobsById.has(status.id)) throw new Error(`a job with id ${status.id} is here already`);
     const job = Job.restored(spec, argsJson, status);
     this.jobsById.set(job.id, job);
-    return job.status();
+    const answer = job.status();
+    this.jobEnded(job);
+    return answer;
   }
 
   /** The TaskExecutors a new AM attempt waits for are back (or given up): resubmitted tasks nobody runs go to free slots now. */
@@ -169,11 +182,19 @@ export class JobMaster implements SlotDemand {
   }
 
   jobs(): JobStatus[] {
+    this.forgetExpired();
     return [...this.jobsById.values()].map((j) => j.status());
   }
 
   job(id: string): JobStatus | undefined {
+    this.forgetExpired();
     return this.jobsById.get(id)?.status();
+  }
+
+  /** Why a job this AM knew is no longer answered (it ended and left memory under jobstore.*), or undefined. */
+  expiredJob(id: string): string | undefined {
+    this.forgetExpired();
+    return this.finished.describeExpired(id);
   }
 
   /** Resolves with the job's final status once it has ended. */
@@ -187,8 +208,11 @@ export class JobMaster implements SlotDemand {
 
   overview(base: Pick<ClusterOverview, 'mode' | 'applicationId' | 'startedAt'>): ClusterOverview {
     const tes = this.registry.list();
+    this.forgetExpired();
     const jobs = [...this.jobsById.values()];
-    const count = (...states: string[]) => jobs.filter((j) => states.includes(j.state)).length;
+    // Jobs that left memory still count (only ended ones leave).
+    const count = (...states: JobState[]) =>
+      jobs.filter((j) => states.includes(j.state)).length + states.reduce((n, s) => n + this.finished.expiredCount(s), 0);
     return {
       ...base,
       taskExecutors: tes.length,
@@ -538,8 +562,25 @@ export class JobMaster implements SlotDemand {
 
   private mustGet(id: string): Job {
     const job = this.jobsById.get(id);
-    if (!job) throw new JobNotFoundError(`no job ${id} in this cluster (list the jobs to see their ids)`);
+    if (!job) throw new JobNotFoundError(this.expiredJob(id) ?? `no job ${id} in this cluster (list the jobs to see their ids)`);
     return job;
+  }
+
+  /** An ended job goes into the bounded history; the jobs that history lets go leave memory. */
+  private jobEnded(job: Job): void {
+    if (this.jobsById.get(job.id) !== job) return;
+    this.forget(this.finished.ended(job.id, job.state, job.endedAt ?? this.now()));
+  }
+
+  private forgetExpired(): void {
+    this.forget(this.finished.due());
+  }
+
+  private forget(ids: string[]): void {
+    for (const id of ids) {
+      this.jobsById.delete(id);
+      this.restarts.delete(id);
+    }
   }
 
   private async waitAtMost(job: Job, ms: number): Promise<void> {

@@ -95,6 +95,7 @@ export function createClusterJobs(proc: AmProcess, yarn: YarnConnection, setup: 
     taskExecutorHistory: () => registry.history.list(),
     jobs: () => jobs.jobs(),
     job: (id) => jobs.job(id),
+    expiredJob: (id) => jobMaster.expiredJob(id),
     submitJob: async (spec, o) => {
       const status = await jobs.submit(spec, o?.id !== undefined ? { id: o.id } : {});
       jobLogger.child({ jobId: status.id }).info(`job ${status.id} submitted: ${String(status.tasks.length)} task(s)`);

@@ -245,6 +245,18 @@ export const LoomOptions = {
     'A cancelled job is CANCELED after this many milliseconds even if its TaskExecutors have not confirmed (read by the AM).',
     1,
   ),
+  jobStoreMaxCapacity: intOption(
+    'jobstore.max-capacity',
+    2_147_483_647,
+    'Ended jobs the AM keeps in memory at most; beyond it the oldest leave (their record stays in the job archive and HA store).',
+    1,
+  ),
+  jobStoreExpirationTime: intOption(
+    'jobstore.expiration-time',
+    3600,
+    'Seconds an ended job stays in the AM memory; then REST answers 404 naming this bound (the record stays in the job archive).',
+    1,
+  ),
   taskExecutorAmTimeout: durationOption(
     'loom.taskexecutor.am-timeout',
     60_000,

@@ -3,12 +3,12 @@
  * the same over FileSystem): HDFS through the WebHDFS client, and the local disk (for -put's
  * sources and -get's destination).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { resolve as resolveLocal } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { hdfsParent } from '../../../client/hadoop/hdfs/hdfs-path.js';
+import { localFileReader, localFileWriter } from '../../../client/hadoop/hdfs/local-file-streams.js';
 import type { WebHdfsClient } from '../../../client/hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError, WebHdfsOperationFailedError } from '../../../client/hadoop/hdfs/webhdfs-errors.js';
 import type { HdfsFileStatus } from '../../../client/hadoop/hdfs/webhdfs-json.js';
@@ -215,7 +215,7 @@ export class LocalShellFs implements ShellFs {
   }
 
   async openRead(path: string): Promise<Readable> {
-    const stream = createReadStream(path);
+    const stream = localFileReader(path);
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);
@@ -224,7 +224,7 @@ export class LocalShellFs implements ShellFs {
   }
 
   async write(path: string, body: Readable, opts: WriteOptions): Promise<void> {
-    const file = createWriteStream(path, { flags: opts.overwrite ? 'w' : 'wx' });
+    const file = localFileWriter(path, opts.overwrite ? 'w' : 'wx');
     const onProgress = opts.onProgress;
     if (!onProgress) {
       await pipeline(body, file);

@@ -11,9 +11,9 @@
  */
 import { LoomError } from '../../errors/loom-error.js';
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { joinHdfsPath } from '../../hadoop/hdfs/hdfs-path.js';
+import { localFileReader } from '../../hadoop/hdfs/local-file-streams.js';
 import type { WebHdfsClient } from '../../hadoop/hdfs/webhdfs-client.js';
 import { FileNotFoundError } from '../../hadoop/hdfs/webhdfs-errors.js';
 import type { HdfsFileStatus } from '../../hadoop/hdfs/webhdfs-json.js';
@@ -69,7 +69,7 @@ export async function placeContentAddressed(
   const tempPath = joinHdfsPath(dir, `.${fileName}.${randomBytes(6).toString('hex')}._COPYING_`);
   try {
     await withTransferProgress(opts.transfers, { name: fileName, direction: 'upload', totalBytes: size }, (onProgress) =>
-      fs.create(tempPath, createReadStream(localPath), {
+      fs.create(tempPath, localFileReader(localPath), {
         overwrite: false,
         contentLength: size,
         ...(opts.permission ? { permission: opts.permission } : {}),

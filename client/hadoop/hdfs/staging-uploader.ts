@@ -8,11 +8,11 @@
  * the NodeManager refuses a resource whose timestamp differs from the file on HDFS.
  */
 import { LoomError } from '../../errors/loom-error.js';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hdfsBaseName, hdfsParent, joinHdfsPath } from './hdfs-path.js';
+import { localFileReader } from './local-file-streams.js';
 import type { WebHdfsClient } from './webhdfs-client.js';
 import { FileNotFoundError } from './webhdfs-errors.js';
 
@@ -104,7 +104,7 @@ async function uploadOneFile(
   }
   const tempPath = joinHdfsPath(hdfsParent(finalPath), `.${hdfsBaseName(finalPath)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
-    await client.create(tempPath, createReadStream(localPath), {
+    await client.create(tempPath, localFileReader(localPath), {
       overwrite: true,
       contentLength: size,
       onProgress: report,

@@ -22,7 +22,13 @@ describe('jobMasterOptionsFrom', () => {
       ['loom.task.max-attempts', '5'],
       ['taskmanager.numberOfTaskSlots', ' 4 '],
     ]);
-    expect(jobMasterOptionsFrom((k) => conf.get(k))).toEqual({ slotsPerTaskExecutor: 4, maxTaskAttempts: 5, cancelTimeoutMs: 10_000 });
+    expect(jobMasterOptionsFrom((k) => conf.get(k))).toEqual({
+      slotsPerTaskExecutor: 4,
+      maxTaskAttempts: 5,
+      cancelTimeoutMs: 10_000,
+      jobStoreMaxCapacity: 2_147_483_647,
+      jobStoreExpirationSeconds: 3600,
+    });
     expect(() => jobMasterOptionsFrom((k) => (k === 'loom.task.max-attempts' ? '0' : undefined))).toThrow(
       'loom.task.max-attempts="0" is not a whole number of at least 1 (e.g. loom.task.max-attempts: 3)',
     );
