@@ -18,7 +18,7 @@
  * --rss 1,20,200,1000 --runs grow,tasks,rss --no-write
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,9 @@ const { values: flags } = parseArgs({
     rss: { type: 'string', default: '1,20,200,1000' },
     runs: { type: 'string', default: 'grow,tasks,rss' },
     'no-write': { type: 'boolean', default: false },
+    /** Also write the figures as JSON here; --merge a,b renders results.md from such files (runs done apart). */
+    json: { type: 'string' },
+    merge: { type: 'string' },
     /** loom.node.path for the AM (e.g. a script running node with --cpu-prof). */
     'am-node': { type: 'string' },
   },
@@ -275,6 +278,18 @@ async function bareNodeRssMiB(): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  if (flags.merge) {
+    const parts = await Promise.all(flags.merge.split(',').map(async (f) => JSON.parse(await readFile(f, 'utf8')) as ScaleReport));
+    const merged: ScaleReport = {
+      date: parts.map((p) => p.date).join(', '),
+      runs: parts.flatMap((p) => p.runs),
+      rss: parts.flatMap((p) => p.rss),
+      bareNodeMiB: parts[0].bareNodeMiB,
+    };
+    await writeFile(join(ROOT, 'bench', 'results.md'), renderScaleResults(merged));
+    await writeFile(join(ROOT, 'bench', 'scale-chart.svg'), renderScaleChart(merged));
+    return;
+  }
   const dir = await mkdtemp(join(tmpdir(), 'loom-bench-scale-'));
   const report: ScaleReport = { date: new Date().toISOString(), runs: [], rss: [], bareNodeMiB: await bareNodeRssMiB() };
   try {
@@ -283,10 +298,10 @@ async function main(): Promise<void> {
     if (RUNS.has('rss')) for (const n of flags.rss.split(',').map(Number)) report.rss.push(await rssRun(dir, n));
     const markdown = renderScaleResults(report);
     console.log(markdown);
+    if (flags.json) await writeFile(flags.json, `${JSON.stringify(report)}\n`);
     if (!flags['no-write']) {
       await writeFile(join(ROOT, 'bench', 'results.md'), markdown);
       await writeFile(join(ROOT, 'bench', 'scale-chart.svg'), renderScaleChart(report));
-      await writeFile(join(ROOT, 'bench', 'scale-results.json'), `${JSON.stringify(report, null, 1)}\n`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
