@@ -348,6 +348,9 @@ export class JobMaster implements SlotDemand {
     if (this.closed) return;
     if (e.type === 'lost') this.onLost(e.id, e.host, e.reason, e.tasks);
     else if (e.type === 'taskUpdate') this.onTaskUpdate(e.id, e.update);
+    // A task reported RUNNING frees no slot and leaves no task waiting: no scheduling pass (half of
+    // a short task's updates; each pass looks at every task, which at 100,000 tasks is the AM's load).
+    if (e.type === 'taskUpdate' && e.update.state === 'RUNNING') return;
     this.schedule();
   }
 
@@ -480,11 +483,18 @@ export class JobMaster implements SlotDemand {
   /** Puts waiting tasks whose restart delay has passed (oldest job first, lowest index first) into free slots. */
   private schedule(): void {
     const now = this.now();
-    const waiting = [...this.jobsById.values()].flatMap((j) =>
-      j.waitingTasks().flatMap((task) => (task.notBefore <= now ? [{ job: j, task, avoid: task.avoid }] : [])),
-    );
+    const offers = this.registry.list().map((t) => ({ taskExecutorId: t.id, freeSlots: t.freeSlots, registeredAt: t.registeredAt }));
+    // Only as many waiting tasks as there are free slots can be placed, in this order: collect no more.
+    const free = offers.reduce((n, o) => n + Math.max(0, o.freeSlots), 0);
+    const waiting: { job: Job; task: JobTask; avoid: ReadonlySet<string> | undefined }[] = [];
+    for (const j of this.jobsById.values()) {
+      if (waiting.length >= free) break;
+      for (const task of j.waitingTasks()) {
+        if (waiting.length >= free) break;
+        if (task.notBefore <= now) waiting.push({ job: j, task, avoid: task.avoid });
+      }
+    }
     if (waiting.length > 0) {
-      const offers = this.registry.list().map((t) => ({ taskExecutorId: t.id, freeSlots: t.freeSlots, registeredAt: t.registeredAt }));
       const picks = assignSlots(waiting, offers);
       picks.forEach((teId, i) => this.deploy(waiting[i].job, waiting[i].task, teId));
     }

@@ -69,6 +69,8 @@ export const LAYERS: readonly Layer[] = [
   },
   { dir: 'taskexecutor', mayImport: IN_CLUSTER },
   { dir: 'minicluster', mayImport: HADOOP },
+  /** The simulated cluster's stand-in TaskExecutors speak Loom's own gRPC protocol (client/contracts). */
+  { dir: 'minicluster/simulation', mayImport: [...CONTRACTS, 'minicluster'] },
   { dir: 'cli', mayImport: ['client', 'minicluster'] },
   { dir: 'bench', mayImport: ['cli', 'client', 'appmaster', 'taskexecutor', 'minicluster'] },
 ];
