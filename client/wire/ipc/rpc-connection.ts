@@ -25,6 +25,7 @@ import {
 import { SaslClientSession, type SaslTokenCredential } from './sasl-client-session.js';
 import { UnwrappedFrames, WRAP_FRAME_OVERHEAD_BYTES, wrapRequestFrames } from './sasl-wrapped-frames.js';
 import type { SaslSecurityLayer } from '../security/sasl-security-layer.js';
+import type { IpcKerberosOptions } from './ipc-options.js';
 
 export type RpcAuth = { kind: 'simple'; user: string } | { kind: 'token'; token: SaslTokenCredential };
 
@@ -55,6 +56,11 @@ export interface RpcConnectionOptions {
   nextCallId?: () => number;
   /** Fixed DIGEST-MD5 client nonce (tests reproducing recorded exchanges only). */
   saslCnonce?: string;
+  /**
+   * Kerberos (SASL GSSAPI) where the server offers KERBEROS: with it even a connection without a
+   * token runs SASL, as Hadoop's clients do once hadoop.security.authentication is kerberos.
+   */
+  kerberos?: IpcKerberosOptions;
 }
 
 interface PendingCall {
@@ -242,20 +248,23 @@ class Wire {
     return this.pending.size;
   }
 
-  /** Sends the preamble and, for token auth, runs SASL; resolves once calls may be sent. */
+  /** Sends the preamble and, for token or Kerberos auth, runs SASL; resolves once calls may be sent. */
   async handshake(): Promise<void> {
-    const { auth, protocol } = this.options;
-    if (auth.kind === 'simple') {
+    const { auth, protocol, kerberos } = this.options;
+    if (auth.kind === 'simple' && !kerberos) {
       // No SASL at all: preamble and context go out together, the server answers nothing.
       this.write(Buffer.concat([buildPreamble(AuthProtocol.NONE), buildContextFrame(this.clientId, protocol, auth.user)]));
       return;
     }
     const session = new SaslClientSession(
-      auth.token,
+      auth.kind === 'token' ? auth.token : undefined,
       describePeer(this.options.host, this.options.port),
       this.options.saslCnonce,
       this.options.rpcProtection ?? DEFAULT_IPC_TUNING.rpcProtection,
+      kerberos && { ...kerberos, host: this.options.host },
     );
+    // The service ticket comes before the preamble: the SASL steps below are synchronous.
+    await session.prepare();
     const outcome = await new Promise<'token' | 'simple'>((resolve, reject) => {
       this.handshakeFailed = reject;
       this.handshakeFrame = (header, rest) => {
@@ -275,7 +284,7 @@ class Wire {
       this.handshakeFailed = undefined;
     });
     // After SASL the token names the user, so userInfo stays empty; a switch to SIMPLE names it.
-    const user = outcome === 'simple' ? hadoopUser() : undefined;
+    const user = outcome === 'simple' ? (auth.kind === 'simple' ? auth.user : hadoopUser()) : undefined;
     this.write(buildContextFrame(this.clientId, protocol, user));
   }
 
