@@ -7,6 +7,7 @@
  * connection asks `locate` (the HA store) where the AM is now.
  */
 import * as grpc from '@grpc/grpc-js';
+import { connect as tlsConnect } from 'node:tls';
 import {
   CLUSTER_SECRET_METADATA_KEY,
   CONNECT_METHOD_PATH,
@@ -184,6 +185,38 @@ export class AmConnection {
       this.opts.onGiveUp('refused', `the AM at ${this.target} refused this TaskExecutor: ${details}`);
       return;
     }
+    const certificate = this.opts.certificate;
+    if (certificate && /certificate|self.signed|ssl|tls/i.test(details)) {
+      // The handshake failed on the chain (another self-signed certificate) before the pin was
+      // looked at: see what the peer shows, without sending anything, to say which it was.
+      void this.probePeer(certificate).then((reason) => {
+        if (this.stopped || this.call !== undefined) return;
+        if (reason !== undefined) {
+          this.close();
+          this.opts.onGiveUp('refused', reason);
+        } else this.retryLater(wasRegistered, details);
+      });
+      return;
+    }
+    this.retryLater(wasRegistered, details);
+  }
+
+  /** The pin's refusal when the peer at the target shows another certificate; undefined when it shows the pinned one or cannot be reached. */
+  private probePeer(certificate: PinnedCertificate): Promise<string | undefined> {
+    const [host, port] = [this.target.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'), Number(/:(\d+)$/.exec(this.target)?.[1])];
+    return new Promise((resolve) => {
+      const socket = tlsConnect({ host, port, rejectUnauthorized: false, ALPNProtocols: ['h2'] }, () => {
+        const mismatch = certificate.mismatch(socket.getPeerCertificate(), `the AM's TaskExecutor gateway at ${this.target}`);
+        socket.destroy();
+        resolve(mismatch?.message);
+      });
+      socket.setTimeout(5_000, () => socket.destroy());
+      socket.on('error', () => resolve(undefined));
+      socket.on('close', () => resolve(undefined));
+    });
+  }
+
+  private retryLater(wasRegistered: boolean, details: string): void {
     const delay = Math.min(this.opts.backoff?.maxMs ?? 5_000, (this.opts.backoff?.initialMs ?? 100) * 2 ** this.failures);
     this.failures += 1;
     if (wasRegistered || this.failures === 1) this.opts.log(`lost the AM at ${this.target} (${details}); reconnecting`);

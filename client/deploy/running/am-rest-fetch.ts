@@ -4,7 +4,8 @@
  * a peer that shows another certificate fails the handshake before the request, and with it the
  * bearer secret, is written, with a TlsCertificateMismatchError naming both fingerprints.
  */
-import { Agent, fetch as undiciFetch } from 'undici';
+import { connect as tlsConnect } from 'node:tls';
+import { Agent, fetch as undiciFetch, type buildConnector } from 'undici';
 import type { PinnedCertificate } from '../../wire/security/pinned-certificate.js';
 import { TlsCertificateMismatchError } from '../../wire/security/tls-errors.js';
 
@@ -28,13 +29,37 @@ const agents = new WeakMap<PinnedCertificate, Agent>();
 function agentFor(certificate: PinnedCertificate): Agent {
   let agent = agents.get(certificate);
   if (!agent) {
-    const pinning = certificate.tlsClientOptions("the AM's REST endpoint");
-    agent = new Agent({
-      connect: { ca: pinning.ca, checkServerIdentity: (host, peer) => certificate.mismatch(peer, `the AM's REST endpoint at ${host}`) },
-    });
+    agent = new Agent({ connect: pinnedConnector(certificate) });
     agents.set(certificate, agent);
   }
   return agent;
+}
+
+/**
+ * Opens the TLS connection and hands it to undici only once the peer showed exactly the pinned
+ * certificate (the fingerprint is compared, no CA or host name: the pin is stricter than both);
+ * otherwise the socket is closed before a byte of the request is written.
+ */
+function pinnedConnector(certificate: PinnedCertificate): buildConnector.connector {
+  return (options, callback) => {
+    let answered = false;
+    const answer = (...args: [null, ReturnType<typeof tlsConnect>] | [Error, null]) => {
+      if (answered) return;
+      answered = true;
+      callback(...args);
+    };
+    const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
+    const socket = tlsConnect({ host, port: Number(options.port) || 443, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+    socket.once('secureConnect', () => {
+      const mismatch = certificate.mismatch(socket.getPeerCertificate(), `the AM's REST endpoint at ${options.hostname}:${options.port}`);
+      if (mismatch) {
+        socket.destroy();
+        answer(mismatch, null);
+      } else answer(null, socket);
+    });
+    socket.once('error', (err: Error) => answer(err, null));
+    return socket;
+  };
 }
 
 /** `fetch` of `url` (redirects not followed); https with `certificate` pinned, plain http without one. */
