@@ -7,6 +7,7 @@
  * connection asks `locate` (the HA store) where the AM is now.
  */
 import * as grpc from '@grpc/grpc-js';
+import { connect as tlsConnect } from 'node:tls';
 import {
   CLUSTER_SECRET_METADATA_KEY,
   CONNECT_METHOD_PATH,
@@ -18,12 +19,19 @@ import {
   type TaskExecutorMessage,
 } from '../client/contracts/taskexecutor-protocol.js';
 import type { HostPort } from '../client/conf/hadoop-address.js';
+import type { PinnedCertificate } from '../client/wire/security/pinned-certificate.js';
 
 export type GiveUpKind = 'refused' | 'am-timeout';
 
 export interface AmConnectionOptions {
   address: HostPort;
   secret: string;
+  /**
+   * Internal TLS: the AM's gateway must show exactly this certificate (pinned by fingerprint; no
+   * host name check, the AM runs on whichever node YARN picked). A different one is refused before
+   * the secret is sent, and the TaskExecutor gives up. Absent: plaintext.
+   */
+  certificate?: PinnedCertificate;
   /** Built at each (re)connection: it reports the tasks still running. */
   registration(): RegisterMessage;
   heartbeat(): HeartbeatMessage;
@@ -61,6 +69,8 @@ export class AmConnection {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Set when the peer showed another certificate than the pinned one: final, reported as the reason. */
+  private pinRefused: string | undefined;
 
   constructor(private readonly opts: AmConnectionOptions) {
     this.now = opts.now ?? Date.now;
@@ -113,7 +123,7 @@ export class AmConnection {
     if (this.stopped) return;
     this.client?.close();
     const maxBytes = this.opts.maxMessageBytes ?? 20 * 1024 * 1024;
-    this.client = new grpc.Client(this.target, grpc.credentials.createInsecure(), {
+    this.client = new grpc.Client(this.target, this.channelCredentials(), {
       'grpc.max_receive_message_length': maxBytes,
       'grpc.max_send_message_length': maxBytes,
     });
@@ -125,6 +135,19 @@ export class AmConnection {
     call.on('error', (err: grpc.ServiceError) => this.onEnded(call, err.code, err.details || err.message));
     call.on('end', () => this.onEnded(call, grpc.status.OK, 'the AM closed the stream'));
     call.write({ kind: 'register', register: this.opts.registration() });
+  }
+
+  private channelCredentials(): grpc.ChannelCredentials {
+    const certificate = this.opts.certificate;
+    if (!certificate) return grpc.credentials.createInsecure();
+    const pinning = certificate.tlsClientOptions(`the AM's TaskExecutor gateway at ${this.target}`);
+    return grpc.credentials.createSsl(Buffer.from(pinning.ca), null, null, {
+      checkServerIdentity: (host, peer) => {
+        const mismatch = pinning.checkServerIdentity(host, peer);
+        if (mismatch) this.pinRefused = mismatch.message;
+        return mismatch;
+      },
+    });
   }
 
   private onData(call: Call, m: AmMessage): void {
@@ -151,11 +174,49 @@ export class AmConnection {
     const wasRegistered = this.registered;
     this.registered = false;
     clearInterval(this.heartbeatTimer);
+    if (this.pinRefused !== undefined) {
+      const reason = this.pinRefused;
+      this.close();
+      this.opts.onGiveUp('refused', reason);
+      return;
+    }
     if (FINAL_CODES.has(code)) {
       this.close();
       this.opts.onGiveUp('refused', `the AM at ${this.target} refused this TaskExecutor: ${details}`);
       return;
     }
+    const certificate = this.opts.certificate;
+    if (certificate && /certificate|self.signed|ssl|tls/i.test(details)) {
+      // The handshake failed on the chain (another self-signed certificate) before the pin was
+      // looked at: see what the peer shows, without sending anything, to say which it was.
+      void this.probePeer(certificate).then((reason) => {
+        if (this.stopped || this.call !== undefined) return;
+        if (reason !== undefined) {
+          this.close();
+          this.opts.onGiveUp('refused', reason);
+        } else this.retryLater(wasRegistered, details);
+      });
+      return;
+    }
+    this.retryLater(wasRegistered, details);
+  }
+
+  /** The pin's refusal when the peer at the target shows another certificate; undefined when it shows the pinned one or cannot be reached. */
+  private probePeer(certificate: PinnedCertificate): Promise<string | undefined> {
+    const [host, port] = [this.target.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'), Number(/:(\d+)$/.exec(this.target)?.[1])];
+    return new Promise((resolve) => {
+      const socket = tlsConnect({ host, port, rejectUnauthorized: false, ALPNProtocols: ['h2'] }, () => {
+        const mismatch = certificate.mismatch(socket.getPeerCertificate(), `the AM's TaskExecutor gateway at ${this.target}`);
+        socket.destroy();
+        resolve(mismatch?.message);
+      });
+      socket.setTimeout(5_000, () => socket.destroy());
+      socket.on('error', () => resolve(undefined));
+      socket.on('close', () => resolve(undefined));
+    });
+  }
+
+  private retryLater(wasRegistered: boolean, details: string): void {
     const delay = Math.min(this.opts.backoff?.maxMs ?? 5_000, (this.opts.backoff?.initialMs ?? 100) * 2 ** this.failures);
     this.failures += 1;
     if (wasRegistered || this.failures === 1) this.opts.log(`lost the AM at ${this.target} (${details}); reconnecting`);

@@ -109,6 +109,7 @@ function startTaskExecutor(config: TaskExecutorConfig): void {
   const connection: AmConnection = new AmConnection({
     address: config.amAddress,
     secret: config.secret,
+    ...(config.amCertificate ? { certificate: config.amCertificate } : {}),
     amTimeoutMs: config.amTimeoutMs,
     registration: () => ({
       taskExecutorId: config.taskExecutorId,

@@ -14,12 +14,15 @@ import { parseClusterSecret } from '../client/contracts/cluster-secret.js';
 import { containerUser, hadoopUser } from '../client/wire/security/hadoop-user.js';
 import { readTaskExecutorEnv, TaskExecutorEnvNames } from '../client/contracts/taskexecutor-env.js';
 import type { LogSettings } from '../client/logging/logger.js';
+import { PinnedCertificate } from '../client/wire/security/pinned-certificate.js';
 
 export { DEFAULT_AM_TIMEOUT_MS } from '../client/contracts/taskexecutor-env.js';
 
 export interface TaskExecutorConfig {
   amAddress: HostPort;
   secret: string;
+  /** Internal TLS (LOOM_TLS_CERT_FILE): the AM's gateway must show this certificate; undefined: plaintext. */
+  amCertificate: PinnedCertificate | undefined;
   slots: number;
   /** The container id (CONTAINER_ID), or a local id outside YARN. */
   taskExecutorId: string;
@@ -52,6 +55,7 @@ export class TaskExecutorConfigError extends LoomError {
 export function taskExecutorConfigFromEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TaskExecutorConfig {
   const { values, problems } = readTaskExecutorEnv(env);
   const secret = values.secretFile !== undefined ? readSecretFile(values.secretFile, cwd, problems) : (values.secret ?? '');
+  const amCertificate = values.tlsCertificateFile !== undefined ? readCertificateFile(values.tlsCertificateFile, cwd, problems) : undefined;
   const yarnValue = (name: string): string | undefined => env[name]?.trim() || undefined;
   const host = yarnValue('NM_HOST') ?? hostname();
   if (problems.length) throw new TaskExecutorConfigError(`the TaskExecutor cannot start: ${problems.join('; ')}`);
@@ -59,6 +63,7 @@ export function taskExecutorConfigFromEnv(env: NodeJS.ProcessEnv = process.env, 
   return {
     amAddress: values.amAddress,
     secret,
+    amCertificate,
     slots: values.slots,
     taskExecutorId: yarnValue('CONTAINER_ID') ?? `local_${host}_${process.pid}`,
     host,
@@ -89,5 +94,19 @@ function readSecretFile(secretFile: string, cwd: string, problems: string[]): st
           : String(err),
     );
     return '';
+  }
+}
+
+/** The AM's certificate, relative to the working dir (a local resource, as the secret). */
+function readCertificateFile(file: string, cwd: string, problems: string[]): PinnedCertificate | undefined {
+  const path = isAbsolute(file) ? file : join(cwd, file);
+  try {
+    return PinnedCertificate.fromPem(readFileSync(path, 'utf8'), path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problems.push(
+      code !== undefined ? `${TaskExecutorEnvNames.tlsCertificateFile}: cannot read ${path} (${code})` : (err as Error).message,
+    );
+    return undefined;
   }
 }

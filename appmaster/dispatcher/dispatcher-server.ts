@@ -1,5 +1,6 @@
 import { isJobId } from '../jobs/job-ids.js';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   TASK_EXECUTOR_HISTORY_KEPT,
@@ -29,6 +30,12 @@ export interface DispatcherServerOptions {
   control: ClusterControl;
   /** The per-cluster secret programs send as `Authorization: Bearer <secret>`. */
   secret: string;
+  /**
+   * Internal TLS (security.ssl.internal.enabled): HTTPS only, with the cluster's certificate, which
+   * the client pins (client/deploy/running/am-rest-fetch.ts); the bearer secret then never crosses
+   * the wire in clear. Absent: plain HTTP.
+   */
+  tls?: { certificatePem: string; privateKeyPem: string };
   /** Bind address: the container's host (NM_HOST), or 0.0.0.0 when configured so. Default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port (the usual case on YARN). */
@@ -290,7 +297,7 @@ export class DispatcherServer {
   }
 
   async start(): Promise<AddressInfo> {
-    const server = createServer((req, res) => {
+    const listener: RequestListener = (req, res) => {
       const started = performance.now();
       const matched = { route: 'unmatched' };
       const metrics = this.opts.metrics;
@@ -301,7 +308,9 @@ export class DispatcherServer {
         });
       }
       this.handle(req, res, matched).catch((err: unknown) => this.fail(res, err));
-    });
+    };
+    const tls = this.opts.tls;
+    const server: Server = tls ? createHttpsServer({ cert: tls.certificatePem, key: tls.privateKeyPem }, listener) : createServer(listener);
     // Malformed HTTP: answer 400 and drop the connection; the server itself carries on.
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && err.code !== 'ECONNRESET')

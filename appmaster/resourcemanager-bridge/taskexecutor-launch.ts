@@ -46,9 +46,13 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
     stdoutFile: 'taskexecutor.out',
     stderrFile: 'taskexecutor.err',
   });
+  // Internal TLS: the TaskExecutor gets the certificate to pin, never the AM's private key.
+  const { [LocalResourceNames.tlsKey]: _amOnly, ...localResources } = input.localResources;
+  const tls = LocalResourceNames.tlsCertificate in localResources;
   const environment = writeTaskExecutorEnv({
     amAddress: input.amAddress,
     secretFile: LocalResourceNames.secret,
+    ...(tls ? { tlsCertificateFile: LocalResourceNames.tlsCertificate } : {}),
     slots: input.slots,
     amTimeoutMs: input.amTimeoutMs,
     user: input.user,
@@ -58,5 +62,5 @@ export function taskExecutorLaunchSpec(input: TaskExecutorLaunchInput): TaskExec
     ...(input.log ? { logLevel: input.log.level, logFormat: input.log.format } : {}),
   });
   for (const key of Object.keys(environment)) environment[key] = escapeForDoubleQuotes(environment[key]);
-  return { command, environment, localResources: { ...input.localResources } };
+  return { command, environment, localResources };
 }

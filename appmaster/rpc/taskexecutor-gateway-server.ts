@@ -36,6 +36,12 @@ export interface TaskExecutorGatewayOptions {
   /** 0 picks a free port. */
   port: number;
   secret: string;
+  /**
+   * Internal TLS (security.ssl.internal.enabled): the gateway serves TLS only, with the cluster's
+   * certificate, which TaskExecutors pin (taskexecutor/am-connection.ts); the secret in the call
+   * metadata then never crosses the wire in clear. Absent: plaintext.
+   */
+  tls?: { certificatePem: string; privateKeyPem: string };
   registry: TaskExecutorRegistry;
   /** Which ids may register: containers this AM attempt launched or took over. */
   admission: TaskExecutorAdmission;
@@ -91,7 +97,14 @@ export async function startTaskExecutorGateway(opts: TaskExecutorGatewayOptions)
 
   const bindHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${bindHost}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    const credentials = opts.tls
+      ? grpc.ServerCredentials.createSsl(
+          null,
+          [{ cert_chain: Buffer.from(opts.tls.certificatePem), private_key: Buffer.from(opts.tls.privateKeyPem) }],
+          false,
+        )
+      : grpc.ServerCredentials.createInsecure();
+    server.bindAsync(`${bindHost}:${opts.port}`, credentials, (err, p) => (err ? reject(err) : resolve(p)));
   }).catch((err: unknown) => {
     server.forceShutdown();
     throw new Error(

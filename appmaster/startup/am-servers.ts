@@ -23,6 +23,8 @@ export interface AmServers {
   /** host:port as advertised (NM_HOST), for URLs and the HA store. */
   restAddress: string;
   gatewayAddress: string;
+  /** `https` with internal TLS, else `http`: the scheme of the tracking URL. */
+  restScheme: 'http' | 'https';
 }
 
 /** Starts both servers; when the second cannot start, the first is closed again before the error goes on. */
@@ -37,14 +39,16 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     host: bindHost,
     port: 0,
     secret: setup.secret,
+    ...(setup.tls ? { tls: setup.tls } : {}),
     registry: cluster.registry,
     admission,
     log: gatewayLog,
   });
-  log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}`);
+  log(`TaskExecutor gateway listening on ${bindHost}:${gateway.address.port}${setup.tls ? ' (TLS)' : ''}`);
   const dispatcher = new DispatcherServer({
     control: cluster.control,
     secret: setup.secret,
+    ...(setup.tls ? { tls: setup.tls } : {}),
     host: bindHost,
     port: setup.listen.port,
     ...(cluster.lease ? { lease: cluster.lease } : {}),
@@ -63,13 +67,14 @@ export async function startServers(proc: AmProcess, yarn: YarnConnection, setup:
     await gateway.close();
     throw err;
   });
-  log(`REST API and dashboard listening on ${bindHost}:${rest.port}`);
+  log(`REST API and dashboard listening on ${bindHost}:${rest.port}${setup.tls ? ' (HTTPS)' : ''}`);
   return {
     gateway,
     dispatcher,
     admission,
     restAddress: `${hostForUrl(advertisedHost)}:${rest.port}`,
     gatewayAddress: `${hostForUrl(advertisedHost)}:${gateway.address.port}`,
+    restScheme: setup.tls ? 'https' : 'http',
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { LoomOptions, type LoomConfig } from '../../client/conf/loom-config.js';
 import { amSettings, type AmSettings } from '../am-runtime/am-settings.js';
-import { readClusterFiles } from '../am-runtime/cluster-files.js';
+import { readClusterFiles, type InternalTlsFiles } from '../am-runtime/cluster-files.js';
 import { dispatcherSettings, type DispatcherSettings } from '../dispatcher/dispatcher-settings.js';
 import { haStoreUrlFor, openAmHaStore, type AmHaStore } from '../ha/am-ha-store.js';
 import { restartOptionsFrom, type JobMasterOptions } from '../jobs/job-master-options.js';
@@ -30,6 +30,8 @@ export interface ClusterSetup {
   ha: AmHaStore;
   /** The cluster's secret: the one the cluster started with (the HA store's, for a later attempt). */
   secret: string;
+  /** Internal TLS (security.ssl.internal.enabled at submission): both servers serve with this certificate. */
+  tls?: InternalTlsFiles;
 }
 
 /** Fails the application (and exits) when anything the client shipped is unusable; the error is rethrown for main.ts. */
@@ -52,7 +54,7 @@ export async function readClusterSetup(proc: AmProcess, yarn: YarnConnection): P
       log.warn(
         "the HA store holds another secret than the loom-secret local resource: using the store's (the one the cluster started with)",
       );
-    return { config, settings, listen, restarts, mode, ha, secret };
+    return { config, settings, listen, restarts, mode, ha, secret, ...(files.tls ? { tls: files.tls } : {}) };
   } catch (err) {
     proc.logger.configure({}); // the configuration may be what is broken: write what was held, as text
     await failBeforeServing(proc, yarn, err);

@@ -19,7 +19,7 @@ export async function registerWithResourceManager(
 ): Promise<RegisterResult> {
   const { advertisedHost } = setup.listen;
   const restPort = servers.dispatcher.address().port;
-  const trackingUrl = `http://${hostForUrl(advertisedHost)}:${restPort}/`;
+  const trackingUrl = `${servers.restScheme}://${hostForUrl(advertisedHost)}:${restPort}/`;
   const registration = await yarn.amrm.register(advertisedHost, restPort, trackingUrl);
   cluster.lease?.start();
   proc.log(`registered with the ResourceManager: REST and dashboard at ${trackingUrl}, TaskExecutor gateway at ${servers.gatewayAddress}`);

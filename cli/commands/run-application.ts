@@ -129,7 +129,13 @@ export async function runApplication(argv: string[], io: ClusterCommandIo): Prom
       }
       let ended = report;
       if (!ENDED_STATES.has(report.state)) {
-        const cluster = new SessionCluster(ctx, { applicationId, secret: deployed.secret, report, stagingDir: deployed.stagingDir });
+        const cluster = new SessionCluster(ctx, {
+          applicationId,
+          secret: deployed.secret,
+          certificate: deployed.certificate,
+          report,
+          stagingDir: deployed.stagingDir,
+        });
         const lease = holdClusterLease(ctx.conf, cluster, ctx.log);
         followed = { cluster, lease };
         const program = followProgramOutput(cluster, {

@@ -113,6 +113,7 @@ export async function loomApplication(
   const cluster = new SessionCluster(ctx, {
     applicationId: deployed.applicationId,
     secret: deployed.secret,
+    certificate: deployed.certificate,
     report,
     stagingDir: deployed.stagingDir,
   });

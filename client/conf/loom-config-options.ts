@@ -412,6 +412,18 @@ export const LoomOptions = {
     'Interval over which failure-rate counts failures.',
   ),
   failureRateDelay: durationOption('restart-strategy.failure-rate.delay', 1_000, 'Pause before each restart under failure-rate.'),
+  sslInternalEnabled: withoutDefault(
+    booleanOption(
+      'security.ssl.internal.enabled',
+      false,
+      "TLS on the AM's REST endpoint and the AM <-> TaskExecutor channel, with a per-cluster certificate the client and TaskExecutors pin; unset: on when the Hadoop cluster is secure (hadoop.security.authentication=kerberos).",
+    ),
+  ),
+  sslInternalCert: stringOption(
+    'security.ssl.internal.cert',
+    'PEM certificate of internal TLS (the leaf first, then its chain up to the root); unset: a self-signed one generated per cluster.',
+  ),
+  sslInternalKey: stringOption('security.ssl.internal.key', 'PEM private key of security.ssl.internal.cert (owner-readable only).'),
 } as const;
 
 export const ALL_LOOM_OPTIONS: readonly LoomOption<unknown>[] = Object.values(LoomOptions);

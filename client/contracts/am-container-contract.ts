@@ -13,6 +13,13 @@ export const LocalResourceNames = {
   config: 'loom-conf.yaml',
   /** FILE, owner-readable only on HDFS: the cluster secret (REST and TaskExecutor authentication). */
   secret: 'loom-secret',
+  /**
+   * FILE, owner-readable only: internal TLS's certificate (PEM, the pinned leaf first). Present exactly when
+   * security.ssl.internal.enabled was on at submission: the AM serves REST and gRPC over TLS when it finds it.
+   */
+  tlsCertificate: 'loom-tls-cert.pem',
+  /** FILE, owner-readable only: the certificate's private key (PKCS#8 PEM); the AM's container only, never a TaskExecutor's. */
+  tlsKey: 'loom-tls-key.pem',
   /** Ship files (`-t`) keep their own base names; this prefix marks none of them. */
 } as const;
 

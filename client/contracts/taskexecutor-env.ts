@@ -22,6 +22,8 @@ export const TaskExecutorEnvNames = {
   amAddress: 'LOOM_AM_ADDRESS',
   /** Path (relative to the working dir) of the file holding the secret: never the secret itself, which would sit in launch_container.sh. */
   secretFile: 'LOOM_SECRET_FILE',
+  /** Path (relative to the working dir) of the AM's internal TLS certificate: the gateway is TLS and must show it (pinned). Absent: plaintext. */
+  tlsCertificateFile: 'LOOM_TLS_CERT_FILE',
   slots: 'LOOM_SLOTS',
   /** The TaskExecutor exits when it has not reached the AM for this long. */
   amTimeoutMs: 'LOOM_AM_TIMEOUT_MS',
@@ -48,6 +50,8 @@ export const TaskExecutorEnvNames = {
 export interface TaskExecutorEnvValues {
   amAddress: string;
   secretFile: string;
+  /** Internal TLS: the certificate file the TaskExecutor pins. */
+  tlsCertificateFile?: string;
   slots: number;
   amTimeoutMs: number;
   user: string;
@@ -64,6 +68,7 @@ export function writeTaskExecutorEnv(values: TaskExecutorEnvValues): Record<stri
   return {
     [TaskExecutorEnvNames.amAddress]: values.amAddress,
     [TaskExecutorEnvNames.secretFile]: values.secretFile,
+    ...(values.tlsCertificateFile ? { [TaskExecutorEnvNames.tlsCertificateFile]: values.tlsCertificateFile } : {}),
     [TaskExecutorEnvNames.slots]: String(values.slots),
     [TaskExecutorEnvNames.amTimeoutMs]: String(values.amTimeoutMs),
     [TaskExecutorEnvNames.user]: values.user,
@@ -81,6 +86,8 @@ export interface TaskExecutorEnvRead {
   /** Where the secret is (read by the TaskExecutor); when absent, `secret` holds it (outside YARN). */
   secretFile: string | undefined;
   secret: string | undefined;
+  /** Where the pinned certificate of the AM's TLS gateway is; undefined: the gateway is plaintext. */
+  tlsCertificateFile: string | undefined;
   slots: number;
   amTimeoutMs: number;
   /** 0: unknown. */
@@ -152,6 +159,7 @@ export function readTaskExecutorEnv(env: NodeJS.ProcessEnv): { values: TaskExecu
       amAddress,
       secretFile,
       secret,
+      tlsCertificateFile: value(TaskExecutorEnvNames.tlsCertificateFile),
       slots: wholeNumber(TaskExecutorEnvNames.slots, 1, 1),
       amTimeoutMs: wholeNumber(TaskExecutorEnvNames.amTimeoutMs, DEFAULT_AM_TIMEOUT_MS, 1),
       memoryMb: wholeNumber(TaskExecutorEnvNames.memoryMb, 0, 0),

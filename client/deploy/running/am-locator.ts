@@ -10,6 +10,7 @@ import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
 import { amRegistered, ENDED_STATES, endedError } from './application-waiter.js';
 import { DispatcherError } from './dispatcher-error.js';
 import { restReady, restUrlOf } from './session-cluster.js';
+import type { PinnedCertificate } from '../../wire/security/pinned-certificate.js';
 
 /** Where the AM is, per the application's report. */
 export type AmLocation =
@@ -22,19 +23,21 @@ export type AmLocation =
 export interface LocatableCluster {
   readonly applicationId: string;
   readonly secret: string;
+  /** Internal TLS: the certificate the AM must show; absent: plain HTTP. */
+  readonly certificate?: PinnedCertificate | undefined;
   readonly restUrl: string;
   report(): Promise<ApplicationReport>;
 }
 
-export function amLocation(report: ApplicationReport): AmLocation {
+export function amLocation(report: ApplicationReport, certificate?: PinnedCertificate): AmLocation {
   if (ENDED_STATES.has(report.state)) return { state: 'ended', report };
   if (!amRegistered(report)) return { state: 'starting', report };
-  return { state: 'serving', restUrl: restUrlOf(report), attempt: attemptNumber(report.currentAttemptId), report };
+  return { state: 'serving', restUrl: restUrlOf(report, certificate), attempt: attemptNumber(report.currentAttemptId), report };
 }
 
 /** Re-reads the application report: where the AM serves now. */
-export async function locateAm(cluster: Pick<LocatableCluster, 'report'>): Promise<AmLocation> {
-  return amLocation(await cluster.report());
+export async function locateAm(cluster: Pick<LocatableCluster, 'report' | 'certificate'>): Promise<AmLocation> {
+  return amLocation(await cluster.report(), cluster.certificate);
 }
 
 /** `appattempt_<ts>_<app>_000002` -> 2. */
@@ -84,7 +87,7 @@ export async function followAm(cluster: LocatableCluster, opts: FollowAmOptions)
       state = at.report.state;
       if (at.state === 'ended')
         throw endedError(at.report, `job ${opts.jobId} (its ApplicationMaster at ${from} stopped answering: ${opts.lost.message})`);
-      if (at.state === 'serving' && (await restReady(at.report, cluster.secret))) {
+      if (at.state === 'serving' && (await restReady(at.report, cluster.secret, cluster.certificate))) {
         const where = `${at.report.host}:${at.report.rpcPort}${at.attempt !== undefined ? ` (attempt ${at.attempt})` : ''}`;
         const verb = at.restUrl === from ? 'answers again at' : 'moved to';
         opts.log?.(`the ApplicationMaster ${verb} ${where}; ${opts.thenWhat ?? `following job ${opts.jobId} there`}`);

@@ -6,6 +6,8 @@
  * network went away), the AM ends the application KILLED, as Flink cancels the job of a client
  * whose heartbeats time out. Detaching on purpose releases the lease (DELETE /cluster/lease).
  */
+import type { PinnedCertificate } from '../../wire/security/pinned-certificate.js';
+import { amFetch } from './am-rest-fetch.js';
 import type { LoomConfig } from '../../conf/loom-config.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
@@ -22,6 +24,8 @@ export function markAttached(conf: LoomConfig, attached: boolean): void {
 export interface LeasedCluster {
   readonly restUrl: string;
   readonly secret: string;
+  /** Internal TLS: the certificate the AM must show; absent: plain HTTP. */
+  readonly certificate?: PinnedCertificate | undefined;
   /** Refreshes the application report, so restUrl names the current attempt. */
   report(): Promise<ApplicationReport>;
 }
@@ -31,6 +35,7 @@ export function holdClusterLease(conf: LoomConfig, cluster: LeasedCluster, log?:
   return ClusterLease.start({
     restUrl: cluster.restUrl,
     secret: cluster.secret,
+    ...(cluster.certificate ? { certificate: cluster.certificate } : {}),
     timeoutMs: conf.get(LoomOptions.clientHeartbeatTimeout),
     locate: async () => {
       const at = await locateAm(cluster);
@@ -44,6 +49,8 @@ export interface ClusterLeaseOptions {
   /** `http://host:port` of the AM's REST API. */
   restUrl: string;
   secret: string;
+  /** Internal TLS: the certificate the AM must show (pinned). */
+  certificate?: PinnedCertificate;
   /** loom.client.heartbeat-timeout; heartbeats go out every quarter of it unless intervalMs says otherwise. */
   timeoutMs: number;
   intervalMs?: number;
@@ -140,12 +147,15 @@ export class ClusterLease {
   }
 
   private async call(method: 'POST' | 'DELETE'): Promise<ClusterLeaseJson> {
-    const res = await fetch(this.baseUrl + CLUSTER_LEASE_PATH, {
-      method,
-      headers: { Authorization: `Bearer ${this.opts.secret}`, Accept: 'application/json' },
-      redirect: 'manual',
-      signal: AbortSignal.timeout(Math.max(1000, this.intervalMs)),
-    });
+    const res = await amFetch(
+      this.baseUrl + CLUSTER_LEASE_PATH,
+      {
+        method,
+        headers: { Authorization: `Bearer ${this.opts.secret}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(Math.max(1000, this.intervalMs)),
+      },
+      this.opts.certificate,
+    );
     const text = await res.text().catch(() => '');
     if (!res.ok)
       throw new Error(`${method} ${CLUSTER_LEASE_PATH} answered HTTP ${res.status}: ${text.trim().slice(0, 300) || res.statusText}`);

@@ -18,6 +18,8 @@ import {
   type TaskOutputJson,
 } from '../../contracts/dispatcher-rest-types.js';
 import { TERMINAL_JOB_STATES, type JobState } from '../../contracts/job-states.js';
+import type { PinnedCertificate } from '../../wire/security/pinned-certificate.js';
+import { amFetch, pinningFailure, type AmResponse } from './am-rest-fetch.js';
 
 export { DispatcherError } from './dispatcher-error.js';
 export type { JobStatus, JobSubmission, TaskStatus } from '../../contracts/dispatcher-rest-types.js';
@@ -42,9 +44,11 @@ export interface JobSummary {
 }
 
 export interface DispatcherClientOptions {
-  /** `http://host:port` of the AM's REST endpoint (the host and RPC port of the application report). */
+  /** `http://host:port` of the AM's REST endpoint (the host and RPC port of the application report); `https://` with `certificate`. */
   baseUrl: string;
   secret: string;
+  /** Internal TLS: the certificate the AM must show (pinned); absent: plain HTTP. */
+  certificate?: PinnedCertificate;
   /** The cluster's application id, for error messages a person reads. */
   applicationId?: string;
   /** Per request; default 30 s. */
@@ -239,20 +243,25 @@ export class DispatcherClient {
 
   private async requestWithStatus(method: string, path: string, body: unknown, accept: string): Promise<{ text: string; status: number }> {
     const url = this.baseUrl + path;
-    let res: Response;
+    let res: AmResponse;
     try {
-      res = await fetch(url, {
-        method,
-        headers: {
-          Authorization: `Bearer ${this.opts.secret}`,
-          Accept: accept,
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      res = await amFetch(
+        url,
+        {
+          method,
+          headers: {
+            Authorization: `Bearer ${this.opts.secret}`,
+            Accept: accept,
+            ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000),
         },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.opts.requestTimeoutMs ?? 30_000),
-      });
+        this.opts.certificate,
+      );
     } catch (err) {
+      const mismatch = pinningFailure(err);
+      if (mismatch) throw mismatch;
       throw new DispatcherError(connectionProblem(this.baseUrl, method, path, err), undefined, [], { cause: err });
     }
     const text = await res.text().catch(() => '');

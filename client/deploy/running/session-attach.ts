@@ -7,6 +7,7 @@
  * `loom-secret` in the application's staging dir (readable by the user who started it, and nobody
  * else but HDFS superusers).
  */
+import { PinnedCertificate } from '../../wire/security/pinned-certificate.js';
 import { LoomError } from '../../errors/loom-error.js';
 import { LoomOptions } from '../../conf/loom-config-options.js';
 import type { ApplicationReport } from '../../hadoop/yarn/cluster-reports.js';
@@ -135,7 +136,21 @@ async function attachById(
   const stagingDir = applicationStagingDir(await ctx.stagingRoot(), applicationId);
   const secret =
     recorded?.applicationId === applicationId ? recorded.secret : await secretFromStagingDir(ctx, stagingDir, describeCluster(report));
-  return new SessionCluster(ctx, { applicationId, secret, report, stagingDir });
+  const certificate = await certificateFromStagingDir(ctx, stagingDir);
+  return new SessionCluster(ctx, { applicationId, secret, certificate, report, stagingDir });
+}
+
+/** Internal TLS: the certificate the client staged for the AM (none there: the cluster serves plain HTTP). */
+async function certificateFromStagingDir(ctx: DeployContext, stagingDir: string): Promise<PinnedCertificate | undefined> {
+  const path = `${stagingDir}/${LocalResourceNames.tlsCertificate}`;
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await ctx.fs.open(path)) chunks.push(chunk as Buffer);
+    return PinnedCertificate.fromPem(Buffer.concat(chunks).toString('utf8'), qualifiedUri(ctx.fsUri, path));
+  } catch (err) {
+    if (err instanceof FileNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 async function secretFromStagingDir(ctx: DeployContext, stagingDir: string, cluster: string): Promise<string> {

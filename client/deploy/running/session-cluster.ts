@@ -11,11 +11,15 @@ import { ENDED_STATES, amRegistered } from './application-waiter.js';
 import type { DeployContext } from '../submit/deploy-context.js';
 import { DispatcherClient, DispatcherError } from './dispatcher-client.js';
 import { removeSessionProperties } from '../submit/properties-file.js';
+import type { PinnedCertificate } from '../../wire/security/pinned-certificate.js';
+import { TlsCertificateMismatchError } from '../../wire/security/tls-errors.js';
 import type { DeployTimings } from '../submit/cluster-deployer.js';
 
 export interface SessionClusterInit {
   applicationId: string;
   secret: string;
+  /** Internal TLS: the cluster's certificate, pinned by every REST call; absent: plain HTTP. */
+  certificate?: PinnedCertificate | undefined;
   report: ApplicationReport;
   stagingDir: string;
 }
@@ -25,18 +29,24 @@ export class SessionEndTimeoutError extends LoomError {
   override name = 'SessionEndTimeoutError';
 }
 
-/** `http://<registered host>:<registered rpc port>`: where programs reach the AM's REST API. */
-export function restUrlOf(report: ApplicationReport): string {
-  return `http://${report.host.includes(':') ? `[${report.host}]` : report.host}:${report.rpcPort}`;
+/** `http://<registered host>:<registered rpc port>` (`https://` with internal TLS): where programs reach the AM's REST API. */
+export function restUrlOf(report: ApplicationReport, certificate?: PinnedCertificate): string {
+  return `${certificate ? 'https' : 'http'}://${report.host.includes(':') ? `[${report.host}]` : report.host}:${report.rpcPort}`;
 }
 
-/** One probe of the REST endpoint: true when it answers; a refused secret is an error, not "not yet". */
-export async function restReady(report: ApplicationReport, secret: string): Promise<boolean> {
-  const client = new DispatcherClient({ baseUrl: restUrlOf(report), secret, requestTimeoutMs: 5000 });
+/** One probe of the REST endpoint: true when it answers; a refused secret or a wrong certificate is an error, not "not yet". */
+export async function restReady(report: ApplicationReport, secret: string, certificate?: PinnedCertificate): Promise<boolean> {
+  const client = new DispatcherClient({
+    baseUrl: restUrlOf(report, certificate),
+    secret,
+    requestTimeoutMs: 5000,
+    ...(certificate ? { certificate } : {}),
+  });
   try {
     await client.overview();
     return true;
   } catch (err) {
+    if (err instanceof TlsCertificateMismatchError) throw err;
     if (err instanceof DispatcherError && (err.status === 401 || err.status === 403)) throw err;
     return false;
   }
@@ -45,6 +55,7 @@ export async function restReady(report: ApplicationReport, secret: string): Prom
 export class SessionCluster {
   readonly applicationId: string;
   readonly secret: string;
+  readonly certificate: PinnedCertificate | undefined;
   readonly stagingDir: string;
   /** Set by deploySession: when each deployment step ended. */
   /** A session waits for its REST API, so all its steps are known. */
@@ -58,20 +69,29 @@ export class SessionCluster {
   ) {
     this.applicationId = init.applicationId;
     this.secret = init.secret;
+    this.certificate = init.certificate;
     this.stagingDir = init.stagingDir;
     this.lastReport = init.report;
-    this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
+    this.client = this.newClient();
+  }
+
+  private newClient(): DispatcherClient {
+    return new DispatcherClient({
+      baseUrl: this.restUrl,
+      secret: this.secret,
+      applicationId: this.applicationId,
+      ...(this.certificate ? { certificate: this.certificate } : {}),
+    });
   }
 
   /** The REST client of the AM the last report names: after report() sees a new attempt registered, calls go there. */
   get dispatcher(): DispatcherClient {
-    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl)
-      this.client = new DispatcherClient({ baseUrl: this.restUrl, secret: this.secret, applicationId: this.applicationId });
+    if (amRegistered(this.lastReport) && this.restUrl !== this.client.baseUrl) this.client = this.newClient();
     return this.client;
   }
 
   get restUrl(): string {
-    return restUrlOf(this.lastReport);
+    return restUrlOf(this.lastReport, this.certificate);
   }
 
   /** The tracking URL: the dashboard through YARN's web proxy. */

@@ -32,6 +32,8 @@ import { resolveRuntime, type RuntimeResourceOptions, type UploadedFile } from '
 import { restReady } from '../running/session-cluster.js';
 import { applicationStagingDir, qualifiedUri } from './staging-dir.js';
 import { amSubmission } from './submission-context.js';
+import { stageInternalTls } from './internal-tls-files.js';
+import type { PinnedCertificate } from '../../wire/security/pinned-certificate.js';
 
 export type { ClusterMode };
 
@@ -95,6 +97,8 @@ export interface DeployTimings {
 export interface DeployedCluster {
   applicationId: string;
   secret: string;
+  /** Internal TLS (security.ssl.internal.enabled): the certificate the AM serves with, pinned by the client; absent: plain HTTP. */
+  certificate?: PinnedCertificate;
   /** Absolute HDFS path of the staging dir. */
   stagingDir: string;
   /** The last report: REST registered (`rest`), or as accepted (`submitted`). */
@@ -160,6 +164,10 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
     const secretFile = join(local, LocalResourceNames.secret);
     await writeFileWithMode(secretFile, `${secret}\n`, OWNER_ONLY_FILE);
     resources[LocalResourceNames.secret] = await stageFile(secretFile, LocalResourceNames.secret, 'FILE', 'APPLICATION', '600');
+    const tls = await stageInternalTls(conf, ctx.hadoopConf, { applicationId, localDir: local, stageFile }, async () =>
+      (await ctx.yarn.getNodeReports(['RUNNING'])).map((n) => n.nodeId.replace(/:\d+$/, '')),
+    );
+    if (tls) Object.assign(resources, tls.resources);
 
     for (const ship of shipFiles) {
       if (ship.isDirectory) {
@@ -192,7 +200,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
     );
     const submittedAt = Date.now();
     const timings: DeployTimings = { started, runtimeReady, uploaded, submitted: submittedAt };
-    const result = { applicationId, secret, stagingDir, uploadedFiles, timings };
+    const result = { applicationId, secret, ...(tls ? { certificate: tls.certificate } : {}), stagingDir, uploadedFiles, timings };
     if (opts.waitFor === 'submitted') {
       ctx.log(`submitted ${applicationId} (${accepted.state})`);
       return { ...result, report: await ctx.yarn.getApplicationReport(applicationId) };
@@ -216,7 +224,7 @@ export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptio
     const report = await waitUntilRestReady({
       ...wait,
       timeoutMs: Math.max(1000, deadline - Date.now()),
-      ready: (r) => restReady(r, secret),
+      ready: (r) => restReady(r, secret, tls?.certificate),
     });
     timings.restReady = Date.now();
     return { ...result, report };

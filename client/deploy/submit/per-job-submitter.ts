@@ -101,6 +101,7 @@ export async function submitPerJob(
       const cluster = new SessionCluster(ctx, {
         applicationId: deployed.applicationId,
         secret: deployed.secret,
+        certificate: deployed.certificate,
         report: deployed.report,
         stagingDir: deployed.stagingDir,
       });

@@ -16,8 +16,8 @@ export type DeploySessionOptions = Pick<ClusterDeployOptions, 'shipFiles' | 'tim
 
 export async function deploySession(ctx: DeployContext, opts: DeploySessionOptions = {}): Promise<SessionCluster> {
   const deployed = await deployCluster(ctx, { ...opts, mode: 'session', defaultName: DEFAULT_SESSION_NAME, waitFor: 'rest' });
-  const { applicationId, secret, report, stagingDir, timings } = deployed;
-  const cluster = new SessionCluster(ctx, { applicationId, secret, report, stagingDir });
+  const { applicationId, secret, certificate, report, stagingDir, timings } = deployed;
+  const cluster = new SessionCluster(ctx, { applicationId, secret, certificate, report, stagingDir });
   const { amRegistered, restReady } = timings;
   if (amRegistered === undefined || restReady === undefined)
     throw new Error(`the deployment of ${applicationId} did not wait for its REST API`);
