@@ -41,7 +41,6 @@ import {
 import type { WebHdfsEndpoint } from '../../conf/namenode-addresses.js';
 import { describeGiveUp, shortReason, type RetryReporter, type RetryTarget } from '../../retry/retry-report.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './webhdfs-retry-policy.js';
-import type { KerberosIdentity } from '../../wire/kerberos/identity/kerberos-identity.js';
 
 /** One NameNode (or HttpFS gateway) HTTP address, as client/conf resolves it. */
 export type { WebHdfsEndpoint };

@@ -66,7 +66,10 @@ export class TicketCacheIdentity implements KerberosIdentity {
     this.clock.adoptCacheOffset(cache.timeOffset);
     const tgs = ticketGrantingService(client.realm);
     const entries = cache.credentials.filter((c) => !isConfigEntry(c) && samePrincipal(c.client, client));
-    const tgtEntry = entries.filter((c) => samePrincipal(c.server, tgs)).sort((a, b) => b.endTime - a.endTime).at(0);
+    const tgtEntry = entries
+      .filter((c) => samePrincipal(c.server, tgs))
+      .sort((a, b) => b.endTime - a.endTime)
+      .at(0);
     if (!tgtEntry)
       throw new KerberosConfigurationError(
         `the ticket cache ${this.options.path} holds no ticket-granting ticket of ${who} (krbtgt/${client.realm}@${client.realm}); run kinit ${who}`,
