@@ -7,6 +7,7 @@
  * (REST answering, or only accepted). On any failure after the application id was obtained, the
  * application is killed and its staging dir removed, so a failed deployment leaves nothing behind.
  */
+import { refuseSecureDeployment } from './secure-deployment.js';
 import type { ClusterMode } from '../../contracts/am-env.js';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,7 @@ const RESERVED_NAMES = new Set<string>([
 export async function deployCluster(ctx: DeployContext, opts: ClusterDeployOptions): Promise<DeployedCluster> {
   const started = Date.now();
   const conf = ctx.conf;
+  refuseSecureDeployment(ctx.hadoopConf);
   const shipFiles = await checkShipFiles(opts.shipFiles ?? conf.get(LoomOptions.shipFiles));
   await ctx.removeLeftovers();
   // Sizes YARN would refuse fail before anything is uploaded (Flink's YarnClusterDescriptor checks
