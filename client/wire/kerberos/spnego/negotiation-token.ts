@@ -1,9 +1,9 @@
 import { expectTag, readElement, readOctetString, sequenceFields, sequenceOf, TagClass } from '../asn1/der-reader.js';
 import { derElement, derExplicit, derOctetString, derSequence } from '../asn1/der-writer.js';
 import { KerberosFormatError } from '../kerberos-errors.js';
-import { frameInitialContextToken, unframeInitialContextToken } from './gss-token-framing.js';
+import { frameInitialContextToken, unframeInitialContextToken } from '../asn1/initial-context-token.js';
 import { SPNEGO_OID } from './mechanism-oids.js';
-import { derObjectIdentifier, readObjectIdentifier } from './object-identifier.js';
+import { derObjectIdentifier, readObjectIdentifier } from '../asn1/object-identifier.js';
 
 /** RFC 4178 section 4.2.1: the initiator's offer, the mechanisms in order of preference and the optimistic token of the first. */
 export interface NegTokenInit {

@@ -3,7 +3,7 @@
 // mutated bytes throws only KerberosFormatError.
 import { describe, expect, it } from 'vitest';
 import { KerberosFormatError } from '../../../../../client/wire/kerberos/kerberos-errors.js';
-import { frameInitialContextToken, unframeInitialContextToken } from '../../../../../client/wire/kerberos/spnego/gss-token-framing.js';
+import { frameInitialContextToken, unframeInitialContextToken } from '../../../../../client/wire/kerberos/asn1/initial-context-token.js';
 import { KRB5_OID, MS_KRB5_OID, SPNEGO_OID } from '../../../../../client/wire/kerberos/spnego/mechanism-oids.js';
 import {
   decodeNegotiationToken,
@@ -11,19 +11,9 @@ import {
   encodeNegTokenResp,
   NegState,
 } from '../../../../../client/wire/kerberos/spnego/negotiation-token.js';
-import { derObjectIdentifier, readObjectIdentifier } from '../../../../../client/wire/kerberos/spnego/object-identifier.js';
+import { derObjectIdentifier, readObjectIdentifier } from '../../../../../client/wire/kerberos/asn1/object-identifier.js';
 import { readElement } from '../../../../../client/wire/kerberos/asn1/der-reader.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../fuzz-inputs.js';
 
 describe('OBJECT IDENTIFIER', () => {
   it('encodes the SPNEGO and Kerberos OIDs as every GSS library does', () => {

@@ -1,5 +1,5 @@
-import { expectTag, TagClass, type DerElement } from '../asn1/der-reader.js';
-import { derElement } from '../asn1/der-writer.js';
+import { expectTag, TagClass, type DerElement } from './der-reader.js';
+import { derElement } from './der-writer.js';
 import { KerberosFormatError } from '../kerberos-errors.js';
 
 /** ASN.1's universal tag of an OBJECT IDENTIFIER (X.690 section 8.19). */

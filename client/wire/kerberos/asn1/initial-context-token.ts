@@ -1,5 +1,5 @@
-import { expectTag, readElement, TagClass } from '../asn1/der-reader.js';
-import { derApplication } from '../asn1/der-writer.js';
+import { expectTag, readElement, TagClass } from './der-reader.js';
+import { derApplication } from './der-writer.js';
 import { KerberosFormatError } from '../kerberos-errors.js';
 import { derObjectIdentifier, readObjectIdentifier } from './object-identifier.js';
 
