@@ -6,12 +6,13 @@
 // `loom minicluster` (or the rpcProtection option), it lands in yarn-site.xml, so clients that read
 // the cluster's HADOOP_CONF_DIR (Loom's and Hadoop's) ask for the same. SIMPLE connections (the RM's
 // client port) are never wrapped, as on Hadoop.
+import { SASL_QOP_OF_PROTECTION } from '../client/wire/ipc/ipc-options.js';
 import type { DigestQop } from '../client/wire/security/digest-md5-security-layer.js';
 import type { SiteValues } from './mini-cluster-conf-dir.js';
 
 export const RPC_PROTECTION_KEY = 'hadoop.rpc.protection';
 
-const QOP_OF: Record<string, DigestQop | undefined> = { authentication: 'auth', integrity: 'auth-int', privacy: 'auth-conf' };
+const QOP_OF: Readonly<Record<string, DigestQop | undefined>> = SASL_QOP_OF_PROTECTION;
 
 /** The qops the token ports offer, from the cluster's yarn-site values; ['auth'] when the key is absent. */
 export function rpcProtectionQops(yarnSite: SiteValues): DigestQop[] {

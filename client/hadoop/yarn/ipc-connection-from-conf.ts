@@ -3,15 +3,12 @@ import { ipcOptionsFromConf } from '../../wire/ipc/ipc-options.js';
 import type { RpcClientDefaults } from '../../wire/ipc/rpc-client.js';
 import type { IpcKerberosOptions } from '../../wire/ipc/ipc-options.js';
 
-/** A Kerberos (SASL GSSAPI) connection: who Loom is, and the server's principal as configured ("_HOST" allowed). */
-export type IpcKerberos = IpcKerberosOptions;
-
 /**
  * Per-connection IPC settings of the YARN clients from Hadoop configuration (timeouts, ping,
  * idle close, frame limit, rpc protection, connect retries) under Hadoop's key names, and the
  * Kerberos identity and server principal when the connection is to be authenticated by Kerberos.
  */
-export function rpcConnectionDefaultsFromConf(conf: Configuration, kerberos?: IpcKerberos): RpcClientDefaults {
+export function rpcConnectionDefaultsFromConf(conf: Configuration, kerberos?: IpcKerberosOptions): RpcClientDefaults {
   const tuning = ipcOptionsFromConf(conf);
   return {
     callTimeoutMs: tuning.callTimeoutMs,

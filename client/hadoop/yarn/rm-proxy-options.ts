@@ -7,7 +7,8 @@ import { resourceManagerAddresses, type RmAddress } from '../../conf/rm-addresse
 import type { FailoverOptions } from '../../wire/ipc/failover-rpc-client.js';
 import type { RpcClientDefaults } from '../../wire/ipc/rpc-client.js';
 import type { RetryTarget } from '../../retry/retry-report.js';
-import { rpcConnectionDefaultsFromConf, type IpcKerberos } from './ipc-connection-from-conf.js';
+import { rpcConnectionDefaultsFromConf } from './ipc-connection-from-conf.js';
+import type { IpcKerberosOptions } from '../../wire/ipc/ipc-options.js';
 
 export type RmProxyOptions = Omit<FailoverOptions, 'protocol' | 'auth' | 'onRetry'> & {
   addresses: RmAddress[];
@@ -25,7 +26,7 @@ const RETRY_INTERVAL_KEY = 'yarn.resourcemanager.connect.retry-interval.ms';
  * yarn.client.failover-max-attempts (unset: max-wait.ms / failover-sleep-base-ms) with backoff.
  * `kerberos`: connections authenticate with Kerberos (a client on a Kerberized cluster).
  */
-export function rmProxyOptionsFromConf(conf: Configuration, kind: 'client' | 'scheduler', kerberos?: IpcKerberos): RmProxyOptions {
+export function rmProxyOptionsFromConf(conf: Configuration, kind: 'client' | 'scheduler', kerberos?: IpcKerberosOptions): RmProxyOptions {
   const addresses = resourceManagerAddresses(conf, kind).map((a) => (isWildcardHost(a.host) ? { ...a, host: '127.0.0.1' } : a));
   const haEnabled = conf.getBoolean('yarn.resourcemanager.ha.enabled', false);
   const retryIntervalMs = conf.getTimeDuration(RETRY_INTERVAL_KEY, 30_000, 'ms');

@@ -1,3 +1,4 @@
+import type { SaslQop } from '../security/sasl-security-layer.js';
 import type { KerberosIdentity } from '../kerberos/identity/kerberos-identity.js';
 import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES } from './frame-decoder.js';
 
@@ -10,6 +11,13 @@ export interface ConfLike {
 }
 
 export type RpcProtection = 'authentication' | 'integrity' | 'privacy';
+
+/** Hadoop's SaslPropertiesResolver: the SASL qop each hadoop.rpc.protection value names. */
+export const SASL_QOP_OF_PROTECTION: Readonly<Record<RpcProtection, SaslQop>> = {
+  authentication: 'auth',
+  integrity: 'auth-int',
+  privacy: 'auth-conf',
+};
 
 /** Connection tuning with Hadoop's key names and defaults. */
 export interface IpcTuning {

@@ -1,15 +1,12 @@
 import { lookupService } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { SaslError } from '../security/sasl-digest-md5.js';
-import { GssapiSaslClient, type SaslQop } from '../security/sasl-gssapi.js';
+import { GssapiSaslClient } from '../security/sasl-gssapi.js';
 import type { SaslSecurityLayer } from '../security/sasl-security-layer.js';
 import { IpcConfigError, IpcProtocolError } from './ipc-errors.js';
-import type { IpcKerberosOptions, RpcProtection } from './ipc-options.js';
+import { SASL_QOP_OF_PROTECTION as QOP_OF_PROTECTION, type IpcKerberosOptions, type RpcProtection } from './ipc-options.js';
 import type { KerberosCredential } from '../kerberos/kdc/kerberos-login.js';
 import type { RpcSaslMessage, SaslAuth } from './rpc-messages.js';
-
-/** Hadoop's SaslPropertiesResolver: hadoop.rpc.protection names the qop the client asks for. */
-const QOP_OF_PROTECTION: Readonly<Record<RpcProtection, SaslQop>> = { authentication: 'auth', integrity: 'auth-int', privacy: 'auth-conf' };
 
 /**
  * The server's principal as Hadoop's SecurityUtil.getServerPrincipal makes it: "_HOST" replaced by

@@ -2,12 +2,8 @@ import { DigestMd5Client, tokenSaslCredentials } from '../security/sasl-digest-m
 import { IpcConfigError, IpcProtocolError } from './ipc-errors.js';
 import type { SaslSecurityLayer } from '../security/sasl-security-layer.js';
 import type { RpcSaslMessage, SaslAuth } from './rpc-messages.js';
-import type { IpcKerberosOptions, RpcProtection } from './ipc-options.js';
+import { SASL_QOP_OF_PROTECTION as QOP_OF_PROTECTION, type IpcKerberosOptions, type RpcProtection } from './ipc-options.js';
 import { KerberosSaslAuth } from './kerberos-sasl-auth.js';
-import type { DigestQop } from '../security/digest-md5-security-layer.js';
-
-/** Hadoop's SaslPropertiesResolver: hadoop.rpc.protection names the one qop the client accepts. */
-const QOP_OF_PROTECTION: Record<RpcProtection, DigestQop> = { authentication: 'auth', integrity: 'auth-int', privacy: 'auth-conf' };
 
 export interface SaslTokenCredential {
   identifier: Buffer;

@@ -1,9 +1,10 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, timingSafeEqual, type Cipher, type Decipher } from 'node:crypto';
 import { SaslError } from './sasl-error.js';
-import type { SaslSecurityLayer } from './sasl-security-layer.js';
+import type { SaslSecurityLayer, SaslQop } from './sasl-security-layer.js';
 
 /** The qualities of protection DIGEST-MD5 defines (RFC 2831 2.1.1), weakest first. */
-export type DigestQop = 'auth' | 'auth-int' | 'auth-conf';
+/** DIGEST-MD5's qop values are SASL's. */
+export type DigestQop = SaslQop;
 
 /**
  * The ciphers RFC 2831 defines for auth-conf. Loom implements 3des, the one Java's client picks

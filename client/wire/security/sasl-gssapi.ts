@@ -4,10 +4,10 @@ import { initiateSecurityContext, type GssInitiator } from '../kerberos/gss/gss-
 import type { GssMessageProtection } from '../kerberos/gss/gss-message-protection.js';
 import type { KerberosCredential } from '../kerberos/kdc/kerberos-login.js';
 import { SaslError } from './sasl-digest-md5.js';
-import type { SaslSecurityLayer } from './sasl-security-layer.js';
+import type { SaslSecurityLayer, SaslQop } from './sasl-security-layer.js';
 
 /** SASL's qualities of protection (RFC 4752 section 3.3 calls them security layers). */
-export type SaslQop = 'auth' | 'auth-int' | 'auth-conf';
+export type { SaslQop } from './sasl-security-layer.js';
 
 /** RFC 4752 section 3.3: the bit of each security layer in the first octet of the negotiation messages. */
 export const SECURITY_LAYER_BIT: Readonly<Record<SaslQop, number>> = { auth: 1, 'auth-int': 2, 'auth-conf': 4 };
